@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Starts dockerd the safe way (shared/ARCHITECTURE.md, leak 1) when no Docker engine answers:
+# a dead loopback proxy makes any image pull fail locally in milliseconds instead of leaving the machine.
+set -euo pipefail
+if docker info >/dev/null 2>&1; then
+  echo "docker: engine already running"
+  exit 0
+fi
+command -v dockerd >/dev/null || { echo "docker: dockerd not installed (apt-get install docker.io)" >&2; exit 1; }
+log=${DOCKERD_LOG:-/var/log/dockerd.log}
+echo "docker: starting dockerd (log: $log)"
+HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY=localhost,127.0.0.1 \
+  nohup dockerd >"$log" 2>&1 </dev/null &
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then echo "docker: ready"; exit 0; fi
+  sleep 0.5
+done
+echo "docker: dockerd did not become ready in 30s; see $log" >&2
+exit 1
