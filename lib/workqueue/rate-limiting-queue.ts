@@ -1,0 +1,68 @@
+import { type Clock, type RateLimiter, defaultControllerRateLimiter, monotonicClock } from './rate-limiter.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface RateLimitingQueueOptions<K extends string> {
+  rateLimiter?: RateLimiter<K>;
+  now?: Clock;
+}
+
+interface Delayed {
+  readyAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/** A WorkQueue that can also add keys later: after a fixed delay, or after the rate limiter's delay for a failed key. */
+export class RateLimitingQueue<K extends string = string> extends WorkQueue<K> {
+  private readonly rateLimiter: RateLimiter<K>;
+  private readonly now: Clock;
+  private readonly delayed = new Map<K, Delayed>();
+
+  constructor(options: RateLimitingQueueOptions<K> = {}) {
+    super();
+    this.now = options.now ?? monotonicClock;
+    this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter<K>({ now: this.now });
+  }
+
+  /** Adds the key once `delayMs` has passed; a key already waiting keeps the earlier of its two deadlines. */
+  addAfter(key: K, delayMs: number): void {
+    if (this.shuttingDown()) return;
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const readyAt = this.now() + delayMs;
+    const pending = this.delayed.get(key);
+    if (pending && pending.readyAt <= readyAt) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    this.delayed.set(key, { readyAt, timer });
+  }
+
+  /** Retries a failed key after the rate limiter's delay; counts as one more failure. */
+  addRateLimited(key: K): void {
+    this.addAfter(key, this.rateLimiter.when(key));
+  }
+
+  /** Clears the key's failure history; call it when a sync succeeds. It does not remove the key from the queue. */
+  forget(key: K): void {
+    this.rateLimiter.forget(key);
+  }
+
+  numRequeues(key: K): number {
+    return this.rateLimiter.numRequeues(key);
+  }
+
+  /** Keys scheduled by addAfter or addRateLimited that are not yet in the queue. */
+  numDelayed(): number {
+    return this.delayed.size;
+  }
+
+  override shutDown(): void {
+    for (const { timer } of this.delayed.values()) clearTimeout(timer);
+    this.delayed.clear();
+    super.shutDown();
+  }
+}
