@@ -1,0 +1,142 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Status, StatusCause } from './generated/index.js';
+import { lookupMessage, toObjectOptions } from './proto.js';
+
+/** Kubernetes' metav1.StatusReason values we use. */
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'BadRequest'
+  | 'Forbidden'
+  | 'Unauthorized'
+  | 'Gone'
+  | 'Expired'
+  | 'TooManyRequests'
+  | 'RequestEntityTooLarge'
+  | 'MethodNotAllowed'
+  | 'ServiceUnavailable'
+  | 'Timeout'
+  | 'InternalError';
+
+const reasonToGrpc: Record<StatusReason, { grpc: grpc.status; http: number }> = {
+  NotFound: { grpc: grpc.status.NOT_FOUND, http: 404 },
+  AlreadyExists: { grpc: grpc.status.ALREADY_EXISTS, http: 409 },
+  Conflict: { grpc: grpc.status.ABORTED, http: 409 },
+  Invalid: { grpc: grpc.status.INVALID_ARGUMENT, http: 422 },
+  BadRequest: { grpc: grpc.status.INVALID_ARGUMENT, http: 400 },
+  Forbidden: { grpc: grpc.status.PERMISSION_DENIED, http: 403 },
+  Unauthorized: { grpc: grpc.status.UNAUTHENTICATED, http: 401 },
+  Gone: { grpc: grpc.status.OUT_OF_RANGE, http: 410 },
+  Expired: { grpc: grpc.status.OUT_OF_RANGE, http: 410 },
+  TooManyRequests: { grpc: grpc.status.RESOURCE_EXHAUSTED, http: 429 },
+  RequestEntityTooLarge: { grpc: grpc.status.RESOURCE_EXHAUSTED, http: 413 },
+  MethodNotAllowed: { grpc: grpc.status.UNIMPLEMENTED, http: 405 },
+  ServiceUnavailable: { grpc: grpc.status.UNAVAILABLE, http: 503 },
+  Timeout: { grpc: grpc.status.DEADLINE_EXCEEDED, http: 504 },
+  InternalError: { grpc: grpc.status.INTERNAL, http: 500 },
+};
+
+const grpcToReason = new Map<grpc.status, StatusReason>([
+  [grpc.status.NOT_FOUND, 'NotFound'],
+  [grpc.status.ALREADY_EXISTS, 'AlreadyExists'],
+  [grpc.status.ABORTED, 'Conflict'],
+  [grpc.status.INVALID_ARGUMENT, 'BadRequest'],
+  [grpc.status.PERMISSION_DENIED, 'Forbidden'],
+  [grpc.status.UNAUTHENTICATED, 'Unauthorized'],
+  [grpc.status.OUT_OF_RANGE, 'Gone'],
+  [grpc.status.RESOURCE_EXHAUSTED, 'TooManyRequests'],
+  [grpc.status.UNIMPLEMENTED, 'MethodNotAllowed'],
+  [grpc.status.UNAVAILABLE, 'ServiceUnavailable'],
+  [grpc.status.DEADLINE_EXCEEDED, 'Timeout'],
+]);
+
+export interface ErrorDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+/** An API error: a Kubernetes-style reason and message, carried as a gRPC status. */
+export class ApiError extends Error {
+  constructor(
+    readonly reason: StatusReason,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get grpcCode(): grpc.status {
+    return reasonToGrpc[this.reason].grpc;
+  }
+
+  get httpCode(): number {
+    return reasonToGrpc[this.reason].http;
+  }
+
+  toStatus(): Status {
+    return {
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      details: this.details,
+      code: this.httpCode,
+    };
+  }
+}
+
+export function isApiError(err: unknown, reason?: StatusReason): err is ApiError {
+  return err instanceof ApiError && (reason === undefined || err.reason === reason);
+}
+
+export const notFound = (resource: string, name: string): ApiError =>
+  new ApiError('NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+
+export const alreadyExists = (resource: string, name: string): ApiError =>
+  new ApiError('AlreadyExists', `${resource} "${name}" already exists`, { name, kind: resource });
+
+export const conflict = (resource: string, name: string, detail: string): ApiError =>
+  new ApiError('Conflict', `Operation cannot be fulfilled on ${resource} "${name}": ${detail}`, { name, kind: resource });
+
+export const badRequest = (message: string): ApiError => new ApiError('BadRequest', message);
+
+export const gone = (message: string): ApiError => new ApiError('Expired', message);
+
+/** Kubernetes' "Kind "name" is invalid: ..." with one cause per field error. */
+export function invalid(kind: string, name: string, causes: { field: string; message: string; text: string }[]): ApiError {
+  const summary = causes.length === 1 ? causes[0]!.text : `[${causes.map((c) => c.text).join(', ')}]`;
+  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+    name,
+    kind,
+    causes: causes.map((c) => ({ reason: 'FieldValueInvalid', field: c.field, message: c.message })),
+  });
+}
+
+const STATUS_TRAILER = 'kubets-status-bin';
+const statusType = lookupMessage('Status');
+
+/** What a server handler sends for any thrown error: ApiErrors as themselves, anything else as InternalError. */
+export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
+  const apiErr = err instanceof ApiError ? err : new ApiError('InternalError', 'Internal error occurred: ' + (err instanceof Error ? err.message : String(err)));
+  const metadata = new grpc.Metadata();
+  metadata.set(STATUS_TRAILER, Buffer.from(statusType.encode(statusType.fromObject(apiErr.toStatus())).finish()));
+  return { code: apiErr.grpcCode, details: apiErr.message, metadata };
+}
+
+/** Turns a failed call's gRPC error into an ApiError, using the Status trailer when the server sent one. */
+export function fromServiceError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const svcErr = err as Partial<grpc.ServiceError>;
+  const raw = svcErr.metadata?.get(STATUS_TRAILER)[0];
+  if (Buffer.isBuffer(raw)) {
+    const st = statusType.toObject(statusType.decode(raw), toObjectOptions) as Status;
+    return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
+  }
+  const reason = (svcErr.code !== undefined && grpcToReason.get(svcErr.code)) || 'InternalError';
+  return new ApiError(reason, svcErr.details || svcErr.message || 'unknown error');
+}

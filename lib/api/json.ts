@@ -1,0 +1,168 @@
+import protobuf from 'protobufjs';
+import { lookupMessage } from './proto.js';
+import { acceptsApiVersion, resourceByKind, resources, type AnyObject, type ResourceInfo } from './resources.js';
+
+// Converts between Kubernetes' v1 JSON (what users write in manifests and read with -o json/yaml)
+// and our decoded protobuf objects, driven by the schema's reflection so that every kind is
+// handled by the same code. Decoding is strict: protobufjs would silently drop unknown fields.
+
+const INT_OR_STRING = '.kubets.v1.IntOrString';
+
+export class DecodeError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0]! : `[${problems.join(', ')}]`);
+    this.name = 'DecodeError';
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function isIntOrString(field: protobuf.Field): boolean {
+  return field.resolvedType?.fullName === INT_OR_STRING;
+}
+
+// proto3 `optional` scalars live in a synthetic one-of named after the field; their zero values
+// are meaningful (replicas: 0) and must be written out.
+function hasPresence(field: protobuf.Field): boolean {
+  return field.partOf != null || field.resolvedType instanceof protobuf.Type;
+}
+
+function isZero(v: unknown): boolean {
+  return v === 0 || v === '' || v === false || (Buffer.isBuffer(v) && v.length === 0);
+}
+
+function valueToJSON(field: protobuf.Field, v: unknown): Json {
+  if (isIntOrString(field)) {
+    const ios = v as { intVal?: number; strVal?: string };
+    return ios.strVal !== undefined && ios.strVal !== '' ? ios.strVal : (ios.intVal ?? 0);
+  }
+  if (field.resolvedType instanceof protobuf.Type) return messageToJSON(field.resolvedType, v as Record<string, unknown>);
+  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return v as Json;
+}
+
+function messageToJSON(type: protobuf.Type, value: Record<string, unknown>): JsonObject {
+  const out: JsonObject = {};
+  for (const field of type.fieldsArray) {
+    const v = value[field.name];
+    if (v === undefined || v === null) continue;
+    if (field.map) {
+      const entries = Object.entries(v as Record<string, unknown>);
+      if (entries.length > 0) out[field.name] = Object.fromEntries(entries.map(([k, x]) => [k, valueToJSON(field, x)]));
+    } else if (field.repeated) {
+      const list = v as unknown[];
+      if (list.length > 0) out[field.name] = list.map((x) => valueToJSON(field, x));
+    } else if (hasPresence(field) || !isZero(v)) {
+      out[field.name] = valueToJSON(field, v);
+    }
+  }
+  return out;
+}
+
+/** Kubernetes' JSON for an object: apiVersion and kind first, then the fields in schema order. */
+export function toKubeJSON(info: ResourceInfo, object: AnyObject): JsonObject {
+  const body = messageToJSON(lookupMessage(info.kind), object as Record<string, unknown>);
+  delete body.apiVersion;
+  delete body.kind;
+  return { apiVersion: info.apiVersion, kind: info.kind, ...body };
+}
+
+function describe(v: Json): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+const INTEGER_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+
+function scalarFromJSON(field: protobuf.Field, v: Json, path: string, problems: string[]): unknown {
+  const bad = (expected: string): undefined => {
+    problems.push(`${path}: expected ${expected}, got ${describe(v)}`);
+    return undefined;
+  };
+  if (isIntOrString(field)) {
+    if (typeof v === 'number' && Number.isInteger(v)) return { intVal: v };
+    if (typeof v === 'string') return { strVal: v };
+    return bad('integer or string');
+  }
+  if (field.resolvedType instanceof protobuf.Type) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('object');
+    return messageFromJSON(field.resolvedType, v, path, problems);
+  }
+  if (field.resolvedType instanceof protobuf.Enum) return typeof v === 'string' ? v : bad('string');
+  if (field.type === 'string') return typeof v === 'string' ? v : bad('string');
+  if (field.type === 'bool') return typeof v === 'boolean' ? v : bad('boolean');
+  if (field.type === 'bytes') {
+    if (typeof v !== 'string') return bad('base64-encoded string');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v.replace(/\s/g, '')) || v.replace(/\s/g, '').length % 4 !== 0) {
+      problems.push(`${path}: illegal base64 data`);
+      return undefined;
+    }
+    return Buffer.from(v, 'base64');
+  }
+  if (INTEGER_TYPES.has(field.type)) return typeof v === 'number' && Number.isInteger(v) ? v : bad('integer');
+  if (field.type === 'double' || field.type === 'float') return typeof v === 'number' ? v : bad('number');
+  return bad(field.type);
+}
+
+function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, problems: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(json)) {
+    const fieldPath = path ? `${path}.${key}` : key;
+    const field = type.fields[key];
+    if (!field) {
+      problems.push(`unknown field "${fieldPath}"`);
+      continue;
+    }
+    if (v === null) continue;
+    if (field.map) {
+      if (typeof v !== 'object' || Array.isArray(v)) {
+        problems.push(`${fieldPath}: expected object, got ${describe(v)}`);
+        continue;
+      }
+      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scalarFromJSON(field, x, `${fieldPath}.${k}`, problems)]));
+    } else if (field.repeated) {
+      if (!Array.isArray(v)) {
+        problems.push(`${fieldPath}: expected array, got ${describe(v)}`);
+        continue;
+      }
+      out[key] = v.map((x, i) => scalarFromJSON(field, x, `${fieldPath}[${i}]`, problems));
+    } else {
+      const decoded = scalarFromJSON(field, v, fieldPath, problems);
+      if (decoded !== undefined) out[key] = decoded;
+    }
+  }
+  return out;
+}
+
+/** Decodes Kubernetes JSON of a known kind into our object, rejecting unknown fields and wrong types. */
+export function fromKubeJSON(info: ResourceInfo, json: JsonObject): AnyObject {
+  const problems: string[] = [];
+  const { apiVersion: _apiVersion, kind: _kind, ...body } = json;
+  const object = messageFromJSON(lookupMessage(info.kind), body, '', problems);
+  if (problems.length > 0) throw new DecodeError(problems);
+  return object as AnyObject;
+}
+
+/** Reads apiVersion and kind of a manifest and decodes it; errors read like kubectl's. */
+export function decodeManifest(json: unknown): { info: ResourceInfo; object: AnyObject } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new DecodeError([`expected an object, got ${describe(json as Json)}`]);
+  }
+  const doc = json as JsonObject;
+  const { kind, apiVersion } = doc;
+  if (typeof kind !== 'string' || kind === '') throw new DecodeError(["Object 'Kind' is missing"]);
+  if (typeof apiVersion !== 'string' || apiVersion === '') throw new DecodeError(["Object 'apiVersion' is missing"]);
+  const info = resourceByKind(kind);
+  if (!info) throw new DecodeError([`no matches for kind "${kind}" in version "${apiVersion}"`]);
+  if (!acceptsApiVersion(info, apiVersion)) {
+    const known = resources.some((r) => acceptsApiVersion(r, apiVersion));
+    throw new DecodeError([
+      known
+        ? `no matches for kind "${kind}" in version "${apiVersion}" (use apiVersion "${info.apiVersion}")`
+        : `no matches for kind "${kind}" in version "${apiVersion}": unknown apiVersion (use "${info.apiVersion}")`,
+    ]);
+  }
+  return { info, object: fromKubeJSON(info, doc) };
+}
