@@ -1,0 +1,24 @@
+export {
+  ALWAYS_INCLUDED_HOSTS,
+  type CaOptions,
+  type CertAndKey,
+  CertificateError,
+  type ClientCertOptions,
+  DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_LEAF_VALIDITY_DAYS,
+  type ServingCertOptions,
+  createCertificateAuthority,
+  issueClientCert,
+  issueServingCert,
+  splitHosts,
+  subjectAltNames,
+} from './certificates.js';
+export {
+  APISERVER_COMMON_NAME,
+  APISERVER_KUBELET_CLIENT_COMMON_NAME,
+  type CertFiles,
+  type ClusterCertName,
+  type ClusterCerts,
+  type EnsureClusterCertsOptions,
+  ensureClusterCerts,
+} from './cluster-certs.js';
