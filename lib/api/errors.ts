@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Status, StatusCause } from './generated/index.js';
+import { aggregate, type FieldError } from '../validation/field-errors.js';
 import { lookupMessage, toObjectOptions } from './proto.js';
 
 /** Kubernetes' metav1.StatusReason values we use. */
@@ -108,12 +109,11 @@ export const badRequest = (message: string): ApiError => new ApiError('BadReques
 export const gone = (message: string): ApiError => new ApiError('Expired', message);
 
 /** Kubernetes' "Kind "name" is invalid: ..." with one cause per field error. */
-export function invalid(kind: string, name: string, causes: { field: string; message: string; text: string }[]): ApiError {
-  const summary = causes.length === 1 ? causes[0]!.text : `[${causes.map((c) => c.text).join(', ')}]`;
-  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+export function invalid(kind: string, name: string, errors: FieldError[]): ApiError {
+  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${aggregate(errors)}`, {
     name,
     kind,
-    causes: causes.map((c) => ({ reason: 'FieldValueInvalid', field: c.field, message: c.message })),
+    causes: errors.map((e) => ({ reason: e.type, field: e.field, message: e.errorBody() })),
   });
 }
 

@@ -1,0 +1,48 @@
+import jsonpatch from 'fast-json-patch';
+import mergePatch from 'json-merge-patch';
+import { badRequest, invalid } from '../api/errors.js';
+import { DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
+import type { AnyObject, ResourceInfo } from '../api/resources.js';
+import { invalid as fieldInvalid, root } from '../validation/field-errors.js';
+import { strategicMergePatch } from './strategic-merge.js';
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+type JsonObject = Record<string, unknown>;
+
+function parsePatch(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+}
+
+/** Applies a patch to an object through its Kubernetes JSON form, strictly decoding the result. */
+export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string): AnyObject {
+  const original = toKubeJSON(info, current) as JsonObject;
+  const patch = parsePatch(text);
+  let patched: unknown;
+  if (type === 'json') {
+    if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
+    try {
+      patched = jsonpatch.applyPatch(original, patch as jsonpatch.Operation[], true, false).newDocument;
+    } catch (err) {
+      throw badRequest(`the server rejected our request due to an error in our request: ${(err as Error).message.split('\n')[0]}`);
+    }
+  } else if (type === 'merge' || type === 'strategic' || type === '') {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest(`${type || 'merge'} patch must be a JSON object`);
+    patched = type === 'strategic' ? strategicMergePatch(original, patch) : mergePatch.apply(structuredClone(original), patch);
+  } else {
+    throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
+  }
+  const body = patched as JsonObject;
+  try {
+    return fromKubeJSON(info, { ...body, apiVersion: info.apiVersion, kind: info.kind } as never);
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      throw invalid(info.kind, current.metadata?.name ?? '', err.problems.map((p) => fieldInvalid(root('patch'), '', p)));
+    }
+    throw err;
+  }
+}
