@@ -1,0 +1,35 @@
+import { ApiError } from '../../../lib/api/errors.js';
+import type { Pod, PriorityClass } from '../../../lib/api/generated/index.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import type { WriteHooks } from '../registry/hooks.js';
+
+/** The classes Kubernetes creates at start-up. */
+export const SYSTEM_PRIORITY_CLASSES: PriorityClass[] = [
+  { metadata: { name: 'system-node-critical' }, value: 2000001000, description: 'Used for system critical pods that must not be moved from their current node.' },
+  { metadata: { name: 'system-cluster-critical' }, value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+];
+
+/** Kubernetes' Priority admission: resolves priorityClassName into spec.priority on create. */
+export class PriorityAdmission implements WriteHooks {
+  constructor(private readonly listClasses: () => Promise<PriorityClass[]>) {}
+
+  async admit(info: ResourceInfo, op: 'create' | 'update', object: AnyObject): Promise<void> {
+    if (info.field !== 'pod' || op !== 'create') return;
+    const spec = ((object as Pod).spec ??= {});
+    const classes = await this.listClasses();
+    const wanted = spec.priorityClassName;
+    const cls = wanted ? classes.find((c) => c.metadata?.name === wanted) : classes.find((c) => c.globalDefault);
+    if (wanted && !cls) {
+      throw new ApiError('Forbidden', `pods "${object.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${wanted} was found`);
+    }
+    const value = cls?.value ?? 0;
+    if (spec.priority !== undefined && spec.priority !== value) {
+      throw new ApiError('Forbidden', `pods "${object.metadata?.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+    }
+    spec.priority = value;
+    if (cls) {
+      spec.priorityClassName = cls.metadata?.name;
+      spec.preemptionPolicy ??= cls.preemptionPolicy ?? 'PreemptLowerPriority';
+    }
+  }
+}

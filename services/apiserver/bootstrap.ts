@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import { isApiError } from '../../lib/api/errors.js';
+import type * as t from '../../lib/api/generated/index.js';
+import { resourceByField, type AnyObject, type EnvelopeField } from '../../lib/api/resources.js';
+import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
+import { Ipv4Range } from './allocators/ranges.js';
+import type { Registry } from './registry/registry.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+async function ensure(registry: Registry, field: EnvelopeField, namespace: string, object: AnyObject): Promise<void> {
+  try {
+    await registry.create(resourceByField(field), namespace, object);
+  } catch (err) {
+    if (!isApiError(err, 'AlreadyExists')) throw err;
+  }
+}
+
+/**
+ * What kube-apiserver creates at start: the system namespaces, the built-in priority classes and
+ * the `kubernetes` Service on the first address of the service range, pointing at the apiservers.
+ * Idempotent, so every apiserver of an HA set runs it.
+ */
+export async function bootstrapCluster(
+  registry: Registry,
+  opts: { serviceCidr: string; advertiseAddress: string; securePort: number; log: Logger },
+): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) await ensure(registry, 'namespace', '', { metadata: { name } } as t.Namespace);
+  for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(registry, 'priorityClass', '', structuredClone(pc));
+  const clusterIP = new Ipv4Range(opts.serviceCidr).ipAt(1);
+  await ensure(registry, 'service', 'default', {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: opts.securePort } }] },
+  } as t.Service);
+  const endpoints: t.Endpoints = {
+    metadata: { name: 'kubernetes', namespace: 'default' },
+    subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
+  };
+  await ensure(registry, 'endpoints', 'default', endpoints);
+  opts.log.info({ clusterIP }, 'bootstrap objects present');
+}

@@ -1,0 +1,63 @@
+import { Command, Option } from 'commander';
+import { createLogger } from '../../lib/log.js';
+import { startApiserver } from './server.js';
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const int = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got "${value}"`);
+  return n;
+};
+
+export function apiserverCommand(): Command {
+  return new Command('apiserver')
+    .description('Run the API server: validates and stores objects in etcd, serves gRPC to every component')
+    .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', list)
+    .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+    .option('--secure-port <port>', 'port to serve gRPC with TLS on', int, 6443)
+    .option('--advertise-address <ip>', 'address the kubernetes Service endpoints point at', '127.0.0.1')
+    .option('--data-dir <dir>', 'directory for generated certificates (pki/)', '/var/lib/kubets/apiserver')
+    .option('--tls-cert-file <file>', 'serving certificate (default: generated from the cluster CA)')
+    .option('--tls-private-key-file <file>', 'serving key')
+    .option('--client-ca-file <file>', 'cluster CA, used to verify kubelets')
+    .option('--kubelet-client-certificate <file>', 'client certificate towards kubelets')
+    .option('--kubelet-client-key <file>', 'client key towards kubelets')
+    .option('--token-auth-file <file>', 'static token file (token,user,uid,"groups")')
+    .option('--service-cluster-ip-range <cidr>', 'ClusterIP range', '10.96.0.0/12')
+    .option('--service-node-port-range <range>', 'NodePort range', '30000-32767')
+    .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', list, [])
+    .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
+    .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
+    .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
+    .action(async (o) => {
+      const log = createLogger('apiserver');
+      const server = await startApiserver(
+        {
+          etcdServers: o.etcdServers,
+          bindAddress: o.bindAddress,
+          securePort: o.securePort,
+          advertiseAddress: o.advertiseAddress,
+          dataDir: o.dataDir,
+          tlsCertFile: o.tlsCertFile,
+          tlsKeyFile: o.tlsPrivateKeyFile,
+          clientCAFile: o.clientCaFile,
+          kubeletClientCertFile: o.kubeletClientCertificate,
+          kubeletClientKeyFile: o.kubeletClientKey,
+          tokenAuthFile: o.tokenAuthFile,
+          serviceClusterIpRange: o.serviceClusterIpRange,
+          serviceNodePortRange: o.serviceNodePortRange,
+          certHosts: o.certHosts,
+          eventTtlSeconds: o.eventTtl,
+          watchCacheSize: o.watchCacheSize,
+          insecure: Boolean(o.insecure),
+        },
+        log,
+      );
+      const shutdown = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        server.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,270 @@
+import { once } from 'node:events';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ApiError, badRequest, conflict, toServiceError } from '../../lib/api/errors.js';
+import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
+import type * as t from '../../lib/api/generated/index.js';
+import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
+import { applyPatch } from '../../lib/patch/apply-patch.js';
+import { labelSelectorToString, selectorFromSet } from '../../lib/labels/selector.js';
+import { authenticate } from './auth.js';
+import { decodeRequest, encodeMessage } from './grpc-service.js';
+import type { KubeletProxy } from './kubelet-proxy.js';
+import { rfc3339 } from './registry/object-meta.js';
+import type { Registry } from './registry/registry.js';
+import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
+import type { EtcdStore } from './storage/etcd-store.js';
+import { objectKey } from './storage/keys.js';
+import { encodeContinue } from './registry/continue-token.js';
+import type { WatchCache, WatchOut } from './watch/watch-cache.js';
+import { VERSION } from '../../lib/version.js';
+
+export interface HandlerDeps {
+  registry: Registry;
+  store: EtcdStore;
+  caches: Map<string, WatchCache>;
+  authenticator: TokenAuthenticator | undefined;
+  kubelets: KubeletProxy;
+  log: Logger;
+}
+
+/** grpc-js caps a message at 4 MiB; unpaged lists are cut below that and continue from etcd. */
+const LIST_BYTES_BUDGET = 3.5 * 1024 * 1024;
+const FRESHNESS_TIMEOUT_MS = 5_000;
+
+const REQ = (name: string): string => `kubets.v1.${name}`;
+
+function objectOf(info: ResourceInfo, envelope: Envelope | undefined): AnyObject {
+  const got = unwrap(envelope);
+  if (!got) throw badRequest('the request carries no object');
+  if (got.info !== info) throw badRequest(`the object kind "${got.info.kind}" does not match the resource "${info.resource}"`);
+  return got.object;
+}
+
+function cacheOf(deps: HandlerDeps, info: ResourceInfo): WatchCache {
+  const cache = deps.caches.get(info.resource);
+  if (!cache) throw new ApiError('ServiceUnavailable', `the watch cache for ${info.resource} is not ready`);
+  return cache;
+}
+
+// Serialized watch events, shared by every watcher that receives the same event object.
+const encodedEvents = new WeakMap<WatchOut, Buffer>();
+
+function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
+  let bytes = encodedEvents.get(ev);
+  if (!bytes) {
+    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wrap(info.field, ev.object as never) });
+    encodedEvents.set(ev, bytes);
+  }
+  return bytes;
+}
+
+const encodedSizes = new WeakMap<object, number>();
+
+function encodedSize(info: ResourceInfo, object: AnyObject): number {
+  let size = encodedSizes.get(object);
+  if (size === undefined) {
+    size = encodeMessage(REQ('Object'), wrap(info.field, object as never)).length;
+    encodedSizes.set(object, size);
+  }
+  return size;
+}
+
+export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
+  const { registry, log } = deps;
+
+  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
+    return (call, callback) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return fn(decodeRequest<Req>(REQ(reqType), call.request));
+        })
+        .then(
+          (res) => callback(null, res),
+          (err: unknown) => {
+            if (!(err instanceof ApiError)) log.error({ err, method }, 'request failed');
+            callback(toServiceError(err));
+          },
+        );
+    };
+  }
+
+  async function list(req: t.ListRequest): Promise<t.ListResponse> {
+    const info = resolveResource(req.resource ?? '');
+    const namespace = requestNamespace(info, req.namespace);
+    const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
+    if (req.limit || req.continue) {
+      const cache = cacheOf(deps, info);
+      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continue, filter: (o) => cache.matches(filter, o) });
+      return {
+        metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount },
+        items: page.items.map((o) => wrap(info.field, o as never)),
+      };
+    }
+    const cache = cacheOf(deps, info);
+    if (req.resourceVersion !== '0') await cache.waitUntilFresh(await deps.store.currentRevision(), FRESHNESS_TIMEOUT_MS);
+    const all = cache.list(filter, {});
+    const items: Envelope[] = [];
+    let bytes = 0;
+    let cont = '';
+    for (const object of all.items) {
+      bytes += encodedSize(info, object);
+      if (bytes > LIST_BYTES_BUDGET && items.length > 0) {
+        const last = unwrap(items[items.length - 1])!.object.metadata!;
+        cont = encodeContinue({ rv: all.revision, start: objectKey(info, last.namespace ?? '', last.name ?? '') });
+        break;
+      }
+      items.push(wrap(info.field, object as never));
+    }
+    return { metadata: { resourceVersion: String(all.revision), continue: cont }, items };
+  }
+
+  async function bind(req: t.BindRequest): Promise<t.Status> {
+    const pods = resourceByField('pod');
+    const binding = req.binding ?? {};
+    const name = binding.metadata?.name ?? '';
+    const node = binding.target?.name;
+    if (!name) throw badRequest('binding.metadata.name: Required value');
+    if (!node) throw badRequest('binding.target.name: Required value');
+    const namespace = req.namespace || binding.metadata?.namespace || '';
+    await registry.transform(pods, namespace, name, (object) => {
+      const pod = object as t.Pod;
+      if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
+        throw conflict('pods', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid ?? ''}`);
+      }
+      if (pod.metadata?.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
+      if (pod.spec?.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec = { ...pod.spec, nodeName: node };
+      const now = rfc3339();
+      const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
+      pod.status = { ...pod.status, conditions };
+      return pod;
+    });
+    return { status: 'Success', code: 201 };
+  }
+
+  function scaleOf(info: ResourceInfo, object: AnyObject): t.Scale {
+    const o = object as t.ReplicaSet & t.ReplicationController;
+    const selector = info.field === 'replicationController' ? selectorFromSet((o as t.ReplicationController).spec?.selector).toString() : labelSelectorToString((o as t.ReplicaSet).spec?.selector);
+    return {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, uid: o.metadata?.uid, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp },
+      spec: { replicas: o.spec?.replicas ?? 0 },
+      status: { replicas: o.status?.replicas ?? 0, selector },
+    };
+  }
+
+  function scalable(resource: string): ResourceInfo {
+    const info = resolveResource(resource);
+    if (!info.hasScale) throw new ApiError('NotFound', `the server could not find the requested resource (${info.resource}/scale)`);
+    return info;
+  }
+
+  return {
+    Create: unary<t.CreateRequest, Envelope>('Create', 'CreateRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      const created = await registry.create(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun });
+      return wrap(info.field, created as never);
+    }),
+    Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      return wrap(info.field, (await registry.get(info, requestNamespace(info, req.namespace), req.name ?? '')) as never);
+    }),
+    List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', list),
+    Update: unary<t.UpdateRequest, Envelope>('Update', 'UpdateRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      return wrap(info.field, (await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+    }),
+    UpdateStatus: unary<t.UpdateRequest, Envelope>('UpdateStatus', 'UpdateRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      return wrap(info.field, (await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+    }),
+    Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      const namespace = requestNamespace(info, req.namespace);
+      const patched = await registry.modify(info, namespace, req.name ?? '', (current) => applyPatch(info, current, req.patchType ?? 'merge', req.patch ?? '{}'), req.status ? 'status' : 'main', { dryRun: req.dryRun });
+      return wrap(info.field, patched as never);
+    }),
+    Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
+      const info = resolveResource(req.resource ?? '');
+      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', req.options ?? {})) as never);
+    }),
+    Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', bind),
+    GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', async (req) => {
+      const info = scalable(req.resource ?? '');
+      return scaleOf(info, await registry.get(info, req.namespace ?? '', req.name ?? ''));
+    }),
+    UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', async (req) => {
+      const info = scalable(req.resource ?? '');
+      const replicas = req.scale?.spec?.replicas ?? 0;
+      const wanted = req.scale?.metadata?.resourceVersion;
+      const updated = await registry.modify(info, req.namespace ?? '', req.name ?? '', (current) => {
+        if (wanted && wanted !== current.metadata?.resourceVersion) {
+          throw conflict(info.resource, req.name ?? '', `the object has been modified; please apply your changes to the latest version and try again (resourceVersion ${wanted} given, current is ${current.metadata?.resourceVersion ?? ''})`);
+        }
+        const o = current as t.ReplicaSet;
+        o.spec = { ...o.spec, replicas };
+        return o;
+      });
+      return scaleOf(info, updated);
+    }),
+    Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ({
+      gitVersion: VERSION,
+      platform: `${process.platform}/${process.arch}`,
+      goVersion: `node${process.versions.node}`,
+    })),
+    Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      call.on('close', () => abort.abort());
+      (async () => {
+        authenticate(deps.authenticator, call.metadata);
+        const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
+        const info = resolveResource(req.resource ?? '');
+        const namespace = requestNamespace(info, req.namespace);
+        const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
+        const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
+        if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
+        if (req.timeoutSeconds) setTimeout(() => abort.abort(), req.timeoutSeconds * 1000).unref();
+        const events = cacheOf(deps, info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal });
+        for await (const ev of events) {
+          if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+          if (abort.signal.aborted) break;
+        }
+      })().then(
+        () => call.end(),
+        (err: unknown) => {
+          if (abort.signal.aborted) return call.end();
+          if (!(err instanceof ApiError)) log.error({ err }, 'watch failed');
+          call.emit('error', toServiceError(err));
+        },
+      );
+    },
+    Logs: (call: grpc.ServerWritableStream<Buffer, t.LogChunk>) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.logs(decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request), call);
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => call.emit('error', toServiceError(err)),
+        );
+    },
+    Exec: (call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.exec(call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => call.emit('error', toServiceError(err)),
+        );
+    },
+  };
+}

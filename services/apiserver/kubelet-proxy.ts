@@ -1,0 +1,117 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ApiError, badRequest, fromServiceError } from '../../lib/api/errors.js';
+import type * as t from '../../lib/api/generated/index.js';
+import { packageDefinition } from '../../lib/api/proto.js';
+import { resourceByField } from '../../lib/api/resources.js';
+import type { Registry } from './registry/registry.js';
+
+type KubeletClient = grpc.Client & {
+  Logs(req: t.LogsRequest): grpc.ClientReadableStream<t.LogChunk>;
+  Exec(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
+};
+
+const KubeletService = grpc.makeClientConstructor(
+  packageDefinition['kubets.v1.Kubelet'] as grpc.ServiceDefinition,
+  'Kubelet',
+) as unknown as new (address: string, creds: grpc.ChannelCredentials) => KubeletClient;
+
+export interface KubeletTls {
+  ca: Buffer;
+  clientCert: Buffer;
+  clientKey: Buffer;
+}
+
+/**
+ * Forwards the Logs and Exec subresources to the kubelet that runs the pod, at the address and
+ * port its Node publishes, over TLS with the apiserver's kubelet-client identity.
+ */
+export class KubeletProxy {
+  private readonly clients = new Map<string, KubeletClient>();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly tls: KubeletTls | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  private async clientForPod(namespace: string, name: string): Promise<KubeletClient> {
+    const pod = (await this.registry.get(resourceByField('pod'), namespace, name)) as t.Pod;
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+    const node = (await this.registry.get(resourceByField('node'), '', nodeName)) as t.Node;
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    const addresses = node.status?.addresses ?? [];
+    const host = (addresses.find((a) => a.type === 'InternalIP') ?? addresses[0])?.address;
+    if (!port || !host) throw new ApiError('ServiceUnavailable', `node ${nodeName} does not publish a kubelet endpoint`);
+    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    let client = this.clients.get(target);
+    if (!client) {
+      if (!this.tls) throw new ApiError('ServiceUnavailable', 'the apiserver has no kubelet client certificate configured');
+      const creds = grpc.credentials.createSsl(this.tls.ca, this.tls.clientKey, this.tls.clientCert);
+      client = new KubeletService(target, creds);
+      this.clients.set(target, client);
+      this.log.debug({ node: nodeName, target }, 'connected to kubelet');
+    }
+    return client;
+  }
+
+  async logs(req: t.LogsRequest, out: grpc.ServerWritableStream<Buffer, t.LogChunk>): Promise<void> {
+    const client = await this.clientForPod(req.namespace ?? '', req.name ?? '');
+    const upstream = client.Logs(req);
+    out.on('cancelled', () => upstream.cancel());
+    await new Promise<void>((resolve, reject) => {
+      upstream.on('data', (chunk: t.LogChunk) => {
+        if (!out.write(chunk)) {
+          upstream.pause();
+          out.once('drain', () => upstream.resume());
+        }
+      });
+      upstream.on('end', resolve);
+      upstream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(fromServiceError(err))));
+    });
+  }
+
+  async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame): Promise<void> {
+    const first = await new Promise<t.ExecFrame>((resolve, reject) => {
+      call.once('data', (bytes: Buffer) => {
+        try {
+          resolve(decode(bytes));
+        } catch (err) {
+          reject(err);
+        }
+      });
+      call.once('end', () => reject(badRequest('exec stream ended before its start frame')));
+    });
+    const start = first.start;
+    if (!start) throw badRequest('the first exec frame must be start');
+    const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
+    const upstream = client.Exec();
+    upstream.write(first);
+    call.on('data', (bytes: Buffer) => {
+      try {
+        upstream.write(decode(bytes));
+      } catch (err) {
+        upstream.cancel();
+        this.log.warn({ err }, 'bad exec frame from client');
+      }
+    });
+    call.on('end', () => upstream.end());
+    call.on('cancelled', () => upstream.cancel());
+    await new Promise<void>((resolve, reject) => {
+      upstream.on('data', (frame: t.ExecFrame) => {
+        if (!call.write(frame)) {
+          upstream.pause();
+          call.once('drain', () => upstream.resume());
+        }
+      });
+      upstream.on('end', resolve);
+      upstream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(fromServiceError(err))));
+    });
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+}

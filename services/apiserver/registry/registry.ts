@@ -1,0 +1,307 @@
+import type { Logger } from 'pino';
+import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound } from '../../../lib/api/errors.js';
+import type { DeleteOptions } from '../../../lib/api/generated/index.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { applyDefaults } from '../defaults/index.js';
+import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../validation/index.js';
+import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
+import { CompactedError, type EtcdStore, type StoredValue, type TxnExtra, type WriteResult } from '../storage/etcd-store.js';
+import { listPrefix, objectKey } from '../storage/keys.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { deletionPlan } from './deletion.js';
+import type { WriteHooks } from './hooks.js';
+import { generatedName } from './object-meta.js';
+import { prepareForCreate, prepareForUpdate, statusUpdateOf } from './strategy.js';
+
+/** Kubernetes refuses objects above 1.5 MiB (etcd's default request limit). */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+const MAX_WRITE_ATTEMPTS = 8;
+
+export interface ListOptions {
+  limit?: number;
+  continue?: string;
+  filter: (object: AnyObject) => boolean;
+}
+
+export interface ListResult {
+  items: AnyObject[];
+  resourceVersion: string;
+  continue: string;
+  remainingItemCount?: number;
+}
+
+/**
+ * The generic storage logic every kind shares: create, read, update (with compare-and-swap on
+ * resourceVersion), status updates, deletion with grace periods and finalizers. Kind-specific
+ * rules come from strategy.ts, defaults/, validation/ and the admission hooks.
+ */
+export class Registry {
+  constructor(
+    private readonly store: EtcdStore,
+    private readonly hooks: WriteHooks,
+    private readonly log: Logger,
+  ) {}
+
+  private decode(info: ResourceInfo, stored: StoredValue): AnyObject {
+    return decodeFromStorage(info, stored);
+  }
+
+  private encode(info: ResourceInfo, object: AnyObject): Buffer {
+    const bytes = encodeForStorage(info, object);
+    if (bytes.length > MAX_OBJECT_BYTES) {
+      throw new ApiError('RequestEntityTooLarge', `Request entity too large: ${info.kind} "${object.metadata?.name ?? ''}" is ${bytes.length} bytes, limit is ${MAX_OBJECT_BYTES}`);
+    }
+    return bytes;
+  }
+
+  private async getStored(info: ResourceInfo, namespace: string, name: string): Promise<{ stored: StoredValue; object: AnyObject }> {
+    const stored = await this.store.get(objectKey(info, namespace, name));
+    if (!stored) throw notFound(info.resource, name);
+    return { stored, object: this.decode(info, stored) };
+  }
+
+  async get(info: ResourceInfo, namespace: string, name: string): Promise<AnyObject> {
+    return (await this.getStored(info, namespace, name)).object;
+  }
+
+  async create(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
+    const object = structuredClone(input);
+    const meta = (object.metadata ??= {});
+    if (info.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = meta.namespace || namespace;
+      if (!meta.namespace) throw badRequest('an empty namespace may not be set during creation');
+    } else {
+      meta.namespace = undefined;
+    }
+    const generate = !meta.name && Boolean(meta.generateName);
+    prepareForCreate(info, object);
+    applyDefaults(info, object);
+    await this.hooks.admit?.(info, 'create', object);
+    if (generate) object.metadata!.name = generatedName(object.metadata!.generateName!);
+    this.validate(info, object, validateObject(info, object));
+
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const candidate = structuredClone(object);
+      if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
+      const extra = await this.hooks.txnForCreate?.(info, candidate);
+      const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
+      const bytes = this.encode(info, candidate);
+      if (opts.dryRun) return candidate;
+      const lease = info.field === 'event' ? await this.eventLease() : undefined;
+      const res = await this.store.create(key, bytes, extra, lease);
+      if (res.ok) return this.withVersion(candidate, res.revision);
+      if (res.current && !generate) throw alreadyExists(info.resource, candidate.metadata!.name!);
+      // Either a generated name collided or an allocator's compare failed: try again.
+    }
+    throw new ApiError('Conflict', `${info.kind} "${object.metadata?.name ?? ''}" could not be created: too many concurrent changes, try again`);
+  }
+
+  private withVersion(object: AnyObject, revision: number): AnyObject {
+    object.metadata = { ...object.metadata, resourceVersion: String(revision) };
+    return object;
+  }
+
+  private validate(info: ResourceInfo, object: AnyObject, errors: ReturnType<typeof validateObject>): void {
+    if (errors.length > 0) throw invalid(info.kind, object.metadata?.name ?? object.metadata?.generateName ?? '', errors);
+  }
+
+  /**
+   * Replaces an object. A resourceVersion in the request makes it a compare-and-swap; without one
+   * the update applies to whatever is stored (Kubernetes' unconditional update).
+   */
+  async update(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
+    return this.rewrite(info, namespace, input, 'main', opts);
+  }
+
+  async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
+    if (!info.hasStatus) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/status`);
+    return this.rewrite(info, namespace, input, 'status', opts);
+  }
+
+  private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status', opts: { dryRun?: boolean }): Promise<AnyObject> {
+    const name = input.metadata?.name;
+    if (!name) throw invalid(info.kind, '', validateObject(info, input).filter((e) => e.field === 'metadata.name'));
+    const ns = info.namespaced ? input.metadata?.namespace || namespace : '';
+    if (info.namespaced && input.metadata?.namespace && namespace && input.metadata.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const wanted = input.metadata?.resourceVersion;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const { stored, object: old } = await this.getStored(info, ns, name);
+      if (wanted && Number(wanted) !== stored.modRevision) throw this.conflictAt(info, name, wanted, stored.modRevision);
+      if (input.metadata?.uid && input.metadata.uid !== old.metadata?.uid) {
+        throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${old.metadata?.uid}`);
+      }
+      const object = part === 'main' ? structuredClone(input) : statusUpdateOf(structuredClone(input), old);
+      object.metadata = { ...object.metadata, namespace: ns || undefined };
+      if (part === 'main') {
+        prepareForUpdate(info, object, old);
+        applyDefaults(info, object);
+        await this.hooks.admit?.(info, 'update', object, old);
+        this.validate(info, object, validateObjectUpdate(info, object, old));
+      } else {
+        this.validate(info, object, validateStatusUpdate(info, object, old));
+      }
+      const res = await this.commitUpdate(info, object, old, stored, opts);
+      if (res) return res;
+      if (wanted) {
+        const now = await this.store.get(objectKey(info, ns, name));
+        if (!now) throw notFound(info.resource, name);
+        throw this.conflictAt(info, name, wanted, now.modRevision);
+      }
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
+  }
+
+  /**
+   * Writes an updated object at the stored revision, or deletes it when an update removed the
+   * last finalizer of an object being deleted. Returns undefined when the compare failed.
+   */
+  private async commitUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, stored: StoredValue, opts: { dryRun?: boolean }): Promise<AnyObject | undefined> {
+    if (finishesDeletion(info, object)) {
+      if (opts.dryRun) return object;
+      const extra = await this.hooks.txnForDelete?.(info, old);
+      const res = await this.store.delete(stored.key, stored.modRevision, extra);
+      return res.ok ? this.withVersion(object, res.revision) : undefined;
+    }
+    const extra = await this.hooks.txnForUpdate?.(info, object, old);
+    const bytes = this.encode(info, object);
+    if (opts.dryRun) return object;
+    const res: WriteResult = await this.store.update(stored.key, bytes, stored.modRevision, extra);
+    return res.ok ? this.withVersion(object, res.revision) : undefined;
+  }
+
+  private conflictAt(info: ResourceInfo, name: string, given: string, current: number): ApiError {
+    return conflict(
+      info.resource,
+      name,
+      `the object has been modified; please apply your changes to the latest version and try again (resourceVersion ${given} given, current is ${current})`,
+    );
+  }
+
+  /**
+   * Applies a change function to the stored object with compare-and-swap, retrying on conflicts:
+   * the shape of Patch, Bind and Scale, which name an object rather than carry one.
+   */
+  async modify(
+    info: ResourceInfo,
+    namespace: string,
+    name: string,
+    change: (current: AnyObject) => AnyObject,
+    part: 'main' | 'status' = 'main',
+    opts: { dryRun?: boolean } = {},
+  ): Promise<AnyObject> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const { stored, object: old } = await this.getStored(info, namespace, name);
+      const changed = change(structuredClone(old));
+      changed.metadata = { ...changed.metadata, resourceVersion: String(stored.modRevision) };
+      try {
+        return await this.rewrite(info, namespace, changed, part, opts);
+      } catch (err) {
+        if (err instanceof ApiError && err.reason === 'Conflict' && /resourceVersion \d+ given/.test(err.message)) continue;
+        throw err;
+      }
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
+  }
+
+  /**
+   * Writes a server-side change (pod binding) with compare-and-swap and retries, bypassing the
+   * user-facing update rules that would forbid it.
+   */
+  async transform(info: ResourceInfo, namespace: string, name: string, change: (current: AnyObject) => AnyObject): Promise<AnyObject> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const { stored, object } = await this.getStored(info, namespace, name);
+      const changed = change(object);
+      const res = await this.store.update(stored.key, this.encode(info, changed), stored.modRevision);
+      if (res.ok) return this.withVersion(changed, res.revision);
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
+  }
+
+  async delete(info: ResourceInfo, namespace: string, name: string, options: DeleteOptions = {}): Promise<AnyObject> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const { stored, object } = await this.getStored(info, namespace, name);
+      const pre = options.preconditions;
+      if (pre?.uid !== undefined && pre.uid !== object.metadata?.uid) {
+        throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${object.metadata?.uid ?? ''}`);
+      }
+      if (pre?.resourceVersion !== undefined && Number(pre.resourceVersion) !== stored.modRevision) {
+        throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.modRevision}`);
+      }
+      const plan = deletionPlan(info, object, options);
+      if (plan.kind === 'now') {
+        if (options.dryRun) return object;
+        const extra: TxnExtra | undefined = await this.hooks.txnForDelete?.(info, object);
+        const res = await this.store.delete(stored.key, stored.modRevision, extra);
+        if (res.ok) return this.withVersion(object, res.revision);
+        continue;
+      }
+      if (plan.kind === 'unchanged') return object;
+      if (options.dryRun) return plan.object;
+      const res = await this.store.update(stored.key, this.encode(info, plan.object), stored.modRevision);
+      if (res.ok) return this.withVersion(plan.object, res.revision);
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
+  }
+
+  /** A paged list read from etcd at one revision; pages after the first reuse the first page's revision. */
+  async list(info: ResourceInfo, namespace: string, opts: ListOptions): Promise<ListResult> {
+    const prefix = listPrefix(info, namespace);
+    const position = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: AnyObject[] = [];
+    let revision = position?.rv ?? 0;
+    let startAfter = position?.start;
+    let remaining = 0;
+    let more = true;
+    try {
+      // With a selector a page may filter down to fewer items than asked; keep reading until the
+      // page is full or the range ends, as Kubernetes does.
+      while (more && (limit === 0 || items.length < limit)) {
+        const page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) : 500, startAfter, revision });
+        revision = page.revision;
+        more = page.more;
+        remaining = page.remaining;
+        for (const stored of page.items) {
+          const object = this.decode(info, stored);
+          if (opts.filter(object)) items.push(object);
+          startAfter = stored.key;
+        }
+      }
+    } catch (err) {
+      if (err instanceof CompactedError) {
+        throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      }
+      throw err;
+    }
+    const token = more && limit && startAfter ? encodeContinue({ rv: revision, start: startAfter }) : '';
+    return { items, resourceVersion: String(revision), continue: token, remainingItemCount: token ? remaining : undefined };
+  }
+
+  private leaseCache: { id: string; grantedAt: number } | undefined;
+
+  /** Events expire through an etcd lease; one lease is shared by the events of a minute, as kube-apiserver does. */
+  eventTtlSeconds = 3600;
+
+  private async eventLease(): Promise<string> {
+    const now = Date.now();
+    if (!this.leaseCache || now - this.leaseCache.grantedAt > 60_000) {
+      this.leaseCache = { id: await this.store.grantLease(this.eventTtlSeconds + 60), grantedAt: now };
+      this.log.debug({ lease: this.leaseCache.id }, 'granted event lease');
+    }
+    return this.leaseCache.id;
+  }
+}
+
+/** An object being deleted whose last finalizer is gone is removed from storage. */
+function finishesDeletion(info: ResourceInfo, object: AnyObject): boolean {
+  if (!object.metadata?.deletionTimestamp) return false;
+  if ((object.metadata.finalizers ?? []).length > 0) return false;
+  if (info.field === 'namespace' && ((object as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length > 0) return false;
+  if (info.field === 'pod' && object.metadata.deletionGracePeriodSeconds !== 0 && (object as { spec?: { nodeName?: string } }).spec?.nodeName) return false;
+  return true;
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { Etcd3 } from 'etcd3';
+import type { Logger } from 'pino';
+import type * as t from '../../lib/api/generated/index.js';
+import { packageDefinition } from '../../lib/api/proto.js';
+import { resources } from '../../lib/api/resources.js';
+import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
+import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
+import { PriorityAdmission } from './admission/priority.js';
+import { ServiceAllocator } from './allocators/service-allocation.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { rawServiceDefinition } from './grpc-service.js';
+import { resourcesHandlers } from './handlers.js';
+import { healthHandlers } from './health.js';
+import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
+import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
+import { combineHooks } from './registry/hooks.js';
+import { Registry } from './registry/registry.js';
+import { EtcdStore } from './storage/etcd-store.js';
+import { startCompactor } from './watch/compactor.js';
+import { WatchCache } from './watch/watch-cache.js';
+
+const ETCD_CALL_TIMEOUT_MS = 10_000;
+
+export interface RunningApiserver {
+  /** host:port the server listens on (the port is the real one when 0 was asked for). */
+  address: string;
+  port: number;
+  config: ApiserverConfig;
+  stop(): Promise<void>;
+}
+
+async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc.ServerCredentials; kubeletTls?: KubeletTls }> {
+  if (config.insecure) return { creds: grpc.ServerCredentials.createInsecure() };
+  if (config.tlsCertFile && config.tlsKeyFile) {
+    const kubeletTls =
+      config.clientCAFile && config.kubeletClientCertFile && config.kubeletClientKeyFile
+        ? { ca: readFileSync(config.clientCAFile), clientCert: readFileSync(config.kubeletClientCertFile), clientKey: readFileSync(config.kubeletClientKeyFile) }
+        : undefined;
+    const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tlsCertFile), private_key: readFileSync(config.tlsKeyFile) }], false);
+    return { creds, kubeletTls };
+  }
+  const certs = await ensureClusterCerts(pkiDir(config), { hosts: [config.advertiseAddress, config.bindAddress, ...config.certHosts] });
+  const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(certs.apiserver.certPem), private_key: Buffer.from(certs.apiserver.keyPem) }], false);
+  return {
+    creds,
+    kubeletTls: { ca: Buffer.from(certs.ca.certPem), clientCert: Buffer.from(certs.apiserverKubeletClient.certPem), clientKey: Buffer.from(certs.apiserverKubeletClient.keyPem) },
+  };
+}
+
+/** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
+export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
+  const config = compileOptions(options);
+  const etcd = new Etcd3({
+    hosts: config.etcdServers,
+    dialTimeout: 5_000,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT_MS }),
+  });
+  const store = new EtcdStore(etcd);
+  const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
+  if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
+
+  const caches = new Map<string, WatchCache>();
+  for (const info of resources) {
+    caches.set(info.resource, new WatchCache({ store, info, windowSize: config.watchCacheSize, log: log.child({ cache: info.resource }) }));
+  }
+  await Promise.all([...caches.values()].map((c) => c.start()));
+  let ready = true;
+
+  const namespaces = caches.get('namespaces')!;
+  const priorityClasses = caches.get('priorityclasses')!;
+  const hooks = combineHooks([
+    new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
+    new DefaultTolerationSeconds(),
+    new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
+    new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+  ]);
+  const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
+  registry.eventTtlSeconds = config.eventTtlSeconds;
+
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: config.securePort, log });
+  const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, log: log.child({ part: 'compactor' }) });
+
+  const { creds, kubeletTls } = await serverCredentials(config);
+  const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
+  server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const address = `${config.bindAddress}:${port}`;
+  log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
+
+  return {
+    address,
+    port,
+    config: { ...config, securePort: port },
+    async stop() {
+      ready = false;
+      compactor.stop();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      server.forceShutdown();
+      kubelets.close();
+      await Promise.all([...caches.values()].map((c) => c.stop()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { AnyObject } from '../../../lib/api/resources.js';
+import type { FieldRequirement } from '../../../lib/labels/field-selector.js';
+import type { Selector } from '../../../lib/labels/selector.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+/**
+ * One event as a watcher receives it. The same frozen instance goes to every watcher that gets
+ * this type for this event, so the server can cache its encoding per instance.
+ */
+export interface WatchOut {
+  readonly type: WatchEventType;
+  readonly object: AnyObject;
+  readonly revision: number;
+}
+
+export interface WatchFilter {
+  /** '' = all namespaces. */
+  namespace: string;
+  label: Selector | undefined;
+  /** A parsed field selector; its fields must have passed validateFieldSelector. */
+  fields: FieldRequirement[];
+}

@@ -1,0 +1,594 @@
+import type { IWatchResponse, IKeyValue, Watcher } from 'etcd3';
+import type { Logger } from 'pino';
+import { ApiError, gone } from '../../../lib/api/errors.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { decodeFromStorage } from '../storage/codec.js';
+import { CompactedError, type EtcdStore, toStored } from '../storage/etcd-store.js';
+import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
+import { CacheEvent, watchOut } from './cache-event.js';
+import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
+import { EventWindow } from './event-window.js';
+import { fieldGetter } from './fields.js';
+import { bucketFor, compileFilter, indexedField } from './filter.js';
+import { deepFreeze } from './freeze.js';
+import { SortedKeys } from './sorted-keys.js';
+import type { WatchFilter, WatchOut } from './types.js';
+import { CacheWatcher, outFor, type ObjectMatcher } from './watcher.js';
+import { WatcherIndex } from './watcher-index.js';
+
+export interface WatchCacheOptions {
+  store: EtcdStore;
+  info: ResourceInfo;
+  /** Events always kept for resuming watches (Kubernetes' default cache size is similar). */
+  windowSize?: number;
+  log: Logger;
+  /** Beyond windowSize, events younger than this are kept too (up to maxWindowSize). */
+  windowFreshMs?: number;
+  maxWindowSize?: number;
+  /** Events buffered per watcher before a slow consumer is cut off. */
+  watcherQueueLimit?: number;
+  /** Mean time between bookmarks for watchers that asked for them (jittered ±33 %). */
+  bookmarkIntervalMs?: number;
+  /** How long a watch from a revision the cache has not reached yet waits for it. */
+  freshnessWaitMs?: number;
+  listPageSize?: number;
+  /** Freeze cached objects so that a mutation anywhere fails loudly (on by default). */
+  freezeObjects?: boolean;
+}
+
+export interface ListOptions {
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult {
+  items: AnyObject[];
+  revision: number;
+  continue: string;
+  remaining: number;
+}
+
+export interface WatchOptions {
+  /** undefined: from now; 0: synthetic ADDED of every current match first; n: every event after n. */
+  resourceVersion?: number;
+  bookmarks: boolean;
+  signal: AbortSignal;
+}
+
+interface FreshnessWaiter {
+  revision: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
+const EMPTY_SNAPSHOT: readonly AnyObject[] = Object.freeze([]);
+
+/**
+ * The apiserver's view of one resource, kept current by a single etcd watch and shared by every
+ * list and watch of that resource (Kubernetes' cacher). Each object is decoded once and shared,
+ * frozen, by the map, the event window and every watcher. Events are applied and fanned out
+ * synchronously, so a watcher that registers between two events sees exactly the later one:
+ * no gaps and no duplicates.
+ */
+export class WatchCache {
+  private readonly store: EtcdStore;
+  private readonly info: ResourceInfo;
+  private readonly log: Logger;
+  private readonly prefix: string;
+  private readonly window: EventWindow;
+  private readonly queueLimit: number;
+  private readonly bookmarkIntervalMs: number;
+  private readonly freshnessWaitMs: number;
+  private readonly pageSize: number;
+  private readonly freeze: boolean;
+
+  private objects = new Map<string, AnyObject>();
+  private keys = new SortedKeys();
+  private appliedRevision = 0;
+  private readonly watchers: WatcherIndex;
+  private readonly bookmarkWatchers = new Set<CacheWatcher>();
+  private waiters: FreshnessWaiter[] = [];
+  private snapshotCache: { revision: number; objects: readonly AnyObject[] } | undefined;
+  private readonly addedOuts = new WeakMap<AnyObject, WatchOut>();
+  private bookmarkOut: WatchOut | undefined;
+
+  private etcdWatcher: Watcher | undefined;
+  private generation = 0;
+  private ready: Promise<void> = Promise.resolve();
+  private rebuilding = false;
+  private started = false;
+  private stopped = false;
+  private bookmarkTimer: NodeJS.Timeout | undefined;
+
+  constructor(opts: WatchCacheOptions) {
+    this.store = opts.store;
+    this.info = opts.info;
+    this.log = opts.log.child({ component: 'watch-cache', resource: opts.info.resource });
+    this.prefix = resourcePrefix(opts.info);
+    const windowSize = opts.windowSize ?? 1000;
+    this.window = new EventWindow({
+      minEvents: windowSize,
+      maxEvents: Math.max(windowSize, opts.maxWindowSize ?? windowSize * 10),
+      freshMs: opts.windowFreshMs ?? 75_000,
+    });
+    this.queueLimit = opts.watcherQueueLimit ?? 10_000;
+    this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 45_000;
+    this.freshnessWaitMs = opts.freshnessWaitMs ?? 3_000;
+    this.pageSize = opts.listPageSize ?? 500;
+    this.freeze = opts.freezeObjects ?? true;
+    const field = indexedField(opts.info);
+    this.watchers = new WatcherIndex(field ? fieldGetter(opts.info, field) : undefined);
+  }
+
+  /** The last revision the cache has applied: every change up to it is reflected. */
+  get revision(): number {
+    return this.appliedRevision;
+  }
+
+  /** How many watches are open (for metrics and tests). */
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Lists everything (in pages) and starts the one etcd watch from the list's revision + 1. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error(`watch cache for ${this.info.resource} already started`);
+    this.started = true;
+    await this.loadAndWatch();
+    const tick = Math.max(10, Math.min(1_000, Math.floor(this.bookmarkIntervalMs / 4)));
+    this.bookmarkTimer = setInterval(() => this.sendDueBookmarks(), tick);
+    this.bookmarkTimer.unref();
+  }
+
+  /** Stops watching etcd; bookmark watchers get a last bookmark, then every watch ends. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.bookmarkTimer);
+    this.generation++;
+    const closing = this.closeEtcdWatcher();
+    this.sendBookmarks();
+    for (const w of [...this.watchers.all()]) w.end();
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new ApiError('ServiceUnavailable', `watch cache for ${this.info.resource} is shutting down`));
+    }
+    await closing;
+  }
+
+  /**
+   * Resolves once the cache has applied `revision` (a write just made through this apiserver or
+   * another). Rejects after timeoutMs with Kubernetes' "Too large resource version" Timeout.
+   */
+  waitUntilFresh(revision: number, timeoutMs: number): Promise<void> {
+    if (this.appliedRevision >= revision && !this.rebuilding) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new ApiError('ServiceUnavailable', `watch cache for ${this.info.resource} is stopped`));
+    return new Promise((resolve, reject) => {
+      const waiter: FreshnessWaiter = {
+        revision,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(tooLargeResourceVersion(revision, this.appliedRevision));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  get(namespace: string, name: string): AnyObject | undefined {
+    return this.objects.get(objectKey(this.info, namespace, name));
+  }
+
+  /**
+   * A page of the objects matching filter, in key order. Later pages (continue) are read at the
+   * first page's revision, rebuilt from the event window, so a paged list is one consistent
+   * snapshot; a continue token older than the window is Expired, as from etcd after compaction.
+   */
+  list(filter: WatchFilter, opts: ListOptions = {}): ListResult {
+    const matches = compileFilter(this.info, filter);
+    const prefix = listPrefix(this.info, filter.namespace);
+    let revision = this.appliedRevision;
+    let from = prefix;
+    if (opts.continue) {
+      const position = decodeContinueToken(opts.continue, this.prefix);
+      revision = position.revision;
+      if (position.lastKey + '\u0000' > from) from = position.lastKey + '\u0000';
+      if (revision > this.appliedRevision) throw tooLargeResourceVersion(revision, this.appliedRevision);
+      if (revision < this.window.oldestResumable) {
+        throw gone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      }
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const items: AnyObject[] = [];
+    let lastKey = '';
+    let remaining = 0;
+    for (const [key, obj] of this.entriesAt(revision, from, prefixEnd(prefix))) {
+      if (matches && !matches(obj)) continue;
+      if (items.length < limit) {
+        items.push(obj);
+        lastKey = key;
+      } else {
+        remaining++;
+      }
+    }
+    const next = remaining > 0 ? encodeContinueToken(revision, lastKey, this.prefix) : '';
+    return { items, revision, continue: next, remaining };
+  }
+
+  /**
+   * Events for the objects matching filter, in revision order. Registration happens at the first
+   * next(): a resourceVersion older than the window throws Expired there, one the cache has not
+   * reached yet waits up to freshnessWaitMs, then throws Timeout. A consumer that falls more than
+   * watcherQueueLimit events behind gets TooManyRequests and should resume from its last revision.
+   */
+  watch(filter: WatchFilter, opts: WatchOptions): AsyncIterable<WatchOut> {
+    return {
+      [Symbol.asyncIterator]: () => this.openWatch(filter, opts),
+    };
+  }
+
+  /** Sends a bookmark now to every watcher that asked for them and has not seen this revision. */
+  sendBookmarks(): void {
+    for (const w of this.bookmarkWatchers) this.bookmark(w);
+  }
+
+  private openWatch(filter: WatchFilter, opts: WatchOptions): AsyncIterator<WatchOut> {
+    let watcher: CacheWatcher | undefined;
+    let opening: Promise<CacheWatcher | undefined> | undefined;
+    const open = async (): Promise<CacheWatcher | undefined> => {
+      const rv = opts.resourceVersion;
+      if (rv !== undefined && rv > this.appliedRevision) await this.waitUntilFresh(rv, this.freshnessWaitMs);
+      await this.ready;
+      if (opts.signal.aborted || this.stopped) return undefined;
+      return this.register(filter, opts);
+    };
+    return {
+      next: async () => {
+        if (!watcher) {
+          opening ??= open();
+          watcher = await opening;
+          if (!watcher) return { value: undefined, done: true };
+        }
+        return watcher.next();
+      },
+      return: async () => {
+        opening = Promise.resolve(undefined);
+        await watcher?.return();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  /** Synchronous from the window read to the index insert, so no event falls in between. */
+  private register(filter: WatchFilter, opts: WatchOptions): CacheWatcher {
+    const rv = opts.resourceVersion;
+    if (rv !== undefined && rv > 0 && rv < this.window.oldestResumable) {
+      throw gone(`too old resource version: ${rv} (${this.window.oldestResumable})`);
+    }
+    const matches = compileFilter(this.info, filter);
+    const startRevision = rv === undefined || rv === 0 ? this.appliedRevision : rv;
+    const onAbort = (): void => watcher.end();
+    const watcher = new CacheWatcher({
+      matches,
+      queueLimit: this.queueLimit,
+      startRevision,
+      onClose: (w) => {
+        this.watchers.remove(w);
+        this.bookmarkWatchers.delete(w);
+        opts.signal.removeEventListener('abort', onAbort);
+      },
+    });
+    if (rv === 0) {
+      watcher.setInitial(this.snapshot(filter.namespace), (obj) => this.addedOut(obj));
+      if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
+    } else if (rv !== undefined) {
+      for (const event of this.window.since(rv)) {
+        const out = outFor(event, matches);
+        if (out) watcher.push(out);
+      }
+    }
+    this.watchers.add(watcher, bucketFor(this.info, filter));
+    if (opts.bookmarks) {
+      watcher.nextBookmarkAt = Date.now() + this.jitteredBookmarkInterval();
+      this.bookmarkWatchers.add(watcher);
+    }
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    return watcher;
+  }
+
+  private async loadAndWatch(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const revision = await this.load();
+        await this.watchEtcd(revision);
+        return;
+      } catch (err) {
+        if (!(err instanceof CompactedError) || attempt >= 5) throw err;
+        this.log.info({ attempt }, 'revision compacted while loading the cache; listing again');
+      }
+    }
+  }
+
+  /** Reads every object in pages at one revision and replaces the cached state with them. */
+  private async load(): Promise<number> {
+    const objects = new Map<string, AnyObject>();
+    const keys: string[] = [];
+    let revision = 0;
+    let startAfter: string | undefined;
+    for (let more = true; more; ) {
+      const page = await this.store.list(this.prefix, { limit: this.pageSize, startAfter, revision });
+      revision ||= page.revision;
+      for (const stored of page.items) {
+        const obj = this.decode(stored.key, stored);
+        if (!obj) continue;
+        objects.set(stored.key, obj);
+        keys.push(stored.key);
+      }
+      startAfter = page.items.at(-1)?.key;
+      more = page.more && startAfter !== undefined;
+    }
+    this.objects = objects;
+    const sorted = new SortedKeys();
+    sorted.replaceSorted(keys);
+    this.keys = sorted;
+    this.window.reset(revision);
+    this.snapshotCache = undefined;
+    this.appliedRevision = revision;
+    this.log.info({ objects: objects.size, revision }, 'watch cache loaded');
+    return revision;
+  }
+
+  private watchEtcd(afterRevision: number): Promise<void> {
+    const generation = ++this.generation;
+    const watcher = this.store.etcd.watch().prefix(this.prefix).startRevision(String(afterRevision + 1)).watcher();
+    this.etcdWatcher = watcher;
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      // Listeners go on before the create request is answered: events can arrive in the same read.
+      watcher.on('data', (res: IWatchResponse) => {
+        if (generation === this.generation) this.onEtcdResponse(watcher, res);
+      });
+      watcher.on('connected', () => {
+        connected = true;
+        resolve();
+      });
+      watcher.on('disconnected', (err: Error) => {
+        if (generation === this.generation) this.log.warn({ err: err.message }, 'etcd watch disconnected; resuming');
+      });
+      watcher.on('error', (err: Error) => {
+        if (generation !== this.generation) return;
+        if (!connected) {
+          this.generation++;
+          reject(/compacted/.test(err.message) ? new CompactedError(0) : err);
+          return;
+        }
+        void this.rebuild(err);
+      });
+    });
+  }
+
+  private onEtcdResponse(watcher: Watcher, res: IWatchResponse): void {
+    if (res.events.length === 0) {
+      // A progress notification: nothing under our prefix changed up to this revision.
+      this.advance(Number(res.header.revision));
+      return;
+    }
+    const now = Date.now();
+    for (const ev of res.events) {
+      if (ev.type === 'Put') this.applyPut(ev.kv, now);
+      else this.applyDelete(ev.kv, now);
+    }
+    const last = Number(res.events.at(-1)!.kv.mod_revision);
+    // etcd stamps a catch-up batch with the store's current revision even when more events
+    // follow, so the client's own resume point could skip some after a reconnect: resume from
+    // the last event actually applied, as etcd's Go client does.
+    watcher.request.start_revision = String(last + 1);
+    this.advance(last);
+  }
+
+  private applyPut(kv: IKeyValue, now: number): void {
+    const key = kv.key.toString();
+    const stored = toStored(kv);
+    const obj = this.decode(key, stored);
+    if (!obj) return;
+    const prev = this.objects.get(key);
+    this.objects.set(key, obj);
+    if (!prev) this.keys.insert(key);
+    this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now));
+  }
+
+  private applyDelete(kv: IKeyValue, now: number): void {
+    const key = kv.key.toString();
+    const prev = this.objects.get(key);
+    if (!prev) return;
+    const revision = Number(kv.mod_revision);
+    this.objects.delete(key);
+    this.keys.remove(key);
+    const last = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } } as AnyObject;
+    this.record(new CacheEvent('DELETED', key, this.namespaceOf(key), this.freezeObject(last), prev, revision, now));
+  }
+
+  private record(event: CacheEvent): void {
+    this.window.push(event);
+    this.snapshotCache = undefined;
+    this.watchers.forEachCandidate(event, (w) => {
+      const out = outFor(event, w.matches);
+      if (out) w.push(out);
+    });
+  }
+
+  private advance(revision: number): void {
+    if (revision <= this.appliedRevision) return;
+    this.appliedRevision = revision;
+    if (this.waiters.length === 0) return;
+    const stillWaiting: FreshnessWaiter[] = [];
+    for (const waiter of this.waiters) {
+      if (waiter.revision <= revision) {
+        clearTimeout(waiter.timer);
+        waiter.resolve();
+      } else {
+        stillWaiting.push(waiter);
+      }
+    }
+    this.waiters = stillWaiting;
+  }
+
+  /**
+   * The etcd watch was cancelled (its revision compacted, or etcd cancelled it): events were
+   * lost, so every watcher is told Gone and relists, and the cache starts over from a fresh list.
+   */
+  private async rebuild(cause: Error): Promise<void> {
+    if (this.rebuilding || this.stopped) return;
+    this.rebuilding = true;
+    this.generation++;
+    let done!: () => void;
+    this.ready = new Promise((r) => (done = r));
+    this.log.warn({ err: cause.message }, 'etcd watch cancelled; terminating watchers and relisting');
+    const closing = this.closeEtcdWatcher();
+    for (const w of [...this.watchers.all()]) {
+      w.fail(gone(`the watch cache for ${this.info.resource} was reset (${cause.message}); list again`));
+    }
+    await closing;
+    for (let delayMs = 100; !this.stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        await this.loadAndWatch();
+        break;
+      } catch (err) {
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'relisting failed; retrying');
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+    this.rebuilding = false;
+    done();
+    this.advance(this.appliedRevision);
+    for (const waiter of this.waiters.filter((w) => w.revision <= this.appliedRevision)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+    this.waiters = this.waiters.filter((w) => w.revision > this.appliedRevision);
+  }
+
+  private async closeEtcdWatcher(): Promise<void> {
+    const watcher = this.etcdWatcher;
+    this.etcdWatcher = undefined;
+    if (!watcher) return;
+    watcher.removeAllListeners('data');
+    // cancel() waits for etcd to confirm; a dead etcd must not hold up shutdown.
+    await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
+
+  private decode(key: string, stored: Parameters<typeof decodeFromStorage>[1]): AnyObject | undefined {
+    try {
+      return this.freezeObject(decodeFromStorage(this.info, stored));
+    } catch (err) {
+      this.log.error({ key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
+      return undefined;
+    }
+  }
+
+  private freezeObject(obj: AnyObject): AnyObject {
+    return this.freeze ? deepFreeze(obj) : obj;
+  }
+
+  private namespaceOf(key: string): string {
+    if (!this.info.namespaced) return '';
+    const rest = key.slice(this.prefix.length);
+    return rest.slice(0, rest.indexOf('/'));
+  }
+
+  /** The objects of a namespace (or all) at the current revision, in key order; shared while nothing changes. */
+  private snapshot(namespace: string): readonly AnyObject[] {
+    if (this.info.namespaced && namespace) {
+      const prefix = listPrefix(this.info, namespace);
+      return [...this.keys.range(prefix, prefixEnd(prefix))].map((k) => this.objects.get(k)!);
+    }
+    if (this.snapshotCache?.revision !== this.appliedRevision || this.objects.size === 0) {
+      const objects = this.objects.size === 0 ? EMPTY_SNAPSHOT : [...this.keys.range(this.prefix, prefixEnd(this.prefix))].map((k) => this.objects.get(k)!);
+      this.snapshotCache = { revision: this.appliedRevision, objects };
+    }
+    return this.snapshotCache.objects;
+  }
+
+  private addedOut(obj: AnyObject): WatchOut {
+    let out = this.addedOuts.get(obj);
+    if (!out) {
+      out = watchOut('ADDED', obj, Number(obj.metadata?.resourceVersion ?? 0));
+      this.addedOuts.set(obj, out);
+    }
+    return out;
+  }
+
+  /**
+   * Objects in [from, to) as they were at revision: the current state with every later event in
+   * the window undone (each key takes the state before its oldest later event).
+   */
+  private *entriesAt(revision: number, from: string, to: string): Generator<[string, AnyObject]> {
+    const older = new Map<string, AnyObject | undefined>();
+    if (revision < this.appliedRevision) {
+      for (const event of this.window.since(revision)) {
+        if (event.key >= from && event.key < to && !older.has(event.key)) older.set(event.key, event.prevObject);
+      }
+    }
+    if (older.size === 0) {
+      for (const key of this.keys.range(from, to)) yield [key, this.objects.get(key)!];
+      return;
+    }
+    const changed = [...older.keys()].sort();
+    let c = 0;
+    for (const key of this.keys.range(from, to)) {
+      for (; c < changed.length && changed[c]! < key; c++) {
+        const then = older.get(changed[c]!);
+        if (then) yield [changed[c]!, then];
+      }
+      if (changed[c] === key) {
+        const then = older.get(key);
+        c++;
+        if (then) yield [key, then];
+        continue;
+      }
+      yield [key, this.objects.get(key)!];
+    }
+    for (; c < changed.length; c++) {
+      const then = older.get(changed[c]!);
+      if (then) yield [changed[c]!, then];
+    }
+  }
+
+  private bookmarkAt(revision: number): WatchOut {
+    if (this.bookmarkOut?.revision !== revision) {
+      const object = deepFreeze({ metadata: { resourceVersion: String(revision) } }) as AnyObject;
+      this.bookmarkOut = watchOut('BOOKMARK', object, revision);
+    }
+    return this.bookmarkOut;
+  }
+
+  private bookmark(w: CacheWatcher): void {
+    if (this.appliedRevision > w.lastRevision) w.push(this.bookmarkAt(this.appliedRevision));
+    w.nextBookmarkAt = Date.now() + this.jitteredBookmarkInterval();
+  }
+
+  private sendDueBookmarks(): void {
+    if (this.rebuilding) return;
+    const now = Date.now();
+    for (const w of this.bookmarkWatchers) if (w.nextBookmarkAt <= now) this.bookmark(w);
+  }
+
+  private jitteredBookmarkInterval(): number {
+    return Math.round(this.bookmarkIntervalMs * (0.67 + Math.random() * 0.66));
+  }
+}
+
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  return new ApiError('Timeout', `Too large resource version: ${requested}, current: ${current}`, { retryAfterSeconds: 1 });
+}
+
+export type { ObjectMatcher };

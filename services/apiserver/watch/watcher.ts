@@ -1,0 +1,183 @@
+import type { AnyObject } from '../../../lib/api/resources.js';
+import { ApiError } from '../../../lib/api/errors.js';
+import type { CacheEvent } from './cache-event.js';
+import type { WatchOut } from './types.js';
+
+export type ObjectMatcher = (obj: AnyObject) => boolean;
+
+/** Which WatchOut, if any, a watcher with this matcher gets for an event (undefined matcher = everything). */
+export function outFor(event: CacheEvent, matches: ObjectMatcher | undefined): WatchOut | undefined {
+  if (!matches) return event.asIs();
+  switch (event.type) {
+    case 'ADDED':
+      return matches(event.object) ? event.asIs() : undefined;
+    case 'DELETED':
+      return event.prevObject && matches(event.prevObject) ? event.asIs() : undefined;
+    case 'MODIFIED': {
+      const now = matches(event.object);
+      const before = event.prevObject !== undefined && matches(event.prevObject);
+      if (now) return before ? event.asIs() : event.asAdded();
+      return before ? event.asDeleted() : undefined;
+    }
+  }
+}
+
+export interface CacheWatcherOptions {
+  matches: ObjectMatcher | undefined;
+  /** Events buffered for a consumer that is behind; one more terminates the watch. */
+  queueLimit: number;
+  /** The revision the watch starts after: nothing at or below it is delivered. */
+  startRevision: number;
+  /** Called once when the watch ends for any reason, to unregister it. */
+  onClose: (watcher: CacheWatcher) => void;
+}
+
+/**
+ * One client's watch: a bounded queue filled synchronously by the cache and drained by an async
+ * iterator. Initial objects (watch from revision 0) are held as a list of shared objects and do
+ * not count against the queue limit, as in Kubernetes' cacher.
+ */
+export class CacheWatcher implements AsyncIterator<WatchOut> {
+  readonly matches: ObjectMatcher | undefined;
+  /** The highest revision delivered or queued: bookmarks are only worth sending above it. */
+  lastRevision: number;
+  nextBookmarkAt = Infinity;
+
+  private initial: readonly AnyObject[] = [];
+  private initialIndex = 0;
+  private initialOut: (obj: AnyObject) => WatchOut = () => {
+    throw new Error('no initial objects');
+  };
+  private queue: WatchOut[] = [];
+  private queueHead = 0;
+  private waiting: { resolve: (r: IteratorResult<WatchOut>) => void; reject: (e: unknown) => void } | undefined;
+  private state: 'open' | 'ending' | 'closed' = 'open';
+  private failure: unknown;
+
+  constructor(private readonly opts: CacheWatcherOptions) {
+    this.matches = opts.matches;
+    this.lastRevision = opts.startRevision;
+  }
+
+  get closed(): boolean {
+    return this.state !== 'open';
+  }
+
+  get pending(): number {
+    return this.queue.length - this.queueHead + this.initial.length - this.initialIndex;
+  }
+
+  /**
+   * The objects at the start of a watch from revision 0, delivered first as synthetic ADDED events
+   * (those that match). The snapshot array is shared between watchers, so it is filtered lazily.
+   */
+  setInitial(snapshot: readonly AnyObject[], toOut: (obj: AnyObject) => WatchOut): void {
+    this.initial = snapshot;
+    this.initialIndex = 0;
+    this.initialOut = toOut;
+  }
+
+  push(out: WatchOut): void {
+    if (this.state !== 'open') return;
+    if (out.revision > this.lastRevision) this.lastRevision = out.revision;
+    if (this.waiting && this.pending === 0) {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting.resolve({ value: out, done: false });
+      return;
+    }
+    if (this.queue.length - this.queueHead >= this.opts.queueLimit) {
+      this.fail(
+        new ApiError('TooManyRequests', `watch is too slow: more than ${this.opts.queueLimit} events pending; resume from the last resourceVersion received`, {
+          retryAfterSeconds: 1,
+        }),
+      );
+      return;
+    }
+    this.queue.push(out);
+  }
+
+  /** Ends the watch with an error; undelivered events are dropped. */
+  fail(err: unknown): void {
+    if (this.state === 'closed') return;
+    this.failure = err;
+    this.dropQueued();
+    this.close();
+  }
+
+  /** Ends the watch after the consumer has taken what is queued. */
+  end(): void {
+    if (this.state !== 'open') return;
+    this.state = 'ending';
+    this.opts.onClose(this);
+    if (this.pending === 0) this.close();
+  }
+
+  next(): Promise<IteratorResult<WatchOut>> {
+    while (this.initialIndex < this.initial.length) {
+      const obj = this.initial[this.initialIndex++]!;
+      if (this.initialIndex === this.initial.length) this.dropInitial();
+      if (!this.matches || this.matches(obj)) return Promise.resolve({ value: this.initialOut(obj), done: false });
+    }
+    if (this.queueHead < this.queue.length) {
+      const value = this.queue[this.queueHead++]!;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+        if (this.state === 'ending') this.close();
+      } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.state === 'closed' || this.state === 'ending') {
+      this.close();
+      if (this.failure !== undefined) {
+        const err = this.failure;
+        this.failure = undefined;
+        return Promise.reject(err);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    if (this.waiting) return Promise.reject(new Error('CacheWatcher.next() called again before the previous call settled'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<WatchOut>> {
+    this.dropQueued();
+    this.failure = undefined;
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  private dropInitial(): void {
+    this.initial = [];
+    this.initialIndex = 0;
+  }
+
+  private dropQueued(): void {
+    this.dropInitial();
+    this.queue = [];
+    this.queueHead = 0;
+  }
+
+  private close(): void {
+    if (this.state === 'closed') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    if (wasOpen) this.opts.onClose(this);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (!waiting) return;
+    if (this.failure !== undefined) {
+      const err = this.failure;
+      this.failure = undefined;
+      waiting.reject(err);
+    } else {
+      waiting.resolve({ value: undefined, done: true });
+    }
+  }
+}
