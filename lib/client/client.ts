@@ -1,0 +1,118 @@
+import * as grpc from '@grpc/grpc-js';
+import { pino, type Logger } from 'pino';
+import type { Binding, ExecStart, LogsRequest, Scale, VersionInfo } from '../api/generated/index.js';
+import { resourceByField, type EnvelopeField, type KindTypes } from '../api/resources.js';
+import type { ResolvedClientConfig } from '../client-config.js';
+import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
+import { callOpts, ResourceClient, type CallOptions } from './resource-client.js';
+import { Transport } from './transport.js';
+
+export interface ApiClientOptions {
+  /** `host:port` of each apiserver, in failover order. */
+  servers: string[];
+  /** PEM CA certificate: the connection is TLS and the server must present a certificate it signed. */
+  ca?: Buffer | string;
+  /** Plaintext when no CA is given. Only for tests. */
+  insecure?: boolean;
+  /** Sent as `authorization: Bearer <token>` on every call. */
+  token?: string;
+  /** Deadline of unary calls across all their attempts; default 30 s. Streams have none. */
+  deadlineMs?: number;
+  /** How long to wait for a connection to one server before trying the next; default 5 s. */
+  connectTimeoutMs?: number;
+  log?: Logger;
+}
+
+export class InvalidClientOptionsError extends Error {
+  override readonly name = 'InvalidClientOptionsError';
+}
+
+export const DEFAULT_DEADLINE_MS = 30_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** The one client of the apiserver every component and the CLI use. */
+export class ApiClient {
+  private readonly transport: Transport;
+  private readonly resourceClients = new Map<EnvelopeField, ResourceClient<KindTypes[EnvelopeField]>>();
+
+  constructor(options: ApiClientOptions) {
+    if (options.servers.length === 0) throw new InvalidClientOptionsError('at least one apiserver address is required');
+    let credentials: grpc.ChannelCredentials;
+    if (options.ca) credentials = grpc.credentials.createSsl(Buffer.from(options.ca));
+    else if (options.insecure) credentials = grpc.credentials.createInsecure();
+    else throw new InvalidClientOptionsError('a CA certificate is required (insecure connections are only for tests)');
+    this.transport = new Transport({
+      servers: [...options.servers],
+      credentials,
+      token: options.token,
+      deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      log: (options.log ?? pino({ level: 'silent' })).child({ component: 'api-client' }),
+    });
+  }
+
+  static fromConfig(
+    config: Pick<ResolvedClientConfig, 'servers' | 'caPem' | 'token'>,
+    options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log'> = {},
+  ): ApiClient {
+    const clientOptions: ApiClientOptions = { ...options, servers: config.servers, ca: config.caPem };
+    if (config.token) clientOptions.token = config.token;
+    return new ApiClient(clientOptions);
+  }
+
+  get servers(): string[] {
+    return this.transport.servers;
+  }
+
+  /** Typed calls for one kind, by its envelope field: `client.resource('pod')`. */
+  resource<F extends EnvelopeField>(field: F): ResourceClient<KindTypes[F]> {
+    let rc = this.resourceClients.get(field);
+    if (!rc) {
+      rc = new ResourceClient<KindTypes[EnvelopeField]>(this.transport, resourceByField(field));
+      this.resourceClients.set(field, rc);
+    }
+    return rc as unknown as ResourceClient<KindTypes[F]>;
+  }
+
+  /** Binds a pod to a node (the scheduler's write). Not retried once sent. */
+  async bind(namespace: string, binding: Binding, opts: CallOptions = {}): Promise<void> {
+    await this.transport.unary('Bind', { namespace, binding }, { idempotent: false, ...callOpts(opts) });
+  }
+
+  async getScale(field: EnvelopeField, namespace: string, name: string, opts: CallOptions = {}): Promise<Scale> {
+    const resource = resourceByField(field).resource;
+    return this.transport.unary('GetScale', { resource, namespace, name }, { idempotent: true, ...callOpts(opts) });
+  }
+
+  /** A compare-and-swap when scale carries metadata.resourceVersion. */
+  async updateScale(field: EnvelopeField, namespace: string, scale: Scale, opts: CallOptions = {}): Promise<Scale> {
+    const resource = resourceByField(field).resource;
+    const name = scale.metadata?.name ?? '';
+    return this.transport.unary(
+      'UpdateScale',
+      { resource, namespace, name, scale },
+      { idempotent: Boolean(scale.metadata?.resourceVersion), ...callOpts(opts) },
+    );
+  }
+
+  /** A container's log as it arrives; with `follow` the stream stays open until the signal aborts. */
+  async *logs(request: LogsRequest, opts: { signal?: AbortSignal } = {}): AsyncGenerator<Buffer> {
+    for await (const chunk of this.transport.serverStream('Logs', request, opts.signal)) {
+      if (chunk.data?.length) yield chunk.data;
+    }
+  }
+
+  /** Runs a command in a container over the bidirectional Exec stream. Not retried once started. */
+  async exec(start: ExecStart, opts: ExecOptions = {}): Promise<ExecSession> {
+    const call = await this.transport.bidiStream('Exec', opts.signal);
+    return startExecSession(call, start, opts);
+  }
+
+  async version(opts: CallOptions = {}): Promise<VersionInfo> {
+    return this.transport.unary('Version', {}, { idempotent: true, ...callOpts(opts) });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,256 @@
+import * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import type { Logger } from 'pino';
+import { ApiError, fromServiceError } from '../api/errors.js';
+import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
+import { packageDefinition } from '../api/proto.js';
+
+const service = packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
+
+type Methods = ResourcesDefinition;
+export type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
+export type ServerStreamMethod = 'Watch' | 'Logs';
+export type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+export type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+
+export interface TransportOptions {
+  servers: string[];
+  credentials: grpc.ChannelCredentials;
+  token: string | undefined;
+  deadlineMs: number;
+  connectTimeoutMs: number;
+  log: Logger;
+}
+
+export interface UnaryCallOptions {
+  /**
+   * Safe to send again after the server may already have acted on it (reads, CAS writes). Only
+   * these are retried on another server when a call fails as UNAVAILABLE after it was sent.
+   */
+  idempotent: boolean;
+  deadlineMs?: number;
+  signal?: AbortSignal;
+}
+
+// Keepalive pings find a silently dead apiserver under a long watch; short reconnect backoff lets a
+// restarted apiserver be used again within seconds.
+const channelOptions: grpc.ClientOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+};
+
+interface Endpoint {
+  address: string;
+  client: grpc.Client;
+}
+
+/**
+ * One grpc channel per apiserver and a notion of the current one. Every call goes to the current
+ * server; an unreachable server makes the next one current.
+ *
+ * Retry rules: before sending, the call waits until the current server's connection is up (at most
+ * connectTimeoutMs); a server that cannot be connected to is skipped, for every kind of call, since
+ * nothing was sent. Once sent, a call that fails as UNAVAILABLE is sent again to the next server
+ * only if it is idempotent. Every server is tried at most once per call.
+ */
+export class Transport {
+  private readonly endpoints: Endpoint[];
+  private current = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly options: TransportOptions) {
+    this.endpoints = options.servers.map((address) => ({
+      address,
+      client: new grpc.Client(address, options.credentials, channelOptions),
+    }));
+    this.log = options.log;
+  }
+
+  get servers(): string[] {
+    return this.endpoints.map((e) => e.address);
+  }
+
+  async unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
+    const deadline = Date.now() + (opts.deadlineMs ?? this.options.deadlineMs);
+    const failures: string[] = [];
+    for (const endpoint of this.rotation()) {
+      throwIfAborted(opts.signal);
+      if (!(await this.connect(endpoint, deadline, opts.signal))) {
+        failures.push(`${endpoint.address}: cannot connect`);
+        continue;
+      }
+      try {
+        return await this.sendUnary(endpoint, method, request, deadline, opts.signal);
+      } catch (err) {
+        if (opts.signal?.aborted) throw abortReason(opts.signal);
+        const apiErr = fromServiceError(err);
+        if (!isUnavailable(err) || !opts.idempotent) throw apiErr;
+        failures.push(`${endpoint.address}: ${apiErr.message}`);
+        this.failOver(endpoint, apiErr);
+      }
+    }
+    throw noServerReachable(failures);
+  }
+
+  /**
+   * A server stream. Starting it counts as idempotent: if the stream fails as UNAVAILABLE before
+   * its first message it is opened on the next server. Breaking out of the iteration or aborting
+   * the signal cancels the call; an abort ends the iteration without an error.
+   */
+  async *serverStream<M extends ServerStreamMethod>(method: M, request: RequestOf<M>, signal?: AbortSignal): AsyncGenerator<ResponseOf<M>> {
+    const failures: string[] = [];
+    for (const endpoint of this.rotation()) {
+      if (signal?.aborted) return;
+      if (!(await this.connect(endpoint, Date.now() + this.options.connectTimeoutMs, signal))) {
+        failures.push(`${endpoint.address}: cannot connect`);
+        continue;
+      }
+      const def = service[method];
+      const call = endpoint.client.makeServerStreamRequest(
+        def.path,
+        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
+        request,
+        this.metadata(),
+      );
+      let received = false;
+      try {
+        for await (const message of readStream<ResponseOf<M>>(call, signal)) {
+          received = true;
+          yield message;
+        }
+        return;
+      } catch (err) {
+        if (received || !isUnavailable(err)) throw fromServiceError(err);
+        failures.push(`${endpoint.address}: ${fromServiceError(err).message}`);
+        this.failOver(endpoint, fromServiceError(err));
+      }
+    }
+    throw noServerReachable(failures);
+  }
+
+  /** Opens a bidirectional stream on the first server that accepts a connection. Never re-sent. */
+  async bidiStream(method: 'Exec', signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<typeof method>, ResponseOf<typeof method>>> {
+    const failures: string[] = [];
+    for (const endpoint of this.rotation()) {
+      throwIfAborted(signal);
+      if (!(await this.connect(endpoint, Date.now() + this.options.connectTimeoutMs, signal))) {
+        failures.push(`${endpoint.address}: cannot connect`);
+        continue;
+      }
+      const def = service[method];
+      return endpoint.client.makeBidiStreamRequest(
+        def.path,
+        def.requestSerialize as (value: RequestOf<typeof method>) => Buffer,
+        def.responseDeserialize as (value: Buffer) => ResponseOf<typeof method>,
+        this.metadata(),
+      );
+    }
+    throw noServerReachable(failures);
+  }
+
+  close(): void {
+    for (const e of this.endpoints) e.client.close();
+  }
+
+  /** The endpoints starting at the current one, each once. */
+  private rotation(): Endpoint[] {
+    const start = this.current;
+    return this.endpoints.map((_, i) => this.endpoints[(start + i) % this.endpoints.length]!);
+  }
+
+  /** Waits until the endpoint's channel is READY; false on a failed connection, the deadline or an abort. */
+  private async connect(endpoint: Endpoint, deadline: number, signal?: AbortSignal): Promise<boolean> {
+    const channel = endpoint.client.getChannel();
+    const connectDeadline = Math.min(deadline, Date.now() + this.options.connectTimeoutMs);
+    const ready = await new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        const state = channel.getConnectivityState(true);
+        if (state === grpc.connectivityState.READY) return resolve(true);
+        if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) return resolve(false);
+        if (Date.now() >= connectDeadline || signal?.aborted) return resolve(false);
+        channel.watchConnectivityState(state, connectDeadline, (err) => (err ? resolve(false) : check()));
+      };
+      check();
+    });
+    if (!ready && !signal?.aborted) this.failOver(endpoint, new ApiError('ServiceUnavailable', `cannot connect to ${endpoint.address}`));
+    return ready;
+  }
+
+  private failOver(endpoint: Endpoint, err: ApiError): void {
+    const index = this.endpoints.indexOf(endpoint);
+    // Concurrent calls that fail on the same server move the pointer once, not once each.
+    if (index !== this.current || this.endpoints.length === 1) return;
+    this.current = (index + 1) % this.endpoints.length;
+    this.log.warn({ from: endpoint.address, to: this.endpoints[this.current]!.address, err: err.message }, 'apiserver unavailable; failing over');
+  }
+
+  private sendUnary<M extends UnaryMethod>(
+    endpoint: Endpoint,
+    method: M,
+    request: RequestOf<M>,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<ResponseOf<M>> {
+    const def = service[method];
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => call.cancel();
+      const call = endpoint.client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
+        request,
+        this.metadata(),
+        { deadline },
+        (err, value) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (err) reject(err);
+          else resolve(value as ResponseOf<M>);
+        },
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private metadata(): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (this.options.token) md.set('authorization', `Bearer ${this.options.token}`);
+    return md;
+  }
+}
+
+/** Iterates a grpc server stream; cancels the call when the consumer stops early or the signal aborts. */
+async function* readStream<T>(call: grpc.ClientReadableStream<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  // The cancelled call reports CANCELLED as an 'error' event after the consumer is gone; without a
+  // listener that event would crash the process.
+  call.on('error', () => {});
+  const onAbort = (): void => call.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const message of call as AsyncIterable<T>) yield message;
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    call.cancel();
+  }
+}
+
+function isUnavailable(err: unknown): boolean {
+  return (err as Partial<grpc.ServiceError>).code === grpc.status.UNAVAILABLE;
+}
+
+function noServerReachable(failures: string[]): ApiError {
+  return new ApiError('ServiceUnavailable', `no apiserver reachable (${failures.join('; ')})`);
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortReason(signal);
+}
