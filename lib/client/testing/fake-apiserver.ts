@@ -10,6 +10,7 @@ import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.
 import type { ExecStart, Object as Envelope, ObjectMeta, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
 import { resourceByField, resourceByName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
+import { parseFieldSelector, type FieldSelector } from '../../labels/field-selector.js';
 import { parseSelector, type Selector } from '../../labels/selector.js';
 import { formatTime } from '../api-time.js';
 import { ApiClient, type ApiClientOptions } from '../client.js';
@@ -540,30 +541,26 @@ function parseLabels(selector: string | undefined): Selector {
   }
 }
 
-/** `metadata.name`, `metadata.namespace`, `spec.nodeName` and `status.phase` with `=`, `==` and `!=`. */
+const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'];
+
+/** The fields every kind supports in the apiserver, plus `spec.nodeName` and `status.phase` for all kinds. */
 function parseFields(selector: string | undefined): FieldFilter {
-  if (!selector) return () => true;
-  const terms = selector.split(',').map((term) => {
-    const match = /^([a-zA-Z.]+)\s*(==|!=|=)\s*(.*)$/.exec(term.trim());
-    if (!match) throw badRequest(`invalid field selector: ${JSON.stringify(term)}`);
-    const [, path, op, value] = match as unknown as [string, string, string, string];
-    const get = fieldGetter(path);
-    return (obj: StoredObject) => (get(obj) === value) === (op !== '!=');
-  });
-  return (obj) => terms.every((t) => t(obj));
+  let parsed: FieldSelector;
+  try {
+    parsed = parseFieldSelector(selector ?? '');
+  } catch (err) {
+    throw badRequest((err as Error).message);
+  }
+  for (const r of parsed.requirements) {
+    if (!SUPPORTED_FIELDS.includes(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+  }
+  return (obj) => parsed.matches((field) => readField(obj, field));
 }
 
-function fieldGetter(path: string): (obj: StoredObject) => string {
-  const get = (obj: StoredObject, parts: string[]): string => {
-    let cur: unknown = obj;
-    for (const p of parts) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
-    return typeof cur === 'string' ? cur : '';
-  };
-  if (!['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'].includes(path)) {
-    throw badRequest(`field label not supported: ${path}`);
-  }
-  const parts = path.split('.');
-  return (obj) => get(obj, parts);
+function readField(obj: StoredObject, path: string): string | undefined {
+  let cur: unknown = obj;
+  for (const p of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  return typeof cur === 'string' ? cur : undefined;
 }
 
 function resourceInfo(resource: string | undefined): ResourceInfo {
