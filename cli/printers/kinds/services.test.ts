@@ -64,10 +64,10 @@ describe('kubectl get endpoints', () => {
     ];
     expect(printTable(resourceByName('endpoints')!, list, { now })).toBe(
       [
-        'NAME      ENDPOINTS                                                    AGE',
-        'mysql     172.17.0.2:3306                                              60s',
+        'NAME      ENDPOINTS                                                     AGE',
+        'mysql     172.17.0.2:3306                                               60s',
         'myweb     172.17.0.3:8080,172.17.0.4:8080,172.17.0.5:8080 + 2 more...   60s',
-        'pending   <none>                                                       60s',
+        'pending   <none>                                                        60s',
         '',
       ].join('\n'),
     );
