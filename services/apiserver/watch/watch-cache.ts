@@ -13,7 +13,7 @@ import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { WatchFilter, WatchOut } from './types.js';
-import { CacheWatcher, outFor, type ObjectMatcher } from './watcher.js';
+import { CacheWatcher, outFor } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
 
 export interface WatchCacheOptions {
@@ -61,8 +61,6 @@ interface FreshnessWaiter {
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
 }
-
-const EMPTY_SNAPSHOT: readonly AnyObject[] = Object.freeze([]);
 
 /**
  * The apiserver's view of one resource, kept current by a single etcd watch and shared by every
@@ -238,26 +236,26 @@ export class WatchCache {
   }
 
   private openWatch(filter: WatchFilter, opts: WatchOptions): AsyncIterator<WatchOut> {
-    let watcher: CacheWatcher | undefined;
     let opening: Promise<CacheWatcher | undefined> | undefined;
+    let returned = false;
     const open = async (): Promise<CacheWatcher | undefined> => {
       const rv = opts.resourceVersion;
       if (rv !== undefined && rv > this.appliedRevision) await this.waitUntilFresh(rv, this.freshnessWaitMs);
-      await this.ready;
-      if (opts.signal.aborted || this.stopped) return undefined;
+      // Bounded: each pass waits out one rebuild, and rebuilds need an etcd cancellation each.
+      for (let i = 0; this.rebuilding && i < 10; i++) await this.ready;
+      if (this.rebuilding) throw new ApiError('ServiceUnavailable', `watch cache for ${this.info.resource} is being rebuilt`, { retryAfterSeconds: 1 });
+      if (returned || opts.signal.aborted || this.stopped) return undefined;
       return this.register(filter, opts);
     };
     return {
       next: async () => {
-        if (!watcher) {
-          opening ??= open();
-          watcher = await opening;
-          if (!watcher) return { value: undefined, done: true };
-        }
+        const watcher = await (opening ??= open());
+        if (!watcher) return { value: undefined, done: true };
         return watcher.next();
       },
       return: async () => {
-        opening = Promise.resolve(undefined);
+        returned = true;
+        const watcher = await opening?.catch(() => undefined);
         await watcher?.return();
         return { value: undefined, done: true };
       },
@@ -449,7 +447,7 @@ export class WatchCache {
     let done!: () => void;
     this.ready = new Promise((r) => (done = r));
     this.log.warn({ err: cause.message }, 'etcd watch cancelled; terminating watchers and relisting');
-    const closing = this.closeEtcdWatcher();
+    const closing = this.closeEtcdWatcher(true);
     for (const w of [...this.watchers.all()]) {
       w.fail(gone(`the watch cache for ${this.info.resource} was reset (${cause.message}); list again`));
     }
@@ -465,7 +463,6 @@ export class WatchCache {
     }
     this.rebuilding = false;
     done();
-    this.advance(this.appliedRevision);
     for (const waiter of this.waiters.filter((w) => w.revision <= this.appliedRevision)) {
       clearTimeout(waiter.timer);
       waiter.resolve();
@@ -473,11 +470,11 @@ export class WatchCache {
     this.waiters = this.waiters.filter((w) => w.revision > this.appliedRevision);
   }
 
-  private async closeEtcdWatcher(): Promise<void> {
+  /** Detaches the etcd watch; one etcd has already cancelled must not be cancelled again (no reply would come). */
+  private async closeEtcdWatcher(cancelledByEtcd = false): Promise<void> {
     const watcher = this.etcdWatcher;
     this.etcdWatcher = undefined;
-    if (!watcher) return;
-    watcher.removeAllListeners('data');
+    if (!watcher || cancelledByEtcd) return;
     // cancel() waits for etcd to confirm; a dead etcd must not hold up shutdown.
     await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
@@ -507,8 +504,8 @@ export class WatchCache {
       const prefix = listPrefix(this.info, namespace);
       return [...this.keys.range(prefix, prefixEnd(prefix))].map((k) => this.objects.get(k)!);
     }
-    if (this.snapshotCache?.revision !== this.appliedRevision || this.objects.size === 0) {
-      const objects = this.objects.size === 0 ? EMPTY_SNAPSHOT : [...this.keys.range(this.prefix, prefixEnd(this.prefix))].map((k) => this.objects.get(k)!);
+    if (this.snapshotCache?.revision !== this.appliedRevision) {
+      const objects = [...this.keys.range(this.prefix, prefixEnd(this.prefix))].map((k) => this.objects.get(k)!);
       this.snapshotCache = { revision: this.appliedRevision, objects };
     }
     return this.snapshotCache.objects;
@@ -591,4 +588,3 @@ function tooLargeResourceVersion(requested: number, current: number): ApiError {
   return new ApiError('Timeout', `Too large resource version: ${requested}, current: ${current}`, { retryAfterSeconds: 1 });
 }
 
-export type { ObjectMatcher };
