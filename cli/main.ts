@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
+import { downCommand, upCommand } from './up/up-command.js';
 import { VERSION } from '../lib/version.js';
 
 // One binary, subcommands for each daemon and kubectl's verbs for users (ARCHITECTURE.md).
@@ -11,6 +12,8 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   program.addCommand(apiserverCommand());
+  program.addCommand(upCommand());
+  program.addCommand(downCommand());
   return program;
 }
 

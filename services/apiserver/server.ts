@@ -81,8 +81,6 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
 
-  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: config.securePort, log });
-  const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, log: log.child({ part: 'compactor' }) });
 
   const { creds, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
@@ -92,6 +90,9 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
+  // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
+  const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
 

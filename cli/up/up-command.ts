@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { ApiClient } from '../../lib/client/client.js';
+import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
+import { createLogger } from '../../lib/log.js';
+import { ensureClusterFiles, type ClusterFiles } from './cluster-files.js';
+import { Supervisor } from './supervisor.js';
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`expected a port number, got "${v}"`);
+  return n;
+};
+
+function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/kubets' : join(homedir(), '.kubets', 'cluster');
+}
+
+interface UpOptions {
+  dataDir: string;
+  etcdPort: number;
+  port: number;
+  detach?: boolean;
+}
+
+/** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
+function selfCommand(args: string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: [...process.execArgv, process.argv[1]!, ...args] };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
+}
+
+async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
+  const cfg = await loadClientConfig({ path: files.configs.admin, env: {} });
+  const client = ApiClient.fromConfig(cfg, { deadlineMs: 2_000, connectTimeoutMs: 1_000 });
+  try {
+    await client.version();
+    return true;
+  } finally {
+    client.close();
+  }
+}
+
+async function runForeground(o: UpOptions): Promise<void> {
+  const log = createLogger('up');
+  const logs = join(o.dataDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const server = `127.0.0.1:${o.port}`;
+  const files = await ensureClusterFiles(o.dataDir, {
+    servers: [server],
+    hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+  });
+  const userConfig = defaultClientConfigPath();
+  await writeClientConfig(userConfig, JSON.parse(readFileSync(files.configs.admin, 'utf8')));
+  log.info({ config: userConfig }, 'admin client config written');
+
+  const supervisor = new Supervisor(log);
+  const etcdUrl = `http://127.0.0.1:${o.etcdPort}`;
+  supervisor.start({
+    name: 'etcd',
+    command: 'etcd',
+    args: [
+      '--name', 'kubets', '--data-dir', join(o.dataDir, 'etcd'),
+      '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
+      '--listen-peer-urls', `http://127.0.0.1:${o.etcdPort + 1}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${o.etcdPort + 1}`,
+      '--initial-cluster', `kubets=http://127.0.0.1:${o.etcdPort + 1}`, '--log-level', 'warn',
+    ],
+    logFile: join(logs, 'etcd.log'),
+  });
+  await waitFor('etcd', async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000);
+
+  const apiserver = selfCommand([
+    'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--data-dir', o.dataDir,
+    '--token-auth-file', files.tokenFile,
+  ]);
+  supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
+  await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
+  log.info({ server, dataDir: o.dataDir }, 'cluster is up');
+  process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
+
+  const shutdown = (): void => {
+    supervisor.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Starts the supervisor in the background and waits until the apiserver answers. */
+async function runDetached(o: UpOptions, argv: string[]): Promise<void> {
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const pidFile = join(o.dataDir, 'up.pid');
+  if (existsSync(pidFile) && isRunning(Number(readFileSync(pidFile, 'utf8')))) {
+    process.stdout.write(`kubets cluster already running (pid ${readFileSync(pidFile, 'utf8').trim()}); stop it with: kubets down\n`);
+    return;
+  }
+  const out = openSync(join(o.dataDir, 'up.log'), 'a');
+  const self = selfCommand(argv.filter((a) => a !== '--detach' && a !== '-d'));
+  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  writeFileSync(pidFile, String(child.pid));
+  process.stdout.write(`starting kubets cluster in the background (pid ${child.pid}, log ${join(o.dataDir, 'up.log')}) ...\n`);
+  const adminConfig = join(o.dataDir, 'admin.conf');
+  await waitFor(
+    'the cluster',
+    async () => {
+      if (!isRunning(child.pid!)) throw new Error(`kubets up exited; see ${join(o.dataDir, 'up.log')}`);
+      return existsSync(adminConfig) && apiserverAnswers({ configs: { admin: adminConfig } } as ClusterFiles);
+    },
+    120_000,
+  );
+  process.stdout.write(`kubets cluster is up: client config ${defaultClientConfigPath()}\n`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('Run a whole local cluster: etcd, apiserver and the other components, supervised')
+    .option('--data-dir <dir>', 'where certificates, tokens, etcd data and logs live', defaultDataDir())
+    .option('--etcd-port <port>', 'etcd client port (the peer port is the next one)', int, 2379)
+    .option('--port <port>', 'apiserver port', int, 6443)
+    .option('-d, --detach', 'run in the background and return once the cluster answers')
+    .action(async (o: UpOptions, cmd: Command) => {
+      if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);
+      else await runForeground(o);
+    });
+}
+
+export function downCommand(): Command {
+  return new Command('down')
+    .description('Stop a cluster started with kubets up --detach')
+    .option('--data-dir <dir>', 'the data directory given to kubets up', defaultDataDir())
+    .action(async (o: { dataDir: string }) => {
+      const pidFile = join(o.dataDir, 'up.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+      if (!pid || !isRunning(pid)) {
+        process.stdout.write('no kubets cluster is running\n');
+        rmSync(pidFile, { force: true });
+        return;
+      }
+      process.kill(pid, 'SIGTERM');
+      await waitFor('shutdown', async () => !isRunning(pid), 30_000);
+      rmSync(pidFile, { force: true });
+      process.stdout.write('kubets cluster stopped\n');
+    });
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
+# Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables), a safely started
+# dockerd (ARCHITECTURE.md leak 1), node modules, the build, and the local images.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '==> %s\n' "$*"; }
+
+packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+  step "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  step "Debian packages present"
+fi
+
+step "checking the Docker engine"
+scripts/start-dockerd.sh
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing node modules (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  step "node modules present"
+fi
+
+step "building (tsc)"
+npm run --silent build
+
+step "building local images"
+scripts/build-images
