@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { Backoff, sleep } from './backoff.js';
+
+describe('Backoff', () => {
+  it('doubles up to the cap and starts over after reset', () => {
+    const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0 });
+    expect([b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([100, 200, 400, 800, 1000]);
+    b.reset();
+    expect(b.next()).toBe(100);
+  });
+
+  it('stretches delays by at most the jitter fraction, never past the cap', () => {
+    const high = new Backoff({ initialMs: 100, maxMs: 150, jitter: 0.5, random: () => 0.999 });
+    expect(high.next()).toBe(150);
+    const mid = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0.5, random: () => 0.5 });
+    expect(mid.next()).toBe(125);
+  });
+});
+
+describe('sleep', () => {
+  it('ends early when the signal aborts', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 10);
+    await sleep(10_000, controller.signal);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

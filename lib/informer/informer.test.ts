@@ -1,0 +1,268 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/errors.js';
+import type { ConfigMap, Pod } from '../api/generated/index.js';
+import type { ApiClient } from '../client/client.js';
+import { FakeApiServer } from '../client/testing/fake-apiserver.js';
+import { Informer, type EventHandlers } from './informer.js';
+import { SharedInformerFactory } from './shared-informer-factory.js';
+
+const fastBackoff = { initialMs: 10, maxMs: 50 };
+
+const configMap = (name: string, value = 'v', namespace = 'default'): ConfigMap => ({ metadata: { name, namespace }, data: { value } });
+
+/** Records handler calls as short strings: `add a`, `update a v1->v2`, `delete a`. */
+function recorder(): { log: string[]; handlers: EventHandlers<ConfigMap> } {
+  const log: string[] = [];
+  return {
+    log,
+    handlers: {
+      onAdd: (obj) => log.push(`add ${obj.metadata?.name} ${obj.data?.value}`),
+      onUpdate: (oldObj, newObj) => log.push(`update ${newObj.metadata?.name} ${oldObj.data?.value}->${newObj.data?.value}`),
+      onDelete: (obj) => log.push(`delete ${obj.metadata?.name} ${obj.data?.value}`),
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (expiredWatchAs) => {
+  let fake: FakeApiServer;
+  let client: ApiClient;
+  let informer: Informer<ConfigMap>;
+
+  beforeEach(async () => {
+    fake = await FakeApiServer.start({ expiredWatchAs });
+    client = fake.client();
+  });
+  afterEach(async () => {
+    await informer?.stop();
+    client.close();
+    await fake.stop();
+  });
+
+  const cms = () => client.resource('configMap');
+
+  it('lists in pages, syncs, then follows the watch', async () => {
+    for (let i = 0; i < 5; i++) await cms().create(configMap(`cm-${i}`));
+    informer = new Informer(cms(), { pageSize: 2, backoff: fastBackoff });
+    const { log, handlers } = recorder();
+    informer.addEventHandler(handlers);
+    expect(informer.hasSynced()).toBe(false);
+    informer.start();
+    expect(await informer.waitForSync()).toBe(true);
+    expect(fake.callCount('List')).toBe(3);
+    expect(log).toEqual(['add cm-0 v', 'add cm-1 v', 'add cm-2 v', 'add cm-3 v', 'add cm-4 v']);
+    expect(informer.lastSyncResourceVersion).toBe('5');
+
+    await waitFor(() => fake.watcherCount === 1);
+    const cm0 = await cms().get('default', 'cm-0');
+    await cms().update({ ...cm0, data: { value: 'w' } });
+    await cms().delete('default', 'cm-1');
+    await cms().create(configMap('cm-5'));
+    await waitFor(() => log.length === 8);
+    expect(log.slice(5)).toEqual(['update cm-0 v->w', 'delete cm-1 v', 'add cm-5 v']);
+    expect(informer.store.get('default/cm-0')?.data?.value).toBe('w');
+    expect(informer.store.get('default/cm-1')).toBeUndefined();
+    expect(informer.store.size).toBe(5);
+    expect(informer.lastSyncResourceVersion).toBe('8');
+  });
+
+  it('hands out frozen objects', async () => {
+    await cms().create(configMap('a'));
+    informer = new Informer(cms());
+    informer.start();
+    await informer.waitForSync();
+    const cached = informer.store.get('default/a')!;
+    expect(() => {
+      (cached.data as Record<string, string>).value = 'changed';
+    }).toThrow(TypeError);
+  });
+
+  it('resumes a broken watch from the last resourceVersion without relisting or repeating', async () => {
+    await cms().create(configMap('a'));
+    informer = new Informer(cms(), { backoff: fastBackoff });
+    const { log, handlers } = recorder();
+    informer.addEventHandler(handlers);
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => fake.watcherCount === 1);
+
+    fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
+    fake.breakWatches();
+    await cms().create(configMap('b'));
+    const a = await cms().get('default', 'a');
+    await cms().update({ ...a, data: { value: 'w' } });
+    await waitFor(() => fake.callCount('Watch') >= 3);
+    fake.intercept = undefined;
+
+    await waitFor(() => log.length === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(log).toEqual(['add a v', 'add b v', 'update a v->w']);
+    expect(fake.callCount('List')).toBe(1);
+    const resumedFrom = fake.calls.filter((c) => c.method === 'Watch').map((c) => (c.request as { resourceVersion: string }).resourceVersion);
+    expect(new Set(resumedFrom)).toEqual(new Set(['1']));
+  });
+
+  it('relists after Expired and delivers only the differences', async () => {
+    await cms().create(configMap('keep'));
+    await cms().create(configMap('change'));
+    await cms().create(configMap('remove'));
+    informer = new Informer(cms(), { backoff: fastBackoff });
+    const { log, handlers } = recorder();
+    informer.addEventHandler(handlers);
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => fake.watcherCount === 1);
+
+    // The informer cannot watch while the cluster changes, and the history it would need is then compacted.
+    fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
+    fake.breakWatches();
+    const change = await cms().get('default', 'change');
+    await cms().update({ ...change, data: { value: 'new' } });
+    await cms().delete('default', 'remove');
+    await cms().create(configMap('added'));
+    fake.compact();
+    fake.intercept = undefined;
+
+    await waitFor(() => log.length === 6);
+    expect(log.slice(3).sort()).toEqual(['add added v', 'delete remove v', 'update change v->new']);
+    expect(fake.callCount('List')).toBe(2);
+    expect(informer.store.listKeys().sort()).toEqual(['default/added', 'default/change', 'default/keep']);
+    expect(informer.lastSyncResourceVersion).toBe(String(fake.revision));
+
+    await cms().create(configMap('later'));
+    await waitFor(() => log.length === 7);
+    expect(log[6]).toBe('add later v');
+  });
+
+  it('moves its resourceVersion forward on bookmarks', async () => {
+    informer = new Informer(cms(), { namespace: 'default', backoff: fastBackoff });
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => fake.watcherCount === 1);
+    await cms().create(configMap('elsewhere', 'v', 'kube-system'));
+    await cms().create(configMap('elsewhere-2', 'v', 'kube-system'));
+    fake.sendBookmarks();
+    await waitFor(() => informer.lastSyncResourceVersion === '2');
+    expect(informer.store.size).toBe(0);
+    const watch = fake.calls.find((c) => c.method === 'Watch')?.request as { allowWatchBookmarks: boolean; namespace: string };
+    expect(watch).toMatchObject({ allowWatchBookmarks: true, namespace: 'default' });
+  });
+});
+
+describe('Informer', () => {
+  let fake: FakeApiServer;
+  let client: ApiClient;
+
+  beforeEach(async () => {
+    fake = await FakeApiServer.start();
+    client = fake.client();
+  });
+  afterEach(async () => {
+    client.close();
+    await fake.stop();
+  });
+
+  it('passes selectors through and deletes an object that leaves the selection', async () => {
+    const pods = client.resource('pod');
+    const pod = (name: string, app: string): Pod => ({ metadata: { name, namespace: 'default', labels: { app } }, spec: { nodeName: 'n1' } });
+    await pods.create(pod('a', 'web'));
+    await pods.create(pod('b', 'db'));
+    const informer = new Informer(pods, { labelSelector: 'app=web', fieldSelector: 'spec.nodeName=n1' });
+    const deleted: string[] = [];
+    informer.onDelete((p) => deleted.push(`${p.metadata?.name} ${p.metadata?.labels?.app}`));
+    informer.start();
+    await informer.waitForSync();
+    expect(informer.store.listKeys()).toEqual(['default/a']);
+    await waitFor(() => fake.watcherCount === 1);
+    const a = await pods.get('default', 'a');
+    await pods.update({ ...a, metadata: { ...a.metadata, labels: { app: 'other' } } });
+    await waitFor(() => deleted.length === 1);
+    expect(deleted).toEqual(['a web']);
+    expect(informer.store.size).toBe(0);
+    await informer.stop();
+  });
+
+  it('resyncs every object as an update to itself', async () => {
+    await client.resource('configMap').create(configMap('a'));
+    const informer = new Informer(client.resource('configMap'), { resyncMs: 30 });
+    const resyncs: boolean[] = [];
+    informer.onUpdate((o, n) => resyncs.push(o === n));
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => resyncs.length >= 2);
+    expect(resyncs.every(Boolean)).toBe(true);
+    await informer.stop();
+  });
+
+  it('replays the cache to a late handler and survives a handler that throws', async () => {
+    await client.resource('configMap').create(configMap('a'));
+    const informer = new Informer(client.resource('configMap'));
+    informer.onAdd(() => {
+      throw new Error('bad handler');
+    });
+    informer.start();
+    await informer.waitForSync();
+    const late: string[] = [];
+    const remove = informer.onAdd((obj) => late.push(obj.metadata?.name ?? ''));
+    expect(late).toEqual(['a']);
+    await waitFor(() => fake.watcherCount === 1);
+    await client.resource('configMap').create(configMap('b'));
+    await waitFor(() => late.length === 2);
+    remove();
+    await client.resource('configMap').create(configMap('c'));
+    await waitFor(() => informer.store.size === 3);
+    expect(late).toEqual(['a', 'b']);
+    await informer.stop();
+  });
+
+  it('keeps retrying a failing list with backoff; stop ends everything', async () => {
+    fake.failNext('List', new ApiError('Forbidden', 'no'), 3);
+    const informer = new Informer(client.resource('configMap'), { backoff: fastBackoff });
+    informer.start();
+    expect(await informer.waitForSync()).toBe(true);
+    expect(fake.callCount('List')).toBe(4);
+    await waitFor(() => fake.watcherCount === 1);
+    await informer.stop();
+    await waitFor(() => fake.watcherCount === 0);
+    expect(await informer.waitForSync()).toBe(true);
+
+    fake.failNext('List', new ApiError('Forbidden', 'no'), 1000);
+    const never = new Informer(client.resource('configMap'), { backoff: fastBackoff });
+    const controller = new AbortController();
+    never.start(controller.signal);
+    const waiting = never.waitForSync();
+    controller.abort();
+    expect(await waiting).toBe(false);
+    await never.stop();
+  });
+});
+
+describe('SharedInformerFactory', () => {
+  it('shares one informer per view and starts late ones', async () => {
+    const fake = await FakeApiServer.start();
+    const client = fake.client();
+    const factory = new SharedInformerFactory(client);
+    try {
+      const pods = factory.informerFor('pod');
+      expect(factory.informerFor('pod')).toBe(pods);
+      expect(factory.informerFor('pod', { namespace: 'kube-system' })).not.toBe(pods);
+      expect(factory.informerFor('pod', { labelSelector: 'a=b' })).not.toBe(pods);
+      factory.start();
+      expect(await factory.waitForSync()).toBe(true);
+      const nodes = factory.informerFor('node');
+      expect(await nodes.waitForSync()).toBe(true);
+      expect(fake.callCount('List')).toBe(4);
+    } finally {
+      await factory.stop();
+      client.close();
+      await fake.stop();
+    }
+  });
+});
