@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureClusterFiles } from '../../cli/up/cluster-files.js';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { projectRoot } from '../../lib/paths.js';
+import { startEtcd, type EtcdInstance } from '../../test/harness/etcd.js';
+import { freePort } from '../../test/harness/ports.js';
+
+export interface BenchCluster {
+  etcd: EtcdInstance;
+  apiserver: ChildProcess;
+  address: string;
+  adminConfig: string;
+  client(opts?: { deadlineMs?: number }): Promise<ApiClient>;
+  stop(): Promise<void>;
+}
+
+/** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
+export async function startBenchCluster(): Promise<BenchCluster> {
+  const etcd = await startEtcd();
+  const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const files = await ensureClusterFiles(dir, { servers: [address], hosts: ['127.0.0.1'] });
+  const log = openSync(join(dir, 'apiserver.log'), 'a');
+  const apiserver = spawn(
+    process.execPath,
+    [join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
+    { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
+  );
+  const clients: ApiClient[] = [];
+  const client = async (opts: { deadlineMs?: number } = {}): Promise<ApiClient> => {
+    const cfg = await loadClientConfig({ path: files.configs.admin, env: {} });
+    const c = ApiClient.fromConfig(cfg, { deadlineMs: opts.deadlineMs ?? 60_000 });
+    clients.push(c);
+    return c;
+  };
+  const probe = await client({ deadlineMs: 2_000 });
+  for (let i = 0; ; i++) {
+    try {
+      await probe.version();
+      break;
+    } catch (err) {
+      if (i > 120 || apiserver.exitCode !== null) throw new Error(`apiserver did not start: ${readFileSync(join(dir, 'apiserver.log'), 'utf8').slice(-2000)}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    etcd,
+    apiserver,
+    address,
+    adminConfig: files.configs.admin,
+    client,
+    async stop() {
+      for (const c of clients) c.close();
+      apiserver.kill('SIGTERM');
+      await new Promise((r) => (apiserver.exitCode !== null ? r(null) : apiserver.once('exit', r)));
+      await etcd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

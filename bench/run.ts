@@ -1,0 +1,21 @@
+import { benchCreates } from './apiserver/creates.js';
+import { benchRss } from './apiserver/rss.js';
+import { benchWatchLatency } from './apiserver/watch-latency.js';
+
+// `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
+const benches: Record<string, () => Promise<void>> = {
+  'apiserver-creates': benchCreates,
+  'apiserver-watch-latency': benchWatchLatency,
+  'apiserver-rss': benchRss,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const run = benches[name];
+  if (!run) {
+    process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}\n`);
+    process.exit(2);
+  }
+  await run();
+}
+process.exit(0);
