@@ -1,0 +1,469 @@
+import Docker from 'dockerode';
+import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
+import { totalmem } from 'node:os';
+import type { Readable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+import type { Container, Pod } from '../../../lib/api/generated/index.js';
+import { Backoff, formatGoDuration } from './backoff.js';
+import { containerCreateOptions, podGracePeriodSeconds, podIdentity, sandboxCreateOptions } from './container-config.js';
+import type { ClusterDNSConfig } from './dns.js';
+import {
+  cannotRunMessage,
+  containerStatusFromInspect,
+  groupByPod,
+  imageRefFromImage,
+  newestFirst,
+  sandboxStatusFromInspect,
+} from './docker-status.js';
+import { containerLogs, execInContainer, runInContainer } from './docker-streams.js';
+import { ContainerStartError, dockerMessage, dockerStatusCode, SandboxError } from './errors.js';
+import { containerFieldPath, discardEvents, type EventRecorder } from './events.js';
+import { ImagePuller } from './image-puller.js';
+import {
+  LABEL_CONTAINER_NAME,
+  LABEL_GRACE_PERIOD,
+  LABEL_NODE,
+  LABEL_POD_UID,
+  numericLabel,
+  SANDBOX_CONTAINER_NAME,
+  hashContainer,
+  type PodIdentity,
+} from './labels.js';
+import { computePodActions, latestContainerStatus } from './pod-actions.js';
+import { podQOSClass } from './qos.js';
+import type {
+  ContainerRuntime,
+  ContainerSyncResult,
+  ExecOptions,
+  ExecResult,
+  ExecSession,
+  LogOptions,
+  PodSyncResult,
+  RuntimeContainerStatus,
+  RuntimePod,
+  RuntimePodStatus,
+  RuntimeSandboxStatus,
+  SyncPodContext,
+} from './types.js';
+
+export const DEFAULT_PAUSE_IMAGE = 'kubets/pause:3.9';
+export const DEFAULT_POD_NETWORK = 'bridge';
+/** Kubernetes never gives a container less than this to stop, even on a forced delete. */
+export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+/** How long the pause container gets to stop; it exits on SIGTERM at once. */
+const SANDBOX_STOP_SECONDS = 2;
+/** Instances kept per container name: the current one and the previous (for lastState and `logs --previous`). */
+const KEEP_INSTANCES_PER_CONTAINER = 2;
+/** Log lines read to recognise docker-init's "exec ... failed" report. */
+const CANNOT_RUN_LOG_TAIL = 5;
+const CACHE_LIMIT = 4096;
+
+export interface DockerRuntimeOptions {
+  /** The node label on every container; the runtime never touches containers without it. */
+  nodeName: string;
+  dns: ClusterDNSConfig;
+  docker?: Docker;
+  pauseImage?: string;
+  network?: string;
+  /** For OOM score adjustment of burstable pods; the host's memory by default. */
+  nodeMemoryBytes?: number;
+  imagePuller?: ImagePuller;
+  log?: Logger;
+}
+
+/** The node's containers, grouped by pod uid (Kubernetes' GetPods); several kubelets may share one Docker. */
+export async function listPodContainers(docker: Docker, nodeName: string): Promise<RuntimePod[]> {
+  const listing = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
+  return groupByPod(listing);
+}
+
+/** Runs pods as a pause container plus app containers joined to its namespaces, through dockerd. */
+export class DockerRuntime implements ContainerRuntime {
+  readonly docker: Docker;
+  readonly nodeName: string;
+  readonly #dns: ClusterDNSConfig;
+  readonly #pauseImage: string;
+  readonly #network: string;
+  readonly #nodeMemoryBytes: number;
+  readonly #images: ImagePuller;
+  readonly #log: Logger;
+  /** Image id → reported imageID; images do not change under an id. */
+  readonly #imageRefs = new Map<string, string>();
+  /** Exited container id → docker-init's exec failure (or null); exited containers do not change. */
+  readonly #cannotRun = new Map<string, string | null>();
+
+  constructor(options: DockerRuntimeOptions) {
+    this.docker = options.docker ?? new Docker();
+    this.nodeName = options.nodeName;
+    this.#dns = options.dns;
+    this.#pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
+    this.#network = options.network ?? DEFAULT_POD_NETWORK;
+    this.#nodeMemoryBytes = options.nodeMemoryBytes ?? totalmem();
+    this.#images = options.imagePuller ?? new ImagePuller({ docker: this.docker });
+    this.#log = options.log ?? pino({ level: 'silent' });
+  }
+
+  async version(): Promise<string> {
+    const version = await this.docker.version();
+    return `docker://${version.Version}`;
+  }
+
+  listPods(): Promise<RuntimePod[]> {
+    return listPodContainers(this.docker, this.nodeName);
+  }
+
+  async getPodStatus(pod: PodIdentity): Promise<RuntimePodStatus> {
+    const listing = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NODE}=${this.nodeName}`, `${LABEL_POD_UID}=${pod.uid}`] },
+    });
+    const inspected = await Promise.all(listing.map((c) => this.#inspectOrUndefined(c.Id)));
+    const sandboxes: RuntimeSandboxStatus[] = [];
+    const containers: RuntimeContainerStatus[] = [];
+    for (const info of inspected) {
+      if (!info) continue;
+      if (info.Config.Labels?.[LABEL_CONTAINER_NAME] === SANDBOX_CONTAINER_NAME) {
+        sandboxes.push(sandboxStatusFromInspect(info, this.#network));
+      } else {
+        containers.push(containerStatusFromInspect(info, await this.#imageRef(info.Image), await this.#cannotRunMessage(info)));
+      }
+    }
+    sandboxes.sort((a, b) => newestFirst({ createdAt: a.createdAt, restartCount: a.attempt }, { createdAt: b.createdAt, restartCount: b.attempt }));
+    containers.sort(newestFirst);
+    return { ...pod, sandboxes, containers };
+  }
+
+  async syncPod(pod: Pod, status: RuntimePodStatus, context: SyncPodContext): Promise<PodSyncResult> {
+    const actions = computePodActions(pod, status, context.probes);
+    const result: PodSyncResult = { containers: [] };
+    const grace = podGracePeriodSeconds(pod);
+
+    if (actions.killPod) {
+      if (actions.createSandbox && status.sandboxes.length > 0) {
+        context.events.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      }
+      await this.#stopAll(status, grace, { pod, recorder: context.events });
+      if (actions.createSandbox) await this.#removeInitContainers(status);
+    } else {
+      await Promise.all(
+        actions.containersToKill.map(async (kill) => {
+          const latest = status.containers.find((c) => c.id === kill.id);
+          context.events.event(pod, 'Normal', 'Killing', kill.message, containerFieldPath(kill.name, latest?.init ?? false));
+          await this.#stopContainer(kill.id, grace);
+          result.containers.push({ name: kill.name, init: latest?.init ?? false, action: 'kill' });
+        }),
+      );
+    }
+    await this.#pruneDeadContainers(status);
+
+    if (!actions.createSandbox && actions.nextInitContainer === undefined && actions.containersToStart.length === 0) return result;
+
+    let sandboxId = actions.sandboxId;
+    let podIP = status.sandboxes[0]?.ip ?? '';
+    if (actions.createSandbox) {
+      try {
+        const sandbox = await this.#createSandbox(pod, actions.sandboxAttempt);
+        sandboxId = sandbox.id;
+        podIP = sandbox.ip ?? '';
+      } catch (err) {
+        const message = `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`;
+        context.events.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+        this.#log.warn({ pod: status.name, namespace: status.namespace, err: message }, 'sandbox creation failed');
+        return { ...result, sandboxError: message };
+      }
+    }
+    if (!sandboxId) return result;
+    const target = { sandboxId, podIP };
+
+    const start = async (container: Container, init: boolean): Promise<ContainerSyncResult> => {
+      const name = container.name ?? '';
+      const outcome: ContainerSyncResult = { name, init, action: 'start' };
+      const backoff = this.#crashBackoff(pod, container, status, context);
+      if (backoff) {
+        outcome.error = { reason: 'CrashLoopBackOff', message: backoff.message };
+        result.retryAfterMs = Math.min(result.retryAfterMs ?? Infinity, backoff.retryAfterMs);
+        return outcome;
+      }
+      try {
+        await this.#startContainer(pod, container, init, status, target, context);
+      } catch (err) {
+        const failure = err instanceof ContainerStartError ? err : new ContainerStartError('RunContainerError', dockerMessage(err));
+        outcome.error = { reason: failure.reason, message: failure.message };
+        if (failure.reason === 'ErrImagePull' || failure.reason === 'ImagePullBackOff') {
+          const wait = this.#images.retryAfter(pod, container.image ?? '');
+          if (wait > 0) result.retryAfterMs = Math.min(result.retryAfterMs ?? Infinity, wait);
+        }
+      }
+      return outcome;
+    };
+
+    const inits = pod.spec?.initContainers ?? [];
+    if (actions.nextInitContainer !== undefined) {
+      const init = inits[actions.nextInitContainer];
+      if (init) result.containers.push(await start(init, true));
+      return result;
+    }
+    const containers = pod.spec?.containers ?? [];
+    const started = await Promise.all(
+      actions.containersToStart.flatMap((index) => {
+        const container = containers[index];
+        return container ? [start(container, false)] : [];
+      }),
+    );
+    result.containers.push(...started);
+    return result;
+  }
+
+  async killPod(pod: PodIdentity, gracePeriodSeconds?: number, events?: { pod: Pod; recorder: EventRecorder }): Promise<void> {
+    const status = await this.getPodStatus(pod);
+    await this.#stopAll(status, gracePeriodSeconds, events);
+  }
+
+  async removePod(uid: string): Promise<void> {
+    const listing = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NODE}=${this.nodeName}`, `${LABEL_POD_UID}=${uid}`] },
+    });
+    await Promise.all(listing.map((c) => this.#removeContainer(c.Id)));
+  }
+
+  logs(containerId: string, options?: LogOptions): Promise<Readable> {
+    return containerLogs(this.docker, containerId, options);
+  }
+
+  exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecSession> {
+    return execInContainer(this.docker, containerId, command, options);
+  }
+
+  runInContainer(containerId: string, command: string[], timeoutMs: number): Promise<ExecResult> {
+    return runInContainer(this.docker, containerId, command, timeoutMs);
+  }
+
+  /** Kubernetes' doBackOff: a container that exited less than its backoff window ago waits. */
+  #crashBackoff(
+    pod: Pod,
+    container: Container,
+    status: RuntimePodStatus,
+    context: SyncPodContext,
+  ): { message: string; retryAfterMs: number } | undefined {
+    const name = container.name ?? '';
+    const exited = status.containers.find((c) => c.name === name && c.state === 'exited');
+    if (exited?.finishedAt === undefined) return undefined;
+    const id = podIdentity(pod);
+    const key = `${id.name}_${id.namespace}_${id.uid}_${name}_${hashContainer(container)}`;
+    if (context.backoff.isInBackOffSince(key, exited.finishedAt)) {
+      const podText = `${id.name}_${id.namespace}(${id.uid})`;
+      context.events.event(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${name} in pod ${podText}`,
+        containerFieldPath(name, exited.init),
+      );
+      return {
+        message: `back-off ${formatGoDuration(context.backoff.get(key))} restarting failed container=${name} pod=${podText}`,
+        retryAfterMs: context.backoff.remainingSince(key, exited.finishedAt),
+      };
+    }
+    context.backoff.next(key, exited.finishedAt);
+    return undefined;
+  }
+
+  async #startContainer(
+    pod: Pod,
+    container: Container,
+    init: boolean,
+    status: RuntimePodStatus,
+    target: { sandboxId: string; podIP: string },
+    context: SyncPodContext,
+  ): Promise<void> {
+    const name = container.name ?? '';
+    const fieldPath = containerFieldPath(name, init);
+    const failed = (message: string) => context.events.event(pod, 'Warning', 'Failed', `Error: ${message}`, fieldPath);
+    try {
+      await this.#images.ensureImage(pod, container, context.events, fieldPath);
+    } catch (err) {
+      if (err instanceof ContainerStartError) failed(err.reason);
+      throw err;
+    }
+    const latest = latestContainerStatus(status, name);
+    const restartCount = latest ? latest.restartCount + 1 : 0;
+
+    let options;
+    try {
+      options = await context.options.containerOptions(pod, container, target.podIP);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      failed(message);
+      throw new ContainerStartError('CreateContainerConfigError', message);
+    }
+
+    const create = containerCreateOptions({
+      pod,
+      container,
+      init,
+      restartCount,
+      sandboxId: target.sandboxId,
+      options,
+      nodeName: this.nodeName,
+      qos: podQOSClass(pod),
+      nodeMemoryBytes: this.#nodeMemoryBytes,
+    });
+    let created: Docker.Container;
+    try {
+      created = await this.#create(create);
+    } catch (err) {
+      const message = dockerMessage(err);
+      failed(message);
+      throw new ContainerStartError('CreateContainerError', message);
+    }
+    context.events.event(pod, 'Normal', 'Created', `Created container ${name}`, fieldPath);
+    try {
+      await created.start();
+    } catch (err) {
+      const message = dockerMessage(err);
+      failed(message);
+      throw new ContainerStartError('RunContainerError', message);
+    }
+    context.events.event(pod, 'Normal', 'Started', `Started container ${name}`, fieldPath);
+  }
+
+  async #createSandbox(pod: Pod, attempt: number): Promise<{ id: string; ip?: string }> {
+    if (!(await this.#images.inspect(this.#pauseImage))) {
+      throw new SandboxError(`pause image ${this.#pauseImage} is not present (build it with scripts/build-images)`);
+    }
+    const options = sandboxCreateOptions({
+      pod,
+      attempt,
+      nodeName: this.nodeName,
+      dns: this.#dns,
+      pauseImage: this.#pauseImage,
+      network: this.#network,
+    });
+    let container: Docker.Container;
+    try {
+      container = await this.#create(options);
+      await container.start();
+    } catch (err) {
+      throw new SandboxError(dockerMessage(err));
+    }
+    const info = await container.inspect();
+    const sandbox = sandboxStatusFromInspect(info, this.#network);
+    if (!sandbox.ready) throw new SandboxError(`pause container ${info.Id.slice(0, 12)} stopped right after starting`);
+    return { id: info.Id, ...(sandbox.ip !== undefined && { ip: sandbox.ip }) };
+  }
+
+  /** Creates a container; a leftover of ours with the same name (a create that never started) is replaced once. */
+  async #create(options: ContainerCreateOptions): Promise<Docker.Container> {
+    try {
+      return await this.docker.createContainer(options);
+    } catch (err) {
+      if (dockerStatusCode(err) !== 409 || !options.name) throw err;
+      const existing = await this.#inspectOrUndefined(options.name);
+      if (existing?.Config.Labels?.[LABEL_NODE] !== this.nodeName) throw err;
+      await this.#removeContainer(existing.Id);
+      return this.docker.createContainer(options);
+    }
+  }
+
+  /** App and init containers first, in parallel, then the sandboxes (Kubernetes' killPodWithSyncResult). */
+  async #stopAll(status: RuntimePodStatus, gracePeriodSeconds: number | undefined, events?: { pod: Pod; recorder: EventRecorder }): Promise<void> {
+    const recorder = events?.recorder ?? discardEvents;
+    await Promise.all(
+      status.containers
+        .filter((c) => c.state === 'running' || c.state === 'unknown')
+        .map(async (c) => {
+          if (events) recorder.event(events.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, containerFieldPath(c.name, c.init));
+          await this.#stopContainer(c.id, gracePeriodSeconds);
+        }),
+    );
+    await Promise.all(status.sandboxes.filter((s) => s.ready).map((s) => this.#stopContainer(s.id, SANDBOX_STOP_SECONDS)));
+  }
+
+  /** `docker stop -t <grace>`: SIGTERM, then SIGKILL when the grace period runs out. */
+  async #stopContainer(id: string, gracePeriodSeconds: number | undefined): Promise<void> {
+    const container = this.docker.getContainer(id);
+    let grace = gracePeriodSeconds;
+    if (grace === undefined) {
+      const info = await this.#inspectOrUndefined(id);
+      if (!info) return;
+      grace = numericLabel(info.Config.Labels, LABEL_GRACE_PERIOD, podGracePeriodSeconds({}));
+    }
+    try {
+      await container.stop({ t: Math.max(MINIMUM_GRACE_PERIOD_SECONDS, grace) });
+    } catch (err) {
+      const code = dockerStatusCode(err);
+      if (code !== 304 && code !== 404) throw err;
+    }
+  }
+
+  async #removeContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+      this.#cannotRun.delete(id);
+    } catch (err) {
+      const code = dockerStatusCode(err);
+      // 409: Docker is already removing it.
+      if (code !== 404 && code !== 409) throw err;
+    }
+  }
+
+  /** A new sandbox reruns initialization, so earlier init containers must not count as done. */
+  async #removeInitContainers(status: RuntimePodStatus): Promise<void> {
+    await Promise.all(status.containers.filter((c) => c.init && c.state !== 'running').map((c) => this.#removeContainer(c.id)));
+  }
+
+  /** Keeps the newest instances of each container and the newest sandbox; removes older dead ones. */
+  async #pruneDeadContainers(status: RuntimePodStatus): Promise<void> {
+    const seen = new Map<string, number>();
+    const doomed: string[] = [];
+    for (const c of status.containers) {
+      const count = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, count);
+      if (count > KEEP_INSTANCES_PER_CONTAINER && c.state !== 'running') doomed.push(c.id);
+    }
+    status.sandboxes.slice(1).forEach((s) => {
+      if (!s.ready) doomed.push(s.id);
+    });
+    if (doomed.length === 0) return;
+    await Promise.all(doomed.map((id) => this.#removeContainer(id)));
+  }
+
+  async #inspectOrUndefined(id: string): Promise<ContainerInspectInfo | undefined> {
+    try {
+      return await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (dockerStatusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async #imageRef(imageId: string): Promise<string> {
+    const cached = this.#imageRefs.get(imageId);
+    if (cached !== undefined) return cached;
+    const image = await this.#images.inspect(imageId).catch(() => undefined);
+    const ref = imageRefFromImage(image, imageId);
+    if (image) remember(this.#imageRefs, imageId, ref);
+    return ref;
+  }
+
+  async #cannotRunMessage(info: ContainerInspectInfo): Promise<string | undefined> {
+    if (info.State.Running || (info.State.ExitCode !== 126 && info.State.ExitCode !== 127) || !info.HostConfig.Init) return undefined;
+    const cached = this.#cannotRun.get(info.Id);
+    if (cached !== undefined) return cached ?? undefined;
+    let message: string | undefined;
+    try {
+      const raw = (await this.docker.getContainer(info.Id).logs({ stdout: false, stderr: true, tail: CANNOT_RUN_LOG_TAIL })) as Buffer;
+      message = cannotRunMessage(raw.toString('latin1'));
+    } catch (err) {
+      if (dockerStatusCode(err) !== 404) throw err;
+    }
+    remember(this.#cannotRun, info.Id, message ?? null);
+    return message;
+  }
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
