@@ -219,9 +219,9 @@ export class WatchCache {
   }
 
   /**
-   * Events for the objects matching filter, in revision order. Registration happens at the first
-   * next(): a resourceVersion older than the window throws Expired there, one the cache has not
-   * reached yet waits up to freshnessWaitMs, then throws Timeout. A consumer that falls more than
+   * Events for the objects matching filter, in revision order. A resourceVersion older than the
+   * window throws Expired at the first next(); one the cache has not reached yet waits up to
+   * freshnessWaitMs, then throws Timeout. A consumer that falls more than
    * watcherQueueLimit events behind gets TooManyRequests and should resume from its last revision.
    */
   watch(filter: WatchFilter, opts: WatchOptions): AsyncIterable<WatchOut> {
@@ -235,27 +235,49 @@ export class WatchCache {
     for (const w of this.bookmarkWatchers) this.bookmark(w);
   }
 
+  /**
+   * The watch registers when iteration starts (asyncIterator()), synchronously when it can, so a
+   * caller that starts iterating has a fixed starting point; errors surface at the first next().
+   */
   private openWatch(filter: WatchFilter, opts: WatchOptions): AsyncIterator<WatchOut> {
-    let opening: Promise<CacheWatcher | undefined> | undefined;
+    type Opened = { watcher?: CacheWatcher; error?: unknown };
     let returned = false;
-    const open = async (): Promise<CacheWatcher | undefined> => {
-      const rv = opts.resourceVersion;
-      if (rv !== undefined && rv > this.appliedRevision) await this.waitUntilFresh(rv, this.freshnessWaitMs);
-      // Bounded: each pass waits out one rebuild, and rebuilds need an etcd cancellation each.
-      for (let i = 0; this.rebuilding && i < 10; i++) await this.ready;
-      if (this.rebuilding) throw new ApiError('ServiceUnavailable', `watch cache for ${this.info.resource} is being rebuilt`, { retryAfterSeconds: 1 });
-      if (returned || opts.signal.aborted || this.stopped) return undefined;
-      return this.register(filter, opts);
+    const openNow = (): Opened => {
+      if (returned || opts.signal.aborted || this.stopped) return {};
+      try {
+        return { watcher: this.register(filter, opts) };
+      } catch (error) {
+        return { error };
+      }
     };
+    const openLater = async (): Promise<Opened> => {
+      try {
+        const rv = opts.resourceVersion;
+        if (rv !== undefined && rv > this.appliedRevision) await this.waitUntilFresh(rv, this.freshnessWaitMs);
+        // Bounded: each pass waits out one rebuild, and each rebuild needs an etcd cancellation.
+        for (let i = 0; this.rebuilding && i < 10; i++) await this.ready;
+        if (this.rebuilding) throw new ApiError('ServiceUnavailable', `watch cache for ${this.info.resource} is being rebuilt`, { retryAfterSeconds: 1 });
+      } catch (error) {
+        return { error };
+      }
+      return openNow();
+    };
+    const rv = opts.resourceVersion;
+    let opened: Opened | Promise<Opened> =
+      (rv === undefined || rv <= this.appliedRevision) && !this.rebuilding ? openNow() : openLater();
     return {
       next: async () => {
-        const watcher = await (opening ??= open());
+        const { watcher, error } = await opened;
+        if (error !== undefined) {
+          opened = {};
+          throw error;
+        }
         if (!watcher) return { value: undefined, done: true };
         return watcher.next();
       },
       return: async () => {
         returned = true;
-        const watcher = await opening?.catch(() => undefined);
+        const { watcher } = await opened;
         await watcher?.return();
         return { value: undefined, done: true };
       },

@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import { isApiError } from '../../../lib/api/errors.js';
+import type { AnyObject } from '../../../lib/api/resources.js';
+import { CacheEvent, watchOut } from './cache-event.js';
+import { CacheWatcher, outFor, type ObjectMatcher } from './watcher.js';
+
+const obj = (name: string, app = 'web'): AnyObject => ({ metadata: { name, labels: { app } } });
+const isWeb: ObjectMatcher = (o) => o.metadata?.labels?.app === 'web';
+const out = (rev: number) => watchOut('MODIFIED', obj(`o${rev}`), rev);
+
+function newWatcher(queueLimit = 10, matches?: ObjectMatcher) {
+  const onClose = vi.fn();
+  return { watcher: new CacheWatcher({ matches, queueLimit, startRevision: 0, onClose }), onClose };
+}
+
+describe('outFor', () => {
+  it('maps selector transitions like Kubernetes and shares instances', () => {
+    const added = new CacheEvent('ADDED', 'k', '', obj('a'), undefined, 2, 0);
+    expect(outFor(added, isWeb)).toBe(outFor(added, undefined));
+    expect(outFor(new CacheEvent('ADDED', 'k', '', obj('a', 'db'), undefined, 2, 0), isWeb)).toBeUndefined();
+
+    const starts = new CacheEvent('MODIFIED', 'k', '', obj('a'), obj('a', 'db'), 3, 0);
+    expect(outFor(starts, isWeb)?.type).toBe('ADDED');
+    expect(outFor(starts, undefined)?.type).toBe('MODIFIED');
+    expect(outFor(starts, isWeb)).toBe(outFor(starts, isWeb));
+
+    const stops = new CacheEvent('MODIFIED', 'k', '', obj('a', 'db'), obj('a'), 4, 0);
+    expect(outFor(stops, isWeb)).toMatchObject({ type: 'DELETED', object: stops.object, revision: 4 });
+    expect(outFor(new CacheEvent('MODIFIED', 'k', '', obj('a', 'db'), obj('a', 'x'), 5, 0), isWeb)).toBeUndefined();
+
+    const gone = new CacheEvent('DELETED', 'k', '', obj('a'), obj('a'), 6, 0);
+    expect(outFor(gone, isWeb)?.type).toBe('DELETED');
+  });
+});
+
+describe('CacheWatcher', () => {
+  it('hands a waiting consumer the next event, and queues while it is busy', async () => {
+    const { watcher } = newWatcher();
+    const waiting = watcher.next();
+    watcher.push(out(1));
+    watcher.push(out(2));
+    watcher.push(out(3));
+    expect((await waiting).value.revision).toBe(1);
+    expect((await watcher.next()).value.revision).toBe(2);
+    expect((await watcher.next()).value.revision).toBe(3);
+    expect(watcher.lastRevision).toBe(3);
+  });
+
+  it('delivers the matching initial objects before queued events', async () => {
+    const { watcher } = newWatcher(10, isWeb);
+    watcher.setInitial([obj('a'), obj('b', 'db'), obj('c')], (o) => watchOut('ADDED', o, 1));
+    watcher.push(out(5));
+    const names = [];
+    for (let i = 0; i < 3; i++) names.push((await watcher.next()).value.object.metadata.name);
+    expect(names).toEqual(['a', 'c', 'o5']);
+  });
+
+  it('terminates a consumer that falls behind with TooManyRequests', async () => {
+    const { watcher, onClose } = newWatcher(2);
+    for (let r = 1; r <= 3; r++) watcher.push(out(r));
+    expect(onClose).toHaveBeenCalledTimes(1);
+    const err = await watcher.next().catch((e: unknown) => e);
+    expect(isApiError(err, 'TooManyRequests')).toBe(true);
+    expect(await watcher.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('drains what is queued after end(), and closes once', async () => {
+    const { watcher, onClose } = newWatcher();
+    watcher.push(out(1));
+    watcher.end();
+    watcher.push(out(2));
+    expect((await watcher.next()).value.revision).toBe(1);
+    expect((await watcher.next()).done).toBe(true);
+    watcher.fail(new Error('late'));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails a pending next() and unregisters on return()', async () => {
+    const { watcher, onClose } = newWatcher();
+    const pending = watcher.next();
+    watcher.fail(new Error('reset'));
+    await expect(pending).rejects.toThrow('reset');
+    const other = newWatcher();
+    await other.watcher.return();
+    expect(other.onClose).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
