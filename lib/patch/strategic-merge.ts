@@ -27,7 +27,7 @@ const MERGE_KEYS: Record<string, string> = {
 const SET_LISTS = new Set(['finalizers']);
 
 /** Ports merge on different keys depending on where they are. */
-function mergeKeyFor(path: string[], field: string): string | undefined {
+export function mergeKeyFor(path: string[], field: string): string | undefined {
   if (field === 'ports') return path.includes('containers') || path.includes('initContainers') ? 'containerPort' : 'port';
   return MERGE_KEYS[field];
 }
