@@ -1,0 +1,1 @@
+export { runLeaderElection, LeaderElectionConfigError, type LeaderElectionConfig, type LeaderElectionOutcome } from './leader-election.js';

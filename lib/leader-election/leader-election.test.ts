@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/errors.js';
+import type { ApiClient } from '../client/client.js';
+import { FakeApiServer } from '../client/testing/fake-apiserver.js';
+import { LeaderElectionConfigError, runLeaderElection, type LeaderElectionConfig } from './leader-election.js';
+
+const timing = { leaseDurationMs: 1000, renewDeadlineMs: 400, retryPeriodMs: 50 };
+const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+interface Candidate {
+  stop: AbortController;
+  leading: boolean;
+  leadingSignal: AbortSignal | undefined;
+  started: number;
+  stopped: number;
+  leaders: string[];
+  outcome: Promise<string>;
+}
+
+function candidate(client: ApiClient, identity: string, extra: Partial<LeaderElectionConfig> = {}): Candidate {
+  const stop = new AbortController();
+  const c: Candidate = { stop, leading: false, leadingSignal: undefined, started: 0, stopped: 0, leaders: [], outcome: Promise.resolve('') };
+  c.outcome = runLeaderElection({
+    client,
+    name: 'controller-manager',
+    identity,
+    ...timing,
+    signal: stop.signal,
+    onStartedLeading: (signal) => {
+      c.leading = true;
+      c.leadingSignal = signal;
+      c.started++;
+    },
+    onStoppedLeading: () => {
+      c.leading = false;
+      c.stopped++;
+    },
+    onNewLeader: (id) => c.leaders.push(id),
+    ...extra,
+  });
+  return c;
+}
+
+describe('runLeaderElection', () => {
+  let fake: FakeApiServer;
+  let client: ApiClient;
+
+  beforeEach(async () => {
+    fake = await FakeApiServer.start();
+    client = fake.client();
+  });
+  afterEach(async () => {
+    client.close();
+    await fake.stop();
+  });
+
+  const lease = () => fake.stored('lease', 'kube-system', 'controller-manager');
+
+  it('creates the lease, renews it, and releases it on stop', async () => {
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    const first = lease()!;
+    expect(first.spec).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 1, leaseTransitions: 0 });
+    expect(first.spec?.renewTime).toMatch(MICRO_TIME);
+    expect(first.spec?.acquireTime).toMatch(MICRO_TIME);
+    await waitFor(() => lease()!.spec?.renewTime !== first.spec?.renewTime);
+    expect(lease()!.spec?.acquireTime).toBe(first.spec?.acquireTime);
+    expect(a.leaders).toEqual(['a']);
+
+    a.stop.abort();
+    expect(await a.outcome).toBe('stopped');
+    expect(a.leadingSignal?.aborted).toBe(true);
+    expect(a.stopped).toBe(1);
+    expect(lease()!.spec?.holderIdentity ?? '').toBe('');
+  });
+
+  it('lets exactly one candidate lead, and hands over at once on release', async () => {
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    const b = candidate(client, 'b');
+    await waitFor(() => b.leaders.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.leading).toBe(false);
+    expect(b.leaders).toEqual(['a']);
+
+    const released = Date.now();
+    a.stop.abort();
+    await a.outcome;
+    await waitFor(() => b.leading);
+    expect(Date.now() - released).toBeLessThan(timing.leaseDurationMs);
+    expect(lease()!.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    expect(b.leaders).toEqual(['a', 'b']);
+    b.stop.abort();
+    expect(await b.outcome).toBe('stopped');
+  });
+
+  it('takes over a lease that was not renewed for its duration, timed by its own clock', async () => {
+    const recent = new Date().toISOString().replace('Z', '000Z');
+    await client.resource('lease').create({
+      metadata: { name: 'controller-manager', namespace: 'kube-system' },
+      spec: { holderIdentity: 'ghost', leaseDurationSeconds: 1, acquireTime: recent, renewTime: recent, leaseTransitions: 4 },
+    });
+    const started = Date.now();
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(lease()!.spec).toMatchObject({ holderIdentity: 'a', leaseTransitions: 5 });
+    expect(a.leaders).toEqual(['ghost', 'a']);
+    a.stop.abort();
+    await a.outcome;
+  });
+
+  it('gives up leadership when renewals fail past the renew deadline', async () => {
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    fake.intercept = (method) => (method === 'Get' || method === 'Update' ? new ApiError('ServiceUnavailable', 'etcd down') : undefined);
+    const failingSince = Date.now();
+    expect(await a.outcome).toBe('lost');
+    expect(Date.now() - failingSince).toBeGreaterThanOrEqual(timing.renewDeadlineMs - timing.retryPeriodMs);
+    expect(a.leadingSignal?.aborted).toBe(true);
+    expect(a.stopped).toBe(1);
+  });
+
+  it('loses leadership when another holder overwrote the lease', async () => {
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    // The leader renews all the time, so the intruder retries its compare-and-swap like any client would.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = await client.resource('lease').get('kube-system', 'controller-manager');
+      try {
+        await client.resource('lease').update({ ...current, spec: { ...current.spec, holderIdentity: 'intruder' } });
+        break;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.reason === 'Conflict')) throw err;
+      }
+    }
+    expect(await a.outcome).toBe('lost');
+    expect(lease()!.spec?.holderIdentity).toBe('intruder');
+  });
+
+  it('waits for the leader work to finish before releasing', async () => {
+    let holderWhenWorkEnded: string | undefined;
+    const a = candidate(client, 'a', {
+      onStartedLeading: (signal) =>
+        new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () =>
+            setTimeout(() => {
+              holderWhenWorkEnded = lease()?.spec?.holderIdentity;
+              resolve();
+            }, 100),
+          ),
+        ),
+    });
+    await waitFor(() => lease()?.spec?.holderIdentity === 'a');
+    a.stop.abort();
+    await a.outcome;
+    expect(holderWhenWorkEnded).toBe('a');
+    expect(lease()!.spec?.holderIdentity ?? '').toBe('');
+  });
+
+  it('returns without leading when stopped while waiting', async () => {
+    const a = candidate(client, 'a');
+    await waitFor(() => a.leading);
+    const b = candidate(client, 'b');
+    await waitFor(() => b.leaders.length === 1);
+    b.stop.abort();
+    expect(await b.outcome).toBe('stopped');
+    expect(b.started + b.stopped).toBe(0);
+    a.stop.abort();
+    await a.outcome;
+  });
+
+  it('rejects inconsistent timing', async () => {
+    const base = { client, name: 'x', identity: 'a', signal: new AbortController().signal, onStartedLeading: () => {}, onStoppedLeading: () => {} };
+    await expect(runLeaderElection({ ...base, leaseDurationMs: 1000, renewDeadlineMs: 1000 })).rejects.toThrow(LeaderElectionConfigError);
+    await expect(runLeaderElection({ ...base, renewDeadlineMs: 2000, retryPeriodMs: 2000 })).rejects.toThrow(LeaderElectionConfigError);
+    await expect(runLeaderElection({ ...base, identity: '' })).rejects.toThrow(LeaderElectionConfigError);
+  });
+});
