@@ -1,0 +1,54 @@
+import { Command, CommanderError } from 'commander';
+import { CliContext, type CliIO, type GlobalOptions } from './context.js';
+import { formatError, ReportedError } from './errors.js';
+
+/** What a verb's action gets: the context, then commander's positional arguments and options. */
+export type VerbHandler = (ctx: CliContext, ...args: never[]) => Promise<number | void>;
+
+/** The process's own streams; tests substitute their own. */
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+export interface VerbDeps {
+  io: () => CliIO;
+}
+
+export const defaultDeps: VerbDeps = { io: processIO };
+
+function globalsOf(command: Command): GlobalOptions {
+  const all = command.optsWithGlobals<GlobalOptions>();
+  const globals: GlobalOptions = {};
+  if (all.server) globals.server = all.server;
+  if (all.token) globals.token = all.token;
+  if (all.certificateAuthority) globals.certificateAuthority = all.certificateAuthority;
+  if (all.kubeconfig) globals.kubeconfig = all.kubeconfig;
+  if (all.context) globals.context = all.context;
+  if (all.namespace) globals.namespace = all.namespace;
+  return globals;
+}
+
+/**
+ * Wraps a verb's handler: builds its context from the global flags, prints a failure the way
+ * kubectl does (one line, no stack) and turns it, or a non-zero result, into the exit code.
+ */
+export function verbAction(deps: VerbDeps, handler: (ctx: CliContext, args: unknown[], command: Command) => Promise<number | void>) {
+  return async (...actionArgs: unknown[]): Promise<void> => {
+    const command = actionArgs[actionArgs.length - 1] as Command;
+    const positional = actionArgs.slice(0, -2);
+    const ctx = new CliContext(globalsOf(command), deps.io());
+    let code = 0;
+    try {
+      code = (await handler(ctx, positional, command)) ?? 0;
+    } catch (err) {
+      if (err instanceof ReportedError) code = err.exitCode;
+      else {
+        ctx.err(`${formatError(err)}\n`);
+        code = 1;
+      }
+    } finally {
+      ctx.close();
+    }
+    if (code !== 0) throw new CommanderError(code, 'kubets.failed', '');
+  };
+}
