@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/errors.js';
+import type { Event } from '../api/generated/index.js';
+import type { ApiClient } from '../client/client.js';
+import { FakeApiServer } from '../client/testing/fake-apiserver.js';
+import { EventRecorder, type InvolvedObject } from './event-recorder.js';
+
+const podRef: InvolvedObject = { kind: 'Pod', namespace: 'web', name: 'frontend-1', uid: 'u-1', apiVersion: 'v1' };
+const nodeRef: InvolvedObject = { kind: 'Node', name: 'node-1', uid: 'n-1', apiVersion: 'v1' };
+
+describe('EventRecorder', () => {
+  let fake: FakeApiServer;
+  let client: ApiClient;
+  let now: number;
+  let recorder: EventRecorder;
+
+  beforeEach(async () => {
+    fake = await FakeApiServer.start();
+    client = fake.client();
+    now = Date.UTC(2024, 0, 1, 12, 0, 0);
+    recorder = new EventRecorder({ client, component: 'kubelet', host: 'node-1', clock: () => now });
+  });
+  afterEach(async () => {
+    client.close();
+    await fake.stop();
+  });
+
+  const events = async (namespace = ''): Promise<Event[]> => (await client.resource('event').list(namespace)).items;
+
+  it('writes an Event in the involved object namespace, named like Kubernetes names them', async () => {
+    recorder.event(podRef, 'Normal', 'Pulled', 'Container image "busybox:1" already present on machine');
+    await recorder.flush();
+    const [ev, ...rest] = await events();
+    expect(rest).toHaveLength(0);
+    expect(ev?.metadata?.namespace).toBe('web');
+    expect(ev?.metadata?.name).toMatch(/^frontend-1\.[0-9a-f]+$/);
+    expect(ev).toMatchObject({
+      involvedObject: podRef,
+      type: 'Normal',
+      reason: 'Pulled',
+      message: 'Container image "busybox:1" already present on machine',
+      source: { component: 'kubelet', host: 'node-1' },
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node-1',
+      count: 1,
+      firstTimestamp: '2024-01-01T12:00:00Z',
+      lastTimestamp: '2024-01-01T12:00:00Z',
+    });
+  });
+
+  it('puts events about cluster-scoped objects in the default namespace', async () => {
+    recorder.event(nodeRef, 'Normal', 'NodeReady', 'Node node-1 status is now: NodeReady');
+    await recorder.flush();
+    const [ev] = await events();
+    expect(ev?.metadata?.namespace).toBe('default');
+    expect(ev?.involvedObject?.namespace ?? '').toBe('');
+  });
+
+  it('counts repeats within ten minutes on the same Event, and starts a new one after', async () => {
+    recorder.event(podRef, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    now += 60_000;
+    recorder.event(podRef, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    now += 60_000;
+    recorder.event(podRef, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    recorder.event(podRef, 'Warning', 'BackOff', 'a different message');
+    await recorder.flush();
+    let all = await events('web');
+    expect(all).toHaveLength(2);
+    const repeated = all.find((e) => e.message === 'Back-off restarting failed container');
+    expect(repeated).toMatchObject({ count: 3, firstTimestamp: '2024-01-01T12:00:00Z', lastTimestamp: '2024-01-01T12:02:00Z' });
+
+    now += 11 * 60_000;
+    recorder.event(podRef, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    await recorder.flush();
+    all = await events('web');
+    expect(all).toHaveLength(3);
+    expect(fake.callCount('Patch')).toBe(2);
+  });
+
+  it('writes a new Event when the one it would count has gone', async () => {
+    recorder.event(podRef, 'Normal', 'Started', 'Started container app');
+    await recorder.flush();
+    const [first] = await events('web');
+    await client.resource('event').delete('web', first!.metadata!.name!);
+    recorder.event(podRef, 'Normal', 'Started', 'Started container app');
+    await recorder.flush();
+    const all = await events('web');
+    expect(all).toHaveLength(1);
+    expect(all[0]?.metadata?.name).not.toBe(first?.metadata?.name);
+    expect(all[0]?.count).toBe(1);
+  });
+
+  it('never throws to the caller and retries transient failures', async () => {
+    fake.failNext('Create', new ApiError('ServiceUnavailable', 'etcd down'), 1);
+    recorder.event(podRef, 'Normal', 'Scheduled', 'Successfully assigned web/frontend-1 to node-1');
+    await recorder.flush();
+    expect(await events('web')).toHaveLength(1);
+
+    fake.failNext('Create', new ApiError('Forbidden', 'events are forbidden'), 1);
+    expect(() => recorder.event(podRef, 'Normal', 'Killing', 'Stopping container app')).not.toThrow();
+    await recorder.flush();
+    expect(await events('web')).toHaveLength(1);
+  });
+
+  it('drops events beyond the queue bound instead of blocking', async () => {
+    const impatient = fake.client({ deadlineMs: 100 });
+    const small = new EventRecorder({ client: impatient, component: 'kubelet', host: 'node-1', maxQueue: 3 });
+    let hangFirst = true;
+    fake.intercept = (method) => {
+      if (method !== 'Create' || !hangFirst) return;
+      hangFirst = false;
+      return 'drop';
+    };
+    // The first event is being written (and hangs until its deadline), three wait, the rest are dropped.
+    for (let i = 0; i < 10; i++) small.event({ ...podRef, name: `p-${i}` }, 'Normal', 'Created', `created ${i}`);
+    await small.flush();
+    impatient.close();
+    expect((await events('web')).map((e) => e.message).sort()).toEqual(['created 0', 'created 1', 'created 2', 'created 3']);
+  });
+});

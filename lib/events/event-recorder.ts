@@ -1,0 +1,194 @@
+import { hostname } from 'node:os';
+import { pino, type Logger } from 'pino';
+import { isApiError, type StatusReason } from '../api/errors.js';
+import type { Event, ObjectReference } from '../api/generated/index.js';
+import { formatTime } from '../client/api-time.js';
+import type { ApiClient } from '../client/client.js';
+import { sleep } from '../informer/backoff.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+/** The object an event is about; namespace '' for cluster-scoped objects. */
+export type InvolvedObject = Pick<ObjectReference, 'kind' | 'namespace' | 'name' | 'uid' | 'apiVersion' | 'resourceVersion' | 'fieldPath'>;
+
+export interface EventRecorderOptions {
+  client: ApiClient;
+  /** source.component and reportingComponent, e.g. `kubelet`, `default-scheduler`. */
+  component: string;
+  /** source.host and reportingInstance; default this machine's hostname. */
+  host?: string;
+  log?: Logger;
+  /** Events waiting to be written; more are dropped (and logged). Default 1000. */
+  maxQueue?: number;
+  /** Repeats within this window update the existing Event instead of creating one. Default 10 minutes. */
+  dedupeWindowMs?: number;
+  /** How many distinct events are remembered for deduplication. Default 4096. */
+  cacheSize?: number;
+  clock?: () => number;
+}
+
+interface Pending {
+  involved: InvolvedObject;
+  type: EventType;
+  reason: string;
+  message: string;
+  at: number;
+}
+
+interface Seen {
+  namespace: string;
+  name: string;
+  count: number;
+  lastSeenAt: number;
+}
+
+const TRANSIENT: StatusReason[] = ['ServiceUnavailable', 'Timeout', 'InternalError', 'TooManyRequests'];
+const MAX_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 250;
+
+/**
+ * Records Kubernetes Events for objects, like client-go's recorder and EventCorrelator: event()
+ * never blocks and never throws (events are queued and written in order in the background), and an
+ * event repeated within the dedupe window bumps the existing Event's count and lastTimestamp
+ * instead of creating another object.
+ */
+export class EventRecorder {
+  private readonly client: ApiClient;
+  private readonly component: string;
+  private readonly host: string;
+  private readonly log: Logger;
+  private readonly maxQueue: number;
+  private readonly dedupeWindowMs: number;
+  private readonly cacheSize: number;
+  private readonly clock: () => number;
+  private readonly queue: Pending[] = [];
+  /** Recently written events by correlation key, least recently used first. */
+  private readonly seen = new Map<string, Seen>();
+  private draining: Promise<void> | undefined;
+  private dropped = 0;
+  private sequence = 0;
+
+  constructor(options: EventRecorderOptions) {
+    this.client = options.client;
+    this.component = options.component;
+    this.host = options.host ?? hostname();
+    this.log = (options.log ?? pino({ level: 'silent' })).child({ component: 'event-recorder', source: options.component });
+    this.maxQueue = options.maxQueue ?? 1000;
+    this.dedupeWindowMs = options.dedupeWindowMs ?? 10 * 60 * 1000;
+    this.cacheSize = options.cacheSize ?? 4096;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  event(involved: InvolvedObject, type: EventType, reason: string, message: string): void {
+    if (this.queue.length >= this.maxQueue) {
+      if (this.dropped++ === 0) this.log.warn({ reason, object: `${involved.namespace ?? ''}/${involved.name ?? ''}` }, 'event queue full; dropping events');
+      return;
+    }
+    this.queue.push({ involved: { ...involved }, type, reason, message, at: this.clock() });
+    this.draining ??= this.drain();
+  }
+
+  /** Resolves once every event recorded so far has been written (or given up on). */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let item = this.queue.shift(); item; item = this.queue.shift()) await this.write(item);
+    } finally {
+      this.draining = undefined;
+      if (this.dropped > 0) {
+        this.log.warn({ dropped: this.dropped }, 'events were dropped because the queue was full');
+        this.dropped = 0;
+      }
+    }
+  }
+
+  private async write(item: Pending): Promise<void> {
+    const key = this.correlationKey(item);
+    const previous = this.seen.get(key);
+    try {
+      if (previous && item.at - previous.lastSeenAt < this.dedupeWindowMs) {
+        const count = previous.count + 1;
+        const patched = await this.withRetries(() =>
+          this.client
+            .resource('event')
+            .patch(previous.namespace, previous.name, { count, lastTimestamp: formatTime(item.at) }, { type: 'merge' })
+            .then(() => true)
+            .catch((err: unknown) => {
+              // The Event may have expired (events have a TTL) or been deleted: write a new one.
+              if (isApiError(err, 'NotFound')) return false;
+              throw err;
+            }),
+        );
+        if (patched) {
+          this.remember(key, { ...previous, count, lastSeenAt: item.at });
+          return;
+        }
+      }
+      const created = await this.withRetries(() => this.client.resource('event').create(this.newEvent(item)));
+      this.remember(key, {
+        namespace: created.metadata?.namespace ?? '',
+        name: created.metadata?.name ?? '',
+        count: created.count ?? 1,
+        lastSeenAt: item.at,
+      });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, reason: item.reason, object: `${item.involved.namespace ?? ''}/${item.involved.name ?? ''}` }, 'cannot write event');
+    }
+  }
+
+  private newEvent(item: Pending): Event {
+    const time = formatTime(item.at);
+    const involved = item.involved;
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: {
+        name: `${involved.name ?? ''}.${this.uniqueSuffix(item.at)}`,
+        // Events about cluster-scoped objects (nodes, namespaces) live in the default namespace.
+        namespace: involved.namespace || 'default',
+      },
+      involvedObject: { ...involved },
+      reason: item.reason,
+      message: item.message,
+      source: { component: this.component, host: this.host },
+      firstTimestamp: time,
+      lastTimestamp: time,
+      count: 1,
+      type: item.type,
+      reportingComponent: this.component,
+      reportingInstance: this.host,
+    };
+  }
+
+  /** Kubernetes names events `<object>.<unix nanos in hex>`; a counter in the sub-millisecond digits keeps ours unique. */
+  private uniqueSuffix(atMs: number): string {
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    return (BigInt(Math.floor(atMs)) * 1_000_000n + BigInt(this.sequence)).toString(16);
+  }
+
+  private correlationKey(item: Pending): string {
+    const o = item.involved;
+    return JSON.stringify([this.component, this.host, o.kind, o.namespace, o.name, o.fieldPath, o.uid, o.apiVersion, item.type, item.reason, item.message]);
+  }
+
+  private remember(key: string, entry: Seen): void {
+    this.seen.delete(key);
+    this.seen.set(key, entry);
+    if (this.seen.size > this.cacheSize) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const transient = TRANSIENT.some((reason) => isApiError(err, reason));
+        if (!transient || attempt >= MAX_ATTEMPTS) throw err;
+        await sleep(RETRY_DELAY_MS * attempt);
+      }
+    }
+  }
+}
