@@ -310,6 +310,28 @@ describe('WatchCache (real etcd)', () => {
     expect(cache.watcherCount).toBe(0);
   });
 
+  it('resumes its etcd watch after a connection loss without gaps or duplicates', async () => {
+    const proxy = await startProxy(Number(new URL(etcd.endpoint).port));
+    const proxied = new EtcdStore(new Etcd3({ hosts: `http://127.0.0.1:${proxy.port}` }));
+    try {
+      const cache = await newCache({}, proxied);
+      const watcher = watch(cache, filter('reconnect'), { resourceVersion: cache.revision });
+      const revs = [await put(pod('reconnect', 'a'))];
+      expect((await take(watcher, 1)).map((e) => e.revision)).toEqual(revs);
+      proxy.cut();
+      for (const name of ['b', 'c', 'd']) revs.push(await put(pod('reconnect', name)));
+      proxy.restore();
+      revs.push(await put(pod('reconnect', 'e')));
+      expect((await take(watcher, 4, 30_000)).map((e) => e.revision)).toEqual(revs.slice(1));
+      const marker = await put(pod('reconnect', 'marker'));
+      expect((await take(watcher, 1, 10_000)).map((e) => e.revision)).toEqual([marker]);
+    } finally {
+      for (const c of caches.splice(0)) await c.stop();
+      await proxied.close();
+      await proxy.close();
+    }
+  }, 90_000);
+
   it('terminates watchers with Gone and relists when its etcd watch resumes into compacted history', async () => {
     const proxy = await startProxy(Number(new URL(etcd.endpoint).port));
     const proxied = new EtcdStore(new Etcd3({ hosts: `http://127.0.0.1:${proxy.port}` }));

@@ -292,7 +292,7 @@ export class WatchCache {
     }
     const matches = compileFilter(this.info, filter);
     const startRevision = rv === undefined || rv === 0 ? this.appliedRevision : rv;
-    const onAbort = (): void => watcher.end();
+    const onAbort = (): void => void watcher.return();
     const watcher = new CacheWatcher({
       matches,
       queueLimit: this.queueLimit,
@@ -304,13 +304,11 @@ export class WatchCache {
       },
     });
     if (rv === 0) {
-      watcher.setInitial(this.snapshot(filter.namespace), (obj) => this.addedOut(obj));
+      watcher.setInitial(this.snapshot(filter.namespace), (obj) => (!matches || matches(obj) ? this.addedOut(obj) : undefined));
+      // Tells the client the revision its initial objects add up to, before any live event.
       if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
     } else if (rv !== undefined) {
-      for (const event of this.window.since(rv)) {
-        const out = outFor(event, matches);
-        if (out) watcher.push(out);
-      }
+      watcher.setInitial(this.window.since(rv), (event) => outFor(event, matches));
     }
     this.watchers.add(watcher, bucketFor(this.info, filter));
     if (opts.bookmarks) {
@@ -374,6 +372,7 @@ export class WatchCache {
         if (generation === this.generation) this.onEtcdResponse(watcher, res);
       });
       watcher.on('connected', () => {
+        if (generation === this.generation) this.pinResumePoint(watcher);
         connected = true;
         resolve();
       });
@@ -396,19 +395,25 @@ export class WatchCache {
     if (res.events.length === 0) {
       // A progress notification: nothing under our prefix changed up to this revision.
       this.advance(Number(res.header.revision));
-      return;
+    } else {
+      const now = Date.now();
+      for (const ev of res.events) {
+        if (ev.type === 'Put') this.applyPut(ev.kv, now);
+        else this.applyDelete(ev.kv, now);
+      }
+      this.advance(Number(res.events.at(-1)!.kv.mod_revision));
     }
-    const now = Date.now();
-    for (const ev of res.events) {
-      if (ev.type === 'Put') this.applyPut(ev.kv, now);
-      else this.applyDelete(ev.kv, now);
-    }
-    const last = Number(res.events.at(-1)!.kv.mod_revision);
-    // etcd stamps a catch-up batch with the store's current revision even when more events
-    // follow, so the client's own resume point could skip some after a reconnect: resume from
-    // the last event actually applied, as etcd's Go client does.
-    watcher.request.start_revision = String(last + 1);
-    this.advance(last);
+    this.pinResumePoint(watcher);
+  }
+
+  /**
+   * The etcd3 client resumes a dropped watch from the last response header's revision + 1. But
+   * the created response and catch-up batches carry the store's current revision while older
+   * events are still on their way, so resuming from there could skip events. Resume from what
+   * the cache has applied instead, as etcd's Go client does.
+   */
+  private pinResumePoint(watcher: Watcher): void {
+    watcher.request.start_revision = String(this.appliedRevision + 1);
   }
 
   private applyPut(kv: IKeyValue, now: number): void {

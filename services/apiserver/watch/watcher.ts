@@ -34,20 +34,17 @@ export interface CacheWatcherOptions {
 
 /**
  * One client's watch: a bounded queue filled synchronously by the cache and drained by an async
- * iterator. Initial objects (watch from revision 0) are held as a list of shared objects and do
- * not count against the queue limit, as in Kubernetes' cacher.
+ * iterator. What a watch starts with (the objects of a watch from 0, or the window's events after
+ * its resourceVersion) is read lazily from a shared list and does not count against the queue
+ * limit, as in Kubernetes' cacher.
  */
 export class CacheWatcher implements AsyncIterator<WatchOut> {
   readonly matches: ObjectMatcher | undefined;
-  /** The highest revision delivered or queued: bookmarks are only worth sending above it. */
+  /** The highest revision queued: bookmarks are only worth sending above it. */
   lastRevision: number;
   nextBookmarkAt = Infinity;
 
-  private initial: readonly AnyObject[] = [];
-  private initialIndex = 0;
-  private initialOut: (obj: AnyObject) => WatchOut = () => {
-    throw new Error('no initial objects');
-  };
+  private pullInitial: (() => WatchOut | undefined) | undefined;
   private queue: WatchOut[] = [];
   private queueHead = 0;
   private waiting: { resolve: (r: IteratorResult<WatchOut>) => void; reject: (e: unknown) => void } | undefined;
@@ -59,28 +56,24 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     this.lastRevision = opts.startRevision;
   }
 
-  get closed(): boolean {
-    return this.state !== 'open';
-  }
-
-  get pending(): number {
-    return this.queue.length - this.queueHead + this.initial.length - this.initialIndex;
-  }
-
-  /**
-   * The objects at the start of a watch from revision 0, delivered first as synthetic ADDED events
-   * (those that match). The snapshot array is shared between watchers, so it is filtered lazily.
-   */
-  setInitial(snapshot: readonly AnyObject[], toOut: (obj: AnyObject) => WatchOut): void {
-    this.initial = snapshot;
-    this.initialIndex = 0;
-    this.initialOut = toOut;
+  /** Items delivered before anything pushed, each turned into a WatchOut (or skipped) as it is reached. */
+  setInitial<T>(items: readonly T[], toOut: (item: T) => WatchOut | undefined): void {
+    let next = 0;
+    this.pullInitial = () => {
+      while (next < items.length) {
+        const out = toOut(items[next++]!);
+        if (out) return out;
+      }
+      this.pullInitial = undefined;
+      return undefined;
+    };
   }
 
   push(out: WatchOut): void {
     if (this.state !== 'open') return;
     if (out.revision > this.lastRevision) this.lastRevision = out.revision;
-    if (this.waiting && this.pending === 0) {
+    if (this.waiting) {
+      // A waiting consumer has drained everything: hand the event over directly.
       const waiting = this.waiting;
       this.waiting = undefined;
       waiting.resolve({ value: out, done: false });
@@ -110,15 +103,12 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     if (this.state !== 'open') return;
     this.state = 'ending';
     this.opts.onClose(this);
-    if (this.pending === 0) this.close();
+    if (!this.pullInitial && this.queueHead === this.queue.length) this.close();
   }
 
   next(): Promise<IteratorResult<WatchOut>> {
-    while (this.initialIndex < this.initial.length) {
-      const obj = this.initial[this.initialIndex++]!;
-      if (this.initialIndex === this.initial.length) this.dropInitial();
-      if (!this.matches || this.matches(obj)) return Promise.resolve({ value: this.initialOut(obj), done: false });
-    }
+    const initial = this.pullInitial?.();
+    if (initial) return Promise.resolve({ value: initial, done: false });
     if (this.queueHead < this.queue.length) {
       const value = this.queue[this.queueHead++]!;
       if (this.queueHead === this.queue.length) {
@@ -131,7 +121,7 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
       }
       return Promise.resolve({ value, done: false });
     }
-    if (this.state === 'closed' || this.state === 'ending') {
+    if (this.state !== 'open') {
       this.close();
       if (this.failure !== undefined) {
         const err = this.failure;
@@ -146,6 +136,7 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     });
   }
 
+  /** The consumer is gone: drop everything and unregister. */
   return(): Promise<IteratorResult<WatchOut>> {
     this.dropQueued();
     this.failure = undefined;
@@ -153,13 +144,8 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  private dropInitial(): void {
-    this.initial = [];
-    this.initialIndex = 0;
-  }
-
   private dropQueued(): void {
-    this.dropInitial();
+    this.pullInitial = undefined;
     this.queue = [];
     this.queueHead = 0;
   }
