@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const MOUNT_TIMEOUT_MS = 10_000;
+
+/** Mount points from /proc/self/mountinfo (field 5, with the kernel's octal escapes undone). */
+export async function listMountPoints(): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => unescapeMountPath(line.split(' ')[4] ?? ''));
+}
+
+function unescapeMountPath(path: string): string {
+  return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+export async function isMountPoint(path: string): Promise<boolean> {
+  const target = resolve(path);
+  return (await listMountPoints()).includes(target);
+}
+
+/** Mount points strictly below `dir`, deepest first (the order to unmount them). */
+export async function mountPointsUnder(dir: string): Promise<string[]> {
+  const prefix = resolve(dir) + sep;
+  const below = (await listMountPoints()).filter((p) => p.startsWith(prefix));
+  return [...new Set(below)].sort((a, b) => b.length - a.length);
+}
+
+/** Mounts a tmpfs (memory-backed emptyDir, secret volumes) unless one is already there. */
+export async function mountTmpfs(path: string, sizeBytes?: number): Promise<void> {
+  if (await isMountPoint(path)) return;
+  const options = ['mode=0755', ...(sizeBytes !== undefined && sizeBytes > 0 ? [`size=${sizeBytes}`] : [])].join(',');
+  await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path], { timeout: MOUNT_TIMEOUT_MS });
+}
+
+export async function unmount(path: string): Promise<void> {
+  await run('umount', [path], { timeout: MOUNT_TIMEOUT_MS });
+}

@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm, stat, writeFile, symlink, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Pod } from '../../../../lib/api/generated/index.js';
+import { InMemoryObjectSource } from '../../pod-workers/object-source.js';
+import { PodVolumesError, VolumeManager } from './volume-manager.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'volumes-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function pod(volumes: NonNullable<Pod['spec']>['volumes']): Pod {
+  return { metadata: { uid: 'uid-1', name: 'p', namespace: 'ns' }, spec: { volumes, containers: [{ name: 'c' }] } };
+}
+
+describe('VolumeManager (disk-backed volumes)', () => {
+  it('sets up emptyDir, hostPath, configMap and downwardAPI volumes and mounts them', async () => {
+    const objects = new InMemoryObjectSource().setConfigMap({ metadata: { namespace: 'ns', name: 'cfg' }, data: { 'app.conf': 'x=1' } });
+    const manager = new VolumeManager({ rootDir: root, objects });
+    const host = join(root, 'host-data');
+    const p = pod([
+      { name: 'scratch', emptyDir: {} },
+      { name: 'data', hostPath: { path: host, type: 'DirectoryOrCreate' } },
+      { name: 'config', configMap: { name: 'cfg' } },
+      { name: 'info', downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+    ]);
+    const paths = await manager.setUp(p);
+    const scratch = paths.get('scratch')?.hostPath as string;
+    expect(scratch).toBe(join(root, 'pods/uid-1/volumes/kubernetes.io~empty-dir/scratch'));
+    expect((await stat(scratch)).mode & 0o777).toBe(0o777);
+    expect((await stat(host)).isDirectory()).toBe(true);
+    expect(await readFile(join(paths.get('config')?.hostPath as string, 'app.conf'), 'utf8')).toBe('x=1');
+    expect(await readFile(join(paths.get('info')?.hostPath as string, 'name'), 'utf8')).toBe('p');
+
+    const mounts = await manager.mountsFor(
+      p,
+      {
+        name: 'c',
+        volumeMounts: [
+          { name: 'scratch', mountPath: '/scratch' },
+          { name: 'config', mountPath: '/etc/app' },
+          { name: 'data', mountPath: '/data', readOnly: true, subPath: 'sub' },
+        ],
+      },
+      paths,
+    );
+    expect(mounts).toEqual([
+      { hostPath: scratch, containerPath: '/scratch', readOnly: false },
+      { hostPath: paths.get('config')?.hostPath, containerPath: '/etc/app', readOnly: true },
+      { hostPath: join(host, 'sub'), containerPath: '/data', readOnly: true },
+    ]);
+
+    await manager.tearDown('uid-1');
+    await expect(stat(join(root, 'pods/uid-1'))).rejects.toThrow();
+    expect((await stat(host)).isDirectory()).toBe(true);
+  });
+
+  it('reports each failing volume with the kubelet event message', async () => {
+    const manager = new VolumeManager({ rootDir: root, objects: new InMemoryObjectSource() });
+    const err = await manager.setUp(pod([{ name: 'x', configMap: { name: 'y' } }, { name: 's', secret: { secretName: 'z' } }])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PodVolumesError);
+    expect((err as PodVolumesError).failures.map((f) => f.message)).toEqual([
+      'MountVolume.SetUp failed for volume "x" : configmap "y" not found',
+      'MountVolume.SetUp failed for volume "s" : secret "z" not found',
+    ]);
+  });
+
+  it('checks hostPath types', async () => {
+    const manager = new VolumeManager({ rootDir: root, objects: new InMemoryObjectSource() });
+    const file = join(root, 'f');
+    await writeFile(file, '');
+    await expect(manager.setUp(pod([{ name: 'h', hostPath: { path: file, type: 'Directory' } }]))).rejects.toThrow(
+      `MountVolume.SetUp failed for volume "h" : hostPath type check failed: ${file} is not a directory`,
+    );
+  });
+
+  it('refuses subPaths that leave the volume', async () => {
+    const manager = new VolumeManager({ rootDir: root, objects: new InMemoryObjectSource() });
+    const p = pod([{ name: 'scratch', emptyDir: {} }]);
+    const paths = await manager.setUp(p);
+    const dir = paths.get('scratch')?.hostPath as string;
+    await mkdir(join(root, 'outside'));
+    await symlink(join(root, 'outside'), join(dir, 'escape'));
+    await expect(manager.mountsFor(p, { name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/x', subPath: 'escape' }] }, paths)).rejects.toThrow(
+      'resolves outside its volume',
+    );
+    await expect(manager.mountsFor(p, { name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/x', subPath: '../x' }] }, paths)).rejects.toThrow("without '..'");
+    await expect(manager.mountsFor(p, { name: 'c', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }, paths)).rejects.toThrow('cannot find volume "nope"');
+  });
+
+  it('lists pod directories on disk', async () => {
+    const manager = new VolumeManager({ rootDir: root, objects: new InMemoryObjectSource() });
+    expect(await manager.podsOnDisk()).toEqual([]);
+    await manager.setUp(pod([{ name: 'scratch', emptyDir: {} }]));
+    expect(await manager.podsOnDisk()).toEqual(['uid-1']);
+  });
+});

@@ -1,0 +1,184 @@
+import { chmod, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import type { Container, Pod, Volume } from '../../../../lib/api/generated/index.js';
+import { memoryBytes } from '../../../../lib/quantity.js';
+import type { PodObjectSource } from '../../pod-workers/object-source.js';
+import { ContainerConfigError } from '../errors.js';
+import type { Mount } from '../types.js';
+import { writeAtomically } from './atomic-writer.js';
+import { setUpHostPath } from './host-path.js';
+import { mountPointsUnder, mountTmpfs, unmount } from './mounts.js';
+import { configMapPayload, downwardAPIPayload, secretPayload } from './projections.js';
+
+/** A volume could not be set up; the message reads like kubelet's FailedMount event. */
+export class VolumeSetupError extends Error {
+  override readonly name = 'VolumeSetupError';
+  constructor(
+    readonly volume: string,
+    cause: string,
+  ) {
+    super(`MountVolume.SetUp failed for volume "${volume}" : ${cause}`);
+  }
+}
+
+/** Every volume of a pod that failed, each with its own message. */
+export class PodVolumesError extends Error {
+  override readonly name = 'PodVolumesError';
+  constructor(readonly failures: VolumeSetupError[]) {
+    super(failures.map((f) => f.message).join('; '));
+  }
+}
+
+/** A pod volume directory still had mounts under it after unmounting; nothing was deleted. */
+export class VolumeCleanupError extends Error {
+  override readonly name = 'VolumeCleanupError';
+}
+
+/** Volume name → host path, as set up for one pod. */
+export type PodVolumePaths = Map<string, { hostPath: string; readOnly: boolean }>;
+
+/** What the pod workers need from volumes; the hollow kubelet uses `noVolumes`. */
+export interface PodVolumes {
+  /** Idempotent: creates what is missing and refreshes configMap, secret and downward API files. */
+  setUp(pod: Pod): Promise<PodVolumePaths>;
+  mountsFor(pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]>;
+  /** Unmounts and deletes everything the pod had under the kubelet root. */
+  tearDown(podUid: string): Promise<void>;
+  /** Pod uids with a directory on disk (for cleanup of pods the kubelet no longer knows). */
+  podsOnDisk(): Promise<string[]>;
+}
+
+export const noVolumes: PodVolumes = {
+  setUp: async () => new Map(),
+  mountsFor: async () => [],
+  tearDown: async () => undefined,
+  podsOnDisk: async () => [],
+};
+
+export interface VolumeManagerOptions {
+  /** The kubelet's `--root-dir` (default /var/lib/kubets/kubelet/<node>). */
+  rootDir: string;
+  objects: PodObjectSource;
+  nodeAllocatable?: Record<string, string>;
+}
+
+const PLUGIN_DIRS = {
+  emptyDir: 'kubernetes.io~empty-dir',
+  configMap: 'kubernetes.io~configmap',
+  secret: 'kubernetes.io~secret',
+  downwardAPI: 'kubernetes.io~downward-api',
+} as const;
+
+/** Volumes on the host, bind-mounted into each container of the pod, laid out as the kubelet does. */
+export class VolumeManager implements PodVolumes {
+  readonly rootDir: string;
+  readonly #objects: PodObjectSource;
+  readonly #nodeAllocatable: Record<string, string> | undefined;
+
+  constructor(options: VolumeManagerOptions) {
+    this.rootDir = resolve(options.rootDir);
+    this.#objects = options.objects;
+    this.#nodeAllocatable = options.nodeAllocatable;
+  }
+
+  podDir(uid: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(uid) || uid.startsWith('.')) throw new Error(`invalid pod uid ${JSON.stringify(uid)}`);
+    return join(this.rootDir, 'pods', uid);
+  }
+
+  async setUp(pod: Pod): Promise<PodVolumePaths> {
+    const paths: PodVolumePaths = new Map();
+    const failures: VolumeSetupError[] = [];
+    for (const volume of pod.spec?.volumes ?? []) {
+      const name = volume.name ?? '';
+      try {
+        paths.set(name, await this.#setUpVolume(pod, volume));
+      } catch (err) {
+        failures.push(new VolumeSetupError(name, err instanceof Error ? err.message : String(err)));
+      }
+    }
+    if (failures.length > 0) throw new PodVolumesError(failures);
+    return paths;
+  }
+
+  async #setUpVolume(pod: Pod, volume: Volume): Promise<{ hostPath: string; readOnly: boolean }> {
+    const uid = pod.metadata?.uid ?? '';
+    const namespace = pod.metadata?.namespace || 'default';
+    const name = volume.name ?? '';
+    const dirFor = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, name);
+    if (volume.emptyDir) {
+      const dir = dirFor(PLUGIN_DIRS.emptyDir);
+      await mkdir(dir, { recursive: true });
+      if (volume.emptyDir.medium === 'Memory') {
+        await mountTmpfs(dir, volume.emptyDir.sizeLimit ? memoryBytes(volume.emptyDir.sizeLimit) : undefined);
+      }
+      // Any user of any container may write to an emptyDir, as in Kubernetes.
+      await chmod(dir, 0o777);
+      return { hostPath: dir, readOnly: false };
+    }
+    if (volume.hostPath) return { hostPath: await setUpHostPath(volume.hostPath), readOnly: false };
+    if (volume.configMap) {
+      const configMap = await this.#objects.getConfigMap(namespace, volume.configMap.name ?? '');
+      const dir = dirFor(PLUGIN_DIRS.configMap);
+      await writeAtomically(dir, configMapPayload(configMap, volume.configMap));
+      return { hostPath: dir, readOnly: true };
+    }
+    if (volume.secret) {
+      const secret = await this.#objects.getSecret(namespace, volume.secret.secretName ?? '');
+      const payload = secretPayload(secret, volume.secret);
+      const dir = dirFor(PLUGIN_DIRS.secret);
+      await mkdir(dir, { recursive: true });
+      // Secrets never touch the disk.
+      await mountTmpfs(dir);
+      await writeAtomically(dir, payload);
+      return { hostPath: dir, readOnly: true };
+    }
+    if (volume.downwardAPI) {
+      const dir = dirFor(PLUGIN_DIRS.downwardAPI);
+      await writeAtomically(dir, downwardAPIPayload(pod, volume.downwardAPI, this.#nodeAllocatable));
+      return { hostPath: dir, readOnly: true };
+    }
+    throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI)');
+  }
+
+  async mountsFor(pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]> {
+    const mounts: Mount[] = [];
+    for (const mount of container.volumeMounts ?? []) {
+      const volume = volumes.get(mount.name ?? '');
+      if (!volume) throw new ContainerConfigError(`cannot find volume "${mount.name ?? ''}" to mount into container "${container.name ?? ''}"`);
+      const hostPath = mount.subPath ? await this.#subPath(volume.hostPath, mount.subPath) : volume.hostPath;
+      mounts.push({ hostPath, containerPath: mount.mountPath ?? '', readOnly: volume.readOnly || Boolean(mount.readOnly) });
+    }
+    return mounts;
+  }
+
+  /** A subPath must stay inside its volume, even through symlinks a container may have planted. */
+  async #subPath(volumePath: string, subPath: string): Promise<string> {
+    if (isAbsolute(subPath) || normalize(subPath).split(sep).includes('..')) {
+      throw new ContainerConfigError(`subPath ${JSON.stringify(subPath)} must be a relative path without '..'`);
+    }
+    const full = join(volumePath, subPath);
+    await mkdir(full, { recursive: true }).catch(() => undefined);
+    const [base, real] = await Promise.all([realpath(volumePath), realpath(full)]);
+    if (real !== base && !real.startsWith(base + sep)) {
+      throw new ContainerConfigError(`subPath ${JSON.stringify(subPath)} resolves outside its volume`);
+    }
+    return real;
+  }
+
+  async tearDown(podUid: string): Promise<void> {
+    const dir = this.podDir(podUid);
+    for (const mountPoint of await mountPointsUnder(dir)) await unmount(mountPoint);
+    const left = await mountPointsUnder(dir);
+    if (left.length > 0) throw new VolumeCleanupError(`still mounted under ${dir}: ${left.join(', ')}`);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async podsOnDisk(): Promise<string[]> {
+    try {
+      return await readdir(join(this.rootDir, 'pods'));
+    } catch {
+      return [];
+    }
+  }
+}
