@@ -324,6 +324,8 @@ export class WatchCache {
       try {
         const revision = await this.load();
         await this.watchEtcd(revision);
+        // stop() may have run while this was loading: it could not close a watch not yet made.
+        if (this.stopped) await this.closeEtcdWatcher();
         return;
       } catch (err) {
         if (!(err instanceof CompactedError) || attempt >= 5) throw err;
@@ -362,6 +364,7 @@ export class WatchCache {
   }
 
   private watchEtcd(afterRevision: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const generation = ++this.generation;
     const watcher = this.store.etcd.watch().prefix(this.prefix).startRevision(String(afterRevision + 1)).watcher();
     this.etcdWatcher = watcher;
