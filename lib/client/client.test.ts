@@ -76,6 +76,13 @@ describe('ApiClient against the fake apiserver', () => {
     const patched = await pods.patch('default', 'web', { metadata: { annotations: { a: 'b' } } });
     expect(patched.metadata?.annotations).toEqual({ a: 'b' });
     expect(patched.metadata?.labels).toEqual({ app: 'web' });
+    const jsonPatched = await pods.patch('default', 'web', [{ op: 'add', path: '/metadata/labels/tier', value: 'front' }], { type: 'json' });
+    expect(jsonPatched.metadata?.labels).toEqual({ app: 'web', tier: 'front' });
+    const strategic = await pods.patch('default', 'web', { spec: { containers: [{ name: 'c', image: 'busybox:2' }] } }, { type: 'strategic' });
+    expect(strategic.spec?.containers?.map((c) => c.image)).toEqual(['busybox:2']);
+    const statusPatched = await pods.patch('default', 'web', { status: { phase: 'Succeeded' }, metadata: { labels: null } }, { status: true });
+    expect(statusPatched.status?.phase).toBe('Succeeded');
+    expect(statusPatched.metadata?.labels).toEqual({ app: 'web', tier: 'front' });
 
     const deleted = await pods.delete('default', 'web');
     expect(deleted.metadata?.name).toBe('web');

@@ -9,6 +9,7 @@ import { unwrapAs, wrap } from '../../api/envelope.js';
 import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.js';
 import type { ExecStart, Object as Envelope, ObjectMeta, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
+import { applyPatch } from '../../patch/apply-patch.js';
 import { resourceByField, resourceByName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
 import { parseFieldSelector, type FieldSelector } from '../../labels/field-selector.js';
 import { parseSelector, type Selector } from '../../labels/selector.js';
@@ -218,14 +219,18 @@ export class FakeApiServer {
       Patch: this.unary('Patch', (req) => {
         const info = resourceInfo(req.resource);
         const old = this.existing(info, req.namespace ?? '', req.name ?? '');
-        if (req.patchType !== 'merge') throw badRequest(`fake apiserver: patch type ${JSON.stringify(req.patchType)} is not supported`);
-        const patched = mergePatch(structuredClone(old), JSON.parse(req.patch ?? '{}')) as StoredObject;
+        const patched = structuredClone(applyPatch(info, old, req.patchType ?? 'merge', req.patch ?? '{}')) as StoredObject;
         const wantRv = patched.metadata?.resourceVersion;
         if (wantRv && wantRv !== old.metadata.resourceVersion) throw rvConflict(info, old, wantRv);
-        const next = req.status ? structuredClone(old) : patched;
-        next.metadata = { ...(patched.metadata ?? {}), ...pickImmutableMeta(old.metadata) };
-        if (req.status) setStatus(next, statusOf(patched));
-        else if (info.hasStatus) setStatus(next, statusOf(old));
+        let next: StoredObject;
+        if (req.status) {
+          next = structuredClone(old);
+          setStatus(next, statusOf(patched));
+        } else {
+          next = patched;
+          next.metadata = { ...(patched.metadata ?? {}), ...pickImmutableMeta(old.metadata) };
+          if (info.hasStatus) setStatus(next, statusOf(old));
+        }
         if (req.dryRun) return wrap(info.field, next);
         return wrap(info.field, this.write(info, old, next));
       }),
@@ -619,21 +624,6 @@ function scaleOf(info: ResourceInfo, obj: StoredObject): Scale {
     spec: { replicas: o.spec?.replicas ?? 0 },
     status: { replicas: o.status?.replicas ?? 0, selector: '' },
   };
-}
-
-/** RFC 7396 JSON merge patch. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return patch;
-  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 }
 
 function encodeContinue(token: ContinueToken): string {
