@@ -1,19 +1,18 @@
 import type { LabelSelector } from '../../lib/api/generated/index.js';
+import { compareStrings } from './order.js';
 
 // Label and selector spellings as kubectl prints them (labels.FormatLabels, Selector.String,
 // metav1.FormatLabelSelector). Parsing and matching selectors lives in lib/labels; this is output.
 
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** `a=b,c=d` with keys sorted, or `<none>` for no labels (LABELS, SELECTOR, describe's Selector). */
 export function formatLabels(labels: Record<string, string> | undefined): string {
-  const keys = Object.keys(labels ?? {}).sort(byKey);
+  const keys = Object.keys(labels ?? {}).sort(compareStrings);
   if (keys.length === 0) return '<none>';
   return keys.map((k) => `${k}=${labels![k]}`).join(',');
 }
 
 function requirementString(key: string, operator: string, values: string[]): string {
-  const set = [...new Set(values)].sort(byKey).join(',');
+  const set = [...new Set(values)].sort(compareStrings).join(',');
   switch (operator) {
     case 'In':
       return `${key} in (${set})`;
@@ -38,7 +37,7 @@ export function labelSelectorString(selector: LabelSelector | undefined): string
     requirements.push([key, requirementString(key, e.operator ?? '', e.values ?? [])]);
   }
   return requirements
-    .sort((a, b) => byKey(a[0], b[0]))
+    .sort((a, b) => compareStrings(a[0], b[0]))
     .map(([, text]) => text)
     .join(',');
 }

@@ -1,0 +1,57 @@
+import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Service } from '../../../lib/api/generated/index.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { describeGeneric } from './generic.js';
+import { describeNode } from './node.js';
+import { describePod, type DescribeOptions } from './pod.js';
+import { describeService } from './service.js';
+import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
+
+export { describeGeneric, smartLabel } from './generic.js';
+export { describeNode, type DescribeNodeOptions } from './node.js';
+export { describePod, type DescribeOptions } from './pod.js';
+export { describeService, type DescribeServiceOptions } from './service.js';
+export {
+  countPodPhases,
+  describeDeployment,
+  describeReplicaSet,
+  describeReplicationController,
+  type DescribeControllerOptions,
+  type DescribeDeploymentOptions,
+  type PodPhaseCounts,
+} from './workloads.js';
+
+/** What the verb layer fetched besides the object; each describer uses the parts it needs. */
+export interface DescribeRelated extends DescribeOptions {
+  /** Node: pods bound to it. Replication controller / replica set: pods matching its selector. */
+  pods?: readonly Pod[];
+  /** Replication controller / replica set: pre-counted phases (otherwise counted from `pods`). */
+  podPhases?: PodPhaseCounts;
+  /** Service: its Endpoints object. */
+  endpoints?: Endpoints;
+  /** Node: its heartbeat Lease. */
+  lease?: Lease;
+  /** Deployment: replica sets of older revisions and of the current one. */
+  oldReplicaSets?: readonly ReplicaSet[];
+  newReplicaSet?: ReplicaSet;
+}
+
+/** `kubectl describe <kind> <name>`: the kind's describer, or the generic one for the rest. */
+export function describeObject(info: ResourceInfo, object: AnyObject, related: DescribeRelated): string {
+  const phases = (): PodPhaseCounts => related.podPhases ?? countPodPhases(related.pods ?? [], object.metadata?.uid || undefined);
+  switch (info.field) {
+    case 'pod':
+      return describePod(object as Pod, related);
+    case 'node':
+      return describeNode(object as Node, { ...related, pods: related.pods ?? [] });
+    case 'service':
+      return describeService(object as Service, related);
+    case 'replicationController':
+      return describeReplicationController(object as ReplicationController, { ...related, pods: phases() });
+    case 'replicaSet':
+      return describeReplicaSet(object as ReplicaSet, { ...related, pods: phases() });
+    case 'deployment':
+      return describeDeployment(object as Deployment, related);
+    default:
+      return describeGeneric(info, object, related);
+  }
+}

@@ -1,0 +1,291 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Event, Pod } from '../../../lib/api/generated/index.js';
+import { describePod } from './pod.js';
+
+// kubectl prints times in the local zone; pin it so the goldens read the same everywhere.
+beforeAll(() => {
+  process.env.TZ = 'UTC';
+});
+
+const now = Date.parse('2024-05-10T12:00:00Z');
+const ago = (seconds: number): string => new Date(now - seconds * 1000).toISOString();
+
+describe('describePod', () => {
+  it('describes a running pod like kubectl describe pod', () => {
+    const pod: Pod = {
+      metadata: {
+        name: 'mysql-x7k2p',
+        namespace: 'default',
+        labels: { app: 'mysql' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'mysql', uid: 'u1', controller: true }],
+      },
+      spec: {
+        priority: 0,
+        serviceAccountName: 'default',
+        nodeName: 'node-1',
+        containers: [{ name: 'mysql', image: 'mysql:5.7', ports: [{ containerPort: 3306, protocol: 'TCP' }], env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '123456' }] }],
+        tolerations: [
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        ],
+      },
+      status: {
+        phase: 'Running',
+        hostIP: '192.168.1.10',
+        podIP: '172.17.0.2',
+        podIPs: [{ ip: '172.17.0.2' }],
+        startTime: '2024-05-10T11:50:00Z',
+        conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True' })),
+        containerStatuses: [
+          {
+            name: 'mysql',
+            containerID: 'docker://abc',
+            imageID: 'docker-pullable://mysql@sha256:1',
+            state: { running: { startedAt: '2024-05-10T11:50:05Z' } },
+            ready: true,
+            restartCount: 0,
+          },
+        ],
+      },
+    };
+    const events: Event[] = [
+      {
+        type: 'Normal',
+        reason: 'Pulled',
+        message: 'Container image "mysql:5.7" already present on machine',
+        source: { component: 'kubelet', host: 'node-1' },
+        firstTimestamp: ago(600),
+        lastTimestamp: ago(600),
+        count: 1,
+      },
+      {
+        type: 'Normal',
+        reason: 'Scheduled',
+        message: 'Successfully assigned default/mysql-x7k2p to node-1',
+        source: { component: 'default-scheduler' },
+        firstTimestamp: ago(601),
+        lastTimestamp: ago(601),
+        count: 1,
+      },
+    ];
+    expect(describePod(pod, { now, events })).toBe(
+      [
+        'Name:             mysql-x7k2p',
+        'Namespace:        default',
+        'Priority:         0',
+        'Service Account:  default',
+        'Node:             node-1/192.168.1.10',
+        'Start Time:       Fri, 10 May 2024 11:50:00 +0000',
+        'Labels:           app=mysql',
+        'Annotations:      <none>',
+        'Status:           Running',
+        'IP:               172.17.0.2',
+        'IPs:',
+        '  IP:           172.17.0.2',
+        'Controlled By:  ReplicationController/mysql',
+        'Containers:',
+        '  mysql:',
+        '    Container ID:   docker://abc',
+        '    Image:          mysql:5.7',
+        '    Image ID:       docker-pullable://mysql@sha256:1',
+        '    Port:           3306/TCP',
+        '    Host Port:      0/TCP',
+        '    State:          Running',
+        '      Started:      Fri, 10 May 2024 11:50:05 +0000',
+        '    Ready:          True',
+        '    Restart Count:  0',
+        '    Environment:',
+        '      MYSQL_ROOT_PASSWORD:  123456',
+        '    Mounts:                 <none>',
+        'Conditions:',
+        '  Type              Status',
+        '  Initialized       True ',
+        '  Ready             True ',
+        '  ContainersReady   True ',
+        '  PodScheduled      True ',
+        'Volumes:            <none>',
+        'QoS Class:          BestEffort',
+        'Node-Selectors:     <none>',
+        'Tolerations:        node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
+        '                    node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
+        'Events:',
+        '  Type    Reason     Age   From               Message',
+        '  ----    ------     ----  ----               -------',
+        '  Normal  Scheduled  10m   default-scheduler  Successfully assigned default/mysql-x7k2p to node-1',
+        '  Normal  Pulled     10m   kubelet            Container image "mysql:5.7" already present on machine',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('describes a pending pod with no events as <none>', () => {
+    const pod: Pod = { metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx' }] }, status: { phase: 'Pending' } };
+    expect(describePod(pod, { now, events: [] })).toBe(
+      [
+        'Name:         web',
+        'Namespace:    default',
+        'Node:         <none>',
+        'Labels:       <none>',
+        'Annotations:  <none>',
+        'Status:       Pending',
+        'IP:           ',
+        'IPs:          <none>',
+        'Containers:',
+        '  web:',
+        '    Image:        nginx',
+        '    Port:         <none>',
+        '    Host Port:    <none>',
+        '    Environment:  <none>',
+        '    Mounts:       <none>',
+        'Volumes:          <none>',
+        'QoS Class:        BestEffort',
+        'Node-Selectors:   <none>',
+        'Tolerations:      <none>',
+        'Events:           <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('describes init containers, states, resources, probes, environment, mounts and volumes', () => {
+    const pod: Pod = {
+      metadata: { name: 'web-1', namespace: 'default', deletionTimestamp: ago(30), deletionGracePeriodSeconds: 30 },
+      spec: {
+        nodeName: 'node-1',
+        initContainers: [{ name: 'init-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z mysql 3306; do sleep 1; done'] }],
+        containers: [
+          {
+            name: 'web',
+            image: 'kubeguide/tomcat-app:v1',
+            ports: [{ containerPort: 8080, protocol: 'TCP' }, { containerPort: 8443 }],
+            resources: { limits: { memory: '256Mi', cpu: '500m' }, requests: { cpu: '250m' } },
+            livenessProbe: { httpGet: { path: '/healthz', port: { intVal: 8080 } }, initialDelaySeconds: 5 },
+            readinessProbe: { tcpSocket: { port: { strVal: 'http' } }, periodSeconds: 5 },
+            envFrom: [{ configMapRef: { name: 'web-config' } }, { prefix: 'DB_', secretRef: { name: 'db', optional: true } }],
+            env: [
+              { name: 'MYSQL_SERVICE_HOST', value: 'mysql' },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+              { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+            ],
+            volumeMounts: [
+              { name: 'config', mountPath: '/etc/web', readOnly: true },
+              { name: 'cache', mountPath: '/cache' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: 'web-config' } },
+          { name: 'cache', emptyDir: {} },
+        ],
+      },
+      status: {
+        phase: 'Running',
+        hostIP: '10.0.0.5',
+        podIP: '172.17.0.9',
+        initContainerStatuses: [
+          {
+            name: 'init-db',
+            containerID: 'docker://i1',
+            imageID: 'docker://sha256:b',
+            state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2024-05-10T11:50:00Z', finishedAt: '2024-05-10T11:50:03Z' } },
+            ready: true,
+            restartCount: 0,
+          },
+        ],
+        containerStatuses: [
+          {
+            name: 'web',
+            containerID: 'docker://w1',
+            imageID: 'docker://sha256:w',
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2024-05-10T11:55:00Z', finishedAt: '2024-05-10T11:55:10Z' } },
+            ready: false,
+            restartCount: 4,
+          },
+        ],
+      },
+    };
+    expect(describePod(pod, { now })).toBe(
+      [
+        'Name:                      web-1',
+        'Namespace:                 default',
+        'Node:                      node-1/10.0.0.5',
+        'Labels:                    <none>',
+        'Annotations:               <none>',
+        'Status:                    Terminating (lasts 30s)',
+        'Termination Grace Period:  30s',
+        'IP:                        172.17.0.9',
+        'IPs:',
+        '  IP:  172.17.0.9',
+        'Init Containers:',
+        '  init-db:',
+        '    Container ID:  docker://i1',
+        '    Image:         busybox:1.36',
+        '    Image ID:      docker://sha256:b',
+        '    Port:          <none>',
+        '    Host Port:     <none>',
+        '    Command:',
+        '      sh',
+        '      -c',
+        '      until nc -z mysql 3306; do sleep 1; done',
+        '    State:          Terminated',
+        '      Reason:       Completed',
+        '      Exit Code:    0',
+        '      Started:      Fri, 10 May 2024 11:50:00 +0000',
+        '      Finished:     Fri, 10 May 2024 11:50:03 +0000',
+        '    Ready:          True',
+        '    Restart Count:  0',
+        '    Environment:    <none>',
+        '    Mounts:         <none>',
+        'Containers:',
+        '  web:',
+        '    Container ID:   docker://w1',
+        '    Image:          kubeguide/tomcat-app:v1',
+        '    Image ID:       docker://sha256:w',
+        '    Ports:          8080/TCP, 8443/TCP',
+        '    Host Ports:     0/TCP, 0/TCP',
+        '    State:          Waiting',
+        '      Reason:       CrashLoopBackOff',
+        '    Last State:     Terminated',
+        '      Reason:       Error',
+        '      Exit Code:    1',
+        '      Started:      Fri, 10 May 2024 11:55:00 +0000',
+        '      Finished:     Fri, 10 May 2024 11:55:10 +0000',
+        '    Ready:          False',
+        '    Restart Count:  4',
+        '    Limits:',
+        '      cpu:     500m',
+        '      memory:  256Mi',
+        '    Requests:',
+        '      cpu:      250m',
+        '    Liveness:   http-get http://:8080/healthz delay=5s timeout=1s period=10s #success=1 #failure=3',
+        '    Readiness:  tcp-socket :http delay=0s timeout=1s period=5s #success=1 #failure=3',
+        '    Environment Variables from:',
+        '      web-config  ConfigMap                 Optional: false',
+        "      db          Secret with prefix 'DB_'  Optional: true",
+        '    Environment:',
+        '      MYSQL_SERVICE_HOST:  mysql',
+        '      POD_NAME:            web-1 (v1:metadata.name)',
+        '      MEM:                 256 (limits.memory)',
+        "      PASSWORD:            <set to the key 'password' in secret 'db'>  Optional: false",
+        '    Mounts:',
+        '      /cache from cache (rw)',
+        '      /etc/web from config (ro)',
+        'Volumes:',
+        '  config:',
+        '    Type:      ConfigMap (a volume populated by a ConfigMap)',
+        '    Name:      web-config',
+        '    Optional:  false',
+        '  cache:',
+        "    Type:        EmptyDir (a temporary directory that shares a pod's lifetime)",
+        '    Medium:      ',
+        '    SizeLimit:   <unset>',
+        'QoS Class:       Burstable',
+        'Node-Selectors:  <none>',
+        'Tolerations:     <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import type { TopologySpreadConstraint, Volume } from '../../../lib/api/generated/index.js';
+import { quantityString } from '../kinds/common.js';
+import { labelSelectorString } from '../labels.js';
+import { compareStrings } from '../order.js';
+import type { DescribeWriter } from './writer.js';
+
+function writeSource(w: DescribeWriter, volume: Volume): void {
+  if (volume.hostPath) {
+    w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${volume.hostPath.path ?? ''}\n    HostPathType:\t${volume.hostPath.type ?? '<none>'}\n`);
+  } else if (volume.emptyDir) {
+    const limit = volume.emptyDir.sizeLimit ? quantityString(volume.emptyDir.sizeLimit) : '0';
+    const sizeLimit = limit === '0' ? '<unset>' : limit;
+    w.write(2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${volume.emptyDir.medium ?? ''}\n    SizeLimit:\t${sizeLimit}\n`);
+  } else if (volume.secret) {
+    w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${volume.secret.secretName ?? ''}\n    Optional:\t${volume.secret.optional ?? false}\n`);
+  } else if (volume.configMap) {
+    w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name ?? ''}\n    Optional:\t${volume.configMap.optional ?? false}\n`);
+  } else if (volume.nfs) {
+    const nfs = volume.nfs;
+    w.write(2, `Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t${nfs.server ?? ''}\n    Path:\t${nfs.path ?? ''}\n    ReadOnly:\t${nfs.readOnly ?? false}\n`);
+  } else if (volume.persistentVolumeClaim) {
+    const claim = volume.persistentVolumeClaim;
+    w.write(
+      2,
+      `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${claim.claimName ?? ''}\n    ReadOnly:\t${claim.readOnly ?? false}\n`,
+    );
+  } else if (volume.downwardAPI) {
+    w.write(2, 'Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n');
+    for (const item of volume.downwardAPI.items ?? []) {
+      if (item.fieldRef) w.write(3, `${item.fieldRef.fieldPath ?? ''} -> ${item.path ?? ''}\n`);
+      if (item.resourceFieldRef) w.write(3, `${item.resourceFieldRef.resource ?? ''} -> ${item.path ?? ''}\n`);
+    }
+  } else {
+    w.write(1, '<unknown>\n');
+  }
+}
+
+/** `Volumes:` with each volume's source; `space` indents it inside a pod template. */
+export function writeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space = ''): void {
+  if (!volumes?.length) {
+    w.write(0, `${space}Volumes:\t<none>\n`);
+    return;
+  }
+  w.write(0, `${space}Volumes:\n`);
+  for (const volume of volumes) {
+    w.write(1, `${space ? ' ' : ''}${volume.name ?? ''}:\n`);
+    writeSource(w, volume);
+  }
+}
+
+export function writeTopologySpreadConstraints(w: DescribeWriter, constraints: TopologySpreadConstraint[] | undefined, space = ''): void {
+  if (!constraints?.length) return;
+  w.write(0, `${space}Topology Spread Constraints:\t`);
+  [...constraints]
+    .sort((a, b) => compareStrings(a.topologyKey ?? '', b.topologyKey ?? ''))
+    .forEach((c, i) => {
+      if (i !== 0) w.write(0, `${space}\t`);
+      const selector = c.labelSelector ? ` for selector ${labelSelectorString(c.labelSelector) || '<none>'}` : '';
+      w.write(0, `${c.topologyKey ?? ''}:${c.whenUnsatisfiable ?? ''} when max skew ${c.maxSkew ?? 0} is exceeded${selector}\n`);
+    });
+}
