@@ -1,0 +1,57 @@
+import type { Deployment, ReplicaSet, ReplicationController } from '../../../lib/api/generated/index.js';
+import { defaultPodTemplate } from './pod-spec.js';
+
+// Defaults of the workload controllers (Kubernetes' SetDefaults_ReplicationController, apps/v1
+// SetDefaults_ReplicaSet and SetDefaults_Deployment, and their declarative replicas defaults).
+
+export const DEFAULT_MAX_UNAVAILABLE = '25%';
+export const DEFAULT_MAX_SURGE = '25%';
+export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
+function isEmpty(map: Record<string, string> | undefined): boolean {
+  return !map || Object.keys(map).length === 0;
+}
+
+export function defaultReplicationController(rc: ReplicationController): void {
+  rc.spec ??= {};
+  const spec = rc.spec;
+  // An RC written with only template labels selects, and is labelled by, exactly those labels.
+  const templateLabels = spec.template?.metadata?.labels;
+  if (templateLabels) {
+    if (isEmpty(spec.selector)) spec.selector = { ...templateLabels };
+    rc.metadata ??= {};
+    if (isEmpty(rc.metadata.labels)) rc.metadata.labels = { ...templateLabels };
+  }
+  spec.replicas ??= 1;
+  if (spec.template) defaultPodTemplate(spec.template);
+  rc.status ??= {};
+  rc.status.replicas ??= 0;
+}
+
+export function defaultReplicaSet(rs: ReplicaSet): void {
+  rs.spec ??= {};
+  rs.spec.replicas ??= 1;
+  rs.spec.template ??= {};
+  defaultPodTemplate(rs.spec.template);
+  rs.status ??= {};
+  rs.status.replicas ??= 0;
+}
+
+export function defaultDeployment(deployment: Deployment): void {
+  deployment.spec ??= {};
+  const spec = deployment.spec;
+  spec.replicas ??= 1;
+  spec.strategy ??= {};
+  const strategy = spec.strategy;
+  strategy.type ||= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    strategy.rollingUpdate ??= {};
+    strategy.rollingUpdate.maxUnavailable ??= { strVal: DEFAULT_MAX_UNAVAILABLE };
+    strategy.rollingUpdate.maxSurge ??= { strVal: DEFAULT_MAX_SURGE };
+  }
+  spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
+  spec.progressDeadlineSeconds ??= DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  spec.template ??= {};
+  defaultPodTemplate(spec.template);
+}

@@ -1,0 +1,153 @@
+import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
+import * as field from '../../../lib/validation/field-errors.js';
+import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
+import { describeDifferences, semanticEqual } from './equality.js';
+import { invalidEach, nameIsDNSSubdomain, validateImmutableField } from './helpers.js';
+import { validateLabelSelector } from './labels.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
+import { parseQuantityAt, validatePositiveQuantityValue, validateResourceQuantityValue } from './resources.js';
+import { validateHostPathVolumeSource, validateNFSVolumeSource } from './volumes.js';
+
+// PersistentVolumes and PersistentVolumeClaims (ValidatePersistentVolume(Spec),
+// ValidatePersistentVolumeClaim(Spec) and their updates) for the volume sources kubets has.
+
+const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
+const VOLUME_MODES = ['Block', 'Filesystem'];
+
+function validateAccessModes(modes: string[] | undefined, path: FieldPath, requiredDetail: string): FieldError[] {
+  const list = modes ?? [];
+  const errs: FieldError[] = [];
+  if (list.length === 0) errs.push(field.required(path, requiredDetail));
+  let readWriteOncePod = false;
+  let others = false;
+  for (const mode of list) {
+    if (!ACCESS_MODES.includes(mode)) errs.push(field.notSupported(path, mode, ACCESS_MODES));
+    else if (mode === 'ReadWriteOncePod') readWriteOncePod = true;
+    else others = true;
+  }
+  if (readWriteOncePod && others) errs.push(field.forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
+  return errs;
+}
+
+function validateClassName(name: string | undefined, path: FieldPath): FieldError[] {
+  return name ? invalidEach(path, name, nameIsDNSSubdomain(name, false)) : [];
+}
+
+function validateVolumeMode(mode: string | undefined, path: FieldPath): FieldError[] {
+  return mode !== undefined && !VOLUME_MODES.includes(mode) ? [field.notSupported(path, mode, VOLUME_MODES)] : [];
+}
+
+function validatePersistentVolumeSpec(pv: PersistentVolume): FieldError[] {
+  const path = field.root('spec');
+  const spec = pv.spec ?? {};
+  const errs = validateAccessModes(spec.accessModes, path.child('accessModes'), '');
+  const capacity = spec.capacity ?? {};
+  const capacityPath = path.child('capacity');
+  if (Object.keys(capacity).length === 0) errs.push(field.required(capacityPath));
+  if (!Object.prototype.hasOwnProperty.call(capacity, 'storage') || Object.keys(capacity).length > 1) {
+    errs.push(field.notSupported(capacityPath, capacity, ['storage']));
+  }
+  for (const [name, value] of Object.entries(capacity)) {
+    const quantity = parseQuantityAt(value, capacityPath.key(name), errs);
+    if (!quantity) continue;
+    if (quantity.sign() < 0) errs.push(field.invalid(capacityPath.key(name), Number(quantity.value()), 'must be a valid resource quantity'));
+    errs.push(...validatePositiveQuantityValue(quantity, capacityPath.key(name)));
+  }
+  const reclaimPolicy = spec.persistentVolumeReclaimPolicy;
+  if (reclaimPolicy && !RECLAIM_POLICIES.includes(reclaimPolicy)) {
+    errs.push(field.notSupported(path.child('persistentVolumeReclaimPolicy'), reclaimPolicy, RECLAIM_POLICIES));
+  }
+  let sources = 0;
+  if (spec.hostPath) {
+    sources++;
+    errs.push(...validateHostPathVolumeSource(spec.hostPath, path.child('hostPath')));
+  }
+  if (spec.nfs) {
+    if (sources > 0) errs.push(field.forbidden(path.child('nfs'), 'may not specify more than 1 volume type'));
+    else errs.push(...validateNFSVolumeSource(spec.nfs, path.child('nfs')));
+    sources++;
+  }
+  if (sources === 0) errs.push(field.required(path, 'must specify a volume type'));
+  if (spec.hostPath && spec.hostPath.path?.replace(/\/+$/, '') === '' && reclaimPolicy === 'Recycle') {
+    errs.push(field.forbidden(path.child('persistentVolumeReclaimPolicy'), "may not be 'recycle' for a hostPath mount of '/'"));
+  }
+  errs.push(...validateClassName(spec.storageClassName, path.child('storageClassName')));
+  errs.push(...validateVolumeMode(spec.volumeMode, path.child('volumeMode')));
+  return errs;
+}
+
+export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
+  return [...validateObjectMeta(pv.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv)];
+}
+
+/** Where a volume's data lives never changes once the volume exists. */
+export function validatePersistentVolumeUpdate(pv: PersistentVolume, old: PersistentVolume): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(pv.metadata, old.metadata), ...validatePersistentVolume(pv)];
+  const source = { hostPath: pv.spec?.hostPath, nfs: pv.spec?.nfs };
+  const oldSource = { hostPath: old.spec?.hostPath, nfs: old.spec?.nfs };
+  if (!semanticEqual(source, oldSource)) {
+    const diff = describeDifferences(oldSource, source).join('\n');
+    errs.push(field.forbidden(field.root('spec', 'persistentvolumesource'), `spec.persistentvolumesource is immutable after creation\n${diff}`));
+  }
+  // Kubernetes names this path without its "spec." prefix.
+  errs.push(...validateImmutableField(pv.spec?.volumeMode, old.spec?.volumeMode, field.root('volumeMode')));
+  return errs;
+}
+
+function validatePersistentVolumeClaimSpec(pvc: PersistentVolumeClaim): FieldError[] {
+  const path = field.root('spec');
+  const spec = pvc.spec ?? {};
+  const errs = [
+    ...validateAccessModes(spec.accessModes, path.child('accessModes'), 'at least 1 access mode is required'),
+    ...validateLabelSelector(spec.selector, path.child('selector')),
+  ];
+  const storagePath = path.child('resources').key('storage');
+  const storage = spec.resources?.requests?.storage;
+  if (storage === undefined) {
+    errs.push(field.required(storagePath));
+  } else {
+    const quantity = parseQuantityAt(storage, storagePath, errs);
+    if (quantity) {
+      const positive = validatePositiveQuantityValue(quantity, storagePath);
+      errs.push(...(positive.length > 0 ? positive : validateResourceQuantityValue('storage', quantity, storagePath)));
+    }
+  }
+  errs.push(...validateClassName(spec.storageClassName, path.child('storageClassName')));
+  errs.push(...validateVolumeMode(spec.volumeMode, path.child('volumeMode')));
+  return errs;
+}
+
+export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): FieldError[] {
+  return [...validateObjectMeta(pvc.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc)];
+}
+
+/**
+ * A claim's spec is fixed, except that volumeName may be set once (by the binder) and a bound
+ * claim may ask for more storage.
+ */
+export function validatePersistentVolumeClaimUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(pvc.metadata, old.metadata), ...validatePersistentVolumeClaim(pvc)];
+  const spec = structuredClone(pvc.spec ?? {});
+  const oldSpec = structuredClone(old.spec ?? {});
+  if (!oldSpec.volumeName) oldSpec.volumeName = spec.volumeName;
+  const bound = pvc.status?.phase === 'Bound';
+  if (bound && spec.resources?.requests) spec.resources.requests.storage = oldSpec.resources?.requests?.storage ?? '';
+  if (!semanticEqual(spec, oldSpec)) {
+    const diff = describeDifferences(oldSpec, spec).join('\n');
+    errs.push(
+      field.forbidden(field.root('spec'), `spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${diff}`),
+    );
+  }
+  const storagePath = field.root('spec', 'resources', 'requests', 'storage');
+  const size = pvc.spec?.resources?.requests?.storage;
+  const oldSize = old.spec?.resources?.requests?.storage;
+  // A malformed size was already reported by the claim's own validation.
+  const quantity = size === undefined ? undefined : parseQuantityAt(size, storagePath, []);
+  const oldQuantity = oldSize === undefined ? undefined : parseQuantityAt(oldSize, storagePath, []);
+  if (quantity && oldQuantity && quantity.cmp(oldQuantity) < 0) {
+    errs.push(field.forbidden(storagePath, 'field can not be less than previous value'));
+  }
+  errs.push(...validateImmutableField(pvc.spec?.volumeMode, old.spec?.volumeMode, field.root('volumeMode')));
+  return errs;
+}
