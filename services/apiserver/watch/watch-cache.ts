@@ -11,6 +11,7 @@ import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
 import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
+import { progressKey, watchedRange } from './progress-key.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { WatchFilter, WatchOut } from './types.js';
 import { CacheWatcher, outFor } from './watcher.js';
@@ -31,6 +32,8 @@ export interface WatchCacheOptions {
   bookmarkIntervalMs?: number;
   /** How long a watch from a revision the cache has not reached yet waits for it. */
   freshnessWaitMs?: number;
+  /** How long waitUntilFresh waits for events in flight before it writes the progress key. */
+  progressPingDelayMs?: number;
   listPageSize?: number;
   /** Freeze cached objects so that a mutation anywhere fails loudly (on by default). */
   freezeObjects?: boolean;
@@ -78,6 +81,7 @@ export class WatchCache {
   private readonly queueLimit: number;
   private readonly bookmarkIntervalMs: number;
   private readonly freshnessWaitMs: number;
+  private readonly progressPingDelayMs: number;
   private readonly pageSize: number;
   private readonly freeze: boolean;
 
@@ -98,6 +102,8 @@ export class WatchCache {
   private started = false;
   private stopped = false;
   private bookmarkTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pingInFlight = false;
 
   constructor(opts: WatchCacheOptions) {
     this.store = opts.store;
@@ -113,6 +119,7 @@ export class WatchCache {
     this.queueLimit = opts.watcherQueueLimit ?? 10_000;
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 45_000;
     this.freshnessWaitMs = opts.freshnessWaitMs ?? 3_000;
+    this.progressPingDelayMs = opts.progressPingDelayMs ?? 25;
     this.pageSize = opts.listPageSize ?? 500;
     this.freeze = opts.freezeObjects ?? true;
     const field = indexedField(opts.info);
@@ -144,6 +151,7 @@ export class WatchCache {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.bookmarkTimer);
+    clearTimeout(this.pingTimer);
     this.generation++;
     const closing = this.closeEtcdWatcher();
     this.sendBookmarks();
@@ -173,6 +181,7 @@ export class WatchCache {
         }, timeoutMs),
       };
       this.waiters.push(waiter);
+      this.scheduleProgressPing(this.progressPingDelayMs);
     });
   }
 
@@ -366,7 +375,11 @@ export class WatchCache {
   private watchEtcd(afterRevision: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
     const generation = ++this.generation;
-    const watcher = this.store.etcd.watch().prefix(this.prefix).startRevision(String(afterRevision + 1)).watcher();
+    const watcher = this.store.etcd
+      .watch()
+      .inRange(watchedRange(this.prefix))
+      .startRevision(String(afterRevision + 1))
+      .watcher();
     this.etcdWatcher = watcher;
     return new Promise((resolve, reject) => {
       let connected = false;
@@ -401,6 +414,8 @@ export class WatchCache {
     } else {
       const now = Date.now();
       for (const ev of res.events) {
+        // The progress key only moves the revision on.
+        if (!ev.kv.key.toString().startsWith(this.prefix)) continue;
         if (ev.type === 'Put') this.applyPut(ev.kv, now);
         else this.applyDelete(ev.kv, now);
       }
@@ -501,6 +516,36 @@ export class WatchCache {
   }
 
   /** Detaches the etcd watch; one etcd has already cancelled must not be cancelled again (no reply would come). */
+  /**
+   * Writes the progress key (progress-key.ts) once no event has satisfied the waiters within
+   * delayMs. One write at a time serves every waiter up to its revision; a waiter for a revision
+   * beyond it was asking for the future and simply waits (no write storm for bogus revisions).
+   */
+  private scheduleProgressPing(delayMs: number): void {
+    if (this.pingTimer || this.pingInFlight || this.stopped) return;
+    this.pingTimer = setTimeout(() => {
+      this.pingTimer = undefined;
+      const unserved = this.waiters.filter((w) => w.revision > this.appliedRevision);
+      if (unserved.length === 0) return;
+      this.pingInFlight = true;
+      this.store.etcd
+        .put(progressKey(this.prefix))
+        .value('')
+        .exec()
+        .then(
+          () => {
+            this.pingInFlight = false;
+            if (this.waiters.some((w) => !unserved.includes(w))) this.scheduleProgressPing(this.progressPingDelayMs);
+          },
+          (err: unknown) => {
+            this.pingInFlight = false;
+            this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'progress key write failed');
+            if (this.waiters.length > 0) this.scheduleProgressPing(Math.max(200, this.progressPingDelayMs));
+          },
+        );
+    }, delayMs);
+  }
+
   private async closeEtcdWatcher(cancelledByEtcd = false): Promise<void> {
     const watcher = this.etcdWatcher;
     this.etcdWatcher = undefined;
