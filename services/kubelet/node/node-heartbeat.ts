@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import { isApiError } from '../../../lib/api/errors.js';
+import type { Lease, Node, NodeStatus } from '../../../lib/api/generated/index.js';
+import type { ApiClient } from '../../../lib/client/client.js';
+import { buildNodeStatus, newNode, statusChanged, type HealthFacts, type HostFacts, type NodeIdentity } from './node-status.js';
+
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+export interface NodeHeartbeatOptions {
+  client: ApiClient;
+  id: NodeIdentity;
+  host: HostFacts;
+  /** Asks the container runtime whether it answers, and its version. */
+  runtimeHealth: () => Promise<HealthFacts>;
+  log: Logger;
+  leaseDurationSeconds?: number;
+  renewIntervalMs?: number;
+  /** A status is sent at least this often even when nothing changed (kubelet's nodeStatusReportFrequency). */
+  statusReportIntervalMs?: number;
+}
+
+/** RFC3339 with microseconds, as Kubernetes' MicroTime in a Lease. */
+function microTime(date = new Date()): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function nowTime(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Registers the Node and keeps it alive the way kubelet does: a Lease in kube-node-lease renewed
+ * every 10 s (the cheap heartbeat the node controller watches) and a status update whenever the
+ * status changes, or every 5 minutes regardless.
+ */
+export class NodeHeartbeat {
+  private status: NodeStatus | undefined;
+  private lastStatusSent = 0;
+  private readonly leaseDurationSeconds: number;
+  private readonly renewIntervalMs: number;
+  private readonly statusReportIntervalMs: number;
+
+  constructor(private readonly opts: NodeHeartbeatOptions) {
+    this.leaseDurationSeconds = opts.leaseDurationSeconds ?? 40;
+    this.renewIntervalMs = opts.renewIntervalMs ?? 10_000;
+    this.statusReportIntervalMs = opts.statusReportIntervalMs ?? 5 * 60_000;
+  }
+
+  /** Creates the Node, or takes over an existing one with the same name and refreshes its status. */
+  async register(): Promise<Node> {
+    const { client, id, host } = this.opts;
+    const status = buildNodeStatus(id, host, await this.opts.runtimeHealth(), undefined, nowTime());
+    const nodes = client.resource('node');
+    try {
+      const created = await nodes.create(newNode(id, host, status));
+      this.opts.log.info({ node: id.nodeName }, 'node registered');
+      this.remember(status);
+      return created;
+    } catch (err) {
+      if (!isApiError(err, 'AlreadyExists')) throw err;
+    }
+    const existing = await nodes.get('', id.nodeName);
+    const labels = { ...newNode(id, host, status).metadata?.labels, ...existing.metadata?.labels };
+    const relabelled = await nodes.update({ ...existing, metadata: { ...existing.metadata, labels } });
+    const updated = await nodes.updateStatus({ ...relabelled, status: buildNodeStatus(id, host, await this.opts.runtimeHealth(), existing.status, nowTime()) });
+    this.remember(updated.status ?? status);
+    this.opts.log.info({ node: id.nodeName }, 'node already registered; status refreshed');
+    return updated;
+  }
+
+  private remember(status: NodeStatus): void {
+    this.status = status;
+    this.lastStatusSent = Date.now();
+  }
+
+  /** One heartbeat: renew the lease, then send the status if it changed or is due. */
+  async beat(): Promise<void> {
+    await this.renewLease();
+    const { client, id, host } = this.opts;
+    const next = buildNodeStatus(id, host, await this.opts.runtimeHealth(), this.status, nowTime());
+    if (!statusChanged(this.status, next) && Date.now() - this.lastStatusSent < this.statusReportIntervalMs) return;
+    const node = await client.resource('node').get('', id.nodeName);
+    await client.resource('node').updateStatus({ ...node, status: { ...node.status, ...next } });
+    this.remember(next);
+  }
+
+  private async renewLease(): Promise<void> {
+    const leases = this.opts.client.resource('lease');
+    const name = this.opts.id.nodeName;
+    const spec = { holderIdentity: name, leaseDurationSeconds: this.leaseDurationSeconds, renewTime: microTime() };
+    try {
+      const lease = await leases.get(NODE_LEASE_NAMESPACE, name);
+      await leases.update({ ...lease, spec: { ...lease.spec, ...spec } });
+    } catch (err) {
+      if (!isApiError(err, 'NotFound')) throw err;
+      const lease: Lease = { metadata: { name, namespace: NODE_LEASE_NAMESPACE }, spec: { ...spec, acquireTime: microTime() } };
+      await leases.create(lease);
+    }
+  }
+
+  /** Beats every renew interval until the signal aborts; failures are logged and retried next time. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.beat();
+      } catch (err) {
+        this.opts.log.warn({ err }, 'node heartbeat failed');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.renewIntervalMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+  }
+}
