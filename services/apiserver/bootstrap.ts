@@ -6,6 +6,14 @@ import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { Ipv4Range } from './allocators/ranges.js';
 import type { Registry } from './registry/registry.js';
 
+/**
+ * Endpoints validation refuses loopback and unspecified addresses, as Kubernetes' does: a pod
+ * cannot reach the apiserver there. A local cluster advertising 127.0.0.1 gets no endpoints.
+ */
+function reachableFromPods(ip: string): boolean {
+  return !/^127\./.test(ip) && ip !== '0.0.0.0' && ip !== '::' && ip !== '::1';
+}
+
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 async function ensure(registry: Registry, field: EnvelopeField, namespace: string, object: AnyObject): Promise<void> {
@@ -32,10 +40,14 @@ export async function bootstrapCluster(
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: opts.securePort } }] },
   } as t.Service);
-  const endpoints: t.Endpoints = {
-    metadata: { name: 'kubernetes', namespace: 'default' },
-    subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
-  };
-  await ensure(registry, 'endpoints', 'default', endpoints);
+  if (reachableFromPods(opts.advertiseAddress)) {
+    const endpoints: t.Endpoints = {
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
+    };
+    await ensure(registry, 'endpoints', 'default', endpoints);
+  } else {
+    opts.log.warn({ advertiseAddress: opts.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
+  }
   opts.log.info({ clusterIP }, 'bootstrap objects present');
 }

@@ -38,5 +38,6 @@ describe('EtcdStore (real etcd)', () => {
     const second = await store.list('/registry/p/', { limit: 10, startAfter: '/registry/p/k1', revision: first.revision });
     expect(second.items.map((i) => i.key)).toEqual(['/registry/p/k2', '/registry/p/k3', '/registry/p/k4']);
     expect(second.more).toBe(false);
+    expect(second.revision).toBe(first.revision);
   });
 });

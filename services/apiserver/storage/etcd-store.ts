@@ -106,7 +106,9 @@ export class EtcdStore {
     try {
       const res = await range.exec();
       const remaining = Number(res.count) - res.kvs.length;
-      return { items: res.kvs.map(toStored), revision: Number(res.header.revision), more: Boolean(res.more), remaining };
+      // etcd's header carries its current revision even for a read at an older one.
+      const revision = opts.revision || Number(res.header.revision);
+      return { items: res.kvs.map(toStored), revision, more: Boolean(res.more), remaining };
     } catch (err) {
       throw asCompacted(err) ?? err;
     }
