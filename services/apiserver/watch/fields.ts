@@ -89,10 +89,6 @@ export function objectFields(info: ResourceInfo, obj: AnyObject): Record<string,
   return out;
 }
 
-export function supportedFieldLabels(info: ResourceInfo): string[] {
-  return Object.keys(gettersFor(info));
-}
-
 /** Rejects a field selector on a field the kind cannot be selected on, with Kubernetes' message. */
 export function validateFieldSelector(info: ResourceInfo, requirements: readonly { field: string }[]): void {
   const getters = gettersFor(info);

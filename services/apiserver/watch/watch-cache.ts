@@ -200,7 +200,7 @@ export class WatchCache {
     let revision = this.appliedRevision;
     let from = prefix;
     if (opts.continue) {
-      const position = decodeContinueToken(opts.continue, this.prefix);
+      const position = decodeContinueToken(opts.continue, prefix);
       revision = position.revision;
       if (position.lastKey + '\u0000' > from) from = position.lastKey + '\u0000';
       if (revision > this.appliedRevision) throw tooLargeResourceVersion(revision, this.appliedRevision);
@@ -223,7 +223,8 @@ export class WatchCache {
         remaining++;
       }
     }
-    const next = remaining > 0 ? encodeContinueToken(revision, lastKey, this.prefix) : '';
+    // Tokens are relative to the list's own prefix, as Kubernetes' (and the registry's) are.
+    const next = remaining > 0 ? encodeContinueToken(revision, lastKey, prefix) : '';
     return { items, revision, continue: next, remaining };
   }
 
