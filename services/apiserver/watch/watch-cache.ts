@@ -495,7 +495,8 @@ export class WatchCache {
     this.log.warn({ err: cause.message }, 'etcd watch cancelled; terminating watchers and relisting');
     const closing = this.closeEtcdWatcher(true);
     for (const w of [...this.watchers.all()]) {
-      w.fail(gone(`the watch cache for ${this.info.resource} was reset (${cause.message}); list again`));
+      // etcd 3.4 cancels a compacted watch with an empty reason ("Watcher canceled: ").
+      w.fail(gone(`the watch cache for ${this.info.resource} lost its etcd watch (${cause.message.trim()}; its revision was probably compacted); list again`));
     }
     await closing;
     for (let delayMs = 100; !this.stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
