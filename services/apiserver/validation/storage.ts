@@ -46,7 +46,7 @@ function validatePersistentVolumeSpec(pv: PersistentVolume): FieldError[] {
   const capacityPath = path.child('capacity');
   if (Object.keys(capacity).length === 0) errs.push(field.required(capacityPath));
   if (!Object.prototype.hasOwnProperty.call(capacity, 'storage') || Object.keys(capacity).length > 1) {
-    errs.push(field.notSupported(capacityPath, capacity, ['storage']));
+    errs.push(field.notSupported(capacityPath, spec.capacity ?? null, ['storage']));
   }
   for (const [name, value] of Object.entries(capacity)) {
     const quantity = parseQuantityAt(value, capacityPath.key(name), errs);
