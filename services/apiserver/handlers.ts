@@ -15,9 +15,9 @@ import { rfc3339 } from './registry/object-meta.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { EtcdStore } from './storage/etcd-store.js';
-import { objectKey } from './storage/keys.js';
-import { encodeContinue } from './registry/continue-token.js';
-import type { WatchCache, WatchOut } from './watch/watch-cache.js';
+import { listPrefix, objectKey } from './storage/keys.js';
+import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
+import { compileFilter } from './watch/filter.js';
 import { VERSION } from '../../lib/version.js';
 
 export interface HandlerDeps {
@@ -96,8 +96,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const namespace = requestNamespace(info, req.namespace);
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
     if (req.limit || req.continue) {
-      const cache = cacheOf(deps, info);
-      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continue, filter: (o) => cache.matches(filter, o) });
+      const matches = compileFilter(info, filter) ?? (() => true);
+      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continue, filter: matches });
       return {
         metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount },
         items: page.items.map((o) => wrap(info.field, o as never)),
@@ -113,7 +113,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       bytes += encodedSize(info, object);
       if (bytes > LIST_BYTES_BUDGET && items.length > 0) {
         const last = unwrap(items[items.length - 1])!.object.metadata!;
-        cont = encodeContinue({ rv: all.revision, start: objectKey(info, last.namespace ?? '', last.name ?? '') });
+        cont = encodeContinueToken(all.revision, objectKey(info, last.namespace ?? '', last.name ?? ''), listPrefix(info, namespace));
         break;
       }
       items.push(wrap(info.field, object as never));

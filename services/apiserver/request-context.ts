@@ -1,8 +1,8 @@
 import { ApiError, badRequest } from '../../lib/api/errors.js';
 import { resourceByName, type ResourceInfo } from '../../lib/api/resources.js';
 import { LabelSelectorError, parseSelector, type Selector } from '../../lib/labels/selector.js';
-import { parseFieldSelector } from '../../lib/labels/field-selector.js';
-import { validateFieldSelector, type WatchFilter } from './watch/watch-cache.js';
+import { FieldSelectorError, parseFieldSelector, type FieldRequirement } from '../../lib/labels/field-selector.js';
+import { validateFieldSelector, type WatchFilter } from './watch/index.js';
 
 /** Resolves the resource a request names, with kubectl's wording for an unknown one. */
 export function resolveResource(resource: string): ResourceInfo {
@@ -28,7 +28,13 @@ function parseLabels(text: string | undefined): Selector | undefined {
 
 /** Parses and checks the selectors of a list or watch. */
 export function buildFilter(info: ResourceInfo, namespace: string, labelSelector?: string, fieldSelector?: string): WatchFilter {
-  const fields = fieldSelector ? parseFieldSelector(fieldSelector) : [];
+  let fields: FieldRequirement[] = [];
+  try {
+    fields = fieldSelector ? [...parseFieldSelector(fieldSelector).requirements] : [];
+  } catch (err) {
+    if (err instanceof FieldSelectorError) throw badRequest(err.message);
+    throw err;
+  }
   validateFieldSelector(info, fields);
   return { namespace, label: parseLabels(labelSelector), fields };
 }

@@ -20,10 +20,11 @@ import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } f
 import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
 import { EtcdStore } from './storage/etcd-store.js';
-import { startCompactor } from './watch/compactor.js';
-import { WatchCache } from './watch/watch-cache.js';
+import { startCompactor, WatchCache } from './watch/index.js';
 
 const ETCD_CALL_TIMEOUT_MS = 10_000;
+/** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
+const COMPACTION_KEEP_REVISIONS = 10_000;
 
 export interface RunningApiserver {
   /** host:port the server listens on (the port is the real one when 0 was asked for). */
@@ -92,7 +93,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   );
   // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
-  const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, log: log.child({ part: 'compactor' }) });
+  const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
 

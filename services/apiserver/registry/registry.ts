@@ -7,9 +7,10 @@ import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../v
 import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
 import { CompactedError, type EtcdStore, type StoredValue, type TxnExtra, type WriteResult } from '../storage/etcd-store.js';
 import { listPrefix, objectKey } from '../storage/keys.js';
-import { decodeContinue, encodeContinue } from './continue-token.js';
+import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
 import { deletionPlan } from './deletion.js';
 import type { WriteHooks } from './hooks.js';
+import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { prepareForCreate, prepareForUpdate, statusUpdateOf } from './strategy.js';
 
@@ -123,7 +124,7 @@ export class Registry {
 
   private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status', opts: { dryRun?: boolean }): Promise<AnyObject> {
     const name = input.metadata?.name;
-    if (!name) throw invalid(info.kind, '', validateObject(info, input).filter((e) => e.field === 'metadata.name'));
+    if (!name) throw invalid(info.kind, '', [required(root('metadata', 'name'), 'name or generateName is required')]);
     const ns = info.namespaced ? input.metadata?.namespace || namespace : '';
     if (info.namespaced && input.metadata?.namespace && namespace && input.metadata.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -251,11 +252,11 @@ export class Registry {
   /** A paged list read from etcd at one revision; pages after the first reuse the first page's revision. */
   async list(info: ResourceInfo, namespace: string, opts: ListOptions): Promise<ListResult> {
     const prefix = listPrefix(info, namespace);
-    const position = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const position = opts.continue ? decodeContinueToken(opts.continue, prefix) : undefined;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: AnyObject[] = [];
-    let revision = position?.rv ?? 0;
-    let startAfter = position?.start;
+    let revision = position?.revision ?? 0;
+    let startAfter = position?.lastKey;
     let remaining = 0;
     let more = true;
     try {
@@ -278,7 +279,7 @@ export class Registry {
       }
       throw err;
     }
-    const token = more && limit && startAfter ? encodeContinue({ rv: revision, start: startAfter }) : '';
+    const token = more && limit && startAfter ? encodeContinueToken(revision, startAfter, prefix) : '';
     return { items, resourceVersion: String(revision), continue: token, remainingItemCount: token ? remaining : undefined };
   }
 
