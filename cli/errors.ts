@@ -24,7 +24,7 @@ export class SourcedApiError extends Error {
   override readonly name = 'SourcedApiError';
 
   constructor(
-    readonly cause: ApiError,
+    override readonly cause: ApiError,
     readonly verb: string,
     readonly source: string,
   ) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
+import { registerClientCommands } from './commands/index.js';
 import { downCommand, upCommand } from './up/up-command.js';
 import { VERSION } from '../lib/version.js';
 
@@ -12,6 +13,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   program.addCommand(apiserverCommand());
+  registerClientCommands(program);
   program.addCommand(upCommand());
   program.addCommand(downCommand());
   return program;

@@ -91,7 +91,7 @@ describe('loadManifests', () => {
       ['/d/b.yaml', 'mysql', 'default'],
       ['STDIN', 'p', 'development'],
     ]);
-    expect(errors.map((e) => e.message)).toEqual([`the path "${join(dir, 'missing.yaml')}" does not exist`]);
+    expect(errors.map((e) => (e as Error).message)).toEqual([`the path "${join(dir, 'missing.yaml')}" does not exist`]);
   });
 
   it('rejects a manifest namespace that contradicts -n', async () => {
@@ -101,7 +101,7 @@ describe('loadManifests', () => {
       namespaceExplicit: true,
       verb: 'create',
     });
-    expect(errors[0]?.message).toBe(
+    expect((errors[0] as Error | undefined)?.message).toBe(
       `the namespace from the provided object "development" does not match the namespace "default". You must pass '--namespace=development' to perform this operation.`,
     );
   });

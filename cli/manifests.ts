@@ -186,10 +186,10 @@ export function placeInNamespace(manifest: Manifest, namespace: string, explicit
 export async function loadManifests(
   paths: readonly string[],
   opts: ReadManifestOptions & { namespace: string; namespaceExplicit: boolean; verb: string },
-): Promise<{ manifests: Manifest[]; errors: Error[] }> {
+): Promise<{ manifests: Manifest[]; errors: unknown[] }> {
   if (paths.length === 0) throw new CliError('must specify -f');
   const manifests: Manifest[] = [];
-  const errors: Error[] = [];
+  const errors: unknown[] = [];
   const entries = await readManifestEntries(paths, opts);
   for (const entry of entries) {
     if ('error' in entry) {

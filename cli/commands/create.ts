@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import { isApiError } from '../../lib/api/errors.js';
+import type { CliContext } from '../context.js';
+import { SourcedApiError } from '../errors.js';
+import { collectWhole } from '../flags.js';
+import { withLastApplied } from '../apply/last-applied.js';
+import { loadManifests, type Manifest } from '../manifests.js';
+import { objectRef } from '../resource-args.js';
+import { reportErrors } from '../report.js';
+import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+
+interface CreateOptions {
+  filename: string[];
+  recursive?: boolean;
+  saveConfig?: boolean;
+}
+
+/** `kubets create -f`: creates every object of the manifests; each failure is reported and the rest go ahead. */
+export async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> {
+  const namespace = await ctx.namespace();
+  const { manifests, errors } = await loadManifests(opts.filename, {
+    stdin: ctx.io.stdin,
+    recursive: opts.recursive ?? false,
+    namespace,
+    namespaceExplicit: ctx.namespaceExplicit,
+    verb: 'create',
+  });
+  const client = manifests.length > 0 ? await ctx.client() : undefined;
+  for (const manifest of manifests) {
+    try {
+      const object = opts.saveConfig ? withLastApplied(manifest.info, manifest.object) : manifest.object;
+      const created = await client!.resource(manifest.info.field).create(object as never);
+      ctx.out(`${objectRef(manifest.info, created.metadata?.name ?? '')} created\n`);
+    } catch (err) {
+      errors.push(sourced(err, 'creating', manifest));
+    }
+  }
+  return reportErrors(ctx, errors);
+}
+
+export function sourced(err: unknown, verb: string, manifest: Manifest): unknown {
+  return isApiError(err) ? new SourcedApiError(err, verb, manifest.source) : err;
+}
+
+export function createCommand(deps: VerbDeps = defaultDeps): Command {
+  return new Command('create')
+    .description('Create resources from files or stdin')
+    .option('-f, --filename <file>', 'file, directory or - (stdin) with the resources to create; repeatable', collectWhole, [])
+    .option('-R, --recursive', 'process directories under the -f directories too')
+    .option('--save-config', 'store the configuration in the last-applied annotation so that apply works later')
+    .action(verbAction(deps, (ctx, _args, cmd) => runCreate(ctx, cmd.opts<CreateOptions>())));
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { addGlobalOptions } from '../flags.js';
+import { defaultDeps, type VerbDeps } from '../verb.js';
+import { apiResourcesCommand } from './api-resources.js';
+import { applyCommand } from './apply.js';
+import { autoscaleCommand } from './autoscale.js';
+import { clusterInfoCommand } from './cluster-info.js';
+import { createCommand } from './create.js';
+import { deleteCommand } from './delete.js';
+import { annotateCommand, labelCommand } from './label.js';
+import { scaleCommand } from './scale.js';
+import { versionCommand } from './version.js';
+
+/** kubectl's client verbs and global flags, registered on the kubets program. */
+export function registerClientCommands(program: Command, deps: VerbDeps = defaultDeps): Command {
+  addGlobalOptions(program);
+  const verbs = [
+    createCommand,
+    applyCommand,
+    deleteCommand,
+    labelCommand,
+    annotateCommand,
+    scaleCommand,
+    autoscaleCommand,
+    apiResourcesCommand,
+    versionCommand,
+    clusterInfoCommand,
+  ];
+  for (const make of verbs) program.addCommand(make(deps));
+  return program;
+}

@@ -1,0 +1,97 @@
+import { Command } from 'commander';
+import { isApiError } from '../../lib/api/errors.js';
+import type { Scale } from '../../lib/api/generated/index.js';
+import type { ApiClient } from '../../lib/client/client.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { collectWhole, integer } from '../flags.js';
+import { reportErrors } from '../report.js';
+import { objectRef, qualifiedResource } from '../resource-args.js';
+import { resolveTargets, type Target } from '../targets.js';
+import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+
+interface ScaleFlags {
+  replicas?: number;
+  currentReplicas: number;
+  resourceVersion?: string;
+  filename: string[];
+  recursive?: boolean;
+  selector?: string;
+  all?: boolean;
+}
+
+/** kubectl's PreconditionError: the object is not in the state the user said it must be in. */
+export class PreconditionError extends CliError {
+  override readonly name = 'PreconditionError';
+
+  constructor(what: string, expected: string, actual: string) {
+    super(`Expected ${what} to be ${expected}, was ${actual}`);
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Sets replicas through the scale subresource, checking --current-replicas and --resource-version first. */
+export async function scaleTarget(
+  client: ApiClient,
+  target: Pick<Target, 'info' | 'namespace' | 'name'>,
+  replicas: number,
+  preconditions: { currentReplicas?: number; resourceVersion?: string } = {},
+): Promise<Scale> {
+  if (!target.info.hasScale) throw new CliError(`cannot scale ${qualifiedResource(target.info)}: only replicationcontrollers, replicasets and deployments can be scaled`);
+  for (let attempt = 1; ; attempt++) {
+    const scale = await client.getScale(target.info.field, target.namespace, target.name);
+    const current = scale.spec?.replicas ?? 0;
+    if (preconditions.currentReplicas !== undefined && preconditions.currentReplicas >= 0 && current !== preconditions.currentReplicas) {
+      throw new PreconditionError('replicas', String(preconditions.currentReplicas), String(current));
+    }
+    const version = scale.metadata?.resourceVersion ?? '';
+    if (preconditions.resourceVersion && version !== preconditions.resourceVersion) {
+      throw new PreconditionError('resource version', preconditions.resourceVersion, version);
+    }
+    try {
+      return await client.updateScale(target.info.field, target.namespace, { ...scale, spec: { ...scale.spec, replicas } });
+    } catch (err) {
+      if (!isApiError(err, 'Conflict') || preconditions.resourceVersion || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+export async function runScale(ctx: CliContext, args: string[], flags: ScaleFlags): Promise<number> {
+  if (flags.replicas === undefined || flags.replicas < 0) {
+    throw new CliError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  }
+  const { targets, errors } = await resolveTargets(ctx, args, {
+    verb: 'scale',
+    filename: flags.filename,
+    recursive: flags.recursive ?? false,
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    all: flags.all ?? false,
+  });
+  const client = targets.length > 0 ? await ctx.client() : undefined;
+  for (const target of targets) {
+    try {
+      const preconditions: { currentReplicas?: number; resourceVersion?: string } = { currentReplicas: flags.currentReplicas };
+      if (flags.resourceVersion) preconditions.resourceVersion = flags.resourceVersion;
+      await scaleTarget(client!, target, flags.replicas, preconditions);
+      ctx.out(`${objectRef(target.info, target.name)} scaled\n`);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  return reportErrors(ctx, errors);
+}
+
+export function scaleCommand(deps: VerbDeps = defaultDeps): Command {
+  return new Command('scale')
+    .description('Set a new size for a replication controller, replica set or deployment')
+    .argument('[resources...]', 'TYPE NAME... or TYPE/NAME...')
+    .option('--replicas <count>', 'the new desired number of replicas (required)', integer)
+    .option('--current-replicas <count>', 'precondition: only scale if the current size is this', integer, -1)
+    .option('--resource-version <version>', 'precondition: only scale if the resource version matches')
+    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
+    .option('-R, --recursive', 'process directories under the -f directories too')
+    .option('-l, --selector <selector>', 'label selector choosing the resources')
+    .option('--all', 'every resource of the given types in the namespace')
+    .action(verbAction(deps, (ctx, args, cmd) => runScale(ctx, args[0] as string[], cmd.opts<ScaleFlags>())));
+}
