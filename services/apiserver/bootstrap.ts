@@ -16,11 +16,20 @@ function reachableFromPods(ip: string): boolean {
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/**
+ * Creates the object unless it exists. Admission runs before the existence check (a second
+ * kubernetes Service fails on its already allocated ClusterIP, not as AlreadyExists), so existence
+ * is checked first, and again after a failure in case another apiserver created it meanwhile.
+ */
 async function ensure(registry: Registry, field: EnvelopeField, namespace: string, object: AnyObject): Promise<void> {
+  const info = resourceByField(field);
+  const name = object.metadata?.name ?? '';
+  const exists = (): Promise<boolean> => registry.get(info, namespace, name).then(() => true, (err: unknown) => (isApiError(err, 'NotFound') ? false : Promise.reject(err)));
+  if (await exists()) return;
   try {
-    await registry.create(resourceByField(field), namespace, object);
+    await registry.create(info, namespace, object);
   } catch (err) {
-    if (!isApiError(err, 'AlreadyExists')) throw err;
+    if (!(await exists())) throw err;
   }
 }
 

@@ -51,6 +51,10 @@ export class ServiceAllocator implements WriteHooks {
     this.portRange = new PortRange(nodePortRange);
   }
 
+  serializeWrites(info: ResourceInfo): boolean {
+    return info.field === 'service';
+  }
+
   private async load(key: string, size: number): Promise<{ bitmap: Bitmap; modRevision: number }> {
     const stored = await this.store.get(key);
     return { bitmap: Bitmap.from(size, stored?.value), modRevision: stored?.modRevision ?? 0 };

@@ -9,6 +9,8 @@ import type { TxnExtra } from '../storage/etcd-store.js';
  * admitted object.
  */
 export interface WriteHooks {
+  /** True when the txn hooks of this kind compare shared keys: the registry then runs its writes one at a time. */
+  serializeWrites?(info: ResourceInfo): boolean;
   admit?(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject): Promise<void>;
   txnForCreate?(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined>;
   txnForUpdate?(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined>;
@@ -23,6 +25,7 @@ export function combineHooks(list: WriteHooks[]): WriteHooks {
     return { compares: present.flatMap((p) => p.compares), ops: present.flatMap((p) => p.ops) };
   };
   return {
+    serializeWrites: (info) => list.some((h) => h.serializeWrites?.(info) ?? false),
     async admit(info, op, object, old) {
       for (const h of list) await h.admit?.(info, op, object, old);
     },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound } from '../../../lib/api/errors.js';
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
@@ -12,11 +13,21 @@ import { deletionPlan } from './deletion.js';
 import type { WriteHooks } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
+import { KeyedSerializer } from './serializer.js';
 import { prepareForCreate, prepareForUpdate, statusUpdateOf } from './strategy.js';
 
 /** Kubernetes refuses objects above 1.5 MiB (etcd's default request limit). */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * Writes whose hook compares (allocation bitmaps) lost to another apiserver's write try again,
+ * after a short random pause; one apiserver's own writes of such kinds never collide (serialized).
+ */
+const MAX_CONTENDED_ATTEMPTS = 64;
+
+function contentionPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, randomInt(1, 2 ** Math.min(attempt + 1, 6))));
+}
 
 export interface ListOptions {
   limit?: number;
@@ -37,6 +48,8 @@ export interface ListResult {
  * rules come from strategy.ts, defaults/, validation/ and the admission hooks.
  */
 export class Registry {
+  private readonly serializer = new KeyedSerializer();
+
   constructor(
     private readonly store: EtcdStore,
     private readonly hooks: WriteHooks,
@@ -84,20 +97,33 @@ export class Registry {
     if (generate) object.metadata!.name = generatedName(object.metadata!.generateName!);
     this.validate(info, object, validateObject(info, object));
 
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    let collisions = 0;
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS && collisions < MAX_WRITE_ATTEMPTS; attempt++) {
       const candidate = structuredClone(object);
       if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
-      const extra = await this.hooks.txnForCreate?.(info, candidate);
       const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
-      const bytes = this.encode(info, candidate);
-      if (opts.dryRun) return candidate;
-      const lease = info.field === 'event' ? await this.eventLease() : undefined;
-      const res = await this.store.create(key, bytes, extra, lease);
+      const res = await this.hookedWrite(info, async () => {
+        const extra = await this.hooks.txnForCreate?.(info, candidate);
+        const bytes = this.encode(info, candidate);
+        if (opts.dryRun) return undefined;
+        const lease = info.field === 'event' ? await this.eventLease() : undefined;
+        return this.store.create(key, bytes, extra, lease);
+      });
+      if (!res) return candidate;
       if (res.ok) return this.withVersion(candidate, res.revision);
       if (res.current && !generate) throw alreadyExists(info.resource, candidate.metadata!.name!);
-      // Either a generated name collided or an allocator's compare failed: try again.
+      if (res.current) collisions++;
+      else await contentionPause(attempt);
     }
     throw new ApiError('Conflict', `${info.kind} "${object.metadata?.name ?? ''}" could not be created: too many concurrent changes, try again`);
+  }
+
+  /**
+   * Runs a write whose hooks add compares on shared keys (the allocation bitmaps) one at a time in
+   * this apiserver, so that concurrent requests do not fail each other's compares.
+   */
+  private hookedWrite<T>(info: ResourceInfo, write: () => Promise<T>): Promise<T> {
+    return this.hooks.serializeWrites?.(info) ? this.serializer.run(info.resource, write) : write();
   }
 
   private withVersion(object: AnyObject, revision: number): AnyObject {
@@ -130,7 +156,8 @@ export class Registry {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     const wanted = input.metadata?.resourceVersion;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    if (wanted && !/^\d+$/.test(wanted)) throw badRequest(`invalid resourceVersion "${wanted}": it must be one the server returned`);
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
       const { stored, object: old } = await this.getStored(info, ns, name);
       if (wanted && Number(wanted) !== stored.modRevision) throw this.conflictAt(info, name, wanted, stored.modRevision);
       if (input.metadata?.uid && input.metadata.uid !== old.metadata?.uid) {
@@ -148,11 +175,15 @@ export class Registry {
       }
       const res = await this.commitUpdate(info, object, old, stored, opts);
       if (res) return res;
-      if (wanted) {
-        const now = await this.store.get(objectKey(info, ns, name));
-        if (!now) throw notFound(info.resource, name);
-        throw this.conflictAt(info, name, wanted, now.modRevision);
+      const now = await this.store.get(objectKey(info, ns, name));
+      if (!now) throw notFound(info.resource, name);
+      if (now.modRevision === stored.modRevision) {
+        // The object is as it was: a hook's compare (an allocation bitmap) lost a race.
+        await contentionPause(attempt);
+        continue;
       }
+      if (wanted) throw this.conflictAt(info, name, wanted, now.modRevision);
+      if (attempt >= MAX_WRITE_ATTEMPTS) break;
     }
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
   }
@@ -161,18 +192,20 @@ export class Registry {
    * Writes an updated object at the stored revision, or deletes it when an update removed the
    * last finalizer of an object being deleted. Returns undefined when the compare failed.
    */
-  private async commitUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, stored: StoredValue, opts: { dryRun?: boolean }): Promise<AnyObject | undefined> {
-    if (finishesDeletion(info, object)) {
+  private commitUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, stored: StoredValue, opts: { dryRun?: boolean }): Promise<AnyObject | undefined> {
+    return this.hookedWrite(info, async () => {
+      if (finishesDeletion(info, object)) {
+        if (opts.dryRun) return object;
+        const extra = await this.hooks.txnForDelete?.(info, old);
+        const res = await this.store.delete(stored.key, stored.modRevision, extra);
+        return res.ok ? this.withVersion(object, res.revision) : undefined;
+      }
+      const extra = await this.hooks.txnForUpdate?.(info, object, old);
+      const bytes = this.encode(info, object);
       if (opts.dryRun) return object;
-      const extra = await this.hooks.txnForDelete?.(info, old);
-      const res = await this.store.delete(stored.key, stored.modRevision, extra);
+      const res: WriteResult = await this.store.update(stored.key, bytes, stored.modRevision, extra);
       return res.ok ? this.withVersion(object, res.revision) : undefined;
-    }
-    const extra = await this.hooks.txnForUpdate?.(info, object, old);
-    const bytes = this.encode(info, object);
-    if (opts.dryRun) return object;
-    const res: WriteResult = await this.store.update(stored.key, bytes, stored.modRevision, extra);
-    return res.ok ? this.withVersion(object, res.revision) : undefined;
+    });
   }
 
   private conflictAt(info: ResourceInfo, name: string, given: string, current: number): ApiError {
@@ -224,7 +257,7 @@ export class Registry {
   }
 
   async delete(info: ResourceInfo, namespace: string, name: string, options: DeleteOptions = {}): Promise<AnyObject> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
       const { stored, object } = await this.getStored(info, namespace, name);
       const pre = options.preconditions;
       if (pre?.uid !== undefined && pre.uid !== object.metadata?.uid) {
@@ -236,9 +269,12 @@ export class Registry {
       const plan = deletionPlan(info, object, options);
       if (plan.kind === 'now') {
         if (options.dryRun) return object;
-        const extra: TxnExtra | undefined = await this.hooks.txnForDelete?.(info, object);
-        const res = await this.store.delete(stored.key, stored.modRevision, extra);
+        const res = await this.hookedWrite(info, async () => {
+          const extra: TxnExtra | undefined = await this.hooks.txnForDelete?.(info, object);
+          return this.store.delete(stored.key, stored.modRevision, extra);
+        });
         if (res.ok) return this.withVersion(object, res.revision);
+        if (res.current?.modRevision === stored.modRevision) await contentionPause(attempt);
         continue;
       }
       if (plan.kind === 'unchanged') return object;
