@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
+import type { Pod, PodStatus, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { qosClass } from '../../../lib/api/pod-qos.js';
 import { newUid, rfc3339 } from './object-meta.js';
+import { dropTypeDependentFields } from './service-type-change.js';
 
 // Per-kind rules for what a write may change, as Kubernetes' registry strategies: the main
 // endpoint never changes status, the status endpoint never changes anything else, spec changes
@@ -52,6 +53,7 @@ export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
 
 /** Carries server-owned fields over from the stored object on an update of the main resource. */
 export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
+  if (info.field === 'service') dropTypeDependentFields(object as Service, old as Service);
   const oldMeta = old.metadata ?? {};
   const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
   object.metadata = {
