@@ -204,7 +204,7 @@ export function validateReplicaSetStatus(status: ReplicaSetStatus | undefined): 
     ...validateNonnegativeField(s.observedGeneration, path.child('observedGeneration')),
   ];
   for (const key of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const) {
-    if ((s[key] ?? 0) > replicas) errs.push(field.invalid(path.child(key), s[key], STATUS_REPLICAS_MSG));
+    if ((s[key] ?? 0) > replicas) errs.push(field.invalid(path.child(key), s[key] ?? 0, STATUS_REPLICAS_MSG));
   }
   if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) {
     errs.push(field.invalid(path.child('availableReplicas'), s.availableReplicas, 'cannot be greater than readyReplicas'));
@@ -222,7 +222,7 @@ export function validateDeploymentStatus(status: DeploymentStatus | undefined, o
   }
   if (s.collisionCount !== undefined) errs.push(...validateNonnegativeField(s.collisionCount, path.child('collisionCount')));
   for (const key of ['updatedReplicas', 'readyReplicas', 'availableReplicas'] as const) {
-    if ((s[key] ?? 0) > replicas) errs.push(field.invalid(path.child(key), s[key], STATUS_REPLICAS_MSG));
+    if ((s[key] ?? 0) > replicas) errs.push(field.invalid(path.child(key), s[key] ?? 0, STATUS_REPLICAS_MSG));
   }
   if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) {
     errs.push(field.invalid(path.child('availableReplicas'), s.availableReplicas, 'cannot be greater than readyReplicas'));
