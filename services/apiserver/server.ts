@@ -23,6 +23,7 @@ import { EtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const ETCD_CALL_TIMEOUT_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 5_000;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -104,10 +105,19 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     async stop() {
       ready = false;
       compactor.stop();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-      server.forceShutdown();
-      kubelets.close();
+      // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      kubelets.close();
       await store.close();
     },
   };
