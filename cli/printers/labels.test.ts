@@ -24,12 +24,14 @@ describe('label selectors', () => {
       ],
     };
     expect(labelSelectorString(selector)).toBe('app=web,!canary,env notin (prod),tier in (cache,frontend),zone');
+    expect(formatLabelSelector(selector)).toBe('app=web,!canary,env notin (prod),tier in (cache,frontend),zone');
   });
 
-  it('prints an empty or missing selector as empty, or <none> where kubectl formats it', () => {
+  it('prints an empty selector as empty, or <none> where kubectl formats it, and flags invalid ones', () => {
     expect(labelSelectorString({})).toBe('');
-    expect(labelSelectorString(undefined)).toBe('');
     expect(formatLabelSelector({})).toBe('<none>');
-    expect(formatLabelSelector({ matchLabels: { app: 'web' } })).toBe('app=web');
+    expect(formatLabelSelector(undefined)).toBe('<none>');
+    expect(labelSelectorString({ matchExpressions: [{ key: 'a', operator: 'Near', values: [] }] })).toBe('<invalid>');
+    expect(formatLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Near', values: [] }] })).toBe('<error>');
   });
 });

@@ -1,48 +1,28 @@
 import type { LabelSelector } from '../../lib/api/generated/index.js';
+import { LabelSelectorError, labelSelectorToString, selectorFromLabelSelector } from '../../lib/labels/selector.js';
 import { compareStrings } from './order.js';
 
-// Label and selector spellings as kubectl prints them (labels.FormatLabels, Selector.String,
-// metav1.FormatLabelSelector). Parsing and matching selectors lives in lib/labels; this is output.
+// Label and selector spellings as kubectl prints them. Selector semantics live in lib/labels; this
+// only adds the printing conventions around them.
 
-/** `a=b,c=d` with keys sorted, or `<none>` for no labels (LABELS, SELECTOR, describe's Selector). */
+/** `a=b,c=d` with keys sorted, or `<none>` for no labels (labels.FormatLabels: LABELS, SELECTOR, describe). */
 export function formatLabels(labels: Record<string, string> | undefined): string {
   const keys = Object.keys(labels ?? {}).sort(compareStrings);
   if (keys.length === 0) return '<none>';
   return keys.map((k) => `${k}=${labels![k]}`).join(',');
 }
 
-function requirementString(key: string, operator: string, values: string[]): string {
-  const set = [...new Set(values)].sort(compareStrings).join(',');
-  switch (operator) {
-    case 'In':
-      return `${key} in (${set})`;
-    case 'NotIn':
-      return `${key} notin (${set})`;
-    case 'Exists':
-      return key;
-    case 'DoesNotExist':
-      return `!${key}`;
-    default:
-      return `${key} ${operator.toLowerCase()} (${set})`;
-  }
-}
-
-/** A label selector as a selector string (`app=web,tier in (a,b)`); empty when it selects everything. */
-export function labelSelectorString(selector: LabelSelector | undefined): string {
-  if (!selector) return '';
-  const requirements: Array<[string, string]> = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) requirements.push([key, `${key}=${value}`]);
-  for (const e of selector.matchExpressions ?? []) {
-    const key = e.key ?? '';
-    requirements.push([key, requirementString(key, e.operator ?? '', e.values ?? [])]);
-  }
-  return requirements
-    .sort((a, b) => compareStrings(a[0], b[0]))
-    .map(([, text]) => text)
-    .join(',');
-}
-
-/** Like labelSelectorString, but `<none>` for a missing or empty selector (RS SELECTOR column). */
+/** metav1.FormatLabelSelector: `app=web,tier in (a,b)`, `<none>` when empty, `<error>` when invalid. */
 export function formatLabelSelector(selector: LabelSelector | undefined): string {
-  return labelSelectorString(selector) || '<none>';
+  return labelSelectorToString(selector);
+}
+
+/** The selector's text as Selector.String() gives it (empty when it selects everything), `<invalid>` when invalid. */
+export function labelSelectorString(selector: LabelSelector | undefined): string {
+  try {
+    return selectorFromLabelSelector(selector).toString();
+  } catch (err) {
+    if (err instanceof LabelSelectorError) return '<invalid>';
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Event, Pod } from '../../../lib/api/generated/index.js';
+import { qosClass } from '../../../lib/api/pod-qos.js';
 import { podFieldResolver, writeContainers } from './containers.js';
-import { podQOSClass } from './qos.js';
 import { terminatingFor, writeAnnotations, writeControlledBy, writeEvents, writeLabels, writeTolerations } from './sections.js';
 import { writeTopologySpreadConstraints, writeVolumes } from './volumes.js';
 import { DescribeWriter, formatTime } from './writer.js';
@@ -53,7 +53,7 @@ export function describePod(pod: Pod, options: DescribeOptions): string {
     for (const c of status.conditions) w.write(1, `${c.type ?? ''} \t${c.status ?? ''} \n`);
   }
   writeVolumes(w, spec.volumes);
-  w.write(0, `QoS Class:\t${podQOSClass(pod)}\n`);
+  w.write(0, `QoS Class:\t${status.qosClass || qosClass(spec)}\n`);
   writeLabels(w, 'Node-Selectors', spec.nodeSelector);
   writeTolerations(w, 'Tolerations', spec.tolerations);
   writeTopologySpreadConstraints(w, spec.topologySpreadConstraints);

@@ -1,6 +1,6 @@
 import type { TopologySpreadConstraint, Volume } from '../../../lib/api/generated/index.js';
 import { quantityString } from '../kinds/common.js';
-import { labelSelectorString } from '../labels.js';
+import { formatLabelSelector } from '../labels.js';
 import { compareStrings } from '../order.js';
 import type { DescribeWriter } from './writer.js';
 
@@ -55,7 +55,7 @@ export function writeTopologySpreadConstraints(w: DescribeWriter, constraints: T
     .sort((a, b) => compareStrings(a.topologyKey ?? '', b.topologyKey ?? ''))
     .forEach((c, i) => {
       if (i !== 0) w.write(0, `${space}\t`);
-      const selector = c.labelSelector ? ` for selector ${labelSelectorString(c.labelSelector) || '<none>'}` : '';
+      const selector = c.labelSelector ? ` for selector ${formatLabelSelector(c.labelSelector)}` : '';
       w.write(0, `${c.topologyKey ?? ''}:${c.whenUnsatisfiable ?? ''} when max skew ${c.maxSkew ?? 0} is exceeded${selector}\n`);
     });
 }
