@@ -1,0 +1,147 @@
+import { stringify } from 'yaml';
+import { toKubeJSON } from '../../lib/api/json.js';
+import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
+import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
+import { executeJSONPath, findResults } from './jsonpath.js';
+import { printTable, type PrintTableOptions } from './kinds/registry.js';
+import { alignTabs } from './tabwriter.js';
+import { TABLE_LAYOUT } from './table.js';
+
+// The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,
+// jsonpath=TEMPLATE and custom-columns=SPEC. JSON and YAML carry Kubernetes' v1 JSON with keys
+// sorted as kubectl prints decoded objects; several objects become a v1 List.
+
+export class OutputFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputFormatError';
+  }
+}
+
+export interface CustomColumn {
+  header: string;
+  /** The column's JSONPath template (`{.metadata.name}`). */
+  template: string;
+}
+
+export type OutputFormat =
+  | { type: 'table' }
+  | { type: 'wide' }
+  | { type: 'name' }
+  | { type: 'json' }
+  | { type: 'yaml' }
+  | { type: 'jsonpath'; template: string }
+  | { type: 'custom-columns'; columns: CustomColumn[] };
+
+export const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
+
+/** custom-columns accepts `.a.b`, `a.b`, `{.a.b}` and `{a.b}`, as kubectl's relaxed JSONPath does. */
+function relaxedTemplate(path: string): string {
+  const match = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(path);
+  if (!match) throw new OutputFormatError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
+  return `{.${match[1] ?? match[2]}}`;
+}
+
+export function parseCustomColumns(spec: string): CustomColumn[] {
+  if (spec === '') throw new OutputFormatError('custom-columns format specified but no custom columns given');
+  return spec.split(',').map((part) => {
+    const colon = part.indexOf(':');
+    if (colon < 0) throw new OutputFormatError(`unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+    return { header: part.slice(0, colon), template: relaxedTemplate(part.slice(colon + 1)) };
+  });
+}
+
+/** Reads the value of -o; undefined or empty means the default table. */
+export function parseOutputFormat(flag: string | undefined): OutputFormat {
+  if (!flag) return { type: 'table' };
+  const eq = flag.indexOf('=');
+  const name = eq < 0 ? flag : flag.slice(0, eq);
+  const argument = eq < 0 ? '' : flag.slice(eq + 1);
+  switch (name) {
+    case 'wide':
+    case 'name':
+    case 'json':
+    case 'yaml':
+      if (eq < 0) return { type: name };
+      break;
+    case 'jsonpath':
+      if (!argument) throw new OutputFormatError('template format specified but no template given');
+      return { type: 'jsonpath', template: argument };
+    case 'custom-columns':
+      return { type: 'custom-columns', columns: parseCustomColumns(argument) };
+  }
+  throw new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`);
+}
+
+/** `kind[.group]/name`, as `-o name` prints an object (`replicationcontroller/mysql`, `deployment.apps/web`). */
+export function formatName(info: ResourceInfo, object: AnyObject): string {
+  const kind = info.kind.toLowerCase();
+  return `${info.group ? `${kind}.${info.group}` : kind}/${object.metadata?.name ?? ''}`;
+}
+
+/**
+ * The JSON document kubectl prints: the object itself when one was asked for by name, otherwise a
+ * v1 List of them (even of one or none).
+ */
+export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean): JsonValue {
+  if (single && objects.length === 1) return sortKeysDeep(toKubeJSON(info, objects[0]!));
+  return sortKeysDeep({ apiVersion: 'v1', items: objects.map((o) => toKubeJSON(info, o)), kind: 'List', metadata: { resourceVersion: '' } });
+}
+
+/** Indented JSON as `kubectl get -o json` prints it (four spaces, sorted keys, trailing newline). */
+export function formatJSON(document: JsonValue): string {
+  return `${goJSON(document, '    ')}\n`;
+}
+
+/**
+ * YAML as `kubectl get -o yaml` prints it: block style, two-space indent, list items not indented
+ * under their key, YAML 1.1 quoting (so "yes", "on" and timestamps stay strings) as Go's yaml.v2.
+ */
+export function formatYAML(document: JsonValue): string {
+  return stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
+}
+
+/** A custom-columns table: one row per object, several values joined by commas, `<none>` for none. */
+export function formatCustomColumns(columns: readonly CustomColumn[], documents: readonly JsonValue[], noHeaders = false): string {
+  const lines: string[][] = [];
+  if (!noHeaders) lines.push(columns.map((c) => c.header));
+  for (const doc of documents) {
+    lines.push(
+      columns.map((c) => {
+        const values = findResults(c.template, doc);
+        return values.length === 0 ? '<none>' : values.map(goValueString).join(',');
+      }),
+    );
+  }
+  return alignTabs(lines.map((cells) => `${cells.join('\t')}\n`).join(''), TABLE_LAYOUT);
+}
+
+export interface PrintObjectsOptions extends PrintTableOptions {
+  /** The objects were asked for by name, so one object prints as itself rather than as a List. */
+  single?: boolean;
+}
+
+/** Everything `kubectl get` can print for objects of one kind, by output format. */
+export function printObjects(info: ResourceInfo, objects: readonly AnyObject[], format: OutputFormat, options: PrintObjectsOptions = {}): string {
+  const { single = false, ...tableOptions } = options;
+  switch (format.type) {
+    case 'table':
+      return printTable(info, objects, tableOptions);
+    case 'wide':
+      return printTable(info, objects, { ...tableOptions, wide: true });
+    case 'name':
+      return objects.map((o) => `${formatName(info, o)}\n`).join('');
+    case 'json':
+      return formatJSON(kubeDocument(info, objects, single));
+    case 'yaml':
+      return formatYAML(kubeDocument(info, objects, single));
+    case 'jsonpath':
+      return executeJSONPath(format.template, kubeDocument(info, objects, single));
+    case 'custom-columns':
+      return formatCustomColumns(
+        format.columns,
+        objects.map((o) => kubeDocument(info, [o], true)),
+        options.noHeaders,
+      );
+  }
+}
