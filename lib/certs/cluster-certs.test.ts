@@ -39,7 +39,7 @@ describe('ensureClusterCerts', () => {
       expect(cert.verify(caCert.publicKey)).toBe(true);
     }
     expect(subjectAltNames(certs.apiserver.certPem)).toEqual({
-      dnsNames: ['localhost', 'kubernetes.default'],
+      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
       ipAddresses: ['127.0.0.1', '10.96.0.1'],
     });
     expect(new X509Certificate(certs.apiserverKubeletClient.certPem).subject).toBe('CN=kube-apiserver-kubelet-client');

@@ -2,6 +2,7 @@ import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { APISERVER_SERVICE_NAMES } from './names.js';
 import {
   type CertAndKey,
   CertificateError,
@@ -46,7 +47,7 @@ const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
  * not signed by that CA, close to expiry, or (for the serving certificate) missing one of the hosts.
  */
 export async function ensureClusterCerts(dir: string, options: EnsureClusterCertsOptions = {}): Promise<ClusterCerts> {
-  const hosts = options.hosts ?? [];
+  const hosts = [...APISERVER_SERVICE_NAMES, ...(options.hosts ?? [])];
   // Split first so a bad host is reported before anything is written.
   const wanted = splitHosts(hosts);
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, isApiError } from '../api/errors.js';
 import type { ConfigMap, Deployment, Pod } from '../api/generated/index.js';
 import { createCertificateAuthority, issueServingCert } from '../certs/index.js';
+import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import { freePort } from '../../test/harness/ports.js';
 import { ApiClient, InvalidClientOptionsError } from './client.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
@@ -328,7 +329,7 @@ describe('ApiClient authentication and transport security', () => {
   it('connects with TLS to a server whose certificate the CA signed, and not otherwise', async () => {
     const ca = await createCertificateAuthority();
     const otherCa = await createCertificateAuthority();
-    const serving = await issueServingCert(ca, { commonName: 'kube-apiserver' });
+    const serving = await issueServingCert(ca, { commonName: 'kube-apiserver', hosts: APISERVER_SERVICE_NAMES });
     const fake = await FakeApiServer.start({ tls: serving });
     const trusted = new ApiClient({ servers: [fake.address], ca: ca.certPem });
     const untrusted = new ApiClient({ servers: [fake.address], ca: otherCa.certPem, connectTimeoutMs: 2000 });
@@ -349,7 +350,7 @@ describe('ApiClient authentication and transport security', () => {
 
   it('builds from a resolved client config', async () => {
     const ca = await createCertificateAuthority();
-    const fake = await FakeApiServer.start({ tls: await issueServingCert(ca, { commonName: 'kube-apiserver' }), token: 't' });
+    const fake = await FakeApiServer.start({ tls: await issueServingCert(ca, { commonName: 'kube-apiserver', hosts: APISERVER_SERVICE_NAMES }), token: 't' });
     const client = ApiClient.fromConfig({ servers: [fake.address], caPem: ca.certPem, token: 't' });
     try {
       expect((await client.version()).gitVersion).toBe('v0.0.0-fake');

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { ApiError, fromServiceError } from '../api/errors.js';
@@ -41,6 +43,16 @@ const channelOptions: grpc.ClientOptions = {
   'grpc.max_reconnect_backoff_ms': 5_000,
 };
 
+/**
+ * TLS forbids an IP address as the server name, so a server addressed by IP is verified against the
+ * name every apiserver certificate carries (lib/certs APISERVER_SERVICE_NAMES).
+ */
+function optionsFor(address: string, credentials: grpc.ChannelCredentials): grpc.ClientOptions {
+  const host = address.startsWith('[') ? address.slice(1, address.indexOf(']')) : address.replace(/:\d+$/, '');
+  if (!credentials._isSecure() || !isIP(host)) return channelOptions;
+  return { ...channelOptions, 'grpc.ssl_target_name_override': APISERVER_SERVICE_NAMES[0]! };
+}
+
 interface Endpoint {
   address: string;
   client: grpc.Client;
@@ -63,7 +75,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     this.endpoints = options.servers.map((address) => ({
       address,
-      client: new grpc.Client(address, options.credentials, channelOptions),
+      client: new grpc.Client(address, options.credentials, optionsFor(address, options.credentials)),
     }));
     this.log = options.log;
   }
