@@ -1,11 +1,13 @@
-import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { describeConfigMap, describeSecret } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
 import { describeService } from './service.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
+export { describeConfigMap, describeSecret } from './config.js';
 export { describeGeneric, smartLabel } from './generic.js';
 export { describeNode, type DescribeNodeOptions } from './node.js';
 export { describePod, type DescribeOptions } from './pod.js';
@@ -51,6 +53,10 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeReplicaSet(object as ReplicaSet, { ...related, pods: phases() });
     case 'deployment':
       return describeDeployment(object as Deployment, related);
+    case 'secret':
+      return describeSecret(object as Secret);
+    case 'configMap':
+      return describeConfigMap(object as ConfigMap, related);
     default:
       return describeGeneric(info, object, related);
   }
