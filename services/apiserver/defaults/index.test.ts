@@ -38,6 +38,7 @@ const podRows: Row[] = [
             terminationMessagePolicy: 'File',
             imagePullPolicy: 'IfNotPresent',
             ports: [{ containerPort: 80, protocol: 'TCP' }],
+            resources: {},
           },
         ],
       },
@@ -170,6 +171,7 @@ const serviceRows: Row[] = [
         ipFamilyPolicy: 'SingleStack',
         internalTrafficPolicy: 'Cluster',
       },
+      status: { loadBalancer: {} },
     },
   ],
   [

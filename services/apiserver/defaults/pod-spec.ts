@@ -40,8 +40,10 @@ function defaultContainer(container: Container): void {
   container.terminationMessagePolicy ||= 'File';
   for (const port of container.ports ?? []) port.protocol ||= 'TCP';
   for (const env of container.env ?? []) defaultFieldSelector(env.valueFrom?.fieldRef);
-  defaultResourceList(container.resources?.limits);
-  defaultResourceList(container.resources?.requests);
+  // Kubernetes always shows `resources: {}`, even for a container that asks for nothing.
+  container.resources ??= {};
+  defaultResourceList(container.resources.limits);
+  defaultResourceList(container.resources.requests);
   for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) defaultProbe(probe);
   defaultLifecycle(container.lifecycle);
 }

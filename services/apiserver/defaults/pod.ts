@@ -17,9 +17,10 @@ export function defaultPod(pod: Pod): void {
 
 /** A container that states only limits requests exactly its limits. */
 function defaultRequestsFromLimits(container: Container): void {
-  const limits = container.resources?.limits;
-  if (!limits || !container.resources) return;
-  const requests = (container.resources.requests ??= {});
+  const resources = container.resources;
+  const limits = resources?.limits;
+  if (!resources || !limits) return;
+  const requests = (resources.requests ??= {});
   for (const [name, value] of Object.entries(limits)) {
     if (!Object.prototype.hasOwnProperty.call(requests, name)) requests[name] = value;
   }

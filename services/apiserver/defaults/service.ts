@@ -36,6 +36,9 @@ export function defaultService(service: Service): void {
     spec.ipFamilyPolicy ??= 'SingleStack';
     if ((spec.ipFamilies?.length ?? 0) === 0) spec.ipFamilies = ['IPv4'];
   }
+  // Kubernetes always shows `status: {loadBalancer: {}}`.
+  service.status ??= {};
+  service.status.loadBalancer ??= {};
 }
 
 export function defaultEndpoints(endpoints: Endpoints): void {
