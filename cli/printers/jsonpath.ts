@@ -193,7 +193,7 @@ function parsePath(text: string, expression: string): Step[] {
 }
 
 /** Parses a kubectl JSONPath template; throws JSONPathError as kubectl reports parse errors. */
-export function parseTemplate(template: string): TemplateNode[] {
+function parseTemplate(template: string): TemplateNode[] {
   const root: TemplateNode[] = [];
   const stack: TemplateNode[][] = [root];
   const current = (): TemplateNode[] => stack[stack.length - 1]!;
