@@ -1,3 +1,5 @@
+import type { FilterPlugin } from './interfaces.js';
+
 /** Per-cycle data a plugin computes in PreFilter/PreScore and reads per node. */
 export interface StateData {
   /** A copy safe to change independently (preemption's dry runs mutate their copy). */
@@ -14,6 +16,11 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose PreScore returned Skip: their Score is not run this cycle. */
   readonly skipScorePlugins = new Set<string>();
+  /**
+   * The filter plugins to run this cycle (those not skipped), worked out once after PreFilter
+   * instead of per node: the filter loop runs up to thousands of times per pod.
+   */
+  activeFilters: readonly FilterPlugin[] | undefined;
 
   write(key: string, data: StateData): void {
     this.#data.set(key, data);
@@ -28,6 +35,7 @@ export class CycleState {
     for (const [k, v] of this.#data) c.#data.set(k, v.clone());
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    c.activeFilters = this.activeFilters;
     return c;
   }
 }

@@ -83,14 +83,15 @@ export class Framework {
       }
       return s.plugin ? s : new Status(s.code, s.reasons, p.name);
     }
+    const skip = state.skipFilterPlugins;
+    state.activeFilters = skip.size === 0 ? this.filterPlugins : this.filterPlugins.filter((p) => !skip.has(p.name));
     return null;
   }
 
   runFilterPlugins(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): PluginResult {
-    const skip = state.skipFilterPlugins;
-    for (const p of this.filterPlugins) {
-      if (skip.size > 0 && skip.has(p.name)) continue;
-      const s = p.filter(state, pod, nodeInfo);
+    const plugins = state.activeFilters ?? this.filterPlugins;
+    for (let i = 0; i < plugins.length; i++) {
+      const s = (plugins[i] as FilterPlugin).filter(state, pod, nodeInfo);
       if (s !== null && s.code !== Code.Success) return s;
     }
     return null;

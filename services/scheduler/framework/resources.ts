@@ -26,23 +26,18 @@ export function emptyResource(): Resource {
   return { milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: undefined };
 }
 
-export function cloneResource(r: Resource): Resource {
-  return { milliCPU: r.milliCPU, memory: r.memory, ephemeralStorage: r.ephemeralStorage, scalar: r.scalar && new Map(r.scalar) };
-}
-
 /** Resources the scheduler accounts for besides cpu, memory and ephemeral storage. */
 export function isScalarResourceName(name: string): boolean {
   return name.startsWith('hugepages-') || (name.includes('/') && !name.startsWith('kubernetes.io/'));
 }
 
-/** Adds `sign` × `other` into `into` (sign -1 subtracts). */
-export function addResource(into: Resource, other: Resource, sign: 1 | -1 = 1): void {
-  into.milliCPU += sign * other.milliCPU;
-  into.memory += sign * other.memory;
-  into.ephemeralStorage += sign * other.ephemeralStorage;
+function addInto(into: Resource, other: Resource): void {
+  into.milliCPU += other.milliCPU;
+  into.memory += other.memory;
+  into.ephemeralStorage += other.ephemeralStorage;
   if (other.scalar) {
     into.scalar ??= new Map();
-    for (const [name, amount] of other.scalar) into.scalar.set(name, (into.scalar.get(name) ?? 0) + sign * amount);
+    for (const [name, amount] of other.scalar) into.scalar.set(name, (into.scalar.get(name) ?? 0) + amount);
   }
 }
 
@@ -113,7 +108,7 @@ export function computePodRequests(containers: readonly Container[], initContain
   let nonZeroMemory = 0;
   for (const c of containers) {
     const r = containerRequest(c);
-    addResource(requests, r);
+    addInto(requests, r);
     nonZeroMilliCPU += r.milliCPU === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.milliCPU;
     nonZeroMemory += r.memory === 0 ? DEFAULT_MEMORY_REQUEST : r.memory;
   }

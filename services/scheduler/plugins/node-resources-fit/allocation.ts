@@ -17,14 +17,14 @@ export interface Allocation {
 }
 
 export function allocationAfter(pod: PodInfo, nodeInfo: NodeInfo, useRequested: boolean, out: Allocation): Allocation {
-  out.cpuAllocatable = nodeInfo.allocatable.milliCPU;
-  out.memAllocatable = nodeInfo.allocatable.memory;
+  out.cpuAllocatable = nodeInfo.allocatableMilliCPU;
+  out.memAllocatable = nodeInfo.allocatableMemory;
   if (useRequested) {
-    out.cpuRequested = nodeInfo.requested.milliCPU + pod.requests.milliCPU;
-    out.memRequested = nodeInfo.requested.memory + pod.requests.memory;
+    out.cpuRequested = nodeInfo.requestedMilliCPU + pod.requests.milliCPU;
+    out.memRequested = nodeInfo.requestedMemory + pod.requests.memory;
   } else {
-    out.cpuRequested = nodeInfo.nonZeroRequested.milliCPU + pod.nonZeroMilliCPU;
-    out.memRequested = nodeInfo.nonZeroRequested.memory + pod.nonZeroMemory;
+    out.cpuRequested = nodeInfo.nonZeroMilliCPU + pod.nonZeroMilliCPU;
+    out.memRequested = nodeInfo.nonZeroMemory + pod.nonZeroMemory;
   }
   return out;
 }
@@ -51,9 +51,9 @@ export function leastAllocatedScore(a: Allocation): number {
 
 /** kube-scheduler's balancedResourceScorer for two resources: (1 - |f_cpu - f_mem| / 2) × 100. */
 export function balancedAllocationScore(a: Allocation): number {
-  const fractions: number[] = [];
-  if (a.cpuAllocatable !== 0) fractions.push(Math.min(1, a.cpuRequested / a.cpuAllocatable));
-  if (a.memAllocatable !== 0) fractions.push(Math.min(1, a.memRequested / a.memAllocatable));
-  const std = fractions.length === 2 ? Math.abs(((fractions[0] as number) - (fractions[1] as number)) / 2) : 0;
-  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+  // With fewer than two resources there is nothing to balance (std 0).
+  if (a.cpuAllocatable === 0 || a.memAllocatable === 0) return MAX_NODE_SCORE;
+  const cpu = Math.min(1, a.cpuRequested / a.cpuAllocatable);
+  const mem = Math.min(1, a.memRequested / a.memAllocatable);
+  return Math.trunc((1 - Math.abs((cpu - mem) / 2)) * MAX_NODE_SCORE);
 }

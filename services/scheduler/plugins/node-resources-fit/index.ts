@@ -60,6 +60,20 @@ export function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): Insuffi
   return out;
 }
 
+/** The allocation-free check the filter runs on every node; details only on failure. */
+function fits(pod: PodInfo, n: NodeInfo): boolean {
+  const req = pod.requests;
+  if (req.milliCPU > 0 && req.milliCPU > n.allocatableMilliCPU - n.requestedMilliCPU) return false;
+  if (req.memory > 0 && req.memory > n.allocatableMemory - n.requestedMemory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > n.allocatableEphemeralStorage - n.requestedEphemeralStorage) return false;
+  if (req.scalar) {
+    for (const [name, amount] of req.scalar) {
+      if (amount > 0 && amount > (n.allocatable.scalar?.get(name) ?? 0) - (n.requestedScalar?.get(name) ?? 0)) return false;
+    }
+  }
+  return n.pods.length + 1 <= n.allowedPodNumber;
+}
+
 /**
  * Filter: the node has room for the pod's requests (cpu, memory, ephemeral storage, extended
  * resources) and one more pod. Score: LeastAllocated, preferring emptier nodes.
@@ -71,8 +85,8 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Enqueu
   readonly #scratch: Allocation = { cpuRequested: 0, cpuAllocatable: 0, memRequested: 0, memAllocatable: 0 };
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): PluginResult {
+    if (fits(pod, nodeInfo)) return null;
     const insufficient = insufficientResources(pod, nodeInfo);
-    if (insufficient.length === 0) return null;
     const reasons = insufficient.map((r) => r.reason);
     const key = reasons.join('\n');
     let status = this.#statuses.get(key);

@@ -48,6 +48,8 @@ class PreFilterState implements StateData {
     readonly constraints: readonly SpreadConstraint[],
     /** Per constraint: domain value → matching pods. Every eligible domain has an entry. */
     readonly counts: Array<Map<string, number>>,
+    /** Per constraint: 1 when the incoming pod matches its own selector. */
+    readonly selfMatch: readonly number[],
     readonly minimums: Array<number | undefined> = counts.map(() => undefined),
   ) {}
 
@@ -72,7 +74,7 @@ class PreFilterState implements StateData {
   }
 
   clone(): StateData {
-    return new PreFilterState(this.constraints, this.counts.map((m) => new Map(m)), this.minimums.slice());
+    return new PreFilterState(this.constraints, this.counts.map((m) => new Map(m)), this.selfMatch, this.minimums.slice());
   }
 }
 
@@ -124,7 +126,8 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
         m.set(domain, (m.get(domain) ?? 0) + countMatching(nodeInfo.pods, c.selector, pod.namespace));
       }
     }
-    state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts));
+    const selfMatch = constraints.map((c) => (c.selector.matches(pod.labels) ? 1 : 0));
+    state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts, selfMatch));
     return null;
   }
 
@@ -135,9 +138,8 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
       const c = s.constraints[i] as SpreadConstraint;
       const domain = nodeInfo.labels[c.topologyKey];
       if (domain === undefined) return this.#missingLabel;
-      const selfMatch = c.selector.matches(pod.labels) ? 1 : 0;
       const matchNum = s.counts[i]?.get(domain) ?? 0;
-      if (matchNum + selfMatch - s.minMatch(i) > c.maxSkew) return this.#skewed;
+      if (matchNum + (s.selfMatch[i] as number) - s.minMatch(i) > c.maxSkew) return this.#skewed;
     }
     return null;
   }
