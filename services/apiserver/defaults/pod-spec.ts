@@ -16,8 +16,8 @@ import { defaultResourceList } from './quantities.js';
 // gets live in pod.ts.
 
 /** 0644, the mode Kubernetes gives files projected from secrets, config maps and the downward API. */
-export const DEFAULT_VOLUME_FILE_MODE = 0o644;
-export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+const DEFAULT_VOLUME_FILE_MODE = 0o644;
+const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
 export function defaultPodTemplate(template: PodTemplateSpec): void {
   template.spec ??= {};

@@ -16,7 +16,7 @@ export function defaultResourceList(list: Record<string, string> | undefined): v
 }
 
 /** The rounded canonical spelling of a quantity, or undefined when it does not parse. */
-export function canonicalQuantity(value: string): string | undefined {
+function canonicalQuantity(value: string): string | undefined {
   let quantity: Quantity;
   try {
     quantity = parseQuantity(value);

@@ -4,10 +4,10 @@ import { defaultPodTemplate } from './pod-spec.js';
 // Defaults of the workload controllers (Kubernetes' SetDefaults_ReplicationController, apps/v1
 // SetDefaults_ReplicaSet and SetDefaults_Deployment, and their declarative replicas defaults).
 
-export const DEFAULT_MAX_UNAVAILABLE = '25%';
-export const DEFAULT_MAX_SURGE = '25%';
-export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
-export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+const DEFAULT_MAX_UNAVAILABLE = '25%';
+const DEFAULT_MAX_SURGE = '25%';
+const DEFAULT_REVISION_HISTORY_LIMIT = 10;
+const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 function isEmpty(map: Record<string, string> | undefined): boolean {
   return !map || Object.keys(map).length === 0;

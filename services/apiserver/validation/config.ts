@@ -9,7 +9,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 // ConfigMaps and Secrets (ValidateConfigMap, ValidateSecret and their updates). Both hold at most
 // 1 MiB of data, under keys that become file names when mounted.
 
-export const MAX_DATA_SIZE_BYTES = 1024 * 1024;
+const MAX_DATA_SIZE_BYTES = 1024 * 1024;
 const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
 
 /** Keys a typed secret must carry. */

@@ -14,27 +14,20 @@ import type {
 } from '../../../lib/api/generated/index.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
-import {
-  isConfigMapKey,
-  isEnvVarName,
-  isValidPortName,
-  isValidPortNum,
-  regexError,
-} from '../../../lib/validation/names.js';
-import { invalidEach, isValidID, nameIsDNSSubdomain, validateDNS1123Label, validateNonnegativeField } from './helpers.js';
-import { validateContainerResourceRequirements } from './resources.js';
+import { isConfigMapKey, isEnvVarName, isValidPortName, isValidPortNum, regexError } from '../../../lib/validation/names.js';
 import { ENV_FIELD_PATHS, validateContainerResourceFieldSelector, validateObjectFieldSelector } from './downward-api.js';
+import { invalidEach, isValidID, nameIsDNSSubdomain, validateDNS1123Label, validateNonnegativeField } from './helpers.js';
 import { validateLocalDescendingPath } from './paths.js';
+import { validateContainerResourceRequirements } from './resources.js';
 
 // Containers of a pod spec (validateContainers, validateInitContainers and what they call in
 // pkg/apis/core/validation), with Kubernetes' messages and field paths.
 
-export const SUPPORTED_PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+const SUPPORTED_PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const SUPPORTED_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const SUPPORTED_TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
 const SUPPORTED_HTTP_SCHEMES = ['HTTP', 'HTTPS'];
 const INIT_CONTAINER_FORBIDDEN = 'may not be set for init containers without restartPolicy=Always';
-
 
 const HTTP_HEADER_NAME_FMT = '[-A-Za-z0-9]+';
 const HTTP_HEADER_NAME_REGEXP = new RegExp(`^${HTTP_HEADER_NAME_FMT}$`);

@@ -7,7 +7,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
-export function isUnset(value: unknown): boolean {
+function isUnset(value: unknown): boolean {
   if (value === undefined || value === null || value === '' || value === 0 || value === false) return true;
   if (Array.isArray(value) || value instanceof Uint8Array) return value.length === 0;
   if (isPlainObject(value)) return Object.values(value).every(isUnset);

@@ -8,8 +8,8 @@ import { semanticEqual } from './equality.js';
 
 export const IS_NEGATIVE_ERROR_MSG = 'must be greater than or equal to 0';
 export const IS_NOT_POSITIVE_ERROR_MSG = 'must be greater than zero';
-export const FIELD_IMMUTABLE_ERROR_MSG = 'field is immutable';
-export const FILE_MODE_ERROR_MSG = 'must be a number between 0 and 0777 (octal), both inclusive';
+const FIELD_IMMUTABLE_ERROR_MSG = 'field is immutable';
+const FILE_MODE_ERROR_MSG = 'must be a number between 0 and 0777 (octal), both inclusive';
 export const MAX_INT32 = 2147483647;
 
 export function validateNonnegativeField(value: number | undefined, path: FieldPath): FieldError[] {

@@ -55,7 +55,7 @@ export function validateObject(info: ResourceInfo, obj: AnyObject): FieldError[]
 
 /** Validates a new version of an object against the stored one: everything validateObject checks, plus what may not change. */
 export function validateObjectUpdate(info: ResourceInfo, obj: AnyObject, old: AnyObject): FieldError[] {
-  return unique(validateUpdate(info, obj, old));
+  return unique([...validateUpdate(info, obj, old), ...validateCreate(info, obj)]);
 }
 
 /** Validates a write to the status subresource (`obj` carries the stored spec and the new status). */
@@ -107,7 +107,7 @@ function validateUpdate(info: ResourceInfo, obj: AnyObject, old: AnyObject): Fie
     case 'node':
       return validateNodeUpdate(obj as t.Node, old as t.Node);
     case 'namespace':
-      return [...validateNamespaceUpdate(obj as t.Namespace, old as t.Namespace), ...validateNamespace(obj as t.Namespace)];
+      return validateNamespaceUpdate(obj as t.Namespace, old as t.Namespace);
     case 'service':
       return validateServiceUpdate(obj as t.Service, old as t.Service);
     case 'endpoints':
@@ -127,7 +127,7 @@ function validateUpdate(info: ResourceInfo, obj: AnyObject, old: AnyObject): Fie
     case 'lease':
       return validateLeaseUpdate(obj as t.Lease, old as t.Lease);
     case 'priorityClass':
-      return [...validatePriorityClassUpdate(obj as t.PriorityClass, old as t.PriorityClass), ...validatePriorityClass(obj as t.PriorityClass)];
+      return validatePriorityClassUpdate(obj as t.PriorityClass, old as t.PriorityClass);
     case 'horizontalPodAutoscaler':
       return validateHorizontalPodAutoscalerUpdate(obj as t.HorizontalPodAutoscaler, old as t.HorizontalPodAutoscaler);
     case 'persistentVolume':

@@ -8,7 +8,7 @@ import { invalidEach } from './helpers.js';
 // api/validation.ValidateAnnotations). Errors for map entries name the map, not the key, as in
 // Kubernetes.
 
-export const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
+const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
 
 export function validateLabelName(name: string, path: FieldPath): FieldError[] {
   return invalidEach(path, name, isQualifiedName(name));

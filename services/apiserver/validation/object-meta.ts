@@ -38,7 +38,7 @@ function validateOwnerReference(ref: OwnerReference, path: FieldPath): FieldErro
   return errs;
 }
 
-export function validateOwnerReferences(refs: OwnerReference[] | undefined, path: FieldPath): FieldError[] {
+function validateOwnerReferences(refs: OwnerReference[] | undefined, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   let firstController = '';
   for (const ref of refs ?? []) {
@@ -67,7 +67,7 @@ export function validateKubeFinalizerName(name: string, path: FieldPath): FieldE
   return [field.invalid(path, name, 'name is neither a standard finalizer name nor is it fully qualified')];
 }
 
-export function validateFinalizers(finalizers: string[] | undefined, path: FieldPath): FieldError[] {
+function validateFinalizers(finalizers: string[] | undefined, path: FieldPath): FieldError[] {
   const list = finalizers ?? [];
   const errs = list.flatMap((name) => invalidEach(path, name, isQualifiedName(name)));
   if (list.includes(FINALIZER_ORPHAN_DEPENDENTS) && list.includes(FINALIZER_DELETE_DEPENDENTS)) {

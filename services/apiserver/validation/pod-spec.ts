@@ -17,7 +17,7 @@ import { validateVolumes } from './volumes.js';
 // A pod spec, whether in a Pod or in a workload's template (ValidatePodSpec and
 // ValidatePodTemplateSpec in pkg/apis/core/validation).
 
-export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const PREEMPTION_POLICIES = ['PreemptLowerPriority', 'Never'];
 

@@ -7,7 +7,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 // scheduling.k8s.io PriorityClasses (ValidatePriorityClass, ValidatePriorityClassUpdate).
 
 export const HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000;
-export const SYSTEM_CRITICAL_PRIORITY = 2 * HIGHEST_USER_DEFINABLE_PRIORITY;
+const SYSTEM_CRITICAL_PRIORITY = 2 * HIGHEST_USER_DEFINABLE_PRIORITY;
 const SYSTEM_PRIORITY_CLASS_PREFIX = 'system-';
 
 /** The classes Kubernetes itself defines; `system-` names are reserved for them. */

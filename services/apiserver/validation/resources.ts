@@ -56,7 +56,7 @@ function isNativeResource(name: string): boolean {
 }
 
 /** A device-plugin resource such as `example.com/gpu`: whole units, never overcommitted. */
-export function isExtendedResourceName(name: string): boolean {
+function isExtendedResourceName(name: string): boolean {
   if (isNativeResource(name) || name.startsWith(REQUESTS_PREFIX)) return false;
   return isQualifiedName(`${REQUESTS_PREFIX}${name}`).length === 0;
 }
@@ -84,7 +84,7 @@ export function parseQuantityAt(value: string, path: FieldPath, errs: FieldError
   }
 }
 
-export function validateResourceName(name: string, path: FieldPath): FieldError[] {
+function validateResourceName(name: string, path: FieldPath): FieldError[] {
   const errs = invalidEach(path, name, isQualifiedName(name));
   if (errs.length > 0) return errs;
   if (!name.includes('/') && !isStandardResourceName(name)) {

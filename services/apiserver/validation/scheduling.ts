@@ -21,7 +21,7 @@ import { validateNamespaceName } from './object-meta.js';
 // Where a pod may run and how it resolves names: affinity, tolerations, topology spread, DNS
 // config and the pod security context (pkg/apis/core/validation).
 
-export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
 const MAX_DNS_NAMESERVERS = 3;
 const MAX_DNS_SEARCH_PATHS = 32;
@@ -81,7 +81,7 @@ function validateNodeSelectorTerm(term: NodeSelectorTerm | undefined, path: Fiel
   ];
 }
 
-export function validateNodeSelector(selector: NodeSelector, path: FieldPath): FieldError[] {
+function validateNodeSelector(selector: NodeSelector, path: FieldPath): FieldError[] {
   const termsPath = path.child('nodeSelectorTerms');
   const terms = selector.nodeSelectorTerms ?? [];
   if (terms.length === 0) return [field.required(termsPath, 'must have at least one node selector term')];

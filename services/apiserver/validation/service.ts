@@ -2,8 +2,8 @@ import type { Endpoints, Service, ServicePort, ServiceSpec } from '../../../lib/
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { inclusiveRangeError, isDNS1123Subdomain, isValidPortNum } from '../../../lib/validation/names.js';
-import { validatePortNumOrName, validateProtocol } from './containers.js';
 import { externallyAccessible } from '../defaults/service.js';
+import { validatePortNumOrName, validateProtocol } from './containers.js';
 import { invalidEach, nameIsDNS1035Label, nameIsDNSSubdomain, validateDNS1123Label } from './helpers.js';
 import { isIPv6Address, validateIP, validateNonSpecialIP } from './ip.js';
 import { validateLabels } from './labels.js';

@@ -1,5 +1,6 @@
 import type {
   Deployment,
+  DeploymentStatus,
   DeploymentStrategy,
   IntOrString,
   LabelSelector,
@@ -7,7 +8,6 @@ import type {
   ReplicaSet,
   ReplicaSetStatus,
   ReplicationController,
-  DeploymentStatus,
 } from '../../../lib/api/generated/index.js';
 import { LabelSelectorError, type Selector, selectorFromLabelSelector, selectorFromSet } from '../../../lib/labels/selector.js';
 import * as field from '../../../lib/validation/field-errors.js';
