@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
 import { registerClientCommands } from './commands/index.js';
+import { certsCommand } from './up/certs-command.js';
 import { downCommand, upCommand } from './up/up-command.js';
 import { VERSION } from '../lib/version.js';
 
@@ -14,6 +15,7 @@ function buildProgram(): Command {
     .exitOverride();
   program.addCommand(apiserverCommand());
   registerClientCommands(program);
+  program.addCommand(certsCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());
   return program;
