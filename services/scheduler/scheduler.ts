@@ -83,6 +83,12 @@ export class PluginError extends Error {
   }
 }
 
+/**
+ * The "plugin" blamed for a pod the scheduler cannot parse. It registers no events: only an
+ * update of the pod itself (or the 5-minute flush) retries it.
+ */
+const INVALID_POD = 'InvalidPod';
+
 /** kube-scheduler: below this many nodes, every node is checked. */
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
 const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -132,7 +138,7 @@ export class Scheduler {
       initialBackoffMs: this.#config.initialBackoffMs,
       maxBackoffMs: this.#config.maxBackoffMs,
       maxUnschedulableMs: this.#config.maxUnschedulableMs,
-      eventsFor: (plugin) => this.framework.eventsFor(plugin),
+      eventsFor: (plugin) => (plugin === INVALID_POD ? [] : this.framework.eventsFor(plugin)),
     });
     this.#preemption = new Preemption({
       framework: this.framework,
@@ -285,7 +291,7 @@ export class Scheduler {
     if (pod.terminating || this.cache.isAssumed(pod.uid)) return { pod: pod.key, result: 'skipped' };
     if (pod.parseErrors.length > 0) {
       const message = `invalid pod: ${pod.parseErrors.join('; ')}`;
-      this.#handleFailure(q, podCycle, 'Unschedulable', message, new Set());
+      this.#handleFailure(q, podCycle, 'Unschedulable', message, new Set([INVALID_POD]));
       return { pod: pod.key, result: 'unschedulable', message };
     }
 

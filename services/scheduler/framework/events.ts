@@ -18,9 +18,6 @@ export const ActionType = {
   UpdatePodScaleDown: 128,
 } as const;
 
-export const UPDATE_ANY = 4 | 8 | 16 | 32 | 64 | 128;
-export const ALL_ACTIONS = 1 | 2 | UPDATE_ANY;
-
 export interface ClusterEvent {
   resource: EventResource;
   /** One or more ActionType bits. */

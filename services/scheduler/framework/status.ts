@@ -52,7 +52,3 @@ export class Status {
 
 /** `null` is success. */
 export type PluginResult = Status | null;
-
-export function isSuccess(status: PluginResult): boolean {
-  return status === null || status.code === Code.Success;
-}

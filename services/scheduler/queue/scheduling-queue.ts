@@ -265,12 +265,6 @@ export class SchedulingQueue {
     return this.#unschedulable.size;
   }
 
-  /** When the earliest backoff ends, if any pod is backing off. */
-  nextBackoffExpiry(): number | undefined {
-    const q = this.#backoff.peek();
-    return q ? this.#backoffExpiry(q) : undefined;
-  }
-
   // ---- internals ----
 
   #where(key: string): QueueName | undefined {
