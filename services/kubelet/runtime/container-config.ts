@@ -27,6 +27,8 @@ export interface SandboxConfigInput {
   pauseImage: string;
   /** The Docker network pods join (`bridge` by default). */
   network: string;
+  /** See oomScoreFloor. */
+  minOomScoreAdj: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export function sandboxCreateOptions(input: SandboxConfigInput): ContainerCreate
       DnsSearch: dns.searches,
       DnsOptions: dns.options,
       ...(Object.keys(bindings).length > 0 && { PortBindings: bindings }),
-      OomScoreAdj: SANDBOX_OOM_SCORE_ADJ,
+      OomScoreAdj: Math.max(input.minOomScoreAdj, SANDBOX_OOM_SCORE_ADJ),
       CpuShares: 2,
       RestartPolicy: { Name: 'no' },
       LogConfig: LOG_CONFIG,
@@ -99,6 +101,7 @@ export interface ContainerConfigInput {
   nodeName: string;
   qos: QOSClass;
   nodeMemoryBytes: number;
+  minOomScoreAdj: number;
 }
 
 /**
@@ -141,7 +144,7 @@ export function containerCreateOptions(input: ContainerConfigInput): ContainerCr
       NetworkMode: namespaceMode,
       IpcMode: namespaceMode,
       Mounts: options.mounts.map((m) => ({ Type: 'bind', Source: m.hostPath, Target: m.containerPath, ReadOnly: m.readOnly })),
-      ...dockerResources(container, input.qos, input.nodeMemoryBytes),
+      ...dockerResources(container, input.qos, input.nodeMemoryBytes, input.minOomScoreAdj),
       ...(security?.privileged && { Privileged: true }),
       ...(security?.readOnlyRootFilesystem && { ReadonlyRootfs: true }),
       ...(groups.length > 0 && { GroupAdd: groups.map(String) }),

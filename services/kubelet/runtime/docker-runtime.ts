@@ -31,6 +31,7 @@ import {
 } from './labels.js';
 import { computePodActions, latestContainerStatus } from './pod-actions.js';
 import { podQOSClass } from './qos.js';
+import { oomScoreFloor } from './resources.js';
 import type {
   ContainerRuntime,
   ContainerSyncResult,
@@ -67,6 +68,8 @@ export interface DockerRuntimeOptions {
   network?: string;
   /** For OOM score adjustment of burstable pods; the host's memory by default. */
   nodeMemoryBytes?: number;
+  /** The lowest OOM score adjustment Docker may set; detected from the kubelet's capabilities by default. */
+  minOomScoreAdj?: number;
   imagePuller?: ImagePuller;
   log?: Logger;
 }
@@ -85,6 +88,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #pauseImage: string;
   readonly #network: string;
   readonly #nodeMemoryBytes: number;
+  readonly #minOomScoreAdj: number;
   readonly #images: ImagePuller;
   readonly #log: Logger;
   /** Image id → reported imageID; images do not change under an id. */
@@ -99,6 +103,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.#pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
     this.#network = options.network ?? DEFAULT_POD_NETWORK;
     this.#nodeMemoryBytes = options.nodeMemoryBytes ?? totalmem();
+    this.#minOomScoreAdj = options.minOomScoreAdj ?? oomScoreFloor();
     this.#images = options.imagePuller ?? new ImagePuller({ docker: this.docker });
     this.#log = options.log ?? pino({ level: 'silent' });
   }
@@ -308,6 +313,7 @@ export class DockerRuntime implements ContainerRuntime {
       nodeName: this.nodeName,
       qos: podQOSClass(pod),
       nodeMemoryBytes: this.#nodeMemoryBytes,
+      minOomScoreAdj: this.#minOomScoreAdj,
     });
     let created: Docker.Container;
     try {
@@ -339,12 +345,18 @@ export class DockerRuntime implements ContainerRuntime {
       dns: this.#dns,
       pauseImage: this.#pauseImage,
       network: this.#network,
+      minOomScoreAdj: this.#minOomScoreAdj,
     });
     let container: Docker.Container;
     try {
       container = await this.#create(options);
+    } catch (err) {
+      throw new SandboxError(dockerMessage(err));
+    }
+    try {
       await container.start();
     } catch (err) {
+      await this.#removeContainer(container.id).catch(() => undefined);
       throw new SandboxError(dockerMessage(err));
     }
     const info = await container.inspect();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Container } from '../../../lib/api/generated/index.js';
 import { cpuMillis, memoryBytes } from '../../../lib/quantity.js';
 import { effectiveRequests, type QOSClass } from './qos.js';
@@ -42,11 +43,30 @@ export function oomScoreAdjust(qos: QOSClass, memoryRequestBytes: number, nodeMe
   return adjust;
 }
 
+const CAP_SYS_RESOURCE = 24n;
+
+/**
+ * The lowest OOM score adjustment containers may get here. Going below the caller's own score
+ * needs CAP_SYS_RESOURCE, which some hosts (like these test machines) withhold even from root; there
+ * runc fails to start a container asking for a negative score, so scores are clamped instead.
+ * dockerd is assumed to run with the kubelet's capabilities (same host).
+ */
+export function oomScoreFloor(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+    if (capEff && (BigInt(`0x${capEff}`) >> CAP_SYS_RESOURCE) & 1n) return -1000;
+    return Number(readFileSync('/proc/self/oom_score_adj', 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Shares come from the CPU request (a limit-only container requests its limit), quota and period
  * from the CPU limit, memory from the memory limit with no extra swap.
  */
-export function dockerResources(container: Container, qos: QOSClass, nodeMemoryBytes: number): DockerResources {
+export function dockerResources(container: Container, qos: QOSClass, nodeMemoryBytes: number, minOomScoreAdj = -1000): DockerResources {
   const limits = container.resources?.limits ?? {};
   const requests = effectiveRequests(container);
   const cpuLimit = limits.cpu !== undefined ? cpuMillis(limits.cpu) : 0;
@@ -55,7 +75,7 @@ export function dockerResources(container: Container, qos: QOSClass, nodeMemoryB
   const memoryRequest = requests.memory !== undefined ? memoryBytes(requests.memory) : 0;
   const resources: DockerResources = {
     CpuShares: milliCPUToShares(cpuRequest),
-    OomScoreAdj: oomScoreAdjust(qos, memoryRequest, nodeMemoryBytes),
+    OomScoreAdj: Math.max(minOomScoreAdj, oomScoreAdjust(qos, memoryRequest, nodeMemoryBytes)),
   };
   if (cpuLimit > 0) {
     resources.CpuQuota = milliCPUToQuota(cpuLimit);
