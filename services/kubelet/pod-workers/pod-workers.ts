@@ -1,0 +1,354 @@
+import { pino, type Logger } from 'pino';
+import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
+import { Backoff } from '../runtime/backoff.js';
+import { podGracePeriodSeconds, podIdentity } from '../runtime/container-config.js';
+import { discardEvents, type EventRecorder } from '../runtime/events.js';
+import type { ContainerRuntime, PodSyncResult, ProbeVerdicts, RuntimePod, RuntimePodStatus } from '../runtime/types.js';
+import { PodVolumesError, type PodVolumePaths, type PodVolumes } from '../runtime/volumes/volume-manager.js';
+import { containerOptionsProvider } from './container-options.js';
+import type { PodObjectSource } from './object-source.js';
+import { ProbeManager } from './probes/probe-manager.js';
+import { generatePodStatus, noProbes, type ContainerProbeState, type WaitingReason } from './status.js';
+
+export interface PodWorkersOptions {
+  runtime: ContainerRuntime;
+  objects: PodObjectSource;
+  volumes: PodVolumes;
+  nodeName: string;
+  /** The node's address: status.hostIP, and the pod IP of host-network pods. */
+  nodeIP: string;
+  events?: EventRecorder;
+  /** Called with each new status of a pod, only when it changed. */
+  onStatus?: (pod: Pod, status: PodStatus) => void;
+  /** Called once a deleted pod's containers and volumes are gone: the API object may now be removed. */
+  onTerminated?: (pod: Pod) => void;
+  nodeAllocatable?: Record<string, string>;
+  /** Crash-loop backoff (10 s doubling to 5 min by default). */
+  crashBackoff?: Backoff;
+  /** Every pod is synced at least this often (configMap and secret changes reach volumes this way). */
+  resyncIntervalMs?: number;
+  /** How often the node's containers are listed to notice exits (Kubernetes' PLEG relist). */
+  relistIntervalMs?: number;
+  /** false for the hollow runtime: no probes run, containers count as started and ready. */
+  probes?: boolean;
+  log?: Logger;
+}
+
+const DEFAULT_RESYNC_MS = 10_000;
+const DEFAULT_RELIST_MS = 1_000;
+/** After ErrImagePull, look again soon so users see ImagePullBackOff while the backoff lasts. */
+const IMAGE_PULL_RECHECK_MS = 1_000;
+const ERROR_RETRY_INITIAL_MS = 1_000;
+const ERROR_RETRY_MAX_MS = 30_000;
+
+interface Worker {
+  uid: string;
+  pod: Pod;
+  status?: PodStatus;
+  reported?: string;
+  reasons: Map<string, WaitingReason>;
+  timer?: NodeJS.Timeout;
+  timerAt?: number;
+  running?: Promise<void>;
+  dirty: boolean;
+  /** Consecutive failed syncs (errors thrown), for the retry delay. */
+  failures: number;
+  /** Consecutive syncs that could not mount volumes or make the sandbox, for the retry delay. */
+  setupFailures: number;
+  terminating?: Promise<void>;
+  terminatedPhaseKilled: boolean;
+}
+
+/**
+ * Kubernetes' pod workers: one serialized sync loop per pod that sets up volumes, asks the runtime
+ * to converge containers, turns what runs into a PodStatus and reports it. Syncs are triggered by
+ * spec updates, container state changes (a relist every second), probe verdict changes, backoff
+ * expiry and a periodic resync. The apiserver side is someone else's: pods come in via updatePod,
+ * statuses leave via onStatus.
+ */
+export class PodWorkers {
+  readonly #options: PodWorkersOptions;
+  readonly #runtime: ContainerRuntime;
+  readonly #events: EventRecorder;
+  readonly #backoff: Backoff;
+  readonly #probes: ProbeManager | undefined;
+  readonly #verdicts: ProbeVerdicts & ContainerProbeState;
+  readonly #log: Logger;
+  readonly #workers = new Map<string, Worker>();
+  readonly #resyncMs: number;
+  readonly #relistMs: number;
+  #lastRelist = new Map<string, string>();
+  #relistTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: PodWorkersOptions) {
+    this.#options = options;
+    this.#runtime = options.runtime;
+    this.#events = options.events ?? discardEvents;
+    this.#backoff = options.crashBackoff ?? new Backoff();
+    this.#log = options.log ?? pino({ level: 'silent' });
+    this.#resyncMs = options.resyncIntervalMs ?? DEFAULT_RESYNC_MS;
+    this.#relistMs = options.relistIntervalMs ?? DEFAULT_RELIST_MS;
+    if (options.probes === false) {
+      this.#verdicts = { ...noProbes, liveness: () => 'unknown', startup: () => 'unknown' };
+    } else {
+      this.#probes = new ProbeManager({ runtime: this.#runtime, events: this.#events, onChange: (uid) => this.#schedule(uid, 0) });
+      this.#verdicts = this.#probes;
+    }
+  }
+
+  /** Starts noticing container exits; pods are synced whether or not this runs. */
+  start(): void {
+    if (this.#relistTimer || this.#stopped) return;
+    const loop = async () => {
+      await this.#relist();
+      if (!this.#stopped) this.#relistTimer = unrefTimer(setTimeout(loop, this.#relistMs));
+    };
+    this.#relistTimer = unrefTimer(setTimeout(loop, this.#relistMs));
+  }
+
+  /** Stops all loops and probes and waits for running syncs; containers keep running for the next kubelet to adopt. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#relistTimer);
+    this.#probes?.stop();
+    for (const worker of this.#workers.values()) clearTimeout(worker.timer);
+    await Promise.allSettled([...this.#workers.values()].map((w) => w.running));
+  }
+
+  /** The desired state of a pod bound to this node; a deletionTimestamp starts graceful termination. */
+  updatePod(pod: Pod): void {
+    const uid = pod.metadata?.uid;
+    if (!uid || this.#stopped) return;
+    let worker = this.#workers.get(uid);
+    if (!worker) {
+      worker = { uid, pod, reasons: new Map(), dirty: false, failures: 0, setupFailures: 0, terminatedPhaseKilled: false };
+      this.#workers.set(uid, worker);
+    } else {
+      worker.pod = pod;
+    }
+    if (!worker.terminating) this.#probes?.addPod(pod);
+    this.#schedule(uid, 0);
+  }
+
+  /**
+   * Stops a pod now: SIGTERM with the grace period (the pod's unless given), then removes its
+   * containers, sandbox and volumes. Used for deleted pods; resolves when everything is gone.
+   */
+  terminatePod(uid: string, gracePeriodSeconds?: number): Promise<void> {
+    const worker = this.#workers.get(uid);
+    if (!worker) return Promise.resolve();
+    return this.#terminate(worker, gracePeriodSeconds);
+  }
+
+  getStatus(uid: string): PodStatus | undefined {
+    return this.#workers.get(uid)?.status;
+  }
+
+  knownPods(): string[] {
+    return [...this.#workers.keys()];
+  }
+
+  /**
+   * Kubernetes' HandlePodCleanups: kills and removes containers and volumes of pods that are
+   * neither in `desired` nor handled by a worker (e.g. deleted while the kubelet was down).
+   * Returns the uids it cleaned up.
+   */
+  async cleanupOrphans(desired: Iterable<string>): Promise<string[]> {
+    const keep = new Set(desired);
+    for (const uid of this.#workers.keys()) keep.add(uid);
+    const cleaned = new Set<string>();
+    for (const pod of await this.#runtime.listPods()) {
+      if (keep.has(pod.uid)) continue;
+      this.#log.info({ pod: pod.name, namespace: pod.namespace, uid: pod.uid }, 'removing containers of an unknown pod');
+      await this.#runtime.killPod(pod);
+      await this.#runtime.removePod(pod.uid);
+      cleaned.add(pod.uid);
+    }
+    for (const uid of await this.#options.volumes.podsOnDisk()) {
+      if (keep.has(uid)) continue;
+      await this.#options.volumes.tearDown(uid);
+      cleaned.add(uid);
+    }
+    return [...cleaned];
+  }
+
+  #schedule(uid: string, delayMs: number): void {
+    const worker = this.#workers.get(uid);
+    if (!worker || this.#stopped) return;
+    const at = Date.now() + delayMs;
+    if (worker.timer && worker.timerAt !== undefined && worker.timerAt <= at) return;
+    clearTimeout(worker.timer);
+    worker.timerAt = at;
+    worker.timer = unrefTimer(setTimeout(() => this.#run(worker), delayMs));
+  }
+
+  #run(worker: Worker): void {
+    worker.timer = undefined;
+    worker.timerAt = undefined;
+    if (this.#stopped || this.#workers.get(worker.uid) !== worker) return;
+    if (worker.running) {
+      worker.dirty = true;
+      return;
+    }
+    worker.running = this.#syncWorker(worker)
+      .then((nextMs) => {
+        worker.failures = 0;
+        return nextMs;
+      })
+      .catch((err: unknown) => {
+        worker.failures++;
+        this.#log.warn({ pod: worker.pod.metadata?.name, err: err instanceof Error ? err.message : String(err) }, 'pod sync failed');
+        return Math.min(ERROR_RETRY_MAX_MS, ERROR_RETRY_INITIAL_MS * 2 ** (worker.failures - 1));
+      })
+      .then((nextMs) => {
+        worker.running = undefined;
+        if (worker.dirty) {
+          worker.dirty = false;
+          this.#schedule(worker.uid, 0);
+        } else if (nextMs !== undefined) {
+          this.#schedule(worker.uid, nextMs);
+        }
+      });
+  }
+
+  /** One sync; returns when to sync again (undefined: only on events). */
+  async #syncWorker(worker: Worker): Promise<number | undefined> {
+    const { pod } = worker;
+    if (pod.metadata?.deletionTimestamp) {
+      await this.#terminate(worker, pod.metadata.deletionGracePeriodSeconds ?? undefined);
+      return undefined;
+    }
+    if (worker.terminating) return undefined;
+    const identity = podIdentity(pod);
+
+    if (worker.status?.phase === 'Succeeded' || worker.status?.phase === 'Failed') {
+      if (!worker.terminatedPhaseKilled) {
+        await this.#runtime.killPod(identity, podGracePeriodSeconds(pod));
+        worker.terminatedPhaseKilled = true;
+        this.#probes?.removePod(worker.uid);
+      }
+      this.#report(worker, await this.#runtime.getPodStatus(identity));
+      return undefined;
+    }
+
+    let volumePaths: PodVolumePaths;
+    try {
+      volumePaths = await this.#options.volumes.setUp(pod);
+    } catch (err) {
+      if (!(err instanceof PodVolumesError)) throw err;
+      for (const failure of err.failures) this.#events.event(pod, 'Warning', 'FailedMount', failure.message);
+      this.#report(worker, await this.#runtime.getPodStatus(identity));
+      return setupRetryDelay(worker);
+    }
+
+    const before = await this.#runtime.getPodStatus(identity);
+    const result = await this.#runtime.syncPod(pod, before, {
+      backoff: this.#backoff,
+      options: containerOptionsProvider({
+        objects: this.#options.objects,
+        volumes: this.#options.volumes,
+        volumePaths,
+        hostIP: this.#options.nodeIP,
+        events: this.#events,
+        ...(this.#options.nodeAllocatable && { nodeAllocatable: this.#options.nodeAllocatable }),
+      }),
+      probes: this.#verdicts,
+      events: this.#events,
+    });
+    updateReasons(worker.reasons, result);
+    const changed = result.containers.length > 0 || result.sandboxError !== undefined;
+    const after = changed ? await this.#runtime.getPodStatus(identity) : before;
+    this.#report(worker, after);
+
+    let next = this.#resyncMs;
+    if (result.retryAfterMs !== undefined) next = Math.min(next, Math.max(0, result.retryAfterMs));
+    if (result.containers.some((c) => c.error?.reason === 'ErrImagePull')) next = Math.min(next, IMAGE_PULL_RECHECK_MS);
+    if (result.sandboxError !== undefined) return Math.min(next, setupRetryDelay(worker));
+    worker.setupFailures = 0;
+    return next;
+  }
+
+  #report(worker: Worker, runtimeStatus: RuntimePodStatus, terminal = false): void {
+    const status = generatePodStatus({
+      pod: worker.pod,
+      runtime: runtimeStatus,
+      previous: worker.status ?? worker.pod.status,
+      reasons: worker.reasons,
+      hostIP: this.#options.nodeIP,
+      probes: this.#verdicts,
+      terminal,
+    });
+    worker.status = status;
+    if (!terminal) this.#probes?.updateStatus(worker.uid, status);
+    const text = JSON.stringify(status);
+    if (text === worker.reported) return;
+    worker.reported = text;
+    this.#options.onStatus?.(worker.pod, status);
+  }
+
+  #terminate(worker: Worker, gracePeriodSeconds: number | undefined): Promise<void> {
+    if (!worker.terminating) {
+      clearTimeout(worker.timer);
+      this.#probes?.removePod(worker.uid);
+      worker.terminating = this.#terminateOnce(worker, gracePeriodSeconds ?? podGracePeriodSeconds(worker.pod)).catch((err: unknown) => {
+        // Docker trouble: let a later updatePod or terminatePod try again.
+        worker.terminating = undefined;
+        throw err;
+      });
+    }
+    return worker.terminating;
+  }
+
+  async #terminateOnce(worker: Worker, gracePeriodSeconds: number): Promise<void> {
+    const { pod } = worker;
+    const identity = podIdentity(pod);
+    await this.#runtime.killPod(identity, gracePeriodSeconds, { pod, recorder: this.#events });
+    this.#report(worker, await this.#runtime.getPodStatus(identity), true);
+    await this.#runtime.removePod(worker.uid);
+    await this.#options.volumes.tearDown(worker.uid);
+    this.#workers.delete(worker.uid);
+    this.#lastRelist.delete(worker.uid);
+    this.#options.onTerminated?.(pod);
+  }
+
+  /** Wakes the workers of pods whose containers changed state since the last listing. */
+  async #relist(): Promise<void> {
+    let pods: RuntimePod[];
+    try {
+      pods = await this.#runtime.listPods();
+    } catch (err) {
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'container relist failed');
+      return;
+    }
+    const now = new Map<string, string>();
+    for (const pod of pods) {
+      now.set(pod.uid, pod.containers.map((c) => `${c.id}:${c.state}`).join(','));
+    }
+    for (const uid of new Set([...now.keys(), ...this.#lastRelist.keys()])) {
+      if (now.get(uid) !== this.#lastRelist.get(uid)) this.#schedule(uid, 0);
+    }
+    this.#lastRelist = now;
+  }
+}
+
+/** 1 s doubling to 30 s while volumes or the sandbox keep failing. */
+function setupRetryDelay(worker: Worker): number {
+  const delay = Math.min(ERROR_RETRY_MAX_MS, ERROR_RETRY_INITIAL_MS * 2 ** worker.setupFailures);
+  worker.setupFailures++;
+  return delay;
+}
+
+/** Kubernetes' reasonCache: a failed start is remembered, a successful one forgotten. */
+function updateReasons(reasons: Map<string, WaitingReason>, result: PodSyncResult): void {
+  for (const container of result.containers) {
+    if (container.action !== 'start') continue;
+    if (container.error) reasons.set(container.name, container.error);
+    else reasons.delete(container.name);
+  }
+}
+
+function unrefTimer(timer: NodeJS.Timeout): NodeJS.Timeout {
+  timer.unref();
+  return timer;
+}
