@@ -67,16 +67,7 @@ export class ServiceAllocator implements WriteHooks {
 
   async txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
     if (info.field !== 'service') return undefined;
-    const svc = object as Service;
-    const before = allocationOf(old as Service);
-    // An update that leaves nodePort empty keeps the port it had, as Kubernetes does.
-    if (usesNodePorts(svc)) {
-      const oldPorts = (old as Service).spec?.ports ?? [];
-      for (const p of svc.spec?.ports ?? []) {
-        if (!p.nodePort) p.nodePort = oldPorts.find((o) => o.port === p.port && o.protocol === p.protocol)?.nodePort;
-      }
-    }
-    return this.reconcile(svc, before);
+    return this.reconcile(object as Service, allocationOf(old as Service));
   }
 
   async txnForDelete(info: ResourceInfo, old: AnyObject): Promise<TxnExtra | undefined> {

@@ -65,6 +65,23 @@ export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: Any
     generation: SPEC_KINDS.has(info.field) ? (oldMeta.generation ?? 1) + (specChanged ? 1 : 0) : oldMeta.generation,
   };
   if (info.hasStatus) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
+  if (info.field === 'service') keepAllocations(object as Service, old as Service);
+}
+
+/**
+ * An update that leaves the allocated ClusterIP or a nodePort empty keeps what the Service has, as
+ * Kubernetes does, so re-applying a manifest without them is not a change.
+ */
+function keepAllocations(svc: Service, old: Service): void {
+  const spec = (svc.spec ??= {});
+  if (!spec.clusterIP && old.spec?.clusterIP) {
+    spec.clusterIP = old.spec.clusterIP;
+    spec.clusterIPs = old.spec.clusterIPs;
+  }
+  const oldPorts = old.spec?.ports ?? [];
+  for (const p of spec.ports ?? []) {
+    if (!p.nodePort) p.nodePort = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))?.nodePort;
+  }
 }
 
 /** The object a status update produces: everything from the stored object but the status. */
