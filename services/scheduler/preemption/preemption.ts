@@ -56,6 +56,8 @@ function startTimeOf(p: PodInfo): number {
  * victims per node, and pick the node whose victims matter least.
  */
 export class Preemption {
+  readonly #noVictims = Status.unresolvable(PREEMPTION_NAME, ERR_NO_VICTIMS);
+
   constructor(private readonly deps: PreemptionDeps) {}
 
   preempt(state: CycleState, pod: PodInfo, nominatedNodeName: string | undefined, statuses: NodeToStatus): PreemptionResult {
@@ -95,10 +97,15 @@ export class Preemption {
     const offset = Math.floor(this.deps.random() * potential.length);
     const candidates: Candidate[] = [];
     for (let i = 0; i < potential.length && candidates.length < wanted; i++) {
-      const nodeInfo = (potential[(offset + i) % potential.length] as NodeInfo).clone();
-      const result = this.selectVictimsOnNode(state.clone(), pod, nodeInfo);
-      if (Array.isArray(result)) candidates.push({ nodeName: nodeInfo.name, victims: result });
-      else statuses.set(nodeInfo.name, result);
+      const original = potential[(offset + i) % potential.length] as NodeInfo;
+      // Most nodes of a cluster without priorities have nothing to preempt: skip the copies.
+      if (!original.pods.some((p) => p.priority < pod.priority)) {
+        statuses.set(original.name, this.#noVictims);
+        continue;
+      }
+      const result = this.selectVictimsOnNode(state.clone(), pod, original.clone());
+      if (Array.isArray(result)) candidates.push({ nodeName: original.name, victims: result });
+      else statuses.set(original.name, result);
     }
     return candidates;
   }
@@ -111,7 +118,7 @@ export class Preemption {
   selectVictimsOnNode(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): PodInfo[] | Status {
     const fwk = this.deps.framework;
     const potential = nodeInfo.pods.filter((p) => p.priority < pod.priority);
-    if (potential.length === 0) return Status.unresolvable(PREEMPTION_NAME, ERR_NO_VICTIMS);
+    if (potential.length === 0) return this.#noVictims;
     for (const p of potential) {
       nodeInfo.removePod(p);
       const s = fwk.runPreFilterExtensionRemovePod(state, pod, p, nodeInfo);
