@@ -379,6 +379,36 @@ describe.concurrent('kubelet runtime on real Docker', () => {
     await workers.terminatePod(pod.metadata?.uid ?? '');
   });
 
+  it('runs init containers in order before the app containers', async () => {
+    const pod = makePod('init', {
+      volumes: [{ name: 'work', emptyDir: {} }],
+      initContainers: [
+        { name: 'first', image: BUSYBOX, command: ['sh', '-c', 'echo one > /work/log'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        { name: 'second', image: BUSYBOX, command: ['sh', '-c', 'echo two >> /work/log'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+      ],
+      containers: [{ name: 'app', image: BUSYBOX, command: ['sh', '-c', 'cat /work/log; exec sleep 600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+    });
+    workers.updatePod(pod);
+    const status = await running(pod);
+    expect(status.initContainerStatuses?.map((c) => [c.name, c.state?.terminated?.reason, c.ready])).toEqual([
+      ['first', 'Completed', true],
+      ['second', 'Completed', true],
+    ]);
+    expect(status.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    expect(await sh(containerId(pod, 'app'), 'cat /work/log')).toBe('one\ntwo\n');
+    await workers.terminatePod(pod.metadata?.uid ?? '');
+  });
+
+  it('gives host-network pods the node IP and still only the cluster DNS', async () => {
+    const pod = makePod('hostnet', { hostNetwork: true, containers: [{ name: 'app', image: BUSYBOX, command: ['sleep', '600'] }] });
+    workers.updatePod(pod);
+    const status = await running(pod);
+    expect(status.podIP).toBe('127.0.0.1');
+    const resolv = await sh(containerId(pod, 'app'), 'cat /etc/resolv.conf');
+    expect(resolv.split('\n').filter((l) => l.startsWith('nameserver'))).toEqual([`nameserver ${CLUSTER_DNS}`]);
+    await workers.terminatePod(pod.metadata?.uid ?? '');
+  });
+
   it('stops a busybox pod gracefully in well under a second', async () => {
     const pod = makePod('graceful', { containers: [{ name: 'app', image: BUSYBOX, command: ['sleep', '3600'] }] });
     workers.updatePod(pod);
