@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { badRequest } from '../../lib/api/errors.js';
 import { packageDefinition, protoRoot, toObjectOptions } from '../../lib/api/proto.js';
+import { checkWireFormat } from './wire-check.js';
 
 // Requests are decoded by our handlers rather than by grpc-js, so that a malformed message becomes
 // a BadRequest with a Kubernetes Status instead of grpc-js' bare INTERNAL error. Responses may be
@@ -24,6 +25,7 @@ export function rawServiceDefinition(serviceName: string): grpc.ServiceDefinitio
 export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
   const type = protoRoot.lookupType(typeName);
   try {
+    checkWireFormat(type, bytes);
     return type.toObject(type.decode(bytes), toObjectOptions) as T;
   } catch (err) {
     throw badRequest(`malformed ${typeName.split('.').pop()} message: ${(err as Error).message}`);

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { encodeObject, protoRoot } from '../../lib/api/proto.js';
+import { checkWireFormat, MalformedMessageError } from './wire-check.js';
+
+const createRequest = protoRoot.lookupType('kubets.v1.CreateRequest');
+const encode = (value: object): Buffer => Buffer.from(createRequest.encode(createRequest.fromObject(value)).finish());
+
+describe('checkWireFormat', () => {
+  it('accepts real messages, including maps, packed and nested fields', () => {
+    const object = {
+      pod: {
+        metadata: { name: 'p', namespace: 'default', labels: { app: 'web', tier: 'front' }, finalizers: ['a'] },
+        spec: { containers: [{ name: 'c', image: 'busybox:1.36', ports: [{ containerPort: 80 }] }], terminationGracePeriodSeconds: 0 },
+      },
+    };
+    expect(() => checkWireFormat(createRequest, encode({ resource: 'pods', namespace: 'default', object, dryRun: true }))).not.toThrow();
+    expect(() => checkWireFormat(protoRoot.lookupType('kubets.v1.Object'), encodeObject({ configMap: { metadata: { name: 'c' }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 255]) } } }))).not.toThrow();
+    expect(() => checkWireFormat(createRequest, Buffer.alloc(0))).not.toThrow();
+  });
+
+  it('skips unknown fields of every wire type', () => {
+    const unknown = Buffer.from([0xf8, 0x07, 0x01, 0xf9, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 0xfa, 0x07, 0x02, 0x61, 0x62, 0xfd, 0x07, 1, 2, 3, 4]);
+    expect(() => checkWireFormat(createRequest, Buffer.concat([encode({ resource: 'pods' }), unknown]))).not.toThrow();
+  });
+
+  const bad: [string, number[], RegExp][] = [
+    ['a length past the end', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f], /runs past the end/],
+    ['a truncated string', [0x0a, 0x07, 0x70], /runs past the end/],
+    ['a wrong wire type for a known field', [0x08, 0x01], /resource: wire type 0, expected 2/],
+    ['wire type 7', [0x0f, 0x01, 0x02], /wire type 7/],
+    ['a group', [0xfb, 0x07], /invalid wire type 3/],
+    ['field number 0', [0x00, 0x01], /field number 0/],
+    ['a truncated varint', [0x28, 0xff], /index out of range/],
+    ['invalid UTF-8', [0x0a, 0x02, 0xc3, 0x28], /UTF-8/],
+    ['a nested message running past its field', [0x1a, 0x03, 0x0a, 0x05, 0x61], /past/],
+  ];
+  it.each(bad)('refuses %s', (_, bytes, message) => {
+    let caught: unknown;
+    try {
+      checkWireFormat(createRequest, Buffer.from(bytes));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(MalformedMessageError);
+    expect((caught as Error).message).toMatch(message);
+  });
+});
