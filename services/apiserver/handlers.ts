@@ -12,9 +12,10 @@ import { authenticate } from './auth.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
 import { rfc3339 } from './registry/object-meta.js';
-import type { Registry } from './registry/registry.js';
+import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { EtcdStore } from './storage/etcd-store.js';
+import { storageUnavailable } from './storage/unavailable.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
@@ -32,6 +33,19 @@ export interface HandlerDeps {
 /** grpc-js caps a message at 4 MiB; unpaged lists are cut below that and continue from etcd. */
 const LIST_BYTES_BUDGET = 3.5 * 1024 * 1024;
 const FRESHNESS_TIMEOUT_MS = 5_000;
+/**
+ * Requests that carry an object are refused above etcd's request limit before they are decoded,
+ * as kube-apiserver refuses a body above its limit: nothing of such an object is ever stored.
+ */
+const CARRIES_OBJECT = new Set(['Create', 'Update', 'UpdateStatus', 'Patch']);
+
+type ObjectRequest = { object?: Envelope; name?: string; resource?: string };
+
+function tooLarge(req: ObjectRequest, size: number): ApiError {
+  const got = unwrap(req.object);
+  const what = got ? `${got.info.kind} "${got.object.metadata?.name ?? got.object.metadata?.generateName ?? ''}"` : `${req.resource ?? ''} "${req.name ?? ''}"`;
+  return new ApiError('RequestEntityTooLarge', `Request entity too large: ${what} is ${size} bytes, limit is ${MAX_OBJECT_BYTES}`);
+}
 
 const REQ = (name: string): string => `kubets.v1.${name}`;
 
@@ -74,19 +88,26 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
   const { registry, log } = deps;
 
+  /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
+  function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
+    const apiErr = err instanceof ApiError ? err : storageUnavailable(err);
+    if (!apiErr) log.error({ err, method }, 'request failed');
+    else if (!(err instanceof ApiError)) log.warn({ err: (err as Error).message, method }, 'storage unavailable');
+    return toServiceError(apiErr ?? err);
+  }
+
   function unary<Req, Res>(method: string, reqType: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       Promise.resolve()
         .then(() => {
           authenticate(deps.authenticator, call.metadata);
-          return fn(decodeRequest<Req>(REQ(reqType), call.request));
+          const req = decodeRequest<Req>(REQ(reqType), call.request);
+          if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
+          return fn(req);
         })
         .then(
           (res) => callback(null, res),
-          (err: unknown) => {
-            if (!(err instanceof ApiError)) log.error({ err, method }, 'request failed');
-            callback(toServiceError(err));
-          },
+          (err: unknown) => callback(reply(err, method)),
         );
     };
   }
@@ -239,8 +260,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         () => call.end(),
         (err: unknown) => {
           if (abort.signal.aborted) return call.end();
-          if (!(err instanceof ApiError)) log.error({ err }, 'watch failed');
-          call.emit('error', toServiceError(err));
+          call.emit('error', reply(err, 'Watch'));
         },
       );
     },
