@@ -7,7 +7,12 @@ import { autoscaleCommand } from './autoscale.js';
 import { clusterInfoCommand } from './cluster-info.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
+import { describeCommand } from './describe.js';
+import { execCommand } from './exec.js';
+import { getCommand } from './get.js';
 import { annotateCommand, labelCommand } from './label.js';
+import { logsCommand } from './logs.js';
+import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { versionCommand } from './version.js';
 
@@ -15,6 +20,8 @@ import { versionCommand } from './version.js';
 export function registerClientCommands(program: Command, deps: VerbDeps = defaultDeps): Command {
   addGlobalOptions(program);
   const verbs = [
+    getCommand,
+    describeCommand,
     createCommand,
     applyCommand,
     deleteCommand,
@@ -22,6 +29,9 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
     annotateCommand,
     scaleCommand,
     autoscaleCommand,
+    rolloutCommand,
+    logsCommand,
+    execCommand,
     apiResourcesCommand,
     versionCommand,
     clusterInfoCommand,

@@ -1,0 +1,90 @@
+import type { Deployment, Event, Node, ReplicaSet, ReplicationController, Service } from '../lib/api/generated/index.js';
+import { isApiError } from '../lib/api/errors.js';
+import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
+import type { ApiClient } from '../lib/client/client.js';
+import { escapeFieldValue } from '../lib/labels/field-selector.js';
+import type { DescribeRelated } from './printers/describe/index.js';
+import { podSelectorOf } from './pods.js';
+import { deploymentReplicaSets, templatesEqual } from './rollout/history.js';
+
+// What `kubectl describe` reads besides the object: the events about it, and per kind the pods,
+// endpoints, lease or replica sets its describer shows.
+
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+function involvedObjectSelector(kind: string, namespace: string, name: string, uid: string): string {
+  const parts = [`involvedObject.kind=${kind}`, `involvedObject.name=${escapeFieldValue(name)}`];
+  if (namespace) parts.push(`involvedObject.namespace=${escapeFieldValue(namespace)}`);
+  if (uid) parts.push(`involvedObject.uid=${escapeFieldValue(uid)}`);
+  return parts.join(',');
+}
+
+/**
+ * Events whose involvedObject is this object, as kubectl's searchEvents finds them. Node events
+ * carry either the node's uid (controllers) or its name (the kubelet), so nodes are searched twice.
+ */
+export async function eventsFor(client: ApiClient, info: ResourceInfo, object: AnyObject): Promise<Event[]> {
+  const meta = object.metadata ?? {};
+  const namespace = meta.namespace ?? '';
+  const name = meta.name ?? '';
+  const uids = info.field === 'node' ? [name, meta.uid ?? ''] : [meta.uid ?? ''];
+  const seen = new Set<string>();
+  const events: Event[] = [];
+  for (const uid of [...new Set(uids)]) {
+    const { items } = await client.resource('event').listAll(namespace, { fieldSelector: involvedObjectSelector(info.kind, namespace, name, uid) });
+    for (const event of items) {
+      const key = event.metadata?.uid || `${event.metadata?.namespace}/${event.metadata?.name}`;
+      if (!seen.has(key)) events.push(event);
+      seen.add(key);
+    }
+  }
+  return events;
+}
+
+async function deploymentRelated(client: ApiClient, d: Deployment): Promise<Pick<DescribeRelated, 'newReplicaSet' | 'oldReplicaSets'>> {
+  const sets = (await deploymentReplicaSets(client, d)).sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''));
+  const newReplicaSet = sets.find((rs) => templatesEqual(rs.spec?.template, d.spec?.template));
+  const oldReplicaSets: ReplicaSet[] = sets.filter((rs) => rs !== newReplicaSet && (rs.spec?.replicas ?? 1) !== 0);
+  return newReplicaSet ? { newReplicaSet, oldReplicaSets } : { oldReplicaSets };
+}
+
+/** Everything the describer of this kind shows besides the object. */
+export async function describeRelated(client: ApiClient, info: ResourceInfo, object: AnyObject, showEvents: boolean, now: number): Promise<DescribeRelated> {
+  const related: DescribeRelated = { now };
+  if (showEvents) related.events = await eventsFor(client, info, object);
+  const namespace = object.metadata?.namespace ?? '';
+  const name = object.metadata?.name ?? '';
+  switch (info.field) {
+    case 'node': {
+      const { items } = await client.resource('pod').listAll('', {
+        fieldSelector: `spec.nodeName=${escapeFieldValue(name)},status.phase!=Failed,status.phase!=Succeeded`,
+      });
+      related.pods = items;
+      try {
+        related.lease = await client.resource('lease').get(NODE_LEASE_NAMESPACE, (object as Node).metadata?.name ?? '');
+      } catch (err) {
+        if (!isApiError(err, 'NotFound')) throw err;
+      }
+      break;
+    }
+    case 'replicationController':
+    case 'replicaSet': {
+      const selector = podSelectorOf(info, object as ReplicationController | ReplicaSet);
+      related.pods = (await client.resource('pod').listAll(namespace, selector ? { labelSelector: selector } : {})).items;
+      break;
+    }
+    case 'deployment':
+      Object.assign(related, await deploymentRelated(client, object as Deployment));
+      break;
+    case 'service':
+      try {
+        related.endpoints = await client.resource('endpoints').get(namespace, (object as Service).metadata?.name ?? name);
+      } catch (err) {
+        if (!isApiError(err, 'NotFound')) throw err;
+      }
+      break;
+    default:
+      break;
+  }
+  return related;
+}
