@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeManifest, toKubeJSON } from '../../../lib/api/json.js';
+import { resourceByField } from '../../../lib/api/resources.js';
+import type * as t from '../../../lib/api/generated/index.js';
+import type { ApiClient } from '../../../lib/client/client.js';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+
+// Issue 3, "Must show": the seeds' mysql RC, created and read back as JSON, is field-for-field the
+// Kubernetes v1 JSON a kubectl user sees (`kubectl get rc mysql -o json`), and replicas: 0 survives.
+
+let cp: ControlPlane;
+let client: ApiClient;
+const rcInfo = resourceByField('replicationController');
+
+/** The ReplicationController manifest from the seed walkthrough, kept beside the test. */
+function seedMysqlRc(): unknown {
+  return parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'mysql-rc.yaml'), 'utf8'));
+}
+
+beforeAll(async () => {
+  cp = await startControlPlane();
+  client = cp.client();
+});
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+describe('the seed mysql ReplicationController', () => {
+  it('reads back as the Kubernetes v1 JSON', async () => {
+    const { info, object } = decodeManifest(seedMysqlRc());
+    expect(info).toBe(rcInfo);
+    const created = await client.resource('replicationController').create(object as t.ReplicationController, { namespace: 'default' });
+    const json = toKubeJSON(rcInfo, await client.resource('replicationController').get('default', 'mysql'));
+
+    expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    expect(json).toEqual({
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: {
+        name: 'mysql',
+        namespace: 'default',
+        uid: created.metadata?.uid,
+        resourceVersion: created.metadata?.resourceVersion,
+        generation: 1,
+        creationTimestamp: created.metadata?.creationTimestamp,
+        labels: { app: 'mysql' },
+      },
+      spec: {
+        replicas: 1,
+        selector: { app: 'mysql' },
+        template: {
+          metadata: { labels: { app: 'mysql' } },
+          spec: {
+            containers: [
+              {
+                name: 'mysql',
+                image: 'mysql',
+                ports: [{ containerPort: 3306, protocol: 'TCP' }],
+                env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '123456' }],
+                resources: {},
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+                imagePullPolicy: 'Always',
+              },
+            ],
+            restartPolicy: 'Always',
+            terminationGracePeriodSeconds: 30,
+            dnsPolicy: 'ClusterFirst',
+            securityContext: {},
+            schedulerName: 'default-scheduler',
+          },
+        },
+      },
+      status: { replicas: 0 },
+    });
+    const meta = json.metadata as Record<string, unknown>;
+    expect(meta.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(meta.resourceVersion).toMatch(/^[1-9]\d*$/);
+    expect(meta.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Math.abs(Date.parse(meta.creationTimestamp as string) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('round-trips through JSON unchanged', async () => {
+    const stored = await client.resource('replicationController').get('default', 'mysql');
+    const json = toKubeJSON(rcInfo, stored);
+    const again = decodeManifest(JSON.parse(JSON.stringify(json)));
+    expect(toKubeJSON(rcInfo, again.object)).toEqual(json);
+  });
+});
+
+describe('replicas: 0', () => {
+  const rc = (name: string, replicas?: number): t.ReplicationController => ({
+    metadata: { name, namespace: 'default' },
+    spec: { replicas, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+  });
+
+  it('survives create and read', async () => {
+    await client.resource('replicationController').create(rc('zero', 0));
+    const got = await client.resource('replicationController').get('default', 'zero');
+    expect(got.spec?.replicas).toBe(0);
+    expect((toKubeJSON(rcInfo, got).spec as Record<string, unknown>).replicas).toBe(0);
+  });
+
+  it('is 1 when left out, and a patch or scale to 0 sticks', async () => {
+    const created = await client.resource('replicationController').create(rc('scaled'));
+    expect(created.spec?.replicas).toBe(1);
+    const patched = await client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 0 } });
+    expect(patched.spec?.replicas).toBe(0);
+    await client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 2 } });
+    const scale = await client.updateScale('replicationController', 'default', { metadata: { name: 'scaled' }, spec: { replicas: 0 } });
+    expect(scale.spec?.replicas).toBe(0);
+    expect((await client.resource('replicationController').get('default', 'scaled')).spec?.replicas).toBe(0);
+    expect((await client.getScale('replicationController', 'default', 'scaled')).status?.selector).toBe('app=scaled');
+  });
+
+  it('survives a JSON manifest with replicas 0', async () => {
+    const { object } = decodeManifest({ ...toKubeJSON(rcInfo, rc('json-zero', 0)) });
+    await client.resource('replicationController').create(object as t.ReplicationController);
+    const got = await client.resource('replicationController').get('default', 'json-zero');
+    expect(toKubeJSON(rcInfo, got)).toMatchObject({ spec: { replicas: 0 } });
+  });
+});
