@@ -393,3 +393,28 @@ describe('Scheduler: sampling', () => {
     expect(spy.evaluated).toEqual([420, 420]);
   });
 });
+
+describe('Scheduler: run loop', () => {
+  it('schedules as pods arrive and stops on abort', async () => {
+    const { api, s } = setup();
+    const ac = new AbortController();
+    const running = s.run(ac.signal);
+    api.createNode(makeNode('n').capacity({ cpu: '2' }).obj());
+    for (let i = 0; i < 5; i++) api.createPod(makePod(`p${i}`).req({ cpu: '100m' }).obj());
+    for (let i = 0; i < 100 && api.bindings.length < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(api.bindings).toHaveLength(5);
+    ac.abort();
+    await running;
+    api.createPod(makePod('late').obj());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api.nodeOf('default/late')).toBeUndefined();
+  });
+
+  it('informer handlers log a failing notification instead of throwing', () => {
+    const { s } = setup();
+    const handlers = s.podHandlers();
+    const broken = { metadata: { name: 'x' }, spec: { nodeName: 'n' } };
+    Object.defineProperty(broken.spec, 'containers', { get: () => { throw new Error('boom'); } });
+    expect(() => handlers.onAdd(broken)).not.toThrow();
+  });
+});
