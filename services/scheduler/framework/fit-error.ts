@@ -42,9 +42,10 @@ export const NO_NODE_AVAILABLE_MSG = (numAllNodes: number): string => `0/${numAl
 
 /**
  * The pod fits no node. `message` is kube-scheduler's FitError text, word for word:
- * `0/5 nodes are available: 3 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}.`
+ * `0/5 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}, 3 Insufficient cpu.`
  * followed by the preemption outcome. Reasons are counted over nodes and the "count reason"
- * strings sorted as Go's sort.Strings does (byte order, so "10 x" sorts before "2 y").
+ * strings sorted as Go's sort.Strings does (byte order: "2 node(s)..." before "3 Insufficient
+ * cpu", and "10 x" before "9 y").
  */
 export class FitError extends Error {
   override readonly name = 'FitError';
