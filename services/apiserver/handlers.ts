@@ -118,7 +118,13 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
     if (req.limit || req.continue) {
       const matches = compileFilter(info, filter) ?? (() => true);
-      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continue, filter: matches });
+      const page = await registry.list(info, namespace, {
+        limit: req.limit,
+        continue: req.continue,
+        filter: matches,
+        maxBytes: LIST_BYTES_BUDGET,
+        sizeOf: (o) => encodedSize(info, o),
+      });
       return {
         metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount },
         items: page.items.map((o) => wrap(info.field, o as never)),

@@ -59,6 +59,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const etcd = new Etcd3({
     hosts: config.etcdServers,
     dialTimeout: 5_000,
+    // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
+    grpcOptions: { 'grpc.max_receive_message_length': -1 },
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT_MS }),
   });
   const store = new EtcdStore(etcd);

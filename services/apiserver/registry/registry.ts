@@ -24,6 +24,8 @@ const MAX_WRITE_ATTEMPTS = 8;
  * after a short random pause; one apiserver's own writes of such kinds never collide (serialized).
  */
 const MAX_CONTENDED_ATTEMPTS = 64;
+/** Keys read from etcd per round trip of a list (each object may be up to MAX_OBJECT_BYTES). */
+const ETCD_LIST_PAGE = 100;
 
 function contentionPause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, randomInt(1, 2 ** Math.min(attempt + 1, 6))));
@@ -33,6 +35,9 @@ export interface ListOptions {
   limit?: number;
   continue?: string;
   filter: (object: AnyObject) => boolean;
+  /** A page stops before the item that would take it past this many bytes (as measured by sizeOf). */
+  maxBytes?: number;
+  sizeOf: (object: AnyObject) => number;
 }
 
 export interface ListResult {
@@ -285,7 +290,12 @@ export class Registry {
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
   }
 
-  /** A paged list read from etcd at one revision; pages after the first reuse the first page's revision. */
+  /**
+   * A paged list read from etcd at one revision; pages after the first reuse the first page's
+   * revision. A page ends at `limit` items or when the next item would take it past maxBytes
+   * (gRPC refuses messages above 4 MiB), whichever comes first; a continue token says where the
+   * next one starts.
+   */
   async list(info: ResourceInfo, namespace: string, opts: ListOptions): Promise<ListResult> {
     const prefix = listPrefix(info, namespace);
     const position = opts.continue ? decodeContinueToken(opts.continue, prefix) : undefined;
@@ -295,17 +305,30 @@ export class Registry {
     let startAfter = position?.lastKey;
     let remaining = 0;
     let more = true;
+    let bytes = 0;
+    let full = false;
     try {
       // With a selector a page may filter down to fewer items than asked; keep reading until the
       // page is full or the range ends, as Kubernetes does.
-      while (more && (limit === 0 || items.length < limit)) {
-        const page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) : 500, startAfter, revision });
+      while (more && !full && (limit === 0 || items.length < limit)) {
+        const want = limit ? Math.min(limit - items.length, ETCD_LIST_PAGE) : ETCD_LIST_PAGE;
+        const page = await this.store.list(prefix, { limit: want, startAfter, revision });
         revision = page.revision;
         more = page.more;
         remaining = page.remaining;
-        for (const stored of page.items) {
+        for (const [i, stored] of page.items.entries()) {
           const object = this.decode(info, stored);
-          if (opts.filter(object)) items.push(object);
+          if (opts.filter(object)) {
+            const size = opts.maxBytes ? opts.sizeOf(object) : 0;
+            if (opts.maxBytes && items.length > 0 && bytes + size > opts.maxBytes) {
+              full = true;
+              more = true;
+              remaining += page.items.length - i;
+              break;
+            }
+            bytes += size;
+            items.push(object);
+          }
           startAfter = stored.key;
         }
       }
@@ -315,7 +338,7 @@ export class Registry {
       }
       throw err;
     }
-    const token = more && limit && startAfter ? encodeContinueToken(revision, startAfter, prefix) : '';
+    const token = more && startAfter ? encodeContinueToken(revision, startAfter, prefix) : '';
     return { items, resourceVersion: String(revision), continue: token, remainingItemCount: token ? remaining : undefined };
   }
 

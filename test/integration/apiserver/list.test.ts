@@ -103,6 +103,28 @@ describe('pagination', () => {
   });
 });
 
+describe('lists above the gRPC message limit', () => {
+  it('come in pages under 4 MiB even when no limit is asked for', async () => {
+    await client.resource('namespace').create(nsObject('big'));
+    const blob = 'b'.repeat(900 * 1024);
+    for (let i = 0; i < 10; i++) await client.resource('configMap').create(configMap(`big-${i}`, 'big', undefined, { blob }));
+    const first = await client.resource('configMap').list('big');
+    expect(first.items.length).toBeGreaterThan(0);
+    expect(first.items.length).toBeLessThan(10);
+    expect(first.continue).not.toBe('');
+    const seen = names(first.items);
+    let cont = first.continue;
+    for (let pages = 0; cont && pages < 10; pages++) {
+      const page = await client.resource('configMap').list('big', { continue: cont });
+      expect(page.resourceVersion).toBe(first.resourceVersion);
+      seen.push(...names(page.items));
+      cont = page.continue;
+    }
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `big-${i}`));
+    expect((await client.resource('configMap').listAll('big')).items).toHaveLength(10);
+  });
+});
+
 describe('label selectors', () => {
   const cases: [string, string[]][] = [
     ['app=web', ['web-1', 'web-2']],
