@@ -431,7 +431,17 @@ describe.concurrent('kubelet runtime on real Docker', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout.length).toBe(input.length);
     expect(result.stdout.equals(input)).toBe(true);
-    expect((await execText(containerId(pod, 'app'), ['sh', '-c', 'echo oops >&2; exit 4'])).exitCode).toBe(4);
+    const failing = await execText(containerId(pod, 'app'), ['sh', '-c', 'echo oops >&2; exit 4']);
+    expect([failing.exitCode, failing.stderr]).toEqual([4, 'oops\n']);
+
+    const tty = await runtime.exec(containerId(pod, 'app'), ['sh', '-c', 'sleep 0.5; tty; stty size'], { tty: true });
+    expect(tty.stderr).toBeNull();
+    await tty.resize({ width: 100, height: 40 });
+    const screen: Buffer[] = [];
+    tty.stdout.on('data', (c: Buffer) => screen.push(c));
+    expect(await tty.exitCode).toBe(0);
+    expect(Buffer.concat(screen).toString()).toMatch(/^\/dev\/pts\/\d+\r\n40 100\r\n$/);
+    await expect(runtime.exec('0000000000000000', ['true'])).rejects.toThrow('not found on node');
     await workers.terminatePod(pod.metadata?.uid ?? '');
   });
 

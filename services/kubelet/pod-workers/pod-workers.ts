@@ -40,6 +40,8 @@ const DEFAULT_RELIST_MS = 1_000;
 const IMAGE_PULL_RECHECK_MS = 1_000;
 const ERROR_RETRY_INITIAL_MS = 1_000;
 const ERROR_RETRY_MAX_MS = 30_000;
+/** How long a terminated pod's uid is remembered, so a late update cannot start it again. */
+const FINISHED_MEMORY_MS = 10 * 60_000;
 
 interface Worker {
   uid: string;
@@ -78,6 +80,8 @@ export class PodWorkers {
   readonly #resyncMs: number;
   readonly #relistMs: number;
   #lastRelist = new Map<string, string>();
+  /** Terminated pod uid → when; updates for these are not new pods. */
+  readonly #finished = new Map<string, number>();
   #relistTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -120,6 +124,11 @@ export class PodWorkers {
   updatePod(pod: Pod): void {
     const uid = pod.metadata?.uid;
     if (!uid || this.#stopped) return;
+    if (this.#finished.has(uid)) {
+      // Already gone: confirm again so the caller can retry removing the API object.
+      if (pod.metadata?.deletionTimestamp) this.#options.onTerminated?.(pod);
+      return;
+    }
     let worker = this.#workers.get(uid);
     if (!worker) {
       worker = { uid, pod, reasons: new Map(), dirty: false, failures: 0, setupFailures: 0, terminatedPhaseKilled: false };
@@ -309,6 +318,9 @@ export class PodWorkers {
     await this.#options.volumes.tearDown(worker.uid);
     this.#workers.delete(worker.uid);
     this.#lastRelist.delete(worker.uid);
+    const now = Date.now();
+    for (const [uid, at] of this.#finished) if (now - at > FINISHED_MEMORY_MS) this.#finished.delete(uid);
+    this.#finished.set(worker.uid, now);
     this.#options.onTerminated?.(pod);
   }
 

@@ -16,7 +16,7 @@ import {
   sandboxStatusFromInspect,
 } from './docker-status.js';
 import { containerLogs, execInContainer, runInContainer } from './docker-streams.js';
-import { ContainerStartError, dockerMessage, dockerStatusCode, SandboxError } from './errors.js';
+import { ContainerNotFoundError, ContainerStartError, dockerMessage, dockerStatusCode, SandboxError } from './errors.js';
 import { containerFieldPath, discardEvents, type EventRecorder } from './events.js';
 import { ImagePuller } from './image-puller.js';
 import {
@@ -232,16 +232,26 @@ export class DockerRuntime implements ContainerRuntime {
     await Promise.all(listing.map((c) => this.#removeContainer(c.Id)));
   }
 
-  logs(containerId: string, options?: LogOptions): Promise<Readable> {
+  async logs(containerId: string, options?: LogOptions): Promise<Readable> {
+    await this.#requireOwn(containerId);
     return containerLogs(this.docker, containerId, options);
   }
 
-  exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecSession> {
+  async exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecSession> {
+    await this.#requireOwn(containerId);
     return execInContainer(this.docker, containerId, command, options);
   }
 
   runInContainer(containerId: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     return runInContainer(this.docker, containerId, command, timeoutMs);
+  }
+
+  /** Logs and exec reach only this node's containers, whatever id a caller passes. */
+  async #requireOwn(containerId: string): Promise<void> {
+    const info = await this.#inspectOrUndefined(containerId);
+    if (info?.Config.Labels?.[LABEL_NODE] !== this.nodeName) {
+      throw new ContainerNotFoundError(`container ${containerId} not found on node ${this.nodeName}`);
+    }
   }
 
   /** Kubernetes' doBackOff: a container that exited less than its backoff window ago waits. */

@@ -23,6 +23,11 @@ export class SandboxError extends Error {
   override readonly name = 'SandboxError';
 }
 
+/** Logs or exec asked for a container this node does not run. */
+export class ContainerNotFoundError extends Error {
+  override readonly name = 'ContainerNotFoundError';
+}
+
 /** Docker answered with an HTTP status; dockerode puts it on `statusCode`. */
 export function dockerStatusCode(err: unknown): number | undefined {
   if (typeof err === 'object' && err !== null && 'statusCode' in err) {

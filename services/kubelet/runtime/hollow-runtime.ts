@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { podIdentity } from './container-config.js';
+import { containerFieldPath, type EventRecorder } from './events.js';
 import { hashContainer, type PodIdentity } from './labels.js';
 import { computePodActions } from './pod-actions.js';
 import type {
@@ -112,9 +113,15 @@ export class HollowRuntime implements ContainerRuntime {
     return result;
   }
 
-  async killPod(pod: PodIdentity): Promise<void> {
+  async killPod(pod: PodIdentity, _gracePeriodSeconds?: number, events?: { pod: Pod; recorder: EventRecorder }): Promise<void> {
     const hollow = this.#pods.get(pod.uid);
-    if (hollow) this.#stop(hollow, Date.now());
+    if (!hollow) return;
+    for (const c of hollow.containers) {
+      if (c.state === 'running' && events) {
+        events.recorder.event(events.pod, 'Normal', 'Killing', `Stopping container ${c.name}`, containerFieldPath(c.name, c.init));
+      }
+    }
+    this.#stop(hollow, Date.now());
   }
 
   async removePod(uid: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, Pod } from '../../../lib/api/generated/index.js';
 import { hashContainer } from './labels.js';
-import { computePodActions, nextInitContainer, sandboxChanged, shouldContainerBeRestarted } from './pod-actions.js';
+import { computePodActions, containerIdFor, nextInitContainer, sandboxChanged, shouldContainerBeRestarted } from './pod-actions.js';
 import type { ProbeVerdicts, RuntimeContainerStatus, RuntimePodStatus, RuntimeSandboxStatus } from './types.js';
 
 const app: Container = { name: 'app', image: 'kubets/busybox:1.36' };
@@ -146,6 +146,13 @@ describe('computePodActions', () => {
 });
 
 describe('helpers', () => {
+  it('finds the current and the previous instance of a container', () => {
+    const s = status([readySandbox], [container(app, 'running', { restartCount: 2 }), container(sidecar, 'running'), container(app, 'exited', { restartCount: 1 })]);
+    expect(containerIdFor(s, 'app')).toBe('app-2');
+    expect(containerIdFor(s, 'app', true)).toBe('app-1');
+    expect(containerIdFor(s, 'side', true)).toBeUndefined();
+  });
+
   it('never restarts containers of a pod being deleted', () => {
     expect(shouldContainerBeRestarted(app, { ...pod(), metadata: { deletionTimestamp: 'x' } }, status([], []))).toBe(false);
   });

@@ -42,6 +42,14 @@ export function latestContainerStatus(status: RuntimePodStatus, name: string): R
   return status.containers.find((c) => c.name === name);
 }
 
+/**
+ * The container `logs` reads: the newest instance of `name`, or with `previous` the one before it
+ * (Kubernetes keeps one dead instance for `kubectl logs --previous`).
+ */
+export function containerIdFor(status: RuntimePodStatus, name: string, previous = false): string | undefined {
+  return status.containers.filter((c) => c.name === name)[previous ? 1 : 0]?.id;
+}
+
 /** Kubernetes' ShouldContainerBeRestarted. */
 export function shouldContainerBeRestarted(container: Container, pod: Pod, status: RuntimePodStatus): boolean {
   if (pod.metadata?.deletionTimestamp) return false;

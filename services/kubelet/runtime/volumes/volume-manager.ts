@@ -55,6 +55,11 @@ export const noVolumes: PodVolumes = {
   podsOnDisk: async () => [],
 };
 
+/** The kubelet's default `--root-dir`: one tree per node, so several kubelets can share a host. */
+export function defaultRootDir(nodeName: string): string {
+  return join('/var/lib/kubets/kubelet', nodeName);
+}
+
 export interface VolumeManagerOptions {
   /** The kubelet's `--root-dir` (default /var/lib/kubets/kubelet/<node>). */
   rootDir: string;

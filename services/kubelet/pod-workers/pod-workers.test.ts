@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
+import { HollowRuntime } from '../runtime/hollow-runtime.js';
+import { noVolumes, PodVolumesError, VolumeSetupError, type PodVolumes } from '../runtime/volumes/volume-manager.js';
+import { InMemoryObjectSource } from './object-source.js';
+import { PodWorkers, type PodWorkersOptions } from './pod-workers.js';
+
+async function until<T>(check: () => T | undefined | false): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached');
+}
+
+function harness(overrides: Partial<PodWorkersOptions> = {}) {
+  const reported: Array<{ uid: string; status: PodStatus }> = [];
+  const terminated: string[] = [];
+  const events: string[] = [];
+  const runtime = new HollowRuntime();
+  const workers = new PodWorkers({
+    runtime,
+    objects: new InMemoryObjectSource(),
+    volumes: noVolumes,
+    nodeName: 'n',
+    nodeIP: '127.0.0.1',
+    probes: false,
+    relistIntervalMs: 10,
+    events: { event: (_p, _t, reason, message) => events.push(`${reason}: ${message}`) },
+    onStatus: (pod, status) => reported.push({ uid: pod.metadata?.uid ?? '', status }),
+    onTerminated: (pod) => terminated.push(pod.metadata?.uid ?? ''),
+    ...overrides,
+  });
+  workers.start();
+  return { runtime, workers, reported, terminated, events };
+}
+
+const pod = (uid: string): Pod => ({ metadata: { uid, name: `p-${uid}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } });
+
+describe('PodWorkers', () => {
+  it('reports a status only when it changes', async () => {
+    const { workers, reported } = harness({ resyncIntervalMs: 20 });
+    workers.updatePod(pod('a'));
+    await until(() => workers.getStatus('a')?.phase === 'Running');
+    const count = reported.length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(reported.length).toBe(count);
+    await workers.stop();
+  });
+
+  it('terminates a pod with a deletionTimestamp, confirms it, and never restarts it', async () => {
+    const { runtime, workers, terminated, events } = harness();
+    const p = pod('b');
+    workers.updatePod(p);
+    await until(() => workers.getStatus('b')?.phase === 'Running');
+    workers.updatePod({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2024-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 } });
+    await until(() => terminated.includes('b'));
+    expect(await runtime.listPods()).toEqual([]);
+    expect(events).toContain('Killing: Stopping container c');
+    expect(workers.knownPods()).toEqual([]);
+    workers.updatePod(p);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await runtime.listPods()).toEqual([]);
+    workers.updatePod({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } });
+    expect(terminated).toEqual(['b', 'b']);
+    await workers.stop();
+  });
+
+  it('keeps a pod ContainerCreating while its volumes fail, and retries', async () => {
+    let attempts = 0;
+    const failing: PodVolumes = {
+      ...noVolumes,
+      setUp: async () => {
+        attempts++;
+        if (attempts < 3) throw new PodVolumesError([new VolumeSetupError('x', 'configmap "y" not found')]);
+        return new Map();
+      },
+    };
+    const { workers, events } = harness({ volumes: failing });
+    workers.updatePod(pod('c'));
+    await until(() => workers.getStatus('c')?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
+    expect(events).toContain('FailedMount: MountVolume.SetUp failed for volume "x" : configmap "y" not found');
+    await until(() => workers.getStatus('c')?.phase === 'Running');
+    expect(attempts).toBe(3);
+    await workers.stop();
+  });
+
+  it('cleans up runtime pods it does not know', async () => {
+    const { runtime, workers } = harness();
+    workers.updatePod(pod('d'));
+    workers.updatePod(pod('e'));
+    await until(() => workers.getStatus('e')?.phase === 'Running' && workers.getStatus('d')?.phase === 'Running');
+    await workers.stop();
+    const again = new PodWorkers({ runtime, objects: new InMemoryObjectSource(), volumes: noVolumes, nodeName: 'n', nodeIP: '127.0.0.1', probes: false });
+    again.updatePod(pod('d'));
+    expect(await again.cleanupOrphans(['d'])).toEqual(['e']);
+    expect((await runtime.listPods()).map((p) => p.uid)).toEqual(['d']);
+    await again.stop();
+  });
+});
