@@ -12,6 +12,7 @@ import { execCommand } from './exec.js';
 import { getCommand } from './get.js';
 import { annotateCommand, labelCommand } from './label.js';
 import { logsCommand } from './logs.js';
+import { rollingUpdateCommand } from './rolling-update.js';
 import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { versionCommand } from './version.js';
@@ -30,6 +31,7 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
     scaleCommand,
     autoscaleCommand,
     rolloutCommand,
+    rollingUpdateCommand,
     logsCommand,
     execCommand,
     apiResourcesCommand,
