@@ -3,7 +3,7 @@ import type { Pod, PodStatus, Service } from '../../../lib/api/generated/index.j
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { qosClass } from '../../../lib/api/pod-qos.js';
 import { newUid, rfc3339 } from './object-meta.js';
-import { dropTypeDependentFields } from './service-type-change.js';
+import { prepareServiceUpdate } from './service-update.js';
 
 // Per-kind rules for what a write may change, as Kubernetes' registry strategies: the main
 // endpoint never changes status, the status endpoint never changes anything else, spec changes
@@ -53,7 +53,7 @@ export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
 
 /** Carries server-owned fields over from the stored object on an update of the main resource. */
 export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
-  if (info.field === 'service') dropTypeDependentFields(object as Service, old as Service);
+  if (info.field === 'service') prepareServiceUpdate(object as Service, old as Service);
   const oldMeta = old.metadata ?? {};
   const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
   object.metadata = {
@@ -65,23 +65,6 @@ export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: Any
     generation: SPEC_KINDS.has(info.field) ? (oldMeta.generation ?? 1) + (specChanged ? 1 : 0) : oldMeta.generation,
   };
   if (info.hasStatus) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
-  if (info.field === 'service') keepAllocations(object as Service, old as Service);
-}
-
-/**
- * An update that leaves the allocated ClusterIP or a nodePort empty keeps what the Service has, as
- * Kubernetes does, so re-applying a manifest without them is not a change.
- */
-function keepAllocations(svc: Service, old: Service): void {
-  const spec = (svc.spec ??= {});
-  if (!spec.clusterIP && old.spec?.clusterIP) {
-    spec.clusterIP = old.spec.clusterIP;
-    spec.clusterIPs = old.spec.clusterIPs;
-  }
-  const oldPorts = old.spec?.ports ?? [];
-  for (const p of spec.ports ?? []) {
-    if (!p.nodePort) p.nodePort = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))?.nodePort;
-  }
 }
 
 /** The object a status update produces: everything from the stored object but the status. */

@@ -2,9 +2,7 @@ import type { Service, ServiceSpec } from '../../../lib/api/generated/index.js';
 import { isDeepStrictEqual } from 'node:util';
 import { externallyAccessible } from '../defaults/service.js';
 
-// Kubernetes' dropTypeDependentFields: when an update changes a Service's type, the fields only the
-// old type used are cleared if the client sent them back unchanged (it read them, it did not ask
-// for them), so `type: ClusterIP` alone turns a NodePort service back into a ClusterIP one.
+// What a Service update keeps and drops of the stored spec, as Kubernetes' service registry does.
 
 const usesClusterIP = (spec: ServiceSpec): boolean => spec.type !== 'ExternalName';
 const usesNodePorts = (spec: ServiceSpec): boolean => spec.type === 'NodePort' || spec.type === 'LoadBalancer';
@@ -14,7 +12,18 @@ function sameNodePorts(spec: ServiceSpec, old: ServiceSpec): boolean {
   return (spec.ports ?? []).every((p) => !p.nodePort || before.has(p.nodePort));
 }
 
-export function dropTypeDependentFields(svc: Service, old: Service): void {
+/** Server-side rules of a Service update, applied before defaults and validation. */
+export function prepareServiceUpdate(svc: Service, old: Service): void {
+  dropTypeDependentFields(svc, old);
+  keepAllocations(svc, old);
+}
+
+/**
+ * Kubernetes' dropTypeDependentFields: when an update changes the type, the fields only the old
+ * type used are cleared if the client sent them back unchanged (it read them, it did not ask for
+ * them), so `type: ClusterIP` alone turns a NodePort service back into a ClusterIP one.
+ */
+function dropTypeDependentFields(svc: Service, old: Service): void {
   const spec = svc.spec;
   const before = old.spec;
   if (!spec || !before) return;
@@ -32,5 +41,24 @@ export function dropTypeDependentFields(svc: Service, old: Service): void {
   }
   if (externallyAccessible(before) && !externallyAccessible(spec) && spec.externalTrafficPolicy === before.externalTrafficPolicy) {
     spec.externalTrafficPolicy = '';
+  }
+}
+
+/**
+ * An update that leaves the allocated ClusterIP or a nodePort empty keeps what the Service has, as
+ * Kubernetes does (patchAllocatedValues), so re-applying a manifest without them is not a change;
+ * only while the new type still uses them, so that a type change gives them back.
+ */
+function keepAllocations(svc: Service, old: Service): void {
+  const spec = (svc.spec ??= {});
+  const before = old.spec ?? {};
+  if (!spec.clusterIP && before.clusterIP && usesClusterIP(spec) && usesClusterIP(before)) {
+    spec.clusterIP = before.clusterIP;
+    spec.clusterIPs = before.clusterIPs;
+  }
+  if (!usesNodePorts(spec) || !usesNodePorts(before)) return;
+  const oldPorts = before.ports ?? [];
+  for (const p of spec.ports ?? []) {
+    if (!p.nodePort) p.nodePort = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))?.nodePort;
   }
 }
