@@ -172,7 +172,15 @@ describe('wrong resourceVersion', () => {
 
 describe('etcd down', () => {
   it('fails requests in bounded time, keeps the server up, and works again after etcd restarts', async () => {
-    await client.resource('configMap').create(configMap('before-outage', 'bad'));
+    const before = await client.resource('configMap').create(configMap('before-outage', 'bad'));
+    // A watch open through the outage picks up again without a gap.
+    const abort = new AbortController();
+    const watched: string[] = [];
+    const watching = (async () => {
+      for await (const ev of client.resource('configMap').watch('bad', { resourceVersion: before.metadata?.resourceVersion, signal: abort.signal })) {
+        watched.push(`${ev.type} ${ev.object.metadata?.name}`);
+      }
+    })().catch((err: unknown) => watched.push(`error ${String(err)}`));
     await cp.etcd.kill();
     try {
       const started = Date.now();
@@ -188,5 +196,9 @@ describe('etcd down', () => {
     await eventually(async () => (await client.resource('configMap').get('bad', 'before-outage')).metadata?.name === 'before-outage', 20_000, 'reads after etcd restart');
     await client.resource('configMap').create(configMap('after-outage', 'bad'));
     expect(await namesIn('bad')).toEqual(['after-outage', 'before-outage']);
+    await eventually(async () => watched.length > 0, 10_000, 'the watch sees the write after the outage');
+    abort.abort();
+    await watching;
+    expect(watched).toEqual(['ADDED after-outage']);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
-import { configMap, expectApiError, nsObject, pod, rawClient, type RawClient } from './helpers.js';
+import { configMap, etcdClient, expectApiError, nsObject, pod, rawClient, type RawClient } from './helpers.js';
 
 // Issue 3, "Must show": CRUD, conflicts, generateName, namespaces, cluster-scoped kinds, the status
 // subresource, generation, patches, the objects created at start and DefaultTolerationSeconds.
@@ -87,6 +87,63 @@ describe('CRUD', () => {
 
   it('returns NotFound for an update of a missing object', async () => {
     await expectApiError(client.resource('configMap').update(configMap('never-created')), 'NotFound');
+  });
+});
+
+describe('dry run', () => {
+  it('answers with the object as it would be stored, and stores nothing', async () => {
+    const cms = client.resource('configMap');
+    const dry = await cms.create(configMap('dry'), { dryRun: true });
+    expect(dry.metadata?.uid).toBeDefined();
+    await expectApiError(cms.get('default', 'dry'), 'NotFound');
+    const real = await cms.create(configMap('dry'));
+    const dryUpdate = await cms.update({ ...real, data: { would: 'be' } }, { dryRun: true });
+    expect(dryUpdate.data).toEqual({ would: 'be' });
+    expect((await cms.get('default', 'dry')).metadata?.resourceVersion).toBe(real.metadata?.resourceVersion);
+    await cms.delete('default', 'dry', { dryRun: true });
+    expect((await cms.get('default', 'dry')).metadata?.uid).toBe(real.metadata?.uid);
+  });
+});
+
+describe('binding', () => {
+  it('sets spec.nodeName and PodScheduled once, and refuses a second binding', async () => {
+    const pods = client.resource('pod');
+    const created = await pods.create(pod('to-bind'));
+    await client.bind('default', { metadata: { name: 'to-bind', uid: created.metadata?.uid }, target: { kind: 'Node', name: 'n1' } });
+    const bound = await pods.get('default', 'to-bind');
+    expect(bound.spec?.nodeName).toBe('n1');
+    expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
+    await expectApiError(client.bind('default', { metadata: { name: 'to-bind' }, target: { kind: 'Node', name: 'n2' } }), 'Conflict', /already assigned to node "n1"/);
+    await expectApiError(client.bind('default', { metadata: { name: 'missing' }, target: { kind: 'Node', name: 'n2' } }), 'NotFound');
+    await pods.create(pod('wrong-uid'));
+    await expectApiError(client.bind('default', { metadata: { name: 'wrong-uid', uid: 'nope' }, target: { kind: 'Node', name: 'n1' } }), 'Conflict', /UID in precondition/);
+  });
+
+  it('does not let a plain update move a pod to another node', async () => {
+    const pods = client.resource('pod');
+    const bound = await pods.get('default', 'to-bind');
+    await expectApiError(pods.update({ ...bound, spec: { ...bound.spec, nodeName: 'n2' } }), 'Invalid');
+  });
+});
+
+describe('events', () => {
+  it('are stored with a TTL lease', async () => {
+    const ev = await client.resource('event').create({
+      metadata: { name: 'pod.1', namespace: 'default' },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'p' },
+      reason: 'Scheduled',
+      message: 'Successfully assigned default/p to n1',
+      type: 'Normal',
+      count: 1,
+    });
+    expect(ev.metadata?.uid).toBeDefined();
+    const etcd = etcdClient(cp);
+    try {
+      const res = await etcd.get('/registry/events/default/pod.1').exec();
+      expect(Number(res.kvs[0]?.lease)).toBeGreaterThan(0);
+    } finally {
+      etcd.close();
+    }
   });
 });
 

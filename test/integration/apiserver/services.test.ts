@@ -86,6 +86,14 @@ describe('ClusterIP', () => {
     expect(err.details.causes?.[0]?.field).toBe('spec.clusterIPs[0]');
   });
 
+  it('allocates nothing for a dry run', async () => {
+    const before = await allocatedIps();
+    const dry = await client.resource('service').create(service('dry-ip', { clusterIP: '10.100.9.9' }), { dryRun: true });
+    expect(dry.spec?.clusterIP).toBe('10.100.9.9');
+    expect(await allocatedIps()).toEqual(before);
+    await expectApiError(client.resource('service').get('default', 'dry-ip'), 'NotFound');
+  });
+
   it('allocates no address for a headless service', async () => {
     const svc = await client.resource('service').create(service('headless', { clusterIP: 'None' }));
     expect(svc.spec?.clusterIP).toBe('None');
