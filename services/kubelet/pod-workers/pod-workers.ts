@@ -268,6 +268,8 @@ export class PodWorkers {
     updateReasons(worker.reasons, result);
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
     const after = changed ? await this.#runtime.getPodStatus(identity) : before;
+    // What this sync did is already seen; the next relist should not wake the pod for it again.
+    this.#lastRelist.set(worker.uid, runtimeSignature(after));
     this.#report(worker, after);
 
     let next = this.#resyncMs;
@@ -335,13 +337,28 @@ export class PodWorkers {
     }
     const now = new Map<string, string>();
     for (const pod of pods) {
-      now.set(pod.uid, pod.containers.map((c) => `${c.id}:${c.state}`).join(','));
+      now.set(pod.uid, relistSignature(pod.containers.map((c) => ({ id: c.id, running: c.state === 'running' }))));
     }
     for (const uid of new Set([...now.keys(), ...this.#lastRelist.keys()])) {
-      if (now.get(uid) !== this.#lastRelist.get(uid)) this.#schedule(uid, 0);
+      if ((now.get(uid) ?? '') !== (this.#lastRelist.get(uid) ?? '')) this.#schedule(uid, 0);
     }
     this.#lastRelist = now;
   }
+}
+
+/** Which containers exist and which run: a change in it is a reason to sync (Kubernetes' PLEG events). */
+function relistSignature(containers: Array<{ id: string; running: boolean }>): string {
+  return containers
+    .map((c) => `${c.id}:${c.running ? 1 : 0}`)
+    .sort()
+    .join(',');
+}
+
+function runtimeSignature(status: RuntimePodStatus): string {
+  return relistSignature([
+    ...status.sandboxes.map((s) => ({ id: s.id, running: s.ready })),
+    ...status.containers.map((c) => ({ id: c.id, running: c.state === 'running' })),
+  ]);
 }
 
 /** 1 s doubling to 30 s while volumes or the sandbox keep failing. */

@@ -93,6 +93,8 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #log: Logger;
   /** Image id → reported imageID; images do not change under an id. */
   readonly #imageRefs = new Map<string, string>();
+  /** Checked once; a pause image removed later makes sandbox creation fail with Docker's message. */
+  #pausePresent = false;
   /** Exited container id → docker-init's exec failure (or null); exited containers do not change. */
   readonly #cannotRun = new Map<string, string | null>();
 
@@ -345,8 +347,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async #createSandbox(pod: Pod, attempt: number): Promise<{ id: string; ip?: string }> {
-    if (!(await this.#images.inspect(this.#pauseImage))) {
-      throw new SandboxError(`pause image ${this.#pauseImage} is not present (build it with scripts/build-images)`);
+    if (!this.#pausePresent) {
+      if (!(await this.#images.inspect(this.#pauseImage))) {
+        throw new SandboxError(`pause image ${this.#pauseImage} is not present (build it with scripts/build-images)`);
+      }
+      this.#pausePresent = true;
     }
     const options = sandboxCreateOptions({
       pod,
