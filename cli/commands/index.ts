@@ -8,7 +8,9 @@ import { clusterInfoCommand } from './cluster-info.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { editCommand } from './edit.js';
 import { execCommand } from './exec.js';
+import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { annotateCommand, labelCommand } from './label.js';
 import { logsCommand } from './logs.js';
@@ -26,6 +28,7 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
     createCommand,
     applyCommand,
     deleteCommand,
+    editCommand,
     labelCommand,
     annotateCommand,
     scaleCommand,
@@ -37,6 +40,7 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
     apiResourcesCommand,
     versionCommand,
     clusterInfoCommand,
+    explainCommand,
   ];
   for (const make of verbs) program.addCommand(make(deps));
   return program;
