@@ -28,7 +28,7 @@ interface HollowPod extends PodIdentity {
 
 /**
  * A runtime without containers, for scale simulations only (Kubernetes' hollow kubelet): every
- * container is running the moment it is started, init containers complete at once, and pods get
+ * container is running the moment it is started, init containers complete at the next relist, and pods get
  * IPs from 240.0.0.0/4, a reserved range nothing routes, so no traffic can reach a fake pod.
  * Run its pod workers with `probes: false` and `noVolumes`.
  */
@@ -41,6 +41,11 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async listPods(): Promise<RuntimePod[]> {
+    // Init containers finish when next observed, as a real one would be seen exiting by the relist.
+    const now = Date.now();
+    for (const pod of this.#pods.values()) {
+      for (const c of pod.containers) if (c.init && c.state === 'running') exit(c, now, 0, 'Completed');
+    }
     return [...this.#pods.values()].map((pod) => ({
       uid: pod.uid,
       name: pod.name,
@@ -104,7 +109,6 @@ export class HollowRuntime implements ContainerRuntime {
         hash: hashContainer(container),
         init,
       };
-      if (init) exit(started, now, 0, 'Completed');
       hollow.containers.unshift(started);
       result.containers.push({ name, init, action: 'start' });
     };
