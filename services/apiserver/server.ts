@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { Etcd3 } from 'etcd3';
 import type { Logger } from 'pino';
 import type * as t from '../../lib/api/generated/index.js';
 import { packageDefinition } from '../../lib/api/proto.js';
@@ -19,10 +18,10 @@ import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
+import { connectEtcd } from './storage/etcd-client.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
-const ETCD_CALL_TIMEOUT_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
@@ -56,14 +55,7 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
-  const etcd = new Etcd3({
-    hosts: config.etcdServers,
-    dialTimeout: 5_000,
-    // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
-    grpcOptions: { 'grpc.max_receive_message_length': -1 },
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT_MS }),
-  });
-  const store = new EtcdStore(etcd);
+  const store = new EtcdStore(connectEtcd(config.etcdServers));
   const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 
