@@ -4,7 +4,7 @@ import { totalmem } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Container, Pod } from '../../../lib/api/generated/index.js';
-import { Backoff, formatGoDuration } from './backoff.js';
+import { formatGoDuration } from './backoff.js';
 import { containerCreateOptions, podGracePeriodSeconds, podIdentity, sandboxCreateOptions } from './container-config.js';
 import type { ClusterDNSConfig } from './dns.js';
 import {

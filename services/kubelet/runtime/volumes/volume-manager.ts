@@ -146,7 +146,7 @@ export class VolumeManager implements PodVolumes {
     throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI)');
   }
 
-  async mountsFor(pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]> {
+  async mountsFor(_pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]> {
     const mounts: Mount[] = [];
     for (const mount of container.volumeMounts ?? []) {
       const volume = volumes.get(mount.name ?? '');
