@@ -80,6 +80,12 @@ async function readCaFile(path: string): Promise<string> {
   }
 }
 
+/** A client made elsewhere (tests), used instead of one built from the client config. */
+export interface InjectedConnection {
+  client: ApiClient;
+  namespace: string;
+}
+
 /** One invocation's view of the world: its flags, its streams and (lazily) its apiserver client. */
 export class CliContext {
   private connection: Promise<ConnectionSettings> | undefined;
@@ -88,6 +94,7 @@ export class CliContext {
   constructor(
     readonly globals: GlobalOptions,
     readonly io: CliIO,
+    private readonly injected?: InjectedConnection,
   ) {}
 
   settings(): Promise<ConnectionSettings> {
@@ -96,6 +103,7 @@ export class CliContext {
   }
 
   async client(): Promise<ApiClient> {
+    if (this.injected) return this.injected.client;
     if (!this.apiClient) {
       const s = await this.settings();
       this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, { connectTimeoutMs: CONNECT_TIMEOUT_MS });
@@ -106,6 +114,7 @@ export class CliContext {
   /** `-n` if given, else the context's namespace, else "default". */
   async namespace(): Promise<string> {
     if (this.globals.namespace) return this.globals.namespace;
+    if (this.injected) return this.injected.namespace;
     return (await this.settings()).namespace;
   }
 

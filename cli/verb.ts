@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliContext, type CliIO, type GlobalOptions } from './context.js';
+import { CliContext, type CliIO, type GlobalOptions, type InjectedConnection } from './context.js';
 import { formatError, ReportedError } from './errors.js';
 
 /** What a verb's action gets: the context, then commander's positional arguments and options. */
@@ -12,6 +12,8 @@ export function processIO(): CliIO {
 
 export interface VerbDeps {
   io: () => CliIO;
+  /** Tests run verbs in-process against a client of their own. */
+  connection?: () => InjectedConnection;
 }
 
 export const defaultDeps: VerbDeps = { io: processIO };
@@ -39,7 +41,7 @@ export function verbAction(deps: VerbDeps, handler: (ctx: CliContext, args: unkn
     process.noDeprecation = true;
     const command = actionArgs[actionArgs.length - 1] as Command;
     const positional = actionArgs.slice(0, -2);
-    const ctx = new CliContext(globalsOf(command), deps.io());
+    const ctx = new CliContext(globalsOf(command), deps.io(), deps.connection?.());
     let code = 0;
     try {
       code = (await handler(ctx, positional, command)) ?? 0;

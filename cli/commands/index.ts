@@ -42,6 +42,13 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
     clusterInfoCommand,
     explainCommand,
   ];
-  for (const make of verbs) program.addCommand(make(deps));
+  for (const make of verbs) program.addCommand(inherit(make(deps), program));
   return program;
+}
+
+/** Commands added with addCommand do not inherit exitOverride and output settings; verbs should. */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
 }

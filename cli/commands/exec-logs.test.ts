@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../lib/client/client.js';
+import { FakeApiServer } from '../../lib/client/testing/fake-apiserver.js';
+import { runVerb } from '../testing/run-verb.js';
+
+let fake: FakeApiServer;
+let client: ApiClient;
+
+beforeAll(async () => {
+  fake = await FakeApiServer.start();
+  client = fake.client();
+  await client.resource('pod').create({
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { containers: [{ name: 'web', image: 'web:v1' }, { name: 'side', image: 'side:v1' }] },
+    status: { phase: 'Running' },
+  });
+  await client.resource('replicationController').create({
+    metadata: { name: 'webrc', namespace: 'default' },
+    spec: { replicas: 1, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:v1' }] } } },
+  });
+  await client.resource('pod').create({
+    metadata: { name: 'webrc-abcde', namespace: 'default', labels: { app: 'web' } },
+    spec: { containers: [{ name: 'web', image: 'web:v1' }] },
+  });
+  fake.logs.set('default/web', ['line 1\n', 'line 2\n']);
+  fake.logs.set('default/webrc-abcde', ['from the rc pod\n']);
+});
+
+afterAll(async () => {
+  client.close();
+  await fake.stop();
+});
+
+describe('kubets exec', () => {
+  it('propagates the exit code and says so like kubectl', async () => {
+    const run = await runVerb(['exec', 'web', '-c', 'web', '--', 'exit', '3'], { client });
+    expect(run).toEqual({ stdout: '', stderr: 'command terminated with exit code 3\n', code: 3 });
+  });
+
+  it('forwards stdin with -i and defaults the container with a note', async () => {
+    const run = await runVerb(['exec', '-i', 'web', '--', 'cat'], { client, stdin: 'hello\n' });
+    expect(run.stdout).toBe('hello\n');
+    expect(run.stderr).toBe('Defaulted container "web" out of: web, side\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('warns that -t without a terminal runs without a TTY', async () => {
+    const run = await runVerb(['exec', '-it', 'web', '-c', 'web', '--', 'echo', 'hi'], { client, stdin: '' });
+    expect(run.stdout).toBe('hi\n');
+    expect(run.stderr).toBe('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+  });
+
+  it('needs a command and an existing container', async () => {
+    expect((await runVerb(['exec', 'web'], { client })).stderr).toBe('error: you must specify at least one command for the container\n');
+    expect((await runVerb(['exec', 'web', '-c', 'nope', '--', 'ls'], { client })).stderr).toBe('error: container nope is not valid for pod web\n');
+    expect((await runVerb(['exec', 'gone', '--', 'ls'], { client })).stderr).toBe('Error from server (NotFound): pods "gone" not found\n');
+  });
+});
+
+describe('kubets logs', () => {
+  it('prints a container log', async () => {
+    const run = await runVerb(['logs', 'web', '-c', 'side'], { client });
+    expect(run).toEqual({ stdout: 'line 1\nline 2\n', stderr: '', code: 0 });
+  });
+
+  it('finds the pod of a workload', async () => {
+    const run = await runVerb(['logs', 'rc/webrc'], { client });
+    expect(run.stdout).toBe('from the rc pod\n');
+  });
+
+  it('sends the tail, previous and timestamp options', async () => {
+    await runVerb(['logs', 'web', 'web', '--tail=5', '-p', '--timestamps'], { client });
+    const request = fake.calls.filter((c) => c.method === 'Logs').at(-1)?.request;
+    expect(request).toMatchObject({ name: 'web', container: 'web', tailLines: 5, previous: true, timestamps: true, follow: false });
+  });
+});
