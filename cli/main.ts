@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
+import { schedulerCommand } from '../services/scheduler/command.js';
 import { registerClientCommands } from './commands/index.js';
 import { certsCommand } from './up/certs-command.js';
 import { downCommand, upCommand } from './up/up-command.js';
@@ -14,6 +15,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   program.addCommand(apiserverCommand());
+  program.addCommand(schedulerCommand());
   registerClientCommands(program);
   program.addCommand(certsCommand());
   program.addCommand(upCommand());

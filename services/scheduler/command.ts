@@ -1,0 +1,65 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { createLogger } from '../../lib/log.js';
+import { DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE, SchedulerServer } from './process/scheduler-server.js';
+
+const bool = (value: string): boolean => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError(`expected true or false, got "${value}"`);
+};
+
+const percentage = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError(`expected an integer from 0 to 100, got "${value}"`);
+  return n;
+};
+
+interface SchedulerFlags {
+  kubeconfig?: string;
+  leaderElect: boolean;
+  leaderElectResourceName: string;
+  leaderElectResourceNamespace: string;
+  schedulerName: string;
+  percentageOfNodesToScore: number;
+}
+
+export function schedulerCommand(): Command {
+  return new Command('scheduler')
+    .description('Run the scheduler: binds pending pods to nodes; with leader election only one replica schedules')
+    .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
+    .option('--leader-elect <bool>', 'elect a leader on a Lease before scheduling (for several replicas)', bool, true)
+    .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
+    .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
+    .option('--scheduler-name <name>', 'schedule only pods whose spec.schedulerName names this scheduler', 'default-scheduler')
+    .option('--percentage-of-nodes-to-score <n>', 'share of nodes to find feasible before scoring; 0 adapts to the cluster size', percentage, 0)
+    .action(async (o: SchedulerFlags) => {
+      const log = createLogger('scheduler');
+      const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
+      const client = ApiClient.fromConfig(config, { log });
+      const server = new SchedulerServer({
+        client,
+        schedulerName: o.schedulerName,
+        percentageOfNodesToScore: o.percentageOfNodesToScore,
+        leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
+        log,
+      });
+      const shutdown = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        void server.stop();
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      log.info({ identity: server.identity, servers: config.servers, schedulerName: o.schedulerName }, 'starting scheduler');
+      await server.start();
+      const exit = await server.done;
+      client.close();
+      // Like kube-scheduler, a replica that lost its lease exits so its supervisor restarts it clean.
+      if (exit === 'lost') {
+        log.error('leader election lost');
+        process.exit(1);
+      }
+      process.exit(0);
+    });
+}

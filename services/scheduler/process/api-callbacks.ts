@@ -1,0 +1,74 @@
+import { isApiError } from '../../../lib/api/errors.js';
+import type { Condition, Pod } from '../../../lib/api/generated/index.js';
+import type { ApiClient } from '../../../lib/client/client.js';
+import type { EventRecorder } from '../../../lib/events/event-recorder.js';
+import type { SchedulerCallbacks } from '../scheduler.js';
+
+/** The node chosen for a pod was deleted before the binding was sent. */
+export class NodeGoneError extends Error {
+  override readonly name = 'NodeGoneError';
+  constructor(nodeName: string) {
+    super(`node "${nodeName}" not found`);
+  }
+}
+
+export interface ApiCallbacksOptions {
+  client: ApiClient;
+  recorder: EventRecorder;
+  /** Whether the node is still in the node informer's cache. */
+  nodeExists(nodeName: string): boolean;
+  now?: () => number;
+}
+
+/**
+ * The scheduler's writes over the API, as kube-scheduler makes them: a Binding (with the pod's
+ * uid as precondition), events about the pod, status patches for PodScheduled and the nomination,
+ * and a plain delete (the victim's own grace period) for preemption victims.
+ */
+export function apiCallbacks(options: ApiCallbacksOptions): SchedulerCallbacks {
+  const { client, recorder, nodeExists } = options;
+  const pods = client.resource('pod');
+  return {
+    async bind(pod: Pod, nodeName: string): Promise<void> {
+      // The apiserver binds to any name, so a pod bound to a node deleted since the cycle's
+      // snapshot would wait for the pod garbage collector; failing here retries it instead.
+      if (!nodeExists(nodeName)) throw new NodeGoneError(nodeName);
+      const meta = pod.metadata ?? {};
+      await client.bind(meta.namespace ?? '', {
+        metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid },
+        target: { kind: 'Node', apiVersion: 'v1', name: nodeName },
+      });
+    },
+
+    recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+      const meta = pod.metadata ?? {};
+      recorder.event(
+        { kind: 'Pod', apiVersion: 'v1', namespace: meta.namespace ?? '', name: meta.name ?? '', uid: meta.uid ?? '', resourceVersion: meta.resourceVersion ?? '' },
+        type,
+        reason,
+        message,
+      );
+    },
+
+    async updatePodCondition(pod: Pod, condition: Condition | null, nominatedNodeName?: string): Promise<void> {
+      const status: { conditions?: Condition[]; nominatedNodeName?: string | null } = {};
+      // Conditions merge by type, so this replaces PodScheduled (or adds DisruptionTarget) alone.
+      if (condition) status.conditions = [condition];
+      if (nominatedNodeName !== undefined) status.nominatedNodeName = nominatedNodeName === '' ? null : nominatedNodeName;
+      if (Object.keys(status).length === 0) return;
+      const meta = pod.metadata ?? {};
+      await pods.patch(meta.namespace ?? '', meta.name ?? '', { status }, { type: 'strategic', status: true });
+    },
+
+    async deletePod(pod: Pod): Promise<void> {
+      const meta = pod.metadata ?? {};
+      try {
+        await pods.delete(meta.namespace ?? '', meta.name ?? '', meta.uid ? { preconditions: { uid: meta.uid } } : {});
+      } catch (err) {
+        if (!isApiError(err, 'NotFound')) throw err;
+      }
+    },
+
+    now: options.now ?? Date.now,
+  };
+}
