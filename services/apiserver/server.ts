@@ -61,7 +61,10 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
 
   const caches = new Map<string, WatchCache>();
   for (const info of resources) {
-    caches.set(info.resource, new WatchCache({ store, info, windowSize: config.watchCacheSize, log: log.child({ cache: info.resource }) }));
+    caches.set(
+      info.resource,
+      new WatchCache({ store, info, windowSize: config.watchCacheSize, startHistoryRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ cache: info.resource }) }),
+    );
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
   let ready = true;

@@ -26,6 +26,9 @@ export interface ListPage {
   remaining: number;
 }
 
+/** Outside /registry/, so no watch cache sees it. */
+const COMPACTED_REVISION_KEY = '/kubets/compacted-revision';
+
 export class CompactedError extends Error {
   constructor(readonly compactRevision: number) {
     super(`required revision has been compacted (oldest available is ${compactRevision + 1})`);
@@ -123,8 +126,19 @@ export class EtcdStore {
     return Number(res.header.revision);
   }
 
+  /**
+   * Compacts etcd's history up to revision and records it (etcd offers no way to ask). A record
+   * that is too low (two apiservers racing) only costs a reader one failed read of old history.
+   */
   async compact(revision: number): Promise<void> {
     await this.etcd.kv.compact({ revision: String(revision), physical: false });
+    await this.etcd.put(COMPACTED_REVISION_KEY).value(String(revision));
+  }
+
+  /** The last revision compacted through compact() (by any apiserver), 0 if none. */
+  async compactedRevision(): Promise<number> {
+    const value = await this.etcd.get(COMPACTED_REVISION_KEY).string();
+    return value ? Number(value) : 0;
   }
 
   async grantLease(ttlSeconds: number): Promise<string> {

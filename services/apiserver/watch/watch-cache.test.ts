@@ -201,6 +201,30 @@ describe('WatchCache (real etcd)', () => {
     expect((await take(watch(cache, filter('gone'), { resourceVersion: last - 3 }), 3)).map((e) => e.revision)).toEqual([last - 2, last - 1, last]);
   });
 
+  it('replays etcd history at start, so a watch from before the start resumes without a gap', async () => {
+    const before = await put(pod('history', 'a'));
+    const changed = await put(pod('history', 'a', { node: 'n1' }));
+    const removed = await remove('history', 'a');
+    const added = await put(pod('history', 'b'));
+    const cache = await newCache({ startHistoryRevisions: 1_000 });
+    expect(cache.get('history', 'a')).toBeUndefined();
+    expect(cache.revision).toBeGreaterThanOrEqual(added);
+    const events = await take(watch(cache, filter('history'), { resourceVersion: before }), 3);
+    expect(events.map(describeOut)).toEqual([`MODIFIED a@${changed}`, `DELETED a@${removed}`, `ADDED b@${added}`]);
+    // without history, the same watch is older than the cache
+    const plain = await newCache();
+    expect(isApiError(await nextError(watch(plain, filter('history'), { resourceVersion: before })), 'Expired')).toBe(true);
+  });
+
+  it('starts from the current revision when the history it wants is compacted', async () => {
+    const old = await put(pod('compacted-history', 'a'));
+    const last = await put(pod('compacted-history', 'b'));
+    await store.compact(last);
+    const cache = await newCache({ startHistoryRevisions: 1_000 });
+    expect(cache.get('compacted-history', 'b')).toBeDefined();
+    expect(isApiError(await nextError(watch(cache, filter('compacted-history'), { resourceVersion: old })), 'Expired')).toBe(true);
+  });
+
   it('turns selector transitions into ADDED and DELETED (a kubelet-style spec.nodeName watch)', async () => {
     const cache = await newCache();
     const onN1 = watch(cache, filter('', '', 'spec.nodeName=n1'), { resourceVersion: cache.revision });

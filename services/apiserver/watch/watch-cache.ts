@@ -37,6 +37,15 @@ export interface WatchCacheOptions {
   listPageSize?: number;
   /** Freeze cached objects so that a mutation anywhere fails loudly (on by default). */
   freezeObjects?: boolean;
+  /**
+   * Revisions of etcd history replayed when the cache (re)starts: it loads the state that many
+   * revisions back and replays the events since, so a client that was watching another apiserver
+   * (or this one before a restart) can resume from a revision older than the start. 0 starts at
+   * the current revision. Falls back to that when the history is compacted.
+   */
+  startHistoryRevisions?: number;
+  /** How long start() waits for the replay to catch up with etcd. */
+  startCatchUpMs?: number;
 }
 
 export interface ListOptions {
@@ -83,6 +92,8 @@ export class WatchCache {
   private readonly freshnessWaitMs: number;
   private readonly progressPingDelayMs: number;
   private readonly pageSize: number;
+  private readonly startHistoryRevisions: number;
+  private readonly startCatchUpMs: number;
   private readonly freeze: boolean;
 
   private objects = new Map<string, AnyObject>();
@@ -122,6 +133,8 @@ export class WatchCache {
     this.progressPingDelayMs = opts.progressPingDelayMs ?? 25;
     this.pageSize = opts.listPageSize ?? 500;
     this.freeze = opts.freezeObjects ?? true;
+    this.startHistoryRevisions = opts.startHistoryRevisions ?? 0;
+    this.startCatchUpMs = opts.startCatchUpMs ?? 30_000;
     const field = indexedField(opts.info);
     this.watchers = new WatcherIndex(field ? fieldGetter(opts.info, field) : undefined);
   }
@@ -136,11 +149,17 @@ export class WatchCache {
     return this.watchers.size;
   }
 
-  /** Lists everything (in pages) and starts the one etcd watch from the list's revision + 1. */
+  /**
+   * Lists everything (in pages) and starts the one etcd watch from the list's revision + 1; with
+   * startHistoryRevisions the list is read that far back and the watch replays the history,
+   * which start() waits for, so the cache begins current.
+   */
   async start(): Promise<void> {
     if (this.started) throw new Error(`watch cache for ${this.info.resource} already started`);
     this.started = true;
+    const current = await this.store.currentRevision();
     await this.loadAndWatch();
+    await this.waitUntilFresh(current, this.startCatchUpMs);
     const tick = Math.max(10, Math.min(1_000, Math.floor(this.bookmarkIntervalMs / 4)));
     this.bookmarkTimer = setInterval(() => this.sendDueBookmarks(), tick);
     this.bookmarkTimer.unref();
@@ -330,25 +349,35 @@ export class WatchCache {
   }
 
   private async loadAndWatch(): Promise<void> {
+    let withHistory = this.startHistoryRevisions > 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        const revision = await this.load();
+        const from = withHistory ? await this.historyStart() : 0;
+        const revision = await this.load(from);
         await this.watchEtcd(revision);
         // stop() may have run while this was loading: it could not close a watch not yet made.
         if (this.stopped) await this.closeEtcdWatcher();
         return;
       } catch (err) {
         if (!(err instanceof CompactedError) || attempt >= 5) throw err;
-        this.log.info({ attempt }, 'revision compacted while loading the cache; listing again');
+        if (withHistory) this.log.info('history before the start is compacted; starting from the current revision');
+        else this.log.info({ attempt }, 'revision compacted while loading the cache; listing again');
+        withHistory = false;
       }
     }
   }
 
-  /** Reads every object in pages at one revision and replaces the cached state with them. */
-  private async load(): Promise<number> {
+  /** The oldest revision worth loading: startHistoryRevisions back, but not before the last compaction. */
+  private async historyStart(): Promise<number> {
+    const [current, compacted] = await Promise.all([this.store.currentRevision(), this.store.compactedRevision()]);
+    return Math.max(1, current - this.startHistoryRevisions, compacted);
+  }
+
+  /** Reads every object in pages at one revision (0: the current one) and replaces the cached state with them. */
+  private async load(atRevision: number): Promise<number> {
     const objects = new Map<string, AnyObject>();
     const keys: string[] = [];
-    let revision = 0;
+    let revision = atRevision;
     let startAfter: string | undefined;
     for (let more = true; more; ) {
       const page = await this.store.list(this.prefix, { limit: this.pageSize, startAfter, revision });
