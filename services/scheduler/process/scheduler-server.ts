@@ -70,7 +70,7 @@ export class SchedulerServer {
     const nodes = this.#factory.informerFor('node');
     const namespaces = this.#factory.informerFor('namespace');
     const schedulerName = options.schedulerName ?? 'default-scheduler';
-    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, host: this.identity, ...(options.log ? { log: options.log } : {}) });
+    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, ...(options.log ? { log: options.log } : {}) });
     const callbacks = apiCallbacks({ client: options.client, recorder: this.#recorder, nodeExists: (name) => nodes.store.get(name) !== undefined });
     this.scheduler = new Scheduler(options.wrapCallbacks ? options.wrapCallbacks(callbacks) : callbacks, {
       schedulerName,
