@@ -201,4 +201,19 @@ describe('etcd down', () => {
     await watching;
     expect(watched).toEqual(['ADDED after-outage']);
   });
+
+  it('answers Timeout in bounded time when etcd hangs, and recovers when it continues', async () => {
+    cp.etcd.process.kill('SIGSTOP');
+    try {
+      const started = Date.now();
+      const err = await client.resource('configMap').create(configMap('hung', 'bad'), { deadlineMs: 60_000 }).catch((e: unknown) => e);
+      expect(err, String(err)).toMatchObject({ reason: 'Timeout' });
+      expect(Date.now() - started).toBeLessThan(14_000);
+    } finally {
+      cp.etcd.process.kill('SIGCONT');
+    }
+    await eventually(async () => (await client.resource('configMap').create(configMap('after-hang', 'bad'))).metadata?.name, 20_000, 'writes after etcd continues');
+    // The timed-out create may or may not have been applied by etcd; nothing else was written.
+    expect((await namesIn('bad')).filter((n) => n !== 'hung')).toEqual(['after-hang', 'after-outage', 'before-outage']);
+  });
 });
