@@ -39,6 +39,16 @@ describe('objects present after start', () => {
     await expectApiError(client.resource('endpoints').get('default', 'kubernetes'), 'NotFound');
   });
 
+  it('gives the kubernetes Service endpoints at a routable advertise address', async () => {
+    const routable = await cp.addApiserver({ advertiseAddress: '192.0.2.10' });
+    try {
+      const ep = await client.resource('endpoints').get('default', 'kubernetes');
+      expect(ep.subsets).toEqual([{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: routable.port, protocol: 'TCP' }] }]);
+    } finally {
+      await routable.stop();
+    }
+  });
+
   it('has the system priority classes', async () => {
     const pc = await client.resource('priorityClass').get('', 'system-node-critical');
     expect(pc.value).toBe(2000001000);
