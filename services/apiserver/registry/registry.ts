@@ -14,7 +14,7 @@ import type { WriteHooks } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
-import { prepareForCreate, prepareForUpdate, statusUpdateOf } from './strategy.js';
+import { prepareForCreate, prepareForUpdate, statusUpdateOf, updateGeneration } from './strategy.js';
 
 /** Kubernetes refuses objects above 1.5 MiB (etcd's default request limit). */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -173,6 +173,7 @@ export class Registry {
       if (part === 'main') {
         prepareForUpdate(info, object, old);
         applyDefaults(info, object);
+        updateGeneration(info, object, old);
         await this.hooks.admit?.(info, 'update', object, old);
         this.validate(info, object, validateObjectUpdate(info, object, old));
       } else {

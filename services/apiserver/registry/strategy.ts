@@ -55,16 +55,25 @@ export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
 export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
   if (info.field === 'service') prepareServiceUpdate(object as Service, old as Service);
   const oldMeta = old.metadata ?? {};
-  const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
   object.metadata = {
     ...object.metadata,
     uid: oldMeta.uid,
     creationTimestamp: oldMeta.creationTimestamp,
     deletionTimestamp: oldMeta.deletionTimestamp,
     deletionGracePeriodSeconds: oldMeta.deletionGracePeriodSeconds,
-    generation: SPEC_KINDS.has(info.field) ? (oldMeta.generation ?? 1) + (specChanged ? 1 : 0) : oldMeta.generation,
+    generation: oldMeta.generation,
   };
   if (info.hasStatus) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
+}
+
+/**
+ * Bumps metadata.generation when the spec changed. Runs after defaulting: a client that sends the
+ * spec without the defaults the server fills in has not changed it.
+ */
+export function updateGeneration(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
+  if (!SPEC_KINDS.has(info.field)) return;
+  const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
+  object.metadata = { ...object.metadata, generation: (old.metadata?.generation ?? 1) + (specChanged ? 1 : 0) };
 }
 
 /** The object a status update produces: everything from the stored object but the status. */

@@ -306,6 +306,17 @@ describe('generation', () => {
     const clientGeneration = await rcs.update({ ...patched, metadata: { ...patched.metadata, generation: 100 } });
     expect(clientGeneration.metadata?.generation).toBe(3);
   });
+
+  it('does not grow when a spec differs only in what defaulting fills in', async () => {
+    const rcs = client.resource('replicationController');
+    const bare = (): t.ReplicationController => ({
+      metadata: { name: 'gen-defaults', namespace: 'default' },
+      spec: { replicas: 1, selector: { app: 'd' }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+    });
+    const created = await rcs.create(bare());
+    const reapplied = await rcs.update({ ...bare(), metadata: { ...bare().metadata, resourceVersion: created.metadata?.resourceVersion } });
+    expect(reapplied.metadata?.generation).toBe(1);
+  });
 });
 
 describe('patch', () => {
