@@ -1,12 +1,14 @@
 import { benchCreates } from './apiserver/creates.js';
 import { benchRss } from './apiserver/rss.js';
 import { benchWatchLatency } from './apiserver/watch-latency.js';
+import { benchSchedulerApi } from './scheduler/api.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
   'apiserver-creates': benchCreates,
   'apiserver-watch-latency': benchWatchLatency,
   'apiserver-rss': benchRss,
+  'scheduler-api': benchSchedulerApi,
 };
 
 const wanted = process.argv.slice(2);

@@ -34,7 +34,9 @@ export function schedulerCommand(): Command {
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
     .option('--scheduler-name <name>', 'schedule only pods whose spec.schedulerName names this scheduler', 'default-scheduler')
     .option('--percentage-of-nodes-to-score <n>', 'share of nodes to find feasible before scoring; 0 adapts to the cluster size', percentage, 0)
-    .action(async (o: SchedulerFlags) => {
+    .action(async (_local: SchedulerFlags, cmd: Command) => {
+      // kubectl's global flags (--kubeconfig among them) live on the program: read both levels.
+      const o = cmd.optsWithGlobals<SchedulerFlags>();
       const log = createLogger('scheduler');
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });
