@@ -206,8 +206,12 @@ export class Registry {
         const res = await this.store.delete(stored.key, stored.modRevision, extra);
         return res.ok ? this.withVersion(object, res.revision) : undefined;
       }
+      // As Kubernetes: an update that changes nothing is not written, so it wakes no watcher.
+      const encoded = this.encode(info, object);
+      if (encoded.equals(stored.value)) return this.withVersion(object, stored.modRevision);
       const extra = await this.hooks.txnForUpdate?.(info, object, old);
-      const bytes = this.encode(info, object);
+      // Hooks that return a transaction part may have changed the object (allocations).
+      const bytes = extra ? this.encode(info, object) : encoded;
       if (opts.dryRun) return object;
       const res: WriteResult = await this.store.update(stored.key, bytes, stored.modRevision, extra);
       return res.ok ? this.withVersion(object, res.revision) : undefined;

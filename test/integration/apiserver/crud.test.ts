@@ -95,6 +95,32 @@ describe('CRUD', () => {
     expect(created.metadata?.creationTimestamp).not.toBe('2001-01-01T00:00:00Z');
   });
 
+  it('writes nothing for an update that changes nothing, as Kubernetes skips no-op updates', async () => {
+    const rcs = client.resource('replicationController');
+    const rc = await rcs.create({
+      metadata: { name: 'noop', namespace: 'default' },
+      spec: { replicas: 1, selector: { app: 'noop' }, template: { metadata: { labels: { app: 'noop' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+    });
+    const same = await rcs.update(rc);
+    expect(same.metadata?.resourceVersion).toBe(rc.metadata?.resourceVersion);
+    const sameStatus = await rcs.updateStatus(same);
+    expect(sameStatus.metadata?.resourceVersion).toBe(rc.metadata?.resourceVersion);
+    const samePatch = await rcs.patch('default', 'noop', { spec: { replicas: 1 } });
+    expect(samePatch.metadata?.resourceVersion).toBe(rc.metadata?.resourceVersion);
+    // A controller writing the same status again must not wake every watcher.
+    const abort = new AbortController();
+    const events: string[] = [];
+    const watching = (async () => {
+      for await (const ev of rcs.watch('default', { resourceVersion: rc.metadata?.resourceVersion, signal: abort.signal })) events.push(`${ev.type} ${ev.object.metadata?.name}`);
+    })();
+    await rcs.updateStatus(same);
+    await rcs.patch('default', 'noop', { metadata: { labels: { changed: 'yes' } } });
+    for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    await watching;
+    expect(events).toEqual(['MODIFIED noop']);
+  });
+
   it('returns NotFound for an update of a missing object', async () => {
     await expectApiError(client.resource('configMap').update(configMap('never-created')), 'NotFound');
   });
