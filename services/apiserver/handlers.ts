@@ -34,8 +34,8 @@ export interface HandlerDeps {
 const LIST_BYTES_BUDGET = 3.5 * 1024 * 1024;
 const FRESHNESS_TIMEOUT_MS = 5_000;
 /**
- * Requests that carry an object are refused above etcd's request limit before they are decoded,
- * as kube-apiserver refuses a body above its limit: nothing of such an object is ever stored.
+ * Requests that carry an object are refused above etcd's request limit before anything else looks
+ * at them, as kube-apiserver refuses a body above its limit: nothing of such an object is stored.
  */
 const CARRIES_OBJECT = new Set(['Create', 'Update', 'UpdateStatus', 'Patch']);
 
