@@ -117,7 +117,7 @@ export function invalid(kind: string, name: string, errors: FieldError[]): ApiEr
   });
 }
 
-const STATUS_TRAILER = 'kubets-status-bin';
+export const STATUS_TRAILER = 'kubets-status-bin';
 const statusType = lookupMessage('Status');
 
 /** What a server handler sends for any thrown error: ApiErrors as themselves, anything else as InternalError. */

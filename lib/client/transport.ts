@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
-import { ApiError, fromServiceError } from '../api/errors.js';
+import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
 
@@ -87,6 +87,7 @@ export class Transport {
   async unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
     const deadline = Date.now() + (opts.deadlineMs ?? this.options.deadlineMs);
     const failures: string[] = [];
+    let answered: ApiError | undefined;
     for (const endpoint of this.rotation()) {
       throwIfAborted(opts.signal);
       if (!(await this.connect(endpoint, deadline, opts.signal))) {
@@ -100,10 +101,12 @@ export class Transport {
         const apiErr = fromServiceError(err);
         if (!isUnavailable(err) || !opts.idempotent) throw apiErr;
         failures.push(`${endpoint.address}: ${apiErr.message}`);
+        if (answeredByServer(err)) answered = apiErr;
         this.failOver(endpoint, apiErr);
       }
     }
-    throw noServerReachable(failures);
+    // An apiserver that answered (its storage is down) explains more than "unreachable".
+    throw answered ?? noServerReachable(failures);
   }
 
   /**
@@ -253,6 +256,11 @@ async function* readStream<T>(call: grpc.ClientReadableStream<T>, signal?: Abort
 
 function isUnavailable(err: unknown): boolean {
   return (err as Partial<grpc.ServiceError>).code === grpc.status.UNAVAILABLE;
+}
+
+/** A failure the apiserver itself reported (it carries a Kubernetes Status), as opposed to a broken connection. */
+function answeredByServer(err: unknown): boolean {
+  return ((err as Partial<grpc.ServiceError>).metadata?.get(STATUS_TRAILER).length ?? 0) > 0;
 }
 
 function noServerReachable(failures: string[]): ApiError {
