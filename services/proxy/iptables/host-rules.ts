@@ -1,0 +1,55 @@
+import { IptablesError, type IptablesRunner, type TableName } from './iptables.js';
+
+/** A rule we keep in a chain we do not own (a built-in chain or Docker's DOCKER-USER). */
+export interface HostRule {
+  table: TableName;
+  chain: string;
+  spec: readonly string[];
+}
+
+// A rule is deleted at most this many times: duplicates left by an older crash are removed too,
+// but a rule that somehow keeps matching cannot loop us forever.
+const MAX_DUPLICATES = 16;
+
+export function describeRule(rule: HostRule): string {
+  return `-t ${rule.table} ${rule.chain} ${rule.spec.join(' ')}`;
+}
+
+export async function ruleExists(ipt: IptablesRunner, rule: HostRule): Promise<boolean> {
+  const result = await ipt.iptables(['-t', rule.table, '-C', rule.chain, ...rule.spec]);
+  if (result.code === 0) return true;
+  // Exit 1 is "no such rule"; a missing chain is exit 1 too, with a message, and also "absent".
+  if (result.code === 1) return false;
+  throw new IptablesError(`iptables ${describeRule(rule)} (check)`, result.code, result.stderr);
+}
+
+/** Adds the rule at the top (default) or the end of its chain unless it is there; true if it had to be added. */
+export async function ensureRule(ipt: IptablesRunner, rule: HostRule, position: 'first' | 'last' = 'first'): Promise<boolean> {
+  if (await ruleExists(ipt, rule)) return false;
+  const where = position === 'first' ? ['-I', rule.chain, '1'] : ['-A', rule.chain];
+  const result = await ipt.iptables(['-t', rule.table, ...where, ...rule.spec]);
+  if (result.code !== 0) throw new IptablesError(`iptables ${describeRule(rule)} (add)`, result.code, result.stderr);
+  return true;
+}
+
+/** Deletes every copy of the rule; absent rules and chains are fine. */
+export async function removeRule(ipt: IptablesRunner, rule: HostRule): Promise<void> {
+  for (let i = 0; i < MAX_DUPLICATES && (await ruleExists(ipt, rule)); i++) {
+    const result = await ipt.iptables(['-t', rule.table, '-D', rule.chain, ...rule.spec]);
+    if (result.code !== 0) throw new IptablesError(`iptables ${describeRule(rule)} (delete)`, result.code, result.stderr);
+  }
+}
+
+export async function chainExists(ipt: IptablesRunner, table: TableName, chain: string): Promise<boolean> {
+  const result = await ipt.iptables(['-t', table, '-S', chain, '1']);
+  return result.code === 0;
+}
+
+export async function ensureChain(ipt: IptablesRunner, table: TableName, chain: string): Promise<boolean> {
+  if (await chainExists(ipt, table, chain)) return false;
+  const result = await ipt.iptables(['-t', table, '-N', chain]);
+  if (result.code !== 0 && !(await chainExists(ipt, table, chain))) {
+    throw new IptablesError(`iptables -t ${table} -N ${chain}`, result.code, result.stderr);
+  }
+  return true;
+}
