@@ -28,7 +28,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
+    [...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];
