@@ -1,0 +1,247 @@
+import type { Logger } from 'pino';
+import { isApiError } from '../../../lib/api/errors.js';
+import type { Pod, ReplicaSetStatus } from '../../../lib/api/generated/index.js';
+import { keyFor, keyOf } from '../../../lib/client/keys.js';
+import type { ResourceClient } from '../../../lib/client/resource-client.js';
+import type { EventRecorder } from '../../../lib/events/event-recorder.js';
+import type { Informer } from '../../../lib/informer/informer.js';
+import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
+import { LabelSelectorError } from '../../../lib/labels/selector.js';
+import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
+import { claimObjects, controllerOf, newControllerRef } from '../shared/controller-ref.js';
+import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { Expectations } from '../shared/expectations.js';
+import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../shared/indexes.js';
+import { isPodActive } from '../shared/pod-util.js';
+import { slowStartBatch } from '../shared/slow-start.js';
+import { podsToDelete } from './pods-to-delete.js';
+import { desiredReplicas, type ReplicaKind, type ReplicaSetLike } from './replica-kind.js';
+import { calculateStatus, nextAvailabilityCheckMs, statusNeedsUpdate, type ManageFailure } from './replica-set-status.js';
+
+export interface ReplicaSetControllerOptions {
+  /** Concurrent syncs (--concurrent-rc-syncs / --concurrent-replicaset-syncs). Default 5. */
+  workers?: number;
+  /** Most pods created or deleted in one sync (Kubernetes' burstReplicas). Default 500. */
+  burstReplicas?: number;
+}
+
+/** Creates are refused in a namespace being deleted; the namespace controller is removing everything anyway. */
+function isNamespaceTerminating(err: unknown): boolean {
+  return isApiError(err, 'Forbidden') && /being terminated/.test((err as Error).message);
+}
+
+/**
+ * Kubernetes' ReplicaSetController, which serves ReplicationControllers as well: keeps
+ * spec.replicas active pods matching the selector, adopting orphans and releasing pods that stop
+ * matching, and reports what it sees in status.
+ */
+export class ReplicaSetController<T extends ReplicaSetLike> implements Controller {
+  readonly name: string;
+  private readonly owners: Informer<T>;
+  private readonly pods: Informer<Pod>;
+  private readonly ownerClient: ResourceClient<T>;
+  private readonly podClient: ResourceClient<Pod>;
+  private readonly queue = new RateLimitingQueue();
+  private readonly expectations: Expectations;
+  private readonly recorder: EventRecorder;
+  private readonly log: Logger;
+  private readonly workers: number;
+  private readonly burstReplicas: number;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly kind: ReplicaKind<T>,
+    options: ReplicaSetControllerOptions = {},
+  ) {
+    this.name = kind.controllerName;
+    this.owners = ctx.informers.informerFor(kind.field) as unknown as Informer<T>;
+    this.pods = ctx.informers.informerFor('pod');
+    ensureIndex(this.pods.store, CONTROLLER_UID_INDEX, byControllerUid);
+    ensureIndex(this.owners.store, CONTROLLER_UID_INDEX, byControllerUid);
+    this.ownerClient = ctx.client.resource(kind.field) as unknown as ResourceClient<T>;
+    this.podClient = ctx.client.resource('pod');
+    this.expectations = new Expectations(undefined, () => ctx.now());
+    this.recorder = ctx.recorder(kind.component);
+    this.log = ctx.log.child({ controller: this.name });
+    this.workers = options.workers ?? 5;
+    this.burstReplicas = options.burstReplicas ?? 500;
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    const enqueue = (obj: T): void => this.queue.add(keyOf(obj));
+    return runQueueLoop(
+      {
+        queue: this.queue,
+        workers: this.workers,
+        sync: (key) => this.sync(key),
+        log: this.log,
+        register: [
+          () => this.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_old, cur) => enqueue(cur), onDelete: enqueue }),
+          () =>
+            this.pods.addEventHandler({
+              onAdd: (pod) => this.enqueueOwnersOf(pod),
+              onUpdate: (old, cur) => {
+                if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
+                this.enqueueOwnersOf(old);
+                this.enqueueOwnersOf(cur);
+              },
+              onDelete: (pod) => this.enqueueOwnersOf(pod),
+            }),
+        ],
+      },
+      signal,
+    );
+  }
+
+  /** The owner controlling the pod; for an orphan, every owner whose selector matches it (one may adopt it). */
+  private enqueueOwnersOf(pod: Pod): void {
+    const namespace = pod.metadata?.namespace ?? '';
+    const ref = controllerOf(pod);
+    if (ref) {
+      if (ref.kind !== this.kind.ownerKind.kind) return;
+      const key = keyFor(namespace, ref.name ?? '');
+      if (this.owners.store.get(key)?.metadata?.uid === ref.uid) this.queue.add(key);
+      return;
+    }
+    if (pod.metadata?.deletionTimestamp) return;
+    for (const owner of this.owners.store.listByIndex(NAMESPACE_INDEX, namespace)) {
+      try {
+        if (this.kind.selector(owner).matches(pod.metadata?.labels)) this.queue.add(keyOf(owner));
+      } catch (err) {
+        if (!(err instanceof LabelSelectorError)) throw err;
+      }
+    }
+  }
+
+  async sync(key: string): Promise<void> {
+    const rs = this.owners.store.get(key);
+    if (!rs) {
+      this.expectations.forget(key);
+      return;
+    }
+    let selector;
+    try {
+      selector = this.kind.selector(rs);
+    } catch (err) {
+      // Retrying cannot fix a selector; the next edit of the object brings it back.
+      if (err instanceof LabelSelectorError) {
+        this.log.warn({ key, err: err.message }, 'invalid selector');
+        return;
+      }
+      throw err;
+    }
+    const namespace = rs.metadata?.namespace ?? '';
+    const needsSync = this.expectations.satisfied(key, (podKey) => this.pods.store.get(podKey)) && !rs.metadata?.deletionTimestamp;
+    const active = this.pods.store.listByIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
+    const pods = await claimObjects(active, {
+      owner: rs,
+      ownerKind: this.kind.ownerKind,
+      selector,
+      resource: this.podClient,
+      readOwner: () => this.readFresh(rs),
+    });
+    let failure: ManageFailure | undefined;
+    let manageError: unknown;
+    if (needsSync) {
+      try {
+        await this.manageReplicas(key, rs, pods);
+      } catch (err) {
+        manageError = err;
+        failure = { reason: pods.length < desiredReplicas(rs) ? 'FailedCreate' : 'FailedDelete', message: (err as Error).message };
+      }
+    }
+    const now = this.ctx.now();
+    await this.updateStatus(rs, calculateStatus(rs, pods, failure, now));
+    if (manageError) throw manageError;
+    const wait = nextAvailabilityCheckMs(rs, pods, now);
+    // A little past the exact moment, so the pod is clearly available when we look again.
+    if (wait !== undefined) this.queue.addAfter(key, wait + 100);
+  }
+
+  private async readFresh(rs: T): Promise<T | undefined> {
+    try {
+      return await this.ownerClient.get(rs.metadata?.namespace ?? '', rs.metadata?.name ?? '');
+    } catch (err) {
+      if (isApiError(err, 'NotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  private async manageReplicas(key: string, rs: T, pods: Pod[]): Promise<void> {
+    const diff = pods.length - desiredReplicas(rs);
+    if (diff < 0) await this.createPods(key, rs, Math.min(-diff, this.burstReplicas));
+    else if (diff > 0) await this.deletePods(key, rs, pods, Math.min(diff, this.burstReplicas));
+  }
+
+  private async createPods(key: string, rs: T, count: number): Promise<void> {
+    const ref = involvedObject(rs, this.kind.ownerKind);
+    const { error } = await slowStartBatch(count, 1, async () => {
+      const pod = await this.podClient.create(this.podFromTemplate(rs));
+      this.expectations.expectCreation(key, keyOf(pod));
+      this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
+    });
+    if (error === undefined) return;
+    if (isNamespaceTerminating(error)) return;
+    this.recorder.event(ref, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
+    throw error;
+  }
+
+  private podFromTemplate(rs: T): Pod {
+    const meta = rs.metadata ?? {};
+    const template = rs.spec?.template ?? {};
+    const pod: Pod = {
+      metadata: {
+        generateName: `${meta.name ?? ''}-`,
+        namespace: meta.namespace ?? '',
+        labels: { ...template.metadata?.labels },
+        ownerReferences: [newControllerRef(rs, this.kind.ownerKind)],
+      },
+      spec: structuredClone(template.spec ?? {}),
+    };
+    if (template.metadata?.annotations) pod.metadata!.annotations = { ...template.metadata.annotations };
+    if (template.metadata?.finalizers?.length) pod.metadata!.finalizers = [...template.metadata.finalizers];
+    return pod;
+  }
+
+  private async deletePods(key: string, rs: T, pods: Pod[], count: number): Promise<void> {
+    const victims = podsToDelete(pods, this.relatedPods(rs, pods), count);
+    for (const p of victims) this.expectations.expectDeletion(key, keyOf(p), p.metadata?.uid ?? '');
+    const ref = involvedObject(rs, this.kind.ownerKind);
+    const results = await Promise.allSettled(
+      victims.map(async (p) => {
+        const meta = p.metadata ?? {};
+        try {
+          await this.podClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
+          this.recorder.event(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
+        } catch (err) {
+          // Gone already (or replaced by a pod of the same name): what we wanted.
+          if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
+          this.recorder.event(ref, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+          throw err;
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** The pods of this owner and of its siblings under the same controller (a Deployment's ReplicaSets). */
+  private relatedPods(rs: T, own: Pod[]): Pod[] {
+    const parent = controllerOf(rs);
+    if (!parent?.uid) return own;
+    const namespace = rs.metadata?.namespace ?? '';
+    const siblings = this.owners.store.listByIndex(CONTROLLER_UID_INDEX, parent.uid).filter((s) => s.metadata?.namespace === namespace);
+    return siblings.flatMap((s) => this.pods.store.listByIndex(CONTROLLER_UID_INDEX, s.metadata?.uid ?? ''));
+  }
+
+  private async updateStatus(rs: T, status: ReplicaSetStatus): Promise<void> {
+    if (!statusNeedsUpdate(rs, status)) return;
+    const next = { ...rs, metadata: { ...rs.metadata }, status: { ...status, observedGeneration: rs.metadata?.generation ?? 0 } } as T;
+    try {
+      await this.ownerClient.updateStatus(next);
+    } catch (err) {
+      // Deleted meanwhile: nothing left to report on.
+      if (!isApiError(err, 'NotFound')) throw err;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { pino } from 'pino';
+import type { ApiClient } from '../../../lib/client/client.js';
+import { EventRecorder } from '../../../lib/events/event-recorder.js';
+import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
+import type { Controller, ControllerContext } from '../shared/controller.js';
+
+/** A controller context for tests: its own informer factory on the given client, silent logs, a settable clock. */
+export class TestContext implements ControllerContext {
+  readonly informers: SharedInformerFactory;
+  readonly log = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
+  /** Added to the real clock, so tests can move time forward. */
+  clockOffsetMs = 0;
+  private readonly recorders: EventRecorder[] = [];
+  private readonly stopping = new AbortController();
+  private readonly running: Promise<void>[] = [];
+
+  constructor(readonly client: ApiClient) {
+    this.informers = new SharedInformerFactory(client);
+  }
+
+  recorder(component: string): EventRecorder {
+    const r = new EventRecorder({ client: this.client, component, host: 'test' });
+    this.recorders.push(r);
+    return r;
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Starts the informers, waits for their first lists, then runs the controllers in the background. */
+  async start(...controllers: Controller[]): Promise<void> {
+    this.informers.start(this.stopping.signal);
+    if (!(await this.informers.waitForSync(this.stopping.signal))) throw new Error('informers did not sync');
+    for (const c of controllers) this.running.push(c.run(this.stopping.signal));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.running);
+    await this.informers.stop();
+    await Promise.all(this.recorders.map((r) => r.flush()));
+  }
+}
+
+/** Polls until check returns a value other than undefined/false; bounded by timeoutMs. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
