@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
 import { schedulerCommand } from '../services/scheduler/command.js';
+import { kubeletCommand } from '../services/kubelet/command.js';
 import { registerClientCommands } from './commands/index.js';
 import { certsCommand } from './up/certs-command.js';
 import { downCommand, upCommand } from './up/up-command.js';
@@ -16,6 +17,7 @@ function buildProgram(): Command {
     .exitOverride();
   program.addCommand(apiserverCommand());
   program.addCommand(schedulerCommand());
+  program.addCommand(kubeletCommand());
   registerClientCommands(program);
   program.addCommand(certsCommand());
   program.addCommand(upCommand());

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import Docker from 'dockerode';
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { createLogger } from '../../lib/log.js';
+import { bridgeGateway } from './bridge-gateway.js';
+import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError } from './kubelet.js';
+import { defaultRootDir } from './runtime/volumes/volume-manager.js';
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number, got "${value}"`);
+  return n;
+};
+
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+};
+
+const ip = (value: string): string => {
+  if (!isIP(value)) throw new InvalidArgumentError(`expected an IP address, got "${value}"`);
+  return value;
+};
+
+const ipList = (value: string): string[] => value.split(',').map((s) => ip(s.trim()));
+
+/** Kubernetes' default node name: the host name, lower-cased. */
+function defaultNodeName(): string {
+  return hostname().toLowerCase();
+}
+
+interface KubeletFlags {
+  nodeName: string;
+  kubeconfig?: string;
+  port: number;
+  address?: string;
+  nodeIp: string;
+  rootDir?: string;
+  podManifestPath?: string;
+  clusterDns?: string[];
+  clusterDomain: string;
+  maxPods: number;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
+  hollow?: boolean;
+}
+
+export class KubeletFlagError extends Error {
+  override readonly name = 'KubeletFlagError';
+}
+
+async function readTls(o: KubeletFlags): Promise<{ certPem: Buffer; keyPem: Buffer; clientCaPem: Buffer }> {
+  if (!o.tlsCertFile || !o.tlsPrivateKeyFile || !o.clientCaFile) {
+    throw new KubeletFlagError(
+      '--tls-cert-file, --tls-private-key-file and --client-ca-file are required: the kubelet serves logs and exec only over TLS ' +
+        'with a certificate from the cluster CA, to clients with a certificate from that CA (kubets up issues them into <data-dir>/pki)',
+    );
+  }
+  const [certPem, keyPem, clientCaPem] = await Promise.all([readFile(o.tlsCertFile), readFile(o.tlsPrivateKeyFile), readFile(o.clientCaFile)]);
+  return { certPem, keyPem, clientCaPem };
+}
+
+export function kubeletCommand(): Command {
+  return new Command('kubelet')
+    .description('Run the node agent: registers the node, runs the pods bound to it in Docker, serves their logs and exec')
+    .option('--node-name <name>', 'name of the Node object', defaultNodeName())
+    .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
+    .option('--port <port>', 'port of the kubelet API (logs, exec)', port, DEFAULT_KUBELET_PORT)
+    .option('--address <ip>', 'address the kubelet API listens on (default: the node IP)', ip)
+    .option('--node-ip <ip>', "the node's InternalIP: how the apiserver reaches this kubelet, and the pods' hostIP", ip, '127.0.0.1')
+    .option('--root-dir <dir>', 'directory for pod volumes (default: /var/lib/kubets/kubelet/<node-name>)')
+    .option('--pod-manifest-path <dir>', 'directory of static pod manifests (YAML or JSON), run here and mirrored into the API')
+    .option('--cluster-dns <ips>', "comma-separated DNS servers for pods (default: the Docker bridge's gateway)", ipList)
+    .option('--cluster-domain <domain>', 'DNS domain of the cluster', DEFAULT_CLUSTER_DOMAIN)
+    .option('--max-pods <n>', 'pods this node accepts', positive, DEFAULT_MAX_PODS)
+    .option('--tls-cert-file <file>', 'serving certificate of the kubelet API, signed by the cluster CA')
+    .option('--tls-private-key-file <file>', 'key of the serving certificate')
+    .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
+    .option('--hollow', 'run pods without containers, for scale simulations only')
+    .action(async (o: KubeletFlags) => {
+      const log = createLogger('kubelet');
+      const tls = await readTls(o);
+      const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
+      const client = ApiClient.fromConfig(config, { log });
+      const docker = new Docker();
+      const clusterDNS = o.clusterDns ?? [await bridgeGateway(docker)];
+      const kubelet = new Kubelet({
+        nodeName: o.nodeName,
+        client,
+        nodeIP: o.nodeIp,
+        port: o.port,
+        tls,
+        rootDir: o.rootDir ?? defaultRootDir(o.nodeName),
+        clusterDNS,
+        clusterDomain: o.clusterDomain,
+        maxPods: o.maxPods,
+        docker,
+        log,
+        ...(o.address && { address: o.address }),
+        ...(o.podManifestPath && { podManifestPath: o.podManifestPath }),
+        ...(o.hollow && { hollow: true }),
+      });
+      let stopping = false;
+      const shutdown = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down; containers keep running');
+        kubelet.stop().then(
+          () => {
+            client.close();
+            process.exit(0);
+          },
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      log.info({ node: o.nodeName, nodeIP: o.nodeIp, servers: config.servers, clusterDNS, hollow: Boolean(o.hollow) }, 'starting kubelet');
+      try {
+        await kubelet.start();
+      } catch (err) {
+        // A stop during start ends through shutdown(); anything else is fatal.
+        if (stopping && err instanceof KubeletStoppedError) return;
+        await kubelet.stop().catch(() => undefined);
+        throw err;
+      }
+    });
+}
