@@ -117,4 +117,32 @@ describe('EventRecorder', () => {
     impatient.close();
     expect((await events('web')).map((e) => e.message).sort()).toEqual(['created 0', 'created 1', 'created 2', 'created 3']);
   });
+
+  it('writes up to maxInFlight events at once, and repeats of one event one after the other', async () => {
+    const busy = new EventRecorder({ client, component: 'default-scheduler', host: 'node-1', clock: () => now, maxInFlight: 4 });
+    // Count the writes in flight at the client, each held for a few milliseconds.
+    const eventClient = client.resource('event');
+    let inFlight = 0;
+    let most = 0;
+    const slowly = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 10));
+        return await fn(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    eventClient.create = slowly(eventClient.create.bind(eventClient));
+    eventClient.patch = slowly(eventClient.patch.bind(eventClient));
+    for (let i = 0; i < 12; i++) busy.event({ ...podRef, name: `p-${i}`, uid: `u-${i}` }, 'Normal', 'Scheduled', `Successfully assigned web/p-${i} to node-1`);
+    for (let i = 0; i < 3; i++) busy.event(podRef, 'Warning', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient cpu.');
+    await busy.flush();
+    const all = await events('web');
+    expect(all).toHaveLength(13);
+    expect(all.find((e) => e.reason === 'FailedScheduling')?.count).toBe(3);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+  });
 });
+

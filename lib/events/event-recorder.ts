@@ -24,10 +24,16 @@ export interface EventRecorderOptions {
   dedupeWindowMs?: number;
   /** How many distinct events are remembered for deduplication. Default 4096. */
   cacheSize?: number;
+  /**
+   * Events written at once. Default 1; a busy writer such as the scheduler (an event per pod)
+   * raises it. Repeats of one event are still written one after the other, so they count up.
+   */
+  maxInFlight?: number;
   clock?: () => number;
 }
 
 interface Pending {
+  key: string;
   involved: InvolvedObject;
   type: EventType;
   reason: string;
@@ -48,9 +54,9 @@ const RETRY_DELAY_MS = 250;
 
 /**
  * Records Kubernetes Events for objects, like client-go's recorder and EventCorrelator: event()
- * never blocks and never throws (events are queued and written in order in the background), and an
- * event repeated within the dedupe window bumps the existing Event's count and lastTimestamp
- * instead of creating another object.
+ * never blocks and never throws (events are queued and written in the background, in order up to
+ * `maxInFlight` at a time), and an event repeated within the dedupe window bumps the existing
+ * Event's count and lastTimestamp instead of creating another object.
  */
 export class EventRecorder {
   private readonly client: ApiClient;
@@ -61,10 +67,13 @@ export class EventRecorder {
   private readonly dedupeWindowMs: number;
   private readonly cacheSize: number;
   private readonly clock: () => number;
+  private readonly maxInFlight: number;
   private readonly queue: Pending[] = [];
   /** Recently written events by correlation key, least recently used first. */
   private readonly seen = new Map<string, Seen>();
-  private draining: Promise<void> | undefined;
+  /** Correlation keys of the events being written. */
+  private readonly writing = new Set<string>();
+  private idleWaiters: Array<() => void> = [];
   private dropped = 0;
   private sequence = 0;
 
@@ -77,6 +86,7 @@ export class EventRecorder {
     this.dedupeWindowMs = options.dedupeWindowMs ?? 10 * 60 * 1000;
     this.cacheSize = options.cacheSize ?? 4096;
     this.clock = options.clock ?? Date.now;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   event(involved: InvolvedObject, type: EventType, reason: string, message: string): void {
@@ -84,29 +94,44 @@ export class EventRecorder {
       if (this.dropped++ === 0) this.log.warn({ reason, object: `${involved.namespace ?? ''}/${involved.name ?? ''}` }, 'event queue full; dropping events');
       return;
     }
-    this.queue.push({ involved: { ...involved }, type, reason, message, at: this.clock() });
-    this.draining ??= this.drain();
+    const item = { involved: { ...involved }, type, reason, message, at: this.clock() };
+    this.queue.push({ ...item, key: this.correlationKey(item) });
+    this.pump();
   }
 
   /** Resolves once every event recorded so far has been written (or given up on). */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+  flush(): Promise<void> {
+    if (this.queue.length === 0 && this.writing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) await this.write(item);
-    } finally {
-      this.draining = undefined;
-      if (this.dropped > 0) {
-        this.log.warn({ dropped: this.dropped }, 'events were dropped because the queue was full');
-        this.dropped = 0;
-      }
+  /** Starts writes while there is room: the oldest waiting event whose repeat is not being written. */
+  private pump(): void {
+    while (this.writing.size < this.maxInFlight) {
+      const index = this.queue.findIndex((p) => !this.writing.has(p.key));
+      if (index < 0) break;
+      const [item] = this.queue.splice(index, 1) as [Pending];
+      this.writing.add(item.key);
+      void this.write(item).finally(() => {
+        this.writing.delete(item.key);
+        this.pump();
+      });
     }
+    if (this.queue.length === 0 && this.writing.size === 0) this.becameIdle();
+  }
+
+  private becameIdle(): void {
+    if (this.dropped > 0) {
+      this.log.warn({ dropped: this.dropped }, 'events were dropped because the queue was full');
+      this.dropped = 0;
+    }
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const notify of waiters) notify();
   }
 
   private async write(item: Pending): Promise<void> {
-    const key = this.correlationKey(item);
+    const key = item.key;
     const previous = this.seen.get(key);
     try {
       if (previous && item.at - previous.lastSeenAt < this.dedupeWindowMs) {
@@ -169,7 +194,7 @@ export class EventRecorder {
     return (BigInt(Math.floor(atMs)) * 1_000_000n + BigInt(this.sequence)).toString(16);
   }
 
-  private correlationKey(item: Pending): string {
+  private correlationKey(item: Omit<Pending, 'key'>): string {
     const o = item.involved;
     return JSON.stringify([this.component, this.host, o.kind, o.namespace, o.name, o.fieldPath, o.uid, o.apiVersion, item.type, item.reason, item.message]);
   }
