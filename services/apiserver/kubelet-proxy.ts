@@ -75,6 +75,9 @@ export class KubeletProxy {
   async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame): Promise<void> {
     const first = await new Promise<t.ExecFrame>((resolve, reject) => {
       call.once('data', (bytes: Buffer) => {
+        // Frames sent right after start (stdin, a resize) must wait until the upstream is there:
+        // a flowing stream without a data listener drops them.
+        call.pause();
         try {
           resolve(decode(bytes));
         } catch (err) {
@@ -98,6 +101,7 @@ export class KubeletProxy {
     });
     call.on('end', () => upstream.end());
     call.on('cancelled', () => upstream.cancel());
+    call.resume();
     await new Promise<void>((resolve, reject) => {
       upstream.on('data', (frame: t.ExecFrame) => {
         if (!call.write(frame)) {
