@@ -103,4 +103,120 @@ describe.concurrent('pods on a real kubelet', () => {
     });
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('restarts a crashing container with backoff and shows CrashLoopBackOff', async () => {
+    const { client } = node;
+    const created = await create(makePod('crash', NODE, { containers: [{ name: 'crash', image: BUSYBOX, command: ['sh', '-c', 'echo boom; exit 3'] }] }));
+    const uid = created.metadata?.uid ?? '';
+    const pod = await eventually('CrashLoopBackOff', async () => {
+      const p = await getPod('crash');
+      return containerStatus(p, 'crash')?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+    });
+    const status = containerStatus(pod, 'crash');
+    expect(status?.restartCount).toBeGreaterThanOrEqual(1);
+    expect(status?.state?.waiting?.message).toMatch(/^back-off (10|20)s restarting failed container=crash pod=crash_default\(/);
+    expect(status?.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+    const events = await podEvents(client, pod);
+    expect(events.some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container crash in pod crash_default(${uid})`)).toBe(true);
+    // logs --previous through the apiserver reads the instance that crashed.
+    const chunks: Buffer[] = [];
+    for await (const chunk of client.logs({ namespace: 'default', name: 'crash', previous: true })) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('boom\n');
+  });
+
+  it('restarts a container whose liveness probe fails', async () => {
+    const { client } = node;
+    await create(
+      makePod('liveness', NODE, {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: 'app',
+            image: BUSYBOX,
+            command: ['sh', '-c', 'touch /tmp/healthy; sleep 2; rm /tmp/healthy; exec sleep 600'],
+            livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      }),
+    );
+    const pod = await eventually('liveness restart', async () => {
+      const p = await getPod('liveness');
+      const c = containerStatus(p, 'app');
+      return c?.restartCount === 1 && c.state?.running ? p : undefined;
+    });
+    expect(containerStatus(pod, 'app')?.lastState?.terminated?.exitCode).toBeGreaterThan(128);
+    const events = (await podEvents(client, pod)).map((e) => `${e.reason}: ${e.message}`);
+    expect(events).toContain('Killing: Container app failed liveness probe, will be restarted');
+  });
+
+  it('turns Ready on and off with the readiness probe', async () => {
+    const { client } = node;
+    await create(
+      makePod('readiness', NODE, {
+        containers: [
+          {
+            name: 'app',
+            image: BUSYBOX,
+            command: ['sleep', '3600'],
+            readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      }),
+    );
+    const readyIs = (value: string) =>
+      eventually(`Ready=${value}`, async () => {
+        const p = await getPod('readiness');
+        return p.status?.phase === 'Running' && p.status.conditions?.find((c) => c.type === 'Ready')?.status === value ? p : undefined;
+      });
+    const pod = await readyIs('False');
+    expect(containerStatus(pod, 'app')?.ready).toBe(false);
+    await sh(client, pod, 'app', 'touch /tmp/ready');
+    expect(containerStatus(await readyIs('True'), 'app')?.ready).toBe(true);
+    await sh(client, pod, 'app', 'rm /tmp/ready');
+    await readyIs('False');
+  });
+
+  it('reports a missing image as ErrImagePull, then ImagePullBackOff, with events', async () => {
+    const { client } = node;
+    await create(makePod('missing', NODE, { containers: [{ name: 'app', image: MISSING_IMAGE }] }));
+    const reasons = new Set<string>();
+    const pod = await eventually('ImagePullBackOff', async () => {
+      const p = await getPod('missing');
+      const reason = containerStatus(p, 'app')?.state?.waiting?.reason;
+      if (reason) reasons.add(reason);
+      return reason === 'ImagePullBackOff' ? p : undefined;
+    });
+    expect(pod.status?.phase).toBe('Pending');
+    expect(containerStatus(pod, 'app')?.state?.waiting?.message).toBe(`Back-off pulling image "${MISSING_IMAGE}"`);
+    const events = await eventually('pull events', async () => {
+      const list = (await podEvents(client, pod)).map((e) => `${e.type} ${e.reason}: ${e.message}`);
+      return list.some((e) => e.startsWith('Normal BackOff')) ? list : undefined;
+    });
+    expect(events).toContain(`Normal Pulling: Pulling image "${MISSING_IMAGE}"`);
+    expect(events.some((e) => e.startsWith(`Warning Failed: Failed to pull image "${MISSING_IMAGE}": `))).toBe(true);
+    expect(events).toContain('Warning Failed: Error: ErrImagePull');
+    expect(events).toContain(`Normal BackOff: Back-off pulling image "${MISSING_IMAGE}"`);
+  });
+
+  it('says which volume is wrong when a pod refers to a secret that does not exist', async () => {
+    const { client } = node;
+    await create(
+      makePod('badvolume', NODE, {
+        volumes: [{ name: 'creds', secret: { secretName: 'nope' } }],
+        containers: [{ name: 'app', image: BUSYBOX, command: ['sleep', '3600'], volumeMounts: [{ name: 'creds', mountPath: '/creds' }] }],
+      }),
+    );
+    const pod = await eventually('pending status', async () => {
+      const p = await getPod('badvolume');
+      return containerStatus(p, 'app')?.state?.waiting?.reason === 'ContainerCreating' ? p : undefined;
+    });
+    expect(pod.status?.phase).toBe('Pending');
+    const event = await eventually('FailedMount event', async () => (await podEvents(client, pod)).find((e) => e.reason === 'FailedMount'));
+    expect(event.type).toBe('Warning');
+    expect(event.message).toBe('MountVolume.SetUp failed for volume "creds" : secret "nope" not found');
+    // Creating the secret lets the pod start on a later sync.
+    await client.resource('secret').create({ metadata: { name: 'nope', namespace: 'default' }, data: { key: Buffer.from('v') } });
+    await waitRunning(client, 'default', 'badvolume', 40_000);
+  });
 });
