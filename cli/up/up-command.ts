@@ -87,6 +87,8 @@ async function runForeground(o: UpOptions): Promise<void> {
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
+  const controllerManager = selfCommand(['controller-manager', '--kubeconfig', files.configs['controller-manager']]);
+  supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
 

@@ -1,0 +1,96 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { createLogger } from '../../lib/log.js';
+import { boolFlag, duration } from '../../cli/flags.js';
+import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
+import { DEFAULT_SETTINGS } from './options.js';
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+};
+
+const positiveDuration = (value: string): number => {
+  const ms = duration(value);
+  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
+  return ms;
+};
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+interface ControllerManagerFlags {
+  kubeconfig?: string;
+  leaderElect: boolean;
+  leaderElectResourceName: string;
+  leaderElectResourceNamespace: string;
+  controllers: string[];
+  concurrentRcSyncs: number;
+  concurrentReplicasetSyncs: number;
+  concurrentDeploymentSyncs: number;
+  concurrentEndpointSyncs: number;
+  concurrentNamespaceSyncs: number;
+  concurrentGcSyncs: number;
+  nodeMonitorGracePeriod: number;
+  nodeMonitorPeriod: number;
+  horizontalPodAutoscalerSyncPeriod: number;
+}
+
+export function controllerManagerCommand(): Command {
+  const d = DEFAULT_SETTINGS;
+  return new Command('controller-manager')
+    .description('Run the controllers: replication controllers, replica sets, deployments, endpoints, namespaces, nodes, garbage collection, HPA')
+    .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
+    .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
+    .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
+    .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
+    .option('--controllers <names>', "controllers to run: '*' for all, 'name' to add one, '-name' to leave one out", list, d.controllers)
+    .option('--concurrent-rc-syncs <n>', 'replication controllers synced at once', positiveInt, d.concurrentRcSyncs)
+    .option('--concurrent-replicaset-syncs <n>', 'replica sets synced at once', positiveInt, d.concurrentReplicaSetSyncs)
+    .option('--concurrent-deployment-syncs <n>', 'deployments synced at once', positiveInt, d.concurrentDeploymentSyncs)
+    .option('--concurrent-endpoint-syncs <n>', 'services whose endpoints are synced at once', positiveInt, d.concurrentEndpointSyncs)
+    .option('--concurrent-namespace-syncs <n>', 'namespaces deleted at once', positiveInt, d.concurrentNamespaceSyncs)
+    .option('--concurrent-gc-syncs <n>', 'garbage collector workers', positiveInt, d.concurrentGcSyncs)
+    .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease before it is marked unreachable', positiveDuration, d.nodeMonitorGracePeriodMs)
+    .option('--node-monitor-period <duration>', 'how often node health is checked', positiveDuration, d.nodeMonitorPeriodMs)
+    .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often horizontal pod autoscalers are reconciled', positiveDuration, d.hpaSyncPeriodMs)
+    .action(async (o: ControllerManagerFlags) => {
+      const log = createLogger('controller-manager');
+      const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
+      const client = ApiClient.fromConfig(config, { log });
+      const manager = new ControllerManager({
+        client,
+        settings: {
+          controllers: o.controllers,
+          concurrentRcSyncs: o.concurrentRcSyncs,
+          concurrentReplicaSetSyncs: o.concurrentReplicasetSyncs,
+          concurrentDeploymentSyncs: o.concurrentDeploymentSyncs,
+          concurrentEndpointSyncs: o.concurrentEndpointSyncs,
+          concurrentNamespaceSyncs: o.concurrentNamespaceSyncs,
+          concurrentGcSyncs: o.concurrentGcSyncs,
+          nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
+          nodeMonitorPeriodMs: o.nodeMonitorPeriod,
+          hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+        },
+        leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
+        log,
+      });
+      const shutdown = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        void manager.stop();
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      log.info({ identity: manager.identity, servers: config.servers, controllers: manager.controllers.map((c) => c.name) }, 'starting controller manager');
+      await manager.start();
+      const exit = await manager.done;
+      client.close();
+      // A replica that lost its lease exits so its supervisor restarts it with clean state.
+      if (exit === 'lost') {
+        log.error('leader election lost');
+        process.exit(1);
+      }
+      process.exit(0);
+    });
+}

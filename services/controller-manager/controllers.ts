@@ -1,0 +1,17 @@
+import type { Controller, ControllerContext } from './shared/controller.js';
+import type { ControllerSettings } from './options.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
+import { ReplicaSetController } from './replicaset/replica-set-controller.js';
+
+export interface ControllerDescriptor {
+  name: string;
+  build(ctx: ControllerContext, settings: ControllerSettings): Controller;
+}
+
+/** Every controller the manager knows, by the name --controllers uses (as kube-controller-manager names them). */
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  { name: 'replicationcontroller', build: (ctx, s) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER_KIND, { workers: s.concurrentRcSyncs }) },
+  { name: 'replicaset', build: (ctx, s) => new ReplicaSetController(ctx, REPLICA_SET_KIND, { workers: s.concurrentReplicaSetSyncs }) },
+  { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
+];
