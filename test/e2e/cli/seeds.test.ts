@@ -116,6 +116,54 @@ describe('the seed walkthrough', () => {
     );
   });
 
+  it('selects with set-based labels and fields, shows labels and wide columns', async () => {
+    expect((await env.run(['get', 'rc', '-l', 'app in (mysql,nothing)', '-o', 'name'])).stdout).toBe('replicationcontroller/mysql\n');
+    expect(await env.run(['get', 'rc', '-l', '!app', '-o', 'name'])).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect((await env.run(['get', 'rc', '-l', '!app'])).stderr).toBe('No resources found in default namespace.\n');
+    const labelled = (await env.run(['get', 'rc', 'mysql', '--show-labels'])).stdout.split('\n');
+    expect(labelled[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +AGE +LABELS$/);
+    expect(labelled[1]).toMatch(/^mysql +1 +0 +0 +\d+s +app=mysql$/);
+    const pending = await env.run(['get', 'pods', '-A', '--field-selector', 'status.phase=Pending', '-o', 'wide']);
+    const table = parseTable(pending.stdout);
+    expect(table.header).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    expect(table.rows.map((r) => [r.NAMESPACE, r.NAME, r.IP, r.NODE])).toEqual([['development', 'busybox', '<none>', '<none>']]);
+    expect((await env.run(['get', 'rc', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.template.spec.containers[*].image'])).stdout).toBe(
+      'NAME    IMAGE\nmysql   mysql:5.7\nmyweb   kubeguide/tomcat-app:v1\n',
+    );
+  });
+
+  it('shows events and pods in describe, and answers version, cluster-info and api-resources', async () => {
+    const client = env.cp.client();
+    const rc = await client.resource('replicationController').get('default', 'mysql');
+    await client.resource('event').create({
+      metadata: { name: 'mysql.1', namespace: 'default' },
+      involvedObject: { kind: 'ReplicationController', name: 'mysql', namespace: 'default', uid: rc.metadata?.uid ?? '', apiVersion: 'v1' },
+      reason: 'SuccessfulCreate',
+      message: 'Created pod: mysql-ck1n1',
+      type: 'Normal',
+      source: { component: 'replication-controller' },
+      count: 1,
+      firstTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      lastTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    });
+    const described = (await env.run(['describe', 'rc', 'mysql'])).stdout;
+    expect(described).toMatch(/^Name: +mysql\nNamespace: +default\nSelector: +app=mysql\n/);
+    expect(described).toMatch(/\nEvents:\n {2}Type +Reason +Age +From +Message\n {2}---- +------ +---- +---- +-------\n {2}Normal +SuccessfulCreate +\d+s +replication-controller +Created pod: mysql-ck1n1\n$/);
+    expect((await env.run(['version'])).stdout).toMatch(/^Client Version: v\d+\.\d+\.\d+\nServer Version: v\d+\.\d+\.\d+\n$/);
+    expect((await env.run(['cluster-info'])).stdout).toMatch(
+      new RegExp(`^Kubernetes control plane is running at https://${env.cp.apiservers[0]!.address.replace(/\./g, '\\.')}\n`),
+    );
+    const resources = parseTable((await env.run(['api-resources'])).stdout);
+    expect(resources.header).toEqual(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND']);
+    expect(resources.rows.find((r) => r.NAME === 'replicationcontrollers')).toEqual({
+      NAME: 'replicationcontrollers',
+      SHORTNAMES: 'rc',
+      APIVERSION: 'v1',
+      NAMESPACED: 'true',
+      KIND: 'ReplicationController',
+    });
+  });
+
   it('gets several kinds at once with kind/name rows and a blank line between tables', async () => {
     const out = await env.run(['get', 'rc,svc']);
     const [rcs, svcs] = out.stdout.split('\n\n');

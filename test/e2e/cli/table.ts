@@ -13,15 +13,22 @@ export function parseTable(text: string): ParsedTable {
   const lines = text.split('\n').filter((l) => l !== '');
   const headerLine = lines[0] ?? '';
   const header = headerLine.split(/ {2,}/).filter(Boolean);
-  const starts = header.map((h) => headerLine.indexOf(h));
+  let from = 0;
+  const starts = header.map((h) => {
+    const at = headerLine.indexOf(h, from);
+    from = at + h.length;
+    return at;
+  });
   const rows = lines.slice(1).map((line) => {
     const row: Record<string, string> = {};
     header.forEach((h, i) => {
       const start = starts[i]!;
       const end = i + 1 < starts.length ? starts[i + 1]! : line.length;
-      expect(line.slice(start, start + 1), `cell ${h} of "${line}" starts at its header`).not.toBe(' ');
+      const cell = line.slice(start, end).trimEnd();
+      // An empty cell is all padding; any other starts exactly under its header.
+      if (cell !== '') expect(line.slice(start, start + 1), `cell ${h} of "${line}" starts at its header`).not.toBe(' ');
       if (start > 0) expect(line[start - 1], `cell ${h} of "${line}" is padded`).toBe(' ');
-      row[h] = line.slice(start, end).trimEnd();
+      row[h] = cell;
     });
     return row;
   });
