@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import type { ApiClient } from '../../lib/client/client.js';
@@ -36,6 +37,8 @@ export interface ControllerManagerOptions {
 export type ControllerManagerExit = 'stopped' | 'lost';
 
 // Events still queued at shutdown get this long to be written.
+// Every informer and every controller listens on the same stop signal.
+const SIGNAL_LISTENERS = 200;
 const EVENT_FLUSH_TIMEOUT_MS = 5_000;
 
 /**
@@ -57,6 +60,7 @@ export class ControllerManager {
 
   constructor(options: ControllerManagerOptions) {
     this.#options = options;
+    setMaxListeners(SIGNAL_LISTENERS, this.#stopping.signal);
     this.settings = compileSettings(options.settings);
     const log = options.log ?? pino({ level: 'silent' });
     this.#log = log.child({ component: 'controller-manager' });
@@ -144,6 +148,7 @@ export class ControllerManager {
 
   /** Runs every enabled controller until the signal aborts; in-flight syncs finish before the lease is released. */
   async #lead(signal: AbortSignal): Promise<void> {
+    setMaxListeners(SIGNAL_LISTENERS, signal);
     this.#leading = true;
     this.#log.info({ identity: this.identity, controllers: this.controllers.map((c) => c.name) }, 'starting controllers');
     try {

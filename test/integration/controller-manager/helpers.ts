@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type * as t from '../../../lib/api/generated/index.js';
+import { decodeManifest } from '../../../lib/api/json.js';
+import type { AnyObject } from '../../../lib/api/resources.js';
+import { formatTime } from '../../../lib/client/api-time.js';
+import type { ApiClient } from '../../../lib/client/client.js';
+import { ControllerManager, type ControllerManagerOptions } from '../../../services/controller-manager/controller-manager.js';
+
+// Shared by the controller-manager integration tests: the seed manifests, controller managers
+// that are stopped after each test, a stand-in for the kubelet (status patches) and waits on
+// what a user would see through the API.
+
+const seedsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures', 'seeds');
+
+/** A seed walkthrough manifest (test/e2e/fixtures/seeds), decoded as the CLI would. */
+export function seedManifest<T extends AnyObject>(file: string): T {
+  return decodeManifest(parse(readFileSync(join(seedsDir, file), 'utf8'))).object as T;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until check returns a value (or true); bounded by timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
+    await sleep(50);
+  }
+}
+
+/** Controller managers started by a test file; stop them all in afterEach. */
+export class Managers {
+  readonly #running: ControllerManager[] = [];
+
+  constructor(private readonly client: () => ApiClient) {}
+
+  async start(options: Partial<ControllerManagerOptions> = {}): Promise<ControllerManager> {
+    const manager = new ControllerManager({ client: this.client(), leaderElection: false, ...options });
+    this.#running.push(manager);
+    if (!(await manager.start())) throw new Error('controller-manager informers did not sync');
+    return manager;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.#running.splice(0).map((m) => m.stop()));
+  }
+}
+
+/** What a kubelet would report for a running pod: Running, an IP, and Ready (or not). */
+export async function reportRunning(client: ApiClient, pod: t.Pod, ip: string, ready = true): Promise<t.Pod> {
+  const meta = pod.metadata ?? {};
+  const now = formatTime();
+  const status: t.PodStatus = {
+    phase: 'Running',
+    podIP: ip,
+    podIPs: [{ ip }],
+    startTime: now,
+    conditions: [
+      { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
+      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
+    ],
+  };
+  return client.resource('pod').patch(meta.namespace ?? '', meta.name ?? '', { status }, { type: 'strategic', status: true });
+}
+
+/** Pods of a namespace matching a label selector, not being deleted. */
+export async function livePods(client: ApiClient, namespace: string, labelSelector: string): Promise<t.Pod[]> {
+  const { items } = await client.resource('pod').list(namespace, { labelSelector });
+  return items.filter((p) => !p.metadata?.deletionTimestamp);
+}
+
+/** Waits until exactly `count` live pods match, and returns them. */
+export function podsMatching(client: ApiClient, namespace: string, labelSelector: string, count: number, timeoutMs = 15_000): Promise<t.Pod[]> {
+  return eventually(
+    async () => {
+      const pods = await livePods(client, namespace, labelSelector);
+      return pods.length === count ? pods : undefined;
+    },
+    timeoutMs,
+    `${count} pods matching ${labelSelector} in ${namespace}`,
+  );
+}
+
+export async function eventMessages(client: ApiClient, namespace: string, name: string, reason: string): Promise<string[]> {
+  const { items } = await client.resource('event').list(namespace);
+  return items.filter((e) => e.involvedObject?.name === name && e.reason === reason).map((e) => e.message ?? '');
+}
+
+/** A namespace of its own per test, so tests do not see each other's objects. */
+export async function createNamespace(client: ApiClient, name: string): Promise<string> {
+  await client.resource('namespace').create({ metadata: { name } });
+  return name;
+}
