@@ -60,7 +60,7 @@ export class ReplicaSetController<T extends ReplicaSetLike> implements Controlle
     ensureIndex(this.owners.store, CONTROLLER_UID_INDEX, byControllerUid);
     this.ownerClient = ctx.client.resource(kind.field) as unknown as ResourceClient<T>;
     this.podClient = ctx.client.resource('pod');
-    this.expectations = new Expectations(undefined, () => ctx.now());
+    this.expectations = new Expectations(() => this.pods.lastSyncResourceVersion, undefined, () => ctx.now());
     this.recorder = ctx.recorder(kind.component);
     this.log = ctx.log.child({ controller: this.name });
     this.workers = options.workers ?? 5;
@@ -131,7 +131,7 @@ export class ReplicaSetController<T extends ReplicaSetLike> implements Controlle
       throw err;
     }
     const namespace = rs.metadata?.namespace ?? '';
-    const needsSync = this.expectations.satisfied(key, (podKey) => this.pods.store.get(podKey)) && !rs.metadata?.deletionTimestamp;
+    const needsSync = this.expectations.satisfied(key) && !rs.metadata?.deletionTimestamp;
     const active = this.pods.store.listByIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
     const pods = await claimObjects(active, {
       owner: rs,
@@ -177,7 +177,7 @@ export class ReplicaSetController<T extends ReplicaSetLike> implements Controlle
     const ref = involvedObject(rs, this.kind.ownerKind);
     const { error } = await slowStartBatch(count, 1, async () => {
       const pod = await this.podClient.create(this.podFromTemplate(rs));
-      this.expectations.expectCreation(key, keyOf(pod));
+      this.expectations.expectWrite(key, pod);
       this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
     });
     if (error === undefined) return;
@@ -205,13 +205,13 @@ export class ReplicaSetController<T extends ReplicaSetLike> implements Controlle
 
   private async deletePods(key: string, rs: T, pods: Pod[], count: number): Promise<void> {
     const victims = podsToDelete(pods, this.relatedPods(rs, pods), count);
-    for (const p of victims) this.expectations.expectDeletion(key, keyOf(p), p.metadata?.uid ?? '');
     const ref = involvedObject(rs, this.kind.ownerKind);
     const results = await Promise.allSettled(
       victims.map(async (p) => {
         const meta = p.metadata ?? {};
         try {
-          await this.podClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
+          const deleted = await this.podClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
+          this.expectations.expectWrite(key, deleted);
           this.recorder.event(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
         } catch (err) {
           // Gone already (or replaced by a pod of the same name): what we wanted.

@@ -4,48 +4,42 @@ import type { KubeObject } from '../../../lib/client/keys.js';
 export const EXPECTATIONS_TTL_MS = 5 * 60_000;
 
 interface Pending {
-  /** Keys of objects created but not yet in the cache. */
-  created: Set<string>;
-  /** Keys (and uids) of objects deleted but still in the cache as they were. */
-  deleted: Map<string, string>;
+  /** The highest resourceVersion among the writes the cache has to show. */
+  resourceVersion: number;
   since: number;
 }
 
 /**
- * Kubernetes' controller expectations, tracked by object rather than by count: a controller that
- * created or deleted objects does not act on the same owner again until its cache shows those
- * writes, so a lagging informer cannot make it create twice. Whether they are met is read from the
- * cache at sync time, so event handlers only enqueue keys.
+ * Kubernetes' controller expectations, by resourceVersion rather than by counting events: a
+ * controller that created or deleted objects does not act on the same owner again until the
+ * informer's cache has caught up with those writes (its resourceVersion has reached theirs), so a
+ * lagging cache cannot make it create twice. Being read at sync time, this needs no bookkeeping
+ * in event handlers, and an object created and deleted before the cache saw it still counts.
  */
 export class Expectations {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
+    /** The resourceVersion the cache of the written kind is current to (Informer.lastSyncResourceVersion). */
+    private readonly cacheVersion: () => string,
     private readonly ttlMs = EXPECTATIONS_TTL_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  expectCreation(controllerKey: string, objectKey: string): void {
-    this.record(controllerKey).created.add(objectKey);
+  /** Records a write the controller made for an owner, as the API returned it. */
+  expectWrite(controllerKey: string, written: KubeObject): void {
+    const rv = Number(written.metadata?.resourceVersion);
+    if (!Number.isFinite(rv)) return;
+    const p = this.pending.get(controllerKey);
+    this.pending.set(controllerKey, { resourceVersion: Math.max(rv, p?.resourceVersion ?? 0), since: this.now() });
   }
 
-  expectDeletion(controllerKey: string, objectKey: string, uid: string): void {
-    this.record(controllerKey).deleted.set(objectKey, uid);
-  }
-
-  /**
-   * True when the cache shows every expected write (or they are too old to wait for). Met
-   * expectations are forgotten as a side effect.
-   */
-  satisfied(controllerKey: string, lookup: (objectKey: string) => KubeObject | undefined): boolean {
+  /** True when the cache shows every write recorded for the owner (or they are too old to wait for). */
+  satisfied(controllerKey: string): boolean {
     const p = this.pending.get(controllerKey);
     if (!p) return true;
-    for (const key of p.created) if (lookup(key)) p.created.delete(key);
-    for (const [key, uid] of p.deleted) {
-      const obj = lookup(key);
-      if (!obj || obj.metadata?.uid !== uid || obj.metadata?.deletionTimestamp) p.deleted.delete(key);
-    }
-    if ((p.created.size === 0 && p.deleted.size === 0) || this.now() - p.since > this.ttlMs) {
+    const cached = Number(this.cacheVersion());
+    if ((Number.isFinite(cached) && cached >= p.resourceVersion) || this.now() - p.since > this.ttlMs) {
       this.pending.delete(controllerKey);
       return true;
     }
@@ -55,12 +49,5 @@ export class Expectations {
   /** Drops what was expected for an owner that is gone. */
   forget(controllerKey: string): void {
     this.pending.delete(controllerKey);
-  }
-
-  private record(controllerKey: string): Pending {
-    let p = this.pending.get(controllerKey);
-    if (!p) this.pending.set(controllerKey, (p = { created: new Set(), deleted: new Map(), since: 0 }));
-    p.since = this.now();
-    return p;
   }
 }
