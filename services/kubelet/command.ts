@@ -83,10 +83,12 @@ export function kubeletCommand(): Command {
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
     .option('--hollow', 'run pods without containers, for scale simulations only')
-    .action(async (o: KubeletFlags) => {
+    .action(async (o: KubeletFlags, cmd: Command) => {
       const log = createLogger('kubelet');
       const tls = await readTls(o);
-      const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
+      // The program's global --kubeconfig (kubectl's flag) takes the value when it is defined there.
+      const kubeconfig = o.kubeconfig ?? (cmd.optsWithGlobals() as { kubeconfig?: string }).kubeconfig;
+      const config = await loadClientConfig({ ...(kubeconfig ? { path: kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });
       const docker = new Docker();
       const clusterDNS = o.clusterDns ?? [await bridgeGateway(docker)];

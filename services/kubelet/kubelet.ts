@@ -95,7 +95,7 @@ export class Kubelet {
     this.#options = options;
     this.nodeName = options.nodeName;
     this.#client = options.client;
-    this.#log = (options.log ?? pino({ level: 'silent' })).child({ component: 'kubelet', node: options.nodeName });
+    this.#log = (options.log ?? pino({ level: 'silent' })).child({ node: options.nodeName });
     this.#factory = new SharedInformerFactory(options.client, { log: this.#log });
     this.#pods = this.#factory.informerFor('pod', { fieldSelector: `spec.nodeName=${options.nodeName}` });
     const objects = new InformerObjectSource({
