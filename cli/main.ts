@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { apiserverCommand } from '../services/apiserver/command.js';
 import { schedulerCommand } from '../services/scheduler/command.js';
+import { proxyCommand } from '../services/proxy/command.js';
 import { controllerManagerCommand } from '../services/controller-manager/command.js';
 import { kubeletCommand } from '../services/kubelet/command.js';
 import { registerClientCommands } from './commands/index.js';
@@ -18,6 +19,7 @@ function buildProgram(): Command {
     .exitOverride();
   program.addCommand(apiserverCommand());
   program.addCommand(schedulerCommand());
+  program.addCommand(proxyCommand());
   program.addCommand(controllerManagerCommand());
   program.addCommand(kubeletCommand());
   registerClientCommands(program);

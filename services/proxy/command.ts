@@ -1,0 +1,83 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { createLogger } from '../../lib/log.js';
+import {
+  compileProxyOptions,
+  DEFAULT_CLUSTER_DNS_BIND,
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_LOCK_FILE,
+  DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+  normalizeCidr,
+} from './options.js';
+import { cleanupHost, ProxyServer } from './proxy-server.js';
+
+/** Go-style durations as kube-proxy takes them: `30s`, `1m`, `500ms`. */
+const duration = (value: string): number => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 30s, 1m or 500ms, got "${value}"`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+};
+
+interface ProxyFlags {
+  kubeconfig?: string;
+  nodeIp?: string;
+  serviceClusterIpRange: string;
+  clusterDnsBind: string;
+  clusterDomain: string;
+  syncPeriod: number;
+  minSyncPeriod: number;
+  lockFile: string;
+  cleanup?: boolean;
+}
+
+export function proxyCommand(): Command {
+  return new Command('proxy')
+    .description('Run the per-host proxy: Services as iptables rules (ClusterIP, NodePort) and the cluster DNS')
+    .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
+    .option('--node-ip <ip>', "this host's address: node ports answer there and on 127.0.0.1 (required unless --cleanup)")
+    .option('--service-cluster-ip-range <cidr>', 'the ClusterIP range; traffic to an address in it without a rule is rejected', DEFAULT_SERVICE_CLUSTER_IP_RANGE)
+    .option('--cluster-dns-bind <addrs>', "comma-separated IPv4:port addresses for the cluster DNS ('' for none)", DEFAULT_CLUSTER_DNS_BIND)
+    .option('--cluster-domain <domain>', 'the DNS domain of services and pods', DEFAULT_CLUSTER_DOMAIN)
+    .addOption(new Option('--sync-period <duration>', 'full resync at least this often').argParser(duration).default(30_000, '30s'))
+    .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
+    .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
+    .addOption(new Option('--lock-file <file>', 'one proxy per host holds this file').default(DEFAULT_LOCK_FILE).hideHelp())
+    .action(async (o: ProxyFlags) => {
+      const log = createLogger('proxy');
+      if (o.cleanup) {
+        await cleanupHost({ serviceClusterIpRange: normalizeCidr(o.serviceClusterIpRange), lockFile: o.lockFile, log });
+        log.info('iptables rules removed');
+        return;
+      }
+      if (!o.nodeIp) throw new InvalidArgumentError('--node-ip is required (the address node ports answer on besides 127.0.0.1)');
+      const options = compileProxyOptions({
+        nodeIp: o.nodeIp,
+        serviceClusterIpRange: o.serviceClusterIpRange,
+        clusterDnsBind: o.clusterDnsBind,
+        clusterDomain: o.clusterDomain,
+        syncPeriodMs: o.syncPeriod,
+        minSyncPeriodMs: o.minSyncPeriod,
+        lockFile: o.lockFile,
+      });
+      const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
+      const client = ApiClient.fromConfig(config, { log });
+      const server = new ProxyServer({ client, options, log });
+      const controller = new AbortController();
+      const shutdown = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        controller.abort();
+        server.stop().then(
+          () => {
+            client.close();
+            process.exit(0);
+          },
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      log.info({ servers: config.servers, nodeIp: options.nodeIp }, 'starting proxy');
+      await server.start(controller.signal);
+    });
+}

@@ -1,0 +1,88 @@
+import { isIPv4 } from 'node:net';
+import type { DnsBind } from './dns/dns-server.js';
+
+export class InvalidProxyOptionError extends Error {
+  override readonly name = 'InvalidProxyOptionError';
+}
+
+export interface ProxyOptions {
+  /** This host's address for node ports (besides 127.0.0.1). */
+  nodeIp: string;
+  /** `--service-cluster-ip-range`, normalized to its network address. */
+  serviceClusterIpRange: string;
+  /** Where the cluster DNS listens; empty runs no DNS. */
+  clusterDnsBinds: DnsBind[];
+  clusterDomain: string;
+  /** Full resync at least this often (kube-proxy's --iptables-sync-period). */
+  syncPeriodMs: number;
+  /** Syncs at most this often however fast objects change (kube-proxy's --iptables-min-sync-period). */
+  minSyncPeriodMs: number;
+  /** Held while a proxy runs: there is one per host, since its rules are host-wide. */
+  lockFile: string;
+}
+
+export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
+// Docker's default bridge gateway: pods reach it, and nothing outside the host does.
+export const DEFAULT_CLUSTER_DNS_BIND = '172.17.0.1:53';
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+export const DEFAULT_LOCK_FILE = '/run/kubets-proxy.lock';
+
+function ipToNumber(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+function numberToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+/** An IPv4 CIDR with its host bits cleared (`10.96.5.0/12` → `10.96.0.0/12`), as iptables shows it. */
+export function normalizeCidr(text: string): string {
+  const [addr, bitsText, extra] = text.split('/');
+  const bits = Number(bitsText);
+  if (extra !== undefined || !addr || !isIPv4(addr) || !/^\d+$/.test(bitsText ?? '') || bits < 8 || bits > 30) {
+    throw new InvalidProxyOptionError(`invalid service IP range "${text}": expected an IPv4 CIDR between /8 and /30`);
+  }
+  const size = 2 ** (32 - bits);
+  return `${numberToIp(Math.floor(ipToNumber(addr) / size) * size)}/${bits}`;
+}
+
+/** `host:port`, e.g. `172.17.0.1:53` or `127.0.0.1:0` (any free port). */
+export function parseDnsBind(text: string): DnsBind {
+  const m = /^([0-9.]+):(\d+)$/.exec(text.trim());
+  const port = Number(m?.[2]);
+  if (!m || !isIPv4(m[1]!) || port > 65535) throw new InvalidProxyOptionError(`invalid DNS bind address "${text}": expected IPv4:port, e.g. 172.17.0.1:53`);
+  return { host: m[1]!, port };
+}
+
+export interface ProxyOptionsInput {
+  nodeIp: string;
+  serviceClusterIpRange?: string;
+  /** Comma-separated `host:port` list; '' turns the DNS off. */
+  clusterDnsBind?: string;
+  clusterDomain?: string;
+  syncPeriodMs?: number;
+  minSyncPeriodMs?: number;
+  lockFile?: string;
+}
+
+/** Validates once and fills in defaults, so nothing below reads flags or the environment. */
+export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
+  if (!isIPv4(input.nodeIp)) throw new InvalidProxyOptionError(`invalid node IP "${input.nodeIp}": expected an IPv4 address`);
+  const dns = input.clusterDnsBind ?? DEFAULT_CLUSTER_DNS_BIND;
+  const domain = (input.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN).replace(/\.$/, '').toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain)) throw new InvalidProxyOptionError(`invalid cluster domain "${input.clusterDomain}"`);
+  const minSyncPeriodMs = input.minSyncPeriodMs ?? 1000;
+  const syncPeriodMs = input.syncPeriodMs ?? 30_000;
+  if (!(minSyncPeriodMs >= 0) || !(syncPeriodMs >= 1000) || minSyncPeriodMs > syncPeriodMs) {
+    throw new InvalidProxyOptionError(`invalid sync periods: need 0 <= min (${minSyncPeriodMs} ms) <= period (${syncPeriodMs} ms) and a period of at least 1 s`);
+  }
+  return {
+    nodeIp: input.nodeIp,
+    serviceClusterIpRange: normalizeCidr(input.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE),
+    clusterDnsBinds: dns.trim() === '' ? [] : dns.split(',').map(parseDnsBind),
+    clusterDomain: domain,
+    syncPeriodMs,
+    minSyncPeriodMs,
+    lockFile: input.lockFile ?? DEFAULT_LOCK_FILE,
+  };
+}

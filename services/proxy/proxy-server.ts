@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import type { ApiClient } from '../../lib/client/client.js';
+import { keyFor } from '../../lib/client/keys.js';
+import { NAMESPACE_INDEX, SharedInformerFactory, type Informer } from '../../lib/informer/index.js';
+import type { Endpoints, Service } from '../../lib/api/generated/index.js';
+import { ClusterDnsServer, type DnsBind } from './dns/dns-server.js';
+import type { ServiceDirectory } from './dns/records.js';
+import { acquireHostLock } from './host-lock.js';
+import { ensureHostRequirements, procSysctl, type SysctlAccess } from './host-requirements.js';
+import { ensureGuard } from './iptables/guard.js';
+import { ExecIptables, type IptablesRunner } from './iptables/iptables.js';
+import { IptablesProxier } from './iptables/proxier.js';
+import type { ProxyOptions } from './options.js';
+import { buildServicePorts } from './service-ports.js';
+import { SyncRunner } from './sync-runner.js';
+
+export interface ProxyServerDeps {
+  client: ApiClient;
+  options: ProxyOptions;
+  log: Logger;
+  runner?: IptablesRunner;
+  sysctl?: SysctlAccess;
+}
+
+export class ProxyStartError extends Error {
+  override readonly name = 'ProxyStartError';
+}
+
+/**
+ * The per-host proxy process: Service and Endpoints informers feed a rate-limited,
+ * level-triggered iptables sync and the cluster DNS. Stopping leaves the rules in place (traffic
+ * keeps flowing across a restart, as with kube-proxy); `cleanupHost` removes them.
+ */
+export class ProxyServer {
+  private readonly informers: SharedInformerFactory;
+  private readonly services: Informer<Service>;
+  private readonly endpoints: Informer<Endpoints>;
+  private readonly runner: IptablesRunner;
+  private readonly proxier: IptablesProxier;
+  private readonly syncRunner: SyncRunner;
+  private readonly dns: ClusterDnsServer | undefined;
+  private readonly log: Logger;
+  private releaseLock: (() => void) | undefined;
+
+  constructor(private readonly deps: ProxyServerDeps) {
+    const { client, options } = deps;
+    this.log = deps.log.child({ component: 'proxy' });
+    this.runner = deps.runner ?? new ExecIptables();
+    this.informers = new SharedInformerFactory(client, { log: this.log });
+    this.services = this.informers.informerFor('service');
+    this.endpoints = this.informers.informerFor('endpoints');
+    this.proxier = new IptablesProxier({
+      runner: this.runner,
+      serviceCidr: options.serviceClusterIpRange,
+      nodePortAddresses: ['127.0.0.1', options.nodeIp],
+      log: this.log,
+    });
+    this.syncRunner = new SyncRunner(() => this.syncRules(), { minIntervalMs: options.minSyncPeriodMs, periodMs: options.syncPeriodMs, log: this.log });
+    this.dns =
+      options.clusterDnsBinds.length > 0
+        ? new ClusterDnsServer({ binds: options.clusterDnsBinds, directory: this.directory(), clusterDomain: options.clusterDomain, log: this.log })
+        : undefined;
+  }
+
+  /** Where the cluster DNS listens (ports resolved); empty without DNS. */
+  get dnsAddresses(): DnsBind[] {
+    return this.dns?.addresses ?? [];
+  }
+
+  /**
+   * Checks the host, installs the service range guard before anything else, waits for the
+   * informers, starts the DNS and writes the first full ruleset. Fails with a message naming
+   * what is missing.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    const { options } = this.deps;
+    this.releaseLock = acquireHostLock(options.lockFile);
+    try {
+      await ensureHostRequirements(this.deps.sysctl ?? procSysctl, this.log);
+      await ensureGuard(this.runner, options.serviceClusterIpRange);
+      const request = (): void => this.syncRunner.request();
+      for (const informer of [this.services, this.endpoints] as Informer<Service | Endpoints>[]) {
+        informer.addEventHandler({ onAdd: request, onUpdate: request, onDelete: request });
+      }
+      this.informers.start(signal);
+      if (!(await this.informers.waitForSync(signal))) throw new ProxyStartError('stopped before the Service and Endpoints caches synced');
+      await this.dns?.start();
+      await this.syncRunner.sync();
+      this.log.info({ nodeIp: options.nodeIp, serviceClusterIpRange: options.serviceClusterIpRange, dns: this.dnsAddresses }, 'proxy running');
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Requests a sync and resolves once one that started after this call has been applied. */
+  sync(): Promise<void> {
+    return this.syncRunner.sync();
+  }
+
+  async stop(): Promise<void> {
+    await this.syncRunner.stop();
+    await this.informers.stop();
+    await this.dns?.stop();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+
+  private async syncRules(): Promise<void> {
+    const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.endpoints.store.get(keyFor(namespace, name)));
+    await this.proxier.sync(ports);
+  }
+
+  private directory(): ServiceDirectory {
+    return {
+      service: (namespace, name) => this.services.store.get(keyFor(namespace, name)),
+      endpoints: (namespace, name) => this.endpoints.store.get(keyFor(namespace, name)),
+      hasServicesIn: (namespace) => this.services.store.listByIndex(NAMESPACE_INDEX, namespace).length > 0,
+    };
+  }
+}
+
+/** `kubets proxy --cleanup`: removes every rule and chain the proxy adds, the guard last. */
+export async function cleanupHost(opts: { serviceClusterIpRange: string; lockFile: string; log: Logger; runner?: IptablesRunner }): Promise<void> {
+  const release = acquireHostLock(opts.lockFile);
+  try {
+    const proxier = new IptablesProxier({
+      runner: opts.runner ?? new ExecIptables(),
+      serviceCidr: opts.serviceClusterIpRange,
+      nodePortAddresses: [],
+      log: opts.log,
+    });
+    await proxier.cleanup();
+  } finally {
+    release();
+  }
+}
