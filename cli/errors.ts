@@ -10,15 +10,6 @@ export class CliError extends Error {
   override readonly name: string = 'CliError';
 }
 
-/** The command printed its own errors already; only the exit code remains. */
-export class ReportedError extends Error {
-  override readonly name = 'ReportedError';
-
-  constructor(readonly exitCode = 1) {
-    super(`command failed with exit code ${exitCode}`);
-  }
-}
-
 /** An ApiError with where it happened, as kubectl's AddSourceToErr adds `error when creating "f.yaml": `. */
 export class SourcedApiError extends Error {
   override readonly name = 'SourcedApiError';

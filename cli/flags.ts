@@ -17,12 +17,6 @@ export function integer(value: string): number {
   return Number(value);
 }
 
-export function nonNegativeInteger(value: string): number {
-  const n = integer(value);
-  if (n < 0) throw new InvalidArgumentError('must be zero or more');
-  return n;
-}
-
 /** Go's ParseBool, so `--wait=false` reads like kubectl's boolean flags. */
 export function goBool(value: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;

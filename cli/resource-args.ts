@@ -77,9 +77,8 @@ export function parseResourceArgs(args: readonly string[], opts: ParseResourceAr
     return selections;
   }
   const [types, ...names] = args;
-  const infos = expandTypes(types!);
   if (!opts.allowAll && types!.split(',').some((t) => t.toLowerCase() === 'all')) throw new UnknownResourceTypeError('all');
-  return infos.map((info) => ({ info, names: [...names] }));
+  return expandTypes(types!).map((info) => ({ info, names: [...names] }));
 }
 
 /** `replicationcontroller/mysql`, `deployment.apps/web`: how kubectl names an object in messages and `-o name`. */

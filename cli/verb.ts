@@ -1,9 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIO, type GlobalOptions, type InjectedConnection } from './context.js';
-import { formatError, ReportedError } from './errors.js';
-
-/** What a verb's action gets: the context, then commander's positional arguments and options. */
-export type VerbHandler = (ctx: CliContext, ...args: never[]) => Promise<number | void>;
+import { formatError } from './errors.js';
 
 /** The process's own streams; tests substitute their own. */
 export function processIO(): CliIO {
@@ -46,11 +43,8 @@ export function verbAction(deps: VerbDeps, handler: (ctx: CliContext, args: unkn
     try {
       code = (await handler(ctx, positional, command)) ?? 0;
     } catch (err) {
-      if (err instanceof ReportedError) code = err.exitCode;
-      else {
-        ctx.err(`${formatError(err)}\n`);
-        code = 1;
-      }
+      ctx.err(`${formatError(err)}\n`);
+      code = 1;
     } finally {
       ctx.close();
     }
