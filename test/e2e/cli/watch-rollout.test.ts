@@ -78,10 +78,17 @@ describe('kubets get -w', () => {
     const child = env.spawn(['get', 'pods', '--watch-only', '-l', 'app=w']);
     const watch = follow(child);
     try {
-      await new Promise((r) => setTimeout(r, 2500));
-      expect(watch.text()).toBe('');
+      // The existing pods are not printed. The CLI starts watching at some point after spawning,
+      // so touch pod a until a change shows up: the first output is the header and a's row.
+      for (let i = 0; i < 60 && watch.text() === ''; i++) {
+        const a = await client.resource('pod').get('default', 'a');
+        await client.resource('pod').update({ ...a, metadata: { ...a.metadata, annotations: { touched: String(i) } } });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(watch.text()).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE\na +1\/1 +Running +0 +\d+s\n/);
+      expect(watch.text()).not.toContain('b-with-a-longer-name');
       await client.resource('pod').delete('default', 'b-with-a-longer-name');
-      await watch.waitFor(/^NAME +READY +STATUS +RESTARTS +AGE\nb-with-a-longer-name +0\/1 +Pending +0 +\d+s\n$/);
+      await watch.waitFor(/\nb-with-a-longer-name +0\/1 +Pending +0 +\d+s\n$/);
     } finally {
       child.kill('SIGTERM');
       await watch.exit;
