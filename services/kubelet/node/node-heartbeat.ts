@@ -106,6 +106,8 @@ export class NodeHeartbeat {
       } catch (err) {
         this.opts.log.warn({ err }, 'node heartbeat failed');
       }
+      // A stop that arrived during the beat has already fired its abort event.
+      if (signal.aborted) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.renewIntervalMs);
         signal.addEventListener('abort', () => {
