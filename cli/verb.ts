@@ -33,9 +33,6 @@ function globalsOf(command: Command): GlobalOptions {
  */
 export function verbAction(deps: VerbDeps, handler: (ctx: CliContext, args: unknown[], command: Command) => Promise<number | void>) {
   return async (...actionArgs: unknown[]): Promise<void> => {
-    // grpc-js names the TLS server by the address it dials; for an IP address Node warns (DEP0123)
-    // on every call. The CLI's output is for users and scripts, so it stays free of that noise.
-    process.noDeprecation = true;
     const command = actionArgs[actionArgs.length - 1] as Command;
     const positional = actionArgs.slice(0, -2);
     const ctx = new CliContext(globalsOf(command), deps.io(), deps.connection?.());
