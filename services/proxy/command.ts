@@ -7,6 +7,7 @@ import {
   DEFAULT_CLUSTER_DNS_BIND,
   DEFAULT_CLUSTER_DOMAIN,
   DEFAULT_LOCK_FILE,
+  DEFAULT_POD_BRIDGE,
   DEFAULT_SERVICE_CLUSTER_IP_RANGE,
   normalizeCidr,
 } from './options.js';
@@ -28,6 +29,7 @@ interface ProxyFlags {
   syncPeriod: number;
   minSyncPeriod: number;
   lockFile: string;
+  podBridge: string;
   cleanup?: boolean;
 }
 
@@ -39,6 +41,7 @@ export function proxyCommand(): Command {
     .option('--service-cluster-ip-range <cidr>', 'the ClusterIP range; traffic to an address in it without a rule is rejected', DEFAULT_SERVICE_CLUSTER_IP_RANGE)
     .option('--cluster-dns-bind <addrs>', "comma-separated IPv4:port addresses for the cluster DNS ('' for none)", DEFAULT_CLUSTER_DNS_BIND)
     .option('--cluster-domain <domain>', 'the DNS domain of services and pods', DEFAULT_CLUSTER_DOMAIN)
+    .option('--pod-bridge <name>', 'the Linux bridge pods sit on; its ports get hairpin mode so a pod reaches itself through its service', DEFAULT_POD_BRIDGE)
     .addOption(new Option('--sync-period <duration>', 'full resync at least this often').argParser(duration).default(30_000, '30s'))
     .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
     .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
@@ -50,7 +53,7 @@ export function proxyCommand(): Command {
         log.info('iptables rules removed');
         return;
       }
-      if (!o.nodeIp) throw new InvalidArgumentError('--node-ip is required (the address node ports answer on besides 127.0.0.1)');
+      if (!o.nodeIp) throw new Error('--node-ip is required (the address node ports answer on besides 127.0.0.1)');
       const options = compileProxyOptions({
         nodeIp: o.nodeIp,
         serviceClusterIpRange: o.serviceClusterIpRange,
@@ -59,6 +62,7 @@ export function proxyCommand(): Command {
         syncPeriodMs: o.syncPeriod,
         minSyncPeriodMs: o.minSyncPeriod,
         lockFile: o.lockFile,
+        podBridge: o.podBridge,
       });
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });

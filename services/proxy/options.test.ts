@@ -11,6 +11,7 @@ describe('proxy options', () => {
       syncPeriodMs: 30_000,
       minSyncPeriodMs: 1000,
       lockFile: '/run/kubets-proxy.lock',
+      podBridge: 'docker0',
     });
   });
 
@@ -35,6 +36,7 @@ describe('proxy options', () => {
   it('rejects a bad node IP, domain or sync periods', () => {
     expect(() => compileProxyOptions({ nodeIp: 'node-1' })).toThrow(/node IP/);
     expect(() => compileProxyOptions({ nodeIp: '10.0.0.5', clusterDomain: 'bad_domain' })).toThrow(/cluster domain/);
+    expect(() => compileProxyOptions({ nodeIp: '10.0.0.5', podBridge: '../docker0' })).toThrow(/pod bridge/);
     expect(() => compileProxyOptions({ nodeIp: '10.0.0.5', minSyncPeriodMs: 60_000, syncPeriodMs: 30_000 })).toThrow(/sync periods/);
   });
 });

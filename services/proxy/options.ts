@@ -19,6 +19,8 @@ export interface ProxyOptions {
   minSyncPeriodMs: number;
   /** Held while a proxy runs: there is one per host, since its rules are host-wide. */
   lockFile: string;
+  /** The Linux bridge pods sit on (Docker's), whose ports get hairpin mode. */
+  podBridge: string;
 }
 
 export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -26,6 +28,7 @@ export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
 export const DEFAULT_CLUSTER_DNS_BIND = '172.17.0.1:53';
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 export const DEFAULT_LOCK_FILE = '/run/kubets-proxy.lock';
+export const DEFAULT_POD_BRIDGE = 'docker0';
 
 function ipToNumber(ip: string): number {
   return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
@@ -63,6 +66,7 @@ export interface ProxyOptionsInput {
   syncPeriodMs?: number;
   minSyncPeriodMs?: number;
   lockFile?: string;
+  podBridge?: string;
 }
 
 /** Validates once and fills in defaults, so nothing below reads flags or the environment. */
@@ -76,6 +80,9 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
   if (!(minSyncPeriodMs >= 0) || !(syncPeriodMs >= 1000) || minSyncPeriodMs > syncPeriodMs) {
     throw new InvalidProxyOptionError(`invalid sync periods: need 0 <= min (${minSyncPeriodMs} ms) <= period (${syncPeriodMs} ms) and a period of at least 1 s`);
   }
+  const podBridge = input.podBridge ?? DEFAULT_POD_BRIDGE;
+  // Linux interface names: at most 15 characters, no slashes or whitespace (it becomes a sysfs path).
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(podBridge) || podBridge === '.' || podBridge === '..') throw new InvalidProxyOptionError(`invalid pod bridge "${podBridge}"`);
   return {
     nodeIp: input.nodeIp,
     serviceClusterIpRange: normalizeCidr(input.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE),
@@ -84,5 +91,6 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
     syncPeriodMs,
     minSyncPeriodMs,
     lockFile: input.lockFile ?? DEFAULT_LOCK_FILE,
+    podBridge,
   };
 }

@@ -5,6 +5,7 @@ import { NAMESPACE_INDEX, SharedInformerFactory, type Informer } from '../../lib
 import type { Endpoints, Service } from '../../lib/api/generated/index.js';
 import { ClusterDnsServer, type DnsBind } from './dns/dns-server.js';
 import type { ServiceDirectory } from './dns/records.js';
+import { ensureHairpin, sysfsBridgePorts, type BridgePorts } from './hairpin.js';
 import { acquireHostLock } from './host-lock.js';
 import { ensureHostRequirements, procSysctl, type SysctlAccess } from './host-requirements.js';
 import { ensureGuard } from './iptables/guard.js';
@@ -20,6 +21,7 @@ export interface ProxyServerDeps {
   log: Logger;
   runner?: IptablesRunner;
   sysctl?: SysctlAccess;
+  bridgePorts?: BridgePorts;
 }
 
 export class ProxyStartError extends Error {
@@ -77,6 +79,7 @@ export class ProxyServer {
     this.releaseLock = acquireHostLock(options.lockFile);
     try {
       await ensureHostRequirements(this.deps.sysctl ?? procSysctl, this.log);
+      await ensureHairpin(options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
       await ensureGuard(this.runner, options.serviceClusterIpRange);
       const request = (): void => this.syncRunner.request();
       for (const informer of [this.services, this.endpoints] as Informer<Service | Endpoints>[]) {
@@ -109,6 +112,10 @@ export class ProxyServer {
   private async syncRules(): Promise<void> {
     const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.endpoints.store.get(keyFor(namespace, name)));
     await this.proxier.sync(ports);
+    // New pods join the bridge all the time; one that serves a Service shows up in its Endpoints,
+    // which triggers this sync, so its port is in hairpin mode by the time traffic is sent to it.
+    const changed = await ensureHairpin(this.deps.options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
+    if (changed.length > 0) this.log.debug({ bridge: this.deps.options.podBridge, ports: changed }, 'hairpin mode enabled');
   }
 
   private directory(): ServiceDirectory {
