@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
 import type { Service } from '../../../lib/api/generated/index.js';
+import { endpointChainName } from '../../../services/proxy/iptables/chain-names.js';
 import { guardRules } from '../../../services/proxy/iptables/guard.js';
 import { compileProxyOptions } from '../../../services/proxy/options.js';
 import { cleanupHost, ProxyServer } from '../../../services/proxy/proxy-server.js';
@@ -208,6 +209,34 @@ describe('proxy on a real host', () => {
     expect(fromContainer.code).toBe(0);
     expect(fromContainer.names).toHaveLength(16);
     expect(new Set(fromContainer.names)).toEqual(new Set(backends.map((b) => b.name)));
+  });
+
+  it('follows an Endpoints change: the removed backend gets no more traffic and its chain is deleted', async () => {
+    const svc = await client.resource('service').get(NS, 'web');
+    const vip = svc.spec!.clusterIP!;
+    const [gone, kept] = backends as [{ name: string; ip: string }, { name: string; ip: string }];
+    const ep = await client.resource('endpoints').get(NS, 'web');
+    await client.resource('endpoints').update({ ...ep, subsets: [{ addresses: [{ ip: kept.ip }], ports: [{ port: 8080, protocol: 'TCP' }] }] });
+    const goneChain = endpointChainName({ namespace: NS, name: 'web', portName: '', protocol: 'TCP' }, { ip: gone.ip, port: 8080 });
+    await eventually('the removed endpoint chain to go', async () => !(await natRulesMention(goneChain)));
+    await assertGuardBeforeTraffic();
+    const seen = new Set<string>();
+    for (let i = 0; i < 8; i++) seen.add(await httpGet(vip, 80));
+    expect([...seen]).toEqual([kept.name]);
+  });
+
+  it('keeps a client on one backend with sessionAffinity ClientIP', async () => {
+    const svc = await createService('sticky', { type: 'ClusterIP', sessionAffinity: 'ClientIP', ports: [{ port: 84, targetPort: { intVal: 8080 }, protocol: 'TCP' }] });
+    const vip = svc.spec!.clusterIP!;
+    await setEndpoints('sticky', backends.map((b) => b.ip), 8080);
+    await eventually('the sticky service rules', () => natRulesMention(`"${NS}/sticky cluster IP"`));
+    await assertGuardBeforeTraffic();
+    const fromHost = new Set<string>();
+    for (let i = 0; i < 12; i++) fromHost.add(await httpGet(vip, 84));
+    expect(fromHost.size).toBe(1);
+    const fromContainer = await httpFromContainer(clientContainer, vip, 84, 8);
+    expect(fromContainer.names).toHaveLength(8);
+    expect(new Set(fromContainer.names).size).toBe(1);
   });
 
   it('hairpins: a backend reaches itself through its own service', async () => {
