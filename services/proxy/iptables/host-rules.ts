@@ -18,8 +18,10 @@ export function describeRule(rule: HostRule): string {
 export async function ruleExists(ipt: IptablesRunner, rule: HostRule): Promise<boolean> {
   const result = await ipt.iptables(['-t', rule.table, '-C', rule.chain, ...rule.spec]);
   if (result.code === 0) return true;
-  // Exit 1 is "no such rule"; a missing chain is exit 1 too, with a message, and also "absent".
+  // Exit 1 is "no such rule" (or no such chain). A jump to a chain that does not exist cannot
+  // be in place either: iptables says so with exit 2.
   if (result.code === 1) return false;
+  if (result.code === 2 && /does not exist|No chain\/target\/match by that name/.test(result.stderr)) return false;
   throw new IptablesError(`iptables ${describeRule(rule)} (check)`, result.code, result.stderr);
 }
 
