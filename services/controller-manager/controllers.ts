@@ -1,5 +1,6 @@
 import type { Controller, ControllerContext } from './shared/controller.js';
 import type { ControllerSettings } from './options.js';
+import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
@@ -13,5 +14,6 @@ export interface ControllerDescriptor {
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'replicationcontroller', build: (ctx, s) => new ReplicaSetController(ctx, REPLICATION_CONTROLLER_KIND, { workers: s.concurrentRcSyncs }) },
   { name: 'replicaset', build: (ctx, s) => new ReplicaSetController(ctx, REPLICA_SET_KIND, { workers: s.concurrentReplicaSetSyncs }) },
+  { name: 'deployment', build: (ctx, s) => new DeploymentController(ctx, { workers: s.concurrentDeploymentSyncs }) },
   { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
 ];
