@@ -1,7 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { generateToken, parseTokenFile, writeTokenFile, type TokenEntry } from '../../lib/auth/token-file.js';
-import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { ensureClusterCerts, issueServingCert, splitHosts, subjectAltNames } from '../../lib/certs/index.js';
 import { writeClientConfig } from '../../lib/client-config.js';
 
 /** The identities of a local cluster: the admin user and one per component, each with a token. */
@@ -51,4 +53,42 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
     configs[id] = path;
   }
   return { dataDir, pkiDir, tokenFile, caFile, configs };
+}
+
+export interface KubeletCertFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+/**
+ * The serving certificate of a node's kubelet API, from the cluster CA (pki/kubelet.crt and .key),
+ * valid for the node's name and IP: the apiserver verifies it when it proxies logs and exec.
+ * Reissued when it is missing, from another CA, or does not name the node's current IP.
+ */
+export async function ensureKubeletServingCert(files: Pick<ClusterFiles, 'pkiDir'>, node: { nodeName: string; nodeIP: string }): Promise<KubeletCertFiles> {
+  const certFile = join(files.pkiDir, 'kubelet.crt');
+  const keyFile = join(files.pkiDir, 'kubelet.key');
+  const ca = { certPem: readFileSync(join(files.pkiDir, 'ca.crt'), 'utf8'), keyPem: readFileSync(join(files.pkiDir, 'ca.key'), 'utf8') };
+  const hosts = [node.nodeName, node.nodeIP];
+  if (existsSync(certFile) && existsSync(keyFile) && certFits(readFileSync(certFile, 'utf8'), ca.certPem, hosts)) return { certFile, keyFile };
+  const issued = await issueServingCert(ca, { commonName: `system:node:${node.nodeName}`, hosts });
+  await writeFileAtomic(keyFile, issued.keyPem, { mode: 0o600 });
+  await writeFileAtomic(certFile, issued.certPem, { mode: 0o644 });
+  return { certFile, keyFile };
+}
+
+// Reissued this long before expiry, as the apiserver's own certificates are.
+const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
+
+function certFits(certPem: string, caPem: string, hosts: string[]): boolean {
+  try {
+    const cert = new X509Certificate(certPem);
+    const ca = new X509Certificate(caPem);
+    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey) || Date.parse(cert.validTo) - Date.now() < RENEW_BEFORE_MS) return false;
+    const wanted = splitHosts(hosts);
+    const present = subjectAltNames(certPem);
+    return wanted.dnsNames.every((n) => present.dnsNames.includes(n)) && wanted.ipAddresses.every((ip) => present.ipAddresses.includes(ip));
+  } catch {
+    return false;
+  }
 }

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
-import { ensureClusterFiles, type ClusterFiles } from './cluster-files.js';
+import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
+import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
 
 const int = (v: string): number => {
@@ -23,6 +25,8 @@ interface UpOptions {
   dataDir: string;
   etcdPort: number;
   port: number;
+  kubeletPort: number;
+  nodeIp?: string;
   detach?: boolean;
 }
 
@@ -89,6 +93,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand(['controller-manager', '--kubeconfig', files.configs['controller-manager']]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
+  await startLocalKubelet(supervisor, files, o, logs);
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
 
@@ -97,6 +102,23 @@ async function runForeground(o: UpOptions): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/**
+ * The kubelet of this machine's node. Its node IP is the Docker bridge's address (docker0) when
+ * there is one: the host reaches it like loopback, and so do the pods (hostIP, the node's
+ * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1.
+ */
+async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string): Promise<void> {
+  const nodeName = hostname().toLowerCase();
+  const nodeIP = o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
+  const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
+  const kubelet = selfCommand([
+    'kubelet', '--node-name', nodeName, '--kubeconfig', files.configs.kubelet, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
+    '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
+    '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
+  ]);
+  supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
 }
 
 /** Starts the supervisor in the background and waits until the apiserver answers. */
@@ -140,6 +162,8 @@ export function upCommand(): Command {
     .option('--data-dir <dir>', 'where certificates, tokens, etcd data and logs live', defaultDataDir())
     .option('--etcd-port <port>', 'etcd client port (the peer port is the next one)', int, 2379)
     .option('--port <port>', 'apiserver port', int, 6443)
+    .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec)', int, 10250)
+    .option('--node-ip <ip>', "the local node's InternalIP (default: the docker0 address, else 127.0.0.1)")
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);

@@ -24,14 +24,19 @@ let kubelet: KubeletProcess | undefined;
 
 async function startProcess(port?: number): Promise<KubeletProcess> {
   const proc = await spawnKubelet(node, port);
-  await eventually(
-    'kubelet process started',
-    () => {
-      if (proc.child.exitCode !== null) throw new Error(`kubelet exited: ${proc.output()}`);
-      return proc.output().includes('"msg":"kubelet started"');
-    },
-    60_000,
-  );
+  try {
+    await eventually(
+      'kubelet process started',
+      () => {
+        if (proc.child.exitCode !== null) throw new Error(`kubelet exited: ${proc.output()}`);
+        return proc.output().includes('"msg":"kubelet started"');
+      },
+      60_000,
+    );
+  } catch (err) {
+    await proc.kill();
+    throw err;
+  }
   return proc;
 }
 
