@@ -46,7 +46,9 @@ export function proxyCommand(): Command {
     .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
     .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
     .addOption(new Option('--lock-file <file>', 'one proxy per host holds this file').default(DEFAULT_LOCK_FILE).hideHelp())
-    .action(async (o: ProxyFlags) => {
+    .action(async (_local: ProxyFlags, cmd: Command) => {
+      // kubectl's global flags sit on the program and take --kubeconfig before we see it.
+      const o = cmd.optsWithGlobals<ProxyFlags>();
       const log = createLogger('proxy');
       if (o.cleanup) {
         await cleanupHost({ serviceClusterIpRange: normalizeCidr(o.serviceClusterIpRange), lockFile: o.lockFile, log });

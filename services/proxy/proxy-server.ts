@@ -46,7 +46,7 @@ export class ProxyServer {
 
   constructor(private readonly deps: ProxyServerDeps) {
     const { client, options } = deps;
-    this.log = deps.log.child({ component: 'proxy' });
+    this.log = deps.log;
     this.runner = deps.runner ?? new ExecIptables();
     this.informers = new SharedInformerFactory(client, { log: this.log });
     this.services = this.informers.informerFor('service');
