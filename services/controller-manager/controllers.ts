@@ -2,6 +2,7 @@ import type { Controller, ControllerContext } from './shared/controller.js';
 import type { ControllerSettings } from './options.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
@@ -17,5 +18,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'replicaset', build: (ctx, s) => new ReplicaSetController(ctx, REPLICA_SET_KIND, { workers: s.concurrentReplicaSetSyncs }) },
   { name: 'deployment', build: (ctx, s) => new DeploymentController(ctx, { workers: s.concurrentDeploymentSyncs }) },
   { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
+  { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },
 ];
