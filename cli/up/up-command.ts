@@ -4,6 +4,7 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { Command } from 'commander';
+import type { Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
@@ -93,7 +94,8 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand(['controller-manager', '--kubeconfig', files.configs['controller-manager']]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
-  await startLocalKubelet(supervisor, files, o, logs);
+  const nodeIP = await startLocalKubelet(supervisor, files, o, logs);
+  await startLocalProxy(supervisor, files, nodeIP, logs, log);
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
 
@@ -109,7 +111,7 @@ async function runForeground(o: UpOptions): Promise<void> {
  * there is one: the host reaches it like loopback, and so do the pods (hostIP, the node's
  * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1.
  */
-async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string): Promise<void> {
+async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string): Promise<string> {
   const nodeName = hostname().toLowerCase();
   const nodeIP = o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
@@ -119,6 +121,24 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
+  return nodeIP;
+}
+
+/**
+ * The proxy of this host (one per host, its rules are host-wide): node ports on the node IP and
+ * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
+ * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
+ */
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeIP: string, logs: string, log: Logger): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
+    return;
+  }
+  const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
+  const proxy = selfCommand([
+    'proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : []),
+  ]);
+  supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
 }
 
 /** Starts the supervisor in the background and waits until the apiserver answers. */
