@@ -4,6 +4,8 @@ import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
+import { TaintEvictionController } from './node-lifecycle/taint-eviction-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 
@@ -20,4 +22,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
   { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },
+  {
+    name: 'nodelifecycle',
+    build: (ctx, s) => new NodeLifecycleController(ctx, { gracePeriodMs: s.nodeMonitorGracePeriodMs, monitorPeriodMs: s.nodeMonitorPeriodMs }),
+  },
+  { name: 'taint-eviction-controller', build: (ctx) => new TaintEvictionController(ctx) },
 ];
