@@ -19,7 +19,9 @@ import { PodWorkers } from '../../services/kubelet/pod-workers/pod-workers.js';
 // Traffic goes only to containers made here (via exec inside them); nothing leaves the machine.
 const NODE = `it-kubelet-${randomBytes(4).toString('hex')}`;
 const OTHER_NODE = `${NODE}-b`;
-const CLUSTER_DNS = '10.96.0.10';
+// A resolver address inside each container's own loopback: any lookup a test container makes fails
+// locally instead of leaving the machine (leak 2), whether or not a proxy guards the service range.
+const CLUSTER_DNS = '127.0.0.1';
 const BUSYBOX = 'kubets/busybox:1.36';
 const MISSING_IMAGE = '127.0.0.1:1/missing:v1';
 
