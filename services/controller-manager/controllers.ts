@@ -3,6 +3,7 @@ import type { ControllerSettings } from './options.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
+import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
 import { TaintEvictionController } from './node-lifecycle/taint-eviction-controller.js';
@@ -21,6 +22,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'deployment', build: (ctx, s) => new DeploymentController(ctx, { workers: s.concurrentDeploymentSyncs }) },
   { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
   { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
+  { name: 'horizontalpodautoscaling', build: (ctx, s) => new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs }) },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },
   {
     name: 'nodelifecycle',
