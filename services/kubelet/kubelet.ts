@@ -18,6 +18,7 @@ import type { ContainerRuntime } from './runtime/types.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
 import { InformerObjectSource } from './sources/informer-object-source.js';
+import { podChangedForKubelet } from './sources/pod-changes.js';
 import { isMirrorPod, isStaticPod, StaticPodSource } from './sources/static-pods.js';
 import { isMirrorOf, MirrorPods } from './status/mirror-pods.js';
 import { StatusManager } from './status/status-manager.js';
@@ -204,7 +205,9 @@ export class Kubelet {
     }
     this.#pods.addEventHandler({
       onAdd: (pod) => this.#podChanged(pod),
-      onUpdate: (_old, pod) => this.#podChanged(pod),
+      onUpdate: (old, pod) => {
+        if (isMirrorPod(pod) || podChangedForKubelet(old, pod)) this.#podChanged(pod);
+      },
       onDelete: (pod) => this.#podDeleted(pod),
     });
     // Containers of pods deleted while no kubelet ran; those of pods that still exist are adopted.

@@ -79,7 +79,7 @@ export class PodWorkers {
   readonly #workers = new Map<string, Worker>();
   readonly #resyncMs: number;
   readonly #relistMs: number;
-  #lastRelist = new Map<string, string>();
+  readonly #lastRelist = new Map<string, string>();
   /** Terminated pod uid → when; updates for these are not new pods. */
   readonly #finished = new Map<string, number>();
   #relistTimer: NodeJS.Timeout | undefined;
@@ -340,9 +340,14 @@ export class PodWorkers {
       now.set(pod.uid, relistSignature(pod.containers.map((c) => ({ id: c.id, running: c.state === 'running' }))));
     }
     for (const uid of new Set([...now.keys(), ...this.#lastRelist.keys()])) {
-      if ((now.get(uid) ?? '') !== (this.#lastRelist.get(uid) ?? '')) this.#schedule(uid, 0);
+      // A pod in the middle of a sync is changing because of it; the sync records what it leaves behind.
+      if (this.#workers.get(uid)?.running) continue;
+      const signature = now.get(uid);
+      if ((signature ?? '') === (this.#lastRelist.get(uid) ?? '')) continue;
+      this.#schedule(uid, 0);
+      if (signature === undefined) this.#lastRelist.delete(uid);
+      else this.#lastRelist.set(uid, signature);
     }
-    this.#lastRelist = now;
   }
 }
 

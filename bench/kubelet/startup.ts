@@ -1,0 +1,219 @@
+import Docker from 'dockerode';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureKubeletServingCert } from '../../cli/up/cluster-files.js';
+import type { Pod } from '../../lib/api/generated/index.js';
+import type { ApiClient } from '../../lib/client/client.js';
+import { projectRoot } from '../../lib/paths.js';
+import { bridgeGateway } from '../../services/kubelet/bridge-gateway.js';
+import { DEFAULT_PAUSE_IMAGE } from '../../services/kubelet/runtime/docker-runtime.js';
+import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
+import { mountPointsUnder, unmount } from '../../services/kubelet/runtime/volumes/mounts.js';
+import { startBenchCluster, type BenchCluster } from '../harness/cluster.js';
+import { printResult } from '../harness/report.js';
+import { summarize } from '../harness/stats.js';
+import { freePort } from '../../test/harness/ports.js';
+
+// Pod startup on one node: from the API create to status Running seen through a watch, with the
+// real kubelet (its own process) on real Docker, for 1, 10 and 100 pods created at once. In the
+// same run, bare Docker does the same work at the same concurrency through dockerode: a pause
+// container, then the app container joined to its network and IPC namespaces. Rounds of both
+// alternate, and every container is removed between rounds.
+
+const SIZES = (process.env.BENCH_KUBELET_SIZES ?? '1,10,100').split(',').map(Number);
+/** Rounds per size: enough that every size has about this many samples (at least one round). */
+const MIN_SAMPLES = Number(process.env.BENCH_KUBELET_SAMPLES ?? 20);
+const ROUND_TIMEOUT_MS = 180_000;
+const IMAGE = 'kubets/busybox:1.36';
+const COMMAND = ['sleep', '3600'];
+const TARGET_RATIO = 1.3;
+
+interface Samples {
+  baseline: number[];
+  kubelet: number[];
+}
+
+export async function benchKubeletStartup(): Promise<void> {
+  const docker = new Docker();
+  await ensureImages(docker);
+  const nodeName = `bench-kubelet-${randomBytes(3).toString('hex')}`;
+  const baselineNode = `${nodeName}-baseline`;
+  const cluster = await startBenchCluster();
+  const dir = dirname(cluster.adminConfig);
+  let kubelet: ChildProcess | undefined;
+  try {
+    const client = await cluster.client({ deadlineMs: 60_000 });
+    kubelet = await startKubelet(cluster, dir, nodeName, docker);
+    await waitForNode(client, nodeName, kubelet, dir);
+    const dns = await bridgeGateway(docker);
+    for (const size of SIZES) {
+      const rounds = Math.max(1, Math.ceil(MIN_SAMPLES / size));
+      const samples: Samples = { baseline: [], kubelet: [] };
+      for (let round = 0; round < rounds; round++) {
+        samples.baseline.push(...(await bareDockerRound(docker, baselineNode, dns, size, round)));
+        await removeContainers(docker, baselineNode);
+        samples.kubelet.push(...(await kubeletRound(client, docker, nodeName, size, round)));
+      }
+      const baseline = summarize(samples.baseline);
+      const viaKubelet = summarize(samples.kubelet);
+      printResult('kubelet-startup', {
+        pods: size,
+        rounds,
+        baselineMs: { p50: round1(baseline.p50), p99: round1(baseline.p99) },
+        kubeletMs: { p50: round1(viaKubelet.p50), p99: round1(viaKubelet.p99) },
+        ratioP50: Number((viaKubelet.p50 / baseline.p50).toFixed(2)),
+        ratioP99: Number((viaKubelet.p99 / baseline.p99).toFixed(2)),
+        targetRatioP50: TARGET_RATIO,
+      });
+    }
+  } finally {
+    if (kubelet && kubelet.exitCode === null) {
+      kubelet.kill('SIGTERM');
+      await new Promise((r) => (kubelet?.exitCode !== null ? r(null) : kubelet.once('exit', r)));
+    }
+    await removeContainers(docker, nodeName);
+    await removeContainers(docker, baselineNode);
+    for (const mountPoint of await mountPointsUnder(join(dir, 'kubelet-root'))) await unmount(mountPoint).catch(() => undefined);
+    await cluster.stop();
+  }
+}
+
+function round1(ms: number): number {
+  return Number(ms.toFixed(1));
+}
+
+async function ensureImages(docker: Docker): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [DEFAULT_PAUSE_IMAGE, IMAGE] } });
+  if (images.length < 2) execFileSync(join(projectRoot, 'scripts/build-images'), { stdio: 'inherit' });
+}
+
+/** The built CLI's kubelet, with a serving certificate from the bench cluster's CA. */
+async function startKubelet(cluster: BenchCluster, dir: string, nodeName: string, docker: Docker): Promise<ChildProcess> {
+  const cert = await ensureKubeletServingCert({ pkiDir: join(dir, 'pki') }, { nodeName, nodeIP: '127.0.0.1' });
+  const log = openSync(join(dir, 'kubelet.log'), 'a');
+  return spawn(
+    process.execPath,
+    [
+      join(projectRoot, 'dist/cli/main.js'), 'kubelet',
+      '--node-name', nodeName,
+      '--kubeconfig', join(dir, 'kubelet.conf'),
+      '--port', String(await freePort()),
+      '--node-ip', '127.0.0.1',
+      '--root-dir', join(dir, 'kubelet-root'),
+      '--cluster-dns', await bridgeGateway(docker),
+      '--tls-cert-file', cert.certFile,
+      '--tls-private-key-file', cert.keyFile,
+      '--client-ca-file', join(dir, 'pki', 'ca.crt'),
+    ],
+    { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
+  );
+}
+
+async function waitForNode(client: ApiClient, nodeName: string, kubelet: ChildProcess, dir: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (kubelet.exitCode !== null) throw new Error(`kubelet exited: ${readFileSync(join(dir, 'kubelet.log'), 'utf8').slice(-2000)}`);
+    const node = await client.resource('node').get('', nodeName).catch(() => undefined);
+    if (node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`node ${nodeName} did not become Ready`);
+}
+
+/** Creates `size` pods at once; each sample runs from its create call to the watch showing it Running. */
+async function kubeletRound(client: ApiClient, docker: Docker, nodeName: string, size: number, round: number): Promise<number[]> {
+  const pods = client.resource('pod');
+  const names = Array.from({ length: size }, (_, i) => `startup-${size}-${round}-${i}`);
+  const started = new Map<string, number>();
+  const running = new Map<string, number>();
+  const abort = new AbortController();
+  const { resourceVersion } = await pods.list('default', { fieldSelector: `spec.nodeName=${nodeName}`, limit: 1 });
+  let allRunning!: () => void;
+  const done = new Promise<void>((resolve) => (allRunning = resolve));
+  const watching = (async () => {
+    for await (const event of pods.watch('default', { fieldSelector: `spec.nodeName=${nodeName}`, resourceVersion, signal: abort.signal })) {
+      const name = event.object.metadata?.name ?? '';
+      if (running.has(name) || !started.has(name) || !isRunning(event.object)) continue;
+      running.set(name, performance.now());
+      if (running.size === size) allRunning();
+    }
+  })().catch((err: unknown) => {
+    if (!abort.signal.aborted) throw err;
+  });
+  await Promise.all(
+    names.map(async (name) => {
+      started.set(name, performance.now());
+      await pods.create(benchPod(name, nodeName));
+    }),
+  );
+  const timer = setTimeout(() => abort.abort(), ROUND_TIMEOUT_MS);
+  await Promise.race([done, watching]);
+  clearTimeout(timer);
+  abort.abort();
+  await watching;
+  if (running.size < size) throw new Error(`only ${running.size} of ${size} pods became Running within ${ROUND_TIMEOUT_MS / 1000} s`);
+  const samples = names.map((name) => running.get(name)! - started.get(name)!);
+
+  await Promise.all(names.map((name) => pods.delete('default', name)));
+  await until(`${size} pods deleted`, async () => (await pods.list('default', { fieldSelector: `spec.nodeName=${nodeName}` })).items.length === 0);
+  await until('kubelet containers removed', async () => (await nodeContainers(docker, nodeName)).length === 0);
+  return samples;
+}
+
+function isRunning(pod: Pod): boolean {
+  return pod.status?.phase === 'Running' && (pod.status.containerStatuses ?? []).every((c) => c.state?.running);
+}
+
+function benchPod(name: string, nodeName: string): Pod {
+  return {
+    metadata: { name, namespace: 'default', labels: { bench: 'startup' } },
+    spec: { nodeName, containers: [{ name: 'app', image: IMAGE, command: COMMAND }] },
+  };
+}
+
+/** The same containers the kubelet makes for a pod, made directly, `size` at once. */
+async function bareDockerRound(docker: Docker, nodeName: string, dns: string, size: number, round: number): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: size }, async (_, i) => {
+      const name = `bench-baseline-${nodeName}-${size}-${round}-${i}`;
+      const labels = { [LABEL_NODE]: nodeName };
+      const t0 = performance.now();
+      const pause = await docker.createContainer({
+        name: `${name}-pause`,
+        Image: DEFAULT_PAUSE_IMAGE,
+        Hostname: `pod-${i}`,
+        Labels: labels,
+        HostConfig: { NetworkMode: 'bridge', IpcMode: 'shareable', Dns: [dns], DnsSearch: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], DnsOptions: ['ndots:5'] },
+      });
+      await pause.start();
+      const app = await docker.createContainer({
+        name: `${name}-app`,
+        Image: IMAGE,
+        Cmd: COMMAND,
+        Labels: labels,
+        HostConfig: { NetworkMode: `container:${pause.id}`, IpcMode: `container:${pause.id}`, Init: true },
+      });
+      await app.start();
+      return performance.now() - t0;
+    }),
+  );
+}
+
+async function nodeContainers(docker: Docker, nodeName: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
+}
+
+async function removeContainers(docker: Docker, nodeName: string): Promise<void> {
+  const containers = await nodeContainers(docker, nodeName);
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ROUND_TIMEOUT_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
