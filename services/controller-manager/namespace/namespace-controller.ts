@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Namespace, Pod } from '../../../lib/api/generated/index.js';
 import { resources, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
+import type { KubeObject } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
 import { runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
@@ -32,12 +33,14 @@ export class NamespaceController implements Controller {
   private readonly log: Logger;
   private readonly workers: number;
   private readonly kinds = resources.filter((r) => r.namespaced);
+  private readonly contents: Informer<KubeObject>[];
 
   constructor(
     private readonly ctx: ControllerContext,
     options: NamespaceControllerOptions = {},
   ) {
     this.namespaces = ctx.informers.informerFor('namespace');
+    this.contents = this.kinds.map((info) => ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>);
     this.log = ctx.log.child({ controller: this.name });
     this.workers = options.workers ?? 10;
   }
@@ -46,13 +49,22 @@ export class NamespaceController implements Controller {
     const enqueue = (ns: Namespace): void => {
       if (ns.metadata?.deletionTimestamp) this.queue.add(ns.metadata.name ?? '');
     };
+    // The last object to go (a pod its kubelet finally stopped) finishes a namespace at once
+    // rather than at the next estimated recheck.
+    const contentGone = (obj: KubeObject): void => {
+      const ns = this.namespaces.store.get(obj.metadata?.namespace ?? '');
+      if (ns) enqueue(ns);
+    };
     return runQueueLoop(
       {
         queue: this.queue,
         workers: this.workers,
         sync: (key) => this.sync(key),
         log: this.log,
-        register: [() => this.namespaces.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur) })],
+        register: [
+          () => this.namespaces.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur) }),
+          ...this.contents.map((informer) => () => informer.addEventHandler({ onDelete: contentGone })),
+        ],
       },
       signal,
     );
