@@ -40,7 +40,8 @@ export class NamespaceController implements Controller {
     options: NamespaceControllerOptions = {},
   ) {
     this.namespaces = ctx.informers.informerFor('namespace');
-    this.contents = this.kinds.map((info) => ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>);
+    // Events are many and never what a deletion waits for; they are still deleted, just not watched.
+    this.contents = this.kinds.filter((info) => info.field !== 'event').map((info) => ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>);
     this.log = ctx.log.child({ controller: this.name });
     this.workers = options.workers ?? 10;
   }
