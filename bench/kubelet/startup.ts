@@ -1,7 +1,8 @@
 import Docker from 'dockerode';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureKubeletServingCert } from '../../cli/up/cluster-files.js';
@@ -9,8 +10,11 @@ import type { Pod } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { projectRoot } from '../../lib/paths.js';
 import { bridgeGateway } from '../../services/kubelet/bridge-gateway.js';
-import { DEFAULT_PAUSE_IMAGE } from '../../services/kubelet/runtime/docker-runtime.js';
+import { containerCreateOptions, sandboxCreateOptions } from '../../services/kubelet/runtime/container-config.js';
+import { DEFAULT_PAUSE_IMAGE, DEFAULT_POD_NETWORK } from '../../services/kubelet/runtime/docker-runtime.js';
 import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
+import { podQOSClass } from '../../services/kubelet/runtime/qos.js';
+import { oomScoreFloor } from '../../services/kubelet/runtime/resources.js';
 import { mountPointsUnder, unmount } from '../../services/kubelet/runtime/volumes/mounts.js';
 import { startBenchCluster, type BenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
@@ -19,9 +23,10 @@ import { freePort } from '../../test/harness/ports.js';
 
 // Pod startup on one node: from the API create to status Running seen through a watch, with the
 // real kubelet (its own process) on real Docker, for 1, 10 and 100 pods created at once. In the
-// same run, bare Docker does the same work at the same concurrency through dockerode: a pause
-// container, then the app container joined to its network and IPC namespaces. Rounds of both
-// alternate, and every container is removed between rounds.
+// same run, bare Docker does the same work at the same concurrency through dockerode: the pause
+// container, then the app container joined to its network and IPC namespaces, with the very create
+// options the kubelet uses. Rounds of both alternate, and every container is removed between
+// rounds. CPU time of the kubelet and apiserver processes is reported per pod.
 
 const SIZES = (process.env.BENCH_KUBELET_SIZES ?? '1,10,100').split(',').map(Number);
 /** Rounds per size: enough that every size has about this many samples (at least one round). */
@@ -52,10 +57,15 @@ export async function benchKubeletStartup(): Promise<void> {
     for (const size of SIZES) {
       const rounds = Math.max(1, Math.ceil(MIN_SAMPLES / size));
       const samples: Samples = { baseline: [], kubelet: [] };
+      let kubeletCpuMs = 0;
+      let apiserverCpuMs = 0;
       for (let round = 0; round < rounds; round++) {
         samples.baseline.push(...(await bareDockerRound(docker, baselineNode, dns, size, round)));
         await removeContainers(docker, baselineNode);
+        const before = { kubelet: cpuMs(kubelet.pid), apiserver: cpuMs(cluster.apiserver.pid) };
         samples.kubelet.push(...(await kubeletRound(client, docker, nodeName, size, round)));
+        kubeletCpuMs += cpuMs(kubelet.pid) - before.kubelet;
+        apiserverCpuMs += cpuMs(cluster.apiserver.pid) - before.apiserver;
       }
       const baseline = summarize(samples.baseline);
       const viaKubelet = summarize(samples.kubelet);
@@ -67,6 +77,9 @@ export async function benchKubeletStartup(): Promise<void> {
         ratioP50: Number((viaKubelet.p50 / baseline.p50).toFixed(2)),
         ratioP99: Number((viaKubelet.p99 / baseline.p99).toFixed(2)),
         targetRatioP50: TARGET_RATIO,
+        // Start and delete of every pod, over all rounds.
+        kubeletCpuMsPerPod: round1(kubeletCpuMs / (rounds * size)),
+        apiserverCpuMsPerPod: round1(apiserverCpuMs / (rounds * size)),
       });
     }
   } finally {
@@ -78,6 +91,17 @@ export async function benchKubeletStartup(): Promise<void> {
     await removeContainers(docker, baselineNode);
     for (const mountPoint of await mountPointsUnder(join(dir, 'kubelet-root'))) await unmount(mountPoint).catch(() => undefined);
     await cluster.stop();
+  }
+}
+
+/** User plus system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
@@ -173,28 +197,35 @@ function benchPod(name: string, nodeName: string): Pod {
   };
 }
 
-/** The same containers the kubelet makes for a pod, made directly, `size` at once. */
+/**
+ * The same containers the kubelet makes for a pod (the same create options: pause with the pod's
+ * DNS, app joined to its namespaces), made directly through dockerode, `size` at once.
+ */
 async function bareDockerRound(docker: Docker, nodeName: string, dns: string, size: number, round: number): Promise<number[]> {
+  const minOomScoreAdj = oomScoreFloor();
   return Promise.all(
     Array.from({ length: size }, async (_, i) => {
-      const name = `bench-baseline-${nodeName}-${size}-${round}-${i}`;
-      const labels = { [LABEL_NODE]: nodeName };
+      const pod: Pod = { ...benchPod(`baseline-${size}-${round}-${i}`, nodeName), metadata: { name: `baseline-${size}-${round}-${i}`, namespace: 'default', uid: randomUUID() } };
+      const container = pod.spec?.containers?.[0] ?? {};
       const t0 = performance.now();
-      const pause = await docker.createContainer({
-        name: `${name}-pause`,
-        Image: DEFAULT_PAUSE_IMAGE,
-        Hostname: `pod-${i}`,
-        Labels: labels,
-        HostConfig: { NetworkMode: 'bridge', IpcMode: 'shareable', Dns: [dns], DnsSearch: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], DnsOptions: ['ndots:5'] },
-      });
+      const pause = await docker.createContainer(
+        sandboxCreateOptions({ pod, attempt: 0, nodeName, dns: { clusterDNS: [dns], clusterDomain: 'cluster.local' }, pauseImage: DEFAULT_PAUSE_IMAGE, network: DEFAULT_POD_NETWORK, minOomScoreAdj }),
+      );
       await pause.start();
-      const app = await docker.createContainer({
-        name: `${name}-app`,
-        Image: IMAGE,
-        Cmd: COMMAND,
-        Labels: labels,
-        HostConfig: { NetworkMode: `container:${pause.id}`, IpcMode: `container:${pause.id}`, Init: true },
-      });
+      const app = await docker.createContainer(
+        containerCreateOptions({
+          pod,
+          container,
+          init: false,
+          restartCount: 0,
+          sandboxId: pause.id,
+          options: { env: [], mounts: [], command: COMMAND, args: [] },
+          nodeName,
+          qos: podQOSClass(pod),
+          nodeMemoryBytes: totalmem(),
+          minOomScoreAdj,
+        }),
+      );
       await app.start();
       return performance.now() - t0;
     }),

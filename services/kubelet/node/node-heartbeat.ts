@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Lease, Node, NodeStatus } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
+import { sleep } from '../../../lib/informer/backoff.js';
 import { buildNodeStatus, newNode, statusChanged, type HealthFacts, type HostFacts, type NodeIdentity } from './node-status.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -106,15 +107,8 @@ export class NodeHeartbeat {
       } catch (err) {
         this.opts.log.warn({ err }, 'node heartbeat failed');
       }
-      // A stop that arrived during the beat has already fired its abort event.
-      if (signal.aborted) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.renewIntervalMs);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      // Returns at once when stopped, and leaves no listener behind on the signal.
+      await sleep(this.renewIntervalMs, signal);
     }
   }
 }
