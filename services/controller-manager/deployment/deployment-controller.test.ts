@@ -49,11 +49,15 @@ describe('DeploymentController', () => {
   const start = () => ctx.start(new DeploymentController(ctx), new ReplicaSetController(ctx, REPLICA_SET_KIND));
   const replicaSets = async (): Promise<ReplicaSet[]> => (await client.resource('replicaSet').list(ns)).items;
   const deployment = () => client.resource('deployment').get(ns, 'nginx');
-  const rolledOut = async (revision: string) => {
+  // The fake apiserver does not bump generation on patches, so the ReplicaSets are checked too.
+  const rolledOut = async (revision: string, replicas = 4) => {
     const d = await deployment();
     const s = d.status ?? {};
-    const done = d.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision && s.observedGeneration === d.metadata?.generation && s.updatedReplicas === 4 && s.replicas === 4 && s.availableReplicas === 4;
-    return done ? d : undefined;
+    const statusDone = d.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision && s.updatedReplicas === replicas && s.replicas === replicas && s.availableReplicas === replicas;
+    const sets = await replicaSets();
+    const current = sets.find((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision);
+    const setsDone = current?.status?.availableReplicas === replicas && sets.every((rs) => rs === current || (rs.spec?.replicas ?? 0) === 0);
+    return statusDone && setsDone ? d : undefined;
   };
 
   it('creates a ReplicaSet named after the template hash, with revision 1, and reports the rollout', async () => {

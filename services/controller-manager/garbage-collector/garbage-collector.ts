@@ -32,6 +32,9 @@ interface Classified {
 
 const ownerUids = (obj: KubeObject): string[] => (obj.metadata?.ownerReferences ?? []).map((r) => r.uid ?? '').filter(Boolean);
 const hasFinalizer = (obj: KubeObject, f: string): boolean => (obj.metadata?.finalizers ?? []).includes(f);
+/** What the collector's decisions depend on: owners, deletion, finalizers. */
+const gcState = (obj: KubeObject): string =>
+  JSON.stringify([obj.metadata?.ownerReferences ?? [], obj.metadata?.deletionTimestamp ?? '', obj.metadata?.finalizers ?? []]);
 
 /**
  * Kubernetes' garbage collector over informer caches: an object whose owners (by uid) are all
@@ -65,7 +68,10 @@ export class GarbageCollector implements Controller {
     const register = [...this.informers].map(([field, informer]) => () =>
       informer.addEventHandler({
         onAdd: (obj) => this.enqueueIfRelevant(field, obj),
-        onUpdate: (_old, cur) => this.enqueueIfRelevant(field, cur),
+        onUpdate: (old, cur) => {
+          // Status churn (every pod heartbeat) changes nothing the collector decides on.
+          if (gcState(old) !== gcState(cur)) this.enqueueIfRelevant(field, cur);
+        },
         onDelete: (obj) => {
           this.enqueueDependents(obj.metadata?.uid ?? '');
           this.enqueueOwners(obj);
