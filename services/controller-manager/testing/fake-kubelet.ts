@@ -73,6 +73,14 @@ export class FakeKubelet {
         { type: 'Ready', status: 'True', lastTransitionTime: now },
         { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
       ],
+      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+        name: c.name ?? '',
+        image: c.image ?? '',
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: now } },
+      })),
     };
     try {
       await this.client.resource('pod').patch(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', { metadata: { uid: pod.metadata?.uid }, status }, { type: 'strategic', status: true });
