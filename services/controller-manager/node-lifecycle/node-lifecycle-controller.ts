@@ -43,6 +43,8 @@ export class NodeLifecycleController implements Controller {
   private readonly pods: Informer<Pod>;
   private readonly queue = new RateLimitingQueue();
   private readonly health = new Map<string, Health>();
+  /** The Ready status each node had when we last looked, to report the change to NotReady once. */
+  private readonly observedReady = new Map<string, string>();
   private readonly recorder: EventRecorder;
   private readonly log: Logger;
   private readonly gracePeriodMs: number;
@@ -91,6 +93,7 @@ export class NodeLifecycleController implements Controller {
     const cached = this.nodes.store.get(name);
     if (!cached) {
       this.health.delete(name);
+      this.observedReady.delete(name);
       return;
     }
     const now = this.ctx.now();
@@ -98,12 +101,13 @@ export class NodeLifecycleController implements Controller {
     if (this.silentFor(node, now) > this.gracePeriodMs) {
       const conditions = unknownConditions(node, now);
       if (conditions) {
-        const wasReady = readyCondition(node)?.status === 'True';
         node = await this.ctx.client.resource('node').updateStatus({ ...node, status: { ...node.status, conditions } });
         this.log.info({ node: name }, 'node stopped posting status; conditions set to Unknown');
-        if (wasReady) this.recordStatusChange(node, 'NodeNotReady');
       }
     }
+    const ready = readyCondition(node)?.status ?? '';
+    if (this.observedReady.get(name) === 'True' && ready !== 'True') this.recordStatusChange(node, 'NodeNotReady');
+    this.observedReady.set(name, ready);
     if (readyCondition(node) && readyCondition(node)?.status !== 'True') await this.markPodsNotReady(name);
     const taints = reconcileTaints(node, lifecycleTaints(node), now);
     if (taints) await this.ctx.client.resource('node').update({ ...node, spec: { ...node.spec, taints } });
