@@ -11,7 +11,7 @@ import { claimObjects, controllerOf } from '../shared/controller-ref.js';
 import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../shared/indexes.js';
 import { isRollingUpdate } from './fenceposts.js';
-import { DEPLOYMENT_KIND, DeploymentSync } from './reconciler.js';
+import { DEPLOYMENT_KIND, DeploymentSync } from './deployment-sync.js';
 
 export interface DeploymentControllerOptions {
   /** --concurrent-deployment-syncs; default 5. */

@@ -47,7 +47,7 @@ interface ReplicaSets {
   oldRSs: ReplicaSet[];
 }
 
-export interface ReconcilerOptions {
+export interface DeploymentSyncOptions {
   client: ApiClient;
   recorder: EventRecorder;
   log: Logger;
@@ -72,7 +72,7 @@ export class DeploymentSync {
   private readonly deployments: ResourceClient<Deployment>;
 
   constructor(
-    private readonly o: ReconcilerOptions,
+    private readonly o: DeploymentSyncOptions,
     private d: Deployment,
     private readonly rsList: readonly ReplicaSet[],
     /** Pods by the uid of the ReplicaSet controlling them (for Recreate). */
