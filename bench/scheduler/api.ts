@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Node, Pod } from '../../lib/api/generated/index.js';
@@ -11,10 +11,10 @@ import { printResult } from '../harness/report.js';
 import { cpuSeconds, peakRssMiB, rssMiB, runConcurrent, summarize } from '../harness/stats.js';
 
 // The whole scheduling path: etcd, the built apiserver and the built scheduler, each its own
-// process, with hollow Node objects (no kubelets). Pods are created 100 at a time while the
-// scheduler runs; a watch in this process sees each binding. Figures: pods/s from the first
-// create sent to the last binding seen, latency from a pod's create sent to its binding seen,
-// the scheduler's RSS, and the CPU time each process spent during the run.
+// process, with hollow Node objects (no kubelets). Pods are created 100 at a time, while the
+// scheduler runs or before it starts; a watch in this process sees each binding. Figures: pods/s
+// up to the last binding seen, latency from a pod's create sent to its binding seen, the
+// scheduler's RSS, and the CPU time each process spent during the run.
 
 const NAMESPACE = 'default';
 const CREATE_CONCURRENCY = Number(process.env.BENCH_SCHED_CREATE_CONCURRENCY ?? 100);
@@ -53,31 +53,40 @@ function startScheduler(cluster: BenchCluster): { child: ChildProcess; logFile: 
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [join(projectRoot, 'dist/cli/main.js'), 'scheduler', '--kubeconfig', cluster.adminConfig, '--leader-elect=false'],
+    [...(process.env.BENCH_SCHEDULER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'scheduler', '--kubeconfig', cluster.adminConfig, '--leader-elect=false'],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   return { child, logFile };
 }
 
-/** Resolves with the time each named pod was first seen bound, once all are. */
-function watchBindings(client: ApiClient, names: Set<string>, resourceVersion: string, timeoutMs: number): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
+interface Sightings {
+  /** When each pod's creation reached a watcher: from then on the scheduler could see it too. */
+  added: Map<string, number>;
+  bound: Map<string, number>;
+}
+
+/** Resolves with the times each named pod was first seen, and first seen bound, once all are bound. */
+function watchBindings(client: ApiClient, names: Set<string>, resourceVersion: string, timeoutMs: number): Promise<Sightings> {
+  const seen: Sightings = { added: new Map(), bound: new Map() };
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   return (async () => {
     try {
       for await (const ev of client.resource('pod').watch(NAMESPACE, { resourceVersion, signal: abort.signal })) {
         const name = ev.object.metadata?.name ?? '';
-        if (ev.object.spec?.nodeName && names.has(name) && !seen.has(name)) {
-          seen.set(name, performance.now());
-          if (seen.size === names.size) break;
+        if (!names.has(name)) continue;
+        const now = performance.now();
+        if (!seen.added.has(name)) seen.added.set(name, now);
+        if (ev.object.spec?.nodeName && !seen.bound.has(name)) {
+          seen.bound.set(name, now);
+          if (seen.bound.size === names.size) break;
         }
       }
     } finally {
       clearTimeout(timer);
       abort.abort();
     }
-    if (seen.size < names.size) throw new Error(`only ${seen.size}/${names.size} pods bound within ${timeoutMs / 1000}s`);
+    if (seen.bound.size < names.size) throw new Error(`only ${seen.bound.size}/${names.size} pods bound within ${timeoutMs / 1000}s`);
     return seen;
   })();
 }
@@ -92,7 +101,34 @@ async function waitBound(client: ApiClient, name: string, timeoutMs: number, sch
   throw new Error(`${name} not bound within ${timeoutMs / 1000}s`);
 }
 
-async function runScenario(nodes: number, pods: number): Promise<void> {
+/** Scheduled events are written after their bindings: count them once the count stops growing. */
+async function settledScheduledEvents(client: ApiClient): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    const count = (await client.resource('event').listAll(NAMESPACE)).items.filter((e) => e.reason === 'Scheduled').length;
+    if (count === last) return count;
+    last = count;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return last;
+}
+
+type Mode = 'concurrent' | 'precreated';
+
+const MODES: Mode[] = process.env.BENCH_SCHED_MODE ? (process.env.BENCH_SCHED_MODE.split(',') as Mode[]) : ['concurrent', 'precreated'];
+
+const MODE_TEXT: Record<Mode, string> = {
+  concurrent: 'pods created while the scheduler runs',
+  precreated: 'pods created before the scheduler starts',
+};
+
+/**
+ * concurrent: the scheduler runs (a warm-up pod proves it synced), then pods are created; the
+ * clock starts at the first create. precreated: all pods exist before the scheduler starts; the
+ * clock starts when its process is spawned, so it includes listing them. Latencies are only
+ * meaningful in the first mode.
+ */
+async function runScenario(nodes: number, pods: number, mode: Mode): Promise<void> {
   const cluster = await startBenchCluster();
   let scheduler: ChildProcess | undefined;
   try {
@@ -101,61 +137,98 @@ async function runScenario(nodes: number, pods: number): Promise<void> {
     await runConcurrent(nodes, CREATE_CONCURRENCY, async (i) => {
       await client.resource('node').create(hollowNode(i));
     });
-    const started = startScheduler(cluster);
-    scheduler = started.child;
-    // A first pod proves the scheduler has synced its informers and is scheduling.
-    await client.resource('pod').create(benchPod('warmup', 0));
-    await waitBound(client, 'warmup', 60_000, scheduler, started.logFile);
-
     const names = Array.from({ length: pods }, (_, i) => `pod-${i}`);
+    const sentAt = new Array<number>(pods);
+    let createsStart = 0;
+    let createsEnd = 0;
+    const createPods = async (): Promise<void> => {
+      createsStart = performance.now();
+      await runConcurrent(pods, CREATE_CONCURRENCY, async (i) => {
+        sentAt[i] = performance.now();
+        await client.resource('pod').create(benchPod(names[i]!, i));
+      });
+      createsEnd = performance.now();
+    };
     const rv = (await client.resource('pod').list(NAMESPACE, { limit: 1 })).resourceVersion;
     const bound = watchBindings(watcher, new Set(names), rv, Math.max(120_000, pods * 20));
-    const pids = { apiserver: cluster.apiserver.pid!, scheduler: scheduler.pid!, etcd: cluster.etcd.process.pid! };
-    const cpuBefore = { apiserver: cpuSeconds(pids.apiserver), scheduler: cpuSeconds(pids.scheduler), etcd: cpuSeconds(pids.etcd), bench: process.cpuUsage() };
-    const sentAt = new Array<number>(pods);
-    let maxRss = rssMiB(pids.scheduler);
-    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(pids.scheduler))), 250);
+    if (mode === 'precreated') await createPods();
 
-    const start = performance.now();
-    let createsDone = 0;
-    await runConcurrent(pods, CREATE_CONCURRENCY, async (i) => {
-      sentAt[i] = performance.now();
-      await client.resource('pod').create(benchPod(names[i]!, i));
-      createsDone = performance.now();
-    });
+    const cpuBefore = { apiserver: cpuSeconds(cluster.apiserver.pid!), etcd: cpuSeconds(cluster.etcd.process.pid!), bench: process.cpuUsage() };
+    const loadBefore = loadavg()[0]!;
+    const spawnedAt = performance.now();
+    const started = startScheduler(cluster);
+    scheduler = started.child;
+    const pid = scheduler.pid!;
+    let maxRss = 0;
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(pid))), 250);
+    if (mode === 'concurrent') {
+      await client.resource('pod').create(benchPod('warmup', 0));
+      await waitBound(client, 'warmup', 60_000, scheduler, started.logFile);
+    }
+    // Measured from here: the scheduler's start-up is counted only when pods were waiting for it.
+    const schedulerCpuBefore = mode === 'concurrent' ? cpuSeconds(pid) : 0;
+    if (mode === 'concurrent') {
+      cpuBefore.apiserver = cpuSeconds(cluster.apiserver.pid!);
+      cpuBefore.etcd = cpuSeconds(cluster.etcd.process.pid!);
+      cpuBefore.bench = process.cpuUsage();
+      await createPods();
+    }
     const seen = await bound;
-    const end = Math.max(...seen.values());
+    const lastBound = Math.max(...seen.bound.values());
+    const firstBound = Math.min(...seen.bound.values());
     clearInterval(sampler);
 
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const cpu = {
-      apiserver: cpuSeconds(pids.apiserver) - cpuBefore.apiserver,
-      scheduler: cpuSeconds(pids.scheduler) - cpuBefore.scheduler,
-      etcd: cpuSeconds(pids.etcd) - cpuBefore.etcd,
+      apiserver: cpuSeconds(cluster.apiserver.pid!) - cpuBefore.apiserver,
+      scheduler: cpuSeconds(pid) - schedulerCpuBefore,
+      etcd: cpuSeconds(cluster.etcd.process.pid!) - cpuBefore.etcd,
       benchClient: (benchCpu.user + benchCpu.system) / 1e6,
     };
     const totalCpu = cpu.apiserver + cpu.scheduler + cpu.etcd + cpu.benchClient;
-    const latencies = names.map((n, i) => (seen.get(n) as number) - (sentAt[i] as number));
-    const lat = summarize(latencies);
-    const wallS = (end - start) / 1000;
-    const share = (s: number): number => Number(((s / totalCpu) * 100).toFixed(1));
-    printResult('scheduler-api', {
+    const share = (x: number): number => Number(((x / totalCpu) * 100).toFixed(1));
+    const start = mode === 'concurrent' ? createsStart : spawnedAt;
+    const wallS = (lastBound - start) / 1000;
+    const scheduledEvents = await settledScheduledEvents(client);
+    const result: Record<string, unknown> = {
       nodes,
       pods,
+      mode: MODE_TEXT[mode],
       createConcurrency: CREATE_CONCURRENCY,
-      mode: 'pods created while the scheduler runs',
       podsPerSec: Math.round(pods / wallS),
-      createsPerSec: Math.round(pods / ((createsDone - start) / 1000)),
       wallS: Number(wallS.toFixed(2)),
-      latencyP50Ms: Math.round(lat.p50),
-      latencyP99Ms: Math.round(lat.p99),
-      latencyMaxMs: Math.round(lat.max),
-      schedulerRssMiB: Number(rssMiB(pids.scheduler).toFixed(1)),
-      schedulerMaxRssMiB: Number(Math.max(maxRss, peakRssMiB(pids.scheduler)).toFixed(1)),
+      createsPerSec: Math.round(pods / ((createsEnd - createsStart) / 1000)),
+    };
+    if (mode === 'concurrent') {
+      const lat = summarize(names.map((n, i) => (seen.bound.get(n) as number) - (sentAt[i] as number)));
+      const toWatch = summarize(names.map((n, i) => (seen.added.get(n) as number) - (sentAt[i] as number)));
+      const watchToBound = summarize(names.map((n) => (seen.bound.get(n) as number) - (seen.added.get(n) as number)));
+      Object.assign(result, {
+        latencyP50Ms: Math.round(lat.p50),
+        latencyP99Ms: Math.round(lat.p99),
+        latencyMaxMs: Math.round(lat.max),
+        createToWatchP50Ms: Math.round(toWatch.p50),
+        createToWatchP99Ms: Math.round(toWatch.p99),
+        watchToBoundP50Ms: Math.round(watchToBound.p50),
+        watchToBoundP99Ms: Math.round(watchToBound.p99),
+      });
+    } else {
+      Object.assign(result, {
+        firstBindingAfterSpawnS: Number(((firstBound - spawnedAt) / 1000).toFixed(2)),
+        podsPerSecAfterFirstBinding: Math.round((pods - 1) / ((lastBound - firstBound) / 1000)),
+      });
+    }
+    Object.assign(result, {
+      scheduledEvents,
+      schedulerRssMiB: Number(rssMiB(pid).toFixed(1)),
+      schedulerMaxRssMiB: Number(Math.max(maxRss, peakRssMiB(pid)).toFixed(1)),
       cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number(v.toFixed(2))])),
       cpuSharePct: { apiserver: share(cpu.apiserver), scheduler: share(cpu.scheduler), etcd: share(cpu.etcd), benchClient: share(cpu.benchClient) },
+      // Other work on the machine slows every process here; wall-clock figures depend on it.
+      loadAvg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
       target: { podsPerSec: 450 },
     });
+    printResult('scheduler-api', result);
   } finally {
     if (scheduler && scheduler.exitCode === null) {
       const exited = new Promise((r) => scheduler!.once('exit', r));
@@ -167,7 +240,9 @@ async function runScenario(nodes: number, pods: number): Promise<void> {
 }
 
 export async function benchSchedulerApi(): Promise<void> {
-  for (const { nodes, pods } of SCENARIOS) await runScenario(nodes, pods);
+  for (const { nodes, pods } of SCENARIOS) {
+    for (const mode of MODES) await runScenario(nodes, pods, mode);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -43,6 +43,7 @@ export type SchedulerExit = 'stopped' | 'lost';
 
 // Events still queued at shutdown get this long to be written.
 const EVENT_FLUSH_TIMEOUT_MS = 5_000;
+const EVENT_WRITES_IN_FLIGHT = 16;
 
 /**
  * kube-scheduler's process around the core: one pod informer (pending pods feed the queue,
@@ -70,7 +71,9 @@ export class SchedulerServer {
     const nodes = this.#factory.informerFor('node');
     const namespaces = this.#factory.informerFor('namespace');
     const schedulerName = options.schedulerName ?? 'default-scheduler';
-    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, ...(options.log ? { log: options.log } : {}) });
+    // An event per scheduled pod: written several at a time, as client-go's events broadcaster
+    // does, or most would be dropped at hundreds of pods per second.
+    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, ...(options.log ? { log: options.log } : {}) });
     const callbacks = apiCallbacks({ client: options.client, recorder: this.#recorder, nodeExists: (name) => nodes.store.get(name) !== undefined });
     this.scheduler = new Scheduler(options.wrapCallbacks ? options.wrapCallbacks(callbacks) : callbacks, {
       schedulerName,
@@ -139,7 +142,6 @@ export class SchedulerServer {
       ...(election?.retryPeriodMs !== undefined ? { retryPeriodMs: election.retryPeriodMs } : {}),
       onStartedLeading: (leading) => this.#lead(leading),
       onStoppedLeading: () => this.#log.info({ identity: this.identity }, 'stopped leading'),
-      onNewLeader: (leader) => this.#log.info({ leader }, 'leader observed'),
       signal,
       ...(this.#options.log ? { log: this.#options.log } : {}),
     });
