@@ -121,6 +121,8 @@ async function startKubelet(cluster: BenchCluster, dir: string, nodeName: string
   return spawn(
     process.execPath,
     [
+      // e.g. BENCH_KUBELET_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the kubelet.
+      ...(process.env.BENCH_KUBELET_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       join(projectRoot, 'dist/cli/main.js'), 'kubelet',
       '--node-name', nodeName,
       '--kubeconfig', join(dir, 'kubelet.conf'),
