@@ -33,6 +33,10 @@ describe('kubets scheduler flags', () => {
     });
   });
 
+  it('takes --leader-elect alone as true', async () => {
+    expect(await parse(['--leader-elect', '--scheduler-name', 'x'])).toMatchObject({ leaderElect: true, schedulerName: 'x' });
+  });
+
   it.each([
     [['--leader-elect=yes'], /expected true or false/],
     [['--percentage-of-nodes-to-score=101'], /0 to 100/],

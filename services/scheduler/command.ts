@@ -29,7 +29,7 @@ export function schedulerCommand(): Command {
   return new Command('scheduler')
     .description('Run the scheduler: binds pending pods to nodes; with leader election only one replica schedules')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
-    .option('--leader-elect <bool>', 'elect a leader on a Lease before scheduling (for several replicas)', bool, true)
+    .option('--leader-elect [bool]', 'elect a leader on a Lease before scheduling (for several replicas)', bool, true)
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
     .option('--scheduler-name <name>', 'schedule only pods whose spec.schedulerName names this scheduler', 'default-scheduler')
