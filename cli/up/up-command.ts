@@ -11,6 +11,9 @@ import { createLogger } from '../../lib/log.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
+import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
+import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
+import { cleanupHost } from '../../services/proxy/proxy-server.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -191,21 +194,40 @@ export function upCommand(): Command {
     });
 }
 
+/**
+ * What a stopped local cluster leaves on the host unless asked to keep it: the pod containers of
+ * this machine's node (a stopped kubelet leaves them running so a restarted one can adopt them)
+ * and the proxy's iptables rules.
+ */
+async function removeWorkloads(): Promise<void> {
+  const docker = new Docker();
+  const nodeName = hostname().toLowerCase();
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  process.stdout.write(`removed ${containers.length} pod containers of node ${nodeName}\n`);
+  if (process.getuid?.() === 0) {
+    await cleanupHost({ serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE, lockFile: DEFAULT_LOCK_FILE, log: createLogger('down', 'warn') });
+    process.stdout.write('removed the proxy rules\n');
+  }
+}
+
 export function downCommand(): Command {
   return new Command('down')
-    .description('Stop a cluster started with kubets up --detach')
+    .description('Stop a cluster started with kubets up --detach, and remove its pod containers and proxy rules')
     .option('--data-dir <dir>', 'the data directory given to kubets up', defaultDataDir())
-    .action(async (o: { dataDir: string }) => {
+    .option('--keep-workloads', 'leave pod containers running and proxy rules in place (a later kubets up adopts them)')
+    .action(async (o: { dataDir: string; keepWorkloads?: boolean }) => {
       const pidFile = join(o.dataDir, 'up.pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
       if (!pid || !isRunning(pid)) {
         process.stdout.write('no kubets cluster is running\n');
         rmSync(pidFile, { force: true });
-        return;
+      } else {
+        process.kill(pid, 'SIGTERM');
+        await waitFor('shutdown', async () => !isRunning(pid), 30_000);
+        rmSync(pidFile, { force: true });
+        process.stdout.write('kubets cluster stopped\n');
       }
-      process.kill(pid, 'SIGTERM');
-      await waitFor('shutdown', async () => !isRunning(pid), 30_000);
-      rmSync(pidFile, { force: true });
-      process.stdout.write('kubets cluster stopped\n');
+      if (!o.keepWorkloads) await removeWorkloads();
     });
 }
