@@ -55,7 +55,9 @@ export function controllerManagerCommand(): Command {
     .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease before it is marked unreachable', positiveDuration, d.nodeMonitorGracePeriodMs)
     .option('--node-monitor-period <duration>', 'how often node health is checked', positiveDuration, d.nodeMonitorPeriodMs)
     .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often horizontal pod autoscalers are reconciled', positiveDuration, d.hpaSyncPeriodMs)
-    .action(async (o: ControllerManagerFlags) => {
+    .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
+      // kubectl's global flags sit on the program and take --kubeconfig before we see it.
+      const o = cmd.optsWithGlobals<ControllerManagerFlags>();
       const log = createLogger('controller-manager');
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });
