@@ -29,8 +29,10 @@ import { freePort } from '../../test/harness/ports.js';
 // rounds. CPU time of the kubelet and apiserver processes is reported per pod.
 
 const SIZES = (process.env.BENCH_KUBELET_SIZES ?? '1,10,100').split(',').map(Number);
-/** Rounds per size: enough that every size has about this many samples (at least one round). */
+/** Rounds per size: enough that every size has about this many samples, and at least MIN_ROUNDS. */
 const MIN_SAMPLES = Number(process.env.BENCH_KUBELET_SAMPLES ?? 20);
+/** The machine's load drifts between rounds: the median of paired-round ratios needs a few pairs. */
+const MIN_ROUNDS = Number(process.env.BENCH_KUBELET_MIN_ROUNDS ?? 3);
 const ROUND_TIMEOUT_MS = 180_000;
 const IMAGE = 'kubets/busybox:1.36';
 const COMMAND = ['sleep', '3600'];
@@ -55,17 +57,21 @@ export async function benchKubeletStartup(): Promise<void> {
     await waitForNode(client, nodeName, kubelet, dir);
     const dns = await bridgeGateway(docker);
     for (const size of SIZES) {
-      const rounds = Math.max(1, Math.ceil(MIN_SAMPLES / size));
+      const rounds = Math.max(MIN_ROUNDS, Math.ceil(MIN_SAMPLES / size));
       const samples: Samples = { baseline: [], kubelet: [] };
+      const pairedRatios: number[] = [];
       let kubeletCpuMs = 0;
       let apiserverCpuMs = 0;
       for (let round = 0; round < rounds; round++) {
-        samples.baseline.push(...(await bareDockerRound(docker, baselineNode, dns, size, round)));
+        const bare = await bareDockerRound(docker, baselineNode, dns, size, round);
         await removeContainers(docker, baselineNode);
         const before = { kubelet: cpuMs(kubelet.pid), apiserver: cpuMs(cluster.apiserver.pid) };
-        samples.kubelet.push(...(await kubeletRound(client, docker, nodeName, size, round)));
+        const viaApi = await kubeletRound(client, docker, nodeName, size, round);
         kubeletCpuMs += cpuMs(kubelet.pid) - before.kubelet;
         apiserverCpuMs += cpuMs(cluster.apiserver.pid) - before.apiserver;
+        samples.baseline.push(...bare);
+        samples.kubelet.push(...viaApi);
+        pairedRatios.push(summarize(viaApi).p50 / summarize(bare).p50);
       }
       const baseline = summarize(samples.baseline);
       const viaKubelet = summarize(samples.kubelet);
@@ -76,6 +82,9 @@ export async function benchKubeletStartup(): Promise<void> {
         kubeletMs: { p50: round1(viaKubelet.p50), p99: round1(viaKubelet.p99) },
         ratioP50: Number((viaKubelet.p50 / baseline.p50).toFixed(2)),
         ratioP99: Number((viaKubelet.p99 / baseline.p99).toFixed(2)),
+        // Each kubelet round against the bare-Docker round just before it, so load drift between
+        // rounds cancels out; the median over the pairs.
+        pairedRatioP50: Number(summarize(pairedRatios).p50.toFixed(2)),
         targetRatioP50: TARGET_RATIO,
         // Start and delete of every pod, over all rounds.
         kubeletCpuMsPerPod: round1(kubeletCpuMs / (rounds * size)),
