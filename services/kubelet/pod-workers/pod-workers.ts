@@ -40,6 +40,8 @@ const DEFAULT_RELIST_MS = 1_000;
 const IMAGE_PULL_RECHECK_MS = 1_000;
 const ERROR_RETRY_INITIAL_MS = 1_000;
 const ERROR_RETRY_MAX_MS = 30_000;
+/** Docker's creation times and ours may differ a little; erring early only costs one extra sync. */
+const CLOCK_SLACK_MS = 1_000;
 /** How long a terminated pod's uid is remembered, so a late update cannot start it again. */
 const FINISHED_MEMORY_MS = 10 * 60_000;
 
@@ -252,6 +254,7 @@ export class PodWorkers {
     }
 
     const before = await this.#runtime.getPodStatus(identity);
+    const syncStartedAt = Date.now();
     const result = await this.#runtime.syncPod(pod, before, {
       backoff: this.#backoff,
       options: containerOptionsProvider({
@@ -269,7 +272,8 @@ export class PodWorkers {
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
     const after = changed ? await this.#runtime.getPodStatus(identity) : before;
     // What this sync did is already seen; the next relist should not wake the pod for it again.
-    this.#lastRelist.set(worker.uid, runtimeSignature(after));
+    // What it made counts as running: one that already exited (a crash at once) is news.
+    this.#lastRelist.set(worker.uid, runtimeSignature(after, syncStartedAt - CLOCK_SLACK_MS));
     this.#report(worker, after);
 
     let next = this.#resyncMs;
@@ -359,10 +363,11 @@ function relistSignature(containers: Array<{ id: string; running: boolean }>): s
     .join(',');
 }
 
-function runtimeSignature(status: RuntimePodStatus): string {
+/** The relist signature of a runtime status, with everything created since `madeSince` (epoch ms) as running. */
+function runtimeSignature(status: RuntimePodStatus, madeSince: number): string {
   return relistSignature([
-    ...status.sandboxes.map((s) => ({ id: s.id, running: s.ready })),
-    ...status.containers.map((c) => ({ id: c.id, running: c.state === 'running' })),
+    ...status.sandboxes.map((s) => ({ id: s.id, running: s.ready || s.createdAt >= madeSince })),
+    ...status.containers.map((c) => ({ id: c.id, running: c.state === 'running' || c.createdAt >= madeSince })),
   ]);
 }
 
