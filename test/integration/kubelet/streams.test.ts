@@ -82,6 +82,10 @@ describe('logs and exec through the apiserver', () => {
     const tail: Buffer[] = [];
     for await (const chunk of client.logs({ namespace: 'default', name: 'streams', container: 'talker', tailLines: 2 })) tail.push(chunk);
     expect(Buffer.concat(tail).toString()).toMatch(/^tick \d+\ntick \d+\n$/);
+
+    const stamped: Buffer[] = [];
+    for await (const chunk of client.logs({ namespace: 'default', name: 'streams', container: 'talker', tailLines: 1, timestamps: true })) stamped.push(chunk);
+    expect(Buffer.concat(stamped).toString()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z tick \d+\n$/);
   });
 
   it('separates stdout from stderr and returns the exit code', async () => {
