@@ -10,7 +10,6 @@ import { issueServingCert } from '../../../lib/certs/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { writeClientConfig } from '../../../lib/client-config.js';
 import { projectRoot } from '../../../lib/paths.js';
-import { bridgeGateway } from '../../../services/kubelet/bridge-gateway.js';
 import { Kubelet, type KubeletOptions } from '../../../services/kubelet/kubelet.js';
 import { LABEL_NODE } from '../../../services/kubelet/runtime/labels.js';
 import { mountPointsUnder, unmount } from '../../../services/kubelet/runtime/volumes/mounts.js';
@@ -25,6 +24,12 @@ import { freePort } from '../../harness/ports.js';
 export const BUSYBOX = 'kubets/busybox:1.36';
 export const MISSING_IMAGE = '127.0.0.1:1/missing:v1';
 export const docker = new Docker();
+/**
+ * The pods' resolver: each container's own loopback, so a lookup a test container might make fails
+ * inside it instead of reaching any host resolver (leak 2). The kubelet's default, the Docker
+ * bridge gateway, is where `kubets up` runs the cluster DNS.
+ */
+export const TEST_CLUSTER_DNS = '127.0.0.1';
 const log = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
 
 export interface KubeletFiles {
@@ -74,7 +79,7 @@ export async function setUpNode(nodeName: string): Promise<TestNode> {
     currentContext: 'test',
     contexts: { test: { servers: cp.apiservers.map((a) => a.address), certificateAuthority: files.caFile, token: cp.token } },
   });
-  return { cp, client: cp.client(), nodeName, files, clusterDNS: await bridgeGateway(docker) };
+  return { cp, client: cp.client(), nodeName, files, clusterDNS: TEST_CLUSTER_DNS };
 }
 
 /** A kubelet in this process, with quick loops. */
