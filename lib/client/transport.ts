@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
+import { LEAN_CHANNEL_OPTIONS } from '../grpc-options.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
@@ -37,6 +38,7 @@ export interface UnaryCallOptions {
 // Keepalive pings find a silently dead apiserver under a long watch; short reconnect backoff lets a
 // restarted apiserver be used again within seconds.
 const channelOptions: grpc.ClientOptions = {
+  ...LEAN_CHANNEL_OPTIONS,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.initial_reconnect_backoff_ms': 500,

@@ -1,5 +1,6 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel';
 import { Etcd3, GRPCDeadlineExceededError, isRecoverableError } from 'etcd3';
+import { LEAN_CHANNEL_OPTIONS } from '../../../lib/grpc-options.js';
 
 const CALL_TIMEOUT_MS = 10_000;
 /** After this many failed calls in a row a host is not tried again for HALF_OPEN_AFTER_MS. */
@@ -19,7 +20,7 @@ export function connectEtcd(endpoints: string[]): Etcd3 {
     hosts: endpoints,
     dialTimeout: 5_000,
     // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
-    grpcOptions: { 'grpc.max_receive_message_length': -1 },
+    grpcOptions: { 'grpc.max_receive_message_length': -1, ...LEAN_CHANNEL_OPTIONS },
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }),
     faultHandling: {
       global: retry(handleWhen((err) => isRecoverableError(err) && !(err instanceof GRPCDeadlineExceededError)), { maxAttempts: MAX_ATTEMPTS }),
