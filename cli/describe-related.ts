@@ -2,10 +2,11 @@ import type { Deployment, Event, Node, ReplicaSet, ReplicationController, Servic
 import { isApiError } from '../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import type { ApiClient } from '../lib/client/client.js';
+import { templatesEqual } from '../lib/deployment/pod-template.js';
 import { escapeFieldValue } from '../lib/labels/field-selector.js';
 import type { DescribeRelated } from './printers/describe/index.js';
 import { podSelectorOf } from './pods.js';
-import { deploymentReplicaSets, templatesEqual } from './rollout/history.js';
+import { deploymentReplicaSets } from './rollout/history.js';
 
 // What `kubectl describe` reads besides the object: the events about it, and per kind the pods,
 // endpoints, lease or replica sets its describer shows.

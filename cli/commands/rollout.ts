@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Deployment } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
+import { templatesEqual } from '../../lib/deployment/pod-template.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { DescribeWriter } from '../printers/describe/writer.js';
@@ -9,7 +10,7 @@ import { boolFlag, duration, integer } from '../flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
 import { deploymentRolloutState } from '../rollout/deployment-status.js';
-import { deploymentReplicaSets, formatHistory, replicaSetForRevision, revisionOf, rollbackPatch, templatesEqual } from '../rollout/history.js';
+import { deploymentReplicaSets, formatHistory, replicaSetForRevision, revisionOf, rollbackPatch } from '../rollout/history.js';
 import { resolveTargets, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 

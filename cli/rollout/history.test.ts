@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplicaSet } from '../../lib/api/generated/index.js';
-import { formatHistory, replicaSetForRevision, rollbackPatch, templatesEqual } from './history.js';
+import { templatesEqual } from '../../lib/deployment/pod-template.js';
+import { formatHistory, replicaSetForRevision, rollbackPatch } from './history.js';
 
 const rs = (name: string, revision: string | undefined, image: string, cause?: string): ReplicaSet => ({
   metadata: {

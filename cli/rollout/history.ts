@@ -1,26 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
-import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../lib/api/generated/index.js';
+import type { Deployment, ReplicaSet } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
+import { ANNOTATIONS_TO_SKIP, CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION } from '../../lib/deployment/annotations.js';
+import { withoutPodTemplateHash } from '../../lib/deployment/pod-template.js';
 import { selectorFromLabelSelector } from '../../lib/labels/selector.js';
 import { alignTabs } from '../printers/tabwriter.js';
 import { CliError } from '../errors.js';
 
 // A deployment's rollout history lives in its ReplicaSets: each carries the revision it was
 // created for (deployment.kubernetes.io/revision) and the change cause of that revision.
-
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
-export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
-
-/** Annotations that describe the deployment itself rather than a revision; rollback keeps the deployment's own. */
-const ANNOTATIONS_TO_SKIP = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  REVISION_ANNOTATION,
-  'deployment.kubernetes.io/revision-history',
-  'deployment.kubernetes.io/desired-replicas',
-  'deployment.kubernetes.io/max-replicas',
-  'deprecated.deployment.rollback.to',
-]);
 
 // kubectl's tabbedString: a tabwriter with no minimal width and two spaces of padding.
 const HISTORY_LAYOUT = { minWidth: 0, padding: 2 } as const;
@@ -79,19 +66,6 @@ export function replicaSetForRevision(name: string, replicaSets: readonly Replic
   return match;
 }
 
-function withoutHash(template: PodTemplateSpec | undefined): PodTemplateSpec {
-  const copy = structuredClone(template ?? {});
-  if (copy.metadata?.labels) {
-    delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  }
-  return copy;
-}
-
-/** Templates compared the way the deployment controller does: the pod-template-hash label does not count. */
-export function templatesEqual(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return isDeepStrictEqual(withoutHash(a), withoutHash(b));
-}
-
 /** The JSON patch that restores a revision: its template (without the hash label) and its annotations. */
 export function rollbackPatch(deployment: Deployment, rs: ReplicaSet): object[] {
   const annotations: Record<string, string> = {};
@@ -102,7 +76,7 @@ export function rollbackPatch(deployment: Deployment, rs: ReplicaSet): object[] 
     if (!ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
   }
   return [
-    { op: 'add', path: '/spec/template', value: withoutHash(rs.spec?.template) },
+    { op: 'add', path: '/spec/template', value: withoutPodTemplateHash(rs.spec?.template) },
     { op: 'add', path: '/metadata/annotations', value: annotations },
   ];
 }

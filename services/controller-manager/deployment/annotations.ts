@@ -1,27 +1,18 @@
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
-import { REVISION_ANNOTATION } from '../../../cli/rollout/history.js';
+import {
+  ANNOTATIONS_TO_SKIP,
+  DESIRED_REPLICAS_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+} from '../../../lib/deployment/annotations.js';
 
 // The annotations through which a Deployment's history lives on its ReplicaSets (Kubernetes'
 // deployment util): each ReplicaSet carries the revision it serves, the revisions it served before
 // a rollback brought it back, and the replica counts it was last sized for.
 
-export { REVISION_ANNOTATION };
-export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
-export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
-export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
-
 /** Kubernetes keeps revision-history below this many characters, dropping the oldest entries. */
 const MAX_REVISION_HISTORY_CHARS = 2000;
-
-/** Annotations of the Deployment that are about the Deployment itself and are not copied to its ReplicaSets. */
-const NOT_COPIED = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  REVISION_ANNOTATION,
-  REVISION_HISTORY_ANNOTATION,
-  DESIRED_REPLICAS_ANNOTATION,
-  MAX_REPLICAS_ANNOTATION,
-  'deprecated.deployment.rollback.to',
-]);
 
 type Annotated = Deployment | ReplicaSet;
 
@@ -75,7 +66,7 @@ export function setNewReplicaSetAnnotations(deployment: Deployment, rs: ReplicaS
   let changed = false;
   const annotations = annotationsOf(rs);
   for (const [key, value] of Object.entries(deployment.metadata?.annotations ?? {})) {
-    if (NOT_COPIED.has(key) || annotations[key] === value) continue;
+    if (ANNOTATIONS_TO_SKIP.has(key) || annotations[key] === value) continue;
     annotations[key] = value;
     changed = true;
   }

@@ -4,14 +4,14 @@ import type { Deployment, Pod, ReplicaSet } from '../../../lib/api/generated/ind
 import type { ApiClient } from '../../../lib/client/client.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
-import { templatesEqual } from '../../../cli/rollout/history.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../../../lib/deployment/annotations.js';
+import { templatesEqual } from '../../../lib/deployment/pod-template.js';
 import { controllerOf, newControllerRef, type OwnerKind } from '../shared/controller-ref.js';
 import { involvedObject } from '../shared/indexes.js';
 import {
   desiredReplicasAnnotation,
   maxReplicasAnnotation,
   maxRevision,
-  REVISION_ANNOTATION,
   replicasAnnotationsNeedUpdate,
   setDeploymentRevision,
   setNewReplicaSetAnnotations,
@@ -36,7 +36,7 @@ import {
   TIMED_OUT_REASON,
 } from './deployment-status.js';
 import { isRollingUpdate, maxSurge, maxUnavailable } from './fenceposts.js';
-import { computePodTemplateHash, POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
+import { computePodTemplateHash } from './pod-template-hash.js';
 import { activeOrLatest, byCreation, byRevision, bySizeNewer, bySizeOlder, isActive, isSaturated, specReplicas, splitNewAndOld, sumSpecReplicas, sumStatus } from './replica-sets.js';
 
 export const DEPLOYMENT_KIND: OwnerKind = { kind: 'Deployment', apiVersion: 'apps/v1' };

@@ -1,7 +1,5 @@
 import type { PodTemplateSpec } from '../../../lib/api/generated/index.js';
 
-export { POD_TEMPLATE_HASH_LABEL } from '../../../cli/rollout/history.js';
-
 // Kubernetes' rand.SafeEncodeString alphabet: no vowels (no words) and no look-alike characters.
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -1,6 +1,6 @@
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
 import { parseTime } from '../../../lib/client/api-time.js';
-import { templatesEqual } from '../../../cli/rollout/history.js';
+import { templatesEqual } from '../../../lib/deployment/pod-template.js';
 import { desiredReplicasAnnotation, revisionOf } from './annotations.js';
 
 // Counting and ordering a Deployment's ReplicaSets (Kubernetes' deployment util and controller
