@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
+import { pollUntil } from '../../../test/harness/poll.js';
 import type { Controller, ControllerContext } from '../shared/controller.js';
 
 /** A controller context for tests: its own informer factory on the given client, silent logs, a settable clock. */
@@ -44,17 +45,6 @@ export class TestContext implements ControllerContext {
 }
 
 /** Polls until check returns a value other than undefined/false; bounded by timeoutMs. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 20, what });
 }

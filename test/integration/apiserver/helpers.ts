@@ -5,6 +5,7 @@ import { ApiError, fromServiceError, type StatusReason } from '../../../lib/api/
 import type * as t from '../../../lib/api/generated/index.js';
 import { packageDefinition } from '../../../lib/api/proto.js';
 import type { ControlPlane } from '../../harness/control-plane.js';
+import { pollUntil, sleep } from '../../harness/poll.js';
 
 // Shared by the apiserver integration tests: object builders, error assertions and raw gRPC
 // access for the requests the typed client cannot make (garbage bytes, unknown resources, no token).
@@ -24,23 +25,12 @@ export async function expectApiError(call: Promise<unknown>, reason: StatusReaso
   return apiErr;
 }
 
-/** Polls until check returns a value (or true); bounded by timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await sleep(100);
-  }
-}
+export { sleep };
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Polls until check returns a value (or true); bounded by timeoutMs. */
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 100, what });
+}
 
 export function pod(name: string, namespace = 'default', extra: Partial<t.PodSpec> = {}, labels?: Record<string, string>): t.Pod {
   return {

@@ -8,6 +8,7 @@ import type { AnyObject } from '../../../lib/api/resources.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { ControllerManager, type ControllerManagerOptions } from '../../../services/controller-manager/controller-manager.js';
+import { pollUntil } from '../../harness/poll.js';
 
 // Shared by the controller-manager integration tests: the seed manifests, controller managers
 // that are stopped after each test, a stand-in for the kubelet (status patches) and waits on
@@ -20,22 +21,9 @@ export function seedManifest<T extends AnyObject>(file: string): T {
   return decodeManifest(parse(readFileSync(join(seedsDir, file), 'utf8'))).object as T;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await sleep(50);
-  }
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
 /** Controller managers started by a test file; stop them all in afterEach. */

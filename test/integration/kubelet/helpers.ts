@@ -14,6 +14,7 @@ import { Kubelet, type KubeletOptions } from '../../../services/kubelet/kubelet.
 import { LABEL_NODE } from '../../../services/kubelet/runtime/labels.js';
 import { mountPointsUnder, unmount } from '../../../services/kubelet/runtime/volumes/mounts.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
 
 // Shared by the kubelet integration tests: a real control plane, a real kubelet (in this process or
@@ -181,22 +182,9 @@ export function makePod(name: string, nodeName: string, spec: Partial<PodSpec>, 
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
-    await sleep(100);
-  }
+export function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 100, what });
 }
 
 export function containerStatus(pod: Pod | undefined, name: string): ContainerStatus | undefined {

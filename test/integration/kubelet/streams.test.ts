@@ -8,6 +8,7 @@ import type { KubeletClient } from '../../../lib/api/generated/kubets/v1/Kubelet
 import { packageDefinition } from '../../../lib/api/proto.js';
 import { issueClientCert } from '../../../lib/certs/index.js';
 import type { Kubelet } from '../../../services/kubelet/kubelet.js';
+import { sleep } from '../../harness/poll.js';
 import { BUSYBOX, eventually, execIn, makePod, setUpNode, sh, startKubelet, tearDownNode, waitRunning, type TestNode } from './helpers.js';
 
 // Logs and exec as `kubets logs` / `kubets exec` use them: ApiClient → apiserver → kubelet (mTLS) → Docker.
@@ -149,7 +150,3 @@ describe('logs and exec through the apiserver', () => {
     apiserver.close();
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
