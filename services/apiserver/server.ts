@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type * as t from '../../lib/api/generated/index.js';
 import { packageDefinition } from '../../lib/api/proto.js';
 import { LEAN_CHANNEL_OPTIONS } from '../../lib/grpc-options.js';
+import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts } from '../../lib/certs/index.js';
@@ -105,16 +106,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       compactor.stop();
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, SHUTDOWN_GRACE_MS);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
       kubelets.close();
       await store.close();
     },

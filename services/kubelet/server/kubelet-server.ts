@@ -7,6 +7,7 @@ import type { KubeletHandlers } from '../../../lib/api/generated/kubets/v1/Kubel
 import type { ExecFrame, ExecStart, LogsRequest } from '../../../lib/api/generated/index.js';
 import type { ExecFrame__Output } from '../../../lib/api/generated/kubets/v1/ExecFrame.js';
 import { packageDefinition } from '../../../lib/api/proto.js';
+import { shutdownGracefully } from '../../../lib/grpc-shutdown.js';
 import { ContainerNotFoundError, dockerMessage, dockerStatusCode } from '../runtime/errors.js';
 import type { ContainerRuntime, ExecSession } from '../runtime/types.js';
 import { resolveContainer, type PodFinder } from './container-lookup.js';
@@ -58,17 +59,7 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   log.info({ address: options.address, port }, 'kubelet API serving');
   return {
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, SHUTDOWN_GRACE_MS);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    stop: () => shutdownGracefully(server, SHUTDOWN_GRACE_MS),
   };
 }
 
