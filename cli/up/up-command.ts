@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
@@ -102,11 +103,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
 
-  const shutdown = (): void => {
-    supervisor.stop().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  onStopSignal(() => exitWhenStopped(supervisor.stop()));
 }
 
 /**

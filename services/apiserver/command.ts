@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../lib/log.js';
+import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { startApiserver } from './server.js';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -53,11 +54,9 @@ export function apiserverCommand(): Command {
         },
         log,
       );
-      const shutdown = (signal: string): void => {
+      onStopSignal((signal) => {
         log.info({ signal }, 'shutting down');
-        server.stop().then(() => process.exit(0), () => process.exit(1));
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+        exitWhenStopped(server.stop());
+      });
     });
 }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { onStopSignal } from '../../lib/stop-signals.js';
 import { boolFlag, duration } from '../../cli/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
@@ -78,12 +79,10 @@ export function controllerManagerCommand(): Command {
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,
       });
-      const shutdown = (signal: string): void => {
+      onStopSignal((signal) => {
         log.info({ signal }, 'shutting down');
         void manager.stop();
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      });
       log.info({ identity: manager.identity, servers: config.servers, controllers: manager.controllers.map((c) => c.name) }, 'starting controller manager');
       await manager.start();
       const exit = await manager.done;

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError } from './kubelet.js';
 import { defaultRootDir } from './runtime/volumes/volume-manager.js';
@@ -109,25 +110,17 @@ export function kubeletCommand(): Command {
         ...(o.hollow && { hollow: true }),
       });
       let stopping = false;
-      const shutdown = (signal: string): void => {
+      onStopSignal((signal) => {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'shutting down; containers keep running');
-        kubelet.stop().then(
-          () => {
-            client.close();
-            process.exit(0);
-          },
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+        exitWhenStopped(kubelet.stop().then(() => client.close()));
+      });
       log.info({ node: o.nodeName, nodeIP: o.nodeIp, servers: config.servers, clusterDNS, hollow: Boolean(o.hollow) }, 'starting kubelet');
       try {
         await kubelet.start();
       } catch (err) {
-        // A stop during start ends through shutdown(); anything else is fatal.
+        // A stop during start ends through the stop-signal handler; anything else is fatal.
         if (stopping && err instanceof KubeletStoppedError) return;
         await kubelet.stop().catch(() => undefined);
         throw err;

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import {
   compileProxyOptions,
   DEFAULT_CLUSTER_DNS_BIND,
@@ -70,19 +71,11 @@ export function proxyCommand(): Command {
       const client = ApiClient.fromConfig(config, { log });
       const server = new ProxyServer({ client, options, log });
       const controller = new AbortController();
-      const shutdown = (signal: string): void => {
+      onStopSignal((signal) => {
         log.info({ signal }, 'shutting down');
         controller.abort();
-        server.stop().then(
-          () => {
-            client.close();
-            process.exit(0);
-          },
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+        exitWhenStopped(server.stop().then(() => client.close()));
+      });
       log.info({ servers: config.servers, nodeIp: options.nodeIp }, 'starting proxy');
       await server.start(controller.signal);
     });
