@@ -1,3 +1,4 @@
+import { bulkhead } from 'cockatiel';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Condition, Pod } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
@@ -17,8 +18,12 @@ export interface ApiCallbacksOptions {
   recorder: EventRecorder;
   /** Whether the node is still in the node informer's cache. */
   nodeExists(nodeName: string): boolean;
+  /** Bindings sent at once; more wait their turn (assumed in the cache meanwhile). Default 64. */
+  maxBindingsInFlight?: number;
   now?: () => number;
 }
+
+const DEFAULT_BINDINGS_IN_FLIGHT = 64;
 
 /**
  * The scheduler's writes over the API, as kube-scheduler makes them: a Binding (with the pod's
@@ -28,15 +33,20 @@ export interface ApiCallbacksOptions {
 export function apiCallbacks(options: ApiCallbacksOptions): SchedulerCallbacks {
   const { client, recorder, nodeExists } = options;
   const pods = client.resource('pod');
+  // A cycle takes a fraction of a millisecond, a binding a round trip: a backlog of pending pods
+  // would otherwise put thousands of calls in flight at once, swelling memory here and in the apiserver.
+  const bindings = bulkhead(options.maxBindingsInFlight ?? DEFAULT_BINDINGS_IN_FLIGHT, Number.POSITIVE_INFINITY);
   return {
-    async bind(pod: Pod, nodeName: string): Promise<void> {
-      // The apiserver binds to any name, so a pod bound to a node deleted since the cycle's
-      // snapshot would wait for the pod garbage collector; failing here retries it instead.
-      if (!nodeExists(nodeName)) throw new NodeGoneError(nodeName);
-      const meta = pod.metadata ?? {};
-      await client.bind(meta.namespace ?? '', {
-        metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid },
-        target: { kind: 'Node', apiVersion: 'v1', name: nodeName },
+    bind(pod: Pod, nodeName: string): Promise<void> {
+      return bindings.execute(async () => {
+        // The apiserver binds to any name, so a pod bound to a node deleted since the cycle's
+        // snapshot would wait for the pod garbage collector; failing here retries it instead.
+        if (!nodeExists(nodeName)) throw new NodeGoneError(nodeName);
+        const meta = pod.metadata ?? {};
+        await client.bind(meta.namespace ?? '', {
+          metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid },
+          target: { kind: 'Node', apiVersion: 'v1', name: nodeName },
+        });
       });
     },
 

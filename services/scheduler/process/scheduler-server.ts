@@ -44,6 +44,8 @@ export type SchedulerExit = 'stopped' | 'lost';
 // Events still queued at shutdown get this long to be written.
 const EVENT_FLUSH_TIMEOUT_MS = 5_000;
 const EVENT_WRITES_IN_FLIGHT = 16;
+// Room for an event per pod of a large backlog (each a few hundred bytes) before any is dropped.
+const EVENT_QUEUE = 20_000;
 
 /**
  * kube-scheduler's process around the core: one pod informer (pending pods feed the queue,
@@ -73,7 +75,7 @@ export class SchedulerServer {
     const schedulerName = options.schedulerName ?? 'default-scheduler';
     // An event per scheduled pod: written several at a time, as client-go's events broadcaster
     // does, or most would be dropped at hundreds of pods per second.
-    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, ...(options.log ? { log: options.log } : {}) });
+    this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, maxQueue: EVENT_QUEUE, ...(options.log ? { log: options.log } : {}) });
     const callbacks = apiCallbacks({ client: options.client, recorder: this.#recorder, nodeExists: (name) => nodes.store.get(name) !== undefined });
     this.scheduler = new Scheduler(options.wrapCallbacks ? options.wrapCallbacks(callbacks) : callbacks, {
       schedulerName,
