@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toKubeJSON } from '../../../lib/api/json.js';
+import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../../test/fixtures/seed-walkthrough/mysql-rc.js';
 import { validateObject } from './index.js';
 import { defaulted, type Json } from './test-support.js';
 
 // The manifests of the walkthrough in shared/seeds/004_*.txt, as a user would submit them. Each
 // must be accepted after defaulting, as a Kubernetes cluster accepts it.
 
-const mysqlRC: Json = {
-  apiVersion: 'v1',
-  kind: 'ReplicationController',
-  metadata: { name: 'mysql' },
-  spec: {
-    replicas: 1,
-    selector: { app: 'mysql' },
-    template: {
-      metadata: { labels: { app: 'mysql' } },
-      spec: { containers: [{ name: 'mysql', image: 'mysql', ports: [{ containerPort: 3306 }], env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '123456' }] }] },
-    },
-  },
-};
+const mysqlRC: Json = seedMysqlRc();
 
 const tomcatService: Json = {
   apiVersion: 'v1',
@@ -152,32 +141,7 @@ describe('seed manifests', () => {
   it('defaults the mysql RC to what Kubernetes stores', () => {
     const { info, object } = defaulted(mysqlRC);
     const json = toKubeJSON(info, object) as Json;
-    expect(json.spec).toEqual({
-      replicas: 1,
-      selector: { app: 'mysql' },
-      template: {
-        metadata: { labels: { app: 'mysql' } },
-        spec: {
-          containers: [
-            {
-              name: 'mysql',
-              image: 'mysql',
-              ports: [{ containerPort: 3306, protocol: 'TCP' }],
-              env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '123456' }],
-              resources: {},
-              terminationMessagePath: '/dev/termination-log',
-              terminationMessagePolicy: 'File',
-              imagePullPolicy: 'Always',
-            },
-          ],
-          restartPolicy: 'Always',
-          terminationGracePeriodSeconds: 30,
-          dnsPolicy: 'ClusterFirst',
-          schedulerName: 'default-scheduler',
-          securityContext: {},
-        },
-      },
-    });
+    expect(json.spec).toEqual(STORED_MYSQL_RC_SPEC);
     expect(json.status).toEqual({ replicas: 0 });
     expect((json.metadata as Json).labels).toEqual({ app: 'mysql' });
   });

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeManifest, toKubeJSON } from '../../../lib/api/json.js';
 import { resourceByField } from '../../../lib/api/resources.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
+import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../fixtures/seed-walkthrough/mysql-rc.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 
 // Issue 3, "Must show": the seeds' mysql RC, created and read back as JSON, is field-for-field the
@@ -15,11 +12,6 @@ import { startControlPlane, type ControlPlane } from '../../harness/control-plan
 let cp: ControlPlane;
 let client: ApiClient;
 const rcInfo = resourceByField('replicationController');
-
-/** The ReplicationController manifest from the seed walkthrough, kept beside the test. */
-function seedMysqlRc(): unknown {
-  return parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'mysql-rc.yaml'), 'utf8'));
-}
 
 beforeAll(async () => {
   cp = await startControlPlane();
@@ -50,32 +42,7 @@ describe('the seed mysql ReplicationController', () => {
         creationTimestamp: created.metadata?.creationTimestamp,
         labels: { app: 'mysql' },
       },
-      spec: {
-        replicas: 1,
-        selector: { app: 'mysql' },
-        template: {
-          metadata: { labels: { app: 'mysql' } },
-          spec: {
-            containers: [
-              {
-                name: 'mysql',
-                image: 'mysql',
-                ports: [{ containerPort: 3306, protocol: 'TCP' }],
-                env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '123456' }],
-                resources: {},
-                terminationMessagePath: '/dev/termination-log',
-                terminationMessagePolicy: 'File',
-                imagePullPolicy: 'Always',
-              },
-            ],
-            restartPolicy: 'Always',
-            terminationGracePeriodSeconds: 30,
-            dnsPolicy: 'ClusterFirst',
-            securityContext: {},
-            schedulerName: 'default-scheduler',
-          },
-        },
-      },
+      spec: STORED_MYSQL_RC_SPEC,
       status: { replicas: 0 },
     });
     const meta = json.metadata as Record<string, unknown>;
