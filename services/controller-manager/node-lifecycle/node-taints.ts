@@ -1,8 +1,6 @@
 import type { Condition, Node, Taint } from '../../../lib/api/generated/index.js';
 import { formatTime } from '../../../lib/client/api-time.js';
-import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE, TAINT_NO_EXECUTE, TAINT_NO_SCHEDULE } from '../../scheduler/framework/taints.js';
-
-export { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NO_EXECUTE };
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE, TAINT_NO_EXECUTE, TAINT_NO_SCHEDULE } from '../../../lib/api/taints.js';
 
 /** The conditions a kubelet reports and the node controller turns Unknown when it goes silent. */
 export const MONITORED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];

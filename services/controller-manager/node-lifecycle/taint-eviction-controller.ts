@@ -3,13 +3,12 @@ import { isApiError } from '../../../lib/api/errors.js';
 import type { Node, Pod, Taint, Toleration } from '../../../lib/api/generated/index.js';
 import { keyOf } from '../../../lib/client/keys.js';
 import { parseTime } from '../../../lib/client/api-time.js';
+import { TAINT_NO_EXECUTE, toleratesTaint } from '../../../lib/api/taints.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { toleratesTaint } from '../../scheduler/framework/taints.js';
 import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
 import { byNodeName, NODE_NAME_INDEX } from './node-lifecycle-controller.js';
-import { TAINT_NO_EXECUTE } from './node-taints.js';
 
 /** When a pod on these taints must go: now, at a time, or never. */
 export type EvictionDecision = { kind: 'never' } | { kind: 'at'; time: number };

@@ -3,7 +3,7 @@ import type { EnqueueExtensions, FilterPlugin } from '../../framework/interfaces
 import type { NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { Status, type PluginResult } from '../../framework/status.js';
-import { TAINT_NO_SCHEDULE, TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, tolerationsTolerateTaint } from '../../framework/taints.js';
+import { TAINT_NO_SCHEDULE, TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, tolerationsTolerateTaint } from '../../../../lib/api/taints.js';
 import * as names from '../names.js';
 
 export const ERR_REASON_NOT_READY = 'node(s) were not ready';

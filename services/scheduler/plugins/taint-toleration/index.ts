@@ -12,7 +12,7 @@ import {
   TAINT_PREFER_NO_SCHEDULE,
   findUntoleratedTaint,
   tolerationsTolerateTaint,
-} from '../../framework/taints.js';
+} from '../../../../lib/api/taints.js';
 import * as names from '../names.js';
 
 /** kube-scheduler's wording: `node(s) had untolerated taint {dedicated: gpu}`. */

@@ -1,4 +1,4 @@
-import type { Taint, Toleration } from '../../../lib/api/generated/index.js';
+import type { Taint, Toleration } from './generated/index.js';
 
 export const TAINT_NO_SCHEDULE = 'NoSchedule';
 export const TAINT_PREFER_NO_SCHEDULE = 'PreferNoSchedule';
