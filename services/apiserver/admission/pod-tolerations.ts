@@ -1,9 +1,7 @@
 import type { Pod, Toleration } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { TAINT_NO_EXECUTE, TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from '../../../lib/api/taints.js';
 import type { WriteHooks } from '../registry/hooks.js';
-
-export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
-export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
 /**
  * Kubernetes' DefaultTolerationSeconds admission: a pod tolerates a not-ready or unreachable node
@@ -16,15 +14,15 @@ export class DefaultTolerationSeconds implements WriteHooks {
     if (info.field !== 'pod' || op !== 'create') return;
     const spec = ((object as Pod).spec ??= {});
     const tolerations = (spec.tolerations ??= []);
-    for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
+    for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
       if (tolerates(tolerations, key)) continue;
-      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.seconds });
+      tolerations.push({ key, operator: 'Exists', effect: TAINT_NO_EXECUTE, tolerationSeconds: this.seconds });
     }
   }
 }
 
 function tolerates(tolerations: Toleration[], key: string): boolean {
   return tolerations.some(
-    (t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'),
+    (t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === TAINT_NO_EXECUTE),
   );
 }
