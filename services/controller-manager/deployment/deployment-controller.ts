@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../lib/api/generated/index.js';
 import { keyFor, keyOf } from '../../../lib/client/keys.js';
@@ -6,10 +5,10 @@ import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { LabelSelectorError, selectorFromLabelSelector, type Selector } from '../../../lib/labels/selector.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
 import { claimObjects, controllerOf } from '../shared/controller-ref.js';
-import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { ensureIndex, type ControllerContext } from '../shared/controller.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../shared/indexes.js';
+import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { isRollingUpdate } from './fenceposts.js';
 import { DEPLOYMENT_KIND, DeploymentSync } from './deployment-sync.js';
 
@@ -23,56 +22,29 @@ export interface DeploymentControllerOptions {
  * hash; it claims the ReplicaSets its selector matches and rolls from the old ones to the new one
  * (see DeploymentSync), reporting progress in status.
  */
-export class DeploymentController implements Controller {
-  readonly name = 'deployment';
+export class DeploymentController extends QueueController {
   private readonly deployments: Informer<Deployment>;
   private readonly replicaSets: Informer<ReplicaSet>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new RateLimitingQueue();
   private readonly recorder: EventRecorder;
-  private readonly log: Logger;
-  private readonly workers: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: DeploymentControllerOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: DeploymentControllerOptions = {}) {
+    super('deployment', ctx, { workers: options.workers ?? 5 });
     this.deployments = ctx.informers.informerFor('deployment');
     this.replicaSets = ctx.informers.informerFor('replicaSet');
     this.pods = ctx.informers.informerFor('pod');
     ensureIndex(this.replicaSets.store, CONTROLLER_UID_INDEX, byControllerUid);
     ensureIndex(this.pods.store, CONTROLLER_UID_INDEX, byControllerUid);
     this.recorder = ctx.recorder('deployment-controller');
-    this.log = ctx.log.child({ controller: this.name });
-    this.workers = options.workers ?? 5;
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    const enqueue = (d: Deployment): void => this.queue.add(keyOf(d));
-    return runQueueLoop(
-      {
-        queue: this.queue,
-        workers: this.workers,
-        sync: (key) => this.sync(key),
-        log: this.log,
-        register: [
-          () => this.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue }),
-          () =>
-            this.replicaSets.addEventHandler({
-              onAdd: (rs) => this.enqueueOwnersOf(rs),
-              onUpdate: (old, cur) => {
-                if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-                this.enqueueOwnersOf(old);
-                this.enqueueOwnersOf(cur);
-              },
-              onDelete: (rs) => this.enqueueOwnersOf(rs),
-            }),
-          // Recreate waits for the old pods to be gone.
-          () => this.pods.addEventHandler({ onDelete: (pod) => this.enqueueRecreateOwnerOf(pod) }),
-        ],
-      },
-      signal,
-    );
+  protected handlers(): HandlerRegistration[] {
+    return [
+      () => this.deployments.addEventHandler(onEveryChange((d) => this.queue.add(keyOf(d)))),
+      () => this.replicaSets.addEventHandler(onRelatedChange((rs) => this.enqueueOwnersOf(rs))),
+      // Recreate waits for the old pods to be gone.
+      () => this.pods.addEventHandler({ onDelete: (pod) => this.enqueueRecreateOwnerOf(pod) }),
+    ];
   }
 
   private enqueueOwnersOf(rs: ReplicaSet): void {

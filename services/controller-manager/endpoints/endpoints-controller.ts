@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Endpoints, Pod, Service } from '../../../lib/api/generated/index.js';
 import { keyOf, splitKey } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { selectorFromSet } from '../../../lib/labels/selector.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import type { ControllerContext } from '../shared/controller.js';
+import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { endpointSubsets } from './endpoint-subsets.js';
 
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
@@ -32,53 +31,27 @@ function hasSelector(service: Service): boolean {
  * `notReadyAddresses`) and the ports their targetPorts resolve to. Services without a selector
  * are left to whoever writes their Endpoints; Endpoints whose Service is gone are deleted.
  */
-export class EndpointsController implements Controller {
-  readonly name = 'endpoint';
+export class EndpointsController extends QueueController {
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly endpoints: Informer<Endpoints>;
-  private readonly queue = new RateLimitingQueue();
-  private readonly log: Logger;
-  private readonly workers: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: EndpointsControllerOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: EndpointsControllerOptions = {}) {
+    super('endpoint', ctx, { workers: options.workers ?? 5 });
     this.services = ctx.informers.informerFor('service');
     this.pods = ctx.informers.informerFor('pod');
     this.endpoints = ctx.informers.informerFor('endpoints');
-    this.log = ctx.log.child({ controller: this.name });
-    this.workers = options.workers ?? 5;
   }
 
-  run(signal: AbortSignal): Promise<void> {
+  protected handlers(): HandlerRegistration[] {
     const enqueue = (obj: Service | Endpoints): void => this.queue.add(keyOf(obj));
-    return runQueueLoop(
-      {
-        queue: this.queue,
-        workers: this.workers,
-        sync: (key) => this.sync(key),
-        log: this.log,
-        register: [
-          () => this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue }),
-          () =>
-            this.pods.addEventHandler({
-              onAdd: (pod) => this.enqueueServicesOf(pod),
-              onUpdate: (old, cur) => {
-                if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-                this.enqueueServicesOf(old);
-                this.enqueueServicesOf(cur);
-              },
-              onDelete: (pod) => this.enqueueServicesOf(pod),
-            }),
-          // Existing Endpoints are visited once (leftovers of deleted Services go), and deleted
-          // ones are written again while their Service exists.
-          () => this.endpoints.addEventHandler({ onAdd: enqueue, onDelete: enqueue }),
-        ],
-      },
-      signal,
-    );
+    return [
+      () => this.services.addEventHandler(onEveryChange(enqueue)),
+      () => this.pods.addEventHandler(onRelatedChange((pod) => this.enqueueServicesOf(pod))),
+      // Existing Endpoints are visited once (leftovers of deleted Services go), and deleted
+      // ones are written again while their Service exists.
+      () => this.endpoints.addEventHandler({ onAdd: enqueue, onDelete: enqueue }),
+    ];
   }
 
   private enqueueServicesOf(pod: Pod): void {

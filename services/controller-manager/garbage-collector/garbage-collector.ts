@@ -1,12 +1,11 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { OwnerReference } from '../../../lib/api/generated/index.js';
 import { resourceByKind, resources, type EnvelopeField, type ResourceInfo } from '../../../lib/api/resources.js';
 import { keyFor, keyOf, type KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { ensureIndex, type ControllerContext } from '../shared/controller.js';
+import { QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, removeFinalizer } from './finalizers.js';
 
 /** Index of objects by the uid of each of their owners. */
@@ -42,30 +41,22 @@ const gcState = (obj: KubeObject): string =>
  * foreground keeps its `foregroundDeletion` finalizer until its blocking dependents are gone; an
  * owner deleted with `orphan` has its references removed from its dependents first.
  */
-export class GarbageCollector implements Controller {
-  readonly name = 'garbagecollector';
+export class GarbageCollector extends QueueController<Item> {
   private readonly informers = new Map<EnvelopeField, Informer<KubeObject>>();
-  private readonly queue = new RateLimitingQueue<Item>();
   private readonly absentOwners = new Set<string>();
-  private readonly log: Logger;
-  private readonly workers: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: GarbageCollectorOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: GarbageCollectorOptions = {}) {
+    super('garbagecollector', ctx, { workers: options.workers ?? 20 });
     for (const info of resources) {
       if (IGNORED.has(info.field)) continue;
       const informer = ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>;
       ensureIndex(informer.store, OWNER_UID_INDEX, ownerUids);
       this.informers.set(info.field, informer);
     }
-    this.log = ctx.log.child({ controller: this.name });
-    this.workers = options.workers ?? 20;
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    const register = [...this.informers].map(([field, informer]) => () =>
+  protected handlers(): HandlerRegistration[] {
+    return [...this.informers].map(([field, informer]) => () =>
       informer.addEventHandler({
         onAdd: (obj) => this.enqueueIfRelevant(field, obj),
         onUpdate: (old, cur) => {
@@ -78,7 +69,6 @@ export class GarbageCollector implements Controller {
         },
       }),
     );
-    return runQueueLoop({ queue: this.queue, workers: this.workers, sync: (item) => this.sync(item), log: this.log, register }, signal);
   }
 
   private item(field: EnvelopeField, obj: KubeObject): Item {

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus } from '../../../lib/api/generated/index.js';
 import { resourceByKind } from '../../../lib/api/resources.js';
@@ -6,9 +5,9 @@ import { formatTime } from '../../../lib/client/api-time.js';
 import { keyOf } from '../../../lib/client/keys.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import type { ControllerContext } from '../shared/controller.js';
 import { involvedObject } from '../shared/indexes.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { boundedReplicas } from './replica-bounds.js';
 
 const HPA_KIND = { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v1' };
@@ -24,44 +23,23 @@ export interface HpaControllerOptions {
  * maxReplicas] through the Scale subresource, reports currentReplicas/desiredReplicas, and says
  * with a FailedGetResourceMetric event that it cannot follow targetCPUUtilizationPercentage.
  */
-export class HorizontalPodAutoscalerController implements Controller {
-  readonly name = 'horizontalpodautoscaling';
+export class HorizontalPodAutoscalerController extends QueueController {
   private readonly hpas: Informer<HorizontalPodAutoscaler>;
-  private readonly queue = new RateLimitingQueue();
   private readonly recorder: EventRecorder;
-  private readonly log: Logger;
-  private readonly syncPeriodMs: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: HpaControllerOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: HpaControllerOptions = {}) {
+    // Targets change without the HPA changing: every HPA is looked at each period.
+    super('horizontalpodautoscaling', ctx, { workers: 2, resyncPeriodMs: options.syncPeriodMs ?? 15_000 });
     this.hpas = ctx.informers.informerFor('horizontalPodAutoscaler');
     this.recorder = ctx.recorder('horizontal-pod-autoscaler');
-    this.log = ctx.log.child({ controller: this.name });
-    this.syncPeriodMs = options.syncPeriodMs ?? 15_000;
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const enqueue = (hpa: HorizontalPodAutoscaler): void => this.queue.add(keyOf(hpa));
-    // Targets change without the HPA changing: every HPA is looked at each period.
-    const ticker = setInterval(() => {
-      for (const key of this.hpas.store.listKeys()) this.queue.add(key);
-    }, this.syncPeriodMs);
-    try {
-      await runQueueLoop(
-        {
-          queue: this.queue,
-          workers: 2,
-          sync: (key) => this.sync(key),
-          log: this.log,
-          register: [() => this.hpas.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur) })],
-        },
-        signal,
-      );
-    } finally {
-      clearInterval(ticker);
-    }
+  protected handlers(): HandlerRegistration[] {
+    return [() => this.hpas.addEventHandler(onAddOrUpdate((hpa) => this.queue.add(keyOf(hpa))))];
+  }
+
+  protected override resyncKeys(): Iterable<string> {
+    return this.hpas.store.listKeys();
   }
 
   async sync(key: string): Promise<void> {

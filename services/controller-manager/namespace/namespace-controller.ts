@@ -1,11 +1,10 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Namespace, Pod } from '../../../lib/api/generated/index.js';
 import { resources, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import type { ControllerContext } from '../shared/controller.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { deletionConditions, mergeConditions, sameConditions, type ContentReport } from './namespace-conditions.js';
 
 /** The finalizer the apiserver puts on every namespace; removing it lets the apiserver delete the namespace. */
@@ -26,27 +25,19 @@ function qualifiedName(info: ResourceInfo): string {
  * removes its finalizer and the apiserver removes the namespace. Progress shows in the
  * namespace's conditions.
  */
-export class NamespaceController implements Controller {
-  readonly name = 'namespace';
+export class NamespaceController extends QueueController {
   private readonly namespaces: Informer<Namespace>;
-  private readonly queue = new RateLimitingQueue();
-  private readonly log: Logger;
-  private readonly workers: number;
   private readonly kinds = resources.filter((r) => r.namespaced);
   private readonly contents: Informer<KubeObject>[];
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: NamespaceControllerOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: NamespaceControllerOptions = {}) {
+    super('namespace', ctx, { workers: options.workers ?? 10 });
     this.namespaces = ctx.informers.informerFor('namespace');
     // Events are many and never what a deletion waits for; they are still deleted, just not watched.
     this.contents = this.kinds.filter((info) => info.field !== 'event').map((info) => ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>);
-    this.log = ctx.log.child({ controller: this.name });
-    this.workers = options.workers ?? 10;
   }
 
-  run(signal: AbortSignal): Promise<void> {
+  protected handlers(): HandlerRegistration[] {
     const enqueue = (ns: Namespace): void => {
       if (ns.metadata?.deletionTimestamp) this.queue.add(ns.metadata.name ?? '');
     };
@@ -56,19 +47,10 @@ export class NamespaceController implements Controller {
       const ns = this.namespaces.store.get(obj.metadata?.namespace ?? '');
       if (ns) enqueue(ns);
     };
-    return runQueueLoop(
-      {
-        queue: this.queue,
-        workers: this.workers,
-        sync: (key) => this.sync(key),
-        log: this.log,
-        register: [
-          () => this.namespaces.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur) }),
-          ...this.contents.map((informer) => () => informer.addEventHandler({ onDelete: contentGone })),
-        ],
-      },
-      signal,
-    );
+    return [
+      () => this.namespaces.addEventHandler(onAddOrUpdate(enqueue)),
+      ...this.contents.map((informer) => () => informer.addEventHandler({ onDelete: contentGone })),
+    ];
   }
 
   async sync(name: string): Promise<void> {

@@ -1,12 +1,11 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Lease, Node, Pod } from '../../../lib/api/generated/index.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { ensureIndex, type ControllerContext } from '../shared/controller.js';
 import { isPodReady } from '../shared/pod-util.js';
+import { onAddOrUpdate, onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { lifecycleTaints, readyCondition, reconcileTaints, unknownConditions } from './node-taints.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -36,57 +35,37 @@ interface Health {
  * pods on it are marked not ready; nodes carry the not-ready / unreachable / unschedulable taints
  * their state calls for, and lose them when they recover.
  */
-export class NodeLifecycleController implements Controller {
-  readonly name = 'nodelifecycle';
+export class NodeLifecycleController extends QueueController {
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<Lease>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new RateLimitingQueue();
   private readonly health = new Map<string, Health>();
   /** The Ready status each node had when we last looked, to report the change to NotReady once. */
   private readonly observedReady = new Map<string, string>();
   private readonly recorder: EventRecorder;
-  private readonly log: Logger;
   private readonly gracePeriodMs: number;
-  private readonly monitorPeriodMs: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: NodeLifecycleOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: NodeLifecycleOptions = {}) {
+    // The monitor only enqueues: a node that stops sending anything is still looked at.
+    super('nodelifecycle', ctx, { workers: 1, resyncPeriodMs: options.monitorPeriodMs ?? 5_000 });
     this.nodes = ctx.informers.informerFor('node');
     this.leases = ctx.informers.informerFor('lease', { namespace: NODE_LEASE_NAMESPACE });
     this.pods = ctx.informers.informerFor('pod');
     ensureIndex(this.pods.store, NODE_NAME_INDEX, byNodeName);
     this.recorder = ctx.recorder('node-controller');
-    this.log = ctx.log.child({ controller: this.name });
     this.gracePeriodMs = options.gracePeriodMs ?? 40_000;
-    this.monitorPeriodMs = options.monitorPeriodMs ?? 5_000;
   }
 
-  async run(signal: AbortSignal): Promise<void> {
+  protected handlers(): HandlerRegistration[] {
     const enqueue = (obj: Node | Lease): void => this.queue.add(obj.metadata?.name ?? '');
-    // The monitor only enqueues: a node that stops sending anything is still looked at.
-    const ticker = setInterval(() => {
-      for (const name of this.nodes.store.listKeys()) this.queue.add(name);
-    }, this.monitorPeriodMs);
-    try {
-      await runQueueLoop(
-        {
-          queue: this.queue,
-          workers: 1,
-          sync: (key) => this.sync(key),
-          log: this.log,
-          register: [
-            () => this.nodes.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue }),
-            () => this.leases.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur) }),
-          ],
-        },
-        signal,
-      );
-    } finally {
-      clearInterval(ticker);
-    }
+    return [
+      () => this.nodes.addEventHandler(onEveryChange(enqueue)),
+      () => this.leases.addEventHandler(onAddOrUpdate(enqueue)),
+    ];
+  }
+
+  protected override resyncKeys(): Iterable<string> {
+    return this.nodes.store.listKeys();
   }
 
   async sync(name: string): Promise<void> {

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Node, Pod, Taint, Toleration } from '../../../lib/api/generated/index.js';
 import { keyOf } from '../../../lib/client/keys.js';
@@ -6,8 +5,8 @@ import { parseTime } from '../../../lib/client/api-time.js';
 import { TAINT_NO_EXECUTE, toleratesTaint } from '../../../lib/api/taints.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
-import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { ensureIndex, type ControllerContext } from '../shared/controller.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { byNodeName, NODE_NAME_INDEX } from './node-lifecycle-controller.js';
 
 /** When a pod on these taints must go: now, at a time, or never. */
@@ -44,48 +43,36 @@ function noExecuteKey(node: Node | undefined): string {
 }
 
 /** Kubernetes' taint eviction controller: deletes pods from nodes with NoExecute taints they do not tolerate (long enough). */
-export class TaintEvictionController implements Controller {
-  readonly name = 'taint-eviction-controller';
+export class TaintEvictionController extends QueueController {
   private readonly nodes: Informer<Node>;
   private readonly pods: Informer<Pod>;
-  private readonly queue = new RateLimitingQueue();
   private readonly recorder: EventRecorder;
-  private readonly log: Logger;
 
-  constructor(private readonly ctx: ControllerContext) {
+  constructor(ctx: ControllerContext) {
+    super('taint-eviction-controller', ctx, { workers: 4 });
     this.nodes = ctx.informers.informerFor('node');
     this.pods = ctx.informers.informerFor('pod');
     ensureIndex(this.pods.store, NODE_NAME_INDEX, byNodeName);
     this.recorder = ctx.recorder('taint-eviction-controller');
-    this.log = ctx.log.child({ controller: this.name });
   }
 
-  run(signal: AbortSignal): Promise<void> {
+  protected handlers(): HandlerRegistration[] {
     const enqueuePod = (pod: Pod): void => {
       if (pod.spec?.nodeName && !pod.metadata?.deletionTimestamp) this.queue.add(keyOf(pod));
     };
     const enqueuePodsOn = (node: Node): void => {
       for (const pod of this.pods.store.listByIndex(NODE_NAME_INDEX, node.metadata?.name ?? '')) enqueuePod(pod);
     };
-    return runQueueLoop(
-      {
-        queue: this.queue,
-        workers: 4,
-        sync: (key) => this.sync(key),
-        log: this.log,
-        register: [
-          () => this.pods.addEventHandler({ onAdd: enqueuePod, onUpdate: (_o, cur) => enqueuePod(cur) }),
-          () =>
-            this.nodes.addEventHandler({
-              onAdd: enqueuePodsOn,
-              onUpdate: (old, cur) => {
-                if (noExecuteKey(old) !== noExecuteKey(cur)) enqueuePodsOn(cur);
-              },
-            }),
-        ],
-      },
-      signal,
-    );
+    return [
+      () => this.pods.addEventHandler(onAddOrUpdate(enqueuePod)),
+      () =>
+        this.nodes.addEventHandler({
+          onAdd: enqueuePodsOn,
+          onUpdate: (old, cur) => {
+            if (noExecuteKey(old) !== noExecuteKey(cur)) enqueuePodsOn(cur);
+          },
+        }),
+    ];
   }
 
   async sync(key: string): Promise<void> {

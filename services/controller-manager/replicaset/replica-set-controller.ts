@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Pod, ReplicaSetStatus } from '../../../lib/api/generated/index.js';
 import { keyFor, keyOf } from '../../../lib/client/keys.js';
@@ -7,12 +6,12 @@ import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { LabelSelectorError } from '../../../lib/labels/selector.js';
-import { RateLimitingQueue } from '../../../lib/workqueue/index.js';
 import { claimObjects, controllerOf, newControllerRef } from '../shared/controller-ref.js';
-import { ensureIndex, runQueueLoop, type Controller, type ControllerContext } from '../shared/controller.js';
+import { ensureIndex, type ControllerContext } from '../shared/controller.js';
 import { Expectations } from '../shared/expectations.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../shared/indexes.js';
 import { isPodActive } from '../shared/pod-util.js';
+import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { slowStartBatch } from '../shared/slow-start.js';
 import { podsToDelete } from './pods-to-delete.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaSetLike } from './replica-kind.js';
@@ -35,25 +34,21 @@ function isNamespaceTerminating(err: unknown): boolean {
  * spec.replicas active pods matching the selector, adopting orphans and releasing pods that stop
  * matching, and reports what it sees in status.
  */
-export class ReplicaSetController<T extends ReplicaSetLike> implements Controller {
-  readonly name: string;
+export class ReplicaSetController<T extends ReplicaSetLike> extends QueueController {
   private readonly owners: Informer<T>;
   private readonly pods: Informer<Pod>;
   private readonly ownerClient: ResourceClient<T>;
   private readonly podClient: ResourceClient<Pod>;
-  private readonly queue = new RateLimitingQueue();
   private readonly expectations: Expectations;
   private readonly recorder: EventRecorder;
-  private readonly log: Logger;
-  private readonly workers: number;
   private readonly burstReplicas: number;
 
   constructor(
-    private readonly ctx: ControllerContext,
+    ctx: ControllerContext,
     private readonly kind: ReplicaKind<T>,
     options: ReplicaSetControllerOptions = {},
   ) {
-    this.name = kind.controllerName;
+    super(kind.controllerName, ctx, { workers: options.workers ?? 5 });
     this.owners = ctx.informers.informerFor(kind.field) as unknown as Informer<T>;
     this.pods = ctx.informers.informerFor('pod');
     ensureIndex(this.pods.store, CONTROLLER_UID_INDEX, byControllerUid);
@@ -62,35 +57,14 @@ export class ReplicaSetController<T extends ReplicaSetLike> implements Controlle
     this.podClient = ctx.client.resource('pod');
     this.expectations = new Expectations(() => this.pods.lastSyncResourceVersion, undefined, () => ctx.now());
     this.recorder = ctx.recorder(kind.component);
-    this.log = ctx.log.child({ controller: this.name });
-    this.workers = options.workers ?? 5;
     this.burstReplicas = options.burstReplicas ?? 500;
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    const enqueue = (obj: T): void => this.queue.add(keyOf(obj));
-    return runQueueLoop(
-      {
-        queue: this.queue,
-        workers: this.workers,
-        sync: (key) => this.sync(key),
-        log: this.log,
-        register: [
-          () => this.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_old, cur) => enqueue(cur), onDelete: enqueue }),
-          () =>
-            this.pods.addEventHandler({
-              onAdd: (pod) => this.enqueueOwnersOf(pod),
-              onUpdate: (old, cur) => {
-                if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-                this.enqueueOwnersOf(old);
-                this.enqueueOwnersOf(cur);
-              },
-              onDelete: (pod) => this.enqueueOwnersOf(pod),
-            }),
-        ],
-      },
-      signal,
-    );
+  protected handlers(): HandlerRegistration[] {
+    return [
+      () => this.owners.addEventHandler(onEveryChange((owner) => this.queue.add(keyOf(owner)))),
+      () => this.pods.addEventHandler(onRelatedChange((pod) => this.enqueueOwnersOf(pod))),
+    ];
   }
 
   /** The owner controlling the pod; for an orphan, every owner whose selector matches it (one may adopt it). */
