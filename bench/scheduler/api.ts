@@ -113,20 +113,24 @@ async function settledScheduledEvents(client: ApiClient): Promise<number> {
   return last;
 }
 
-type Mode = 'concurrent' | 'precreated';
+type Mode = 'concurrent' | 'paced' | 'precreated';
 
-const MODES: Mode[] = process.env.BENCH_SCHED_MODE ? (process.env.BENCH_SCHED_MODE.split(',') as Mode[]) : ['concurrent', 'precreated'];
+const MODES: Mode[] = process.env.BENCH_SCHED_MODE ? (process.env.BENCH_SCHED_MODE.split(',') as Mode[]) : ['concurrent', 'paced', 'precreated'];
+/** Creates per second in the paced mode: below what the whole path sustains, so latency is not queueing. */
+const PACE_PER_SEC = Number(process.env.BENCH_SCHED_PACE ?? 200);
 
 const MODE_TEXT: Record<Mode, string> = {
   concurrent: 'pods created while the scheduler runs',
+  paced: `pods created at ${PACE_PER_SEC}/s while the scheduler runs`,
   precreated: 'pods created before the scheduler starts',
 };
 
 /**
- * concurrent: the scheduler runs (a warm-up pod proves it synced), then pods are created; the
- * clock starts at the first create. precreated: all pods exist before the scheduler starts; the
- * clock starts when its process is spawned, so it includes listing them. Latencies are only
- * meaningful in the first mode.
+ * concurrent: the scheduler runs (a warm-up pod proves it synced), then pods are created as fast
+ * as 100 in flight go; the clock starts at the first create, and latencies include the backlog.
+ * paced: the same at a steady rate the path sustains, for latencies without a backlog.
+ * precreated: all pods exist before the scheduler starts; the clock starts when its process is
+ * spawned, so it includes listing them.
  */
 async function runScenario(nodes: number, pods: number, mode: Mode): Promise<void> {
   const cluster = await startBenchCluster();
@@ -144,6 +148,8 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     const createPods = async (): Promise<void> => {
       createsStart = performance.now();
       await runConcurrent(pods, CREATE_CONCURRENCY, async (i) => {
+        const due = createsStart + (i * 1000) / PACE_PER_SEC;
+        if (mode === 'paced' && due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
         sentAt[i] = performance.now();
         await client.resource('pod').create(benchPod(names[i]!, i));
       });
@@ -161,13 +167,14 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     const pid = scheduler.pid!;
     let maxRss = 0;
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMiB(pid))), 250);
-    if (mode === 'concurrent') {
+    const live = mode !== 'precreated';
+    if (live) {
       await client.resource('pod').create(benchPod('warmup', 0));
       await waitBound(client, 'warmup', 60_000, scheduler, started.logFile);
     }
     // Measured from here: the scheduler's start-up is counted only when pods were waiting for it.
-    const schedulerCpuBefore = mode === 'concurrent' ? cpuSeconds(pid) : 0;
-    if (mode === 'concurrent') {
+    const schedulerCpuBefore = live ? cpuSeconds(pid) : 0;
+    if (live) {
       cpuBefore.apiserver = cpuSeconds(cluster.apiserver.pid!);
       cpuBefore.etcd = cpuSeconds(cluster.etcd.process.pid!);
       cpuBefore.bench = process.cpuUsage();
@@ -187,7 +194,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     };
     const totalCpu = cpu.apiserver + cpu.scheduler + cpu.etcd + cpu.benchClient;
     const share = (x: number): number => Number(((x / totalCpu) * 100).toFixed(1));
-    const start = mode === 'concurrent' ? createsStart : spawnedAt;
+    const start = live ? createsStart : spawnedAt;
     const wallS = (lastBound - start) / 1000;
     const scheduledEvents = await settledScheduledEvents(client);
     const result: Record<string, unknown> = {
@@ -199,7 +206,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
       wallS: Number(wallS.toFixed(2)),
       createsPerSec: Math.round(pods / ((createsEnd - createsStart) / 1000)),
     };
-    if (mode === 'concurrent') {
+    if (live) {
       const lat = summarize(names.map((n, i) => (seen.bound.get(n) as number) - (sentAt[i] as number)));
       const toWatch = summarize(names.map((n, i) => (seen.added.get(n) as number) - (sentAt[i] as number)));
       const watchToBound = summarize(names.map((n) => (seen.bound.get(n) as number) - (seen.added.get(n) as number)));
