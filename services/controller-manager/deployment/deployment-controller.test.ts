@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { FakeApiServer } from '../../../lib/client/testing/fake-apiserver.js';
 import { rollbackPatch } from '../../../cli/rollout/history.js';
 import { REPLICA_SET_KIND } from '../replicaset/replica-kind.js';
 import { ReplicaSetController } from '../replicaset/replica-set-controller.js';
-import { eventually, TestContext } from '../testing/fake-context.js';
+import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { FakeKubelet } from '../testing/fake-kubelet.js';
 import { DeploymentController } from './deployment-controller.js';
 
@@ -27,28 +25,20 @@ function nginx(image: string, o: Partial<NonNullable<Deployment['spec']>> = {}):
 }
 
 describe('DeploymentController', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-  let ctx: TestContext;
+  const env = useControllerTestEnv();
   let kubelet: FakeKubelet;
 
   beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-    ctx = new TestContext(client);
-    kubelet = new FakeKubelet(client);
+    kubelet = new FakeKubelet(env.client);
     await kubelet.start();
   });
   afterEach(async () => {
     await kubelet.stop();
-    await ctx.stop();
-    client.close();
-    await fake.stop();
   });
 
-  const start = () => ctx.start(new DeploymentController(ctx), new ReplicaSetController(ctx, REPLICA_SET_KIND));
-  const replicaSets = async (): Promise<ReplicaSet[]> => (await client.resource('replicaSet').list(ns)).items;
-  const deployment = () => client.resource('deployment').get(ns, 'nginx');
+  const start = () => env.ctx.start(new DeploymentController(env.ctx), new ReplicaSetController(env.ctx, REPLICA_SET_KIND));
+  const replicaSets = async (): Promise<ReplicaSet[]> => (await env.client.resource('replicaSet').list(ns)).items;
+  const deployment = () => env.client.resource('deployment').get(ns, 'nginx');
   // The fake apiserver does not bump generation on patches, so the ReplicaSets are checked too.
   const rolledOut = async (revision: string, replicas = 4) => {
     const d = await deployment();
@@ -61,7 +51,7 @@ describe('DeploymentController', () => {
   };
 
   it('creates a ReplicaSet named after the template hash, with revision 1, and reports the rollout', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0'));
+    await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
     const d = await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
     const [rs] = await replicaSets();
@@ -78,12 +68,12 @@ describe('DeploymentController', () => {
       Progressing: ['True', 'NewReplicaSetAvailable', `ReplicaSet "${rs?.metadata?.name}" has successfully progressed.`],
     });
     expect(d.status?.unavailableReplicas ?? 0).toBe(0);
-    const events = (await client.resource('event').list(ns)).items.filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message);
+    const events = (await env.client.resource('event').list(ns)).items.filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message);
     expect(events).toContain(`Scaled up replica set ${rs?.metadata?.name} to 4`);
   });
 
   it('rolls from v1 to v2 within maxSurge and maxUnavailable, ending at revision 2', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0'));
+    await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
     await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
     let minAvailable = Infinity;
@@ -91,7 +81,7 @@ describe('DeploymentController', () => {
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const pods = (await client.resource('pod').list(ns)).items;
+        const pods = (await env.client.resource('pod').list(ns)).items;
         const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
         const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
         minAvailable = Math.min(minAvailable, ready.length);
@@ -99,7 +89,7 @@ describe('DeploymentController', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     const d = await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
     watching = false;
     await watcher;
@@ -112,24 +102,24 @@ describe('DeploymentController', () => {
     expect(byRevision['2']?.spec?.replicas).toBe(4);
     expect(byRevision['2']?.spec?.template?.spec?.containers?.[0]?.image).toBe('nginx:2.0');
     expect(d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
-    const pods = (await client.resource('pod').list(ns)).items;
+    const pods = (await env.client.resource('pod').list(ns)).items;
     expect(pods.every((p) => p.spec?.containers?.[0]?.image === 'nginx:2.0')).toBe(true);
   });
 
   it('Recreate scales the old ReplicaSet to zero before the new one gets pods', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0', { strategy: { type: 'Recreate' } }));
+    await env.client.resource('deployment').create(nginx('nginx:1.0', { strategy: { type: 'Recreate' } }));
     await start();
     await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
     let mixed = false;
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const images = new Set((await client.resource('pod').list(ns)).items.map((p) => p.spec?.containers?.[0]?.image));
+        const images = new Set((await env.client.resource('pod').list(ns)).items.map((p) => p.spec?.containers?.[0]?.image));
         if (images.size > 1) mixed = true;
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
     watching = false;
     await watcher;
@@ -137,30 +127,30 @@ describe('DeploymentController', () => {
   });
 
   it('does not roll out while paused, and does once resumed', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0'));
+    await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
     await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { paused: true } });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { paused: true } });
     await eventually(async () => (await deployment()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'DeploymentPaused');
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     // Scaling still works while paused.
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { replicas: 5 } });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { replicas: 5 } });
     await eventually(async () => (await replicaSets())[0]?.spec?.replicas === 5);
     expect(await replicaSets()).toHaveLength(1);
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { paused: false, replicas: 4 } });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { paused: false, replicas: 4 } });
     await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
   });
 
   it('rolls back to an earlier revision (as rollout undo patches it), which keeps its ReplicaSet under a new revision', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0'));
+    await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
     await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
     const first = (await replicaSets())[0]!;
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
     const current = await deployment();
     const firstNow = (await replicaSets()).find((rs) => rs.metadata?.uid === first.metadata?.uid)!;
-    await client.resource('deployment').patch(ns, 'nginx', rollbackPatch(current, firstNow), { type: 'json' });
+    await env.client.resource('deployment').patch(ns, 'nginx', rollbackPatch(current, firstNow), { type: 'json' });
     await eventually(() => rolledOut('3'), 15_000, 'rollout of revision 3');
     const back = (await replicaSets()).find((rs) => rs.metadata?.uid === first.metadata?.uid)!;
     expect(back.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
@@ -170,10 +160,10 @@ describe('DeploymentController', () => {
   });
 
   it('keeps at most revisionHistoryLimit old ReplicaSets', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0', { revisionHistoryLimit: 1 }));
+    await env.client.resource('deployment').create(nginx('nginx:1.0', { revisionHistoryLimit: 1 }));
     await start();
     for (const [i, image] of ['nginx:2.0', 'nginx:3.0'].entries()) {
-      await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image }] } } } }, { type: 'strategic' });
+      await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image }] } } } }, { type: 'strategic' });
       await eventually(() => rolledOut(String(i + 2)), 15_000, `rollout of revision ${i + 2}`);
     }
     const revisions = await eventually(async () => {
@@ -184,17 +174,17 @@ describe('DeploymentController', () => {
   });
 
   it('scales a rollout in progress proportionally', async () => {
-    await client.resource('deployment').create(nginx('nginx:1.0', { replicas: 10 }));
+    await env.client.resource('deployment').create(nginx('nginx:1.0', { replicas: 10 }));
     await start();
     await eventually(async () => (await deployment()).status?.availableReplicas === 10, 10_000);
     kubelet.enabled = false;
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     // New pods never get ready: the rollout stalls at maxSurge 3 new and maxUnavailable 2 old gone.
     await eventually(async () => {
       const sets = await replicaSets();
       return sets.length === 2 && sets.map((rs) => rs.spec?.replicas).sort((a, b) => (a ?? 0) - (b ?? 0)).join() === '5,8';
     }, 10_000);
-    await client.resource('deployment').patch(ns, 'nginx', { spec: { replicas: 20 } });
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { replicas: 20 } });
     // 20 + 25% surge = 25 pods, shared 8:5 and rounded.
     const sizes = await eventually(async () => {
       const sets = await replicaSets();

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OwnerReference, Pod, ReplicationController } from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { FakeApiServer } from '../../../lib/client/testing/fake-apiserver.js';
-import { eventually, TestContext } from '../testing/fake-context.js';
+import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { GarbageCollector } from './garbage-collector.js';
 
 const ns = 'default';
@@ -25,31 +23,18 @@ const refTo = (owner: ReplicationController, block = true): OwnerReference => ({
 });
 
 describe('GarbageCollector', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-  let ctx: TestContext;
+  const env = useControllerTestEnv();
 
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-    ctx = new TestContext(client);
-  });
-  afterEach(async () => {
-    await ctx.stop();
-    client.close();
-    await fake.stop();
-  });
-
-  const start = () => ctx.start(new GarbageCollector(ctx));
-  const pod = (name: string) => fake.stored('pod', ns, name);
+  const start = () => env.ctx.start(new GarbageCollector(env.ctx));
+  const pod = (name: string) => env.fake.stored('pod', ns, name);
 
   it('deletes dependents whose owner is gone, and only drops the reference when another owner stands', async () => {
-    const mysql = await client.resource('replicationController').create(rc('mysql'));
-    const other = await client.resource('replicationController').create(rc('other'));
-    await client.resource('pod').create(ownedPod('mysql-a', [refTo(mysql)]));
-    await client.resource('pod').create(ownedPod('shared', [refTo(mysql), { ...refTo(other), controller: false }]));
+    const mysql = await env.client.resource('replicationController').create(rc('mysql'));
+    const other = await env.client.resource('replicationController').create(rc('other'));
+    await env.client.resource('pod').create(ownedPod('mysql-a', [refTo(mysql)]));
+    await env.client.resource('pod').create(ownedPod('shared', [refTo(mysql), { ...refTo(other), controller: false }]));
     await start();
-    await client.resource('replicationController').delete(ns, 'mysql');
+    await env.client.resource('replicationController').delete(ns, 'mysql');
     await eventually(() => pod('mysql-a') === undefined, 5_000, 'mysql-a collected');
     const shared = await eventually(() => (pod('shared')?.metadata?.ownerReferences?.length === 1 ? pod('shared') : undefined));
     expect(shared.metadata?.ownerReferences?.[0]?.name).toBe('other');
@@ -57,61 +42,61 @@ describe('GarbageCollector', () => {
 
   it('deletes an object created with a reference to an owner that never existed', async () => {
     await start();
-    await client.resource('pod').create(ownedPod('stray', [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'ghost', uid: 'no-such-uid', controller: true }]));
+    await env.client.resource('pod').create(ownedPod('stray', [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'ghost', uid: 'no-such-uid', controller: true }]));
     await eventually(() => pod('stray') === undefined, 5_000, 'stray collected');
   });
 
   it('keeps a dependent whose owner the cache has not seen yet but the API has', async () => {
     await start();
-    const owner = await client.resource('replicationController').create(rc('fresh'));
-    await client.resource('pod').create(ownedPod('fresh-a', [refTo(owner)]));
+    const owner = await env.client.resource('replicationController').create(rc('fresh'));
+    await env.client.resource('pod').create(ownedPod('fresh-a', [refTo(owner)]));
     await new Promise((r) => setTimeout(r, 300));
     expect(pod('fresh-a')).toBeDefined();
   });
 
   it('foreground: deletes blocking dependents first, then lets the owner go', async () => {
-    const owner = await client.resource('replicationController').create(rc('fg', ['foregroundDeletion']));
-    await client.resource('pod').create(ownedPod('fg-a', [refTo(owner)]));
-    await client.resource('pod').create(ownedPod('fg-b', [refTo(owner, false)]));
+    const owner = await env.client.resource('replicationController').create(rc('fg', ['foregroundDeletion']));
+    await env.client.resource('pod').create(ownedPod('fg-a', [refTo(owner)]));
+    await env.client.resource('pod').create(ownedPod('fg-b', [refTo(owner, false)]));
     await start();
-    await client.resource('replicationController').delete(ns, 'fg');
-    await eventually(() => fake.stored('replicationController', ns, 'fg') === undefined, 5_000, 'owner removed');
+    await env.client.resource('replicationController').delete(ns, 'fg');
+    await eventually(() => env.fake.stored('replicationController', ns, 'fg') === undefined, 5_000, 'owner removed');
     await eventually(() => pod('fg-a') === undefined && pod('fg-b') === undefined, 5_000, 'dependents removed');
   });
 
   it('foreground: the owner waits while a blocking dependent is still finishing', async () => {
-    const owner = await client.resource('replicationController').create(rc('slow', ['foregroundDeletion']));
+    const owner = await env.client.resource('replicationController').create(rc('slow', ['foregroundDeletion']));
     const dep = ownedPod('slow-a', [refTo(owner)]);
     dep.metadata!.finalizers = ['example.com/hold'];
-    await client.resource('pod').create(dep);
+    await env.client.resource('pod').create(dep);
     await start();
-    await client.resource('replicationController').delete(ns, 'slow');
+    await env.client.resource('replicationController').delete(ns, 'slow');
     await eventually(() => pod('slow-a')?.metadata?.deletionTimestamp, 5_000, 'dependent marked for deletion');
     await new Promise((r) => setTimeout(r, 200));
-    expect(fake.stored('replicationController', ns, 'slow')?.metadata?.finalizers).toEqual(['foregroundDeletion']);
-    await client.resource('pod').patch(ns, 'slow-a', { metadata: { finalizers: null } });
-    await eventually(() => fake.stored('replicationController', ns, 'slow') === undefined, 5_000, 'owner removed');
+    expect(env.fake.stored('replicationController', ns, 'slow')?.metadata?.finalizers).toEqual(['foregroundDeletion']);
+    await env.client.resource('pod').patch(ns, 'slow-a', { metadata: { finalizers: null } });
+    await eventually(() => env.fake.stored('replicationController', ns, 'slow') === undefined, 5_000, 'owner removed');
   });
 
   it('orphan: removes the owner from its dependents, which stay', async () => {
-    const owner = await client.resource('replicationController').create(rc('orph', ['orphan']));
-    await client.resource('pod').create(ownedPod('orph-a', [refTo(owner)]));
+    const owner = await env.client.resource('replicationController').create(rc('orph', ['orphan']));
+    await env.client.resource('pod').create(ownedPod('orph-a', [refTo(owner)]));
     await start();
-    await client.resource('replicationController').delete(ns, 'orph');
-    await eventually(() => fake.stored('replicationController', ns, 'orph') === undefined, 5_000, 'owner removed');
+    await env.client.resource('replicationController').delete(ns, 'orph');
+    await eventually(() => env.fake.stored('replicationController', ns, 'orph') === undefined, 5_000, 'owner removed');
     await new Promise((r) => setTimeout(r, 200));
     expect(pod('orph-a')).toBeDefined();
     expect(pod('orph-a')?.metadata?.ownerReferences ?? []).toEqual([]);
   });
 
   it('collects namespaced dependents of a cluster-scoped owner (a node lease)', async () => {
-    const node = await client.resource('node').create({ metadata: { name: 'n1' } });
-    await client.resource('lease').create({
+    const node = await env.client.resource('node').create({ metadata: { name: 'n1' } });
+    await env.client.resource('lease').create({
       metadata: { name: 'n1', namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n1', uid: node.metadata?.uid ?? '' }] },
       spec: { holderIdentity: 'n1' },
     });
     await start();
-    await client.resource('node').delete('', 'n1');
-    await eventually(() => fake.stored('lease', 'kube-node-lease', 'n1') === undefined, 5_000, 'lease collected');
+    await env.client.resource('node').delete('', 'n1');
+    await eventually(() => env.fake.stored('lease', 'kube-node-lease', 'n1') === undefined, 5_000, 'lease collected');
   });
 });

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HorizontalPodAutoscaler } from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { FakeApiServer } from '../../../lib/client/testing/fake-apiserver.js';
-import { eventually, TestContext } from '../testing/fake-context.js';
+import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { HorizontalPodAutoscalerController } from './hpa-controller.js';
 import { boundedReplicas } from './replica-bounds.js';
 
@@ -23,33 +21,20 @@ describe('boundedReplicas', () => {
 });
 
 describe('HorizontalPodAutoscalerController', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-  let ctx: TestContext;
-
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-    ctx = new TestContext(client);
-  });
-  afterEach(async () => {
-    await ctx.stop();
-    client.close();
-    await fake.stop();
-  });
+  const env = useControllerTestEnv();
 
   it('scales the target into [min, max] through the scale subresource and reports status', async () => {
-    await client.resource('deployment').create({ metadata: { name: 'php-apache', namespace: 'default' }, spec: { replicas: 12 } });
-    await client.resource('horizontalPodAutoscaler').create(hpa(1, 10, 90));
-    await ctx.start(new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: 100 }));
-    await eventually(async () => (await client.resource('deployment').get('default', 'php-apache')).spec?.replicas === 10);
+    await env.client.resource('deployment').create({ metadata: { name: 'php-apache', namespace: 'default' }, spec: { replicas: 12 } });
+    await env.client.resource('horizontalPodAutoscaler').create(hpa(1, 10, 90));
+    await env.ctx.start(new HorizontalPodAutoscalerController(env.ctx, { syncPeriodMs: 100 }));
+    await eventually(async () => (await env.client.resource('deployment').get('default', 'php-apache')).spec?.replicas === 10);
     const status = await eventually(async () => {
-      const s = (await client.resource('horizontalPodAutoscaler').get('default', 'php-apache')).status;
+      const s = (await env.client.resource('horizontalPodAutoscaler').get('default', 'php-apache')).status;
       return s?.currentReplicas === 10 ? s : undefined;
     });
     expect(status).toMatchObject({ currentReplicas: 10, desiredReplicas: 10 });
     expect(status.lastScaleTime).toMatch(/Z$/);
-    const events = (await client.resource('event').list('default')).items.map((e) => `${e.reason}: ${e.message}`);
+    const events = (await env.client.resource('event').list('default')).items.map((e) => `${e.reason}: ${e.message}`);
     expect(events).toContain('SuccessfulRescale: New size: 10; reason: Current number of replicas above Spec.MaxReplicas');
     expect(events.some((e) => e.startsWith('FailedGetResourceMetric:'))).toBe(true);
   });

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Lease, Node, Pod } from '../../../lib/api/generated/index.js';
 import { formatMicroTime, formatTime } from '../../../lib/client/api-time.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { FakeApiServer } from '../../../lib/client/testing/fake-apiserver.js';
-import { eventually, TestContext } from '../testing/fake-context.js';
+import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { NodeLifecycleController } from './node-lifecycle-controller.js';
 import { lifecycleTaints, reconcileTaints, unknownConditions } from './node-taints.js';
 import { evictionDecision, TaintEvictionController } from './taint-eviction-controller.js';
@@ -71,32 +69,19 @@ describe('evictionDecision', () => {
 });
 
 describe('NodeLifecycleController and TaintEvictionController', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-  let ctx: TestContext;
-
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-    ctx = new TestContext(client);
-  });
-  afterEach(async () => {
-    await ctx.stop();
-    client.close();
-    await fake.stop();
-  });
+  const env = useControllerTestEnv();
 
   const lease = (name: string): Lease => ({ metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: formatMicroTime() } });
   const renew = async (name: string) => {
-    const l = await client.resource('lease').get('kube-node-lease', name);
-    await client.resource('lease').update({ ...l, spec: { ...l.spec, renewTime: formatMicroTime() } });
+    const l = await env.client.resource('lease').get('kube-node-lease', name);
+    await env.client.resource('lease').update({ ...l, spec: { ...l.spec, renewTime: formatMicroTime() } });
   };
 
   it('marks a node whose lease stops renewing unreachable, evicts pods past their toleration, and untaints it when it recovers', async () => {
-    await client.resource('node').create(readyNode('n1'));
-    await client.resource('node').create(readyNode('n2'));
-    await client.resource('lease').create(lease('n1'));
-    await client.resource('lease').create(lease('n2'));
+    await env.client.resource('node').create(readyNode('n1'));
+    await env.client.resource('node').create(readyNode('n2'));
+    await env.client.resource('lease').create(lease('n1'));
+    await env.client.resource('lease').create(lease('n2'));
     const pod = (name: string, tolerationSeconds?: number): Pod => ({
       metadata: { name, namespace: 'default' },
       spec: {
@@ -106,32 +91,32 @@ describe('NodeLifecycleController and TaintEvictionController', () => {
       },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTime() }] },
     });
-    await client.resource('pod').create(pod('intolerant'));
-    await client.resource('pod').create(pod('patient', 3600));
-    await ctx.start(new NodeLifecycleController(ctx, { gracePeriodMs: 400, monitorPeriodMs: 50 }), new TaintEvictionController(ctx));
+    await env.client.resource('pod').create(pod('intolerant'));
+    await env.client.resource('pod').create(pod('patient', 3600));
+    await env.ctx.start(new NodeLifecycleController(env.ctx, { gracePeriodMs: 400, monitorPeriodMs: 50 }), new TaintEvictionController(env.ctx));
     // n2 keeps renewing; n1 has stopped.
     const renewing = setInterval(() => void renew('n2').catch(() => undefined), 100);
     try {
       const n1 = await eventually(async () => {
-        const n = await client.resource('node').get('', 'n1');
+        const n = await env.client.resource('node').get('', 'n1');
         return n.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute') ? n : undefined;
       });
       expect(n1.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
       expect(n1.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-      await eventually(() => fake.stored('pod', 'default', 'intolerant') === undefined, 5_000, 'intolerant pod evicted');
-      const patient = fake.stored('pod', 'default', 'patient');
+      await eventually(() => env.fake.stored('pod', 'default', 'intolerant') === undefined, 5_000, 'intolerant pod evicted');
+      const patient = env.fake.stored('pod', 'default', 'patient');
       expect(patient?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
-      const n2 = await client.resource('node').get('', 'n2');
+      const n2 = await env.client.resource('node').get('', 'n2');
       expect(n2.spec?.taints ?? []).toEqual([]);
       expect(n2.status?.conditions?.[0]?.status).toBe('True');
 
       // The kubelet comes back: renews its lease and reports Ready.
       await renew('n1');
-      const back = await client.resource('node').get('', 'n1');
-      await client.resource('node').updateStatus({ ...back, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: formatTime(), lastTransitionTime: formatTime() }] } });
-      await eventually(async () => ((await client.resource('node').get('', 'n1')).spec?.taints ?? []).length === 0, 5_000, 'taints removed');
-      expect(fake.stored('pod', 'default', 'patient')).toBeDefined();
-      const events = (await client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
+      const back = await env.client.resource('node').get('', 'n1');
+      await env.client.resource('node').updateStatus({ ...back, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: formatTime(), lastTransitionTime: formatTime() }] } });
+      await eventually(async () => ((await env.client.resource('node').get('', 'n1')).spec?.taints ?? []).length === 0, 5_000, 'taints removed');
+      expect(env.fake.stored('pod', 'default', 'patient')).toBeDefined();
+      const events = (await env.client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
       expect(events).toContain('NodeNotReady: Node n1 status is now: NodeNotReady');
       expect(events).toContain('TaintManagerEviction: Marking for deletion Pod default/intolerant');
     } finally {
@@ -140,10 +125,10 @@ describe('NodeLifecycleController and TaintEvictionController', () => {
   });
 
   it('taints a node that reports Ready=False as not-ready', async () => {
-    await client.resource('node').create(readyNode('sick', 'False'));
-    await client.resource('lease').create(lease('sick'));
-    await ctx.start(new NodeLifecycleController(ctx, { gracePeriodMs: 60_000, monitorPeriodMs: 50 }));
-    const taints = await eventually(async () => (await client.resource('node').get('', 'sick')).spec?.taints);
+    await env.client.resource('node').create(readyNode('sick', 'False'));
+    await env.client.resource('lease').create(lease('sick'));
+    await env.ctx.start(new NodeLifecycleController(env.ctx, { gracePeriodMs: 60_000, monitorPeriodMs: 50 }));
+    const taints = await eventually(async () => (await env.client.resource('node').get('', 'sick')).spec?.taints);
     expect(taints.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
   });
 });

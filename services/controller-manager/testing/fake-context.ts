@@ -1,5 +1,7 @@
 import { pino } from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
+import { startFakeApi, stopFakeApi, type FakeApi } from '../../../lib/client/testing/fake-api-per-test.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
 import { pollUntil } from '../../../test/harness/poll.js';
@@ -42,6 +44,29 @@ export class TestContext implements ControllerContext {
     await this.informers.stop();
     await Promise.all(this.recorders.map((r) => r.flush()));
   }
+}
+
+export interface ControllerTestEnv extends FakeApi {
+  ctx: TestContext;
+}
+
+/**
+ * A fake apiserver, a client of it and a TestContext on that client, fresh for each test of the
+ * calling suite; after each test the context stops first, then the client and the server. Read
+ * the fields inside the tests. Hooks the suite adds after this call run inside it (vitest's
+ * default "stack" hook order).
+ */
+export function useControllerTestEnv(): ControllerTestEnv {
+  const env = {} as ControllerTestEnv;
+  beforeEach(async () => {
+    Object.assign(env, await startFakeApi());
+    env.ctx = new TestContext(env.client);
+  });
+  afterEach(async () => {
+    await env.ctx.stop();
+    await stopFakeApi(env);
+  });
+  return env;
 }
 
 /** Polls until check returns a value other than undefined/false; bounded by timeoutMs. */
