@@ -2,6 +2,7 @@ import { benchCreates } from './apiserver/creates.js';
 import { benchRss } from './apiserver/rss.js';
 import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
+import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-watch-latency': benchWatchLatency,
   'apiserver-rss': benchRss,
   'scheduler-api': benchSchedulerApi,
+  'scheduler-cycle': benchSchedulerCycle,
   'kubelet-startup': benchKubeletStartup,
 };
 
