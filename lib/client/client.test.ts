@@ -6,6 +6,7 @@ import { createCertificateAuthority, issueServingCert } from '../certs/index.js'
 import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import { freePort } from '../../test/harness/ports.js';
 import { ApiClient, InvalidClientOptionsError } from './client.js';
+import { startFakeApi, stopFakeApi, useFakeApiServer } from './testing/fake-api-per-test.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
 import type { WatchEvent } from './resource-client.js';
 
@@ -43,20 +44,10 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 describe('ApiClient against the fake apiserver', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-  });
-  afterEach(async () => {
-    client.close();
-    await fake.stop();
-  });
+  const api = useFakeApiServer();
 
   it('creates, gets, updates with compare-and-swap, patches and deletes', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     const created = await pods.create(pod('web'));
     expect(created.metadata?.uid).toMatch(/[0-9a-f-]{36}/);
     expect(created.metadata?.resourceVersion).toBe('1');
@@ -92,7 +83,7 @@ describe('ApiClient against the fake apiserver', () => {
   });
 
   it('lists with a selector and in pages', async () => {
-    const cms = client.resource('configMap');
+    const cms = api.client.resource('configMap');
     for (let i = 0; i < 7; i++) await cms.create(configMap(`cm-${i}`));
     await cms.create(configMap('other', 'kube-system'));
 
@@ -107,7 +98,7 @@ describe('ApiClient against the fake apiserver', () => {
     const all = await cms.list('');
     expect(all.items).toHaveLength(8);
 
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     await pods.create(pod('a', { app: 'x' }));
     await pods.create(pod('b', { app: 'y' }));
     const selected = await pods.list('default', { labelSelector: 'app in (x)' });
@@ -117,10 +108,10 @@ describe('ApiClient against the fake apiserver', () => {
   });
 
   it('listAll pages through one snapshot and returns the first page resourceVersion', async () => {
-    const cms = client.resource('configMap');
+    const cms = api.client.resource('configMap');
     for (let i = 0; i < 5; i++) await cms.create(configMap(`cm-${i}`));
     let injected = false;
-    fake.intercept = (method, request) => {
+    api.fake.intercept = (method, request) => {
       // A write between pages must not show up in the snapshot being paged.
       if (method === 'List' && (request as { continue?: string }).continue && !injected) {
         injected = true;
@@ -130,14 +121,14 @@ describe('ApiClient against the fake apiserver', () => {
     const { items, resourceVersion } = await cms.listAll('default', { limit: 2 });
     expect(items.map((c) => c.metadata?.name)).toEqual(['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4']);
     expect(resourceVersion).toBe('5');
-    expect(fake.callCount('List')).toBe(3);
+    expect(api.fake.callCount('List')).toBe(3);
   });
 
   it('listAll starts over when a continue token expires', async () => {
-    const cms = client.resource('configMap');
+    const cms = api.client.resource('configMap');
     for (let i = 0; i < 4; i++) await cms.create(configMap(`cm-${i}`));
     let expired = false;
-    fake.intercept = (method, request) => {
+    api.fake.intercept = (method, request) => {
       if (method === 'List' && (request as { continue?: string }).continue && !expired) {
         expired = true;
         return new ApiError('Expired', 'The provided continue parameter is too old');
@@ -145,20 +136,20 @@ describe('ApiClient against the fake apiserver', () => {
     };
     const { items } = await cms.listAll('default', { limit: 3 });
     expect(items).toHaveLength(4);
-    expect(fake.callCount('List')).toBe(4);
+    expect(api.fake.callCount('List')).toBe(4);
   });
 
   it('a continue token from before a compaction is Expired', async () => {
-    const cms = client.resource('configMap');
+    const cms = api.client.resource('configMap');
     for (let i = 0; i < 3; i++) await cms.create(configMap(`cm-${i}`));
     const first = await cms.list('default', { limit: 2 });
     await cms.delete('default', 'cm-0');
-    fake.compact();
+    api.fake.compact();
     expect((await rejection(cms.list('default', { limit: 2, continue: first.continue }))).reason).toBe('Expired');
   });
 
   it('watches from a resourceVersion, with bookmarks and selector transitions', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     const a = await pods.create(pod('a', { app: 'x' }));
     const controller = new AbortController();
     const events = pods.watch('default', { resourceVersion: a.metadata?.resourceVersion ?? '', labelSelector: 'app=x', allowWatchBookmarks: true, signal: controller.signal });
@@ -166,12 +157,12 @@ describe('ApiClient against the fake apiserver', () => {
     const done = (async () => {
       for await (const ev of events) seen.push(ev);
     })();
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
     await pods.create(pod('b', { app: 'x' }));
     const b = await pods.get('default', 'b');
     await pods.update({ ...b, metadata: { ...b.metadata, labels: { app: 'gone' } } });
     await pods.create(pod('ignored', { app: 'y' }));
-    fake.sendBookmarks();
+    api.fake.sendBookmarks();
     await pods.delete('default', 'a');
     await waitFor(() => seen.length === 4);
     controller.abort();
@@ -182,90 +173,91 @@ describe('ApiClient against the fake apiserver', () => {
       'BOOKMARK  4',
       'DELETED a 5',
     ]);
-    await waitFor(() => fake.watcherCount === 0);
+    await waitFor(() => api.fake.watcherCount === 0);
   });
 
   it('watch from the start lists every object as ADDED; breaking out cancels the call', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     await pods.create(pod('a'));
     await pods.create(pod('b'));
     const events = await collect(pods.watch('default'), 2);
     expect(events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'ADDED b']);
-    await waitFor(() => fake.watcherCount === 0);
+    await waitFor(() => api.fake.watcherCount === 0);
   });
 
   it('a watch from a compacted version throws Expired (ERROR event)', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     await pods.create(pod('a'));
     await pods.create(pod('b'));
-    fake.compact();
+    api.fake.compact();
     const err = await rejection(collect(pods.watch('default', { resourceVersion: '1' }), 1));
     expect(err.reason).toBe('Expired');
   });
 
   it('a watch from a compacted version throws Expired (failed call)', async () => {
-    await fake.stop();
-    fake = await FakeApiServer.start({ expiredWatchAs: 'status' });
-    client.close();
-    client = fake.client();
-    const pods = client.resource('pod');
-    await pods.create(pod('a'));
-    await pods.create(pod('b'));
-    fake.compact();
-    const err = await rejection(collect(pods.watch('default', { resourceVersion: '1' }), 1));
-    expect(err.reason).toBe('Expired');
-    expect(isApiError(err, 'Expired')).toBe(true);
+    const statusApi = await startFakeApi({ expiredWatchAs: 'status' });
+    try {
+      const pods = statusApi.client.resource('pod');
+      await pods.create(pod('a'));
+      await pods.create(pod('b'));
+      statusApi.fake.compact();
+      const err = await rejection(collect(pods.watch('default', { resourceVersion: '1' }), 1));
+      expect(err.reason).toBe('Expired');
+      expect(isApiError(err, 'Expired')).toBe(true);
+    } finally {
+      await stopFakeApi(statusApi);
+    }
   });
 
   it('a broken watch stream throws after its first event', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     await pods.create(pod('a'));
     const iterator = pods.watch('default')[Symbol.asyncIterator]();
     expect((await iterator.next()).value?.type).toBe('ADDED');
-    fake.breakWatches();
+    api.fake.breakWatches();
     const err = await rejection(iterator.next());
     expect(err.reason).toBe('ServiceUnavailable');
   });
 
   it('applies the deadline and the abort signal to unary calls', async () => {
-    fake.intercept = (method) => (method === 'Get' ? 'drop' : undefined);
-    const slow = await rejection(client.resource('pod').get('default', 'x', { deadlineMs: 100 }));
+    api.fake.intercept = (method) => (method === 'Get' ? 'drop' : undefined);
+    const slow = await rejection(api.client.resource('pod').get('default', 'x', { deadlineMs: 100 }));
     expect(slow.reason).toBe('Timeout');
     const controller = new AbortController();
-    const pending = client.resource('pod').get('default', 'x', { signal: controller.signal });
+    const pending = api.client.resource('pod').get('default', 'x', { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('binds, scales and reports the version', async () => {
-    await client.resource('pod').create(pod('p'));
-    await client.bind('default', { metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-1' } });
-    expect((await client.resource('pod').get('default', 'p')).spec?.nodeName).toBe('node-1');
-    expect((await rejection(client.bind('default', { metadata: { name: 'p' }, target: { name: 'node-2' } }))).reason).toBe('Conflict');
+    await api.client.resource('pod').create(pod('p'));
+    await api.client.bind('default', { metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-1' } });
+    expect((await api.client.resource('pod').get('default', 'p')).spec?.nodeName).toBe('node-1');
+    expect((await rejection(api.client.bind('default', { metadata: { name: 'p' }, target: { name: 'node-2' } }))).reason).toBe('Conflict');
 
     const deploy: Deployment = { metadata: { name: 'd', namespace: 'default' }, spec: { replicas: 1 } };
-    await client.resource('deployment').create(deploy);
-    const scale = await client.getScale('deployment', 'default', 'd');
+    await api.client.resource('deployment').create(deploy);
+    const scale = await api.client.getScale('deployment', 'default', 'd');
     expect(scale.spec?.replicas).toBe(1);
-    const scaled = await client.updateScale('deployment', 'default', { ...scale, spec: { replicas: 3 } });
+    const scaled = await api.client.updateScale('deployment', 'default', { ...scale, spec: { replicas: 3 } });
     expect(scaled.spec?.replicas).toBe(3);
-    expect((await client.resource('deployment').get('default', 'd')).spec?.replicas).toBe(3);
+    expect((await api.client.resource('deployment').get('default', 'd')).spec?.replicas).toBe(3);
 
-    expect((await client.version()).gitVersion).toBe('v0.0.0-fake');
+    expect((await api.client.version()).gitVersion).toBe('v0.0.0-fake');
   });
 
   it('streams logs', async () => {
-    await client.resource('pod').create(pod('p'));
-    fake.logs.set('default/p', ['line 1\n', 'line 2\n']);
+    await api.client.resource('pod').create(pod('p'));
+    api.fake.logs.set('default/p', ['line 1\n', 'line 2\n']);
     const chunks: string[] = [];
-    for await (const chunk of client.logs({ namespace: 'default', name: 'p' })) chunks.push(chunk.toString());
+    for await (const chunk of api.client.logs({ namespace: 'default', name: 'p' })) chunks.push(chunk.toString());
     expect(chunks.join('')).toBe('line 1\nline 2\n');
-    const missing = await rejection(collect(client.logs({ namespace: 'default', name: 'nope' }), 1));
+    const missing = await rejection(collect(api.client.logs({ namespace: 'default', name: 'nope' }), 1));
     expect(missing.reason).toBe('NotFound');
 
     const controller = new AbortController();
     const followed: string[] = [];
-    for await (const chunk of client.logs({ namespace: 'default', name: 'p', follow: true }, { signal: controller.signal })) {
+    for await (const chunk of api.client.logs({ namespace: 'default', name: 'p', follow: true }, { signal: controller.signal })) {
       followed.push(chunk.toString());
       if (followed.length === 2) controller.abort();
     }
@@ -273,38 +265,38 @@ describe('ApiClient against the fake apiserver', () => {
   });
 
   it('runs exec sessions with stdin, stdout, stderr, exit codes and resizes', async () => {
-    const echo = await client.exec({ namespace: 'default', name: 'p', command: ['echo', 'hello', 'world'] });
+    const echo = await api.client.exec({ namespace: 'default', name: 'p', command: ['echo', 'hello', 'world'] });
     expect(await readAll(echo.stdout)).toBe('hello world\n');
     expect(await echo.exitCode).toBe(0);
 
-    const cat = await client.exec({ namespace: 'default', name: 'p', command: ['cat'], stdin: true }, { stdin: Readable.from([Buffer.from('abc'), Buffer.from('def')]) });
+    const cat = await api.client.exec({ namespace: 'default', name: 'p', command: ['cat'], stdin: true }, { stdin: Readable.from([Buffer.from('abc'), Buffer.from('def')]) });
     expect(await readAll(cat.stdout)).toBe('abcdef');
     expect(await cat.exitCode).toBe(0);
 
-    const missing = await client.exec({ namespace: 'default', name: 'p', command: ['nope'] });
+    const missing = await api.client.exec({ namespace: 'default', name: 'p', command: ['nope'] });
     expect(await readAll(missing.stderr)).toBe('nope: command not found\n');
     expect(await missing.exitCode).toBe(127);
 
-    const exit0 = await client.exec({ namespace: 'default', name: 'p', command: ['exit', '0'] });
+    const exit0 = await api.client.exec({ namespace: 'default', name: 'p', command: ['exit', '0'] });
     expect(await exit0.exitCode).toBe(0);
 
-    fake.execHandler = (_start, io) =>
+    api.fake.execHandler = (_start, io) =>
       new Promise((resolve) => {
         io.onResize((size) => {
           io.stdout(`${size.width}x${size.height}\n`);
           if (io.resizes.length === 2) resolve(3);
         });
       });
-    const tty = await client.exec({ namespace: 'default', name: 'p', command: ['sh'], tty: true });
+    const tty = await api.client.exec({ namespace: 'default', name: 'p', command: ['sh'], tty: true });
     tty.resize(80, 24);
     tty.resize(120, 40);
     expect(await readAll(tty.stdout)).toBe('80x24\n120x40\n');
     expect(await tty.exitCode).toBe(3);
 
-    fake.execHandler = () => {
+    api.fake.execHandler = () => {
       throw new ApiError('NotFound', 'pods "p" not found');
     };
-    const failed = await client.exec({ namespace: 'default', name: 'p', command: ['x'] });
+    const failed = await api.client.exec({ namespace: 'default', name: 'p', command: ['x'] });
     await expect(failed.exitCode).rejects.toMatchObject({ reason: 'NotFound' });
   });
 });

@@ -1,31 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors.js';
 import type { Event } from '../api/generated/index.js';
-import type { ApiClient } from '../client/client.js';
-import { FakeApiServer } from '../client/testing/fake-apiserver.js';
+import { useFakeApiServer } from '../client/testing/fake-api-per-test.js';
 import { EventRecorder, type InvolvedObject } from './event-recorder.js';
 
 const podRef: InvolvedObject = { kind: 'Pod', namespace: 'web', name: 'frontend-1', uid: 'u-1', apiVersion: 'v1' };
 const nodeRef: InvolvedObject = { kind: 'Node', name: 'node-1', uid: 'n-1', apiVersion: 'v1' };
 
 describe('EventRecorder', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
+  const api = useFakeApiServer();
   let now: number;
   let recorder: EventRecorder;
 
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
+  beforeEach(() => {
     now = Date.UTC(2024, 0, 1, 12, 0, 0);
-    recorder = new EventRecorder({ client, component: 'kubelet', host: 'node-1', clock: () => now });
-  });
-  afterEach(async () => {
-    client.close();
-    await fake.stop();
+    recorder = new EventRecorder({ client: api.client, component: 'kubelet', host: 'node-1', clock: () => now });
   });
 
-  const events = async (namespace = ''): Promise<Event[]> => (await client.resource('event').list(namespace)).items;
+  const events = async (namespace = ''): Promise<Event[]> => (await api.client.resource('event').list(namespace)).items;
 
   it('writes an Event in the involved object namespace, named like Kubernetes names them', async () => {
     recorder.event(podRef, 'Normal', 'Pulled', 'Container image "busybox:1" already present on machine');
@@ -74,14 +66,14 @@ describe('EventRecorder', () => {
     await recorder.flush();
     all = await events('web');
     expect(all).toHaveLength(3);
-    expect(fake.callCount('Patch')).toBe(2);
+    expect(api.fake.callCount('Patch')).toBe(2);
   });
 
   it('writes a new Event when the one it would count has gone', async () => {
     recorder.event(podRef, 'Normal', 'Started', 'Started container app');
     await recorder.flush();
     const [first] = await events('web');
-    await client.resource('event').delete('web', first!.metadata!.name!);
+    await api.client.resource('event').delete('web', first!.metadata!.name!);
     recorder.event(podRef, 'Normal', 'Started', 'Started container app');
     await recorder.flush();
     const all = await events('web');
@@ -91,22 +83,22 @@ describe('EventRecorder', () => {
   });
 
   it('never throws to the caller and retries transient failures', async () => {
-    fake.failNext('Create', new ApiError('ServiceUnavailable', 'etcd down'), 1);
+    api.fake.failNext('Create', new ApiError('ServiceUnavailable', 'etcd down'), 1);
     recorder.event(podRef, 'Normal', 'Scheduled', 'Successfully assigned web/frontend-1 to node-1');
     await recorder.flush();
     expect(await events('web')).toHaveLength(1);
 
-    fake.failNext('Create', new ApiError('Forbidden', 'events are forbidden'), 1);
+    api.fake.failNext('Create', new ApiError('Forbidden', 'events are forbidden'), 1);
     expect(() => recorder.event(podRef, 'Normal', 'Killing', 'Stopping container app')).not.toThrow();
     await recorder.flush();
     expect(await events('web')).toHaveLength(1);
   });
 
   it('drops events beyond the queue bound instead of blocking', async () => {
-    const impatient = fake.client({ deadlineMs: 100 });
+    const impatient = api.fake.client({ deadlineMs: 100 });
     const small = new EventRecorder({ client: impatient, component: 'kubelet', host: 'node-1', maxQueue: 3 });
     let hangFirst = true;
-    fake.intercept = (method) => {
+    api.fake.intercept = (method) => {
       if (method !== 'Create' || !hangFirst) return;
       hangFirst = false;
       return 'drop';
@@ -119,9 +111,9 @@ describe('EventRecorder', () => {
   });
 
   it('writes up to maxInFlight events at once, and repeats of one event one after the other', async () => {
-    const busy = new EventRecorder({ client, component: 'default-scheduler', host: 'node-1', clock: () => now, maxInFlight: 4 });
+    const busy = new EventRecorder({ client: api.client, component: 'default-scheduler', host: 'node-1', clock: () => now, maxInFlight: 4 });
     // Count the writes in flight at the client, each held for a few milliseconds.
-    const eventClient = client.resource('event');
+    const eventClient = api.client.resource('event');
     let inFlight = 0;
     let most = 0;
     const slowly = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors.js';
 import type { ConfigMap, Pod } from '../api/generated/index.js';
-import type { ApiClient } from '../client/client.js';
+import { useFakeApiServer } from '../client/testing/fake-api-per-test.js';
 import { FakeApiServer } from '../client/testing/fake-apiserver.js';
 import { Informer, type EventHandlers } from './informer.js';
 import { SharedInformerFactory } from './shared-informer-factory.js';
@@ -32,21 +32,14 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 }
 
 describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (expiredWatchAs) => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
+  const api = useFakeApiServer({ expiredWatchAs });
   let informer: Informer<ConfigMap>;
 
-  beforeEach(async () => {
-    fake = await FakeApiServer.start({ expiredWatchAs });
-    client = fake.client();
-  });
   afterEach(async () => {
     await informer?.stop();
-    client.close();
-    await fake.stop();
   });
 
-  const cms = () => client.resource('configMap');
+  const cms = () => api.client.resource('configMap');
 
   it('lists in pages, syncs, then follows the watch', async () => {
     for (let i = 0; i < 5; i++) await cms().create(configMap(`cm-${i}`));
@@ -56,11 +49,11 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
     expect(informer.hasSynced()).toBe(false);
     informer.start();
     expect(await informer.waitForSync()).toBe(true);
-    expect(fake.callCount('List')).toBe(3);
+    expect(api.fake.callCount('List')).toBe(3);
     expect(log).toEqual(['add cm-0 v', 'add cm-1 v', 'add cm-2 v', 'add cm-3 v', 'add cm-4 v']);
     expect(informer.lastSyncResourceVersion).toBe('5');
 
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
     const cm0 = await cms().get('default', 'cm-0');
     await cms().update({ ...cm0, data: { value: 'w' } });
     await cms().delete('default', 'cm-1');
@@ -91,21 +84,21 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
     informer.addEventHandler(handlers);
     informer.start();
     await informer.waitForSync();
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
 
-    fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
-    fake.breakWatches();
+    api.fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
+    api.fake.breakWatches();
     await cms().create(configMap('b'));
     const a = await cms().get('default', 'a');
     await cms().update({ ...a, data: { value: 'w' } });
-    await waitFor(() => fake.callCount('Watch') >= 3);
-    fake.intercept = undefined;
+    await waitFor(() => api.fake.callCount('Watch') >= 3);
+    api.fake.intercept = undefined;
 
     await waitFor(() => log.length === 3);
     await new Promise((r) => setTimeout(r, 50));
     expect(log).toEqual(['add a v', 'add b v', 'update a v->w']);
-    expect(fake.callCount('List')).toBe(1);
-    const resumedFrom = fake.calls.filter((c) => c.method === 'Watch').map((c) => (c.request as { resourceVersion: string }).resourceVersion);
+    expect(api.fake.callCount('List')).toBe(1);
+    const resumedFrom = api.fake.calls.filter((c) => c.method === 'Watch').map((c) => (c.request as { resourceVersion: string }).resourceVersion);
     expect(new Set(resumedFrom)).toEqual(new Set(['1']));
   });
 
@@ -118,23 +111,23 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
     informer.addEventHandler(handlers);
     informer.start();
     await informer.waitForSync();
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
 
     // The informer cannot watch while the cluster changes, and the history it would need is then compacted.
-    fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
-    fake.breakWatches();
+    api.fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
+    api.fake.breakWatches();
     const change = await cms().get('default', 'change');
     await cms().update({ ...change, data: { value: 'new' } });
     await cms().delete('default', 'remove');
     await cms().create(configMap('added'));
-    fake.compact();
-    fake.intercept = undefined;
+    api.fake.compact();
+    api.fake.intercept = undefined;
 
     await waitFor(() => log.length === 6);
     expect(log.slice(3).sort()).toEqual(['add added v', 'delete remove v', 'update change v->new']);
-    expect(fake.callCount('List')).toBe(2);
+    expect(api.fake.callCount('List')).toBe(2);
     expect(informer.store.listKeys().sort()).toEqual(['default/added', 'default/change', 'default/keep']);
-    expect(informer.lastSyncResourceVersion).toBe(String(fake.revision));
+    expect(informer.lastSyncResourceVersion).toBe(String(api.fake.revision));
 
     await cms().create(configMap('later'));
     await waitFor(() => log.length === 7);
@@ -145,32 +138,22 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
     informer = new Informer(cms(), { namespace: 'default', backoff: fastBackoff });
     informer.start();
     await informer.waitForSync();
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
     await cms().create(configMap('elsewhere', 'v', 'kube-system'));
     await cms().create(configMap('elsewhere-2', 'v', 'kube-system'));
-    fake.sendBookmarks();
+    api.fake.sendBookmarks();
     await waitFor(() => informer.lastSyncResourceVersion === '2');
     expect(informer.store.size).toBe(0);
-    const watch = fake.calls.find((c) => c.method === 'Watch')?.request as { allowWatchBookmarks: boolean; namespace: string };
+    const watch = api.fake.calls.find((c) => c.method === 'Watch')?.request as { allowWatchBookmarks: boolean; namespace: string };
     expect(watch).toMatchObject({ allowWatchBookmarks: true, namespace: 'default' });
   });
 });
 
 describe('Informer', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
-
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-  });
-  afterEach(async () => {
-    client.close();
-    await fake.stop();
-  });
+  const api = useFakeApiServer();
 
   it('passes selectors through and deletes an object that leaves the selection', async () => {
-    const pods = client.resource('pod');
+    const pods = api.client.resource('pod');
     const pod = (name: string, app: string): Pod => ({ metadata: { name, namespace: 'default', labels: { app } }, spec: { nodeName: 'n1' } });
     await pods.create(pod('a', 'web'));
     await pods.create(pod('b', 'db'));
@@ -180,7 +163,7 @@ describe('Informer', () => {
     informer.start();
     await informer.waitForSync();
     expect(informer.store.listKeys()).toEqual(['default/a']);
-    await waitFor(() => fake.watcherCount === 1);
+    await waitFor(() => api.fake.watcherCount === 1);
     const a = await pods.get('default', 'a');
     await pods.update({ ...a, metadata: { ...a.metadata, labels: { app: 'other' } } });
     await waitFor(() => deleted.length === 1);
@@ -190,8 +173,8 @@ describe('Informer', () => {
   });
 
   it('resyncs every object as an update to itself', async () => {
-    await client.resource('configMap').create(configMap('a'));
-    const informer = new Informer(client.resource('configMap'), { resyncMs: 30 });
+    await api.client.resource('configMap').create(configMap('a'));
+    const informer = new Informer(api.client.resource('configMap'), { resyncMs: 30 });
     const resyncs: boolean[] = [];
     informer.onUpdate((o, n) => resyncs.push(o === n));
     informer.start();
@@ -202,8 +185,8 @@ describe('Informer', () => {
   });
 
   it('replays the cache to a late handler and survives a handler that throws', async () => {
-    await client.resource('configMap').create(configMap('a'));
-    const informer = new Informer(client.resource('configMap'));
+    await api.client.resource('configMap').create(configMap('a'));
+    const informer = new Informer(api.client.resource('configMap'));
     informer.onAdd(() => {
       throw new Error('bad handler');
     });
@@ -212,29 +195,29 @@ describe('Informer', () => {
     const late: string[] = [];
     const remove = informer.onAdd((obj) => late.push(obj.metadata?.name ?? ''));
     expect(late).toEqual(['a']);
-    await waitFor(() => fake.watcherCount === 1);
-    await client.resource('configMap').create(configMap('b'));
+    await waitFor(() => api.fake.watcherCount === 1);
+    await api.client.resource('configMap').create(configMap('b'));
     await waitFor(() => late.length === 2);
     remove();
-    await client.resource('configMap').create(configMap('c'));
+    await api.client.resource('configMap').create(configMap('c'));
     await waitFor(() => informer.store.size === 3);
     expect(late).toEqual(['a', 'b']);
     await informer.stop();
   });
 
   it('keeps retrying a failing list with backoff; stop ends everything', async () => {
-    fake.failNext('List', new ApiError('Forbidden', 'no'), 3);
-    const informer = new Informer(client.resource('configMap'), { backoff: fastBackoff });
+    api.fake.failNext('List', new ApiError('Forbidden', 'no'), 3);
+    const informer = new Informer(api.client.resource('configMap'), { backoff: fastBackoff });
     informer.start();
     expect(await informer.waitForSync()).toBe(true);
-    expect(fake.callCount('List')).toBe(4);
-    await waitFor(() => fake.watcherCount === 1);
+    expect(api.fake.callCount('List')).toBe(4);
+    await waitFor(() => api.fake.watcherCount === 1);
     await informer.stop();
-    await waitFor(() => fake.watcherCount === 0);
+    await waitFor(() => api.fake.watcherCount === 0);
     expect(await informer.waitForSync()).toBe(true);
 
-    fake.failNext('List', new ApiError('Forbidden', 'no'), 1000);
-    const never = new Informer(client.resource('configMap'), { backoff: fastBackoff });
+    api.fake.failNext('List', new ApiError('Forbidden', 'no'), 1000);
+    const never = new Informer(api.client.resource('configMap'), { backoff: fastBackoff });
     const controller = new AbortController();
     never.start(controller.signal);
     const waiting = never.waitForSync();

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors.js';
 import type { ApiClient } from '../client/client.js';
-import { FakeApiServer } from '../client/testing/fake-apiserver.js';
+import { useFakeApiServer } from '../client/testing/fake-api-per-test.js';
 import { LeaderElectionConfigError, runLeaderElection, type LeaderElectionConfig } from './leader-election.js';
 
 const timing = { leaseDurationMs: 1000, renewDeadlineMs: 400, retryPeriodMs: 50 };
@@ -50,22 +50,12 @@ function candidate(client: ApiClient, identity: string, extra: Partial<LeaderEle
 }
 
 describe('runLeaderElection', () => {
-  let fake: FakeApiServer;
-  let client: ApiClient;
+  const api = useFakeApiServer();
 
-  beforeEach(async () => {
-    fake = await FakeApiServer.start();
-    client = fake.client();
-  });
-  afterEach(async () => {
-    client.close();
-    await fake.stop();
-  });
-
-  const lease = () => fake.stored('lease', 'kube-system', 'controller-manager');
+  const lease = () => api.fake.stored('lease', 'kube-system', 'controller-manager');
 
   it('creates the lease, renews it, and releases it on stop', async () => {
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
     const first = lease()!;
     expect(first.spec).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 1, leaseTransitions: 0 });
@@ -83,9 +73,9 @@ describe('runLeaderElection', () => {
   });
 
   it('lets exactly one candidate lead, and hands over at once on release', async () => {
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
-    const b = candidate(client, 'b');
+    const b = candidate(api.client, 'b');
     await waitFor(() => b.leaders.length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(b.leading).toBe(false);
@@ -104,12 +94,12 @@ describe('runLeaderElection', () => {
 
   it('takes over a lease that was not renewed for its duration, timed by its own clock', async () => {
     const recent = new Date().toISOString().replace('Z', '000Z');
-    await client.resource('lease').create({
+    await api.client.resource('lease').create({
       metadata: { name: 'controller-manager', namespace: 'kube-system' },
       spec: { holderIdentity: 'ghost', leaseDurationSeconds: 1, acquireTime: recent, renewTime: recent, leaseTransitions: 4 },
     });
     const started = Date.now();
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(lease()!.spec).toMatchObject({ holderIdentity: 'a', leaseTransitions: 5 });
@@ -119,9 +109,9 @@ describe('runLeaderElection', () => {
   });
 
   it('gives up leadership when renewals fail past the renew deadline', async () => {
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
-    fake.intercept = (method) => (method === 'Get' || method === 'Update' ? new ApiError('ServiceUnavailable', 'etcd down') : undefined);
+    api.fake.intercept = (method) => (method === 'Get' || method === 'Update' ? new ApiError('ServiceUnavailable', 'etcd down') : undefined);
     const failingSince = Date.now();
     expect(await a.outcome).toBe('lost');
     expect(Date.now() - failingSince).toBeGreaterThanOrEqual(timing.renewDeadlineMs - timing.retryPeriodMs);
@@ -130,13 +120,13 @@ describe('runLeaderElection', () => {
   });
 
   it('loses leadership when another holder overwrote the lease', async () => {
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
     // The leader renews all the time, so the intruder retries its compare-and-swap like any client would.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const current = await client.resource('lease').get('kube-system', 'controller-manager');
+      const current = await api.client.resource('lease').get('kube-system', 'controller-manager');
       try {
-        await client.resource('lease').update({ ...current, spec: { ...current.spec, holderIdentity: 'intruder' } });
+        await api.client.resource('lease').update({ ...current, spec: { ...current.spec, holderIdentity: 'intruder' } });
         break;
       } catch (err) {
         if (!(err instanceof ApiError && err.reason === 'Conflict')) throw err;
@@ -148,7 +138,7 @@ describe('runLeaderElection', () => {
 
   it('waits for the leader work to finish before releasing', async () => {
     let holderWhenWorkEnded: string | undefined;
-    const a = candidate(client, 'a', {
+    const a = candidate(api.client, 'a', {
       onStartedLeading: (signal) =>
         new Promise<void>((resolve) =>
           signal.addEventListener('abort', () =>
@@ -167,9 +157,9 @@ describe('runLeaderElection', () => {
   });
 
   it('returns without leading when stopped while waiting', async () => {
-    const a = candidate(client, 'a');
+    const a = candidate(api.client, 'a');
     await waitFor(() => a.leading);
-    const b = candidate(client, 'b');
+    const b = candidate(api.client, 'b');
     await waitFor(() => b.leaders.length === 1);
     b.stop.abort();
     expect(await b.outcome).toBe('stopped');
@@ -179,7 +169,7 @@ describe('runLeaderElection', () => {
   });
 
   it('rejects inconsistent timing', async () => {
-    const base = { client, name: 'x', identity: 'a', signal: new AbortController().signal, onStartedLeading: () => {}, onStoppedLeading: () => {} };
+    const base = { client: api.client, name: 'x', identity: 'a', signal: new AbortController().signal, onStartedLeading: () => {}, onStoppedLeading: () => {} };
     await expect(runLeaderElection({ ...base, leaseDurationMs: 1000, renewDeadlineMs: 1000 })).rejects.toThrow(LeaderElectionConfigError);
     await expect(runLeaderElection({ ...base, renewDeadlineMs: 2000, retryPeriodMs: 2000 })).rejects.toThrow(LeaderElectionConfigError);
     await expect(runLeaderElection({ ...base, identity: '' })).rejects.toThrow(LeaderElectionConfigError);
