@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -236,6 +236,8 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
       target: { podsPerSec: 450 },
     });
     printResult('scheduler-api', result);
+    // Kept when the run fails, for the reason.
+    rmSync(started.logFile, { force: true });
   } finally {
     if (scheduler && scheduler.exitCode === null) {
       const exited = new Promise((r) => scheduler!.once('exit', r));

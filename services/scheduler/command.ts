@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { DEFAULT_SCHEDULER_NAME } from './framework/pod-info.js';
 import { DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE, SchedulerServer } from './process/scheduler-server.js';
 
 const bool = (value: string): boolean => {
@@ -33,7 +34,7 @@ export function schedulerCommand(): Command {
     .option('--leader-elect [bool]', 'elect a leader on a Lease before scheduling (for several replicas)', bool, true)
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
-    .option('--scheduler-name <name>', 'schedule only pods whose spec.schedulerName names this scheduler', 'default-scheduler')
+    .option('--scheduler-name <name>', 'schedule only pods whose spec.schedulerName names this scheduler', DEFAULT_SCHEDULER_NAME)
     .option('--percentage-of-nodes-to-score <n>', 'share of nodes to find feasible before scoring; 0 adapts to the cluster size', percentage, 0)
     .action(async (_local: SchedulerFlags, cmd: Command) => {
       // kubectl's global flags (--kubeconfig among them) live on the program: read both levels.

@@ -5,6 +5,7 @@ import type { ApiClient } from '../../../lib/client/client.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
 import { runLeaderElection } from '../../../lib/leader-election/leader-election.js';
+import { DEFAULT_SCHEDULER_NAME } from '../framework/pod-info.js';
 import { Scheduler, type SchedulerCallbacks } from '../scheduler.js';
 import { apiCallbacks } from './api-callbacks.js';
 
@@ -72,7 +73,7 @@ export class SchedulerServer {
     const pods = this.#factory.informerFor('pod', { fieldSelector: POD_FIELD_SELECTOR });
     const nodes = this.#factory.informerFor('node');
     const namespaces = this.#factory.informerFor('namespace');
-    const schedulerName = options.schedulerName ?? 'default-scheduler';
+    const schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     // An event per scheduled pod: written several at a time, as client-go's events broadcaster
     // does, or most would be dropped at hundreds of pods per second.
     this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, maxQueue: EVENT_QUEUE, ...(options.log ? { log: options.log } : {}) });
