@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { FakeApiServer } from '../../../lib/client/testing/fake-apiserver.js';
+import { useFakeApiServer } from '../../../lib/client/testing/fake-api-per-test.js';
 import { sameStatus, StatusManager } from './status-manager.js';
 
 const running: PodStatus = { phase: 'Running', podIP: '172.17.0.5', qosClass: 'BestEffort', conditions: [{ type: 'Ready', status: 'True' }] };
 
-let fake: FakeApiServer;
-let client: ApiClient;
+const api = useFakeApiServer();
 /** Stands in for the informer cache: tests decide how fresh it is. */
 let cache: Map<string, Pod>;
 let manager: StatusManager;
@@ -21,17 +19,15 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 async function createPod(name: string): Promise<Pod> {
-  const pod = await client.resource('pod').create({ metadata: { name, namespace: 'default' }, spec: { nodeName: 'n', containers: [{ name: 'c', image: 'i:1' }] } });
+  const pod = await api.client.resource('pod').create({ metadata: { name, namespace: 'default' }, spec: { nodeName: 'n', containers: [{ name: 'c', image: 'i:1' }] } });
   cache.set(`default/${name}`, pod);
   return pod;
 }
 
-beforeEach(async () => {
-  fake = await FakeApiServer.start();
-  client = fake.client();
+beforeEach(() => {
   cache = new Map();
   manager = new StatusManager({
-    client,
+    client: api.client,
     pods: {
       cached: (pod) => {
         const found = cache.get(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
@@ -44,59 +40,57 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await manager.stop();
-  client.close();
-  await fake.stop();
 });
 
 describe('StatusManager', () => {
   it('writes a changed status once and skips one the API already shows', async () => {
     const pod = await createPod('web');
     manager.setStatus(pod, running);
-    await until(() => fake.stored('pod', 'default', 'web')?.status?.phase === 'Running');
-    expect(fake.callCount('UpdateStatus')).toBe(1);
-    cache.set('default/web', fake.stored('pod', 'default', 'web')!);
+    await until(() => api.fake.stored('pod', 'default', 'web')?.status?.phase === 'Running');
+    expect(api.fake.callCount('UpdateStatus')).toBe(1);
+    cache.set('default/web', api.fake.stored('pod', 'default', 'web')!);
     manager.setStatus(pod, structuredClone(running));
     manager.resyncAll();
     await new Promise((r) => setTimeout(r, 50));
-    expect(fake.callCount('UpdateStatus')).toBe(1);
+    expect(api.fake.callCount('UpdateStatus')).toBe(1);
   });
 
   it('builds on its own last write when the cache lags behind, and rereads on a conflict', async () => {
     const pod = await createPod('web');
     manager.setStatus(pod, running);
-    await until(() => fake.callCount('UpdateStatus') === 1);
+    await until(() => api.fake.callCount('UpdateStatus') === 1);
     // The cache still holds the pod as created; the next write starts from our own last one.
     manager.setStatus(pod, { ...running, phase: 'Succeeded' });
-    await until(() => fake.stored('pod', 'default', 'web')?.status?.phase === 'Succeeded');
-    expect(fake.callCount('Get')).toBe(0);
+    await until(() => api.fake.stored('pod', 'default', 'web')?.status?.phase === 'Succeeded');
+    expect(api.fake.callCount('Get')).toBe(0);
     // Someone else changed the pod: the write conflicts, the manager rereads and writes again.
-    await client.resource('pod').patch('default', 'web', { metadata: { labels: { touched: 'yes' } } });
+    await api.client.resource('pod').patch('default', 'web', { metadata: { labels: { touched: 'yes' } } });
     manager.setStatus(pod, { ...running, phase: 'Failed' });
-    await until(() => fake.stored('pod', 'default', 'web')?.status?.phase === 'Failed');
-    expect(fake.callCount('Get')).toBe(1);
-    expect(fake.stored('pod', 'default', 'web')?.metadata?.labels).toEqual({ touched: 'yes' });
+    await until(() => api.fake.stored('pod', 'default', 'web')?.status?.phase === 'Failed');
+    expect(api.fake.callCount('Get')).toBe(1);
+    expect(api.fake.stored('pod', 'default', 'web')?.metadata?.labels).toEqual({ touched: 'yes' });
   });
 
   it('folds a burst of statuses into few writes that end with the newest', async () => {
     const pod = await createPod('web');
     for (let i = 0; i < 20; i++) manager.setStatus(pod, { ...running, podIP: `172.17.0.${i}` });
-    await until(() => fake.stored('pod', 'default', 'web')?.status?.podIP === '172.17.0.19');
+    await until(() => api.fake.stored('pod', 'default', 'web')?.status?.podIP === '172.17.0.19');
     await new Promise((r) => setTimeout(r, 50));
-    expect(fake.callCount('UpdateStatus')).toBeLessThanOrEqual(2);
+    expect(api.fake.callCount('UpdateStatus')).toBeLessThanOrEqual(2);
   });
 
   it('deletes a terminated pod with grace period 0 and its uid as precondition', async () => {
     const pod = await createPod('web');
     manager.podTerminated(pod);
-    await until(() => fake.stored('pod', 'default', 'web') === undefined);
-    const request = fake.calls.find((c) => c.method === 'Delete')?.request as { options?: unknown };
+    await until(() => api.fake.stored('pod', 'default', 'web') === undefined);
+    const request = api.fake.calls.find((c) => c.method === 'Delete')?.request as { options?: unknown };
     expect(request.options).toMatchObject({ gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } });
 
     // A new pod under the same name is not the one that terminated: it stays.
     const successor = await createPod('web');
     manager.podTerminated(pod);
-    await until(() => fake.callCount('Delete') === 2);
-    expect(fake.stored('pod', 'default', 'web')?.metadata?.uid).toBe(successor.metadata?.uid);
+    await until(() => api.fake.callCount('Delete') === 2);
+    expect(api.fake.stored('pod', 'default', 'web')?.metadata?.uid).toBe(successor.metadata?.uid);
   });
 
   it('drops a status write that is still queued when the pod terminates', async () => {
@@ -104,8 +98,8 @@ describe('StatusManager', () => {
     manager.setStatus(pod, running);
     manager.setStatus(pod, { ...running, phase: 'Succeeded' });
     manager.podTerminated(pod);
-    await until(() => fake.stored('pod', 'default', 'web') === undefined);
-    expect(fake.callCount('UpdateStatus')).toBeLessThanOrEqual(1);
+    await until(() => api.fake.stored('pod', 'default', 'web') === undefined);
+    expect(api.fake.callCount('UpdateStatus')).toBeLessThanOrEqual(1);
   });
 });
 
