@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { onStopSignal } from '../../lib/stop-signals.js';
 import { DEFAULT_SCHEDULER_NAME } from './framework/pod-info.js';
 import { DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE, SchedulerServer } from './process/scheduler-server.js';
 
@@ -53,12 +54,11 @@ export function schedulerCommand(): Command {
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,
       });
-      const shutdown = (signal: string): void => {
+      // The exit follows server.done below: 0 once stopped, 1 if the lease was lost.
+      onStopSignal((signal) => {
         log.info({ signal }, 'shutting down');
         void server.stop();
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      });
       log.info({ identity: server.identity, servers: config.servers, schedulerName: o.schedulerName }, 'starting scheduler');
       await server.start();
       const exit = await server.done;
