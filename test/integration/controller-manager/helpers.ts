@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { decodeManifest } from '../../../lib/api/json.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
@@ -26,7 +27,7 @@ export function eventually<T>(check: () => Promise<T | undefined | false>, timeo
   return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
-/** Controller managers started by a test file; stop them all in afterEach. */
+/** Controller managers started by a test file; stop them all in afterEach (or use useManagers). */
 export class Managers {
   readonly #running: ControllerManager[] = [];
 
@@ -42,6 +43,13 @@ export class Managers {
   async stopAll(): Promise<void> {
     await Promise.all(this.#running.splice(0).map((m) => m.stop()));
   }
+}
+
+/** Controller managers the tests of the calling file start, each stopped after its test. */
+export function useManagers(client: () => ApiClient): Managers {
+  const managers = new Managers(client);
+  afterEach(() => managers.stopAll());
+  return managers;
 }
 
 /** What a kubelet would report for a running pod: Running, an IP, and Ready (or not). */

@@ -1,24 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { startCliEnvironment, type CliEnvironment } from '../../e2e/cli/cli-harness.js';
-import { createNamespace, eventually, Managers, podsMatching, seedManifest } from './helpers.js';
+import { createNamespace, eventually, podsMatching, seedManifest, useManagers } from './helpers.js';
 
 // Two controller managers, one Lease (kube-system/kube-controller-manager): only the leader acts,
 // and a standby takes over when the leader stops. Then the real process, as `kubets up` runs it.
 
 let env: CliEnvironment;
 let client: ApiClient;
-const managers = new Managers(() => client);
+const managers = useManagers(() => client);
 const fastElection = { leaseDurationMs: 1_500, renewDeadlineMs: 1_000, retryPeriodMs: 200 };
 
 beforeAll(async () => {
   env = await startCliEnvironment();
   client = env.cp.client();
-});
-
-afterEach(async () => {
-  await managers.stopAll();
 });
 
 afterAll(async () => {

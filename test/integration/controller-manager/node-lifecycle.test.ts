@@ -1,29 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { formatMicroTime, formatTime } from '../../../lib/client/api-time.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
-import { createNamespace, eventually, Managers } from './helpers.js';
+import { useControlPlane } from '../../harness/use-control-plane.js';
+import { createNamespace, eventually, useManagers } from './helpers.js';
 
 // Node lifecycle against a real apiserver: Node objects and their kube-node-lease Leases as a
 // kubelet would keep them, with a short --node-monitor-grace-period.
 
-let cp: ControlPlane;
-let client: ApiClient;
-const managers = new Managers(() => client);
-
-beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-});
-
-afterEach(async () => {
-  await managers.stopAll();
-});
-
-afterAll(async () => {
-  await cp?.stop();
-});
+const cluster = useControlPlane();
+const managers = useManagers(() => cluster.client);
 
 function node(name: string): t.Node {
   const now = formatTime();
@@ -38,23 +23,23 @@ function node(name: string): t.Node {
 }
 
 async function register(name: string): Promise<void> {
-  const created = await client.resource('node').create(node(name));
-  await client.resource('lease').create({
+  const created = await cluster.client.resource('node').create(node(name));
+  await cluster.client.resource('lease').create({
     metadata: { name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: created.metadata?.uid ?? '' }] },
     spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: formatMicroTime() },
   });
 }
 
 async function renew(name: string): Promise<void> {
-  const lease = await client.resource('lease').get('kube-node-lease', name);
-  await client.resource('lease').update({ ...lease, spec: { ...lease.spec, renewTime: formatMicroTime() } });
+  const lease = await cluster.client.resource('lease').get('kube-node-lease', name);
+  await cluster.client.resource('lease').update({ ...lease, spec: { ...lease.spec, renewTime: formatMicroTime() } });
 }
 
 describe('node lifecycle', () => {
   it('a node whose lease stops renewing gets Ready=Unknown and the unreachable taints; pods go after their tolerationSeconds', async () => {
     await register('alive');
     await register('silent');
-    const ns = await createNamespace(client, 'node-eviction');
+    const ns = await createNamespace(cluster.client, 'node-eviction');
     const pod = (name: string, tolerationSeconds?: number): t.Pod => ({
       metadata: { name, namespace: ns },
       spec: {
@@ -63,41 +48,41 @@ describe('node lifecycle', () => {
         ...(tolerationSeconds !== undefined ? { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds }] } : {}),
       },
     });
-    await client.resource('pod').create(pod('short', 1));
+    await cluster.client.resource('pod').create(pod('short', 1));
     // No toleration given: the apiserver adds the default 300 s ones.
-    const defaulted = await client.resource('pod').create(pod('default'));
+    const defaulted = await cluster.client.resource('pod').create(pod('default'));
     expect(defaulted.spec?.tolerations?.find((tol) => tol.key === 'node.kubernetes.io/unreachable')?.tolerationSeconds).toBe(300);
 
     await managers.start({ settings: { nodeMonitorGracePeriodMs: 1_500, nodeMonitorPeriodMs: 200 } });
     const renewing = setInterval(() => void renew('alive').catch(() => undefined), 300);
     try {
       const silent = await eventually(async () => {
-        const n = await client.resource('node').get('', 'silent');
+        const n = await cluster.client.resource('node').get('', 'silent');
         return n.spec?.taints?.some((tt) => tt.key === 'node.kubernetes.io/unreachable' && tt.effect === 'NoExecute') ? n : undefined;
       }, 15_000, 'unreachable taint');
       expect(silent.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
       expect(silent.spec?.taints?.map((tt) => `${tt.key}:${tt.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-      const alive = await client.resource('node').get('', 'alive');
+      const alive = await cluster.client.resource('node').get('', 'alive');
       expect(alive.spec?.taints ?? []).toEqual([]);
       expect(alive.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
 
       // Evicted: marked for deletion (its kubelet would finish it).
-      await eventually(async () => (await client.resource('pod').get(ns, 'short')).metadata?.deletionTimestamp, 10_000, 'short-toleration pod evicted');
-      const kept = await client.resource('pod').get(ns, 'default');
+      await eventually(async () => (await cluster.client.resource('pod').get(ns, 'short')).metadata?.deletionTimestamp, 10_000, 'short-toleration pod evicted');
+      const kept = await cluster.client.resource('pod').get(ns, 'default');
       expect(kept.metadata?.deletionTimestamp).toBeUndefined();
-      const events = (await client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
+      const events = (await cluster.client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
       expect(events).toContain('NodeNotReady: Node silent status is now: NodeNotReady');
       expect(events).toContain(`TaintManagerEviction: Marking for deletion Pod ${ns}/short`);
 
       // The kubelet comes back.
       await renew('silent');
-      const current = await client.resource('node').get('', 'silent');
+      const current = await cluster.client.resource('node').get('', 'silent');
       const now = formatTime();
-      await client.resource('node').updateStatus({
+      await cluster.client.resource('node').updateStatus({
         ...current,
         status: { ...current.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] },
       });
-      await eventually(async () => ((await client.resource('node').get('', 'silent')).spec?.taints ?? []).length === 0, 10_000, 'taints removed');
+      await eventually(async () => ((await cluster.client.resource('node').get('', 'silent')).spec?.taints ?? []).length === 0, 10_000, 'taints removed');
     } finally {
       clearInterval(renewing);
     }

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../lib/client/client.js';
 import { runVerb } from '../../../cli/testing/run-verb.js';
 import { FakeKubelet } from '../../../services/controller-manager/testing/fake-kubelet.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { useControlPlane } from '../../harness/use-control-plane.js';
 import { REPO_ROOT } from '../../e2e/cli/cli-harness.js';
 import { eventually, Managers } from './helpers.js';
 
@@ -13,15 +12,12 @@ import { eventually, Managers } from './helpers.js';
 
 const seed = (name: string): string => join(REPO_ROOT, 'test/e2e/fixtures/seeds', name);
 
-let cp: ControlPlane;
-let client: ApiClient;
+const cluster = useControlPlane();
+const managers = new Managers(() => cluster.client);
 let kubelet: FakeKubelet;
-const managers = new Managers(() => client);
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-  kubelet = new FakeKubelet(client, { readyDelayMs: 50 });
+  kubelet = new FakeKubelet(cluster.client, { readyDelayMs: 50 });
   await kubelet.start();
   await managers.start();
 });
@@ -29,11 +25,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await managers.stopAll();
   await kubelet?.stop();
-  await cp?.stop();
 });
 
 const kubets = async (...argv: string[]): Promise<string> => {
-  const run = await runVerb(argv, { client });
+  const run = await runVerb(argv, { client: cluster.client });
   if (run.code !== 0) throw new Error(`kubets ${argv.join(' ')} failed: ${run.stderr}`);
   return run.stdout;
 };
