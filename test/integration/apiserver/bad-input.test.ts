@@ -1,31 +1,26 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromServiceError } from '../../../lib/api/errors.js';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { useControlPlane } from '../../harness/use-control-plane.js';
 import { configMap, eventually, expectApiError, nsObject, pod, rawClient, type RawClient } from './helpers.js';
 
 // Issue 3, "Bad input": each gets the right gRPC status with a Kubernetes-style reason and a human
 // message, the server keeps serving, and nothing is half-written (checked with a list each time).
 
-let cp: ControlPlane;
-let client: ApiClient;
+const cluster = useControlPlane();
 let raw: RawClient;
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-  raw = rawClient(cp);
-  await client.resource('namespace').create(nsObject('bad'));
+  raw = rawClient(cluster.cp);
+  await cluster.client.resource('namespace').create(nsObject('bad'));
 });
 
 afterAll(async () => {
   raw?.close();
-  await cp?.stop();
 });
 
 async function namesIn(namespace: string): Promise<string[]> {
-  const [cms, pods] = await Promise.all([client.resource('configMap').list(namespace), client.resource('pod').list(namespace)]);
+  const [cms, pods] = await Promise.all([cluster.client.resource('configMap').list(namespace), cluster.client.resource('pod').list(namespace)]);
   return [...cms.items, ...pods.items].map((o) => o.metadata?.name ?? '').sort();
 }
 
@@ -50,7 +45,7 @@ describe('malformed protobuf', () => {
   });
 
   it('keeps serving afterwards, with nothing written', async () => {
-    expect((await client.resource('namespace').get('', 'bad')).metadata?.name).toBe('bad');
+    expect((await cluster.client.resource('namespace').get('', 'bad')).metadata?.name).toBe('bad');
     expect(await namesIn('bad')).toEqual([]);
   });
 
@@ -58,7 +53,7 @@ describe('malformed protobuf', () => {
     await expect(raw.callBytes('Update', Buffer.from([0x12, 0x05, 0x01]))).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
     const stream = raw.client.makeServerStreamRequest('/kubets.v1.Resources/Watch', (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x0a, 0x50]), (() => {
       const md = new grpc.Metadata();
-      md.set('authorization', `Bearer ${cp.token}`);
+      md.set('authorization', `Bearer ${cluster.cp.token}`);
       return md;
     })());
     const code = await new Promise<number>((resolve) => {
@@ -79,23 +74,23 @@ describe('malformed protobuf', () => {
 describe('oversize objects', () => {
   it('refuses a ConfigMap over 1.5 MiB as RequestEntityTooLarge and stores nothing', async () => {
     const big = configMap('huge', 'bad', undefined, { blob: 'x'.repeat(1.6 * 1024 * 1024) });
-    const err = await expectApiError(client.resource('configMap').create(big), 'RequestEntityTooLarge', /too large/i);
+    const err = await expectApiError(cluster.client.resource('configMap').create(big), 'RequestEntityTooLarge', /too large/i);
     expect(err.message).toContain('huge');
     expect(await namesIn('bad')).toEqual([]);
   });
 
   it('refuses an update that grows an object past the limit and keeps the old one', async () => {
-    const small = await client.resource('configMap').create(configMap('grows', 'bad', undefined, { blob: 'small' }));
-    await expectApiError(client.resource('configMap').update({ ...small, data: { blob: 'y'.repeat(1.6 * 1024 * 1024) } }), 'RequestEntityTooLarge');
-    const stored = await client.resource('configMap').get('bad', 'grows');
+    const small = await cluster.client.resource('configMap').create(configMap('grows', 'bad', undefined, { blob: 'small' }));
+    await expectApiError(cluster.client.resource('configMap').update({ ...small, data: { blob: 'y'.repeat(1.6 * 1024 * 1024) } }), 'RequestEntityTooLarge');
+    const stored = await cluster.client.resource('configMap').get('bad', 'grows');
     expect(stored.data).toEqual({ blob: 'small' });
     expect(stored.metadata?.resourceVersion).toBe(small.metadata?.resourceVersion);
-    await client.resource('configMap').delete('bad', 'grows');
+    await cluster.client.resource('configMap').delete('bad', 'grows');
   });
 
   it('accepts an object just under the limit', async () => {
-    await client.resource('configMap').create(configMap('large-ok', 'bad', undefined, { blob: 'z'.repeat(1024 * 1024) }));
-    await client.resource('configMap').delete('bad', 'large-ok');
+    await cluster.client.resource('configMap').create(configMap('large-ok', 'bad', undefined, { blob: 'z'.repeat(1024 * 1024) }));
+    await cluster.client.resource('configMap').delete('bad', 'large-ok');
   });
 });
 
@@ -106,30 +101,30 @@ describe('invalid names', () => {
     ['leading dash', '-abc', /a lowercase RFC 1123 subdomain/],
   ];
   it.each(cases)('rejects a %s name as Invalid naming metadata.name', async (_, name, message) => {
-    const err = await expectApiError(client.resource('configMap').create(configMap(name, 'bad')), 'Invalid', message);
+    const err = await expectApiError(cluster.client.resource('configMap').create(configMap(name, 'bad')), 'Invalid', message);
     expect(err.message).toContain('metadata.name');
     expect(err.details.causes?.map((c) => c.field)).toContain('metadata.name');
     expect(err.message).toMatch(/^ConfigMap ".*" is invalid: /);
   });
 
   it('rejects an invalid namespace name as the field it is', async () => {
-    const err = await expectApiError(client.resource('namespace').create(nsObject('Not.A.Label')), 'Invalid', /a lowercase RFC 1123 label/);
+    const err = await expectApiError(cluster.client.resource('namespace').create(nsObject('Not.A.Label')), 'Invalid', /a lowercase RFC 1123 label/);
     expect(err.details.causes?.[0]?.field).toBe('metadata.name');
   });
 
   it('rejects invalid labels naming the label', async () => {
-    const err = await expectApiError(client.resource('pod').create(pod('labelled', 'bad', {}, { 'bad key!': 'v' })), 'Invalid');
+    const err = await expectApiError(cluster.client.resource('pod').create(pod('labelled', 'bad', {}, { 'bad key!': 'v' })), 'Invalid');
     expect(err.message).toContain('metadata.labels');
   });
 
   it('rejects a pod without containers naming spec.containers', async () => {
-    const err = await expectApiError(client.resource('pod').create({ metadata: { name: 'empty', namespace: 'bad' }, spec: {} }), 'Invalid', /spec\.containers: Required value/);
+    const err = await expectApiError(cluster.client.resource('pod').create({ metadata: { name: 'empty', namespace: 'bad' }, spec: {} }), 'Invalid', /spec\.containers: Required value/);
     expect(err.details.causes?.map((c) => c.field)).toContain('spec.containers');
   });
 
   it('rejects a bad resource quantity naming the field', async () => {
     const err = await expectApiError(
-      client.resource('pod').create(pod('qty', 'bad', { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: 'lots' } } }] })),
+      cluster.client.resource('pod').create(pod('qty', 'bad', { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: 'lots' } } }] })),
       'Invalid',
     );
     expect(err.message).toContain('spec.containers[0].resources.requests[cpu]');
@@ -142,59 +137,59 @@ describe('invalid names', () => {
 
 describe('wrong resourceVersion', () => {
   it('answers Conflict naming both versions and keeps the stored object', async () => {
-    const made = await client.resource('configMap').create(configMap('versioned', 'bad', undefined, { v: '1' }));
+    const made = await cluster.client.resource('configMap').create(configMap('versioned', 'bad', undefined, { v: '1' }));
     const stale = { ...made, metadata: { ...made.metadata, resourceVersion: '1' }, data: { v: 'stale' } };
-    const err = await expectApiError(client.resource('configMap').update(stale), 'Conflict');
+    const err = await expectApiError(cluster.client.resource('configMap').update(stale), 'Conflict');
     expect(err.message).toContain('resourceVersion 1 given');
     expect(err.message).toContain(`current is ${made.metadata?.resourceVersion}`);
-    expect((await client.resource('configMap').get('bad', 'versioned')).data).toEqual({ v: '1' });
+    expect((await cluster.client.resource('configMap').get('bad', 'versioned')).data).toEqual({ v: '1' });
   });
 
   it('answers a non-numeric resourceVersion as BadRequest or Conflict, never a write', async () => {
-    const made = await client.resource('configMap').get('bad', 'versioned');
-    const err = await client.resource('configMap').update({ ...made, metadata: { ...made.metadata, resourceVersion: 'abc' }, data: { v: 'x' } }).catch((e: unknown) => e);
+    const made = await cluster.client.resource('configMap').get('bad', 'versioned');
+    const err = await cluster.client.resource('configMap').update({ ...made, metadata: { ...made.metadata, resourceVersion: 'abc' }, data: { v: 'x' } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ reason: expect.stringMatching(/^(BadRequest|Conflict)$/) });
-    expect((await client.resource('configMap').get('bad', 'versioned')).data).toEqual({ v: '1' });
+    expect((await cluster.client.resource('configMap').get('bad', 'versioned')).data).toEqual({ v: '1' });
   });
 
   it('answers a watch from a non-numeric resourceVersion as BadRequest', async () => {
     const watching = (async () => {
-      for await (const _ of client.resource('configMap').watch('bad', { resourceVersion: 'abc' })) return;
+      for await (const _ of cluster.client.resource('configMap').watch('bad', { resourceVersion: 'abc' })) return;
     })();
     await expectApiError(watching, 'BadRequest');
   });
 
   it('cleans up', async () => {
-    await client.resource('configMap').delete('bad', 'versioned');
+    await cluster.client.resource('configMap').delete('bad', 'versioned');
     expect(await namesIn('bad')).toEqual([]);
   });
 });
 
 describe('etcd down', () => {
   it('fails requests in bounded time, keeps the server up, and works again after etcd restarts', async () => {
-    const before = await client.resource('configMap').create(configMap('before-outage', 'bad'));
+    const before = await cluster.client.resource('configMap').create(configMap('before-outage', 'bad'));
     // A watch open through the outage picks up again without a gap.
     const abort = new AbortController();
     const watched: string[] = [];
     const watching = (async () => {
-      for await (const ev of client.resource('configMap').watch('bad', { resourceVersion: before.metadata?.resourceVersion, signal: abort.signal })) {
+      for await (const ev of cluster.client.resource('configMap').watch('bad', { resourceVersion: before.metadata?.resourceVersion, signal: abort.signal })) {
         watched.push(`${ev.type} ${ev.object.metadata?.name}`);
       }
     })().catch((err: unknown) => watched.push(`error ${String(err)}`));
-    await cp.etcd.kill();
+    await cluster.cp.etcd.kill();
     try {
       const started = Date.now();
-      const err = await client.resource('configMap').create(configMap('during-outage', 'bad'), { deadlineMs: 30_000 }).catch((e: unknown) => e);
+      const err = await cluster.client.resource('configMap').create(configMap('during-outage', 'bad'), { deadlineMs: 30_000 }).catch((e: unknown) => e);
       expect(err, String(err)).toMatchObject({ reason: expect.stringMatching(/^(ServiceUnavailable|Timeout)$/) });
       expect(Date.now() - started).toBeLessThan(15_000);
-      const readErr = await client.resource('configMap').get('bad', 'before-outage', { deadlineMs: 30_000 }).catch((e: unknown) => e);
+      const readErr = await cluster.client.resource('configMap').get('bad', 'before-outage', { deadlineMs: 30_000 }).catch((e: unknown) => e);
       expect(readErr, String(readErr)).toMatchObject({ reason: expect.stringMatching(/^(ServiceUnavailable|Timeout)$/) });
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
-      await cp.etcd.restart();
+      await cluster.cp.etcd.restart();
     }
-    await eventually(async () => (await client.resource('configMap').get('bad', 'before-outage')).metadata?.name === 'before-outage', 20_000, 'reads after etcd restart');
-    await client.resource('configMap').create(configMap('after-outage', 'bad'));
+    await eventually(async () => (await cluster.client.resource('configMap').get('bad', 'before-outage')).metadata?.name === 'before-outage', 20_000, 'reads after etcd restart');
+    await cluster.client.resource('configMap').create(configMap('after-outage', 'bad'));
     expect(await namesIn('bad')).toEqual(['after-outage', 'before-outage']);
     await eventually(async () => watched.length > 0, 10_000, 'the watch sees the write after the outage');
     abort.abort();
@@ -203,16 +198,16 @@ describe('etcd down', () => {
   });
 
   it('answers Timeout in bounded time when etcd hangs, and recovers when it continues', async () => {
-    cp.etcd.process.kill('SIGSTOP');
+    cluster.cp.etcd.process.kill('SIGSTOP');
     try {
       const started = Date.now();
-      const err = await client.resource('configMap').create(configMap('hung', 'bad'), { deadlineMs: 60_000 }).catch((e: unknown) => e);
+      const err = await cluster.client.resource('configMap').create(configMap('hung', 'bad'), { deadlineMs: 60_000 }).catch((e: unknown) => e);
       expect(err, String(err)).toMatchObject({ reason: 'Timeout' });
       expect(Date.now() - started).toBeLessThan(14_000);
     } finally {
-      cp.etcd.process.kill('SIGCONT');
+      cluster.cp.etcd.process.kill('SIGCONT');
     }
-    await eventually(async () => (await client.resource('configMap').create(configMap('after-hang', 'bad'))).metadata?.name, 20_000, 'writes after etcd continues');
+    await eventually(async () => (await cluster.client.resource('configMap').create(configMap('after-hang', 'bad'))).metadata?.name, 20_000, 'writes after etcd continues');
     // The timed-out create may or may not have been applied by etcd; nothing else was written.
     expect((await namesIn('bad')).filter((n) => n !== 'hung')).toEqual(['after-hang', 'after-outage', 'before-outage']);
   });

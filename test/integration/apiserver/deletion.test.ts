@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../lib/client/client.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { describe, expect, it } from 'vitest';
+import { useControlPlane } from '../../harness/use-control-plane.js';
 import { configMap, expectApiError, nsObject, pod } from './helpers.js';
 
 // Issue 3, "Must show": graceful deletion. A bound pod waits for its kubelet (grace 0 + uid
 // precondition), an unbound pod goes at once, finalizers hold deletion, a namespace turns Terminating.
 
-let cp: ControlPlane;
-let client: ApiClient;
-
-beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-});
-
-afterAll(async () => {
-  await cp?.stop();
-});
+const cluster = useControlPlane();
 
 describe('pods', () => {
   it('removes an unbound pod at once', async () => {
-    const pods = client.resource('pod');
+    const pods = cluster.client.resource('pod');
     await pods.create(pod('unbound'));
     const deleted = await pods.delete('default', 'unbound');
     expect(deleted.metadata?.name).toBe('unbound');
@@ -28,9 +17,9 @@ describe('pods', () => {
   });
 
   it('marks a bound pod and keeps it until the kubelet confirms with grace 0 and the uid', async () => {
-    const pods = client.resource('pod');
+    const pods = cluster.client.resource('pod');
     const created = await pods.create(pod('bound', 'default', { terminationGracePeriodSeconds: 20 }));
-    await client.bind('default', { metadata: { name: 'bound' }, target: { kind: 'Node', name: 'n1' } });
+    await cluster.client.bind('default', { metadata: { name: 'bound' }, target: { kind: 'Node', name: 'n1' } });
     const before = Date.now();
     const marked = await pods.delete('default', 'bound');
     expect(marked.metadata?.deletionTimestamp).toBeDefined();
@@ -55,9 +44,9 @@ describe('pods', () => {
   });
 
   it('removes a bound pod that already finished at once', async () => {
-    const pods = client.resource('pod');
+    const pods = cluster.client.resource('pod');
     await pods.create(pod('finished'));
-    await client.bind('default', { metadata: { name: 'finished' }, target: { kind: 'Node', name: 'n1' } });
+    await cluster.client.bind('default', { metadata: { name: 'finished' }, target: { kind: 'Node', name: 'n1' } });
     const p = await pods.get('default', 'finished');
     await pods.updateStatus({ ...p, status: { ...p.status, phase: 'Succeeded' } });
     await pods.delete('default', 'finished');
@@ -65,17 +54,17 @@ describe('pods', () => {
   });
 
   it('refuses to bind a pod that is being deleted', async () => {
-    const pods = client.resource('pod');
+    const pods = cluster.client.resource('pod');
     await pods.create(pod('held', 'default', {}, undefined));
     await pods.patch('default', 'held', { metadata: { finalizers: ['example.com/hold'] } });
     await pods.delete('default', 'held');
-    await expectApiError(client.bind('default', { metadata: { name: 'held' }, target: { kind: 'Node', name: 'n1' } }), 'Conflict', /being deleted/);
+    await expectApiError(cluster.client.bind('default', { metadata: { name: 'held' }, target: { kind: 'Node', name: 'n1' } }), 'Conflict', /being deleted/);
     await pods.patch('default', 'held', { metadata: { finalizers: null } });
     await expectApiError(pods.get('default', 'held'), 'NotFound');
   });
 
   it('checks a resourceVersion precondition', async () => {
-    const pods = client.resource('pod');
+    const pods = cluster.client.resource('pod');
     const p = await pods.create(pod('rv-pre'));
     await pods.patch('default', 'rv-pre', { metadata: { labels: { bumped: 'yes' } } });
     await expectApiError(pods.delete('default', 'rv-pre', { preconditions: { resourceVersion: p.metadata?.resourceVersion } }), 'Conflict', /ResourceVersion in precondition/);
@@ -85,7 +74,7 @@ describe('pods', () => {
 
 describe('finalizers', () => {
   it('hold deletion until the last one is removed', async () => {
-    const cms = client.resource('configMap');
+    const cms = cluster.client.resource('configMap');
     await cms.create({ ...configMap('final'), metadata: { name: 'final', namespace: 'default', finalizers: ['example.com/a', 'example.com/b'] } });
     const marked = await cms.delete('default', 'final');
     expect(marked.metadata?.deletionTimestamp).toBeDefined();
@@ -98,7 +87,7 @@ describe('finalizers', () => {
   });
 
   it('cannot be cleared by an update that also sets a new deletionTimestamp', async () => {
-    const cms = client.resource('configMap');
+    const cms = cluster.client.resource('configMap');
     const created = await cms.create({ metadata: { name: 'no-undelete', namespace: 'default', finalizers: ['example.com/a'] } });
     const marked = await cms.delete('default', 'no-undelete');
     const undeleted = await cms.update({ ...marked, metadata: { ...marked.metadata, deletionTimestamp: undefined } });
@@ -108,7 +97,7 @@ describe('finalizers', () => {
   });
 
   it('adds the orphan finalizer for propagationPolicy Orphan', async () => {
-    const cms = client.resource('configMap');
+    const cms = cluster.client.resource('configMap');
     await cms.create(configMap('orphaned'));
     const marked = await cms.delete('default', 'orphaned', { propagationPolicy: 'Orphan' });
     expect(marked.metadata?.finalizers).toEqual(['orphan']);
@@ -118,7 +107,7 @@ describe('finalizers', () => {
   });
 
   it('adds foregroundDeletion for propagationPolicy Foreground', async () => {
-    const cms = client.resource('configMap');
+    const cms = cluster.client.resource('configMap');
     await cms.create(configMap('foreground'));
     const marked = await cms.delete('default', 'foreground', { propagationPolicy: 'Foreground' });
     expect(marked.metadata?.finalizers).toEqual(['foregroundDeletion']);
@@ -128,22 +117,22 @@ describe('finalizers', () => {
 
 describe('namespaces', () => {
   it('turns Terminating on delete and refuses new content', async () => {
-    const nss = client.resource('namespace');
+    const nss = cluster.client.resource('namespace');
     await nss.create(nsObject('doomed'));
-    await client.resource('configMap').create(configMap('inside', 'doomed'));
+    await cluster.client.resource('configMap').create(configMap('inside', 'doomed'));
     const marked = await nss.delete('', 'doomed');
     expect(marked.status?.phase).toBe('Terminating');
     expect(marked.metadata?.deletionTimestamp).toBeDefined();
     const got = await nss.get('', 'doomed');
     expect(got.status?.phase).toBe('Terminating');
-    await expectApiError(client.resource('configMap').create(configMap('late', 'doomed')), 'Forbidden', /being terminated/);
+    await expectApiError(cluster.client.resource('configMap').create(configMap('late', 'doomed')), 'Forbidden', /being terminated/);
     // Existing content can still be changed and deleted while the namespace controller cleans up.
-    await client.resource('configMap').patch('doomed', 'inside', { data: { still: 'writable' } });
-    await client.resource('configMap').delete('doomed', 'inside');
+    await cluster.client.resource('configMap').patch('doomed', 'inside', { data: { still: 'writable' } });
+    await cluster.client.resource('configMap').delete('doomed', 'inside');
   });
 
   it('goes away once its kubernetes finalizer is removed', async () => {
-    const nss = client.resource('namespace');
+    const nss = cluster.client.resource('namespace');
     await nss.create(nsObject('finishing'));
     const marked = await nss.delete('', 'finishing');
     expect(marked.spec?.finalizers).toEqual(['kubernetes']);

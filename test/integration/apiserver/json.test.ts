@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeManifest, toKubeJSON } from '../../../lib/api/json.js';
 import { resourceByField } from '../../../lib/api/resources.js';
 import type * as t from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
 import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../fixtures/seed-walkthrough/mysql-rc.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { useControlPlane } from '../../harness/use-control-plane.js';
 
 // Issue 3, "Must show": the seeds' mysql RC, created and read back as JSON, is field-for-field the
 // Kubernetes v1 JSON a kubectl user sees (`kubectl get rc mysql -o json`), and replicas: 0 survives.
 
-let cp: ControlPlane;
-let client: ApiClient;
+const cluster = useControlPlane();
 const rcInfo = resourceByField('replicationController');
-
-beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-});
-
-afterAll(async () => {
-  await cp?.stop();
-});
 
 describe('the seed mysql ReplicationController', () => {
   it('reads back as the Kubernetes v1 JSON', async () => {
     const { info, object } = decodeManifest(seedMysqlRc());
     expect(info).toBe(rcInfo);
-    const created = await client.resource('replicationController').create(object as t.ReplicationController, { namespace: 'default' });
-    const json = toKubeJSON(rcInfo, await client.resource('replicationController').get('default', 'mysql'));
+    const created = await cluster.client.resource('replicationController').create(object as t.ReplicationController, { namespace: 'default' });
+    const json = toKubeJSON(rcInfo, await cluster.client.resource('replicationController').get('default', 'mysql'));
 
     expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
     expect(json).toEqual({
@@ -53,7 +42,7 @@ describe('the seed mysql ReplicationController', () => {
   });
 
   it('round-trips through JSON unchanged', async () => {
-    const stored = await client.resource('replicationController').get('default', 'mysql');
+    const stored = await cluster.client.resource('replicationController').get('default', 'mysql');
     const json = toKubeJSON(rcInfo, stored);
     const again = decodeManifest(JSON.parse(JSON.stringify(json)));
     expect(toKubeJSON(rcInfo, again.object)).toEqual(json);
@@ -67,28 +56,28 @@ describe('replicas: 0', () => {
   });
 
   it('survives create and read', async () => {
-    await client.resource('replicationController').create(rc('zero', 0));
-    const got = await client.resource('replicationController').get('default', 'zero');
+    await cluster.client.resource('replicationController').create(rc('zero', 0));
+    const got = await cluster.client.resource('replicationController').get('default', 'zero');
     expect(got.spec?.replicas).toBe(0);
     expect((toKubeJSON(rcInfo, got).spec as Record<string, unknown>).replicas).toBe(0);
   });
 
   it('is 1 when left out, and a patch or scale to 0 sticks', async () => {
-    const created = await client.resource('replicationController').create(rc('scaled'));
+    const created = await cluster.client.resource('replicationController').create(rc('scaled'));
     expect(created.spec?.replicas).toBe(1);
-    const patched = await client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 0 } });
+    const patched = await cluster.client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 0 } });
     expect(patched.spec?.replicas).toBe(0);
-    await client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 2 } });
-    const scale = await client.updateScale('replicationController', 'default', { metadata: { name: 'scaled' }, spec: { replicas: 0 } });
+    await cluster.client.resource('replicationController').patch('default', 'scaled', { spec: { replicas: 2 } });
+    const scale = await cluster.client.updateScale('replicationController', 'default', { metadata: { name: 'scaled' }, spec: { replicas: 0 } });
     expect(scale.spec?.replicas).toBe(0);
-    expect((await client.resource('replicationController').get('default', 'scaled')).spec?.replicas).toBe(0);
-    expect((await client.getScale('replicationController', 'default', 'scaled')).status?.selector).toBe('app=scaled');
+    expect((await cluster.client.resource('replicationController').get('default', 'scaled')).spec?.replicas).toBe(0);
+    expect((await cluster.client.getScale('replicationController', 'default', 'scaled')).status?.selector).toBe('app=scaled');
   });
 
   it('survives a JSON manifest with replicas 0', async () => {
     const { object } = decodeManifest({ ...toKubeJSON(rcInfo, rc('json-zero', 0)) });
-    await client.resource('replicationController').create(object as t.ReplicationController);
-    const got = await client.resource('replicationController').get('default', 'json-zero');
+    await cluster.client.resource('replicationController').create(object as t.ReplicationController);
+    const got = await cluster.client.resource('replicationController').get('default', 'json-zero');
     expect(toKubeJSON(rcInfo, got)).toMatchObject({ spec: { replicas: 0 } });
   });
 });
