@@ -29,6 +29,29 @@ export interface TargetOptions {
   allowAllCategory?: boolean;
 }
 
+/** The flags by which kubectl's verbs pick objects besides naming them (-f, -R, -l, --field-selector, --all, -A). */
+export interface SelectionFlags {
+  filename: string[];
+  recursive?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  all?: boolean;
+  allNamespaces?: boolean;
+}
+
+/** TargetOptions from a verb's selection flags; flags the verb does not define stay off. */
+export function selectionOptions(verb: string, flags: SelectionFlags): TargetOptions {
+  return {
+    verb,
+    filename: flags.filename,
+    recursive: flags.recursive ?? false,
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    ...(flags.fieldSelector ? { fieldSelector: flags.fieldSelector } : {}),
+    all: flags.all ?? false,
+    allNamespaces: flags.allNamespaces ?? false,
+  };
+}
+
 export interface ResolvedTargets {
   targets: Target[];
   /** Per-document errors of -f; the verb reports them after acting on the rest. */

@@ -6,17 +6,11 @@ import { CliError, SourcedApiError } from '../errors.js';
 import { boolFlag, collectWhole, duration, integer } from '../flags.js';
 import { reportErrors } from '../report.js';
 import { quotedRef } from '../resource-args.js';
-import { resolveTargets } from '../targets.js';
+import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { waitForDeletion } from '../wait.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-export interface DeleteFlags {
-  filename: string[];
-  recursive?: boolean;
-  selector?: string;
-  fieldSelector?: string;
-  all?: boolean;
-  allNamespaces?: boolean;
+export interface DeleteFlags extends SelectionFlags {
   gracePeriod: number;
   now?: boolean;
   force?: boolean;
@@ -51,16 +45,7 @@ export async function runDelete(ctx: CliContext, args: string[], flags: DeleteFl
   if (force) {
     ctx.err('Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n');
   }
-  const { targets, errors, listed } = await resolveTargets(ctx, args, {
-    verb: 'delete',
-    filename: flags.filename,
-    recursive: flags.recursive ?? false,
-    ...(flags.selector ? { selector: flags.selector } : {}),
-    ...(flags.fieldSelector ? { fieldSelector: flags.fieldSelector } : {}),
-    all: flags.all ?? false,
-    allNamespaces: flags.allNamespaces ?? false,
-    allowAllCategory: true,
-  });
+  const { targets, errors, listed } = await resolveTargets(ctx, args, { ...selectionOptions('delete', flags), allowAllCategory: true });
   if (listed && targets.length === 0) {
     ctx.out('No resources found\n');
     return reportErrors(ctx, errors);

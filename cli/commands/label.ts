@@ -6,16 +6,10 @@ import { applyMetadataEdits, parseMetadataEdits, splitResourcesAndEdits, type Me
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
-import { resolveTargets } from '../targets.js';
+import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-interface MetadataFlags {
-  filename: string[];
-  recursive?: boolean;
-  selector?: string;
-  fieldSelector?: string;
-  all?: boolean;
-  allNamespaces?: boolean;
+interface MetadataFlags extends SelectionFlags {
   overwrite?: boolean;
   resourceVersion?: string;
   list?: boolean;
@@ -32,15 +26,7 @@ export async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args:
   const { resources, edits: specs } = splitResourcesAndEdits(args, v.verb);
   if (specs.length === 0 && !flags.list) throw new CliError(`at least one ${kind} update is required`);
   const edits = parseMetadataEdits(specs, kind);
-  const { targets, errors, listed } = await resolveTargets(ctx, resources, {
-    verb: v.verb,
-    filename: flags.filename,
-    recursive: flags.recursive ?? false,
-    ...(flags.selector ? { selector: flags.selector } : {}),
-    ...(flags.fieldSelector ? { fieldSelector: flags.fieldSelector } : {}),
-    all: flags.all ?? false,
-    allNamespaces: flags.allNamespaces ?? false,
-  });
+  const { targets, errors, listed } = await resolveTargets(ctx, resources, selectionOptions(v.verb, flags));
   if (listed && targets.length === 0) ctx.err('No resources found\n');
   const client = targets.length > 0 ? await ctx.client() : undefined;
   for (const target of targets) {

@@ -7,7 +7,7 @@ import { CliError } from '../errors.js';
 import { collectWhole, integer } from '../flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
-import { resolveTargets, type Target } from '../targets.js';
+import { resolveTargets, selectionOptions, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface ScaleFlags {
@@ -61,13 +61,7 @@ export async function runScale(ctx: CliContext, args: string[], flags: ScaleFlag
   if (flags.replicas === undefined || flags.replicas < 0) {
     throw new CliError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }
-  const { targets, errors } = await resolveTargets(ctx, args, {
-    verb: 'scale',
-    filename: flags.filename,
-    recursive: flags.recursive ?? false,
-    ...(flags.selector ? { selector: flags.selector } : {}),
-    all: flags.all ?? false,
-  });
+  const { targets, errors } = await resolveTargets(ctx, args, selectionOptions('scale', flags));
   const client = targets.length > 0 ? await ctx.client() : undefined;
   for (const target of targets) {
     try {
