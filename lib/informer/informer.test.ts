@@ -41,6 +41,23 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
 
   const cms = () => api.client.resource('configMap');
 
+  /** An informer on the config maps, synced and watching; returns its handler log. */
+  const startWatching = async (): Promise<string[]> => {
+    informer = new Informer(cms(), { backoff: fastBackoff });
+    const { log, handlers } = recorder();
+    informer.addEventHandler(handlers);
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => api.fake.watcherCount === 1);
+    return log;
+  };
+
+  /** Ends the open watch and refuses new ones, as an apiserver that is restarting. */
+  const cutWatches = (): void => {
+    api.fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
+    api.fake.breakWatches();
+  };
+
   it('lists in pages, syncs, then follows the watch', async () => {
     for (let i = 0; i < 5; i++) await cms().create(configMap(`cm-${i}`));
     informer = new Informer(cms(), { pageSize: 2, backoff: fastBackoff });
@@ -79,15 +96,9 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
 
   it('resumes a broken watch from the last resourceVersion without relisting or repeating', async () => {
     await cms().create(configMap('a'));
-    informer = new Informer(cms(), { backoff: fastBackoff });
-    const { log, handlers } = recorder();
-    informer.addEventHandler(handlers);
-    informer.start();
-    await informer.waitForSync();
-    await waitFor(() => api.fake.watcherCount === 1);
+    const log = await startWatching();
 
-    api.fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
-    api.fake.breakWatches();
+    cutWatches();
     await cms().create(configMap('b'));
     const a = await cms().get('default', 'a');
     await cms().update({ ...a, data: { value: 'w' } });
@@ -106,16 +117,10 @@ describe.each(['event', 'status'] as const)('Informer (expired watch as %s)', (e
     await cms().create(configMap('keep'));
     await cms().create(configMap('change'));
     await cms().create(configMap('remove'));
-    informer = new Informer(cms(), { backoff: fastBackoff });
-    const { log, handlers } = recorder();
-    informer.addEventHandler(handlers);
-    informer.start();
-    await informer.waitForSync();
-    await waitFor(() => api.fake.watcherCount === 1);
+    const log = await startWatching();
 
     // The informer cannot watch while the cluster changes, and the history it would need is then compacted.
-    api.fake.intercept = (method) => (method === 'Watch' ? new ApiError('ServiceUnavailable', 'apiserver restarting') : undefined);
-    api.fake.breakWatches();
+    cutWatches();
     const change = await cms().get('default', 'change');
     await cms().update({ ...change, data: { value: 'new' } });
     await cms().delete('default', 'remove');
