@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { parse } from 'yaml';
 import { DecodeError, decodeManifest } from '../../../lib/api/json.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
+import { CoalescedPass } from '../coalesced-pass.js';
 
 export const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
 export const CONFIG_HASH_ANNOTATION = 'kubernetes.io/config.hash';
@@ -118,9 +119,11 @@ export class StaticPodSource {
   #timer: NodeJS.Timeout | undefined;
   #debounce: NodeJS.Timeout | undefined;
   #watcher: FSWatcher | undefined;
-  #scanning: Promise<void> | undefined;
-  #rescan = false;
   #stopped = false;
+  readonly #scans = new CoalescedPass(
+    () => this.#scanOnce(),
+    () => !this.#stopped,
+  );
   /** Problems already logged, so a broken file is reported once, not on every scan. */
   #reported = new Set<string>();
 
@@ -151,19 +154,7 @@ export class StaticPodSource {
 
   /** Rescans now; concurrent requests fold into one more scan. */
   scan(): Promise<void> {
-    if (this.#scanning) {
-      this.#rescan = true;
-      return this.#scanning;
-    }
-    this.#scanning = (async () => {
-      do {
-        this.#rescan = false;
-        await this.#scanOnce();
-      } while (this.#rescan && !this.#stopped);
-    })().finally(() => {
-      this.#scanning = undefined;
-    });
-    return this.#scanning;
+    return this.#scans.run();
   }
 
   async #scanOnce(): Promise<void> {

@@ -4,6 +4,7 @@ import type { Pod } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { keyOf } from '../../../lib/client/keys.js';
 import { CONFIG_HASH_ANNOTATION, CONFIG_MIRROR_ANNOTATION, isMirrorPod } from '../sources/static-pods.js';
+import { CoalescedPass } from '../coalesced-pass.js';
 
 export interface MirrorPodsOptions {
   client: ApiClient;
@@ -36,8 +37,7 @@ export class MirrorPods {
   readonly #options: MirrorPodsOptions;
   readonly #log: Logger;
   #staticPods = new Map<string, Pod>();
-  #syncing: Promise<void> | undefined;
-  #again = false;
+  readonly #syncs = new CoalescedPass(() => this.#syncOnce());
 
   constructor(options: MirrorPodsOptions) {
     this.#options = options;
@@ -56,19 +56,7 @@ export class MirrorPods {
 
   /** Converges the API's mirror pods on the static pods; overlapping calls fold into one more pass. */
   sync(): Promise<void> {
-    if (this.#syncing) {
-      this.#again = true;
-      return this.#syncing;
-    }
-    this.#syncing = (async () => {
-      do {
-        this.#again = false;
-        await this.#syncOnce();
-      } while (this.#again);
-    })().finally(() => {
-      this.#syncing = undefined;
-    });
-    return this.#syncing;
+    return this.#syncs.run();
   }
 
   async #syncOnce(): Promise<void> {
