@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError, badRequest, fromServiceError } from '../../lib/api/errors.js';
@@ -15,6 +16,23 @@ const KubeletService = grpc.makeClientConstructor(
   packageDefinition['kubets.v1.Kubelet'] as grpc.ServiceDefinition,
   'Kubelet',
 ) as unknown as new (address: string, creds: grpc.ChannelCredentials) => KubeletClient;
+
+/**
+ * Passes the kubelet's messages on to our caller, pausing the kubelet while the caller is slow to
+ * read; settles when the kubelet ends the call (or it is cancelled), or with the kubelet's error.
+ */
+function relay(upstream: Readable, downstream: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    upstream.on('data', (message: unknown) => {
+      if (!downstream.write(message)) {
+        upstream.pause();
+        downstream.once('drain', () => upstream.resume());
+      }
+    });
+    upstream.on('end', resolve);
+    upstream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(fromServiceError(err))));
+  });
+}
 
 export interface KubeletTls {
   ca: Buffer;
@@ -60,16 +78,7 @@ export class KubeletProxy {
     const client = await this.clientForPod(req.namespace ?? '', req.name ?? '');
     const upstream = client.Logs(req);
     out.on('cancelled', () => upstream.cancel());
-    await new Promise<void>((resolve, reject) => {
-      upstream.on('data', (chunk: t.LogChunk) => {
-        if (!out.write(chunk)) {
-          upstream.pause();
-          out.once('drain', () => upstream.resume());
-        }
-      });
-      upstream.on('end', resolve);
-      upstream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(fromServiceError(err))));
-    });
+    await relay(upstream, out);
   }
 
   async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame): Promise<void> {
@@ -102,16 +111,7 @@ export class KubeletProxy {
     call.on('end', () => upstream.end());
     call.on('cancelled', () => upstream.cancel());
     call.resume();
-    await new Promise<void>((resolve, reject) => {
-      upstream.on('data', (frame: t.ExecFrame) => {
-        if (!call.write(frame)) {
-          upstream.pause();
-          call.once('drain', () => upstream.resume());
-        }
-      });
-      upstream.on('end', resolve);
-      upstream.on('error', (err: grpc.ServiceError) => (err.code === grpc.status.CANCELLED ? resolve() : reject(fromServiceError(err))));
-    });
+    await relay(upstream, call);
   }
 
   close(): void {
