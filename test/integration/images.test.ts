@@ -96,7 +96,12 @@ if (unavailable) console.warn(`images.test.ts skipped: ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined)(`local images${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   beforeAll(async () => {
-    await run(buildScript, [], { timeout: 30_000 });
+    try {
+      await run(buildScript, [], { timeout: 30_000 });
+    } catch (err) {
+      const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+      throw new Error(`scripts/build-images failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: err });
+    }
   });
 
   afterAll(async () => {
