@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { isApiError } from '../../../lib/api/errors.js';
-import type { Lease, Node, NodeStatus } from '../../../lib/api/generated/index.js';
+import type { Lease, Node } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { sleep } from '../../../lib/informer/backoff.js';
 import { buildNodeStatus, newNode, statusChanged, type HealthFacts, type HostFacts, type NodeIdentity } from './node-status.js';
@@ -35,7 +35,6 @@ function nowTime(): string {
  * status changes, or every 5 minutes regardless.
  */
 export class NodeHeartbeat {
-  private status: NodeStatus | undefined;
   private lastStatusSent = 0;
   private readonly leaseDurationSeconds: number;
   private readonly renewIntervalMs: number;
@@ -55,7 +54,7 @@ export class NodeHeartbeat {
     try {
       const created = await nodes.create(newNode(id, host, status));
       this.opts.log.info({ node: id.nodeName }, 'node registered');
-      this.remember(status);
+      this.lastStatusSent = Date.now();
       return created;
     } catch (err) {
       if (!isApiError(err, 'AlreadyExists')) throw err;
@@ -64,25 +63,22 @@ export class NodeHeartbeat {
     const labels = { ...newNode(id, host, status).metadata?.labels, ...existing.metadata?.labels };
     const relabelled = await nodes.update({ ...existing, metadata: { ...existing.metadata, labels } });
     const updated = await nodes.updateStatus({ ...relabelled, status: buildNodeStatus(id, host, await this.opts.runtimeHealth(), existing.status, nowTime()) });
-    this.remember(updated.status ?? status);
+    this.lastStatusSent = Date.now();
     this.opts.log.info({ node: id.nodeName }, 'node already registered; status refreshed');
     return updated;
-  }
-
-  private remember(status: NodeStatus): void {
-    this.status = status;
-    this.lastStatusSent = Date.now();
   }
 
   /** One heartbeat: renew the lease, then send the status if it changed or is due. */
   async beat(): Promise<void> {
     await this.renewLease();
     const { client, id, host } = this.opts;
-    const next = buildNodeStatus(id, host, await this.opts.runtimeHealth(), this.status, nowTime());
-    if (!statusChanged(this.status, next) && Date.now() - this.lastStatusSent < this.statusReportIntervalMs) return;
+    // Compared with the Node as stored, not with what was last sent: the node lifecycle controller
+    // may have marked it Unknown meanwhile, and a kubelet that is back must say so at once.
     const node = await client.resource('node').get('', id.nodeName);
+    const next = buildNodeStatus(id, host, await this.opts.runtimeHealth(), node.status, nowTime());
+    if (!statusChanged(node.status, next) && Date.now() - this.lastStatusSent < this.statusReportIntervalMs) return;
     await client.resource('node').updateStatus({ ...node, status: { ...node.status, ...next } });
-    this.remember(next);
+    this.lastStatusSent = Date.now();
   }
 
   private async renewLease(): Promise<void> {

@@ -39,4 +39,14 @@ describe('node status', () => {
     const node = newNode(id, host, {});
     expect(node.metadata?.labels).toMatchObject({ 'kubernetes.io/hostname': 'n1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' });
   });
+
+  it('compares with a stored status regardless of key order and of fields it does not report', () => {
+    const reported = buildNodeStatus(id, host, { runtimeUp: true, runtimeVersion: 'docker://x' }, undefined, '2026-01-01T00:00:00Z');
+    const stored = JSON.parse(JSON.stringify({ images: [{ names: ['a'] }], ...reported })) as typeof reported;
+    stored.conditions = stored.conditions?.map((c) => ({ message: c.message, reason: c.reason, ...c, lastHeartbeatTime: '2026-01-01T00:00:05Z' }));
+    expect(statusChanged(stored, buildNodeStatus(id, host, { runtimeUp: true, runtimeVersion: 'docker://x' }, stored, '2026-01-01T00:00:10Z'))).toBe(false);
+    // The node lifecycle controller marked the node Unknown: the kubelet's Ready=True is a change.
+    stored.conditions = stored.conditions?.map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c));
+    expect(statusChanged(stored, buildNodeStatus(id, host, { runtimeUp: true, runtimeVersion: 'docker://x' }, stored, '2026-01-01T00:00:20Z'))).toBe(true);
+  });
 });

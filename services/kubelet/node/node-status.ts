@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { Condition, Node, NodeStatus } from '../../../lib/api/generated/index.js';
@@ -133,9 +134,17 @@ export function newNode(id: NodeIdentity, host: HostFacts, status: NodeStatus): 
   };
 }
 
-/** Whether two statuses differ in anything but heartbeat times (kubelet only sends changes). */
-export function statusChanged(a: NodeStatus | undefined, b: NodeStatus): boolean {
-  const strip = (s: NodeStatus | undefined): string =>
-    JSON.stringify({ ...s, conditions: s?.conditions?.map((c) => ({ ...c, lastHeartbeatTime: undefined })) });
-  return strip(a) !== strip(b);
+/**
+ * Whether the status this kubelet would report differs from `current` in anything it reports,
+ * heartbeat times aside. Fields the kubelet does not report (set by others) are not compared, and
+ * key order does not matter, so a status read back from the API compares equal to what was sent.
+ */
+export function statusChanged(current: NodeStatus | undefined, next: NodeStatus): boolean {
+  const withoutHeartbeat = (conditions: Condition[] | undefined): Condition[] | undefined =>
+    conditions?.map(({ lastHeartbeatTime: _beat, ...rest }) => rest);
+  return (Object.keys(next) as (keyof NodeStatus)[]).some((key) =>
+    key === 'conditions'
+      ? !isDeepStrictEqual(withoutHeartbeat(current?.conditions), withoutHeartbeat(next.conditions))
+      : !isDeepStrictEqual(current?.[key], next[key]),
+  );
 }
