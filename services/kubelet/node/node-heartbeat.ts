@@ -70,18 +70,19 @@ export class NodeHeartbeat {
 
   /** One heartbeat: renew the lease, then send the status if it changed or is due. */
   async beat(): Promise<void> {
-    await this.renewLease();
     const { client, id, host } = this.opts;
+    const node = await client.resource('node').get('', id.nodeName);
+    await this.renewLease(node);
     // Compared with the Node as stored, not with what was last sent: the node lifecycle controller
     // may have marked it Unknown meanwhile, and a kubelet that is back must say so at once.
-    const node = await client.resource('node').get('', id.nodeName);
     const next = buildNodeStatus(id, host, await this.opts.runtimeHealth(), node.status, nowTime());
     if (!statusChanged(node.status, next) && Date.now() - this.lastStatusSent < this.statusReportIntervalMs) return;
     await client.resource('node').updateStatus({ ...node, status: { ...node.status, ...next } });
     this.lastStatusSent = Date.now();
   }
 
-  private async renewLease(): Promise<void> {
+  /** The Node owns its Lease, so the garbage collector removes the Lease with the Node. */
+  private async renewLease(node: Node): Promise<void> {
     const leases = this.opts.client.resource('lease');
     const name = this.opts.id.nodeName;
     const spec = { holderIdentity: name, leaseDurationSeconds: this.leaseDurationSeconds, renewTime: microTime() };
@@ -90,7 +91,8 @@ export class NodeHeartbeat {
       await leases.update({ ...lease, spec: { ...lease.spec, ...spec } });
     } catch (err) {
       if (!isApiError(err, 'NotFound')) throw err;
-      const lease: Lease = { metadata: { name, namespace: NODE_LEASE_NAMESPACE }, spec: { ...spec, acquireTime: microTime() } };
+      const owner = { apiVersion: 'v1', kind: 'Node', name, uid: node.metadata?.uid ?? '' };
+      const lease: Lease = { metadata: { name, namespace: NODE_LEASE_NAMESPACE, ownerReferences: [owner] }, spec: { ...spec, acquireTime: microTime() } };
       await leases.create(lease);
     }
   }

@@ -52,6 +52,8 @@ describe('node registration and heartbeats', () => {
     const leases = node.client.resource('lease');
     const first = await eventually('lease', () => leases.get('kube-node-lease', NODE));
     expect(first.spec).toMatchObject({ holderIdentity: NODE, leaseDurationSeconds: 40 });
+    const nodeUid = (await node.client.resource('node').get('', NODE)).metadata?.uid;
+    expect(first.metadata?.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Node', name: NODE, uid: nodeUid }]);
     const renewed = await eventually('a renewal', async () => {
       const lease = await leases.get('kube-node-lease', NODE);
       return lease.spec?.renewTime !== first.spec?.renewTime ? lease : undefined;
