@@ -6,6 +6,7 @@ import { ensureClusterFiles } from '../../cli/up/cluster-files.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { projectRoot } from '../../lib/paths.js';
+import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
 import { startEtcd, type EtcdInstance } from '../../test/harness/etcd.js';
 import { freePort } from '../../test/harness/ports.js';
 
@@ -28,7 +29,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
+    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];

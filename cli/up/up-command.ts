@@ -12,6 +12,7 @@ import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
+import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
 import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
 import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
 import { cleanupHost } from '../../services/proxy/proxy-server.js';
@@ -36,8 +37,8 @@ interface UpOptions {
 }
 
 /** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
-function selfCommand(args: string[]): { command: string; args: string[] } {
-  return { command: process.execPath, args: [...process.execArgv, process.argv[1]!, ...args] };
+function selfCommand(args: string[], nodeFlags: readonly string[] = []): { command: string; args: string[] } {
+  return { command: process.execPath, args: [...process.execArgv, ...nodeFlags, process.argv[1]!, ...args] };
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -91,7 +92,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   const apiserver = selfCommand([
     'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--data-dir', o.dataDir,
     '--token-auth-file', files.tokenFile,
-  ]);
+  ], APISERVER_NODE_FLAGS);
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler]);

@@ -32,11 +32,10 @@ export function apiserverCommand(): Command {
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
-      // Collect when the heap has grown by half and keep the young generation small: the watch cache
-      // holds every object, and V8's adaptive default let garbage from bursts of writes triple the
-      // resident size (bench/README.md, apiserver RSS).
+      // Collect when the heap has grown by half: the watch cache holds every object, and V8's
+      // adaptive default let garbage from bursts of writes triple the resident size
+      // (bench/README.md, apiserver RSS; the young generation is sized by APISERVER_NODE_FLAGS).
       setFlagsFromString('--heap-growing-percent=50');
-      setFlagsFromString('--max-semi-space-size=4');
       const log = createLogger('apiserver');
       const server = await startApiserver(
         {
