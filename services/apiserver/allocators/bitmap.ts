@@ -23,13 +23,25 @@ export class Bitmap {
     this.bits[i >> 3]! &= ~(1 << (i & 7));
   }
 
-  /** The first free index at or after start, wrapping around; undefined when full. */
-  findFree(start: number, isReserved: (i: number) => boolean): number | undefined {
-    for (let n = 0; n < this.size; n++) {
-      const i = (start + n) % this.size;
+  /** The first free index of [from, to) at or after start, wrapping around within it; undefined when full. */
+  findFree(from: number, to: number, start: number, isReserved: (i: number) => boolean): number | undefined {
+    const width = to - from;
+    for (let n = 0; n < width; n++) {
+      const i = from + ((start - from + n) % width);
       if (!this.has(i) && !isReserved(i)) return i;
     }
     return undefined;
+  }
+
+  /**
+   * A free index for a dynamic allocation, as Kubernetes allocates ClusterIPs and NodePorts: the
+   * first `staticBand` indexes are left to explicit requests while anything above is free, so a
+   * value a user picks from that band is not taken by chance. Starts at a random place.
+   */
+  findFreeDynamic(staticBand: number, random: (n: number) => number, isReserved: (i: number) => boolean): number | undefined {
+    const band = Math.min(staticBand, this.size);
+    const upper = band < this.size ? this.findFree(band, this.size, band + random(this.size - band), isReserved) : undefined;
+    return upper ?? (band > 0 ? this.findFree(0, band, random(band), isReserved) : undefined);
   }
 
   bytes(): Buffer {

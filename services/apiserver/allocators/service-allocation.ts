@@ -16,6 +16,11 @@ interface Allocation {
   ports: Set<number>;
 }
 
+/** Kubernetes' static band (KEP-3070, KEP-3668): size/divisor, at least 16, at most max. */
+function staticBand(size: number, divisor: number, max: number): number {
+  return Math.min(Math.max(16, Math.floor(size / divisor)), max);
+}
+
 function usesClusterIP(svc: Service): boolean {
   return svc.spec?.type !== 'ExternalName' && svc.spec?.clusterIP !== 'None';
 }
@@ -87,7 +92,7 @@ export class ServiceAllocator implements WriteHooks {
     const ips = await this.load(SERVICE_IPS_KEY, this.ipRange.size);
     let ipsChanged = false;
     if (usesClusterIP(svc) && !spec.clusterIP) {
-      const offset = ips.bitmap.findFree(randomInt(this.ipRange.size), (i) => this.ipRange.isReserved(i));
+      const offset = ips.bitmap.findFreeDynamic(staticBand(this.ipRange.size, 16, 256), randomInt, (i) => this.ipRange.isReserved(i));
       if (offset === undefined) {
         errors.push(fieldInvalid(root('spec', 'clusterIPs'), [], `failed to allocate IP: range is full (${this.ipRange.cidr})`));
       } else {
@@ -123,7 +128,7 @@ export class ServiceAllocator implements WriteHooks {
       (spec.ports ?? []).forEach((p, i) => {
         const path = root('spec', 'ports').index(i).child('nodePort');
         if (!p.nodePort) {
-          const offset = ports.bitmap.findFree(randomInt(this.portRange.size), () => false);
+          const offset = ports.bitmap.findFreeDynamic(staticBand(this.portRange.size, 32, 128), randomInt, () => false);
           if (offset === undefined) errors.push(fieldInvalid(path, 0, `failed to allocate a nodePort: range is full (${this.portRange.text})`));
           else {
             p.nodePort = this.portRange.base + offset;

@@ -154,7 +154,7 @@ describe('NodePort', () => {
     const before = await allocatedPorts();
     const beforeIps = await allocatedIps();
     await expectApiError(
-      client.resource('service').create(service('np-partial', { type: 'NodePort', ports: [{ name: 'ok', port: 80, protocol: 'TCP', nodePort: 30555 }, { name: 'bad', port: 81, protocol: 'TCP', nodePort: 30080 }] })),
+      client.resource('service').create(service('np-partial', { type: 'NodePort', ports: [{ name: 'ok', port: 80, protocol: 'TCP', nodePort: 30055 }, { name: 'bad', port: 81, protocol: 'TCP', nodePort: 30080 }] })),
       'Invalid',
       /already allocated/,
     );
@@ -163,27 +163,27 @@ describe('NodePort', () => {
   });
 
   it('releases ports on delete and when the type goes back to ClusterIP', async () => {
-    const svc = await client.resource('service').create(service('np-release', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 31000 }] }));
-    expect(await allocatedPorts()).toContain(31000);
+    const svc = await client.resource('service').create(service('np-release', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30031 }] }));
+    expect(await allocatedPorts()).toContain(30031);
     // Only the type changes: the node port and externalTrafficPolicy the client sent back go with it.
     const back = await client.resource('service').update({ ...svc, spec: { ...svc.spec, type: 'ClusterIP' } });
     expect(back.spec?.externalTrafficPolicy ?? '').toBe('');
     expect(back.spec?.ports?.[0]?.nodePort).toBeUndefined();
-    expect(await allocatedPorts()).not.toContain(31000);
-    await client.resource('service').create(service('np-release-2', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 31001 }] }));
+    expect(await allocatedPorts()).not.toContain(30031);
+    await client.resource('service').create(service('np-release-2', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30032 }] }));
     await client.resource('service').delete('default', 'np-release-2');
-    expect(await allocatedPorts()).not.toContain(31001);
-    const again = await client.resource('service').create(service('np-release-3', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 31001 }] }));
-    expect(again.spec?.ports?.[0]?.nodePort).toBe(31001);
+    expect(await allocatedPorts()).not.toContain(30032);
+    const again = await client.resource('service').create(service('np-release-3', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30032 }] }));
+    expect(again.spec?.ports?.[0]?.nodePort).toBe(30032);
   });
 
   it('releases the ClusterIP and ports when the type becomes ExternalName', async () => {
-    const svc = await client.resource('service').create(service('to-external', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 31500 }] }));
+    const svc = await client.resource('service').create(service('to-external', { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP', nodePort: 30050 }] }));
     const ip = svc.spec?.clusterIP;
     const external = await client.resource('service').update({ ...svc, spec: { ...svc.spec, type: 'ExternalName', externalName: 'db.example.com', selector: {} } });
     expect(external.spec?.clusterIP ?? '').toBe('');
     expect(await allocatedIps()).not.toContain(ip);
-    expect(await allocatedPorts()).not.toContain(31500);
+    expect(await allocatedPorts()).not.toContain(30050);
   });
 
   it('keeps the allocated port across an update that omits it', async () => {
