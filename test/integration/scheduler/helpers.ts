@@ -1,4 +1,6 @@
+import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
+import { useControlPlane, type ControlPlaneFixture } from '../../harness/use-control-plane.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { SchedulerServer, type SchedulerServerOptions } from '../../../services/scheduler/process/scheduler-server.js';
 
@@ -113,4 +115,18 @@ export async function resetCluster(client: ApiClient): Promise<void> {
   }
   const nodes = client.resource('node');
   for (const n of (await nodes.listAll('')).items) await nodes.delete('', n.metadata?.name ?? '').catch(() => undefined);
+}
+
+/**
+ * The scheduler integration tests' cluster: a control plane for the file, schedulers the tests
+ * start, and after each test every scheduler stopped and the cluster emptied again.
+ */
+export function useSchedulerCluster(): ControlPlaneFixture & { schedulers: Schedulers } {
+  const fixture = useControlPlane();
+  const schedulers = new Schedulers(() => fixture.client);
+  afterEach(async () => {
+    await schedulers.stopAll();
+    await resetCluster(fixture.client);
+  });
+  return Object.assign(fixture, { schedulers });
 }

@@ -1,31 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
-import type { ApiClient } from '../../../lib/client/client.js';
 import type { SchedulerServer } from '../../../services/scheduler/process/scheduler-server.js';
 import type { SchedulerCallbacks } from '../../../services/scheduler/scheduler.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
-import { Schedulers, boundNode, eventually, fakeNode, pendingPod, resetCluster } from './helpers.js';
+import { useSchedulerCluster, boundNode, eventually, fakeNode, pendingPod } from './helpers.js';
 
 // Issue 6: several schedulers for HA. Both replicas watch (a warm standby); only the holder of
 // the Lease kube-system/kube-scheduler binds, and the standby takes over when the leader stops.
 
-let cp: ControlPlane;
-let client: ApiClient;
-const schedulers = new Schedulers(() => client);
-
-beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-});
-
-afterEach(async () => {
-  await schedulers.stopAll();
-  await resetCluster(client);
-});
-
-afterAll(async () => {
-  await cp?.stop();
-});
+const env = useSchedulerCluster();
+const { schedulers } = env;
 
 const ns = 'default';
 const fastLease = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
@@ -45,7 +28,7 @@ async function replica(name: string, bindings: Map<string, string[]>): Promise<S
 
 describe('scheduler leader election', () => {
   it('only the leader schedules; the standby takes over when it stops', async () => {
-    await client.resource('node').create(fakeNode('n1'));
+    await env.client.resource('node').create(fakeNode('n1'));
     const bindings = new Map<string, string[]>();
     const a = await replica('a', bindings);
     const b = await replica('b', bindings);
@@ -53,12 +36,12 @@ describe('scheduler leader election', () => {
     const standby = leader === a ? b : a;
     const [leaderName, standbyName] = leader === a ? ['a', 'b'] : ['b', 'a'];
     expect(standby.leading).toBe(false);
-    const lease = await client.resource('lease').get('kube-system', 'kube-scheduler');
+    const lease = await env.client.resource('lease').get('kube-system', 'kube-scheduler');
     expect(lease.spec?.holderIdentity).toBe(leader.identity);
 
-    const pods = client.resource('pod');
+    const pods = env.client.resource('pod');
     for (let i = 0; i < 5; i++) await pods.create(pendingPod(`before-${i}`, ns));
-    for (let i = 0; i < 5; i++) await boundNode(client, ns, `before-${i}`);
+    for (let i = 0; i < 5; i++) await boundNode(env.client, ns, `before-${i}`);
     expect(bindings.get(leaderName)!.sort()).toEqual(['before-0', 'before-1', 'before-2', 'before-3', 'before-4']);
     expect(bindings.get(standbyName)).toEqual([]);
     // The standby's cache follows the cluster all along.
@@ -66,9 +49,9 @@ describe('scheduler leader election', () => {
 
     await leader.stop();
     await eventually(async () => standby.leading || undefined, 10_000, 'standby takes over');
-    expect((await client.resource('lease').get('kube-system', 'kube-scheduler')).spec?.holderIdentity).toBe(standby.identity);
+    expect((await env.client.resource('lease').get('kube-system', 'kube-scheduler')).spec?.holderIdentity).toBe(standby.identity);
     for (let i = 0; i < 5; i++) await pods.create(pendingPod(`after-${i}`, ns));
-    for (let i = 0; i < 5; i++) await boundNode(client, ns, `after-${i}`);
+    for (let i = 0; i < 5; i++) await boundNode(env.client, ns, `after-${i}`);
     expect(bindings.get(standbyName)!.sort()).toEqual(['after-0', 'after-1', 'after-2', 'after-3', 'after-4']);
     expect(bindings.get(leaderName)).toHaveLength(5);
   });

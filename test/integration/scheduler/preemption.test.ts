@@ -1,45 +1,31 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../lib/client/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { apiCallbacks } from '../../../services/scheduler/process/api-callbacks.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
-import { Schedulers, boundNode, eventMessage, eventually, fakeNode, pendingPod, resetCluster } from './helpers.js';
+import { useSchedulerCluster, boundNode, eventMessage, eventually, fakeNode, pendingPod } from './helpers.js';
 
 // Issue 6, "Must show": preemption of a lower-priority pod, with priorities from PriorityClasses
 // resolved by the apiserver. No kubelet runs, so the victim stays Terminating until the test
 // confirms the deletion with grace 0, as the victim's kubelet would once its containers stopped.
 
-let cp: ControlPlane;
-let client: ApiClient;
-const schedulers = new Schedulers(() => client);
+const env = useSchedulerCluster();
+const { schedulers } = env;
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  client = cp.client();
-  const classes = client.resource('priorityClass');
+  const classes = env.client.resource('priorityClass');
   await classes.create({ metadata: { name: 'low' }, value: 100 });
   await classes.create({ metadata: { name: 'high' }, value: 1000 });
-});
-
-afterEach(async () => {
-  await schedulers.stopAll();
-  await resetCluster(client);
-});
-
-afterAll(async () => {
-  await cp?.stop();
 });
 
 const ns = 'default';
 
 describe('preemption', () => {
   it('evicts a lower-priority pod gracefully, nominates the node, then binds the preemptor there', async () => {
-    await client.resource('node').create(fakeNode('only', { cpu: '1' }));
+    await env.client.resource('node').create(fakeNode('only', { cpu: '1' }));
     await schedulers.start();
-    const pods = client.resource('pod');
+    const pods = env.client.resource('pod');
     const low = await pods.create(pendingPod('low', ns, { cpu: '800m', spec: { priorityClassName: 'low', terminationGracePeriodSeconds: 30 } }));
     expect(low.spec?.priority).toBe(100);
-    expect(await boundNode(client, ns, 'low')).toBe('only');
+    expect(await boundNode(env.client, ns, 'low')).toBe('only');
 
     const high = await pods.create(pendingPod('high', ns, { cpu: '800m', spec: { priorityClassName: 'high' } }));
     expect(high.spec?.priority).toBe(1000);
@@ -55,7 +41,7 @@ describe('preemption', () => {
       reason: 'PreemptionByScheduler',
       message: 'default-scheduler: preempting to accommodate a higher priority pod',
     });
-    expect(await eventMessage(client, ns, 'low', 'Preempted')).toBe(`Preempted by pod ${high.metadata?.uid} on node only`);
+    expect(await eventMessage(env.client, ns, 'low', 'Preempted')).toBe(`Preempted by pod ${high.metadata?.uid} on node only`);
 
     // The preemptor waits on its nominated node while the victim terminates.
     const nominated = await eventually(async () => {
@@ -64,32 +50,32 @@ describe('preemption', () => {
     });
     expect(nominated.status?.nominatedNodeName).toBe('only');
     expect(nominated.spec?.nodeName ?? '').toBe('');
-    expect(await eventMessage(client, ns, 'high', 'FailedScheduling')).toBe('0/1 nodes are available: 1 Insufficient cpu.');
+    expect(await eventMessage(env.client, ns, 'high', 'FailedScheduling')).toBe('0/1 nodes are available: 1 Insufficient cpu.');
 
     // The "kubelet" confirms the victim stopped.
     await pods.delete(ns, 'low', { gracePeriodSeconds: 0, preconditions: { uid: low.metadata?.uid } });
-    expect(await boundNode(client, ns, 'high')).toBe('only');
+    expect(await boundNode(env.client, ns, 'high')).toBe('only');
     const bound = await pods.get(ns, 'high');
     expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
   });
 
   it('does not preempt pods of equal or higher priority', async () => {
-    await client.resource('node').create(fakeNode('only', { cpu: '1' }));
+    await env.client.resource('node').create(fakeNode('only', { cpu: '1' }));
     await schedulers.start();
-    const pods = client.resource('pod');
+    const pods = env.client.resource('pod');
     await pods.create(pendingPod('first', ns, { cpu: '800m', spec: { priorityClassName: 'high' } }));
-    expect(await boundNode(client, ns, 'first')).toBe('only');
+    expect(await boundNode(env.client, ns, 'first')).toBe('only');
     await pods.create(pendingPod('second', ns, { cpu: '800m', spec: { priorityClassName: 'high' } }));
-    expect(await eventMessage(client, ns, 'second', 'FailedScheduling')).toBe(
+    expect(await eventMessage(env.client, ns, 'second', 'FailedScheduling')).toBe(
       '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
     );
     expect((await pods.get(ns, 'first')).metadata?.deletionTimestamp).toBeUndefined();
   });
 
   it('sets and clears a nomination through the status patch, keeping other conditions', async () => {
-    const pods = client.resource('pod');
+    const pods = env.client.resource('pod');
     const created = await pods.create(pendingPod('nominee', ns));
-    const callbacks = apiCallbacks({ client, recorder: new EventRecorder({ client, component: 'default-scheduler' }), nodeExists: () => true });
+    const callbacks = apiCallbacks({ client: env.client, recorder: new EventRecorder({ client: env.client, component: 'default-scheduler' }), nodeExists: () => true });
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no room', lastTransitionTime: new Date().toISOString() };
     await callbacks.updatePodCondition(created, condition, 'n7');
     await callbacks.updatePodCondition(created, { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'x' });
