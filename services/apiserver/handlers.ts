@@ -14,7 +14,7 @@ import type { KubeletProxy } from './kubelet-proxy.js';
 import { rfc3339 } from './registry/object-meta.js';
 import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
-import type { EtcdStore } from './storage/etcd-store.js';
+import type { Store } from './storage/store.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
@@ -23,7 +23,7 @@ import { VERSION } from '../../lib/version.js';
 
 export interface HandlerDeps {
   registry: Registry;
-  store: EtcdStore;
+  store: Store;
   caches: Map<string, WatchCache>;
   authenticator: TokenAuthenticator | undefined;
   kubelets: KubeletProxy;

@@ -20,8 +20,7 @@ import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
-import { connectEtcd } from './storage/etcd-client.js';
-import { EtcdStore } from './storage/etcd-store.js';
+import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -57,7 +56,7 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
-  const store = new EtcdStore(connectEtcd(config.etcdServers));
+  const store = openEtcdStore(config.etcdServers);
   const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 

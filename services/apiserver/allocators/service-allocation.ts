@@ -3,7 +3,7 @@ import { invalid } from '../../../lib/api/errors.js';
 import type { Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { invalid as fieldInvalid, root, type FieldError } from '../../../lib/validation/field-errors.js';
-import type { EtcdStore, TxnExtra } from '../storage/etcd-store.js';
+import type { Store, TxnExtra } from '../storage/store.js';
 import type { WriteHooks } from '../registry/hooks.js';
 import { Bitmap } from './bitmap.js';
 import { Ipv4Range, PortRange } from './ranges.js';
@@ -39,7 +39,7 @@ function allocationOf(svc: Service): Allocation {
 }
 
 /**
- * ClusterIP and NodePort allocation. The allocation bitmaps live in etcd and are rewritten in the
+ * ClusterIP and NodePort allocation. The allocation bitmaps live in storage and are rewritten in the
  * same transaction as the Service, guarded by their mod_revision, so two apiservers can never
  * hand out the same address: the loser's transaction fails and the registry retries.
  */
@@ -48,7 +48,7 @@ export class ServiceAllocator implements WriteHooks {
   private readonly portRange: PortRange;
 
   constructor(
-    private readonly store: EtcdStore,
+    private readonly store: Store,
     serviceCidr: string,
     nodePortRange: string,
   ) {
@@ -86,7 +86,7 @@ export class ServiceAllocator implements WriteHooks {
   /** Allocates what the service needs and releases what it no longer holds, as one transaction part. */
   private async reconcile(svc: Service, before: Allocation): Promise<TxnExtra> {
     const errors: FieldError[] = [];
-    const extra: TxnExtra = { compares: [], ops: [] };
+    const extra: TxnExtra = { compares: [], puts: [] };
     const spec = (svc.spec ??= {});
 
     const ips = await this.load(SERVICE_IPS_KEY, this.ipRange.size);
@@ -163,11 +163,11 @@ export class ServiceAllocator implements WriteHooks {
     if (errors.length > 0) throw invalid('Service', svc.metadata?.name ?? '', errors);
     if (ipsChanged) {
       extra.compares.push({ key: SERVICE_IPS_KEY, modRevision: ips.modRevision });
-      extra.ops.push(this.store.etcd.put(SERVICE_IPS_KEY).value(ips.bitmap.bytes()));
+      extra.puts.push({ key: SERVICE_IPS_KEY, value: ips.bitmap.bytes() });
     }
     if (portsChanged) {
       extra.compares.push({ key: NODE_PORTS_KEY, modRevision: ports.modRevision });
-      extra.ops.push(this.store.etcd.put(NODE_PORTS_KEY).value(ports.bitmap.bytes()));
+      extra.puts.push({ key: NODE_PORTS_KEY, value: ports.bitmap.bytes() });
     }
     return extra;
   }

@@ -6,7 +6,7 @@ import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { applyDefaults } from '../defaults/index.js';
 import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../validation/index.js';
 import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
-import { CompactedError, type EtcdStore, type StoredValue, type TxnExtra, type WriteResult } from '../storage/etcd-store.js';
+import { CompactedError, type Store, type StoredValue, type TxnExtra, type WriteResult } from '../storage/store.js';
 import { listPrefix, objectKey } from '../storage/keys.js';
 import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
 import { deletionPlan } from './deletion.js';
@@ -56,7 +56,7 @@ export class Registry {
   private readonly serializer = new KeyedSerializer();
 
   constructor(
-    private readonly store: EtcdStore,
+    private readonly store: Store,
     private readonly hooks: WriteHooks,
     private readonly log: Logger,
   ) {}

@@ -1,14 +1,13 @@
-import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
-import { EtcdStore } from './etcd-store.js';
+import { openEtcdStore, type EtcdStore } from './etcd-store.js';
 
 describe('EtcdStore (real etcd)', () => {
   let etcd: EtcdInstance;
   let store: EtcdStore;
   beforeAll(async () => {
     etcd = await startEtcd();
-    store = new EtcdStore(new Etcd3({ hosts: etcd.endpoint }));
+    store = openEtcdStore([etcd.endpoint]);
   });
   afterAll(async () => {
     await store?.close();

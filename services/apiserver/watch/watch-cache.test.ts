@@ -1,5 +1,4 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { Etcd3 } from 'etcd3';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
@@ -9,7 +8,7 @@ import { resourceByName } from '../../../lib/api/resources.js';
 import { parseFieldSelector } from '../../../lib/labels/field-selector.js';
 import { parseSelector } from '../../../lib/labels/selector.js';
 import { encodeForStorage } from '../storage/codec.js';
-import { EtcdStore } from '../storage/etcd-store.js';
+import { openEtcdStore, type EtcdStore } from '../storage/etcd-store.js';
 import { objectKey } from '../storage/keys.js';
 import { startCompactor } from './compactor.js';
 import type { WatchFilter, WatchOut } from './types.js';
@@ -70,15 +69,13 @@ function describeOut(o: WatchOut): string {
 
 describe('WatchCache (real etcd)', () => {
   let etcd: EtcdInstance;
-  let client: Etcd3;
   let store: EtcdStore;
   const caches: WatchCache[] = [];
   const aborts: AbortController[] = [];
 
   beforeAll(async () => {
     etcd = await startEtcd();
-    client = new Etcd3({ hosts: etcd.endpoint });
-    store = new EtcdStore(client);
+    store = openEtcdStore([etcd.endpoint]);
   });
   afterEach(async () => {
     for (const a of aborts.splice(0)) a.abort();
@@ -281,7 +278,7 @@ describe('WatchCache (real etcd)', () => {
   });
 
   it('serves 1,000 watchers from one etcd watch, handing them the same event object', async () => {
-    const watchSpy = vi.spyOn(client, 'watch');
+    const watchSpy = vi.spyOn(store, 'watch');
     try {
       const cache = await newCache();
       const iters = Array.from({ length: 1000 }, (_, i) =>
@@ -350,7 +347,7 @@ describe('WatchCache (real etcd)', () => {
 
   it('resumes its etcd watch after a connection loss without gaps or duplicates', async () => {
     const proxy = await startProxy(Number(new URL(etcd.endpoint).port));
-    const proxied = new EtcdStore(new Etcd3({ hosts: `http://127.0.0.1:${proxy.port}` }));
+    const proxied = openEtcdStore([`http://127.0.0.1:${proxy.port}`]);
     try {
       const cache = await newCache({}, proxied);
       const watcher = watch(cache, filter('reconnect'), { resourceVersion: cache.revision });
@@ -372,7 +369,7 @@ describe('WatchCache (real etcd)', () => {
 
   it('terminates watchers with Gone and relists when its etcd watch resumes into compacted history', async () => {
     const proxy = await startProxy(Number(new URL(etcd.endpoint).port));
-    const proxied = new EtcdStore(new Etcd3({ hosts: `http://127.0.0.1:${proxy.port}` }));
+    const proxied = openEtcdStore([`http://127.0.0.1:${proxy.port}`]);
     try {
       await put(pod('compact', 'before'));
       const cache = await newCache({}, proxied);

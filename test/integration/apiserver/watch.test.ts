@@ -5,7 +5,7 @@ import type * as t from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { isExpiredError, type WatchEvent } from '../../../lib/client/resource-client.js';
 import { resources } from '../../../lib/api/resources.js';
-import { EtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
+import { openEtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { configMap, etcdClient, etcdWatcherCount, eventually, nsObject, pod, sleep } from './helpers.js';
 
@@ -145,8 +145,7 @@ describe('Expired', () => {
     const page = await cms.list('churn', { limit: 2 });
     expect(page.continue).not.toBe('');
     await cms.create(configMap('page-later', 'churn'));
-    const etcd = etcdClient(cp);
-    const store = new EtcdStore(etcd);
+    const store = openEtcdStore([cp.etcd.endpoint]);
     try {
       await store.compact(await store.currentRevision());
     } finally {
