@@ -70,7 +70,10 @@ export interface WatchBatch {
 
 export interface WatchHandlers {
   onBatch(batch: WatchBatch): void;
-  /** The watch has ended for good (a CompactedError when it would have to resume from compacted history). */
+  /**
+   * The watch has ended for good: the store cancelled it, usually because it would have to resume
+   * from compacted history (etcd 3.4 does not say why; MemoryStore passes a CompactedError).
+   */
   onError(err: Error): void;
   /** The connection dropped; the store resumes the watch by itself, without gaps or duplicates. */
   onDisconnected?(err: Error): void;
@@ -105,8 +108,8 @@ export interface Store {
 
   /**
    * Watches the keys under prefix, delivering every change from fromRevision on. Resolves once
-   * the watch is established (batches may arrive before); rejects with CompactedError when
-   * fromRevision is compacted.
+   * the watch is established (batches may arrive before). When fromRevision is compacted it
+   * rejects with CompactedError, or (etcd) is established and then ends through onError.
    */
   watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StoreWatch>;
 
