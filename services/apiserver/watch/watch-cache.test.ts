@@ -1,120 +1,28 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { ApiError, isApiError } from '../../../lib/api/errors.js';
-import { resourceByName } from '../../../lib/api/resources.js';
-import { parseFieldSelector } from '../../../lib/labels/field-selector.js';
-import { parseSelector } from '../../../lib/labels/selector.js';
-import { encodeForStorage } from '../storage/codec.js';
 import { openEtcdStore, type EtcdStore } from '../storage/etcd-store.js';
-import { objectKey } from '../storage/keys.js';
 import { startCompactor } from './compactor.js';
-import type { WatchFilter, WatchOut } from './types.js';
-import { WatchCache, type WatchCacheOptions } from './watch-cache.js';
-
-const pods = resourceByName('pods')!;
-const log = pino({ level: 'silent' });
-
-function filter(namespace: string, labels = '', fields = ''): WatchFilter {
-  return {
-    namespace,
-    label: labels ? parseSelector(labels) : undefined,
-    fields: [...parseFieldSelector(fields).requirements],
-  };
-}
-
-function pod(namespace: string, name: string, opts: { node?: string; labels?: Record<string, string>; phase?: string } = {}): Pod {
-  return {
-    metadata: { name, namespace, uid: `${namespace}-${name}`, labels: opts.labels },
-    spec: { nodeName: opts.node ?? '', containers: [{ name: 'c', image: 'busybox:1' }] },
-    status: { phase: opts.phase ?? 'Pending' },
-  };
-}
-
-type Iter = AsyncIterator<WatchOut>;
-
-async function take(it: Iter, n: number, timeoutMs = 5_000): Promise<WatchOut[]> {
-  const out: WatchOut[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (out.length < n) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${out.length} of ${n} events: ${JSON.stringify(out.map(describeOut))}`)), Math.max(1, deadline - Date.now()));
-    });
-    const next = await Promise.race([it.next(), timeout]).finally(() => clearTimeout(timer));
-    if (next.done) throw new Error(`watch ended after ${out.length} of ${n} events`);
-    out.push(next.value);
-  }
-  return out;
-}
-
-async function nextError(it: Iter, timeoutMs = 20_000): Promise<unknown> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-    try {
-      const next = await Promise.race([it.next(), new Promise<never>((_, r) => setTimeout(() => r(new Error('no error came')), deadline - Date.now()).unref())]);
-      if (next.done) return new Error('watch ended without an error');
-    } catch (err) {
-      return err;
-    }
-  }
-  return new Error('no error came');
-}
-
-function describeOut(o: WatchOut): string {
-  return `${o.type} ${o.object.metadata?.name ?? ''}@${o.revision}`;
-}
+import { cacheFixture, describeOut, filter, log, nextError, pod, putPod, removePod, take } from './test-support.js';
 
 describe('WatchCache (real etcd)', () => {
   let etcd: EtcdInstance;
   let store: EtcdStore;
-  const caches: WatchCache[] = [];
-  const aborts: AbortController[] = [];
+  const { newCache, watch, cleanup, stopAll } = cacheFixture(() => store);
+  const put = (p: Pod): Promise<number> => putPod(store, p);
+  const remove = (namespace: string, name: string): Promise<number> => removePod(store, namespace, name);
 
   beforeAll(async () => {
     etcd = await startEtcd();
     store = openEtcdStore([etcd.endpoint]);
   });
-  afterEach(async () => {
-    for (const a of aborts.splice(0)) a.abort();
-    await Promise.all(caches.splice(0).map((c) => c.stop()));
-  });
+  afterEach(cleanup);
   afterAll(async () => {
     await store?.close();
     await etcd?.stop();
   });
-
-  async function newCache(opts: Partial<WatchCacheOptions> = {}, on: EtcdStore = store): Promise<WatchCache> {
-    const cache = new WatchCache({ store: on, info: pods, log, ...opts });
-    caches.push(cache);
-    await cache.start();
-    return cache;
-  }
-
-  function watch(cache: WatchCache, f: WatchFilter, opts: { resourceVersion?: number; bookmarks?: boolean } = {}): Iter {
-    const abort = new AbortController();
-    aborts.push(abort);
-    return cache.watch(f, { bookmarks: false, ...opts, signal: abort.signal })[Symbol.asyncIterator]();
-  }
-
-  async function put(p: Pod): Promise<number> {
-    const key = objectKey(pods, p.metadata!.namespace!, p.metadata!.name!);
-    const current = await store.get(key);
-    const value = encodeForStorage(pods, p);
-    const res = current ? await store.update(key, value, current.modRevision) : await store.create(key, value);
-    if (!res.ok) throw new Error(`write of ${key} lost a race`);
-    return res.revision;
-  }
-
-  async function remove(namespace: string, name: string): Promise<number> {
-    const key = objectKey(pods, namespace, name);
-    const current = await store.get(key);
-    const res = await store.delete(key, current!.modRevision);
-    if (!res.ok) throw new Error(`delete of ${key} lost a race`);
-    return res.revision;
-  }
 
   it('loads existing objects, serves get and list from memory, and pages with a consistent continue', async () => {
     for (let i = 0; i < 7; i++) await put(pod('list', `p${i}`, { labels: { tier: i % 2 ? 'odd' : 'even' } }));
@@ -361,7 +269,7 @@ describe('WatchCache (real etcd)', () => {
       const marker = await put(pod('reconnect', 'marker'));
       expect((await take(watcher, 1, 10_000)).map((e) => e.revision)).toEqual([marker]);
     } finally {
-      for (const c of caches.splice(0)) await c.stop();
+      await stopAll();
       await proxied.close();
       await proxy.close();
     }
@@ -392,7 +300,7 @@ describe('WatchCache (real etcd)', () => {
       const after = await put(pod('compact', 'after'));
       expect((await take(fresh, 1, 10_000)).map(describeOut)).toEqual([`ADDED after@${after}`]);
     } finally {
-      for (const c of caches.splice(0)) await c.stop();
+      await stopAll();
       await proxied.close();
       await proxy.close();
     }
