@@ -7,7 +7,7 @@ import { isExpiredError, type WatchEvent } from '../../../lib/client/resource-cl
 import { resources } from '../../../lib/api/resources.js';
 import { openEtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
-import { configMap, etcdClient, etcdWatcherCount, eventually, nsObject, pod, sleep } from './helpers.js';
+import { configMap, etcdWatcherCount, eventually, nsObject, pod, sleep } from './helpers.js';
 
 // Issue 3, "Must show": ordered watch events from a resourceVersion, no gaps or duplicates when the
 // client moves to another (or a restarted) apiserver, Expired then relist, selector transitions
