@@ -1,8 +1,10 @@
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { defaultHorizontalPodAutoscaler } from './hpa.js';
 import { defaultNamespace } from './namespace.js';
 import { defaultNode } from './node.js';
 import { defaultPod } from './pod.js';
+import { defaultPriorityClass } from './priority-class.js';
 import { defaultSecret } from './secret.js';
 import { defaultEndpoints, defaultService } from './service.js';
 import { defaultPersistentVolume, defaultPersistentVolumeClaim } from './storage.js';
@@ -37,17 +39,10 @@ export function applyDefaults(info: ResourceInfo, obj: AnyObject): void {
       return defaultPersistentVolume(obj as t.PersistentVolume);
     case 'persistentVolumeClaim':
       return defaultPersistentVolumeClaim(obj as t.PersistentVolumeClaim);
-    case 'horizontalPodAutoscaler': {
-      const hpa = obj as t.HorizontalPodAutoscaler;
-      hpa.spec ??= {};
-      hpa.spec.minReplicas ??= 1;
-      return;
-    }
-    case 'priorityClass': {
-      const priorityClass = obj as t.PriorityClass;
-      priorityClass.preemptionPolicy ??= 'PreemptLowerPriority';
-      return;
-    }
+    case 'horizontalPodAutoscaler':
+      return defaultHorizontalPodAutoscaler(obj as t.HorizontalPodAutoscaler);
+    case 'priorityClass':
+      return defaultPriorityClass(obj as t.PriorityClass);
     case 'configMap':
     case 'event':
     case 'lease':
