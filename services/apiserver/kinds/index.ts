@@ -14,7 +14,7 @@ import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './stora
 import type { KindStrategy } from './types.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
-export type { FieldGetter, KindHooks, KindPlugins, KindStrategy } from './types.js';
+export { fieldText, type DeletionStrategy, type FieldGetter, type FieldGetters, type KindHooks, type KindPlugins, type KindStrategy, type ScaleStrategy } from './types.js';
 
 /**
  * Every kind's strategy, typed per envelope field: a kind added to the resource table without a

@@ -37,7 +37,7 @@ export const podStrategy: KindStrategy<Pod> = {
   ),
   deletion: {
     gracePeriodSeconds: podGrace,
-    // The kubelet that runs it confirms a graceful delete by deleting again with no grace.
+    // A pod on a node stays until its kubelet confirms the delete (with no grace), even when its last finalizer goes.
     heldBeyondFinalizers: (pod) => pod.metadata?.deletionGracePeriodSeconds !== 0 && Boolean(pod.spec?.nodeName),
   },
   hooks: (plugins) => [plugins.defaultTolerationSeconds, plugins.priority],

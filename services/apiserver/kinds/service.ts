@@ -1,6 +1,6 @@
 import type { Service } from '../../../lib/api/generated/index.js';
 import { defaultService } from '../defaults/service.js';
-import { prepareServiceUpdate } from '../registry/service-update.js';
+import { prepareServiceUpdate } from './service-update.js';
 import { validateService, validateServiceStatusUpdate, validateServiceUpdate } from '../validation/service.js';
 import type { KindStrategy } from './types.js';
 
