@@ -175,13 +175,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
 
   function scaleOf(scale: ScaleStrategy<AnyObject>, object: AnyObject): t.Scale {
     const o = object as t.ReplicaSet;
-    const selector = scale.selector(object);
     return {
       apiVersion: 'autoscaling/v1',
       kind: 'Scale',
       metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, uid: o.metadata?.uid, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp },
       spec: { replicas: o.spec?.replicas ?? 0 },
-      status: { replicas: o.status?.replicas ?? 0, selector },
+      status: { replicas: o.status?.replicas ?? 0, selector: scale.selector(object) },
     };
   }
 

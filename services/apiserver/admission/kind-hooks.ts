@@ -17,14 +17,14 @@ function forAnyKind(hooks: KindHooks<AnyObject>): WriteHooks {
  * its kind's strategy lists, in that order, and no others.
  */
 export function kindHooks(plugins: KindPlugins): WriteHooks {
-  const byField = new Map<EnvelopeField, WriteHooks>();
+  const byField = new Map<EnvelopeField, Required<WriteHooks>>();
   for (const info of resources) byField.set(info.field, combineHooks((strategyFor(info).hooks?.(plugins) ?? []).map(forAnyKind)));
-  const of = (info: ResourceInfo): WriteHooks => byField.get(info.field)!;
+  const of = (info: ResourceInfo): Required<WriteHooks> => byField.get(info.field)!;
   return {
-    serializeWrites: (info) => of(info).serializeWrites!(info),
-    admit: (info, op, object, old) => of(info).admit!(info, op, object, old),
-    txnForCreate: (info, object) => of(info).txnForCreate!(info, object),
-    txnForUpdate: (info, object, old) => of(info).txnForUpdate!(info, object, old),
-    txnForDelete: (info, old) => of(info).txnForDelete!(info, old),
+    serializeWrites: (info) => of(info).serializeWrites(info),
+    admit: (info, op, object, old) => of(info).admit(info, op, object, old),
+    txnForCreate: (info, object) => of(info).txnForCreate(info, object),
+    txnForUpdate: (info, object, old) => of(info).txnForUpdate(info, object, old),
+    txnForDelete: (info, old) => of(info).txnForDelete(info, old),
   };
 }
