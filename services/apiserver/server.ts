@@ -8,6 +8,7 @@ import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { kindHooks } from './admission/kind-hooks.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
@@ -74,9 +75,11 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const priorityClasses = caches.get('priorityclasses')!;
   const hooks = combineHooks([
     new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
-    new DefaultTolerationSeconds(),
-    new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
-    new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+    kindHooks({
+      defaultTolerationSeconds: new DefaultTolerationSeconds(),
+      priority: new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
+      serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+    }),
   ]);
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { invalid } from '../../../lib/api/errors.js';
 import type { Service } from '../../../lib/api/generated/index.js';
-import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { invalid as fieldInvalid, root, type FieldError } from '../../../lib/validation/field-errors.js';
 import type { Store, TxnExtra } from '../storage/store.js';
-import type { WriteHooks } from '../registry/hooks.js';
+import type { KindHooks } from '../kinds/index.js';
 import { Bitmap } from './bitmap.js';
 import { Ipv4Range, PortRange } from './ranges.js';
 
@@ -43,7 +42,7 @@ function allocationOf(svc: Service): Allocation {
  * same transaction as the Service, guarded by their mod_revision, so two apiservers can never
  * hand out the same address: the loser's transaction fails and the registry retries.
  */
-export class ServiceAllocator implements WriteHooks {
+export class ServiceAllocator implements KindHooks<Service> {
   private readonly ipRange: Ipv4Range;
   private readonly portRange: PortRange;
 
@@ -56,28 +55,23 @@ export class ServiceAllocator implements WriteHooks {
     this.portRange = new PortRange(nodePortRange);
   }
 
-  serializeWrites(info: ResourceInfo): boolean {
-    return info.field === 'service';
-  }
+  readonly serializeWrites = true;
 
   private async load(key: string, size: number): Promise<{ bitmap: Bitmap; modRevision: number }> {
     const stored = await this.store.get(key);
     return { bitmap: Bitmap.from(size, stored?.value), modRevision: stored?.modRevision ?? 0 };
   }
 
-  async txnForCreate(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    return this.reconcile(object as Service, { ips: new Set(), ports: new Set() });
+  async txnForCreate(svc: Service): Promise<TxnExtra> {
+    return this.reconcile(svc, { ips: new Set(), ports: new Set() });
   }
 
-  async txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    return this.reconcile(object as Service, allocationOf(old as Service));
+  async txnForUpdate(svc: Service, old: Service): Promise<TxnExtra> {
+    return this.reconcile(svc, allocationOf(old));
   }
 
-  async txnForDelete(info: ResourceInfo, old: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    const svc = structuredClone(old) as Service;
+  async txnForDelete(old: Service): Promise<TxnExtra> {
+    const svc = structuredClone(old);
     const before = allocationOf(svc);
     svc.spec = { ...svc.spec, type: 'ExternalName', ports: [] };
     return this.reconcile(svc, before);

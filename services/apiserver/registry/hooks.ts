@@ -18,7 +18,7 @@ export interface WriteHooks {
 }
 
 /** Runs several hook sets in order, merging their transaction parts. */
-export function combineHooks(list: WriteHooks[]): WriteHooks {
+export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
   const merge = (parts: (TxnExtra | undefined)[]): TxnExtra | undefined => {
     const present = parts.filter((p): p is TxnExtra => p !== undefined);
     if (present.length === 0) return undefined;

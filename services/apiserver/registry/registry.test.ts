@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, isApiError } from '../../../lib/api/errors.js';
 import type { ConfigMap, Deployment, Event, Pod, Service } from '../../../lib/api/generated/index.js';
 import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
+import { kindHooks } from '../admission/kind-hooks.js';
 import { NODE_PORTS_KEY, SERVICE_IPS_KEY, ServiceAllocator } from '../allocators/service-allocation.js';
 import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
@@ -230,7 +231,7 @@ describe('Registry (on MemoryStore)', () => {
 
   describe('with the service allocator', () => {
     beforeEach(() => {
-      registry = new Registry(store, new ServiceAllocator(store, '10.96.0.0/12', '30000-32767'), log);
+      registry = new Registry(store, kindHooks({ defaultTolerationSeconds: {}, priority: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767') }), log);
     });
 
     it('writes the ClusterIP and NodePort bitmaps in the same revision as the Service, and frees them on delete', async () => {

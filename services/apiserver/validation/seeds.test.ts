@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toKubeJSON } from '../../../lib/api/json.js';
 import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../../test/fixtures/seed-walkthrough/mysql-rc.js';
-import { validateObject } from './index.js';
+import { validateObject } from '../registry/strategy.js';
 import { defaulted, type Json } from './test-support.js';
 
 // The manifests of the walkthrough in shared/seeds/004_*.txt, as a user would submit them. Each
