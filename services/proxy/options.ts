@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { formatIpv4Cidr, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import type { DnsBind } from './dns/dns-server.js';
 
 export class InvalidProxyOptionError extends Error {
@@ -30,23 +31,13 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 export const DEFAULT_LOCK_FILE = '/run/kubets-proxy.lock';
 export const DEFAULT_POD_BRIDGE = 'docker0';
 
-function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-function numberToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 /** An IPv4 CIDR with its host bits cleared (`10.96.5.0/12` → `10.96.0.0/12`), as iptables shows it. */
 export function normalizeCidr(text: string): string {
-  const [addr, bitsText, extra] = text.split('/');
-  const bits = Number(bitsText);
-  if (extra !== undefined || !addr || !isIPv4(addr) || !/^\d+$/.test(bitsText ?? '') || bits < 8 || bits > 30) {
+  const cidr = parseIpv4Cidr(text);
+  if (!cidr || cidr.bits < 8 || cidr.bits > 30) {
     throw new InvalidProxyOptionError(`invalid service IP range "${text}": expected an IPv4 CIDR between /8 and /30`);
   }
-  const size = 2 ** (32 - bits);
-  return `${numberToIp(Math.floor(ipToNumber(addr) / size) * size)}/${bits}`;
+  return formatIpv4Cidr(cidr);
 }
 
 /** `host:port`, e.g. `172.17.0.1:53` or `127.0.0.1:0` (any free port). */
