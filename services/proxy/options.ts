@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { hostname } from 'node:os';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import type { DnsBind } from './dns/dns-server.js';
 
@@ -22,6 +23,10 @@ export interface ProxyOptions {
   lockFile: string;
   /** The Linux bridge pods sit on (Docker's), whose ports get hairpin mode. */
   podBridge: string;
+  /** The Node this proxy runs on (kube-proxy's --hostname-override). */
+  nodeName: string;
+  /** `--cluster-cidr`, normalized: when set, the proxy also keeps the node's share of the pod network (routes to other nodes' pod subnets). */
+  clusterCidr?: string;
 }
 
 export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -32,10 +37,10 @@ export const DEFAULT_LOCK_FILE = '/run/kubets-proxy.lock';
 export const DEFAULT_POD_BRIDGE = 'docker0';
 
 /** An IPv4 CIDR with its host bits cleared (`10.96.5.0/12` → `10.96.0.0/12`), as iptables shows it. */
-export function normalizeCidr(text: string): string {
+export function normalizeCidr(text: string, what = 'service IP range'): string {
   const cidr = parseIpv4Cidr(text);
   if (!cidr || cidr.bits < 8 || cidr.bits > 30) {
-    throw new InvalidProxyOptionError(`invalid service IP range "${text}": expected an IPv4 CIDR between /8 and /30`);
+    throw new InvalidProxyOptionError(`invalid ${what} "${text}": expected an IPv4 CIDR between /8 and /30`);
   }
   return formatIpv4Cidr(cidr);
 }
@@ -58,6 +63,8 @@ export interface ProxyOptionsInput {
   minSyncPeriodMs?: number;
   lockFile?: string;
   podBridge?: string;
+  nodeName?: string;
+  clusterCidr?: string;
 }
 
 /** Validates once and fills in defaults, so nothing below reads flags or the environment. */
@@ -83,5 +90,7 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
     minSyncPeriodMs,
     lockFile: input.lockFile ?? DEFAULT_LOCK_FILE,
     podBridge,
+    nodeName: (input.nodeName ?? hostname()).toLowerCase(),
+    ...(input.clusterCidr && { clusterCidr: normalizeCidr(input.clusterCidr, 'cluster CIDR') }),
   };
 }

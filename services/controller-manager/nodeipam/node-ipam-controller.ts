@@ -1,4 +1,5 @@
 import type { Node } from '../../../lib/api/generated/index.js';
+import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import type { ControllerContext } from '../shared/controller.js';
@@ -11,13 +12,6 @@ export interface NodeIpamOptions {
   clusterCidr: string;
   /** --node-cidr-mask-size: the size of each node's pod subnet. */
   nodeCidrMaskSize: number;
-}
-
-/** Every node's pod subnets, as stored (spec.podCIDRs, or the older single spec.podCIDR). */
-export function podCidrsOf(node: Node): string[] {
-  const cidrs = node.spec?.podCIDRs ?? [];
-  if (cidrs.length > 0) return cidrs;
-  return node.spec?.podCIDR ? [node.spec.podCIDR] : [];
 }
 
 /**
