@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import type { Node } from '../../../lib/api/generated/index.js';
 import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
+import { runCommand, type CommandResult } from '../../../lib/run-command.js';
 
 /**
  * Routes this agent owns carry this protocol number, so a sync can tell them from every other
@@ -17,7 +17,7 @@ export interface PodRoute {
 
 /** Runs `ip`; a fake in unit tests. */
 export interface IpRunner {
-  ip(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  ip(args: readonly string[]): Promise<CommandResult>;
 }
 
 export class RouteError extends Error {
@@ -25,16 +25,7 @@ export class RouteError extends Error {
 }
 
 export const execIp: IpRunner = {
-  ip: (args) =>
-    new Promise((resolve, reject) => {
-      execFile('ip', [...args], { timeout: 10_000 }, (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new RouteError(err.code === 'ENOENT' ? 'ip not found: install the iproute2 package' : err.message));
-          return;
-        }
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      });
-    }),
+  ip: (args) => runCommand('ip', args, { timeoutMs: 10_000, packageName: 'iproute2' }),
 };
 
 function internalIp(node: Node): string | undefined {
