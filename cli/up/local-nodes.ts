@@ -103,7 +103,8 @@ export async function createNodeNetwork(plan: LocalNodePlan): Promise<void> {
 export async function removeNodeNetwork(plan: LocalNodePlan): Promise<void> {
   for (const node of plan.nodes) {
     if (existsSync(`/var/run/netns/${node.netns}`)) await ip(['netns', 'del', node.netns]);
-    if (await exists(['link', 'show', node.vethHost])) await ip(['link', 'del', node.vethHost]);
+    // Deleting the namespace deletes its veth end, and the kernel then removes the host end by itself.
+    await runCommand('ip', ['link', 'del', node.vethHost]);
   }
   if (await exists(['link', 'show', plan.bridge])) await ip(['link', 'del', plan.bridge]);
 }

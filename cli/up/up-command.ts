@@ -17,6 +17,7 @@ import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
 import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
+import { KUBENET_NETWORK } from '../../services/kubelet/network/kubenet.js';
 import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
 import { cleanupHost } from '../../services/proxy/proxy-server.js';
 
@@ -37,7 +38,7 @@ const DEFAULT_NODE_SUBNET = '10.250.0.0/24';
 /** The namespaced nodes' network, laid before anything starts (the apiserver's certificate names its address). */
 async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodePlan> {
   if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
-  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: hostname().toLowerCase(), dataDir: o.dataDir });
+  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir });
   await createNodeNetwork(plan);
   await savePlan(o.dataDir, plan);
   log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
@@ -57,6 +58,7 @@ interface UpOptions {
   detach?: boolean;
   nodes: number;
   nodeSubnet: string;
+  nodeName: string;
 }
 
 /** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
@@ -129,7 +131,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
   const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
-  await startLocalProxy(supervisor, files, nodeIP, logs, log, plan);
+  await startLocalProxy(supervisor, files, o.nodeName, nodeIP, logs, log, plan);
   for (const node of plan?.nodes ?? []) {
     await startNamespacedNode(supervisor, node, plan!, {
       files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, self: (args) => selfCommand(args), log,
@@ -144,10 +146,11 @@ async function runForeground(o: UpOptions): Promise<void> {
 /**
  * The kubelet of this machine's node. Its node IP is the Docker bridge's address (docker0) when
  * there is one: the host reaches it like loopback, and so do the pods (hostIP, the node's
- * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1.
+ * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1. With several
+ * nodes it is this machine's address on the node network, where the other nodes reach it.
  */
 async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string, plan: LocalNodePlan | undefined): Promise<string> {
-  const nodeName = hostname().toLowerCase();
+  const nodeName = o.nodeName;
   const nodeIP = plan?.hostIp ?? o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
   const kubelet = selfCommand([
@@ -165,13 +168,13 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
  * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
  * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
  */
-async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeName: string, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
   if (process.getuid?.() !== 0) {
     log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
     return;
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
-  const dns = plan ? nodeAgentArgs(hostname().toLowerCase(), nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
+  const dns = plan ? nodeAgentArgs(nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
   const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
 }
@@ -219,6 +222,7 @@ export function upCommand(): Command {
     .option('--port <port>', 'apiserver port', int, 6443)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec)', int, 10250)
     .option('--node-ip <ip>', "the local node's InternalIP (default: the docker0 address, else 127.0.0.1)")
+    .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
     .option('-d, --detach', 'run in the background and return once the cluster answers')
@@ -233,14 +237,15 @@ export function upCommand(): Command {
  * this machine's node (a stopped kubelet leaves them running so a restarted one can adopt them)
  * and the proxy's iptables rules.
  */
-async function removeWorkloads(dataDir: string): Promise<void> {
+async function removeWorkloads(dataDir: string, nodeName: string): Promise<void> {
   const docker = new Docker();
-  const nodeName = hostname().toLowerCase();
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   process.stdout.write(`removed ${containers.length} pod containers of node ${nodeName}\n`);
+  const plan = loadPlan(dataDir);
+  // The host node's kubenet pod bridge goes too; the next up makes it anew on the node's subnet.
+  if (plan) await docker.getNetwork(KUBENET_NETWORK).remove().catch(() => undefined);
   if (process.getuid?.() === 0) {
-    const plan = loadPlan(dataDir);
     await cleanupHost({
       serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
       lockFile: DEFAULT_LOCK_FILE,
@@ -256,7 +261,8 @@ export function downCommand(): Command {
     .description('Stop a cluster started with kubets up --detach, and remove its pod containers and proxy rules')
     .option('--data-dir <dir>', 'the data directory given to kubets up', defaultDataDir())
     .option('--keep-workloads', 'leave pod containers running and proxy rules in place (a later kubets up adopts them)')
-    .action(async (o: { dataDir: string; keepWorkloads?: boolean }) => {
+    .option('--node-name <name>', 'the node name given to kubets up', hostname().toLowerCase())
+    .action(async (o: { dataDir: string; keepWorkloads?: boolean; nodeName: string }) => {
       const pidFile = join(o.dataDir, 'up.pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
       if (!pid || !isRunning(pid)) {
@@ -268,7 +274,7 @@ export function downCommand(): Command {
         rmSync(pidFile, { force: true });
         process.stdout.write('kubets cluster stopped\n');
       }
-      if (!o.keepWorkloads) await removeWorkloads(o.dataDir);
+      if (!o.keepWorkloads) await removeWorkloads(o.dataDir, o.nodeName);
       const plan = loadPlan(o.dataDir);
       if (plan) {
         await removeLocalNodes(o.dataDir, plan, Boolean(o.keepWorkloads));
