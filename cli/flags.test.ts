@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collect, duration, goBool, integer } from './flags.js';
+import { Command } from 'commander';
+import { boolFlag, collect, duration, goBool, integer } from './flags.js';
 
 describe('flag parsers', () => {
   it('parses Go durations and bare seconds', () => {
@@ -9,6 +10,14 @@ describe('flag parsers', () => {
     expect(duration('2')).toBe(2000);
     expect(() => duration('5 minutes')).toThrow('time: invalid duration "5 minutes"');
     expect(() => duration('')).toThrow();
+  });
+
+  it('takes a boolean flag bare, with =false, or not at all', () => {
+    const parse = (...args: string[]) => new Command().addOption(boolFlag('--watch', 'w', false)).option('--other <x>').parse(args, { from: 'user' }).opts<{ watch: boolean }>().watch;
+    expect(parse('--watch', '--other', 'x')).toBe(true);
+    expect(parse('--watch')).toBe(true);
+    expect(parse('--watch=false')).toBe(false);
+    expect(parse()).toBe(false);
   });
 
   it('parses booleans and integers like Go', () => {

@@ -26,7 +26,8 @@ export function goBool(value: string): boolean {
 
 /** A boolean flag that also takes `=false`, defaulting to `defaultValue`. Write the value with `=`. */
 export function boolFlag(flags: string, description: string, defaultValue: boolean): Option {
-  return new Option(`${flags} [bool]`, description).argParser(goBool).preset(true).default(defaultValue);
+  // The preset goes through the parser too, so it is the text a user would write.
+  return new Option(`${flags} [bool]`, description).argParser(goBool).preset('true').default(defaultValue);
 }
 
 /**

@@ -7,11 +7,16 @@ import { boolFlag, duration } from '../../cli/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
 
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-};
+/** A parser for integer flags of at least `min`, described as `what` ("a positive integer"). */
+const intAtLeast =
+  (min: number, what: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected ${what}, got "${value}"`);
+    return n;
+  };
+const positiveInt = intAtLeast(1, 'a positive integer');
+const nonNegativeInt = intAtLeast(0, 'a non-negative integer');
 
 const positiveDuration = (value: string): number => {
   const ms = duration(value);
@@ -36,6 +41,10 @@ interface ControllerManagerFlags {
   nodeMonitorGracePeriod: number;
   nodeMonitorPeriod: number;
   horizontalPodAutoscalerSyncPeriod: number;
+  allocateNodeCidrs: boolean;
+  clusterCidr: string;
+  nodeCidrMaskSize: number;
+  terminatedPodGcThreshold: number;
 }
 
 export function controllerManagerCommand(): Command {
@@ -56,6 +65,10 @@ export function controllerManagerCommand(): Command {
     .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease before it is marked unreachable', positiveDuration, d.nodeMonitorGracePeriodMs)
     .option('--node-monitor-period <duration>', 'how often node health is checked', positiveDuration, d.nodeMonitorPeriodMs)
     .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often horizontal pod autoscalers are reconciled', positiveDuration, d.hpaSyncPeriodMs)
+    .addOption(boolFlag('--allocate-node-cidrs', 'give every node a pod subnet (spec.podCIDR) from --cluster-cidr', d.allocateNodeCidrs))
+    .option('--cluster-cidr <cidr>', 'the range of pod IPs in the cluster', d.clusterCidr)
+    .option('--node-cidr-mask-size <bits>', "the prefix length of each node's pod subnet", positiveInt, d.nodeCidrMaskSize)
+    .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', nonNegativeInt, d.terminatedPodGcThreshold)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -75,6 +88,10 @@ export function controllerManagerCommand(): Command {
           nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
           nodeMonitorPeriodMs: o.nodeMonitorPeriod,
           hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+          allocateNodeCidrs: o.allocateNodeCidrs,
+          clusterCidr: o.clusterCidr,
+          nodeCidrMaskSize: o.nodeCidrMaskSize,
+          terminatedPodGcThreshold: o.terminatedPodGcThreshold,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

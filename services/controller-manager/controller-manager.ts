@@ -57,7 +57,7 @@ export class ControllerManager extends ElectedComponent {
       recorder: (component) => this.#recorder(component),
       now: options.now ?? Date.now,
     };
-    this.controllers = CONTROLLERS.filter((c) => isControllerEnabled(c.name, this.settings.controllers)).map((c) => c.build(ctx, this.settings));
+    this.controllers = CONTROLLERS.filter((c) => isControllerEnabled(c.name, this.settings.controllers) && (c.enabled?.(this.settings) ?? true)).map((c) => c.build(ctx, this.settings));
   }
 
   #recorder(component: string): EventRecorder {

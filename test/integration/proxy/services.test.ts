@@ -15,6 +15,7 @@ import type { ApiClient } from '../../../lib/client/client.js';
 import type { Service } from '../../../lib/api/generated/index.js';
 import { endpointChainName } from '../../../services/proxy/iptables/chain-names.js';
 import { guardRules } from '../../../services/proxy/iptables/guard.js';
+import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { compileProxyOptions } from '../../../services/proxy/options.js';
 import { cleanupHost, ProxyServer } from '../../../services/proxy/proxy-server.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
@@ -151,7 +152,10 @@ async function dockerReady(): Promise<void> {
   });
 }
 
+let releaseHostNetwork: (() => void) | undefined;
+
 beforeAll(async () => {
+  releaseHostNetwork = await holdHostNetwork();
   await dockerReady();
   cp = await startControlPlane();
   client = cp.client();
@@ -184,8 +188,12 @@ afterAll(async () => {
   const ids = await docker('ps', '-aq', '--filter', `label=${LABEL}`).catch(() => '');
   if (ids) await docker('rm', '-f', ...ids.split('\n'));
   await cp?.stop();
-  const leftovers = (await run('iptables-save')).stdout.split('\n').filter((l) => /KUBE-|kubets: /.test(l));
-  expect(leftovers, 'rules left after cleanup').toEqual([]);
+  try {
+    const leftovers = (await run('iptables-save')).stdout.split('\n').filter((l) => /KUBE-|kubets: /.test(l));
+    expect(leftovers, 'rules left after cleanup').toEqual([]);
+  } finally {
+    releaseHostNetwork?.();
+  }
 });
 
 describe('proxy on a real host', () => {
