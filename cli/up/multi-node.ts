@@ -20,6 +20,9 @@ export interface NodeProcessOptions {
   /** How this CLI re-runs itself (`node [flags] main.js`). */
   self: (args: string[]) => { command: string; args: string[] };
   log: Logger;
+  /** Extra flags for every kubelet and proxy (kubets up --kubelet-arg, --proxy-arg). */
+  kubeletArgs: string[];
+  proxyArgs: string[];
 }
 
 /** A client config like `source` but naming the apiserver at `server` (nodes reach it on the node network, not on their own loopback). */
@@ -74,8 +77,9 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
     'kubelet', '--node-name', node.name, '--kubeconfig', kubeletConfig, '--node-ip', node.ip, '--port', String(o.kubeletPort),
     '--root-dir', join(nodeDir, 'kubelet'), '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', o.files.caFile,
     ...agents.kubelet,
+    ...o.kubeletArgs,
   ]);
   supervisor.start({ name: `kubelet-${node.name}`, ...inNamespace(node, kubelet.command, kubelet.args), logFile: join(o.logs, `kubelet-${node.name}.log`) });
-  const proxy = o.self(['proxy', '--kubeconfig', proxyConfig, '--node-ip', node.ip, '--lock-file', join(node.dockerExecRoot, '..', 'proxy.lock'), ...agents.proxy]);
+  const proxy = o.self(['proxy', '--kubeconfig', proxyConfig, '--node-ip', node.ip, '--lock-file', join(node.dockerExecRoot, '..', 'proxy.lock'), ...agents.proxy, ...o.proxyArgs]);
   supervisor.start({ name: `proxy-${node.name}`, ...inNamespace(node, proxy.command, proxy.args), logFile: join(o.logs, `proxy-${node.name}.log`) });
 }

@@ -12,6 +12,8 @@ import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
+import { collectWhole } from '../flags.js';
+import { ensurePortsFree } from './ports-free.js';
 import { ensureClusterId } from './cluster-id.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
@@ -20,6 +22,7 @@ import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
 import { KUBENET_NETWORK } from '../../services/kubelet/network/kubenet.js';
 import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
 import { cleanupHost } from '../../services/proxy/proxy-server.js';
+import { HostLockError } from '../../services/proxy/host-lock.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -59,6 +62,16 @@ interface UpOptions {
   nodes: number;
   nodeSubnet: string;
   nodeName: string;
+  apiserverArg: string[];
+  schedulerArg: string[];
+  controllerManagerArg: string[];
+  kubeletArg: string[];
+  proxyArg: string[];
+}
+
+/** k3s' --kube-*-arg: `name=value` (or a bare `name`) becomes `--name=value` on that component's command line. */
+export function componentArgs(pairs: readonly string[]): string[] {
+  return pairs.map((pair) => `--${pair.replace(/^--/, '')}`);
 }
 
 /** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
@@ -86,7 +99,12 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
   }
 }
 
+function portsOf(o: UpOptions): Record<string, number> {
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, kubelet: o.kubeletPort };
+}
+
 async function runForeground(o: UpOptions): Promise<void> {
+  await ensurePortsFree(portsOf(o));
   const log = createLogger('up');
   const logs = join(o.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
@@ -120,21 +138,24 @@ async function runForeground(o: UpOptions): Promise<void> {
     '--token-auth-file', files.tokenFile,
     // Namespaced nodes reach the apiserver on the node network.
     ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
+    ...componentArgs(o.apiserverArg),
   ], APISERVER_NODE_FLAGS);
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
-  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler]);
+  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...componentArgs(o.schedulerArg)]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
     'controller-manager', '--kubeconfig', files.configs['controller-manager'],
     ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
+    ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
   const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
-  await startLocalProxy(supervisor, files, o.nodeName, nodeIP, logs, log, plan);
+  await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan);
   for (const node of plan?.nodes ?? []) {
     await startNamespacedNode(supervisor, node, plan!, {
       files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, self: (args) => selfCommand(args), log,
+      kubeletArgs: componentArgs(o.kubeletArg), proxyArgs: componentArgs(o.proxyArg),
     });
   }
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
@@ -158,6 +179,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),
+    ...componentArgs(o.kubeletArg),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
   return nodeIP;
@@ -168,14 +190,14 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
  * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
  * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
  */
-async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeName: string, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
   if (process.getuid?.() !== 0) {
     log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
     return;
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
-  const dns = plan ? nodeAgentArgs(nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns]);
+  const dns = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns, ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
 }
 
@@ -187,6 +209,7 @@ async function runDetached(o: UpOptions, argv: string[]): Promise<void> {
     process.stdout.write(`kubets cluster already running (pid ${readFileSync(pidFile, 'utf8').trim()}); stop it with: kubets down\n`);
     return;
   }
+  await ensurePortsFree(portsOf(o));
   const out = openSync(join(o.dataDir, 'up.log'), 'a');
   const self = selfCommand(argv.filter((a) => a !== '--detach' && a !== '-d'));
   const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out] });
@@ -225,6 +248,11 @@ export function upCommand(): Command {
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
+    .option('--apiserver-arg <name=value>', 'an extra flag for the apiserver (repeatable)', collectWhole, [])
+    .option('--scheduler-arg <name=value>', 'an extra flag for the scheduler (repeatable)', collectWhole, [])
+    .option('--controller-manager-arg <name=value>', 'an extra flag for the controller manager (repeatable)', collectWhole, [])
+    .option('--kubelet-arg <name=value>', 'an extra flag for every kubelet (repeatable)', collectWhole, [])
+    .option('--proxy-arg <name=value>', 'an extra flag for every proxy (repeatable)', collectWhole, [])
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);
@@ -245,7 +273,8 @@ async function removeWorkloads(dataDir: string, nodeName: string): Promise<void>
   const plan = loadPlan(dataDir);
   // The host node's kubenet pod bridge goes too; the next up makes it anew on the node's subnet.
   if (plan) await docker.getNetwork(KUBENET_NETWORK).remove().catch(() => undefined);
-  if (process.getuid?.() === 0) {
+  if (process.getuid?.() !== 0) return;
+  try {
     await cleanupHost({
       serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
       lockFile: DEFAULT_LOCK_FILE,
@@ -253,6 +282,10 @@ async function removeWorkloads(dataDir: string, nodeName: string): Promise<void>
       ...(plan && { clusterCidr: CLUSTER_CIDR }),
     });
     process.stdout.write('removed the proxy rules\n');
+  } catch (err) {
+    // The host's rules belong to whichever proxy holds the lock: another cluster's, still running.
+    if (!(err instanceof HostLockError)) throw err;
+    process.stdout.write(`left the proxy rules in place: ${err.message}\n`);
   }
 }
 
@@ -263,6 +296,11 @@ export function downCommand(): Command {
     .option('--keep-workloads', 'leave pod containers running and proxy rules in place (a later kubets up adopts them)')
     .option('--node-name <name>', 'the node name given to kubets up', hostname().toLowerCase())
     .action(async (o: { dataDir: string; keepWorkloads?: boolean; nodeName: string }) => {
+      // A data directory no cluster ever started from owns nothing on this host: remove nothing.
+      if (!existsSync(join(o.dataDir, 'admin.conf'))) {
+        process.stdout.write(`no kubets cluster in ${o.dataDir}\n`);
+        return;
+      }
       const pidFile = join(o.dataDir, 'up.pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
       if (!pid || !isRunning(pid)) {

@@ -2,7 +2,7 @@
 // own Docker engine, kubelet and proxy; a pod network between them; then `kubets down`, which must
 // leave nothing behind. Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,14 +59,18 @@ function tcpRead(host: string, port: number): Promise<string> {
 }
 
 let before: string[] = [];
+let ports: { port: number; etcdPort: number; kubeletPort: number };
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
   before = hostTraces();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  ports = { port, etcdPort, kubeletPort };
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,
-      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)],
+      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
+      // A lost node is noticed in seconds rather than 40 s (the kubelet renews its lease every 10 s).
+      '--controller-manager-arg', 'node-monitor-grace-period=15s', '--controller-manager-arg', 'node-monitor-period=1s'],
     180_000,
   );
   await pollUntil(
@@ -186,5 +190,82 @@ describe('kubets up --nodes 3', () => {
     const pod = podOn(NODES[2]!).metadata!.name!;
     expect(await ok(['logs', pod])).toContain('started');
     expect((await ok(['exec', pod, '--', 'hostname'])).trim()).toBe(pod);
+  });
+
+  it('refuses a second cluster on the same ports, and the down of that one touches nothing of this one', async () => {
+    const otherDir = join(dir, 'other');
+    const second = await kubets(['up', '--detach', '--data-dir', otherDir, '--node-name', `other-${SUFFIX}`, '--port', String(ports.port), '--etcd-port', String(ports.etcdPort), '--kubelet-port', String(ports.kubeletPort)]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`port ${ports.etcdPort} (etcd client) is already in use`);
+    const down = await kubets(['down', '--data-dir', otherDir, '--node-name', `other-${SUFFIX}`]);
+    expect(down.code, down.stderr).toBe(0);
+    const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
+    expect(nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length).toBe(3);
+    const running = (await getJson<{ items: Pod[] }>(['get', 'pods', '-l', 'app=echo'])).items.filter((p) => p.status?.phase === 'Running');
+    expect(running.length).toBe(6);
+  });
+
+  it('moves the pods of a node that drops off the network, and cleans that node up when it comes back', async () => {
+    const lost = NODES[1]!;
+    const tolerate = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
+    const rc = {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'mover' },
+      spec: {
+        replicas: 3,
+        selector: { app: 'mover' },
+        template: {
+          metadata: { labels: { app: 'mover' } },
+          spec: {
+            containers: [{ name: 'sleep', image: 'kubets/busybox:1.36', command: ['sleep', '3600'] }],
+            tolerations: [tolerate('node.kubernetes.io/unreachable'), tolerate('node.kubernetes.io/not-ready')],
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'mover' } } } },
+                ],
+              },
+            },
+          },
+        },
+      },
+    };
+    const created = await runCli(['create', '-f', '-'], env, { stdin: JSON.stringify(rc) });
+    expect(created.code, created.stderr).toBe(0);
+    const running = (items: Pod[]) => items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+    const movers = async () => (await getJson<{ items: Pod[] }>(['get', 'pods', '-l', 'app=mover'])).items;
+    const first = await pollUntil(async () => {
+      const items = running(await movers());
+      return items.length === 3 && items.some((p) => p.spec?.nodeName === lost) ? items : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 1_000, what: 'three movers, one on the node to lose' });
+    const victim = first.find((p) => p.spec?.nodeName === lost)!;
+
+    const clusterId = readFileSync(join(dataDir, 'cluster-id'), 'utf8').trim();
+    const veth = `kt${clusterId}-2`;
+    execFileSync('ip', ['link', 'set', veth, 'down']);
+    try {
+      await pollUntil(async () => {
+        const node = await getJson<Node>(['get', 'node', lost]);
+        return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+      }, { timeoutMs: 120_000, intervalMs: 1_000, what: `${lost} NotReady` });
+      await pollUntil(async () => {
+        const items = running(await movers());
+        return items.length === 3 && items.every((p) => p.spec?.nodeName !== lost) ? items : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 1_000, what: 'three movers on the remaining nodes' });
+    } finally {
+      execFileSync('ip', ['link', 'set', veth, 'up']);
+    }
+
+    await pollUntil(async () => {
+      const node = await getJson<Node>(['get', 'node', lost]);
+      return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    }, { timeoutMs: 120_000, intervalMs: 1_000, what: `${lost} Ready again` });
+    await pollUntil(async () => !(await movers()).some((p) => p.metadata?.uid === victim.metadata?.uid), { timeoutMs: 120_000, intervalMs: 1_000, what: 'the evicted pod gone' });
+    const engine = `unix:///run/kubets/${clusterId}/node2/docker.sock`;
+    await pollUntil(
+      () => execFileSync('docker', ['-H', engine, 'ps', '-aq', '--filter', `label=io.kubets.pod.uid=${victim.metadata!.uid}`], { encoding: 'utf8' }).trim() === '',
+      { timeoutMs: 60_000, intervalMs: 1_000, what: "the evicted pod's containers removed from its node" },
+    );
   });
 });
