@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addGlobalOptions } from '../flags.js';
+import { inherit } from '../lazy-command.js';
 import { defaultDeps, type VerbDeps } from '../verb.js';
 import { apiResourcesCommand } from './api-resources.js';
 import { applyCommand } from './apply.js';
@@ -44,11 +45,4 @@ export function registerClientCommands(program: Command, deps: VerbDeps = defaul
   ];
   for (const make of verbs) program.addCommand(inherit(make(deps), program));
   return program;
-}
-
-/** Commands added with addCommand do not inherit exitOverride and output settings; verbs should. */
-function inherit(command: Command, parent: Command): Command {
-  command.copyInheritedSettings(parent);
-  for (const sub of command.commands) inherit(sub, command);
-  return command;
 }
