@@ -8,7 +8,7 @@ import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
 
-const service = packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
+const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
 type Methods = ResourcesDefinition;
 export type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
@@ -124,7 +124,7 @@ export class Transport {
         failures.push(`${endpoint.address}: cannot connect`);
         continue;
       }
-      const def = service[method];
+      const def = service()[method];
       const call = endpoint.client.makeServerStreamRequest(
         def.path,
         def.requestSerialize as (value: RequestOf<M>) => Buffer,
@@ -157,7 +157,7 @@ export class Transport {
         failures.push(`${endpoint.address}: cannot connect`);
         continue;
       }
-      const def = service[method];
+      const def = service()[method];
       return endpoint.client.makeBidiStreamRequest(
         def.path,
         def.requestSerialize as (value: RequestOf<typeof method>) => Buffer,
@@ -211,7 +211,7 @@ export class Transport {
     deadline: number,
     signal?: AbortSignal,
   ): Promise<ResponseOf<M>> {
-    const def = service[method];
+    const def = service()[method];
     return new Promise((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       const call = endpoint.client.makeUnaryRequest(
