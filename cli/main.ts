@@ -18,6 +18,7 @@ const clusterCommands = [
   lazyCommand('certs', 'Create the cluster CA, certificates, tokens and client configs', async () => (await import('./up/certs-command.js')).certsCommand()),
   lazyCommand('up', 'Run a whole local cluster', async () => (await import('./up/up-command.js')).upCommand()),
   lazyCommand('down', 'Stop a cluster started with kubets up --detach', async () => (await import('./up/up-command.js')).downCommand()),
+  lazyCommand('completion', 'Output shell completion code for bash or zsh', async () => (await import('./completion/completion-command.js')).completionCommand()),
 ];
 
 function buildProgram(): Command {
