@@ -22,7 +22,7 @@ export interface TransportOptions {
   token: string | undefined;
   deadlineMs: number;
   connectTimeoutMs: number;
-  log: Logger;
+  log: Logger | undefined;
 }
 
 export interface UnaryCallOptions {
@@ -72,7 +72,7 @@ interface Endpoint {
 export class Transport {
   private readonly endpoints: Endpoint[];
   private current = 0;
-  private readonly log: Logger;
+  private readonly log: Logger | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.endpoints = options.servers.map((address) => ({
@@ -201,7 +201,7 @@ export class Transport {
     // Concurrent calls that fail on the same server move the pointer once, not once each.
     if (index !== this.current || this.endpoints.length === 1) return;
     this.current = (index + 1) % this.endpoints.length;
-    this.log.warn({ from: endpoint.address, to: this.endpoints[this.current]!.address, err: err.message }, 'apiserver unavailable; failing over');
+    this.log?.warn({ from: endpoint.address, to: this.endpoints[this.current]!.address, err: err.message }, 'apiserver unavailable; failing over');
   }
 
   private sendUnary<M extends UnaryMethod>(
