@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from './lazy-yaml.js';
 import { DecodeError, decodeManifest } from '../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import { CliError } from './errors.js';
@@ -102,7 +102,7 @@ function isObject(v: unknown): v is JsonObject {
 /** Splits one file's text into documents; syntax errors name the line and column. */
 export function parseManifestText(text: string, source: string): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
-  for (const doc of parseAllDocuments(text, { prettyErrors: true })) {
+  for (const doc of yaml().parseAllDocuments(text, { prettyErrors: true })) {
     const syntax = doc.errors[0];
     if (syntax) {
       const pos = syntax.linePos?.[0];

@@ -3,7 +3,7 @@ import { resources, type ResourceInfo } from '../../lib/api/resources.js';
 import { compareStrings } from '../printers/order.js';
 import { renderTable, type ColumnDefinition } from '../printers/table.js';
 import type { CliContext } from '../context.js';
-import { goBool } from '../flags.js';
+import { goBool } from '../../lib/flags.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface ApiResourcesFlags {

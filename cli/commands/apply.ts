@@ -7,7 +7,7 @@ import { annotatedConfiguration, LAST_APPLIED_ANNOTATION, readLastApplied, withL
 import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';

@@ -3,7 +3,7 @@ import type { HorizontalPodAutoscaler } from '../../lib/api/generated/index.js';
 import { resourceByField } from '../../lib/api/resources.js';
 import type { CliContext } from '../context.js';
 import { CliError, SourcedApiError } from '../errors.js';
-import { collectWhole, integer } from '../flags.js';
+import { collectWhole, integer } from '../../lib/flags.js';
 import { isApiError } from '../../lib/api/errors.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';

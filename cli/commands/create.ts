@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { isApiError } from '../../lib/api/errors.js';
 import type { CliContext } from '../context.js';
 import { SourcedApiError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { withLastApplied } from '../apply/last-applied.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { objectRef } from '../resource-args.js';

@@ -3,7 +3,7 @@ import { isApiError } from '../../lib/api/errors.js';
 import type { DeleteOptions } from '../../lib/api/generated/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, SourcedApiError } from '../errors.js';
-import { boolFlag, collectWhole, duration, integer } from '../flags.js';
+import { boolFlag, collectWhole, duration, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { quotedRef } from '../resource-args.js';
 import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';

@@ -10,7 +10,7 @@ import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { launchEditor } from '../editor.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { formatJSON, formatYAML } from '../printers/output.js';
 import { reportErrors } from '../report.js';

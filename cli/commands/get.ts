@@ -5,7 +5,7 @@ import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collect, collectWhole } from '../flags.js';
+import { collect, collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { executeJSONPath } from '../printers/jsonpath.js';
 import {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { applyMetadataEdits, parseMetadataEdits, splitResourcesAndEdits, type MetadataKind } from '../metadata-edits.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { LogsRequest, Pod } from '../../lib/api/generated/index.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { duration, integer } from '../flags.js';
+import { duration, integer } from '../../lib/flags.js';
 import { chooseContainer, podSelectorOf } from '../pods.js';
 import { resolveType } from '../resource-args.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';

@@ -6,7 +6,7 @@ import { resourceByField } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole, duration } from '../flags.js';
+import { collectWhole, duration } from '../../lib/flags.js';
 import { loadManifests } from '../manifests.js';
 import { mutateObject } from '../mutate.js';
 import { hashObject } from '../rolling-update/steps.js';

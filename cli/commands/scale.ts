@@ -4,7 +4,7 @@ import type { Scale } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole, integer } from '../flags.js';
+import { collectWhole, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
 import { resolveTargets, selectionOptions, type Target } from '../targets.js';

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
@@ -6,6 +5,7 @@ import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from './kinds/registry.js';
 import { alignTabs } from './tabwriter.js';
 import { TABLE_LAYOUT } from './table.js';
+import { yaml } from '../lazy-yaml.js';
 
 // The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,
 // jsonpath=TEMPLATE and custom-columns=SPEC. JSON and YAML carry Kubernetes' v1 JSON with keys
@@ -98,7 +98,7 @@ export function formatJSON(document: JsonValue): string {
  * under their key, YAML 1.1 quoting (so "yes", "on" and timestamps stay strings) as Go's yaml.v2.
  */
 export function formatYAML(document: JsonValue): string {
-  return stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
+  return yaml().stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
 }
 
 /** A custom-columns table: one row per object, several values joined by commas, `<none>` for none. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
-import { rollbackPatch } from '../../../cli/rollout/history.js';
+import { rollbackPatch } from '../../../lib/deployment/rollback.js';
 import { REPLICA_SET_KIND } from '../replicaset/replica-kind.js';
 import { ReplicaSetController } from '../replicaset/replica-set-controller.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';

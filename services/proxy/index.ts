@@ -1,0 +1,7 @@
+/**
+ * kubets' proxy, as other folders use it: the `kubets proxy` command, the proxy itself, and the
+ * host clean-up `kubets down` runs with the proxy's defaults.
+ */
+export { proxyCommand } from './command.js';
+export { ProxyServer, cleanupHost } from './proxy-server.js';
+export { compileProxyOptions, DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE, type ProxyOptions } from './options.js';
