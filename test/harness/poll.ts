@@ -27,3 +27,19 @@ export async function pollUntil<T>(check: () => T | undefined | false | Promise<
     await sleep(intervalMs);
   }
 }
+
+/**
+ * What promise resolves to, or a failure once timeoutMs have passed: a generous deadline on
+ * something that must finish (rather than wait out a grace period or hang), not a measurement.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

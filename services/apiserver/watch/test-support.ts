@@ -32,7 +32,7 @@ export function pod(namespace: string, name: string, opts: { node?: string; labe
 
 export type Iter = AsyncIterator<WatchOut>;
 
-export async function take(it: Iter, n: number, timeoutMs = 5_000): Promise<WatchOut[]> {
+export async function take(it: Iter, n: number, timeoutMs = 20_000): Promise<WatchOut[]> {
   const out: WatchOut[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < n) {

@@ -70,6 +70,6 @@ export function useControllerTestEnv(): ControllerTestEnv {
 }
 
 /** Polls until check returns a value other than undefined/false; bounded by timeoutMs. */
-export function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   return pollUntil(check, { timeoutMs, intervalMs: 20, what });
 }

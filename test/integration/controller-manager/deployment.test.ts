@@ -48,7 +48,7 @@ describe('deployment (seed tomcat frontend)', () => {
     const ns = await createNamespace(cluster.client, 'deploy-roll');
     await managers.start();
     await cluster.client.resource('deployment').create(frontend(ns, 4));
-    const first = await eventually(() => rolledOut(ns, '1', 4), 20_000, 'revision 1 rolled out');
+    const first = await eventually(() => rolledOut(ns, '1', 4), 30_000, 'revision 1 rolled out');
     expect(first.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
 
     let minReady = Infinity;
@@ -92,12 +92,12 @@ describe('deployment (seed tomcat frontend)', () => {
     const ns = await createNamespace(cluster.client, 'deploy-scale');
     await managers.start();
     await cluster.client.resource('deployment').create(frontend(ns, 1));
-    await eventually(() => rolledOut(ns, '1', 1), 20_000, 'revision 1 rolled out');
+    await eventually(() => rolledOut(ns, '1', 1), 30_000, 'revision 1 rolled out');
     const scaled = await runVerb(['scale', 'deployment/frontend', '--replicas=3', '-n', ns], { client: cluster.client });
     expect(scaled.code).toBe(0);
-    await eventually(() => rolledOut(ns, '1', 3), 20_000, 'scaled to 3');
+    await eventually(() => rolledOut(ns, '1', 3), 30_000, 'scaled to 3');
     await cluster.client.resource('deployment').delete(ns, 'frontend');
-    await eventually(async () => (await cluster.client.resource('replicaSet').list(ns)).items.length === 0, 15_000, 'ReplicaSets collected');
-    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 15_000, 'pods collected');
+    await eventually(async () => (await cluster.client.resource('replicaSet').list(ns)).items.length === 0, 30_000, 'ReplicaSets collected');
+    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 30_000, 'pods collected');
   });
 });

@@ -23,7 +23,7 @@ export function seedManifest<T extends AnyObject>(file: string): T {
 }
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
@@ -76,7 +76,7 @@ export async function livePods(client: ApiClient, namespace: string, labelSelect
 }
 
 /** Waits until exactly `count` live pods match, and returns them. */
-export function podsMatching(client: ApiClient, namespace: string, labelSelector: string, count: number, timeoutMs = 15_000): Promise<t.Pod[]> {
+export function podsMatching(client: ApiClient, namespace: string, labelSelector: string, count: number, timeoutMs = 30_000): Promise<t.Pod[]> {
   return eventually(
     async () => {
       const pods = await livePods(client, namespace, labelSelector);

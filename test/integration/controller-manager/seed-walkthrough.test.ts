@@ -92,6 +92,6 @@ describe('the seed walkthrough with controllers', () => {
     await kubets('create', '-f', seed('mysql-rc.yaml'), '-n', 'development');
     await eventually(async () => rows(await kubets('get', 'pods', '-n', 'development')).length === 1);
     await kubets('delete', 'namespace', 'development');
-    await eventually(async () => !rows(await kubets('get', 'namespaces')).some((r) => r[0] === 'development'), 20_000, 'namespace development gone');
+    await eventually(async () => !rows(await kubets('get', 'namespaces')).some((r) => r[0] === 'development'), 30_000, 'namespace development gone');
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
+import { pollUntil, sleep } from '../../harness/poll.js';
 import { useControlPlane, type ControlPlaneFixture } from '../../harness/use-control-plane.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { SchedulerServer, type SchedulerServerOptions } from '../../../services/scheduler/process/scheduler-server.js';
@@ -49,26 +50,15 @@ export function pendingPod(name: string, namespace: string, o: PodSpecOptions = 
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await sleep(50);
-  }
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
 /** The node a pod is bound to, once it is. */
-export function boundNode(client: ApiClient, namespace: string, name: string, timeoutMs = 10_000): Promise<string> {
+export function boundNode(client: ApiClient, namespace: string, name: string, timeoutMs = 30_000): Promise<string> {
   return eventually(async () => (await client.resource('pod').get(namespace, name)).spec?.nodeName || undefined, timeoutMs, `pod ${namespace}/${name} bound`);
 }
 
@@ -78,7 +68,7 @@ export async function eventsFor(client: ApiClient, namespace: string, podName: s
 }
 
 /** The message of the pod's latest event with this reason, once there is one. */
-export function eventMessage(client: ApiClient, namespace: string, podName: string, reason: string, timeoutMs = 10_000): Promise<string> {
+export function eventMessage(client: ApiClient, namespace: string, podName: string, reason: string, timeoutMs = 30_000): Promise<string> {
   return eventually(
     async () => {
       const events = await eventsFor(client, namespace, podName, reason);
