@@ -10,7 +10,7 @@ import { certsCommand } from './up/certs-command.js';
 import { downCommand, upCommand } from './up/up-command.js';
 import { VERSION } from '../lib/version.js';
 
-// One binary, subcommands for each daemon and kubectl's verbs for users (ARCHITECTURE.md).
+// One binary, subcommands for each daemon and kubectl's verbs for users (README, What runs).
 function buildProgram(): Command {
   const program = new Command('kubets')
     .description('kubets: a small Kubernetes-style container orchestrator')

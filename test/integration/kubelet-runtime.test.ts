@@ -21,7 +21,7 @@ import { PodWorkers } from '../../services/kubelet/pod-workers/pod-workers.js';
 const NODE = `it-kubelet-${randomBytes(4).toString('hex')}`;
 const OTHER_NODE = `${NODE}-b`;
 // A resolver address inside each container's own loopback: any lookup a test container makes fails
-// locally instead of leaving the machine (leak 2), whether or not a proxy guards the service range.
+// locally instead of leaving the machine (README, network safety: DNS), whether or not a proxy guards the service range.
 const CLUSTER_DNS = '127.0.0.1';
 const BUSYBOX = 'kubets/busybox:1.36';
 const MISSING_IMAGE = '127.0.0.1:1/missing:v1';
@@ -189,7 +189,7 @@ describe.concurrent('kubelet runtime on real Docker', () => {
       'tcp://10.96.0.42:3306',
       '443',
     ]);
-    // Leak 2: the resolver names only the cluster DNS.
+    // Network safety: the resolver names only the cluster DNS.
     const resolv = await sh(client, 'cat /etc/resolv.conf');
     expect(resolv.split('\n').filter((l) => l.startsWith('nameserver'))).toEqual([`nameserver ${CLUSTER_DNS}`]);
     expect(resolv).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');

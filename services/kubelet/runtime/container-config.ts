@@ -34,7 +34,7 @@ export interface SandboxConfigInput {
 /**
  * The pause container owns the pod's network and IPC namespaces. Its DNS settings are the pod's
  * resolver: Docker refuses DNS options on containers that join another's network, and without them
- * it would copy the host's resolver (ARCHITECTURE.md, leak 2).
+ * it would copy the host's resolver (README, network safety: DNS).
  */
 export function sandboxCreateOptions(input: SandboxConfigInput): ContainerCreateOptions {
   const { pod } = input;

@@ -37,7 +37,7 @@ interface Target {
  * `_<port>._<proto>.<svc>.<ns>.svc.<domain>` (SRV), `<hostname>.<svc>.<ns>.svc.<domain>` (a
  * headless endpoint) and `<a-b-c-d>.<ns>.pod.<domain>`. Names in the cluster domain that do not
  * exist are NXDOMAIN; every other name is REFUSED, never forwarded: pods must not resolve (and
- * so reach) anything off this machine (ARCHITECTURE.md, leak 2).
+ * so reach) anything off this machine (README, network safety: DNS).
  */
 export function resolveQuestion(qname: string, qtype: RecordType, directory: ServiceDirectory, clusterDomain: string): Resolution {
   const name = qname.toLowerCase().replace(/\.$/, '');

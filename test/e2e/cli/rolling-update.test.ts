@@ -6,7 +6,7 @@ import { startCliEnvironment, type CliEnvironment } from './cli-harness.js';
 import { startStandInRcController, type StandIn } from './stand-in-rc-controller.js';
 import { withoutAges } from './table.js';
 
-// `kubets rolling-update` (the seeds' `kubectl rolling-update xxx -f xxx-v2.yaml`), done on the
+// `kubets rolling-update` (the book's `kubectl rolling-update xxx -f xxx-v2.yaml`), done on the
 // client as kubectl 1.10 did, against a real apiserver with a stand-in for the RC manager.
 
 let env: CliEnvironment;
@@ -60,7 +60,7 @@ describe('kubets rolling-update', () => {
     expect((await env.run(['create', '-f', v1])).stdout).toBe('replicationcontroller/frontend-v1 created\n');
     for (let i = 0; i < 100 && (await readyPods('v1')) < 2; i++) await new Promise((r) => setTimeout(r, 100));
 
-    // As in the seeds: `kubectl rolling-update xxx -f xxx-v2.yaml`. With one name kubectl keeps it.
+    // As in the book: `kubectl rolling-update xxx -f xxx-v2.yaml`. With one name kubectl keeps it.
     const out = await env.run(['rolling-update', 'frontend-v1', '-f', v2, ...fast]);
     expect(out).toEqual({
       stdout:

@@ -11,15 +11,15 @@ import type { ApiClient } from '../../../lib/client/client.js';
 import { ControllerManager, type ControllerManagerOptions } from '../../../services/controller-manager/controller-manager.js';
 import { pollUntil } from '../../harness/poll.js';
 
-// Shared by the controller-manager integration tests: the seed manifests, controller managers
+// Shared by the controller-manager integration tests: the walkthrough manifests, controller managers
 // that are stopped after each test, a stand-in for the kubelet (status patches) and waits on
 // what a user would see through the API.
 
-const seedsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures', 'seeds');
+const walkthroughDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures', 'walkthrough');
 
-/** A seed walkthrough manifest (test/e2e/fixtures/seeds), decoded as the CLI would. */
-export function seedManifest<T extends AnyObject>(file: string): T {
-  return decodeManifest(parse(readFileSync(join(seedsDir, file), 'utf8'))).object as T;
+/** A walkthrough manifest (test/e2e/fixtures/walkthrough), decoded as the CLI would. */
+export function walkthroughManifest<T extends AnyObject>(file: string): T {
+  return decodeManifest(parse(readFileSync(join(walkthroughDir, file), 'utf8'))).object as T;
 }
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { startCliEnvironment, type CliEnvironment } from '../../e2e/cli/cli-harness.js';
-import { createNamespace, eventually, podsMatching, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, podsMatching, walkthroughManifest, useManagers } from './helpers.js';
 
 // Two controller managers, one Lease (kube-system/kube-controller-manager): only the leader acts,
 // and a standby takes over when the leader stops. Then the real process, as `kubets up` runs it.
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function mysqlRc(namespace: string, replicas: number): t.ReplicationController {
-  const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
   rc.metadata = { ...rc.metadata, namespace };
   rc.spec = { ...rc.spec, replicas };
   return rc;

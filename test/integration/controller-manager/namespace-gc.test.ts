@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, livePods, podsMatching, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, livePods, podsMatching, walkthroughManifest, useManagers } from './helpers.js';
 
 // Namespace deletion and garbage collection against a real apiserver and etcd.
 
@@ -20,7 +20,7 @@ async function gone(call: Promise<unknown>): Promise<boolean> {
 }
 
 function mysqlRc(namespace: string, replicas = 2): t.ReplicationController {
-  const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
   rc.metadata = { ...rc.metadata, namespace };
   rc.spec = { ...rc.spec, replicas };
   return rc;
@@ -28,11 +28,11 @@ function mysqlRc(namespace: string, replicas = 2): t.ReplicationController {
 
 describe('namespace deletion', () => {
   it('deletes everything in the namespace, then the namespace', async () => {
-    const ns = seedManifest<t.Namespace>('development-namespace.yaml');
+    const ns = walkthroughManifest<t.Namespace>('development-namespace.yaml');
     await cluster.client.resource('namespace').create(ns);
     await managers.start();
     await cluster.client.resource('replicationController').create(mysqlRc('development'));
-    const svc = seedManifest<t.Service>('mysql-svc.yaml');
+    const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
     await cluster.client.resource('service').create({ ...svc, metadata: { ...svc.metadata, namespace: 'development' } });
     await cluster.client.resource('configMap').create({ metadata: { name: 'settings', namespace: 'development' }, data: { a: 'b' } });
     await cluster.client.resource('secret').create({ metadata: { name: 'password', namespace: 'development' }, stringData: { password: '123456' } });

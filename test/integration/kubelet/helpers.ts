@@ -27,7 +27,7 @@ export const MISSING_IMAGE = '127.0.0.1:1/missing:v1';
 export const docker = new Docker();
 /**
  * The pods' resolver: each container's own loopback, so a lookup a test container might make fails
- * inside it instead of reaching any host resolver (leak 2). The kubelet's default, the Docker
+ * inside it instead of reaching any host resolver (README, network safety: DNS). The kubelet's default, the Docker
  * bridge gateway, is where `kubets up` runs the cluster DNS.
  */
 export const TEST_CLUSTER_DNS = '127.0.0.1';

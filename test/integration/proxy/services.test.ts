@@ -81,7 +81,7 @@ async function guardInstalled(): Promise<boolean> {
   return true;
 }
 
-/** Every VIP probe goes through here: the guard must be in place first (ARCHITECTURE.md, leak 3). */
+/** Every VIP probe goes through here: the guard must be in place first (README, network safety: service VIPs). */
 async function assertGuardBeforeTraffic(): Promise<void> {
   expect(await guardInstalled(), 'service range guard present before VIP traffic').toBe(true);
 }
