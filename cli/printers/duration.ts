@@ -50,16 +50,6 @@ export function humanDuration(ms: number): string {
   return `${years}y`;
 }
 
-export function shortHumanDuration(ms: number): string {
-  const early = skewed(ms);
-  if (early !== undefined) return early;
-  if (ms < MINUTE) return `${whole(ms, SECOND)}s`;
-  if (ms < HOUR) return `${whole(ms, MINUTE)}m`;
-  if (ms < DAY) return `${whole(ms, HOUR)}h`;
-  if (ms < YEAR) return `${whole(ms, DAY)}d`;
-  return `${whole(ms, YEAR)}y`;
-}
-
 /** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined when absent or unparsable. */
 export function parseTimestamp(timestamp: string | undefined): number | undefined {
   if (!timestamp) return undefined;

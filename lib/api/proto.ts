@@ -17,9 +17,9 @@ interface ProtoOptions {
 // encode/decode, so all three agree on the shape of a decoded message.
 const optionsFile = JSON.parse(readFileSync(join(projectRoot, 'lib/api/proto-options.json'), 'utf8')) as ProtoOptions;
 
-export const protoFiles = ['kubets/v1/api.proto', 'grpc/health/v1/health.proto'];
+const protoFiles = ['kubets/v1/api.proto', 'grpc/health/v1/health.proto'];
 
-export const loaderOptions: protoLoader.Options = {
+const loaderOptions: protoLoader.Options = {
   keepCase: optionsFile.keepCase,
   longs: optionsFile.longs === 'Number' ? Number : String,
   enums: String,
@@ -47,7 +47,7 @@ function loadRoot(): protobuf.Root {
 }
 
 export const protoRoot = loadRoot();
-export const objectType = protoRoot.lookupType('kubets.v1.Object');
+const objectType = protoRoot.lookupType('kubets.v1.Object');
 
 export function lookupMessage(name: string): protobuf.Type {
   return protoRoot.lookupType(`kubets.v1.${name}`);

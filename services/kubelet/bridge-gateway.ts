@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { DEFAULT_POD_NETWORK } from './runtime/docker-runtime.js';
 
 /** Docker's default when neither the daemon nor the host says otherwise. */
-export const DOCKER_DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
+const DOCKER_DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
 const BRIDGE_INTERFACE = 'docker0';
 
 /** The docker0 address as the host's interfaces show it; absent while the bridge has no carrier. */

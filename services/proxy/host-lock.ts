@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-export class HostLockError extends Error {
+class HostLockError extends Error {
   override readonly name = 'HostLockError';
 }
 

@@ -15,7 +15,7 @@ import type { ProxyOptions } from './options.js';
 import { buildServicePorts } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
 
-export interface ProxyServerDeps {
+interface ProxyServerDeps {
   client: ApiClient;
   options: ProxyOptions;
   log: Logger;
@@ -24,7 +24,7 @@ export interface ProxyServerDeps {
   bridgePorts?: BridgePorts;
 }
 
-export class ProxyStartError extends Error {
+class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
 }
 

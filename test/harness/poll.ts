@@ -3,7 +3,7 @@
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface PollOptions {
+interface PollOptions {
   /** Give up once this long has passed (the check has then run one last time). */
   timeoutMs: number;
   /** Pause between checks. */

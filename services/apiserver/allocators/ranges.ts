@@ -31,11 +31,11 @@ export class Ipv4Range {
   }
 }
 
-export function ipToNumber(ip: string): number {
+function ipToNumber(ip: string): number {
   return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 
-export function numberToIp(n: number): string {
+function numberToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 

@@ -8,7 +8,7 @@ import { pollUntil } from '../../../test/harness/poll.js';
 import type { Controller, ControllerContext } from '../shared/controller.js';
 
 /** A controller context for tests: its own informer factory on the given client, silent logs, a settable clock. */
-export class TestContext implements ControllerContext {
+class TestContext implements ControllerContext {
   readonly informers: SharedInformerFactory;
   readonly log = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
   /** Added to the real clock, so tests can move time forward. */
@@ -46,7 +46,7 @@ export class TestContext implements ControllerContext {
   }
 }
 
-export interface ControllerTestEnv extends FakeApi {
+interface ControllerTestEnv extends FakeApi {
   ctx: TestContext;
 }
 

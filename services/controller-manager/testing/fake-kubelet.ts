@@ -4,7 +4,7 @@ import type { ApiClient } from '../../../lib/client/client.js';
 import { isApiError } from '../../../lib/api/errors.js';
 import { Informer } from '../../../lib/informer/informer.js';
 
-export interface FakeKubeletOptions {
+interface FakeKubeletOptions {
   /** How long after a pod appears it reports Running and Ready. Default 50 ms. */
   readyDelayMs?: number;
   /** Only pods this returns true for are started (default: all). */

@@ -19,7 +19,7 @@ export function podGracePeriodSeconds(pod: Pod): number {
   return pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
 }
 
-export interface SandboxConfigInput {
+interface SandboxConfigInput {
   pod: Pod;
   attempt: number;
   nodeName: string;
@@ -91,7 +91,7 @@ function hostPorts(pod: Pod): { exposed: Record<string, object>; bindings: PortM
   return { exposed, bindings };
 }
 
-export interface ContainerConfigInput {
+interface ContainerConfigInput {
   pod: Pod;
   container: Container;
   init: boolean;

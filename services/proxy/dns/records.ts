@@ -11,7 +11,7 @@ export interface ServiceDirectory {
 
 export type ResponseCode = 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
 
-export interface Resolution {
+interface Resolution {
   rcode: ResponseCode;
   /** True for names in the cluster domain: we are their only source. */
   authoritative: boolean;
@@ -22,7 +22,7 @@ export interface Resolution {
 }
 
 /** CoreDNS' kubernetes plugin default: short, so clients follow service changes quickly. */
-export const RECORD_TTL = 5;
+const RECORD_TTL = 5;
 
 const REFUSED: Resolution = { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
 

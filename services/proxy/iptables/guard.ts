@@ -6,7 +6,7 @@ export const DOCKER_USER_CHAIN = 'DOCKER-USER';
 
 export const GUARD_COMMENT = 'kubets: reject service IPs without a proxy rule';
 
-export class GuardError extends Error {
+class GuardError extends Error {
   override readonly name = 'GuardError';
 }
 

@@ -11,13 +11,13 @@ import { startControlPlane, type ControlPlane } from '../../harness/control-plan
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(REPO_ROOT, 'cli', 'main.ts');
 
-export interface CliResult {
+interface CliResult {
   stdout: string;
   stderr: string;
   code: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   stdin?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
@@ -33,7 +33,7 @@ export interface CliEnvironment {
   stop(): Promise<void>;
 }
 
-export function runCli(args: string[], env: Record<string, string>, opts: RunOptions = {}): Promise<CliResult> {
+function runCli(args: string[], env: Record<string, string>, opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
       cwd: REPO_ROOT,

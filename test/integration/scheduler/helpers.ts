@@ -8,7 +8,7 @@ import { SchedulerServer, type SchedulerServerOptions } from '../../../services/
 // Shared by the scheduler integration tests: fake Node objects (no kubelets), pod builders,
 // scheduler servers that are stopped after each test, and waits on what a user would see.
 
-export interface NodeSpec {
+interface NodeSpec {
   cpu?: string;
   memory?: string;
   pods?: string;
@@ -30,7 +30,7 @@ export function fakeNode(name: string, o: NodeSpec = {}): t.Node {
   };
 }
 
-export interface PodSpecOptions {
+interface PodSpecOptions {
   cpu?: string;
   memory?: string;
   labels?: Record<string, string>;
@@ -62,7 +62,7 @@ export function boundNode(client: ApiClient, namespace: string, name: string, ti
   return eventually(async () => (await client.resource('pod').get(namespace, name)).spec?.nodeName || undefined, timeoutMs, `pod ${namespace}/${name} bound`);
 }
 
-export async function eventsFor(client: ApiClient, namespace: string, podName: string, reason: string): Promise<t.Event[]> {
+async function eventsFor(client: ApiClient, namespace: string, podName: string, reason: string): Promise<t.Event[]> {
   const { items } = await client.resource('event').list(namespace);
   return items.filter((e) => e.involvedObject?.name === podName && e.reason === reason);
 }
@@ -80,7 +80,7 @@ export function eventMessage(client: ApiClient, namespace: string, podName: stri
 }
 
 /** Scheduler servers started by a test file; stop them all in afterEach. */
-export class Schedulers {
+class Schedulers {
   readonly #running: SchedulerServer[] = [];
 
   constructor(private readonly client: () => ApiClient) {}
@@ -98,7 +98,7 @@ export class Schedulers {
 }
 
 /** Removes every pod (grace 0, as a kubelet confirms) and node, so the next test starts empty. */
-export async function resetCluster(client: ApiClient): Promise<void> {
+async function resetCluster(client: ApiClient): Promise<void> {
   const pods = client.resource('pod');
   for (const p of (await pods.listAll('')).items) {
     await pods.delete(p.metadata?.namespace ?? '', p.metadata?.name ?? '', { gracePeriodSeconds: 0 }).catch(() => undefined);
