@@ -5,8 +5,6 @@
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const YEAR = 365 * DAY;
 
 // Go converts durations to whole units by truncating toward zero.
 const whole = (ms: number, unit: number): number => Math.trunc(ms / unit);

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
-import { startFakeApi, stopFakeApi, type FakeApi } from '../../../lib/client/testing/fake-api-per-test.js';
+import { useFakeApiServer, type FakeApi } from '../../../lib/client/testing/fake-api-per-test.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
 import { pollUntil } from '../../../test/harness/poll.js';
@@ -57,15 +57,11 @@ interface ControllerTestEnv extends FakeApi {
  * default "stack" hook order).
  */
 export function useControllerTestEnv(): ControllerTestEnv {
-  const env = {} as ControllerTestEnv;
-  beforeEach(async () => {
-    Object.assign(env, await startFakeApi());
+  const env = useFakeApiServer() as ControllerTestEnv;
+  beforeEach(() => {
     env.ctx = new TestContext(env.client);
   });
-  afterEach(async () => {
-    await env.ctx.stop();
-    await stopFakeApi(env);
-  });
+  afterEach(() => env.ctx.stop());
   return env;
 }
 

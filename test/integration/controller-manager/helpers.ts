@@ -6,9 +6,9 @@ import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { decodeManifest } from '../../../lib/api/json.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
-import { formatTime } from '../../../lib/client/api-time.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { ControllerManager, type ControllerManagerOptions } from '../../../services/controller-manager/controller-manager.js';
+import { runningStatus } from '../../../services/controller-manager/testing/running-status.js';
 import { pollUntil } from '../../harness/poll.js';
 
 // Shared by the controller-manager integration tests: the walkthrough manifests, controller managers
@@ -55,18 +55,7 @@ export function useManagers(client: () => ApiClient): Managers {
 /** What a kubelet would report for a running pod: Running, an IP, and Ready (or not). */
 export async function reportRunning(client: ApiClient, pod: t.Pod, ip: string, ready = true): Promise<t.Pod> {
   const meta = pod.metadata ?? {};
-  const now = formatTime();
-  const status: t.PodStatus = {
-    phase: 'Running',
-    podIP: ip,
-    podIPs: [{ ip }],
-    startTime: now,
-    conditions: [
-      { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
-      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
-    ],
-  };
-  return client.resource('pod').patch(meta.namespace ?? '', meta.name ?? '', { status }, { type: 'strategic', status: true });
+  return client.resource('pod').patch(meta.namespace ?? '', meta.name ?? '', { status: runningStatus(pod, ip, { ready }) }, { type: 'strategic', status: true });
 }
 
 /** Pods of a namespace matching a label selector, not being deleted. */
