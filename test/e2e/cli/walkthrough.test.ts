@@ -122,7 +122,7 @@ describe('the walkthrough', () => {
     expect((await env.run(['get', 'rc', '-l', '!app'])).stderr).toBe('No resources found in default namespace.\n');
     const labelled = (await env.run(['get', 'rc', 'mysql', '--show-labels'])).stdout.split('\n');
     expect(labelled[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +AGE +LABELS$/);
-    expect(labelled[1]).toMatch(/^mysql +1 +0 +0 +\d+s +app=mysql$/);
+    expect(labelled[1]).toMatch(/^mysql +1 +0 +0 +(?:\d+[smhdy])+ +app=mysql$/);
     const pending = await env.run(['get', 'pods', '-A', '--field-selector', 'status.phase=Pending', '-o', 'wide']);
     const table = parseTable(pending.stdout);
     expect(table.header).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
@@ -148,7 +148,7 @@ describe('the walkthrough', () => {
     });
     const described = (await env.run(['describe', 'rc', 'mysql'])).stdout;
     expect(described).toMatch(/^Name: +mysql\nNamespace: +default\nSelector: +app=mysql\n/);
-    expect(described).toMatch(/\nEvents:\n {2}Type +Reason +Age +From +Message\n {2}---- +------ +---- +---- +-------\n {2}Normal +SuccessfulCreate +\d+s +replication-controller +Created pod: mysql-ck1n1\n$/);
+    expect(described).toMatch(/\nEvents:\n {2}Type +Reason +Age +From +Message\n {2}---- +------ +---- +---- +-------\n {2}Normal +SuccessfulCreate +(?:\d+[smhdy])+ +replication-controller +Created pod: mysql-ck1n1\n$/);
     expect((await env.run(['version'])).stdout).toMatch(/^Client Version: v\d+\.\d+\.\d+\nServer Version: v\d+\.\d+\.\d+\n$/);
     expect((await env.run(['cluster-info'])).stdout).toMatch(
       new RegExp(`^Kubernetes control plane is running at https://${env.cp.apiservers[0]!.address.replace(/\./g, '\\.')}\n`),
