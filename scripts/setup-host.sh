@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
 # Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables), a safely started
-# dockerd (no image pull leaves the machine), node modules, the build, the `kubets` command with
+# dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,7 +16,7 @@ interface CreateOptions {
 }
 
 /** `kubets create -f`: creates every object of the manifests; each failure is reported and the rest go ahead. */
-export async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> {
+async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> {
   const namespace = await ctx.namespace();
   const { manifests, errors } = await loadManifests(opts.filename, {
     stdin: ctx.io.stdin,

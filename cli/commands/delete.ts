@@ -10,7 +10,7 @@ import { resolveTargets, selectionOptions, type SelectionFlags } from '../target
 import { waitForDeletion } from '../wait.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-export interface DeleteFlags extends SelectionFlags {
+interface DeleteFlags extends SelectionFlags {
   gracePeriod: number;
   now?: boolean;
   force?: boolean;
@@ -37,7 +37,7 @@ export function effectiveGracePeriod(flags: Pick<DeleteFlags, 'gracePeriod' | 'n
   return grace;
 }
 
-export async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): Promise<number> {
+async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): Promise<number> {
   const cascade = CASCADE[flags.cascade];
   if (!cascade) throw new CliError(`invalid cascade value (${flags.cascade}). Must be "background", "foreground", or "orphan".`);
   const grace = effectiveGracePeriod(flags);

@@ -48,7 +48,7 @@ async function findObjects(client: ApiClient, selection: ResourceSelection, name
   return found;
 }
 
-export async function runDescribe(ctx: CliContext, args: string[], flags: DescribeFlags): Promise<number> {
+async function runDescribe(ctx: CliContext, args: string[], flags: DescribeFlags): Promise<number> {
   const namespace = await ctx.namespace();
   const errors: unknown[] = [];
   let selections: ResourceSelection[];

@@ -25,7 +25,7 @@ import { resolveTargets } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { WatchTable } from '../watch-table.js';
 
-export interface GetFlags {
+interface GetFlags {
   output?: string;
   selector?: string;
   fieldSelector?: string;
@@ -188,7 +188,7 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
   }
 }
 
-export async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
+async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
   const format = outputFormat(flags.output);
   const { selections, errors } = await selectionsOf(ctx, args, flags);
   if (flags.watch || flags.watchOnly) {

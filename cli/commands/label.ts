@@ -21,7 +21,7 @@ const VERB: Record<MetadataKind, { verb: 'label' | 'annotate'; field: 'labels' |
 };
 
 /** `kubets label` and `kubets annotate`: `key=value` sets, `key-` removes, existing values need --overwrite. */
-export async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string[], flags: MetadataFlags): Promise<number> {
+async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string[], flags: MetadataFlags): Promise<number> {
   const v = VERB[kind];
   const { resources, edits: specs } = splitResourcesAndEdits(args, v.verb);
   if (specs.length === 0 && !flags.list) throw new CliError(`at least one ${kind} update is required`);

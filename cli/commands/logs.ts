@@ -37,7 +37,7 @@ export async function resolvePod(ctx: CliContext, arg: string): Promise<Pod> {
 }
 
 /** `kubets logs`: a container's log, followed with -f until interrupted. */
-export async function runLogs(ctx: CliContext, target: string, container: string | undefined, flags: LogsFlags): Promise<void> {
+async function runLogs(ctx: CliContext, target: string, container: string | undefined, flags: LogsFlags): Promise<void> {
   if (container && flags.container) throw new CliError('only one of -c or an inline [CONTAINER] arg is allowed');
   const pod = await resolvePod(ctx, target);
   const request: LogsRequest = {

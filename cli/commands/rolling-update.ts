@@ -13,7 +13,7 @@ import { hashObject } from '../rolling-update/steps.js';
 import { NEXT_CONTROLLER_ANNOTATION, RollingUpdater, SOURCE_ID_ANNOTATION, renameController } from '../rolling-update/updater.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-export interface RollingUpdateFlags {
+interface RollingUpdateFlags {
   filename: string[];
   image?: string;
   container?: string;
@@ -136,7 +136,7 @@ async function newControllerFromFile(ctx: CliContext, namespace: string, file: s
   return { rc, replicasDefaulted: rc.spec?.replicas === undefined };
 }
 
-export async function runRollingUpdate(ctx: CliContext, args: string[], flags: RollingUpdateFlags): Promise<void> {
+async function runRollingUpdate(ctx: CliContext, args: string[], flags: RollingUpdateFlags): Promise<void> {
   validateRollingUpdateArgs(args, flags);
   const oldName = args[0]!;
   const keepOldName = args.length === 1;

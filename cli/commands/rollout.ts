@@ -38,7 +38,7 @@ async function runOnTargets(ctx: CliContext, args: string[], filename: string[],
 }
 
 /** Prints the rollout's state whenever it changes, until it is done (or at once with watch=false). */
-export async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target, watch: boolean, timeoutMs: number): Promise<void> {
+async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target, watch: boolean, timeoutMs: number): Promise<void> {
   requireDeployment(target, 'status viewer');
   const deployments = client.resource('deployment');
   const deadline = Date.now() + timeoutMs;

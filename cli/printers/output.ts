@@ -18,7 +18,7 @@ export class OutputFormatError extends Error {
   }
 }
 
-export interface CustomColumn {
+interface CustomColumn {
   header: string;
   /** The column's JSONPath template (`{.metadata.name}`). */
   template: string;
@@ -33,7 +33,7 @@ export type OutputFormat =
   | { type: 'jsonpath'; template: string }
   | { type: 'custom-columns'; columns: CustomColumn[] };
 
-export const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
+const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
 
 /** custom-columns accepts `.a.b`, `a.b`, `{.a.b}` and `{a.b}`, as kubectl's relaxed JSONPath does. */
 function relaxedTemplate(path: string): string {
@@ -42,7 +42,7 @@ function relaxedTemplate(path: string): string {
   return `{.${match[1] ?? match[2]}}`;
 }
 
-export function parseCustomColumns(spec: string): CustomColumn[] {
+function parseCustomColumns(spec: string): CustomColumn[] {
   if (spec === '') throw new OutputFormatError('custom-columns format specified but no custom columns given');
   return spec.split(',').map((part) => {
     const colon = part.indexOf(':');
@@ -116,7 +116,7 @@ export function formatCustomColumns(columns: readonly CustomColumn[], documents:
   return alignTabs(lines.map((cells) => `${cells.join('\t')}\n`).join(''), TABLE_LAYOUT);
 }
 
-export interface PrintObjectsOptions extends PrintTableOptions {
+interface PrintObjectsOptions extends PrintTableOptions {
   /** The objects were asked for by name, so one object prints as itself rather than as a List. */
   single?: boolean;
 }

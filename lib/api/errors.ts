@@ -54,7 +54,7 @@ const grpcToReason = new Map<grpc.status, StatusReason>([
   [grpc.status.DEADLINE_EXCEEDED, 'Timeout'],
 ]);
 
-export interface ErrorDetails {
+interface ErrorDetails {
   name?: string;
   group?: string;
   kind?: string;

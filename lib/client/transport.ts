@@ -11,12 +11,12 @@ import { packageDefinition } from '../api/proto.js';
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
 type Methods = ResourcesDefinition;
-export type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
-export type ServerStreamMethod = 'Watch' | 'Logs';
-export type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
-export type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
+type ServerStreamMethod = 'Watch' | 'Logs';
+type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
 
-export interface TransportOptions {
+interface TransportOptions {
   servers: string[];
   credentials: grpc.ChannelCredentials;
   token: string | undefined;
@@ -25,7 +25,7 @@ export interface TransportOptions {
   log: Logger | undefined;
 }
 
-export interface UnaryCallOptions {
+interface UnaryCallOptions {
   /**
    * Safe to send again after the server may already have acted on it (reads, CAS writes). Only
    * these are retried on another server when a call fails as UNAVAILABLE after it was sent.
