@@ -6,8 +6,6 @@ import type { AnyObject, ResourceInfo } from '../api/resources.js';
 import { invalid as fieldInvalid, root } from '../validation/field-errors.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
-export type PatchType = 'merge' | 'json' | 'strategic';
-
 type JsonObject = Record<string, unknown>;
 
 function parsePatch(text: string): unknown {

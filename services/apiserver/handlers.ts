@@ -21,7 +21,7 @@ import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/ind
 import { compileFilter } from './watch/filter.js';
 import { VERSION } from '../../lib/version.js';
 
-export interface HandlerDeps {
+interface HandlerDeps {
   registry: Registry;
   store: Store;
   caches: Map<string, WatchCache>;

@@ -17,7 +17,7 @@ import { execIp, routeKey, type IpRunner } from './pod-network/routes.js';
 import { buildServicePorts } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
 
-export interface ProxyServerDeps {
+interface ProxyServerDeps {
   client: ApiClient;
   options: ProxyOptions;
   log: Logger;
@@ -27,7 +27,7 @@ export interface ProxyServerDeps {
   ip?: IpRunner;
 }
 
-export class ProxyStartError extends Error {
+class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
 }
 

@@ -58,6 +58,9 @@ function tcpRead(host: string, port: number): Promise<string> {
   });
 }
 
+/** Each step runs many CLI calls and waits on real containers; on a loaded two-core machine that takes minutes. */
+const TEST_TIMEOUT_MS = 300_000;
+
 let before: string[] = [];
 let ports: { port: number; etcdPort: number; kubeletPort: number };
 
@@ -105,7 +108,7 @@ describe('kubets up --nodes 3', () => {
     const cidrs = nodes.map((n) => n.spec?.podCIDR);
     expect(new Set(cidrs).size).toBe(3);
     for (const cidr of cidrs) expect(cidr).toMatch(/^10\.244\.\d+\.0\/24$/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('spreads a replication controller of 6 over the three nodes', async () => {
     const manifest = JSON.stringify({
@@ -149,7 +152,7 @@ describe('kubets up --nodes 3', () => {
       const cidr = (await getJson<Node>(['get', 'node', pod.spec!.nodeName!])).spec!.podCIDR!;
       expect(pod.status!.podIP!.startsWith(cidr.split('.').slice(0, 3).join('.') + '.'), `${pod.metadata?.name} ${pod.status?.podIP} in ${cidr}`).toBe(true);
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('lets pods reach each other by IP across nodes, both ways', async () => {
     for (const [from, to] of [[2, 0], [0, 2], [1, 2]] as const) {
@@ -157,7 +160,7 @@ describe('kubets up --nodes 3', () => {
       const out = await ok(['exec', podOn(NODES[from]!).metadata!.name!, '--', 'nc', '-w', '3', target.status!.podIP!, '8080']);
       expect(out.trim()).toBe(`hello from ${target.metadata!.name}`);
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('answers the Service by ClusterIP and by DNS name from a pod on every node', async () => {
     const names = new Set(pods.map((p) => p.metadata!.name!));
@@ -174,23 +177,24 @@ describe('kubets up --nodes 3', () => {
       seen.add(pods.find((p) => p.metadata?.name === answer)!.spec!.nodeName!);
     }
     expect(seen.size).toBeGreaterThan(1);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("answers a NodePort on every node's address", async () => {
     const svc = await getJson<{ spec: { ports: Array<{ nodePort: number }> } }>(['get', 'service', 'echo']);
     const nodePort = svc.spec.ports[0]!.nodePort;
     const names = new Set(pods.map((p) => p.metadata!.name!));
     for (const ip of NODE_IPS) {
-      const answer = await tcpRead(ip, nodePort);
+      // Each node's proxy writes the node port once it has seen the Service and its endpoints.
+      const answer = await pollUntil(() => tcpRead(ip, nodePort).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500, what: `node port ${nodePort} on ${ip}` });
       expect(names.has(answer.trim().replace('hello from ', '')), `${ip}:${nodePort} answered ${answer}`).toBe(true);
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('serves logs and exec of a pod on the third node through the apiserver', async () => {
     const pod = podOn(NODES[2]!).metadata!.name!;
     expect(await ok(['logs', pod])).toContain('started');
     expect((await ok(['exec', pod, '--', 'hostname'])).trim()).toBe(pod);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('refuses a second cluster on the same ports, and the down of that one touches nothing of this one', async () => {
     const otherDir = join(dir, 'other');
@@ -203,7 +207,7 @@ describe('kubets up --nodes 3', () => {
     expect(nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length).toBe(3);
     const running = (await getJson<{ items: Pod[] }>(['get', 'pods', '-l', 'app=echo'])).items.filter((p) => p.status?.phase === 'Running');
     expect(running.length).toBe(6);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('moves the pods of a node that drops off the network, and cleans that node up when it comes back', async () => {
     const lost = NODES[1]!;
@@ -267,5 +271,5 @@ describe('kubets up --nodes 3', () => {
       () => execFileSync('docker', ['-H', engine, 'ps', '-aq', '--filter', `label=io.kubets.pod.uid=${victim.metadata!.uid}`], { encoding: 'utf8' }).trim() === '',
       { timeoutMs: 60_000, intervalMs: 1_000, what: "the evicted pod's containers removed from its node" },
     );
-  });
+  }, TEST_TIMEOUT_MS);
 });
