@@ -131,7 +131,7 @@ async function runForeground(o: UpOptions): Promise<void> {
 
   const apiserver = selfCommand([
     'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--data-dir', o.dataDir,
-    '--token-auth-file', files.tokenFile,
+    '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
     // Namespaced nodes reach the apiserver on the node network.
     ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
     ...componentArgs(o.apiserverArg),

@@ -30,6 +30,7 @@ export function apiserverCommand(): Command {
     .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', commaList, [])
     .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
+    .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
       // Collect when the heap has grown by half: the watch cache holds every object, and V8's
@@ -56,6 +57,7 @@ export function apiserverCommand(): Command {
           eventTtlSeconds: o.eventTtl,
           watchCacheSize: o.watchCacheSize,
           insecure: Boolean(o.insecure),
+          clusterId: o.clusterId,
         },
         log,
       );

@@ -24,6 +24,8 @@ export interface ApiserverConfig {
   /** Plaintext gRPC, for tests of the TLS requirement only. */
   insecure: boolean;
   advertiseAddress: string;
+  /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
+  clusterId?: string;
 }
 
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };

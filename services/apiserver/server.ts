@@ -14,6 +14,7 @@ import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
 import { healthHandlers } from './health.js';
@@ -58,6 +59,14 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
   const store = openEtcdStore(config.etcdServers);
+  if (config.clusterId) {
+    try {
+      await claimClusterIdentity(store, config.clusterId);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
   const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 
