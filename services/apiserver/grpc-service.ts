@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
 import { badRequest } from '../../lib/api/errors.js';
 import { packageDefinition, protoRoot, toObjectOptions } from '../../lib/api/proto.js';
 import { checkWireFormat } from './wire-check.js';
@@ -21,9 +22,18 @@ export function rawServiceDefinition(serviceName: string): grpc.ServiceDefinitio
   return def as grpc.ServiceDefinition;
 }
 
+// protobufjs resolves a dotted name by walking the namespace tree on every lookup; each call needs one.
+const messageTypes = new Map<string, protobuf.Type>();
+
+function messageType(typeName: string): protobuf.Type {
+  let type = messageTypes.get(typeName);
+  if (!type) messageTypes.set(typeName, (type = protoRoot.lookupType(typeName)));
+  return type;
+}
+
 /** Decodes a request message of the given type, or throws BadRequest naming the problem. */
 export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
-  const type = protoRoot.lookupType(typeName);
+  const type = messageType(typeName);
   try {
     checkWireFormat(type, bytes);
     return type.toObject(type.decode(bytes), toObjectOptions) as T;
@@ -33,6 +43,6 @@ export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
 }
 
 export function encodeMessage(typeName: string, value: object): Buffer {
-  const type = protoRoot.lookupType(typeName);
+  const type = messageType(typeName);
   return Buffer.from(type.encode(type.fromObject(value)).finish());
 }
