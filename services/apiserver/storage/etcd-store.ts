@@ -9,6 +9,7 @@ import {
   type StoredValue,
   type StoreWatch,
   type TxnExtra,
+  type WatchEvent,
   type WatchHandlers,
   type WriteResult,
 } from './store.js';
@@ -132,9 +133,12 @@ export class EtcdStore implements Store {
         if (ended) return;
         // An empty response is a progress notification at the header's revision.
         const revision = res.events.length === 0 ? Number(res.header.revision) : Number(res.events.at(-1)!.kv.mod_revision);
-        const events = res.events
-          .filter((ev) => ev.kv.key.toString().startsWith(prefix))
-          .map((ev) => ({ type: ev.type === 'Put' ? ('put' as const) : ('delete' as const), kv: toStored(ev.kv) }));
+        const events: WatchEvent[] = [];
+        for (const ev of res.events) {
+          const kv = toStored(ev.kv);
+          // The progress key shares the watched range but is no object.
+          if (kv.key.startsWith(prefix)) events.push({ type: ev.type === 'Put' ? 'put' : 'delete', kv });
+        }
         delivered = Math.max(delivered, revision);
         pinResumePoint();
         handlers.onBatch({ events, revision });
