@@ -41,6 +41,17 @@ async function run(root: Command, argv: string[]): Promise<number> {
 }
 
 describe('lazy commands', () => {
+  it('pass what follows -- on as arguments, not as flags', async () => {
+    const seen: Seen = { loads: 0, runs: [] };
+    expect(await run(program(seen, []), ['scale', '--replicas', '1', 'web', '--', '--replicas', '5', '-n'])).toBe(0);
+    expect(await run(program(seen, []), ['scale', 'web', '--', '--replicas', '5'])).not.toBe(0);
+    expect(await run(program(seen, []), ['scale', 'db', '--replicas=2', '--', 'x', '-n'])).toBe(0);
+    expect(seen.runs).toEqual([
+      { pods: ['web', '--replicas', '5', '-n'], replicas: '1', namespace: undefined },
+      { pods: ['db', 'x', '-n'], replicas: '2', namespace: undefined },
+    ]);
+  });
+
   it('are listed by summary without loading', async () => {
     const seen: Seen = { loads: 0, runs: [] };
     const output: string[] = [];

@@ -25,10 +25,28 @@ export function lazyCommand(name: string, summary: string, load: () => Promise<C
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, self: Command) => {
-      await (await loaded(self)).parseAsync(self.args, { from: 'user' });
+      await (await loaded(self)).parseAsync(withDoubleDash(self), { from: 'user' });
     });
   loaders.set(stub, load);
   return stub;
+}
+
+/**
+ * The stand-in's arguments with the `--` the user typed put back: unless a flag unknown to the
+ * program came first, commander drops it while it hands everything after it on as plain
+ * arguments, and the real command, parsing them anew, would read `exec pod -- nc -w 3`'s `-w` as
+ * its own flag.
+ */
+function withDoubleDash(stub: Command): string[] {
+  let root = stub;
+  while (root.parent) root = root.parent;
+  const raw = root.rawArgs;
+  const at = raw.indexOf('--');
+  if (at < 0 || stub.args.includes('--')) return stub.args;
+  const tail = raw.slice(at + 1);
+  const head = stub.args.slice(0, stub.args.length - tail.length);
+  const endsWithTail = tail.every((arg, i) => stub.args[head.length + i] === arg);
+  return endsWithTail ? [...head, '--', ...tail] : stub.args;
 }
 
 /** The real command behind a stand-in, put in its place; any other command as it is. */

@@ -60,8 +60,18 @@ function protoSources(dir: string): string[] {
   });
 }
 
+// protobufjs walks its namespace tree on every lookup; the hot paths ask for the same few types.
+const messages = new Map<string, protobuf.Type>();
+
+/** A message type by its full name (`kubets.v1.Pod`, `grpc.health.v1.HealthCheckRequest`), looked up once. */
+export function lookupType(fullName: string): protobuf.Type {
+  let type = messages.get(fullName);
+  if (!type) messages.set(fullName, (type = protoRoot().lookupType(fullName)));
+  return type;
+}
+
 export function lookupMessage(name: string): protobuf.Type {
-  return protoRoot().lookupType(`kubets.v1.${name}`);
+  return lookupType(`kubets.v1.${name}`);
 }
 
 /** Encodes the storage and wire envelope of one object. */

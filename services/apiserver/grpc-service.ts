@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { badRequest } from '../../lib/api/errors.js';
-import { packageDefinition, protoRoot, toObjectOptions, type ServiceName } from '../../lib/api/proto.js';
+import { lookupType, packageDefinition, toObjectOptions, type ServiceName } from '../../lib/api/proto.js';
 import { checkWireFormat } from './wire-check.js';
 
 // Requests are decoded by our handlers rather than by grpc-js, so that a malformed message becomes
@@ -23,7 +23,7 @@ export function rawServiceDefinition(serviceName: ServiceName): grpc.ServiceDefi
 
 /** Decodes a request message of the given type, or throws BadRequest naming the problem. */
 export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
-  const type = protoRoot().lookupType(typeName);
+  const type = lookupType(typeName);
   try {
     checkWireFormat(type, bytes);
     return type.toObject(type.decode(bytes), toObjectOptions) as T;
@@ -33,6 +33,6 @@ export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
 }
 
 export function encodeMessage(typeName: string, value: object): Buffer {
-  const type = protoRoot().lookupType(typeName);
+  const type = lookupType(typeName);
   return Buffer.from(type.encode(type.fromObject(value)).finish());
 }

@@ -16,6 +16,7 @@ import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { Store } from './storage/store.js';
 import { storageUnavailable } from './storage/unavailable.js';
+import { encodeWireEnvelope } from './storage/codec.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
@@ -192,23 +193,23 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   }
 
   return {
-    Create: unary<t.CreateRequest, Envelope>('Create', 'CreateRequest', async (req) => {
+    Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       const created = await registry.create(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun });
-      return wrap(info.field, created as never);
+      return encodeWireEnvelope(info, created);
     }),
     Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       return wrap(info.field, (await registry.get(info, requestNamespace(info, req.namespace), req.name ?? '')) as never);
     }),
     List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', list),
-    Update: unary<t.UpdateRequest, Envelope>('Update', 'UpdateRequest', async (req) => {
+    Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+      return encodeWireEnvelope(info, await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
-    UpdateStatus: unary<t.UpdateRequest, Envelope>('UpdateStatus', 'UpdateRequest', async (req) => {
+    UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+      return encodeWireEnvelope(info, await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
