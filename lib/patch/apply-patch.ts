@@ -3,7 +3,7 @@ import mergePatch from 'json-merge-patch';
 import { badRequest, invalid } from '../api/errors.js';
 import { DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
 import type { AnyObject, ResourceInfo } from '../api/resources.js';
-import { invalid as fieldInvalid, root } from '../validation/field-errors.js';
+import { FieldError, invalid as fieldInvalid, root } from '../validation/field-errors.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -41,7 +41,7 @@ export function applyPatch(info: ResourceInfo, current: AnyObject, type: string,
     return fromKubeJSON(info, { ...body, apiVersion: info.apiVersion, kind: info.kind } as never);
   } catch (err) {
     if (err instanceof DecodeError) {
-      throw invalid(info.kind, current.metadata?.name ?? '', err.problems.map((p) => fieldInvalid(root('patch'), '', p)));
+      throw invalid(info.kind, current.metadata?.name ?? '', err.found.map((p) => (p instanceof FieldError ? p : fieldInvalid(root('patch'), '', p))));
     }
     throw err;
   }
