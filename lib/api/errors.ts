@@ -137,6 +137,14 @@ export function fromServiceError(err: unknown): ApiError {
     const st = statusType.toObject(statusType.decode(raw), toObjectOptions) as Status;
     return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
   }
+  const oversize = svcErr.code === grpc.status.RESOURCE_EXHAUSTED ? OVERSIZE_MESSAGE.exec(svcErr.details ?? '') : null;
+  if (oversize) return new ApiError('RequestEntityTooLarge', `Request entity too large: the message is ${oversize[1]} bytes, limit is ${oversize[2]}`);
   const reason = (svcErr.code !== undefined && grpcToReason.get(svcErr.code)) || 'InternalError';
   return new ApiError(reason, svcErr.details || svcErr.message || 'unknown error');
 }
+
+/**
+ * grpc-js refuses a message over its size limit itself, before any handler (so without our Status
+ * trailer), as RESOURCE_EXHAUSTED: that is a request too large, not a rate limit.
+ */
+const OVERSIZE_MESSAGE = /^(?:Received|Sent) message larger than max \((\d+) vs\.? (\d+)\)/;

@@ -1,8 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
-import { badRequest, invalid } from '../../lib/api/errors.js';
-import { unwrap, type Envelope } from '../../lib/api/envelope.js';
+import type { Envelope } from '../../lib/api/envelope.js';
+import { badRequest } from '../../lib/api/errors.js';
+import { integerProblemsError } from '../../lib/api/integer-check.js';
 import { packageDefinition, protoRoot, toObjectOptions } from '../../lib/api/proto.js';
-import { FieldError } from '../../lib/validation/field-errors.js';
 import { checkWireFormat, type IntegerOutOfRange } from './wire-check.js';
 
 // Requests are decoded by our handlers rather than by grpc-js, so that a malformed message becomes
@@ -34,25 +34,8 @@ export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
   } catch (err) {
     throw badRequest(`malformed ${typeName.split('.').pop()} message: ${(err as Error).message}`);
   }
-  if (outOfRange.length > 0) throw integersOutOfRange(typeName, decoded as { object?: Envelope }, outOfRange);
+  if (outOfRange.length > 0) throw integerProblemsError(typeName.split('.').pop()!, decoded as { object?: Envelope }, outOfRange);
   return decoded;
-}
-
-/**
- * Integers that do not fit their fields, reported as Kubernetes reports a bad field: Invalid
- * against the object when they are in the object the request carries (`spec.replicas`), else
- * BadRequest naming the request field (`options.gracePeriodSeconds`).
- */
-function integersOutOfRange(typeName: string, request: { object?: Envelope }, found: IntegerOutOfRange[]): Error {
-  const carried = unwrap(request.object);
-  const prefix = carried ? `object.${carried.info.field}.` : undefined;
-  if (carried && prefix && found.every((f) => f.path.startsWith(prefix))) {
-    const meta = carried.object.metadata;
-    const errors = found.map((f) => new FieldError('FieldValueInvalid', f.path.slice(prefix.length), f.value, f.rule));
-    return invalid(carried.info.kind, meta?.name ?? meta?.generateName ?? '', errors);
-  }
-  const problems = found.map((f) => new FieldError('FieldValueInvalid', f.path, f.value, f.rule).message);
-  return badRequest(`invalid ${typeName.split('.').pop()}: ${problems.join(', ')}`);
 }
 
 export function encodeMessage(typeName: string, value: object): Buffer {

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import type { IntegerProblem } from '../../lib/api/integer-check.js';
 import { integerRangeProblem, isIntegerType } from '../../lib/api/integer-range.js';
 
 // protobufjs decodes whatever it is given: it ignores wire types of known fields, and reading from
@@ -18,11 +19,7 @@ const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
 /** An integer on the wire that its field's type cannot hold; the path has list indexes. */
-export interface IntegerOutOfRange {
-  path: string;
-  value: bigint;
-  rule: string;
-}
+export type IntegerOutOfRange = IntegerProblem;
 
 const basicWireTypes = protobuf.types.basic as Record<string, number>;
 const packable = protobuf.types.packed as Record<string, number>;
