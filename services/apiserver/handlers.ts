@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ApiError, badRequest, conflict, toServiceError } from '../../lib/api/errors.js';
+import { ApiError, badRequest, conflict, invalid, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
@@ -15,6 +15,7 @@ import { rfc3339 } from './registry/object-meta.js';
 import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { EtcdStore } from './storage/etcd-store.js';
+import { validateDeleteOptions } from './validation/delete-options.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
@@ -218,7 +219,10 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', req.options ?? {})) as never);
+      const options = req.options ?? {};
+      const optionErrors = validateDeleteOptions(options);
+      if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
+      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', options)) as never);
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', bind),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', async (req) => {

@@ -1,5 +1,6 @@
 import type { DeleteOptions, Namespace, Pod } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { addSeconds } from '../../../lib/client/api-time.js';
 import { rfc3339 } from './object-meta.js';
 
 export type DeletionPlan =
@@ -44,7 +45,7 @@ export function deletionPlan(info: ResourceInfo, object: AnyObject, options: Del
     if (grace === 0 && finalizers.length === 0 && !holdsForNamespace) return { kind: 'now' };
   }
   const marked = structuredClone(object);
-  const deadline = new Date(now.getTime() + grace * 1000);
+  const deadline = new Date(addSeconds(now.getTime(), grace));
   marked.metadata = {
     ...marked.metadata,
     finalizers,
