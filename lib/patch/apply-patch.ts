@@ -1,9 +1,10 @@
 import jsonpatch from 'fast-json-patch';
 import mergePatch from 'json-merge-patch';
-import { badRequest, invalid } from '../api/errors.js';
+import { ApiError, badRequest, invalid } from '../api/errors.js';
 import { DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
 import type { AnyObject, ResourceInfo } from '../api/resources.js';
 import { FieldError, invalid as fieldInvalid, root } from '../validation/field-errors.js';
+import { checkPatchLimits, MAX_JSON_PATCH_OPERATIONS } from './patch-limits.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -11,6 +12,7 @@ export type PatchType = 'merge' | 'json' | 'strategic';
 type JsonObject = Record<string, unknown>;
 
 function parsePatch(text: string): unknown {
+  checkPatchLimits(text);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -25,6 +27,9 @@ export function applyPatch(info: ResourceInfo, current: AnyObject, type: string,
   let patched: unknown;
   if (type === 'json') {
     if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
+    if (patch.length > MAX_JSON_PATCH_OPERATIONS) {
+      throw new ApiError('RequestEntityTooLarge', `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`);
+    }
     try {
       patched = jsonpatch.applyPatch(original, patch as jsonpatch.Operation[], true, false).newDocument;
     } catch (err) {
