@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Status, StatusCause } from './generated/index.js';
 import { aggregate, type FieldError } from '../validation/field-errors.js';
+import { goQuote } from '../validation/go-quote.js';
 import { lookupMessage, toObjectOptions } from './proto.js';
 
 /** Kubernetes' metav1.StatusReason values we use. */
@@ -110,7 +111,8 @@ export const gone = (message: string): ApiError => new ApiError('Expired', messa
 
 /** Kubernetes' "Kind "name" is invalid: ..." with one cause per field error. */
 export function invalid(kind: string, name: string, errors: FieldError[]): ApiError {
-  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${aggregate(errors)}`, {
+  // Quoted as Go's %q, so a name with control characters is shown escaped, never raw.
+  return new ApiError('Invalid', `${kind} ${goQuote(name)} is invalid: ${aggregate(errors)}`, {
     name,
     kind,
     causes: errors.map((e) => ({ reason: e.type, field: e.field, message: e.errorBody() })),

@@ -20,6 +20,15 @@ function parsePatch(text: string): unknown {
   }
 }
 
+/** A patch may not rename an object or move it: it names the object it applies to. */
+function checkIdentityKept(current: AnyObject, patched: JsonObject): void {
+  const meta = (typeof patched.metadata === 'object' && patched.metadata !== null ? patched.metadata : {}) as JsonObject;
+  const name = current.metadata?.name ?? '';
+  if (meta.name !== undefined && meta.name !== name) {
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+  }
+}
+
 /** Applies a patch to an object through its Kubernetes JSON form, strictly decoding the result. */
 export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string): AnyObject {
   const original = toKubeJSON(info, current) as JsonObject;
@@ -42,6 +51,7 @@ export function applyPatch(info: ResourceInfo, current: AnyObject, type: string,
     throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
   }
   const body = patched as JsonObject;
+  checkIdentityKept(current, body);
   try {
     return fromKubeJSON(info, { ...body, apiVersion: info.apiVersion, kind: info.kind } as never);
   } catch (err) {

@@ -15,6 +15,7 @@ import { rfc3339 } from './registry/object-meta.js';
 import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { EtcdStore } from './storage/etcd-store.js';
+import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { listPrefix, objectKey } from './storage/keys.js';
@@ -156,6 +157,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const node = binding.target?.name;
     if (!name) throw badRequest('binding.metadata.name: Required value');
     if (!node) throw badRequest('binding.target.name: Required value');
+    const bindingErrors = validateBinding(binding);
+    if (bindingErrors.length > 0) throw invalid('Binding', name, bindingErrors);
     const namespace = req.namespace || binding.metadata?.namespace || '';
     await registry.transform(pods, namespace, name, (object) => {
       const pod = object as t.Pod;

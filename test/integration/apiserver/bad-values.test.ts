@@ -193,3 +193,48 @@ describe('messages over the gRPC limit', () => {
     expect((await cluster.client.resource('configMap').list(NS)).items).toEqual([]);
   });
 });
+
+describe('more bad input, each refused with the field or the rule', () => {
+  it('refuses a strategic patch with an unknown directive or a scalar in a keyed list', async () => {
+    const rcs = cluster.client.resource('replicationController');
+    const made = await rcs.create(rc('directives') as t.ReplicationController);
+    const containers = (list: unknown[]) => ({ spec: { template: { spec: { containers: list } } } });
+    await expectApiError(rcs.patch(NS, 'directives', containers([{ name: 'c', $patch: 'bogus' }]), { type: 'strategic' }), 'BadRequest', /^unknown patch directive "bogus" at spec\.template\.spec\.containers/);
+    await expectApiError(rcs.patch(NS, 'directives', containers(['c']), { type: 'strategic' }), 'BadRequest', /^cannot merge string into spec\.template\.spec\.containers: its elements are objects merged on "name"$/);
+    expect((await rcs.get(NS, 'directives')).metadata?.resourceVersion).toBe(made.metadata?.resourceVersion);
+    await rcs.delete(NS, 'directives');
+  });
+
+  it('refuses a patch that renames the object instead of writing another one', async () => {
+    const rcs = cluster.client.resource('replicationController');
+    await rcs.create(rc('named') as t.ReplicationController);
+    await rcs.create(rc('other') as t.ReplicationController);
+    const other = await rcs.get(NS, 'other');
+    await expectApiError(rcs.patch(NS, 'named', '[{"op":"replace","path":"/metadata/name","value":"other"}]', { type: 'json' }), 'BadRequest', 'the name of the object (other) does not match the name on the URL (named)');
+    await expectApiError(rcs.patch(NS, 'named', { metadata: { name: 'other' } }), 'BadRequest', /does not match the name on the URL/);
+    expect((await rcs.get(NS, 'other')).metadata?.resourceVersion).toBe(other.metadata?.resourceVersion);
+    await rcs.delete(NS, 'named');
+    await rcs.delete(NS, 'other');
+  });
+
+  it('refuses a binding to a node name no pod may carry, or to something not a Node', async () => {
+    const pods = cluster.client.resource('pod');
+    await pods.create(pod('unbound', NS));
+    const err = await expectApiError(cluster.client.bind(NS, { metadata: { name: 'unbound' }, target: { kind: 'Node', name: 'Bad Node!' } }), 'Invalid');
+    expect(err.message).toMatch(/^Binding "unbound" is invalid: target\.name: Invalid value: "Bad Node!": a lowercase RFC 1123 subdomain/);
+    await expectApiError(cluster.client.bind(NS, { metadata: { name: 'unbound' }, target: { kind: 'Pod', name: 'n1' } }), 'Invalid', /target\.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"/);
+    expect((await pods.get(NS, 'unbound')).spec?.nodeName).toBeUndefined();
+    await pods.delete(NS, 'unbound');
+  });
+
+  it('quotes a name with control characters in the message', async () => {
+    const err = await expectApiError(cluster.client.resource('configMap').create({ metadata: { name: 'a\u0000b', namespace: NS } }), 'Invalid');
+    expect(err.message).toMatch(/^ConfigMap "a\\x00b" is invalid: metadata\.name: Invalid value: "a\\x00b"/);
+  });
+
+  it('refuses a node whose pod CIDR is not a CIDR', async () => {
+    const err = await expectApiError(cluster.client.resource('node').create({ metadata: { name: 'cidr' }, spec: { podCIDR: 'nonsense' } }), 'Invalid');
+    expect(err.message).toBe('Node "cidr" is invalid: spec.podCIDR: Invalid value: "nonsense": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)');
+    await expectApiError(cluster.client.resource('node').get('', 'cidr'), 'NotFound');
+  });
+});
