@@ -35,6 +35,8 @@ export interface HandlerDeps {
 /** grpc-js caps a message at 4 MiB; unpaged lists are cut below that and continue from etcd. */
 const LIST_BYTES_BUDGET = 3.5 * 1024 * 1024;
 const FRESHNESS_TIMEOUT_MS = 5_000;
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Requests that carry an object are refused above etcd's request limit before anything else looks
  * at them, as kube-apiserver refuses a body above its limit: nothing of such an object is stored.
@@ -263,7 +265,9 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
         const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
         if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
-        if (req.timeoutSeconds) setTimeout(() => abort.abort(), req.timeoutSeconds * 1000).unref();
+        if (req.timeoutSeconds && req.timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: ${req.timeoutSeconds}: must be greater than or equal to 0`);
+        // Node fires a longer timer at once, which would end the watch instead of keeping it open.
+        if (req.timeoutSeconds) setTimeout(() => abort.abort(), Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS)).unref();
         const events = cacheOf(deps, info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal });
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);

@@ -238,3 +238,27 @@ describe('more bad input, each refused with the field or the rule', () => {
     await expectApiError(cluster.client.resource('node').get('', 'cidr'), 'NotFound');
   });
 });
+
+describe('watch timeouts', () => {
+  it('keeps a watch with a timeout longer than a Node timer open, and refuses a negative one', async () => {
+    const cms = cluster.client.resource('configMap');
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const list = await cms.list(NS);
+    const watching = (async () => {
+      for await (const ev of cms.watch(NS, { resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: 1e10, signal: abort.signal })) {
+        seen.push(`${ev.type} ${ev.object.metadata?.name}`);
+        abort.abort();
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await cms.create({ metadata: { name: 'after-wait', namespace: NS } });
+    await watching;
+    expect(seen).toEqual(['ADDED after-wait']);
+    await cms.delete(NS, 'after-wait');
+    const negative = (async () => {
+      for await (const _ of cms.watch(NS, { timeoutSeconds: -1 })) return;
+    })();
+    await expectApiError(negative, 'BadRequest', 'timeoutSeconds: Invalid value: -1: must be greater than or equal to 0');
+  });
+});
