@@ -77,5 +77,10 @@ describe('bad values from the command line', () => {
     const applied = await env.run(['apply', '-f', path]);
     expect(applied).toMatchObject({ code: 1, stdout: '' });
     expect(await names('replicationcontrollers')).toBe('');
+    // Nor does delete -f remove the documents before the error.
+    await env.run(['create', '-f', file('first.yaml', rc('first', '1'))]);
+    expect(await env.run(['delete', '-f', path])).toMatchObject({ code: 1, stdout: '' });
+    expect(await names('replicationcontrollers')).toBe('replicationcontroller/first\n');
+    await env.run(['delete', 'rc', 'first']);
   });
 });
