@@ -61,13 +61,13 @@ export interface KubeletCertFiles {
 }
 
 /**
- * The serving certificate of a node's kubelet API, from the cluster CA (pki/kubelet.crt and .key),
+ * The serving certificate of a node's kubelet API, from the cluster CA (pki/<fileBase>.crt and .key),
  * valid for the node's name and IP: the apiserver verifies it when it proxies logs and exec.
  * Reissued when it is missing, from another CA, or does not name the node's current IP.
  */
-export async function ensureKubeletServingCert(files: Pick<ClusterFiles, 'pkiDir'>, node: { nodeName: string; nodeIP: string }): Promise<KubeletCertFiles> {
-  const certFile = join(files.pkiDir, 'kubelet.crt');
-  const keyFile = join(files.pkiDir, 'kubelet.key');
+export async function ensureKubeletServingCert(files: Pick<ClusterFiles, 'pkiDir'>, node: { nodeName: string; nodeIP: string }, fileBase = 'kubelet'): Promise<KubeletCertFiles> {
+  const certFile = join(files.pkiDir, `${fileBase}.crt`);
+  const keyFile = join(files.pkiDir, `${fileBase}.key`);
   const ca = { certPem: readFileSync(join(files.pkiDir, 'ca.crt'), 'utf8'), keyPem: readFileSync(join(files.pkiDir, 'ca.key'), 'utf8') };
   const hosts = [node.nodeName, node.nodeIP];
   if (existsSync(certFile) && existsSync(keyFile) && certFits(readFileSync(certFile, 'utf8'), ca.certPem, hosts)) return { certFile, keyFile };

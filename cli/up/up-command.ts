@@ -3,25 +3,44 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
-import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
-import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
-import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
-import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
-import { cleanupHost } from '../../services/proxy/proxy-server.js';
+import { ensureClusterId } from './cluster-id.js';
+import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
+import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
+import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
+import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE } from '../../services/kubelet/index.js';
+import { cleanupHost, DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
 
 const int = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`expected a port number, got "${v}"`);
   return n;
 };
+
+const count = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError(`expected a node count between 1 and 50, got "${v}"`);
+  return n;
+};
+
+const DEFAULT_NODE_SUBNET = '10.250.0.0/24';
+
+/** The namespaced nodes' network, laid before anything starts (the apiserver's certificate names its address). */
+async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodePlan> {
+  if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
+  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir });
+  await createNodeNetwork(plan);
+  await savePlan(o.dataDir, plan);
+  log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
+  return plan;
+}
 
 function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/kubets' : join(homedir(), '.kubets', 'cluster');
@@ -34,6 +53,9 @@ interface UpOptions {
   kubeletPort: number;
   nodeIp?: string;
   detach?: boolean;
+  nodes: number;
+  nodeSubnet: string;
+  nodeName: string;
 }
 
 /** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
@@ -66,9 +88,10 @@ async function runForeground(o: UpOptions): Promise<void> {
   const logs = join(o.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
   const server = `127.0.0.1:${o.port}`;
+  const plan = o.nodes > 1 ? await prepareNodeNetwork(o, log) : undefined;
   const files = await ensureClusterFiles(o.dataDir, {
     servers: [server],
-    hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(plan ? [plan.hostIp] : [])],
   });
   const userConfig = defaultClientConfigPath();
   await writeClientConfig(userConfig, JSON.parse(readFileSync(files.configs.admin, 'utf8')));
@@ -92,15 +115,25 @@ async function runForeground(o: UpOptions): Promise<void> {
   const apiserver = selfCommand([
     'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--data-dir', o.dataDir,
     '--token-auth-file', files.tokenFile,
+    // Namespaced nodes reach the apiserver on the node network.
+    ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
   ], APISERVER_NODE_FLAGS);
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
-  const controllerManager = selfCommand(['controller-manager', '--kubeconfig', files.configs['controller-manager']]);
+  const controllerManager = selfCommand([
+    'controller-manager', '--kubeconfig', files.configs['controller-manager'],
+    ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
+  ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
-  const nodeIP = await startLocalKubelet(supervisor, files, o, logs);
-  await startLocalProxy(supervisor, files, nodeIP, logs, log);
+  const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
+  await startLocalProxy(supervisor, files, o.nodeName, nodeIP, logs, log, plan);
+  for (const node of plan?.nodes ?? []) {
+    await startNamespacedNode(supervisor, node, plan!, {
+      files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, self: (args) => selfCommand(args), log,
+    });
+  }
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
 
@@ -110,16 +143,18 @@ async function runForeground(o: UpOptions): Promise<void> {
 /**
  * The kubelet of this machine's node. Its node IP is the Docker bridge's address (docker0) when
  * there is one: the host reaches it like loopback, and so do the pods (hostIP, the node's
- * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1.
+ * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1. With several
+ * nodes it is this machine's address on the node network, where the other nodes reach it.
  */
-async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string): Promise<string> {
-  const nodeName = hostname().toLowerCase();
-  const nodeIP = o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
+async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string, plan: LocalNodePlan | undefined): Promise<string> {
+  const nodeName = o.nodeName;
+  const nodeIP = plan?.hostIp ?? o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
   const kubelet = selfCommand([
     'kubelet', '--node-name', nodeName, '--kubeconfig', files.configs.kubelet, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
+    ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
   return nodeIP;
@@ -130,15 +165,14 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
  * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
  * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
  */
-async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeIP: string, logs: string, log: Logger): Promise<void> {
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, nodeName: string, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
   if (process.getuid?.() !== 0) {
     log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
     return;
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
-  const proxy = selfCommand([
-    'proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : []),
-  ]);
+  const dns = plan ? nodeAgentArgs(nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
 }
 
@@ -185,6 +219,9 @@ export function upCommand(): Command {
     .option('--port <port>', 'apiserver port', int, 6443)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec)', int, 10250)
     .option('--node-ip <ip>', "the local node's InternalIP (default: the docker0 address, else 127.0.0.1)")
+    .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
+    .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
+    .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);
@@ -197,14 +234,21 @@ export function upCommand(): Command {
  * this machine's node (a stopped kubelet leaves them running so a restarted one can adopt them)
  * and the proxy's iptables rules.
  */
-async function removeWorkloads(): Promise<void> {
+async function removeWorkloads(dataDir: string, nodeName: string): Promise<void> {
   const docker = new Docker();
-  const nodeName = hostname().toLowerCase();
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   process.stdout.write(`removed ${containers.length} pod containers of node ${nodeName}\n`);
+  const plan = loadPlan(dataDir);
+  // The host node's kubenet pod bridge goes too; the next up makes it anew on the node's subnet.
+  if (plan) await docker.getNetwork(KUBENET_NETWORK).remove().catch(() => undefined);
   if (process.getuid?.() === 0) {
-    await cleanupHost({ serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE, lockFile: DEFAULT_LOCK_FILE, log: createLogger('down', 'warn') });
+    await cleanupHost({
+      serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+      lockFile: DEFAULT_LOCK_FILE,
+      log: createLogger('down', 'warn'),
+      ...(plan && { clusterCidr: CLUSTER_CIDR }),
+    });
     process.stdout.write('removed the proxy rules\n');
   }
 }
@@ -214,7 +258,8 @@ export function downCommand(): Command {
     .description('Stop a cluster started with kubets up --detach, and remove its pod containers and proxy rules')
     .option('--data-dir <dir>', 'the data directory given to kubets up', defaultDataDir())
     .option('--keep-workloads', 'leave pod containers running and proxy rules in place (a later kubets up adopts them)')
-    .action(async (o: { dataDir: string; keepWorkloads?: boolean }) => {
+    .option('--node-name <name>', 'the node name given to kubets up', hostname().toLowerCase())
+    .action(async (o: { dataDir: string; keepWorkloads?: boolean; nodeName: string }) => {
       const pidFile = join(o.dataDir, 'up.pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
       if (!pid || !isRunning(pid)) {
@@ -226,6 +271,11 @@ export function downCommand(): Command {
         rmSync(pidFile, { force: true });
         process.stdout.write('kubets cluster stopped\n');
       }
-      if (!o.keepWorkloads) await removeWorkloads();
+      if (!o.keepWorkloads) await removeWorkloads(o.dataDir, o.nodeName);
+      const plan = loadPlan(o.dataDir);
+      if (plan) {
+        await removeLocalNodes(o.dataDir, plan, Boolean(o.keepWorkloads));
+        process.stdout.write(`removed ${plan.nodes.length} namespaced nodes, their engines and the node network ${plan.bridge}\n`);
+      }
     });
 }

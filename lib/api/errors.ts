@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
 import type { Status, StatusCause } from './generated/index.js';
 import { aggregate, type FieldError } from '../validation/field-errors.js';
 import { goQuote } from '../validation/go-quote.js';
@@ -54,7 +55,7 @@ const grpcToReason = new Map<grpc.status, StatusReason>([
   [grpc.status.DEADLINE_EXCEEDED, 'Timeout'],
 ]);
 
-export interface ErrorDetails {
+interface ErrorDetails {
   name?: string;
   group?: string;
   kind?: string;
@@ -120,13 +121,13 @@ export function invalid(kind: string, name: string, errors: FieldError[]): ApiEr
 }
 
 export const STATUS_TRAILER = 'kubets-status-bin';
-const statusType = lookupMessage('Status');
+const statusType = (): protobuf.Type => lookupMessage('Status');
 
 /** What a server handler sends for any thrown error: ApiErrors as themselves, anything else as InternalError. */
 export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const apiErr = err instanceof ApiError ? err : new ApiError('InternalError', 'Internal error occurred: ' + (err instanceof Error ? err.message : String(err)));
   const metadata = new grpc.Metadata();
-  metadata.set(STATUS_TRAILER, Buffer.from(statusType.encode(statusType.fromObject(apiErr.toStatus())).finish()));
+  metadata.set(STATUS_TRAILER, Buffer.from(statusType().encode(statusType().fromObject(apiErr.toStatus())).finish()));
   return { code: apiErr.grpcCode, details: apiErr.message, metadata };
 }
 
@@ -136,7 +137,7 @@ export function fromServiceError(err: unknown): ApiError {
   const svcErr = err as Partial<grpc.ServiceError>;
   const raw = svcErr.metadata?.get(STATUS_TRAILER)[0];
   if (Buffer.isBuffer(raw)) {
-    const st = statusType.toObject(statusType.decode(raw), toObjectOptions) as Status;
+    const st = statusType().toObject(statusType().decode(raw), toObjectOptions) as Status;
     return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
   }
   const oversize = svcErr.code === grpc.status.RESOURCE_EXHAUSTED ? OVERSIZE_MESSAGE.exec(svcErr.details ?? '') : null;

@@ -20,6 +20,11 @@ export interface KindTypes {
   persistentVolumeClaim: t.PersistentVolumeClaim;
 }
 
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only while KindTypes and the envelope's oneof list the same kinds, with the same types. */
+const kindsMatchEnvelope: Same<KindTypes, Required<t.Object>> = true;
+void kindsMatchEnvelope;
+
 export type EnvelopeField = keyof KindTypes;
 export type AnyObject = KindTypes[EnvelopeField];
 
@@ -33,7 +38,7 @@ export interface ResourceInfo {
   version: string;
   /** apiVersion written on output ("v1", "apps/v1"). */
   apiVersion: string;
-  /** Other apiVersions accepted in manifests, as older kubectl manifests (and the seeds) use them. */
+  /** Other apiVersions accepted in manifests, as older kubectl manifests (and the book's walkthrough) use them. */
   legacyApiVersions: string[];
   namespaced: boolean;
   shortNames: string[];
@@ -41,13 +46,13 @@ export interface ResourceInfo {
   hasScale: boolean;
 }
 
-function info(
+function info<F extends EnvelopeField>(
   resource: string,
   kind: string,
-  field: EnvelopeField,
+  field: F,
   group: string,
   opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions'>> = {},
-): ResourceInfo {
+): ResourceInfo & { field: F } {
   const version = 'v1';
   return {
     resource,
@@ -67,27 +72,30 @@ function info(
 
 const appsLegacy = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
 
-export const resources: readonly ResourceInfo[] = [
-  info('pods', 'Pod', 'pod', '', { shortNames: ['po'] }),
-  info('nodes', 'Node', 'node', '', { namespaced: false, shortNames: ['no'] }),
-  info('namespaces', 'Namespace', 'namespace', '', { namespaced: false, shortNames: ['ns'] }),
-  info('services', 'Service', 'service', '', { shortNames: ['svc'] }),
-  info('endpoints', 'Endpoints', 'endpoints', '', { shortNames: ['ep'], hasStatus: false }),
-  info('replicationcontrollers', 'ReplicationController', 'replicationController', '', { shortNames: ['rc'], hasScale: true }),
-  info('replicasets', 'ReplicaSet', 'replicaSet', 'apps', { shortNames: ['rs'], hasScale: true, legacyApiVersions: appsLegacy }),
-  info('deployments', 'Deployment', 'deployment', 'apps', { shortNames: ['deploy'], hasScale: true, legacyApiVersions: appsLegacy }),
-  info('configmaps', 'ConfigMap', 'configMap', '', { shortNames: ['cm'], hasStatus: false }),
-  info('secrets', 'Secret', 'secret', '', { hasStatus: false }),
-  info('events', 'Event', 'event', '', { shortNames: ['ev'], hasStatus: false }),
-  info('leases', 'Lease', 'lease', 'coordination.k8s.io', { hasStatus: false }),
-  info('priorityclasses', 'PriorityClass', 'priorityClass', 'scheduling.k8s.io', { namespaced: false, shortNames: ['pc'], hasStatus: false }),
-  info('horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'horizontalPodAutoscaler', 'autoscaling', {
+// Keyed by envelope field, so a kind in KindTypes without an entry here fails to compile.
+const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
+  pod: info('pods', 'Pod', 'pod', '', { shortNames: ['po'] }),
+  node: info('nodes', 'Node', 'node', '', { namespaced: false, shortNames: ['no'] }),
+  namespace: info('namespaces', 'Namespace', 'namespace', '', { namespaced: false, shortNames: ['ns'] }),
+  service: info('services', 'Service', 'service', '', { shortNames: ['svc'] }),
+  endpoints: info('endpoints', 'Endpoints', 'endpoints', '', { shortNames: ['ep'], hasStatus: false }),
+  replicationController: info('replicationcontrollers', 'ReplicationController', 'replicationController', '', { shortNames: ['rc'], hasScale: true }),
+  replicaSet: info('replicasets', 'ReplicaSet', 'replicaSet', 'apps', { shortNames: ['rs'], hasScale: true, legacyApiVersions: appsLegacy }),
+  deployment: info('deployments', 'Deployment', 'deployment', 'apps', { shortNames: ['deploy'], hasScale: true, legacyApiVersions: appsLegacy }),
+  configMap: info('configmaps', 'ConfigMap', 'configMap', '', { shortNames: ['cm'], hasStatus: false }),
+  secret: info('secrets', 'Secret', 'secret', '', { hasStatus: false }),
+  event: info('events', 'Event', 'event', '', { shortNames: ['ev'], hasStatus: false }),
+  lease: info('leases', 'Lease', 'lease', 'coordination.k8s.io', { hasStatus: false }),
+  priorityClass: info('priorityclasses', 'PriorityClass', 'priorityClass', 'scheduling.k8s.io', { namespaced: false, shortNames: ['pc'], hasStatus: false }),
+  horizontalPodAutoscaler: info('horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'horizontalPodAutoscaler', 'autoscaling', {
     shortNames: ['hpa'],
     legacyApiVersions: ['autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2'],
   }),
-  info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
-  info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
-];
+  persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
+  persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
+};
+
+export const resources: readonly ResourceInfo[] = Object.values(table);
 
 const byResource = new Map(resources.map((r) => [r.resource, r]));
 const byKind = new Map(resources.map((r) => [r.kind, r]));

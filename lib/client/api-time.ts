@@ -26,7 +26,7 @@ export function parseTime(value: string | undefined): number {
 }
 
 /** The latest time RFC3339 can write (four-digit years); later deadlines are held here. */
-export const LATEST_API_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+const LATEST_API_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /**
  * A time `seconds` after `epochMs`, never past what RFC3339 can write: a grace period or timeout of

@@ -9,11 +9,9 @@ import { MAX_MESSAGE_BYTES } from '../grpc-options.js';
 // them silently, and the server would then see a valid but different number) and messages over
 // the server's receive limit (grpc-js would only say RESOURCE_EXHAUSTED).
 
-const resourcesService = protoRoot.lookupService('kubets.v1.Resources');
-
 /** The bytes of a unary request to the Resources service, or the ApiError the server would give. */
 export function encodeRequest(method: string, request: object, serialize: (value: object) => Buffer): Buffer {
-  const requestType = resourcesService.methods[method]!.resolvedRequestType!;
+  const requestType = protoRoot().lookupService('kubets.v1.Resources').methods[method]!.resolvedRequestType!;
   const problems = findIntegerProblems(requestType, request as Record<string, unknown>);
   if (problems.length > 0) throw integerProblemsError(requestType.name, request as { object?: Envelope }, problems);
   const bytes = serialize(request);

@@ -7,8 +7,6 @@ import { FieldError, invalid as fieldInvalid, root } from '../validation/field-e
 import { checkPatchLimits, MAX_JSON_PATCH_OPERATIONS } from './patch-limits.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
-export type PatchType = 'merge' | 'json' | 'strategic';
-
 type JsonObject = Record<string, unknown>;
 
 function parsePatch(text: string): unknown {

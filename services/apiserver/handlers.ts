@@ -7,14 +7,14 @@ import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { applyPatch } from '../../lib/patch/apply-patch.js';
-import { labelSelectorToString, selectorFromSet } from '../../lib/labels/selector.js';
 import { authenticate } from './auth.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
+import { strategyFor, type ScaleStrategy } from './kinds/index.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
 import { rfc3339 } from './registry/object-meta.js';
 import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
-import type { EtcdStore } from './storage/etcd-store.js';
+import type { Store } from './storage/store.js';
 import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
 import { storageUnavailable } from './storage/unavailable.js';
@@ -23,9 +23,9 @@ import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/ind
 import { compileFilter } from './watch/filter.js';
 import { VERSION } from '../../lib/version.js';
 
-export interface HandlerDeps {
+interface HandlerDeps {
   registry: Registry;
-  store: EtcdStore;
+  store: Store;
   caches: Map<string, WatchCache>;
   authenticator: TokenAuthenticator | undefined;
   kubelets: KubeletProxy;
@@ -179,22 +179,22 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return { status: 'Success', code: 201 };
   }
 
-  function scaleOf(info: ResourceInfo, object: AnyObject): t.Scale {
-    const o = object as t.ReplicaSet & t.ReplicationController;
-    const selector = info.field === 'replicationController' ? selectorFromSet((o as t.ReplicationController).spec?.selector).toString() : labelSelectorToString((o as t.ReplicaSet).spec?.selector);
+  function scaleOf(scale: ScaleStrategy<AnyObject>, object: AnyObject): t.Scale {
+    const o = object as t.ReplicaSet;
     return {
       apiVersion: 'autoscaling/v1',
       kind: 'Scale',
       metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, uid: o.metadata?.uid, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp },
       spec: { replicas: o.spec?.replicas ?? 0 },
-      status: { replicas: o.status?.replicas ?? 0, selector },
+      status: { replicas: o.status?.replicas ?? 0, selector: scale.selector(object) },
     };
   }
 
-  function scalable(resource: string): ResourceInfo {
+  function scalable(resource: string): { info: ResourceInfo; scale: ScaleStrategy<AnyObject> } {
     const info = resolveResource(resource);
-    if (!info.hasScale) throw new ApiError('NotFound', `the server could not find the requested resource (${info.resource}/scale)`);
-    return info;
+    const scale = strategyFor(info).scale;
+    if (!scale) throw new ApiError('NotFound', `the server could not find the requested resource (${info.resource}/scale)`);
+    return { info, scale };
   }
 
   return {
@@ -231,11 +231,11 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', bind),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', async (req) => {
-      const info = scalable(req.resource ?? '');
-      return scaleOf(info, await registry.get(info, req.namespace ?? '', req.name ?? ''));
+      const { info, scale } = scalable(req.resource ?? '');
+      return scaleOf(scale, await registry.get(info, req.namespace ?? '', req.name ?? ''));
     }),
     UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', async (req) => {
-      const info = scalable(req.resource ?? '');
+      const { info, scale } = scalable(req.resource ?? '');
       const replicas = req.scale?.spec?.replicas ?? 0;
       const wanted = req.scale?.metadata?.resourceVersion;
       const updated = await registry.modify(info, req.namespace ?? '', req.name ?? '', (current) => {
@@ -246,7 +246,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         o.spec = { ...o.spec, replicas };
         return o;
       });
-      return scaleOf(info, updated);
+      return scaleOf(scale, updated);
     }),
     Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ({
       gitVersion: VERSION,

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { EtcdStore } from './storage/etcd-store.js';
+import type { Store } from './storage/store.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
 const CACHE_MS = 1_000;
@@ -10,7 +10,7 @@ type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
  * The gRPC health service, as kube-apiserver's /livez and /readyz: service "" and "livez" report
  * whether etcd answers; "readyz" also needs every watch cache to have synced.
  */
-export function healthHandlers(store: EtcdStore, ready: () => boolean): grpc.UntypedServiceImplementation {
+export function healthHandlers(store: Store, ready: () => boolean): grpc.UntypedServiceImplementation {
   let last: { at: number; ok: boolean } | undefined;
 
   async function etcdReachable(): Promise<boolean> {

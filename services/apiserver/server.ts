@@ -8,6 +8,7 @@ import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { kindHooks } from './admission/kind-hooks.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
@@ -20,8 +21,7 @@ import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
-import { connectEtcd } from './storage/etcd-client.js';
-import { EtcdStore } from './storage/etcd-store.js';
+import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -57,7 +57,7 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
-  const store = new EtcdStore(connectEtcd(config.etcdServers));
+  const store = openEtcdStore(config.etcdServers);
   const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 
@@ -75,9 +75,11 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const priorityClasses = caches.get('priorityclasses')!;
   const hooks = combineHooks([
     new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
-    new DefaultTolerationSeconds(),
-    new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
-    new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+    kindHooks({
+      defaultTolerationSeconds: new DefaultTolerationSeconds(),
+      priority: new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
+      serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+    }),
   ]);
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;

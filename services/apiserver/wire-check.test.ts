@@ -3,7 +3,7 @@ import { encodeObject, protoRoot } from '../../lib/api/proto.js';
 import { encodeWide } from '../../lib/api/testing/wide-encode.js';
 import { checkWireFormat, MalformedMessageError } from './wire-check.js';
 
-const createRequest = protoRoot.lookupType('kubets.v1.CreateRequest');
+const createRequest = protoRoot().lookupType('kubets.v1.CreateRequest');
 const encode = (value: object): Buffer => Buffer.from(createRequest.encode(createRequest.fromObject(value)).finish());
 
 describe('checkWireFormat', () => {
@@ -15,7 +15,7 @@ describe('checkWireFormat', () => {
       },
     };
     expect(() => checkWireFormat(createRequest, encode({ resource: 'pods', namespace: 'default', object, dryRun: true }))).not.toThrow();
-    expect(() => checkWireFormat(protoRoot.lookupType('kubets.v1.Object'), encodeObject({ configMap: { metadata: { name: 'c' }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 255]) } } }))).not.toThrow();
+    expect(() => checkWireFormat(protoRoot().lookupType('kubets.v1.Object'), encodeObject({ configMap: { metadata: { name: 'c' }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 255]) } } }))).not.toThrow();
     expect(() => checkWireFormat(createRequest, Buffer.alloc(0))).not.toThrow();
   });
 

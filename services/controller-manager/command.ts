@@ -1,25 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
-import { boolFlag, duration } from '../../cli/flags.js';
+import { boolFlag, commaList, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
-
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-};
-
-const positiveDuration = (value: string): number => {
-  const ms = duration(value);
-  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
-  return ms;
-};
-
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 interface ControllerManagerFlags {
   kubeconfig?: string;
@@ -36,6 +22,10 @@ interface ControllerManagerFlags {
   nodeMonitorGracePeriod: number;
   nodeMonitorPeriod: number;
   horizontalPodAutoscalerSyncPeriod: number;
+  allocateNodeCidrs: boolean;
+  clusterCidr: string;
+  nodeCidrMaskSize: number;
+  terminatedPodGcThreshold: number;
 }
 
 export function controllerManagerCommand(): Command {
@@ -46,7 +36,7 @@ export function controllerManagerCommand(): Command {
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
-    .option('--controllers <names>', "controllers to run: '*' for all, 'name' to add one, '-name' to leave one out", list, d.controllers)
+    .option('--controllers <names>', "controllers to run: '*' for all, 'name' to add one, '-name' to leave one out", commaList, d.controllers)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced at once', positiveInt, d.concurrentRcSyncs)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced at once', positiveInt, d.concurrentReplicaSetSyncs)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced at once', positiveInt, d.concurrentDeploymentSyncs)
@@ -56,6 +46,10 @@ export function controllerManagerCommand(): Command {
     .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease before it is marked unreachable', positiveDuration, d.nodeMonitorGracePeriodMs)
     .option('--node-monitor-period <duration>', 'how often node health is checked', positiveDuration, d.nodeMonitorPeriodMs)
     .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often horizontal pod autoscalers are reconciled', positiveDuration, d.hpaSyncPeriodMs)
+    .addOption(boolFlag('--allocate-node-cidrs', 'give every node a pod subnet (spec.podCIDR) from --cluster-cidr', d.allocateNodeCidrs))
+    .option('--cluster-cidr <cidr>', 'the range of pod IPs in the cluster', d.clusterCidr)
+    .option('--node-cidr-mask-size <bits>', "the prefix length of each node's pod subnet", positiveInt, d.nodeCidrMaskSize)
+    .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', nonNegativeInt, d.terminatedPodGcThreshold)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -75,6 +69,10 @@ export function controllerManagerCommand(): Command {
           nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
           nodeMonitorPeriodMs: o.nodeMonitorPeriod,
           hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+          allocateNodeCidrs: o.allocateNodeCidrs,
+          clusterCidr: o.clusterCidr,
+          nodeCidrMaskSize: o.nodeCidrMaskSize,
+          terminatedPodGcThreshold: o.terminatedPodGcThreshold,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

@@ -10,7 +10,7 @@ import type { Controller, ControllerContext } from './shared/controller.js';
 export const DEFAULT_LEASE_NAME = 'kube-controller-manager';
 export const DEFAULT_LEASE_NAMESPACE = 'kube-system';
 
-export type ControllerManagerLeaderElection = ElectionSettings;
+type ControllerManagerLeaderElection = ElectionSettings;
 
 export interface ControllerManagerOptions {
   client: ApiClient;
@@ -57,7 +57,7 @@ export class ControllerManager extends ElectedComponent {
       recorder: (component) => this.#recorder(component),
       now: options.now ?? Date.now,
     };
-    this.controllers = CONTROLLERS.filter((c) => isControllerEnabled(c.name, this.settings.controllers)).map((c) => c.build(ctx, this.settings));
+    this.controllers = CONTROLLERS.filter((c) => isControllerEnabled(c.name, this.settings.controllers) && (c.enabled?.(this.settings) ?? true)).map((c) => c.build(ctx, this.settings));
   }
 
   #recorder(component: string): EventRecorder {

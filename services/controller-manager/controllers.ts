@@ -5,14 +5,18 @@ import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { NodeIpamController } from './nodeipam/node-ipam-controller.js';
 import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
 import { TaintEvictionController } from './node-lifecycle/taint-eviction-controller.js';
+import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 
 export interface ControllerDescriptor {
   name: string;
   build(ctx: ControllerContext, settings: ControllerSettings): Controller;
+  /** Settings a controller needs besides being named in --controllers (nodeipam: --allocate-node-cidrs). */
+  enabled?: (settings: ControllerSettings) => boolean;
 }
 
 /** Every controller the manager knows, by the name --controllers uses (as kube-controller-manager names them). */
@@ -29,4 +33,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     build: (ctx, s) => new NodeLifecycleController(ctx, { gracePeriodMs: s.nodeMonitorGracePeriodMs, monitorPeriodMs: s.nodeMonitorPeriodMs }),
   },
   { name: 'taint-eviction-controller', build: (ctx) => new TaintEvictionController(ctx) },
+  { name: 'nodeipam', build: (ctx, s) => new NodeIpamController(ctx, { clusterCidr: s.clusterCidr, nodeCidrMaskSize: s.nodeCidrMaskSize }), enabled: (s) => s.allocateNodeCidrs },
+  { name: 'podgc', build: (ctx, s) => new PodGcController(ctx, { terminatedPodThreshold: s.terminatedPodGcThreshold }) },
 ];

@@ -13,13 +13,21 @@ describe('controller manager options', () => {
   it('defaults every setting and refuses non-positive numbers', () => {
     expect(compileSettings({ concurrentRcSyncs: 2 })).toMatchObject({ concurrentRcSyncs: 2, concurrentReplicaSetSyncs: 5, nodeMonitorGracePeriodMs: 40_000 });
     expect(() => compileSettings({ nodeMonitorGracePeriodMs: 0 })).toThrow(InvalidControllerOptionsError);
+    expect(compileSettings({ terminatedPodGcThreshold: 0 }).terminatedPodGcThreshold).toBe(0);
+    expect(() => compileSettings({ terminatedPodGcThreshold: -1 })).toThrow('terminatedPodGcThreshold must be a non-negative number, got -1');
+  });
+
+  it('checks the cluster CIDR only when node CIDRs are allocated', () => {
+    expect(compileSettings({ clusterCidr: 'nonsense' }).clusterCidr).toBe('nonsense');
+    expect(() => compileSettings({ allocateNodeCidrs: true, clusterCidr: 'nonsense' })).toThrow('invalid --cluster-cidr "nonsense": expected an IPv4 CIDR such as 10.244.0.0/16');
+    expect(() => compileSettings({ allocateNodeCidrs: true, clusterCidr: '10.244.0.0/16', nodeCidrMaskSize: 8 })).toThrow('invalid --node-cidr-mask-size 8: expected 16-30');
   });
 
   it('knows each controller once, by the names kube-controller-manager uses', () => {
     const names = CONTROLLERS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling']),
+      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling', 'nodeipam', 'podgc']),
     );
   });
 });

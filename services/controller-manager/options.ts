@@ -1,3 +1,5 @@
+import { CidrSet, InvalidClusterCidrError } from './nodeipam/cidr-set.js';
+
 /** Settings of the controller manager and its controllers, fully defaulted by compileOptions. */
 export interface ControllerSettings {
   /** Names to run; `*` is every controller, `-name` leaves one out (kube-controller-manager's --controllers). */
@@ -14,6 +16,14 @@ export interface ControllerSettings {
   nodeMonitorPeriodMs: number;
   /** How often every HPA is reconciled. */
   hpaSyncPeriodMs: number;
+  /** --allocate-node-cidrs: give every node a pod subnet from clusterCidr (the nodeipam controller). */
+  allocateNodeCidrs: boolean;
+  /** --cluster-cidr: the range of pod IPs in the cluster. */
+  clusterCidr: string;
+  /** --node-cidr-mask-size: the prefix length of each node's pod subnet. */
+  nodeCidrMaskSize: number;
+  /** --terminated-pod-gc-threshold: finished pods kept before the pod GC deletes the oldest; 0 keeps all. */
+  terminatedPodGcThreshold: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -27,7 +37,14 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   nodeMonitorGracePeriodMs: 40_000,
   nodeMonitorPeriodMs: 5_000,
   hpaSyncPeriodMs: 15_000,
+  allocateNodeCidrs: false,
+  clusterCidr: '10.244.0.0/16',
+  nodeCidrMaskSize: 24,
+  terminatedPodGcThreshold: 12_500,
 };
+
+/** Settings that may be zero (a threshold that turns a behaviour off). */
+const ZERO_ALLOWED = new Set<keyof ControllerSettings>(['terminatedPodGcThreshold']);
 
 export class InvalidControllerOptionsError extends Error {
   override readonly name = 'InvalidControllerOptionsError';
@@ -39,8 +56,18 @@ export function compileSettings(partial: Partial<ControllerSettings> = {}): Cont
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
   for (const [key, value] of Object.entries(settings)) {
-    if (typeof value === 'number' && (!Number.isFinite(value) || value <= 0)) {
-      throw new InvalidControllerOptionsError(`${key} must be a positive number, got ${value}`);
+    if (typeof value !== 'number') continue;
+    const min = ZERO_ALLOWED.has(key as keyof ControllerSettings) ? 0 : Number.MIN_VALUE;
+    if (!Number.isFinite(value) || value < min) {
+      throw new InvalidControllerOptionsError(`${key} must be a ${min === 0 ? 'non-negative' : 'positive'} number, got ${value}`);
+    }
+  }
+  if (settings.allocateNodeCidrs) {
+    try {
+      new CidrSet(settings.clusterCidr, settings.nodeCidrMaskSize);
+    } catch (err) {
+      if (err instanceof InvalidClusterCidrError) throw new InvalidControllerOptionsError(err.message);
+      throw err;
     }
   }
   return settings;

@@ -2,24 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
+import { positiveInt } from '../../lib/flags.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
-import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError } from './kubelet.js';
+import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError, type NetworkPlugin } from './kubelet.js';
 import { defaultRootDir } from './runtime/volumes/volume-manager.js';
 
 const port = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number, got "${value}"`);
-  return n;
-};
-
-const positive = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 };
 
@@ -50,6 +45,7 @@ interface KubeletFlags {
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
   hollow?: boolean;
+  networkPlugin: NetworkPlugin;
 }
 
 export class KubeletFlagError extends Error {
@@ -79,11 +75,16 @@ export function kubeletCommand(): Command {
     .option('--pod-manifest-path <dir>', 'directory of static pod manifests (YAML or JSON), run here and mirrored into the API')
     .option('--cluster-dns <ips>', "comma-separated DNS servers for pods (default: the Docker bridge's gateway)", ipList)
     .option('--cluster-domain <domain>', 'DNS domain of the cluster', DEFAULT_CLUSTER_DOMAIN)
-    .option('--max-pods <n>', 'pods this node accepts', positive, DEFAULT_MAX_PODS)
+    .option('--max-pods <n>', 'pods this node accepts', positiveInt, DEFAULT_MAX_PODS)
     .option('--tls-cert-file <file>', 'serving certificate of the kubelet API, signed by the cluster CA')
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
     .option('--hollow', 'run pods without containers, for scale simulations only')
+    .addOption(
+      new Option('--network-plugin <name>', "docker: pods on the engine's default bridge; kubenet: pods on a bridge holding the node's podCIDR (multi-node pod network)")
+        .choices(['docker', 'kubenet'])
+        .default('docker'),
+    )
     .action(async (o: KubeletFlags, cmd: Command) => {
       const log = createLogger('kubelet');
       const tls = await readTls(o);
@@ -92,7 +93,8 @@ export function kubeletCommand(): Command {
       const config = await loadClientConfig({ ...(kubeconfig ? { path: kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });
       const docker = new Docker();
-      const clusterDNS = o.clusterDns ?? [await bridgeGateway(docker)];
+      // With kubenet the bridge exists only once the node has its subnet; pods then ask the node itself.
+      const clusterDNS = o.clusterDns ?? [o.networkPlugin === 'kubenet' ? o.nodeIp : await bridgeGateway(docker)];
       const kubelet = new Kubelet({
         nodeName: o.nodeName,
         client,
@@ -108,6 +110,7 @@ export function kubeletCommand(): Command {
         ...(o.address && { address: o.address }),
         ...(o.podManifestPath && { podManifestPath: o.podManifestPath }),
         ...(o.hollow && { hollow: true }),
+        networkPlugin: o.networkPlugin,
       });
       let stopping = false;
       onStopSignal((signal) => {

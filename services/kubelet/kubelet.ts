@@ -20,6 +20,7 @@ import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } 
 import { InformerObjectSource } from './sources/informer-object-source.js';
 import { podChangedForKubelet } from './sources/pod-changes.js';
 import { isMirrorPod, isStaticPod, StaticPodSource } from './sources/static-pods.js';
+import { ensureKubenetNetwork, KUBENET_NETWORK, waitForPodCidr } from './network/kubenet.js';
 import { isMirrorOf, MirrorPods } from './status/mirror-pods.js';
 import { StatusManager } from './status/status-manager.js';
 
@@ -43,6 +44,11 @@ export interface KubeletOptions {
   labels?: Record<string, string>;
   /** No containers: pods run instantly in memory (scale simulations only). */
   hollow?: boolean;
+  /**
+   * `docker`: pods join the engine's default bridge. `kubenet`: pods join a bridge on the node's own
+   * pod subnet (spec.podCIDR), which the kubelet waits for; what a multi-node pod network needs.
+   */
+  networkPlugin?: NetworkPlugin;
   docker?: Docker;
   /** How often container states are listed (Kubernetes' PLEG relist). */
   relistIntervalMs?: number;
@@ -53,6 +59,8 @@ export interface KubeletOptions {
   staticPodCheckIntervalMs?: number;
   log?: Logger;
 }
+
+export type NetworkPlugin = 'docker' | 'kubenet';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 export const DEFAULT_MAX_PODS = 110;
@@ -114,6 +122,7 @@ export class Kubelet {
           dns: { clusterDNS: options.clusterDNS, clusterDomain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
           docker: options.docker ?? new Docker(),
           log: this.#log,
+          ...(options.networkPlugin === 'kubenet' && { network: KUBENET_NETWORK }),
         });
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
     this.#volumes = hollow ? noVolumes : new VolumeManager({ rootDir: options.rootDir ?? defaultRootDir(options.nodeName), objects, nodeAllocatable: allocatable });
@@ -186,6 +195,10 @@ export class Kubelet {
     });
     await this.#register(heartbeat, signal);
     this.#heartbeatLoop = heartbeat.run(signal);
+    if (options.networkPlugin === 'kubenet' && this.runtime instanceof DockerRuntime) {
+      const podCidr = await waitForPodCidr(this.#client, this.nodeName, signal, this.#log);
+      await ensureKubenetNetwork(this.runtime.docker, podCidr, this.#log);
+    }
     this.#recorder.event({ kind: 'Node', name: this.nodeName, uid: this.nodeName, namespace: '' }, 'Normal', 'Starting', 'Starting kubelet.');
 
     this.#factory.start(signal);

@@ -31,6 +31,8 @@ interface ProxyFlags {
   minSyncPeriod: number;
   lockFile: string;
   podBridge: string;
+  hostnameOverride?: string;
+  clusterCidr?: string;
   cleanup?: boolean;
 }
 
@@ -45,6 +47,8 @@ export function proxyCommand(): Command {
     .option('--pod-bridge <name>', 'the Linux bridge pods sit on; its ports get hairpin mode so a pod reaches itself through its service', DEFAULT_POD_BRIDGE)
     .addOption(new Option('--sync-period <duration>', 'full resync at least this often').argParser(duration).default(30_000, '30s'))
     .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
+    .option('--hostname-override <name>', 'the name of the Node this proxy runs on (default: the host name)')
+    .option('--cluster-cidr <cidr>', "the pod IP range: when given, this node also routes to every other node's pod subnet (host-gw) and masquerades only pod traffic leaving it")
     .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
     .addOption(new Option('--lock-file <file>', 'one proxy per host holds this file').default(DEFAULT_LOCK_FILE).hideHelp())
     .action(async (_local: ProxyFlags, cmd: Command) => {
@@ -52,7 +56,12 @@ export function proxyCommand(): Command {
       const o = cmd.optsWithGlobals<ProxyFlags>();
       const log = createLogger('proxy');
       if (o.cleanup) {
-        await cleanupHost({ serviceClusterIpRange: normalizeCidr(o.serviceClusterIpRange), lockFile: o.lockFile, log });
+        await cleanupHost({
+          serviceClusterIpRange: normalizeCidr(o.serviceClusterIpRange),
+          lockFile: o.lockFile,
+          log,
+          ...(o.clusterCidr && { clusterCidr: normalizeCidr(o.clusterCidr, 'cluster CIDR') }),
+        });
         log.info('iptables rules removed');
         return;
       }
@@ -66,6 +75,8 @@ export function proxyCommand(): Command {
         minSyncPeriodMs: o.minSyncPeriod,
         lockFile: o.lockFile,
         podBridge: o.podBridge,
+        ...(o.hostnameOverride && { nodeName: o.hostnameOverride }),
+        ...(o.clusterCidr && { clusterCidr: o.clusterCidr }),
       });
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });

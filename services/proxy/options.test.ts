@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { compileProxyOptions, InvalidProxyOptionError, normalizeCidr, parseDnsBind } from './options.js';
 
@@ -12,7 +13,13 @@ describe('proxy options', () => {
       minSyncPeriodMs: 1000,
       lockFile: '/run/kubets-proxy.lock',
       podBridge: 'docker0',
+      nodeName: hostname().toLowerCase(),
     });
+  });
+
+  it('takes a node name and a cluster CIDR for the pod network', () => {
+    expect(compileProxyOptions({ nodeIp: '10.250.0.2', nodeName: 'Node-2', clusterCidr: '10.244.9.0/16' })).toMatchObject({ nodeName: 'node-2', clusterCidr: '10.244.0.0/16' });
+    expect(() => compileProxyOptions({ nodeIp: '10.250.0.2', clusterCidr: '10.244.0.0' })).toThrow('invalid cluster CIDR "10.244.0.0"');
   });
 
   it('normalizes the service range as iptables shows it', () => {

@@ -1,4 +1,6 @@
 import { isIPv4 } from 'node:net';
+import { hostname } from 'node:os';
+import { formatIpv4Cidr, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import type { DnsBind } from './dns/dns-server.js';
 
 export class InvalidProxyOptionError extends Error {
@@ -21,6 +23,10 @@ export interface ProxyOptions {
   lockFile: string;
   /** The Linux bridge pods sit on (Docker's), whose ports get hairpin mode. */
   podBridge: string;
+  /** The Node this proxy runs on (kube-proxy's --hostname-override). */
+  nodeName: string;
+  /** `--cluster-cidr`, normalized: when set, the proxy also keeps the node's share of the pod network (routes to other nodes' pod subnets). */
+  clusterCidr?: string;
 }
 
 export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -30,23 +36,13 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 export const DEFAULT_LOCK_FILE = '/run/kubets-proxy.lock';
 export const DEFAULT_POD_BRIDGE = 'docker0';
 
-function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-function numberToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 /** An IPv4 CIDR with its host bits cleared (`10.96.5.0/12` → `10.96.0.0/12`), as iptables shows it. */
-export function normalizeCidr(text: string): string {
-  const [addr, bitsText, extra] = text.split('/');
-  const bits = Number(bitsText);
-  if (extra !== undefined || !addr || !isIPv4(addr) || !/^\d+$/.test(bitsText ?? '') || bits < 8 || bits > 30) {
-    throw new InvalidProxyOptionError(`invalid service IP range "${text}": expected an IPv4 CIDR between /8 and /30`);
+export function normalizeCidr(text: string, what = 'service IP range'): string {
+  const cidr = parseIpv4Cidr(text);
+  if (!cidr || cidr.bits < 8 || cidr.bits > 30) {
+    throw new InvalidProxyOptionError(`invalid ${what} "${text}": expected an IPv4 CIDR between /8 and /30`);
   }
-  const size = 2 ** (32 - bits);
-  return `${numberToIp(Math.floor(ipToNumber(addr) / size) * size)}/${bits}`;
+  return formatIpv4Cidr(cidr);
 }
 
 /** `host:port`, e.g. `172.17.0.1:53` or `127.0.0.1:0` (any free port). */
@@ -57,7 +53,7 @@ export function parseDnsBind(text: string): DnsBind {
   return { host: m[1]!, port };
 }
 
-export interface ProxyOptionsInput {
+interface ProxyOptionsInput {
   nodeIp: string;
   serviceClusterIpRange?: string;
   /** Comma-separated `host:port` list; '' turns the DNS off. */
@@ -67,6 +63,8 @@ export interface ProxyOptionsInput {
   minSyncPeriodMs?: number;
   lockFile?: string;
   podBridge?: string;
+  nodeName?: string;
+  clusterCidr?: string;
 }
 
 /** Validates once and fills in defaults, so nothing below reads flags or the environment. */
@@ -92,5 +90,7 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
     minSyncPeriodMs,
     lockFile: input.lockFile ?? DEFAULT_LOCK_FILE,
     podBridge,
+    nodeName: (input.nodeName ?? hostname()).toLowerCase(),
+    ...(input.clusterCidr && { clusterCidr: normalizeCidr(input.clusterCidr, 'cluster CIDR') }),
   };
 }

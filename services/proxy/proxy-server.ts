@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ApiClient } from '../../lib/client/client.js';
 import { keyFor } from '../../lib/client/keys.js';
 import { NAMESPACE_INDEX, SharedInformerFactory, type Informer } from '../../lib/informer/index.js';
-import type { Endpoints, Service } from '../../lib/api/generated/index.js';
+import type { Endpoints, Node, Service } from '../../lib/api/generated/index.js';
 import { ClusterDnsServer, type DnsBind } from './dns/dns-server.js';
 import type { ServiceDirectory } from './dns/records.js';
 import { ensureHairpin, sysfsBridgePorts, type BridgePorts } from './hairpin.js';
@@ -12,19 +12,22 @@ import { ensureGuard } from './iptables/guard.js';
 import { ExecIptables, type IptablesRunner } from './iptables/iptables.js';
 import { IptablesProxier } from './iptables/proxier.js';
 import type { ProxyOptions } from './options.js';
+import { PodNetworkAgent } from './pod-network/pod-network-agent.js';
+import { execIp, routeKey, type IpRunner } from './pod-network/routes.js';
 import { buildServicePorts } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
 
-export interface ProxyServerDeps {
+interface ProxyServerDeps {
   client: ApiClient;
   options: ProxyOptions;
   log: Logger;
   runner?: IptablesRunner;
   sysctl?: SysctlAccess;
   bridgePorts?: BridgePorts;
+  ip?: IpRunner;
 }
 
-export class ProxyStartError extends Error {
+class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
 }
 
@@ -41,6 +44,8 @@ export class ProxyServer {
   private readonly proxier: IptablesProxier;
   private readonly syncRunner: SyncRunner;
   private readonly dns: ClusterDnsServer | undefined;
+  private readonly nodes: Informer<Node> | undefined;
+  private readonly podNetwork: PodNetworkAgent | undefined;
   private readonly log: Logger;
   private releaseLock: (() => void) | undefined;
 
@@ -57,6 +62,10 @@ export class ProxyServer {
       nodePortAddresses: ['127.0.0.1', options.nodeIp],
       log: this.log,
     });
+    if (options.clusterCidr) {
+      this.nodes = this.informers.informerFor('node');
+      this.podNetwork = new PodNetworkAgent({ nodeName: options.nodeName, clusterCidr: options.clusterCidr, ip: deps.ip ?? execIp, iptables: this.runner, log: this.log });
+    }
     this.syncRunner = new SyncRunner(() => this.syncRules(), { minIntervalMs: options.minSyncPeriodMs, periodMs: options.syncPeriodMs, log: this.log });
     this.dns =
       options.clusterDnsBinds.length > 0
@@ -85,6 +94,14 @@ export class ProxyServer {
       for (const informer of [this.services, this.endpoints] as Informer<Service | Endpoints>[]) {
         informer.addEventHandler({ onAdd: request, onUpdate: request, onDelete: request });
       }
+      // Nodes change every heartbeat; only their pod subnet and address matter to the routes.
+      this.nodes?.addEventHandler({
+        onAdd: request,
+        onUpdate: (old, cur) => {
+          if (routeKey(old) !== routeKey(cur)) request();
+        },
+        onDelete: request,
+      });
       this.informers.start(signal);
       if (!(await this.informers.waitForSync(signal))) throw new ProxyStartError('stopped before the Service and Endpoints caches synced');
       await this.dns?.start();
@@ -112,6 +129,7 @@ export class ProxyServer {
   private async syncRules(): Promise<void> {
     const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.endpoints.store.get(keyFor(namespace, name)));
     await this.proxier.sync(ports);
+    if (this.nodes) await this.podNetwork?.sync(this.nodes.store.list());
     // New pods join the bridge all the time; one that serves a Service shows up in its Endpoints,
     // which triggers this sync, so its port is in hairpin mode by the time traffic is sent to it.
     const changed = await ensureHairpin(this.deps.options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
@@ -128,11 +146,13 @@ export class ProxyServer {
 }
 
 /** `kubets proxy --cleanup`: removes every rule and chain the proxy adds, the guard last. */
-export async function cleanupHost(opts: { serviceClusterIpRange: string; lockFile: string; log: Logger; runner?: IptablesRunner }): Promise<void> {
+export async function cleanupHost(opts: { serviceClusterIpRange: string; lockFile: string; log: Logger; runner?: IptablesRunner; clusterCidr?: string; ip?: IpRunner }): Promise<void> {
   const release = acquireHostLock(opts.lockFile);
   try {
+    const runner = opts.runner ?? new ExecIptables();
+    if (opts.clusterCidr) await new PodNetworkAgent({ nodeName: '', clusterCidr: opts.clusterCidr, ip: opts.ip ?? execIp, iptables: runner, log: opts.log }).cleanup();
     const proxier = new IptablesProxier({
-      runner: opts.runner ?? new ExecIptables(),
+      runner,
       serviceCidr: opts.serviceClusterIpRange,
       nodePortAddresses: [],
       log: opts.log,

@@ -35,7 +35,7 @@ export function servicePortName(sp: Pick<ServicePortInfo, 'namespace' | 'name' |
 }
 
 /** The ClusterIP the proxy programs, or undefined for headless, ExternalName and unallocated services. */
-export function proxiedClusterIP(service: Service): string | undefined {
+function proxiedClusterIP(service: Service): string | undefined {
   if (service.spec?.type === 'ExternalName') return undefined;
   const ip = service.spec?.clusterIP ?? '';
   return isIPv4(ip) ? ip : undefined;
@@ -47,7 +47,7 @@ function protocolOf(value: string | undefined): Protocol | undefined {
 }
 
 /** Ready addresses of the Endpoints port with this name and protocol, each IP:port once. */
-export function readyEndpoints(endpoints: Endpoints | undefined, portName: string, protocol: Protocol): Endpoint[] {
+function readyEndpoints(endpoints: Endpoints | undefined, portName: string, protocol: Protocol): Endpoint[] {
   const seen = new Map<string, Endpoint>();
   for (const subset of endpoints?.subsets ?? []) {
     const port = (subset.ports ?? []).find((p) => (p.name ?? '') === portName && protocolOf(p.protocol) === protocol);

@@ -1,6 +1,7 @@
 import { ApiError, notFound } from '../../../lib/api/errors.js';
 import type { Namespace } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { strategyFor } from '../kinds/index.js';
 import type { WriteHooks } from '../registry/hooks.js';
 
 /** Kubernetes' NamespaceLifecycle admission: no new objects in a namespace that is missing or terminating. */
@@ -13,7 +14,7 @@ export class NamespaceLifecycle implements WriteHooks {
     const ns = await this.getNamespace(name);
     if (!ns) throw notFound('namespaces', name);
     // Events about the cleanup itself are still allowed, as in Kubernetes.
-    if (ns.status?.phase === 'Terminating' && info.field !== 'event') {
+    if (ns.status?.phase === 'Terminating' && !strategyFor(info).allowedInTerminatingNamespace) {
       throw new ApiError('Forbidden', `${info.resource} "${object.metadata?.name ?? ''}" is forbidden: unable to create new content in namespace ${name} because it is being terminated`);
     }
   }

@@ -1,7 +1,6 @@
 import { ApiError } from '../../../lib/api/errors.js';
 import type { Pod, PriorityClass } from '../../../lib/api/generated/index.js';
-import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import type { WriteHooks } from '../registry/hooks.js';
+import type { KindHooks } from '../kinds/index.js';
 
 /** The classes Kubernetes creates at start-up. */
 export const SYSTEM_PRIORITY_CLASSES: PriorityClass[] = [
@@ -10,21 +9,21 @@ export const SYSTEM_PRIORITY_CLASSES: PriorityClass[] = [
 ];
 
 /** Kubernetes' Priority admission: resolves priorityClassName into spec.priority on create. */
-export class PriorityAdmission implements WriteHooks {
+export class PriorityAdmission implements KindHooks<Pod> {
   constructor(private readonly listClasses: () => Promise<PriorityClass[]>) {}
 
-  async admit(info: ResourceInfo, op: 'create' | 'update', object: AnyObject): Promise<void> {
-    if (info.field !== 'pod' || op !== 'create') return;
-    const spec = ((object as Pod).spec ??= {});
+  async admit(op: 'create' | 'update', pod: Pod): Promise<void> {
+    if (op !== 'create') return;
+    const spec = (pod.spec ??= {});
     const classes = await this.listClasses();
     const wanted = spec.priorityClassName;
     const cls = wanted ? classes.find((c) => c.metadata?.name === wanted) : classes.find((c) => c.globalDefault);
     if (wanted && !cls) {
-      throw new ApiError('Forbidden', `pods "${object.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${wanted} was found`);
+      throw new ApiError('Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${wanted} was found`);
     }
     const value = cls?.value ?? 0;
     if (spec.priority !== undefined && spec.priority !== value) {
-      throw new ApiError('Forbidden', `pods "${object.metadata?.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+      throw new ApiError('Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
     }
     spec.priority = value;
     if (cls) {

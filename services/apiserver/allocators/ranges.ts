@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { ipToNumber, numberToIp } from '../../../lib/net/ipv4.js';
 
 /** An IPv4 CIDR block as offsets from its network address. */
 export class Ipv4Range {
@@ -29,14 +30,6 @@ export class Ipv4Range {
   isReserved(offset: number): boolean {
     return offset === 0 || offset === this.size - 1;
   }
-}
-
-export function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-export function numberToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
 /** An inclusive port range such as Kubernetes' default 30000-32767. */

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { invalid } from '../../../lib/api/errors.js';
 import type { Service } from '../../../lib/api/generated/index.js';
-import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { invalid as fieldInvalid, root, type FieldError } from '../../../lib/validation/field-errors.js';
-import type { EtcdStore, TxnExtra } from '../storage/etcd-store.js';
-import type { WriteHooks } from '../registry/hooks.js';
+import type { Store, TxnExtra } from '../storage/store.js';
+import type { KindHooks } from '../kinds/index.js';
 import { Bitmap } from './bitmap.js';
 import { Ipv4Range, PortRange } from './ranges.js';
 
@@ -39,16 +38,16 @@ function allocationOf(svc: Service): Allocation {
 }
 
 /**
- * ClusterIP and NodePort allocation. The allocation bitmaps live in etcd and are rewritten in the
+ * ClusterIP and NodePort allocation. The allocation bitmaps live in storage and are rewritten in the
  * same transaction as the Service, guarded by their mod_revision, so two apiservers can never
  * hand out the same address: the loser's transaction fails and the registry retries.
  */
-export class ServiceAllocator implements WriteHooks {
+export class ServiceAllocator implements KindHooks<Service> {
   private readonly ipRange: Ipv4Range;
   private readonly portRange: PortRange;
 
   constructor(
-    private readonly store: EtcdStore,
+    private readonly store: Store,
     serviceCidr: string,
     nodePortRange: string,
   ) {
@@ -56,28 +55,23 @@ export class ServiceAllocator implements WriteHooks {
     this.portRange = new PortRange(nodePortRange);
   }
 
-  serializeWrites(info: ResourceInfo): boolean {
-    return info.field === 'service';
-  }
+  readonly serializeWrites = true;
 
   private async load(key: string, size: number): Promise<{ bitmap: Bitmap; modRevision: number }> {
     const stored = await this.store.get(key);
     return { bitmap: Bitmap.from(size, stored?.value), modRevision: stored?.modRevision ?? 0 };
   }
 
-  async txnForCreate(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    return this.reconcile(object as Service, { ips: new Set(), ports: new Set() });
+  async txnForCreate(svc: Service): Promise<TxnExtra> {
+    return this.reconcile(svc, { ips: new Set(), ports: new Set() });
   }
 
-  async txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    return this.reconcile(object as Service, allocationOf(old as Service));
+  async txnForUpdate(svc: Service, old: Service): Promise<TxnExtra> {
+    return this.reconcile(svc, allocationOf(old));
   }
 
-  async txnForDelete(info: ResourceInfo, old: AnyObject): Promise<TxnExtra | undefined> {
-    if (info.field !== 'service') return undefined;
-    const svc = structuredClone(old) as Service;
+  async txnForDelete(old: Service): Promise<TxnExtra> {
+    const svc = structuredClone(old);
     const before = allocationOf(svc);
     svc.spec = { ...svc.spec, type: 'ExternalName', ports: [] };
     return this.reconcile(svc, before);
@@ -86,7 +80,7 @@ export class ServiceAllocator implements WriteHooks {
   /** Allocates what the service needs and releases what it no longer holds, as one transaction part. */
   private async reconcile(svc: Service, before: Allocation): Promise<TxnExtra> {
     const errors: FieldError[] = [];
-    const extra: TxnExtra = { compares: [], ops: [] };
+    const extra: TxnExtra = { compares: [], puts: [] };
     const spec = (svc.spec ??= {});
 
     const ips = await this.load(SERVICE_IPS_KEY, this.ipRange.size);
@@ -163,11 +157,11 @@ export class ServiceAllocator implements WriteHooks {
     if (errors.length > 0) throw invalid('Service', svc.metadata?.name ?? '', errors);
     if (ipsChanged) {
       extra.compares.push({ key: SERVICE_IPS_KEY, modRevision: ips.modRevision });
-      extra.ops.push(this.store.etcd.put(SERVICE_IPS_KEY).value(ips.bitmap.bytes()));
+      extra.puts.push({ key: SERVICE_IPS_KEY, value: ips.bitmap.bytes() });
     }
     if (portsChanged) {
       extra.compares.push({ key: NODE_PORTS_KEY, modRevision: ports.modRevision });
-      extra.ops.push(this.store.etcd.put(NODE_PORTS_KEY).value(ports.bitmap.bytes()));
+      extra.puts.push({ key: NODE_PORTS_KEY, value: ports.bitmap.bytes() });
     }
     return extra;
   }

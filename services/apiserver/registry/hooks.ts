@@ -1,11 +1,11 @@
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import type { TxnExtra } from '../storage/etcd-store.js';
+import type { TxnExtra } from '../storage/store.js';
 
 /**
  * Admission and allocation steps the registry runs around a write. `admit` may change the object
  * (defaults that depend on other objects, tolerations, priority) and may reject it; the txn hooks
- * may change it too (allocated ClusterIP) and return compares and ops that must commit in the same
- * etcd transaction as the object itself. A write whose extra compares fail is retried from the
+ * may change it too (allocated ClusterIP) and return compares and puts that must commit in the same
+ * storage transaction as the object itself. A write whose extra compares fail is retried from the
  * admitted object.
  */
 export interface WriteHooks {
@@ -18,11 +18,11 @@ export interface WriteHooks {
 }
 
 /** Runs several hook sets in order, merging their transaction parts. */
-export function combineHooks(list: WriteHooks[]): WriteHooks {
+export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
   const merge = (parts: (TxnExtra | undefined)[]): TxnExtra | undefined => {
     const present = parts.filter((p): p is TxnExtra => p !== undefined);
     if (present.length === 0) return undefined;
-    return { compares: present.flatMap((p) => p.compares), ops: present.flatMap((p) => p.ops) };
+    return { compares: present.flatMap((p) => p.compares), puts: present.flatMap((p) => p.puts) };
   };
   return {
     serializeWrites: (info) => list.some((h) => h.serializeWrites?.(info) ?? false),

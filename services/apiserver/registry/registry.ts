@@ -3,18 +3,26 @@ import type { Logger } from 'pino';
 import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound } from '../../../lib/api/errors.js';
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { applyDefaults } from '../defaults/index.js';
-import { validateObject, validateObjectUpdate, validateStatusUpdate } from '../validation/index.js';
 import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
-import { CompactedError, type EtcdStore, type StoredValue, type TxnExtra, type WriteResult } from '../storage/etcd-store.js';
+import { CompactedError, type Store, type StoredValue, type TxnExtra, type WriteResult } from '../storage/store.js';
 import { listPrefix, objectKey } from '../storage/keys.js';
 import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
-import { deletionPlan } from './deletion.js';
+import { strategyFor } from '../kinds/index.js';
+import { deletionPlan, finishesDeletion } from './deletion.js';
 import type { WriteHooks } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
-import { prepareForCreate, prepareForUpdate, statusUpdateOf, updateGeneration } from './strategy.js';
+import {
+  applyDefaults,
+  prepareForCreate,
+  prepareForUpdate,
+  statusUpdateOf,
+  updateGeneration,
+  validateObject,
+  validateObjectUpdate,
+  validateStatusUpdate,
+} from './strategy.js';
 
 /** Kubernetes refuses objects above 1.5 MiB (etcd's default request limit). */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -50,13 +58,13 @@ export interface ListResult {
 /**
  * The generic storage logic every kind shares: create, read, update (with compare-and-swap on
  * resourceVersion), status updates, deletion with grace periods and finalizers. Kind-specific
- * rules come from strategy.ts, defaults/, validation/ and the admission hooks.
+ * rules come from the kind's strategy (../kinds, applied by strategy.ts) and the admission hooks.
  */
 export class Registry {
   private readonly serializer = new KeyedSerializer();
 
   constructor(
-    private readonly store: EtcdStore,
+    private readonly store: Store,
     private readonly hooks: WriteHooks,
     private readonly log: Logger,
   ) {}
@@ -111,7 +119,7 @@ export class Registry {
         const extra = await this.hooks.txnForCreate?.(info, candidate);
         const bytes = this.encode(info, candidate);
         if (opts.dryRun) return undefined;
-        const lease = info.field === 'event' ? await this.eventLease() : undefined;
+        const lease = strategyFor(info).expiresAfterEventTtl ? await this.eventLease() : undefined;
         return this.store.create(key, bytes, extra, lease);
       });
       if (!res) return candidate;
@@ -149,7 +157,7 @@ export class Registry {
   }
 
   async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
-    if (!info.hasStatus) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/status`);
+    if (!strategyFor(info).status) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/status`);
     return this.rewrite(info, namespace, input, 'status', opts);
   }
 
@@ -200,7 +208,7 @@ export class Registry {
    */
   private commitUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, stored: StoredValue, opts: { dryRun?: boolean }): Promise<AnyObject | undefined> {
     return this.hookedWrite(info, async () => {
-      if (finishesDeletion(info, object)) {
+      if (finishesDeletion(strategyFor(info).deletion, object)) {
         if (opts.dryRun) return object;
         const extra = await this.hooks.txnForDelete?.(info, old);
         const res = await this.store.delete(stored.key, stored.modRevision, extra);
@@ -276,7 +284,7 @@ export class Registry {
       if (pre?.resourceVersion !== undefined && Number(pre.resourceVersion) !== stored.modRevision) {
         throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.modRevision}`);
       }
-      const plan = deletionPlan(info, object, options);
+      const plan = deletionPlan(strategyFor(info).deletion, object, options);
       if (plan.kind === 'now') {
         if (options.dryRun) return object;
         const res = await this.hookedWrite(info, async () => {
@@ -360,13 +368,4 @@ export class Registry {
     }
     return this.leaseCache.id;
   }
-}
-
-/** An object being deleted whose last finalizer is gone is removed from storage. */
-function finishesDeletion(info: ResourceInfo, object: AnyObject): boolean {
-  if (!object.metadata?.deletionTimestamp) return false;
-  if ((object.metadata.finalizers ?? []).length > 0) return false;
-  if (info.field === 'namespace' && ((object as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length > 0) return false;
-  if (info.field === 'pod' && object.metadata.deletionGracePeriodSeconds !== 0 && (object as { spec?: { nodeName?: string } }).spec?.nodeName) return false;
-  return true;
 }

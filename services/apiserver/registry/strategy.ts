@@ -1,43 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Pod, PodStatus, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { qosClass } from '../../../lib/api/pod-qos.js';
+import type { FieldError } from '../../../lib/validation/field-errors.js';
+import { strategyFor } from '../kinds/index.js';
 import { newUid, rfc3339 } from './object-meta.js';
-import { prepareServiceUpdate } from './service-update.js';
 
-// Per-kind rules for what a write may change, as Kubernetes' registry strategies: the main
-// endpoint never changes status, the status endpoint never changes anything else, spec changes
-// bump metadata.generation.
+// The rules every write follows, with the kind's own parts from its strategy (../kinds), as
+// Kubernetes' generic registry runs its strategies: the main endpoint never changes status, the
+// status endpoint never changes anything else, spec changes bump metadata.generation. Errors read
+// exactly like Kubernetes' (`spec.containers[0].image: Required value`) and are reported in
+// Kubernetes' order; the same error found twice is reported once.
 
 type WithSpecStatus = AnyObject & { spec?: unknown; status?: unknown };
 
-/** Status a freshly created object starts with; undefined keeps what the client sent (nodes report their own). */
-function initialStatus(info: ResourceInfo, object: WithSpecStatus): unknown {
-  switch (info.field) {
-    case 'node':
-      return object.status;
-    case 'pod': {
-      const status: PodStatus = { phase: 'Pending', qosClass: qosClass((object as Pod).spec) };
-      return status;
-    }
-    case 'namespace':
-      return { phase: 'Active' };
-    case 'persistentVolume':
-    case 'persistentVolumeClaim':
-      return { phase: 'Pending' };
-    case 'replicationController':
-    case 'replicaSet':
-      return { replicas: 0 };
-    default:
-      return info.hasStatus ? {} : undefined;
-  }
-}
-
-const SPEC_KINDS = new Set(['pod', 'node', 'service', 'replicationController', 'replicaSet', 'deployment', 'namespace',
-  'horizontalPodAutoscaler', 'persistentVolume', 'persistentVolumeClaim']);
-
 /** Server-owned metadata and initial status for a create. */
 export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
+  const strategy = strategyFor(info);
   const meta = object.metadata ?? {};
   object.metadata = {
     ...meta,
@@ -46,14 +23,15 @@ export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
     resourceVersion: undefined,
     deletionTimestamp: undefined,
     deletionGracePeriodSeconds: undefined,
-    generation: SPEC_KINDS.has(info.field) ? 1 : undefined,
+    generation: strategy.tracksGeneration ? 1 : undefined,
   };
-  if (info.hasStatus) (object as WithSpecStatus).status = initialStatus(info, object as WithSpecStatus);
+  if (strategy.status) (object as WithSpecStatus).status = strategy.status.initial(object);
 }
 
 /** Carries server-owned fields over from the stored object on an update of the main resource. */
 export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
-  if (info.field === 'service') prepareServiceUpdate(object as Service, old as Service);
+  const strategy = strategyFor(info);
+  strategy.prepareForUpdate?.(object, old);
   const oldMeta = old.metadata ?? {};
   object.metadata = {
     ...object.metadata,
@@ -63,7 +41,16 @@ export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: Any
     deletionGracePeriodSeconds: oldMeta.deletionGracePeriodSeconds,
     generation: oldMeta.generation,
   };
-  if (info.hasStatus) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
+  if (strategy.status) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
+}
+
+/**
+ * Fills in what a client may leave out, so that what is stored and shown is the complete object.
+ * Mutates `object`; the caller passes its own copy. Runs before validation, on every create and
+ * update of the main resource.
+ */
+export function applyDefaults(info: ResourceInfo, object: AnyObject): void {
+  strategyFor(info).defaults?.(object);
 }
 
 /**
@@ -71,7 +58,7 @@ export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: Any
  * spec without the defaults the server fills in has not changed it.
  */
 export function updateGeneration(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
-  if (!SPEC_KINDS.has(info.field)) return;
+  if (!strategyFor(info).tracksGeneration) return;
   const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
   object.metadata = { ...object.metadata, generation: (old.metadata?.generation ?? 1) + (specChanged ? 1 : 0) };
 }
@@ -79,4 +66,27 @@ export function updateGeneration(info: ResourceInfo, object: AnyObject, old: Any
 /** The object a status update produces: everything from the stored object but the status. */
 export function statusUpdateOf(object: AnyObject, old: AnyObject): AnyObject {
   return { ...old, metadata: { ...old.metadata }, status: (object as WithSpecStatus).status } as AnyObject;
+}
+
+function unique(errs: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errs.filter((err) => !seen.has(err.message) && Boolean(seen.add(err.message)));
+}
+
+/** Validates an object about to be created (defaulted). */
+export function validateObject(info: ResourceInfo, object: AnyObject): FieldError[] {
+  return unique(strategyFor(info).validateCreate(object));
+}
+
+/** Validates a new version of an object against the stored one: everything validateObject checks, plus what may not change. */
+export function validateObjectUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): FieldError[] {
+  const strategy = strategyFor(info);
+  return unique([...strategy.validateUpdate(object, old), ...strategy.validateCreate(object)]);
+}
+
+/** Validates a write to the status subresource (`object` carries the stored spec and the new status). */
+export function validateStatusUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): FieldError[] {
+  const status = strategyFor(info).status;
+  if (!status) throw new Error(`${info.resource} has no status subresource`);
+  return unique(status.validateUpdate(object, old));
 }

@@ -1,7 +1,7 @@
 import { unwrap, wrap } from '../../../lib/api/envelope.js';
 import { decodeObject, encodeObject } from '../../../lib/api/proto.js';
 import type { AnyObject, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
-import type { StoredValue } from './etcd-store.js';
+import type { StoredValue } from './store.js';
 
 // Objects are stored as the protobuf envelope without resourceVersion (it is the etcd revision,
 // set on every read) and without apiVersion/kind (implied by the key).

@@ -1,46 +1,34 @@
-import { Etcd3, EtcdError, type IKeyValue, type IRequestOp, type IOperation } from 'etcd3';
+import { Etcd3, EtcdError, type IKeyValue, type IWatchResponse } from 'etcd3';
+import { connectEtcd } from './etcd-client.js';
+import { progressKey, watchedRange } from './progress-key.js';
+import {
+  CompactedError,
+  type ListOptions,
+  type ListPage,
+  type Store,
+  type StoredValue,
+  type StoreWatch,
+  type TxnExtra,
+  type WatchHandlers,
+  type WriteResult,
+} from './store.js';
 
 // The only code that talks to etcd. Every write is a transaction guarded by a compare on the
-// key's version or mod_revision (ARCHITECTURE.md: never read-modify-write without the compare);
-// the etcd revision is the resourceVersion.
-
-export interface StoredValue {
-  key: string;
-  value: Buffer;
-  modRevision: number;
-  createRevision: number;
-}
-
-/** A compare that must also hold for a write to happen, with the op(s) that go with it (allocator bitmaps). */
-export interface TxnExtra {
-  compares: { key: string; modRevision: number }[];
-  ops: (IRequestOp | IOperation)[];
-}
-
-export type WriteResult = { ok: true; revision: number } | { ok: false; current: StoredValue | undefined };
-
-export interface ListPage {
-  items: StoredValue[];
-  revision: number;
-  more: boolean;
-  remaining: number;
-}
+// key's version or mod_revision (never read-modify-write without the compare); the etcd revision
+// is the resourceVersion.
 
 /** Outside /registry/, so no watch cache sees it. */
 const COMPACTED_REVISION_KEY = '/kubets/compacted-revision';
+/** Cancelling a watch waits for etcd to confirm; a dead etcd must not hold up shutdown. */
+const CANCEL_WAIT_MS = 2_000;
 
-export class CompactedError extends Error {
-  constructor(readonly compactRevision: number) {
-    super(`required revision has been compacted (oldest available is ${compactRevision + 1})`);
-  }
-}
-
-export function toStored(kv: IKeyValue): StoredValue {
+function toStored(kv: IKeyValue): StoredValue {
   return {
     key: kv.key.toString(),
     value: kv.value,
     modRevision: Number(kv.mod_revision),
     createRevision: Number(kv.create_revision),
+    version: Number(kv.version),
   };
 }
 
@@ -50,8 +38,13 @@ function prefixEnd(prefix: string): Buffer {
   return end;
 }
 
-export class EtcdStore {
-  constructor(readonly etcd: Etcd3) {}
+/** The apiserver's store: a client for the etcd members at endpoints. */
+export function openEtcdStore(endpoints: string[]): EtcdStore {
+  return new EtcdStore(connectEtcd(endpoints));
+}
+
+export class EtcdStore implements Store {
+  constructor(private readonly etcd: Etcd3) {}
 
   async get(key: string): Promise<StoredValue | undefined> {
     const res = await this.etcd.get(key).exec();
@@ -59,12 +52,10 @@ export class EtcdStore {
     return kv ? toStored(kv) : undefined;
   }
 
-  /** Creates key only if it does not exist. */
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
     return this.write(key, value, 'Version', 0, extra, lease);
   }
 
-  /** Replaces key only if its mod_revision is still expectedRevision. */
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
     return this.write(key, value, 'Mod', expectedRevision, extra);
   }
@@ -77,31 +68,33 @@ export class EtcdStore {
     extra?: TxnExtra,
     lease?: string,
   ): Promise<WriteResult> {
-    let txn = this.etcd.if(key, column, '==', expected);
-    for (const c of extra?.compares ?? []) txn = txn.and(c.key, 'Mod', '==', c.modRevision);
     const put = this.etcd.put(key).value(value);
     if (lease) put.lease(lease);
-    const res = await txn.then(put, ...(extra?.ops ?? [])).else(this.etcd.get(key)).commit();
-    if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
-    const kv = res.responses[0]?.response_range?.kvs[0];
-    return { ok: false, current: kv ? toStored(kv) : undefined };
+    return this.commit(key, column, expected, put, extra);
   }
 
-  /** Deletes key if its mod_revision is still expectedRevision. */
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    let txn = this.etcd.if(key, 'Mod', '==', expectedRevision);
+    return this.commit(key, 'Mod', expectedRevision, this.etcd.delete().key(key), extra);
+  }
+
+  /** One transaction: the compares on key and extra, then op and extra's puts; else a read of key. */
+  private async commit(
+    key: string,
+    column: 'Version' | 'Mod',
+    expected: number,
+    op: Parameters<ReturnType<Etcd3['if']>['then']>[0],
+    extra?: TxnExtra,
+  ): Promise<WriteResult> {
+    let txn = this.etcd.if(key, column, '==', expected);
     for (const c of extra?.compares ?? []) txn = txn.and(c.key, 'Mod', '==', c.modRevision);
-    const res = await txn.then(this.etcd.delete().key(key), ...(extra?.ops ?? [])).else(this.etcd.get(key)).commit();
+    const puts = (extra?.puts ?? []).map((p) => this.etcd.put(p.key).value(p.value));
+    const res = await txn.then(op, ...puts).else(this.etcd.get(key)).commit();
     if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
     const kv = res.responses[0]?.response_range?.kvs[0];
     return { ok: false, current: kv ? toStored(kv) : undefined };
   }
 
-  /**
-   * One page of keys under prefix, starting after startAfter, read at revision (0 = now). A
-   * compacted revision throws CompactedError so callers can answer Gone.
-   */
-  async list(prefix: string, opts: { limit?: number; startAfter?: string; revision?: number } = {}): Promise<ListPage> {
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
     const from = opts.startAfter ? Buffer.concat([Buffer.from(opts.startAfter), Buffer.from([0])]) : Buffer.from(prefix);
     let range = this.etcd.getAll().inRange({ start: from, end: prefixEnd(prefix) }).sort('Key', 'Ascend');
     if (opts.limit) range = range.limit(opts.limit);
@@ -117,8 +110,64 @@ export class EtcdStore {
     }
   }
 
-  async count(prefix: string): Promise<number> {
-    return this.etcd.getAll().prefix(prefix).count();
+  /**
+   * One etcd watch on the prefix and its progress key (progress-key.ts). Progress key writes
+   * reach the handlers as empty batches at their revision.
+   */
+  watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
+    const watcher = this.etcd.watch().inRange(watchedRange(prefix)).startRevision(String(fromRevision)).watcher();
+    let delivered = fromRevision - 1;
+    let ended = false;
+    /**
+     * The etcd3 client resumes a dropped watch from the last response header's revision + 1. But
+     * the created response and catch-up batches carry the store's current revision while older
+     * events are still on their way, so resuming from there could skip events. Resume from what
+     * has been delivered instead, as etcd's Go client does. (Our listeners run after the client's own.)
+     */
+    const pinResumePoint = (): void => {
+      watcher.request.start_revision = String(delivered + 1);
+    };
+    const handle: StoreWatch = {
+      cancel: async () => {
+        if (ended) return;
+        ended = true;
+        await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, CANCEL_WAIT_MS).unref())]);
+      },
+    };
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      // Listeners go on before the create request is answered: events can arrive in the same read.
+      watcher.on('data', (res: IWatchResponse) => {
+        if (ended) return;
+        // An empty response is a progress notification at the header's revision.
+        const revision = res.events.length === 0 ? Number(res.header.revision) : Number(res.events.at(-1)!.kv.mod_revision);
+        const events = res.events
+          .filter((ev) => ev.kv.key.toString().startsWith(prefix))
+          .map((ev) => ({ type: ev.type === 'Put' ? ('put' as const) : ('delete' as const), kv: toStored(ev.kv) }));
+        delivered = Math.max(delivered, revision);
+        pinResumePoint();
+        handlers.onBatch({ events, revision });
+      });
+      watcher.on('connected', () => {
+        pinResumePoint();
+        connected = true;
+        resolve(handle);
+      });
+      watcher.on('disconnected', (err: Error) => {
+        if (!ended) handlers.onDisconnected?.(err);
+      });
+      // A watch etcd has cancelled must not be cancelled again (no reply would come).
+      watcher.on('error', (err: Error) => {
+        if (ended) return;
+        ended = true;
+        if (connected) handlers.onError(err);
+        else reject(asCompacted(err) ?? err);
+      });
+    });
+  }
+
+  async progress(prefix: string): Promise<void> {
+    await this.etcd.put(progressKey(prefix)).value('').exec();
   }
 
   async currentRevision(): Promise<number> {
@@ -131,11 +180,14 @@ export class EtcdStore {
    * that is too low (two apiservers racing) only costs a reader one failed read of old history.
    */
   async compact(revision: number): Promise<void> {
-    await this.etcd.kv.compact({ revision: String(revision), physical: false });
+    try {
+      await this.etcd.kv.compact({ revision: String(revision), physical: false });
+    } catch (err) {
+      throw asCompacted(err) ?? err;
+    }
     await this.etcd.put(COMPACTED_REVISION_KEY).value(String(revision));
   }
 
-  /** The last revision compacted through compact() (by any apiserver), 0 if none. */
   async compactedRevision(): Promise<number> {
     const value = await this.etcd.get(COMPACTED_REVISION_KEY).string();
     return value ? Number(value) : 0;
@@ -152,7 +204,7 @@ export class EtcdStore {
 }
 
 /** Recognises etcd's "required revision has been compacted" error. */
-export function asCompacted(err: unknown): CompactedError | undefined {
+function asCompacted(err: unknown): CompactedError | undefined {
   if (err instanceof EtcdError && /compacted/.test(err.message)) return new CompactedError(0);
   if (err instanceof Error && /required revision has been compacted/.test(err.message)) return new CompactedError(0);
   return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resourceByField } from '../../../lib/api/resources.js';
-import { validateObject } from './index.js';
+import { validateObject } from '../registry/strategy.js';
 import {
   createErrors,
   DNS1035_LABEL_MSG,

@@ -1,7 +1,6 @@
 import { decodeManifest } from '../../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { applyDefaults } from '../defaults/index.js';
-import { validateObject, validateObjectUpdate, validateStatusUpdate } from './index.js';
+import { applyDefaults, validateObject, validateObjectUpdate, validateStatusUpdate } from '../registry/strategy.js';
 
 // Builders and runners for the defaulting and validation tests: manifests are written as the JSON
 // a user would send, decoded with the strict manifest decoder, then defaulted like the registry does.

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { asCompacted, type EtcdStore } from '../storage/etcd-store.js';
+import { CompactedError, type Store } from '../storage/store.js';
 
 export interface CompactorOptions {
-  store: EtcdStore;
+  store: Store;
   intervalMs?: number;
   /** Never compact closer than this many revisions to the current one. */
   keepRevisions: number;
@@ -41,7 +41,7 @@ export function startCompactor(opts: CompactorOptions): Compactor {
       await store.compact(target);
       log.info({ revision: target, current }, 'compacted etcd');
     } catch (err) {
-      if (!asCompacted(err)) throw err;
+      if (!(err instanceof CompactedError)) throw err;
       log.debug({ revision: target }, 'etcd already compacted past this revision');
     }
     compacted = target;

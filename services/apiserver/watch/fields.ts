@@ -1,14 +1,9 @@
-import type { Event, Namespace, Node, Pod, ReplicaSet, ReplicationController, Secret } from '../../../lib/api/generated/index.js';
-import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
+import type { AnyObject, EnvelopeField, ResourceInfo } from '../../../lib/api/resources.js';
 import { badRequest } from '../../../lib/api/errors.js';
+import { fieldText as str, strategyFor, type FieldGetter, type FieldGetters } from '../kinds/index.js';
 
-// The fields each kind can be selected on, with the string value Kubernetes compares against
-// (its *ToSelectableFields functions): booleans as "true"/"false", numbers in decimal, absent as "".
-
-type FieldGetter<T> = (obj: T) => string;
-type FieldGetters<T> = Readonly<Record<string, FieldGetter<T>>>;
-
-const str = (value: string | undefined): string => value ?? '';
+// The fields each kind can be selected on (Kubernetes' *ToSelectableFields functions): the
+// metadata fields every kind has, and the kind's own from its strategy.
 
 const namespacedMeta: FieldGetters<AnyObject> = {
   'metadata.name': (o) => str(o.metadata?.name),
@@ -18,58 +13,12 @@ const clusterMeta: FieldGetters<AnyObject> = {
   'metadata.name': (o) => str(o.metadata?.name),
 };
 
-const pod: FieldGetters<Pod> = {
-  'spec.nodeName': (p) => str(p.spec?.nodeName),
-  'spec.restartPolicy': (p) => str(p.spec?.restartPolicy),
-  'spec.schedulerName': (p) => str(p.spec?.schedulerName),
-  'spec.serviceAccountName': (p) => str(p.spec?.serviceAccountName),
-  'spec.hostNetwork': (p) => String(p.spec?.hostNetwork ?? false),
-  'status.phase': (p) => str(p.status?.phase),
-  'status.podIP': (p) => str(p.status?.podIPs?.[0]?.ip || p.status?.podIP),
-  'status.nominatedNodeName': (p) => str(p.status?.nominatedNodeName),
-};
-
-const node: FieldGetters<Node> = {
-  'spec.unschedulable': (n) => String(n.spec?.unschedulable ?? false),
-};
-
-const event: FieldGetters<Event> = {
-  'involvedObject.kind': (e) => str(e.involvedObject?.kind),
-  'involvedObject.namespace': (e) => str(e.involvedObject?.namespace),
-  'involvedObject.name': (e) => str(e.involvedObject?.name),
-  'involvedObject.uid': (e) => str(e.involvedObject?.uid),
-  'involvedObject.apiVersion': (e) => str(e.involvedObject?.apiVersion),
-  'involvedObject.resourceVersion': (e) => str(e.involvedObject?.resourceVersion),
-  'involvedObject.fieldPath': (e) => str(e.involvedObject?.fieldPath),
-  reason: (e) => str(e.reason),
-  reportingComponent: (e) => str(e.reportingComponent),
-  source: (e) => str(e.source?.component || e.reportingComponent),
-  type: (e) => str(e.type),
-};
-
-const secret: FieldGetters<Secret> = { type: (s) => str(s.type) };
-const namespace: FieldGetters<Namespace> = { 'status.phase': (n) => str(n.status?.phase) };
-const replicas: FieldGetters<ReplicaSet | ReplicationController> = {
-  'status.replicas': (r) => String(r.status?.replicas ?? 0),
-};
-
-const kindFields: { [F in EnvelopeField]?: FieldGetters<KindTypes[F]> } = {
-  pod,
-  node,
-  event,
-  secret,
-  namespace,
-  replicaSet: replicas,
-  replicationController: replicas,
-};
-
 const gettersByField = new Map<EnvelopeField, FieldGetters<AnyObject>>();
 
 function gettersFor(info: ResourceInfo): FieldGetters<AnyObject> {
   let getters = gettersByField.get(info.field);
   if (!getters) {
-    const specific = (kindFields[info.field] ?? {}) as FieldGetters<AnyObject>;
-    getters = { ...(info.namespaced ? namespacedMeta : clusterMeta), ...specific };
+    getters = { ...(info.namespaced ? namespacedMeta : clusterMeta), ...strategyFor(info).fields?.getters };
     gettersByField.set(info.field, getters);
   }
   return getters;

@@ -1,17 +1,16 @@
-import type { AnyObject, EnvelopeField, ResourceInfo } from '../../../lib/api/resources.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { strategyFor } from '../kinds/index.js';
 import { fieldGetter } from './fields.js';
 import type { WatchFilter } from './types.js';
 import type { ObjectMatcher } from './watcher.js';
 
 /**
- * Fields whose `=` selectors index watchers, so an event only visits the watchers that can want
+ * The field whose `=` selectors index watchers, so an event only visits the watchers that can want
  * it: a kubelet watches `spec.nodeName=<its node>`, and a thousand kubelets must not make every
  * pod event cost a thousand selector checks.
  */
-const indexedFields: { [F in EnvelopeField]?: string } = { pod: 'spec.nodeName' };
-
 export function indexedField(info: ResourceInfo): string | undefined {
-  return indexedFields[info.field];
+  return strategyFor(info).fields?.indexed;
 }
 
 /** Where a watcher is filed: by its indexed field value, else by namespace, else with everyone. */

@@ -1,9 +1,8 @@
-import type { IWatchResponse, IKeyValue, Watcher } from 'etcd3';
 import type { Logger } from 'pino';
 import { ApiError, gone } from '../../../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { decodeFromStorage } from '../storage/codec.js';
-import { CompactedError, type EtcdStore, toStored } from '../storage/etcd-store.js';
+import { CompactedError, type Store, type StoredValue, type StoreWatch, type WatchBatch } from '../storage/store.js';
 import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
 import { CacheEvent, watchOut } from './cache-event.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
@@ -11,14 +10,13 @@ import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
 import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
-import { progressKey, watchedRange } from './progress-key.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { WatchFilter, WatchOut } from './types.js';
 import { CacheWatcher, outFor } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
 
 export interface WatchCacheOptions {
-  store: EtcdStore;
+  store: Store;
   info: ResourceInfo;
   /** Events always kept for resuming watches (Kubernetes' default cache size is similar). */
   windowSize?: number;
@@ -75,14 +73,14 @@ interface FreshnessWaiter {
 }
 
 /**
- * The apiserver's view of one resource, kept current by a single etcd watch and shared by every
+ * The apiserver's view of one resource, kept current by a single storage watch and shared by every
  * list and watch of that resource (Kubernetes' cacher). Each object is decoded once and shared,
  * frozen, by the map, the event window and every watcher. Events are applied and fanned out
  * synchronously, so a watcher that registers between two events sees exactly the later one:
  * no gaps and no duplicates.
  */
 export class WatchCache {
-  private readonly store: EtcdStore;
+  private readonly store: Store;
   private readonly info: ResourceInfo;
   private readonly log: Logger;
   private readonly prefix: string;
@@ -106,7 +104,7 @@ export class WatchCache {
   private readonly addedOuts = new WeakMap<AnyObject, WatchOut>();
   private bookmarkOut: WatchOut | undefined;
 
-  private etcdWatcher: Watcher | undefined;
+  private storeWatch: StoreWatch | undefined;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
   private rebuilding = false;
@@ -150,7 +148,7 @@ export class WatchCache {
   }
 
   /**
-   * Lists everything (in pages) and starts the one etcd watch from the list's revision + 1; with
+   * Lists everything (in pages) and starts the one storage watch from the list's revision + 1; with
    * startHistoryRevisions the list is read that far back and the watch replays the history,
    * which start() waits for, so the cache begins current.
    */
@@ -165,14 +163,14 @@ export class WatchCache {
     this.bookmarkTimer.unref();
   }
 
-  /** Stops watching etcd; bookmark watchers get a last bookmark, then every watch ends. */
+  /** Stops watching storage; bookmark watchers get a last bookmark, then every watch ends. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.bookmarkTimer);
     clearTimeout(this.pingTimer);
     this.generation++;
-    const closing = this.closeEtcdWatcher();
+    const closing = this.closeStoreWatch();
     this.sendBookmarks();
     for (const w of [...this.watchers.all()]) w.end();
     for (const waiter of this.waiters.splice(0)) {
@@ -354,9 +352,9 @@ export class WatchCache {
       try {
         const from = withHistory ? await this.historyStart() : 0;
         const revision = await this.load(from);
-        await this.watchEtcd(revision);
+        await this.watchStore(revision);
         // stop() may have run while this was loading: it could not close a watch not yet made.
-        if (this.stopped) await this.closeEtcdWatcher();
+        if (this.stopped) await this.closeStoreWatch();
         return;
       } catch (err) {
         if (!(err instanceof CompactedError) || attempt >= 5) throw err;
@@ -402,71 +400,38 @@ export class WatchCache {
     return revision;
   }
 
-  private watchEtcd(afterRevision: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+  private async watchStore(afterRevision: number): Promise<void> {
+    if (this.stopped) return;
     const generation = ++this.generation;
-    const watcher = this.store.etcd
-      .watch()
-      .inRange(watchedRange(this.prefix))
-      .startRevision(String(afterRevision + 1))
-      .watcher();
-    this.etcdWatcher = watcher;
-    return new Promise((resolve, reject) => {
-      let connected = false;
-      // Listeners go on before the create request is answered: events can arrive in the same read.
-      watcher.on('data', (res: IWatchResponse) => {
-        if (generation === this.generation) this.onEtcdResponse(watcher, res);
+    try {
+      this.storeWatch = await this.store.watch(this.prefix, afterRevision + 1, {
+        onBatch: (batch) => {
+          if (generation === this.generation) this.onBatch(batch);
+        },
+        onDisconnected: (err) => {
+          if (generation === this.generation) this.log.warn({ err: err.message }, 'storage watch disconnected; resuming');
+        },
+        onError: (err) => {
+          if (generation === this.generation) void this.rebuild(err);
+        },
       });
-      watcher.on('connected', () => {
-        if (generation === this.generation) this.pinResumePoint(watcher);
-        connected = true;
-        resolve();
-      });
-      watcher.on('disconnected', (err: Error) => {
-        if (generation === this.generation) this.log.warn({ err: err.message }, 'etcd watch disconnected; resuming');
-      });
-      watcher.on('error', (err: Error) => {
-        if (generation !== this.generation) return;
-        if (!connected) {
-          this.generation++;
-          reject(/compacted/.test(err.message) ? new CompactedError(0) : err);
-          return;
-        }
-        void this.rebuild(err);
-      });
-    });
-  }
-
-  private onEtcdResponse(watcher: Watcher, res: IWatchResponse): void {
-    if (res.events.length === 0) {
-      // A progress notification: nothing under our prefix changed up to this revision.
-      this.advance(Number(res.header.revision));
-    } else {
-      const now = Date.now();
-      for (const ev of res.events) {
-        // The progress key only moves the revision on.
-        if (!ev.kv.key.toString().startsWith(this.prefix)) continue;
-        if (ev.type === 'Put') this.applyPut(ev.kv, now);
-        else this.applyDelete(ev.kv, now);
-      }
-      this.advance(Number(res.events.at(-1)!.kv.mod_revision));
+    } catch (err) {
+      if (generation === this.generation) this.generation++;
+      throw err;
     }
-    this.pinResumePoint(watcher);
   }
 
-  /**
-   * The etcd3 client resumes a dropped watch from the last response header's revision + 1. But
-   * the created response and catch-up batches carry the store's current revision while older
-   * events are still on their way, so resuming from there could skip events. Resume from what
-   * the cache has applied instead, as etcd's Go client does.
-   */
-  private pinResumePoint(watcher: Watcher): void {
-    watcher.request.start_revision = String(this.appliedRevision + 1);
+  private onBatch(batch: WatchBatch): void {
+    const now = Date.now();
+    for (const ev of batch.events) {
+      if (ev.type === 'put') this.applyPut(ev.kv, now);
+      else this.applyDelete(ev.kv, now);
+    }
+    this.advance(batch.revision);
   }
 
-  private applyPut(kv: IKeyValue, now: number): void {
-    const key = kv.key.toString();
-    const stored = toStored(kv);
+  private applyPut(stored: StoredValue, now: number): void {
+    const key = stored.key;
     const obj = this.decode(key, stored);
     if (!obj) return;
     const prev = this.objects.get(key);
@@ -475,11 +440,11 @@ export class WatchCache {
     this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now));
   }
 
-  private applyDelete(kv: IKeyValue, now: number): void {
-    const key = kv.key.toString();
+  private applyDelete(stored: StoredValue, now: number): void {
+    const key = stored.key;
     const prev = this.objects.get(key);
     if (!prev) return;
-    const revision = Number(kv.mod_revision);
+    const revision = stored.modRevision;
     this.objects.delete(key);
     this.keys.remove(key);
     const last = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } } as AnyObject;
@@ -512,7 +477,7 @@ export class WatchCache {
   }
 
   /**
-   * The etcd watch was cancelled (its revision compacted, or etcd cancelled it): events were
+   * The storage watch was cancelled (its revision compacted, or etcd cancelled it): events were
    * lost, so every watcher is told Gone and relists, and the cache starts over from a fresh list.
    */
   private async rebuild(cause: Error): Promise<void> {
@@ -521,8 +486,8 @@ export class WatchCache {
     this.generation++;
     let done!: () => void;
     this.ready = new Promise((r) => (done = r));
-    this.log.warn({ err: cause.message }, 'etcd watch cancelled; terminating watchers and relisting');
-    const closing = this.closeEtcdWatcher(true);
+    this.log.warn({ err: cause.message }, 'storage watch cancelled; terminating watchers and relisting');
+    const closing = this.closeStoreWatch();
     for (const w of [...this.watchers.all()]) {
       // etcd 3.4 cancels a compacted watch with an empty reason ("Watcher canceled: ").
       w.fail(gone(`the watch cache for ${this.info.resource} lost its etcd watch (${cause.message.trim()}; its revision was probably compacted); list again`));
@@ -546,10 +511,9 @@ export class WatchCache {
     this.waiters = this.waiters.filter((w) => w.revision > this.appliedRevision);
   }
 
-  /** Detaches the etcd watch; one etcd has already cancelled must not be cancelled again (no reply would come). */
   /**
-   * Writes the progress key (progress-key.ts) once no event has satisfied the waiters within
-   * delayMs. One write at a time serves every waiter up to its revision; a waiter for a revision
+   * Asks the store for progress (in etcd, a write of the resource's progress key) once no event
+   * has satisfied the waiters within delayMs. One write at a time serves every waiter up to its revision; a waiter for a revision
    * beyond it was asking for the future and simply waits (no write storm for bogus revisions).
    */
   private scheduleProgressPing(delayMs: number): void {
@@ -559,33 +523,28 @@ export class WatchCache {
       const unserved = this.waiters.filter((w) => w.revision > this.appliedRevision);
       if (unserved.length === 0) return;
       this.pingInFlight = true;
-      this.store.etcd
-        .put(progressKey(this.prefix))
-        .value('')
-        .exec()
-        .then(
-          () => {
-            this.pingInFlight = false;
-            if (this.waiters.some((w) => !unserved.includes(w))) this.scheduleProgressPing(this.progressPingDelayMs);
-          },
-          (err: unknown) => {
-            this.pingInFlight = false;
-            this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'progress key write failed');
-            if (this.waiters.length > 0) this.scheduleProgressPing(Math.max(200, this.progressPingDelayMs));
-          },
-        );
+      this.store.progress(this.prefix).then(
+        () => {
+          this.pingInFlight = false;
+          if (this.waiters.some((w) => !unserved.includes(w))) this.scheduleProgressPing(this.progressPingDelayMs);
+        },
+        (err: unknown) => {
+          this.pingInFlight = false;
+          this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'progress write failed');
+          if (this.waiters.length > 0) this.scheduleProgressPing(Math.max(200, this.progressPingDelayMs));
+        },
+      );
     }, delayMs);
   }
 
-  private async closeEtcdWatcher(cancelledByEtcd = false): Promise<void> {
-    const watcher = this.etcdWatcher;
-    this.etcdWatcher = undefined;
-    if (!watcher || cancelledByEtcd) return;
-    // cancel() waits for etcd to confirm; a dead etcd must not hold up shutdown.
-    await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  private async closeStoreWatch(): Promise<void> {
+    const watch = this.storeWatch;
+    this.storeWatch = undefined;
+    await watch?.cancel();
   }
 
-  private decode(key: string, stored: Parameters<typeof decodeFromStorage>[1]): AnyObject | undefined {
+
+  private decode(key: string, stored: StoredValue): AnyObject | undefined {
     try {
       return this.freezeObject(decodeFromStorage(this.info, stored));
     } catch (err) {

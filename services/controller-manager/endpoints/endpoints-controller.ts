@@ -9,9 +9,9 @@ import type { ControllerContext } from '../shared/controller.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { endpointSubsets } from './endpoint-subsets.js';
 
-export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
+const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
-export interface EndpointsControllerOptions {
+interface EndpointsControllerOptions {
   /** --concurrent-endpoint-syncs; default 5. */
   workers?: number;
 }

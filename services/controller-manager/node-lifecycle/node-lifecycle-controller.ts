@@ -4,17 +4,18 @@ import { formatTime } from '../../../lib/client/api-time.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { ensureIndex, type ControllerContext } from '../shared/controller.js';
+import { recordNodeStatusChange } from '../shared/node-events.js';
 import { isPodReady } from '../shared/pod-util.js';
 import { onAddOrUpdate, onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { lifecycleTaints, readyCondition, reconcileTaints, unknownConditions } from './node-taints.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** Index of pods by spec.nodeName. */
 export const NODE_NAME_INDEX = 'nodeName';
 
 export const byNodeName = (pod: Pod): string[] => (pod.spec?.nodeName ? [pod.spec.nodeName] : []);
 
-export interface NodeLifecycleOptions {
+interface NodeLifecycleOptions {
   /** --node-monitor-grace-period: how long a node may stay silent before it is unreachable. Default 40 s. */
   gracePeriodMs?: number;
   /** --node-monitor-period: how often every node is checked. Default 5 s. */
@@ -85,7 +86,7 @@ export class NodeLifecycleController extends QueueController {
       }
     }
     const ready = readyCondition(node)?.status ?? '';
-    if (this.observedReady.get(name) === 'True' && ready !== 'True') this.recordStatusChange(node, 'NodeNotReady');
+    if (this.observedReady.get(name) === 'True' && ready !== 'True') recordNodeStatusChange(this.recorder, name, 'NodeNotReady');
     this.observedReady.set(name, ready);
     if (readyCondition(node) && readyCondition(node)?.status !== 'True') await this.markPodsNotReady(name);
     const taints = reconcileTaints(node, lifecycleTaints(node), now);
@@ -103,11 +104,6 @@ export class NodeLifecycleController extends QueueController {
       return 0;
     }
     return now - seen.probeTimestamp;
-  }
-
-  private recordStatusChange(node: Node, status: string): void {
-    const name = node.metadata?.name ?? '';
-    this.recorder.event({ kind: 'Node', apiVersion: 'v1', namespace: '', name, uid: name }, 'Normal', status, `Node ${name} status is now: ${status}`);
   }
 
   /** Kubernetes' MarkPodsNotReady: pods on a node that is not ready stop counting as ready (and leave Service endpoints). */

@@ -1,4 +1,3 @@
-import { isApiError } from '../../../lib/api/errors.js';
 import type { Node, Pod, Taint, Toleration } from '../../../lib/api/generated/index.js';
 import { keyOf } from '../../../lib/client/keys.js';
 import { parseTime } from '../../../lib/client/api-time.js';
@@ -6,11 +5,12 @@ import { TAINT_NO_EXECUTE, toleratesTaint } from '../../../lib/api/taints.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { ensureIndex, type ControllerContext } from '../shared/controller.js';
+import { disruptPod } from '../shared/disrupt-pod.js';
 import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { byNodeName, NODE_NAME_INDEX } from './node-lifecycle-controller.js';
 
 /** When a pod on these taints must go: now, at a time, or never. */
-export type EvictionDecision = { kind: 'never' } | { kind: 'at'; time: number };
+type EvictionDecision = { kind: 'never' } | { kind: 'at'; time: number };
 
 /**
  * Kubernetes' taint manager rule: a pod that does not tolerate every NoExecute taint of its node
@@ -94,15 +94,9 @@ export class TaintEvictionController extends QueueController {
     const meta = pod.metadata ?? {};
     const namespace = meta.namespace ?? '';
     const name = meta.name ?? '';
-    const pods = this.ctx.client.resource('pod');
     this.recorder.event({ kind: 'Pod', apiVersion: 'v1', namespace, name, uid: meta.uid ?? '' }, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${namespace}/${name}`);
-    try {
-      const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' };
-      await pods.patch(namespace, name, { metadata: { uid: meta.uid }, status: { conditions: [condition] } }, { type: 'strategic', status: true });
-      await pods.delete(namespace, name, { preconditions: { uid: meta.uid ?? '' } });
+    if (await disruptPod(this.ctx.client, pod, { reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' })) {
       this.log.info({ pod: `${namespace}/${name}`, node: pod.spec?.nodeName }, 'evicted pod from tainted node');
-    } catch (err) {
-      if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
     }
   }
 }

@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
+import { runCommand, type CommandResult } from '../../../lib/run-command.js';
 
 export type TableName = 'filter' | 'nat';
 
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CommandResult };
 
 /** The three programs the proxy drives; a fake in unit tests, the real binaries otherwise. */
 export interface IptablesRunner {
@@ -34,16 +30,8 @@ const LOCK_WAIT_SECONDS = '5';
 const TIMEOUT_MS = 30_000;
 
 function run(file: string, args: readonly string[], input?: string): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, [...args], { timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        const reason = err.code === 'ENOENT' ? `${file} not found: install the iptables package` : err.message;
-        reject(new IptablesError(file, -1, reason));
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
+  return runCommand(file, args, { timeoutMs: TIMEOUT_MS, packageName: 'iptables', ...(input !== undefined && { input }) }).catch((err: Error) => {
+    throw new IptablesError(file, -1, err.message);
   });
 }
 

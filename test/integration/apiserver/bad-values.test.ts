@@ -23,8 +23,8 @@ beforeAll(async () => {
 
 afterAll(() => raw?.close());
 
-const createRequest = protoRoot.lookupType('kubets.v1.CreateRequest');
-const deleteRequest = protoRoot.lookupType('kubets.v1.DeleteRequest');
+const createRequest = protoRoot().lookupType('kubets.v1.CreateRequest');
+const deleteRequest = protoRoot().lookupType('kubets.v1.DeleteRequest');
 
 async function rawError(method: string, bytes: Buffer) {
   let caught: unknown;
@@ -246,7 +246,7 @@ describe('watch timeouts', () => {
     const seen: string[] = [];
     const list = await cms.list(NS);
     const watching = (async () => {
-      for await (const ev of cms.watch(NS, { resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: 1e10, signal: abort.signal })) {
+      for await (const ev of cms.watch(NS, { resourceVersion: list.resourceVersion, timeoutSeconds: 1e10, signal: abort.signal })) {
         seen.push(`${ev.type} ${ev.object.metadata?.name}`);
         abort.abort();
       }

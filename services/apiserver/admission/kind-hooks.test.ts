@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { resourceByField, resources } from '../../../lib/api/resources.js';
+import type { KindHooks, KindPlugins } from '../kinds/index.js';
+import { kindHooks } from './kind-hooks.js';
+
+/** Plugins that record which of them ran, and for which hook. */
+function recordingPlugins(): { plugins: KindPlugins; calls: string[] } {
+  const calls: string[] = [];
+  const plugin = (name: string, serializeWrites = false): KindHooks<never> => ({
+    serializeWrites,
+    admit: async (op) => void calls.push(`${name}.admit(${op})`),
+    txnForCreate: async () => void calls.push(`${name}.txnForCreate`),
+    txnForUpdate: async () => void calls.push(`${name}.txnForUpdate`),
+    txnForDelete: async () => void calls.push(`${name}.txnForDelete`),
+  });
+  return {
+    plugins: { defaultTolerationSeconds: plugin('tolerations'), priority: plugin('priority'), serviceAllocation: plugin('allocation', true) },
+    calls,
+  };
+}
+
+describe('kindHooks', () => {
+  it('runs a pod create through the pod plugins in its strategy\'s order', async () => {
+    const { plugins, calls } = recordingPlugins();
+    const hooks = kindHooks(plugins);
+    await hooks.admit?.(resourceByField('pod'), 'create', {});
+    await hooks.txnForCreate?.(resourceByField('pod'), {});
+    expect(calls).toEqual(['tolerations.admit(create)', 'priority.admit(create)', 'tolerations.txnForCreate', 'priority.txnForCreate']);
+  });
+
+  it('runs service writes through the allocator only, one at a time', async () => {
+    const { plugins, calls } = recordingPlugins();
+    const hooks = kindHooks(plugins);
+    const services = resourceByField('service');
+    await hooks.admit?.(services, 'update', {}, {});
+    await hooks.txnForUpdate?.(services, {}, {});
+    await hooks.txnForDelete?.(services, {});
+    expect(calls).toEqual(['allocation.admit(update)', 'allocation.txnForUpdate', 'allocation.txnForDelete']);
+    expect(resources.filter((info) => hooks.serializeWrites?.(info)).map((info) => info.field)).toEqual(['service']);
+  });
+
+  it('runs nothing for kinds without plugins', async () => {
+    const { plugins, calls } = recordingPlugins();
+    const hooks = kindHooks(plugins);
+    const configMaps = resourceByField('configMap');
+    await hooks.admit?.(configMaps, 'create', {});
+    expect(await hooks.txnForCreate?.(configMaps, {})).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+});

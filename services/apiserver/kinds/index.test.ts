@@ -1,0 +1,221 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeManifest } from '../../../lib/api/json.js';
+import { resourceByField, resources, type AnyObject, type EnvelopeField } from '../../../lib/api/resources.js';
+import { deletionPlan } from '../registry/deletion.js';
+import {
+  applyDefaults,
+  prepareForCreate,
+  prepareForUpdate,
+  statusUpdateOf,
+  updateGeneration,
+  validateObject,
+  validateObjectUpdate,
+  validateStatusUpdate,
+} from '../registry/strategy.js';
+import { objectFields } from '../watch/fields.js';
+import { indexedField } from '../watch/filter.js';
+import { strategies, strategyFor } from './index.js';
+
+// One row per kind, typed per envelope field like the strategies map: a new kind needs a row here.
+// Each row is a minimal valid manifest, the status and generation it is created with, and what
+// deleting it does.
+
+type Json = Record<string, unknown>;
+interface Row {
+  manifest: Json;
+  /** Kinds without a status subresource have none. */
+  status?: Json;
+  /** Spec kinds count spec changes from 1. */
+  generation?: 1;
+  deletes: 'now' | 'mark';
+}
+
+const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } };
+const selector = { matchLabels: { app: 'web' } };
+
+const rows: { [F in EnvelopeField]: Row } = {
+  pod: {
+    manifest: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'busybox:1.36' }] } },
+    status: { phase: 'Pending', qosClass: 'BestEffort' },
+    generation: 1,
+    deletes: 'mark',
+  },
+  node: {
+    manifest: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { capacity: { cpu: '2' } } },
+    status: { capacity: { cpu: '2' }, allocatable: { cpu: '2' } },
+    generation: 1,
+    deletes: 'now',
+  },
+  namespace: { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }, status: { phase: 'Active' }, generation: 1, deletes: 'mark' },
+  service: {
+    manifest: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 80 }] } },
+    status: { loadBalancer: {} },
+    generation: 1,
+    deletes: 'now',
+  },
+  endpoints: { manifest: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' } }, deletes: 'now' },
+  replicationController: {
+    manifest: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'web' }, spec: { replicas: 1, template } },
+    status: { replicas: 0 },
+    generation: 1,
+    deletes: 'now',
+  },
+  replicaSet: {
+    manifest: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web' }, spec: { selector, template } },
+    status: { replicas: 0 },
+    generation: 1,
+    deletes: 'now',
+  },
+  deployment: {
+    manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector, template } },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  configMap: { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: 'b' } }, deletes: 'now' },
+  secret: { manifest: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { a: 'b' } }, deletes: 'now' },
+  event: {
+    manifest: {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web.1' },
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
+      reason: 'Started',
+      type: 'Normal',
+      source: { component: 'kubelet' },
+    },
+    deletes: 'now',
+  },
+  lease: { manifest: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' }, spec: { holderIdentity: 'a' } }, deletes: 'now' },
+  priorityClass: { manifest: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 }, deletes: 'now' },
+  horizontalPodAutoscaler: {
+    manifest: {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 3 },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  persistentVolume: {
+    manifest: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv' },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } },
+    },
+    status: { phase: 'Pending' },
+    generation: 1,
+    deletes: 'now',
+  },
+  persistentVolumeClaim: {
+    manifest: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'pvc' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    },
+    status: { phase: 'Pending' },
+    generation: 1,
+    deletes: 'now',
+  },
+};
+
+// The map is complete by its type: leaving a kind out does not compile.
+const { pod: _pod, ...withoutPod } = strategies;
+// @ts-expect-error a strategies map without the Pod strategy
+const incomplete: typeof strategies = withoutPod;
+void incomplete;
+
+/** A manifest decoded and placed in a namespace, as a request puts it before the registry sees it. */
+function decoded(manifest: Json): AnyObject {
+  const { info, object } = decodeManifest(manifest);
+  if (info.namespaced) object.metadata = { ...object.metadata, namespace: 'default' };
+  return object;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('kind strategies', () => {
+  it('cover exactly the kinds of the resource table', () => {
+    expect(Object.keys(strategies).sort()).toEqual(resources.map((r) => r.field).sort());
+    expect(Object.keys(rows).sort()).toEqual(resources.map((r) => r.field).sort());
+  });
+
+  it.each(resources.map((info) => [info.kind, info] as const))('%s: status and scale subresources match the resource table', (_kind, info) => {
+    const strategy = strategyFor(info);
+    expect(strategy.status !== undefined).toBe(info.hasStatus);
+    expect(strategy.scale !== undefined).toBe(info.hasScale);
+  });
+
+  it.each(resources.map((info) => [info.kind, info.field] as const))('%s: the registry runs the strategy on create, update and status update', (_kind, field) => {
+    const info = resourceByField(field);
+    const strategy = strategyFor(info);
+    const spies = {
+      defaults: strategy.defaults && vi.spyOn(strategy, 'defaults'),
+      validateCreate: vi.spyOn(strategy, 'validateCreate'),
+      validateUpdate: vi.spyOn(strategy, 'validateUpdate'),
+      initial: strategy.status && vi.spyOn(strategy.status, 'initial'),
+      validateStatus: strategy.status && vi.spyOn(strategy.status, 'validateUpdate'),
+    };
+
+    // Create: server-owned metadata, the strategy's initial status, its defaults, its validation.
+    const created = decoded(rows[field].manifest) as AnyObject & { status?: unknown };
+    prepareForCreate(info, created);
+    if (spies.initial) expect(created.status).toBe(spies.initial.mock.results[0]?.value);
+    applyDefaults(info, created);
+    expect(validateObject(info, created).map(String)).toEqual([]);
+    expect(created.metadata?.uid).toBeTruthy();
+    expect(created.status).toEqual(rows[field].status);
+    expect(created.metadata?.generation).toBe(rows[field].generation);
+    if (spies.defaults) expect(spies.defaults).toHaveBeenCalledWith(created);
+    expect(spies.validateCreate).toHaveBeenCalledWith(created);
+
+    // Update of the main resource: status carried over from the stored object, generation counts spec changes.
+    const stored = structuredClone(created);
+    const relabelled = structuredClone(created) as AnyObject & { status?: unknown };
+    relabelled.metadata = { ...relabelled.metadata, labels: { changed: 'yes' } };
+    if (strategy.status) relabelled.status = { bogus: true };
+    prepareForUpdate(info, relabelled, stored);
+    applyDefaults(info, relabelled);
+    updateGeneration(info, relabelled, stored);
+    expect(validateObjectUpdate(info, relabelled, stored).map(String)).toEqual([]);
+    expect(spies.validateUpdate).toHaveBeenCalledWith(relabelled, stored);
+    expect(relabelled.status).toEqual((stored as { status?: unknown }).status);
+    expect(relabelled.metadata?.generation).toBe(stored.metadata?.generation);
+
+    const respecified = structuredClone(stored) as AnyObject & { spec?: Json };
+    respecified.spec = { ...respecified.spec, changed: true };
+    updateGeneration(info, respecified, stored);
+    expect(respecified.metadata?.generation).toBe(rows[field].generation && 2);
+
+    // Status update: only for kinds with a status subresource, validated by the strategy.
+    if (strategy.status) {
+      const statusWrite = statusUpdateOf(structuredClone(stored), stored);
+      expect(validateStatusUpdate(info, statusWrite, stored).map(String)).toEqual([]);
+      expect(spies.validateStatus).toHaveBeenCalledWith(statusWrite, stored);
+    } else {
+      expect(() => validateStatusUpdate(info, stored, stored)).toThrow(`${info.resource} has no status subresource`);
+    }
+  });
+
+  it.each(resources.map((info) => [info.kind, info.field] as const))('%s: field selectors and deletion come from the strategy', (_kind, field) => {
+    const info = resourceByField(field);
+    const strategy = strategyFor(info);
+    const object = decoded(rows[field].manifest);
+    prepareForCreate(info, object);
+    applyDefaults(info, object);
+
+    const selectable = Object.keys(objectFields(info, object));
+    const meta = info.namespaced ? ['metadata.name', 'metadata.namespace'] : ['metadata.name'];
+    expect(selectable.sort()).toEqual([...meta, ...Object.keys(strategy.fields?.getters ?? {})].sort());
+    expect(indexedField(info)).toBe(strategy.fields?.indexed);
+
+    const plan = deletionPlan(strategy.deletion, object, {});
+    expect(plan.kind).toBe(rows[field].deletes);
+  });
+});

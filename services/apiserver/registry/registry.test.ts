@@ -1,0 +1,257 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, isApiError } from '../../../lib/api/errors.js';
+import type { ConfigMap, Deployment, Event, Pod, Service } from '../../../lib/api/generated/index.js';
+import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
+import { kindHooks } from '../admission/kind-hooks.js';
+import { NODE_PORTS_KEY, SERVICE_IPS_KEY, ServiceAllocator } from '../allocators/service-allocation.js';
+import { objectKey } from '../storage/keys.js';
+import { MemoryStore } from '../storage/testing/memory-store.js';
+import { Registry } from './registry.js';
+
+const configMaps = resourceByName('configmaps')!;
+const pods = resourceByName('pods')!;
+const deployments = resourceByName('deployments')!;
+const events = resourceByName('events')!;
+const services = resourceByName('services')!;
+const log = pino({ level: 'silent' });
+
+function configMap(name: string, data: Record<string, string> = {}, extra: Partial<ConfigMap['metadata']> = {}): ConfigMap {
+  return { metadata: { name, namespace: 'default', ...extra }, data };
+}
+
+function pod(name: string, nodeName = ''): Pod {
+  return { metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'app', image: 'busybox:1.36' }] } };
+}
+
+function deployment(name: string, replicas: number): Deployment {
+  const labels = { app: name };
+  return {
+    metadata: { name, namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } } },
+  };
+}
+
+async function apiError(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('expected an ApiError');
+}
+
+const everything = { filter: () => true, sizeOf: () => 0 };
+
+describe('Registry (on MemoryStore)', () => {
+  let store: MemoryStore;
+  let registry: Registry;
+  beforeEach(() => {
+    store = new MemoryStore();
+    registry = new Registry(store, {}, log);
+  });
+
+  describe('create and get', () => {
+    it('stores the object with server-set identity, its resourceVersion the write revision', async () => {
+      const created = await registry.create(configMaps, 'default', configMap('a', { k: 'v' }));
+      expect(created.metadata).toMatchObject({ name: 'a', namespace: 'default', resourceVersion: String(await store.currentRevision()) });
+      expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created.metadata?.creationTimestamp).toBeTruthy();
+      expect(await registry.get(configMaps, 'default', 'a')).toEqual(created);
+    });
+
+    it('generates a name from generateName', async () => {
+      const created = await registry.create(configMaps, 'default', { metadata: { generateName: 'web-' } } as ConfigMap);
+      expect(created.metadata?.name).toMatch(/^web-[a-z0-9]{5}$/);
+      expect(await registry.get(configMaps, 'default', created.metadata!.name!)).toMatchObject({ metadata: { uid: created.metadata?.uid } });
+    });
+
+    it('answers AlreadyExists for a second create of the same name, leaving the first as it was', async () => {
+      const first = await registry.create(configMaps, 'default', configMap('a', { k: '1' }));
+      const err = await apiError(registry.create(configMaps, 'default', configMap('a', { k: '2' })));
+      expect(err.reason).toBe('AlreadyExists');
+      expect(err.message).toBe('configmaps "a" already exists');
+      expect(await registry.get(configMaps, 'default', 'a')).toEqual(first);
+    });
+
+    it('answers NotFound for a missing object and Invalid (nothing stored) for a bad one', async () => {
+      expect((await apiError(registry.get(configMaps, 'default', 'missing'))).reason).toBe('NotFound');
+      const revision = await store.currentRevision();
+      const err = await apiError(registry.create(pods, 'default', { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'app' }] } } as Pod));
+      expect(err.reason).toBe('Invalid');
+      expect(err.message).toContain('spec.containers[0].image: Required value');
+      expect(await store.currentRevision()).toBe(revision);
+    });
+
+    it('attaches events to a lease, so they expire', async () => {
+      const event: Event = { metadata: { name: 'e1', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' }, reason: 'Started' };
+      await registry.create(events, 'default', event);
+      const lease = store.leaseOf(objectKey(events, 'default', 'e1'));
+      expect(lease).toBeDefined();
+      store.expireLease(lease!);
+      expect((await apiError(registry.get(events, 'default', 'e1'))).reason).toBe('NotFound');
+    });
+  });
+
+  describe('update', () => {
+    it('is a compare-and-swap on resourceVersion: a stale one is a Conflict naming both versions', async () => {
+      const created = await registry.create(configMaps, 'default', configMap('a', { k: '1' }));
+      const updated = await registry.update(configMaps, 'default', { ...created, data: { k: '2' } } as AnyObject);
+      expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
+      const err = await apiError(registry.update(configMaps, 'default', { ...created, data: { k: '3' } } as AnyObject));
+      expect(err.reason).toBe('Conflict');
+      expect(err.message).toContain(`resourceVersion ${created.metadata?.resourceVersion} given, current is ${updated.metadata?.resourceVersion}`);
+      expect(await registry.get(configMaps, 'default', 'a')).toMatchObject({ data: { k: '2' } });
+    });
+
+    it('without a resourceVersion applies to whatever is stored', async () => {
+      await registry.create(configMaps, 'default', configMap('a', { k: '1' }));
+      await registry.update(configMaps, 'default', configMap('a', { k: '2' }));
+      expect(await registry.get(configMaps, 'default', 'a')).toMatchObject({ data: { k: '2' } });
+    });
+
+    it('does not write an update that changes nothing', async () => {
+      const created = await registry.create(configMaps, 'default', configMap('a', { k: '1' }));
+      const revision = await store.currentRevision();
+      const same = await registry.update(configMaps, 'default', structuredClone(created));
+      expect(same.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
+      expect(await store.currentRevision()).toBe(revision);
+    });
+
+    it('bumps generation only when the spec changes, never on status', async () => {
+      const created = await registry.create(deployments, 'default', deployment('d', 1));
+      expect(created.metadata?.generation).toBe(1);
+      const labelled = await registry.update(deployments, 'default', { ...created, metadata: { ...created.metadata, labels: { team: 'a' } } } as AnyObject);
+      expect(labelled.metadata?.generation).toBe(1);
+      const scaled = await registry.update(deployments, 'default', { ...labelled, spec: { ...(labelled as Deployment).spec, replicas: 3 } } as AnyObject);
+      expect(scaled.metadata?.generation).toBe(2);
+      const status = await registry.updateStatus(deployments, 'default', { ...scaled, status: { replicas: 3, observedGeneration: 2 } } as AnyObject);
+      expect(status.metadata?.generation).toBe(2);
+    });
+
+    it('status updates change only the status; main updates never change it', async () => {
+      const created = (await registry.create(deployments, 'default', deployment('d', 1))) as Deployment;
+      const status = (await registry.updateStatus(deployments, 'default', {
+        ...created,
+        metadata: { ...created.metadata, labels: { sneaky: 'yes' } },
+        spec: { ...created.spec, replicas: 5 },
+        status: { replicas: 1, readyReplicas: 1 },
+      } as AnyObject)) as Deployment;
+      expect(status.spec?.replicas).toBe(1);
+      expect(status.metadata?.labels).toBeUndefined();
+      expect(status.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
+
+      const main = (await registry.update(deployments, 'default', { ...status, status: { replicas: 9 } } as AnyObject)) as Deployment;
+      expect(main.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
+      expect(await registry.get(deployments, 'default', 'd')).toMatchObject({ status: { replicas: 1, readyReplicas: 1 } });
+    });
+  });
+
+  describe('delete', () => {
+    it('removes an object at once when nothing holds it', async () => {
+      await registry.create(configMaps, 'default', configMap('a'));
+      const deleted = await registry.delete(configMaps, 'default', 'a');
+      expect(deleted.metadata?.resourceVersion).toBe(String(await store.currentRevision()));
+      expect((await apiError(registry.get(configMaps, 'default', 'a'))).reason).toBe('NotFound');
+      expect((await apiError(registry.delete(configMaps, 'default', 'a'))).reason).toBe('NotFound');
+    });
+
+    it('checks preconditions', async () => {
+      const created = await registry.create(configMaps, 'default', configMap('a'));
+      const err = await apiError(registry.delete(configMaps, 'default', 'a', { preconditions: { resourceVersion: '1' } }));
+      expect(err.reason).toBe('Conflict');
+      expect(err.message).toContain(`ResourceVersion in precondition: 1, ResourceVersion in object meta: ${created.metadata?.resourceVersion}`);
+      expect((await apiError(registry.delete(configMaps, 'default', 'a', { preconditions: { uid: 'other' } }))).reason).toBe('Conflict');
+      await registry.delete(configMaps, 'default', 'a', { preconditions: { uid: created.metadata?.uid, resourceVersion: created.metadata?.resourceVersion } });
+    });
+
+    it('deletes a pod no kubelet runs at once, and marks a bound one until a grace-0 delete', async () => {
+      await registry.create(pods, 'default', pod('unbound'));
+      await registry.delete(pods, 'default', 'unbound');
+      expect((await apiError(registry.get(pods, 'default', 'unbound'))).reason).toBe('NotFound');
+
+      await registry.create(pods, 'default', pod('bound', 'node-1'));
+      const marked = await registry.delete(pods, 'default', 'bound');
+      expect(marked.metadata).toMatchObject({ deletionGracePeriodSeconds: 30 });
+      expect(marked.metadata?.deletionTimestamp).toBeTruthy();
+      const { deletionTimestamp, resourceVersion } = marked.metadata!;
+      expect(await registry.get(pods, 'default', 'bound')).toMatchObject({ metadata: { deletionTimestamp, resourceVersion, deletionGracePeriodSeconds: 30 } });
+
+      // A second delete with a longer or equal grace period changes nothing.
+      const revision = await store.currentRevision();
+      await registry.delete(pods, 'default', 'bound');
+      expect(await store.currentRevision()).toBe(revision);
+
+      await registry.delete(pods, 'default', 'bound', { gracePeriodSeconds: 0 });
+      expect((await apiError(registry.get(pods, 'default', 'bound'))).reason).toBe('NotFound');
+    });
+
+    it('keeps an object with finalizers until an update removes the last one', async () => {
+      await registry.create(configMaps, 'default', configMap('a', {}, { finalizers: ['example.com/hold'] }));
+      const marked = await registry.delete(configMaps, 'default', 'a');
+      expect(marked.metadata?.deletionTimestamp).toBeTruthy();
+      const held = await registry.get(configMaps, 'default', 'a');
+      expect(held.metadata?.finalizers).toEqual(['example.com/hold']);
+
+      await registry.update(configMaps, 'default', { ...held, metadata: { ...held.metadata, finalizers: [] } } as AnyObject);
+      expect((await apiError(registry.get(configMaps, 'default', 'a'))).reason).toBe('NotFound');
+    });
+
+    it('adds the orphan finalizer for propagationPolicy Orphan', async () => {
+      await registry.create(configMaps, 'default', configMap('a'));
+      const marked = await registry.delete(configMaps, 'default', 'a', { propagationPolicy: 'Orphan' });
+      expect(marked.metadata?.finalizers).toEqual(['orphan']);
+      expect(await registry.get(configMaps, 'default', 'a')).toMatchObject({ metadata: { finalizers: ['orphan'] } });
+    });
+  });
+
+  describe('list', () => {
+    it('pages at one revision: later pages do not see later writes', async () => {
+      for (const name of ['a', 'b', 'c']) await registry.create(configMaps, 'default', configMap(name));
+      const first = await registry.list(configMaps, 'default', { ...everything, limit: 2 });
+      expect(first.items.map((o) => o.metadata?.name)).toEqual(['a', 'b']);
+      expect(first.remainingItemCount).toBe(1);
+      await registry.create(configMaps, 'default', configMap('bb'));
+      await registry.delete(configMaps, 'default', 'c');
+      const second = await registry.list(configMaps, 'default', { ...everything, limit: 2, continue: first.continue });
+      expect(second.items.map((o) => o.metadata?.name)).toEqual(['c']);
+      expect(second).toMatchObject({ continue: '', resourceVersion: first.resourceVersion });
+    });
+
+    it('answers Expired for a continue token whose revision was compacted', async () => {
+      for (const name of ['a', 'b']) await registry.create(configMaps, 'default', configMap(name));
+      const first = await registry.list(configMaps, 'default', { ...everything, limit: 1 });
+      await registry.create(configMaps, 'default', configMap('c'));
+      await store.compact(await store.currentRevision());
+      const err = await apiError(registry.list(configMaps, 'default', { ...everything, limit: 1, continue: first.continue }));
+      expect(isApiError(err, 'Expired')).toBe(true);
+    });
+  });
+
+  describe('with the service allocator', () => {
+    beforeEach(() => {
+      registry = new Registry(store, kindHooks({ defaultTolerationSeconds: {}, priority: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767') }), log);
+    });
+
+    it('writes the ClusterIP and NodePort bitmaps in the same revision as the Service, and frees them on delete', async () => {
+      const svc: Service = { metadata: { name: 's', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'a' }, ports: [{ port: 80 }] } };
+      const created = (await registry.create(services, 'default', svc)) as Service;
+      expect(created.spec?.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./);
+      expect(created.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
+      const revision = Number(created.metadata?.resourceVersion);
+      expect(await store.get(SERVICE_IPS_KEY)).toMatchObject({ modRevision: revision });
+      expect(await store.get(NODE_PORTS_KEY)).toMatchObject({ modRevision: revision });
+
+      const taken = await apiError(
+        registry.create(services, 'default', { ...svc, metadata: { name: 't', namespace: 'default' }, spec: { ...svc.spec, clusterIP: created.spec?.clusterIP } } as Service),
+      );
+      expect(taken.message).toContain('provided IP is already allocated');
+
+      const deleted = await registry.delete(services, 'default', 's');
+      expect(await store.get(SERVICE_IPS_KEY)).toMatchObject({ modRevision: Number(deleted.metadata?.resourceVersion) });
+      const again = (await registry.create(services, 'default', { ...svc, spec: { ...svc.spec, clusterIP: created.spec?.clusterIP } } as Service)) as Service;
+      expect(again.spec?.clusterIP).toBe(created.spec?.clusterIP);
+    });
+  });
+});

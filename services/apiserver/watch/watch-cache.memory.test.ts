@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isApiError } from '../../../lib/api/errors.js';
+import { MemoryStore } from '../storage/testing/memory-store.js';
+import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
+
+// The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
+// side: reconnection, its progress key, real compaction).
+
+describe('WatchCache (MemoryStore)', () => {
+  let store: MemoryStore;
+  const { newCache, watch, cleanup } = cacheFixture(() => store);
+  beforeEach(() => {
+    store = new MemoryStore();
+  });
+  afterEach(cleanup);
+
+  it('delivers every change in revision order, each once', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    const added = await putPod(store, pod('ns', 'a'));
+    const modified = await putPod(store, pod('ns', 'a', { phase: 'Running' }));
+    await putPod(store, pod('elsewhere', 'x'));
+    const deleted = await removePod(store, 'ns', 'a');
+    expect((await take(w, 3)).map(describeOut)).toEqual([`ADDED a@${added}`, `MODIFIED a@${modified}`, `DELETED a@${deleted}`]);
+    expect(cache.revision).toBe(deleted);
+  });
+
+  it('resumes a watch from an older revision in its window', async () => {
+    const cache = await newCache();
+    const first = await putPod(store, pod('ns', 'a'));
+    const second = await putPod(store, pod('ns', 'b'));
+    const third = await putPod(store, pod('ns', 'c'));
+    await cache.waitUntilFresh(third, 20_000);
+    const resumed = watch(cache, filter('ns'), { resourceVersion: first });
+    expect((await take(resumed, 2)).map(describeOut)).toEqual([`ADDED b@${second}`, `ADDED c@${third}`]);
+  });
+
+  it('replays history at start, so a watch from before the start has no gap', async () => {
+    const before = await putPod(store, pod('ns', 'a'));
+    const after = await putPod(store, pod('ns', 'b'));
+    const cache = await newCache({ startHistoryRevisions: 100 });
+    expect((await take(watch(cache, filter('ns'), { resourceVersion: before }), 1)).map(describeOut)).toEqual([`ADDED b@${after}`]);
+  });
+
+  it('says Gone (Expired) for a revision older than its window', async () => {
+    const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
+    const old = cache.revision;
+    let last = 0;
+    for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
+    await cache.waitUntilFresh(last, 20_000);
+    const err = await nextError(watch(cache, filter('ns'), { resourceVersion: old }));
+    expect(isApiError(err, 'Expired')).toBe(true);
+    expect((err as Error).message).toMatch(/^too old resource version/);
+  });
+
+  it('when its storage watch is lost to compaction, tells watchers Gone and relists', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    await putPod(store, pod('ns', 'a'));
+    await take(w, 1);
+    store.dropWatches();
+    const during = await putPod(store, pod('ns', 'b'));
+    await store.compact(during);
+    expect(isApiError(await nextError(w), 'Expired')).toBe(true);
+
+    await cache.waitUntilFresh(during, 20_000);
+    expect(cache.list(filter('ns')).items.map((p) => p.metadata?.name)).toEqual(['a', 'b']);
+    const fresh = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    const after = await putPod(store, pod('ns', 'c'));
+    expect((await take(fresh, 1, 20_000)).map(describeOut)).toEqual([`ADDED c@${after}`]);
+  });
+
+  it('starts from the current revision when the history it wants is compacted', async () => {
+    await putPod(store, pod('ns', 'a'));
+    const last = await putPod(store, pod('ns', 'b'));
+    await store.compact(last);
+    const cache = await newCache({ startHistoryRevisions: 100 });
+    expect(cache.revision).toBe(last);
+    expect(cache.list(filter('ns')).items).toHaveLength(2);
+  });
+
+  it('turns selector transitions into ADDED and DELETED', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('', '', 'spec.nodeName=node-1'), { resourceVersion: cache.revision });
+    await putPod(store, pod('ns', 'p'));
+    const bound = await putPod(store, pod('ns', 'p', { node: 'node-1' }));
+    const running = await putPod(store, pod('ns', 'p', { node: 'node-1', phase: 'Running' }));
+    const moved = await putPod(store, pod('ns', 'p', { node: 'node-2' }));
+    expect((await take(w, 3)).map(describeOut)).toEqual([`ADDED p@${bound}`, `MODIFIED p@${running}`, `DELETED p@${moved}`]);
+  });
+
+  it('catches up to a revision written to another resource through a progress request', async () => {
+    const cache = await newCache();
+    const elsewhere = await store.create('/registry/configmaps/ns/c', Buffer.from('x'));
+    if (!elsewhere.ok) throw new Error('write failed');
+    await cache.waitUntilFresh(elsewhere.revision, 20_000);
+    expect(cache.revision).toBeGreaterThanOrEqual(elsewhere.revision);
+  });
+});

@@ -1,0 +1,85 @@
+import type { Node } from '../../../lib/api/generated/index.js';
+import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
+import { runCommand, type CommandResult } from '../../../lib/run-command.js';
+
+/**
+ * Routes this agent owns carry this protocol number, so a sync can tell them from every other
+ * route of the host and remove the ones whose node has gone (as flannel's host-gw backend does).
+ */
+export const ROUTE_PROTOCOL = '211';
+
+export interface PodRoute {
+  /** Another node's pod subnet. */
+  podCidr: string;
+  /** That node's InternalIP, the next hop. */
+  via: string;
+}
+
+/** Runs `ip`; a fake in unit tests. */
+export interface IpRunner {
+  ip(args: readonly string[]): Promise<CommandResult>;
+}
+
+export class RouteError extends Error {
+  override readonly name = 'RouteError';
+}
+
+export const execIp: IpRunner = {
+  ip: (args) => runCommand('ip', args, { timeoutMs: 10_000, packageName: 'iproute2' }),
+};
+
+function internalIp(node: Node): string | undefined {
+  return node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+}
+
+function routeOf(node: Node): PodRoute | undefined {
+  const podCidr = podCidrsOf(node)[0];
+  const via = internalIp(node);
+  return podCidr && via ? { podCidr, via } : undefined;
+}
+
+/** What of a node its route depends on, to skip the changes that do not matter (heartbeats). */
+export function routeKey(node: Node): string {
+  const route = routeOf(node);
+  return route ? `${route.podCidr} ${route.via}` : '';
+}
+
+/** Host-gw: a route to every other node's pod subnet through that node's address. */
+export function desiredRoutes(nodes: readonly Node[], self: string): PodRoute[] {
+  const routes: PodRoute[] = [];
+  for (const node of nodes) {
+    const route = routeOf(node);
+    if (node.metadata?.name !== self && route) routes.push(route);
+  }
+  return routes.sort((a, b) => a.podCidr.localeCompare(b.podCidr));
+}
+
+async function run(ipr: IpRunner, args: readonly string[]): Promise<string> {
+  const result = await ipr.ip(args);
+  if (result.code !== 0) throw new RouteError(`ip ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || 'no message'}`);
+  return result.stdout;
+}
+
+/** The routes this agent installed earlier, as `ip -j route` lists them. */
+async function ownRoutes(ipr: IpRunner): Promise<PodRoute[]> {
+  const out = await run(ipr, ['-j', 'route', 'show', 'proto', ROUTE_PROTOCOL]);
+  const listed = JSON.parse(out.trim() || '[]') as Array<{ dst?: string; gateway?: string }>;
+  return listed.filter((r) => r.dst && r.gateway).map((r) => ({ podCidr: r.dst!, via: r.gateway! }));
+}
+
+/** Makes our routes exactly the wanted ones: replaces what changed, removes what is no longer wanted. Returns the changes made. */
+export async function syncRoutes(ipr: IpRunner, wanted: readonly PodRoute[]): Promise<string[]> {
+  const current = await ownRoutes(ipr);
+  const changes: string[] = [];
+  for (const route of wanted) {
+    if (current.some((r) => r.podCidr === route.podCidr && r.via === route.via)) continue;
+    await run(ipr, ['route', 'replace', route.podCidr, 'via', route.via, 'proto', ROUTE_PROTOCOL]);
+    changes.push(`+${route.podCidr} via ${route.via}`);
+  }
+  for (const route of current) {
+    if (wanted.some((r) => r.podCidr === route.podCidr)) continue;
+    await run(ipr, ['route', 'del', route.podCidr, 'proto', ROUTE_PROTOCOL]);
+    changes.push(`-${route.podCidr}`);
+  }
+  return changes;
+}

@@ -1,0 +1,190 @@
+// `kubets up --nodes 3` for real: this machine plus two nodes in network namespaces, each with its
+// own Docker engine, kubelet and proxy; a pod network between them; then `kubets down`, which must
+// leave nothing behind. Traffic goes only to loopback and to the namespaces and pods this test makes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node, Pod } from '../../../lib/api/generated/index.js';
+import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { pollUntil } from '../../harness/poll.js';
+import { freePort } from '../../harness/ports.js';
+import { runCli, type CliResult } from '../cli/cli-harness.js';
+
+const SUFFIX = Math.random().toString(36).slice(2, 7);
+const NODE = `mn-${SUFFIX}`;
+const SUBNET_PREFIX = '10.253.7';
+const NODE_IPS = [`${SUBNET_PREFIX}.1`, `${SUBNET_PREFIX}.2`, `${SUBNET_PREFIX}.3`];
+const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
+
+const dir = mkdtempSync(join(tmpdir(), 'kubets-multinode-'));
+const dataDir = join(dir, 'data');
+const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+let releaseHostNetwork: (() => void) | undefined;
+
+const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
+
+async function ok(args: string[], timeoutMs?: number): Promise<string> {
+  const r = await kubets(args, timeoutMs);
+  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function getJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
+}
+
+/** What of this cluster the host shows: namespaces, links and routes that carry its names or addresses. */
+function hostTraces(): string[] {
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+  return [
+    ...run('ip', ['netns', 'list']).split('\n').filter((l) => l.startsWith('kubets-')),
+    ...run('ip', ['-o', 'link']).split('\n').filter((l) => /: kt[-0-9a-f]/.test(l)),
+    ...run('ip', ['route']).split('\n').filter((l) => l.includes(SUBNET_PREFIX) || l.includes('proto 211')),
+    ...run('iptables-save', []).split('\n').filter((l) => l.includes('kubets: pod network')),
+  ].filter(Boolean);
+}
+
+function tcpRead(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: 3_000 });
+    let data = '';
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('end', () => resolve(data));
+    socket.on('timeout', () => socket.destroy(new Error(`timeout reading ${host}:${port}`)));
+    socket.on('error', reject);
+  });
+}
+
+let before: string[] = [];
+
+beforeAll(async () => {
+  releaseHostNetwork = await holdHostNetwork();
+  before = hostTraces();
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  await ok(
+    ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,
+      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)],
+    180_000,
+  );
+  await pollUntil(
+    async () => {
+      const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
+      const ready = nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === 3;
+    },
+    { timeoutMs: 180_000, intervalMs: 1_000, what: 'three Ready nodes with pod subnets' },
+  );
+}, 400_000);
+
+afterAll(async () => {
+  try {
+    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
+    expect(down.code, down.stderr).toBe(0);
+    expect(hostTraces()).toEqual(before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    releaseHostNetwork?.();
+  }
+}, 180_000);
+
+describe('kubets up --nodes 3', () => {
+  let pods: Pod[] = [];
+  const podOn = (node: string) => pods.find((p) => p.spec?.nodeName === node)!;
+
+  it('brings up three Ready nodes, each with its own address and pod subnet', async () => {
+    const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
+    expect(nodes.map((n) => n.metadata?.name).sort()).toEqual([...NODES].sort());
+    expect(nodes.map((n) => n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address).sort()).toEqual(NODE_IPS);
+    const cidrs = nodes.map((n) => n.spec?.podCIDR);
+    expect(new Set(cidrs).size).toBe(3);
+    for (const cidr of cidrs) expect(cidr).toMatch(/^10\.244\.\d+\.0\/24$/);
+  });
+
+  it('spreads a replication controller of 6 over the three nodes', async () => {
+    const manifest = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'v1',
+          kind: 'ReplicationController',
+          metadata: { name: 'echo' },
+          spec: {
+            replicas: 6,
+            selector: { app: 'echo' },
+            template: {
+              metadata: { labels: { app: 'echo' } },
+              spec: {
+                containers: [{
+                  name: 'echo',
+                  image: 'kubets/busybox:1.36',
+                  command: ['sh', '-c', 'echo started; while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
+                  ports: [{ containerPort: 8080 }],
+                }],
+              },
+            },
+          },
+        },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo' }, spec: { type: 'NodePort', selector: { app: 'echo' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      ],
+    });
+    const created = await runCli(['create', '-f', '-'], env, { stdin: manifest });
+    expect(created.code, created.stderr).toBe(0);
+    pods = await pollUntil(
+      async () => {
+        const items = (await getJson<{ items: Pod[] }>(['get', 'pods', '-l', 'app=echo'])).items;
+        return items.length === 6 && items.every((p) => p.status?.phase === 'Running' && p.status.podIP) ? items : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000, what: 'six running echo pods' },
+    );
+    for (const node of NODES) expect(pods.filter((p) => p.spec?.nodeName === node).length, node).toBeGreaterThan(0);
+    for (const pod of pods) {
+      const cidr = (await getJson<Node>(['get', 'node', pod.spec!.nodeName!])).spec!.podCIDR!;
+      expect(pod.status!.podIP!.startsWith(cidr.split('.').slice(0, 3).join('.') + '.'), `${pod.metadata?.name} ${pod.status?.podIP} in ${cidr}`).toBe(true);
+    }
+  });
+
+  it('lets pods reach each other by IP across nodes, both ways', async () => {
+    for (const [from, to] of [[2, 0], [0, 2], [1, 2]] as const) {
+      const target = podOn(NODES[to]!);
+      const out = await ok(['exec', podOn(NODES[from]!).metadata!.name!, '--', 'nc', '-w', '3', target.status!.podIP!, '8080']);
+      expect(out.trim()).toBe(`hello from ${target.metadata!.name}`);
+    }
+  });
+
+  it('answers the Service by ClusterIP and by DNS name from a pod on every node', async () => {
+    const names = new Set(pods.map((p) => p.metadata!.name!));
+    for (const node of NODES) {
+      const pod = podOn(node).metadata!.name!;
+      const byName = await ok(['exec', pod, '--', 'nc', '-w', '3', 'echo.default.svc.cluster.local', '80']);
+      expect(names.has(byName.trim().replace('hello from ', ''))).toBe(true);
+    }
+    // Endpoints on other nodes are balanced too: from one pod, the answers come from more than its own node.
+    const seen = new Set<string>();
+    const client = podOn(NODES[0]!).metadata!.name!;
+    for (let i = 0; i < 12 && seen.size < 2; i++) {
+      const answer = (await ok(['exec', client, '--', 'nc', '-w', '3', 'echo', '80'])).trim().replace('hello from ', '');
+      seen.add(pods.find((p) => p.metadata?.name === answer)!.spec!.nodeName!);
+    }
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("answers a NodePort on every node's address", async () => {
+    const svc = await getJson<{ spec: { ports: Array<{ nodePort: number }> } }>(['get', 'service', 'echo']);
+    const nodePort = svc.spec.ports[0]!.nodePort;
+    const names = new Set(pods.map((p) => p.metadata!.name!));
+    for (const ip of NODE_IPS) {
+      const answer = await tcpRead(ip, nodePort);
+      expect(names.has(answer.trim().replace('hello from ', '')), `${ip}:${nodePort} answered ${answer}`).toBe(true);
+    }
+  });
+
+  it('serves logs and exec of a pod on the third node through the apiserver', async () => {
+    const pod = podOn(NODES[2]!).metadata!.name!;
+    expect(await ok(['logs', pod])).toContain('started');
+    expect((await ok(['exec', pod, '--', 'hostname'])).trim()).toBe(pod);
+  });
+});
