@@ -40,7 +40,8 @@ export function lazyCommand(name: string, summary: string, load: () => Promise<C
 function withDoubleDash(stub: Command): string[] {
   let root = stub;
   while (root.parent) root = root.parent;
-  const raw = root.rawArgs;
+  // commander keeps what it was given in rawArgs but leaves the field out of its types.
+  const raw = (root as unknown as { rawArgs: string[] }).rawArgs;
   const at = raw.indexOf('--');
   if (at < 0 || stub.args.includes('--')) return stub.args;
   const tail = raw.slice(at + 1);

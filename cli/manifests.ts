@@ -8,7 +8,8 @@ import { CliError } from './errors.js';
 
 // Reading `-f` arguments as kubectl's resource builder does: files, directories (their .json,
 // .yaml and .yml files, sorted), `-` for stdin, several YAML documents per file and `kind: List`.
-// Every document stands alone: a bad one is reported and the others still go ahead.
+// Input that does not parse stops everything before anything is sent; a document that parses but
+// does not decode is reported and the others still go ahead.
 
 type JsonObject = Record<string, unknown>;
 
@@ -191,11 +192,13 @@ export async function loadManifests(
   const manifests: Manifest[] = [];
   const errors: unknown[] = [];
   const entries = await readManifestEntries(paths, opts);
+  // As kubectl: input that cannot be read or parsed (a YAML syntax error in a later document, a
+  // missing file) stops the whole command before anything is sent, so no earlier document is
+  // created alone. Documents that parse but do not decode are reported one by one.
+  const unreadable = entries.flatMap((entry) => ('error' in entry ? [entry.error] : []));
+  if (unreadable.length > 0) return { manifests: [], errors: unreadable };
   for (const entry of entries) {
-    if ('error' in entry) {
-      errors.push(entry.error);
-      continue;
-    }
+    if ('error' in entry) continue;
     try {
       const manifest = decodeDocument(entry.document);
       placeInNamespace(manifest, opts.namespace, opts.namespaceExplicit);

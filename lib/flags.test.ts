@@ -26,6 +26,7 @@ describe('flag parsers', () => {
     expect(() => goBool('nope')).toThrow('strconv.ParseBool');
     expect(integer('-1')).toBe(-1);
     expect(() => integer('3x')).toThrow('strconv.ParseInt: parsing "3x": invalid syntax');
+    expect(() => integer('99999999999999999999')).toThrow('strconv.ParseInt: parsing "99999999999999999999": value out of range');
   });
 
   it('collects repeated and comma-separated values', () => {

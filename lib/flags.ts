@@ -14,7 +14,10 @@ export function collectWhole(value: string, previous: string[] = []): string[] {
 
 export function integer(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`strconv.ParseInt: parsing "${value}": invalid syntax`);
-  return Number(value);
+  const parsed = Number(value);
+  // Beyond 2^53 the number would already be rounded; the API refuses narrower fields' overflow.
+  if (!Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`strconv.ParseInt: parsing "${value}": value out of range`);
+  return parsed;
 }
 
 /** Go's ParseBool, so `--wait=false` reads like kubectl's boolean flags. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
+import { encodeRequest } from './request-encoding.js';
 
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
@@ -88,6 +89,7 @@ export class Transport {
 
   async unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
     const deadline = Date.now() + (opts.deadlineMs ?? this.options.deadlineMs);
+    const bytes = encodeRequest(method, request as object, service()[method].requestSerialize as (value: object) => Buffer);
     const failures: string[] = [];
     let answered: ApiError | undefined;
     for (const endpoint of this.rotation()) {
@@ -97,7 +99,7 @@ export class Transport {
         continue;
       }
       try {
-        return await this.sendUnary(endpoint, method, request, deadline, opts.signal);
+        return await this.sendUnary(endpoint, method, bytes, deadline, opts.signal);
       } catch (err) {
         if (opts.signal?.aborted) throw abortReason(opts.signal);
         const apiErr = fromServiceError(err);
@@ -207,7 +209,7 @@ export class Transport {
   private sendUnary<M extends UnaryMethod>(
     endpoint: Endpoint,
     method: M,
-    request: RequestOf<M>,
+    encoded: Buffer,
     deadline: number,
     signal?: AbortSignal,
   ): Promise<ResponseOf<M>> {
@@ -216,9 +218,9 @@ export class Transport {
       const onAbort = (): void => call.cancel();
       const call = endpoint.client.makeUnaryRequest(
         def.path,
-        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        (bytes: Buffer) => bytes,
         def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
-        request,
+        encoded,
         this.metadata(),
         { deadline },
         (err, value) => {

@@ -1,7 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
+import type { Envelope } from '../../lib/api/envelope.js';
 import { badRequest } from '../../lib/api/errors.js';
+import { integerProblemsError } from '../../lib/api/integer-check.js';
 import { lookupType, packageDefinition, toObjectOptions, type ServiceName } from '../../lib/api/proto.js';
-import { checkWireFormat } from './wire-check.js';
+import { checkWireFormat, type IntegerOutOfRange } from './wire-check.js';
 
 // Requests are decoded by our handlers rather than by grpc-js, so that a malformed message becomes
 // a BadRequest with a Kubernetes Status instead of grpc-js' bare INTERNAL error. Responses may be
@@ -24,12 +26,16 @@ export function rawServiceDefinition(serviceName: ServiceName): grpc.ServiceDefi
 /** Decodes a request message of the given type, or throws BadRequest naming the problem. */
 export function decodeRequest<T>(typeName: string, bytes: Buffer): T {
   const type = lookupType(typeName);
+  let outOfRange: IntegerOutOfRange[];
+  let decoded: T;
   try {
-    checkWireFormat(type, bytes);
-    return type.toObject(type.decode(bytes), toObjectOptions) as T;
+    outOfRange = checkWireFormat(type, bytes);
+    decoded = type.toObject(type.decode(bytes), toObjectOptions) as T;
   } catch (err) {
     throw badRequest(`malformed ${typeName.split('.').pop()} message: ${(err as Error).message}`);
   }
+  if (outOfRange.length > 0) throw integerProblemsError(typeName.split('.').pop()!, decoded as { object?: Envelope }, outOfRange);
+  return decoded;
 }
 
 export function encodeMessage(typeName: string, value: object): Buffer {
