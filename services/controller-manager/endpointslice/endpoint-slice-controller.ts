@@ -1,4 +1,5 @@
 import type { EndpointSlice, Pod, Service } from '../../../lib/api/generated/index.js';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../../lib/api/endpoint-slices.js';
 import { isApiError } from '../../../lib/api/errors.js';
 import { keyFor, keyOf, splitKey } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
@@ -8,7 +9,7 @@ import { ensureIndex, type ControllerContext } from '../shared/controller.js';
 import { hasSelector, servicesSelecting } from '../shared/endpoint-util.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { desiredPortGroups } from './desired-endpoints.js';
-import { CONTROLLER_NAME, MANAGED_BY_LABEL, planSlices, SERVICE_NAME_LABEL } from './reconciler.js';
+import { CONTROLLER_NAME, planSlices } from './reconciler.js';
 import { SliceTracker } from './slice-tracker.js';
 
 export interface EndpointSliceControllerOptions {

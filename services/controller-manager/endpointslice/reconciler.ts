@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Endpoint, EndpointSlice, EndpointSlicePort, OwnerReference, Service } from '../../../lib/api/generated/index.js';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../../lib/api/endpoint-slices.js';
 import { endpointLabels } from '../shared/endpoint-util.js';
 import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js';
 
@@ -9,8 +10,6 @@ import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js'
 // with room, then new slices; slices left empty go, except one placeholder for a Service without
 // endpoints.
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 const ADDRESS_TYPE = 'IPv4';
 
