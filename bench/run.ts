@@ -4,6 +4,7 @@ import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
 import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
+import { benchCliStartup } from './cli/startup.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   'scheduler-api': benchSchedulerApi,
   'scheduler-cycle': benchSchedulerCycle,
   'kubelet-startup': benchKubeletStartup,
+  'cli-startup': benchCliStartup,
 };
 
 const wanted = process.argv.slice(2);

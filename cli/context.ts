@@ -22,7 +22,7 @@ export interface CliIO {
 }
 
 /** Where and as whom the CLI talks, after flags have overridden the client config file. */
-export interface ConnectionSettings {
+interface ConnectionSettings {
   servers: string[];
   caPem: string;
   token: string | undefined;

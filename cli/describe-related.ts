@@ -24,7 +24,7 @@ function involvedObjectSelector(kind: string, namespace: string, name: string, u
  * Events whose involvedObject is this object, as kubectl's searchEvents finds them. Node events
  * carry either the node's uid (controllers) or its name (the kubelet), so nodes are searched twice.
  */
-export async function eventsFor(client: ApiClient, info: ResourceInfo, object: AnyObject): Promise<Event[]> {
+async function eventsFor(client: ApiClient, info: ResourceInfo, object: AnyObject): Promise<Event[]> {
   const meta = object.metadata ?? {};
   const namespace = meta.namespace ?? '';
   const name = meta.name ?? '';

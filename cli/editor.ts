@@ -5,7 +5,7 @@ import { CliError } from './errors.js';
 // without spaces runs as is; with plain spaces it is split into arguments; with quotes or
 // backslashes it is handed to the shell with the file name appended.
 
-export interface EditorCommand {
+interface EditorCommand {
   command: string;
   args: string[];
 }

@@ -1,31 +1,37 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { apiserverCommand } from '../services/apiserver/command.js';
-import { schedulerCommand } from '../services/scheduler/command.js';
-import { proxyCommand } from '../services/proxy/command.js';
-import { controllerManagerCommand } from '../services/controller-manager/command.js';
-import { kubeletCommand } from '../services/kubelet/command.js';
 import { registerClientCommands } from './commands/index.js';
-import { certsCommand } from './up/certs-command.js';
-import { downCommand, upCommand } from './up/up-command.js';
+import { helpCommand, inherit, lazyCommand } from './lazy-command.js';
 import { VERSION } from '../lib/version.js';
 
-// One binary, subcommands for each daemon and kubectl's verbs for users (ARCHITECTURE.md).
+// One binary: a subcommand for each daemon and kubectl's verbs for users. The daemons and the
+// local-cluster commands load their code only when they run, so a verb starts without it.
+const daemonCommands = [
+  lazyCommand('apiserver', 'Run the API server', async () => (await import('../services/apiserver/index.js')).apiserverCommand()),
+  lazyCommand('scheduler', 'Run the scheduler', async () => (await import('../services/scheduler/index.js')).schedulerCommand()),
+  lazyCommand('proxy', 'Run the per-host proxy and cluster DNS', async () => (await import('../services/proxy/index.js')).proxyCommand()),
+  lazyCommand('controller-manager', 'Run the controllers', async () => (await import('../services/controller-manager/index.js')).controllerManagerCommand()),
+  lazyCommand('kubelet', 'Run the node agent', async () => (await import('../services/kubelet/index.js')).kubeletCommand()),
+];
+
+const clusterCommands = [
+  lazyCommand('certs', 'Create the cluster CA, certificates, tokens and client configs', async () => (await import('./up/certs-command.js')).certsCommand()),
+  lazyCommand('up', 'Run a whole local cluster', async () => (await import('./up/up-command.js')).upCommand()),
+  lazyCommand('down', 'Stop a cluster started with kubets up --detach', async () => (await import('./up/up-command.js')).downCommand()),
+  lazyCommand('completion', 'Output shell completion code for bash or zsh', async () => (await import('./completion/completion-command.js')).completionCommand()),
+];
+
 function buildProgram(): Command {
   const program = new Command('kubets')
     .description('kubets: a small Kubernetes-style container orchestrator')
     .version(VERSION, '--client-version', 'print the client version')
     .showSuggestionAfterError(true)
+    .helpCommand(false)
     .exitOverride();
-  program.addCommand(apiserverCommand());
-  program.addCommand(schedulerCommand());
-  program.addCommand(proxyCommand());
-  program.addCommand(controllerManagerCommand());
-  program.addCommand(kubeletCommand());
+  for (const command of daemonCommands) program.addCommand(command);
   registerClientCommands(program);
-  program.addCommand(certsCommand());
-  program.addCommand(upCommand());
-  program.addCommand(downCommand());
+  for (const command of clusterCommands) program.addCommand(command);
+  program.addCommand(inherit(helpCommand(), program));
   return program;
 }
 

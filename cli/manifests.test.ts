@@ -80,7 +80,7 @@ describe('loadManifests', () => {
     writeFileSync(join(dir, 'd', 'b.yaml'), mysqlRc);
     writeFileSync(join(dir, 'd', 'a.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'development' } }));
     writeFileSync(join(dir, 'd', 'notes.txt'), 'ignored');
-    const { manifests, errors } = await loadManifests([join(dir, 'd'), '-', join(dir, 'missing.yaml')], {
+    const { manifests, errors } = await loadManifests([join(dir, 'd'), '-'], {
       stdin: Readable.from([`apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: development}\n`]),
       namespace: 'default',
       namespaceExplicit: false,
@@ -91,7 +91,22 @@ describe('loadManifests', () => {
       ['/d/b.yaml', 'mysql', 'default'],
       ['STDIN', 'p', 'development'],
     ]);
-    expect(errors.map((e) => (e as Error).message)).toEqual([`the path "${join(dir, 'missing.yaml')}" does not exist`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives nothing to send when any input cannot be read or parsed, as kubectl stops before sending', async () => {
+    writeFileSync(join(dir, 'broken.yaml'), `${mysqlRc}---
+kind: Service
+metadata:
+  name: x
+   bad: [\n`);
+    const opts = { stdin: Readable.from([]), namespace: 'default', namespaceExplicit: false, verb: 'create' };
+    const missing = await loadManifests([join(dir, 'd', 'b.yaml'), join(dir, 'missing.yaml')], opts);
+    expect(missing.manifests).toEqual([]);
+    expect(missing.errors.map((e) => (e as Error).message)).toEqual([`the path "${join(dir, 'missing.yaml')}" does not exist`]);
+    const broken = await loadManifests([join(dir, 'broken.yaml')], opts);
+    expect(broken.manifests).toEqual([]);
+    expect(broken.errors.map((e) => (e as Error).message)).toEqual([expect.stringMatching(/^error parsing .*broken\.yaml: error converting YAML to JSON: yaml: line 20, column 9: Nested mappings/)]);
   });
 
   it('rejects a manifest namespace that contradicts -n', async () => {

@@ -1,19 +1,20 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from './lazy-yaml.js';
 import { DecodeError, decodeManifest } from '../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import { CliError } from './errors.js';
 
 // Reading `-f` arguments as kubectl's resource builder does: files, directories (their .json,
 // .yaml and .yml files, sorted), `-` for stdin, several YAML documents per file and `kind: List`.
-// Every document stands alone: a bad one is reported and the others still go ahead.
+// Input that does not parse stops everything before anything is sent; a document that parses but
+// does not decode is reported and the others still go ahead.
 
-export type JsonObject = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
 
 /** A document that parsed: its JSON value and where it came from. */
-export interface ParsedDocument {
+interface ParsedDocument {
   source: string;
   value: JsonObject;
 }
@@ -30,20 +31,20 @@ export interface Manifest {
   json: JsonObject;
 }
 
-export class ManifestError extends CliError {
+class ManifestError extends CliError {
   override readonly name: string = 'ManifestError';
 }
 
-export const STDIN_SOURCE = 'STDIN';
+const STDIN_SOURCE = 'STDIN';
 const MANIFEST_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
-export interface ReadManifestOptions {
+interface ReadManifestOptions {
   stdin: Readable;
   recursive?: boolean;
 }
 
 /** Every document of every `-f` argument, in order. */
-export async function readManifestEntries(paths: readonly string[], opts: ReadManifestOptions): Promise<ManifestEntry[]> {
+async function readManifestEntries(paths: readonly string[], opts: ReadManifestOptions): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
   for (const path of paths) {
     if (path === '-') {
@@ -102,7 +103,7 @@ function isObject(v: unknown): v is JsonObject {
 /** Splits one file's text into documents; syntax errors name the line and column. */
 export function parseManifestText(text: string, source: string): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
-  for (const doc of parseAllDocuments(text, { prettyErrors: true })) {
+  for (const doc of yaml().parseAllDocuments(text, { prettyErrors: true })) {
     const syntax = doc.errors[0];
     if (syntax) {
       const pos = syntax.linePos?.[0];
@@ -167,7 +168,7 @@ export function decodeDocument(doc: ParsedDocument): Manifest {
  * Puts a namespaced object in the namespace the command runs in, as kubectl does: a manifest's
  * own namespace wins unless `-n` names a different one, which is an error.
  */
-export function placeInNamespace(manifest: Manifest, namespace: string, explicit: boolean): void {
+function placeInNamespace(manifest: Manifest, namespace: string, explicit: boolean): void {
   const metadata = (manifest.object.metadata ??= {});
   if (!manifest.info.namespaced) {
     delete metadata.namespace;
@@ -191,11 +192,13 @@ export async function loadManifests(
   const manifests: Manifest[] = [];
   const errors: unknown[] = [];
   const entries = await readManifestEntries(paths, opts);
+  // As kubectl: input that cannot be read or parsed (a YAML syntax error in a later document, a
+  // missing file) stops the whole command before anything is sent, so no earlier document is
+  // created alone. Documents that parse but do not decode are reported one by one.
+  const unreadable = entries.flatMap((entry) => ('error' in entry ? [entry.error] : []));
+  if (unreadable.length > 0) return { manifests: [], errors: unreadable };
   for (const entry of entries) {
-    if ('error' in entry) {
-      errors.push(entry.error);
-      continue;
-    }
+    if ('error' in entry) continue;
     try {
       const manifest = decodeDocument(entry.document);
       placeInNamespace(manifest, opts.namespace, opts.namespaceExplicit);

@@ -4,7 +4,7 @@ import { CliError } from './errors.js';
 // The `key=value` / `key-` arguments of `kubets label` and `kubets annotate`, parsed and applied
 // as kubectl does.
 
-export interface MetadataEdits {
+interface MetadataEdits {
   set: Record<string, string>;
   remove: string[];
 }
@@ -50,7 +50,7 @@ export function parseMetadataEdits(specs: readonly string[], kind: MetadataKind)
   return edits;
 }
 
-export interface EditResult {
+interface EditResult {
   next: Record<string, string>;
   changed: boolean;
   /** Keys asked to be removed that were not there (kubectl warns about each). */

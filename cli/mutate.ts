@@ -7,7 +7,7 @@ import type { ResourceClient } from '../lib/client/resource-client.js';
 
 const MAX_ATTEMPTS = 5;
 
-export interface MutateOptions {
+interface MutateOptions {
   /** The user's --resource-version: the update must be against exactly this version (never retried). */
   resourceVersion?: string;
 }

@@ -8,7 +8,7 @@ import { CliError } from './errors.js';
 // pod a command means when none is named.
 
 /** The annotation naming the container kubectl logs/exec use when -c is not given. */
-export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
 /** The label selector (as a string) of the pods a replication controller, replica set or deployment manages. */
 export function podSelectorOf(info: ResourceInfo, object: AnyObject): string | undefined {

@@ -4,7 +4,7 @@ import { CliError } from './errors.js';
 // How kubectl reads the resource arguments of get/describe/delete/label/...: `TYPE[,TYPE...]
 // [NAME...]` or `TYPE/NAME...`, with short, singular and plural names and the `all` category.
 
-export class UnknownResourceTypeError extends CliError {
+class UnknownResourceTypeError extends CliError {
   override readonly name = 'UnknownResourceTypeError';
 
   constructor(readonly type: string) {
@@ -19,7 +19,7 @@ export interface ResourceSelection {
 }
 
 /** kubectl's `all` category, in the order kubectl prints it, restricted to the kinds we serve. */
-export const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'horizontalpodautoscalers'] as const;
+const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'horizontalpodautoscalers'] as const;
 
 /** Resolves one type as a user types it; `all` is not a type here. */
 export function resolveType(type: string): ResourceInfo {
@@ -38,7 +38,7 @@ function expandTypes(list: string): ResourceInfo[] {
   return out;
 }
 
-export interface ParseResourceArgsOptions {
+interface ParseResourceArgsOptions {
   /** The verb, for the "You must specify" message. */
   verb: string;
   /** Whether `all` may be used (get, delete). */

@@ -17,7 +17,7 @@ export interface Target {
   object?: AnyObject;
 }
 
-export interface TargetOptions {
+interface TargetOptions {
   verb: string;
   filename?: string[];
   recursive?: boolean;
@@ -52,7 +52,7 @@ export function selectionOptions(verb: string, flags: SelectionFlags): TargetOpt
   };
 }
 
-export interface ResolvedTargets {
+interface ResolvedTargets {
   targets: Target[];
   /** Per-document errors of -f; the verb reports them after acting on the rest. */
   errors: unknown[];

@@ -3,7 +3,7 @@ import { CliContext, type CliIO, type GlobalOptions, type InjectedConnection } f
 import { formatError } from './errors.js';
 
 /** The process's own streams; tests substitute their own. */
-export function processIO(): CliIO {
+function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 

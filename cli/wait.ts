@@ -4,7 +4,7 @@ import type { ResourceInfo } from '../lib/api/resources.js';
 import type { ApiClient } from '../lib/client/client.js';
 import { CliError } from './errors.js';
 
-export class WaitTimeoutError extends CliError {
+class WaitTimeoutError extends CliError {
   override readonly name = 'WaitTimeoutError';
 }
 

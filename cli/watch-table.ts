@@ -20,7 +20,7 @@ export class WatchTable {
   private headerPrinted = false;
 
   constructor(
-    private readonly info: ResourceInfo,
+    info: ResourceInfo,
     private readonly options: TableOptions,
   ) {
     this.printer = printerFor(info);

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
 /** Where and how to reach one cluster as one user: kubeconfig's cluster, user and namespace in one place. */
-export interface ClientContext {
+interface ClientContext {
   /** `host:port` of each apiserver, tried in order with failover; IPv6 hosts in brackets. */
   servers: string[];
   /** Path of the CA certificate (PEM); relative paths are relative to the config file. */
@@ -32,7 +32,7 @@ export interface ResolvedClientConfig {
   namespace: string;
 }
 
-export interface LoadClientConfigOptions {
+interface LoadClientConfigOptions {
   /** An explicit path (e.g. `--config`); wins over the environment. */
   path?: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -52,7 +52,7 @@ export class ClientConfigError extends Error {
   }
 }
 
-export const CLIENT_CONFIG_ENV = 'KUBETS_CONFIG';
+const CLIENT_CONFIG_ENV = 'KUBETS_CONFIG';
 export const DEFAULT_NAMESPACE = 'default';
 
 export function defaultClientConfigPath(homeDir: string = homedir()): string {

@@ -7,3 +7,6 @@ export const LEAN_CHANNEL_OPTIONS = {
   'grpc.enable_channelz': 0,
   'grpc.enable_retries': 0,
 } as const;
+
+/** The largest message an apiserver accepts (grpc-js' default limit, stated so clients can check first). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

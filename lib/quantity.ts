@@ -325,11 +325,6 @@ export function formatQuantity(q: Quantity | string): string {
   return toQuantity(q).toString();
 }
 
-/** Sums quantities exactly; the result keeps the format of the first non-zero term. */
-export function addQuantities(...quantities: Array<Quantity | string>): Quantity {
-  return quantities.reduce<Quantity>((sum, q) => sum.add(toQuantity(q)), Quantity.fromValue(0));
-}
-
 /** CPU in millicores (`500m` → 500, `2` → 2000), rounded up like Kubernetes' MilliValue. */
 export function cpuMillis(q: Quantity | string): number {
   return toSafeNumber(toQuantity(q).milliValue(), q);

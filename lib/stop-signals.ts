@@ -3,7 +3,7 @@
 // stop went cleanly.
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-export type StopSignal = (typeof STOP_SIGNALS)[number];
+type StopSignal = (typeof STOP_SIGNALS)[number];
 
 /** Calls stop on the first SIGTERM and on the first SIGINT (each listener fires once). */
 export function onStopSignal(stop: (signal: StopSignal) => void): void {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
 # Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables), a safely started
-# dockerd (ARCHITECTURE.md leak 1), node modules, the build, and the local images.
+# dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
+# its bash completion, and the local images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,32 @@ fi
 
 step "building (tsc)"
 npm run --silent build
+
+# `kubets` on the PATH is this checkout's build; a link left by another checkout is replaced.
+command_link=/usr/local/bin/kubets
+completion_file=/usr/share/bash-completion/completions/kubets
+if [ "$(id -u)" != 0 ]; then
+  step "not root: leaving $command_link alone (run node dist/cli/main.js)"
+else
+  entry="$PWD/dist/cli/main.js"
+  if [ "$(readlink "$command_link" 2>/dev/null)" != "$entry" ]; then
+    step "linking $command_link -> $entry"
+    ln -sfn "$entry" "$command_link"
+  else
+    step "$command_link present"
+  fi
+  mkdir -p "$(dirname "$completion_file")"
+  completion=$(mktemp)
+  node "$entry" completion bash >"$completion"
+  if cmp -s "$completion" "$completion_file"; then
+    rm -f "$completion"
+    step "bash completion present"
+  else
+    step "installing bash completion: $completion_file"
+    install -m 0644 "$completion" "$completion_file"
+    rm -f "$completion"
+  fi
+fi
 
 step "building local images"
 scripts/build-images

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts dockerd the safe way (shared/ARCHITECTURE.md, leak 1) when no Docker engine answers:
+# Starts dockerd the safe way (README, network safety: image pulls) when no Docker engine answers:
 # a dead loopback proxy makes any image pull fail locally in milliseconds instead of leaving the machine.
 set -euo pipefail
 if docker info >/dev/null 2>&1; then

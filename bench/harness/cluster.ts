@@ -6,7 +6,7 @@ import { ensureClusterFiles } from '../../cli/up/cluster-files.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { projectRoot } from '../../lib/paths.js';
-import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
+import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { startEtcd, type EtcdInstance } from '../../test/harness/etcd.js';
 import { freePort } from '../../test/harness/ports.js';
 

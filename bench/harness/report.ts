@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 
 /** One line naming the machine a figure was measured on, for bench/README.md. */
-export function machine(): string {
+function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Percentile of a sample (nearest-rank), in the sample's unit. */
-export function percentile(sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;

@@ -26,7 +26,9 @@ import { freePort } from '../../test/harness/ports.js';
 // same run, bare Docker does the same work at the same concurrency through dockerode: the pause
 // container, then the app container joined to its network and IPC namespaces, with the very create
 // options the kubelet uses. Rounds of both alternate, and every container is removed between
-// rounds. CPU time of the kubelet and apiserver processes is reported per pod.
+// rounds. CPU time of the kubelet and apiserver processes is reported per pod. The graceful delete
+// of the same pods is timed too: from the delete call to the object's DELETED event on a watch
+// (SIGTERM ends busybox's sleep, so it should not wait out any of the 30-second grace period).
 
 const SIZES = (process.env.BENCH_KUBELET_SIZES ?? '1,10,100').split(',').map(Number);
 /** Rounds per size: enough that every size has about this many samples, and at least MIN_ROUNDS. */
@@ -37,10 +39,12 @@ const ROUND_TIMEOUT_MS = 180_000;
 const IMAGE = 'kubets/busybox:1.36';
 const COMMAND = ['sleep', '3600'];
 const TARGET_RATIO = 1.3;
+const GRACEFUL_DELETE_TARGET_MS = 1000;
 
 interface Samples {
   baseline: number[];
   kubelet: number[];
+  deletes: number[];
 }
 
 export async function benchKubeletStartup(): Promise<void> {
@@ -58,7 +62,7 @@ export async function benchKubeletStartup(): Promise<void> {
     const dns = await bridgeGateway(docker);
     for (const size of SIZES) {
       const rounds = Math.max(MIN_ROUNDS, Math.ceil(MIN_SAMPLES / size));
-      const samples: Samples = { baseline: [], kubelet: [] };
+      const samples: Samples = { baseline: [], kubelet: [], deletes: [] };
       const pairedRatios: number[] = [];
       let kubeletCpuMs = 0;
       let apiserverCpuMs = 0;
@@ -70,11 +74,13 @@ export async function benchKubeletStartup(): Promise<void> {
         kubeletCpuMs += cpuMs(kubelet.pid) - before.kubelet;
         apiserverCpuMs += cpuMs(cluster.apiserver.pid) - before.apiserver;
         samples.baseline.push(...bare);
-        samples.kubelet.push(...viaApi);
-        pairedRatios.push(summarize(viaApi).p50 / summarize(bare).p50);
+        samples.kubelet.push(...viaApi.startups);
+        samples.deletes.push(...viaApi.deletes);
+        pairedRatios.push(summarize(viaApi.startups).p50 / summarize(bare).p50);
       }
       const baseline = summarize(samples.baseline);
       const viaKubelet = summarize(samples.kubelet);
+      const deletes = summarize(samples.deletes);
       printResult('kubelet-startup', {
         pods: size,
         rounds,
@@ -86,6 +92,8 @@ export async function benchKubeletStartup(): Promise<void> {
         // rounds cancels out; the median over the pairs.
         pairedRatioP50: Number(summarize(pairedRatios).p50.toFixed(2)),
         targetRatioP50: TARGET_RATIO,
+        gracefulDeleteMs: { p50: round1(deletes.p50), p99: round1(deletes.p99) },
+        gracefulDeleteTargetP50Ms: GRACEFUL_DELETE_TARGET_MS,
         // Start and delete of every pod, over all rounds.
         kubeletCpuMsPerPod: round1(kubeletCpuMs / (rounds * size)),
         apiserverCpuMsPerPod: round1(apiserverCpuMs / (rounds * size)),
@@ -157,8 +165,12 @@ async function waitForNode(client: ApiClient, nodeName: string, kubelet: ChildPr
   throw new Error(`node ${nodeName} did not become Ready`);
 }
 
-/** Creates `size` pods at once; each sample runs from its create call to the watch showing it Running. */
-async function kubeletRound(client: ApiClient, docker: Docker, nodeName: string, size: number, round: number): Promise<number[]> {
+/**
+ * Creates `size` pods at once; each startup sample runs from its create call to the watch showing
+ * it Running. Then deletes them at once; each delete sample runs from its delete call to the watch
+ * showing the object gone (the kubelet stopped its containers and finished the graceful delete).
+ */
+async function kubeletRound(client: ApiClient, docker: Docker, nodeName: string, size: number, round: number): Promise<{ startups: number[]; deletes: number[] }> {
   const pods = client.resource('pod');
   const names = Array.from({ length: size }, (_, i) => `startup-${size}-${round}-${i}`);
   const started = new Map<string, number>();
@@ -189,12 +201,44 @@ async function kubeletRound(client: ApiClient, docker: Docker, nodeName: string,
   abort.abort();
   await watching;
   if (running.size < size) throw new Error(`only ${running.size} of ${size} pods became Running within ${ROUND_TIMEOUT_MS / 1000} s`);
-  const samples = names.map((name) => running.get(name)! - started.get(name)!);
-
-  await Promise.all(names.map((name) => pods.delete('default', name)));
-  await until(`${size} pods deleted`, async () => (await pods.list('default', { fieldSelector: `spec.nodeName=${nodeName}` })).items.length === 0);
+  const startups = names.map((name) => running.get(name)! - started.get(name)!);
+  const deletes = await timeDeletes(client, nodeName, names);
   await until('kubelet containers removed', async () => (await nodeContainers(docker, nodeName)).length === 0);
-  return samples;
+  return { startups, deletes };
+}
+
+/** Deletes the pods at once; each sample runs from its delete call to its DELETED event on a watch. */
+async function timeDeletes(client: ApiClient, nodeName: string, names: string[]): Promise<number[]> {
+  const pods = client.resource('pod');
+  const asked = new Map<string, number>();
+  const gone = new Map<string, number>();
+  const abort = new AbortController();
+  const { resourceVersion } = await pods.list('default', { fieldSelector: `spec.nodeName=${nodeName}`, limit: 1 });
+  let allGone!: () => void;
+  const done = new Promise<void>((resolve) => (allGone = resolve));
+  const watching = (async () => {
+    for await (const event of pods.watch('default', { fieldSelector: `spec.nodeName=${nodeName}`, resourceVersion, signal: abort.signal })) {
+      const name = event.object.metadata?.name ?? '';
+      if (event.type !== 'DELETED' || !asked.has(name)) continue;
+      gone.set(name, performance.now());
+      if (gone.size === names.length) allGone();
+    }
+  })().catch((err: unknown) => {
+    if (!abort.signal.aborted) throw err;
+  });
+  await Promise.all(
+    names.map(async (name) => {
+      asked.set(name, performance.now());
+      await pods.delete('default', name);
+    }),
+  );
+  const timer = setTimeout(() => abort.abort(), ROUND_TIMEOUT_MS);
+  await Promise.race([done, watching]);
+  clearTimeout(timer);
+  abort.abort();
+  await watching;
+  if (gone.size < names.length) throw new Error(`only ${gone.size} of ${names.length} pods were deleted within ${ROUND_TIMEOUT_MS / 1000} s`);
+  return names.map((name) => gone.get(name)! - asked.get(name)!);
 }
 
 function isRunning(pod: Pod): boolean {

@@ -14,7 +14,7 @@ function isObject(v: unknown): v is JsonObject {
  * itself. Going through the typed object normalizes it the same way the live object is normalized,
  * so comparisons with the live object are not fooled by spelling.
  */
-export function configurationOf(info: ResourceInfo, object: AnyObject): JsonObject {
+function configurationOf(info: ResourceInfo, object: AnyObject): JsonObject {
   const json = structuredClone(toKubeJSON(info, object)) as JsonObject;
   const metadata = isObject(json.metadata) ? json.metadata : undefined;
   const annotations = metadata && isObject(metadata.annotations) ? metadata.annotations : undefined;

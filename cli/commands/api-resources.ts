@@ -3,7 +3,7 @@ import { resources, type ResourceInfo } from '../../lib/api/resources.js';
 import { compareStrings } from '../printers/order.js';
 import { renderTable, type ColumnDefinition } from '../printers/table.js';
 import type { CliContext } from '../context.js';
-import { goBool } from '../flags.js';
+import { goBool } from '../../lib/flags.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface ApiResourcesFlags {
@@ -25,7 +25,7 @@ const COLUMNS: ColumnDefinition[] = [
 const VERBS = '[create delete get list patch update watch]';
 
 /** Discovery order: the core group first, then groups alphabetically; resources by name within a group. */
-export function discoveryOrder(list: readonly ResourceInfo[]): ResourceInfo[] {
+function discoveryOrder(list: readonly ResourceInfo[]): ResourceInfo[] {
   return [...list].sort((a, b) => {
     if (a.group !== b.group) return a.group === '' ? -1 : b.group === '' ? 1 : compareStrings(a.group, b.group);
     return compareStrings(a.resource, b.resource);
@@ -33,7 +33,7 @@ export function discoveryOrder(list: readonly ResourceInfo[]): ResourceInfo[] {
 }
 
 /** `kubets api-resources`: kubectl's NAME SHORTNAMES APIVERSION NAMESPACED KIND table. */
-export function runApiResources(ctx: CliContext, flags: ApiResourcesFlags): void {
+function runApiResources(ctx: CliContext, flags: ApiResourcesFlags): void {
   const shown = discoveryOrder(resources).filter(
     (r) => (flags.namespaced === undefined || r.namespaced === flags.namespaced) && (flags.apiGroup === undefined || r.group === flags.apiGroup),
   );

@@ -7,7 +7,7 @@ import { annotatedConfiguration, LAST_APPLIED_ANNOTATION, readLastApplied, withL
 import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
@@ -19,13 +19,13 @@ interface ApplyOptions {
   recursive?: boolean;
 }
 
-export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
 /**
  * Applies one manifest: creates the object (recording its configuration) or patches the live one
  * with the three-way merge of the last applied configuration, the live object and this one.
  */
-export async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text: string) => void): Promise<ApplyOutcome> {
+async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text: string) => void): Promise<ApplyOutcome> {
   const { info, object } = manifest;
   const name = object.metadata?.name;
   if (!name) throw new CliError(`error when retrieving current configuration of resource ${info.kind} from "${manifest.source}": name is required for apply`);
@@ -61,7 +61,7 @@ export async function applyManifest(client: ApiClient, manifest: Manifest, warn:
   return 'configured';
 }
 
-export async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
+async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
   const { manifests, errors } = await loadManifests(opts.filename, {
     stdin: ctx.io.stdin,
     recursive: opts.recursive ?? false,

@@ -3,7 +3,7 @@ import type { HorizontalPodAutoscaler } from '../../lib/api/generated/index.js';
 import { resourceByField } from '../../lib/api/resources.js';
 import type { CliContext } from '../context.js';
 import { CliError, SourcedApiError } from '../errors.js';
-import { collectWhole, integer } from '../flags.js';
+import { collectWhole, integer } from '../../lib/flags.js';
 import { isApiError } from '../../lib/api/errors.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
@@ -20,14 +20,14 @@ interface AutoscaleFlags {
 
 const HPA = resourceByField('horizontalPodAutoscaler');
 
-export function validateBounds(flags: Pick<AutoscaleFlags, 'min' | 'max'>): void {
+function validateBounds(flags: Pick<AutoscaleFlags, 'min' | 'max'>): void {
   if (flags.max < 1 || (flags.min > 0 && flags.max < flags.min)) {
     throw new CliError('--max=MAXPODS is required and must be at least 1, max < min');
   }
 }
 
 /** The autoscaling/v1 HorizontalPodAutoscaler `kubectl autoscale` creates for a scalable object. */
-export function buildAutoscaler(
+function buildAutoscaler(
   target: { kind: string; apiVersion: string; name: string; namespace: string },
   flags: Pick<AutoscaleFlags, 'min' | 'max' | 'cpuPercent' | 'name'>,
 ): HorizontalPodAutoscaler {
@@ -41,7 +41,7 @@ export function buildAutoscaler(
   return hpa;
 }
 
-export async function runAutoscale(ctx: CliContext, args: string[], flags: AutoscaleFlags): Promise<number> {
+async function runAutoscale(ctx: CliContext, args: string[], flags: AutoscaleFlags): Promise<number> {
   validateBounds(flags);
   const { targets, errors } = await resolveTargets(ctx, args, { verb: 'autoscale', filename: flags.filename });
   const client = targets.length > 0 ? await ctx.client() : undefined;

@@ -6,7 +6,7 @@ import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
  * `kubets cluster-info`: where the control plane answers, in kubectl's words. The server is asked
  * for its version first, so an unreachable one is an error rather than a claim.
  */
-export async function runClusterInfo(ctx: CliContext): Promise<void> {
+async function runClusterInfo(ctx: CliContext): Promise<void> {
   const client = await ctx.client();
   await client.version();
   const server = client.servers[0] ?? '';

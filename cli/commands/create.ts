@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { isApiError } from '../../lib/api/errors.js';
 import type { CliContext } from '../context.js';
 import { SourcedApiError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { withLastApplied } from '../apply/last-applied.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { objectRef } from '../resource-args.js';
@@ -16,7 +16,7 @@ interface CreateOptions {
 }
 
 /** `kubets create -f`: creates every object of the manifests; each failure is reported and the rest go ahead. */
-export async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> {
+async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> {
   const namespace = await ctx.namespace();
   const { manifests, errors } = await loadManifests(opts.filename, {
     stdin: ctx.io.stdin,

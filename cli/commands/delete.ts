@@ -3,14 +3,14 @@ import { isApiError } from '../../lib/api/errors.js';
 import type { DeleteOptions } from '../../lib/api/generated/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, SourcedApiError } from '../errors.js';
-import { boolFlag, collectWhole, duration, integer } from '../flags.js';
+import { boolFlag, collectWhole, duration, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { quotedRef } from '../resource-args.js';
 import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { waitForDeletion } from '../wait.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-export interface DeleteFlags extends SelectionFlags {
+interface DeleteFlags extends SelectionFlags {
   gracePeriod: number;
   now?: boolean;
   force?: boolean;
@@ -37,7 +37,7 @@ export function effectiveGracePeriod(flags: Pick<DeleteFlags, 'gracePeriod' | 'n
   return grace;
 }
 
-export async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): Promise<number> {
+async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): Promise<number> {
   const cascade = CASCADE[flags.cascade];
   if (!cascade) throw new CliError(`invalid cascade value (${flags.cascade}). Must be "background", "foreground", or "orphan".`);
   const grace = effectiveGracePeriod(flags);

@@ -4,7 +4,7 @@ import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { describeRelated } from '../describe-related.js';
-import { boolFlag, collectWhole } from '../flags.js';
+import { boolFlag, collectWhole } from '../../lib/flags.js';
 import { describeObject } from '../printers/describe/index.js';
 import { reportErrors } from '../report.js';
 import { parseResourceArgs, type ResourceSelection } from '../resource-args.js';
@@ -48,7 +48,7 @@ async function findObjects(client: ApiClient, selection: ResourceSelection, name
   return found;
 }
 
-export async function runDescribe(ctx: CliContext, args: string[], flags: DescribeFlags): Promise<number> {
+async function runDescribe(ctx: CliContext, args: string[], flags: DescribeFlags): Promise<number> {
   const namespace = await ctx.namespace();
   const errors: unknown[] = [];
   let selections: ResourceSelection[];

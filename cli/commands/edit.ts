@@ -10,7 +10,7 @@ import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { launchEditor } from '../editor.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { formatJSON, formatYAML } from '../printers/output.js';
 import { reportErrors } from '../report.js';
@@ -29,7 +29,7 @@ interface EditFlags {
   selector?: string;
 }
 
-export interface EditReason {
+interface EditReason {
   head: string;
   other?: string[];
 }
@@ -45,7 +45,7 @@ const MAX_ROUNDS = 20;
 const hashLines = (text: string): string => text.replace(/\n/g, '\n# ');
 
 /** kubectl's edit header: the instructions, then each reason the last save failed. */
-export function editHeader(reasons: readonly EditReason[]): string {
+function editHeader(reasons: readonly EditReason[]): string {
   let out = HEADER;
   for (const r of reasons) {
     out += r.other?.length ? `# ${hashLines(r.head)}:\n` : `# ${hashLines(r.head)}\n`;
@@ -56,7 +56,7 @@ export function editHeader(reasons: readonly EditReason[]): string {
 }
 
 /** The file without its comment lines. */
-export function stripComments(text: string): string {
+function stripComments(text: string): string {
   return text
     .split('\n')
     .filter((line) => !line.startsWith('#'))
@@ -136,7 +136,7 @@ async function saveOne(ctx: CliContext, originals: Map<string, Original>, value:
   return { edited: true };
 }
 
-export async function runEdit(ctx: CliContext, args: string[], flags: EditFlags): Promise<number> {
+async function runEdit(ctx: CliContext, args: string[], flags: EditFlags): Promise<number> {
   const found = await fetchOriginals(ctx, args, flags);
   if (found.length === 0) throw new CliError('edit cancelled, no objects found');
   const originals = new Map(found.map((o) => [keyOf(o.info, o.object.metadata?.namespace ?? '', o.object.metadata?.name ?? ''), o]));

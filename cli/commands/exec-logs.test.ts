@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../lib/client/client.js';
-import { FakeApiServer } from '../../lib/client/testing/fake-apiserver.js';
+import { useFakeApiServer } from '../../lib/client/testing/fake-api-per-test.js';
 import { runVerb } from '../testing/run-verb.js';
 
-let fake: FakeApiServer;
+const api = useFakeApiServer(undefined, { scope: 'suite' });
 let client: ApiClient;
 
 beforeAll(async () => {
-  fake = await FakeApiServer.start();
-  client = fake.client();
+  client = api.client;
   await client.resource('pod').create({
     metadata: { name: 'web', namespace: 'default' },
     spec: { containers: [{ name: 'web', image: 'web:v1' }, { name: 'side', image: 'side:v1' }] },
@@ -22,13 +21,8 @@ beforeAll(async () => {
     metadata: { name: 'webrc-abcde', namespace: 'default', labels: { app: 'web' } },
     spec: { containers: [{ name: 'web', image: 'web:v1' }] },
   });
-  fake.logs.set('default/web', ['line 1\n', 'line 2\n']);
-  fake.logs.set('default/webrc-abcde', ['from the rc pod\n']);
-});
-
-afterAll(async () => {
-  client.close();
-  await fake.stop();
+  api.fake.logs.set('default/web', ['line 1\n', 'line 2\n']);
+  api.fake.logs.set('default/webrc-abcde', ['from the rc pod\n']);
 });
 
 describe('kubets exec', () => {
@@ -70,7 +64,7 @@ describe('kubets logs', () => {
 
   it('sends the tail, previous and timestamp options', async () => {
     await runVerb(['logs', 'web', 'web', '--tail=5', '-p', '--timestamps'], { client });
-    const request = fake.calls.filter((c) => c.method === 'Logs').at(-1)?.request;
+    const request = api.fake.calls.filter((c) => c.method === 'Logs').at(-1)?.request;
     expect(request).toMatchObject({ name: 'web', container: 'web', tailLines: 5, previous: true, timestamps: true, follow: false });
   });
 });

@@ -14,7 +14,7 @@ interface ExecFlags {
 }
 
 /** `kubets exec`: runs a command in a container; its exit code becomes ours. */
-export async function runExec(ctx: CliContext, target: string, command: string[], flags: ExecFlags): Promise<number> {
+async function runExec(ctx: CliContext, target: string, command: string[], flags: ExecFlags): Promise<number> {
   if (command.length === 0) throw new CliError('you must specify at least one command for the container');
   const pod = await resolvePod(ctx, target);
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {

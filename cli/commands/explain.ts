@@ -20,7 +20,7 @@ const SCALAR_NAMES: Record<string, string> = {
 };
 
 /** A field's type as kubectl explain spells it: `<string>`, `<integer>`, `<[]Container>`, `<map[string]string>`. */
-export function typeName(field: protobuf.Field): string {
+function typeName(field: protobuf.Field): string {
   field.resolve();
   const base = field.resolvedType ? field.resolvedType.name : (SCALAR_NAMES[field.type] ?? 'integer');
   if (field instanceof protobuf.MapField) return `map[string]${base}`;
@@ -34,7 +34,7 @@ function fieldsOf(type: protobuf.Type): string {
   return alignTabs(rows.join(''), { minWidth: 0, padding: 1 });
 }
 
-export function explain(path: string): string {
+function explain(path: string): string {
   const [typeArg, ...fieldPath] = path.split('.');
   const info = resolveType(typeArg ?? '');
   let type = lookupMessage(info.kind);

@@ -5,7 +5,7 @@ import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collect, collectWhole } from '../flags.js';
+import { collect, collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { executeJSONPath } from '../printers/jsonpath.js';
 import {
@@ -25,7 +25,7 @@ import { resolveTargets } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { WatchTable } from '../watch-table.js';
 
-export interface GetFlags {
+interface GetFlags {
   output?: string;
   selector?: string;
   fieldSelector?: string;
@@ -188,7 +188,7 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
   }
 }
 
-export async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
+async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
   const format = outputFormat(flags.output);
   const { selections, errors } = await selectionsOf(ctx, args, flags);
   if (flags.watch || flags.watchOnly) {

@@ -1,54 +1,34 @@
 import type { Command } from 'commander';
 import { addGlobalOptions } from '../flags.js';
-import { defaultDeps, type VerbDeps } from '../verb.js';
-import { apiResourcesCommand } from './api-resources.js';
-import { applyCommand } from './apply.js';
-import { autoscaleCommand } from './autoscale.js';
-import { clusterInfoCommand } from './cluster-info.js';
-import { createCommand } from './create.js';
-import { deleteCommand } from './delete.js';
-import { describeCommand } from './describe.js';
-import { editCommand } from './edit.js';
-import { execCommand } from './exec.js';
-import { explainCommand } from './explain.js';
-import { getCommand } from './get.js';
-import { annotateCommand, labelCommand } from './label.js';
-import { logsCommand } from './logs.js';
-import { rollingUpdateCommand } from './rolling-update.js';
-import { rolloutCommand } from './rollout.js';
-import { scaleCommand } from './scale.js';
-import { versionCommand } from './version.js';
+import { lazyCommand } from '../lazy-command.js';
+import type { VerbDeps } from '../verb.js';
 
-/** kubectl's client verbs and global flags, registered on the kubets program. */
-export function registerClientCommands(program: Command, deps: VerbDeps = defaultDeps): Command {
+// kubectl's client verbs with their one-line summaries (the full description is in each verb's
+// own --help). A verb's code loads only when it runs, so `kubets get` does not pay for `edit`.
+const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDeps) => Promise<Command>]> = [
+  ['get', 'Display one or many resources', async (d) => (await import('./get.js')).getCommand(d)],
+  ['describe', 'Show details of a resource or group of resources', async (d) => (await import('./describe.js')).describeCommand(d)],
+  ['create', 'Create resources from files or stdin', async (d) => (await import('./create.js')).createCommand(d)],
+  ['apply', 'Apply a configuration to resources from files or stdin', async (d) => (await import('./apply.js')).applyCommand(d)],
+  ['delete', 'Delete resources by file names, stdin, resources and names, or label selector', async (d) => (await import('./delete.js')).deleteCommand(d)],
+  ['edit', 'Edit a resource on the server', async (d) => (await import('./edit.js')).editCommand(d)],
+  ['label', 'Update the labels on resources', async (d) => (await import('./label.js')).labelCommand(d)],
+  ['annotate', 'Update the annotations on resources', async (d) => (await import('./label.js')).annotateCommand(d)],
+  ['scale', 'Set a new size for a replication controller, replica set or deployment', async (d) => (await import('./scale.js')).scaleCommand(d)],
+  ['autoscale', 'Auto-scale a replication controller, replica set or deployment', async (d) => (await import('./autoscale.js')).autoscaleCommand(d)],
+  ['rollout', 'Manage the rollout of deployments', async (d) => (await import('./rollout.js')).rolloutCommand(d)],
+  ['rolling-update', 'Perform a rolling update of a replication controller', async (d) => (await import('./rolling-update.js')).rollingUpdateCommand(d)],
+  ['logs', 'Print the logs for a container in a pod', async (d) => (await import('./logs.js')).logsCommand(d)],
+  ['exec', 'Execute a command in a container', async (d) => (await import('./exec.js')).execCommand(d)],
+  ['api-resources', 'Print the supported API resources', async (d) => (await import('./api-resources.js')).apiResourcesCommand(d)],
+  ['version', 'Print the client and server version information', async (d) => (await import('./version.js')).versionCommand(d)],
+  ['cluster-info', 'Display addresses of the control plane', async (d) => (await import('./cluster-info.js')).clusterInfoCommand(d)],
+  ['explain', 'Documentation of resources', async (d) => (await import('./explain.js')).explainCommand(d)],
+];
+
+/** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */
+export function registerClientCommands(program: Command, deps?: VerbDeps): Command {
   addGlobalOptions(program);
-  const verbs = [
-    getCommand,
-    describeCommand,
-    createCommand,
-    applyCommand,
-    deleteCommand,
-    editCommand,
-    labelCommand,
-    annotateCommand,
-    scaleCommand,
-    autoscaleCommand,
-    rolloutCommand,
-    rollingUpdateCommand,
-    logsCommand,
-    execCommand,
-    apiResourcesCommand,
-    versionCommand,
-    clusterInfoCommand,
-    explainCommand,
-  ];
-  for (const make of verbs) program.addCommand(inherit(make(deps), program));
+  for (const [name, summary, load] of VERBS) program.addCommand(lazyCommand(name, summary, () => load(deps)));
   return program;
-}
-
-/** Commands added with addCommand do not inherit exitOverride and output settings; verbs should. */
-function inherit(command: Command, parent: Command): Command {
-  command.copyInheritedSettings(parent);
-  for (const sub of command.commands) inherit(sub, command);
-  return command;
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../flags.js';
+import { collectWhole } from '../../lib/flags.js';
 import { applyMetadataEdits, parseMetadataEdits, splitResourcesAndEdits, type MetadataKind } from '../metadata-edits.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
@@ -21,7 +21,7 @@ const VERB: Record<MetadataKind, { verb: 'label' | 'annotate'; field: 'labels' |
 };
 
 /** `kubets label` and `kubets annotate`: `key=value` sets, `key-` removes, existing values need --overwrite. */
-export async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string[], flags: MetadataFlags): Promise<number> {
+async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string[], flags: MetadataFlags): Promise<number> {
   const v = VERB[kind];
   const { resources, edits: specs } = splitResourcesAndEdits(args, v.verb);
   if (specs.length === 0 && !flags.list) throw new CliError(`at least one ${kind} update is required`);

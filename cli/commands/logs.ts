@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { LogsRequest, Pod } from '../../lib/api/generated/index.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { duration, integer } from '../flags.js';
+import { duration, integer } from '../../lib/flags.js';
 import { chooseContainer, podSelectorOf } from '../pods.js';
 import { resolveType } from '../resource-args.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
@@ -37,7 +37,7 @@ export async function resolvePod(ctx: CliContext, arg: string): Promise<Pod> {
 }
 
 /** `kubets logs`: a container's log, followed with -f until interrupted. */
-export async function runLogs(ctx: CliContext, target: string, container: string | undefined, flags: LogsFlags): Promise<void> {
+async function runLogs(ctx: CliContext, target: string, container: string | undefined, flags: LogsFlags): Promise<void> {
   if (container && flags.container) throw new CliError('only one of -c or an inline [CONTAINER] arg is allowed');
   const pod = await resolvePod(ctx, target);
   const request: LogsRequest = {

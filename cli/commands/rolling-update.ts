@@ -6,14 +6,14 @@ import { resourceByField } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole, duration } from '../flags.js';
+import { collectWhole, duration } from '../../lib/flags.js';
 import { loadManifests } from '../manifests.js';
 import { mutateObject } from '../mutate.js';
 import { hashObject } from '../rolling-update/steps.js';
 import { NEXT_CONTROLLER_ANNOTATION, RollingUpdater, SOURCE_ID_ANNOTATION, renameController } from '../rolling-update/updater.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-export interface RollingUpdateFlags {
+interface RollingUpdateFlags {
   filename: string[];
   image?: string;
   container?: string;
@@ -136,7 +136,7 @@ async function newControllerFromFile(ctx: CliContext, namespace: string, file: s
   return { rc, replicasDefaulted: rc.spec?.replicas === undefined };
 }
 
-export async function runRollingUpdate(ctx: CliContext, args: string[], flags: RollingUpdateFlags): Promise<void> {
+async function runRollingUpdate(ctx: CliContext, args: string[], flags: RollingUpdateFlags): Promise<void> {
   validateRollingUpdateArgs(args, flags);
   const oldName = args[0]!;
   const keepOldName = args.length === 1;

@@ -6,11 +6,12 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { DescribeWriter } from '../printers/describe/writer.js';
 import { writePodTemplate } from '../printers/describe/pod-template.js';
-import { boolFlag, duration, integer } from '../flags.js';
+import { boolFlag, duration, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
 import { deploymentRolloutState } from '../rollout/deployment-status.js';
-import { deploymentReplicaSets, formatHistory, replicaSetForRevision, revisionOf, rollbackPatch } from '../rollout/history.js';
+import { rollbackPatch } from '../../lib/deployment/rollback.js';
+import { deploymentReplicaSets, formatHistory, replicaSetForRevision, revisionOf } from '../rollout/history.js';
 import { resolveTargets, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
@@ -37,7 +38,7 @@ async function runOnTargets(ctx: CliContext, args: string[], filename: string[],
 }
 
 /** Prints the rollout's state whenever it changes, until it is done (or at once with watch=false). */
-export async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target, watch: boolean, timeoutMs: number): Promise<void> {
+async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target, watch: boolean, timeoutMs: number): Promise<void> {
   requireDeployment(target, 'status viewer');
   const deployments = client.resource('deployment');
   const deadline = Date.now() + timeoutMs;

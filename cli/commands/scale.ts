@@ -4,7 +4,7 @@ import type { Scale } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole, integer } from '../flags.js';
+import { collectWhole, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
 import { resolveTargets, selectionOptions, type Target } from '../targets.js';
@@ -21,7 +21,7 @@ interface ScaleFlags {
 }
 
 /** kubectl's PreconditionError: the object is not in the state the user said it must be in. */
-export class PreconditionError extends CliError {
+class PreconditionError extends CliError {
   override readonly name = 'PreconditionError';
 
   constructor(what: string, expected: string, actual: string) {
@@ -32,7 +32,7 @@ export class PreconditionError extends CliError {
 const MAX_ATTEMPTS = 5;
 
 /** Sets replicas through the scale subresource, checking --current-replicas and --resource-version first. */
-export async function scaleTarget(
+async function scaleTarget(
   client: ApiClient,
   target: Pick<Target, 'info' | 'namespace' | 'name'>,
   replicas: number,
@@ -57,7 +57,7 @@ export async function scaleTarget(
   }
 }
 
-export async function runScale(ctx: CliContext, args: string[], flags: ScaleFlags): Promise<number> {
+async function runScale(ctx: CliContext, args: string[], flags: ScaleFlags): Promise<number> {
   if (flags.replicas === undefined || flags.replicas < 0) {
     throw new CliError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }

@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../lib/client/client.js';
-import { FakeApiServer } from '../../lib/client/testing/fake-apiserver.js';
+import { useFakeApiServer } from '../../lib/client/testing/fake-api-per-test.js';
 import { runVerb } from '../testing/run-verb.js';
 import { effectiveGracePeriod } from './delete.js';
 
-let fake: FakeApiServer;
+const api = useFakeApiServer(undefined, { scope: 'suite' });
 let client: ApiClient;
 const run = (...argv: string[]) => runVerb(argv, { client });
 
 beforeAll(async () => {
-  fake = await FakeApiServer.start();
-  client = fake.client();
+  client = api.client;
   await client.resource('replicationController').create({
     metadata: { name: 'mysql', namespace: 'default', labels: { app: 'mysql' } },
     spec: { replicas: 1, selector: { app: 'mysql' }, template: { metadata: { labels: { app: 'mysql' } }, spec: { containers: [{ name: 'mysql', image: 'mysql:5.7' }] } } },
   });
-});
-
-afterAll(async () => {
-  client.close();
-  await fake.stop();
 });
 
 describe('argument handling', () => {
@@ -67,7 +61,7 @@ describe('argument handling', () => {
       code: 0,
     });
     expect((await run('annotate', 'rc', 'mysql', 'note=hello world')).stdout).toBe('replicationcontroller/mysql annotated\n');
-    expect(fake.stored('replicationController', 'default', 'mysql')?.metadata?.annotations).toEqual({ note: 'hello world' });
+    expect(api.fake.stored('replicationController', 'default', 'mysql')?.metadata?.annotations).toEqual({ note: 'hello world' });
     expect((await run('label', 'rc', 'mysql')).stderr).toBe('error: at least one label update is required\n');
   });
 
@@ -76,13 +70,13 @@ describe('argument handling', () => {
     expect((await run('scale', 'rc', 'mysql', '--replicas=2', '--current-replicas=1')).stderr).toBe('error: Expected replicas to be 1, was 3\n');
     expect((await run('scale', 'rc', 'mysql', '--replicas=2', '--resource-version=1')).stderr).toMatch(/^error: Expected resource version to be 1, was \d+\n$/);
     expect((await run('scale', 'rc', 'mysql')).stderr).toBe('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n');
-    expect(fake.stored('replicationController', 'default', 'mysql')?.spec?.replicas).toBe(3);
+    expect(api.fake.stored('replicationController', 'default', 'mysql')?.spec?.replicas).toBe(3);
   });
 
   it('autoscales into an autoscaling/v1 HorizontalPodAutoscaler', async () => {
     expect((await run('autoscale', 'rc', 'mysql', '--min=2', '--max=1')).stderr).toBe('error: --max=MAXPODS is required and must be at least 1, max < min\n');
     expect((await run('autoscale', 'rc', 'mysql', '--max=5', '--cpu-percent=80')).stdout).toBe('horizontalpodautoscaler.autoscaling/mysql autoscaled\n');
-    expect(fake.stored('horizontalPodAutoscaler', 'default', 'mysql')?.spec).toEqual({
+    expect(api.fake.stored('horizontalPodAutoscaler', 'default', 'mysql')?.spec).toEqual({
       scaleTargetRef: { apiVersion: 'v1', kind: 'ReplicationController', name: 'mysql' },
       maxReplicas: 5,
       targetCPUUtilizationPercentage: 80,

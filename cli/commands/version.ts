@@ -15,7 +15,7 @@ function clientVersion(): VersionInfo {
 }
 
 /** `kubets version`: the client's version, then the server's (kubectl prints the client's even when the server is unreachable). */
-export async function runVersion(ctx: CliContext, flags: VersionFlags): Promise<void> {
+async function runVersion(ctx: CliContext, flags: VersionFlags): Promise<void> {
   const client = clientVersion();
   if (flags.output) {
     const doc: Record<string, VersionInfo> = { clientVersion: client };

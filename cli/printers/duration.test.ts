@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, humanDuration, shortHumanDuration } from './duration.js';
+import { age, humanDuration } from './duration.js';
 
 const s = 1000;
 const m = 60 * s;
@@ -41,28 +41,6 @@ describe('humanDuration', () => {
     [9 * 365 * d, '9y'],
   ])('%d ms → %s', (ms, want) => {
     expect(humanDuration(ms)).toBe(want);
-  });
-});
-
-describe('shortHumanDuration', () => {
-  it.each([
-    [-2 * s, '<invalid>'],
-    [-1500, '0s'],
-    [0, '0s'],
-    [2 * s - 1, '1s'],
-    [m - 1, '59s'],
-    [m, '1m'],
-    [2 * m - 1, '1m'],
-    [h - 1, '59m'],
-    [h, '1h'],
-    [d - 1, '23h'],
-    [d, '1d'],
-    [365 * d - 1, '364d'],
-    [365 * d, '1y'],
-    [2 * 365 * d - 1, '1y'],
-    [2 * 365 * d, '2y'],
-  ])('%d ms → %s', (ms, want) => {
-    expect(shortHumanDuration(ms)).toBe(want);
   });
 });
 

@@ -5,8 +5,6 @@
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const YEAR = 365 * DAY;
 
 // Go converts durations to whole units by truncating toward zero.
 const whole = (ms: number, unit: number): number => Math.trunc(ms / unit);
@@ -48,16 +46,6 @@ export function humanDuration(ms: number): string {
     return d === 0 ? `${years}y` : `${years}y${d}d`;
   }
   return `${years}y`;
-}
-
-export function shortHumanDuration(ms: number): string {
-  const early = skewed(ms);
-  if (early !== undefined) return early;
-  if (ms < MINUTE) return `${whole(ms, SECOND)}s`;
-  if (ms < HOUR) return `${whole(ms, MINUTE)}m`;
-  if (ms < DAY) return `${whole(ms, HOUR)}h`;
-  if (ms < YEAR) return `${whole(ms, DAY)}d`;
-  return `${whole(ms, YEAR)}y`;
 }
 
 /** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined when absent or unparsable. */

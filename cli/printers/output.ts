@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
@@ -6,6 +5,7 @@ import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from './kinds/registry.js';
 import { alignTabs } from './tabwriter.js';
 import { TABLE_LAYOUT } from './table.js';
+import { yaml } from '../lazy-yaml.js';
 
 // The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,
 // jsonpath=TEMPLATE and custom-columns=SPEC. JSON and YAML carry Kubernetes' v1 JSON with keys
@@ -18,7 +18,7 @@ export class OutputFormatError extends Error {
   }
 }
 
-export interface CustomColumn {
+interface CustomColumn {
   header: string;
   /** The column's JSONPath template (`{.metadata.name}`). */
   template: string;
@@ -33,7 +33,7 @@ export type OutputFormat =
   | { type: 'jsonpath'; template: string }
   | { type: 'custom-columns'; columns: CustomColumn[] };
 
-export const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
+const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
 
 /** custom-columns accepts `.a.b`, `a.b`, `{.a.b}` and `{a.b}`, as kubectl's relaxed JSONPath does. */
 function relaxedTemplate(path: string): string {
@@ -42,7 +42,7 @@ function relaxedTemplate(path: string): string {
   return `{.${match[1] ?? match[2]}}`;
 }
 
-export function parseCustomColumns(spec: string): CustomColumn[] {
+function parseCustomColumns(spec: string): CustomColumn[] {
   if (spec === '') throw new OutputFormatError('custom-columns format specified but no custom columns given');
   return spec.split(',').map((part) => {
     const colon = part.indexOf(':');
@@ -98,7 +98,7 @@ export function formatJSON(document: JsonValue): string {
  * under their key, YAML 1.1 quoting (so "yes", "on" and timestamps stay strings) as Go's yaml.v2.
  */
 export function formatYAML(document: JsonValue): string {
-  return stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
+  return yaml().stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
 }
 
 /** A custom-columns table: one row per object, several values joined by commas, `<none>` for none. */
@@ -116,7 +116,7 @@ export function formatCustomColumns(columns: readonly CustomColumn[], documents:
   return alignTabs(lines.map((cells) => `${cells.join('\t')}\n`).join(''), TABLE_LAYOUT);
 }
 
-export interface PrintObjectsOptions extends PrintTableOptions {
+interface PrintObjectsOptions extends PrintTableOptions {
   /** The objects were asked for by name, so one object prints as itself rather than as a List. */
   single?: boolean;
 }

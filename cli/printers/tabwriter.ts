@@ -6,7 +6,7 @@
 // Table libraries such as text-table or columnify size columns over all rows, so they cannot
 // reproduce describe's layout; this small aligner serves both tables and describe.
 
-export interface TabwriterOptions {
+interface TabwriterOptions {
   /** Minimal width of a column, padding included (kubectl's tables use 6, describe 0). */
   minWidth: number;
   /** Spaces added after the widest cell of a column (kubectl's tables use 3, describe 2). */

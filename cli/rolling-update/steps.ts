@@ -6,7 +6,7 @@ import { parseTime } from '../../lib/client/api-time.js';
 // maxSurge 1 and maxUnavailable 0): how far the new controller may grow and the old one shrink
 // in one step without exceeding the surge limit or dropping below the available minimum.
 
-export interface Fenceposts {
+interface Fenceposts {
   desired: number;
   maxSurge: number;
   maxUnavailable: number;

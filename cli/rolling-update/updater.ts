@@ -16,13 +16,13 @@ import { fenceposts, isPodAvailable, scaleDownTarget, scaleUpTarget } from './st
 
 const PREFIX = 'kubectl.kubernetes.io/';
 export const SOURCE_ID_ANNOTATION = `${PREFIX}update-source-id`;
-export const DESIRED_REPLICAS_ANNOTATION = `${PREFIX}desired-replicas`;
-export const ORIGINAL_REPLICAS_ANNOTATION = `${PREFIX}original-replicas`;
+const DESIRED_REPLICAS_ANNOTATION = `${PREFIX}desired-replicas`;
+const ORIGINAL_REPLICAS_ANNOTATION = `${PREFIX}original-replicas`;
 export const NEXT_CONTROLLER_ANNOTATION = `${PREFIX}next-controller-id`;
 
-export type CleanupPolicy = 'Delete' | 'Rename';
+type CleanupPolicy = 'Delete' | 'Rename';
 
-export interface RollingUpdaterOptions {
+interface RollingUpdaterOptions {
   out: (text: string) => void;
   /** Time between growing the new controller and shrinking the old one. */
   updatePeriodMs: number;

@@ -4,9 +4,9 @@ import { CliError } from '../errors.js';
 // kubectl rollout status for deployments (DeploymentStatusViewer): one message per state, and
 // whether the rollout is done. A rollout that exceeded its progress deadline is an error.
 
-export const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
+const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
 
-export interface RolloutState {
+interface RolloutState {
   message: string;
   done: boolean;
 }

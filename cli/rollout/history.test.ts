@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplicaSet } from '../../lib/api/generated/index.js';
-import { templatesEqual } from '../../lib/deployment/pod-template.js';
-import { formatHistory, replicaSetForRevision, rollbackPatch } from './history.js';
+import { formatHistory, replicaSetForRevision } from './history.js';
 
 const rs = (name: string, revision: string | undefined, image: string, cause?: string): ReplicaSet => ({
   metadata: {
@@ -26,17 +25,5 @@ describe('rollout history', () => {
     expect(() => replicaSetForRevision('web', all, 7)).toThrow('unable to find specified revision 7 in history');
     expect(() => replicaSetForRevision('web', [all[0]!], 0)).toThrow('no revision found for deployment "web"');
     expect(() => replicaSetForRevision('web', [], 0)).toThrow('no rollout history found for deployment "web"');
-  });
-
-  it('compares templates without the hash label and restores a revision without it', () => {
-    const a = rs('a', '1', 'v1');
-    const b = rs('b', '2', 'v1');
-    expect(templatesEqual(a.spec?.template, b.spec?.template)).toBe(true);
-    expect(templatesEqual(a.spec?.template, rs('c', '3', 'v2').spec?.template)).toBe(false);
-    const patch = rollbackPatch({ metadata: { annotations: { 'deployment.kubernetes.io/revision': '2', team: 'x' } } }, rs('a', '1', 'v1', 'first'));
-    expect(patch).toEqual([
-      { op: 'add', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'v1' }] } } },
-      { op: 'add', path: '/metadata/annotations', value: { 'deployment.kubernetes.io/revision': '2', 'kubernetes.io/change-cause': 'first' } },
-    ]);
   });
 });

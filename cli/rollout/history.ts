@@ -1,7 +1,6 @@
 import type { Deployment, ReplicaSet } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
-import { ANNOTATIONS_TO_SKIP, CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION } from '../../lib/deployment/annotations.js';
-import { withoutPodTemplateHash } from '../../lib/deployment/pod-template.js';
+import { CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION } from '../../lib/deployment/annotations.js';
 import { selectorFromLabelSelector } from '../../lib/labels/selector.js';
 import { alignTabs } from '../printers/tabwriter.js';
 import { CliError } from '../errors.js';
@@ -64,19 +63,4 @@ export function replicaSetForRevision(name: string, replicaSets: readonly Replic
   const match = replicaSets.find((rs) => revisionOf(rs) === toRevision);
   if (!match) throw new CliError(`unable to find specified revision ${toRevision} in history`);
   return match;
-}
-
-/** The JSON patch that restores a revision: its template (without the hash label) and its annotations. */
-export function rollbackPatch(deployment: Deployment, rs: ReplicaSet): object[] {
-  const annotations: Record<string, string> = {};
-  for (const [key, value] of Object.entries(deployment.metadata?.annotations ?? {})) {
-    if (ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
-  }
-  for (const [key, value] of Object.entries(rs.metadata?.annotations ?? {})) {
-    if (!ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
-  }
-  return [
-    { op: 'add', path: '/spec/template', value: withoutPodTemplateHash(rs.spec?.template) },
-    { op: 'add', path: '/metadata/annotations', value: annotations },
-  ];
 }

@@ -6,7 +6,7 @@ import { registerClientCommands } from '../commands/index.js';
 // Runs a verb in-process the way `kubets` would, against a client the test made (for example of
 // the in-memory fake apiserver), capturing what it prints and its exit code.
 
-export interface VerbRun {
+interface VerbRun {
   stdout: string;
   stderr: string;
   code: number;

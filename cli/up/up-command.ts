@@ -9,17 +9,14 @@ import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
-import { bridgeInterfaceAddress, dockerBridgeGateway } from '../../services/kubelet/bridge-gateway.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { Supervisor } from './supervisor.js';
 import { ensureClusterId } from './cluster-id.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
-import { APISERVER_NODE_FLAGS } from '../../services/apiserver/node-flags.js';
-import { LABEL_NODE } from '../../services/kubelet/runtime/labels.js';
-import { KUBENET_NETWORK } from '../../services/kubelet/network/kubenet.js';
-import { DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/options.js';
-import { cleanupHost } from '../../services/proxy/proxy-server.js';
+import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
+import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE } from '../../services/kubelet/index.js';
+import { cleanupHost, DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
 
 const int = (v: string): number => {
   const n = Number(v);

@@ -11,7 +11,7 @@ export function wrap<F extends EnvelopeField>(field: F, object: KindTypes[F]): E
 }
 
 /** Finds which kind an envelope carries; undefined for an empty envelope. */
-export function envelopeField(envelope: Envelope | null | undefined): EnvelopeField | undefined {
+function envelopeField(envelope: Envelope | null | undefined): EnvelopeField | undefined {
   if (!envelope) return undefined;
   return fields.find((f) => envelope[f] != null);
 }

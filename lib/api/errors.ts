@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
 import type { Status, StatusCause } from './generated/index.js';
 import { aggregate, type FieldError } from '../validation/field-errors.js';
+import { goQuote } from '../validation/go-quote.js';
 import { lookupMessage, toObjectOptions } from './proto.js';
 
 /** Kubernetes' metav1.StatusReason values we use. */
@@ -53,7 +55,7 @@ const grpcToReason = new Map<grpc.status, StatusReason>([
   [grpc.status.DEADLINE_EXCEEDED, 'Timeout'],
 ]);
 
-export interface ErrorDetails {
+interface ErrorDetails {
   name?: string;
   group?: string;
   kind?: string;
@@ -110,7 +112,8 @@ export const gone = (message: string): ApiError => new ApiError('Expired', messa
 
 /** Kubernetes' "Kind "name" is invalid: ..." with one cause per field error. */
 export function invalid(kind: string, name: string, errors: FieldError[]): ApiError {
-  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${aggregate(errors)}`, {
+  // Quoted as Go's %q, so a name with control characters is shown escaped, never raw.
+  return new ApiError('Invalid', `${kind} ${goQuote(name)} is invalid: ${aggregate(errors)}`, {
     name,
     kind,
     causes: errors.map((e) => ({ reason: e.type, field: e.field, message: e.errorBody() })),
@@ -118,13 +121,13 @@ export function invalid(kind: string, name: string, errors: FieldError[]): ApiEr
 }
 
 export const STATUS_TRAILER = 'kubets-status-bin';
-const statusType = lookupMessage('Status');
+const statusType = (): protobuf.Type => lookupMessage('Status');
 
 /** What a server handler sends for any thrown error: ApiErrors as themselves, anything else as InternalError. */
 export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const apiErr = err instanceof ApiError ? err : new ApiError('InternalError', 'Internal error occurred: ' + (err instanceof Error ? err.message : String(err)));
   const metadata = new grpc.Metadata();
-  metadata.set(STATUS_TRAILER, Buffer.from(statusType.encode(statusType.fromObject(apiErr.toStatus())).finish()));
+  metadata.set(STATUS_TRAILER, Buffer.from(statusType().encode(statusType().fromObject(apiErr.toStatus())).finish()));
   return { code: apiErr.grpcCode, details: apiErr.message, metadata };
 }
 
@@ -134,9 +137,17 @@ export function fromServiceError(err: unknown): ApiError {
   const svcErr = err as Partial<grpc.ServiceError>;
   const raw = svcErr.metadata?.get(STATUS_TRAILER)[0];
   if (Buffer.isBuffer(raw)) {
-    const st = statusType.toObject(statusType.decode(raw), toObjectOptions) as Status;
+    const st = statusType().toObject(statusType().decode(raw), toObjectOptions) as Status;
     return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
   }
+  const oversize = svcErr.code === grpc.status.RESOURCE_EXHAUSTED ? OVERSIZE_MESSAGE.exec(svcErr.details ?? '') : null;
+  if (oversize) return new ApiError('RequestEntityTooLarge', `Request entity too large: the message is ${oversize[1]} bytes, limit is ${oversize[2]}`);
   const reason = (svcErr.code !== undefined && grpcToReason.get(svcErr.code)) || 'InternalError';
   return new ApiError(reason, svcErr.details || svcErr.message || 'unknown error');
 }
+
+/**
+ * grpc-js refuses a message over its size limit itself, before any handler (so without our Status
+ * trailer), as RESOURCE_EXHAUSTED: that is a request too large, not a rate limit.
+ */
+const OVERSIZE_MESSAGE = /^(?:Received|Sent) message larger than max \((\d+) vs\.? (\d+)\)/;

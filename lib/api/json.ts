@@ -1,5 +1,7 @@
 import protobuf from 'protobufjs';
+import { integerRangeProblem, isIntegerType } from './integer-range.js';
 import { lookupMessage } from './proto.js';
+import { FieldError, OMIT_VALUE } from '../validation/field-errors.js';
 import { acceptsApiVersion, resourceByKind, resources, type AnyObject, type ResourceInfo } from './resources.js';
 
 // Converts between Kubernetes' v1 JSON (what users write in manifests and read with -o json/yaml)
@@ -8,10 +10,18 @@ import { acceptsApiVersion, resourceByKind, resources, type AnyObject, type Reso
 
 const INT_OR_STRING = '.kubets.v1.IntOrString';
 
+/** One thing a decode found wrong: a field error when it concerns a field's value, else a sentence. */
+export type DecodeProblem = FieldError | string;
+
 export class DecodeError extends Error {
-  constructor(readonly problems: string[]) {
+  /** Each problem as text, as kubectl prints it. */
+  readonly problems: string[];
+
+  constructor(readonly found: DecodeProblem[]) {
+    const problems = found.map(String);
     super(problems.length === 1 ? problems[0]! : `[${problems.join(', ')}]`);
     this.name = 'DecodeError';
+    this.problems = problems;
   }
 }
 
@@ -74,39 +84,70 @@ function describe(v: Json): string {
   return typeof v;
 }
 
-const INTEGER_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+/**
+ * Maps of resource quantities. Kubernetes reads a quantity written as a JSON or YAML number
+ * (`cpu: 1`, `memory: 128`, `cpu: 0.5`) as that number's text, so these accept numbers too.
+ */
+const QUANTITY_MAPS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard']);
 
-function scalarFromJSON(field: protobuf.Field, v: Json, path: string, problems: string[]): unknown {
-  const bad = (expected: string): undefined => {
-    problems.push(`${path}: expected ${expected}, got ${describe(v)}`);
-    return undefined;
-  };
+function isQuantityMap(field: protobuf.Field): boolean {
+  return field.map && field.type === 'string' && QUANTITY_MAPS.has(field.name);
+}
+
+/** An integer of the given protobuf type, or a problem naming the path, the value and the rule. */
+function integerFromJSON(type: string, v: Json, path: string, problems: DecodeProblem[]): number | undefined {
+  if (typeof v !== 'number') return typeMismatch(path, 'integer', v, problems);
+  const problem = integerRangeProblem(type, v);
+  if (problem === undefined) return v;
+  problems.push(new FieldError('FieldValueInvalid', path, v, problem));
+  return undefined;
+}
+
+/** A value of the wrong JSON type: `spec.replicas: Invalid value: "3": expected integer, got string`. */
+function typeMismatch(path: string, expected: string, v: Json, problems: DecodeProblem[]): undefined {
+  const shown = v !== null && typeof v === 'object' ? OMIT_VALUE : v;
+  problems.push(new FieldError('FieldValueTypeInvalid', path, shown, `expected ${expected}, got ${describe(v)}`));
+  return undefined;
+}
+
+function scalarFromJSON(field: protobuf.Field, v: Json, path: string, problems: DecodeProblem[]): unknown {
+  const bad = (expected: string): undefined => typeMismatch(path, expected, v, problems);
   if (isIntOrString(field)) {
-    if (typeof v === 'number' && Number.isInteger(v)) return { intVal: v };
     if (typeof v === 'string') return { strVal: v };
-    return bad('integer or string');
+    if (typeof v !== 'number') return bad('integer or string');
+    const intVal = integerFromJSON('int32', v, path, problems);
+    return intVal === undefined ? undefined : { intVal };
   }
   if (field.resolvedType instanceof protobuf.Type) {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('object');
     return messageFromJSON(field.resolvedType, v, path, problems);
   }
   if (field.resolvedType instanceof protobuf.Enum) return typeof v === 'string' ? v : bad('string');
-  if (field.type === 'string') return typeof v === 'string' ? v : bad('string');
+  if (field.type === 'string') {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' && isQuantityMap(field)) return String(v);
+    return bad('string');
+  }
   if (field.type === 'bool') return typeof v === 'boolean' ? v : bad('boolean');
   if (field.type === 'bytes') {
     if (typeof v !== 'string') return bad('base64-encoded string');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v.replace(/\s/g, '')) || v.replace(/\s/g, '').length % 4 !== 0) {
-      problems.push(`${path}: illegal base64 data`);
+      problems.push(new FieldError('FieldValueInvalid', path, OMIT_VALUE, 'illegal base64 data'));
       return undefined;
     }
     return Buffer.from(v, 'base64');
   }
-  if (INTEGER_TYPES.has(field.type)) return typeof v === 'number' && Number.isInteger(v) ? v : bad('integer');
-  if (field.type === 'double' || field.type === 'float') return typeof v === 'number' ? v : bad('number');
+  if (isIntegerType(field.type)) return integerFromJSON(field.type, v, path, problems);
+  if (field.type === 'double' || field.type === 'float') {
+    if (typeof v !== 'number') return bad('number');
+    if (Number.isFinite(v)) return v;
+    problems.push(new FieldError('FieldValueInvalid', path, v, 'must be a finite number'));
+    return undefined;
+  }
   return bad(field.type);
 }
 
-function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, problems: string[]): Record<string, unknown> {
+function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, problems: DecodeProblem[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(json)) {
     const fieldPath = path ? `${path}.${key}` : key;
@@ -118,13 +159,13 @@ function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, pr
     if (v === null) continue;
     if (field.map) {
       if (typeof v !== 'object' || Array.isArray(v)) {
-        problems.push(`${fieldPath}: expected object, got ${describe(v)}`);
+        typeMismatch(fieldPath, 'object', v, problems);
         continue;
       }
-      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scalarFromJSON(field, x, `${fieldPath}.${k}`, problems)]));
+      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scalarFromJSON(field, x, `${fieldPath}[${k}]`, problems)]));
     } else if (field.repeated) {
       if (!Array.isArray(v)) {
-        problems.push(`${fieldPath}: expected array, got ${describe(v)}`);
+        typeMismatch(fieldPath, 'array', v, problems);
         continue;
       }
       out[key] = v.map((x, i) => scalarFromJSON(field, x, `${fieldPath}[${i}]`, problems));
@@ -138,7 +179,7 @@ function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, pr
 
 /** Decodes Kubernetes JSON of a known kind into our object, rejecting unknown fields and wrong types. */
 export function fromKubeJSON(info: ResourceInfo, json: JsonObject): AnyObject {
-  const problems: string[] = [];
+  const problems: DecodeProblem[] = [];
   const { apiVersion: _apiVersion, kind: _kind, ...body } = json;
   const object = messageFromJSON(lookupMessage(info.kind), body, '', problems);
   if (problems.length > 0) throw new DecodeError(problems);

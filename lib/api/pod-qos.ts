@@ -1,4 +1,4 @@
-import { parseQuantity } from '../quantity.js';
+import { parseQuantity, QuantityError } from '../quantity.js';
 import type { PodSpec } from './generated/index.js';
 
 /**
@@ -16,9 +16,23 @@ export function qosClass(spec: PodSpec | undefined): 'Guaranteed' | 'Burstable' 
     for (const r of ['cpu', 'memory']) {
       const limit = limits[r];
       const request = requests[r] ?? limit;
-      if (limit === undefined || request === undefined || parseQuantity(request).cmp(parseQuantity(limit)) !== 0) guaranteed = false;
+      if (limit === undefined || request === undefined || !sameQuantity(request, limit)) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/**
+ * Whether two quantities are equal. The QoS class is computed before validation runs (it is part of
+ * the status a pod is created with), so a malformed quantity counts as unequal here and validation
+ * reports it with its field path.
+ */
+function sameQuantity(a: string, b: string): boolean {
+  try {
+    return parseQuantity(a).cmp(parseQuantity(b)) === 0;
+  } catch (err) {
+    if (err instanceof QuantityError) return false;
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import * as protoLoader from '@grpc/proto-loader';
 import { projectRoot, protoDir } from '../paths.js';
 import type { Object as ApiObjectEnvelope } from './generated/index.js';
 
@@ -13,51 +13,131 @@ interface ProtoOptions {
   oneofs: boolean;
 }
 
-// The same options drive type generation (scripts/gen-types.mjs), the grpc loader and our own
-// encode/decode, so all three agree on the shape of a decoded message.
+// The same options drive type generation (scripts/gen-types.mjs) and every encode/decode here,
+// gRPC's included, so both agree on the shape of a decoded message.
 const optionsFile = JSON.parse(readFileSync(join(projectRoot, 'lib/api/proto-options.json'), 'utf8')) as ProtoOptions;
 
-export const protoFiles = ['kubets/v1/api.proto', 'grpc/health/v1/health.proto'];
-
-export const loaderOptions: protoLoader.Options = {
-  keepCase: optionsFile.keepCase,
-  longs: optionsFile.longs === 'Number' ? Number : String,
-  enums: String,
-  defaults: optionsFile.defaults,
-  oneofs: optionsFile.oneofs,
-  includeDirs: [protoDir],
-};
-
 export const toObjectOptions: protobuf.IConversionOptions = {
-  longs: loaderOptions.longs as NumberConstructor,
+  longs: optionsFile.longs === 'Number' ? Number : String,
   enums: String,
   bytes: Buffer as unknown as ArrayConstructor,
   defaults: optionsFile.defaults,
   oneofs: optionsFile.oneofs,
 };
 
-export const packageDefinition = protoLoader.loadSync(protoFiles, loaderOptions);
+// Parsing the .proto text takes a few hundred milliseconds, which every CLI call would pay, so
+// `npm run gen` stores the parsed schema as protobufjs JSON and processes load that, once, when
+// they first encode or decode.
+const SCHEMA_FILE = join(projectRoot, 'lib/api/generated/schema.json');
 
-function loadRoot(): protobuf.Root {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => join(protoDir, target);
-  root.loadSync(protoFiles, { keepCase: optionsFile.keepCase });
-  root.resolveAll();
+let root: protobuf.Root | undefined;
+
+/** The whole schema, with comments (for `kubets explain`). */
+export function protoRoot(): protobuf.Root {
+  root ??= loadSchema();
   return root;
 }
 
-export const protoRoot = loadRoot();
-export const objectType = protoRoot.lookupType('kubets.v1.Object');
+function loadSchema(): protobuf.Root {
+  const built = mtimeOf(SCHEMA_FILE);
+  if (built === undefined) throw new Error(`kubets: ${SCHEMA_FILE} is missing: run npm run gen`);
+  const stale = protoSources(protoDir).find((file) => (mtimeOf(file) ?? 0) > built);
+  if (stale) throw new Error(`kubets: ${SCHEMA_FILE} is older than ${stale}: run npm run gen`);
+  const loaded = protobuf.Root.fromJSON(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace);
+  loaded.resolveAll();
+  return loaded;
+}
+
+function mtimeOf(file: string): number | undefined {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+function protoSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return protoSources(path);
+    return entry.name.endsWith('.proto') ? [path] : [];
+  });
+}
+
+// protobufjs walks its namespace tree on every lookup; the hot paths ask for the same few types.
+const messages = new Map<string, protobuf.Type>();
+
+/** A message type by its full name (`kubets.v1.Pod`, `grpc.health.v1.HealthCheckRequest`), looked up once. */
+export function lookupType(fullName: string): protobuf.Type {
+  let type = messages.get(fullName);
+  if (!type) messages.set(fullName, (type = protoRoot().lookupType(fullName)));
+  return type;
+}
 
 export function lookupMessage(name: string): protobuf.Type {
-  return protoRoot.lookupType(`kubets.v1.${name}`);
+  return lookupType(`kubets.v1.${name}`);
 }
 
 /** Encodes the storage and wire envelope of one object. */
 export function encodeObject(envelope: ApiObjectEnvelope): Buffer {
+  const objectType = lookupMessage('Object');
   return Buffer.from(objectType.encode(objectType.fromObject(envelope)).finish());
 }
 
 export function decodeObject(bytes: Uint8Array): ApiObjectEnvelope {
+  const objectType = lookupMessage('Object');
   return objectType.toObject(objectType.decode(bytes), toObjectOptions) as ApiObjectEnvelope;
 }
+
+export type ServiceName = 'kubets.v1.Resources' | 'kubets.v1.Kubelet' | 'grpc.health.v1.Health';
+
+const services = new Map<ServiceName, grpc.ServiceDefinition>();
+
+function serviceDefinition(name: ServiceName): grpc.ServiceDefinition {
+  let def = services.get(name);
+  if (!def) services.set(name, (def = methodDefinitions(protoRoot().lookupService(name))));
+  return def;
+}
+
+/**
+ * A service's methods as grpc-js takes them. @grpc/proto-loader builds the same, plus reflection
+ * descriptors of every message in the schema, which we never serve and which take half a second.
+ */
+function methodDefinitions(service: protobuf.Service): grpc.ServiceDefinition {
+  const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    const request = method.resolvedRequestType!;
+    const response = method.resolvedResponseType!;
+    methods[method.name] = {
+      path: `/${service.fullName.slice(1)}/${method.name}`,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
+      requestSerialize: serializer(request),
+      requestDeserialize: deserializer(request),
+      responseSerialize: serializer(response),
+      responseDeserialize: deserializer(response),
+      originalName: method.name[0]!.toLowerCase() + method.name.slice(1),
+    };
+  }
+  return methods as grpc.ServiceDefinition;
+}
+
+function serializer(type: protobuf.Type): (value: object) => Buffer {
+  return (value) => {
+    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
+    return Buffer.from(type.encode(type.fromObject(value)).finish());
+  };
+}
+
+function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => type.toObject(type.decode(bytes), toObjectOptions);
+}
+
+/** The gRPC services by full name; each is built on first use. */
+export const packageDefinition: Readonly<Record<ServiceName, grpc.ServiceDefinition>> = {
+  get 'kubets.v1.Resources'() {
+    return serviceDefinition('kubets.v1.Resources');
+  },
+  get 'kubets.v1.Kubelet'() {
+    return serviceDefinition('kubets.v1.Kubelet');
+  },
+  get 'grpc.health.v1.Health'() {
+    return serviceDefinition('grpc.health.v1.Health');
+  },
+};

@@ -39,7 +39,7 @@ export interface ResourceInfo {
   version: string;
   /** apiVersion written on output ("v1", "apps/v1"). */
   apiVersion: string;
-  /** Other apiVersions accepted in manifests, as older kubectl manifests (and the seeds) use them. */
+  /** Other apiVersions accepted in manifests, as older kubectl manifests (and the book's walkthrough) use them. */
   legacyApiVersions: string[];
   namespaced: boolean;
   shortNames: string[];

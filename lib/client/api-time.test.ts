@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMicroTime, formatTime, parseTime } from './api-time.js';
+import { addSeconds, formatMicroTime, formatTime, parseTime } from './api-time.js';
 
 describe('API timestamps', () => {
   const ms = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
@@ -19,5 +19,11 @@ describe('API timestamps', () => {
     expect(parseTime('2024-01-02T04:04:05+01:00')).toBe(ms - 678);
     expect(parseTime('')).toBeNaN();
     expect(parseTime('yesterday')).toBeNaN();
+  });
+
+  it('adds seconds up to the last time RFC3339 can write, whatever the size', () => {
+    expect(formatTime(addSeconds(ms, 30))).toBe('2024-01-02T03:04:35Z');
+    expect(formatTime(addSeconds(ms, Number.MAX_SAFE_INTEGER))).toBe('9999-12-31T23:59:59Z');
+    expect(formatTime(addSeconds(ms, -5))).toBe(formatTime(ms));
   });
 });

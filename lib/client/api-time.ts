@@ -24,3 +24,14 @@ export function parseTime(value: string | undefined): number {
   const whole = Date.parse(`${base}${zone}`);
   return whole + Number(`0.${fraction || '0'}`) * 1000;
 }
+
+/** The latest time RFC3339 can write (four-digit years); later deadlines are held here. */
+const LATEST_API_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * A time `seconds` after `epochMs`, never past what RFC3339 can write: a grace period or timeout of
+ * any size (up to 2^53 seconds) must give a valid deletionTimestamp, not "Invalid time value".
+ */
+export function addSeconds(epochMs: number, seconds: number): number {
+  return Math.min(epochMs + Math.max(0, seconds) * 1000, LATEST_API_TIME_MS);
+}

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Binding, ExecStart, LogsRequest, Scale, VersionInfo } from '../api/generated/index.js';
 import { resourceByField, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
@@ -20,6 +20,7 @@ export interface ApiClientOptions {
   deadlineMs?: number;
   /** How long to wait for a connection to one server before trying the next; default 5 s. */
   connectTimeoutMs?: number;
+  /** Where failovers are reported; without one the client logs nothing (and the CLI loads no logger). */
   log?: Logger;
 }
 
@@ -47,7 +48,7 @@ export class ApiClient {
       token: options.token,
       deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      log: (options.log ?? pino({ level: 'silent' })).child({ component: 'api-client' }),
+      log: options.log?.child({ component: 'api-client' }),
     });
   }
 

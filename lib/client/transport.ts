@@ -7,25 +7,26 @@ import type { Logger } from 'pino';
 import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
+import { encodeRequest } from './request-encoding.js';
 
-const service = packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
+const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
 type Methods = ResourcesDefinition;
-export type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
-export type ServerStreamMethod = 'Watch' | 'Logs';
-export type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
-export type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
+type ServerStreamMethod = 'Watch' | 'Logs';
+type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
 
-export interface TransportOptions {
+interface TransportOptions {
   servers: string[];
   credentials: grpc.ChannelCredentials;
   token: string | undefined;
   deadlineMs: number;
   connectTimeoutMs: number;
-  log: Logger;
+  log: Logger | undefined;
 }
 
-export interface UnaryCallOptions {
+interface UnaryCallOptions {
   /**
    * Safe to send again after the server may already have acted on it (reads, CAS writes). Only
    * these are retried on another server when a call fails as UNAVAILABLE after it was sent.
@@ -72,7 +73,7 @@ interface Endpoint {
 export class Transport {
   private readonly endpoints: Endpoint[];
   private current = 0;
-  private readonly log: Logger;
+  private readonly log: Logger | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.endpoints = options.servers.map((address) => ({
@@ -88,6 +89,7 @@ export class Transport {
 
   async unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
     const deadline = Date.now() + (opts.deadlineMs ?? this.options.deadlineMs);
+    const bytes = encodeRequest(method, request as object, service()[method].requestSerialize as (value: object) => Buffer);
     const failures: string[] = [];
     let answered: ApiError | undefined;
     for (const endpoint of this.rotation()) {
@@ -97,7 +99,7 @@ export class Transport {
         continue;
       }
       try {
-        return await this.sendUnary(endpoint, method, request, deadline, opts.signal);
+        return await this.sendUnary(endpoint, method, bytes, deadline, opts.signal);
       } catch (err) {
         if (opts.signal?.aborted) throw abortReason(opts.signal);
         const apiErr = fromServiceError(err);
@@ -124,7 +126,7 @@ export class Transport {
         failures.push(`${endpoint.address}: cannot connect`);
         continue;
       }
-      const def = service[method];
+      const def = service()[method];
       const call = endpoint.client.makeServerStreamRequest(
         def.path,
         def.requestSerialize as (value: RequestOf<M>) => Buffer,
@@ -157,7 +159,7 @@ export class Transport {
         failures.push(`${endpoint.address}: cannot connect`);
         continue;
       }
-      const def = service[method];
+      const def = service()[method];
       return endpoint.client.makeBidiStreamRequest(
         def.path,
         def.requestSerialize as (value: RequestOf<typeof method>) => Buffer,
@@ -201,24 +203,24 @@ export class Transport {
     // Concurrent calls that fail on the same server move the pointer once, not once each.
     if (index !== this.current || this.endpoints.length === 1) return;
     this.current = (index + 1) % this.endpoints.length;
-    this.log.warn({ from: endpoint.address, to: this.endpoints[this.current]!.address, err: err.message }, 'apiserver unavailable; failing over');
+    this.log?.warn({ from: endpoint.address, to: this.endpoints[this.current]!.address, err: err.message }, 'apiserver unavailable; failing over');
   }
 
   private sendUnary<M extends UnaryMethod>(
     endpoint: Endpoint,
     method: M,
-    request: RequestOf<M>,
+    encoded: Buffer,
     deadline: number,
     signal?: AbortSignal,
   ): Promise<ResponseOf<M>> {
-    const def = service[method];
+    const def = service()[method];
     return new Promise((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       const call = endpoint.client.makeUnaryRequest(
         def.path,
-        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        (bytes: Buffer) => bytes,
         def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
-        request,
+        encoded,
         this.metadata(),
         { deadline },
         (err, value) => {

@@ -3,7 +3,6 @@ import {
   type FieldRequirement,
   FieldSelectorError,
   escapeFieldValue,
-  fieldSelectorFromSet,
   parseFieldSelector,
   unescapeFieldValue,
 } from './field-selector.js';
@@ -151,15 +150,5 @@ describe('escaping', () => {
 
   it('rejects unescaped separators with the rune number, as Kubernetes does', () => {
     expect(() => unescapeFieldValue('a,b')).toThrow('invalid field selector: unescaped character in value: 44');
-  });
-});
-
-describe('fieldSelectorFromSet', () => {
-  it('builds sorted equality terms that escape their values', () => {
-    const s = fieldSelectorFromSet({ 'spec.nodeName': 'node-1', 'metadata.name': 'a=b' });
-    expect(s.toString()).toBe('metadata.name=a\\=b,spec.nodeName=node-1');
-    expect(parseFieldSelector(s.toString()).requirements).toEqual(s.requirements);
-    expect(s.matches(getterFor({ 'spec.nodeName': 'node-1', 'metadata.name': 'a=b' }))).toBe(true);
-    expect(fieldSelectorFromSet({}).empty()).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
  * `\\` escape those characters inside values.
  */
 
-export type FieldSelectorOperator = '=' | '!=';
+type FieldSelectorOperator = '=' | '!=';
 
 export interface FieldRequirement {
   readonly field: string;
@@ -18,7 +18,7 @@ export interface FieldRequirement {
 }
 
 /** Reads one field of an object; an absent field reads as the empty string. */
-export type FieldGetter = (field: string) => string | undefined;
+type FieldGetter = (field: string) => string | undefined;
 
 export interface FieldSelector {
   /** All must hold (AND), in Kubernetes' order (sorted by their text). */
@@ -142,10 +142,4 @@ export function parseFieldSelector(selector: string): FieldSelector {
     requirements.push({ field: parts.field, op: parts.operator === '!=' ? '!=' : '=', value });
   }
   return new RequirementsFieldSelector(requirements);
-}
-
-/** A selector requiring each field to equal its value, e.g. `{ 'spec.nodeName': 'node-1' }`. */
-export function fieldSelectorFromSet(set: Readonly<Record<string, string>>): FieldSelector {
-  const fields = Object.keys(set).sort(compareBytes);
-  return new RequirementsFieldSelector(fields.map((field) => ({ field, op: '=', value: set[field] as string })));
 }

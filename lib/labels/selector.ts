@@ -19,7 +19,7 @@ import { goQuote } from '../validation/go-quote.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 
 /** Kubernetes' selection.Operator values. */
-export type SelectorOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
+type SelectorOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
 
 /** Operators in the order Kubernetes lists them in messages. */
 const BINARY_OPERATORS: readonly SelectorOperator[] = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
@@ -32,10 +32,10 @@ export interface Requirement {
 }
 
 /** An object's labels; a missing map has no labels. */
-export type Labels = Readonly<Record<string, string>> | null | undefined;
+type Labels = Readonly<Record<string, string>> | null | undefined;
 
 /** metav1.LabelSelectorRequirement; optional fields so protobuf-decoded objects fit. */
-export interface LabelSelectorRequirement {
+interface LabelSelectorRequirement {
   key?: string | null;
   operator?: string | null;
   values?: readonly string[] | null;
@@ -183,10 +183,6 @@ class NothingSelector implements Selector {
 
 const EVERYTHING: Selector = new RequirementsSelector([]);
 const NOTHING: Selector = new NothingSelector();
-
-export function everything(): Selector {
-  return EVERYTHING;
-}
 
 export function nothing(): Selector {
   return NOTHING;

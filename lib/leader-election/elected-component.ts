@@ -19,7 +19,7 @@ export interface ElectionSettings {
 /** Why a component ended: stop() was called, or the lease was lost (the process exits then, as Kubernetes' do). */
 export type ComponentExit = 'stopped' | 'lost';
 
-export interface ElectedComponentOptions {
+interface ElectedComponentOptions {
   client: ApiClient;
   /** Default: elect on the Lease `<leaseNamespace>/<defaultLeaseName>`. false: work at once, alone. */
   leaderElection?: ElectionSettings | false;

@@ -1,20 +1,29 @@
 import jsonpatch from 'fast-json-patch';
 import mergePatch from 'json-merge-patch';
-import { badRequest, invalid } from '../api/errors.js';
+import { ApiError, badRequest, invalid } from '../api/errors.js';
 import { DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
 import type { AnyObject, ResourceInfo } from '../api/resources.js';
-import { invalid as fieldInvalid, root } from '../validation/field-errors.js';
+import { FieldError, invalid as fieldInvalid, root } from '../validation/field-errors.js';
+import { checkPatchLimits, MAX_JSON_PATCH_OPERATIONS } from './patch-limits.js';
 import { strategicMergePatch } from './strategic-merge.js';
-
-export type PatchType = 'merge' | 'json' | 'strategic';
 
 type JsonObject = Record<string, unknown>;
 
 function parsePatch(text: string): unknown {
+  checkPatchLimits(text);
   try {
     return JSON.parse(text);
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+}
+
+/** A patch may not rename an object or move it: it names the object it applies to. */
+function checkIdentityKept(current: AnyObject, patched: JsonObject): void {
+  const meta = (typeof patched.metadata === 'object' && patched.metadata !== null ? patched.metadata : {}) as JsonObject;
+  const name = current.metadata?.name ?? '';
+  if (meta.name !== undefined && meta.name !== name) {
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
   }
 }
 
@@ -25,6 +34,9 @@ export function applyPatch(info: ResourceInfo, current: AnyObject, type: string,
   let patched: unknown;
   if (type === 'json') {
     if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
+    if (patch.length > MAX_JSON_PATCH_OPERATIONS) {
+      throw new ApiError('RequestEntityTooLarge', `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`);
+    }
     try {
       patched = jsonpatch.applyPatch(original, patch as jsonpatch.Operation[], true, false).newDocument;
     } catch (err) {
@@ -37,11 +49,12 @@ export function applyPatch(info: ResourceInfo, current: AnyObject, type: string,
     throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
   }
   const body = patched as JsonObject;
+  checkIdentityKept(current, body);
   try {
     return fromKubeJSON(info, { ...body, apiVersion: info.apiVersion, kind: info.kind } as never);
   } catch (err) {
     if (err instanceof DecodeError) {
-      throw invalid(info.kind, current.metadata?.name ?? '', err.problems.map((p) => fieldInvalid(root('patch'), '', p)));
+      throw invalid(info.kind, current.metadata?.name ?? '', err.found.map((p) => (p instanceof FieldError ? p : fieldInvalid(root('patch'), '', p))));
     }
     throw err;
   }

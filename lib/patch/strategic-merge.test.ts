@@ -46,4 +46,13 @@ describe('strategicMergePatch', () => {
     const out = strategicMergePatch(pod, { metadata: { labels: { only: 'x', $patch: 'replace' } } });
     expect(out.metadata).toMatchObject({ labels: { only: 'x' } });
   });
+
+  it('refuses unknown directives and non-objects in lists merged on a key', () => {
+    expect(() => strategicMergePatch(pod, { spec: { containers: [{ name: 'web', $patch: 'bogus' }] } })).toThrow(
+      expect.objectContaining({ reason: 'BadRequest', message: 'unknown patch directive "bogus" at spec.containers: use "replace", "delete" or "merge"' }),
+    );
+    expect(() => strategicMergePatch(pod, { spec: { containers: ['web'] } })).toThrow(
+      expect.objectContaining({ reason: 'BadRequest', message: 'cannot merge string into spec.containers: its elements are objects merged on "name"' }),
+    );
+  });
 });

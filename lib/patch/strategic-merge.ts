@@ -3,6 +3,8 @@
 // with `$patch: delete` is removed), `$patch: replace` replaces a whole map or list, and other
 // lists are replaced. Only the merge keys of the kinds we serve are needed.
 
+import { badRequest } from '../api/errors.js';
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
@@ -36,10 +38,21 @@ function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The directives `$patch` may give; anything else is refused rather than ignored. */
+const PATCH_DIRECTIVES = new Set(['replace', 'delete', 'merge']);
+
+function checkDirective(patch: JsonObject, path: string[]): void {
+  const directive = patch.$patch;
+  if (directive === undefined || (typeof directive === 'string' && PATCH_DIRECTIVES.has(directive))) return;
+  throw badRequest(`unknown patch directive ${JSON.stringify(directive)} at ${path.join('.') || 'the top level'}: use "replace", "delete" or "merge"`);
+}
+
 function mergeList(original: Json[], patch: Json[], key: string, path: string[]): Json[] {
   const result = original.map((x) => x);
   for (const item of patch) {
-    if (!isObject(item)) continue;
+    if (!isObject(item)) {
+      throw badRequest(`cannot merge ${item === null ? 'null' : typeof item} into ${path.join('.')}: its elements are objects merged on "${key}"`);
+    }
     const idx = result.findIndex((o) => isObject(o) && o[key] === item[key]);
     if (item.$patch === 'delete') {
       if (idx >= 0) result.splice(idx, 1);
@@ -52,6 +65,7 @@ function mergeList(original: Json[], patch: Json[], key: string, path: string[])
 }
 
 function mergeObject(original: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+  checkDirective(patch, path);
   if (patch.$patch === 'replace') {
     const { $patch: _p, ...rest } = patch;
     return rest;

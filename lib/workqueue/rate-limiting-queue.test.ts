@@ -37,6 +37,17 @@ describe('RateLimitingQueue', () => {
     expect(queue.len()).toBe(1);
   });
 
+  it('waits out a delay longer than a Node timer can hold instead of adding at once', async () => {
+    const queue = newQueue();
+    const days40 = 40 * 24 * 3600 * 1000;
+    queue.addAfter('a', days40);
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(queue.len()).toBe(0);
+    expect(queue.numDelayed()).toBe(1);
+    await vi.advanceTimersByTimeAsync(days40 - 2 ** 31);
+    expect(queue.len()).toBe(1);
+  });
+
   it('adds at once for a zero or negative delay', () => {
     const queue = newQueue();
     queue.addAfter('a', 0);

@@ -11,6 +11,9 @@ interface Delayed {
   timer: NodeJS.Timeout;
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A WorkQueue that can also add keys later: after a fixed delay, or after the rate limiter's delay for a failed key. */
 export class RateLimitingQueue<K extends string = string> extends WorkQueue<K> {
   private readonly rateLimiter: RateLimiter<K>;
@@ -34,11 +37,23 @@ export class RateLimitingQueue<K extends string = string> extends WorkQueue<K> {
     const pending = this.delayed.get(key);
     if (pending && pending.readyAt <= readyAt) return;
     if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
+    this.delayed.set(key, { readyAt, timer: this.timerAfter(key, delayMs) });
+  }
+
+  /**
+   * A timer that adds the key after delayMs. Node fires a timer longer than 2^31-1 ms at once, so a
+   * long delay (a toleration of months) waits in steps instead of spinning.
+   */
+  private timerAfter(key: K, delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      const pending = this.delayed.get(key);
+      if (pending && delayMs > MAX_TIMER_MS) {
+        pending.timer = this.timerAfter(key, delayMs - MAX_TIMER_MS);
+        return;
+      }
       this.delayed.delete(key);
       this.add(key);
-    }, delayMs);
-    this.delayed.set(key, { readyAt, timer });
+    }, Math.min(delayMs, MAX_TIMER_MS));
   }
 
   /** Retries a failed key after the rate limiter's delay; counts as one more failure. */

@@ -15,7 +15,7 @@ function reachableFromPods(ip: string): boolean {
   return !/^127\./.test(ip) && ip !== '0.0.0.0' && ip !== '::' && ip !== '::1';
 }
 
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * Creates the object unless it exists. Admission runs before the existence check (a second

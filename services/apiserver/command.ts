@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
+import { commaList } from '../../lib/flags.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { startApiserver } from './server.js';
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const int = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got "${value}"`);
@@ -14,7 +14,7 @@ const int = (value: string): number => {
 export function apiserverCommand(): Command {
   return new Command('apiserver')
     .description('Run the API server: validates and stores objects in etcd, serves gRPC to every component')
-    .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', list)
+    .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', commaList)
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
     .option('--secure-port <port>', 'port to serve gRPC with TLS on', int, 6443)
     .option('--advertise-address <ip>', 'address the kubernetes Service endpoints point at', '127.0.0.1')
@@ -27,7 +27,7 @@ export function apiserverCommand(): Command {
     .option('--token-auth-file <file>', 'static token file (token,user,uid,"groups")')
     .option('--service-cluster-ip-range <cidr>', 'ClusterIP range', '10.96.0.0/12')
     .option('--service-node-port-range <range>', 'NodePort range', '30000-32767')
-    .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', list, [])
+    .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', commaList, [])
     .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ApiError, badRequest, conflict, toServiceError } from '../../lib/api/errors.js';
+import { ApiError, badRequest, conflict, invalid, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
@@ -15,13 +15,16 @@ import { rfc3339 } from './registry/object-meta.js';
 import { MAX_OBJECT_BYTES, type Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import type { Store } from './storage/store.js';
+import { validateBinding } from './validation/binding.js';
+import { validateDeleteOptions } from './validation/delete-options.js';
 import { storageUnavailable } from './storage/unavailable.js';
+import { encodeWireEnvelope } from './storage/codec.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
 import { VERSION } from '../../lib/version.js';
 
-export interface HandlerDeps {
+interface HandlerDeps {
   registry: Registry;
   store: Store;
   caches: Map<string, WatchCache>;
@@ -33,6 +36,8 @@ export interface HandlerDeps {
 /** grpc-js caps a message at 4 MiB; unpaged lists are cut below that and continue from etcd. */
 const LIST_BYTES_BUDGET = 3.5 * 1024 * 1024;
 const FRESHNESS_TIMEOUT_MS = 5_000;
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Requests that carry an object are refused above etcd's request limit before anything else looks
  * at them, as kube-apiserver refuses a body above its limit: nothing of such an object is stored.
@@ -155,6 +160,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const node = binding.target?.name;
     if (!name) throw badRequest('binding.metadata.name: Required value');
     if (!node) throw badRequest('binding.target.name: Required value');
+    const bindingErrors = validateBinding(binding);
+    if (bindingErrors.length > 0) throw invalid('Binding', name, bindingErrors);
     const namespace = req.namespace || binding.metadata?.namespace || '';
     await registry.transform(pods, namespace, name, (object) => {
       const pod = object as t.Pod;
@@ -192,23 +199,23 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   }
 
   return {
-    Create: unary<t.CreateRequest, Envelope>('Create', 'CreateRequest', async (req) => {
+    Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       const created = await registry.create(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun });
-      return wrap(info.field, created as never);
+      return encodeWireEnvelope(info, created);
     }),
     Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       return wrap(info.field, (await registry.get(info, requestNamespace(info, req.namespace), req.name ?? '')) as never);
     }),
     List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', list),
-    Update: unary<t.UpdateRequest, Envelope>('Update', 'UpdateRequest', async (req) => {
+    Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+      return encodeWireEnvelope(info, await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
-    UpdateStatus: unary<t.UpdateRequest, Envelope>('UpdateStatus', 'UpdateRequest', async (req) => {
+    UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun })) as never);
+      return encodeWireEnvelope(info, await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
@@ -218,7 +225,10 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', req.options ?? {})) as never);
+      const options = req.options ?? {};
+      const optionErrors = validateDeleteOptions(options);
+      if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
+      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', options)) as never);
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', bind),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', async (req) => {
@@ -256,7 +266,9 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
         const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
         if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
-        if (req.timeoutSeconds) setTimeout(() => abort.abort(), req.timeoutSeconds * 1000).unref();
+        if (req.timeoutSeconds && req.timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: ${req.timeoutSeconds}: must be greater than or equal to 0`);
+        // Node fires a longer timer at once, which would end the watch instead of keeping it open.
+        if (req.timeoutSeconds) setTimeout(() => abort.abort(), Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS)).unref();
         const events = cacheOf(deps, info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal });
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type * as t from '../../lib/api/generated/index.js';
 import { packageDefinition } from '../../lib/api/proto.js';
-import { LEAN_CHANNEL_OPTIONS } from '../../lib/grpc-options.js';
+import { LEAN_CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from '../../lib/grpc-options.js';
 import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
@@ -87,7 +87,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
 
   const { creds, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, ...LEAN_CHANNEL_OPTIONS });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
   const port = await new Promise<number>((resolve, reject) =>

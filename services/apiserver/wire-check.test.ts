@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeObject, protoRoot } from '../../lib/api/proto.js';
+import { encodeWide } from '../../lib/api/testing/wide-encode.js';
 import { checkWireFormat, MalformedMessageError } from './wire-check.js';
 
-const createRequest = protoRoot.lookupType('kubets.v1.CreateRequest');
+const createRequest = protoRoot().lookupType('kubets.v1.CreateRequest');
 const encode = (value: object): Buffer => Buffer.from(createRequest.encode(createRequest.fromObject(value)).finish());
 
 describe('checkWireFormat', () => {
@@ -14,7 +15,7 @@ describe('checkWireFormat', () => {
       },
     };
     expect(() => checkWireFormat(createRequest, encode({ resource: 'pods', namespace: 'default', object, dryRun: true }))).not.toThrow();
-    expect(() => checkWireFormat(protoRoot.lookupType('kubets.v1.Object'), encodeObject({ configMap: { metadata: { name: 'c' }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 255]) } } }))).not.toThrow();
+    expect(() => checkWireFormat(protoRoot().lookupType('kubets.v1.Object'), encodeObject({ configMap: { metadata: { name: 'c' }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 255]) } } }))).not.toThrow();
     expect(() => checkWireFormat(createRequest, Buffer.alloc(0))).not.toThrow();
   });
 
@@ -43,5 +44,27 @@ describe('checkWireFormat', () => {
     }
     expect(caught).toBeInstanceOf(MalformedMessageError);
     expect((caught as Error).message).toMatch(message);
+  });
+
+  it('reports integers their fields cannot hold, with list indexes in the path', () => {
+    const object = {
+      replicationController: { metadata: { name: 'rc' }, spec: { replicas: 4294967299n, template: { spec: { containers: [
+        { name: 'a', ports: [{ containerPort: 80 }] },
+        { name: 'b', ports: [{ containerPort: 81 }, { containerPort: 2n ** 32n + 80n }] },
+      ], terminationGracePeriodSeconds: 2n ** 60n, securityContext: { supplementalGroups: [1, -(2n ** 62n)] } } } } },
+    };
+    const found = checkWireFormat(createRequest, encodeWide(createRequest, { resource: 'replicationcontrollers', object }));
+    expect(found.map((f) => `${f.path} ${f.value} ${f.rule}`)).toEqual([
+      'object.replicationController.spec.replicas 4294967299 must be a 32-bit integer',
+      'object.replicationController.spec.template.spec.containers[1].ports[1].containerPort 4294967376 must be a 32-bit integer',
+      `object.replicationController.spec.template.spec.terminationGracePeriodSeconds ${2n ** 60n} must be an integer between -9007199254740991 and 9007199254740991`,
+      `object.replicationController.spec.template.spec.securityContext.supplementalGroups[1] ${-(2n ** 62n)} must be an integer between -9007199254740991 and 9007199254740991`,
+    ]);
+  });
+
+  it('accepts negative int32 values, which are written sign-extended to 64 bits', () => {
+    const object = { replicationController: { metadata: { name: 'rc' }, spec: { replicas: -1 } } };
+    expect(checkWireFormat(createRequest, encode({ object }))).toEqual([]);
+    expect(checkWireFormat(createRequest, encodeWide(createRequest, { object }))).toEqual([]);
   });
 });

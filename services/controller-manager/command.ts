@@ -1,30 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
-import { boolFlag, duration } from '../../cli/flags.js';
+import { boolFlag, commaList, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
-
-/** A parser for integer flags of at least `min`, described as `what` ("a positive integer"). */
-const intAtLeast =
-  (min: number, what: string) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected ${what}, got "${value}"`);
-    return n;
-  };
-const positiveInt = intAtLeast(1, 'a positive integer');
-const nonNegativeInt = intAtLeast(0, 'a non-negative integer');
-
-const positiveDuration = (value: string): number => {
-  const ms = duration(value);
-  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
-  return ms;
-};
-
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 interface ControllerManagerFlags {
   kubeconfig?: string;
@@ -57,7 +38,7 @@ export function controllerManagerCommand(): Command {
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', DEFAULT_LEASE_NAMESPACE)
-    .option('--controllers <names>', "controllers to run: '*' for all, 'name' to add one, '-name' to leave one out", list, d.controllers)
+    .option('--controllers <names>', "controllers to run: '*' for all, 'name' to add one, '-name' to leave one out", commaList, d.controllers)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced at once', positiveInt, d.concurrentRcSyncs)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced at once', positiveInt, d.concurrentReplicaSetSyncs)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced at once', positiveInt, d.concurrentDeploymentSyncs)

@@ -10,7 +10,7 @@ import type { Controller, ControllerContext } from './shared/controller.js';
 export const DEFAULT_LEASE_NAME = 'kube-controller-manager';
 export const DEFAULT_LEASE_NAMESPACE = 'kube-system';
 
-export type ControllerManagerLeaderElection = ElectionSettings;
+type ControllerManagerLeaderElection = ElectionSettings;
 
 export interface ControllerManagerOptions {
   client: ApiClient;

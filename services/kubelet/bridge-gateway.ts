@@ -4,7 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { DEFAULT_POD_NETWORK } from './runtime/docker-runtime.js';
 
 /** Docker's default when neither the daemon nor the host says otherwise. */
-export const DOCKER_DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
+const DOCKER_DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
 const BRIDGE_INTERFACE = 'docker0';
 
 /** The docker0 address as the host's interfaces show it; absent while the bridge has no carrier. */
@@ -48,7 +48,7 @@ function firstHostAddress(cidr: string): string | undefined {
 
 /**
  * The gateway of the pod network (Docker's bridge): the host address every pod reaches, where the
- * cluster DNS listens (ARCHITECTURE.md, leak 2). Asked from Docker, else read from docker0 (which
+ * cluster DNS listens (README, network safety: DNS). Asked from Docker, else read from docker0 (which
  * the host lists only while a container is attached), else Docker's default.
  */
 export async function bridgeGateway(docker: Docker, network = DEFAULT_POD_NETWORK): Promise<string> {

@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
+import { positiveInt } from '../../lib/flags.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
@@ -14,12 +15,6 @@ import { defaultRootDir } from './runtime/volumes/volume-manager.js';
 const port = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port number, got "${value}"`);
-  return n;
-};
-
-const positive = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 };
 
@@ -80,7 +75,7 @@ export function kubeletCommand(): Command {
     .option('--pod-manifest-path <dir>', 'directory of static pod manifests (YAML or JSON), run here and mirrored into the API')
     .option('--cluster-dns <ips>', "comma-separated DNS servers for pods (default: the Docker bridge's gateway)", ipList)
     .option('--cluster-domain <domain>', 'DNS domain of the cluster', DEFAULT_CLUSTER_DOMAIN)
-    .option('--max-pods <n>', 'pods this node accepts', positive, DEFAULT_MAX_PODS)
+    .option('--max-pods <n>', 'pods this node accepts', positiveInt, DEFAULT_MAX_PODS)
     .option('--tls-cert-file <file>', 'serving certificate of the kubelet API, signed by the cluster CA')
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')

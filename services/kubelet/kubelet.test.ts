@@ -7,7 +7,7 @@ import { Kubelet } from './kubelet.js';
 const api = useFakeApiServer();
 let kubelet: Kubelet;
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000): Promise<T> {
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -27,7 +27,7 @@ interface Requirement {
  * iptables, without which pod → ClusterIP → pod on the same bridge gets replies it cannot match;
  * ip_forward carries pod traffic through the host at all.
  */
-export const REQUIREMENTS: readonly Requirement[] = [
+const REQUIREMENTS: readonly Requirement[] = [
   { key: 'net.ipv4.conf.all.route_localnet', why: 'node ports on 127.0.0.1' },
   { key: 'net.bridge.bridge-nf-call-iptables', module: 'br_netfilter', why: 'pod → ClusterIP → pod on the same bridge' },
   { key: 'net.ipv4.ip_forward', why: 'forwarding pod traffic through the host' },

@@ -53,7 +53,7 @@ export function parseDnsBind(text: string): DnsBind {
   return { host: m[1]!, port };
 }
 
-export interface ProxyOptionsInput {
+interface ProxyOptionsInput {
   nodeIp: string;
   serviceClusterIpRange?: string;
   /** Comma-separated `host:port` list; '' turns the DNS off. */

@@ -18,7 +18,7 @@ import { execIp, routeKey, type IpRunner } from './pod-network/routes.js';
 import { buildServicePorts } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
 
-export interface ProxyServerDeps {
+interface ProxyServerDeps {
   client: ApiClient;
   options: ProxyOptions;
   log: Logger;
@@ -31,7 +31,7 @@ export interface ProxyServerDeps {
 /** The slices of one Service, by `namespace/name` (every writer labels its slices so). */
 const SLICE_SERVICE_INDEX = 'service';
 
-export class ProxyStartError extends Error {
+class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
 }
 

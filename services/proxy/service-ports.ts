@@ -35,7 +35,7 @@ export function servicePortName(sp: Pick<ServicePortInfo, 'namespace' | 'name' |
 }
 
 /** The ClusterIP the proxy programs, or undefined for headless, ExternalName and unallocated services. */
-export function proxiedClusterIP(service: Service): string | undefined {
+function proxiedClusterIP(service: Service): string | undefined {
   if (service.spec?.type === 'ExternalName') return undefined;
   const ip = service.spec?.clusterIP ?? '';
   return isIPv4(ip) ? ip : undefined;
@@ -51,7 +51,7 @@ function protocolOf(value: string | undefined): Protocol | undefined {
  * first address with the slice's port of this name and protocol, each IP:port once. A ready
  * condition that is unset counts as ready, as kube-proxy reads it.
  */
-export function readyEndpoints(slices: readonly EndpointSlice[], portName: string, protocol: Protocol): Endpoint[] {
+function readyEndpoints(slices: readonly EndpointSlice[], portName: string, protocol: Protocol): Endpoint[] {
   const seen = new Map<string, Endpoint>();
   for (const slice of slices) {
     if (slice.addressType !== 'IPv4') continue;

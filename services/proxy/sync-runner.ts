@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Backoff } from '../../lib/informer/backoff.js';
 
-export interface SyncRunnerOptions {
+interface SyncRunnerOptions {
   /** Runs start at least this far apart, however many requests arrive (kube-proxy's minSyncPeriod). */
   minIntervalMs: number;
   /** A run happens at least this often even without requests (kube-proxy's syncPeriod). */

@@ -2,8 +2,10 @@
  * kubets' scheduler core: the framework, plugins, cache, queue and preemption, without the
  * process around them. The process wiring feeds `podHandlers()`/`nodeHandlers()` from
  * informers, runs `run(signal)` while it holds the leader lease, and implements
- * SchedulerCallbacks over the API.
+ * SchedulerCallbacks over the API. `schedulerCommand` is `kubets scheduler`, over SchedulerServer.
  */
+export { schedulerCommand } from './command.js';
+export { SchedulerServer, type SchedulerServerOptions } from './process/scheduler-server.js';
 export {
   Scheduler,
   NoNodesAvailableError,

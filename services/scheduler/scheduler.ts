@@ -4,7 +4,7 @@ import { SchedulerCache } from './cache/cache.js';
 import { Snapshot } from './cache/snapshot.js';
 import type { NamespaceLabelsLookup } from './framework/affinity-term.js';
 import { CycleState } from './framework/cycle-state.js';
-import { ActionType, AssignedPodAdded, AssignedPodDeleted, NodeAdded, clusterEvent, type ClusterEvent } from './framework/events.js';
+import { ActionType, AssignedPodAdded, AssignedPodDeleted, NodeAdded, clusterEvent } from './framework/events.js';
 import { Diagnosis, FitError } from './framework/fit-error.js';
 import { Framework, type PluginSpec } from './framework/framework.js';
 import type { FrameworkHandle } from './framework/interfaces.js';

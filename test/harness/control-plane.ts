@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { generateToken, writeTokenFile } from '../../lib/auth/token-file.js';
 import { startApiserver, type RunningApiserver } from '../../services/apiserver/server.js';
@@ -15,7 +15,7 @@ export interface ControlPlane {
   token: string;
   caPem: string;
   /** A client of all running apiservers (or of the given ones), with the admin token. */
-  client(servers?: string[]): ApiClient;
+  client(servers?: string[], log?: Logger): ApiClient;
   /** Starts one more apiserver on the same etcd and data directory (same CA). */
   addApiserver(extra?: Partial<ApiserverOptions>): Promise<RunningApiserver>;
   stop(): Promise<void>;
@@ -50,8 +50,8 @@ export async function startControlPlane(opts: { apiservers?: number; apiserver?:
     token,
     caPem,
     addApiserver,
-    client(servers) {
-      const c = new ApiClient({ servers: servers ?? apiservers.map((a) => a.address), ca: caPem, token, deadlineMs: 15_000, connectTimeoutMs: 2_000 });
+    client(servers, log) {
+      const c = new ApiClient({ servers: servers ?? apiservers.map((a) => a.address), ca: caPem, token, deadlineMs: 15_000, connectTimeoutMs: 2_000, ...(log ? { log } : {}) });
       clients.push(c);
       return c;
     },

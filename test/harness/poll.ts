@@ -3,7 +3,7 @@
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface PollOptions {
+interface PollOptions {
   /** Give up once this long has passed (the check has then run one last time). */
   timeoutMs: number;
   /** Pause between checks. */
@@ -25,5 +25,21 @@ export async function pollUntil<T>(check: () => T | undefined | false | Promise<
     }
     if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
     await sleep(intervalMs);
+  }
+}
+
+/**
+ * What promise resolves to, or a failure once timeoutMs have passed: a generous deadline on
+ * something that must finish (rather than wait out a grace period or hang), not a measurement.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

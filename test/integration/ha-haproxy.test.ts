@@ -60,9 +60,9 @@ describe('HA through HAProxy', () => {
     const client = cp.client([`127.0.0.1:${port}`]);
     expect(haproxyFailure).toBe('');
     const cms = client.resource('configMap');
-    await eventually(() => cms.create({ metadata: { name: 'before', namespace: 'default' }, data: { a: '1' } }), 10_000);
+    await eventually(() => cms.create({ metadata: { name: 'before', namespace: 'default' }, data: { a: '1' } }), 30_000);
     await cp.apiservers[0]!.stop();
-    const after = await eventually(() => cms.create({ metadata: { name: 'after', namespace: 'default' }, data: { b: '2' } }), 15_000);
+    const after = await eventually(() => cms.create({ metadata: { name: 'after', namespace: 'default' }, data: { b: '2' } }), 30_000);
     expect(after.metadata?.name).toBe('after');
     expect((await cms.get('default', 'before')).data).toEqual({ a: '1' });
   });

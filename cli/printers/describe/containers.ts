@@ -7,7 +7,7 @@ import { formatTime, type DescribeWriter } from './writer.js';
 // The Containers (and Init Containers) section of describe for pods and pod templates.
 
 /** Resolves a downward-API field reference for the Environment list; undefined for templates. */
-export type FieldResolver = (fieldPath: string) => string;
+type FieldResolver = (fieldPath: string) => string;
 
 /** The values kubectl shows for `fieldRef` env vars of a pod. */
 export function podFieldResolver(pod: Pod): FieldResolver {
@@ -40,7 +40,7 @@ function intOrString(value: { intVal?: number; strVal?: string } | undefined): s
 }
 
 /** A probe in one line: `http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3`. */
-export function describeProbe(probe: Probe): string {
+function describeProbe(probe: Probe): string {
   const attrs =
     `delay=${probe.initialDelaySeconds ?? 0}s timeout=${probe.timeoutSeconds ?? 1}s period=${probe.periodSeconds ?? 10}s ` +
     `#success=${probe.successThreshold ?? 1} #failure=${probe.failureThreshold ?? 3}`;
@@ -77,7 +77,7 @@ function writeState(w: DescribeWriter, title: string, state: ContainerState | un
   }
 }
 
-export function writeResources(w: DescribeWriter, resources: ResourceRequirements | undefined, level: number): void {
+function writeResources(w: DescribeWriter, resources: ResourceRequirements | undefined, level: number): void {
   for (const [title, list] of [
     ['Limits', resources?.limits],
     ['Requests', resources?.requests],

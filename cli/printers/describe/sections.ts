@@ -48,7 +48,7 @@ export function writeAnnotations(w: DescribeWriter, title: string, annotations: 
   });
 }
 
-export function taintString(taint: Taint): string {
+function taintString(taint: Taint): string {
   const key = taint.key ?? '';
   return taint.value ? `${key}=${taint.value}:${taint.effect ?? ''}` : `${key}:${taint.effect ?? ''}`;
 }
@@ -93,7 +93,7 @@ export function writeTolerations(w: DescribeWriter, title: string, tolerations: 
 }
 
 /** `Kind/name` of the controlling owner, or undefined. */
-export function controllerOf(meta: ObjectMeta | undefined): string | undefined {
+function controllerOf(meta: ObjectMeta | undefined): string | undefined {
   const owner = (meta?.ownerReferences ?? []).find((r) => r.controller);
   return owner ? `${owner.kind ?? ''}/${owner.name ?? ''}` : undefined;
 }

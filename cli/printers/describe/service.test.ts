@@ -5,7 +5,7 @@ import { describeService } from './service.js';
 const now = Date.parse('2024-05-10T12:00:00Z');
 
 describe('describeService', () => {
-  it('describes the seed walkthrough myweb NodePort service with its endpoints', () => {
+  it('describes the walkthrough myweb NodePort service with its endpoints', () => {
     const svc: Service = {
       metadata: { name: 'myweb', namespace: 'default' },
       spec: {

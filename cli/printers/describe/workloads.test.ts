@@ -13,7 +13,7 @@ const ago = (seconds: number): string => new Date(now - seconds * 1000).toISOStr
 const nginx = { name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80, protocol: 'TCP' }] };
 
 describe('describeReplicationController', () => {
-  it('describes the seed walkthrough mysql controller', () => {
+  it('describes the walkthrough mysql controller', () => {
     const rc: ReplicationController = {
       metadata: { name: 'mysql', namespace: 'default', labels: { app: 'mysql' } },
       spec: {

@@ -3,7 +3,7 @@ import { alignTabs } from '../tabwriter.js';
 // kubectl describe writes tab-separated text at indentation levels of two spaces each and aligns
 // it with a Go tabwriter (no minimal width, two spaces of padding) when done.
 
-export const DESCRIBE_LAYOUT = { minWidth: 0, padding: 2 } as const;
+const DESCRIBE_LAYOUT = { minWidth: 0, padding: 2 } as const;
 
 export class DescribeWriter {
   private readonly parts: string[] = [];

@@ -29,7 +29,7 @@ export const priorityClassPrinter: KindPrinter<PriorityClass> = {
  * current kubectl prints the resource metric: `cpu: 45%/80%`, `cpu: <unknown>/80%` before the
  * first measurement.
  */
-export function hpaTargets(hpa: HorizontalPodAutoscaler): string {
+function hpaTargets(hpa: HorizontalPodAutoscaler): string {
   const target = hpa.spec?.targetCPUUtilizationPercentage ?? 80;
   const current = hpa.status?.currentCPUUtilizationPercentage;
   return `cpu: ${current === undefined ? '<unknown>' : `${current}%`}/${target}%`;

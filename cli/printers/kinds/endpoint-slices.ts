@@ -17,11 +17,11 @@ function portText(port: EndpointSlicePort): string {
   return port.name ?? '<unset>';
 }
 
-export function formatSlicePorts(ports: readonly EndpointSlicePort[] | undefined): string {
+function formatSlicePorts(ports: readonly EndpointSlicePort[] | undefined): string {
   return listWithMore((ports ?? []).map(portText));
 }
 
-export function formatSliceEndpoints(endpoints: readonly Endpoint[] | undefined): string {
+function formatSliceEndpoints(endpoints: readonly Endpoint[] | undefined): string {
   return listWithMore((endpoints ?? []).flatMap((endpoint) => endpoint.addresses ?? []));
 }
 

@@ -3,7 +3,7 @@ import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 
 /** The component and host an event came from: `kubelet, node-1`, or just the component. */
-export function eventSource(event: Event): string {
+function eventSource(event: Event): string {
   const component = event.source?.component || event.reportingComponent || '';
   const host = event.source?.host || event.reportingInstance || '';
   return host ? `${component}, ${host}` : component;

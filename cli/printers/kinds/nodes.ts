@@ -20,7 +20,7 @@ export function nodeRoles(node: Node): string[] {
 }
 
 /** STATUS: Ready or NotReady from the Ready condition (Unknown without one), plus SchedulingDisabled if cordoned. */
-export function nodeStatus(node: Node): string {
+function nodeStatus(node: Node): string {
   const ready = (node.status?.conditions ?? []).filter((c) => c.type === 'Ready').pop();
   const status = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (node.spec?.unschedulable) status.push('SchedulingDisabled');

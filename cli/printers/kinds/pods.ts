@@ -6,7 +6,7 @@ import type { KindPrinter, RowContext } from './types.js';
 // states into one word the way kubectl does (ContainerCreating, CrashLoopBackOff, Init:1/2,
 // Completed, Terminating, ...) and RESTARTS says how long ago the last restart was.
 
-export interface PodSummary {
+interface PodSummary {
   ready: string;
   status: string;
   restarts: string;

@@ -9,7 +9,7 @@ export const serviceType = (svc: Service): string => svc.spec?.type || 'ClusterI
 export const portProtocol = (port: { protocol?: string }): string => port.protocol || 'TCP';
 
 /** PORT(S): `80/TCP`, or `80:30001/TCP` when a node port is allocated. */
-export function servicePorts(ports: ServicePort[] | undefined): string {
+function servicePorts(ports: ServicePort[] | undefined): string {
   return (ports ?? [])
     .map((p) => (p.nodePort ? `${p.port ?? 0}:${p.nodePort}/${portProtocol(p)}` : `${p.port ?? 0}/${portProtocol(p)}`))
     .join(',');
@@ -25,7 +25,7 @@ function loadBalancerAddresses(svc: Service): string[] {
 }
 
 /** EXTERNAL-IP by service type, as kubectl's getServiceExternalIP (server-side, i.e. never clipped). */
-export function serviceExternalIP(svc: Service): string {
+function serviceExternalIP(svc: Service): string {
   const externalIPs = svc.spec?.externalIPs ?? [];
   switch (serviceType(svc)) {
     case 'ClusterIP':

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { ApiClient } from '../client.js';
 import { FakeApiServer, type FakeApiServerOptions } from './fake-apiserver.js';
 
@@ -20,16 +20,18 @@ export async function stopFakeApi(api: FakeApi): Promise<void> {
 }
 
 /**
- * A fresh fake apiserver and client for each test of the calling suite: started before each test,
- * closed after it. Read `fake` and `client` from the returned object inside the tests, since they
- * change from test to test. Hooks the suite adds after this call run inside it (vitest's default
- * "stack" hook order): their beforeEach once the server is up, their afterEach before it stops.
+ * A fresh fake apiserver and client for each test of the calling suite (or, with `scope: 'suite'`,
+ * one for the whole suite): started before each test (or before all), closed after it. Read `fake`
+ * and `client` from the returned object inside the tests, since they change from test to test.
+ * Hooks the suite adds after this call run inside it (vitest's default "stack" hook order): their
+ * beforeEach/beforeAll once the server is up, their afterEach/afterAll before it stops.
  */
-export function useFakeApiServer(options?: FakeApiServerOptions): FakeApi {
+export function useFakeApiServer(options?: FakeApiServerOptions, { scope = 'test' }: { scope?: 'test' | 'suite' } = {}): FakeApi {
   const api = {} as FakeApi;
-  beforeEach(async () => {
+  const [before, after] = scope === 'suite' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
     Object.assign(api, await startFakeApi(options));
   });
-  afterEach(() => stopFakeApi(api));
+  after(() => stopFakeApi(api));
   return api;
 }

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ApiError, alreadyExists, badRequest, conflict, gone, notFound, toServiceError } from '../../api/errors.js';
 import { unwrapAs, wrap } from '../../api/envelope.js';
 import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.js';
-import type { ExecStart, Object as Envelope, ObjectMeta, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
+import type { ExecStart, ObjectMeta, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
 import { applyPatch } from '../../patch/apply-patch.js';
 import { resourceByField, resourceByName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
@@ -19,7 +19,7 @@ import { keyFor } from '../keys.js';
 
 type StoredObject = KindTypes[EnvelopeField] & { metadata: ObjectMeta };
 type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
-export type MethodName = keyof ResourcesHandlers & string;
+type MethodName = keyof ResourcesHandlers & string;
 
 interface Change {
   rv: number;
@@ -40,13 +40,13 @@ interface Watcher {
   timer: NodeJS.Timeout | undefined;
 }
 
-export interface RecordedCall {
+interface RecordedCall {
   method: MethodName;
   request: unknown;
   authorization: string | undefined;
 }
 
-export interface FakeExecIO {
+interface FakeExecIO {
   /** The client's stdin; ends when the client sends stdinClose. */
   stdin: PassThrough;
   stdout(data: string | Buffer): void;
@@ -57,7 +57,7 @@ export interface FakeExecIO {
 }
 
 /** Runs one exec; resolves with the exit code. */
-export type FakeExecHandler = (start: ExecStart, io: FakeExecIO) => Promise<number> | number;
+type FakeExecHandler = (start: ExecStart, io: FakeExecIO) => Promise<number> | number;
 
 export interface FakeApiServerOptions {
   /** When set, every call must carry `authorization: Bearer <token>`. */

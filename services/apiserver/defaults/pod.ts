@@ -1,5 +1,6 @@
 import type { Container, Pod } from '../../../lib/api/generated/index.js';
 import { defaultPodSpec } from './pod-spec.js';
+import { isWellFormedQuantity } from './quantities.js';
 
 /** Kubernetes' SetDefaults_Pod on top of the pod spec defaults; templates do not get these. */
 export function defaultPod(pod: Pod): void {
@@ -15,13 +16,13 @@ export function defaultPod(pod: Pod): void {
   }
 }
 
-/** A container that states only limits requests exactly its limits. */
+/** A container that states only limits requests exactly its limits (those that parse: validation names the others). */
 function defaultRequestsFromLimits(container: Container): void {
   const resources = container.resources;
   const limits = resources?.limits;
   if (!resources || !limits) return;
   const requests = (resources.requests ??= {});
   for (const [name, value] of Object.entries(limits)) {
-    if (!Object.prototype.hasOwnProperty.call(requests, name)) requests[name] = value;
+    if (!Object.prototype.hasOwnProperty.call(requests, name) && isWellFormedQuantity(value)) requests[name] = value;
   }
 }

@@ -27,3 +27,8 @@ function canonicalQuantity(value: string): string | undefined {
   if (quantity.nanoValue() % NANOS_PER_MILLI !== 0n) quantity = Quantity.fromMilliValue(quantity.milliValue(), quantity.format);
   return quantity.toString();
 }
+
+/** Whether a quantity parses; defaults copy only those, so a malformed one is reported once, where it was written. */
+export function isWellFormedQuantity(value: string): boolean {
+  return canonicalQuantity(value) !== undefined;
+}

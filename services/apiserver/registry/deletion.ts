@@ -1,5 +1,6 @@
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
+import { addSeconds } from '../../../lib/client/api-time.js';
 import type { DeletionStrategy } from '../kinds/index.js';
 import { rfc3339 } from './object-meta.js';
 
@@ -36,7 +37,7 @@ export function deletionPlan(strategy: DeletionStrategy<AnyObject> | undefined, 
     if (grace === 0 && finalizers.length === 0 && !finalizesItself) return { kind: 'now' };
   }
   const marked = structuredClone(object);
-  const deadline = new Date(now.getTime() + grace * 1000);
+  const deadline = new Date(addSeconds(now.getTime(), grace));
   marked.metadata = {
     ...marked.metadata,
     finalizers,

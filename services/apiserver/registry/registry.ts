@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound } from '../../../lib/api/errors.js';
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
+import { decodeFromStorage, encodeForStorage, noteStoredForm } from '../storage/codec.js';
 import { CompactedError, type Store, type StoredValue, type TxnExtra, type WriteResult } from '../storage/store.js';
 import { listPrefix, objectKey } from '../storage/keys.js';
 import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
@@ -115,15 +115,16 @@ export class Registry {
       const candidate = structuredClone(object);
       if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
       const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
+      let bytes: Buffer | undefined;
       const res = await this.hookedWrite(info, async () => {
         const extra = await this.hooks.txnForCreate?.(info, candidate);
-        const bytes = this.encode(info, candidate);
+        bytes = this.encode(info, candidate);
         if (opts.dryRun) return undefined;
         const lease = strategyFor(info).expiresAfterEventTtl ? await this.eventLease() : undefined;
         return this.store.create(key, bytes, extra, lease);
       });
       if (!res) return candidate;
-      if (res.ok) return this.withVersion(candidate, res.revision);
+      if (res.ok) return this.withVersion(candidate, res.revision, bytes);
       if (res.current && !generate) throw alreadyExists(info.resource, candidate.metadata!.name!);
       if (res.current) collisions++;
       else await contentionPause(attempt);
@@ -139,8 +140,10 @@ export class Registry {
     return this.hooks.serializeWrites?.(info) ? this.serializer.run(info.resource, write) : write();
   }
 
-  private withVersion(object: AnyObject, revision: number): AnyObject {
+  /** Sets the revision a write made; storedBytes: what that write stored, which the response can reuse. */
+  private withVersion(object: AnyObject, revision: number, storedBytes?: Buffer): AnyObject {
     object.metadata = { ...object.metadata, resourceVersion: String(revision) };
+    if (storedBytes) noteStoredForm(object, storedBytes);
     return object;
   }
 
@@ -222,7 +225,7 @@ export class Registry {
       const bytes = extra ? this.encode(info, object) : encoded;
       if (opts.dryRun) return object;
       const res: WriteResult = await this.store.update(stored.key, bytes, stored.modRevision, extra);
-      return res.ok ? this.withVersion(object, res.revision) : undefined;
+      return res.ok ? this.withVersion(object, res.revision, bytes) : undefined;
     });
   }
 

@@ -1,4 +1,4 @@
-import { Etcd3, EtcdError, type IKeyValue, type IWatchResponse } from 'etcd3';
+import { CompareResult, CompareTarget, Etcd3, EtcdError, type ICompare, type IKeyValue, type IRequestOp, type IWatchResponse } from 'etcd3';
 import { connectEtcd } from './etcd-client.js';
 import { progressKey, watchedRange } from './progress-key.js';
 import {
@@ -9,6 +9,7 @@ import {
   type StoredValue,
   type StoreWatch,
   type TxnExtra,
+  type WatchEvent,
   type WatchHandlers,
   type WriteResult,
 } from './store.js';
@@ -47,48 +48,39 @@ export class EtcdStore implements Store {
   constructor(private readonly etcd: Etcd3) {}
 
   async get(key: string): Promise<StoredValue | undefined> {
-    const res = await this.etcd.get(key).exec();
+    const res = await this.etcd.kv.range({ key: Buffer.from(key) });
     const kv = res.kvs[0];
     return kv ? toStored(kv) : undefined;
   }
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
-    return this.write(key, value, 'Version', 0, extra, lease);
+    return this.commit(key, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
   }
 
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.write(key, value, 'Mod', expectedRevision, extra);
-  }
-
-  private async write(
-    key: string,
-    value: Buffer,
-    column: 'Version' | 'Mod',
-    expected: number,
-    extra?: TxnExtra,
-    lease?: string,
-  ): Promise<WriteResult> {
-    const put = this.etcd.put(key).value(value);
-    if (lease) put.lease(lease);
-    return this.commit(key, column, expected, put, extra);
+    return this.commit(key, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
   }
 
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit(key, 'Mod', expectedRevision, this.etcd.delete().key(key), extra);
+    return this.commit(key, CompareTarget.Mod, expectedRevision, { request_delete_range: { key: Buffer.from(key) } }, extra);
   }
 
-  /** One transaction: the compares on key and extra, then op and extra's puts; else a read of key. */
-  private async commit(
-    key: string,
-    column: 'Version' | 'Mod',
-    expected: number,
-    op: Parameters<ReturnType<Etcd3['if']>['then']>[0],
-    extra?: TxnExtra,
-  ): Promise<WriteResult> {
-    let txn = this.etcd.if(key, column, '==', expected);
-    for (const c of extra?.compares ?? []) txn = txn.and(c.key, 'Mod', '==', c.modRevision);
-    const puts = (extra?.puts ?? []).map((p) => this.etcd.put(p.key).value(p.value));
-    const res = await txn.then(op, ...puts).else(this.etcd.get(key)).commit();
+  /**
+   * One transaction: the compares on key and extra, then op and extra's puts; else a read of key.
+   * Built as the raw request for etcd3's KV client rather than through its builders: this is every
+   * write's path, and the builders add a promise and several objects per clause.
+   */
+  private async commit(key: string, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
+    const keyBytes = Buffer.from(key);
+    const compare: ICompare[] = [
+      target === CompareTarget.Version
+        ? { key: keyBytes, target, result: CompareResult.Equal, version: expected }
+        : { key: keyBytes, target, result: CompareResult.Equal, mod_revision: expected },
+    ];
+    const success: IRequestOp[] = [op];
+    for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: c.modRevision });
+    for (const p of extra?.puts ?? []) success.push({ request_put: { key: Buffer.from(p.key), value: p.value } });
+    const res = await this.etcd.kv.txn({ compare, success, failure: [{ request_range: { key: keyBytes } }] });
     if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
     const kv = res.responses[0]?.response_range?.kvs[0];
     return { ok: false, current: kv ? toStored(kv) : undefined };
@@ -141,9 +133,12 @@ export class EtcdStore implements Store {
         if (ended) return;
         // An empty response is a progress notification at the header's revision.
         const revision = res.events.length === 0 ? Number(res.header.revision) : Number(res.events.at(-1)!.kv.mod_revision);
-        const events = res.events
-          .filter((ev) => ev.kv.key.toString().startsWith(prefix))
-          .map((ev) => ({ type: ev.type === 'Put' ? ('put' as const) : ('delete' as const), kv: toStored(ev.kv) }));
+        const events: WatchEvent[] = [];
+        for (const ev of res.events) {
+          const kv = toStored(ev.kv);
+          // The progress key shares the watched range but is no object.
+          if (kv.key.startsWith(prefix)) events.push({ type: ev.type === 'Put' ? 'put' : 'delete', kv });
+        }
         delivered = Math.max(delivered, revision);
         pinResumePoint();
         handlers.onBatch({ events, revision });

@@ -1,6 +1,6 @@
 import type { ResourceInfo } from '../../../lib/api/resources.js';
 
-// Storage key layout (ARCHITECTURE.md): /registry/<resource>/<namespace>/<name>, cluster-scoped
+// Storage key layout (README, Storage): /registry/<resource>/<namespace>/<name>, cluster-scoped
 // kinds without the namespace segment.
 export const REGISTRY_PREFIX = '/registry/';
 

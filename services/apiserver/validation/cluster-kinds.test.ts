@@ -24,6 +24,11 @@ describe('Node', () => {
       "status.capacity.cpu: Invalid value: \"four\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
       "status.allocatable.cpu: Invalid value: \"four\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
     ]],
+    ['pod CIDRs that are CIDRs', node({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24', 'fd00:10:244:1::/64'] }), []],
+    ['a pod CIDR that is not one', node({ podCIDR: 'nonsense', podCIDRs: ['10.244.1.0/33'] }), [
+      'spec.podCIDR: Invalid value: "nonsense": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      'spec.podCIDRs[0]: Invalid value: "10.244.1.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ]],
   ])('%s', (_name, manifest, expected) => {
     expect(createErrors(manifest)).toEqual(expected);
   });

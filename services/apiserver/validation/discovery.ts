@@ -10,7 +10,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 
 // discovery.k8s.io EndpointSlices (ValidateEndpointSlice, ValidateEndpointSliceUpdate).
 
-export const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'] as const;
+const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'] as const;
 const MAX_ENDPOINTS = 1000;
 const MAX_ADDRESSES = 100;
 const MAX_PORTS = 100;

@@ -23,6 +23,15 @@ export function validateIP(path: FieldPath, value: string): FieldError[] {
   return [];
 }
 
+/** Kubernetes' IsValidCIDR: an address and a prefix length its family allows (`10.244.1.0/24`). */
+export function validateCIDR(path: FieldPath, value: string): FieldError[] {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  const maxPrefix = family === 6 ? 128 : 32;
+  const valid = family !== 0 && rest.length === 0 && prefix !== undefined && /^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix;
+  return valid ? [] : [field.invalid(path, value, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')];
+}
+
 export function isIPv6Address(value: string): boolean {
   return isIPv6(value);
 }

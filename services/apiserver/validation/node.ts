@@ -1,4 +1,5 @@
 import type { Node, Taint } from '../../../lib/api/generated/index.js';
+import { validateCIDR } from './ip.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { isValidLabelValue } from '../../../lib/validation/names.js';
@@ -44,9 +45,17 @@ function validateNodeResources(node: Node): FieldError[] {
   return errs;
 }
 
+/** Pod CIDRs must be CIDRs: the kubelet and the network set-up read them as such. */
+function validatePodCIDRs(node: Node): FieldError[] {
+  const errs: FieldError[] = [];
+  if (node.spec?.podCIDR) errs.push(...validateCIDR(field.root('spec', 'podCIDR'), node.spec.podCIDR));
+  (node.spec?.podCIDRs ?? []).forEach((cidr, i) => errs.push(...validateCIDR(field.root('spec', 'podCIDRs').index(i), cidr)));
+  return errs;
+}
+
 function validateNodeSpec(node: Node): FieldError[] {
   // Kubernetes reports taints under metadata, a path quirk kept for identical messages.
-  return [...validateTaints(node.spec?.taints, field.root('metadata', 'taints')), ...validateNodeResources(node)];
+  return [...validateTaints(node.spec?.taints, field.root('metadata', 'taints')), ...validatePodCIDRs(node), ...validateNodeResources(node)];
 }
 
 export function validateNode(node: Node): FieldError[] {

@@ -3,7 +3,7 @@ import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { inclusiveRangeError } from '../../../lib/validation/names.js';
 import { validateContainers, validateInitContainers } from './containers.js';
-import { invalidEach, MAX_INT32, nameIsDNSSubdomain, validateDNS1123Label } from './helpers.js';
+import { invalidEach, MAX_INT32, nameIsDNSSubdomain, validateDNS1123Label, validateNonnegativeField } from './helpers.js';
 import { validateAnnotations, validateLabels } from './labels.js';
 import {
   validateAffinity,
@@ -47,6 +47,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath, isPo
   const s = spec ?? {};
   const errs: FieldError[] = [];
   if (s.terminationGracePeriodSeconds === undefined) errs.push(field.required(path.child('terminationGracePeriodSeconds')));
+  else errs.push(...validateNonnegativeField(s.terminationGracePeriodSeconds, path.child('terminationGracePeriodSeconds')));
   const volumes = validateVolumes(s.volumes, path.child('volumes'));
   errs.push(...volumes.errs);
   errs.push(...validateContainers(s.containers, volumes.byName, path.child('containers')));

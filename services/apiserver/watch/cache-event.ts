@@ -1,7 +1,7 @@
 import type { AnyObject } from '../../../lib/api/resources.js';
 import type { WatchEventType, WatchOut } from './types.js';
 
-export type StoredEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type StoredEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
  * One change to the cache, kept in the window so watchers can resume. The WatchOut variants a

@@ -1,6 +1,6 @@
 import type { CacheEvent } from './cache-event.js';
 
-export interface EventWindowOptions {
+interface EventWindowOptions {
   /** Events always kept, whatever their age. */
   minEvents: number;
   /** Never more than this many, however fresh. */

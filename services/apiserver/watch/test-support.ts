@@ -11,7 +11,7 @@ import { WatchCache, type WatchCacheOptions } from './watch-cache.js';
 
 // Shared by the watch cache's tests on real etcd and on MemoryStore.
 
-export const pods = resourceByName('pods')!;
+const pods = resourceByName('pods')!;
 export const log = pino({ level: 'silent' });
 
 export function filter(namespace: string, labels = '', fields = ''): WatchFilter {
@@ -30,9 +30,9 @@ export function pod(namespace: string, name: string, opts: { node?: string; labe
   };
 }
 
-export type Iter = AsyncIterator<WatchOut>;
+type Iter = AsyncIterator<WatchOut>;
 
-export async function take(it: Iter, n: number, timeoutMs = 5_000): Promise<WatchOut[]> {
+export async function take(it: Iter, n: number, timeoutMs = 20_000): Promise<WatchOut[]> {
   const out: WatchOut[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < n) {

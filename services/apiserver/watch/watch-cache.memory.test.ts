@@ -30,7 +30,7 @@ describe('WatchCache (MemoryStore)', () => {
     const first = await putPod(store, pod('ns', 'a'));
     const second = await putPod(store, pod('ns', 'b'));
     const third = await putPod(store, pod('ns', 'c'));
-    await cache.waitUntilFresh(third, 5_000);
+    await cache.waitUntilFresh(third, 20_000);
     const resumed = watch(cache, filter('ns'), { resourceVersion: first });
     expect((await take(resumed, 2)).map(describeOut)).toEqual([`ADDED b@${second}`, `ADDED c@${third}`]);
   });
@@ -47,7 +47,7 @@ describe('WatchCache (MemoryStore)', () => {
     const old = cache.revision;
     let last = 0;
     for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
-    await cache.waitUntilFresh(last, 5_000);
+    await cache.waitUntilFresh(last, 20_000);
     const err = await nextError(watch(cache, filter('ns'), { resourceVersion: old }));
     expect(isApiError(err, 'Expired')).toBe(true);
     expect((err as Error).message).toMatch(/^too old resource version/);
@@ -63,11 +63,11 @@ describe('WatchCache (MemoryStore)', () => {
     await store.compact(during);
     expect(isApiError(await nextError(w), 'Expired')).toBe(true);
 
-    await cache.waitUntilFresh(during, 10_000);
+    await cache.waitUntilFresh(during, 20_000);
     expect(cache.list(filter('ns')).items.map((p) => p.metadata?.name)).toEqual(['a', 'b']);
     const fresh = watch(cache, filter('ns'), { resourceVersion: cache.revision });
     const after = await putPod(store, pod('ns', 'c'));
-    expect((await take(fresh, 1, 10_000)).map(describeOut)).toEqual([`ADDED c@${after}`]);
+    expect((await take(fresh, 1, 20_000)).map(describeOut)).toEqual([`ADDED c@${after}`]);
   });
 
   it('starts from the current revision when the history it wants is compacted', async () => {
@@ -93,7 +93,7 @@ describe('WatchCache (MemoryStore)', () => {
     const cache = await newCache();
     const elsewhere = await store.create('/registry/configmaps/ns/c', Buffer.from('x'));
     if (!elsewhere.ok) throw new Error('write failed');
-    await cache.waitUntilFresh(elsewhere.revision, 5_000);
+    await cache.waitUntilFresh(elsewhere.revision, 20_000);
     expect(cache.revision).toBeGreaterThanOrEqual(elsewhere.revision);
   });
 });

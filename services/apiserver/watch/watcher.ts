@@ -22,7 +22,7 @@ export function outFor(event: CacheEvent, matches: ObjectMatcher | undefined): W
   }
 }
 
-export interface CacheWatcherOptions {
+interface CacheWatcherOptions {
   matches: ObjectMatcher | undefined;
   /** Events buffered for a consumer that is behind; one more terminates the watch. */
   queueLimit: number;

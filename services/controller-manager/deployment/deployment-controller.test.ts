@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
-import { rollbackPatch } from '../../../cli/rollout/history.js';
+import { rollbackPatch } from '../../../lib/deployment/rollback.js';
 import { REPLICA_SET_KIND } from '../replicaset/replica-kind.js';
 import { ReplicaSetController } from '../replicaset/replica-set-controller.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
@@ -53,7 +53,7 @@ describe('DeploymentController', () => {
   it('creates a ReplicaSet named after the template hash, with revision 1, and reports the rollout', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
-    const d = await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
+    const d = await eventually(() => rolledOut('1'), 20_000, 'rollout of revision 1');
     const [rs] = await replicaSets();
     const hash = rs?.metadata?.labels?.['pod-template-hash'];
     expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
@@ -75,7 +75,7 @@ describe('DeploymentController', () => {
   it('rolls from v1 to v2 within maxSurge and maxUnavailable, ending at revision 2', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
-    await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
+    await eventually(() => rolledOut('1'), 20_000, 'rollout of revision 1');
     let minAvailable = Infinity;
     let maxTotal = 0;
     let watching = true;
@@ -90,7 +90,7 @@ describe('DeploymentController', () => {
       }
     })();
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
-    const d = await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
+    const d = await eventually(() => rolledOut('2'), 30_000, 'rollout of revision 2');
     watching = false;
     await watcher;
     // 4 replicas, 25%: at most 1 unavailable and 1 extra.
@@ -109,7 +109,7 @@ describe('DeploymentController', () => {
   it('Recreate scales the old ReplicaSet to zero before the new one gets pods', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0', { strategy: { type: 'Recreate' } }));
     await start();
-    await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
+    await eventually(() => rolledOut('1'), 20_000, 'rollout of revision 1');
     let mixed = false;
     let watching = true;
     const watcher = (async () => {
@@ -120,7 +120,7 @@ describe('DeploymentController', () => {
       }
     })();
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
-    await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
+    await eventually(() => rolledOut('2'), 30_000, 'rollout of revision 2');
     watching = false;
     await watcher;
     expect(mixed).toBe(false);
@@ -129,7 +129,7 @@ describe('DeploymentController', () => {
   it('does not roll out while paused, and does once resumed', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
-    await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
+    await eventually(() => rolledOut('1'), 20_000, 'rollout of revision 1');
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { paused: true } });
     await eventually(async () => (await deployment()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'DeploymentPaused');
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
@@ -138,20 +138,20 @@ describe('DeploymentController', () => {
     await eventually(async () => (await replicaSets())[0]?.spec?.replicas === 5);
     expect(await replicaSets()).toHaveLength(1);
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { paused: false, replicas: 4 } });
-    await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
+    await eventually(() => rolledOut('2'), 30_000, 'rollout of revision 2');
   });
 
   it('rolls back to an earlier revision (as rollout undo patches it), which keeps its ReplicaSet under a new revision', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0'));
     await start();
-    await eventually(() => rolledOut('1'), 10_000, 'rollout of revision 1');
+    await eventually(() => rolledOut('1'), 20_000, 'rollout of revision 1');
     const first = (await replicaSets())[0]!;
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
-    await eventually(() => rolledOut('2'), 15_000, 'rollout of revision 2');
+    await eventually(() => rolledOut('2'), 30_000, 'rollout of revision 2');
     const current = await deployment();
     const firstNow = (await replicaSets()).find((rs) => rs.metadata?.uid === first.metadata?.uid)!;
     await env.client.resource('deployment').patch(ns, 'nginx', rollbackPatch(current, firstNow), { type: 'json' });
-    await eventually(() => rolledOut('3'), 15_000, 'rollout of revision 3');
+    await eventually(() => rolledOut('3'), 30_000, 'rollout of revision 3');
     const back = (await replicaSets()).find((rs) => rs.metadata?.uid === first.metadata?.uid)!;
     expect(back.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
     expect(back.metadata?.annotations?.['deployment.kubernetes.io/revision-history']).toBe('1');
@@ -164,7 +164,7 @@ describe('DeploymentController', () => {
     await start();
     for (const [i, image] of ['nginx:2.0', 'nginx:3.0'].entries()) {
       await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image }] } } } }, { type: 'strategic' });
-      await eventually(() => rolledOut(String(i + 2)), 15_000, `rollout of revision ${i + 2}`);
+      await eventually(() => rolledOut(String(i + 2)), 30_000, `rollout of revision ${i + 2}`);
     }
     const revisions = await eventually(async () => {
       const sets = await replicaSets();
@@ -176,7 +176,7 @@ describe('DeploymentController', () => {
   it('scales a rollout in progress proportionally', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0', { replicas: 10 }));
     await start();
-    await eventually(async () => (await deployment()).status?.availableReplicas === 10, 10_000);
+    await eventually(async () => (await deployment()).status?.availableReplicas === 10, 20_000);
     kubelet.enabled = false;
     await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
     // New pods never get ready: the rollout stalls at maxSurge 3 new and maxUnavailable 2 old gone.

@@ -12,7 +12,7 @@ import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistrati
 import { isRollingUpdate } from './fenceposts.js';
 import { DEPLOYMENT_KIND, DeploymentSync } from './deployment-sync.js';
 
-export interface DeploymentControllerOptions {
+interface DeploymentControllerOptions {
   /** --concurrent-deployment-syncs; default 5. */
   workers?: number;
 }

@@ -5,14 +5,14 @@ import { sumSpecReplicas, sumStatus } from './replica-sets.js';
 
 // A Deployment's status and its Available/Progressing conditions, with Kubernetes' reasons.
 
-export const AVAILABLE = 'Available';
+const AVAILABLE = 'Available';
 export const PROGRESSING = 'Progressing';
-export const REPLICA_FAILURE = 'ReplicaFailure';
+const REPLICA_FAILURE = 'ReplicaFailure';
 
-export const MINIMUM_REPLICAS_AVAILABLE = 'MinimumReplicasAvailable';
-export const MINIMUM_REPLICAS_UNAVAILABLE = 'MinimumReplicasUnavailable';
-export const NEW_RS_AVAILABLE_REASON = 'NewReplicaSetAvailable';
-export const RS_UPDATED_REASON = 'ReplicaSetUpdated';
+const MINIMUM_REPLICAS_AVAILABLE = 'MinimumReplicasAvailable';
+const MINIMUM_REPLICAS_UNAVAILABLE = 'MinimumReplicasUnavailable';
+const NEW_RS_AVAILABLE_REASON = 'NewReplicaSetAvailable';
+const RS_UPDATED_REASON = 'ReplicaSetUpdated';
 export const NEW_RS_REASON = 'NewReplicaSetCreated';
 export const FOUND_NEW_RS_REASON = 'FoundNewReplicaSet';
 export const FAILED_RS_CREATE_REASON = 'ReplicaSetCreateError';
@@ -40,7 +40,7 @@ export function setCondition(status: DeploymentStatus, condition: Condition): vo
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== condition.type), next];
 }
 
-export function removeCondition(status: DeploymentStatus, type: string): void {
+function removeCondition(status: DeploymentStatus, type: string): void {
   if (!status.conditions) return;
   status.conditions = status.conditions.filter((c) => c.type !== type);
 }
@@ -86,7 +86,7 @@ export function deploymentComplete(deployment: Deployment, status: DeploymentSta
 }
 
 /** Something moved since the stored status: more updated, fewer old, more ready or more available replicas. */
-export function deploymentProgressing(deployment: Deployment, status: DeploymentStatus): boolean {
+function deploymentProgressing(deployment: Deployment, status: DeploymentStatus): boolean {
   const old = deployment.status ?? {};
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (status.replicas ?? 0) - (status.updatedReplicas ?? 0);

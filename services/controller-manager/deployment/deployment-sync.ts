@@ -47,7 +47,7 @@ interface ReplicaSets {
   oldRSs: ReplicaSet[];
 }
 
-export interface DeploymentSyncOptions {
+interface DeploymentSyncOptions {
   client: ApiClient;
   recorder: EventRecorder;
   log: Logger;
@@ -57,7 +57,7 @@ export interface DeploymentSyncOptions {
 }
 
 /** A create refused because a different ReplicaSet already has the name; the collision count moved on, so the next sync picks another. */
-export class HashCollisionError extends Error {
+class HashCollisionError extends Error {
   override readonly name = 'HashCollisionError';
 }
 

@@ -1,6 +1,6 @@
 import type { Deployment, IntOrString } from '../../../lib/api/generated/index.js';
 
-export class InvalidIntOrPercentError extends Error {
+class InvalidIntOrPercentError extends Error {
   override readonly name = 'InvalidIntOrPercentError';
 }
 

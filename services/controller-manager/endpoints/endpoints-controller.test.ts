@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
+import { runningStatus } from '../testing/running-status.js';
 import { EndpointsController } from './endpoints-controller.js';
 
 const ns = 'default';
 
 function mysqlPod(name: string, ip: string, ready: boolean): Pod {
-  return {
+  const pod: Pod = {
     metadata: { name, namespace: ns, labels: { app: 'mysql' } },
     spec: { nodeName: 'n1', containers: [{ name: 'mysql', image: 'mysql:5.7', ports: [{ name: 'db', containerPort: 3306 }] }] },
-    status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   };
+  return { ...pod, status: runningStatus(pod, ip, { ready }) };
 }
 
 describe('EndpointsController', () => {

@@ -10,7 +10,7 @@ import { endpointLabels, hasSelector, servicesSelecting } from '../shared/endpoi
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { endpointSubsets } from './endpoint-subsets.js';
 
-export interface EndpointsControllerOptions {
+interface EndpointsControllerOptions {
   /** --concurrent-endpoint-syncs; default 5. */
   workers?: number;
 }

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Pod } from '../../../lib/api/generated/index.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
+import { runningStatus } from '../testing/running-status.js';
 import { EndpointSliceController } from './endpoint-slice-controller.js';
 
 const ns = 'default';
 
 function webPod(n: number, ready = true): Pod {
-  return {
+  const pod: Pod = {
     metadata: { name: `web-${n}`, namespace: ns, labels: { app: 'web' } },
     spec: { nodeName: 'n1', containers: [{ name: 'web', image: 'web:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
-    status: { phase: 'Running', podIP: `10.244.${Math.floor(n / 250)}.${(n % 250) + 1}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   };
+  return { ...pod, status: runningStatus(pod, `10.244.${Math.floor(n / 250)}.${(n % 250) + 1}`, { ready }) };
 }
 
 describe('EndpointSliceController', () => {

@@ -12,7 +12,7 @@ import { desiredPortGroups } from './desired-endpoints.js';
 import { CONTROLLER_NAME, planSlices } from './reconciler.js';
 import { SliceTracker } from './slice-tracker.js';
 
-export interface EndpointSliceControllerOptions {
+interface EndpointSliceControllerOptions {
   /** --concurrent-service-endpoint-syncs; default 5. */
   workers?: number;
   /** --max-endpoints-per-slice; default 100. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Pod, Service } from '../../../lib/api/generated/index.js';
+import { runningStatus } from '../testing/running-status.js';
 import { desiredPortGroups } from './desired-endpoints.js';
 import { planSlices } from './reconciler.js';
 
@@ -10,11 +11,11 @@ const service: Service = {
 };
 
 function pod(n: number, opts: { ready?: boolean; port?: number; deleting?: boolean } = {}): Pod {
-  return {
+  const p: Pod = {
     metadata: { name: `web-${n}`, namespace: ns, uid: `uid-${n}`, labels: { app: 'web' }, ...(opts.deleting ? { deletionTimestamp: '2024-05-01T10:00:00Z' } : {}) },
     spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'web:1', ports: [{ name: 'http', containerPort: opts.port ?? 8080 }] }] },
-    status: { phase: 'Running', podIP: `10.244.0.${n}`, conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }] },
   };
+  return { ...p, status: runningStatus(p, `10.244.0.${n}`, { ready: opts.ready ?? true }) };
 }
 const pods = (count: number): Pod[] => Array.from({ length: count }, (_, i) => pod(i + 1));
 

@@ -13,14 +13,14 @@ import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js'
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 const ADDRESS_TYPE = 'IPv4';
 
-export interface SlicePlan {
+interface SlicePlan {
   create: EndpointSlice[];
   update: EndpointSlice[];
   delete: EndpointSlice[];
 }
 
 /** The labels every slice of the Service carries: the Service's own, its name and this controller. */
-export function sliceLabels(service: Service): Record<string, string> {
+function sliceLabels(service: Service): Record<string, string> {
   return { ...endpointLabels(service), [SERVICE_NAME_LABEL]: service.metadata?.name ?? '', [MANAGED_BY_LABEL]: CONTROLLER_NAME };
 }
 

@@ -35,7 +35,7 @@ describe('GarbageCollector', () => {
     await env.client.resource('pod').create(ownedPod('shared', [refTo(mysql), { ...refTo(other), controller: false }]));
     await start();
     await env.client.resource('replicationController').delete(ns, 'mysql');
-    await eventually(() => pod('mysql-a') === undefined, 5_000, 'mysql-a collected');
+    await eventually(() => pod('mysql-a') === undefined, 20_000, 'mysql-a collected');
     const shared = await eventually(() => (pod('shared')?.metadata?.ownerReferences?.length === 1 ? pod('shared') : undefined));
     expect(shared.metadata?.ownerReferences?.[0]?.name).toBe('other');
   });
@@ -43,7 +43,7 @@ describe('GarbageCollector', () => {
   it('deletes an object created with a reference to an owner that never existed', async () => {
     await start();
     await env.client.resource('pod').create(ownedPod('stray', [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'ghost', uid: 'no-such-uid', controller: true }]));
-    await eventually(() => pod('stray') === undefined, 5_000, 'stray collected');
+    await eventually(() => pod('stray') === undefined, 20_000, 'stray collected');
   });
 
   it('keeps a dependent whose owner the cache has not seen yet but the API has', async () => {
@@ -60,8 +60,8 @@ describe('GarbageCollector', () => {
     await env.client.resource('pod').create(ownedPod('fg-b', [refTo(owner, false)]));
     await start();
     await env.client.resource('replicationController').delete(ns, 'fg');
-    await eventually(() => env.fake.stored('replicationController', ns, 'fg') === undefined, 5_000, 'owner removed');
-    await eventually(() => pod('fg-a') === undefined && pod('fg-b') === undefined, 5_000, 'dependents removed');
+    await eventually(() => env.fake.stored('replicationController', ns, 'fg') === undefined, 20_000, 'owner removed');
+    await eventually(() => pod('fg-a') === undefined && pod('fg-b') === undefined, 20_000, 'dependents removed');
   });
 
   it('foreground: the owner waits while a blocking dependent is still finishing', async () => {
@@ -71,11 +71,11 @@ describe('GarbageCollector', () => {
     await env.client.resource('pod').create(dep);
     await start();
     await env.client.resource('replicationController').delete(ns, 'slow');
-    await eventually(() => pod('slow-a')?.metadata?.deletionTimestamp, 5_000, 'dependent marked for deletion');
+    await eventually(() => pod('slow-a')?.metadata?.deletionTimestamp, 20_000, 'dependent marked for deletion');
     await new Promise((r) => setTimeout(r, 200));
     expect(env.fake.stored('replicationController', ns, 'slow')?.metadata?.finalizers).toEqual(['foregroundDeletion']);
     await env.client.resource('pod').patch(ns, 'slow-a', { metadata: { finalizers: null } });
-    await eventually(() => env.fake.stored('replicationController', ns, 'slow') === undefined, 5_000, 'owner removed');
+    await eventually(() => env.fake.stored('replicationController', ns, 'slow') === undefined, 20_000, 'owner removed');
   });
 
   it('orphan: removes the owner from its dependents, which stay', async () => {
@@ -83,7 +83,7 @@ describe('GarbageCollector', () => {
     await env.client.resource('pod').create(ownedPod('orph-a', [refTo(owner)]));
     await start();
     await env.client.resource('replicationController').delete(ns, 'orph');
-    await eventually(() => env.fake.stored('replicationController', ns, 'orph') === undefined, 5_000, 'owner removed');
+    await eventually(() => env.fake.stored('replicationController', ns, 'orph') === undefined, 20_000, 'owner removed');
     await new Promise((r) => setTimeout(r, 200));
     expect(pod('orph-a')).toBeDefined();
     expect(pod('orph-a')?.metadata?.ownerReferences ?? []).toEqual([]);
@@ -97,6 +97,6 @@ describe('GarbageCollector', () => {
     });
     await start();
     await env.client.resource('node').delete('', 'n1');
-    await eventually(() => env.fake.stored('lease', 'kube-node-lease', 'n1') === undefined, 5_000, 'lease collected');
+    await eventually(() => env.fake.stored('lease', 'kube-node-lease', 'n1') === undefined, 20_000, 'lease collected');
   });
 });

@@ -9,14 +9,14 @@ import { QueueController, type HandlerRegistration } from '../shared/queue-contr
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, removeFinalizer } from './finalizers.js';
 
 /** Index of objects by the uid of each of their owners. */
-export const OWNER_UID_INDEX = 'ownerUid';
+const OWNER_UID_INDEX = 'ownerUid';
 
 // Events are never owners or dependents worth tracking (Kubernetes' GC ignores them too).
 const IGNORED: ReadonlySet<EnvelopeField> = new Set(['event']);
 // Owners confirmed absent; uids are never reused, so the answer never goes stale.
 const ABSENT_CACHE_SIZE = 4096;
 
-export interface GarbageCollectorOptions {
+interface GarbageCollectorOptions {
   /** --concurrent-gc-syncs; default 20. */
   workers?: number;
 }

@@ -12,7 +12,7 @@ import { boundedReplicas } from './replica-bounds.js';
 
 const HPA_KIND = { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v1' };
 
-export interface HpaControllerOptions {
+interface HpaControllerOptions {
   /** --horizontal-pod-autoscaler-sync-period; default 15 s. */
   syncPeriodMs?: number;
 }

@@ -1,6 +1,6 @@
 import type { HorizontalPodAutoscaler } from '../../../lib/api/generated/index.js';
 
-export interface ScaleDecision {
+interface ScaleDecision {
   desired: number;
   /** Why the replica count changes; undefined when it stays. */
   reason?: string;

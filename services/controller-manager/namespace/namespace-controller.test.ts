@@ -33,7 +33,7 @@ describe('NamespaceController', () => {
     expect(env.fake.stored('namespace', '', 'dev')).toBeDefined();
 
     await env.client.resource('pod').patch('dev', 'held', { metadata: { finalizers: null } });
-    await eventually(() => (env.fake.stored('namespace', '', 'dev')?.spec?.finalizers ?? []).length === 0, 5_000, 'kubernetes finalizer removed');
+    await eventually(() => (env.fake.stored('namespace', '', 'dev')?.spec?.finalizers ?? []).length === 0, 20_000, 'kubernetes finalizer removed');
     const conditions = Object.fromEntries((env.fake.stored('namespace', '', 'dev')?.status?.conditions ?? []).map((c) => [c.type, c.status]));
     expect(conditions).toMatchObject({ NamespaceContentRemaining: 'False', NamespaceFinalizersRemaining: 'False', NamespaceDeletionContentFailure: 'False' });
     expect(env.fake.stored('configMap', 'other', 'keep')).toBeDefined();

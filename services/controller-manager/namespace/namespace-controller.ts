@@ -8,9 +8,9 @@ import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../sha
 import { deletionConditions, mergeConditions, sameConditions, type ContentReport } from './namespace-conditions.js';
 
 /** The finalizer the apiserver puts on every namespace; removing it lets the apiserver delete the namespace. */
-export const KUBERNETES_FINALIZER = 'kubernetes';
+const KUBERNETES_FINALIZER = 'kubernetes';
 
-export interface NamespaceControllerOptions {
+interface NamespaceControllerOptions {
   /** --concurrent-namespace-syncs; default 10. */
   workers?: number;
 }

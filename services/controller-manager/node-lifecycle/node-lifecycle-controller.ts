@@ -9,13 +9,13 @@ import { isPodReady } from '../shared/pod-util.js';
 import { onAddOrUpdate, onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { lifecycleTaints, readyCondition, reconcileTaints, unknownConditions } from './node-taints.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** Index of pods by spec.nodeName. */
 export const NODE_NAME_INDEX = 'nodeName';
 
 export const byNodeName = (pod: Pod): string[] => (pod.spec?.nodeName ? [pod.spec.nodeName] : []);
 
-export interface NodeLifecycleOptions {
+interface NodeLifecycleOptions {
   /** --node-monitor-grace-period: how long a node may stay silent before it is unreachable. Default 40 s. */
   gracePeriodMs?: number;
   /** --node-monitor-period: how often every node is checked. Default 5 s. */

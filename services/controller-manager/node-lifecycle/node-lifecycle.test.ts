@@ -103,7 +103,7 @@ describe('NodeLifecycleController and TaintEvictionController', () => {
       });
       expect(n1.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
       expect(n1.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
-      await eventually(() => env.fake.stored('pod', 'default', 'intolerant') === undefined, 5_000, 'intolerant pod evicted');
+      await eventually(() => env.fake.stored('pod', 'default', 'intolerant') === undefined, 20_000, 'intolerant pod evicted');
       const patient = env.fake.stored('pod', 'default', 'patient');
       expect(patient?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
       const n2 = await env.client.resource('node').get('', 'n2');
@@ -114,7 +114,7 @@ describe('NodeLifecycleController and TaintEvictionController', () => {
       await renew('n1');
       const back = await env.client.resource('node').get('', 'n1');
       await env.client.resource('node').updateStatus({ ...back, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: formatTime(), lastTransitionTime: formatTime() }] } });
-      await eventually(async () => ((await env.client.resource('node').get('', 'n1')).spec?.taints ?? []).length === 0, 5_000, 'taints removed');
+      await eventually(async () => ((await env.client.resource('node').get('', 'n1')).spec?.taints ?? []).length === 0, 20_000, 'taints removed');
       expect(env.fake.stored('pod', 'default', 'patient')).toBeDefined();
       const events = (await env.client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
       expect(events).toContain('NodeNotReady: Node n1 status is now: NodeNotReady');

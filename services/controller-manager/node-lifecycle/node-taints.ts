@@ -3,7 +3,7 @@ import { formatTime } from '../../../lib/client/api-time.js';
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE, TAINT_NO_EXECUTE, TAINT_NO_SCHEDULE } from '../../../lib/api/taints.js';
 
 /** The conditions a kubelet reports and the node controller turns Unknown when it goes silent. */
-export const MONITORED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+const MONITORED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 export function readyCondition(node: Node): Condition | undefined {
   return node.status?.conditions?.find((c) => c.type === 'Ready');

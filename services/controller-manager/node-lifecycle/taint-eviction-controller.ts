@@ -10,7 +10,7 @@ import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../sha
 import { byNodeName, NODE_NAME_INDEX } from './node-lifecycle-controller.js';
 
 /** When a pod on these taints must go: now, at a time, or never. */
-export type EvictionDecision = { kind: 'never' } | { kind: 'at'; time: number };
+type EvictionDecision = { kind: 'never' } | { kind: 'at'; time: number };
 
 /**
  * Kubernetes' taint manager rule: a pod that does not tolerate every NoExecute taint of its node

@@ -3,7 +3,7 @@ import { parseTime } from '../../../lib/client/api-time.js';
 import { isPodActive, isPodReady, podReadySince } from '../shared/pod-util.js';
 
 /** Kubernetes' pod-deletion-cost annotation: lower cost goes first when scaling down. */
-export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
+const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
 
 const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
@@ -32,7 +32,7 @@ function created(pod: Pod): number {
  * criteria win: unscheduled, then Pending before Unknown before Running, not ready before ready,
  * lower deletion cost, more pods on the same node, more recently ready, more restarts, newer.
  */
-export function compareForDeletion(a: Ranked, b: Ranked): number {
+function compareForDeletion(a: Ranked, b: Ranked): number {
   const aNode = a.pod.spec?.nodeName ?? '';
   const bNode = b.pod.spec?.nodeName ?? '';
   if (!aNode !== !bNode) return aNode ? 1 : -1;

@@ -152,6 +152,6 @@ describe('ReplicaSetController', () => {
       return s?.readyReplicas === 1 ? s : undefined;
     });
     expect(ready.availableReplicas ?? 0).toBe(0);
-    await eventually(async () => (await env.client.resource('replicaSet').get(ns, 'web')).status?.availableReplicas === 1, 5_000);
+    await eventually(async () => (await env.client.resource('replicaSet').get(ns, 'web')).status?.availableReplicas === 1, 20_000);
   });
 });

@@ -17,7 +17,7 @@ import { podsToDelete } from './pods-to-delete.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaSetLike } from './replica-kind.js';
 import { calculateStatus, nextAvailabilityCheckMs, statusNeedsUpdate, type ManageFailure } from './replica-set-status.js';
 
-export interface ReplicaSetControllerOptions {
+interface ReplicaSetControllerOptions {
   /** Concurrent syncs (--concurrent-rc-syncs / --concurrent-replicaset-syncs). Default 5. */
   workers?: number;
   /** Most pods created or deleted in one sync (Kubernetes' burstReplicas). Default 500. */

@@ -5,7 +5,7 @@ import { selectorFromSet } from '../../../lib/labels/selector.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../shared/pod-util.js';
 import type { ReplicaSetLike } from './replica-kind.js';
 
-export const REPLICA_FAILURE = 'ReplicaFailure';
+const REPLICA_FAILURE = 'ReplicaFailure';
 
 /** Why the last attempt to converge failed, for the ReplicaFailure condition. */
 export interface ManageFailure {

@@ -31,16 +31,16 @@ export function newControllerRef(owner: KubeObject, kind: OwnerKind): OwnerRefer
 }
 
 /** Whether ref points at this owner: the same kind and uid (names are reused, uids are not). */
-export function refersTo(ref: OwnerReference | undefined, owner: KubeObject, kind: OwnerKind): boolean {
+function refersTo(ref: OwnerReference | undefined, owner: KubeObject, kind: OwnerKind): boolean {
   return ref !== undefined && ref.kind === kind.kind && ref.uid === owner.metadata?.uid;
 }
 
 /** The owner changed under us (deleted, recreated or being deleted): adopting now could steal pods from its successor. */
-export class AdoptionRefusedError extends Error {
+class AdoptionRefusedError extends Error {
   override readonly name = 'AdoptionRefusedError';
 }
 
-export interface ClaimOptions<T extends KubeObject> {
+interface ClaimOptions<T extends KubeObject> {
   owner: KubeObject;
   ownerKind: OwnerKind;
   selector: Selector;

@@ -6,7 +6,7 @@ import { isPodTerminal } from './pod-util.js';
 // Services select a pod, whether a pod is an endpoint at all, and what its ports and name are.
 
 /** Headless Services' Endpoints and EndpointSlices carry this label. */
-export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
+const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
 export function hasSelector(service: Service): boolean {
   return Object.keys(service.spec?.selector ?? {}).length > 0;

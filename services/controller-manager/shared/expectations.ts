@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../../lib/client/keys.js';
 
 /** Kubernetes' ExpectationsTimeout: past this, a controller stops waiting for its cache and acts again. */
-export const EXPECTATIONS_TTL_MS = 5 * 60_000;
+const EXPECTATIONS_TTL_MS = 5 * 60_000;
 
 interface Pending {
   /** The highest resourceVersion among the writes the cache has to show. */

@@ -4,7 +4,7 @@ import { parseTime } from '../../../lib/client/api-time.js';
 // Kubernetes' podutil helpers the workload controllers share: which pods count, which are ready,
 // and which have been ready long enough to be available.
 
-export function podReadyCondition(pod: Pod): Condition | undefined {
+function podReadyCondition(pod: Pod): Condition | undefined {
   return pod.status?.conditions?.find((c) => c.type === 'Ready');
 }
 

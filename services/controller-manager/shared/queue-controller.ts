@@ -7,7 +7,7 @@ import type { Controller, ControllerContext } from './controller.js';
 /** Adds informer handlers when the workers start; returns the function that removes them. */
 export type HandlerRegistration = () => () => void;
 
-export interface QueueLoopOptions {
+interface QueueLoopOptions {
   /** Concurrent syncs (the --concurrent-*-syncs flags). */
   workers: number;
   /**

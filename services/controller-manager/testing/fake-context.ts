@@ -1,14 +1,14 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
-import { startFakeApi, stopFakeApi, type FakeApi } from '../../../lib/client/testing/fake-api-per-test.js';
+import { useFakeApiServer, type FakeApi } from '../../../lib/client/testing/fake-api-per-test.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
 import { pollUntil } from '../../../test/harness/poll.js';
 import type { Controller, ControllerContext } from '../shared/controller.js';
 
 /** A controller context for tests: its own informer factory on the given client, silent logs, a settable clock. */
-export class TestContext implements ControllerContext {
+class TestContext implements ControllerContext {
   readonly informers: SharedInformerFactory;
   readonly log = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
   /** Added to the real clock, so tests can move time forward. */
@@ -46,7 +46,7 @@ export class TestContext implements ControllerContext {
   }
 }
 
-export interface ControllerTestEnv extends FakeApi {
+interface ControllerTestEnv extends FakeApi {
   ctx: TestContext;
 }
 
@@ -57,19 +57,15 @@ export interface ControllerTestEnv extends FakeApi {
  * default "stack" hook order).
  */
 export function useControllerTestEnv(): ControllerTestEnv {
-  const env = {} as ControllerTestEnv;
-  beforeEach(async () => {
-    Object.assign(env, await startFakeApi());
+  const env = useFakeApiServer() as ControllerTestEnv;
+  beforeEach(() => {
     env.ctx = new TestContext(env.client);
   });
-  afterEach(async () => {
-    await env.ctx.stop();
-    await stopFakeApi(env);
-  });
+  afterEach(() => env.ctx.stop());
   return env;
 }
 
 /** Polls until check returns a value other than undefined/false; bounded by timeoutMs. */
-export function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   return pollUntil(check, { timeoutMs, intervalMs: 20, what });
 }

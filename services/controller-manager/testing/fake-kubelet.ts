@@ -1,10 +1,10 @@
-import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
-import { formatTime } from '../../../lib/client/api-time.js';
+import type { Pod } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { isApiError } from '../../../lib/api/errors.js';
 import { Informer } from '../../../lib/informer/informer.js';
+import { runningStatus } from './running-status.js';
 
-export interface FakeKubeletOptions {
+interface FakeKubeletOptions {
   /** How long after a pod appears it reports Running and Ready. Default 50 ms. */
   readyDelayMs?: number;
   /** Only pods this returns true for are started (default: all). */
@@ -63,25 +63,7 @@ export class FakeKubelet {
   private async report(pod: Pod): Promise<void> {
     const n = this.nextIp++;
     const ip = `10.244.${Math.floor(n / 250)}.${n % 250}`;
-    const now = formatTime();
-    const status: PodStatus = {
-      phase: 'Running',
-      podIP: ip,
-      podIPs: [{ ip }],
-      startTime: now,
-      conditions: [
-        { type: 'Ready', status: 'True', lastTransitionTime: now },
-        { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
-      ],
-      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
-        name: c.name ?? '',
-        image: c.image ?? '',
-        ready: true,
-        started: true,
-        restartCount: 0,
-        state: { running: { startedAt: now } },
-      })),
-    };
+    const status = runningStatus(pod, ip);
     try {
       await this.client.resource('pod').patch(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', { metadata: { uid: pod.metadata?.uid }, status }, { type: 'strategic', status: true });
     } catch (err) {

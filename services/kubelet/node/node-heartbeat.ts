@@ -5,9 +5,9 @@ import type { ApiClient } from '../../../lib/client/client.js';
 import { sleep } from '../../../lib/informer/backoff.js';
 import { buildNodeStatus, newNode, statusChanged, type HealthFacts, type HostFacts, type NodeIdentity } from './node-status.js';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
-export interface NodeHeartbeatOptions {
+interface NodeHeartbeatOptions {
   client: ApiClient;
   id: NodeIdentity;
   host: HostFacts;

@@ -2,7 +2,7 @@
  * Kubernetes' `$(VAR)` expansion (third_party/forked/golang/expansion): a known name is replaced,
  * an unknown one is left as written, `$$` is a literal `$`, and an unclosed `$(` stays as is.
  */
-export type Mapping = (name: string) => string;
+type Mapping = (name: string) => string;
 
 /** Looks a name up in each context in turn; unknown names expand to themselves. */
 export function mappingFor(...contexts: Array<ReadonlyMap<string, string>>): Mapping {

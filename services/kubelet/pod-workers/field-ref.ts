@@ -41,7 +41,7 @@ export function extractFieldPath(pod: Pod, fieldPath: string): string {
   }
 }
 
-export interface RuntimeFieldValues {
+interface RuntimeFieldValues {
   podIP: string;
   hostIP: string;
 }

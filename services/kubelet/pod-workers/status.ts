@@ -194,7 +194,7 @@ function applyProbeState(status: ContainerStatus, specs: Container[], probes: Co
 }
 
 /** Kubernetes' getPhase. */
-export function podPhase(pod: Pod, initStatuses: ContainerStatus[], statuses: ContainerStatus[], terminal: boolean): string {
+function podPhase(pod: Pod, initStatuses: ContainerStatus[], statuses: ContainerStatus[], terminal: boolean): string {
   const restartPolicy = pod.spec?.restartPolicy || 'Always';
   let pendingInitialization = 0;
   let failedInitialization = 0;

@@ -15,8 +15,8 @@ interface Entry {
   lastUpdate: number;
 }
 
-export const DEFAULT_BACKOFF_INITIAL_MS = 10_000;
-export const DEFAULT_BACKOFF_MAX_MS = 300_000;
+const DEFAULT_BACKOFF_INITIAL_MS = 10_000;
+const DEFAULT_BACKOFF_MAX_MS = 300_000;
 
 export class Backoff {
   readonly initialMs: number;

@@ -19,7 +19,7 @@ export function podGracePeriodSeconds(pod: Pod): number {
   return pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
 }
 
-export interface SandboxConfigInput {
+interface SandboxConfigInput {
   pod: Pod;
   attempt: number;
   nodeName: string;
@@ -34,7 +34,7 @@ export interface SandboxConfigInput {
 /**
  * The pause container owns the pod's network and IPC namespaces. Its DNS settings are the pod's
  * resolver: Docker refuses DNS options on containers that join another's network, and without them
- * it would copy the host's resolver (ARCHITECTURE.md, leak 2).
+ * it would copy the host's resolver (README, network safety: DNS).
  */
 export function sandboxCreateOptions(input: SandboxConfigInput): ContainerCreateOptions {
   const { pod } = input;
@@ -91,7 +91,7 @@ function hostPorts(pod: Pod): { exposed: Record<string, object>; bindings: PortM
   return { exposed, bindings };
 }
 
-export interface ContainerConfigInput {
+interface ContainerConfigInput {
   pod: Pod;
   container: Container;
   init: boolean;

@@ -17,7 +17,7 @@ const MAX_HOSTNAME_LENGTH = 63;
 
 /**
  * The resolver a pod's containers see. Unlike Kubernetes' `Default` policy, no pod ever inherits the
- * host's resolver (ARCHITECTURE.md, leak 2): `Default` is treated like `ClusterFirst`, and `None`
+ * host's resolver (README, network safety: DNS): `Default` is treated like `ClusterFirst`, and `None`
  * without nameservers still gets the cluster DNS.
  */
 export function podDNS(pod: Pod, config: ClusterDNSConfig): PodDNS {

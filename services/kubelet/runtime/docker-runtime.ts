@@ -50,7 +50,7 @@ import type {
 export const DEFAULT_PAUSE_IMAGE = 'kubets/pause:3.9';
 export const DEFAULT_POD_NETWORK = 'bridge';
 /** Kubernetes never gives a container less than this to stop, even on a forced delete. */
-export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+const MINIMUM_GRACE_PERIOD_SECONDS = 2;
 /** How long the pause container gets to stop; it exits on SIGTERM at once. */
 const SANDBOX_STOP_SECONDS = 2;
 /** Instances kept per container name: the current one and the previous (for lastState and `logs --previous`). */

@@ -29,7 +29,7 @@ export function runStateFromInspect(state: ContainerInspectInfo['State']): Conta
 }
 
 /** `running`/`exited`/`created`, as `docker ps` reports them. */
-export function runStateFromListing(state: string): ContainerRunState {
+function runStateFromListing(state: string): ContainerRunState {
   switch (state) {
     case 'running':
     case 'paused':
@@ -107,7 +107,7 @@ export function sandboxStatusFromInspect(info: ContainerInspectInfo, network: st
   };
 }
 
-export function summaryFromListing(info: ContainerInfo): ContainerSummary {
+function summaryFromListing(info: ContainerInfo): ContainerSummary {
   const name = info.Labels[LABEL_CONTAINER_NAME] ?? '';
   return {
     id: info.Id,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecOptions, ExecResult, ExecSession, LogOptions } from './types.js';
 
 /** Kubernetes keeps at most this much of a probe's output. */
-export const MAX_EXEC_OUTPUT_BYTES = 10 * 1024;
+const MAX_EXEC_OUTPUT_BYTES = 10 * 1024;
 const EXIT_CODE_POLLS = 40;
 const EXIT_CODE_POLL_MS = 25;
 

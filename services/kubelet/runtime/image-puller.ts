@@ -6,7 +6,7 @@ import { ContainerStartError, dockerMessage, dockerStatusCode } from './errors.j
 import type { EventRecorder } from './events.js';
 import { effectivePullPolicy, shouldPullImage, withDefaultTag } from './image-reference.js';
 
-export const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
 
 export interface ImagePullerOptions {
   docker: Docker;

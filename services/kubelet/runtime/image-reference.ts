@@ -2,7 +2,7 @@ import type { Container } from '../../../lib/api/generated/index.js';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
-export interface ImageReference {
+interface ImageReference {
   /** Everything before the tag and digest, registry host included: `127.0.0.1:1/missing`. */
   repository: string;
   tag?: string;

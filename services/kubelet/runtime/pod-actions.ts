@@ -6,7 +6,7 @@ import type { ProbeVerdicts, RuntimeContainerStatus, RuntimePodStatus, RuntimeSa
  * The decision half of Kubernetes' SyncPod (computePodActions): given the pod spec and what runs,
  * what to kill and what to start. Pure, so every rule is unit-tested without Docker.
  */
-export interface ContainerToKill {
+interface ContainerToKill {
   id: string;
   name: string;
   /** For the `Killing` event: `Container web failed liveness probe, will be restarted`. */
@@ -28,12 +28,12 @@ export interface PodActions {
   containersToKill: ContainerToKill[];
 }
 
-export function restartPolicy(pod: Pod): 'Always' | 'OnFailure' | 'Never' {
+function restartPolicy(pod: Pod): 'Always' | 'OnFailure' | 'Never' {
   const policy = pod.spec?.restartPolicy;
   return policy === 'OnFailure' || policy === 'Never' ? policy : 'Always';
 }
 
-export function shouldRestartOnFailure(pod: Pod): boolean {
+function shouldRestartOnFailure(pod: Pod): boolean {
   return restartPolicy(pod) !== 'Never';
 }
 
@@ -63,13 +63,13 @@ export function shouldContainerBeRestarted(container: Container, pod: Pod, statu
   return true;
 }
 
-export function isInitContainerFailed(status: RuntimeContainerStatus): boolean {
+function isInitContainerFailed(status: RuntimeContainerStatus): boolean {
   if (status.reason === 'OOMKilled') return true;
   if (status.state === 'exited' && status.exitCode !== 0) return true;
   return status.state === 'unknown';
 }
 
-export interface InitProgress {
+interface InitProgress {
   /** The failed init container's status, when one failed. */
   failed?: RuntimeContainerStatus;
   /** Index of the init container to run next. */

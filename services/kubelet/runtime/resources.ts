@@ -4,7 +4,7 @@ import { cpuMillis, memoryBytes } from '../../../lib/quantity.js';
 import { effectiveRequests, type QOSClass } from './qos.js';
 
 /** The cgroup settings Kubernetes derives from a container's resources, in Docker's HostConfig terms. */
-export interface DockerResources {
+interface DockerResources {
   CpuShares: number;
   CpuQuota?: number;
   CpuPeriod?: number;
@@ -15,7 +15,7 @@ export interface DockerResources {
 
 const MIN_SHARES = 2;
 const SHARES_PER_CPU = 1024;
-export const CPU_PERIOD_US = 100_000;
+const CPU_PERIOD_US = 100_000;
 const MIN_QUOTA_US = 1000;
 
 const GUARANTEED_OOM_SCORE_ADJ = -997;

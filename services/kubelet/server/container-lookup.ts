@@ -7,7 +7,7 @@ import type { ContainerRuntime } from '../runtime/types.js';
 /** Finds the pod this node runs under a name (a static pod under its mirror pod's name). */
 export type PodFinder = (namespace: string, name: string) => Pod | undefined;
 
-export interface ContainerTarget {
+interface ContainerTarget {
   pod: Pod;
   container: string;
   containerId: string;

@@ -20,7 +20,7 @@ export interface KubeletServerTls {
   clientCaPem: string | Buffer;
 }
 
-export interface KubeletServerOptions {
+interface KubeletServerOptions {
   /** Address to listen on. */
   address: string;
   /** 0 picks a free port. */

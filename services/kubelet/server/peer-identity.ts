@@ -8,7 +8,7 @@ interface AuthenticatedCall {
 }
 
 /** The common name of the client certificate a call was made with (TLS has already checked its CA). */
-export function peerCommonName(call: AuthenticatedCall): string | undefined {
+function peerCommonName(call: AuthenticatedCall): string | undefined {
   const cn = call.getAuthContext().sslPeerCertificate?.subject?.CN;
   return Array.isArray(cn) ? cn[0] : cn;
 }

@@ -3,7 +3,7 @@ import { keyFor } from '../../../lib/client/keys.js';
 import { NAMESPACE_INDEX, type Indexer } from '../../../lib/informer/store.js';
 import type { PodObjectSource } from '../pod-workers/object-source.js';
 
-export interface ObjectCaches {
+interface ObjectCaches {
   configMaps: Indexer<ConfigMap>;
   secrets: Indexer<Secret>;
   services: Indexer<Service>;

@@ -8,17 +8,17 @@ import { DecodeError, decodeManifest } from '../../../lib/api/json.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { CoalescedPass } from '../coalesced-pass.js';
 
-export const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
+const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
 export const CONFIG_HASH_ANNOTATION = 'kubernetes.io/config.hash';
 export const CONFIG_MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
-export const FILE_SOURCE = 'file';
+const FILE_SOURCE = 'file';
 
 const MANIFEST_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 /** kubelet's --file-check-frequency; file system notifications make changes show up sooner. */
 const DEFAULT_CHECK_INTERVAL_MS = 20_000;
 const NOTIFY_DEBOUNCE_MS = 100;
 
-export class StaticPodError extends Error {
+class StaticPodError extends Error {
   override readonly name = 'StaticPodError';
 }
 
@@ -67,7 +67,7 @@ export function staticPodFromManifest(text: string, file: string, nodeName: stri
   };
 }
 
-export interface ManifestDirectory {
+interface ManifestDirectory {
   pods: Pod[];
   /** Files that could not be turned into pods, with the reason. */
   errors: StaticPodError[];
@@ -102,7 +102,7 @@ export async function readManifestDirectory(dir: string, nodeName: string): Prom
   return { pods, errors };
 }
 
-export interface StaticPodSourceOptions {
+interface StaticPodSourceOptions {
   dir: string;
   nodeName: string;
   /** Called with every pod the directory defines whenever that set changes. */

@@ -6,7 +6,7 @@ import { keyOf } from '../../../lib/client/keys.js';
 import { CONFIG_HASH_ANNOTATION, CONFIG_MIRROR_ANNOTATION, isMirrorPod } from '../sources/static-pods.js';
 import { CoalescedPass } from '../coalesced-pass.js';
 
-export interface MirrorPodsOptions {
+interface MirrorPodsOptions {
   client: ApiClient;
   nodeName: string;
   /** The node's uid, for the mirror pods' owner reference (so they go when the Node goes). */
@@ -19,7 +19,7 @@ export interface MirrorPodsOptions {
 }
 
 /** The hash a mirror pod carries: the static pod's uid (its config hash). */
-export function staticPodHash(pod: Pod): string {
+function staticPodHash(pod: Pod): string {
   return pod.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ?? pod.metadata?.uid ?? '';
 }
 

@@ -10,7 +10,7 @@ const api = useFakeApiServer();
 let cache: Map<string, Pod>;
 let manager: StatusManager;
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');

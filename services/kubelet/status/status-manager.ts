@@ -4,14 +4,14 @@ import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 
 /** How the status manager finds the API object a pod's status is written to. */
-export interface ApiPodLookup {
+interface ApiPodLookup {
   /** The pod's API object as cached (a static pod's is its mirror pod), if there is one. */
   cached(pod: Pod): Pod | undefined;
   /** Whether an object fetched by name is this pod's (same uid, or the mirror of this static pod). */
   owns(pod: Pod, apiPod: Pod): boolean;
 }
 
-export interface StatusManagerOptions {
+interface StatusManagerOptions {
   client: ApiClient;
   pods: ApiPodLookup;
   /** Statuses the API does not show yet (failed writes, mirror pods made later) are re-sent this often. */

@@ -10,7 +10,7 @@ export interface DnsBind {
   port: number;
 }
 
-export interface ClusterDnsOptions {
+interface ClusterDnsOptions {
   binds: DnsBind[];
   directory: ServiceDirectory;
   clusterDomain: string;

@@ -11,7 +11,7 @@ export interface ServiceDirectory {
 
 export type ResponseCode = 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
 
-export interface Resolution {
+interface Resolution {
   rcode: ResponseCode;
   /** True for names in the cluster domain: we are their only source. */
   authoritative: boolean;
@@ -22,7 +22,7 @@ export interface Resolution {
 }
 
 /** CoreDNS' kubernetes plugin default: short, so clients follow service changes quickly. */
-export const RECORD_TTL = 5;
+const RECORD_TTL = 5;
 
 const REFUSED: Resolution = { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
 
@@ -37,7 +37,7 @@ interface Target {
  * `_<port>._<proto>.<svc>.<ns>.svc.<domain>` (SRV), `<hostname>.<svc>.<ns>.svc.<domain>` (a
  * headless endpoint) and `<a-b-c-d>.<ns>.pod.<domain>`. Names in the cluster domain that do not
  * exist are NXDOMAIN; every other name is REFUSED, never forwarded: pods must not resolve (and
- * so reach) anything off this machine (ARCHITECTURE.md, leak 2).
+ * so reach) anything off this machine (README, network safety: DNS).
  */
 export function resolveQuestion(qname: string, qtype: RecordType, directory: ServiceDirectory, clusterDomain: string): Resolution {
   const name = qname.toLowerCase().replace(/\.$/, '');

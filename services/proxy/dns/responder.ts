@@ -11,9 +11,9 @@ const CLASSIC_UDP_LIMIT = 512;
 const EDNS_UDP_LIMIT = 1232;
 const TCP_LIMIT = 65535;
 
-export type Transport = 'udp' | 'tcp';
+type Transport = 'udp' | 'tcp';
 
-export interface ResponderContext {
+interface ResponderContext {
   directory: ServiceDirectory;
   clusterDomain: string;
 }

@@ -12,8 +12,8 @@ export const FILTER_SERVICES = 'KUBE-SERVICES';
 export const FILTER_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
 export const FILTER_FORWARD = 'KUBE-FORWARD';
 
-export const SERVICE_CHAIN_PREFIX = 'KUBE-SVC-';
-export const ENDPOINT_CHAIN_PREFIX = 'KUBE-SEP-';
+const SERVICE_CHAIN_PREFIX = 'KUBE-SVC-';
+const ENDPOINT_CHAIN_PREFIX = 'KUBE-SEP-';
 
 /** The fixed chains we own per table; per-service chains are recognised by their prefixes. */
 export const OWN_NAT_CHAINS = [NAT_SERVICES, NAT_NODEPORTS, NAT_POSTROUTING, NAT_MARK_MASQ] as const;

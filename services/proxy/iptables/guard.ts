@@ -6,12 +6,12 @@ export const DOCKER_USER_CHAIN = 'DOCKER-USER';
 
 export const GUARD_COMMENT = 'kubets: reject service IPs without a proxy rule';
 
-export class GuardError extends Error {
+class GuardError extends Error {
   override readonly name = 'GuardError';
 }
 
 /**
- * ARCHITECTURE.md, leak 3: traffic to a service IP that no DNAT rule rewrote would follow the
+ * README, network safety (service VIPs): traffic to a service IP that no DNAT rule rewrote would follow the
  * default route off the machine. nat DNAT runs before the filter table, so these REJECTs see
  * only VIPs we do not forward: known VIPs have already been rewritten to a pod address.
  * OUTPUT covers the host's own connections, FORWARD and DOCKER-USER those from containers

@@ -14,7 +14,7 @@ interface JumpRule extends HostRule {
  * The jumps into chains that only REJECT go first; the one into KUBE-FORWARD, which ACCEPTs,
  * goes last so that the service range guard at the top of FORWARD always sees a packet first.
  */
-export const JUMP_RULES: readonly JumpRule[] = [
+const JUMP_RULES: readonly JumpRule[] = [
   { table: 'nat', chain: 'PREROUTING', position: 'first', spec: [...comment('kubernetes service portals'), '-j', NAT_SERVICES] },
   { table: 'nat', chain: 'OUTPUT', position: 'first', spec: [...comment('kubernetes service portals'), '-j', NAT_SERVICES] },
   { table: 'nat', chain: 'POSTROUTING', position: 'first', spec: [...comment('kubernetes postrouting rules'), '-j', NAT_POSTROUTING] },

@@ -6,7 +6,7 @@ import { chainsIn, type IptablesRunner } from './iptables.js';
 import { ensureJumps, removeJumps } from './jumps.js';
 import { renderCleanup, renderRules, type ExistingChains } from './render-rules.js';
 
-export interface ProxierOptions {
+interface ProxierOptions {
   runner: IptablesRunner;
   /** The whole ClusterIP range (`--service-cluster-ip-range`), guarded by REJECT rules. */
   serviceCidr: string;

@@ -15,7 +15,7 @@ const port = (over: Partial<ServicePortInfo>): ServicePortInfo => ({
   ...over,
 });
 
-const seedPorts: ServicePortInfo[] = [
+const walkthroughPorts: ServicePortInfo[] = [
   port({ name: 'mysql', clusterIP: '10.96.0.20', port: 3306, endpoints: [{ ip: '172.17.0.2', port: 3306 }] }),
   port({
     name: 'myweb',
@@ -80,8 +80,8 @@ COMMIT
 `;
 
 describe('renderRules', () => {
-  it('renders the seed services (ClusterIP, NodePort with affinity, no endpoints) as iptables-restore input', () => {
-    const text = renderRules(seedPorts, { nodePortAddresses: ['127.0.0.1', '192.168.1.10', '127.0.0.1'] }, {
+  it('renders the walkthrough services (ClusterIP, NodePort with affinity, no endpoints) as iptables-restore input', () => {
+    const text = renderRules(walkthroughPorts, { nodePortAddresses: ['127.0.0.1', '192.168.1.10', '127.0.0.1'] }, {
       nat: ['DOCKER', 'KUBE-SERVICES', 'KUBE-SVC-GONEGONEGONEGONE', 'KUBE-SVC-R2CEXK5KF4QS4EYR'],
       filter: ['DOCKER-USER'],
     });

@@ -15,13 +15,13 @@ import {
 } from './chain-names.js';
 
 /** kube-proxy's default masquerade bit: packets carrying it are SNATed on the way out. */
-export const MASQUERADE_MARK = '0x4000';
+const MASQUERADE_MARK = '0x4000';
 
 // kube-proxy's affinity window when the Service does not set one (our API has no
 // sessionAffinityConfig, so it is always this).
-export const CLIENT_IP_AFFINITY_SECONDS = 10800;
+const CLIENT_IP_AFFINITY_SECONDS = 10800;
 
-export interface RenderOptions {
+interface RenderOptions {
   /** Local addresses whose node ports are forwarded: 127.0.0.1 and the node IP. */
   nodePortAddresses: string[];
 }

@@ -3,7 +3,7 @@
  * Plugins declare the events that could undo their rejections; the queue moves a pod back to
  * the active queue only for events one of its rejecting plugins cares about.
  */
-export type EventResource = 'Node' | 'AssignedPod';
+type EventResource = 'Node' | 'AssignedPod';
 
 /** Bit flags, so a registration can name several actions at once. */
 export const ActionType = {

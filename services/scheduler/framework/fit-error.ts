@@ -38,7 +38,7 @@ export class Diagnosis {
   }
 }
 
-export const NO_NODE_AVAILABLE_MSG = (numAllNodes: number): string => `0/${numAllNodes} nodes are available`;
+const NO_NODE_AVAILABLE_MSG = (numAllNodes: number): string => `0/${numAllNodes} nodes are available`;
 
 /**
  * The pod fits no node. `message` is kube-scheduler's FitError text, word for word:

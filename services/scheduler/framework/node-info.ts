@@ -7,7 +7,7 @@ import { emptyResource, parseAllocatable, type NodeAllocatable, type Resource } 
 const ANY_IP = '0.0.0.0';
 
 /** Host ports in use on a node, by IP; `0.0.0.0` conflicts with every IP (kube-scheduler's HostPortInfo). */
-export class HostPortInfo {
+class HostPortInfo {
   readonly #byIP = new Map<string, Map<string, number>>();
 
   add(p: HostPort): void {
@@ -49,11 +49,11 @@ export class HostPortInfo {
   }
 }
 
-export type ReadyState = 'True' | 'False' | 'Unknown';
+type ReadyState = 'True' | 'False' | 'Unknown';
 
 let generation = 0;
 /** A process-wide clock for NodeInfo changes; the snapshot copies only nodes newer than itself. */
-export function nextGeneration(): number {
+function nextGeneration(): number {
   return ++generation;
 }
 

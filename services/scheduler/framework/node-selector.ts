@@ -3,7 +3,7 @@ import type { NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from '../../.
 export type Labels = { readonly [key: string]: string };
 
 /** The only field a node selector's `matchFields` may name. */
-export const NODE_FIELD_NAME = 'metadata.name';
+const NODE_FIELD_NAME = 'metadata.name';
 
 type RequirementMatcher = (labels: Labels, nodeName: string) => boolean;
 

@@ -13,7 +13,7 @@ export interface HostPort {
   port: number;
 }
 
-export interface PreferredNodeTerm {
+interface PreferredNodeTerm {
   weight: number;
   matches: (labels: Labels, nodeName: string) => boolean;
 }

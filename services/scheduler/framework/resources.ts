@@ -4,11 +4,11 @@ import { cpuMillis, memoryBytes } from '../../../lib/quantity.js';
 export const RESOURCE_CPU = 'cpu';
 export const RESOURCE_MEMORY = 'memory';
 export const RESOURCE_EPHEMERAL_STORAGE = 'ephemeral-storage';
-export const RESOURCE_PODS = 'pods';
+const RESOURCE_PODS = 'pods';
 
 /** What kube-scheduler assumes a container without a cpu/memory request uses, for scoring only. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+const DEFAULT_MILLI_CPU_REQUEST = 100;
+const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 /**
  * Amounts of resources as plain numbers (cpu in millicores, the rest in whole units), parsed
@@ -27,7 +27,7 @@ export function emptyResource(): Resource {
 }
 
 /** Resources the scheduler accounts for besides cpu, memory and ephemeral storage. */
-export function isScalarResourceName(name: string): boolean {
+function isScalarResourceName(name: string): boolean {
   return name.startsWith('hugepages-') || (name.includes('/') && !name.startsWith('kubernetes.io/'));
 }
 
@@ -41,7 +41,7 @@ function addInto(into: Resource, other: Resource): void {
   }
 }
 
-export class InvalidResourceError extends Error {
+class InvalidResourceError extends Error {
   override readonly name = 'InvalidResourceError';
 }
 
@@ -93,7 +93,7 @@ function maxInto(into: Resource, other: Resource): void {
   }
 }
 
-export interface PodRequests {
+interface PodRequests {
   /** Sum over containers, raised to the largest init container (they run one at a time). */
   requests: Resource;
   /** The same with kube-scheduler's defaults for missing cpu/memory requests; used for scoring. */

@@ -6,11 +6,11 @@ import type { NodeInfo } from '../framework/node-info.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import { Code, Status, type PluginResult } from '../framework/status.js';
 
-export const PREEMPTION_NAME = 'DefaultPreemption';
+const PREEMPTION_NAME = 'DefaultPreemption';
 export const ERR_NO_VICTIMS = 'No preemption victims found for incoming pod';
-export const ERR_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
-export const ERR_POLICY_NEVER = 'not eligible due to preemptionPolicy=Never.';
-export const ERR_TERMINATING_ON_NOMINATED = 'not eligible due to a terminating pod on the nominated node.';
+const ERR_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+const ERR_POLICY_NEVER = 'not eligible due to preemptionPolicy=Never.';
+const ERR_TERMINATING_ON_NOMINATED = 'not eligible due to a terminating pod on the nominated node.';
 
 /** kube-scheduler's DefaultPreemptionArgs defaults: dry-run at least 10% of nodes, at least 100. */
 const MIN_CANDIDATE_NODES_PERCENTAGE = 10;
@@ -32,7 +32,7 @@ export interface PreemptionResult {
   clearNomination: boolean;
 }
 
-export interface PreemptionDeps {
+interface PreemptionDeps {
   framework: Framework;
   snapshot: NodeInfoLister;
   nominatedPodsForNode: (nodeName: string) => readonly PodInfo[];
@@ -40,7 +40,7 @@ export interface PreemptionDeps {
 }
 
 /** kube-scheduler's MoreImportantPod: higher priority, then the one that started earlier. */
-export function moreImportant(a: PodInfo, b: PodInfo): boolean {
+function moreImportant(a: PodInfo, b: PodInfo): boolean {
   if (a.priority !== b.priority) return a.priority > b.priority;
   return startTimeOf(a) < startTimeOf(b);
 }

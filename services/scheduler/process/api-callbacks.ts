@@ -6,14 +6,14 @@ import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { SchedulerCallbacks } from '../scheduler.js';
 
 /** The node chosen for a pod was deleted before the binding was sent. */
-export class NodeGoneError extends Error {
+class NodeGoneError extends Error {
   override readonly name = 'NodeGoneError';
   constructor(nodeName: string) {
     super(`node "${nodeName}" not found`);
   }
 }
 
-export interface ApiCallbacksOptions {
+interface ApiCallbacksOptions {
   client: ApiClient;
   recorder: EventRecorder;
   /** Whether the node is still in the node informer's cache. */

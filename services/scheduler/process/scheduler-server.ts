@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
-import { ElectedComponent, type ComponentExit, type ElectionSettings } from '../../../lib/leader-election/elected-component.js';
+import { ElectedComponent, type ElectionSettings } from '../../../lib/leader-election/elected-component.js';
 import { DEFAULT_SCHEDULER_NAME } from '../framework/pod-info.js';
 import { Scheduler, type SchedulerCallbacks } from '../scheduler.js';
 import { apiCallbacks } from './api-callbacks.js';
 
 /** kube-scheduler's pod informer leaves out finished pods: they hold no resources on their node. */
-export const POD_FIELD_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
+const POD_FIELD_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 export const DEFAULT_LEASE_NAME = 'kube-scheduler';
 export const DEFAULT_LEASE_NAMESPACE = 'kube-system';
 
-export type SchedulerLeaderElectionOptions = ElectionSettings;
+type SchedulerLeaderElectionOptions = ElectionSettings;
 
 export interface SchedulerServerOptions {
   client: ApiClient;
@@ -25,9 +25,6 @@ export interface SchedulerServerOptions {
   wrapCallbacks?: (callbacks: SchedulerCallbacks) => SchedulerCallbacks;
   log?: Logger;
 }
-
-/** Why the server ended: stop() was called, or the lease was lost (kube-scheduler exits then). */
-export type SchedulerExit = ComponentExit;
 
 const EVENT_WRITES_IN_FLIGHT = 16;
 // Room for an event per pod of a large backlog (each a few hundred bytes) before any is dropped.

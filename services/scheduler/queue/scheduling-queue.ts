@@ -29,7 +29,7 @@ export interface SchedulingQueueOptions {
 }
 
 /** Which queue a pod is in, for tests and debugging. */
-export type QueueName = 'active' | 'backoff' | 'unschedulable';
+type QueueName = 'active' | 'backoff' | 'unschedulable';
 
 /**
  * kube-scheduler's PriorityQueue: an active queue ordered by priority then creation time, a

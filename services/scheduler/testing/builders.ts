@@ -26,7 +26,7 @@ function toSelector(sel: Record<string, string> | LabelSelector): LabelSelector 
   return 'matchLabels' in sel || 'matchExpressions' in sel ? (sel as LabelSelector) : { matchLabels: sel as Record<string, string> };
 }
 
-export class PodBuilder {
+class PodBuilder {
   readonly #pod: Pod;
   readonly #containers: Container[] = [];
   readonly #initContainers: Container[] = [];
@@ -212,7 +212,7 @@ export class PodBuilder {
   }
 }
 
-export class NodeBuilder {
+class NodeBuilder {
   readonly #node: Node;
 
   constructor(name: string) {

@@ -8,7 +8,7 @@ import type { Condition, Node, Pod } from '../../../lib/api/generated/index.js';
 import { podKey } from '../framework/pod-info.js';
 import type { CycleOutcome, Scheduler, SchedulerCallbacks } from '../scheduler.js';
 
-export interface RecordedEvent {
+interface RecordedEvent {
   pod: string;
   type: string;
   reason: string;

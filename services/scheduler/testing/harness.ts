@@ -13,7 +13,7 @@ import type { NodeInfo } from '../framework/node-info.js';
 import { PodInfo } from '../framework/pod-info.js';
 import { Code, type PluginResult } from '../framework/status.js';
 
-export interface TestCluster {
+interface TestCluster {
   cache: SchedulerCache;
   snapshot: Snapshot;
   handle: FrameworkHandle;
@@ -33,7 +33,7 @@ export function testCluster(nodes: Node[], pods: Pod[] = [], namespaceLabels: Re
 }
 
 /** PreFilter then Filter on every node; a PreFilter rejection is every node's answer. */
-export function runFilters(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}): PluginResult[] {
+function runFilters(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}): PluginResult[] {
   const { handle, nodeInfos, snapshot } = testCluster(nodes, pods, namespaceLabels);
   const fwk = new Framework(handle, specs);
   const state = new CycleState();

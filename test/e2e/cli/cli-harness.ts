@@ -17,7 +17,7 @@ export interface CliResult {
   code: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   stdin?: string;
   env?: Record<string, string>;
   timeoutMs?: number;

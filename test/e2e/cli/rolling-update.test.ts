@@ -6,7 +6,7 @@ import { startCliEnvironment, type CliEnvironment } from './cli-harness.js';
 import { startStandInRcController, type StandIn } from './stand-in-rc-controller.js';
 import { withoutAges } from './table.js';
 
-// `kubets rolling-update` (the seeds' `kubectl rolling-update xxx -f xxx-v2.yaml`), done on the
+// `kubets rolling-update` (the book's `kubectl rolling-update xxx -f xxx-v2.yaml`), done on the
 // client as kubectl 1.10 did, against a real apiserver with a stand-in for the RC manager.
 
 let env: CliEnvironment;
@@ -58,9 +58,9 @@ describe('kubets rolling-update', () => {
     writeFileSync(v1, rc('frontend-v1', 'v1', 'kubeguide/tomcat-app:v1'));
     writeFileSync(v2, rc('frontend-v2', 'v2', 'kubets/hostname:v1'));
     expect((await env.run(['create', '-f', v1])).stdout).toBe('replicationcontroller/frontend-v1 created\n');
-    for (let i = 0; i < 100 && (await readyPods('v1')) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && (await readyPods('v1')) < 2; i++) await new Promise((r) => setTimeout(r, 100));
 
-    // As in the seeds: `kubectl rolling-update xxx -f xxx-v2.yaml`. With one name kubectl keeps it.
+    // As in the book: `kubectl rolling-update xxx -f xxx-v2.yaml`. With one name kubectl keeps it.
     const out = await env.run(['rolling-update', 'frontend-v1', '-f', v2, ...fast]);
     expect(out).toEqual({
       stdout:

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 // (left-aligned columns, as Go's tabwriter lays them out), so values that vary between runs
 // (cluster IPs, ages) can be checked loosely while the layout is checked exactly.
 
-export interface ParsedTable {
+interface ParsedTable {
   header: string[];
   rows: Record<string, string>[];
 }

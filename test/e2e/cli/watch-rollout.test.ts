@@ -47,7 +47,7 @@ describe('kubets get -w', () => {
     const child = env.spawn(['get', 'pods', '-w']);
     const watch = follow(child);
     try {
-      await watch.waitFor(/^NAME +READY +STATUS +RESTARTS +AGE\na +0\/1 +Pending +0 +\d+s\n$/);
+      await watch.waitFor(/^NAME +READY +STATUS +RESTARTS +AGE\na +0\/1 +Pending +0 +(?:\d+[smhdy])+\n$/);
       await client.resource('pod').create(pod('b-with-a-longer-name'));
       await watch.waitFor(/b-with-a-longer-name +0\/1 +Pending/);
       const a = await client.resource('pod').get('default', 'a');
@@ -85,10 +85,10 @@ describe('kubets get -w', () => {
         await client.resource('pod').update({ ...a, metadata: { ...a.metadata, annotations: { touched: String(i) } } });
         await new Promise((r) => setTimeout(r, 500));
       }
-      expect(watch.text()).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE\na +1\/1 +Running +0 +\d+s\n/);
+      expect(watch.text()).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE\na +1\/1 +Running +0 +(?:\d+[smhdy])+\n/);
       expect(watch.text()).not.toContain('b-with-a-longer-name');
       await client.resource('pod').delete('default', 'b-with-a-longer-name');
-      await watch.waitFor(/\nb-with-a-longer-name +0\/1 +Pending +0 +\d+s\n$/);
+      await watch.waitFor(/\nb-with-a-longer-name +0\/1 +Pending +0 +(?:\d+[smhdy])+\n$/);
     } finally {
       child.kill('SIGTERM');
       await watch.exit;

@@ -112,11 +112,11 @@ describe('health', () => {
       expect(await health.check('readyz')).toBe('SERVING');
       expect(await health.check('something-else')).toBe('SERVICE_UNKNOWN');
       await cp.etcd.kill();
-      await eventually(async () => (await health.check()) === 'NOT_SERVING', 10_000, 'NOT_SERVING with etcd down');
+      await eventually(async () => (await health.check()) === 'NOT_SERVING', 30_000, 'NOT_SERVING with etcd down');
       expect(await health.check('readyz')).toBe('NOT_SERVING');
       await cp.etcd.restart();
-      await eventually(async () => (await health.check()) === 'SERVING', 20_000, 'SERVING after etcd restart');
-      await eventually(async () => (await cp.client().resource('namespace').get('', 'default')).metadata?.name === 'default', 20_000, 'requests work again');
+      await eventually(async () => (await health.check()) === 'SERVING', 30_000, 'SERVING after etcd restart');
+      await eventually(async () => (await cp.client().resource('namespace').get('', 'default')).metadata?.name === 'default', 30_000, 'requests work again');
     } finally {
       health.close();
     }

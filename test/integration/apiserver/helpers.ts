@@ -28,7 +28,7 @@ export async function expectApiError(call: Promise<unknown>, reason: StatusReaso
 export { sleep };
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   return pollUntil(check, { timeoutMs, intervalMs: 100, what });
 }
 
@@ -74,7 +74,7 @@ export function tokenMetadata(token: string | undefined): grpc.Metadata {
 /** A bare grpc-js client of one apiserver (TLS with the cluster CA unless creds are given). */
 export function rawClient(cp: ControlPlane, address = cp.apiservers[0]!.address, creds = grpc.credentials.createSsl(Buffer.from(cp.caPem))): RawClient {
   const client = new ResourcesClient(address, creds);
-  const deadline = (): grpc.CallOptions => ({ deadline: Date.now() + 10_000 });
+  const deadline = (): grpc.CallOptions => ({ deadline: Date.now() + 30_000 });
   return {
     client,
     call<Res>(method: string, request: object, metadata = tokenMetadata(cp.token)): Promise<Res> {

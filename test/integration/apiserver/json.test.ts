@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { decodeManifest, toKubeJSON } from '../../../lib/api/json.js';
 import { resourceByField } from '../../../lib/api/resources.js';
 import type * as t from '../../../lib/api/generated/index.js';
-import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../fixtures/seed-walkthrough/mysql-rc.js';
+import { walkthroughMysqlRc, STORED_MYSQL_RC_SPEC } from '../../fixtures/walkthrough/mysql-rc.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 
-// Issue 3, "Must show": the seeds' mysql RC, created and read back as JSON, is field-for-field the
+// Issue 3, "Must show": the walkthrough's mysql RC, created and read back as JSON, is field-for-field the
 // Kubernetes v1 JSON a kubectl user sees (`kubectl get rc mysql -o json`), and replicas: 0 survives.
 
 const cluster = useControlPlane();
 const rcInfo = resourceByField('replicationController');
 
-describe('the seed mysql ReplicationController', () => {
+describe('the walkthrough mysql ReplicationController', () => {
   it('reads back as the Kubernetes v1 JSON', async () => {
-    const { info, object } = decodeManifest(seedMysqlRc());
+    const { info, object } = decodeManifest(walkthroughMysqlRc());
     expect(info).toBe(rcInfo);
     const created = await cluster.client.resource('replicationController').create(object as t.ReplicationController, { namespace: 'default' });
     const json = toKubeJSON(rcInfo, await cluster.client.resource('replicationController').get('default', 'mysql'));

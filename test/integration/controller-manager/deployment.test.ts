@@ -3,9 +3,9 @@ import type * as t from '../../../lib/api/generated/index.js';
 import { runVerb } from '../../../cli/testing/run-verb.js';
 import { FakeKubelet } from '../../../services/controller-manager/testing/fake-kubelet.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, walkthroughManifest, useManagers } from './helpers.js';
 
-// Deployments against a real apiserver and etcd: the seed's tomcat Deployment rolled from v1 to
+// Deployments against a real apiserver and etcd: the walkthrough's tomcat Deployment rolled from v1 to
 // v2 while a stand-in kubelet reports new pods ready, and rolled back with `rollout undo`.
 
 const cluster = useControlPlane();
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function frontend(namespace: string, replicas: number): t.Deployment {
-  const d = seedManifest<t.Deployment>('tomcat-deployment.yaml');
+  const d = walkthroughManifest<t.Deployment>('tomcat-deployment.yaml');
   d.metadata = { ...d.metadata, namespace };
   d.spec = { ...d.spec, replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: { intVal: 1 }, maxUnavailable: { intVal: 1 } } } };
   return d;
@@ -43,12 +43,12 @@ async function rolledOut(ns: string, revision: string, replicas: number): Promis
 const setImage = (ns: string, image: string) =>
   cluster.client.resource('deployment').patch(ns, 'frontend', { spec: { template: { spec: { containers: [{ name: 'tomcat-demo', image }] } } } }, { type: 'strategic' });
 
-describe('deployment (seed tomcat frontend)', () => {
+describe('deployment (walkthrough tomcat frontend)', () => {
   it('rolls from v1 to v2 keeping availability within maxUnavailable, ends at revision 2, and rolls back with rollout undo', async () => {
     const ns = await createNamespace(cluster.client, 'deploy-roll');
     await managers.start();
     await cluster.client.resource('deployment').create(frontend(ns, 4));
-    const first = await eventually(() => rolledOut(ns, '1', 4), 20_000, 'revision 1 rolled out');
+    const first = await eventually(() => rolledOut(ns, '1', 4), 30_000, 'revision 1 rolled out');
     expect(first.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
 
     let minReady = Infinity;
@@ -92,12 +92,12 @@ describe('deployment (seed tomcat frontend)', () => {
     const ns = await createNamespace(cluster.client, 'deploy-scale');
     await managers.start();
     await cluster.client.resource('deployment').create(frontend(ns, 1));
-    await eventually(() => rolledOut(ns, '1', 1), 20_000, 'revision 1 rolled out');
+    await eventually(() => rolledOut(ns, '1', 1), 30_000, 'revision 1 rolled out');
     const scaled = await runVerb(['scale', 'deployment/frontend', '--replicas=3', '-n', ns], { client: cluster.client });
     expect(scaled.code).toBe(0);
-    await eventually(() => rolledOut(ns, '1', 3), 20_000, 'scaled to 3');
+    await eventually(() => rolledOut(ns, '1', 3), 30_000, 'scaled to 3');
     await cluster.client.resource('deployment').delete(ns, 'frontend');
-    await eventually(async () => (await cluster.client.resource('replicaSet').list(ns)).items.length === 0, 15_000, 'ReplicaSets collected');
-    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 15_000, 'pods collected');
+    await eventually(async () => (await cluster.client.resource('replicaSet').list(ns)).items.length === 0, 30_000, 'ReplicaSets collected');
+    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 30_000, 'pods collected');
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, podsMatching, reportRunning, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, podsMatching, reportRunning, walkthroughManifest, useManagers } from './helpers.js';
 
-// The seed walkthrough's `kubectl get endpoints`: the mysql Service's Endpoints follow the RC's
+// The walkthrough's `kubectl get endpoints`: the mysql Service's Endpoints follow the RC's
 // pods as a kubelet reports them ready (simulated with status patches).
 
 const cluster = useControlPlane();
@@ -18,14 +18,14 @@ async function endpointIps(ns: string, name: string): Promise<{ ready: string[];
   };
 }
 
-describe('endpoints (seed mysql Service)', () => {
+describe('endpoints (walkthrough mysql Service)', () => {
   it('lists ready pods in addresses and the others in notReadyAddresses, and goes with the Service', async () => {
     const ns = await createNamespace(cluster.client, 'ep-mysql');
     await managers.start();
-    const svc = seedManifest<t.Service>('mysql-svc.yaml');
+    const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
     svc.metadata = { ...svc.metadata, namespace: ns };
     await cluster.client.resource('service').create(svc);
-    const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+    const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
     rc.metadata = { ...rc.metadata, namespace: ns };
     rc.spec = { ...rc.spec, replicas: 2 };
     await cluster.client.resource('replicationController').create(rc);

@@ -6,24 +6,24 @@ import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { decodeManifest } from '../../../lib/api/json.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
-import { formatTime } from '../../../lib/client/api-time.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { ControllerManager, type ControllerManagerOptions } from '../../../services/controller-manager/controller-manager.js';
+import { runningStatus } from '../../../services/controller-manager/testing/running-status.js';
 import { pollUntil } from '../../harness/poll.js';
 
-// Shared by the controller-manager integration tests: the seed manifests, controller managers
+// Shared by the controller-manager integration tests: the walkthrough manifests, controller managers
 // that are stopped after each test, a stand-in for the kubelet (status patches) and waits on
 // what a user would see through the API.
 
-const seedsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures', 'seeds');
+const walkthroughDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures', 'walkthrough');
 
-/** A seed walkthrough manifest (test/e2e/fixtures/seeds), decoded as the CLI would. */
-export function seedManifest<T extends AnyObject>(file: string): T {
-  return decodeManifest(parse(readFileSync(join(seedsDir, file), 'utf8'))).object as T;
+/** A walkthrough manifest (test/e2e/fixtures/walkthrough), decoded as the CLI would. */
+export function walkthroughManifest<T extends AnyObject>(file: string): T {
+  return decodeManifest(parse(readFileSync(join(walkthroughDir, file), 'utf8'))).object as T;
 }
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
@@ -55,18 +55,7 @@ export function useManagers(client: () => ApiClient): Managers {
 /** What a kubelet would report for a running pod: Running, an IP, and Ready (or not). */
 export async function reportRunning(client: ApiClient, pod: t.Pod, ip: string, ready = true): Promise<t.Pod> {
   const meta = pod.metadata ?? {};
-  const now = formatTime();
-  const status: t.PodStatus = {
-    phase: 'Running',
-    podIP: ip,
-    podIPs: [{ ip }],
-    startTime: now,
-    conditions: [
-      { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
-      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
-    ],
-  };
-  return client.resource('pod').patch(meta.namespace ?? '', meta.name ?? '', { status }, { type: 'strategic', status: true });
+  return client.resource('pod').patch(meta.namespace ?? '', meta.name ?? '', { status: runningStatus(pod, ip, { ready }) }, { type: 'strategic', status: true });
 }
 
 /** Pods of a namespace matching a label selector, not being deleted. */
@@ -76,7 +65,7 @@ export async function livePods(client: ApiClient, namespace: string, labelSelect
 }
 
 /** Waits until exactly `count` live pods match, and returns them. */
-export function podsMatching(client: ApiClient, namespace: string, labelSelector: string, count: number, timeoutMs = 15_000): Promise<t.Pod[]> {
+export function podsMatching(client: ApiClient, namespace: string, labelSelector: string, count: number, timeoutMs = 30_000): Promise<t.Pod[]> {
   return eventually(
     async () => {
       const pods = await livePods(client, namespace, labelSelector);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { startCliEnvironment, type CliEnvironment } from '../../e2e/cli/cli-harness.js';
-import { createNamespace, eventually, podsMatching, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, podsMatching, walkthroughManifest, useManagers } from './helpers.js';
 
 // Two controller managers, one Lease (kube-system/kube-controller-manager): only the leader acts,
 // and a standby takes over when the leader stops. Then the real process, as `kubets up` runs it.
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function mysqlRc(namespace: string, replicas: number): t.ReplicationController {
-  const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
   rc.metadata = { ...rc.metadata, namespace };
   rc.spec = { ...rc.spec, replicas };
   return rc;
@@ -37,7 +37,7 @@ describe('controller-manager leader election', () => {
   it('runs controllers on the leader only, and fails over to the standby', async () => {
     const ns = await createNamespace(client, 'le-failover');
     const a = await managers.start({ leaderElection: { identity: 'cm-a', ...fastElection } });
-    await eventually(async () => (await holder()) === 'cm-a', 10_000, 'cm-a leads');
+    await eventually(async () => (await holder()) === 'cm-a', 30_000, 'cm-a leads');
     const b = await managers.start({ leaderElection: { identity: 'cm-b', ...fastElection } });
     expect(a.leading).toBe(true);
     await client.resource('replicationController').create(mysqlRc(ns, 2));
@@ -45,7 +45,7 @@ describe('controller-manager leader election', () => {
     expect(b.leading).toBe(false);
 
     await a.stop();
-    await eventually(async () => (await holder()) === 'cm-b', 10_000, 'cm-b takes over');
+    await eventually(async () => (await holder()) === 'cm-b', 30_000, 'cm-b takes over');
     await eventually(async () => b.leading);
     await client.resource('replicationController').patch(ns, 'mysql', { spec: { replicas: 3 } });
     await podsMatching(client, ns, 'app=mysql', 3);
@@ -64,7 +64,7 @@ describe('controller-manager leader election', () => {
     try {
       await eventually(async () => holder(), 30_000, 'the process leads');
       await client.resource('replicationController').create(mysqlRc(ns, 1));
-      await podsMatching(client, ns, 'app=mysql', 1, 20_000);
+      await podsMatching(client, ns, 'app=mysql', 1, 30_000);
     } finally {
       child.kill('SIGTERM');
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, livePods, podsMatching, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventually, livePods, podsMatching, walkthroughManifest, useManagers } from './helpers.js';
 
 // Namespace deletion and garbage collection against a real apiserver and etcd.
 
@@ -20,7 +20,7 @@ async function gone(call: Promise<unknown>): Promise<boolean> {
 }
 
 function mysqlRc(namespace: string, replicas = 2): t.ReplicationController {
-  const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
   rc.metadata = { ...rc.metadata, namespace };
   rc.spec = { ...rc.spec, replicas };
   return rc;
@@ -28,11 +28,11 @@ function mysqlRc(namespace: string, replicas = 2): t.ReplicationController {
 
 describe('namespace deletion', () => {
   it('deletes everything in the namespace, then the namespace', async () => {
-    const ns = seedManifest<t.Namespace>('development-namespace.yaml');
+    const ns = walkthroughManifest<t.Namespace>('development-namespace.yaml');
     await cluster.client.resource('namespace').create(ns);
     await managers.start();
     await cluster.client.resource('replicationController').create(mysqlRc('development'));
-    const svc = seedManifest<t.Service>('mysql-svc.yaml');
+    const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
     await cluster.client.resource('service').create({ ...svc, metadata: { ...svc.metadata, namespace: 'development' } });
     await cluster.client.resource('configMap').create({ metadata: { name: 'settings', namespace: 'development' }, data: { a: 'b' } });
     await cluster.client.resource('secret').create({ metadata: { name: 'password', namespace: 'development' }, stringData: { password: '123456' } });
@@ -41,7 +41,7 @@ describe('namespace deletion', () => {
 
     const deleting = await cluster.client.resource('namespace').delete('', 'development');
     expect(deleting.status?.phase).toBe('Terminating');
-    await eventually(() => gone(cluster.client.resource('namespace').get('', 'development')), 20_000, 'namespace development removed');
+    await eventually(() => gone(cluster.client.resource('namespace').get('', 'development')), 30_000, 'namespace development removed');
     // The namespace can be made again, empty.
     await cluster.client.resource('namespace').create({ metadata: { name: 'development' } });
     for (const field of ['pod', 'replicationController', 'service', 'endpoints', 'configMap', 'secret'] as const) {
@@ -62,7 +62,7 @@ describe('namespace deletion', () => {
     expect(waiting.status?.conditions?.find((c) => c.type === 'NamespaceContentRemaining')?.message).toBe('Some resources are remaining: pods has 1 resource instances');
     // The kubelet confirms the pod stopped.
     await cluster.client.resource('pod').delete(ns, 'bound', { gracePeriodSeconds: 0 });
-    await eventually(() => gone(cluster.client.resource('namespace').get('', ns)), 20_000, 'namespace removed');
+    await eventually(() => gone(cluster.client.resource('namespace').get('', ns)), 30_000, 'namespace removed');
   });
 });
 
@@ -73,7 +73,7 @@ describe('garbage collection', () => {
     await cluster.client.resource('replicationController').create(mysqlRc(ns, 3));
     await podsMatching(cluster.client, ns, 'app=mysql', 3);
     await cluster.client.resource('replicationController').delete(ns, 'mysql');
-    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 15_000, 'pods collected');
+    await eventually(async () => (await cluster.client.resource('pod').list(ns)).items.length === 0, 30_000, 'pods collected');
   });
 
   it('foreground: the RC stays (with its finalizer) until its pods are gone', async () => {
@@ -83,7 +83,7 @@ describe('garbage collection', () => {
     await podsMatching(cluster.client, ns, 'app=mysql', 2);
     const marked = await cluster.client.resource('replicationController').delete(ns, 'mysql', { propagationPolicy: 'Foreground' });
     expect(marked.metadata?.finalizers).toContain('foregroundDeletion');
-    await eventually(() => gone(cluster.client.resource('replicationController').get(ns, 'mysql')), 15_000, 'RC removed');
+    await eventually(() => gone(cluster.client.resource('replicationController').get(ns, 'mysql')), 30_000, 'RC removed');
     expect((await cluster.client.resource('pod').list(ns)).items).toEqual([]);
   });
 
@@ -93,12 +93,12 @@ describe('garbage collection', () => {
     await cluster.client.resource('replicationController').create(mysqlRc(ns, 2));
     const before = await podsMatching(cluster.client, ns, 'app=mysql', 2);
     await cluster.client.resource('replicationController').delete(ns, 'mysql', { propagationPolicy: 'Orphan' });
-    await eventually(() => gone(cluster.client.resource('replicationController').get(ns, 'mysql')), 15_000, 'RC removed');
+    await eventually(() => gone(cluster.client.resource('replicationController').get(ns, 'mysql')), 30_000, 'RC removed');
     const orphans = await livePods(cluster.client, ns, 'app=mysql');
     expect(orphans.map((p) => p.metadata?.uid).sort()).toEqual(before.map((p) => p.metadata?.uid).sort());
     for (const p of orphans) expect(p.metadata?.ownerReferences ?? []).toEqual([]);
     const again = await cluster.client.resource('replicationController').create(mysqlRc(ns, 2));
-    await eventually(async () => (await livePods(cluster.client, ns, 'app=mysql')).every((p) => p.metadata?.ownerReferences?.[0]?.uid === again.metadata?.uid), 15_000, 'orphans adopted');
+    await eventually(async () => (await livePods(cluster.client, ns, 'app=mysql')).every((p) => p.metadata?.ownerReferences?.[0]?.uid === again.metadata?.uid), 30_000, 'orphans adopted');
     expect((await livePods(cluster.client, ns, 'app=mysql')).map((p) => p.metadata?.uid).sort()).toEqual(before.map((p) => p.metadata?.uid).sort());
   });
 });

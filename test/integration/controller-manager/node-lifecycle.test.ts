@@ -67,7 +67,7 @@ describe('node lifecycle', () => {
       expect(alive.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
 
       // Evicted: marked for deletion (its kubelet would finish it).
-      await eventually(async () => (await cluster.client.resource('pod').get(ns, 'short')).metadata?.deletionTimestamp, 10_000, 'short-toleration pod evicted');
+      await eventually(async () => (await cluster.client.resource('pod').get(ns, 'short')).metadata?.deletionTimestamp, 30_000, 'short-toleration pod evicted');
       const kept = await cluster.client.resource('pod').get(ns, 'default');
       expect(kept.metadata?.deletionTimestamp).toBeUndefined();
       const events = (await cluster.client.resource('event').list('')).items.map((e) => `${e.reason}: ${e.message}`);
@@ -82,7 +82,7 @@ describe('node lifecycle', () => {
         ...current,
         status: { ...current.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] },
       });
-      await eventually(async () => ((await cluster.client.resource('node').get('', 'silent')).spec?.taints ?? []).length === 0, 10_000, 'taints removed');
+      await eventually(async () => ((await cluster.client.resource('node').get('', 'silent')).spec?.taints ?? []).length === 0, 30_000, 'taints removed');
     } finally {
       clearInterval(renewing);
     }

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventMessages, eventually, livePods, podsMatching, reportRunning, seedManifest, useManagers } from './helpers.js';
+import { createNamespace, eventMessages, eventually, livePods, podsMatching, reportRunning, walkthroughManifest, useManagers } from './helpers.js';
 
-// The seed walkthrough's replication controller against a real apiserver and etcd, with the
+// The walkthrough's replication controller against a real apiserver and etcd, with the
 // controller manager in process and no kubelets (status is patched where a kubelet would report).
 
 const cluster = useControlPlane();
 const managers = useManagers(() => cluster.client);
 
 function mysqlRc(namespace: string): t.ReplicationController {
-  const rc = seedManifest<t.ReplicationController>('mysql-rc.yaml');
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
   rc.metadata = { ...rc.metadata, namespace };
   return rc;
 }
 
-describe('replication controller (seed mysql RC)', () => {
+describe('replication controller (walkthrough mysql RC)', () => {
   it('creates one pod, scales to 3 and back to 1, and reports status', async () => {
     const ns = await createNamespace(cluster.client, 'rc-scale');
     await managers.start();

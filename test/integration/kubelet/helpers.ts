@@ -27,13 +27,13 @@ export const MISSING_IMAGE = '127.0.0.1:1/missing:v1';
 export const docker = new Docker();
 /**
  * The pods' resolver: each container's own loopback, so a lookup a test container might make fails
- * inside it instead of reaching any host resolver (leak 2). The kubelet's default, the Docker
+ * inside it instead of reaching any host resolver (README, network safety: DNS). The kubelet's default, the Docker
  * bridge gateway, is where `kubets up` runs the cluster DNS.
  */
-export const TEST_CLUSTER_DNS = '127.0.0.1';
+const TEST_CLUSTER_DNS = '127.0.0.1';
 const log = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
 
-export interface KubeletFiles {
+interface KubeletFiles {
   dir: string;
   rootDir: string;
   manifestDir: string;
@@ -52,7 +52,7 @@ export interface TestNode {
 }
 
 /** Makes sure the local images exist (scripts/build-images is idempotent). */
-export async function ensureImages(): Promise<void> {
+async function ensureImages(): Promise<void> {
   const images = await docker.listImages({ filters: { reference: ['kubets/pause:3.9', BUSYBOX, 'kubets/hostname:v1'] } });
   if (images.length < 3) execFileSync(join(projectRoot, 'scripts/build-images'), { stdio: 'inherit' });
 }
@@ -208,7 +208,7 @@ export async function podEvents(client: ApiClient, pod: Pod): Promise<Event[]> {
   return items.filter((e) => e.involvedObject?.name === pod.metadata?.name && e.involvedObject?.uid === pod.metadata?.uid);
 }
 
-export interface ExecOutput {
+interface ExecOutput {
   stdout: Buffer;
   stderr: string;
   exitCode: number;

@@ -86,27 +86,27 @@ describe.concurrent('pods on a real kubelet', () => {
     expect(events).toEqual(expect.arrayContaining(['Started:spec.containers{web}', 'Started:spec.containers{client}']));
   });
 
-  it('finishes a graceful delete of a busybox pod in well under a second', async () => {
+  it('finishes a graceful delete by SIGTERM, without waiting out the grace period', async () => {
     const { client } = node;
-    await create(makePod('quick', NODE, { containers: [{ name: 'sleep', image: BUSYBOX, command: ['sleep', '3600'] }] }));
+    // A grace period of two minutes: the pod can only be gone before the deadline below if
+    // SIGTERM ended the container and the kubelet finished the deletion at once.
+    await create(makePod('quick', NODE, { terminationGracePeriodSeconds: 120, containers: [{ name: 'sleep', image: BUSYBOX, command: ['sleep', '3600'] }] }));
     await waitRunning(client, 'default', 'quick');
     const pods = client.resource('pod');
-    const started = Date.now();
     const marked = await pods.delete('default', 'quick');
     expect(marked.metadata?.deletionTimestamp).toBeTruthy();
-    // The moment the object goes, seen on a watch (a poll would add its own interval to the figure).
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 10_000);
-    let goneAfter = Infinity;
+    const timer = setTimeout(() => abort.abort(), 30_000);
+    let gone = false;
     for await (const ev of pods.watch('default', { fieldSelector: 'metadata.name=quick', resourceVersion: marked.metadata?.resourceVersion, signal: abort.signal })) {
       if (ev.type === 'DELETED') {
-        goneAfter = Date.now() - started;
+        gone = true;
         break;
       }
     }
     clearTimeout(timer);
+    expect(gone).toBe(true);
     await expect(getPod('quick')).rejects.toThrow(/not found/);
-    expect(goneAfter).toBeLessThan(1_000);
   });
 
   it('restarts a crashing container with backoff and shows CrashLoopBackOff', async () => {

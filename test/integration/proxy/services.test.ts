@@ -83,13 +83,13 @@ async function guardInstalled(): Promise<boolean> {
   return true;
 }
 
-/** Every VIP probe goes through here: the guard must be in place first (ARCHITECTURE.md, leak 3). */
+/** Every VIP probe goes through here: the guard must be in place first (README, network safety: service VIPs). */
 async function assertGuardBeforeTraffic(): Promise<void> {
   expect(await guardInstalled(), 'service range guard present before VIP traffic').toBe(true);
 }
 
 /** One HTTP GET on a fresh connection (so each request is balanced anew); the body, trimmed. */
-function httpGet(host: string, port: number, timeoutMs = 5_000): Promise<string> {
+function httpGet(host: string, port: number, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
@@ -122,7 +122,7 @@ function connectOutcome(host: string, port: number, timeoutMs: number): Promise<
   });
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
@@ -276,22 +276,22 @@ describe('proxy on a real host', () => {
     expect(await httpGet('127.0.0.1', nodePort)).toBe(backends[1]!.name);
   });
 
-  it('rejects a service without endpoints at once (connection refused, not a timeout)', async () => {
+  it('rejects a service without endpoints (connection refused, not a timeout)', async () => {
     const svc = await createService('empty', { type: 'ClusterIP', ports: [{ port: 83, targetPort: { intVal: 8080 }, protocol: 'TCP' }] });
     const vip = svc.spec!.clusterIP!;
     await setEndpoints('empty', [], 8080);
     await eventually('the no-endpoints reject rule', async () => (await run('iptables-save', ['-t', 'filter'])).stdout.includes(`"${NS}/empty has no endpoints"`));
     await assertGuardBeforeTraffic();
-    const started = Date.now();
-    expect(await connectOutcome(vip, 83, 3_000)).toBe('ECONNREFUSED');
-    expect(Date.now() - started).toBeLessThan(1_000);
-    // From a container too: busybox nc fails at once instead of hanging.
-    const fromContainer = await execIn(clientContainer, `started=$(date +%s); nc -w 3 ${vip} 83 </dev/null; echo "exit=$? took=$(( $(date +%s) - started ))"`);
-    expect(fromContainer.stdout).toMatch(/exit=1 took=[01]\b/);
+    // Refused rather than dropped: a dropped SYN would end as 'timeout' after the generous wait.
+    expect(await connectOutcome(vip, 83, 20_000)).toBe('ECONNREFUSED');
+    // From a container too: busybox nc is refused instead of timing out.
+    const fromContainer = await execIn(clientContainer, `nc -w 20 ${vip} 83 </dev/null; echo "exit=$?"`);
+    expect(fromContainer.stdout.trim()).toBe('exit=1');
+    expect(fromContainer.stderr).toContain('Connection refused');
   });
 
   it('resolves service names in the cluster DNS and refuses outside names (loopback)', async () => {
-    const resolver = new Resolver({ timeout: 2_000, tries: 1 });
+    const resolver = new Resolver({ timeout: 10_000, tries: 2 });
     resolver.setServers([`127.0.0.1:${loopbackDns}`]);
     const web = await client.resource('service').get(NS, 'web');
     await eventually('the DNS cache to have web', async () => (await resolver.resolve4(`web.${NS}.svc.cluster.local`).catch(() => [])).length > 0);

@@ -103,7 +103,7 @@ describe('scheduling goes on around failures', () => {
         if (!deletedOnce) {
           deletedOnce = true;
           await nodes.delete('', nodeName);
-          await eventually(async () => server!.scheduler.cache.nodeCount === 0 || undefined, 5_000, 'node deletion seen');
+          await eventually(async () => server!.scheduler.cache.nodeCount === 0 || undefined, 30_000, 'node deletion seen');
           await nodes.create(fakeNode('survivor', { cpu: '8' }));
         }
         return callbacks.bind(pod, nodeName);
@@ -111,7 +111,7 @@ describe('scheduling goes on around failures', () => {
     });
     server = await schedulers.start({ wrapCallbacks: interleave });
     await env.client.resource('pod').create(pendingPod('orphan-to-be', ns, { cpu: '1' }));
-    expect(await boundNode(env.client, ns, 'orphan-to-be', 15_000)).toBe('survivor');
+    expect(await boundNode(env.client, ns, 'orphan-to-be', 30_000)).toBe('survivor');
     expect(await eventMessage(env.client, ns, 'orphan-to-be', 'FailedScheduling')).toBe('node "doomed" not found');
   });
 });

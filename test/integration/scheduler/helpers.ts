@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
+import { pollUntil, sleep } from '../../harness/poll.js';
 import { useControlPlane, type ControlPlaneFixture } from '../../harness/use-control-plane.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { SchedulerServer, type SchedulerServerOptions } from '../../../services/scheduler/process/scheduler-server.js';
@@ -7,7 +8,7 @@ import { SchedulerServer, type SchedulerServerOptions } from '../../../services/
 // Shared by the scheduler integration tests: fake Node objects (no kubelets), pod builders,
 // scheduler servers that are stopped after each test, and waits on what a user would see.
 
-export interface NodeSpec {
+interface NodeSpec {
   cpu?: string;
   memory?: string;
   pods?: string;
@@ -29,7 +30,7 @@ export function fakeNode(name: string, o: NodeSpec = {}): t.Node {
   };
 }
 
-export interface PodSpecOptions {
+interface PodSpecOptions {
   cpu?: string;
   memory?: string;
   labels?: Record<string, string>;
@@ -49,36 +50,25 @@ export function pendingPod(name: string, namespace: string, o: PodSpecOptions = 
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls until check returns a value (or true); bounded by timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await sleep(50);
-  }
+export function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 50, what });
 }
 
 /** The node a pod is bound to, once it is. */
-export function boundNode(client: ApiClient, namespace: string, name: string, timeoutMs = 10_000): Promise<string> {
+export function boundNode(client: ApiClient, namespace: string, name: string, timeoutMs = 30_000): Promise<string> {
   return eventually(async () => (await client.resource('pod').get(namespace, name)).spec?.nodeName || undefined, timeoutMs, `pod ${namespace}/${name} bound`);
 }
 
-export async function eventsFor(client: ApiClient, namespace: string, podName: string, reason: string): Promise<t.Event[]> {
+async function eventsFor(client: ApiClient, namespace: string, podName: string, reason: string): Promise<t.Event[]> {
   const { items } = await client.resource('event').list(namespace);
   return items.filter((e) => e.involvedObject?.name === podName && e.reason === reason);
 }
 
 /** The message of the pod's latest event with this reason, once there is one. */
-export function eventMessage(client: ApiClient, namespace: string, podName: string, reason: string, timeoutMs = 10_000): Promise<string> {
+export function eventMessage(client: ApiClient, namespace: string, podName: string, reason: string, timeoutMs = 30_000): Promise<string> {
   return eventually(
     async () => {
       const events = await eventsFor(client, namespace, podName, reason);
@@ -90,7 +80,7 @@ export function eventMessage(client: ApiClient, namespace: string, podName: stri
 }
 
 /** Scheduler servers started by a test file; stop them all in afterEach. */
-export class Schedulers {
+class Schedulers {
   readonly #running: SchedulerServer[] = [];
 
   constructor(private readonly client: () => ApiClient) {}
@@ -108,7 +98,7 @@ export class Schedulers {
 }
 
 /** Removes every pod (grace 0, as a kubelet confirms) and node, so the next test starts empty. */
-export async function resetCluster(client: ApiClient): Promise<void> {
+async function resetCluster(client: ApiClient): Promise<void> {
   const pods = client.resource('pod');
   for (const p of (await pods.listAll('')).items) {
     await pods.delete(p.metadata?.namespace ?? '', p.metadata?.name ?? '', { gracePeriodSeconds: 0 }).catch(() => undefined);

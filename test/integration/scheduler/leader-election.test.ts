@@ -32,7 +32,7 @@ describe('scheduler leader election', () => {
     const bindings = new Map<string, string[]>();
     const a = await replica('a', bindings);
     const b = await replica('b', bindings);
-    const leader = await eventually(async () => (a.leading ? a : b.leading ? b : undefined), 10_000, 'a leader');
+    const leader = await eventually(async () => (a.leading ? a : b.leading ? b : undefined), 30_000, 'a leader');
     const standby = leader === a ? b : a;
     const [leaderName, standbyName] = leader === a ? ['a', 'b'] : ['b', 'a'];
     expect(standby.leading).toBe(false);
@@ -45,10 +45,10 @@ describe('scheduler leader election', () => {
     expect(bindings.get(leaderName)!.sort()).toEqual(['before-0', 'before-1', 'before-2', 'before-3', 'before-4']);
     expect(bindings.get(standbyName)).toEqual([]);
     // The standby's cache follows the cluster all along.
-    await eventually(async () => standby.scheduler.cache.podCount === 5 || undefined, 5_000, 'standby cache warm');
+    await eventually(async () => standby.scheduler.cache.podCount === 5 || undefined, 30_000, 'standby cache warm');
 
     await leader.stop();
-    await eventually(async () => standby.leading || undefined, 10_000, 'standby takes over');
+    await eventually(async () => standby.leading || undefined, 30_000, 'standby takes over');
     expect((await env.client.resource('lease').get('kube-system', 'kube-scheduler')).spec?.holderIdentity).toBe(standby.identity);
     for (let i = 0; i < 5; i++) await pods.create(pendingPod(`after-${i}`, ns));
     for (let i = 0; i < 5; i++) await boundNode(env.client, ns, `after-${i}`);

@@ -104,11 +104,9 @@ describe('scheduler placement', () => {
     const pods = env.client.resource('pod');
     await pods.create(pendingPod('waiting', ns, { cpu: '1' }));
     expect(await eventMessage(env.client, ns, 'waiting', 'FailedScheduling')).toMatch(/^0\/1 nodes are available: 1 Insufficient cpu\./);
-    const added = Date.now();
     await env.client.resource('node').create(fakeNode('late', { cpu: '1' }));
+    // boundNode's deadline is far below the 5-minute flush of unschedulable pods: the node event moved it.
     expect(await boundNode(env.client, ns, 'waiting')).toBe('late');
-    // Far below the 5-minute flush of unschedulable pods: the node event moved it.
-    expect(Date.now() - added).toBeLessThan(5_000);
   });
 
   it('leaves pods for another scheduler alone and schedules its own', async () => {

@@ -31,14 +31,14 @@ export function probeTiming(probe: Probe): ProbeTiming {
   };
 }
 
-export class ProbeConfigError extends Error {
+class ProbeConfigError extends Error {
   override readonly name = 'ProbeConfigError';
 }
 
 const MAX_BODY_BYTES = 10 * 1024;
 const USER_AGENT = 'kube-probe/kubets';
 
-export interface ProbeTarget {
+interface ProbeTarget {
   container: Container;
   containerId: string;
   podIP: string;

@@ -12,7 +12,7 @@ export interface FileProjection {
   mode: number;
 }
 
-export class VolumePathError extends Error {
+class VolumePathError extends Error {
   override readonly name = 'VolumePathError';
 }
 

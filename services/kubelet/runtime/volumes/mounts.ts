@@ -7,7 +7,7 @@ const run = promisify(execFile);
 const MOUNT_TIMEOUT_MS = 10_000;
 
 /** Mount points from /proc/self/mountinfo (field 5, with the kernel's octal escapes undone). */
-export async function listMountPoints(): Promise<string[]> {
+async function listMountPoints(): Promise<string[]> {
   const text = await readFile('/proc/self/mountinfo', 'utf8');
   return text
     .split('\n')

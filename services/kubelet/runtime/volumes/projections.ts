@@ -11,7 +11,7 @@ import { containerResourceValue, extractFieldPath } from '../../pod-workers/fiel
 import type { FileProjection } from './atomic-writer.js';
 
 /** Kubernetes' default file mode for projected volume files. */
-export const DEFAULT_FILE_MODE = 0o644;
+const DEFAULT_FILE_MODE = 0o644;
 
 export class VolumeSourceError extends Error {
   override readonly name = 'VolumeSourceError';

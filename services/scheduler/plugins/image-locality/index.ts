@@ -6,15 +6,15 @@ import * as names from '../names.js';
 
 const MB = 1024 * 1024;
 /** Bounds of the image-size range that scores, per container (kube-scheduler's thresholds). */
-export const MIN_THRESHOLD = 23 * MB;
-export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+const MIN_THRESHOLD = 23 * MB;
+const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
 /**
  * Prefers nodes that already hold the pod's images, weighting each image by its size and by
  * how widely it has spread (an image on every node says nothing about this one, and favouring
  * it would pile pods onto the first nodes that pulled it).
  */
-export class ImageLocalityPlugin implements ScorePlugin {
+class ImageLocalityPlugin implements ScorePlugin {
   readonly name = names.ImageLocality;
 
   constructor(private readonly handle: FrameworkHandle) {}

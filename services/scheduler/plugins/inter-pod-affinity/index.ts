@@ -65,7 +65,7 @@ class PreScoreState implements StateData {
  * terms against existing pods, and existing pods' anti-affinity against the incoming pod
  * (symmetry). Preferred terms of both sides, plus existing pods' required affinity, score.
  */
-export class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+class InterPodAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = names.InterPodAffinity;
   readonly #skip = Status.skip(this.name);
   readonly #affinityRejected = Status.unresolvable(this.name, ERR_REASON_AFFINITY);

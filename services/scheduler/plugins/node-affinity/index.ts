@@ -14,7 +14,7 @@ export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector
  * Filter: `spec.nodeSelector` and the required node affinity (In, NotIn, Exists, DoesNotExist,
  * Gt, Lt; matchFields on metadata.name). Score: the summed weights of matching preferred terms.
  */
-export class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+class NodeAffinityPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = names.NodeAffinity;
   readonly #rejected = Status.unresolvable(this.name, ERR_REASON_POD);
   readonly #skip = Status.skip(this.name);

@@ -8,7 +8,7 @@ import * as names from '../names.js';
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
 /** A pod that names its node (`spec.nodeName`) fits only that node. */
-export class NodeNamePlugin implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
+class NodeNamePlugin implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
   readonly name = names.NodeName;
   readonly #rejected = Status.unresolvable(this.name, ERR_REASON_NODE_NAME);
   readonly #skip = Status.skip(this.name);

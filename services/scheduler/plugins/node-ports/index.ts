@@ -9,7 +9,7 @@ import * as names from '../names.js';
 export const ERR_REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
 
 /** Rejects nodes where a host port the pod asks for (same protocol, overlapping IP) is taken. */
-export class NodePortsPlugin implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
+class NodePortsPlugin implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
   readonly name = names.NodePorts;
   readonly #rejected = Status.unschedulable(this.name, ERR_REASON_PORTS);
   readonly #skip = Status.skip(this.name);

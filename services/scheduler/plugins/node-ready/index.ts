@@ -17,7 +17,7 @@ const UNREACHABLE_TAINT = { key: TAINT_NODE_UNREACHABLE, effect: TAINT_NO_SCHEDU
  * Unknown status); this plugin gives the same answer without waiting for them, and honours
  * tolerations of those taints the same way (DaemonSet-style pods still land on such nodes).
  */
-export class NodeReadyPlugin implements FilterPlugin, EnqueueExtensions {
+class NodeReadyPlugin implements FilterPlugin, EnqueueExtensions {
   readonly name = names.NodeReady;
   readonly #rejected = Status.unresolvable(this.name, ERR_REASON_NOT_READY);
 

@@ -10,7 +10,7 @@ import { allocationAfter, balancedAllocationScore, type Allocation } from '../no
  * Prefers nodes whose cpu and memory would be used in equal shares. Best-effort pods skip it,
  * as in kube-scheduler (otherwise they would all pile onto the same "balanced" node).
  */
-export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
+class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
   readonly name = names.NodeResourcesBalancedAllocation;
   readonly #skip = Status.skip(this.name);
   readonly #scratch: Allocation = { cpuRequested: 0, cpuAllocatable: 0, memRequested: 0, memAllocatable: 0 };

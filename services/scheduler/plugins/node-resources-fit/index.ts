@@ -8,11 +8,11 @@ import { Status, type PluginResult } from '../../framework/status.js';
 import * as names from '../names.js';
 import { allocationAfter, leastAllocatedScore, type Allocation } from './allocation.js';
 
-export const ERR_REASON_TOO_MANY_PODS = 'Too many pods';
-export const insufficientReason = (resource: string): string => `Insufficient ${resource}`;
+const ERR_REASON_TOO_MANY_PODS = 'Too many pods';
+const insufficientReason = (resource: string): string => `Insufficient ${resource}`;
 
 /** One insufficient resource, as kube-scheduler's InsufficientResource reports it. */
-export interface InsufficientResource {
+interface InsufficientResource {
   resourceName: string;
   reason: string;
   requested: number;
@@ -24,7 +24,7 @@ export interface InsufficientResource {
  * The resources the node lacks for the pod, in kube-scheduler's order: pod count, cpu, memory,
  * ephemeral storage, then extended resources. A resource the pod does not request never fails.
  */
-export function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): InsufficientResource[] {
+function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): InsufficientResource[] {
   const out: InsufficientResource[] = [];
   const alloc = nodeInfo.allocatable;
   const used = nodeInfo.requested;
@@ -78,7 +78,7 @@ function fits(pod: PodInfo, n: NodeInfo): boolean {
  * Filter: the node has room for the pod's requests (cpu, memory, ephemeral storage, extended
  * resources) and one more pod. Score: LeastAllocated, preferring emptier nodes.
  */
-export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EnqueueExtensions {
+class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = names.NodeResourcesFit;
   /** Statuses by reason list, so identical rejections share one object. */
   readonly #statuses = new Map<string, Status>();

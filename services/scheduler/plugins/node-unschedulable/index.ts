@@ -11,7 +11,7 @@ export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 const UNSCHEDULABLE_TAINT = { key: TAINT_NODE_UNSCHEDULABLE, effect: TAINT_NO_SCHEDULE };
 
 /** Rejects cordoned nodes (`spec.unschedulable`) unless the pod tolerates the unschedulable taint. */
-export class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions {
+class NodeUnschedulablePlugin implements FilterPlugin, EnqueueExtensions {
   readonly name = names.NodeUnschedulable;
   readonly #rejected = Status.unresolvable(this.name, ERR_REASON_UNSCHEDULABLE);
 

@@ -19,7 +19,7 @@ import * as names from '../names.js';
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
-export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 
 const PRE_FILTER_KEY = `PreFilter${names.PodTopologySpread}`;
 const PRE_SCORE_KEY = `PreScore${names.PodTopologySpread}`;
@@ -98,7 +98,7 @@ class PreScoreState implements StateData {
  * the pod's node selector/affinity and carry every topology key count (nodeAffinityPolicy
  * Honor, nodeTaintsPolicy Ignore, Kubernetes' defaults).
  */
-export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = names.PodTopologySpread;
   readonly #skip = Status.skip(this.name);
   readonly #missingLabel = Status.unresolvable(this.name, ERR_REASON_NODE_LABEL_NOT_MATCH);

@@ -16,7 +16,7 @@ import {
 import * as names from '../names.js';
 
 /** kube-scheduler's wording: `node(s) had untolerated taint {dedicated: gpu}`. */
-export function untoleratedTaintReason(taint: Taint): string {
+function untoleratedTaintReason(taint: Taint): string {
   return `node(s) had untolerated taint {${taint.key ?? ''}: ${taint.value ?? ''}}`;
 }
 
@@ -35,7 +35,7 @@ class PreScoreState implements StateData {
  * Filter: a pod must tolerate every NoSchedule and NoExecute taint. Score: fewer untolerated
  * PreferNoSchedule taints is better.
  */
-export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = names.TaintToleration;
   /** Statuses by reason, so rejecting thousands of nodes with the same taint allocates once. */
   readonly #rejections = new Map<string, Status>();

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCliEnvironment, type CliEnvironment } from './cli-harness.js';
 import { parseTable, withoutAges } from './table.js';
 
-// The seed walkthrough (shared/seeds/004_*.txt) through the kubets CLI against a real apiserver and
+// The book's walkthrough through the kubets CLI against a real apiserver and
 // etcd. Only the control plane runs here, so controllers do not create pods: counts stay at 0.
 
-const SEEDS = join(REPO_ROOT, 'test/e2e/fixtures/seeds');
-const seed = (name: string): string => join(SEEDS, name);
+const WALKTHROUGH = join(REPO_ROOT, 'test/e2e/fixtures/walkthrough');
+const manifest = (name: string): string => join(WALKTHROUGH, name);
 
 let env: CliEnvironment;
 
@@ -20,15 +20,15 @@ afterAll(async () => {
   await env?.stop();
 });
 
-describe('the seed walkthrough', () => {
+describe('the walkthrough', () => {
   it('creates the mysql RC and lists it with kubectl get rc columns', async () => {
-    expect(await env.run(['create', '-f', seed('mysql-rc.yaml')])).toEqual({ stdout: 'replicationcontroller/mysql created\n', stderr: '', code: 0 });
+    expect(await env.run(['create', '-f', manifest('mysql-rc.yaml')])).toEqual({ stdout: 'replicationcontroller/mysql created\n', stderr: '', code: 0 });
     const rc = await env.run(['get', 'rc']);
     expect(withoutAges(rc.stdout)).toBe('NAME    DESIRED   CURRENT   READY   AGE\nmysql   1         0         0       <age>\n');
   });
 
   it('creates the mysql service and shows its cluster IP', async () => {
-    expect((await env.run(['create', '-f', seed('mysql-svc.yaml')])).stdout).toBe('service/mysql created\n');
+    expect((await env.run(['create', '-f', manifest('mysql-svc.yaml')])).stdout).toBe('service/mysql created\n');
     const { header, rows } = parseTable((await env.run(['get', 'svc'])).stdout);
     expect(header).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     expect(rows.map((r) => [r.NAME, r.TYPE, r['EXTERNAL-IP'], r['PORT(S)']])).toEqual([
@@ -39,7 +39,7 @@ describe('the seed walkthrough', () => {
   });
 
   it('creates the myweb RC and NodePort service', async () => {
-    const created = await env.run(['create', '-f', seed('myweb-rc.yaml'), '-f', seed('myweb-svc.yaml')]);
+    const created = await env.run(['create', '-f', manifest('myweb-rc.yaml'), '-f', manifest('myweb-svc.yaml')]);
     expect(created.stdout).toBe('replicationcontroller/myweb created\nservice/myweb created\n');
     const { rows } = parseTable((await env.run(['get', 'services'])).stdout);
     expect(rows.find((r) => r.NAME === 'myweb')).toMatchObject({ TYPE: 'NodePort', 'EXTERNAL-IP': '<none>', 'PORT(S)': '8080:30001/TCP' });
@@ -92,8 +92,8 @@ describe('the seed walkthrough', () => {
       subsets: [{ addresses: [{ ip: '172.17.0.2' }], ports: [{ port: 3306, protocol: 'TCP' }] }],
     });
     expect(withoutAges((await env.run(['get', 'endpoints'])).stdout)).toBe('NAME    ENDPOINTS         AGE\nmysql   172.17.0.2:3306   <age>\n');
-    expect((await env.run(['create', '-f', seed('development-namespace.yaml')])).stdout).toBe('namespace/development created\n');
-    expect((await env.run(['create', '-f', seed('busybox-pod.yaml')])).stdout).toBe('pod/busybox created\n');
+    expect((await env.run(['create', '-f', manifest('development-namespace.yaml')])).stdout).toBe('namespace/development created\n');
+    expect((await env.run(['create', '-f', manifest('busybox-pod.yaml')])).stdout).toBe('pod/busybox created\n');
     const pods = await env.run(['get', 'pods', '--namespace=development']);
     expect(withoutAges(pods.stdout)).toBe('NAME      READY   STATUS    RESTARTS   AGE\nbusybox   0/1     Pending   0          <age>\n');
     expect(await env.run(['get', 'pods'])).toMatchObject({ stdout: '', stderr: 'No resources found in default namespace.\n' });
@@ -102,13 +102,13 @@ describe('the seed walkthrough', () => {
   it('scales an RC and autoscales a deployment', async () => {
     expect((await env.run(['scale', 'rc', 'myweb', '--replicas=3'])).stdout).toBe('replicationcontroller/myweb scaled\n');
     expect((await env.run(['get', 'rc', 'myweb', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('3');
-    expect((await env.run(['create', '-f', seed('tomcat-deployment.yaml')])).stdout).toBe('deployment.apps/frontend created\n');
+    expect((await env.run(['create', '-f', manifest('tomcat-deployment.yaml')])).stdout).toBe('deployment.apps/frontend created\n');
     expect(withoutAges((await env.run(['get', 'deployments'])).stdout)).toBe(
       'NAME       READY   UP-TO-DATE   AVAILABLE   AGE\nfrontend   0/1     0            0           <age>\n',
     );
     const autoscaled = await env.run(['autoscale', 'deployment', 'frontend', '--cpu-percent=90', '--min=1', '--max=10']);
     expect(autoscaled.stdout).toBe('horizontalpodautoscaler.autoscaling/frontend autoscaled\n');
-    expect((await env.run(['create', '-f', seed('php-apache-hpa.yaml')])).stdout).toBe('horizontalpodautoscaler.autoscaling/php-apache created\n');
+    expect((await env.run(['create', '-f', manifest('php-apache-hpa.yaml')])).stdout).toBe('horizontalpodautoscaler.autoscaling/php-apache created\n');
     expect(withoutAges((await env.run(['get', 'hpa'])).stdout)).toBe(
       'NAME         REFERENCE               TARGETS              MINPODS   MAXPODS   REPLICAS   AGE\n' +
         'frontend     Deployment/frontend     cpu: <unknown>/90%   1         10        0          <age>\n' +
@@ -122,7 +122,7 @@ describe('the seed walkthrough', () => {
     expect((await env.run(['get', 'rc', '-l', '!app'])).stderr).toBe('No resources found in default namespace.\n');
     const labelled = (await env.run(['get', 'rc', 'mysql', '--show-labels'])).stdout.split('\n');
     expect(labelled[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +AGE +LABELS$/);
-    expect(labelled[1]).toMatch(/^mysql +1 +0 +0 +\d+s +app=mysql$/);
+    expect(labelled[1]).toMatch(/^mysql +1 +0 +0 +(?:\d+[smhdy])+ +app=mysql$/);
     const pending = await env.run(['get', 'pods', '-A', '--field-selector', 'status.phase=Pending', '-o', 'wide']);
     const table = parseTable(pending.stdout);
     expect(table.header).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
@@ -148,7 +148,7 @@ describe('the seed walkthrough', () => {
     });
     const described = (await env.run(['describe', 'rc', 'mysql'])).stdout;
     expect(described).toMatch(/^Name: +mysql\nNamespace: +default\nSelector: +app=mysql\n/);
-    expect(described).toMatch(/\nEvents:\n {2}Type +Reason +Age +From +Message\n {2}---- +------ +---- +---- +-------\n {2}Normal +SuccessfulCreate +\d+s +replication-controller +Created pod: mysql-ck1n1\n$/);
+    expect(described).toMatch(/\nEvents:\n {2}Type +Reason +Age +From +Message\n {2}---- +------ +---- +---- +-------\n {2}Normal +SuccessfulCreate +(?:\d+[smhdy])+ +replication-controller +Created pod: mysql-ck1n1\n$/);
     expect((await env.run(['version'])).stdout).toMatch(/^Client Version: v\d+\.\d+\.\d+\nServer Version: v\d+\.\d+\.\d+\n$/);
     expect((await env.run(['cluster-info'])).stdout).toMatch(
       new RegExp(`^Kubernetes control plane is running at https://${env.cp.apiservers[0]!.address.replace(/\./g, '\\.')}\n`),
@@ -186,16 +186,16 @@ describe('the seed walkthrough', () => {
   });
 
   it('reports each object that already exists and exits 1', async () => {
-    const again = await env.run(['create', '-f', SEEDS]);
+    const again = await env.run(['create', '-f', WALKTHROUGH]);
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('pod/myweb created\nservice/tomcat-service created\n');
     const lines = again.stderr.trim().split('\n');
-    expect(lines).toContain(`Error from server (AlreadyExists): error when creating "${seed('mysql-rc.yaml')}": replicationcontrollers "mysql" already exists`);
+    expect(lines).toContain(`Error from server (AlreadyExists): error when creating "${manifest('mysql-rc.yaml')}": replicationcontrollers "mysql" already exists`);
     expect(lines).toHaveLength(8);
   });
 
   it('deletes by file and by label selector, waiting for the objects to go', async () => {
-    expect((await env.run(['delete', '-f', seed('myweb-svc.yaml')])).stdout).toBe('service "myweb" deleted\n');
+    expect((await env.run(['delete', '-f', manifest('myweb-svc.yaml')])).stdout).toBe('service "myweb" deleted\n');
     expect((await env.run(['delete', 'rc', '-l', 'app=nothing'])).stdout).toBe('No resources found\n');
     // The apiserver defaults an RC's labels to its template's, as Kubernetes does.
     expect((await env.run(['delete', 'rc', '-l', 'app=mysql'])).stdout).toBe('replicationcontroller "mysql" deleted\n');

@@ -6,11 +6,11 @@ import { useControlPlane } from '../../harness/use-control-plane.js';
 import { REPO_ROOT } from '../../e2e/cli/cli-harness.js';
 import { eventually, Managers } from './helpers.js';
 
-// The seed walkthrough (shared/seeds/004_*.txt) through the kubets verbs, now with the controller
+// The book's walkthrough through the kubets verbs, now with the controller
 // manager running: an RC makes its pod, the Service gets Endpoints, scale works, a Deployment
 // rolls out, and a namespace goes with its content. A stand-in kubelet reports pods running.
 
-const seed = (name: string): string => join(REPO_ROOT, 'test/e2e/fixtures/seeds', name);
+const manifest = (name: string): string => join(REPO_ROOT, 'test/e2e/fixtures/walkthrough', name);
 
 const cluster = useControlPlane();
 const managers = new Managers(() => cluster.client);
@@ -41,9 +41,9 @@ const rows = (table: string): string[][] =>
     .slice(1)
     .map((l) => l.split(/\s{2,}/));
 
-describe('the seed walkthrough with controllers', () => {
+describe('the walkthrough with controllers', () => {
   it('kubectl create -f mysql-rc.yaml: the RC runs one pod', async () => {
-    expect(await kubets('create', '-f', seed('mysql-rc.yaml'))).toBe('replicationcontroller/mysql created\n');
+    expect(await kubets('create', '-f', manifest('mysql-rc.yaml'))).toBe('replicationcontroller/mysql created\n');
     const rc = await eventually(async () => {
       const r = rows(await kubets('get', 'rc'));
       return r[0]?.slice(0, 4).join(' ') === 'mysql 1 1 1' ? r : undefined;
@@ -56,7 +56,7 @@ describe('the seed walkthrough with controllers', () => {
   });
 
   it('kubectl create -f mysql-svc.yaml, get endpoints: the pod is behind the Service', async () => {
-    await kubets('create', '-f', seed('mysql-svc.yaml'));
+    await kubets('create', '-f', manifest('mysql-svc.yaml'));
     const ep = await eventually(async () => {
       const r = rows(await kubets('get', 'endpoints')).find((row) => row[0] === 'mysql');
       return r && /^10\.244\.\d+\.\d+:3306$/.test(r[1] ?? '') ? r : undefined;
@@ -78,7 +78,7 @@ describe('the seed walkthrough with controllers', () => {
   });
 
   it('kubectl create -f tomcat-deployment.yaml: the Deployment rolls out', async () => {
-    await kubets('create', '-f', seed('tomcat-deployment.yaml'));
+    await kubets('create', '-f', manifest('tomcat-deployment.yaml'));
     const status = await kubets('rollout', 'status', 'deployment/frontend', '--timeout=30s');
     expect(status.trim().split('\n').at(-1)).toBe('deployment "frontend" successfully rolled out');
     const deploy = rows(await kubets('get', 'deployments'));
@@ -88,10 +88,10 @@ describe('the seed walkthrough with controllers', () => {
   });
 
   it('kubectl delete namespace development: its content goes, then the namespace', async () => {
-    await kubets('create', '-f', seed('development-namespace.yaml'));
-    await kubets('create', '-f', seed('mysql-rc.yaml'), '-n', 'development');
+    await kubets('create', '-f', manifest('development-namespace.yaml'));
+    await kubets('create', '-f', manifest('mysql-rc.yaml'), '-n', 'development');
     await eventually(async () => rows(await kubets('get', 'pods', '-n', 'development')).length === 1);
     await kubets('delete', 'namespace', 'development');
-    await eventually(async () => !rows(await kubets('get', 'namespaces')).some((r) => r[0] === 'development'), 20_000, 'namespace development gone');
+    await eventually(async () => !rows(await kubets('get', 'namespaces')).some((r) => r[0] === 'development'), 30_000, 'namespace development gone');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { boolFlag, collect, duration, goBool, integer } from './flags.js';
+import { boolFlag, collect, commaList, duration, goBool, integer, positiveDuration, positiveInt } from './flags.js';
 
 describe('flag parsers', () => {
   it('parses Go durations and bare seconds', () => {
@@ -26,9 +26,18 @@ describe('flag parsers', () => {
     expect(() => goBool('nope')).toThrow('strconv.ParseBool');
     expect(integer('-1')).toBe(-1);
     expect(() => integer('3x')).toThrow('strconv.ParseInt: parsing "3x": invalid syntax');
+    expect(() => integer('99999999999999999999')).toThrow('strconv.ParseInt: parsing "99999999999999999999": value out of range');
   });
 
   it('collects repeated and comma-separated values', () => {
     expect(collect('a,b', collect('c'))).toEqual(['c', 'a', 'b']);
+  });
+
+  it('parses positive numbers, positive durations and comma lists', () => {
+    expect(positiveInt('3')).toBe(3);
+    expect(() => positiveInt('0')).toThrow('expected a positive integer, got "0"');
+    expect(positiveDuration('40s')).toBe(40_000);
+    expect(() => positiveDuration('0s')).toThrow('expected a positive duration, got "0s"');
+    expect(commaList('a, b,,c')).toEqual(['a', 'b', 'c']);
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toKubeJSON } from '../../../lib/api/json.js';
-import { seedMysqlRc, STORED_MYSQL_RC_SPEC } from '../../../test/fixtures/seed-walkthrough/mysql-rc.js';
+import { walkthroughMysqlRc, STORED_MYSQL_RC_SPEC } from '../../../test/fixtures/walkthrough/mysql-rc.js';
 import { validateObject } from '../registry/strategy.js';
 import { defaulted, type Json } from './test-support.js';
 
-// The manifests of the walkthrough in shared/seeds/004_*.txt, as a user would submit them. Each
+// The manifests of the book's walkthrough, as a user would submit them. Each
 // must be accepted after defaulting, as a Kubernetes cluster accepts it.
 
-const mysqlRC: Json = seedMysqlRc();
+const mysqlRC: Json = walkthroughMysqlRc();
 
 const tomcatService: Json = {
   apiVersion: 'v1',
@@ -16,7 +16,7 @@ const tomcatService: Json = {
   spec: { ports: [{ port: 8080 }], selector: { tier: 'frontend' } },
 };
 
-const seeds: Array<[string, Json]> = [
+const manifests: Array<[string, Json]> = [
   ['mysql ReplicationController', mysqlRC],
   ['mysql Service', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'mysql' }, spec: { ports: [{ port: 3306 }], selector: { app: 'mysql' } } }],
   [
@@ -132,8 +132,8 @@ const seeds: Array<[string, Json]> = [
   ],
 ];
 
-describe('seed manifests', () => {
-  it.each(seeds)('%s is valid after defaulting', (_name, manifest) => {
+describe('walkthrough manifests', () => {
+  it.each(manifests)('%s is valid after defaulting', (_name, manifest) => {
     const { info, object } = defaulted(manifest);
     expect(validateObject(info, object).map(String)).toEqual([]);
   });

@@ -1,0 +1,66 @@
+import protobuf from 'protobufjs';
+import { unwrap, type Envelope } from './envelope.js';
+import { badRequest, invalid, type ApiError } from './errors.js';
+import { integerRangeProblem, isIntegerType } from './integer-range.js';
+import { FieldError } from '../validation/field-errors.js';
+
+// A request's integers, checked before protobufjs encodes them (it would wrap 4294967299 to 3 in an
+// int32 and turn "3" or 1.5 into 3 or 1 without a word), and the one error both the client and the
+// apiserver report for integers that do not fit.
+
+/** An integer (or a value that should have been one) its field cannot hold. */
+export interface IntegerProblem {
+  /** From the request's root, with list indexes: `object.pod.spec.containers[0].ports[1].containerPort`. */
+  path: string;
+  value: unknown;
+  rule: string;
+}
+
+function checkValue(field: protobuf.Field, value: unknown, path: string, found: IntegerProblem[]): void {
+  if (value === undefined || value === null) return;
+  if (field.resolvedType instanceof protobuf.Type) {
+    if (typeof value === 'object') findIntegerProblems(field.resolvedType, value as Record<string, unknown>, path, found);
+    return;
+  }
+  if (!isIntegerType(field.type)) return;
+  if (typeof value !== 'number' && typeof value !== 'bigint') {
+    found.push({ path, value, rule: `expected integer, got ${typeof value}` });
+    return;
+  }
+  const rule = integerRangeProblem(field.type, value);
+  if (rule !== undefined) found.push({ path, value, rule });
+}
+
+/** Every integer of a decoded-shape message that its field's type cannot hold. */
+export function findIntegerProblems(type: protobuf.Type, message: Record<string, unknown>, path = '', found: IntegerProblem[] = []): IntegerProblem[] {
+  for (const field of type.fieldsArray) {
+    const value = message[field.name];
+    if (value === undefined || value === null) continue;
+    const where = path ? `${path}.${field.name}` : field.name;
+    if (field.map) {
+      for (const [k, x] of Object.entries(value as Record<string, unknown>)) checkValue(field, x, `${where}[${k}]`, found);
+    } else if (field.repeated && Array.isArray(value)) {
+      value.forEach((x, i) => checkValue(field, x, `${where}[${i}]`, found));
+    } else {
+      checkValue(field, value, where, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Reports integers that do not fit as Kubernetes reports a bad field: Invalid against the object
+ * when they are in the object the request carries (`spec.replicas`), else BadRequest naming the
+ * request's field (`options.gracePeriodSeconds`).
+ */
+export function integerProblemsError(requestName: string, request: { object?: Envelope | null }, found: IntegerProblem[]): ApiError {
+  const carried = unwrap(request.object);
+  const prefix = carried ? `object.${carried.info.field}.` : undefined;
+  if (carried && prefix && found.every((f) => f.path.startsWith(prefix))) {
+    const meta = carried.object.metadata;
+    const errors = found.map((f) => new FieldError('FieldValueInvalid', f.path.slice(prefix.length), f.value, f.rule));
+    return invalid(carried.info.kind, meta?.name ?? meta?.generateName ?? '', errors);
+  }
+  const problems = found.map((f) => new FieldError('FieldValueInvalid', f.path, f.value, f.rule).message);
+  return badRequest(`invalid ${requestName}: ${problems.join(', ')}`);
+}

@@ -1,0 +1,24 @@
+import { ApiError } from '../api/errors.js';
+import { unwrap, type Envelope } from '../api/envelope.js';
+import { findIntegerProblems, integerProblemsError } from '../api/integer-check.js';
+import { protoRoot } from '../api/proto.js';
+import { MAX_MESSAGE_BYTES } from '../grpc-options.js';
+
+// Requests are serialized before they are sent, so that what the server would refuse anyway is
+// refused here with the object named: integers their fields cannot hold (protobufjs would wrap
+// them silently, and the server would then see a valid but different number) and messages over
+// the server's receive limit (grpc-js would only say RESOURCE_EXHAUSTED).
+
+/** The bytes of a unary request to the Resources service, or the ApiError the server would give. */
+export function encodeRequest(method: string, request: object, serialize: (value: object) => Buffer): Buffer {
+  const requestType = protoRoot().lookupService('kubets.v1.Resources').methods[method]!.resolvedRequestType!;
+  const problems = findIntegerProblems(requestType, request as Record<string, unknown>);
+  if (problems.length > 0) throw integerProblemsError(requestType.name, request as { object?: Envelope }, problems);
+  const bytes = serialize(request);
+  if (bytes.length > MAX_MESSAGE_BYTES) {
+    const carried = unwrap((request as { object?: Envelope }).object);
+    const what = carried ? `${carried.info.kind} "${carried.object.metadata?.name ?? carried.object.metadata?.generateName ?? ''}"` : `the ${requestType.name}`;
+    throw new ApiError('RequestEntityTooLarge', `Request entity too large: ${what} is ${bytes.length} bytes, limit is ${MAX_MESSAGE_BYTES}`);
+  }
+  return bytes;
+}

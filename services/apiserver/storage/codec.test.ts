@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { wrap } from '../../../lib/api/envelope.js';
+import { decodeObject, encodeObject } from '../../../lib/api/proto.js';
+import { resourceByField, resources, type AnyObject } from '../../../lib/api/resources.js';
+import { encodeForStorage, encodeWireEnvelope, noteStoredForm, wireEnvelopeFromStored } from './codec.js';
+
+const configMaps = resourceByField('configMap');
+const pods = resourceByField('pod');
+
+function withVersion<T extends AnyObject>(object: T, rv: string | undefined): T {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: rv } };
+}
+
+describe('wireEnvelopeFromStored', () => {
+  const cases: [string, ReturnType<typeof resourceByField>, AnyObject][] = [
+    ['a ConfigMap with data and binary data', configMaps, { metadata: { name: 'cm', namespace: 'default', uid: 'u', labels: { a: 'b' } }, data: { k: 'v' }, binaryData: { b: Buffer.from([0, 1, 255]) } }],
+    ['a ConfigMap that names its apiVersion and kind', configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { k: 'v' } }],
+    ['a Pod with spec and status', pods, { metadata: { name: 'p', namespace: 'ns', generation: 3 }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], nodeName: 'n1' }, status: { phase: 'Pending' } }],
+  ];
+  for (const [what, info, object] of cases) {
+    for (const rv of ['42', '9007199254740991', undefined]) {
+      it(`decodes as the full encoding does: ${what}, resourceVersion ${rv ?? 'unset'}`, () => {
+        const stored = encodeForStorage(info, object);
+        const answered = withVersion(object, rv);
+        expect(decodeObject(wireEnvelopeFromStored(info, answered, stored))).toEqual(decodeObject(encodeObject(wrap(info.field, answered as never))));
+      });
+    }
+  }
+
+  it('works for every kind with bare metadata', () => {
+    for (const info of resources) {
+      const object = { metadata: { name: 'x', namespace: info.namespaced ? 'default' : undefined } } as AnyObject;
+      const answered = withVersion(object, '7');
+      expect(decodeObject(wireEnvelopeFromStored(info, answered, encodeForStorage(info, object)))).toEqual(decodeObject(encodeObject(wrap(info.field, answered as never))));
+    }
+  });
+
+  it('refuses bytes of another kind', () => {
+    expect(() => wireEnvelopeFromStored(pods, { metadata: {} }, encodeForStorage(configMaps, { metadata: { name: 'cm' } }))).toThrow(/Pod/);
+  });
+});
+
+describe('encodeWireEnvelope', () => {
+  it('reuses the stored bytes noted for an object, and encodes other objects in full', () => {
+    const object: AnyObject = { metadata: { name: 'cm', namespace: 'default' }, data: { k: 'v' } };
+    const stored = encodeForStorage(configMaps, object);
+    const plain = withVersion(object, '5');
+    const noted = withVersion(object, '5');
+    noteStoredForm(noted, stored);
+    // The stored bytes stand for the object as it was encoded: a later change shows they are the source.
+    (noted as { data: Record<string, string> }).data = { k: 'changed after storing' };
+    expect(decodeObject(encodeWireEnvelope(configMaps, noted)).configMap?.data).toEqual({ k: 'v' });
+    expect(decodeObject(encodeWireEnvelope(configMaps, plain))).toEqual(decodeObject(encodeObject(wrap('configMap', plain as never))));
+  });
+});
