@@ -88,6 +88,7 @@ describe('argument handling', () => {
     const { stdout } = await run('api-resources');
     expect(stdout.split('\n')[0]).toBe('NAME                       SHORTNAMES   APIVERSION               NAMESPACED   KIND');
     expect(stdout).toContain('\npods                       po           v1                       true         Pod\n');
+    expect(stdout).toContain('\nendpointslices                          discovery.k8s.io/v1      true         EndpointSlice\n');
     expect((await run('api-resources', '--namespaced=false', '-o', 'name')).stdout).toBe('namespaces\nnodes\npersistentvolumes\npriorityclasses.scheduling.k8s.io\n');
   });
 });

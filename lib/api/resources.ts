@@ -18,6 +18,7 @@ export interface KindTypes {
   horizontalPodAutoscaler: t.HorizontalPodAutoscaler;
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
+  endpointSlice: t.EndpointSlice;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -93,6 +94,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   }),
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
+  endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { SERVICE_NAME_LABEL } from '../../lib/api/endpoint-slices.js';
 import { isApiError } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type EnvelopeField } from '../../lib/api/resources.js';
@@ -35,7 +36,8 @@ async function ensure(registry: Registry, field: EnvelopeField, namespace: strin
 
 /**
  * What kube-apiserver creates at start: the system namespaces, the built-in priority classes and
- * the `kubernetes` Service on the first address of the service range, pointing at the apiservers.
+ * the `kubernetes` Service on the first address of the service range, pointing at the apiservers
+ * (its Endpoints and EndpointSlice).
  * Idempotent, so every apiserver of an HA set runs it.
  */
 export async function bootstrapCluster(
@@ -55,6 +57,14 @@ export async function bootstrapCluster(
       subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
     };
     await ensure(registry, 'endpoints', 'default', endpoints);
+    // The proxy reads EndpointSlices; the kubernetes Service has no selector, so no controller writes its slice.
+    const slice: t.EndpointSlice = {
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { [SERVICE_NAME_LABEL]: 'kubernetes' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [opts.advertiseAddress], conditions: { ready: true } }],
+      ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }],
+    };
+    await ensure(registry, 'endpointSlice', 'default', slice);
   } else {
     opts.log.warn({ advertiseAddress: opts.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
   }

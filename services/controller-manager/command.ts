@@ -17,6 +17,8 @@ interface ControllerManagerFlags {
   concurrentReplicasetSyncs: number;
   concurrentDeploymentSyncs: number;
   concurrentEndpointSyncs: number;
+  concurrentServiceEndpointSyncs: number;
+  maxEndpointsPerSlice: number;
   concurrentNamespaceSyncs: number;
   concurrentGcSyncs: number;
   nodeMonitorGracePeriod: number;
@@ -31,7 +33,7 @@ interface ControllerManagerFlags {
 export function controllerManagerCommand(): Command {
   const d = DEFAULT_SETTINGS;
   return new Command('controller-manager')
-    .description('Run the controllers: replication controllers, replica sets, deployments, endpoints, namespaces, nodes, garbage collection, HPA')
+    .description('Run the controllers: replication controllers, replica sets, deployments, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
@@ -41,6 +43,8 @@ export function controllerManagerCommand(): Command {
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced at once', positiveInt, d.concurrentReplicaSetSyncs)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced at once', positiveInt, d.concurrentDeploymentSyncs)
     .option('--concurrent-endpoint-syncs <n>', 'services whose endpoints are synced at once', positiveInt, d.concurrentEndpointSyncs)
+    .option('--concurrent-service-endpoint-syncs <n>', 'services whose endpoint slices are synced at once', positiveInt, d.concurrentServiceEndpointSyncs)
+    .option('--max-endpoints-per-slice <n>', 'endpoints in one EndpointSlice (at most 1000)', positiveInt, d.maxEndpointsPerSlice)
     .option('--concurrent-namespace-syncs <n>', 'namespaces deleted at once', positiveInt, d.concurrentNamespaceSyncs)
     .option('--concurrent-gc-syncs <n>', 'garbage collector workers', positiveInt, d.concurrentGcSyncs)
     .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease before it is marked unreachable', positiveDuration, d.nodeMonitorGracePeriodMs)
@@ -64,6 +68,8 @@ export function controllerManagerCommand(): Command {
           concurrentReplicaSetSyncs: o.concurrentReplicasetSyncs,
           concurrentDeploymentSyncs: o.concurrentDeploymentSyncs,
           concurrentEndpointSyncs: o.concurrentEndpointSyncs,
+          concurrentServiceEndpointSyncs: o.concurrentServiceEndpointSyncs,
+          maxEndpointsPerSlice: o.maxEndpointsPerSlice,
           concurrentNamespaceSyncs: o.concurrentNamespaceSyncs,
           concurrentGcSyncs: o.concurrentGcSyncs,
           nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,

@@ -1,6 +1,7 @@
 import type { Controller, ControllerContext } from './shared/controller.js';
 import type { ControllerSettings } from './options.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
@@ -25,6 +26,10 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'replicaset', build: (ctx, s) => new ReplicaSetController(ctx, REPLICA_SET_KIND, { workers: s.concurrentReplicaSetSyncs }) },
   { name: 'deployment', build: (ctx, s) => new DeploymentController(ctx, { workers: s.concurrentDeploymentSyncs }) },
   { name: 'endpoint', build: (ctx, s) => new EndpointsController(ctx, { workers: s.concurrentEndpointSyncs }) },
+  {
+    name: 'endpointslice',
+    build: (ctx, s) => new EndpointSliceController(ctx, { workers: s.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: s.maxEndpointsPerSlice }),
+  },
   { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
   { name: 'horizontalpodautoscaling', build: (ctx, s) => new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs }) },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },

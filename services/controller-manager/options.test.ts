@@ -17,6 +17,13 @@ describe('controller manager options', () => {
     expect(() => compileSettings({ terminatedPodGcThreshold: -1 })).toThrow('terminatedPodGcThreshold must be a non-negative number, got -1');
   });
 
+  it('keeps --max-endpoints-per-slice within what an EndpointSlice holds', () => {
+    expect(compileSettings({}).maxEndpointsPerSlice).toBe(100);
+    expect(compileSettings({ maxEndpointsPerSlice: 1000 }).maxEndpointsPerSlice).toBe(1000);
+    expect(() => compileSettings({ maxEndpointsPerSlice: 1001 })).toThrow('maxEndpointsPerSlice must be an integer from 1 to 1000, got 1001');
+    expect(() => compileSettings({ maxEndpointsPerSlice: 0 })).toThrow(InvalidControllerOptionsError);
+  });
+
   it('checks the cluster CIDR only when node CIDRs are allocated', () => {
     expect(compileSettings({ clusterCidr: 'nonsense' }).clusterCidr).toBe('nonsense');
     expect(() => compileSettings({ allocateNodeCidrs: true, clusterCidr: 'nonsense' })).toThrow('invalid --cluster-cidr "nonsense": expected an IPv4 CIDR such as 10.244.0.0/16');
@@ -27,7 +34,7 @@ describe('controller manager options', () => {
     const names = CONTROLLERS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling', 'nodeipam', 'podgc']),
+      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'endpointslice', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling', 'nodeipam', 'podgc']),
     );
   });
 });

@@ -8,6 +8,10 @@ export interface ControllerSettings {
   concurrentReplicaSetSyncs: number;
   concurrentDeploymentSyncs: number;
   concurrentEndpointSyncs: number;
+  /** Services whose EndpointSlices are synced at once. */
+  concurrentServiceEndpointSyncs: number;
+  /** --max-endpoints-per-slice: endpoints the EndpointSlice controller puts in one slice (1 to 1000). */
+  maxEndpointsPerSlice: number;
   concurrentNamespaceSyncs: number;
   concurrentGcSyncs: number;
   /** A node whose lease is not renewed for this long is unreachable (Ready=Unknown). */
@@ -32,6 +36,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   concurrentReplicaSetSyncs: 5,
   concurrentDeploymentSyncs: 5,
   concurrentEndpointSyncs: 5,
+  concurrentServiceEndpointSyncs: 5,
+  maxEndpointsPerSlice: 100,
   concurrentNamespaceSyncs: 10,
   concurrentGcSyncs: 20,
   nodeMonitorGracePeriodMs: 40_000,
@@ -61,6 +67,10 @@ export function compileSettings(partial: Partial<ControllerSettings> = {}): Cont
     if (!Number.isFinite(value) || value < min) {
       throw new InvalidControllerOptionsError(`${key} must be a ${min === 0 ? 'non-negative' : 'positive'} number, got ${value}`);
     }
+  }
+  // An EndpointSlice holds at most 1000 endpoints.
+  if (!Number.isInteger(settings.maxEndpointsPerSlice) || settings.maxEndpointsPerSlice > 1000) {
+    throw new InvalidControllerOptionsError(`maxEndpointsPerSlice must be an integer from 1 to 1000, got ${settings.maxEndpointsPerSlice}`);
   }
   if (settings.allocateNodeCidrs) {
     try {

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { ApiClient } from '../../lib/client/client.js';
 import { keyFor } from '../../lib/client/keys.js';
 import { NAMESPACE_INDEX, SharedInformerFactory, type Informer } from '../../lib/informer/index.js';
-import type { Endpoints, Node, Service } from '../../lib/api/generated/index.js';
+import { SERVICE_NAME_LABEL } from '../../lib/api/endpoint-slices.js';
+import type { EndpointSlice, Endpoints, Node, Service } from '../../lib/api/generated/index.js';
 import { ClusterDnsServer, type DnsBind } from './dns/dns-server.js';
 import type { ServiceDirectory } from './dns/records.js';
 import { ensureHairpin, sysfsBridgePorts, type BridgePorts } from './hairpin.js';
@@ -27,19 +28,23 @@ interface ProxyServerDeps {
   ip?: IpRunner;
 }
 
+/** The slices of one Service, by `namespace/name` (every writer labels its slices so). */
+const SLICE_SERVICE_INDEX = 'service';
+
 class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
 }
 
 /**
- * The per-host proxy process: Service and Endpoints informers feed a rate-limited,
- * level-triggered iptables sync and the cluster DNS. Stopping leaves the rules in place (traffic
+ * The per-host proxy process: Service and EndpointSlice informers feed a rate-limited,
+ * level-triggered iptables sync; the cluster DNS reads Services and Endpoints. Stopping leaves the rules in place (traffic
  * keeps flowing across a restart, as with kube-proxy); `cleanupHost` removes them.
  */
 export class ProxyServer {
   private readonly informers: SharedInformerFactory;
   private readonly services: Informer<Service>;
   private readonly endpoints: Informer<Endpoints>;
+  private readonly slices: Informer<EndpointSlice>;
   private readonly runner: IptablesRunner;
   private readonly proxier: IptablesProxier;
   private readonly syncRunner: SyncRunner;
@@ -56,6 +61,11 @@ export class ProxyServer {
     this.informers = new SharedInformerFactory(client, { log: this.log });
     this.services = this.informers.informerFor('service');
     this.endpoints = this.informers.informerFor('endpoints');
+    this.slices = this.informers.informerFor('endpointSlice');
+    this.slices.store.addIndexer(SLICE_SERVICE_INDEX, (slice) => {
+      const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+      return service ? [keyFor(slice.metadata?.namespace ?? '', service)] : [];
+    });
     this.proxier = new IptablesProxier({
       runner: this.runner,
       serviceCidr: options.serviceClusterIpRange,
@@ -91,7 +101,7 @@ export class ProxyServer {
       await ensureHairpin(options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
       await ensureGuard(this.runner, options.serviceClusterIpRange);
       const request = (): void => this.syncRunner.request();
-      for (const informer of [this.services, this.endpoints] as Informer<Service | Endpoints>[]) {
+      for (const informer of [this.services, this.slices] as Informer<Service | EndpointSlice>[]) {
         informer.addEventHandler({ onAdd: request, onUpdate: request, onDelete: request });
       }
       // Nodes change every heartbeat; only their pod subnet and address matter to the routes.
@@ -103,7 +113,7 @@ export class ProxyServer {
         onDelete: request,
       });
       this.informers.start(signal);
-      if (!(await this.informers.waitForSync(signal))) throw new ProxyStartError('stopped before the Service and Endpoints caches synced');
+      if (!(await this.informers.waitForSync(signal))) throw new ProxyStartError('stopped before the Service, EndpointSlice and Endpoints caches synced');
       await this.dns?.start();
       await this.syncRunner.sync();
       this.log.info({ nodeIp: options.nodeIp, serviceClusterIpRange: options.serviceClusterIpRange, dns: this.dnsAddresses }, 'proxy running');
@@ -127,10 +137,10 @@ export class ProxyServer {
   }
 
   private async syncRules(): Promise<void> {
-    const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.endpoints.store.get(keyFor(namespace, name)));
+    const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.slices.store.listByIndex(SLICE_SERVICE_INDEX, keyFor(namespace, name)));
     await this.proxier.sync(ports);
     if (this.nodes) await this.podNetwork?.sync(this.nodes.store.list());
-    // New pods join the bridge all the time; one that serves a Service shows up in its Endpoints,
+    // New pods join the bridge all the time; one that serves a Service shows up in its EndpointSlices,
     // which triggers this sync, so its port is in hairpin mode by the time traffic is sent to it.
     const changed = await ensureHairpin(this.deps.options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
     if (changed.length > 0) this.log.debug({ bridge: this.deps.options.podBridge, ports: changed }, 'hairpin mode enabled');

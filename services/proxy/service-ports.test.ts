@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Endpoints, Service } from '../../lib/api/generated/index.js';
+import type { EndpointSlice, Service } from '../../lib/api/generated/index.js';
 import { buildServicePorts, servicePortName } from './service-ports.js';
 
 const svc = (name: string, spec: Service['spec']): Service => ({ metadata: { name, namespace: 'default' }, spec });
@@ -20,28 +20,32 @@ describe('buildServicePorts', () => {
     svc('external', { type: 'ExternalName', externalName: 'db.example.com', ports: [{ port: 80 }] }),
     svc('pending', { clusterIP: '', ports: [{ port: 80 }] }),
   ];
-  const endpoints: Record<string, Endpoints> = {
-    web: {
-      subsets: [
-        {
-          addresses: [{ ip: '172.17.0.10' }, { ip: '172.17.0.9' }],
-          notReadyAddresses: [{ ip: '172.17.0.11' }],
-          ports: [
-            { name: 'http', port: 8080, protocol: 'TCP' },
-            { name: 'dns', port: 5353, protocol: 'UDP' },
-          ],
-        },
-        { addresses: [{ ip: '172.17.0.9' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] },
-      ],
-    },
+  const slices: Record<string, EndpointSlice[]> = {
+    web: [
+      {
+        addressType: 'IPv4',
+        endpoints: [
+          { addresses: ['172.17.0.10'], conditions: { ready: true } },
+          { addresses: ['172.17.0.9'] },
+          { addresses: ['172.17.0.11'], conditions: { ready: false, serving: true, terminating: true } },
+        ],
+        ports: [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { name: 'dns', port: 5353, protocol: 'UDP' },
+        ],
+      },
+      { addressType: 'IPv4', endpoints: [{ addresses: ['172.17.0.9'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] },
+      { addressType: 'IPv6', endpoints: [{ addresses: ['fd00::9'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] },
+      { addressType: 'IPv4', endpoints: [{ addresses: ['172.17.0.12'], conditions: { ready: true } }], ports: [{ name: 'http', protocol: 'TCP' }] },
+    ],
   };
-  const ports = buildServicePorts(services, (_ns, name) => endpoints[name]);
+  const ports = buildServicePorts(services, (_ns, name) => slices[name] ?? []);
 
   it('takes every port of every service with a ClusterIP, in a stable order', () => {
     expect(ports.map((p) => `${servicePortName(p)}/${p.protocol}`)).toEqual(['default/plain/TCP', 'default/web:dns/UDP', 'default/web:http/TCP']);
   });
 
-  it('joins ready addresses of the Endpoints port with the same name and protocol, sorted and once each', () => {
+  it('joins ready IPv4 endpoints of the slices\' port with the same name and protocol (unset ready counts as ready), sorted and once each', () => {
     const http = ports.find((p) => p.portName === 'http')!;
     expect(http.endpoints).toEqual([
       { ip: '172.17.0.9', port: 8080 },

@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { Endpoints, Service } from '../../lib/api/generated/index.js';
+import type { EndpointSlice, Service } from '../../lib/api/generated/index.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -46,15 +46,21 @@ function protocolOf(value: string | undefined): Protocol | undefined {
   return p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
 }
 
-/** Ready addresses of the Endpoints port with this name and protocol, each IP:port once. */
-function readyEndpoints(endpoints: Endpoints | undefined, portName: string, protocol: Protocol): Endpoint[] {
+/**
+ * The ready endpoints of a service port across the Service's IPv4 EndpointSlices: each endpoint's
+ * first address with the slice's port of this name and protocol, each IP:port once. A ready
+ * condition that is unset counts as ready, as kube-proxy reads it.
+ */
+function readyEndpoints(slices: readonly EndpointSlice[], portName: string, protocol: Protocol): Endpoint[] {
   const seen = new Map<string, Endpoint>();
-  for (const subset of endpoints?.subsets ?? []) {
-    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === portName && protocolOf(p.protocol) === protocol);
+  for (const slice of slices) {
+    if (slice.addressType !== 'IPv4') continue;
+    const port = (slice.ports ?? []).find((p) => (p.name ?? '') === portName && protocolOf(p.protocol) === protocol);
     if (!port?.port) continue;
-    for (const address of subset.addresses ?? []) {
-      if (!address.ip || !isIPv4(address.ip)) continue;
-      seen.set(`${address.ip}:${port.port}`, { ip: address.ip, port: port.port });
+    for (const endpoint of slice.endpoints ?? []) {
+      const ip = endpoint.addresses?.[0];
+      if (!ip || !isIPv4(ip) || endpoint.conditions?.ready === false) continue;
+      seen.set(`${ip}:${port.port}`, { ip, port: port.port });
     }
   }
   return [...seen.values()].sort(compareEndpoints);
@@ -71,16 +77,16 @@ function ipKey(ip: string): number {
 
 /**
  * The service ports the proxy forwards, from the informers' caches: every port of every service
- * with a ClusterIP, joined with its Endpoints object (same namespace and name), in a stable order.
+ * with a ClusterIP, joined with its EndpointSlices (labelled with its name), in a stable order.
  */
-export function buildServicePorts(services: readonly Service[], endpointsOf: (namespace: string, name: string) => Endpoints | undefined): ServicePortInfo[] {
+export function buildServicePorts(services: readonly Service[], slicesOf: (namespace: string, name: string) => readonly EndpointSlice[]): ServicePortInfo[] {
   const out: ServicePortInfo[] = [];
   for (const service of services) {
     const clusterIP = proxiedClusterIP(service);
     if (!clusterIP) continue;
     const namespace = service.metadata?.namespace || 'default';
     const name = service.metadata?.name ?? '';
-    const endpoints = endpointsOf(namespace, name);
+    const slices = slicesOf(namespace, name);
     const withNodePorts = service.spec?.type === 'NodePort' || service.spec?.type === 'LoadBalancer';
     for (const port of service.spec?.ports ?? []) {
       const protocol = protocolOf(port.protocol);
@@ -95,7 +101,7 @@ export function buildServicePorts(services: readonly Service[], endpointsOf: (na
         port: port.port,
         nodePort: withNodePorts ? (port.nodePort ?? 0) : 0,
         clientIPAffinity: service.spec?.sessionAffinity === 'ClientIP',
-        endpoints: readyEndpoints(endpoints, portName, protocol),
+        endpoints: readyEndpoints(slices, portName, protocol),
       });
     }
   }

@@ -2,6 +2,7 @@ import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../..
 import { renderTable, type TableOptions } from '../table.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';
+import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
@@ -31,6 +32,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   horizontalPodAutoscaler: horizontalPodAutoscalerPrinter,
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
+  endpointSlice: endpointSlicePrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -110,6 +110,10 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  endpointSlice: {
+    manifest: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-abcde' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.5'] }] },
+    deletes: 'now',
+  },
   persistentVolumeClaim: {
     manifest: {
       apiVersion: 'v1',

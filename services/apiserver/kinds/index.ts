@@ -1,5 +1,6 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { configMapStrategy } from './config-map.js';
+import { endpointSliceStrategy } from './endpoint-slice.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
 import { horizontalPodAutoscalerStrategy } from './horizontal-pod-autoscaler.js';
@@ -37,6 +38,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   horizontalPodAutoscaler: horizontalPodAutoscalerStrategy,
   persistentVolume: persistentVolumeStrategy,
   persistentVolumeClaim: persistentVolumeClaimStrategy,
+  endpointSlice: endpointSliceStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

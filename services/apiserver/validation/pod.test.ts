@@ -338,7 +338,22 @@ describe('pod status update', () => {
   const withStatus = (status: Json, spec: Json = { nodeName: 'n1' }): Json => ({ ...podManifest(spec), status });
 
   it.each<[string, Json, Json, string[]]>([
-    ['a running pod', withStatus({ phase: 'Running', podIP: '172.17.0.2', podIPs: [{ ip: '172.17.0.2' }], qosClass: 'BestEffort' }), base, []],
+    [
+      'a running pod',
+      withStatus({ phase: 'Running', hostIP: '10.0.0.1', hostIPs: [{ ip: '10.0.0.1' }], podIP: '172.17.0.2', podIPs: [{ ip: '172.17.0.2' }], qosClass: 'BestEffort' }),
+      base,
+      [],
+    ],
+    ['podIPs that do not start with podIP', withStatus({ podIP: '172.17.0.2', podIPs: [{ ip: '172.17.0.3' }] }), base, ['status.podIPs[0].ip: Invalid value: "172.17.0.3": must be equal to `podIP`']],
+    ['podIPs without podIP', withStatus({ podIPs: [{ ip: '172.17.0.3' }] }), base, ['status.podIPs[0].ip: Invalid value: "172.17.0.3": must be equal to `podIP`']],
+    ['hostIPs that do not start with hostIP', withStatus({ hostIP: '10.0.0.1', hostIPs: [{ ip: '10.0.0.2' }] }), base, ['status.hostIPs[0].ip: Invalid value: "10.0.0.2": must be equal to `hostIP`']],
+    [
+      'two host IPs of one family',
+      withStatus({ hostIP: '10.0.0.1', hostIPs: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }] }),
+      base,
+      ['status.hostIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for each IP family'],
+    ],
+    ['a bad host IP', withStatus({ hostIP: '10.0.0.300', hostIPs: [{ ip: '10.0.0.300' }] }), base, ['status.hostIPs[0]: Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ['a moved pod', withStatus({ phase: 'Running' }, { nodeName: 'n2' }), base, ['status.nodeName: Forbidden: may not be changed directly']],
     [
       'a changed QoS class',
@@ -348,11 +363,11 @@ describe('pod status update', () => {
     ],
     [
       'a bad pod IP',
-      withStatus({ podIPs: [{ ip: '172.17.0.300' }] }),
+      withStatus({ podIP: '172.17.0.300', podIPs: [{ ip: '172.17.0.300' }] }),
       base,
       ['status.podIPs[0]: Invalid value: "172.17.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
     ],
-    ['a pod IP with leading zeros', withStatus({ podIPs: [{ ip: '172.017.0.2' }] }), base, ['status.podIPs[0]: Invalid value: "172.017.0.2": must not have leading 0s']],
+    ['a pod IP with leading zeros', withStatus({ podIP: '172.017.0.2', podIPs: [{ ip: '172.017.0.2' }] }), base, ['status.podIPs[0]: Invalid value: "172.017.0.2": must not have leading 0s']],
     [
       'a finished container restarted under restartPolicy Never',
       { ...podManifest({ nodeName: 'n1', restartPolicy: 'Never' }), status: { containerStatuses: [{ name: 'app', state: { running: {} } }] } },

@@ -119,19 +119,27 @@ function validateContainerStateTransitions(
   return errs;
 }
 
-function validatePodIPs(pod: Pod): FieldError[] {
-  const path = field.root('status', 'podIPs');
-  const podIPs = pod.status?.podIPs ?? [];
-  const errs = podIPs.flatMap((podIP, i) => validateIP(path.index(i), podIP.ip ?? ''));
-  if (podIPs.length > 1 && errs.length === 0) {
-    const families = new Set(podIPs.map((podIP) => isIPv6Address(podIP.ip ?? '')));
-    if (families.size !== podIPs.length || podIPs.length > 2) {
-      errs.push(field.invalid(path, podIPs, 'may specify no more than one IP for each IP family'));
+/**
+ * Kubernetes' validatePodIPs and validateHostIPs: the list's first address is the singular field,
+ * every address is valid, and there is at most one per IP family.
+ */
+function validateStatusIPs(list: { ip?: string }[] | undefined, singular: string | undefined, listName: 'podIPs' | 'hostIPs', singularName: string): FieldError[] {
+  const ips = list ?? [];
+  if (ips.length === 0) return [];
+  const path = field.root('status', listName);
+  const errs: FieldError[] = [];
+  const first = ips[0]?.ip ?? '';
+  if (first !== (singular ?? '')) errs.push(field.invalid(path.index(0).child('ip'), first, `must be equal to \`${singularName}\``));
+  errs.push(...ips.flatMap((entry, i) => validateIP(path.index(i), entry.ip ?? '')));
+  if (ips.length > 1 && errs.length === 0) {
+    const families = new Set(ips.map((entry) => isIPv6Address(entry.ip ?? '')));
+    if (families.size !== ips.length || ips.length > 2) {
+      errs.push(field.invalid(path, ips, 'may specify no more than one IP for each IP family'));
     }
     const seen = new Set<string>();
-    podIPs.forEach((podIP, i) => {
-      if (seen.has(podIP.ip ?? '')) errs.push(field.duplicate(path.index(i), podIP));
-      seen.add(podIP.ip ?? '');
+    ips.forEach((entry, i) => {
+      if (seen.has(entry.ip ?? '')) errs.push(field.duplicate(path.index(i), entry));
+      seen.add(entry.ip ?? '');
     });
   }
   return errs;
@@ -168,6 +176,7 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
       statusPath.child('initContainerStatuses'),
     ),
   );
-  errs.push(...validatePodIPs(pod));
+  errs.push(...validateStatusIPs(pod.status?.podIPs, pod.status?.podIP, 'podIPs', 'podIP'));
+  errs.push(...validateStatusIPs(pod.status?.hostIPs, pod.status?.hostIP, 'hostIPs', 'hostIP'));
   return errs;
 }

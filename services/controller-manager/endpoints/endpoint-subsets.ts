@@ -1,31 +1,10 @@
-import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from '../../../lib/api/generated/index.js';
-import { isPodReady, isPodTerminal } from '../shared/pod-util.js';
+import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from '../../../lib/api/generated/index.js';
+import { endpointHostname, findPort, shouldBeInEndpoints } from '../shared/endpoint-util.js';
+import { isPodReady } from '../shared/pod-util.js';
 
 // How a Service's selected pods become Endpoints subsets, as Kubernetes' endpoints controller
 // computes them: one address per pod and resolved port, ready or not, then repacked so that
 // addresses serving the same set of ports share one subset.
-
-/** A service port's target on one pod: a number, or a named port looked up in the pod's containers. */
-export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
-  const target = servicePort.targetPort;
-  const protocol = servicePort.protocol || 'TCP';
-  if (target?.strVal) {
-    for (const container of pod.spec?.containers ?? []) {
-      for (const port of container.ports ?? []) {
-        if (port.name === target.strVal && (port.protocol || 'TCP') === protocol) return port.containerPort;
-      }
-    }
-    return undefined;
-  }
-  return target?.intVal || servicePort.port;
-}
-
-/** Whether the pod belongs in the service's endpoints at all (ready or not). */
-function shouldBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
-  if (!pod.status?.podIP) return false;
-  if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
-  return !isPodTerminal(pod);
-}
 
 function addressFor(service: Service, pod: Pod): EndpointAddress {
   const meta = pod.metadata ?? {};
@@ -34,8 +13,8 @@ function addressFor(service: Service, pod: Pod): EndpointAddress {
     targetRef: { kind: 'Pod', namespace: meta.namespace ?? '', name: meta.name ?? '', uid: meta.uid ?? '' },
   };
   if (pod.spec?.nodeName) address.nodeName = pod.spec.nodeName;
-  // A pod with hostname and subdomain naming this service gets a DNS name of its own.
-  if (pod.spec?.hostname && pod.spec.subdomain === service.metadata?.name) address.hostname = pod.spec.hostname;
+  const hostname = endpointHostname(pod, service);
+  if (hostname) address.hostname = hostname;
   return address;
 }
 

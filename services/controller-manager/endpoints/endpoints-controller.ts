@@ -6,10 +6,9 @@ import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { selectorFromSet } from '../../../lib/labels/selector.js';
 import type { ControllerContext } from '../shared/controller.js';
+import { endpointLabels, hasSelector, servicesSelecting } from '../shared/endpoint-util.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { endpointSubsets } from './endpoint-subsets.js';
-
-const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
 interface EndpointsControllerOptions {
   /** --concurrent-endpoint-syncs; default 5. */
@@ -19,10 +18,6 @@ interface EndpointsControllerOptions {
 /** The apiserver keeps default/kubernetes pointing at itself. */
 function apiserverOwned(key: string): boolean {
   return key === 'default/kubernetes';
-}
-
-function hasSelector(service: Service): boolean {
-  return Object.keys(service.spec?.selector ?? {}).length > 0;
 }
 
 /**
@@ -55,9 +50,7 @@ export class EndpointsController extends QueueController {
   }
 
   private enqueueServicesOf(pod: Pod): void {
-    for (const service of this.services.store.listByIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')) {
-      if (hasSelector(service) && selectorFromSet(service.spec?.selector).matches(pod.metadata?.labels)) this.queue.add(keyOf(service));
-    }
+    for (const service of servicesSelecting(this.services.store.listByIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? ''), pod)) this.queue.add(keyOf(service));
   }
 
   async sync(key: string): Promise<void> {
@@ -72,8 +65,7 @@ export class EndpointsController extends QueueController {
     const selector = selectorFromSet(service.spec?.selector);
     const pods = this.pods.store.listByIndex(NAMESPACE_INDEX, namespace).filter((p) => selector.matches(p.metadata?.labels));
     const subsets = endpointSubsets(service, pods);
-    const labels: Record<string, string> = { ...service.metadata?.labels };
-    if (service.spec?.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
+    const labels = endpointLabels(service);
     const current = this.endpoints.store.get(key);
     if (current && isDeepStrictEqual(current.subsets ?? [], subsets) && isDeepStrictEqual(current.metadata?.labels ?? {}, labels)) return;
     const client = this.ctx.client.resource('endpoints');

@@ -42,6 +42,7 @@ describe('generatePodStatus', () => {
     expect(s.phase).toBe('Pending');
     expect(s.podIP).toBeUndefined();
     expect(s.hostIP).toBe('10.0.0.1');
+    expect(s.hostIPs).toEqual([{ ip: '10.0.0.1' }]);
     expect(s.qosClass).toBe('BestEffort');
     expect(s.startTime).toBe('2024-05-01T10:00:05Z');
     expect(s.containerStatuses).toEqual([

@@ -69,11 +69,15 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   const status: PodStatus = {
     phase,
     conditions: stamped,
-    hostIP: input.hostIP,
     startTime: previous?.startTime || pod.status?.startTime || rfc3339(now()),
     containerStatuses: appStatuses,
     qosClass: podQOSClass(pod),
   };
+  // Kubernetes 1.28+ lists every address of the node and the pod; the singular fields are the first.
+  if (input.hostIP) {
+    status.hostIP = input.hostIP;
+    status.hostIPs = [{ ip: input.hostIP }];
+  }
   if (podIP) {
     status.podIP = podIP;
     status.podIPs = [{ ip: podIP }];

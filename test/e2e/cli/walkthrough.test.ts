@@ -92,6 +92,18 @@ describe('the walkthrough', () => {
       subsets: [{ addresses: [{ ip: '172.17.0.2' }], ports: [{ port: 3306, protocol: 'TCP' }] }],
     });
     expect(withoutAges((await env.run(['get', 'endpoints'])).stdout)).toBe('NAME    ENDPOINTS         AGE\nmysql   172.17.0.2:3306   <age>\n');
+    // And the EndpointSlice the endpointslice controller would have written.
+    await client.resource('endpointSlice').create({
+      metadata: { name: 'mysql-x7k2p', namespace: 'default', labels: { 'kubernetes.io/service-name': 'mysql' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['172.17.0.2'], conditions: { ready: true } }],
+      ports: [{ port: 3306, protocol: 'TCP' }],
+    });
+    expect(withoutAges((await env.run(['get', 'endpointslices'])).stdout)).toBe('NAME          ADDRESSTYPE   PORTS   ENDPOINTS    AGE\nmysql-x7k2p   IPv4          3306    172.17.0.2   <age>\n');
+    const yaml = (await env.run(['get', 'endpointslice', 'mysql-x7k2p', '-o', 'yaml'])).stdout;
+    expect(yaml).toMatch(/^addressType: IPv4\napiVersion: discovery\.k8s\.io\/v1\nendpoints:\n- addresses:\n {2}- 172\.17\.0\.2\n {2}conditions:\n {4}ready: true\nkind: EndpointSlice\n/);
+    // The apiserver defaults a port's name to "".
+    expect(yaml).toMatch(/\nports:\n- name: ""\n {2}port: 3306\n {2}protocol: TCP\n$/);
     expect((await env.run(['create', '-f', manifest('development-namespace.yaml')])).stdout).toBe('namespace/development created\n');
     expect((await env.run(['create', '-f', manifest('busybox-pod.yaml')])).stdout).toBe('pod/busybox created\n');
     const pods = await env.run(['get', 'pods', '--namespace=development']);

@@ -32,6 +32,7 @@ describe('objects present after start', () => {
     expect(svc.spec?.ports?.[0]).toMatchObject({ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: cluster.cp.apiservers[0]!.port } });
     // 127.0.0.1 is no endpoint a pod could reach, and Endpoints validation refuses loopback.
     await expectApiError(cluster.client.resource('endpoints').get('default', 'kubernetes'), 'NotFound');
+    await expectApiError(cluster.client.resource('endpointSlice').get('default', 'kubernetes'), 'NotFound');
   });
 
   it('gives the kubernetes Service endpoints at a routable advertise address', async () => {
@@ -39,6 +40,13 @@ describe('objects present after start', () => {
     try {
       const ep = await cluster.client.resource('endpoints').get('default', 'kubernetes');
       expect(ep.subsets).toEqual([{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: routable.port, protocol: 'TCP' }] }]);
+      const slice = await cluster.client.resource('endpointSlice').get('default', 'kubernetes');
+      expect(slice).toMatchObject({
+        metadata: { labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['192.0.2.10'], conditions: { ready: true } }],
+        ports: [{ name: 'https', port: routable.port, protocol: 'TCP' }],
+      });
     } finally {
       await routable.stop();
     }

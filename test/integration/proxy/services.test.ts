@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../lib/client/client.js';
+import { SERVICE_NAME_LABEL } from '../../../lib/api/endpoint-slices.js';
 import type { Service } from '../../../lib/api/generated/index.js';
 import { endpointChainName } from '../../../services/proxy/iptables/chain-names.js';
 import { guardRules } from '../../../services/proxy/iptables/guard.js';
@@ -139,10 +140,17 @@ async function createService(name: string, spec: Service['spec']): Promise<Servi
   return client.resource('service').create({ metadata: { name, namespace: NS }, spec });
 }
 
+/** What the Endpoints and EndpointSlice controllers would write: the proxy reads the slice, the DNS the Endpoints. */
 async function setEndpoints(name: string, ips: string[], port: number, portName = ''): Promise<void> {
   await client.resource('endpoints').create({
     metadata: { name, namespace: NS },
     subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: portName, port, protocol: 'TCP' }] }] : [],
+  });
+  await client.resource('endpointSlice').create({
+    metadata: { name, namespace: NS, labels: { [SERVICE_NAME_LABEL]: name } },
+    addressType: 'IPv4',
+    endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+    ports: [{ name: portName, port, protocol: 'TCP' }],
   });
 }
 
@@ -219,12 +227,14 @@ describe('proxy on a real host', () => {
     expect(new Set(fromContainer.names)).toEqual(new Set(backends.map((b) => b.name)));
   });
 
-  it('follows an Endpoints change: the removed backend gets no more traffic and its chain is deleted', async () => {
+  it('follows an EndpointSlice change: the removed backend gets no more traffic and its chain is deleted', async () => {
     const svc = await client.resource('service').get(NS, 'web');
     const vip = svc.spec!.clusterIP!;
     const [gone, kept] = backends as [{ name: string; ip: string }, { name: string; ip: string }];
     const ep = await client.resource('endpoints').get(NS, 'web');
     await client.resource('endpoints').update({ ...ep, subsets: [{ addresses: [{ ip: kept.ip }], ports: [{ port: 8080, protocol: 'TCP' }] }] });
+    const slice = await client.resource('endpointSlice').get(NS, 'web');
+    await client.resource('endpointSlice').update({ ...slice, endpoints: [{ addresses: [kept.ip], conditions: { ready: true } }] });
     const goneChain = endpointChainName({ namespace: NS, name: 'web', portName: '', protocol: 'TCP' }, { ip: gone.ip, port: 8080 });
     await eventually('the removed endpoint chain to go', async () => !(await natRulesMention(goneChain)));
     await assertGuardBeforeTraffic();
