@@ -5,3 +5,5 @@
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** Who writes the slice; other writers leave it alone. */
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+/** On an Endpoints object: the mirroring controller leaves it alone (its slices are written by whoever wrote it). */
+export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SERVICE_NAME_LABEL } from '../../lib/api/endpoint-slices.js';
+import { SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from '../../lib/api/endpoint-slices.js';
 import { isApiError } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type EnvelopeField } from '../../lib/api/resources.js';
@@ -53,7 +53,8 @@ export async function bootstrapCluster(
   } as t.Service);
   if (reachableFromPods(opts.advertiseAddress)) {
     const endpoints: t.Endpoints = {
-      metadata: { name: 'kubernetes', namespace: 'default' },
+      // The apiserver writes this Service's slice itself, as Kubernetes' does.
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { [SKIP_MIRROR_LABEL]: 'true' } },
       subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
     };
     await ensure(registry, 'endpoints', 'default', endpoints);

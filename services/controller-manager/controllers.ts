@@ -2,6 +2,7 @@ import type { Controller, ControllerContext } from './shared/controller.js';
 import type { ControllerSettings } from './options.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
+import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
@@ -29,6 +30,10 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'endpointslice',
     build: (ctx, s) => new EndpointSliceController(ctx, { workers: s.concurrentServiceEndpointSyncs, maxEndpointsPerSlice: s.maxEndpointsPerSlice }),
+  },
+  {
+    name: 'endpointslicemirroring',
+    build: (ctx, s) => new EndpointSliceMirroringController(ctx, { workers: s.concurrentServiceEndpointSyncs }),
   },
   { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
   { name: 'horizontalpodautoscaling', build: (ctx, s) => new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs }) },

@@ -1,31 +1,20 @@
 import type { EndpointSlice, Pod, Service } from '../../../lib/api/generated/index.js';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../../lib/api/endpoint-slices.js';
-import { isApiError } from '../../../lib/api/errors.js';
-import { keyFor, keyOf, splitKey } from '../../../lib/client/keys.js';
+import { keyOf, splitKey } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { selectorFromSet } from '../../../lib/labels/selector.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
+import type { ControllerContext } from '../shared/controller.js';
 import { hasSelector, servicesSelecting } from '../shared/endpoint-util.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
 import { desiredPortGroups } from './desired-endpoints.js';
-import { CONTROLLER_NAME, planSlices } from './reconciler.js';
-import { SliceTracker } from './slice-tracker.js';
+import { CONTROLLER_NAME, planSlices, serviceSliceOwner } from './reconciler.js';
+import { SliceWriter } from './slice-writer.js';
 
 interface EndpointSliceControllerOptions {
   /** --concurrent-service-endpoint-syncs; default 5. */
   workers?: number;
   /** --max-endpoints-per-slice; default 100. */
   maxEndpointsPerSlice?: number;
-}
-
-const SERVICE_INDEX = 'endpointslice-service';
-
-/** The key of the Service a slice of this controller belongs to; undefined for other slices. */
-function serviceKeyOf(slice: EndpointSlice): string | undefined {
-  const labels = slice.metadata?.labels ?? {};
-  const service = labels[SERVICE_NAME_LABEL];
-  return service && labels[MANAGED_BY_LABEL] === CONTROLLER_NAME ? keyFor(slice.metadata?.namespace ?? '', service) : undefined;
 }
 
 /**
@@ -38,7 +27,7 @@ export class EndpointSliceController extends QueueController {
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly slices: Informer<EndpointSlice>;
-  private readonly tracker = new SliceTracker();
+  private readonly writer: SliceWriter;
   private readonly maxEndpointsPerSlice: number;
 
   constructor(ctx: ControllerContext, options: EndpointSliceControllerOptions = {}) {
@@ -47,30 +36,14 @@ export class EndpointSliceController extends QueueController {
     this.services = ctx.informers.informerFor('service');
     this.pods = ctx.informers.informerFor('pod');
     this.slices = ctx.informers.informerFor('endpointSlice');
-    ensureIndex(this.slices.store, SERVICE_INDEX, (slice) => {
-      const key = serviceKeyOf(slice);
-      return key ? [key] : [];
-    });
+    this.writer = new SliceWriter(ctx.client, this.slices, CONTROLLER_NAME);
   }
 
   protected handlers(): HandlerRegistration[] {
-    const enqueueOwner = (slice: EndpointSlice): void => {
-      const key = serviceKeyOf(slice);
-      if (key) this.queue.add(key);
-    };
     return [
       () => this.services.addEventHandler(onEveryChange((service) => this.queue.add(keyOf(service)))),
       () => this.pods.addEventHandler(onRelatedChange((pod) => this.enqueueServicesOf(pod))),
-      // Our own writes arriving (see SliceTracker), and slices someone else changed or deleted.
-      () =>
-        this.slices.addEventHandler({
-          ...onEveryChange(enqueueOwner),
-          onDelete: (slice) => {
-            const key = serviceKeyOf(slice);
-            if (key) this.tracker.gone(key, slice);
-            enqueueOwner(slice);
-          },
-        }),
+      () => this.slices.addEventHandler(this.writer.handlers((key) => this.queue.add(key))),
     ];
   }
 
@@ -82,12 +55,12 @@ export class EndpointSliceController extends QueueController {
     const service = this.services.store.get(key);
     if (!service) {
       // Its slices are owned by it: the garbage collector deletes them.
-      this.tracker.forget(key);
+      this.writer.tracker.forget(key);
       return;
     }
     if (!hasSelector(service)) return;
-    const existing = this.slices.store.listByIndex(SERVICE_INDEX, key);
-    if (this.tracker.isStale(key, existing)) {
+    const existing = this.writer.slicesOf(key);
+    if (this.writer.tracker.isStale(key, existing)) {
       this.log.debug({ service: key }, 'waiting for the cache to show our last slice writes');
       return;
     }
@@ -96,19 +69,8 @@ export class EndpointSliceController extends QueueController {
     const plan =
       service.spec?.type === 'ExternalName'
         ? { create: [], update: [], delete: [...existing] }
-        : planSlices(service, desiredPortGroups(service, this.selectedPods(service, namespace)), existing, this.maxEndpointsPerSlice);
-    const client = this.ctx.client.resource('endpointSlice');
-    // Creates before updates before deletes, so an endpoint moving between slices is never missing.
-    for (const slice of plan.create) this.tracker.wrote(key, await client.create(slice));
-    for (const slice of plan.update) this.tracker.wrote(key, await client.update(slice));
-    for (const slice of plan.delete) {
-      try {
-        await client.delete(namespace, slice.metadata?.name ?? '');
-      } catch (err) {
-        if (!isApiError(err, 'NotFound')) throw err;
-      }
-      this.tracker.deleted(key, slice);
-    }
+        : planSlices(serviceSliceOwner(service), desiredPortGroups(service, this.selectedPods(service, namespace)), existing, this.maxEndpointsPerSlice);
+    await this.writer.apply(key, namespace, plan);
   }
 
   private selectedPods(service: Service, namespace: string): Pod[] {

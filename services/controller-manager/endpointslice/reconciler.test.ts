@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Pod, Service } from '../../../lib/api/generated/index.js';
 import { runningStatus } from '../testing/running-status.js';
 import { desiredPortGroups } from './desired-endpoints.js';
-import { planSlices } from './reconciler.js';
+import { planSlices, serviceSliceOwner } from './reconciler.js';
 
 const ns = 'default';
 const service: Service = {
@@ -27,7 +27,7 @@ function apply(existing: EndpointSlice[], plan: ReturnType<typeof planSlices>): 
   const kept = existing.filter((s) => !deleted.has(s.metadata?.name)).map((s) => updated.get(s.metadata?.name) ?? s);
   return [...kept, ...plan.create.map((s) => ({ ...s, metadata: { ...s.metadata, name: `web-${++n}` } }))];
 }
-const plan = (podList: Pod[], existing: EndpointSlice[] = [], max = 100) => planSlices(service, desiredPortGroups(service, podList), existing, max);
+const plan = (podList: Pod[], existing: EndpointSlice[] = [], max = 100) => planSlices(serviceSliceOwner(service), desiredPortGroups(service, podList), existing, max);
 const sizes = (slices: readonly EndpointSlice[]) => slices.map((s) => s.endpoints?.length ?? 0);
 const counts = (p: ReturnType<typeof planSlices>) => [p.create.length, p.update.length, p.delete.length];
 

@@ -13,30 +13,53 @@ import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js'
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 const ADDRESS_TYPE = 'IPv4';
 
-interface SlicePlan {
+export interface SlicePlan {
   create: EndpointSlice[];
   update: EndpointSlice[];
   delete: EndpointSlice[];
 }
 
-/** The labels every slice of the Service carries: the Service's own, its name and this controller. */
-function sliceLabels(service: Service): Record<string, string> {
-  return { ...endpointLabels(service), [SERVICE_NAME_LABEL]: service.metadata?.name ?? '', [MANAGED_BY_LABEL]: CONTROLLER_NAME };
+/** Who a set of slices belongs to: the labels they all carry and the object that owns them. */
+export interface SliceOwner {
+  namespace: string;
+  /** The Service's name: slices are named after it. */
+  serviceName: string;
+  labels: Record<string, string>;
+  owner: OwnerReference;
 }
 
-function ownerOf(service: Service): OwnerReference {
-  const meta = service.metadata ?? {};
-  return { apiVersion: 'v1', kind: 'Service', name: meta.name ?? '', uid: meta.uid ?? '', controller: true, blockOwnerDeletion: true };
+function ownerRef(kind: string, meta: { name?: string; uid?: string } | undefined): OwnerReference {
+  return { apiVersion: 'v1', kind, name: meta?.name ?? '', uid: meta?.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
-function ownedBy(slice: EndpointSlice, service: Service): boolean {
-  return (slice.metadata?.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === service.metadata?.uid);
-}
-
-function newSlice(service: Service, ports: EndpointSlicePort[]): EndpointSlice {
+/** The slices of a Service with a selector: the Service's labels, its name and this controller; owned by the Service. */
+export function serviceSliceOwner(service: Service): SliceOwner {
   const meta = service.metadata ?? {};
   return {
-    metadata: { generateName: `${meta.name ?? ''}-`, namespace: meta.namespace ?? '', labels: sliceLabels(service), ownerReferences: [ownerOf(service)] },
+    namespace: meta.namespace ?? '',
+    serviceName: meta.name ?? '',
+    labels: { ...endpointLabels(service), [SERVICE_NAME_LABEL]: meta.name ?? '', [MANAGED_BY_LABEL]: CONTROLLER_NAME },
+    owner: ownerRef('Service', meta),
+  };
+}
+
+/** Slices that mirror another object's endpoints (an Endpoints written by hand), owned by that object. */
+export function mirroredSliceOwner(kind: string, meta: { name?: string; namespace?: string; uid?: string; labels?: Record<string, string> } | undefined, managedBy: string): SliceOwner {
+  return {
+    namespace: meta?.namespace ?? '',
+    serviceName: meta?.name ?? '',
+    labels: { ...meta?.labels, [SERVICE_NAME_LABEL]: meta?.name ?? '', [MANAGED_BY_LABEL]: managedBy },
+    owner: ownerRef(kind, meta),
+  };
+}
+
+function ownedBy(slice: EndpointSlice, owner: SliceOwner): boolean {
+  return (slice.metadata?.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === owner.owner.uid);
+}
+
+function newSlice(owner: SliceOwner, ports: EndpointSlicePort[]): EndpointSlice {
+  return {
+    metadata: { generateName: `${owner.serviceName}-`, namespace: owner.namespace, labels: owner.labels, ownerReferences: [owner.owner] },
     addressType: ADDRESS_TYPE,
     endpoints: [],
     ports,
@@ -85,13 +108,13 @@ function placeRemaining(drafts: Draft[], remaining: Endpoint[], newDraft: () => 
   }
 }
 
-function reconcileGroup(service: Service, group: PortGroup, existing: EndpointSlice[], max: number, plan: SlicePlan): void {
-  const labels = sliceLabels(service);
+function reconcileGroup(owner: SliceOwner, group: PortGroup, existing: EndpointSlice[], max: number, plan: SlicePlan): void {
+  const labels = owner.labels;
   const remaining = new Map(group.endpoints);
   const drafts = existing.map((slice) => keepDesired(slice, remaining, labels));
-  placeRemaining(drafts, [...remaining.values()], () => ({ slice: newSlice(service, group.ports), endpoints: [], changed: true, isNew: true }), max);
+  placeRemaining(drafts, [...remaining.values()], () => ({ slice: newSlice(owner, group.ports), endpoints: [], changed: true, isNew: true }), max);
   // A Service without endpoints keeps one empty placeholder slice, as Kubernetes does.
-  const placeholder = group.endpoints.size === 0 ? (drafts[0] ?? { slice: newSlice(service, group.ports), endpoints: [], changed: true, isNew: true }) : undefined;
+  const placeholder = group.endpoints.size === 0 ? (drafts[0] ?? { slice: newSlice(owner, group.ports), endpoints: [], changed: true, isNew: true }) : undefined;
   if (placeholder && !drafts.includes(placeholder)) drafts.push(placeholder);
   for (const draft of drafts) {
     if (draft.endpoints.length === 0 && draft !== placeholder) {
@@ -105,22 +128,22 @@ function reconcileGroup(service: Service, group: PortGroup, existing: EndpointSl
 }
 
 /**
- * The writes that bring `existing` (the slices labelled as this Service's and managed by this
- * controller) to the desired port groups, at most `maxEndpointsPerSlice` endpoints per slice.
+ * The writes that bring `existing` (the slices labelled as this Service's and managed by the
+ * owner's controller) to the desired port groups, at most `maxEndpointsPerSlice` endpoints per slice.
  */
-export function planSlices(service: Service, desired: Map<string, PortGroup>, existing: readonly EndpointSlice[], maxEndpointsPerSlice: number): SlicePlan {
+export function planSlices(owner: SliceOwner, desired: Map<string, PortGroup>, existing: readonly EndpointSlice[], maxEndpointsPerSlice: number): SlicePlan {
   const plan: SlicePlan = { create: [], update: [], delete: [] };
   const groups = desired.size > 0 ? desired : new Map([['', { ports: [], endpoints: new Map() }]]);
   const byGroup = new Map<string, EndpointSlice[]>();
   for (const slice of existing) {
     const key = portSetKey(slice.ports);
-    // Another Service of the same name (deleted and recreated) or another address family: not ours to keep.
-    if (!ownedBy(slice, service) || slice.addressType !== ADDRESS_TYPE || !groups.has(key)) {
+    // Another owner of the same name (deleted and recreated) or another address family: not ours to keep.
+    if (!ownedBy(slice, owner) || slice.addressType !== ADDRESS_TYPE || !groups.has(key)) {
       plan.delete.push(slice);
       continue;
     }
     byGroup.set(key, [...(byGroup.get(key) ?? []), slice]);
   }
-  for (const [key, group] of groups) reconcileGroup(service, group, byGroup.get(key) ?? [], maxEndpointsPerSlice, plan);
+  for (const [key, group] of groups) reconcileGroup(owner, group, byGroup.get(key) ?? [], maxEndpointsPerSlice, plan);
   return plan;
 }
