@@ -1,25 +1,9 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliEnvironment, type CliEnvironment } from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCliEnvironment } from './cli-harness.js';
 
-let env: CliEnvironment;
+const env = useCliEnvironment();
 
-beforeAll(async () => {
-  env = await startCliEnvironment();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
-
-function file(name: string, text: string, mode = 0o644): string {
-  const path = join(env.dir, name);
-  writeFileSync(path, text);
-  chmodSync(path, mode);
-  return path;
-}
 
 const webRc = (replicas: number, env2: string): string => `apiVersion: v1
 kind: ReplicationController
@@ -51,13 +35,13 @@ async function rcJson(): Promise<{ metadata: { labels?: Record<string, string>; 
 describe('kubets apply', () => {
   it('creates, then reports unchanged, then configures with a three-way merge', async () => {
     const withPort = '            - name: MYSQL_SERVICE_PORT\n              value: "3306"\n';
-    const path = file('web-rc.yaml', webRc(2, withPort));
+    const path = env.file('web-rc.yaml', webRc(2, withPort));
     expect(await env.run(['apply', '-f', path])).toEqual({ stdout: 'replicationcontroller/web created\n', stderr: '', code: 0 });
     expect((await env.run(['apply', '-f', path])).stdout).toBe('replicationcontroller/web unchanged\n');
 
     // Someone else labels the object; apply must keep that label.
     expect((await env.run(['label', 'rc', 'web', 'team=ops'])).stdout).toBe('replicationcontroller/web labeled\n');
-    file('web-rc.yaml', webRc(3, ''));
+    env.file('web-rc.yaml', webRc(3, ''));
     expect((await env.run(['apply', '-f', path])).stdout).toBe('replicationcontroller/web configured\n');
     const live = await rcJson();
     expect(live.spec.replicas).toBe(3);
@@ -69,7 +53,7 @@ describe('kubets apply', () => {
   });
 
   it('warns when the live object was not created by apply, and patches the annotation in', async () => {
-    const path = file('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: plain\nspec:\n  ports:\n  - port: 80\n');
+    const path = env.file('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: plain\nspec:\n  ports:\n  - port: 80\n');
     expect((await env.run(['create', '-f', path])).stdout).toBe('service/plain created\n');
     const applied = await env.run(['apply', '-f', path]);
     expect(applied.stdout).toBe('service/plain configured\n');
@@ -80,14 +64,14 @@ describe('kubets apply', () => {
 
 describe('kubets edit', () => {
   it('saves the changes made in the editor', async () => {
-    const editor = file('scale-to-4.sh', `#!/bin/sh\nsed -i 's/^  replicas: 3$/  replicas: 4/' "$1"\n`, 0o755);
+    const editor = env.file('scale-to-4.sh', `#!/bin/sh\nsed -i 's/^  replicas: 3$/  replicas: 4/' "$1"\n`, 0o755);
     const out = await env.run(['edit', 'rc', 'web'], { env: { EDITOR: editor } });
     expect(out).toEqual({ stdout: 'replicationcontroller/web edited\n', stderr: '', code: 0 });
     expect((await rcJson()).spec.replicas).toBe(4);
   });
 
   it('reopens the file with the server\'s complaint and saves the corrected version', async () => {
-    const editor = file(
+    const editor = env.file(
       'fix-on-second-try.sh',
       `#!/bin/sh
 if grep -q 'was not valid' "$1"; then
@@ -119,7 +103,7 @@ describe('kubets label, annotate and delete', () => {
   });
 
   it('waits for graceful deletion to finish', async () => {
-    const pod = file('bound.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bound\nspec:\n  nodeName: node-1\n  containers:\n  - name: a\n    image: kubets/busybox:1.36\n');
+    const pod = env.file('bound.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bound\nspec:\n  nodeName: node-1\n  containers:\n  - name: a\n    image: kubets/busybox:1.36\n');
     expect((await env.run(['create', '-f', pod])).stdout).toBe('pod/bound created\n');
     // No kubelet runs: the pod stays Terminating until someone finishes the deletion.
     let finished = false;
@@ -139,7 +123,7 @@ describe('kubets label, annotate and delete', () => {
   });
 
   it('does not wait with --wait=false and reports a timeout otherwise', async () => {
-    const pod = file('bound2.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bound2\nspec:\n  nodeName: node-1\n  containers:\n  - name: a\n    image: kubets/busybox:1.36\n');
+    const pod = env.file('bound2.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bound2\nspec:\n  nodeName: node-1\n  containers:\n  - name: a\n    image: kubets/busybox:1.36\n');
     await env.run(['create', '-f', pod]);
     expect((await env.run(['delete', 'pod', 'bound2', '--wait=false'])).stdout).toBe('pod "bound2" deleted\n');
     expect(await env.run(['delete', 'pod', 'bound2', '--timeout=1s'])).toEqual({

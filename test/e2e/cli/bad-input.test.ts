@@ -1,32 +1,18 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliEnvironment, type CliEnvironment } from './cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useCliEnvironment } from './cli-harness.js';
 
 // What users see when their input is wrong: kubectl's words, one line per problem, exit code 1,
 // never a stack trace; and in a multi-document file the good documents still apply.
 
-let env: CliEnvironment;
+const env = useCliEnvironment();
 
-beforeAll(async () => {
-  env = await startCliEnvironment();
-});
-
-afterAll(async () => {
-  await env?.stop();
-});
-
-function file(name: string, text: string): string {
-  const path = join(env.dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 const noStack = (text: string): void => expect(text).not.toMatch(/\n\s+at /);
 
 describe('bad input', () => {
   it('names the line and column of a YAML syntax error', async () => {
-    const path = file('broken.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   labels: [a\n');
+    const path = env.file('broken.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n   labels: [a\n');
     const out = await env.run(['create', '-f', path]);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
@@ -34,7 +20,7 @@ describe('bad input', () => {
   });
 
   it('applies the good documents of a file and reports each bad one', async () => {
-    const path = file(
+    const path = env.file(
       'mixed.yaml',
       [
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\ndata:\n  a: "1"\n',

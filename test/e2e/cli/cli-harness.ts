@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeClientConfig } from '../../../lib/client-config.js';
@@ -28,6 +29,8 @@ export interface CliEnvironment {
   dir: string;
   configPath: string;
   run(args: string[], opts?: RunOptions): Promise<CliResult>;
+  /** Writes a file in the environment's folder (a manifest, an editor script) and returns its path. */
+  file(name: string, text: string, mode?: number): string;
   /** Starts the CLI and hands back the child, for commands that keep running (get -w). */
   spawn(args: string[]): ReturnType<typeof spawn>;
   stop(): Promise<void>;
@@ -54,6 +57,18 @@ export function runCli(args: string[], env: Record<string, string>, opts: RunOpt
   });
 }
 
+/** One CLI environment for the calling file: started before its tests, stopped after them. Read its fields inside the tests. */
+export function useCliEnvironment(): CliEnvironment {
+  const env = {} as CliEnvironment;
+  beforeAll(async () => {
+    Object.assign(env, await startCliEnvironment());
+  });
+  afterAll(async () => {
+    await env.stop?.();
+  });
+  return env;
+}
+
 /** A control plane plus a client config pointing at it (context "test", namespace default). */
 export async function startCliEnvironment(): Promise<CliEnvironment> {
   const cp = await startControlPlane();
@@ -71,6 +86,12 @@ export async function startCliEnvironment(): Promise<CliEnvironment> {
     dir,
     configPath,
     run: (args, opts) => runCli(args, env, opts),
+    file(name, text, mode = 0o644) {
+      const path = join(dir, name);
+      writeFileSync(path, text, { mode });
+      chmodSync(path, mode);
+      return path;
+    },
     spawn: (args) =>
       spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }),
     async stop() {

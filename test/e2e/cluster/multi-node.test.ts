@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../../lib/api/generated/index.js';
+import type { Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
@@ -60,6 +60,16 @@ function tcpRead(host: string, port: number): Promise<string> {
 
 /** Each step runs many CLI calls and waits on real containers; on a loaded two-core machine that takes minutes. */
 const TEST_TIMEOUT_MS = 300_000;
+
+/** A replication controller of `replicas` pods labelled app=<name>, as a user would write it. */
+function replicationController(name: string, replicas: number, podSpec: PodSpec): ReplicationController {
+  return {
+    apiVersion: 'v1',
+    kind: 'ReplicationController',
+    metadata: { name },
+    spec: { replicas, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: podSpec } },
+  } as ReplicationController;
+}
 
 let before: string[] = [];
 let ports: { port: number; etcdPort: number; kubeletPort: number };
@@ -115,26 +125,14 @@ describe('kubets up --nodes 3', () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        {
-          apiVersion: 'v1',
-          kind: 'ReplicationController',
-          metadata: { name: 'echo' },
-          spec: {
-            replicas: 6,
-            selector: { app: 'echo' },
-            template: {
-              metadata: { labels: { app: 'echo' } },
-              spec: {
-                containers: [{
-                  name: 'echo',
-                  image: 'kubets/busybox:1.36',
-                  command: ['sh', '-c', 'echo started; while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
-                  ports: [{ containerPort: 8080 }],
-                }],
-              },
-            },
-          },
-        },
+        replicationController('echo', 6, {
+          containers: [{
+            name: 'echo',
+            image: 'kubets/busybox:1.36',
+            command: ['sh', '-c', 'echo started; while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
+            ports: [{ containerPort: 8080 }],
+          }],
+        }),
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo' }, spec: { type: 'NodePort', selector: { app: 'echo' }, ports: [{ port: 80, targetPort: 8080 }] } },
       ],
     });
@@ -212,29 +210,17 @@ describe('kubets up --nodes 3', () => {
   it('moves the pods of a node that drops off the network, and cleans that node up when it comes back', async () => {
     const lost = NODES[1]!;
     const tolerate = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
-    const rc = {
-      apiVersion: 'v1',
-      kind: 'ReplicationController',
-      metadata: { name: 'mover' },
-      spec: {
-        replicas: 3,
-        selector: { app: 'mover' },
-        template: {
-          metadata: { labels: { app: 'mover' } },
-          spec: {
-            containers: [{ name: 'sleep', image: 'kubets/busybox:1.36', command: ['sleep', '3600'] }],
-            tolerations: [tolerate('node.kubernetes.io/unreachable'), tolerate('node.kubernetes.io/not-ready')],
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'mover' } } } },
-                ],
-              },
-            },
-          },
+    const rc = replicationController('mover', 3, {
+      containers: [{ name: 'sleep', image: 'kubets/busybox:1.36', command: ['sleep', '3600'] }],
+      tolerations: [tolerate('node.kubernetes.io/unreachable'), tolerate('node.kubernetes.io/not-ready')],
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'mover' } } } },
+          ],
         },
       },
-    };
+    });
     const created = await runCli(['create', '-f', '-'], env, { stdin: JSON.stringify(rc) });
     expect(created.code, created.stderr).toBe(0);
     const running = (items: Pod[]) => items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
