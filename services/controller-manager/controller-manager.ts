@@ -5,7 +5,7 @@ import { EventRecorder } from '../../lib/events/event-recorder.js';
 import { ElectedComponent, type ComponentExit, type ElectionSettings } from '../../lib/leader-election/elected-component.js';
 import { CONTROLLERS } from './controllers.js';
 import { compileSettings, isControllerEnabled, type ControllerSettings } from './options.js';
-import type { Controller, ControllerContext } from './shared/controller.js';
+import type { Controller, ControllerContext } from './common/controller.js';
 
 export const DEFAULT_LEASE_NAME = 'kube-controller-manager';
 export const DEFAULT_LEASE_NAMESPACE = 'kube-system';

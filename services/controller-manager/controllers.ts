@@ -1,4 +1,4 @@
-import type { Controller, ControllerContext } from './shared/controller.js';
+import type { Controller, ControllerContext } from './common/controller.js';
 import type { ControllerSettings } from './options.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';

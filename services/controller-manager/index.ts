@@ -8,4 +8,4 @@ export { controllerManagerCommand } from './command.js';
 export { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE, type ControllerManagerOptions, type ControllerManagerExit } from './controller-manager.js';
 export { CONTROLLERS, type ControllerDescriptor } from './controllers.js';
 export { compileSettings, isControllerEnabled, DEFAULT_SETTINGS, InvalidControllerOptionsError, type ControllerSettings } from './options.js';
-export type { Controller, ControllerContext } from './shared/controller.js';
+export type { Controller, ControllerContext } from './common/controller.js';

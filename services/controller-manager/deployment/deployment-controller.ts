@@ -5,10 +5,10 @@ import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { LabelSelectorError, selectorFromLabelSelector, type Selector } from '../../../lib/labels/selector.js';
-import { claimObjects, controllerOf } from '../shared/controller-ref.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
-import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../shared/indexes.js';
-import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import { claimObjects, controllerOf } from '../common/controller-ref.js';
+import { ensureIndex, type ControllerContext } from '../common/controller.js';
+import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../common/indexes.js';
+import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { isRollingUpdate } from './fenceposts.js';
 import { DEPLOYMENT_KIND, DeploymentSync } from './deployment-sync.js';
 

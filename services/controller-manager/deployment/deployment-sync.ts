@@ -6,8 +6,8 @@ import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../../../lib/deployment/annotations.js';
 import { templatesEqual } from '../../../lib/deployment/pod-template.js';
-import { controllerOf, newControllerRef, type OwnerKind } from '../shared/controller-ref.js';
-import { involvedObject } from '../shared/indexes.js';
+import { controllerOf, newControllerRef, type OwnerKind } from '../common/controller-ref.js';
+import { involvedObject } from '../common/indexes.js';
 import {
   desiredReplicasAnnotation,
   maxReplicasAnnotation,

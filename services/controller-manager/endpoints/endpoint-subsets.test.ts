@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, Service, ServicePort, ServiceSpec } from '../../../lib/api/generated/index.js';
-import { findPort } from '../shared/endpoint-util.js';
+import { findPort } from '../common/endpoint-util.js';
 import { endpointSubsets } from './endpoint-subsets.js';
 
 function pod(name: string, ip: string, o: { ready?: boolean; node?: string; ports?: { name: string; containerPort: number; protocol?: string }[]; deleting?: boolean; phase?: string } = {}): Pod {

@@ -1,6 +1,6 @@
 import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from '../../../lib/api/generated/index.js';
-import { endpointHostname, findPort, shouldBeInEndpoints } from '../shared/endpoint-util.js';
-import { isPodReady } from '../shared/pod-util.js';
+import { endpointHostname, findPort, shouldBeInEndpoints } from '../common/endpoint-util.js';
+import { isPodReady } from '../common/pod-util.js';
 
 // How a Service's selected pods become Endpoints subsets, as Kubernetes' endpoints controller
 // computes them: one address per pod and resolved port, ready or not, then repacked so that

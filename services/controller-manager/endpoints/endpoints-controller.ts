@@ -5,9 +5,9 @@ import { keyOf, splitKey } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
 import { NAMESPACE_INDEX } from '../../../lib/informer/store.js';
 import { selectorFromSet } from '../../../lib/labels/selector.js';
-import type { ControllerContext } from '../shared/controller.js';
-import { endpointLabels, hasSelector, servicesSelecting } from '../shared/endpoint-util.js';
-import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import type { ControllerContext } from '../common/controller.js';
+import { endpointLabels, hasSelector, servicesSelecting } from '../common/endpoint-util.js';
+import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { endpointSubsets } from './endpoint-subsets.js';
 
 interface EndpointsControllerOptions {

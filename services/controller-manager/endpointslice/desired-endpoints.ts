@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import type { Endpoint, EndpointSlicePort, Pod, Service } from '../../../lib/api/generated/index.js';
-import { endpointHostname, findPort, shouldBeInEndpoints } from '../shared/endpoint-util.js';
-import { isPodReady } from '../shared/pod-util.js';
+import { endpointHostname, findPort, shouldBeInEndpoints } from '../common/endpoint-util.js';
+import { isPodReady } from '../common/pod-util.js';
 
 // What a Service's EndpointSlices should hold, as Kubernetes' EndpointSlice reconciler sees it:
 // one endpoint per selected pod, grouped by the ports that pod resolves the service's ports to

@@ -3,9 +3,9 @@ import type { Endpoint, EndpointAddress, Endpoints, Service } from '../../../lib
 import { SKIP_MIRROR_LABEL } from '../../../lib/api/endpoint-slices.js';
 import { keyOf, splitKey } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import type { ControllerContext } from '../shared/controller.js';
-import { hasSelector } from '../shared/endpoint-util.js';
-import { onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import type { ControllerContext } from '../common/controller.js';
+import { hasSelector } from '../common/endpoint-util.js';
+import { onEveryChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js';
 import { mirroredSliceOwner, planSlices } from './reconciler.js';
 import { SliceWriter } from './slice-writer.js';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Endpoint, EndpointSlice, EndpointSlicePort, OwnerReference, Service } from '../../../lib/api/generated/index.js';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../../lib/api/endpoint-slices.js';
-import { endpointLabels } from '../shared/endpoint-util.js';
+import { endpointLabels } from '../common/endpoint-util.js';
 import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js';
 
 // Kubernetes' EndpointSlice reconciler: turns the desired endpoints of one Service into the

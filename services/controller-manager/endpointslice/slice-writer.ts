@@ -4,7 +4,7 @@ import { isApiError } from '../../../lib/api/errors.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { keyFor } from '../../../lib/client/keys.js';
 import type { EventHandlers, Informer } from '../../../lib/informer/informer.js';
-import { ensureIndex } from '../shared/controller.js';
+import { ensureIndex } from '../common/controller.js';
 import type { SlicePlan } from './reconciler.js';
 import { SliceTracker } from './slice-tracker.js';
 

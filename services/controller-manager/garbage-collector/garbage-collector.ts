@@ -4,8 +4,8 @@ import { resourceByKind, resources, type EnvelopeField, type ResourceInfo } from
 import { keyFor, keyOf, type KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
-import { QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import { ensureIndex, type ControllerContext } from '../common/controller.js';
+import { QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, removeFinalizer } from './finalizers.js';
 
 /** Index of objects by the uid of each of their owners. */

@@ -5,9 +5,9 @@ import { formatTime } from '../../../lib/client/api-time.js';
 import { keyOf } from '../../../lib/client/keys.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import type { ControllerContext } from '../shared/controller.js';
-import { involvedObject } from '../shared/indexes.js';
-import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import type { ControllerContext } from '../common/controller.js';
+import { involvedObject } from '../common/indexes.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { boundedReplicas } from './replica-bounds.js';
 
 const HPA_KIND = { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v1' };

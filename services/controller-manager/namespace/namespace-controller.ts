@@ -3,8 +3,8 @@ import type { Namespace, Pod } from '../../../lib/api/generated/index.js';
 import { resources, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import type { ControllerContext } from '../shared/controller.js';
-import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import type { ControllerContext } from '../common/controller.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { deletionConditions, mergeConditions, sameConditions, type ContentReport } from './namespace-conditions.js';
 
 /** The finalizer the apiserver puts on every namespace; removing it lets the apiserver delete the namespace. */

@@ -3,10 +3,10 @@ import type { Lease, Node, Pod } from '../../../lib/api/generated/index.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
-import { recordNodeStatusChange } from '../shared/node-events.js';
-import { isPodReady } from '../shared/pod-util.js';
-import { onAddOrUpdate, onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import { ensureIndex, type ControllerContext } from '../common/controller.js';
+import { recordNodeStatusChange } from '../common/node-events.js';
+import { isPodReady } from '../common/pod-util.js';
+import { onAddOrUpdate, onEveryChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { lifecycleTaints, readyCondition, reconcileTaints, unknownConditions } from './node-taints.js';
 
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';

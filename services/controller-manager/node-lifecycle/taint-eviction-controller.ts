@@ -4,9 +4,9 @@ import { parseTime } from '../../../lib/client/api-time.js';
 import { TAINT_NO_EXECUTE, toleratesTaint } from '../../../lib/api/taints.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
-import { disruptPod } from '../shared/disrupt-pod.js';
-import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import { ensureIndex, type ControllerContext } from '../common/controller.js';
+import { disruptPod } from '../common/disrupt-pod.js';
+import { onAddOrUpdate, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { byNodeName, NODE_NAME_INDEX } from './node-lifecycle-controller.js';
 
 /** When a pod on these taints must go: now, at a time, or never. */

@@ -2,9 +2,9 @@ import type { Node } from '../../../lib/api/generated/index.js';
 import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import type { ControllerContext } from '../shared/controller.js';
-import { recordNodeStatusChange } from '../shared/node-events.js';
-import { onEveryChange, QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import type { ControllerContext } from '../common/controller.js';
+import { recordNodeStatusChange } from '../common/node-events.js';
+import { onEveryChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { CidrSet } from './cidr-set.js';
 
 export interface NodeIpamOptions {

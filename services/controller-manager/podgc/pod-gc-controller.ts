@@ -2,10 +2,10 @@ import { isApiError } from '../../../lib/api/errors.js';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { parseTime } from '../../../lib/client/api-time.js';
 import type { Informer } from '../../../lib/informer/informer.js';
-import { ensureIndex, type ControllerContext } from '../shared/controller.js';
-import { disruptPod } from '../shared/disrupt-pod.js';
-import { isPodTerminal } from '../shared/pod-util.js';
-import { QueueController, type HandlerRegistration } from '../shared/queue-controller.js';
+import { ensureIndex, type ControllerContext } from '../common/controller.js';
+import { disruptPod } from '../common/disrupt-pod.js';
+import { isPodTerminal } from '../common/pod-util.js';
+import { QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { byNodeName, NODE_NAME_INDEX } from '../node-lifecycle/node-lifecycle-controller.js';
 
 export interface PodGcOptions {

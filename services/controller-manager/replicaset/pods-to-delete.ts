@@ -1,6 +1,6 @@
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { parseTime } from '../../../lib/client/api-time.js';
-import { isPodActive, isPodReady, podReadySince } from '../shared/pod-util.js';
+import { isPodActive, isPodReady, podReadySince } from '../common/pod-util.js';
 
 /** Kubernetes' pod-deletion-cost annotation: lower cost goes first when scaling down. */
 const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';

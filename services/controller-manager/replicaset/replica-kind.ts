@@ -1,6 +1,6 @@
 import type { ReplicaSet, ReplicationController } from '../../../lib/api/generated/index.js';
 import { nothing, selectorFromLabelSelector, selectorFromSet, type Selector } from '../../../lib/labels/selector.js';
-import type { OwnerKind } from '../shared/controller-ref.js';
+import type { OwnerKind } from '../common/controller-ref.js';
 
 /** ReplicationController and ReplicaSet share everything but the selector's shape and their names. */
 export type ReplicaSetLike = ReplicationController | ReplicaSet;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Condition, Pod, ReplicaSetStatus } from '../../../lib/api/generated/index.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import { selectorFromSet } from '../../../lib/labels/selector.js';
-import { isPodAvailable, isPodReady, msUntilAvailable } from '../shared/pod-util.js';
+import { isPodAvailable, isPodReady, msUntilAvailable } from '../common/pod-util.js';
 import type { ReplicaSetLike } from './replica-kind.js';
 
 const REPLICA_FAILURE = 'ReplicaFailure';

@@ -5,7 +5,7 @@ import { useFakeApiServer, type FakeApi } from '../../../lib/client/testing/fake
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { SharedInformerFactory } from '../../../lib/informer/shared-informer-factory.js';
 import { pollUntil } from '../../../test/harness/poll.js';
-import type { Controller, ControllerContext } from '../shared/controller.js';
+import type { Controller, ControllerContext } from '../common/controller.js';
 
 /** A controller context for tests: its own informer factory on the given client, silent logs, a settable clock. */
 class TestContext implements ControllerContext {
