@@ -5,6 +5,7 @@ import { benchSchedulerApi } from './scheduler/api.js';
 import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
 import { benchCliStartup } from './cli/startup.js';
+import { benchNodeMemory } from './cluster/node-memory.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   'scheduler-cycle': benchSchedulerCycle,
   'kubelet-startup': benchKubeletStartup,
   'cli-startup': benchCliStartup,
+  'cluster-node-memory': benchNodeMemory,
 };
 
 const wanted = process.argv.slice(2);

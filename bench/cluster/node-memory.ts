@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { projectRoot } from '../../lib/paths.js';
+import { freePort } from '../../test/harness/ports.js';
+import { printResult } from '../harness/report.js';
+import { rssMiB } from '../harness/stats.js';
+
+// What one more node of a local multi-node cluster costs in memory: `kubets up --nodes 3`, then
+// the resident size of each namespaced node's engine (its dockerd and the containerd that dockerd
+// runs), kubelet and proxy (which holds the network agent), idle and with PODS_PER_NODE pods each;
+// the per-pod cost (container shims and the pods' own processes) is the machine's used memory
+// before and after, divided by the pods. Talks only to loopback and to the namespaces it makes.
+
+const PODS_PER_NODE = 10;
+const NODES = 3;
+const ENTRY = join(projectRoot, 'dist/cli/main.js');
+const SUBNET = '10.253.9.0/24';
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  cmd: string;
+}
+
+function processes(): Proc[] {
+  const procs: Proc[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1] ?? 0);
+      procs.push({ pid: Number(entry), ppid, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return procs;
+}
+
+/** RSS of one namespaced node's parts, found by their command lines. */
+function nodeParts(procs: Proc[], name: string, socketDir: string): Record<string, number> {
+  const dockerd = procs.find((p) => p.cmd.includes('dockerd') && p.cmd.includes(socketDir) && !p.cmd.startsWith('nsenter'));
+  const containerd = dockerd ? procs.filter((p) => p.ppid === dockerd.pid && p.cmd.startsWith('containerd')) : [];
+  const kubelet = procs.find((p) => p.cmd.includes(' kubelet ') && p.cmd.includes(`--node-name ${name} `));
+  const proxy = procs.find((p) => p.cmd.includes(' proxy ') && p.cmd.includes(`--hostname-override ${name} `));
+  const mib = (p: Proc | undefined): number => (p ? rssMiB(p.pid) : 0);
+  return {
+    engineMiB: mib(dockerd) + containerd.reduce((sum, p) => sum + rssMiB(p.pid), 0),
+    kubeletMiB: mib(kubelet),
+    proxyMiB: mib(proxy),
+  };
+}
+
+function usedMemoryMiB(): number {
+  const info = readFileSync('/proc/meminfo', 'utf8');
+  const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return (kib('MemTotal') - kib('MemAvailable')) / 1024;
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+export async function benchNodeMemory(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-nodes-'));
+  const dataDir = join(dir, 'data');
+  const nodeName = `bench-${process.pid}`;
+  const env = { ...process.env, HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+  const kubets = (args: string[]) => {
+    const run = spawnSync(process.execPath, [ENTRY, ...args], { env, encoding: 'utf8', timeout: 300_000 });
+    if (run.status !== 0) throw new Error(`kubets ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  };
+  const ports = [await freePort(), await freePort(), await freePort()];
+  kubets(['up', '--detach', '--nodes', String(NODES), '--node-name', nodeName, '--node-subnet', SUBNET, '--data-dir', dataDir,
+    '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2])]);
+  const client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
+  try {
+    await until('nodes Ready', async () => {
+      const nodes = (await client.resource('node').list('')).items;
+      return nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === NODES;
+    }, 300_000);
+    const clusterId = readFileSync(join(dataDir, 'cluster-id'), 'utf8').trim();
+    const names = Array.from({ length: NODES - 1 }, (_, i) => ({ name: `${nodeName}-node${i + 2}`, socketDir: `/run/kubets/${clusterId}/node${i + 2}/` }));
+    const measure = () => {
+      const procs = processes();
+      return names.map((n) => nodeParts(procs, n.name, n.socketDir));
+    };
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idle = measure();
+    const usedBefore = usedMemoryMiB();
+    const pods = PODS_PER_NODE * NODES;
+    await client.resource('replicationController').create({
+      metadata: { name: 'filler', namespace: 'default' },
+      spec: { replicas: pods, selector: { app: 'filler' }, template: { metadata: { labels: { app: 'filler' } }, spec: { containers: [{ name: 'sleep', image: 'kubets/busybox:1.36', command: ['sleep', '3600'] }] } } },
+    });
+    await until('pods running', async () => (await client.resource('pod').list('default', { labelSelector: 'app=filler' })).items.filter((p) => p.status?.phase === 'Running').length === pods, 600_000);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const loaded = measure();
+    const perPodMiB = (usedMemoryMiB() - usedBefore) / pods;
+    const avg = (rows: Record<string, number>[], key: string): number => round1(rows.reduce((s, r) => s + (r[key] ?? 0), 0) / rows.length);
+    const perNode = (rows: Record<string, number>[]) => ({ engineMiB: avg(rows, 'engineMiB'), kubeletMiB: avg(rows, 'kubeletMiB'), proxyMiB: avg(rows, 'proxyMiB'), totalMiB: round1(avg(rows, 'engineMiB') + avg(rows, 'kubeletMiB') + avg(rows, 'proxyMiB')) });
+    printResult('cluster-node-memory', {
+      nodes: NODES,
+      podsPerNode: PODS_PER_NODE,
+      loadAvg1m: loadavg()[0],
+      perExtraNodeIdle: perNode(idle),
+      perExtraNodeWithPods: perNode(loaded),
+      perPodMiB: round1(perPodMiB),
+    });
+  } finally {
+    client.close();
+    spawnSync(process.execPath, [ENTRY, 'down', '--data-dir', dataDir, '--node-name', nodeName], { env, encoding: 'utf8', timeout: 300_000 });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
