@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podDNS, podDomainname, podHostname } from './dns.js';
+import { podDNS, podDomainname, podHostname, resolvConf } from './dns.js';
 
 const cluster = { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' };
 
@@ -52,5 +52,14 @@ describe('hostnames', () => {
   it('builds the subdomain FQDN', () => {
     expect(podDomainname({ metadata: { namespace: 'ns' }, spec: { subdomain: 'db' } }, 'cluster.local')).toBe('db.ns.svc.cluster.local');
     expect(podDomainname({}, 'cluster.local')).toBeUndefined();
+  });
+});
+
+describe('resolvConf', () => {
+  it('writes nameservers, the search path and options as a resolver reads them', () => {
+    expect(resolvConf({ servers: ['10.250.0.2'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] })).toBe(
+      'nameserver 10.250.0.2\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n',
+    );
+    expect(resolvConf({ servers: ['10.0.0.10'], searches: [], options: [] })).toBe('nameserver 10.0.0.10\n');
   });
 });

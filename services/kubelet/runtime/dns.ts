@@ -38,6 +38,15 @@ export function podDNS(pod: Pod, config: ClusterDNSConfig): PodDNS {
   };
 }
 
+/** The resolv.conf a pod's containers read, as the kubelet writes it (Kubernetes' format). */
+export function resolvConf(dns: PodDNS): string {
+  return [
+    ...dns.servers.map((s) => `nameserver ${s}`),
+    ...(dns.searches.length > 0 ? [`search ${dns.searches.join(' ')}`] : []),
+    ...(dns.options.length > 0 ? [`options ${dns.options.join(' ')}`] : []),
+  ].join('\n') + '\n';
+}
+
 function formatOption(option: { name?: string; value?: string }): string {
   return option.value !== undefined && option.value !== '' ? `${option.name}:${option.value}` : (option.name as string);
 }

@@ -1,12 +1,13 @@
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
+import { writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Container, Pod } from '../../../lib/api/generated/index.js';
 import { formatGoDuration } from './backoff.js';
 import { containerCreateOptions, podGracePeriodSeconds, podIdentity, sandboxCreateOptions } from './container-config.js';
-import type { ClusterDNSConfig } from './dns.js';
+import { podDNS, resolvConf, type ClusterDNSConfig } from './dns.js';
 import {
   cannotRunMessage,
   containerStatusFromInspect,
@@ -377,7 +378,24 @@ export class DockerRuntime implements ContainerRuntime {
     const info = await container.inspect();
     const sandbox = sandboxStatusFromInspect(info, this.#network);
     if (!sandbox.ready) throw new SandboxError(`pause container ${info.Id.slice(0, 12)} stopped right after starting`);
+    await this.#writeResolvConf(pod, info);
     return { id: info.Id, ...(sandbox.ip !== undefined && { ip: sandbox.ip }) };
+  }
+
+  /**
+   * On a network of its own (kubenet) Docker points the sandbox's resolv.conf at its embedded DNS
+   * (127.0.0.11), which forwards to the servers we gave; as dockershim did, the file is rewritten
+   * with the pod's own resolver, so what the pod reads names the cluster DNS and nothing between.
+   * The app containers join the sandbox's network and share this file.
+   */
+  async #writeResolvConf(pod: Pod, info: ContainerInspectInfo): Promise<void> {
+    if (this.#network === DEFAULT_POD_NETWORK || pod.spec?.hostNetwork || !info.ResolvConfPath) return;
+    try {
+      await writeFile(info.ResolvConfPath, resolvConf(podDNS(pod, this.#dns)));
+    } catch (err) {
+      await this.#removeContainer(info.Id).catch(() => undefined);
+      throw new SandboxError(`cannot write the pod's resolv.conf ${info.ResolvConfPath}: ${(err as Error).message}`);
+    }
   }
 
   /** Creates a container; a leftover of ours with the same name (a create that never started) is replaced once. */

@@ -162,8 +162,12 @@ describe('kubets up --nodes 3', () => {
 
   it('answers the Service by ClusterIP and by DNS name from a pod on every node', async () => {
     const names = new Set(pods.map((p) => p.metadata!.name!));
-    for (const node of NODES) {
+    for (const [i, node] of NODES.entries()) {
       const pod = podOn(node).metadata!.name!;
+      // The pod's resolver is its node's cluster DNS itself, not Docker's embedded one in between.
+      expect(await ok(['exec', pod, '--', 'cat', '/etc/resolv.conf'])).toBe(
+        `nameserver ${NODE_IPS[i]}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
+      );
       const byName = await ok(['exec', pod, '--', 'nc', '-w', '3', 'echo.default.svc.cluster.local', '80']);
       expect(names.has(byName.trim().replace('hello from ', ''))).toBe(true);
     }
