@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, podsMatching, reportRunning, walkthroughManifest, useManagers } from './helpers.js';
+import { createNamespace, createWalkthroughMysql, eventually, podsMatching, reportRunning, useManagers } from './helpers.js';
 
 // The walkthrough's mysql Service as EndpointSlices, through a real apiserver (so every slice the
 // controller writes passes EndpointSlice validation), with the garbage collector removing them
@@ -23,13 +23,7 @@ describe('endpoint slices (walkthrough mysql Service)', () => {
   it('lists the pods with their readiness beside the Endpoints, and goes with the Service', async () => {
     const ns = await createNamespace(cluster.client, 'eps-mysql');
     await managers.start({ settings: { maxEndpointsPerSlice: 1 } });
-    const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
-    svc.metadata = { ...svc.metadata, namespace: ns };
-    await cluster.client.resource('service').create(svc);
-    const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
-    rc.metadata = { ...rc.metadata, namespace: ns };
-    rc.spec = { ...rc.spec, replicas: 2 };
-    await cluster.client.resource('replicationController').create(rc);
+    await createWalkthroughMysql(cluster.client, ns, 2);
     const [a, b] = await podsMatching(cluster.client, ns, 'app=mysql', 2);
     // No pod has an IP yet: one empty placeholder slice.
     const [placeholder] = await eventually(async () => ((await slices(ns, 'mysql')).length === 1 ? slices(ns, 'mysql') : undefined));

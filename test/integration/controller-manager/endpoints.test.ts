@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { createNamespace, eventually, podsMatching, reportRunning, walkthroughManifest, useManagers } from './helpers.js';
+import { createNamespace, createWalkthroughMysql, eventually, podsMatching, reportRunning, useManagers } from './helpers.js';
 
 // The walkthrough's `kubectl get endpoints`: the mysql Service's Endpoints follow the RC's
 // pods as a kubelet reports them ready (simulated with status patches).
@@ -22,13 +21,7 @@ describe('endpoints (walkthrough mysql Service)', () => {
   it('lists ready pods in addresses and the others in notReadyAddresses, and goes with the Service', async () => {
     const ns = await createNamespace(cluster.client, 'ep-mysql');
     await managers.start();
-    const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
-    svc.metadata = { ...svc.metadata, namespace: ns };
-    await cluster.client.resource('service').create(svc);
-    const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
-    rc.metadata = { ...rc.metadata, namespace: ns };
-    rc.spec = { ...rc.spec, replicas: 2 };
-    await cluster.client.resource('replicationController').create(rc);
+    await createWalkthroughMysql(cluster.client, ns, 2);
     const [a, b] = await podsMatching(cluster.client, ns, 'app=mysql', 2);
     // Created but not yet running: no IP, not listed.
     const empty = await eventually(async () => cluster.client.resource('endpoints').get(ns, 'mysql'));

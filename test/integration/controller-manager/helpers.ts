@@ -86,3 +86,14 @@ export async function createNamespace(client: ApiClient, name: string): Promise<
   await client.resource('namespace').create({ metadata: { name } });
   return name;
 }
+
+/** The walkthrough's mysql Service and its ReplicationController (with `replicas`) in a namespace. */
+export async function createWalkthroughMysql(client: ApiClient, namespace: string, replicas: number): Promise<void> {
+  const svc = walkthroughManifest<t.Service>('mysql-svc.yaml');
+  svc.metadata = { ...svc.metadata, namespace };
+  await client.resource('service').create(svc);
+  const rc = walkthroughManifest<t.ReplicationController>('mysql-rc.yaml');
+  rc.metadata = { ...rc.metadata, namespace };
+  rc.spec = { ...rc.spec, replicas };
+  await client.resource('replicationController').create(rc);
+}
