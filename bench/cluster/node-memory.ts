@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { projectRoot } from '../../lib/paths.js';
+import { pollUntil } from '../../test/harness/poll.js';
 import { freePort } from '../../test/harness/ports.js';
 import { printResult } from '../harness/report.js';
 import { rssMiB } from '../harness/stats.js';
@@ -61,14 +62,6 @@ function usedMemoryMiB(): number {
   return (kib('MemTotal') - kib('MemAvailable')) / 1024;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
-
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 export async function benchNodeMemory(): Promise<void> {
@@ -85,10 +78,10 @@ export async function benchNodeMemory(): Promise<void> {
     '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2])]);
   const client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
   try {
-    await until('nodes Ready', async () => {
+    await pollUntil(async () => {
       const nodes = (await client.resource('node').list('')).items;
       return nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === NODES;
-    }, 300_000);
+    }, { timeoutMs: 300_000, intervalMs: 1_000, what: 'nodes Ready' });
     const clusterId = readFileSync(join(dataDir, 'cluster-id'), 'utf8').trim();
     const names = Array.from({ length: NODES - 1 }, (_, i) => ({ name: `${nodeName}-node${i + 2}`, socketDir: `/run/kubets/${clusterId}/node${i + 2}/` }));
     const measure = () => {
@@ -103,7 +96,11 @@ export async function benchNodeMemory(): Promise<void> {
       metadata: { name: 'filler', namespace: 'default' },
       spec: { replicas: pods, selector: { app: 'filler' }, template: { metadata: { labels: { app: 'filler' } }, spec: { containers: [{ name: 'sleep', image: 'kubets/busybox:1.36', command: ['sleep', '3600'] }] } } },
     });
-    await until('pods running', async () => (await client.resource('pod').list('default', { labelSelector: 'app=filler' })).items.filter((p) => p.status?.phase === 'Running').length === pods, 600_000);
+    await pollUntil(async () => (await client.resource('pod').list('default', { labelSelector: 'app=filler' })).items.filter((p) => p.status?.phase === 'Running').length === pods, {
+      timeoutMs: 600_000,
+      intervalMs: 1_000,
+      what: 'pods running',
+    });
     await new Promise((r) => setTimeout(r, 10_000));
     const loaded = measure();
     const perPodMiB = (usedMemoryMiB() - usedBefore) / pods;

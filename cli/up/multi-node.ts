@@ -6,6 +6,7 @@ import { parseClientConfig, writeClientConfig } from '../../lib/client-config.js
 import { ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { dockerdCommand, inNamespace, loadLocalImages, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
+import { waitFor } from './wait-for.js';
 
 /** The pod network of a multi-node local cluster, as Kubernetes' common default (flannel's). */
 export const CLUSTER_CIDR = '10.244.0.0/16';
@@ -33,19 +34,6 @@ async function configFor(source: string, dest: string, server: string): Promise<
   return dest;
 }
 
-async function waitForEngine(docker: Docker, what: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await docker.ping();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`${what} did not answer within ${timeoutMs / 1000}s: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
 /** The kubelet and proxy flags every kubenet node shares: the pod network, and the node's own address for DNS. */
 export function nodeAgentArgs(nodeName: string, nodeIp: string): { kubelet: string[]; proxy: string[] } {
   return {
@@ -63,7 +51,7 @@ export function nodeAgentArgs(nodeName: string, nodeIp: string): { kubelet: stri
 export async function startNamespacedNode(supervisor: Supervisor, node: NamespacedNode, plan: LocalNodePlan, o: NodeProcessOptions): Promise<void> {
   supervisor.start({ name: `dockerd-${node.name}`, ...dockerdCommand(node), logFile: node.dockerLogFile });
   const engine = new Docker({ socketPath: node.dockerSocket });
-  await waitForEngine(engine, `the Docker engine of ${node.name}`, 60_000);
+  await waitFor(`the Docker engine of ${node.name}`, async () => Boolean(await engine.ping()), 60_000);
   const loaded = await loadLocalImages(new Docker(), engine);
   o.log.info({ node: node.name, images: loaded }, 'local images loaded');
 

@@ -13,6 +13,7 @@ import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from 
 import { Supervisor } from './supervisor.js';
 import { collectWhole } from '../../lib/flags.js';
 import { ensurePortsFree } from './ports-free.js';
+import { waitFor } from './wait-for.js';
 import { ensureClusterId } from './cluster-id.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
@@ -73,15 +74,6 @@ export function componentArgs(pairs: readonly string[]): string[] {
 /** How a child re-runs this same CLI: same node, same loader flags (tsx when run from source). */
 function selfCommand(args: string[], nodeFlags: readonly string[] = []): { command: string; args: string[] } {
   return { command: process.execPath, args: [...process.execArgv, ...nodeFlags, process.argv[1]!, ...args] };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
 }
 
 async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
