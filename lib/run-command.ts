@@ -6,7 +6,7 @@ export interface CommandResult {
   stderr: string;
 }
 
-export class CommandError extends Error {
+class CommandError extends Error {
   override readonly name = 'CommandError';
 }
 

@@ -6,7 +6,7 @@ import { formatIpv4Cidr, numberToIp, parseIpv4Cidr } from '../../lib/net/ipv4.js
 import { mustRun, runCommand } from '../../lib/run-command.js';
 
 /** Docker never pulls through this: the only images a node has are the ones loaded into it. */
-export const DEAD_PROXY_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1' };
+const DEAD_PROXY_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1' };
 
 /** The label scripts/build-images puts on every local image. */
 const LOCAL_IMAGE_LABEL = 'io.kubets.recipe';
@@ -100,7 +100,7 @@ export async function createNodeNetwork(plan: LocalNodePlan): Promise<void> {
 }
 
 /** Removes the namespaces (their veths, routes and rules go with them) and the bridge. */
-export async function removeNodeNetwork(plan: LocalNodePlan): Promise<void> {
+async function removeNodeNetwork(plan: LocalNodePlan): Promise<void> {
   for (const node of plan.nodes) {
     if (existsSync(`/var/run/netns/${node.netns}`)) await ip(['netns', 'del', node.netns]);
     // Deleting the namespace deletes its veth end, and the kernel then removes the host end by itself.

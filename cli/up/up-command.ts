@@ -67,7 +67,7 @@ interface UpOptions {
 }
 
 /** k3s' --kube-*-arg: `name=value` (or a bare `name`) becomes `--name=value` on that component's command line. */
-export function componentArgs(pairs: readonly string[]): string[] {
+function componentArgs(pairs: readonly string[]): string[] {
   return pairs.map((pair) => `--${pair.replace(/^--/, '')}`);
 }
 

@@ -10,7 +10,7 @@ import { endpointKey, portSetKey, type PortGroup } from './desired-endpoints.js'
 import { mirroredSliceOwner, planSlices } from './reconciler.js';
 import { SliceWriter } from './slice-writer.js';
 
-export const MIRRORING_CONTROLLER_NAME = 'endpointslicemirroring-controller.k8s.io';
+const MIRRORING_CONTROLLER_NAME = 'endpointslicemirroring-controller.k8s.io';
 
 function addressToEndpoint(address: EndpointAddress, ready: boolean): Endpoint {
   const endpoint: Endpoint = { addresses: [address.ip ?? ''], conditions: { ready } };
@@ -21,7 +21,7 @@ function addressToEndpoint(address: EndpointAddress, ready: boolean): Endpoint {
 }
 
 /** An Endpoints object's subsets as port groups of slice endpoints (IPv4 only: this cluster is single-stack). */
-export function mirroredPortGroups(endpoints: Endpoints): Map<string, PortGroup> {
+function mirroredPortGroups(endpoints: Endpoints): Map<string, PortGroup> {
   const groups = new Map<string, PortGroup>();
   for (const subset of endpoints.subsets ?? []) {
     const ports = (subset.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port ?? 0, protocol: p.protocol || 'TCP' }));

@@ -7,7 +7,7 @@ import { Backoff, sleep } from '../../../lib/informer/backoff.js';
 
 /** The Docker network kubenet pods join, and its Linux bridge (Kubernetes' kubenet calls it cbr0 too). */
 export const KUBENET_NETWORK = 'kubenet';
-export const KUBENET_BRIDGE = 'cbr0';
+const KUBENET_BRIDGE = 'cbr0';
 
 export class PodCidrError extends Error {
   override readonly name = 'PodCidrError';

@@ -20,7 +20,7 @@ export interface IpRunner {
   ip(args: readonly string[]): Promise<CommandResult>;
 }
 
-export class RouteError extends Error {
+class RouteError extends Error {
   override readonly name = 'RouteError';
 }
 

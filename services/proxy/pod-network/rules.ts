@@ -2,7 +2,7 @@ import { DOCKER_USER_CHAIN } from '../iptables/guard.js';
 import { ensureChain, ensureRule, removeRule, type HostRule } from '../iptables/host-rules.js';
 import type { IptablesRunner } from '../iptables/iptables.js';
 
-export const POD_NETWORK_COMMENT = 'kubets: pod network';
+const POD_NETWORK_COMMENT = 'kubets: pod network';
 
 /**
  * What host-gw routing needs of the filter and nat tables, as flannel installs it: traffic from
@@ -12,7 +12,7 @@ export const POD_NETWORK_COMMENT = 'kubets: pod network';
  * not affected: service IPs are outside the cluster CIDR, and DNAT has already turned known ones
  * into pod addresses by the time the filter table sees them.
  */
-export function podNetworkRules(clusterCidr: string): HostRule[] {
+function podNetworkRules(clusterCidr: string): HostRule[] {
   const comment = ['-m', 'comment', '--comment', POD_NETWORK_COMMENT];
   const forward = (chain: string): HostRule[] => [
     { table: 'filter', chain, spec: ['-s', clusterCidr, ...comment, '-j', 'ACCEPT'] },
