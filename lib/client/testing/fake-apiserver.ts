@@ -359,9 +359,13 @@ export class FakeApiServer {
     return old;
   }
 
-  /** Stores an update; an object being deleted whose last finalizer went away is removed instead. */
+  /**
+   * Stores an update; an object being deleted whose last finalizer went away is removed instead.
+   * As the real registry does, an update that changes nothing is not written (same resourceVersion).
+   */
   private write(info: ResourceInfo, old: StoredObject, next: StoredObject): StoredObject {
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) return this.remove(info, next, old);
+    if (JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: old.metadata.resourceVersion } }) === JSON.stringify(old)) return old;
     return this.commit(info, storageKey(info, old.metadata.namespace ?? '', old.metadata.name ?? ''), 'MODIFIED', next, old);
   }
 
