@@ -550,9 +550,9 @@ function parseLabels(selector: string | undefined): Selector {
   }
 }
 
-const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'];
+const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase', 'involvedObject.kind', 'involvedObject.name'];
 
-/** The fields every kind supports in the apiserver, plus `spec.nodeName` and `status.phase` for all kinds. */
+/** The fields every kind supports in the apiserver, plus `spec.nodeName`, `status.phase` and events' `involvedObject` ones for all kinds. */
 function parseFields(selector: string | undefined): FieldFilter {
   let parsed: FieldSelector;
   try {
