@@ -5,6 +5,7 @@ import { resourceByField } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { duration, integer } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
+import { dryRunSuffix, parseDryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
@@ -35,13 +36,6 @@ interface DrainFlags extends SelectFlags {
   podSelector?: string;
 }
 
-function dryRunSuffix(flag: string): string {
-  if (flag === 'none') return '';
-  if (flag === 'client') return ' (dry run)';
-  if (flag === 'server') return ' (server dry run)';
-  throw new CliError(`Invalid dry-run value (${flag}). Must be "none", "server", or "client".`);
-}
-
 async function selectNodes(ctx: CliContext, client: ApiClient, verb: string, names: string[], selector?: string): Promise<string[]> {
   if (names.length > 0 && selector) throw new CliError('cannot specify both a node name and a --selector option');
   if (names.length > 0) return names;
@@ -54,7 +48,7 @@ async function selectNodes(ctx: CliContext, client: ApiClient, verb: string, nam
 /** Sets spec.unschedulable; prints kubectl's `node/x cordoned` or `already cordoned`. */
 async function setUnschedulable(ctx: CliContext, client: ApiClient, name: string, unschedulable: boolean, dryRun: string): Promise<void> {
   const word = unschedulable ? 'cordoned' : 'uncordoned';
-  const suffix = dryRunSuffix(dryRun);
+  const suffix = dryRunSuffix(parseDryRun(dryRun));
   const nodes = client.resource('node');
   if (dryRun !== 'none') {
     const node = await nodes.get('', name);
@@ -146,7 +140,7 @@ async function drainNode(ctx: CliContext, client: ApiClient, name: string, flags
   const plan = planDrain(items, flags);
   if (plan.errors.size > 0) throw new CliError(`unable to drain node "${name}" due to error: ${describeGroups(plan.errors)}, continuing command...`);
   if (plan.warnings.size > 0) ctx.err(`Warning: ${describeGroups(plan.warnings)}\n`);
-  const suffix = dryRunSuffix(flags.dryRun);
+  const suffix = dryRunSuffix(parseDryRun(flags.dryRun));
   const removed: { namespace: string; name: string; uid?: string }[] = [];
   for (const pod of plan.remove) {
     const namespace = pod.metadata?.namespace ?? '';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { PatchType } from '../../lib/client/resource-client.js';
 import type { CliContext } from '../context.js';
+import { dryRunSuffix, parseDryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
 import { collectWhole } from '../../lib/flags.js';
 import { yaml } from '../lazy-yaml.js';
@@ -53,12 +54,6 @@ async function patchText(flags: PatchFlags): Promise<string> {
   return flags.patch;
 }
 
-function dryRunMode(flag: string): boolean {
-  if (flag === 'none') return false;
-  if (flag === 'server' || flag === 'client') return true;
-  throw new CliError(`Invalid dry-run value (${flag}). Must be "none", "server", or "client".`);
-}
-
 /** `kubets patch`: one patch, sent as is to each named object (the server applies it, as with kubectl). */
 async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Promise<number> {
   const type = patchType(flags.type);
@@ -66,7 +61,8 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
   if (flags.subresource !== undefined && flags.subresource !== 'status') {
     throw new CliError(`invalid subresource value: "${flags.subresource}". Must be one of [status]`);
   }
-  const dryRun = dryRunMode(flags.dryRun);
+  const mode = parseDryRun(flags.dryRun);
+  const dryRun = mode !== 'none';
   const { targets, errors } = await resolveTargets(ctx, args, selectionOptions('patch', flags));
   const client = targets.length > 0 ? await ctx.client() : undefined;
   for (const target of targets) {
@@ -75,8 +71,7 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
       const before = await resource.get(target.namespace, target.name);
       const after = await resource.patch(target.namespace, target.name, document, { type, status: flags.subresource === 'status', dryRun });
       const unchanged = before.metadata?.resourceVersion === after.metadata?.resourceVersion;
-      const suffix = dryRun ? ` (${flags.dryRun} dry run)` : '';
-      ctx.out(`${objectRef(target.info, target.name)} ${unchanged && !dryRun ? 'patched (no change)' : 'patched'}${suffix}\n`);
+      ctx.out(`${objectRef(target.info, target.name)} ${unchanged && !dryRun ? 'patched (no change)' : 'patched'}${dryRunSuffix(mode)}\n`);
     } catch (err) {
       errors.push(err);
     }
