@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useFakeApiServer } from '../../lib/client/testing/fake-api-per-test.js';
 import { runVerb } from '../testing/run-verb.js';
@@ -84,5 +87,49 @@ describe('set image', () => {
     expect(api.fake.stored('deployment', 'default', 'web')?.spec?.template?.spec?.containers?.map((c) => c.image)).toEqual(['registry.local/all:1', 'registry.local/all:1']);
     expect((await run('set', 'image', 'deployment/web', 'db=mysql')).stderr).toBe('error: unable to find container named "db"\n');
     expect((await run('set', 'image', 'deployment/web')).stderr).toBe('error: at least one image update is required\n');
+  });
+});
+
+describe('create generators', () => {
+  it('creates namespaces, config maps and secrets from literals, files and env files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-create-'));
+    writeFileSync(join(dir, 'app.properties'), 'color=blue\n');
+    writeFileSync(join(dir, 'app.env'), '# settings\nMODE=fast\n\nLEVEL=3\n');
+    mkdirSync(join(dir, 'conf'));
+    writeFileSync(join(dir, 'conf', 'a.txt'), 'A');
+    writeFileSync(join(dir, 'conf', 'b.txt'), 'B');
+    expect((await run('create', 'namespace', 'dev')).stdout).toBe('namespace/dev created\n');
+    expect(
+      (await run('create', 'configmap', 'cfg', '--from-literal=k=v', `--from-file=${join(dir, 'app.properties')}`, `--from-file=custom=${join(dir, 'app.properties')}`, `--from-env-file=${join(dir, 'app.env')}`)).stdout,
+    ).toBe('configmap/cfg created\n');
+    expect(api.fake.stored('configMap', 'default', 'cfg')?.data).toEqual({ k: 'v', 'app.properties': 'color=blue\n', custom: 'color=blue\n', MODE: 'fast', LEVEL: '3' });
+    expect((await run('create', 'cm', 'dir', `--from-file=${join(dir, 'conf')}`)).stdout).toBe('configmap/dir created\n');
+    expect(api.fake.stored('configMap', 'default', 'dir')?.data).toEqual({ 'a.txt': 'A', 'b.txt': 'B' });
+    expect((await run('create', 'secret', 'generic', 'db', '--from-literal=password=s3cret')).stdout).toBe('secret/db created\n');
+    const secret = api.fake.stored('secret', 'default', 'db');
+    expect(secret?.type).toBe('Opaque');
+    expect(Buffer.from(secret!.data!.password!).toString()).toBe('s3cret');
+    expect((await run('create', 'configmap', 'dup', '--from-literal=k=1', '--from-literal=k=2')).stderr).toBe(
+      'error: cannot add key k, another key by that name already exists in data\n',
+    );
+    expect((await run('create', 'configmap', 'bad', '--from-literal=novalue')).stderr).toBe('error: invalid literal source novalue, expected key=value\n');
+    expect((await run('create', 'configmap', 'gone', '--from-file=/nonexistent/x')).stderr).toBe('error: error reading /nonexistent/x: no such file or directory\n');
+  });
+
+  it('creates deployments and services as kubectl generates them', async () => {
+    expect((await run('create', 'deployment', 'web', '--image=registry.local/nginx:1.25', '--replicas=2', '--port=80')).stdout).toBe('deployment.apps/web created\n');
+    const deployment = api.fake.stored('deployment', 'default', 'web');
+    expect(deployment?.spec?.replicas).toBe(2);
+    expect(deployment?.spec?.selector?.matchLabels).toEqual({ app: 'web' });
+    expect(deployment?.spec?.template?.spec?.containers).toEqual([{ name: 'nginx', image: 'registry.local/nginx:1.25', ports: [{ containerPort: 80 }] }]);
+    expect((await run('create', 'service', 'nodeport', 'web', '--tcp=8080:80', '--node-port=30080')).stdout).toBe('service/web created\n');
+    expect(api.fake.stored('service', 'default', 'web')?.spec).toMatchObject({
+      type: 'NodePort',
+      selector: { app: 'web' },
+      ports: [{ name: '8080-80', port: 8080, targetPort: { intVal: 80 }, nodePort: 30080 }],
+    });
+    expect((await run('create', 'service', 'clusterip', 'db', '--clusterip=None', '--dry-run=client', '-o', 'name')).stdout).toBe('service/db\n');
+    expect((await run('create', 'deployment', 'x')).stderr).toBe('error: required flag(s) "image" not set\n');
+    expect((await run('create', 'service', 'clusterip', 'x', '--tcp=http')).stderr).toBe('error: invalid --tcp "http": expected port[:targetPort]\n');
   });
 });
