@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { useFakeApiServer } from '../../lib/client/testing/fake-api-per-test.js';
 import { runVerb } from '../testing/run-verb.js';
 
@@ -93,6 +93,7 @@ describe('set image', () => {
 describe('create generators', () => {
   it('creates namespaces, config maps and secrets from literals, files and env files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubets-create-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'app.properties'), 'color=blue\n');
     writeFileSync(join(dir, 'app.env'), '# settings\nMODE=fast\n\nLEVEL=3\n');
     mkdirSync(join(dir, 'conf'));
