@@ -116,6 +116,16 @@ export function resourceByKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
 }
 
+const bySingular = new Map(resources.map((r) => [r.singular, r]));
+
+/**
+ * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
+ * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ */
+export function resourceByRequestName(name: string): ResourceInfo | undefined {
+  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
+}
+
 export function resourceByField(field: EnvelopeField): ResourceInfo {
   const r = byField.get(field);
   if (!r) throw new Error(`no resource for envelope field ${field}`);

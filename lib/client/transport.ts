@@ -4,7 +4,7 @@ import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import { LEAN_CHANNEL_OPTIONS } from '../grpc-options.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
-import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
+import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
 import { encodeRequest } from './request-encoding.js';
@@ -264,7 +264,7 @@ function isUnavailable(err: unknown): boolean {
 
 /** A failure the apiserver itself reported (it carries a Kubernetes Status), as opposed to a broken connection. */
 function answeredByServer(err: unknown): boolean {
-  return ((err as Partial<grpc.ServiceError>).metadata?.get(STATUS_TRAILER).length ?? 0) > 0;
+  return statusOf(err) !== undefined;
 }
 
 function noServerReachable(failures: string[]): ApiError {

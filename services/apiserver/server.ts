@@ -19,6 +19,7 @@ import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
 import { healthHandlers } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
+import { reflectionHandlers } from './reflection/service.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
@@ -26,6 +27,9 @@ import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const SERVED_SERVICES = ['kubets.v1.Resources', 'grpc.health.v1.Health'] as const;
+/** Server reflection under its current name and the older one that many tools still ask for. */
+const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -99,6 +103,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
+  const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
+  for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );

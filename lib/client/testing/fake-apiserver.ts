@@ -384,14 +384,14 @@ export class FakeApiServer {
     return object;
   }
 
-  private list(req: { resource?: string; namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string }) {
+  private list(req: { resource?: string; namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continueToken?: string }) {
     const info = resourceInfo(req.resource);
     const labels = parseLabels(req.labelSelector);
     const fields = parseFields(req.fieldSelector);
     let rv = this.rev;
     let after = '';
-    if (req.continue) {
-      const token = decodeContinue(req.continue);
+    if (req.continueToken) {
+      const token = decodeContinue(req.continueToken);
       if (token.rv < this.compactedRev) {
         throw new ApiError('Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
