@@ -1,6 +1,6 @@
 import type { Pod } from '../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
-import type { ReplicaSet, ReplicationController, Deployment } from '../lib/api/generated/index.js';
+import type { Deployment, ReplicaSet, ReplicationController, Service } from '../lib/api/generated/index.js';
 import { selectorFromLabelSelector, selectorFromSet } from '../lib/labels/selector.js';
 import { CliError } from './errors.js';
 
@@ -19,6 +19,8 @@ export function podSelectorOf(info: ResourceInfo, object: AnyObject): string | u
       return selectorFromLabelSelector((object as ReplicaSet).spec?.selector).toString();
     case 'deployment':
       return selectorFromLabelSelector((object as Deployment).spec?.selector).toString();
+    case 'service':
+      return selectorFromSet((object as Service).spec?.selector ?? {}).toString();
     default:
       return undefined;
   }

@@ -29,6 +29,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['events', 'List events', async (d) => (await import('./events.js')).eventsCommand(d)],
   ['wait', 'Wait for a specific condition on one or many resources', async (d) => (await import('./wait.js')).waitCommand(d)],
   ['cp', 'Copy files and directories to and from containers', async (d) => (await import('./cp.js')).cpCommand(d)],
+  ['port-forward', 'Forward one or more local ports to a pod', async (d) => (await import('./port-forward.js')).portForwardCommand(d)],
   ['logs', 'Print the logs for a container in a pod', async (d) => (await import('./logs.js')).logsCommand(d)],
   ['exec', 'Execute a command in a container', async (d) => (await import('./exec.js')).execCommand(d)],
   ['api-resources', 'Print the supported API resources', async (d) => (await import('./api-resources.js')).apiResourcesCommand(d)],

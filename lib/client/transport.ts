@@ -151,7 +151,7 @@ export class Transport {
   }
 
   /** Opens a bidirectional stream on the first server that accepts a connection. Never re-sent. */
-  async bidiStream(method: 'Exec', signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<typeof method>, ResponseOf<typeof method>>> {
+  async bidiStream<M extends 'Exec' | 'PortForward'>(method: M, signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<M>, ResponseOf<M>>> {
     const failures: string[] = [];
     for (const endpoint of this.rotation()) {
       throwIfAborted(signal);
@@ -162,8 +162,8 @@ export class Transport {
       const def = service()[method];
       return endpoint.client.makeBidiStreamRequest(
         def.path,
-        def.requestSerialize as (value: RequestOf<typeof method>) => Buffer,
-        def.responseDeserialize as (value: Buffer) => ResponseOf<typeof method>,
+        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
         this.metadata(),
       );
     }

@@ -298,7 +298,18 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       Promise.resolve()
         .then(() => {
           authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.exec(call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+          return deps.kubelets.stream('Exec', call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => call.emit('error', toServiceError(err)),
+        );
+    },
+    PortForward: (call: grpc.ServerDuplexStream<Buffer, t.PortForwardFrame>) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.stream('PortForward', call, (bytes) => decodeRequest<t.PortForwardFrame>(REQ('PortForwardFrame'), bytes));
         })
         .then(
           () => call.end(),
