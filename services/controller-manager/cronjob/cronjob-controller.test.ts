@@ -77,6 +77,16 @@ describe('CronJobController', () => {
     expect((await jobsOf('hello')).map((j) => j.metadata?.name).sort()).toEqual([`hello-${first / 60_000}`, `hello-${first / 60_000 + 1}`]);
   });
 
+  it('records a run whose Job exists but whose status write was lost, without starting it again', async () => {
+    const { created, first } = await setUp(cronJob('lost'));
+    const owner = { apiVersion: 'batch/v1', kind: 'CronJob', name: 'lost', uid: created.metadata?.uid ?? '', controller: true };
+    await env.client.resource('job').create({ metadata: { name: `lost-${first / 60_000}`, namespace: ns, labels: { app: 'lost' }, ownerReferences: [owner] }, spec: {} });
+    await advanceTo('lost', first + 5_000);
+    await eventually(async () => (await cronJobs().get(ns, 'lost')).status?.lastScheduleTime === formatTime(first));
+    expect(await jobsOf('lost')).toHaveLength(1);
+    expect(await events('SuccessfulCreate')).toEqual([]);
+  });
+
   it('notices finished Jobs: out of active, lastSuccessfulTime set', async () => {
     const { first } = await setUp(cronJob('done'));
     await advanceTo('done', first + 5_000);

@@ -150,8 +150,13 @@ export class CronJobController extends QueueController {
       this.recorder.event(ref, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
       return next;
     }
+    if (scheduled === lastScheduled) return next;
     const name = jobName(cronJob, scheduled);
-    if (scheduled === lastScheduled || owned.some((j) => j.metadata?.name === name)) return next;
+    if (owned.some((j) => j.metadata?.name === name)) {
+      // Started by an earlier sync whose status write was lost (a conflict): record it now.
+      status.lastScheduleTime = formatTime(scheduled);
+      return next;
+    }
     const active = status.active ?? [];
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
       this.recorder.event(ref, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
