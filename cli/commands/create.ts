@@ -3,6 +3,7 @@ import { isApiError } from '../../lib/api/errors.js';
 import type { CliContext } from '../context.js';
 import { SourcedApiError } from '../errors.js';
 import { collectWhole } from '../../lib/flags.js';
+import { createCronJobCommand, createJobCommand } from './create-batch.js';
 import { withLastApplied } from '../apply/last-applied.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { objectRef } from '../resource-args.js';
@@ -48,5 +49,7 @@ export function createCommand(deps: VerbDeps = defaultDeps): Command {
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the resources to create; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
     .option('--save-config', 'store the configuration in the last-applied annotation so that apply works later')
+    .addCommand(createJobCommand(deps))
+    .addCommand(createCronJobCommand(deps))
     .action(verbAction(deps, (ctx, _args, cmd) => runCreate(ctx, cmd.opts<CreateOptions>())));
 }
