@@ -168,6 +168,18 @@ describe('CronJobController', () => {
     await eventually(async () => (await events('TooManyMissedTimes')).length > 0);
   });
 
+  it('skips a run missed by more than startingDeadlineSeconds, and takes the next one', async () => {
+    const { created, first } = await setUp(cronJob('strict', { startingDeadlineSeconds: 10 }));
+    env.ctx.clockOffsetMs = first + 30_000 - Date.now();
+    // A Job created by hand after the clock moved: the sync that lists it in status.active has decided about the missed run.
+    const owner = { apiVersion: 'batch/v1', kind: 'CronJob', name: 'strict', uid: created.metadata?.uid ?? '', controller: true };
+    await env.client.resource('job').create({ metadata: { name: 'strict-manual', namespace: ns, labels: { app: 'strict' }, ownerReferences: [owner] }, spec: {} });
+    await eventually(async () => (await cronJobs().get(ns, 'strict')).status?.active?.[0]?.name === 'strict-manual');
+    expect((await jobsOf('strict')).map((j) => j.metadata?.name)).toEqual(['strict-manual']);
+    await advanceTo('strict', first + 65_000);
+    await eventually(async () => (await jobsOf('strict')).some((j) => j.metadata?.name === `strict-${first / 60_000 + 1}`));
+  });
+
   it('reads the schedule in spec.timeZone', async () => {
     const { first } = await setUp(cronJob('tz', { schedule: '30 9 * * *', timeZone: 'Asia/Kolkata' }));
     // 09:30 in Kolkata (UTC+5:30) is 04:00 UTC.

@@ -23,15 +23,10 @@ interface CronJobControllerOptions {
 /** A little past a scheduled time, so the sync that wakes for it sees it clearly due. */
 const TIMER_SLACK_MS = 100;
 
-/** Go's time.RFC1123Z, which Kubernetes' MissSchedule event uses. */
-function rfc1123z(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
-}
-
 /**
  * Kubernetes' CronJob controller (v2): at each scheduled time creates a Job named after it from
  * the jobTemplate, honouring suspend, concurrencyPolicy (Allow, Forbid, Replace) and
- * startingDeadlineSeconds; keeps status.active, lastScheduleTime and lastSuccessfulTime from the
+ * startingDeadlineSeconds (a run missed by more than that is skipped); keeps status.active, lastScheduleTime and lastSuccessfulTime from the
  * Jobs it owns; deletes the oldest finished Jobs past the history limits. It wakes at the next
  * scheduled time, read from the context's clock, so tests can move time.
  */
@@ -146,10 +141,6 @@ export class CronJobController extends QueueController {
     }
     const scheduled = decision.scheduled;
     if (scheduled === undefined) return next;
-    if (spec.startingDeadlineSeconds !== undefined && scheduled + spec.startingDeadlineSeconds * 1000 < now) {
-      this.recorder.event(ref, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
-      return next;
-    }
     if (scheduled === lastScheduled) return next;
     const name = jobName(cronJob, scheduled);
     if (owned.some((j) => j.metadata?.name === name)) {

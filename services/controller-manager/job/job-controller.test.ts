@@ -105,6 +105,30 @@ describe('JobController', () => {
     await eventually(async () => (await activePods('slow')).length === 1);
   });
 
+  it('counts container restarts against backoffLimit when pods restart OnFailure', async () => {
+    const template = { metadata: { labels: { 'job-name': 'restarts' } }, spec: { restartPolicy: 'OnFailure', containers: [{ name: 'work', image: 'busybox:1.36' }] } };
+    await jobs().create(job('restarts', { backoffLimit: 2, template }));
+    await start();
+    const [pod] = await eventually(async () => ((await activePods('restarts')).length === 1 ? activePods('restarts') : undefined));
+    // The kubelet restarted the failing container twice in place.
+    await env.client.resource('pod').patch(ns, pod!.metadata!.name!, { status: { phase: 'Running', containerStatuses: [{ name: 'work', image: 'busybox:1.36', restartCount: 2 }] } }, { status: true });
+    const status = await eventually(async () => {
+      const s = await jobStatus('restarts');
+      return condition(s, 'Failed') ? s : undefined;
+    });
+    expect(condition(status, 'Failed')?.reason).toBe('BackoffLimitExceeded');
+    await eventually(async () => (await activePods('restarts')).length === 0);
+  });
+
+  it('deletes running pods beyond a lowered parallelism', async () => {
+    await jobs().create(job('wide', { completions: 10, parallelism: 3 }));
+    await start();
+    await eventually(async () => (await activePods('wide')).length === 3);
+    await jobs().patch(ns, 'wide', { spec: { parallelism: 1 } });
+    await eventually(async () => (await activePods('wide')).length === 1);
+    await eventually(async () => (await reasons()).filter((r) => r === 'SuccessfulDelete').length === 2);
+  });
+
   it('gives an Indexed Job one pod per index and reports completedIndexes', async () => {
     await jobs().create(job('indexed', { completionMode: 'Indexed', completions: 3, parallelism: 3 }));
     await start();
