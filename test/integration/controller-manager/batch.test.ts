@@ -153,6 +153,22 @@ describe('Job controller', () => {
   });
 });
 
+describe('Job controller: ttlSecondsAfterFinished', () => {
+  it('deletes a finished Job and its pods once the TTL has passed', async () => {
+    const ns = await createNamespace(cluster.client, 'job-ttl');
+    await managers.start();
+    await cluster.client.resource('job').create(jobManifest(ns, 'once', { ttlSecondsAfterFinished: 1 }));
+    const [pod] = await eventually(async () => {
+      const pods = await runningPods(cluster.client, ns, 'once');
+      return pods.length === 1 ? pods : undefined;
+    });
+    await reportExit(cluster.client, pod!, 0);
+    await finishedJob(cluster.client, ns, 'once', 'Complete');
+    await eventually(async () => (await cluster.client.resource('job').list(ns)).items.length === 0, 30_000, 'job deleted');
+    await eventually(async () => (await podsOfJob(cluster.client, ns, 'once')).length === 0, 30_000, 'pods deleted');
+  });
+});
+
 describe('CronJob controller', () => {
   it('creates a Job at each scheduled minute (on an injected clock) and prunes finished ones past the history limit', async () => {
     const ns = await createNamespace(cluster.client, 'cronjob-history');
