@@ -12,9 +12,9 @@ import { claimObjects, controllerOf } from '../common/controller-ref.js';
 import { ensureIndex, type ControllerContext } from '../common/controller.js';
 import { Expectations } from '../common/expectations.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../common/indexes.js';
+import { createPods, deletePods, type PodControl } from '../common/pod-control.js';
 import { isPodActive, isPodReady } from '../common/pod-util.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
-import { slowStartBatch } from '../common/slow-start.js';
 import { podsToDelete } from '../replicaset/pods-to-delete.js';
 import { DEFAULT_BACKOFF_BASE_MS, remainingBackoffMs } from './backoff.js';
 import { formatIndexes, parseIndexes } from './completed-indexes.js';
@@ -232,39 +232,17 @@ export class JobController extends QueueController {
     await this.createPods(key, job, toCreate.slice(0, this.burst));
   }
 
+  private control(job: Job): PodControl {
+    return { pods: this.podClient, recorder: this.recorder, owner: involvedObject(job, JOB_KIND) };
+  }
+
   private async createPods(key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
-    const ref = involvedObject(job, JOB_KIND);
     const queue = [...indexes];
-    const { error } = await slowStartBatch(queue.length, 1, async () => {
-      const pod = await this.podClient.create(podForJob(job, queue.shift()));
-      this.expectations.expectWrite(key, pod);
-      this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
-    });
-    if (error === undefined) return;
-    // A namespace being deleted refuses pods; its controller removes the Job anyway.
-    if (isApiError(error, 'Forbidden') && /being terminated/.test((error as Error).message)) return;
-    this.recorder.event(ref, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
-    throw error;
+    await createPods(this.control(job), queue.length, () => podForJob(job, queue.shift()), (pod) => this.expectations.expectWrite(key, pod));
   }
 
   private async deletePods(key: string, job: Job, pods: readonly Pod[]): Promise<void> {
-    const ref = involvedObject(job, JOB_KIND);
-    const results = await Promise.allSettled(
-      pods.map(async (p) => {
-        const meta = p.metadata ?? {};
-        try {
-          const deleted = await this.podClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
-          this.expectations.expectWrite(key, deleted);
-          this.recorder.event(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
-        } catch (err) {
-          if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
-          this.recorder.event(ref, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
-          throw err;
-        }
-      }),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await deletePods(this.control(job), pods, (pod) => this.expectations.expectWrite(key, pod));
   }
 
   /** ttlSecondsAfterFinished: deletes the finished Job (and, in the foreground, its pods) once it has passed. */
