@@ -8,6 +8,7 @@ import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
+import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
@@ -33,6 +34,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  resourceQuota: resourceQuotaPrinter,
+  limitRange: limitRangePrinter,
 };
 
 /** The table printer of a resource's kind. */
