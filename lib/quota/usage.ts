@@ -71,10 +71,10 @@ export function isCountedPod(pod: Pod, now: number): boolean {
 }
 
 /**
- * A pod's compute usage: app containers add up; init containers run one at a time before them, so
- * the largest of them counts against that sum, as Kubernetes computes it.
+ * What a pod asks for as a whole: its app containers add up; init containers run one at a time
+ * before them, so the largest of them counts if it is more than that sum, as Kubernetes computes it.
  */
-function podComputeUsage(pod: Pod): ResourceList {
+export function podRequestsAndLimits(pod: Pod): { requests: ResourceList; limits: ResourceList } {
   let requests: ResourceList = {};
   let limits: ResourceList = {};
   for (const c of pod.spec?.containers ?? []) {
@@ -85,6 +85,11 @@ function podComputeUsage(pod: Pod): ResourceList {
     requests = maxLists(requests, c.resources?.requests);
     limits = maxLists(limits, c.resources?.limits);
   }
+  return { requests, limits };
+}
+
+function podComputeUsage(pod: Pod): ResourceList {
+  const { requests, limits } = podRequestsAndLimits(pod);
   return { pods: '1', ...containerComputeUsage(requests, limits) };
 }
 

@@ -8,10 +8,12 @@ import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts } from '../../lib/certs/index.js';
-import { kindHooks } from './admission/kind-hooks.js';
+import { admissionChain } from './admission/chain.js';
+import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
+import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
@@ -20,7 +22,6 @@ import { resourcesHandlers } from './handlers.js';
 import { healthHandlers } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
-import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
 import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
@@ -81,15 +82,18 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   let ready = true;
 
   const namespaces = caches.get('namespaces')!;
-  const priorityClasses = caches.get('priorityclasses')!;
-  const hooks = combineHooks([
-    new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
-    kindHooks({
+  const inNamespace = <T>(resource: string) => (namespace: string): T[] =>
+    caches.get(resource)!.list({ namespace, label: undefined, fields: [] }, {}).items as T[];
+  const hooks = admissionChain({
+    namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
+    kinds: {
+      limitRanger: new LimitRanger(inNamespace<t.LimitRange>('limitranges')),
+      priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
       defaultTolerationSeconds: new DefaultTolerationSeconds(),
-      priority: new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
-    }),
-  ]);
+    },
+    resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
+  });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
 

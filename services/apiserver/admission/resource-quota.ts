@@ -1,0 +1,102 @@
+import type { Pod, ResourceQuota } from '../../../lib/api/generated/index.js';
+import { resourceByField, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
+import { addLists, exceededNames, formatList, maskList, positiveNames, subtractLists, type ResourceList } from '../../../lib/quota/resource-list.js';
+import { scopesSelect } from '../../../lib/quota/scopes.js';
+import { containerComputeUsage, kindCounts, POD_COMPUTE_NAMES, usageOf } from '../../../lib/quota/usage.js';
+import type { WriteHooks } from '../registry/hooks.js';
+import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
+import { objectKey } from '../storage/keys.js';
+import type { Store, TxnExtra } from '../storage/store.js';
+import { admissionForbidden } from './forbidden.js';
+
+const QUOTAS = resourceByField('resourceQuota');
+
+/**
+ * Kubernetes' ResourceQuota admission, last in the chain. A write that adds to what a quota of its
+ * namespace tracks is refused when the quota would go over status.hard; otherwise the quota's
+ * status.used grows by that amount in the same storage transaction as the object, guarded by the
+ * quota's revision. So two writes (on any apiserver) never both spend the same headroom: the one
+ * whose compare fails is retried by the registry against the new status.used. Frees happen in
+ * the quota controller, which recomputes status.used from the objects.
+ */
+export class ResourceQuotaAdmission implements WriteHooks {
+  constructor(
+    private readonly store: Store,
+    /** The quotas of a namespace as the watch cache holds them: only to find which to read fresh. */
+    private readonly listQuotas: (namespace: string) => ResourceQuota[],
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async txnForCreate(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined> {
+    return this.charge(info, object, undefined);
+  }
+
+  async txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
+    return this.charge(info, object, old);
+  }
+
+  private async charge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): Promise<TxnExtra | undefined> {
+    if (!info.namespaced) return undefined;
+    const namespace = object.metadata?.namespace ?? '';
+    // As in Kubernetes, a quota restricts only what its status.hard holds: nothing until the quota controller first synced it.
+    const candidates = this.listQuotas(namespace).filter((q) => trackedNames(q, info).length > 0);
+    if (candidates.length === 0) return undefined;
+    const now = this.now();
+    const usage = usageOf(info, object, now);
+    const delta = old ? subtractLists(usage, usageOf(info, old, now)) : usage;
+    const increased = positiveNames(delta);
+    if (increased.length === 0) return undefined;
+
+    const extra: TxnExtra = { compares: [], puts: [] };
+    const names = candidates.map((q) => q.metadata?.name ?? '').sort();
+    for (const name of names) {
+      const stored = await this.store.get(objectKey(QUOTAS, namespace, name));
+      if (!stored) continue;
+      const quota = decodeFromStorage(QUOTAS, stored) as ResourceQuota;
+      if (!scopesSelect(quota, info, object)) continue;
+      const tracked = trackedNames(quota, info);
+      if (tracked.length === 0) continue;
+      if (!old && info.resource === 'pods' && info.group === '') checkComputeStated(quota, tracked, object as Pod);
+      const charged = maskList(delta, increased.filter((n) => tracked.includes(n)));
+      if (Object.keys(charged).length === 0) continue;
+      const used = quota.status?.used ?? {};
+      if (tracked.some((n) => !(n in used))) throw admissionForbidden(info.resource, object, `status unknown for quota: ${name}, resources: ${[...tracked].sort().join(',')}`);
+      const newUsed = addLists(maskList(used, Object.keys(charged)), charged);
+      const hard = quota.status?.hard ?? {};
+      const exceeded = exceededNames(newUsed, hard);
+      if (exceeded.length > 0) {
+        throw admissionForbidden(
+          info.resource,
+          object,
+          `exceeded quota: ${name}, requested: ${formatList(maskList(charged, exceeded))}, used: ${formatList(maskList(used, exceeded))}, limited: ${formatList(maskList(hard, exceeded))}`,
+        );
+      }
+      quota.status = { ...quota.status, used: { ...used, ...newUsed } };
+      extra.compares.push({ key: stored.key, modRevision: stored.modRevision });
+      extra.puts.push({ key: stored.key, value: encodeForStorage(QUOTAS, quota) });
+    }
+    return extra.puts.length > 0 ? extra : undefined;
+  }
+}
+
+/** The names of the quota's status.hard that objects of this kind count towards. */
+function trackedNames(quota: ResourceQuota, info: ResourceInfo): string[] {
+  return Object.keys(quota.status?.hard ?? {}).filter((name) => kindCounts(info, name));
+}
+
+/**
+ * Kubernetes' pod quota constraint: a quota on cpu or memory can only charge pods whose every
+ * container states that resource, so it refuses the others, naming what each container lacks.
+ */
+function checkComputeStated(quota: ResourceQuota, tracked: string[], pod: Pod): void {
+  const required = tracked.filter((n) => (POD_COMPUTE_NAMES as readonly string[]).includes(n));
+  if (required.length === 0) return;
+  const missing = new Map<string, string[]>();
+  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+    const stated: ResourceList = containerComputeUsage(c.resources?.requests ?? {}, c.resources?.limits ?? {});
+    for (const name of required) if (!(name in stated)) missing.set(name, [...(missing.get(name) ?? []), c.name ?? '']);
+  }
+  if (missing.size === 0) return;
+  const parts = [...missing.keys()].sort().map((name) => `${name} for: ${[...new Set(missing.get(name))].sort().join(',')}`);
+  throw admissionForbidden('pods', pod, `failed quota: ${quota.metadata?.name ?? ''}: must specify ${parts.join('; ')}`);
+}
