@@ -28,6 +28,10 @@ export interface ControllerSettings {
   nodeCidrMaskSize: number;
   /** --terminated-pod-gc-threshold: finished pods kept before the pod GC deletes the oldest; 0 keeps all. */
   terminatedPodGcThreshold: number;
+  /** --concurrent-resource-quota-syncs: quotas recomputed at once. */
+  concurrentResourceQuotaSyncs: number;
+  /** --resource-quota-sync-period: how often every quota's usage is recomputed from the objects. */
+  resourceQuotaSyncPeriodMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -47,6 +51,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   clusterCidr: '10.244.0.0/16',
   nodeCidrMaskSize: 24,
   terminatedPodGcThreshold: 12_500,
+  concurrentResourceQuotaSyncs: 5,
+  resourceQuotaSyncPeriodMs: 300_000,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */
