@@ -54,7 +54,7 @@ describe('kindHooks', () => {
     await hooks.txnForUpdate?.(services, {}, {});
     await hooks.txnForDelete?.(services, {});
     expect(calls).toEqual(['allocation.admit(update)', 'allocation.txnForUpdate', 'allocation.txnForDelete']);
-    expect(resources.filter((info) => hooks.serializeWrites?.(info)).map((info) => info.field)).toEqual(['service']);
+    expect(resources.filter((info) => hooks.writeLanes?.(info, 'create', {}).length).map((info) => [info.field, hooks.writeLanes?.(info, 'delete', {})])).toEqual([['service', ['services']]]);
   });
 
   it('runs nothing for kinds without plugins', async () => {

@@ -30,6 +30,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 describe('ResourceQuota admission (registry on MemoryStore)', () => {
   let store: MemoryStore;
   let registry: Registry;
+  let admission: ResourceQuotaAdmission;
   /** Stands in for the quota controller: a quota as it looks once synced. */
   let quotaWith: (name: string, hard: Record<string, string>, used: Record<string, string>, scopes?: string[]) => Promise<void>;
 
@@ -37,7 +38,7 @@ describe('ResourceQuota admission (registry on MemoryStore)', () => {
     store = new MemoryStore();
     const cached = async (namespace: string) => (await registry.list(quotas, namespace, { filter: () => true, sizeOf: () => 0 })).items as ResourceQuota[];
     let snapshot: ResourceQuota[] = [];
-    const admission = new ResourceQuotaAdmission(store, () => snapshot);
+    admission = new ResourceQuotaAdmission(store, () => snapshot);
     registry = new Registry(store, admission, log);
     quotaWith = async (name, hard, used, scopes) => {
       await registry.create(quotas, 'default', { metadata: { name }, spec: { hard, scopes } } as ResourceQuota);
@@ -105,5 +106,15 @@ describe('ResourceQuota admission (registry on MemoryStore)', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => registry.create(pods, 'default', pod(`p${i}`))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     expect(await used('pods')).toEqual({ pods: '3' });
+  });
+
+  it('puts the writes that charge a namespace\'s quotas in one lane, and no others', async () => {
+    const p = pod('a', { cpu: '1' });
+    expect(admission.writeLanes(pods, 'create', p)).toEqual([]);
+    await quotaWith('pods', { pods: '5' }, { pods: '0' });
+    expect(admission.writeLanes(pods, 'create', p)).toEqual(['resourcequotas/default']);
+    expect(admission.writeLanes(pods, 'update', { ...p, status: { phase: 'Running' } }, p)).toEqual([]);
+    expect(admission.writeLanes(pods, 'delete', p)).toEqual([]);
+    expect(admission.writeLanes(configMaps, 'create', { metadata: { name: 'c', namespace: 'default' } })).toEqual([]);
   });
 });
