@@ -7,7 +7,7 @@ import { LIMIT_RANGER_ANNOTATION, LimitRanger } from './limit-ranger.js';
 function ranger(...items: LimitRangeItem[]): LimitRanger {
   const range: LimitRange = { metadata: { name: 'limits', namespace: 'default' }, spec: { limits: items } };
   defaultLimitRange(range);
-  return new LimitRanger((ns) => (ns === 'default' ? [range] : []));
+  return new LimitRanger(async (ns) => (ns === 'default' ? [range] : []));
 }
 
 function pod(...containers: { requests?: Record<string, string>; limits?: Record<string, string> }[]): Pod {

@@ -17,12 +17,12 @@ export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
  * alone: containers' resources cannot change after create.
  */
 export class LimitRanger {
-  constructor(private readonly listLimitRanges: (namespace: string) => LimitRange[]) {}
+  constructor(private readonly listLimitRanges: (namespace: string) => Promise<LimitRange[]>) {}
 
   readonly pods: KindHooks<Pod> = {
     admit: async (op, pod) => {
       if (op !== 'create') return;
-      const ranges = this.listLimitRanges(pod.metadata?.namespace ?? '');
+      const ranges = await this.listLimitRanges(pod.metadata?.namespace ?? '');
       if (ranges.length === 0) return;
       for (const range of ranges) applyDefaults(range, pod);
       const violations = ranges.flatMap((range) => (range.spec?.limits ?? []).flatMap((item) => podViolations(item, pod)));
@@ -32,7 +32,7 @@ export class LimitRanger {
 
   readonly claims: KindHooks<PersistentVolumeClaim> = {
     admit: async (_op, claim) => {
-      const ranges = this.listLimitRanges(claim.metadata?.namespace ?? '');
+      const ranges = await this.listLimitRanges(claim.metadata?.namespace ?? '');
       const requests = claim.spec?.resources?.requests ?? {};
       const violations = ranges.flatMap((range) =>
         (range.spec?.limits ?? []).filter((item) => item.type === 'PersistentVolumeClaim').flatMap((item) => claimViolations(item, requests)),

@@ -51,7 +51,8 @@ export class ResourceQuotaAdmission implements WriteHooks {
    */
   private pendingCharge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): { delta: ResourceList; increased: string[]; names: string[] } | undefined {
     if (!info.namespaced) return undefined;
-    const candidates = this.listQuotas(object.metadata?.namespace ?? '').filter((q) => trackedNames(q, info).length > 0);
+    // spec.hard too: the cache may not have the status the quota controller just wrote, which the fresh read below will.
+    const candidates = this.listQuotas(object.metadata?.namespace ?? '').filter((q) => trackedNames(q, info).length > 0 || countedNames(q.spec?.hard, info).length > 0);
     if (candidates.length === 0) return undefined;
     const now = this.now();
     const usage = usageOf(info, object, now);
@@ -99,7 +100,11 @@ export class ResourceQuotaAdmission implements WriteHooks {
 
 /** The names of the quota's status.hard that objects of this kind count towards. */
 function trackedNames(quota: ResourceQuota, info: ResourceInfo): string[] {
-  return Object.keys(quota.status?.hard ?? {}).filter((name) => kindCounts(info, name));
+  return countedNames(quota.status?.hard, info);
+}
+
+function countedNames(list: ResourceList | undefined, info: ResourceInfo): string[] {
+  return Object.keys(list ?? {}).filter((name) => kindCounts(info, name));
 }
 
 /**
