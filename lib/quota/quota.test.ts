@@ -3,7 +3,7 @@ import type { Pod, ResourceQuota } from '../api/generated/index.js';
 import { resourceByField, type AnyObject } from '../api/resources.js';
 import { addLists, exceededNames, formatList, maxLists, sameLists, subtractLists } from './resource-list.js';
 import { scopesSelect } from './scopes.js';
-import { kindCounts, usageOf } from './usage.js';
+import { kindCounts, unstatedCompute, usageOf } from './usage.js';
 
 const pods = resourceByField('pod');
 const services = resourceByField('service');
@@ -88,5 +88,14 @@ describe('scopes', () => {
     const q: ResourceQuota = { spec: { hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } } };
     expect(scopesSelect(q, pods, pod([], { spec: { priorityClassName: 'high' } }))).toBe(true);
     expect(scopesSelect(q, pods, pod([], { spec: { priorityClassName: 'low' } }))).toBe(false);
+  });
+});
+
+describe('unstatedCompute', () => {
+  it('names, per tracked compute resource, the containers that do not state it', () => {
+    const p = pod([{ requests: { cpu: '1' } }, {}]);
+    expect(unstatedCompute(pods, ['requests.cpu', 'limits.memory', 'pods'], p)).toBe('limits.memory for: c0,c1; requests.cpu for: c1');
+    expect(unstatedCompute(pods, ['pods'], p)).toBeUndefined();
+    expect(unstatedCompute(services, ['requests.cpu'], { metadata: { name: 's' } })).toBeUndefined();
   });
 });

@@ -113,3 +113,25 @@ function serviceUsage(svc: Service): ResourceList {
   if (type === 'NodePort' || type === 'LoadBalancer') usage['services.nodeports'] = String(svc.spec?.ports?.length ?? 0);
   return usage;
 }
+
+/**
+ * Kubernetes' pod quota constraint: a quota on cpu or memory can only charge pods whose every
+ * container states that resource. What the pod leaves out of the tracked names, worded as
+ * Kubernetes words it (`limits.memory for: app; requests.cpu for: app,sidecar`); undefined when
+ * nothing is missing or the object is not a pod.
+ */
+export function unstatedCompute(info: ResourceInfo, tracked: readonly string[], object: AnyObject): string | undefined {
+  if (info.resource !== 'pods' || info.group !== '') return undefined;
+  const required = tracked.filter((n) => (POD_COMPUTE_NAMES as readonly string[]).includes(n));
+  const pod = object as Pod;
+  const missing = new Map<string, Set<string>>();
+  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+    const stated = containerComputeUsage(c.resources?.requests ?? {}, c.resources?.limits ?? {});
+    for (const name of required) if (!(name in stated)) missing.set(name, (missing.get(name) ?? new Set()).add(c.name ?? ''));
+  }
+  if (missing.size === 0) return undefined;
+  return [...missing.keys()]
+    .sort()
+    .map((name) => `${name} for: ${[...missing.get(name)!].sort().join(',')}`)
+    .join('; ');
+}

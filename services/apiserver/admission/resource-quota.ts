@@ -1,8 +1,8 @@
-import type { Pod, ResourceQuota } from '../../../lib/api/generated/index.js';
+import type { ResourceQuota } from '../../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import { addLists, exceededNames, formatList, maskList, positiveNames, subtractLists, type ResourceList } from '../../../lib/quota/resource-list.js';
 import { scopesSelect } from '../../../lib/quota/scopes.js';
-import { containerComputeUsage, kindCounts, POD_COMPUTE_NAMES, usageOf } from '../../../lib/quota/usage.js';
+import { kindCounts, unstatedCompute, usageOf } from '../../../lib/quota/usage.js';
 import type { WriteHooks, WriteOp } from '../registry/hooks.js';
 import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
@@ -75,7 +75,8 @@ export class ResourceQuotaAdmission implements WriteHooks {
       if (!scopesSelect(quota, info, object)) continue;
       const tracked = trackedNames(quota, info);
       if (tracked.length === 0) continue;
-      if (!old && info.resource === 'pods' && info.group === '') checkComputeStated(quota, tracked, object as Pod);
+      const unstated = old ? undefined : unstatedCompute(info, tracked, object);
+      if (unstated) throw admissionForbidden(info.resource, object, `failed quota: ${name}: must specify ${unstated}`);
       const charged = maskList(delta, increased.filter((n) => tracked.includes(n)));
       if (Object.keys(charged).length === 0) continue;
       const used = quota.status?.used ?? {};
@@ -105,21 +106,4 @@ function trackedNames(quota: ResourceQuota, info: ResourceInfo): string[] {
 
 function countedNames(list: ResourceList | undefined, info: ResourceInfo): string[] {
   return Object.keys(list ?? {}).filter((name) => kindCounts(info, name));
-}
-
-/**
- * Kubernetes' pod quota constraint: a quota on cpu or memory can only charge pods whose every
- * container states that resource, so it refuses the others, naming what each container lacks.
- */
-function checkComputeStated(quota: ResourceQuota, tracked: string[], pod: Pod): void {
-  const required = tracked.filter((n) => (POD_COMPUTE_NAMES as readonly string[]).includes(n));
-  if (required.length === 0) return;
-  const missing = new Map<string, string[]>();
-  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
-    const stated: ResourceList = containerComputeUsage(c.resources?.requests ?? {}, c.resources?.limits ?? {});
-    for (const name of required) if (!(name in stated)) missing.set(name, [...(missing.get(name) ?? []), c.name ?? '']);
-  }
-  if (missing.size === 0) return;
-  const parts = [...missing.keys()].sort().map((name) => `${name} for: ${[...new Set(missing.get(name))].sort().join(',')}`);
-  throw admissionForbidden('pods', pod, `failed quota: ${quota.metadata?.name ?? ''}: must specify ${parts.join('; ')}`);
 }

@@ -1,6 +1,7 @@
 import type { LimitRange, LimitRangeItem, ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus } from '../../../lib/api/generated/index.js';
 import type { Quantity } from '../../../lib/quantity.js';
 import { QUOTA_SCOPES } from '../../../lib/quota/scopes.js';
+import { POD_COMPUTE_NAMES } from '../../../lib/quota/usage.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { nameIsDNSSubdomain } from './helpers.js';
@@ -38,7 +39,6 @@ const STANDARD_QUOTA_RESOURCES = new Set([
   'services.loadbalancers',
 ]);
 const POD_COUNT_RESOURCES = new Set(['pods']);
-const POD_COMPUTE_RESOURCES = new Set(['cpu', 'memory', 'limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory']);
 const CONFLICTING_SCOPES = [
   ['BestEffort', 'NotBestEffort'],
   ['Terminating', 'NotTerminating'],
@@ -52,7 +52,7 @@ function isStandardQuotaResourceName(name: string): boolean {
 /** Kubernetes' IsResourceQuotaScopeValidForResource: scopes select pods, so they only go with pod resources. */
 function scopeFitsResource(scope: string, name: string): boolean {
   if (scope === 'BestEffort') return POD_COUNT_RESOURCES.has(name);
-  if ((QUOTA_SCOPES as readonly string[]).includes(scope)) return POD_COUNT_RESOURCES.has(name) || POD_COMPUTE_RESOURCES.has(name);
+  if ((QUOTA_SCOPES as readonly string[]).includes(scope)) return POD_COUNT_RESOURCES.has(name) || (POD_COMPUTE_NAMES as readonly string[]).includes(name);
   return true;
 }
 
