@@ -37,10 +37,7 @@ export class ResourceQuotaController extends QueueController {
   private readonly quotas: Informer<ResourceQuota>;
   private readonly watched: { info: ResourceInfo; informer: Informer<AnyObject> }[];
 
-  constructor(
-    ctx: ControllerContext,
-    private readonly options: ResourceQuotaControllerOptions,
-  ) {
+  constructor(ctx: ControllerContext, options: ResourceQuotaControllerOptions) {
     super('resourcequota', ctx, { workers: options.workers, resyncPeriodMs: options.syncPeriodMs });
     this.quotas = ctx.informers.informerFor('resourceQuota');
     this.watched = WATCHED.map((field) => ({ info: resourceByField(field), informer: ctx.informers.informerFor(field) as Informer<AnyObject> }));
@@ -88,9 +85,9 @@ export class ResourceQuotaController extends QueueController {
     try {
       await client.updateStatus({ ...quota, status: { hard, used } });
     } catch (err) {
-      // An admission charged the quota meanwhile: recompute from a newer read.
+      // An admission charged the quota meanwhile: recompute from a newer read, backing off while writes keep coming.
       if (isApiError(err, 'Conflict')) {
-        this.queue.add(key);
+        this.queue.addRateLimited(key);
         return;
       }
       throw err;
