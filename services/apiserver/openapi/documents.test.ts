@@ -153,4 +153,17 @@ describe('OpenAPI v3', () => {
     expect(core.paths['/api/v1/namespaces/{namespace}/pods/{name}']!.patch!.requestBody).toMatchObject({ content: { 'application/strategic-merge-patch+json': {} } });
     expect(openApiV3Document('apis/nothing/v1')).toBeUndefined();
   });
+
+  it('wraps field references in allOf and gives int-or-string and quantities their alternatives, as Kubernetes does', () => {
+    const schemas = (openApiV3Document('api/v1') as { components: { schemas: Record<string, Json> } }).components.schemas;
+    const fields = (name: string): Record<string, Json> => schemas[name]!.properties as Record<string, Json>;
+    expect(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({ oneOf: [{ type: 'integer' }, { type: 'string' }], format: 'int-or-string' });
+    expect(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity']).toMatchObject({ oneOf: [{ type: 'string' }, { type: 'number' }] });
+    expect(fields('io.k8s.api.core.v1.ServicePort').targetPort).toEqual({ allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString' }] });
+    expect(fields('io.k8s.api.core.v1.ResourceRequirements').limits).toEqual({ type: 'object', additionalProperties: { allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity' }] } });
+    const create = (openApiV3Document('api/v1') as { paths: Record<string, Record<string, Json>> }).paths['/api/v1/namespaces/{namespace}/pods']!.post!;
+    // kubectl validates on the server only when the write operations take fieldValidation.
+    expect((create.parameters as Json[]).map((p) => p.name)).toContain('fieldValidation');
+    expect(create.requestBody).toMatchObject({ content: { '*/*': { schema: { $ref: '#/components/schemas/io.k8s.api.core.v1.Pod' } } } });
+  });
 });

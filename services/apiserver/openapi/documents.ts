@@ -4,7 +4,7 @@ import { resources } from '../../../lib/api/resources.js';
 import { VERSION } from '../../../lib/version.js';
 import { DefinitionNames, META } from './names.js';
 import { resourcePaths, type Operation, type Parameter, type PathItem } from './paths.js';
-import { buildDefinitions, ref, type Schema } from './schemas.js';
+import { bodyRef, buildDefinitions, type Schema } from './schemas.js';
 
 // Kubernetes' OpenAPI documents (/openapi/v2, and /openapi/v3 with one document per group
 // version), built from the proto schema and the resource table on first use and kept: a kind
@@ -42,8 +42,8 @@ function v2Operation(op: Operation, tag: string): Schema {
     schemes: ['https'],
     tags: [tag],
     operationId: op.operationId,
-    parameters: [...(body ? [{ name: 'body', in: 'body', required: op.method !== 'delete', schema: ref('v2', body) }] : []), ...op.query.map(v2Parameter)],
-    responses: { '200': { description: 'OK', schema: ref('v2', op.response) }, '401': { description: 'Unauthorized' } },
+    parameters: [...(body ? [{ name: 'body', in: 'body', required: op.method !== 'delete', schema: bodyRef('v2', body) }] : []), ...op.query.map(v2Parameter)],
+    responses: { '200': { description: 'OK', schema: bodyRef('v2', op.response) }, '401': { description: 'Unauthorized' } },
     ...extensions(op),
   };
 }
@@ -76,7 +76,7 @@ function v3Parameter(p: Parameter): Schema {
 }
 
 function content(types: string[], name: string): Schema {
-  return Object.fromEntries(types.map((t) => [t, { schema: ref('v3', name) }]));
+  return Object.fromEntries(types.map((t) => [t, { schema: bodyRef('v3', name) }]));
 }
 
 function v3Operation(op: Operation, tag: string): Schema {

@@ -50,6 +50,11 @@ const LIST_QUERY = [
   query('timeoutSeconds', 'integer', 'End a watch after this many seconds.'),
 ];
 const DRY_RUN = query('dryRun', 'string', 'With "All", validate and admit the change but store nothing.');
+// kubectl validates on the server (instead of with its own copy of the schema) when the write
+// operations take this parameter. The apiserver decodes strictly, so an unknown or duplicate field
+// is refused whatever the value.
+const FIELD_VALIDATION = query('fieldValidation', 'string', 'How to treat unknown or duplicate fields: Ignore, Warn or Strict. kubets always refuses them (Strict).');
+const WRITE_QUERY = [DRY_RUN, FIELD_VALIDATION];
 const DELETE_QUERY = [
   query('gracePeriodSeconds', 'integer', 'Seconds the object may take to finish; 0 deletes at once.'),
   query('propagationPolicy', 'string', 'What happens to dependents: Orphan, Background or Foreground.'),
@@ -81,14 +86,14 @@ export function resourcePaths(info: ResourceInfo): PathItem[] {
   const item = (path: string, params: Parameter[], operations: Operation[]): PathItem => ({ path, groupVersion, params, operations, tag });
   const objectOperations = (suffix: string, what: string, response: string, kind = gvk): Operation[] => [
     { method: 'get', action: 'get', operationId: operationId(info, 'read', suffix), description: `read ${what}`, gvk: kind, query: [], response },
-    { method: 'put', action: 'put', operationId: operationId(info, 'replace', suffix), description: `replace ${what}`, gvk: kind, query: [DRY_RUN], body: response, response },
-    { method: 'patch', action: 'patch', operationId: operationId(info, 'patch', suffix), description: `partially update ${what}`, gvk: kind, query: [DRY_RUN], patch: true, response },
+    { method: 'put', action: 'put', operationId: operationId(info, 'replace', suffix), description: `replace ${what}`, gvk: kind, query: WRITE_QUERY, body: response, response },
+    { method: 'patch', action: 'patch', operationId: operationId(info, 'patch', suffix), description: `partially update ${what}`, gvk: kind, query: WRITE_QUERY, patch: true, response },
   ];
 
   const paths = [
     item(base, scope, [
       { method: 'get', action: 'list', operationId: operationId(info, 'list'), description: `list or watch objects of kind ${info.kind}`, gvk, query: LIST_QUERY, response: listName(info) },
-      { method: 'post', action: 'post', operationId: operationId(info, 'create'), description: `create a ${info.kind}`, gvk, query: [DRY_RUN], body: kindName(info), response: kindName(info) },
+      { method: 'post', action: 'post', operationId: operationId(info, 'create'), description: `create a ${info.kind}`, gvk, query: WRITE_QUERY, body: kindName(info), response: kindName(info) },
     ]),
     item(`${base}/{name}`, [name, ...scope], [
       ...objectOperations('', `the specified ${info.kind}`, kindName(info)),

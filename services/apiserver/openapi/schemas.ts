@@ -13,11 +13,19 @@ export type OpenApiVersion = 'v2' | 'v3';
 
 const REF_PREFIX: Record<OpenApiVersion, string> = { v2: '#/definitions/', v3: '#/components/schemas/' };
 
-/** A reference to a definition; v3 wraps it in allOf so that a description may stand beside it, as Kubernetes does. */
+/** A reference to a definition, as a request or response body names it. */
+export function bodyRef(version: OpenApiVersion, name: string): Schema {
+  return { $ref: REF_PREFIX[version] + name };
+}
+
+/**
+ * A reference to a definition from a field. In v3, as Kubernetes does, it is wrapped in allOf, so
+ * that a description may stand beside it and kubectl explain names the field's type after the
+ * definition (`<Quantity>`, `<IntOrString>`).
+ */
 export function ref(version: OpenApiVersion, name: string, description?: string): Schema {
-  const $ref = REF_PREFIX[version] + name;
-  if (!description) return { $ref };
-  return version === 'v2' ? { $ref, description } : { allOf: [{ $ref }], description };
+  const head = description ? { description } : {};
+  return version === 'v2' ? { ...bodyRef(version, name), ...head } : { allOf: [bodyRef(version, name)], ...head };
 }
 
 // The proto keeps quantities and times as strings; these fields hold them.
@@ -51,10 +59,15 @@ const TYPE_META_DESCRIPTIONS: Record<string, string> = {
 
 /** Definitions that are strings or opaque objects on the wire rather than proto messages. */
 const encodedTypes = (version: OpenApiVersion): Record<string, Schema> => ({
-  [INT_OR_STRING]: { description: 'An int32 or a string: a JSON number or a JSON string ("8080", "http", "25%").', type: 'string', format: 'int-or-string' },
+  // Swagger 2.0 has no oneOf: Kubernetes gives both as strings there, and their alternatives in v3.
+  [INT_OR_STRING]: {
+    description: 'An int32 or a string: a JSON number or a JSON string ("8080", "http", "25%").',
+    ...(version === 'v2' ? { type: 'string' } : { oneOf: [{ type: 'integer' }, { type: 'string' }] }),
+    format: 'int-or-string',
+  },
   [QUANTITY]: {
     description: 'A fixed-point number with a unit suffix as a string: decimal SI ("500m", "1k", "2M"), binary SI ("128Mi", "1Gi") or a decimal exponent ("1e3").',
-    type: 'string',
+    ...(version === 'v2' ? { type: 'string' } : { oneOf: [{ type: 'string' }, { type: 'number' }] }),
   },
   [TIME]: { description: 'A time in RFC 3339 form in UTC, to the second ("2024-01-02T15:04:05Z").', type: 'string', format: 'date-time' },
   [MICRO_TIME]: { description: 'A time in RFC 3339 form in UTC with microseconds ("2024-01-02T15:04:05.000000Z").', type: 'string', format: 'date-time' },
