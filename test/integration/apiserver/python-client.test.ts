@@ -22,6 +22,7 @@ function protoFiles(dir: string): string[] {
 describe.skipIf(!hasPythonGrpc)('the Python example', () => {
   const cluster = useControlPlane();
   const work = mkdtempSync(join(tmpdir(), 'kubets-python-'));
+  const stubs = join(work, 'stubs');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   /** What a Python client is given: the apiserver's address, the CA file and the token. */
@@ -32,13 +33,14 @@ describe.skipIf(!hasPythonGrpc)('the Python example', () => {
   }
 
   it('compiles proto/ into kubets packages only, none shadowing grpcio', async () => {
-    await run('python3', ['-m', 'grpc_tools.protoc', '-I', protoDir, `--python_out=${work}`, `--grpc_python_out=${work}`, ...protoFiles(protoDir)]);
-    expect(readdirSync(work)).toEqual(['kubets']);
-    expect(existsSync(join(work, 'kubets/v1/api_pb2_grpc.py'))).toBe(true);
+    mkdirSync(stubs);
+    await run('python3', ['-m', 'grpc_tools.protoc', '-I', protoDir, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, ...protoFiles(protoDir)]);
+    expect(readdirSync(stubs)).toEqual(['kubets']);
+    expect(existsSync(join(stubs, 'kubets/v1/api_pb2_grpc.py'))).toBe(true);
   });
 
   it('creates, gets by kind, pages with continueToken and reads the Status of a failure', async () => {
-    const { stdout } = await run('python3', [join(projectRoot, 'examples/python/kubets_client.py')], { env: clientEnv({ PYTHONPATH: work }) });
+    const { stdout } = await run('python3', [join(projectRoot, 'examples/python/kubets_client.py')], { env: clientEnv({ PYTHONPATH: stubs }) });
     expect(stdout.split('\n')).toEqual([
       'created v1 ConfigMap from-python',
       'got ConfigMap hello',
