@@ -145,7 +145,7 @@ describe('OpenAPI v3', () => {
     const schemas = apps.components.schemas;
     expect(schemas['io.k8s.api.apps.v1.Deployment']?.['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
     expect(schemas['io.k8s.api.core.v1.PodTemplateSpec']).toBeDefined();
-    expect(schemas['io.k8s.api.autoscaling.v1.Scale']).toBeDefined();
+    expect(schemas['io.k8s.api.autoscaling.v1.Scale']?.['x-kubernetes-group-version-kind']).toEqual([{ group: 'autoscaling', kind: 'Scale', version: 'v1' }]);
     expect(schemas['io.k8s.api.core.v1.Service']).toBeUndefined();
     for (const target of refsOf(apps)) expect(schemas[target.replace('#/components/schemas/', '')], target).toBeDefined();
     expect((schemas['io.k8s.api.core.v1.Container']!.properties as Record<string, Json>).ports).toMatchObject({ 'x-kubernetes-patch-merge-key': 'containerPort' });

@@ -75,7 +75,7 @@ function packagesOfMessages(root: protobuf.Root): Map<protobuf.Type, string> {
 export class DefinitionNames {
   private readonly packages: Map<protobuf.Type, string>;
 
-  constructor(readonly root: protobuf.Root) {
+  constructor(root: protobuf.Root) {
     this.packages = packagesOfMessages(root);
   }
 
@@ -90,10 +90,15 @@ export class DefinitionNames {
     return `${pkg}.${type.name}`;
   }
 
-  /** The resource a message is the top-level kind of, if it is one. */
-  kindOf(type: protobuf.Type): ResourceInfo | undefined {
+  /**
+   * The group, version and kind of a top-level object: a resource's kind, or the object a
+   * subresource takes (Scale, Binding).
+   */
+  groupVersionKindOf(type: protobuf.Type): { group: string; kind: string; version: string } | undefined {
     const info = resourceByKind(type.name);
-    return info && this.packages.get(type) === groupVersionPackage(info.group, info.version) ? info : undefined;
+    if (info && this.packages.get(type) === groupVersionPackage(info.group, info.version)) return { group: info.group, kind: info.kind, version: info.version };
+    const group = SUBRESOURCE_GROUPS[type.name];
+    return group !== undefined && type.fields.kind ? { group, kind: type.name, version: 'v1' } : undefined;
   }
 }
 

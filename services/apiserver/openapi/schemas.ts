@@ -137,12 +137,12 @@ class SchemaBuilder {
     const properties: Schema = {};
     for (const field of type.fieldsArray) properties[field.name] = this.fieldSchema(type, field);
     const description = comment(type);
-    const info = this.names.kindOf(type);
+    const gvk = this.names.groupVersionKindOf(type);
     return {
       ...(description ? { description } : {}),
       type: 'object',
       properties,
-      ...(info ? { 'x-kubernetes-group-version-kind': [{ group: info.group, kind: info.kind, version: info.version }] } : {}),
+      ...(gvk ? { 'x-kubernetes-group-version-kind': [gvk] } : {}),
     };
   }
 
