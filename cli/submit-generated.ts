@@ -20,13 +20,20 @@ export function generatorOptions<C extends { option(flags: string, description: 
     .option('-o, --output <format>', 'print the object instead: json, yaml, name, jsonpath=...');
 }
 
-export async function submitGenerated(ctx: CliContext, info: ResourceInfo, object: AnyObject, flags: GeneratorFlags, done = 'created'): Promise<AnyObject> {
+export async function submitGenerated(
+  ctx: CliContext,
+  info: ResourceInfo,
+  object: AnyObject,
+  flags: GeneratorFlags,
+  opts: { done?: string; silent?: boolean } = {},
+): Promise<AnyObject> {
   const mode = parseDryRun(flags.dryRun);
   const format = flags.output ? parseOutputFormat(flags.output) : undefined;
   if (info.namespaced) object.metadata = { ...object.metadata, namespace: object.metadata?.namespace || (await ctx.namespace()) };
   const result =
     mode === 'client' ? object : await (await ctx.client()).resource(info.field).create(object as never, mode === 'server' ? { dryRun: true } : {});
+  if (opts.silent) return result;
   if (format) ctx.out(printObjects(info, [result], format, { single: true }));
-  else ctx.out(`${objectRef(info, result.metadata?.name ?? '')} ${done}${dryRunSuffix(mode)}\n`);
+  else ctx.out(`${objectRef(info, result.metadata?.name ?? '')} ${opts.done ?? 'created'}${dryRunSuffix(mode)}\n`);
   return result;
 }

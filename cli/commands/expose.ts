@@ -89,7 +89,7 @@ async function runExpose(ctx: CliContext, args: string[], flags: ExposeFlags): P
       ...(flags.sessionAffinity ? { sessionAffinity: flags.sessionAffinity } : {}),
     },
   };
-  await submitGenerated(ctx, resourceByField('service'), service, flags, 'exposed');
+  await submitGenerated(ctx, resourceByField('service'), service, flags, { done: 'exposed' });
   return 0;
 }
 

@@ -49,8 +49,28 @@ describe('run', () => {
     expect((await run('run', 'x')).stderr).toBe('error: required flag(s) "image" not set\n');
     expect((await run('run', 'x', '--image=i', '--expose')).stderr).toBe('error: --port must be set when exposing a service\n');
     expect((await run('run', 'x', '--image=i', '--restart=Sometimes')).stderr).toBe('error: invalid restart policy: Sometimes\n');
-    expect((await run('run', 'x', '--image=i', '-it')).stderr).toContain('cannot attach');
+    expect((await run('run', 'x', '--image=i', '--rm')).stderr).toBe('error: --rm should only be used for attached containers\n');
     expect((await run('run', 'x', '--image=i', '--env=NOVALUE')).stderr).toBe('error: invalid env: "NOVALUE" (expected KEY=VALUE)\n');
+  });
+
+  it('attaches to the pod once it runs and deletes it with --rm', async () => {
+    // Stands in for the scheduler and kubelet: the pod starts as soon as it exists.
+    const pods = api.client.resource('pod');
+    const started = (async () => {
+      for (let i = 0; i < 200; i++) {
+        const pod = await pods.get('default', 'once').catch(() => undefined);
+        if (pod) return pods.updateStatus({ ...pod, status: { phase: 'Running' } });
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    api.fake.execHandler = (start, io) => {
+      io.stdout(`attached to ${start.name}/${start.container} with ${start.command?.length ?? 0} command words\n`);
+      return 0;
+    };
+    const result = await run('run', 'once', '--image=busybox', '--rm', '--attach', '--restart=Never', '--', 'echo', 'hi');
+    await started;
+    expect(result).toEqual({ stdout: 'attached to once/once with 0 command words\npod "once" deleted\n', stderr: '', code: 0 });
+    expect(api.fake.stored('pod', 'default', 'once')).toBeUndefined();
   });
 });
 

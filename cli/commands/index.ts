@@ -28,6 +28,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['taint', 'Update the taints on one or more nodes', async (d) => (await import('./taint.js')).taintCommand(d)],
   ['events', 'List events', async (d) => (await import('./events.js')).eventsCommand(d)],
   ['wait', 'Wait for a specific condition on one or many resources', async (d) => (await import('./wait.js')).waitCommand(d)],
+  ['attach', 'Attach to a running container', async (d) => (await import('./exec.js')).attachCommand(d)],
   ['cp', 'Copy files and directories to and from containers', async (d) => (await import('./cp.js')).cpCommand(d)],
   ['port-forward', 'Forward one or more local ports to a pod', async (d) => (await import('./port-forward.js')).portForwardCommand(d)],
   ['logs', 'Print the logs for a container in a pod', async (d) => (await import('./logs.js')).logsCommand(d)],

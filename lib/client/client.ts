@@ -111,6 +111,12 @@ export class ApiClient {
     return startExecSession(call, start, opts);
   }
 
+  /** Attaches to a container's main process (an Exec stream whose start names no command). */
+  async attach(start: ExecStart, opts: ExecOptions = {}): Promise<ExecSession> {
+    const call = await this.transport.bidiStream('Attach', opts.signal);
+    return startExecSession(call, { ...start, command: [] }, opts);
+  }
+
   /** Opens one TCP connection to a pod's port through the apiserver and the pod's kubelet. */
   async portForward(start: PortForwardStart, opts: { signal?: AbortSignal } = {}): Promise<Duplex> {
     return portForwardStream(await this.transport.bidiStream('PortForward', opts.signal), start);

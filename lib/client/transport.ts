@@ -151,7 +151,7 @@ export class Transport {
   }
 
   /** Opens a bidirectional stream on the first server that accepts a connection. Never re-sent. */
-  async bidiStream<M extends 'Exec' | 'PortForward'>(method: M, signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<M>, ResponseOf<M>>> {
+  async bidiStream<M extends 'Exec' | 'Attach' | 'PortForward'>(method: M, signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<M>, ResponseOf<M>>> {
     const failures: string[] = [];
     for (const endpoint of this.rotation()) {
       throwIfAborted(signal);

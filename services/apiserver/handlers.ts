@@ -199,6 +199,19 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return { info, scale };
   }
 
+  /** Exec, Attach and PortForward: authenticated here, then relayed frame by frame to the pod's kubelet. */
+  function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
+    Promise.resolve()
+      .then(() => {
+        authenticate(deps.authenticator, call.metadata);
+        return deps.kubelets.stream(method, call, (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes));
+      })
+      .then(
+        () => call.end(),
+        (err: unknown) => call.emit('error', toServiceError(err)),
+      );
+  }
+
   return {
     Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '', req.object);
@@ -294,27 +307,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           (err: unknown) => call.emit('error', toServiceError(err)),
         );
     },
-    Exec: (call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>) => {
-      Promise.resolve()
-        .then(() => {
-          authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.stream('Exec', call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
-        })
-        .then(
-          () => call.end(),
-          (err: unknown) => call.emit('error', toServiceError(err)),
-        );
-    },
-    PortForward: (call: grpc.ServerDuplexStream<Buffer, t.PortForwardFrame>) => {
-      Promise.resolve()
-        .then(() => {
-          authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.stream('PortForward', call, (bytes) => decodeRequest<t.PortForwardFrame>(REQ('PortForwardFrame'), bytes));
-        })
-        .then(
-          () => call.end(),
-          (err: unknown) => call.emit('error', toServiceError(err)),
-        );
-    },
+    Exec: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Exec', 'ExecFrame', call),
+    Attach: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Attach', 'ExecFrame', call),
+    PortForward: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('PortForward', 'PortForwardFrame', call),
   };
 }

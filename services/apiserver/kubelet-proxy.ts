@@ -10,11 +10,12 @@ import type { Registry } from './registry/registry.js';
 type KubeletClient = grpc.Client & {
   Logs(req: t.LogsRequest): grpc.ClientReadableStream<t.LogChunk>;
   Exec(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
+  Attach(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
   PortForward(): grpc.ClientDuplexStream<t.PortForwardFrame, t.PortForwardFrame>;
 };
 
 /** The kubelet's bidirectional streams: each opens with a start frame naming the pod. */
-type StreamMethod = 'Exec' | 'PortForward';
+type StreamMethod = 'Exec' | 'Attach' | 'PortForward';
 type StartedFrame = { start?: { namespace?: string; name?: string } | null };
 
 const KubeletService = grpc.makeClientConstructor(
@@ -46,7 +47,7 @@ export interface KubeletTls {
 }
 
 /**
- * Forwards the Logs, Exec and PortForward subresources to the kubelet that runs the pod, at the address and
+ * Forwards the Logs, Exec, Attach and PortForward subresources to the kubelet that runs the pod, at the address and
  * port its Node publishes, over TLS with the apiserver's kubelet-client identity.
  */
 export class KubeletProxy {
@@ -86,9 +87,9 @@ export class KubeletProxy {
     await relay(upstream, out);
   }
 
-  /** Relays an Exec or PortForward stream to the kubelet of the pod its start frame names. */
+  /** Relays an Exec, Attach or PortForward stream to the kubelet of the pod its start frame names. */
   async stream(method: StreamMethod, call: grpc.ServerDuplexStream<Buffer, unknown>, decode: (bytes: Buffer) => StartedFrame): Promise<void> {
-    const what = method === 'Exec' ? 'exec' : 'port-forward';
+    const what = method === 'PortForward' ? 'port-forward' : method.toLowerCase();
     const first = await new Promise<StartedFrame>((resolve, reject) => {
       call.once('data', (bytes: Buffer) => {
         // Frames sent right after start (stdin, a resize, data) must wait until the upstream is
@@ -105,7 +106,7 @@ export class KubeletProxy {
     const start = first.start;
     if (!start) throw badRequest(`the first ${what} frame must be start`);
     const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
-    const upstream = (method === 'Exec' ? client.Exec() : client.PortForward()) as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
+    const upstream = client[method]() as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
     upstream.write(first);
     call.on('data', (bytes: Buffer) => {
       try {

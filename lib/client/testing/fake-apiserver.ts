@@ -294,6 +294,8 @@ export class FakeApiServer {
         if (!req.follow) call.end();
       },
       Exec: (call) => this.exec(call),
+      // An attach runs the exec handler with the start frame as sent (no command).
+      Attach: (call) => this.exec(call),
       PortForward: (call) => this.portForward(call),
       Version: this.unary('Version', () => ({ gitVersion: 'v0.0.0-fake', platform: `${process.platform}/${process.arch}` })),
     };

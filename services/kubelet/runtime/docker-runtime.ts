@@ -16,7 +16,7 @@ import {
   newestFirst,
   sandboxStatusFromInspect,
 } from './docker-status.js';
-import { containerLogs, execInContainer, runInContainer } from './docker-streams.js';
+import { attachToContainer, containerLogs, execInContainer, runInContainer } from './docker-streams.js';
 import { ContainerNotFoundError, ContainerStartError, dockerMessage, dockerStatusCode, SandboxError } from './errors.js';
 import { containerFieldPath, discardEvents, type EventRecorder } from './events.js';
 import { ImagePuller } from './image-puller.js';
@@ -243,6 +243,11 @@ export class DockerRuntime implements ContainerRuntime {
   async exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecSession> {
     await this.#requireOwn(containerId);
     return execInContainer(this.docker, containerId, command, options);
+  }
+
+  async attach(containerId: string, options?: Pick<ExecOptions, 'stdin'>): Promise<ExecSession> {
+    await this.#requireOwn(containerId);
+    return attachToContainer(this.docker, containerId, options);
   }
 
   runInContainer(containerId: string, command: string[], timeoutMs: number): Promise<ExecResult> {

@@ -73,6 +73,56 @@ export async function execInContainer(
     ...(options.env && { Env: options.env }),
   });
   const socket = (await exec.start({ hijack: true, stdin: withStdin, Tty: tty })) as Duplex;
+  return streamSession(docker, socket, {
+    tty,
+    withStdin,
+    exitCode: () => readExitCode(exec),
+    resize: async ({ width, height }) => {
+      await exec.resize({ w: width, h: height });
+    },
+  });
+}
+
+/**
+ * Attaches to a container's main process, as `kubectl attach` does: its output from now on, and
+ * its stdin when the container keeps one open (stdin: true). Whether output is multiplexed follows
+ * the container's own TTY setting. The exit code is the container's once it has stopped, else 0
+ * (the caller detached from a process that goes on).
+ */
+export async function attachToContainer(docker: Docker, containerId: string, options: ExecOptions = {}): Promise<ExecSession> {
+  const container = docker.getContainer(containerId);
+  const info = await container.inspect();
+  const tty = Boolean(info.Config.Tty);
+  const withStdin = Boolean(options.stdin) && Boolean(info.Config.OpenStdin);
+  const socket = (await container.attach({ stream: true, stdin: withStdin, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
+  return streamSession(docker, socket, {
+    tty,
+    withStdin,
+    exitCode: async () => {
+      // The stream ends as the process exits; Docker may report the stop a moment later.
+      for (let i = 0; i < EXIT_CODE_POLLS; i++) {
+        const state = (await container.inspect()).State;
+        if (!state.Running) return state.ExitCode;
+        await sleep(EXIT_CODE_POLL_MS);
+      }
+      return 0;
+    },
+    resize: async ({ width, height }) => {
+      await container.resize({ w: width, h: height });
+    },
+  });
+}
+
+interface StreamSessionOptions {
+  tty: boolean;
+  withStdin: boolean;
+  exitCode: () => Promise<number>;
+  resize: ExecSession['resize'];
+}
+
+/** A hijacked Docker stream (exec or attach) as a session: demuxed output, stdin with half-close, the exit code once output ends. */
+function streamSession(docker: Docker, socket: Duplex, options: StreamSessionOptions): ExecSession {
+  const { tty, withStdin } = options;
   const stdout = new PassThrough();
   const stderr = tty ? null : new PassThrough();
   const endOutputs = () => {
@@ -102,7 +152,7 @@ export async function execInContainer(
 
   const exitCode = new Promise<number>((resolve, reject) => {
     stdout.once('end', () => {
-      readExitCode(exec).then(resolve, reject);
+      options.exitCode().then(resolve, reject);
     });
     stdout.once('error', reject);
   });
@@ -112,9 +162,7 @@ export async function execInContainer(
     stdin,
     stdout,
     stderr,
-    resize: async ({ width, height }) => {
-      await exec.resize({ w: width, h: height });
-    },
+    resize: options.resize,
     exitCode,
     close: () => socket.destroy(),
   };

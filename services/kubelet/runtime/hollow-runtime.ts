@@ -140,6 +140,10 @@ export class HollowRuntime implements ContainerRuntime {
     throw new HollowRuntimeError('the hollow runtime runs no containers to exec into');
   }
 
+  async attach(): Promise<ExecSession> {
+    throw new HollowRuntimeError('the hollow runtime runs no containers to attach to');
+  }
+
   async runInContainer(): Promise<ExecResult> {
     return { exitCode: 0, output: '', timedOut: false };
   }

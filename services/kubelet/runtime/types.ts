@@ -170,6 +170,8 @@ export interface ContainerRuntime {
   removePod(uid: string): Promise<void>;
   logs(containerId: string, options?: LogOptions): Promise<Readable>;
   exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecSession>;
+  /** Attaches to the container's main process (its output from now on, its stdin if it has one open). */
+  attach(containerId: string, options?: Pick<ExecOptions, 'stdin'>): Promise<ExecSession>;
   /** Runs a command to completion (exec probes); a timeout kills nothing but reports `timedOut`. */
   runInContainer(containerId: string, command: string[], timeoutMs: number): Promise<ExecResult>;
 }

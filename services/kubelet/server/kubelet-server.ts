@@ -79,15 +79,8 @@ function handlers(options: KubeletServerOptions, log: Logger): KubeletHandlers {
         },
       );
     },
-    Exec: (call) => {
-      runExec(call, options).then(
-        () => call.end(),
-        (err: unknown) => {
-          log.debug({ err: (err as Error).message }, 'exec failed');
-          call.emit('error', toServiceError(runtimeError(err)));
-        },
-      );
-    },
+    Exec: (call) => serveExec(call, options, log, 'exec'),
+    Attach: (call) => serveExec(call, options, log, 'attach'),
     PortForward: (call) => {
       Promise.resolve()
         .then(() => {
@@ -103,6 +96,16 @@ function handlers(options: KubeletServerOptions, log: Logger): KubeletHandlers {
         );
     },
   };
+}
+
+function serveExec(call: grpc.ServerDuplexStream<ExecFrame__Output, ExecFrame>, options: KubeletServerOptions, log: Logger, mode: 'exec' | 'attach'): void {
+  runExec(call, options, mode).then(
+    () => call.end(),
+    (err: unknown) => {
+      log.debug({ err: (err as Error).message }, `${mode} failed`);
+      call.emit('error', toServiceError(runtimeError(err)));
+    },
+  );
 }
 
 async function streamLogs(call: grpc.ServerWritableStream<LogsRequest, unknown>, options: KubeletServerOptions, cancelled: () => boolean): Promise<void> {
@@ -131,13 +134,17 @@ async function streamLogs(call: grpc.ServerWritableStream<LogsRequest, unknown>,
   }
 }
 
-async function runExec(call: grpc.ServerDuplexStream<ExecFrame__Output, ExecFrame>, options: KubeletServerOptions): Promise<void> {
+/** An exec (a new process) or an attach (the container's main one): the same frames either way. */
+async function runExec(call: grpc.ServerDuplexStream<ExecFrame__Output, ExecFrame>, options: KubeletServerOptions, mode: 'exec' | 'attach'): Promise<void> {
   requireApiserver(call);
-  const start = await firstFrame<ExecStart, ExecFrame__Output>(call, 'exec');
+  const start = await firstFrame<ExecStart, ExecFrame__Output>(call, mode);
   const command = start.command ?? [];
-  if (command.length === 0) throw badRequest('you must specify at least one command for the container');
+  if (mode === 'exec' && command.length === 0) throw badRequest('you must specify at least one command for the container');
   const target = await resolveContainer(options.findPod, options.runtime, start);
-  const session = await options.runtime.exec(target.containerId, command, { stdin: Boolean(start.stdin), tty: Boolean(start.tty) });
+  const session =
+    mode === 'exec'
+      ? await options.runtime.exec(target.containerId, command, { stdin: Boolean(start.stdin), tty: Boolean(start.tty) })
+      : await options.runtime.attach(target.containerId, { stdin: Boolean(start.stdin) });
   call.once('cancelled', () => session.close());
   forwardInput(call, session);
   call.resume();

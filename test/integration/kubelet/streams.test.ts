@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromServiceError } from '../../../lib/api/errors.js';
@@ -25,6 +26,8 @@ beforeAll(async () => {
       containers: [
         { name: 'shell', image: BUSYBOX, command: ['sleep', '3600'] },
         { name: 'web', image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /www && echo hello-port-forward > /www/index.html && exec httpd -f -p 8080 -h /www'] },
+        // Echoes what arrives on its stdin, which stays open for attach -i.
+        { name: 'echo', image: BUSYBOX, command: ['cat'], stdin: true },
         // Prints /tmp/data once it appears, then a line every 200 ms.
         {
           name: 'talker',
@@ -112,7 +115,7 @@ describe('logs and exec through the apiserver', () => {
         // drain
       }
     };
-    await expect(collect()).rejects.toThrow('a container name must be specified for pod streams, choose one of: [shell web talker]');
+    await expect(collect()).rejects.toThrow('a container name must be specified for pod streams, choose one of: [shell web echo talker]');
     await expect(collect('nope')).rejects.toThrow('container nope is not valid for pod streams');
   });
 
@@ -172,3 +175,16 @@ describe('port-forward through the apiserver', () => {
   });
 });
 
+describe('attach through the apiserver', () => {
+  it("passes stdin to a container's main process and streams its output", async () => {
+    const abort = new AbortController();
+    const input = new PassThrough();
+    const session = await node.client.attach({ namespace: 'default', name: 'streams', container: 'echo', stdin: true }, { stdin: input, signal: abort.signal });
+    let output = '';
+    session.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    input.write('hello through attach\n');
+    await eventually('the echo to come back', () => output.includes('hello through attach'));
+    abort.abort();
+    await expect(session.exitCode).rejects.toThrow();
+  });
+});
