@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { buildKubeconfig } from '../../../lib/kubeconfig.js';
+import type { ControlPlane } from '../../harness/control-plane.js';
+
+// Shared by the HTTP API tests: a kubeconfig for the test apiserver and the real kubectl binary.
+
+export const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+
+/** Fails the suite clearly when the kubectl these tests drive is not installed. */
+export function requireKubectl(): void {
+  if (!existsSync(KUBECTL)) throw new Error(`kubectl 1.32 not found at ${KUBECTL}: these tests drive the real kubectl binary against the HTTP API`);
+}
+
+export function restServer(cp: ControlPlane, index = 0): string {
+  return `https://127.0.0.1:${cp.apiservers[index]!.restPort}`;
+}
+
+/** Writes a kubeconfig for the control plane's first apiserver (with the admin token unless given another; none for ''). */
+export function writeKubeconfig(cp: ControlPlane, name: string, token = cp.token): string {
+  const path = join(cp.dataDir, `${name}.kubeconfig`);
+  writeFileSync(path, stringify(buildKubeconfig([{ name: 'test', server: restServer(cp), caPem: cp.caPem, token }])));
+  return path;
+}
+
+export interface KubectlResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubectl to completion, with an optional stdin. */
+export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const home = dirname(kubeconfig);
+    const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: home } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Runs kubectl and returns its output, failing with its stderr when it exits non-zero. */
+export async function kubectlOk(kubeconfig: string, args: string[], input?: string): Promise<string> {
+  const r = await kubectl(kubeconfig, args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
