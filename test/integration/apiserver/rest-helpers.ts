@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -51,4 +52,57 @@ export async function kubectlOk(kubeconfig: string, args: string[], input?: stri
   const r = await kubectl(kubeconfig, args, input);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
+}
+
+export interface RestResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: <T = Record<string, unknown>>() => T;
+}
+
+/** One HTTP request to the first apiserver's HTTP API, with the admin token unless headers say otherwise. */
+export function restRequest(cp: ControlPlane, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${restServer(cp)}${path}`,
+      {
+        method,
+        ca: cp.caPem,
+        headers: { Authorization: `Bearer ${cp.token}`, ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A watch over HTTP: the decoded WatchEvent lines as they arrive, until stop(). */
+export function restWatch(cp: ControlPlane, path: string): { events: { type: string; object: Record<string, any> }[]; ended: Promise<void>; stop: () => void } {
+  const events: { type: string; object: Record<string, any> }[] = [];
+  let end = (): void => undefined;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  const req = httpsRequest(`${restServer(cp)}${path}`, { ca: cp.caPem, headers: { Authorization: `Bearer ${cp.token}` } }, (res) => {
+    res.on('end', end);
+    let buffered = '';
+    res.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        events.push(JSON.parse(buffered.slice(0, newline)));
+        buffered = buffered.slice(newline + 1);
+      }
+    });
+    res.on('error', () => undefined);
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return { events, ended, stop: () => req.destroy() };
 }
