@@ -70,7 +70,8 @@ export function restRequest(cp: ControlPlane, method: string, path: string, body
       {
         method,
         ca: cp.caPem,
-        headers: { Authorization: `Bearer ${cp.token}`, ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+        // With a length, as Node sends the body of a DELETE neither chunked nor measured otherwise.
+        headers: { Authorization: `Bearer ${cp.token}`, ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }), ...headers },
       },
       (res) => {
         let text = '';
