@@ -1,3 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { parse, stringify } from 'yaml';
+
 // Kubernetes' standard kubeconfig (clusters, users and contexts), which kubectl and Kubernetes
 // client libraries read to reach the apiserver's HTTP API. kubets' own client config
 // (lib/client-config.ts) stays the gRPC clients' file; this one points at the HTTP port.
@@ -42,4 +47,18 @@ export function redactKubeconfig(config: Kubeconfig): Kubeconfig {
     clusters: config.clusters.map((c) => ({ ...c, cluster: { ...c.cluster, 'certificate-authority-data': 'DATA+OMITTED' } })),
     users: config.users.map((u) => ({ ...u, user: { token: 'REDACTED' } })),
   };
+}
+
+/** Where the kubeconfig of a kubets client config lives: beside it, named `kubeconfig`. */
+export function kubeconfigBeside(clientConfigPath: string): string {
+  return join(dirname(clientConfigPath), 'kubeconfig');
+}
+
+/** Writes the kubeconfig readable by its owner only: it holds a token. */
+export async function writeKubeconfig(path: string, config: Kubeconfig): Promise<void> {
+  await writeFileAtomic(path, stringify(config), { mode: 0o600 });
+}
+
+export async function readKubeconfig(path: string): Promise<Kubeconfig> {
+  return parse(await readFile(path, 'utf8')) as Kubeconfig;
 }
