@@ -1,3 +1,4 @@
+import { ALL_CATEGORY } from '../../../lib/api/categories.js';
 import { resources, type ResourceInfo } from '../../../lib/api/resources.js';
 import { VERSION } from '../../../lib/version.js';
 
@@ -48,7 +49,15 @@ export function groupDocument(group: string): object | undefined {
 
 function resourceEntries(r: ResourceInfo): object[] {
   const entries: object[] = [
-    { name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: VERBS, ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}) },
+    {
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
+      ...(ALL_CATEGORY.includes(r.resource) ? { categories: ['all'] } : {}),
+    },
   ];
   if (r.hasStatus) entries.push({ name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: SUBRESOURCE_VERBS });
   if (r.hasScale) entries.push({ name: `${r.resource}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUBRESOURCE_VERBS });

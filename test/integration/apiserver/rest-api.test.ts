@@ -18,7 +18,7 @@ describe('HTTP API', () => {
     const groups = (await restRequest(f.cp, 'GET', '/apis')).json<{ groups: { name: string; preferredVersion: { groupVersion: string } }[] }>().groups;
     expect(groups.find((g) => g.name === 'apps')?.preferredVersion.groupVersion).toBe('apps/v1');
     const apps = (await restRequest(f.cp, 'GET', '/apis/apps/v1')).json<{ resources: { name: string; kind: string; namespaced: boolean }[] }>();
-    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true }));
+    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true, categories: ['all'] }));
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments/scale', kind: 'Scale' }));
     const unknown = await restRequest(f.cp, 'GET', '/apis/widgets.example.com/v1');
     expect(unknown.status).toBe(404);
@@ -92,7 +92,7 @@ describe('HTTP API', () => {
     const updated = await restRequest(f.cp, 'PATCH', `${ns}/configmaps/applied?fieldManager=test`, applyYaml.replace('a: "1"', 'b: "2"'), { 'Content-Type': 'application/apply-patch+yaml' });
     expect(updated.json()).toMatchObject({ data: { a: '1', b: '2' } });
     const unsupported = await restRequest(f.cp, 'PATCH', `${ns}/configmaps/patched`, {}, { 'Content-Type': 'text/plain' });
-    expect(unsupported.status).toBe(400);
+    expect(unsupported.status).toBe(415);
   });
 
   it('deletes with DeleteOptions from the body and the query, and deletes collections by selector', async () => {
@@ -117,6 +117,10 @@ describe('HTTP API', () => {
     expect(wrongType.status).toBe(400);
     expect(wrongType.json<{ message: string }>().message).toContain('ConfigMap in version "v1" cannot be handled as a ConfigMap');
     expect((await restRequest(f.cp, 'POST', `${ns}/configmaps`, '{not json')).status).toBe(400);
+    // Kubernetes' protobuf, which typed Go clients send, is not decoded.
+    const protobuf = await restRequest(f.cp, 'POST', `${ns}/configmaps`, 'k8s\u0000...', { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+    expect(protobuf.status).toBe(415);
+    expect(protobuf.json()).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
     expect((await restRequest(f.cp, 'PUT', `${ns}/configmaps`, cm('x'))).status).toBe(405);
   });
 });

@@ -1,4 +1,4 @@
-import { badRequest, isApiError } from '../../../../lib/api/errors.js';
+import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
 import { decodeObject, isObject } from '../objects.js';
 import { bodyType, parseBody, readBody } from '../negotiation.js';
 import { isDryRun, send, type ResourceCall } from '../call.js';
@@ -21,7 +21,7 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 export function patchTypeOf(call: ResourceCall): string {
   const type = bodyType(call.req);
   const patchType = PATCH_TYPES[type];
-  if (!patchType) throw badRequest(`the server does not support the patch content type "${type}": use one of ${[...Object.keys(PATCH_TYPES), APPLY_PATCH].join(', ')}`);
+  if (!patchType) throw new ApiError('UnsupportedMediaType', `the server does not support the patch content type "${type}": use one of ${[...Object.keys(PATCH_TYPES), APPLY_PATCH].join(', ')}`);
   return patchType;
 }
 
