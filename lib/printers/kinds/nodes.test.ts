@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Node } from '../../../lib/api/generated/index.js';
-import { resourceByName } from '../../../lib/api/resources.js';
+import type { Node } from '../../api/generated/index.js';
+import { resourceByName } from '../../api/resources.js';
 import { printTable } from './registry.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');

@@ -1,4 +1,4 @@
-import type { Endpoint, EndpointSlice, EndpointSlicePort } from '../../../lib/api/generated/index.js';
+import type { Endpoint, EndpointSlice, EndpointSlicePort } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 

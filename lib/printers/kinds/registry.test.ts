@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '../../../lib/api/generated/index.js';
-import { resourceByName, resources } from '../../../lib/api/resources.js';
+import type { Pod } from '../../api/generated/index.js';
+import { resourceByName, resources } from '../../api/resources.js';
 import { printTable, printerFor } from './registry.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');

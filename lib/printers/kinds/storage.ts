@@ -1,4 +1,4 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import { accessModesString, quantityString, storageClassOf } from './common.js';
 import type { KindPrinter, RowContext } from './types.js';

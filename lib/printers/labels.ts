@@ -1,5 +1,5 @@
-import type { LabelSelector } from '../../lib/api/generated/index.js';
-import { LabelSelectorError, labelSelectorToString, selectorFromLabelSelector } from '../../lib/labels/selector.js';
+import type { LabelSelector } from '../api/generated/index.js';
+import { LabelSelectorError, labelSelectorToString, selectorFromLabelSelector } from '../labels/selector.js';
 import { compareStrings } from './order.js';
 
 // Label and selector spellings as kubectl prints them. Selector semantics live in lib/labels; this

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointSlice } from '../../../lib/api/generated/index.js';
-import { toKubeJSON } from '../../../lib/api/json.js';
-import { resourceByName } from '../../../lib/api/resources.js';
+import type { EndpointSlice } from '../../api/generated/index.js';
+import { toKubeJSON } from '../../api/json.js';
+import { resourceByName } from '../../api/resources.js';
 import { printTable } from './registry.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');

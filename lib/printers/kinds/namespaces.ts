@@ -1,4 +1,4 @@
-import type { Namespace } from '../../../lib/api/generated/index.js';
+import type { Namespace } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 

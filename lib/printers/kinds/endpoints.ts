@@ -1,4 +1,4 @@
-import type { Endpoints } from '../../../lib/api/generated/index.js';
+import type { Endpoints } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import { joinHostPort } from './common.js';
 import type { KindPrinter, RowContext } from './types.js';

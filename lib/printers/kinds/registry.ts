@@ -1,4 +1,4 @@
-import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
+import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../api/resources.js';
 import { renderTable, type TableOptions } from '../table.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';

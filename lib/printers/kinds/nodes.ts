@@ -1,4 +1,4 @@
-import type { Node } from '../../../lib/api/generated/index.js';
+import type { Node } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 

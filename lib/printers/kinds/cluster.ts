@@ -1,4 +1,4 @@
-import type { HorizontalPodAutoscaler, Lease, PriorityClass } from '../../../lib/api/generated/index.js';
+import type { HorizontalPodAutoscaler, Lease, PriorityClass } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { ContainerState, ContainerStatus, Pod } from '../../../lib/api/generated/index.js';
+import type { ContainerState, ContainerStatus, Pod } from '../../api/generated/index.js';
 import { age, humanDuration, parseTimestamp } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 

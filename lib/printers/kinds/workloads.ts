@@ -1,4 +1,4 @@
-import type { Deployment, ReplicaSet, ReplicationController } from '../../../lib/api/generated/index.js';
+import type { Deployment, ReplicaSet, ReplicationController } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import { formatLabelSelector, formatLabels, labelSelectorString } from '../labels.js';
 import { containerCells } from './common.js';

@@ -1,4 +1,4 @@
-import type { Service, ServicePort } from '../../../lib/api/generated/index.js';
+import type { Service, ServicePort } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import { formatLabels } from '../labels.js';
 import type { KindPrinter, RowContext } from './types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Endpoints, Service } from '../../../lib/api/generated/index.js';
-import { resourceByName } from '../../../lib/api/resources.js';
+import type { Endpoints, Service } from '../../api/generated/index.js';
+import { resourceByName } from '../../api/resources.js';
 import { formatEndpoints } from './endpoints.js';
 import { printTable } from './registry.js';
 

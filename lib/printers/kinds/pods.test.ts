@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerStatus, Pod } from '../../../lib/api/generated/index.js';
+import type { ContainerStatus, Pod } from '../../api/generated/index.js';
 import { podPrinter, podSummary } from './pods.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');

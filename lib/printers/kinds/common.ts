@@ -1,5 +1,5 @@
-import type { Container } from '../../../lib/api/generated/index.js';
-import { formatQuantity } from '../../../lib/quantity.js';
+import type { Container } from '../../api/generated/index.js';
+import { formatQuantity } from '../../quantity.js';
 
 /** CONTAINERS and IMAGES cells of workload kinds: names and images joined by commas. */
 export function containerCells(containers: Container[] | undefined): { names: string; images: string } {

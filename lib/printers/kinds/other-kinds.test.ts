@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyObject } from '../../../lib/api/resources.js';
-import { resourceByName } from '../../../lib/api/resources.js';
+import type { AnyObject } from '../../api/resources.js';
+import { resourceByName } from '../../api/resources.js';
 import { printTable } from './registry.js';
 
 const now = Date.parse('2024-05-10T12:00:00Z');
