@@ -24,6 +24,8 @@ export interface ResourceCall {
 
 export interface Presenter {
   object(info: ResourceInfo, object: AnyObject): unknown;
+  /** A watch bookmark: only the resourceVersion it carries matters. */
+  bookmark(info: ResourceInfo, object: AnyObject): unknown;
   list(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): unknown;
 }
 

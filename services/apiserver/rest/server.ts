@@ -7,13 +7,14 @@ import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import type { HealthProbe } from '../health.js';
 import type { ApiOperations } from '../operations.js';
 import { authenticateRequest } from './authentication.js';
-import { send, type Presenter } from './call.js';
+import { send } from './call.js';
 import { dispatch } from './dispatch.js';
 import { coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
 import { responseFormat } from './negotiation.js';
 import { jsonPresenter } from './presenters.js';
 import { parseRoute, type Route } from './routes.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
+import { tablePresenter } from './table.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
 // decodes requests into the same operations the gRPC handlers call (operations.ts), so
@@ -32,8 +33,6 @@ export interface RestServerOptions {
   clientCA?: Buffer;
   bindAddress: string;
   port: number;
-  /** Presents objects as server-side printed Tables; JSON when absent. */
-  tablePresenter?: Presenter;
   log: Logger;
 }
 
@@ -84,7 +83,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'group-version':
         return json(resourceList(route.group, route.version));
       case 'resource': {
-        const present = format === 'table' && opts.tablePresenter ? opts.tablePresenter : jsonPresenter;
+        const present = format === 'table' ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
         const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, format: format === 'table' ? 'json' as const : format, abort, present, log };
         return dispatch(req.method ?? 'GET', call);

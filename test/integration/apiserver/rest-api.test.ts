@@ -110,6 +110,19 @@ describe('HTTP API', () => {
     expect((await restRequest(f.cp, 'GET', `${ns}/configmaps?labelSelector=paged%3Dyes`)).json<{ items: unknown[] }>().items).toEqual([]);
   });
 
+  it('prints server-side Tables with the CLI printers\' columns', async () => {
+    const accept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' };
+    const tableOf = await restRequest(f.cp, 'GET', '/api/v1/namespaces/default/services', undefined, accept);
+    const body = tableOf.json<{ kind: string; columnDefinitions: { name: string; priority: number }[]; rows: { cells: string[]; object: { kind: string; metadata: { name: string } } }[] }>();
+    expect(body.kind).toBe('Table');
+    expect(body.columnDefinitions.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Type:0', 'Cluster-IP:0', 'External-IP:0', 'Port(s):0', 'Age:0', 'Selector:1']);
+    expect(body.rows[0]!.cells.slice(0, 5)).toEqual(['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+    expect(body.rows[0]!.object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'kubernetes' } });
+    const one = (await restRequest(f.cp, 'GET', '/api/v1/namespaces/default/services/kubernetes?includeObject=Object', undefined, accept)).json<{ rows: { object: { kind: string } }[] }>();
+    expect(one.rows).toHaveLength(1);
+    expect(one.rows[0]!.object.kind).toBe('Service');
+  });
+
   it('refuses bodies it cannot decode and methods a path does not have', async () => {
     const wrongKind = await restRequest(f.cp, 'POST', `${ns}/configmaps`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } });
     expect(wrongKind.status).toBe(400);

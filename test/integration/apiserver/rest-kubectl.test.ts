@@ -51,9 +51,14 @@ describe('kubectl 1.32 over the HTTP API', () => {
 
   it('creates from a manifest, gets, prints YAML and deletes', async () => {
     expect(await kubectlOk(config, ['create', '--validate=false', '-f', '-'], podManifest('web'))).toBe('pod/web created\n');
+    // The columns come from the server (a meta.k8s.io Table made by the CLI's own printers).
     const table = await kubectlOk(config, ['get', 'pods']);
-    expect(table.split('\n')[0]).toMatch(/^NAME\s/);
-    expect(table).toMatch(/^web\s/m);
+    expect(table).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    expect(table).toMatch(/^web\s+0\/1\s+Pending\s+0\s+\d+s\n/m);
+    const wide = await kubectlOk(config, ['get', 'pods', '-o', 'wide', '-A', '--show-labels']);
+    expect(wide).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+LABELS\n/);
+    expect(wide).toMatch(/^default\s+web\s+0\/1\s+Pending.*app=web\n/m);
+    expect(await kubectlOk(config, ['get', 'services'])).toMatch(/^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\d+s$/m);
     const yaml = await kubectlOk(config, ['get', 'pod', 'web', '-o', 'yaml']);
     expect(yaml).toMatch(/^apiVersion: v1$/m);
     expect(yaml).toMatch(/^kind: Pod$/m);
@@ -95,7 +100,7 @@ describe('kubectl 1.32 over the HTTP API', () => {
     try {
       await eventually(async () => /^marked\s/m.test(out), 30_000, 'the initial list');
       await f.client.resource('pod').create(pod('watched'));
-      await eventually(async () => /^watched\s/m.test(out), 30_000, 'the added pod in the watch');
+      await eventually(async () => /^watched\s+0\/1\s+Pending\s/m.test(out), 30_000, 'the added pod in the watch');
     } finally {
       child.kill();
     }

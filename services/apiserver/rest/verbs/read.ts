@@ -49,5 +49,5 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     },
     call.abort,
   );
-  await streamWatch(call.res, info, events, call.format, (i, ev) => call.present.object(i, ev.object), call.abort, call.log);
+  await streamWatch(call.res, info, events, call.format, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
 }
