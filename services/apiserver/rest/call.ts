@@ -39,8 +39,3 @@ export function send(res: ServerResponse, code: number, format: ResponseFormat, 
 export async function requestBody(call: ResourceCall): Promise<unknown> {
   return parseBody(await readBody(call.req), bodyType(call.req));
 }
-
-/** dryRun=All, the only dry-run value Kubernetes defines. */
-export function isDryRun(query: URLSearchParams): boolean {
-  return query.getAll('dryRun').includes('All');
-}

@@ -2,6 +2,7 @@ import { badRequest } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { DecodeError, fromKubeJSON, toKubeJSON } from '../../../lib/api/json.js';
 import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
+import { dryRunOf, integerParam } from './query.js';
 
 // Objects in and out of the HTTP API in Kubernetes' JSON shape, through the same schema-driven
 // codec as manifests (lib/api/json.ts): strict about unknown fields and wrong types.
@@ -43,18 +44,11 @@ export function decodeObject(info: ResourceInfo, body: unknown): AnyObject {
   }
 }
 
-export function integerParam(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw badRequest(`${name}: Invalid value: ${JSON.stringify(value)}: must be an integer`);
-  return n;
-}
-
 /** Delete options from a DeleteOptions body and the query (the query wins, as in Kubernetes). */
 export function deleteOptions(body: unknown, query: URLSearchParams): t.DeleteOptions {
   const b = isObject(body) ? body : {};
   const preconditions = isObject(b.preconditions) ? b.preconditions : undefined;
-  const dryRun = query.getAll('dryRun').includes('All') || (Array.isArray(b.dryRun) && b.dryRun.includes('All'));
+  const dryRun = dryRunOf([...query.getAll('dryRun'), ...(Array.isArray(b.dryRun) ? b.dryRun : [])]);
   const orphan = query.get('orphanDependents') ?? (b.orphanDependents === undefined ? undefined : String(b.orphanDependents));
   const policy = query.get('propagationPolicy') ?? (typeof b.propagationPolicy === 'string' ? b.propagationPolicy : orphan === 'true' ? 'Orphan' : '');
   return {

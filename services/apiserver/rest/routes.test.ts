@@ -39,5 +39,6 @@ describe('parseRoute', () => {
 
   it('decodes escaped segments', () => {
     expect(parseRoute('/api/v1/namespaces/default/configmaps/a%2Eb')).toMatchObject({ name: 'a.b' });
+    expect(parseRoute('/api/v1/namespaces/default/configmaps/a%E0%A4%A')).toEqual({ type: 'not-found' });
   });
 });

@@ -35,9 +35,18 @@ function resourceRoute(group: string, version: string, parts: string[]): Route {
   return { type: 'resource', info, namespace, name, subresource };
 }
 
+function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a request path names; query strings are the caller's to split off first. */
 export function parseRoute(path: string): Route {
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = decodeSegments(path);
+  if (!parts) return { type: 'not-found' };
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
   if (root !== undefined && HEALTH_CHECKS.has(root)) return { type: 'health', check: root as HealthCheck };

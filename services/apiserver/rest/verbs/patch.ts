@@ -1,7 +1,8 @@
 import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
 import { decodeObject, isObject } from '../objects.js';
 import { bodyType, parseBody, readBody } from '../negotiation.js';
-import { isDryRun, send, type ResourceCall } from '../call.js';
+import { send, type ResourceCall } from '../call.js';
+import { isDryRun } from '../query.js';
 
 // PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
 // applied by the same code as gRPC's Patch (lib/patch). Server-side apply is a first version:

@@ -1,5 +1,5 @@
 import { badRequest } from '../../../../lib/api/errors.js';
-import { integerParam } from '../objects.js';
+import { flag, integerParam } from '../query.js';
 import { send, type ResourceCall } from '../call.js';
 import { streamWatch } from '../watch-stream.js';
 
@@ -8,11 +8,6 @@ import { streamWatch } from '../watch-stream.js';
 
 function selectors(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
   return { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined };
-}
-
-function flag(query: URLSearchParams, name: string): boolean {
-  const value = query.get(name);
-  return value === 'true' || value === '1';
 }
 
 export async function getObject(call: ResourceCall): Promise<void> {

@@ -1,6 +1,7 @@
 import { badRequest } from '../../../../lib/api/errors.js';
 import { decodeObject } from '../objects.js';
-import { isDryRun, requestBody, send, type ResourceCall } from '../call.js';
+import { requestBody, send, type ResourceCall } from '../call.js';
+import { isDryRun } from '../query.js';
 
 // POST (create) and PUT (replace) of a whole object, and PUT of its status subresource.
 
