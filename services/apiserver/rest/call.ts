@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import type { ApiOperations, Target } from '../operations.js';
-import { bodyType, contentType, parseBody, readBody, serialize, type ResponseFormat } from './negotiation.js';
+import { bodyType, contentType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
 export interface ResourceCall {
@@ -14,10 +14,11 @@ export interface ResourceCall {
   target: Target;
   subresource?: string;
   query: URLSearchParams;
-  format: ResponseFormat;
+  /** How the response is written: JSON or YAML. */
+  encoding: Encoding;
   /** Aborted when the client goes away. */
   abort: AbortController;
-  /** How objects leave the server in the negotiated format (their JSON, or Table rows). */
+  /** What objects become in the response: their JSON, or Table rows. */
   present: Presenter;
   log: Logger;
 }
@@ -29,9 +30,9 @@ export interface Presenter {
   list(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): unknown;
 }
 
-export function send(res: ServerResponse, code: number, format: ResponseFormat, body: unknown): void {
-  const text = serialize(format, body);
-  res.writeHead(code, { 'Content-Type': contentType(format), 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
+  const text = serialize(encoding, body);
+  res.writeHead(code, { 'Content-Type': contentType(encoding), 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }
 

@@ -15,7 +15,7 @@ describe('responseFormat', () => {
     ['application/vnd.kubernetes.protobuf, */*', 'json'],
     ['application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/yaml', 'yaml'],
   ])('%s → %s', (accept, format) => {
-    expect(responseFormat(accept)).toBe(format);
+    expect(responseFormat(accept)).toEqual(format === 'table' ? { encoding: 'json', table: true } : { encoding: format, table: false });
   });
 });
 

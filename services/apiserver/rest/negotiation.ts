@@ -7,7 +7,13 @@ import { MAX_OBJECT_BYTES } from '../registry/registry.js';
 // as a meta.k8s.io Table when the client asks for server-side printing. Protobuf, which kubectl
 // offers first for some requests, is not served: the JSON that follows it in Accept is.
 
-export type ResponseFormat = 'json' | 'yaml' | 'table';
+export type Encoding = 'json' | 'yaml';
+
+export interface ResponseFormat {
+  encoding: Encoding;
+  /** Objects as a meta.k8s.io/v1 Table (server-side printing) instead of themselves. */
+  table: boolean;
+}
 
 interface MediaRange {
   type: string;
@@ -27,20 +33,20 @@ export function responseFormat(accept: string | undefined): ResponseFormat {
   for (const range of mediaRanges(accept)) {
     if (range.type === 'application/json' || range.type === '*/*' || range.type === 'application/*') {
       const as = range.params.get('as');
-      if (as === undefined) return 'json';
-      if (as === 'Table' && range.params.get('g') === 'meta.k8s.io' && (range.params.get('v') ?? 'v1') === 'v1') return 'table';
+      if (as === undefined) return { encoding: 'json', table: false };
+      if (as === 'Table' && range.params.get('g') === 'meta.k8s.io' && (range.params.get('v') ?? 'v1') === 'v1') return { encoding: 'json', table: true };
     }
-    if (range.type === 'application/yaml') return 'yaml';
+    if (range.type === 'application/yaml') return { encoding: 'yaml', table: false };
   }
-  return 'json';
+  return { encoding: 'json', table: false };
 }
 
-export function contentType(format: ResponseFormat): string {
-  return format === 'yaml' ? 'application/yaml' : 'application/json';
+export function contentType(encoding: Encoding): string {
+  return encoding === 'yaml' ? 'application/yaml' : 'application/json';
 }
 
-export function serialize(format: ResponseFormat, body: unknown): string {
-  return format === 'yaml' ? yamlStringify(body) : JSON.stringify(body);
+export function serialize(encoding: Encoding, body: unknown): string {
+  return encoding === 'yaml' ? yamlStringify(body) : JSON.stringify(body);
 }
 
 /** The media type of a request body, without parameters. */

@@ -83,9 +83,9 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'group-version':
         return json(resourceList(route.group, route.version));
       case 'resource': {
-        const present = format === 'table' ? tablePresenter(url.searchParams) : jsonPresenter;
+        const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
-        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, format: format === 'table' ? 'json' as const : format, abort, present, log };
+        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, log };
         return dispatch(req.method ?? 'GET', call);
       }
       case 'not-found':

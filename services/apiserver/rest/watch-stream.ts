@@ -3,7 +3,6 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ResourceInfo } from '../../../lib/api/resources.js';
 import type { WatchOut } from '../watch/index.js';
-import { contentType, type ResponseFormat } from './negotiation.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 
 // A watch as Kubernetes streams it over HTTP: one chunked response, one WatchEvent JSON document
@@ -16,12 +15,11 @@ export async function streamWatch(
   res: ServerResponse,
   info: ResourceInfo,
   events: AsyncIterable<WatchOut>,
-  format: ResponseFormat,
   encodeObject: EventObject,
   abort: AbortController,
   log: Logger,
 ): Promise<void> {
-  res.writeHead(200, { 'Content-Type': contentType(format === 'yaml' ? 'json' : format), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   try {
     for await (const ev of events) {

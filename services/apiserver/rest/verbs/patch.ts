@@ -30,7 +30,7 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
   if (bodyType(call.req) === APPLY_PATCH && !status) return applyObject(call);
   const patchType = patchTypeOf(call);
   const patched = await call.ops.patch(call.target, patchType, await readBody(call.req), { status, dryRun: isDryRun(call.query) });
-  send(call.res, 200, call.format, call.present.object(call.info, patched));
+  send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
 
 async function applyObject(call: ResourceCall): Promise<void> {
@@ -44,11 +44,11 @@ async function applyObject(call: ResourceCall): Promise<void> {
   try {
     const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};
     const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
-    send(call.res, 200, call.format, call.present.object(call.info, patched));
+    send(call.res, 200, call.encoding, call.present.object(call.info, patched));
   } catch (err) {
     if (!isApiError(err, 'NotFound') || err.details.kind !== call.info.resource || err.details.name !== call.target.name) throw err;
     object.metadata = { ...object.metadata, name: call.target.name };
     const created = await call.ops.create(call.target, object, dryRun);
-    send(call.res, 201, call.format, call.present.object(call.info, created));
+    send(call.res, 201, call.encoding, call.present.object(call.info, created));
   }
 }

@@ -11,7 +11,7 @@ function selectors(query: URLSearchParams): { labelSelector?: string; fieldSelec
 }
 
 export async function getObject(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.format, call.present.object(call.info, await call.ops.get(call.target)));
+  send(call.res, 200, call.encoding, call.present.object(call.info, await call.ops.get(call.target)));
 }
 
 export async function listObjects(call: ResourceCall): Promise<void> {
@@ -25,7 +25,7 @@ export async function listObjects(call: ResourceCall): Promise<void> {
     continueToken: query.get('continue') ?? undefined,
     resourceVersion: query.get('resourceVersion') ?? undefined,
   });
-  send(call.res, 200, call.format, call.present.list(info, items, metadata));
+  send(call.res, 200, call.encoding, call.present.list(info, items, metadata));
 }
 
 export function isWatch(query: URLSearchParams): boolean {
@@ -44,5 +44,5 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     },
     call.abort,
   );
-  await streamWatch(call.res, info, events, call.format, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
+  await streamWatch(call.res, info, events, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
 }

@@ -21,11 +21,11 @@ function scaleFromBody(body: unknown): t.Scale {
 }
 
 export async function getScale(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.format, await call.ops.getScale(call.target));
+  send(call.res, 200, call.encoding, await call.ops.getScale(call.target));
 }
 
 export async function replaceScale(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.format, await call.ops.updateScale(call.target, scaleFromBody(await requestBody(call))));
+  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, scaleFromBody(await requestBody(call))));
 }
 
 export async function patchScale(call: ResourceCall): Promise<void> {
@@ -35,5 +35,5 @@ export async function patchScale(call: ResourceCall): Promise<void> {
   const wanted = scaleFromBody(patchDocument(current as Record<string, unknown>, patchType, text));
   // The read and the write are not one transaction: the version read is only a precondition when the patch set it.
   if (wanted.metadata?.resourceVersion === current.metadata?.resourceVersion) wanted.metadata = {};
-  send(call.res, 200, call.format, await call.ops.updateScale(call.target, wanted));
+  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, wanted));
 }

@@ -8,7 +8,7 @@ import { isDryRun } from '../query.js';
 export async function createObject(call: ResourceCall): Promise<void> {
   const object = decodeObject(call.info, await requestBody(call));
   const created = await call.ops.create(call.target, object, isDryRun(call.query));
-  send(call.res, 201, call.format, call.present.object(call.info, created));
+  send(call.res, 201, call.encoding, call.present.object(call.info, created));
 }
 
 export async function replaceObject(call: ResourceCall, status: boolean): Promise<void> {
@@ -17,5 +17,5 @@ export async function replaceObject(call: ResourceCall, status: boolean): Promis
   if (name !== call.target.name) throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${call.target.name ?? ''})`);
   const dryRun = isDryRun(call.query);
   const updated = status ? await call.ops.updateStatus(call.target, object, dryRun) : await call.ops.update(call.target, object, dryRun);
-  send(call.res, 200, call.format, call.present.object(call.info, updated));
+  send(call.res, 200, call.encoding, call.present.object(call.info, updated));
 }
