@@ -155,10 +155,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       );
     },
     Logs: (call: grpc.ServerWritableStream<Buffer, t.LogChunk>) => {
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
       Promise.resolve()
         .then(() => {
           authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.logs(decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request), call);
+          return deps.kubelets.logs(decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request), call, cancelled.signal);
         })
         .then(
           () => call.end(),

@@ -121,6 +121,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         ops: apiOperations({ registry, store, caches }),
         authenticator,
         health,
+        logs: (req, out, signal) => kubelets.logs(req, out, signal),
         ...tls,
         bindAddress: config.bindAddress,
         port: config.restPort ?? (config.securePort === 0 ? 0 : config.securePort + 1),

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
@@ -20,8 +21,12 @@ export interface ResourceCall {
   abort: AbortController;
   /** What objects become in the response: their JSON, or Table rows. */
   present: Presenter;
+  /** Relays a pod's log stream from its kubelet (the gRPC Logs call's proxy). */
+  logs: LogRelay;
   log: Logger;
 }
+
+export type LogRelay = (req: t.LogsRequest, out: Writable, signal: AbortSignal) => Promise<void>;
 
 export interface Presenter {
   object(info: ResourceInfo, object: AnyObject): unknown;

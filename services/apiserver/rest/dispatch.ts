@@ -1,6 +1,7 @@
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ResourceCall } from './call.js';
 import { deleteCollection, deleteObject } from './verbs/delete.js';
+import { podLogs } from './verbs/logs.js';
 import { patchObject } from './verbs/patch.js';
 import { getObject, isWatch, listObjects, watchObjects } from './verbs/read.js';
 import { getScale, patchScale, replaceScale } from './verbs/scale.js';
@@ -59,6 +60,7 @@ function scaleVerb(method: string): Handler | undefined {
 
 function subresourceVerb(method: string, call: ResourceCall): Handler | undefined {
   if (call.subresource === 'status' && call.info.hasStatus) return statusVerb(method);
+  if (call.subresource === 'log' && call.info.field === 'pod') return method === 'GET' ? podLogs : undefined;
   if (call.subresource === 'scale' && call.info.hasScale) return scaleVerb(method);
   throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);
 }

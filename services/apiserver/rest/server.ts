@@ -7,7 +7,7 @@ import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import type { HealthProbe } from '../health.js';
 import type { ApiOperations } from '../operations.js';
 import { authenticateRequest } from './authentication.js';
-import { send } from './call.js';
+import { send, type LogRelay } from './call.js';
 import { dispatch } from './dispatch.js';
 import { coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
 import { responseFormat } from './negotiation.js';
@@ -26,6 +26,7 @@ export interface RestServerOptions {
   ops: ApiOperations;
   authenticator: TokenAuthenticator | undefined;
   health: HealthProbe;
+  logs: LogRelay;
   /** Serving certificate and key (PEM), the same as the gRPC server's. */
   cert: Buffer;
   key: Buffer;
@@ -85,7 +86,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
-        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, log };
+        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log };
         return dispatch(req.method ?? 'GET', call);
       }
       case 'not-found':
