@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBody, responseFormat } from './negotiation.js';
+import { acceptsAggregatedDiscovery, parseBody, responseFormat } from './negotiation.js';
 
 describe('responseFormat', () => {
   it.each([
@@ -29,5 +29,14 @@ describe('parseBody', () => {
     expect(() => parseBody('  ', 'application/json')).toThrow('the request carries no object');
     expect(() => parseBody('{', 'application/json')).toThrow(/^error decoding JSON: /);
     expect(() => parseBody('k8s\0', 'application/vnd.kubernetes.protobuf')).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
+  });
+});
+
+describe('acceptsAggregatedDiscovery', () => {
+  it('is true only when the client lists apidiscovery.k8s.io/v2', () => {
+    expect(acceptsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json')).toBe(true);
+    expect(acceptsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json')).toBe(false);
+    expect(acceptsAggregatedDiscovery('application/json')).toBe(false);
+    expect(acceptsAggregatedDiscovery(undefined)).toBe(false);
   });
 });

@@ -41,6 +41,13 @@ export function responseFormat(accept: string | undefined): ResponseFormat {
   return { encoding: 'json', table: false };
 }
 
+/** Whether the client takes aggregated discovery (apidiscovery.k8s.io/v2) for /api and /apis. */
+export function acceptsAggregatedDiscovery(accept: string | undefined): boolean {
+  return mediaRanges(accept).some(
+    (r) => r.type === 'application/json' && r.params.get('as') === 'APIGroupDiscoveryList' && r.params.get('g') === 'apidiscovery.k8s.io' && r.params.get('v') === 'v2',
+  );
+}
+
 export function contentType(encoding: Encoding): string {
   return encoding === 'yaml' ? 'application/yaml' : 'application/json';
 }

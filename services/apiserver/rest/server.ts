@@ -9,8 +9,8 @@ import type { ApiOperations } from '../operations.js';
 import { authenticateRequest } from './authentication.js';
 import { send, type LogRelay } from './call.js';
 import { dispatch } from './dispatch.js';
-import { coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
-import { responseFormat } from './negotiation.js';
+import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
+import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
 import { jsonPresenter } from './presenters.js';
 import { parseRoute, type Route } from './routes.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
@@ -46,6 +46,13 @@ function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource');
 }
 
+/** An aggregated discovery document, with the media type that tells clients it is one. */
+function sendAggregated(res: ServerResponse, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': Buffer.byteLength(text), Vary: 'Accept' });
+  res.end(text);
+}
+
 export async function startRestServer(opts: RestServerOptions): Promise<RunningRestServer> {
   const { ops, log } = opts;
   let serverAddress = '';
@@ -66,6 +73,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     const route = parseRoute(url.pathname);
     if (!unauthenticated(route)) authenticateRequest(opts.authenticator, req);
     const format = responseFormat(req.headers.accept);
+    const aggregated = acceptsAggregatedDiscovery(req.headers.accept);
     const json = (body: object | undefined): void => {
       if (!body) throw notFound();
       send(res, 200, 'json', body);
@@ -76,8 +84,10 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'health':
         return health(res, route.check);
       case 'core-versions':
+        if (aggregated) return sendAggregated(res, aggregatedDiscovery(true));
         return json(coreVersions(serverAddress));
       case 'groups':
+        if (aggregated) return sendAggregated(res, aggregatedDiscovery(false));
         return json(groupList());
       case 'group':
         return json(groupDocument(route.group));

@@ -25,6 +25,24 @@ describe('HTTP API', () => {
     expect(unknown.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
   });
 
+  it('serves aggregated discovery to clients that ask for it', async () => {
+    const accept = { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' };
+    const core = await restRequest(f.cp, 'GET', '/api', undefined, accept);
+    expect(core.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    type Discovery = { kind: string; items: { metadata: { name: string }; versions: { version: string; resources: Record<string, unknown>[] }[] }[] };
+    const coreDoc = core.json<Discovery>();
+    expect(coreDoc.kind).toBe('APIGroupDiscoveryList');
+    expect(coreDoc.items.map((i) => i.metadata.name)).toEqual(['']);
+    expect(coreDoc.items[0]!.versions[0]!.resources).toContainEqual(
+      expect.objectContaining({ resource: 'pods', scope: 'Namespaced', singularResource: 'pod', shortNames: ['po'], categories: ['all'], responseKind: { group: '', version: 'v1', kind: 'Pod' } }),
+    );
+    const named = (await restRequest(f.cp, 'GET', '/apis', undefined, accept)).json<Discovery>();
+    const apps = named.items.find((i) => i.metadata.name === 'apps')!;
+    expect(apps.versions[0]!.resources).toContainEqual(
+      expect.objectContaining({ resource: 'deployments', subresources: expect.arrayContaining([expect.objectContaining({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } })]) }),
+    );
+  });
+
   it('refuses requests without credentials', async () => {
     const res = await restRequest(f.cp, 'GET', `${ns}/pods`, undefined, { Authorization: '' });
     expect(res.status).toBe(401);
