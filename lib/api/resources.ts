@@ -19,6 +19,8 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  job: t.Job;
+  cronJob: t.CronJob;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -95,6 +97,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  job: info('jobs', 'Job', 'job', 'batch'),
+  cronJob: info('cronjobs', 'CronJob', 'cronJob', 'batch', { shortNames: ['cj'], legacyApiVersions: ['batch/v1beta1'] }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);
@@ -114,6 +118,16 @@ export function resourceByName(resource: string): ResourceInfo | undefined {
 
 export function resourceByKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
+}
+
+const bySingular = new Map(resources.map((r) => [r.singular, r]));
+
+/**
+ * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
+ * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ */
+export function resourceByRequestName(name: string): ResourceInfo | undefined {
+  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
 }
 
 export function resourceByField(field: EnvelopeField): ResourceInfo {

@@ -15,6 +15,7 @@ import { resolveResource } from './request-context.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
+import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: TokenAuthenticator | undefined;
@@ -53,7 +54,7 @@ const encodedEvents = new WeakMap<WatchOut, Buffer>();
 function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
   let bytes = encodedEvents.get(ev);
   if (!bytes) {
-    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wrap(info.field, ev.object as never) });
+    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
     encodedEvents.set(ev, bytes);
   }
   return bytes;
@@ -73,7 +74,7 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
   const { log } = deps;
   const ops = apiOperations(deps);
-  const target = (req: { resource?: string; namespace?: string; name?: string }): Target => ({ resource: req.resource ?? '', namespace: req.namespace, name: req.name });
+  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: info.resource, namespace: req.namespace, name: req.name });
 
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
   function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
@@ -101,38 +102,39 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
 
   return {
     Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
-      return encodeWireEnvelope(info, await ops.create(target(req), objectOf(info, req.object), req.dryRun));
+      const info = resolveResource(req.resource ?? '', req.object);
+      return encodeWireEnvelope(info, await ops.create(target(info, req), objectOf(info, req.object), req.dryRun));
     }),
     Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await ops.get(target(req))) as never);
+      return wireObject(info, await ops.get(target(info, req)));
     }),
     List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', async (req) => {
-      const params = { ...target(req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, limit: req.limit, continueToken: req.continue, resourceVersion: req.resourceVersion };
-      const { info, items, metadata } = await ops.list(params, { maxBytes: LIST_BYTES_BUDGET, sizeOf: encodedSize });
-      return { metadata, items: items.map((o) => wrap(info.field, o as never)) };
+      const info = resolveResource(req.resource ?? '');
+      const params = { ...target(info, req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, limit: req.limit, continueToken: req.continueToken, resourceVersion: req.resourceVersion };
+      const { items, metadata } = await ops.list(params, { maxBytes: LIST_BYTES_BUDGET, sizeOf: encodedSize });
+      return { metadata, items: items.map((o) => wireObject(info, o)) };
     }),
     Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
-      return encodeWireEnvelope(info, await ops.update(target(req), objectOf(info, req.object), req.dryRun));
+      const info = resolveResource(req.resource ?? '', req.object);
+      return encodeWireEnvelope(info, await ops.update(target(info, req), objectOf(info, req.object), req.dryRun));
     }),
     UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
-      return encodeWireEnvelope(info, await ops.updateStatus(target(req), objectOf(info, req.object), req.dryRun));
+      const info = resolveResource(req.resource ?? '', req.object);
+      return encodeWireEnvelope(info, await ops.updateStatus(target(info, req), objectOf(info, req.object), req.dryRun));
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      const patched = await ops.patch(target(req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun });
-      return wrap(info.field, patched as never);
+      const patched = await ops.patch(target(info, req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun });
+      return wireObject(info, patched);
     }),
     Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await ops.delete(target(req), req.options ?? {})) as never);
+      return wireObject(info, await ops.delete(target(info, req), req.options ?? {}));
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', ops.bind),
-    GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(req))),
-    UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(req), req.scale)),
+    GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(resolveResource(req.resource ?? ''), req))),
+    UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(resolveResource(req.resource ?? ''), req), req.scale)),
     Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ops.version()),
     Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
       const abort = new AbortController();
@@ -141,7 +143,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       (async () => {
         authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
-        const { info, events } = ops.watch({ ...target(req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
+        const { info, events } = ops.watch({ ...target(resolveResource(req.resource ?? ''), req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;
@@ -171,7 +173,18 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       Promise.resolve()
         .then(() => {
           authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.exec(call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+          return deps.kubelets.stream('Exec', call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => call.emit('error', toServiceError(err)),
+        );
+    },
+    PortForward: (call: grpc.ServerDuplexStream<Buffer, t.PortForwardFrame>) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.stream('PortForward', call, (bytes) => decodeRequest<t.PortForwardFrame>(REQ('PortForwardFrame'), bytes));
         })
         .then(
           () => call.end(),

@@ -20,6 +20,7 @@ import { resourcesHandlers } from './handlers.js';
 import { healthHandlers, healthProbe } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { apiOperations } from './operations.js';
+import { reflectionHandlers } from './reflection/service.js';
 import { startRestServer } from './rest/index.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { combineHooks } from './registry/hooks.js';
@@ -28,6 +29,9 @@ import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const SERVED_SERVICES = ['kubets.v1.Resources', 'grpc.health.v1.Health'] as const;
+/** Server reflection under its current name and the older one that many tools still ask for. */
+const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -113,6 +117,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
+  const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
+  for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );

@@ -1,9 +1,11 @@
 import type { Controller, ControllerContext } from './common/controller.js';
 import type { ControllerSettings } from './options.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { JobController } from './job/job-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
@@ -45,4 +47,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'taint-eviction-controller', build: (ctx) => new TaintEvictionController(ctx) },
   { name: 'nodeipam', build: (ctx, s) => new NodeIpamController(ctx, { clusterCidr: s.clusterCidr, nodeCidrMaskSize: s.nodeCidrMaskSize }), enabled: (s) => s.allocateNodeCidrs },
   { name: 'podgc', build: (ctx, s) => new PodGcController(ctx, { terminatedPodThreshold: s.terminatedPodGcThreshold }) },
+  { name: 'job', build: (ctx, s) => new JobController(ctx, { workers: s.concurrentJobSyncs, backoffBaseMs: s.jobBackoffBaseMs }) },
+  { name: 'cronjob', build: (ctx, s) => new CronJobController(ctx, { workers: s.concurrentCronJobSyncs }) },
 ];

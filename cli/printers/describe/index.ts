@@ -1,5 +1,6 @@
-import type { ConfigMap, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, CronJob, Deployment, Job, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNode } from './node.js';
@@ -57,6 +58,10 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeSecret(object as Secret);
     case 'configMap':
       return describeConfigMap(object as ConfigMap, related);
+    case 'job':
+      return describeJob(object as Job, related);
+    case 'cronJob':
+      return describeCronJob(object as CronJob, related);
     default:
       return describeGeneric(info, object, related);
   }

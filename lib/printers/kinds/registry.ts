@@ -1,5 +1,6 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../api/resources.js';
 import { renderTable, type TableOptions } from '../table.js';
+import { cronJobPrinter, jobPrinter } from './batch.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';
 import { endpointSlicePrinter } from './endpoint-slices.js';
@@ -33,6 +34,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  job: jobPrinter,
+  cronJob: cronJobPrinter,
 };
 
 /** The table printer of a resource's kind. */

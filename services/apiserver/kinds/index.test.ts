@@ -125,6 +125,28 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  job: {
+    manifest: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'pi' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'busybox:1.36' }] } } },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  cronJob: {
+    manifest: {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'hello' },
+      spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'hello', image: 'busybox:1.36' }] } } } } },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

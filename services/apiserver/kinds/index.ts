@@ -1,4 +1,5 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
+import { cronJobStrategy, jobStrategy } from './batch.js';
 import { configMapStrategy } from './config-map.js';
 import { endpointSliceStrategy } from './endpoint-slice.js';
 import { endpointsStrategy } from './endpoints.js';
@@ -39,6 +40,8 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   persistentVolume: persistentVolumeStrategy,
   persistentVolumeClaim: persistentVolumeClaimStrategy,
   endpointSlice: endpointSliceStrategy,
+  job: jobStrategy,
+  cronJob: cronJobStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */
