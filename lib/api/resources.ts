@@ -21,6 +21,8 @@ export interface KindTypes {
   endpointSlice: t.EndpointSlice;
   job: t.Job;
   cronJob: t.CronJob;
+  resourceQuota: t.ResourceQuota;
+  limitRange: t.LimitRange;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -99,6 +101,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
   job: info('jobs', 'Job', 'job', 'batch'),
   cronJob: info('cronjobs', 'CronJob', 'cronJob', 'batch', { shortNames: ['cj'], legacyApiVersions: ['batch/v1beta1'] }),
+  resourceQuota: info('resourcequotas', 'ResourceQuota', 'resourceQuota', '', { shortNames: ['quota'] }),
+  limitRange: info('limitranges', 'LimitRange', 'limitRange', '', { shortNames: ['limits'], hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidScheduleError, parseSchedule, timeZoneError } from './schedule.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (ms: number | undefined): string => new Date(ms ?? NaN).toISOString();
+
+beforeAll(() => {
+  // Schedules without a time zone are read in the process' zone.
+  process.env.TZ = 'UTC';
+});
 
 describe('parseSchedule', () => {
   it.each([
@@ -30,6 +35,15 @@ describe('parseSchedule', () => {
     ['0 0 31 2 *', 'Invalid explicit day of month definition'],
   ])('rejects %s: %s', (schedule, message) => {
     expect(() => parseSchedule(schedule)).toThrow(new InvalidScheduleError(message));
+  });
+
+  it('reads a schedule without a time zone in the process zone', () => {
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      expect(iso(parseSchedule('0 9 * * *').next(at('2024-06-01T00:00:00Z')))).toBe('2024-06-02T00:00:00.000Z');
+    } finally {
+      process.env.TZ = 'UTC';
+    }
   });
 
   it('rejects an unknown time zone', () => {

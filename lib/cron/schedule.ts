@@ -50,12 +50,13 @@ function standardExpression(schedule: string): string {
 }
 
 /**
- * Parses a schedule in a time zone (UTC when none is given, as the controller manager here runs
- * in UTC). Throws InvalidScheduleError with a message fit for `spec.schedule: Invalid value`.
+ * Parses a schedule in a time zone; without one, in the process' own zone, as Kubernetes reads a
+ * CronJob without spec.timeZone in the controller manager's. Throws InvalidScheduleError with a
+ * message fit for `spec.schedule: Invalid value`.
  */
 export function parseSchedule(schedule: string, timeZone?: string): Schedule {
   const expression = standardExpression(schedule);
-  const tz = timeZone || 'UTC';
+  const tz = timeZone || new Intl.DateTimeFormat().resolvedOptions().timeZone;
   const tzError = timeZoneError(tz);
   if (tzError) throw new InvalidScheduleError(tzError);
   try {

@@ -15,6 +15,7 @@ import { TaintEvictionController } from './node-lifecycle/taint-eviction-control
 import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
+import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -49,4 +50,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'podgc', build: (ctx, s) => new PodGcController(ctx, { terminatedPodThreshold: s.terminatedPodGcThreshold }) },
   { name: 'job', build: (ctx, s) => new JobController(ctx, { workers: s.concurrentJobSyncs, backoffBaseMs: s.jobBackoffBaseMs }) },
   { name: 'cronjob', build: (ctx, s) => new CronJobController(ctx, { workers: s.concurrentCronJobSyncs }) },
+  { name: 'resourcequota', build: (ctx, s) => new ResourceQuotaController(ctx, { workers: s.concurrentResourceQuotaSyncs, syncPeriodMs: s.resourceQuotaSyncPeriodMs }) },
 ];

@@ -32,6 +32,10 @@ export interface ControllerSettings {
   /** --job-backoff-base: the first delay before a Job replaces a failed pod (doubling per failure, at most six minutes). */
   jobBackoffBaseMs: number;
   concurrentCronJobSyncs: number;
+  /** --concurrent-resource-quota-syncs: quotas recomputed at once. */
+  concurrentResourceQuotaSyncs: number;
+  /** --resource-quota-sync-period: how often every quota's usage is recomputed from the objects. */
+  resourceQuotaSyncPeriodMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -54,6 +58,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   concurrentJobSyncs: 5,
   jobBackoffBaseMs: 10_000,
   concurrentCronJobSyncs: 5,
+  concurrentResourceQuotaSyncs: 5,
+  resourceQuotaSyncPeriodMs: 300_000,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

@@ -9,6 +9,7 @@ import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
+import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
@@ -36,6 +37,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   endpointSlice: endpointSlicePrinter,
   job: jobPrinter,
   cronJob: cronJobPrinter,
+  resourceQuota: resourceQuotaPrinter,
+  limitRange: limitRangePrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -147,6 +147,15 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  resourceQuota: {
+    manifest: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute' }, spec: { hard: { pods: '10', 'requests.cpu': '2' } } },
+    status: {},
+    deletes: 'now',
+  },
+  limitRange: {
+    manifest: { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } },
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

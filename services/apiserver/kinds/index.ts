@@ -10,6 +10,7 @@ import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
+import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.js';
@@ -42,6 +43,8 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   endpointSlice: endpointSliceStrategy,
   job: jobStrategy,
   cronJob: cronJobStrategy,
+  resourceQuota: resourceQuotaStrategy,
+  limitRange: limitRangeStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

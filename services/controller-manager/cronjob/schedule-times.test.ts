@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSchedule } from '../../../lib/cron/schedule.js';
 import { mostRecentScheduleTime } from './schedule-times.js';
+
+beforeAll(() => {
+  // The schedules here have no time zone: they are read in the process' zone.
+  process.env.TZ = 'UTC';
+});
 
 const at = (iso: string): number => Date.parse(iso);
 const everyMinute = parseSchedule('*/1 * * * *');
