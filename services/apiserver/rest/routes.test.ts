@@ -10,7 +10,10 @@ describe('parseRoute', () => {
     ['/apis/apps', { type: 'group', group: 'apps' }],
     ['/api/v1', { type: 'group-version', group: '', version: 'v1' }],
     ['/apis/apps/v1/', { type: 'group-version', group: 'apps', version: 'v1' }],
-    ['/openapi/v2', { type: 'not-found' }],
+    ['/openapi/v2', { type: 'openapi', version: 'v2', groupVersionPath: '' }],
+    ['/openapi/v3', { type: 'openapi', version: 'v3', groupVersionPath: '' }],
+    ['/openapi/v3/apis/apps/v1', { type: 'openapi', version: 'v3', groupVersionPath: 'apis/apps/v1' }],
+    ['/openapi/v1', { type: 'not-found' }],
     ['/api/v2/pods', { type: 'not-found' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);

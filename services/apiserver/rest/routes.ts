@@ -13,6 +13,8 @@ export type Route =
   | { type: 'groups' }
   | { type: 'group'; group: string }
   | { type: 'group-version'; group: string; version: string }
+  /** /openapi/v2, /openapi/v3 (the index) and /openapi/v3/<api/v1 | apis/group/version>. */
+  | { type: 'openapi'; version: 'v2' | 'v3'; groupVersionPath: string }
   | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
   | { type: 'not-found' };
 
@@ -50,6 +52,10 @@ export function parseRoute(path: string): Route {
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
   if (root !== undefined && HEALTH_CHECKS.has(root)) return { type: 'health', check: root as HealthCheck };
+  if (root === 'openapi' && (rest[0] === 'v2' || rest[0] === 'v3')) {
+    if (rest[0] === 'v2' && rest.length > 1) return { type: 'not-found' };
+    return { type: 'openapi', version: rest[0], groupVersionPath: rest.slice(1).join('/') };
+  }
   if (root === 'api') {
     if (rest.length === 0) return { type: 'core-versions' };
     if (rest[0] !== 'v1') return { type: 'not-found' };

@@ -13,6 +13,7 @@ import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocu
 import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
 import { jsonPresenter } from './presenters.js';
 import { parseRoute, type Route } from './routes.js';
+import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 import { tablePresenter } from './table.js';
 
@@ -44,6 +45,12 @@ export interface RunningRestServer {
 
 function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource');
+}
+
+/** The OpenAPI document a path names: swagger 2.0, the OpenAPI 3.0 index, or one group version's 3.0 document. */
+function openApiDocument(version: 'v2' | 'v3', groupVersionPath: string): object | undefined {
+  if (version === 'v2') return openApiV2Document();
+  return groupVersionPath === '' ? openApiV3Index() : openApiV3Document(groupVersionPath);
 }
 
 /** An aggregated discovery document, with the media type that tells clients it is one. */
@@ -93,6 +100,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         return json(groupDocument(route.group));
       case 'group-version':
         return json(resourceList(route.group, route.version));
+      case 'openapi':
+        return json(openApiDocument(route.version, route.groupVersionPath));
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };

@@ -43,6 +43,14 @@ describe('HTTP API', () => {
     );
   });
 
+  it('serves the OpenAPI documents', async () => {
+    expect((await restRequest(f.cp, 'GET', '/openapi/v2')).json()).toMatchObject({ swagger: '2.0' });
+    const index = (await restRequest(f.cp, 'GET', '/openapi/v3')).json<{ paths: Record<string, { serverRelativeURL: string }> }>();
+    const apps = await restRequest(f.cp, 'GET', index.paths['apis/apps/v1']!.serverRelativeURL);
+    expect(apps.json()).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    expect((await restRequest(f.cp, 'GET', '/openapi/v3/apis/widgets.example.com/v1')).status).toBe(404);
+  });
+
   it('refuses requests without credentials', async () => {
     const res = await restRequest(f.cp, 'GET', `${ns}/pods`, undefined, { Authorization: '' });
     expect(res.status).toBe(401);

@@ -32,11 +32,11 @@ export interface KubectlResult {
   stderr: string;
 }
 
-/** Runs kubectl to completion, with an optional stdin. */
-export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+/** Runs kubectl to completion, with an optional stdin and extra environment. */
+export function kubectl(kubeconfig: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const home = dirname(kubeconfig);
-    const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: home } });
+    const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,8 +48,8 @@ export function kubectl(kubeconfig: string, args: string[], input?: string): Pro
 }
 
 /** Runs kubectl and returns its output, failing with its stderr when it exits non-zero. */
-export async function kubectlOk(kubeconfig: string, args: string[], input?: string): Promise<string> {
-  const r = await kubectl(kubeconfig, args, input);
+export async function kubectlOk(kubeconfig: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
+  const r = await kubectl(kubeconfig, args, input, env);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }

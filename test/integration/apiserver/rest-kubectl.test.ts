@@ -9,8 +9,8 @@ import { useControlPlane } from '../../harness/use-control-plane.js';
 import { eventually, pod } from './helpers.js';
 import { KUBECTL, kubectl, kubectlOk, requireKubectl, writeKubeconfig } from './rest-helpers.js';
 
-// The real kubectl 1.32 against the HTTP API. kubectl validates manifests against the OpenAPI
-// documents, which this server does not serve yet: manifests are sent with --validate=false.
+// The real kubectl 1.32 against the HTTP API, with its defaults: it finds in the OpenAPI
+// documents that the server validates fields itself (fieldValidation), and reads them for explain.
 
 const podManifest = (name: string): string => `apiVersion: v1
 kind: Pod
@@ -50,7 +50,7 @@ describe('kubectl 1.32 over the HTTP API', () => {
   });
 
   it('creates from a manifest, gets, prints YAML and deletes', async () => {
-    expect(await kubectlOk(config, ['create', '--validate=false', '-f', '-'], podManifest('web'))).toBe('pod/web created\n');
+    expect(await kubectlOk(config, ['create', '-f', '-'], podManifest('web'))).toBe('pod/web created\n');
     // The columns come from the server (a meta.k8s.io Table made by the CLI's own printers).
     const table = await kubectlOk(config, ['get', 'pods']);
     expect(table).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
@@ -71,7 +71,7 @@ describe('kubectl 1.32 over the HTTP API', () => {
   });
 
   it('labels and annotates', async () => {
-    await kubectlOk(config, ['create', '--validate=false', '-f', '-'], podManifest('marked'));
+    await kubectlOk(config, ['create', '-f', '-'], podManifest('marked'));
     expect(await kubectlOk(config, ['label', 'pod', 'marked', 'tier=front'])).toBe('pod/marked labeled\n');
     expect(await kubectlOk(config, ['annotate', 'pod', 'marked', 'note=hello'])).toBe('pod/marked annotated\n');
     const got = await f.client.resource('pod').get('default', 'marked');
@@ -81,15 +81,15 @@ describe('kubectl 1.32 over the HTTP API', () => {
   });
 
   it('scales a ReplicationController through its scale subresource', async () => {
-    await kubectlOk(config, ['create', '--validate=false', '-f', '-'], rcManifest);
+    await kubectlOk(config, ['create', '-f', '-'], rcManifest);
     expect(await kubectlOk(config, ['scale', 'rc', 'rc1', '--replicas=3'])).toBe('replicationcontroller/rc1 scaled\n');
     expect((await f.client.resource('replicationController').get('default', 'rc1')).spec?.replicas).toBe(3);
   });
 
   it('applies twice, removing a field the second manifest dropped', async () => {
     const manifest = (data: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied}\ndata: {${data}}\n`;
-    expect(await kubectlOk(config, ['apply', '--validate=false', '-f', '-'], manifest('a: "1", b: "2"'))).toBe('configmap/applied created\n');
-    expect(await kubectlOk(config, ['apply', '--validate=false', '-f', '-'], manifest('a: "1"'))).toBe('configmap/applied configured\n');
+    expect(await kubectlOk(config, ['apply', '-f', '-'], manifest('a: "1", b: "2"'))).toBe('configmap/applied created\n');
+    expect(await kubectlOk(config, ['apply', '-f', '-'], manifest('a: "1"'))).toBe('configmap/applied configured\n');
     expect((await f.client.resource('configMap').get('default', 'applied')).data).toEqual({ a: '1' });
   });
 
@@ -106,6 +106,12 @@ describe('kubectl 1.32 over the HTTP API', () => {
     }
   });
 
+  it('edits with $EDITOR and explains fields from the OpenAPI documents', async () => {
+    expect(await kubectlOk(config, ['edit', 'rc', 'rc1'], undefined, { EDITOR: 'sed -i s/replicas:\\ 3/replicas:\\ 2/' })).toBe('replicationcontroller/rc1 edited\n');
+    expect((await f.client.resource('replicationController').get('default', 'rc1')).spec?.replicas).toBe(2);
+    expect(await kubectlOk(config, ['explain', 'pods.spec.restartPolicy'])).toMatch(/^KIND:\s+Pod\nVERSION:\s+v1\n\nFIELD: restartPolicy <string>/);
+  });
+
   it('lists the API resources from discovery', async () => {
     const out = await kubectlOk(config, ['api-resources']);
     expect(out).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
@@ -115,10 +121,10 @@ describe('kubectl 1.32 over the HTTP API', () => {
 
   it('prints the server error of an invalid manifest and exits 1', async () => {
     const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec: {containers: []}\n';
-    const r = await kubectl(config, ['create', '--validate=false', '-f', '-'], bad);
+    const r = await kubectl(config, ['create', '-f', '-'], bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('The Pod "bad" is invalid: spec.containers: Required value\n');
-    const unknown = await kubectl(config, ['create', '--validate=false', '-f', '-'], podManifest('x').replace('spec:', 'spec:\n  bogus: 1'));
+    const unknown = await kubectl(config, ['create', '-f', '-'], podManifest('x').replace('spec:', 'spec:\n  bogus: 1'));
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('strict decoding error: unknown field "spec.bogus"');
     await expect(f.client.resource('pod').get('default', 'x')).rejects.toSatisfy((err) => isApiError(err, 'NotFound'));
