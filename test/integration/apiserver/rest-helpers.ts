@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,11 +32,16 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** Starts kubectl on the kubeconfig, with its home and discovery cache beside it (never the user's). */
+export function spawnKubectl(kubeconfig: string, args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  const home = dirname(kubeconfig);
+  return spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ...env } });
+}
+
 /** Runs kubectl to completion, with an optional stdin and extra environment. */
 export function kubectl(kubeconfig: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const home = dirname(kubeconfig);
-    const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'kube-cache'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ...env } });
+    const child = spawnKubectl(kubeconfig, args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

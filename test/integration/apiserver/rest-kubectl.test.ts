@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { createCertificateAuthority, issueClientCert } from '../../../lib/certs/
 import type { ControlPlane } from '../../harness/control-plane.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { eventually, pod } from './helpers.js';
-import { KUBECTL, kubectl, kubectlOk, requireKubectl, writeKubeconfig } from './rest-helpers.js';
+import { kubectl, kubectlOk, requireKubectl, spawnKubectl, writeKubeconfig } from './rest-helpers.js';
 
 // The real kubectl 1.32 against the HTTP API, with its defaults: it finds in the OpenAPI
 // documents that the server validates fields itself (fieldValidation), and reads them for explain.
@@ -94,7 +93,7 @@ describe('kubectl 1.32 over the HTTP API', () => {
   });
 
   it('watches: get pods -w prints a pod created afterwards', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', config, 'get', 'pods', '-w', '--request-timeout=60s'], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawnKubectl(config, ['get', 'pods', '-w', '--request-timeout=60s']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
