@@ -1,3 +1,4 @@
+import { ALL_CATEGORY } from '../lib/api/categories.js';
 import { resolveResourceAlias, resourceByName, type ResourceInfo } from '../lib/api/resources.js';
 import { CliError } from './errors.js';
 
@@ -17,9 +18,6 @@ export interface ResourceSelection {
   info: ResourceInfo;
   names: string[];
 }
-
-/** kubectl's `all` category, in the order kubectl prints it, restricted to the kinds we serve. */
-const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'horizontalpodautoscalers'] as const;
 
 /** Resolves one type as a user types it; `all` is not a type here. */
 export function resolveType(type: string): ResourceInfo {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../lib/api/generated/index.js';
 import { resourceByName } from '../lib/api/resources.js';
-import { printerFor } from './printers/kinds/registry.js';
+import { printerFor } from '../lib/printers/kinds/registry.js';
 import { WatchTable } from './watch-table.js';
 
 const pods = printerFor(resourceByName('pods')!);

@@ -1,7 +1,7 @@
 import type { AnyObject } from '../lib/api/resources.js';
-import type { KindPrinter } from './printers/kinds/types.js';
-import { formatLabels } from './printers/labels.js';
-import { renderTable, type TableOptions, type TableRow } from './printers/table.js';
+import type { KindPrinter } from '../lib/printers/kinds/types.js';
+import { formatLabels } from '../lib/printers/labels.js';
+import { renderTable, type TableOptions, type TableRow } from '../lib/printers/table.js';
 
 // `kubets get -w` prints one row per change, aligned with what it printed before, as kubectl's
 // tabwriter does by remembering column widths across flushes: a column only ever grows. Rendering

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { resources, type ResourceInfo } from '../../lib/api/resources.js';
-import { compareStrings } from '../printers/order.js';
-import { renderTable, type ColumnDefinition } from '../printers/table.js';
+import { compareStrings } from '../../lib/printers/order.js';
+import { renderTable, type ColumnDefinition } from '../../lib/printers/table.js';
 import type { CliContext } from '../context.js';
 import { goBool } from '../../lib/flags.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';

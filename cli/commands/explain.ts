@@ -3,8 +3,8 @@ import protobuf from 'protobufjs';
 import { lookupMessage } from '../../lib/api/proto.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { compareStrings } from '../printers/order.js';
-import { alignTabs } from '../printers/tabwriter.js';
+import { compareStrings } from '../../lib/printers/order.js';
+import { alignTabs } from '../../lib/printers/tabwriter.js';
 import { resolveType } from '../resource-args.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 

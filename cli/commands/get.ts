@@ -19,7 +19,7 @@ import {
   printObjects,
   type OutputFormat,
 } from '../printers/output.js';
-import { printerFor } from '../printers/kinds/registry.js';
+import { printerFor } from '../../lib/printers/kinds/registry.js';
 import { reportErrors } from '../report.js';
 import { objectRef, parseResourceArgs, type ResourceSelection } from '../resource-args.js';
 import { resolveTargets } from '../targets.js';

@@ -1,4 +1,4 @@
-import { compareStrings } from './order.js';
+import { compareStrings } from '../../lib/printers/order.js';
 
 // kubectl works on decoded JSON (Go maps), so its output follows Go's encoders: encoding/json
 // sorts map keys and escapes <, > and & in strings; fmt's %v prints maps as map[k:v] and slices

@@ -2,9 +2,9 @@ import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
 import { executeJSONPath, findResults } from './jsonpath.js';
-import { printTable, type PrintTableOptions } from './kinds/registry.js';
-import { alignTabs } from './tabwriter.js';
-import { TABLE_LAYOUT } from './table.js';
+import { printTable, type PrintTableOptions } from '../../lib/printers/kinds/registry.js';
+import { alignTabs } from '../../lib/printers/tabwriter.js';
+import { TABLE_LAYOUT } from '../../lib/printers/table.js';
 import { yaml } from '../lazy-yaml.js';
 
 // The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,

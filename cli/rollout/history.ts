@@ -2,7 +2,7 @@ import type { Deployment, ReplicaSet } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION } from '../../lib/deployment/annotations.js';
 import { selectorFromLabelSelector } from '../../lib/labels/selector.js';
-import { alignTabs } from '../printers/tabwriter.js';
+import { alignTabs } from '../../lib/printers/tabwriter.js';
 import { CliError } from '../errors.js';
 
 // A deployment's rollout history lives in its ReplicaSets: each carries the revision it was

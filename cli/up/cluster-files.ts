@@ -25,6 +25,7 @@ export interface ClusterFiles {
   caFile: string;
   /** Client config per identity (dataDir/<identity>.conf). */
   configs: Record<Identity, string>;
+  adminToken: string;
 }
 
 /**
@@ -52,7 +53,7 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
     });
     configs[id] = path;
   }
-  return { dataDir, pkiDir, tokenFile, caFile, configs };
+  return { dataDir, pkiDir, tokenFile, caFile, configs, adminToken: entries.find((e) => e.user.name === 'admin')!.token };
 }
 
 export interface KubeletCertFiles {

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
+import { buildKubeconfig, kubeconfigBeside, writeKubeconfig } from '../../lib/kubeconfig.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
@@ -53,6 +54,8 @@ interface UpOptions {
   dataDir: string;
   etcdPort: number;
   port: number;
+  /** The apiserver's HTTP API (kubectl's); default port + 1. */
+  restPort?: number;
   kubeletPort: number;
   nodeIp?: string;
   detach?: boolean;
@@ -88,7 +91,11 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 }
 
 function portsOf(o: UpOptions): Record<string, number> {
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, kubelet: o.kubeletPort };
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort };
+}
+
+function restPortOf(o: UpOptions): number {
+  return o.restPort ?? o.port + 1;
 }
 
 async function runForeground(o: UpOptions): Promise<void> {
@@ -104,7 +111,10 @@ async function runForeground(o: UpOptions): Promise<void> {
   });
   const userConfig = defaultClientConfigPath();
   await writeClientConfig(userConfig, JSON.parse(readFileSync(files.configs.admin, 'utf8')));
-  log.info({ config: userConfig }, 'admin client config written');
+  // The same admin identity for kubectl and Kubernetes client libraries, on the HTTP API.
+  const kubeconfig = kubeconfigBeside(userConfig);
+  await writeKubeconfig(kubeconfig, buildKubeconfig([{ name: 'kubets', server: `https://127.0.0.1:${restPortOf(o)}`, caPem: readFileSync(files.caFile, 'utf8'), token: files.adminToken, namespace: 'default' }]));
+  log.info({ config: userConfig, kubeconfig }, 'admin client config and kubeconfig written');
 
   const supervisor = new Supervisor(log);
   const etcdUrl = `http://127.0.0.1:${o.etcdPort}`;
@@ -122,7 +132,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   await waitFor('etcd', async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000);
 
   const apiserver = selfCommand([
-    'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--data-dir', o.dataDir,
+    'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
     '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
     // Namespaced nodes reach the apiserver on the node network.
     ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
@@ -230,7 +240,8 @@ export function upCommand(): Command {
     .description('Run a whole local cluster: etcd, apiserver and the other components, supervised')
     .option('--data-dir <dir>', 'where certificates, tokens, etcd data and logs live', defaultDataDir())
     .option('--etcd-port <port>', 'etcd client port (the peer port is the next one)', int, 2379)
-    .option('--port <port>', 'apiserver port', int, 6443)
+    .option('--port <port>', 'apiserver port (gRPC)', int, 6443)
+    .option('--rest-port <port>', "port of the apiserver's Kubernetes HTTP API, for kubectl (default: --port + 1)", int)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec)', int, 10250)
     .option('--node-ip <ip>', "the local node's InternalIP (default: the docker0 address, else 127.0.0.1)")
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())

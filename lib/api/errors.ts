@@ -19,6 +19,7 @@ export type StatusReason =
   | 'TooManyRequests'
   | 'RequestEntityTooLarge'
   | 'MethodNotAllowed'
+  | 'UnsupportedMediaType'
   | 'ServiceUnavailable'
   | 'Timeout'
   | 'InternalError';
@@ -36,6 +37,7 @@ const reasonToGrpc: Record<StatusReason, { grpc: grpc.status; http: number }> = 
   TooManyRequests: { grpc: grpc.status.RESOURCE_EXHAUSTED, http: 429 },
   RequestEntityTooLarge: { grpc: grpc.status.RESOURCE_EXHAUSTED, http: 413 },
   MethodNotAllowed: { grpc: grpc.status.UNIMPLEMENTED, http: 405 },
+  UnsupportedMediaType: { grpc: grpc.status.INVALID_ARGUMENT, http: 415 },
   ServiceUnavailable: { grpc: grpc.status.UNAVAILABLE, http: 503 },
   Timeout: { grpc: grpc.status.DEADLINE_EXCEEDED, http: 504 },
   InternalError: { grpc: grpc.status.INTERNAL, http: 500 },

@@ -27,27 +27,33 @@ function checkIdentityKept(current: AnyObject, patched: JsonObject): void {
   }
 }
 
-/** Applies a patch to an object through its Kubernetes JSON form, strictly decoding the result. */
-export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string): AnyObject {
-  const original = toKubeJSON(info, current) as JsonObject;
+/**
+ * Applies a patch to a JSON document: "merge" (RFC 7396), "json" (RFC 6902) or "strategic"
+ * (Kubernetes' strategic merge patch, which merges lists by their patchMergeKey).
+ */
+export function patchDocument(original: JsonObject, type: string, text: string): unknown {
   const patch = parsePatch(text);
-  let patched: unknown;
   if (type === 'json') {
     if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
     if (patch.length > MAX_JSON_PATCH_OPERATIONS) {
       throw new ApiError('RequestEntityTooLarge', `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`);
     }
     try {
-      patched = jsonpatch.applyPatch(original, patch as jsonpatch.Operation[], true, false).newDocument;
+      return jsonpatch.applyPatch(original, patch as jsonpatch.Operation[], true, false).newDocument;
     } catch (err) {
       throw badRequest(`the server rejected our request due to an error in our request: ${(err as Error).message.split('\n')[0]}`);
     }
-  } else if (type === 'merge' || type === 'strategic' || type === '') {
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest(`${type || 'merge'} patch must be a JSON object`);
-    patched = type === 'strategic' ? strategicMergePatch(original, patch) : mergePatch.apply(structuredClone(original), patch);
-  } else {
-    throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
   }
+  if (type === 'merge' || type === 'strategic' || type === '') {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest(`${type || 'merge'} patch must be a JSON object`);
+    return type === 'strategic' ? strategicMergePatch(original, patch) : mergePatch.apply(structuredClone(original), patch);
+  }
+  throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
+}
+
+/** Applies a patch to an object through its Kubernetes JSON form, strictly decoding the result. */
+export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string): AnyObject {
+  const patched = patchDocument(toKubeJSON(info, current) as JsonObject, type, text);
   const body = patched as JsonObject;
   checkIdentityKept(current, body);
   try {

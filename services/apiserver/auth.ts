@@ -15,7 +15,11 @@ const acceptedHeaders = new WeakMap<TokenAuthenticator, Map<string, TokenUser>>(
 /** Bearer-token authentication from the `authorization` metadata of a call. */
 export function authenticate(authenticator: TokenAuthenticator | undefined, metadata: Metadata): TokenUser {
   const header = metadata.get('authorization')[0];
-  const value = typeof header === 'string' ? header : header?.toString();
+  return authenticateAuthorization(authenticator, typeof header === 'string' ? header : header?.toString());
+}
+
+/** Bearer-token authentication from an authorization header's value, for gRPC calls and HTTP requests alike. */
+export function authenticateAuthorization(authenticator: TokenAuthenticator | undefined, value: string | undefined): TokenUser {
   if (!value || !authenticator) throw new ApiError('Unauthorized', 'Unauthorized');
   let accepted = acceptedHeaders.get(authenticator);
   const cached = accepted?.get(value);

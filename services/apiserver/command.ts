@@ -17,6 +17,7 @@ export function apiserverCommand(): Command {
     .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', commaList)
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
     .option('--secure-port <port>', 'port to serve gRPC with TLS on', int, 6443)
+    .option('--rest-port <port>', "port to serve Kubernetes' HTTP API (for kubectl) with TLS on (default: --secure-port + 1)", int)
     .option('--advertise-address <ip>', 'address the kubernetes Service endpoints point at', '127.0.0.1')
     .option('--data-dir <dir>', 'directory for generated certificates (pki/)', '/var/lib/kubets/apiserver')
     .option('--tls-cert-file <file>', 'serving certificate (default: generated from the cluster CA)')
@@ -43,6 +44,7 @@ export function apiserverCommand(): Command {
           etcdServers: o.etcdServers,
           bindAddress: o.bindAddress,
           securePort: o.securePort,
+          restPort: o.restPort,
           advertiseAddress: o.advertiseAddress,
           dataDir: o.dataDir,
           tlsCertFile: o.tlsCertFile,

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { healthHandlers } from './health.js';
+import { healthHandlers, healthProbe } from './health.js';
 import { MemoryStore } from './storage/testing/memory-store.js';
 
 /** One Check call, as grpc-js would make it. */
@@ -14,7 +14,7 @@ function check(handlers: grpc.UntypedServiceImplementation, service: string): Pr
 describe('health', () => {
   it('serves while storage answers; readyz also waits for the caches', async () => {
     let ready = false;
-    const handlers = healthHandlers(new MemoryStore(), () => ready);
+    const handlers = healthHandlers(healthProbe(new MemoryStore(), () => ready));
     expect(await check(handlers, 'livez')).toBe('SERVING');
     expect(await check(handlers, 'readyz')).toBe('NOT_SERVING');
     ready = true;
@@ -25,6 +25,6 @@ describe('health', () => {
   it('does not serve when storage does not answer', async () => {
     const store = new MemoryStore();
     await store.close();
-    expect(await check(healthHandlers(store, () => true), '')).toBe('NOT_SERVING');
+    expect(await check(healthHandlers(healthProbe(store, () => true)), '')).toBe('NOT_SERVING');
   });
 });

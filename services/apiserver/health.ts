@@ -4,13 +4,15 @@ import type { Store } from './storage/store.js';
 const PROBE_TIMEOUT_MS = 2_000;
 const CACHE_MS = 1_000;
 
-type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+export type HealthProbe = (service: string) => Promise<ServingStatus>;
 
 /**
- * The gRPC health service, as kube-apiserver's /livez and /readyz: service "" and "livez" report
- * whether etcd answers; "readyz" also needs every watch cache to have synced.
+ * Health as kube-apiserver's /livez and /readyz: service "" and "livez" report whether etcd
+ * answers; "readyz" also needs every watch cache to have synced. Served over gRPC's health
+ * service and the HTTP API's /healthz, /livez and /readyz.
  */
-export function healthHandlers(store: Store, ready: () => boolean): grpc.UntypedServiceImplementation {
+export function healthProbe(store: Store, ready: () => boolean): HealthProbe {
   let last: { at: number; ok: boolean } | undefined;
 
   async function etcdReachable(): Promise<boolean> {
@@ -28,7 +30,11 @@ export function healthHandlers(store: Store, ready: () => boolean): grpc.Untyped
     const ok = (await etcdReachable()) && (service !== 'readyz' || ready());
     return ok ? 'SERVING' : 'NOT_SERVING';
   }
+  return status;
+}
 
+/** The gRPC health service. */
+export function healthHandlers(status: HealthProbe): grpc.UntypedServiceImplementation {
   return {
     Check: (call: grpc.ServerUnaryCall<{ service?: string }, { status: ServingStatus }>, callback: grpc.sendUnaryData<{ status: ServingStatus }>) => {
       status(call.request.service ?? '').then((s) => callback(null, { status: s }));

@@ -80,10 +80,12 @@ export class KubeletProxy {
     return client;
   }
 
-  async logs(req: t.LogsRequest, out: grpc.ServerWritableStream<Buffer, t.LogChunk>): Promise<void> {
+  /** Relays the kubelet's log chunks to `out` (a gRPC stream or the HTTP API's response) until it ends or `signal` aborts. */
+  async logs(req: t.LogsRequest, out: Writable, signal: AbortSignal): Promise<void> {
     const client = await this.clientForPod(req.namespace ?? '', req.name ?? '');
     const upstream = client.Logs(req);
-    out.on('cancelled', () => upstream.cancel());
+    if (signal.aborted) upstream.cancel();
+    else signal.addEventListener('abort', () => upstream.cancel(), { once: true });
     await relay(upstream, out);
   }
 

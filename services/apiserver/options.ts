@@ -5,6 +5,11 @@ export interface ApiserverConfig {
   etcdServers: string[];
   bindAddress: string;
   securePort: number;
+  /**
+   * Port of the HTTP API (Kubernetes' REST API, for kubectl and its client libraries), beside gRPC
+   * on securePort. Default securePort + 1 (a free port when securePort is 0).
+   */
+  restPort?: number;
   /** Holds generated certificates (pki/) when no explicit TLS files are given. */
   dataDir: string;
   tlsCertFile?: string;

@@ -19,9 +19,11 @@ import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
-import { healthHandlers } from './health.js';
+import { healthHandlers, healthProbe } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
+import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
+import { startRestServer } from './rest/index.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { Registry } from './registry/registry.js';
 import { decodeFromStorage } from './storage/codec.js';
@@ -40,25 +42,36 @@ export interface RunningApiserver {
   /** host:port the server listens on (the port is the real one when 0 was asked for). */
   address: string;
   port: number;
+  /** The port of the HTTP API (Kubernetes' REST API, for kubectl); absent when serving plaintext gRPC. */
+  restPort?: number;
   config: ApiserverConfig;
   stop(): Promise<void>;
 }
 
-async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc.ServerCredentials; kubeletTls?: KubeletTls }> {
+/** The serving certificate and key, and the CA that signs clients' certificates (PEM). */
+interface ServingTls {
+  cert: Buffer;
+  key: Buffer;
+  clientCA?: Buffer;
+}
+
+async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc.ServerCredentials; tls?: ServingTls; kubeletTls?: KubeletTls }> {
   if (config.insecure) return { creds: grpc.ServerCredentials.createInsecure() };
   if (config.tlsCertFile && config.tlsKeyFile) {
+    const clientCA = config.clientCAFile ? readFileSync(config.clientCAFile) : undefined;
     const kubeletTls =
-      config.clientCAFile && config.kubeletClientCertFile && config.kubeletClientKeyFile
-        ? { ca: readFileSync(config.clientCAFile), clientCert: readFileSync(config.kubeletClientCertFile), clientKey: readFileSync(config.kubeletClientKeyFile) }
+      clientCA && config.kubeletClientCertFile && config.kubeletClientKeyFile
+        ? { ca: clientCA, clientCert: readFileSync(config.kubeletClientCertFile), clientKey: readFileSync(config.kubeletClientKeyFile) }
         : undefined;
-    const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tlsCertFile), private_key: readFileSync(config.tlsKeyFile) }], false);
-    return { creds, kubeletTls };
+    const tls = { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), clientCA };
+    return { creds: grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false), tls, kubeletTls };
   }
   const certs = await ensureClusterCerts(pkiDir(config), { hosts: [config.advertiseAddress, config.bindAddress, ...config.certHosts] });
-  const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(certs.apiserver.certPem), private_key: Buffer.from(certs.apiserver.keyPem) }], false);
+  const tls = { cert: Buffer.from(certs.apiserver.certPem), key: Buffer.from(certs.apiserver.keyPem), clientCA: Buffer.from(certs.ca.certPem) };
   return {
-    creds,
-    kubeletTls: { ca: Buffer.from(certs.ca.certPem), clientCert: Buffer.from(certs.apiserverKubeletClient.certPem), clientKey: Buffer.from(certs.apiserverKubeletClient.keyPem) },
+    creds: grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false),
+    tls,
+    kubeletTls: { ca: tls.clientCA, clientCert: Buffer.from(certs.apiserverKubeletClient.certPem), clientKey: Buffer.from(certs.apiserverKubeletClient.keyPem) },
   };
 }
 
@@ -112,31 +125,46 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   registry.eventTtlSeconds = config.eventTtlSeconds;
 
 
-  const { creds, kubeletTls } = await serverCredentials(config);
+  const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
-  server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
+  const health = healthProbe(store, () => ready);
+  server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
   for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
+  const rest = tls
+    ? await startRestServer({
+        ops: apiOperations({ registry, store, caches }),
+        authenticator,
+        health,
+        logs: (req, out, signal) => kubelets.logs(req, out, signal),
+        ...tls,
+        bindAddress: config.bindAddress,
+        port: config.restPort ?? (config.securePort === 0 ? 0 : config.securePort + 1),
+        log: log.child({ part: 'rest' }),
+      })
+    : undefined;
   // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
-  log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
+  log.info({ address, restPort: rest?.port, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
 
   return {
     address,
     port,
-    config: { ...config, securePort: port },
+    restPort: rest?.port,
+    config: { ...config, securePort: port, restPort: rest?.port },
     async stop() {
       ready = false;
       compactor.stop();
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
+      await rest?.close();
       await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
       kubelets.close();
       await store.close();

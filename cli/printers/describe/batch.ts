@@ -1,6 +1,6 @@
 import type { CronJob, Job, JobSpec } from '../../../lib/api/generated/index.js';
-import { humanDuration } from '../duration.js';
-import { labelSelectorString } from '../labels.js';
+import { humanDuration } from '../../../lib/printers/duration.js';
+import { labelSelectorString } from '../../../lib/printers/labels.js';
 import type { DescribeOptions } from './pod.js';
 import { writePodTemplate } from './pod-template.js';
 import { writeAnnotations, writeControlledBy, writeEvents, writeLabels } from './sections.js';

@@ -1,5 +1,5 @@
 import type { ConfigMap, Secret } from '../../../lib/api/generated/index.js';
-import { compareStrings } from '../order.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeOptions } from './pod.js';
 import { writeAnnotations, writeEvents, writeLabels } from './sections.js';
 import { DescribeWriter } from './writer.js';

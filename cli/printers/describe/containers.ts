@@ -1,7 +1,7 @@
 import type { Container, ContainerState, ContainerStatus, EnvVar, Pod, Probe, ResourceRequirements } from '../../../lib/api/generated/index.js';
 import { Quantity, parseQuantity } from '../../../lib/quantity.js';
-import { quantityString } from '../kinds/common.js';
-import { compareStrings } from '../order.js';
+import { quantityString } from '../../../lib/printers/kinds/common.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import { formatTime, type DescribeWriter } from './writer.js';
 
 // The Containers (and Init Containers) section of describe for pods and pod templates.

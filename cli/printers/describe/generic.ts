@@ -1,6 +1,6 @@
 import { toKubeJSON } from '../../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { compareStrings } from '../order.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeOptions } from './pod.js';
 import { writeAnnotations, writeEvents, writeLabels } from './sections.js';
 import { DescribeWriter } from './writer.js';

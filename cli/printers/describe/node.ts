@@ -1,9 +1,9 @@
 import type { Lease, Node, Pod } from '../../../lib/api/generated/index.js';
 import { Quantity, parseQuantity } from '../../../lib/quantity.js';
-import { age } from '../duration.js';
-import { quantityString } from '../kinds/common.js';
-import { nodeRoles } from '../kinds/nodes.js';
-import { compareStrings } from '../order.js';
+import { age } from '../../../lib/printers/duration.js';
+import { quantityString } from '../../../lib/printers/kinds/common.js';
+import { nodeRoles } from '../../../lib/printers/kinds/nodes.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeOptions } from './pod.js';
 import { podRequestsAndLimits, totalRequestsAndLimits, type ResourceTotals } from './pod-resources.js';
 import { writeAnnotations, writeEvents, writeLabels, writeTaints } from './sections.js';

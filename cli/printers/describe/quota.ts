@@ -1,5 +1,5 @@
 import type { LimitRange, ResourceQuota } from '../../../lib/api/generated/index.js';
-import { compareStrings } from '../order.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import { DescribeWriter } from './writer.js';
 
 const SCOPE_HELP: Record<string, string> = {

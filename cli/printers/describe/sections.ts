@@ -1,6 +1,6 @@
 import type { Event, ObjectMeta, Taint, Toleration } from '../../../lib/api/generated/index.js';
-import { age, humanDuration, parseTimestamp } from '../duration.js';
-import { compareStrings } from '../order.js';
+import { age, humanDuration, parseTimestamp } from '../../../lib/printers/duration.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeWriter } from './writer.js';
 
 // Building blocks shared by the describers: multi-line labels and annotations, taints,

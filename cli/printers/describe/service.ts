@@ -1,7 +1,7 @@
 import type { Endpoints, Service } from '../../../lib/api/generated/index.js';
-import { formatEndpoints } from '../kinds/endpoints.js';
-import { portProtocol, serviceType } from '../kinds/services.js';
-import { formatLabels } from '../labels.js';
+import { formatEndpoints } from '../../../lib/printers/kinds/endpoints.js';
+import { portProtocol, serviceType } from '../../../lib/printers/kinds/services.js';
+import { formatLabels } from '../../../lib/printers/labels.js';
 import type { DescribeOptions } from './pod.js';
 import { writeAnnotations, writeEvents, writeLabels } from './sections.js';
 import { DescribeWriter } from './writer.js';

@@ -1,7 +1,7 @@
 import type { TopologySpreadConstraint, Volume } from '../../../lib/api/generated/index.js';
-import { quantityString } from '../kinds/common.js';
-import { formatLabelSelector } from '../labels.js';
-import { compareStrings } from '../order.js';
+import { quantityString } from '../../../lib/printers/kinds/common.js';
+import { formatLabelSelector } from '../../../lib/printers/labels.js';
+import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeWriter } from './writer.js';
 
 function writeSource(w: DescribeWriter, volume: Volume): void {

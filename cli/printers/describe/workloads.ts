@@ -1,6 +1,6 @@
 import type { Condition, Deployment, Pod, ReplicaSet, ReplicationController } from '../../../lib/api/generated/index.js';
-import { desiredReplicas } from '../kinds/workloads.js';
-import { formatLabelSelector, formatLabels, labelSelectorString } from '../labels.js';
+import { desiredReplicas } from '../../../lib/printers/kinds/workloads.js';
+import { formatLabelSelector, formatLabels, labelSelectorString } from '../../../lib/printers/labels.js';
 import type { DescribeOptions } from './pod.js';
 import { writePodTemplate } from './pod-template.js';
 import { writeAnnotations, writeControlledBy, writeEvents, writeLabels } from './sections.js';

@@ -1,4 +1,4 @@
-import { alignTabs } from '../tabwriter.js';
+import { alignTabs } from '../../../lib/printers/tabwriter.js';
 
 // kubectl describe writes tab-separated text at indentation levels of two spaces each and aligns
 // it with a Go tabwriter (no minimal width, two spaces of padding) when done.

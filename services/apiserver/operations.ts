@@ -1,0 +1,223 @@
+import { ApiError, badRequest, conflict, invalid } from '../../lib/api/errors.js';
+import type * as t from '../../lib/api/generated/index.js';
+import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { applyPatch } from '../../lib/patch/apply-patch.js';
+import { VERSION } from '../../lib/version.js';
+import { strategyFor, type ScaleStrategy } from './kinds/index.js';
+import { rfc3339 } from './registry/object-meta.js';
+import type { Registry } from './registry/registry.js';
+import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
+import { listPrefix, objectKey } from './storage/keys.js';
+import type { Store } from './storage/store.js';
+import { validateBinding } from './validation/binding.js';
+import { validateDeleteOptions } from './validation/delete-options.js';
+import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
+import { compileFilter } from './watch/filter.js';
+
+// What the API does, independent of the transport: the gRPC service and the HTTP API both decode
+// their requests into these parameters and encode what comes back, so every rule (validation,
+// defaulting, admission, storage, the watch cache) has exactly one implementation.
+
+export interface OperationDeps {
+  registry: Registry;
+  store: Store;
+  caches: Map<string, WatchCache>;
+}
+
+export interface Target {
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface ListParams extends Target {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continueToken?: string;
+  /** "0" serves from the watch cache as it is; anything else waits until the cache is current. */
+  resourceVersion?: string;
+}
+
+/** A transport's limit on one list response: the list is cut there and continues from etcd. */
+export interface ListBudget {
+  maxBytes: number;
+  sizeOf: (info: ResourceInfo, object: AnyObject) => number;
+}
+
+export interface ListOutcome {
+  info: ResourceInfo;
+  items: AnyObject[];
+  metadata: t.ListMeta;
+}
+
+export interface WatchParams extends Target {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+}
+
+const FRESHNESS_TIMEOUT_MS = 5_000;
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function scaleOf(scale: ScaleStrategy<AnyObject>, object: AnyObject): t.Scale {
+  const o = object as t.ReplicaSet;
+  return {
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, uid: o.metadata?.uid, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp },
+    spec: { replicas: o.spec?.replicas ?? 0 },
+    status: { replicas: o.status?.replicas ?? 0, selector: scale.selector(object) },
+  };
+}
+
+function scalable(resource: string): { info: ResourceInfo; scale: ScaleStrategy<AnyObject> } {
+  const info = resolveResource(resource);
+  const scale = strategyFor(info).scale;
+  if (!scale) throw new ApiError('NotFound', `the server could not find the requested resource (${info.resource}/scale)`);
+  return { info, scale };
+}
+
+export type ApiOperations = ReturnType<typeof apiOperations>;
+
+export function apiOperations(deps: OperationDeps) {
+  const { registry } = deps;
+
+  function cacheOf(info: ResourceInfo): WatchCache {
+    const cache = deps.caches.get(info.resource);
+    if (!cache) throw new ApiError('ServiceUnavailable', `the watch cache for ${info.resource} is not ready`);
+    return cache;
+  }
+
+  function target(req: Target): { info: ResourceInfo; namespace: string; name: string } {
+    const info = resolveResource(req.resource);
+    return { info, namespace: requestNamespace(info, req.namespace), name: req.name ?? '' };
+  }
+
+  async function list(req: ListParams, budget?: ListBudget): Promise<ListOutcome> {
+    const { info, namespace } = target(req);
+    const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
+    const sizeOf = (o: AnyObject): number => (budget ? budget.sizeOf(info, o) : 0);
+    if (req.limit || req.continueToken) {
+      const matches = compileFilter(info, filter) ?? (() => true);
+      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continueToken, filter: matches, maxBytes: budget?.maxBytes, sizeOf });
+      return { info, items: page.items, metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount } };
+    }
+    const cache = cacheOf(info);
+    if (req.resourceVersion !== '0') await cache.waitUntilFresh(await deps.store.currentRevision(), FRESHNESS_TIMEOUT_MS);
+    const all = cache.list(filter, {});
+    if (!budget) return { info, items: all.items, metadata: { resourceVersion: String(all.revision), continue: '' } };
+    const items: AnyObject[] = [];
+    let bytes = 0;
+    let cont = '';
+    for (const object of all.items) {
+      bytes += sizeOf(object);
+      if (bytes > budget.maxBytes && items.length > 0) {
+        const last = items[items.length - 1]!.metadata!;
+        cont = encodeContinueToken(all.revision, objectKey(info, last.namespace ?? '', last.name ?? ''), listPrefix(info, namespace));
+        break;
+      }
+      items.push(object);
+    }
+    return { info, items, metadata: { resourceVersion: String(all.revision), continue: cont } };
+  }
+
+  /** The events of a watch after its parameters are checked; ends when the signal aborts or the timeout passes. */
+  function watch(req: WatchParams, abort: AbortController): { info: ResourceInfo; events: AsyncIterable<WatchOut> } {
+    const { info, namespace } = target(req);
+    const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
+    const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
+    if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
+    if (req.timeoutSeconds && req.timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: ${req.timeoutSeconds}: must be greater than or equal to 0`);
+    // Node fires a longer timer at once, which would end the watch instead of keeping it open.
+    if (req.timeoutSeconds) setTimeout(() => abort.abort(), Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS)).unref();
+    const events = cacheOf(info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal });
+    return { info, events };
+  }
+
+  async function bind(req: t.BindRequest): Promise<t.Status> {
+    const pods = resourceByField('pod');
+    const binding = req.binding ?? {};
+    const name = binding.metadata?.name ?? '';
+    const node = binding.target?.name;
+    if (!name) throw badRequest('binding.metadata.name: Required value');
+    if (!node) throw badRequest('binding.target.name: Required value');
+    const bindingErrors = validateBinding(binding);
+    if (bindingErrors.length > 0) throw invalid('Binding', name, bindingErrors);
+    const namespace = req.namespace || binding.metadata?.namespace || '';
+    await registry.transform(pods, namespace, name, (object) => {
+      const pod = object as t.Pod;
+      if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
+        throw conflict('pods', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid ?? ''}`);
+      }
+      if (pod.metadata?.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
+      if (pod.spec?.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec = { ...pod.spec, nodeName: node };
+      const now = rfc3339();
+      const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
+      pod.status = { ...pod.status, conditions };
+      return pod;
+    });
+    return { status: 'Success', code: 201 };
+  }
+
+  return {
+    resolve: target,
+    list,
+    watch,
+    bind,
+    async create(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
+      const { info, namespace } = target(req);
+      return registry.create(info, namespace, object, { dryRun });
+    },
+    async get(req: Target): Promise<AnyObject> {
+      const { info, namespace, name } = target(req);
+      return registry.get(info, namespace, name);
+    },
+    async update(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
+      const { info, namespace } = target(req);
+      return registry.update(info, namespace, object, { dryRun });
+    },
+    async updateStatus(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
+      const { info, namespace } = target(req);
+      return registry.updateStatus(info, namespace, object, { dryRun });
+    },
+    /** patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". */
+    async patch(req: Target, patchType: string, patch: string, opts: { status?: boolean; dryRun?: boolean } = {}): Promise<AnyObject> {
+      const { info, namespace, name } = target(req);
+      return registry.modify(info, namespace, name, (current) => applyPatch(info, current, patchType, patch), opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
+    },
+    async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
+      const { info, namespace, name } = target(req);
+      const optionErrors = validateDeleteOptions(options);
+      if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
+      return registry.delete(info, namespace, name, options);
+    },
+    async getScale(req: Target): Promise<t.Scale> {
+      const { info, scale } = scalable(req.resource);
+      return scaleOf(scale, await registry.get(info, req.namespace ?? '', req.name ?? ''));
+    },
+    async updateScale(req: Target, scaleObject: t.Scale | undefined): Promise<t.Scale> {
+      const { info, scale } = scalable(req.resource);
+      const name = req.name ?? '';
+      const replicas = scaleObject?.spec?.replicas ?? 0;
+      const wanted = scaleObject?.metadata?.resourceVersion;
+      const updated = await registry.modify(info, req.namespace ?? '', name, (current) => {
+        if (wanted && wanted !== current.metadata?.resourceVersion) {
+          throw conflict(info.resource, name, `the object has been modified; please apply your changes to the latest version and try again (resourceVersion ${wanted} given, current is ${current.metadata?.resourceVersion ?? ''})`);
+        }
+        const o = current as t.ReplicaSet;
+        o.spec = { ...o.spec, replicas };
+        return o;
+      });
+      return scaleOf(scale, updated);
+    },
+    version(): t.VersionInfo {
+      return { gitVersion: VERSION, platform: `${process.platform}/${process.arch}`, goVersion: `node${process.versions.node}` };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { ApiError } from '../../../lib/api/errors.js';
+import type { TokenAuthenticator, TokenUser } from '../../../lib/auth/token-file.js';
+import { authenticateAuthorization } from '../auth.js';
+
+// Who sent an HTTP request: a bearer token, checked by the same authenticator as gRPC calls, or
+// else a client certificate the cluster CA signed, as kube-apiserver reads one (common name =
+// user, organizations = groups). The TLS layer asks for a certificate without requiring one, so
+// token clients connect as before; an unsigned certificate only counts as no certificate.
+
+function certificateUser(socket: TLSSocket): TokenUser | undefined {
+  if (!socket.authorized) return undefined;
+  const subject = socket.getPeerCertificate().subject as Record<string, string | string[] | undefined> | undefined;
+  const name = subject?.CN;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const organizations = subject?.O;
+  const groups = organizations === undefined ? [] : Array.isArray(organizations) ? organizations : [organizations];
+  return { name, uid: '', groups };
+}
+
+export function authenticateRequest(authenticator: TokenAuthenticator | undefined, req: IncomingMessage): TokenUser {
+  const header = req.headers.authorization;
+  if (header) return authenticateAuthorization(authenticator, header);
+  const user = 'getPeerCertificate' in req.socket ? certificateUser(req.socket as TLSSocket) : undefined;
+  if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+  return user;
+}

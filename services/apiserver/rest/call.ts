@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import type * as t from '../../../lib/api/generated/index.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import type { ApiOperations, Target } from '../operations.js';
+import { bodyType, contentType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
+
+/** One HTTP request on a resource, as the verb handlers see it. */
+export interface ResourceCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ops: ApiOperations;
+  info: ResourceInfo;
+  target: Target;
+  subresource?: string;
+  query: URLSearchParams;
+  /** How the response is written: JSON or YAML. */
+  encoding: Encoding;
+  /** Aborted when the client goes away. */
+  abort: AbortController;
+  /** What objects become in the response: their JSON, or Table rows. */
+  present: Presenter;
+  /** Relays a pod's log stream from its kubelet (the gRPC Logs call's proxy). */
+  logs: LogRelay;
+  log: Logger;
+}
+
+export type LogRelay = (req: t.LogsRequest, out: Writable, signal: AbortSignal) => Promise<void>;
+
+export interface Presenter {
+  object(info: ResourceInfo, object: AnyObject): unknown;
+  /** A watch bookmark: only the resourceVersion it carries matters. */
+  bookmark(info: ResourceInfo, object: AnyObject): unknown;
+  list(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): unknown;
+}
+
+export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
+  const text = serialize(encoding, body);
+  res.writeHead(code, { 'Content-Type': contentType(encoding), 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+/** The parsed body of a request (JSON or YAML, by its Content-Type). */
+export async function requestBody(call: ResourceCall): Promise<unknown> {
+  return parseBody(await readBody(call.req), bodyType(call.req));
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { resources } from '../../../lib/api/resources.js';
+import { aggregatedDiscovery, groupDocument, groupList, resourceList } from './discovery.js';
+
+type ResourceList = { groupVersion: string; resources: { name: string; kind: string; namespaced: boolean }[] };
+type Aggregated = { items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; scope: string }[] }[] }[] };
+
+describe('discovery', () => {
+  it('serves every kind of the resource table, in both document shapes', () => {
+    const aggregated = [aggregatedDiscovery(true) as Aggregated, aggregatedDiscovery(false) as Aggregated].flatMap((d) => d.items);
+    for (const r of resources) {
+      const list = resourceList(r.group, r.version) as ResourceList;
+      expect(list.groupVersion).toBe(r.apiVersion);
+      expect(list.resources).toContainEqual(expect.objectContaining({ name: r.resource, kind: r.kind, namespaced: r.namespaced }));
+      const group = aggregated.find((g) => g.metadata.name === r.group)!;
+      expect(group.versions.find((v) => v.version === r.version)!.resources).toContainEqual(expect.objectContaining({ resource: r.resource, scope: r.namespaced ? 'Namespaced' : 'Cluster' }));
+    }
+  });
+
+  it('lists subresources where a kind has them', () => {
+    const core = resourceList('', 'v1') as ResourceList;
+    const names = core.resources.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['pods/status', 'replicationcontrollers/scale']));
+    expect(names).not.toContain('configmaps/status');
+  });
+
+  it('names only the groups it has', () => {
+    const groups = (groupList() as { groups: { name: string }[] }).groups.map((g) => g.name);
+    expect(groups).toContain('apps');
+    expect(groups).not.toContain('');
+    expect(groupDocument('widgets.example.com')).toBeUndefined();
+    expect(resourceList('apps', 'v2')).toBeUndefined();
+  });
+});

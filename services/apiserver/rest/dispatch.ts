@@ -1,0 +1,79 @@
+import { ApiError } from '../../../lib/api/errors.js';
+import type { ResourceCall } from './call.js';
+import { deleteCollection, deleteObject } from './verbs/delete.js';
+import { podLogs } from './verbs/logs.js';
+import { patchObject } from './verbs/patch.js';
+import { getObject, isWatch, listObjects, watchObjects } from './verbs/read.js';
+import { getScale, patchScale, replaceScale } from './verbs/scale.js';
+import { createObject, replaceObject } from './verbs/write.js';
+
+// Which verb an HTTP method on a resource path means, as in Kubernetes: GET on a collection is
+// list (or watch with watch=true), on a name get; POST creates; PUT replaces; PATCH patches;
+// DELETE on a collection is deletecollection.
+
+type Handler = (call: ResourceCall) => Promise<void>;
+
+function collectionVerb(method: string, call: ResourceCall): Handler | undefined {
+  switch (method) {
+    case 'GET':
+      return isWatch(call.query) ? watchObjects : listObjects;
+    case 'POST':
+      return createObject;
+    case 'DELETE':
+      return deleteCollection;
+    default:
+      return undefined;
+  }
+}
+
+function objectVerb(method: string, call: ResourceCall): Handler | undefined {
+  switch (method) {
+    case 'GET':
+      return isWatch(call.query) ? watchObjects : getObject;
+    case 'PUT':
+      return (c) => replaceObject(c, false);
+    case 'PATCH':
+      return (c) => patchObject(c, false);
+    case 'DELETE':
+      return deleteObject;
+    default:
+      return undefined;
+  }
+}
+
+function statusVerb(method: string): Handler | undefined {
+  switch (method) {
+    case 'GET':
+      return getObject;
+    case 'PUT':
+      return (c) => replaceObject(c, true);
+    case 'PATCH':
+      return (c) => patchObject(c, true);
+    default:
+      return undefined;
+  }
+}
+
+function scaleVerb(method: string): Handler | undefined {
+  return ({ GET: getScale, PUT: replaceScale, PATCH: patchScale } as Record<string, Handler>)[method];
+}
+
+function subresourceVerb(method: string, call: ResourceCall): Handler | undefined {
+  if (call.subresource === 'status' && call.info.hasStatus) return statusVerb(method);
+  if (call.subresource === 'log' && call.info.field === 'pod') return method === 'GET' ? podLogs : undefined;
+  if (call.subresource === 'scale' && call.info.hasScale) return scaleVerb(method);
+  throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);
+}
+
+export async function dispatch(method: string, call: ResourceCall): Promise<void> {
+  const handler = call.subresource ? subresourceVerb(method, call) : call.target.name ? objectVerb(method, call) : collectionVerb(method, call);
+  if (!handler) throw new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  // A watch of one object is a watch of the collection narrowed to its name.
+  if (handler === watchObjects && call.target.name) {
+    const named = `metadata.name=${call.target.name}`;
+    const fields = call.query.get('fieldSelector');
+    call.query.set('fieldSelector', fields ? `${fields},${named}` : named);
+    call.target = { ...call.target, name: undefined };
+  }
+  await handler(call);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { acceptsAggregatedDiscovery, parseBody, responseFormat } from './negotiation.js';
+
+describe('responseFormat', () => {
+  it.each([
+    [undefined, 'json'],
+    ['*/*', 'json'],
+    ['application/json', 'json'],
+    ['application/yaml', 'yaml'],
+    // kubectl get: a Table first, plain JSON as the fallback.
+    ['application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json', 'table'],
+    // Aggregated discovery is not served: the plain JSON it falls back to is.
+    ['application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json', 'json'],
+    // Protobuf is not served either.
+    ['application/vnd.kubernetes.protobuf, */*', 'json'],
+    ['application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/yaml', 'yaml'],
+  ])('%s → %s', (accept, format) => {
+    expect(responseFormat(accept)).toEqual(format === 'table' ? { encoding: 'json', table: true } : { encoding: format, table: false });
+  });
+});
+
+describe('parseBody', () => {
+  it('reads JSON and YAML', () => {
+    expect(parseBody('{"a":1}', 'application/json')).toEqual({ a: 1 });
+    expect(parseBody('a: 1\n', 'application/yaml')).toEqual({ a: 1 });
+  });
+
+  it('refuses empty and malformed bodies as BadRequest and other media types as 415', () => {
+    expect(() => parseBody('  ', 'application/json')).toThrow('the request carries no object');
+    expect(() => parseBody('{', 'application/json')).toThrow(/^error decoding JSON: /);
+    expect(() => parseBody('k8s\0', 'application/vnd.kubernetes.protobuf')).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
+  });
+});
+
+describe('acceptsAggregatedDiscovery', () => {
+  it('is true only when the client lists apidiscovery.k8s.io/v2', () => {
+    expect(acceptsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json')).toBe(true);
+    expect(acceptsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json')).toBe(false);
+    expect(acceptsAggregatedDiscovery('application/json')).toBe(false);
+    expect(acceptsAggregatedDiscovery(undefined)).toBe(false);
+  });
+});

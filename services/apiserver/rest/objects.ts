@@ -1,0 +1,65 @@
+import { badRequest } from '../../../lib/api/errors.js';
+import type * as t from '../../../lib/api/generated/index.js';
+import { DecodeError, fromKubeJSON, toKubeJSON } from '../../../lib/api/json.js';
+import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
+import { dryRunOf, integerParam } from './query.js';
+
+// Objects in and out of the HTTP API in Kubernetes' JSON shape, through the same schema-driven
+// codec as manifests (lib/api/json.ts): strict about unknown fields and wrong types.
+
+type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function objectJSON(info: ResourceInfo, object: AnyObject): JsonObject {
+  return toKubeJSON(info, object);
+}
+
+export function listJSON(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): JsonObject {
+  const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== ''));
+  return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: meta, items: items.map((o) => objectJSON(info, o)) };
+}
+
+/** Kubernetes' wording for a body its decoder refuses; unknown fields read as strict decoding errors. */
+function undecodable(info: ResourceInfo, err: DecodeError): Error {
+  const unknownOnly = err.found.every((p) => typeof p === 'string' && p.startsWith('unknown field'));
+  const problems = unknownOnly ? `strict decoding error: ${err.problems.join(', ')}` : err.message;
+  return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${problems}`);
+}
+
+/** Decodes a request body that must be an object of the route's kind. */
+export function decodeObject(info: ResourceInfo, body: unknown): AnyObject {
+  if (!isObject(body)) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: expected an object`);
+  const { kind, apiVersion } = body;
+  if ((kind !== undefined && kind !== info.kind) || (apiVersion !== undefined && !acceptsApiVersion(info, String(apiVersion)))) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${String(apiVersion)}, Kind=${String(kind)}`);
+  }
+  try {
+    return fromKubeJSON(info, body as never);
+  } catch (err) {
+    if (err instanceof DecodeError) throw undecodable(info, err);
+    throw err;
+  }
+}
+
+/** Delete options from a DeleteOptions body and the query (the query wins, as in Kubernetes). */
+export function deleteOptions(body: unknown, query: URLSearchParams): t.DeleteOptions {
+  const b = isObject(body) ? body : {};
+  const preconditions = isObject(b.preconditions) ? b.preconditions : undefined;
+  const dryRun = dryRunOf([...query.getAll('dryRun'), ...(Array.isArray(b.dryRun) ? b.dryRun : [])]);
+  const orphan = query.get('orphanDependents') ?? (b.orphanDependents === undefined ? undefined : String(b.orphanDependents));
+  const policy = query.get('propagationPolicy') ?? (typeof b.propagationPolicy === 'string' ? b.propagationPolicy : orphan === 'true' ? 'Orphan' : '');
+  return {
+    gracePeriodSeconds: integerParam('gracePeriodSeconds', query.get('gracePeriodSeconds') ?? b.gracePeriodSeconds),
+    propagationPolicy: policy,
+    dryRun,
+    preconditions: preconditions
+      ? {
+          uid: typeof preconditions.uid === 'string' ? preconditions.uid : undefined,
+          resourceVersion: typeof preconditions.resourceVersion === 'string' ? preconditions.resourceVersion : undefined,
+        }
+      : undefined,
+  };
+}

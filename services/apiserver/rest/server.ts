@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ApiError } from '../../../lib/api/errors.js';
+import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
+import type { HealthProbe } from '../health.js';
+import type { ApiOperations } from '../operations.js';
+import { authenticateRequest } from './authentication.js';
+import { send, type LogRelay } from './call.js';
+import { dispatch } from './dispatch.js';
+import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
+import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
+import { jsonPresenter } from './presenters.js';
+import { parseRoute, type Route } from './routes.js';
+import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
+import { apiErrorOf, internalError, statusOf } from './status.js';
+import { tablePresenter } from './table.js';
+
+// Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
+// decodes requests into the same operations the gRPC handlers call (operations.ts), so
+// validation, defaulting, admission, storage and the watch cache are shared; only the encoding
+// differs. It listens on a port of its own (the gRPC port + 1 by default): grpc-js owns its
+// HTTP/2 listener, and a second TLS server with the same certificate keeps both simple.
+
+export interface RestServerOptions {
+  ops: ApiOperations;
+  authenticator: TokenAuthenticator | undefined;
+  health: HealthProbe;
+  logs: LogRelay;
+  /** Serving certificate and key (PEM), the same as the gRPC server's. */
+  cert: Buffer;
+  key: Buffer;
+  /** The CA that signs client certificates. */
+  clientCA?: Buffer;
+  bindAddress: string;
+  port: number;
+  log: Logger;
+}
+
+export interface RunningRestServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function notFound(): ApiError {
+  return new ApiError('NotFound', 'the server could not find the requested resource');
+}
+
+/** The OpenAPI document a path names: swagger 2.0, the OpenAPI 3.0 index, or one group version's 3.0 document. */
+function openApiDocument(version: 'v2' | 'v3', groupVersionPath: string): object | undefined {
+  if (version === 'v2') return openApiV2Document();
+  return groupVersionPath === '' ? openApiV3Index() : openApiV3Document(groupVersionPath);
+}
+
+/** An aggregated discovery document, with the media type that tells clients it is one. */
+function sendAggregated(res: ServerResponse, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': Buffer.byteLength(text), Vary: 'Accept' });
+  res.end(text);
+}
+
+export async function startRestServer(opts: RestServerOptions): Promise<RunningRestServer> {
+  const { ops, log } = opts;
+  let serverAddress = '';
+
+  function unauthenticated(route: Route): boolean {
+    return route.type === 'version' || route.type === 'health';
+  }
+
+  async function health(res: ServerResponse, check: string): Promise<void> {
+    const ok = (await opts.health(check === 'readyz' ? 'readyz' : 'livez')) === 'SERVING';
+    const text = ok ? 'ok' : `${check} check failed`;
+    res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const route = parseRoute(url.pathname);
+    if (!unauthenticated(route)) authenticateRequest(opts.authenticator, req);
+    const format = responseFormat(req.headers.accept);
+    const aggregated = acceptsAggregatedDiscovery(req.headers.accept);
+    const json = (body: object | undefined): void => {
+      if (!body) throw notFound();
+      send(res, 200, 'json', body);
+    };
+    switch (route.type) {
+      case 'version':
+        return json(versionDocument());
+      case 'health':
+        return health(res, route.check);
+      case 'core-versions':
+        if (aggregated) return sendAggregated(res, aggregatedDiscovery(true));
+        return json(coreVersions(serverAddress));
+      case 'groups':
+        if (aggregated) return sendAggregated(res, aggregatedDiscovery(false));
+        return json(groupList());
+      case 'group':
+        return json(groupDocument(route.group));
+      case 'group-version':
+        return json(resourceList(route.group, route.version));
+      case 'openapi':
+        return json(openApiDocument(route.version, route.groupVersionPath));
+      case 'resource': {
+        const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
+        const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
+        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log };
+        return dispatch(req.method ?? 'GET', call);
+      }
+      case 'not-found':
+        throw notFound();
+    }
+  }
+
+  const server: Server = createServer(
+    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false },
+    (req, res) => {
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      handle(req, res, abort).catch((err: unknown) => {
+        const apiErr = apiErrorOf(err);
+        if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
+        const status = statusOf(apiErr ?? internalError(err));
+        if (res.headersSent) return res.end();
+        send(res, status.code, 'json', status);
+      });
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bindAddress, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  serverAddress = `${opts.bindAddress}:${port}`;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,39 @@
+import { isApiError } from '../../../../lib/api/errors.js';
+import type * as t from '../../../../lib/api/generated/index.js';
+import type { AnyObject } from '../../../../lib/api/resources.js';
+import { deleteOptions } from '../objects.js';
+import { bodyType, parseBody, readBody } from '../negotiation.js';
+import { send, type ResourceCall } from '../call.js';
+
+// DELETE of one object, or of every object a list's selectors match (deletecollection), with
+// DeleteOptions from the body and the query (gracePeriodSeconds, propagationPolicy, dryRun).
+
+async function optionsOf(call: ResourceCall): Promise<t.DeleteOptions> {
+  const text = await readBody(call.req);
+  return deleteOptions(text.trim() === '' ? undefined : parseBody(text, bodyType(call.req)), call.query);
+}
+
+export async function deleteObject(call: ResourceCall): Promise<void> {
+  const deleted = await call.ops.delete(call.target, await optionsOf(call));
+  send(call.res, 200, call.encoding, call.present.object(call.info, deleted));
+}
+
+export async function deleteCollection(call: ResourceCall): Promise<void> {
+  const options = await optionsOf(call);
+  const { query } = call;
+  const { info, items, metadata } = await call.ops.list({
+    ...call.target,
+    labelSelector: query.get('labelSelector') ?? undefined,
+    fieldSelector: query.get('fieldSelector') ?? undefined,
+  });
+  const deleted: AnyObject[] = [];
+  for (const item of items) {
+    try {
+      deleted.push(await call.ops.delete({ ...call.target, namespace: item.metadata?.namespace, name: item.metadata?.name }, options));
+    } catch (err) {
+      // Deleted by someone else since the list: that is what was asked for.
+      if (!isApiError(err, 'NotFound')) throw err;
+    }
+  }
+  send(call.res, 200, call.encoding, call.present.list(info, deleted, { resourceVersion: metadata.resourceVersion }));
+}

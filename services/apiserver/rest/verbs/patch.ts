@@ -1,0 +1,54 @@
+import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
+import { decodeObject, isObject } from '../objects.js';
+import { bodyType, parseBody, readBody } from '../negotiation.js';
+import { send, type ResourceCall } from '../call.js';
+import { isDryRun } from '../query.js';
+
+// PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
+// applied by the same code as gRPC's Patch (lib/patch). Server-side apply is a first version:
+// the applied configuration is created, or merged into the object as a strategic merge patch;
+// field ownership (managedFields), conflicts between managers and the removal of fields a
+// manager stopped applying are not implemented.
+
+const PATCH_TYPES: Record<string, string> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+};
+
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/** The patch type of a request's Content-Type, or an error naming the ones served. */
+export function patchTypeOf(call: ResourceCall): string {
+  const type = bodyType(call.req);
+  const patchType = PATCH_TYPES[type];
+  if (!patchType) throw new ApiError('UnsupportedMediaType', `the server does not support the patch content type "${type}": use one of ${[...Object.keys(PATCH_TYPES), APPLY_PATCH].join(', ')}`);
+  return patchType;
+}
+
+export async function patchObject(call: ResourceCall, status: boolean): Promise<void> {
+  if (bodyType(call.req) === APPLY_PATCH && !status) return applyObject(call);
+  const patchType = patchTypeOf(call);
+  const patched = await call.ops.patch(call.target, patchType, await readBody(call.req), { status, dryRun: isDryRun(call.query) });
+  send(call.res, 200, call.encoding, call.present.object(call.info, patched));
+}
+
+async function applyObject(call: ResourceCall): Promise<void> {
+  if (!call.query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requests require fieldManager to be set');
+  const body = parseBody(await readBody(call.req), APPLY_PATCH);
+  const object = decodeObject(call.info, body);
+  if (object.metadata?.name && object.metadata.name !== call.target.name) {
+    throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${call.target.name ?? ''})`);
+  }
+  const dryRun = isDryRun(call.query);
+  try {
+    const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};
+    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
+    send(call.res, 200, call.encoding, call.present.object(call.info, patched));
+  } catch (err) {
+    if (!isApiError(err, 'NotFound') || err.details.kind !== call.info.resource || err.details.name !== call.target.name) throw err;
+    object.metadata = { ...object.metadata, name: call.target.name };
+    const created = await call.ops.create(call.target, object, dryRun);
+    send(call.res, 201, call.encoding, call.present.object(call.info, created));
+  }
+}
