@@ -19,6 +19,10 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  role: t.Role;
+  clusterRole: t.ClusterRole;
+  roleBinding: t.RoleBinding;
+  clusterRoleBinding: t.ClusterRoleBinding;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -71,6 +75,9 @@ function info<F extends EnvelopeField>(
   };
 }
 
+/** The API group of Roles, ClusterRoles and their bindings. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 const appsLegacy = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
 
 // Keyed by envelope field, so a kind in KindTypes without an entry here fails to compile.
@@ -95,6 +102,10 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  role: info('roles', 'Role', 'role', RBAC_GROUP, { hasStatus: false }),
+  clusterRole: info('clusterroles', 'ClusterRole', 'clusterRole', RBAC_GROUP, { namespaced: false, hasStatus: false }),
+  roleBinding: info('rolebindings', 'RoleBinding', 'roleBinding', RBAC_GROUP, { hasStatus: false }),
+  clusterRoleBinding: info('clusterrolebindings', 'ClusterRoleBinding', 'clusterRoleBinding', RBAC_GROUP, { namespaced: false, hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

@@ -8,6 +8,7 @@ import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
+import { clusterRoleBindingPrinter, clusterRoleKindPrinter, roleBindingPrinter, roleKindPrinter } from './rbac.js';
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
@@ -33,6 +34,10 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  role: roleKindPrinter,
+  clusterRole: clusterRoleKindPrinter,
+  roleBinding: roleBindingPrinter,
+  clusterRoleBinding: clusterRoleBindingPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -9,6 +9,7 @@ import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.js';
@@ -39,6 +40,10 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   persistentVolume: persistentVolumeStrategy,
   persistentVolumeClaim: persistentVolumeClaimStrategy,
   endpointSlice: endpointSliceStrategy,
+  role: roleStrategy,
+  clusterRole: clusterRoleStrategy,
+  roleBinding: roleBindingStrategy,
+  clusterRoleBinding: clusterRoleBindingStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */
