@@ -8,6 +8,7 @@ import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/ap
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { authenticate } from './auth.js';
+import { grpcAttributes, requestObject, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
@@ -29,6 +30,7 @@ interface HandlerDeps {
   store: Store;
   caches: Map<string, WatchCache>;
   authenticator: TokenAuthenticator | undefined;
+  authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
 }
@@ -90,8 +92,26 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
   return size;
 }
 
+/** Every value of a metadata key, as text. */
+const metadataValues =
+  (metadata: grpc.Metadata) =>
+  (name: string): string[] =>
+    metadata.get(name).map((v) => v.toString());
+
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
-  const { registry, log } = deps;
+  const { registry, log, authorizer } = deps;
+
+  /**
+   * The one door of every call: who is calling (token, then impersonation), then whether they may
+   * make this call (the attributes of the request it stands for), then write admission by identity.
+   */
+  function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown): UserInfo {
+    const user = authorizer.identify(authenticated, metadataValues(metadata));
+    const attrs = grpcAttributes(method, user, req);
+    authorizer.authorize(attrs);
+    authorizer.admit(attrs, requestObject(method, req));
+    return user;
+  }
 
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
   function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
@@ -101,14 +121,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return toServiceError(apiErr ?? err);
   }
 
-  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
+  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       Promise.resolve()
         .then(() => {
-          authenticate(deps.authenticator, call.metadata);
+          const authenticated = authenticate(deps.authenticator, call.metadata);
           const req = decodeRequest<Req>(REQ(reqType), call.request);
           if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-          return fn(req);
+          return fn(req, admitCall(method, authenticated, call.metadata, req));
         })
         .then(
           (res) => callback(null, res),
@@ -254,13 +274,21 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       platform: `${process.platform}/${process.arch}`,
       goVersion: `node${process.versions.node}`,
     })),
+    SubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SubjectAccessReview', 'SubjectAccessReview', async (req) => subjectAccessReview(req, authorizer)),
+    SelfSubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SelfSubjectAccessReview', 'SubjectAccessReview', async (req, user) =>
+      selfSubjectAccessReview(req, authorizer, user),
+    ),
+    SelfSubjectRulesReview: unary<t.SelfSubjectRulesReview, t.SelfSubjectRulesReview>('SelfSubjectRulesReview', 'SelfSubjectRulesReview', async (req, user) =>
+      selfSubjectRulesReview(req, authorizer, user),
+    ),
     Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
       (async () => {
-        authenticate(deps.authenticator, call.metadata);
+        const authenticated = authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
+        admitCall('Watch', authenticated, call.metadata, req);
         const info = resolveResource(req.resource ?? '');
         const namespace = requestNamespace(info, req.namespace);
         const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
@@ -285,8 +313,10 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     Logs: (call: grpc.ServerWritableStream<Buffer, t.LogChunk>) => {
       Promise.resolve()
         .then(() => {
-          authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.logs(decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request), call);
+          const authenticated = authenticate(deps.authenticator, call.metadata);
+          const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
+          admitCall('Logs', authenticated, call.metadata, req);
+          return deps.kubelets.logs(req, call);
         })
         .then(
           () => call.end(),
@@ -296,8 +326,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     Exec: (call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>) => {
       Promise.resolve()
         .then(() => {
-          authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.exec(call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+          const authenticated = authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.exec(
+            call,
+            (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes),
+            (start) => void admitCall('Exec', authenticated, call.metadata, start),
+          );
         })
         .then(
           () => call.end(),

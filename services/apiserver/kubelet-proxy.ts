@@ -81,7 +81,8 @@ export class KubeletProxy {
     await relay(upstream, out);
   }
 
-  async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame): Promise<void> {
+  /** `admit` sees the start frame (which pod, which command) before anything reaches a kubelet, and throws to refuse it. */
+  async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame, admit: (start: t.ExecStart) => void): Promise<void> {
     const first = await new Promise<t.ExecFrame>((resolve, reject) => {
       call.once('data', (bytes: Buffer) => {
         // Frames sent right after start (stdin, a resize) must wait until the upstream is there:
@@ -97,6 +98,7 @@ export class KubeletProxy {
     });
     const start = first.start;
     if (!start) throw badRequest('the first exec frame must be start');
+    admit(start);
     const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
     const upstream = client.Exec();
     upstream.write(first);

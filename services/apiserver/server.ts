@@ -13,6 +13,7 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
+import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
@@ -78,7 +79,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     );
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
-  let ready = true;
+  // Ready once the bootstrap objects and policy are in place: before that, components would be refused.
+  let ready = false;
 
   const namespaces = caches.get('namespaces')!;
   const priorityClasses = caches.get('priorityclasses')!;
@@ -92,18 +94,23 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   ]);
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
-
+  const authorizer = new RequestAuthorizer({ caches, log: log.child({ part: 'authorizer' }) });
+  authorizer.start();
+  const aggregator = new ClusterRoleAggregator({ registry, clusterRoles: caches.get('clusterroles')!, log: log.child({ part: 'clusterrole-aggregation' }) });
+  aggregator.start();
 
   const { creds, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log }));
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );
   // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
+  await reconcileBootstrapPolicy(registry, log.child({ part: 'bootstrap-policy' }));
+  ready = true;
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
@@ -115,6 +122,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     async stop() {
       ready = false;
       compactor.stop();
+      await Promise.all([aggregator.stop(), authorizer.stop()]);
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
