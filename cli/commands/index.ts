@@ -24,6 +24,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['version', 'Print the client and server version information', async (d) => (await import('./version.js')).versionCommand(d)],
   ['cluster-info', 'Display addresses of the control plane', async (d) => (await import('./cluster-info.js')).clusterInfoCommand(d)],
   ['explain', 'Documentation of resources', async (d) => (await import('./explain.js')).explainCommand(d)],
+  ['auth', 'Inspect authorization', async (d) => (await import('./auth.js')).authCommand(d)],
 ];
 
 /** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */
