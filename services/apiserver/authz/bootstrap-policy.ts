@@ -127,6 +127,10 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     rule([...READ, 'patch', 'update', 'delete', 'deletecollection'], ['*'], ['*']),
     rule(['create'], [''], ['pods', 'endpoints', 'events']),
     rule(['create'], ['apps'], ['replicasets']),
+    // What Kubernetes' Job, CronJob, DaemonSet and StatefulSet controllers create.
+    rule(['create'], [''], ['persistentvolumeclaims']),
+    rule(['create'], ['apps'], ['controllerrevisions']),
+    rule(['create'], ['batch'], ['jobs']),
     rule(['create'], ['discovery.k8s.io'], ['endpointslices']),
     rule(['create'], ['events.k8s.io'], ['events']),
     rule(['create'], ['coordination.k8s.io'], ['leases']),
