@@ -262,3 +262,19 @@ describe('access reviews', () => {
     expect(review.status?.nonResourceRules?.some((r) => r.nonResourceURLs?.includes('/version'))).toBe(true);
   });
 });
+
+describe('bootstrap policy', () => {
+  it('is reconciled at apiserver start: what is missing comes back, opted-out objects stay as they are', async () => {
+    const roles = admin.resource('clusterRole');
+    const basic = await roles.get('', 'system:basic-user');
+    await roles.update({ ...basic, rules: [], metadata: { ...basic.metadata, labels: { mine: 'yes' } } });
+    const discovery = await roles.get('', 'system:discovery');
+    await roles.update({ ...discovery, rules: [], metadata: { ...discovery.metadata, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'false' } } });
+    await admin.resource('clusterRoleBinding').delete('', 'system:node-proxier');
+    await cp.addApiserver();
+    expect((await roles.get('', 'system:basic-user')).rules?.[0]?.resources).toEqual(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
+    expect((await roles.get('', 'system:basic-user')).metadata?.labels?.mine).toBe('yes');
+    expect((await roles.get('', 'system:discovery')).rules ?? []).toEqual([]);
+    expect((await admin.resource('clusterRoleBinding').get('', 'system:node-proxier')).subjects?.[0]?.name).toBe(PROXY);
+  });
+});
