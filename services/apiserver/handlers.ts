@@ -8,7 +8,7 @@ import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/ap
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { authenticate } from './auth.js';
-import { grpcAttributes, requestObject, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
+import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
@@ -109,7 +109,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const user = authorizer.identify(authenticated, metadataValues(metadata));
     const attrs = grpcAttributes(method, user, req);
     authorizer.authorize(attrs);
-    authorizer.admit(attrs, requestObject(method, req));
+    authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
     return user;
   }
 

@@ -30,6 +30,13 @@ export function requestObject(method: string, req: unknown): AnyObject | undefin
   return unwrap((req as { object?: Envelope }).object)?.object;
 }
 
+/** The patch a Patch call carries, for admission (RBAC's escalation check). */
+export function requestPatch(method: string, req: unknown): { type: string; text: string } | undefined {
+  if (method !== 'Patch') return undefined;
+  const q = req as t.PatchRequest;
+  return { type: q.patchType || 'merge', text: q.patch || '{}' };
+}
+
 /**
  * The authorization attributes of one call of the Resources service: Kubernetes' verb, resource,
  * subresource, namespace and name for the REST request the call stands for.

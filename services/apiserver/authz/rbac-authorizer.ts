@@ -58,7 +58,7 @@ export class RbacAuthorizer implements Authorizer {
   }
 
   /** A binding to a role that does not exist grants nothing (it may be created later). */
-  private rulesOf(ref: RoleRef | undefined, namespace: string): readonly PolicyRule[] {
+  rulesOf(ref: RoleRef | undefined, namespace: string): readonly PolicyRule[] {
     if (ref?.kind === 'ClusterRole') return this.policy.clusterRole(ref.name ?? '')?.rules ?? [];
     if (ref?.kind === 'Role' && namespace) return this.policy.role(namespace, ref.name ?? '')?.rules ?? [];
     return [];

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import type { PersistentVolumeClaim, PolicyRule } from '../../../lib/api/generated/index.js';
+import type { PersistentVolumeClaim, PolicyRule, Role } from '../../../lib/api/generated/index.js';
 import type { WatchCache } from '../watch/index.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS, type Attributes, type UserInfo } from './attributes.js';
 import { NODE_RULES } from './bootstrap-policy.js';
 import { ALLOW, NO_OPINION, unionAuthorizer, type Authorizer, type Decision } from './decision.js';
+import { preventEscalation, type EscalationDeps, type PatchBody } from './escalation.js';
 import { forbidden } from './forbidden.js';
 import { impersonate } from './impersonation.js';
 import { NodeAuthorizer } from './node-authorizer.js';
@@ -35,6 +36,7 @@ export class RequestAuthorizer {
   private readonly graph = new NodeGraph();
   private readonly rbac: RbacAuthorizer;
   private readonly chain: Authorizer;
+  private readonly escalation: EscalationDeps;
   private readonly abort = new AbortController();
   private following: Promise<void> | undefined;
 
@@ -47,6 +49,11 @@ export class RequestAuthorizer {
       claimVolume: (namespace, name) => (claims?.get(namespace, name) as PersistentVolumeClaim | undefined)?.spec?.volumeName ?? '',
     });
     this.chain = unionAuthorizer([mastersAuthorizer, node, this.rbac]);
+    this.escalation = {
+      decide: (attrs) => this.decide(attrs),
+      roleRules: (ref, namespace) => this.rbac.rulesOf(ref, namespace),
+      storedRole: (resource, namespace, name) => opts.caches.get(resource)?.get(namespace, name) as Role | undefined,
+    };
   }
 
   /** Starts following the pods' watch cache for the node graph. */
@@ -81,9 +88,14 @@ export class RequestAuthorizer {
     if (decision.verdict !== 'allow') throw forbidden(attrs, decision.reason);
   }
 
-  /** Admission that depends on who writes (NodeRestriction); `object` is what a create or update carries. */
-  admit(attrs: Attributes, object?: AnyObject): void {
+  /**
+   * Admission that depends on who writes: NodeRestriction, and RBAC's escalation check (no role or
+   * binding grants more than its writer holds). `object` is what a create or update carries,
+   * `patch` what a patch does.
+   */
+  admit(attrs: Attributes, object?: AnyObject, patch?: PatchBody): void {
     admitNodeWrite(attrs, this.graph, object);
+    preventEscalation(attrs, object, this.escalation, patch);
   }
 
   rulesFor(user: UserInfo, namespace: string): RulesReview {

@@ -30,10 +30,11 @@ beforeAll(async () => {
       { name: NODE2, groups: ['system:nodes'] },
       { name: 'jane' },
       { name: 'bob', groups: ['devs'] },
+      { name: 'nsadmin' },
     ],
   });
   admin = cp.client();
-  for (const user of [SCHEDULER, CONTROLLER_MANAGER, PROXY, NODE1, NODE2, 'jane', 'bob']) as[user] = cp.clientAs(user);
+  for (const user of [SCHEDULER, CONTROLLER_MANAGER, PROXY, NODE1, NODE2, 'jane', 'bob', 'nsadmin']) as[user] = cp.clientAs(user);
   for (const ns of ['dev', 'prod']) await admin.resource('namespace').create(nsObject(ns));
   // Pod "web1" runs on n1 with a Secret and a ConfigMap; "web2" on n2 with its own Secret.
   for (const [n, node] of [['1', 'n1'], ['2', 'n2']] as const) {
@@ -276,5 +277,32 @@ describe('bootstrap policy', () => {
     expect((await roles.get('', 'system:basic-user')).metadata?.labels?.mine).toBe('yes');
     expect((await roles.get('', 'system:discovery')).rules ?? []).toEqual([]);
     expect((await admin.resource('clusterRoleBinding').get('', 'system:node-proxier')).subjects?.[0]?.name).toBe(PROXY);
+  });
+});
+
+describe('escalation', () => {
+  it('lets a namespace admin grant only what they hold', async () => {
+    await admin.resource('roleBinding').create({
+      metadata: { name: 'nsadmin', namespace: 'dev' },
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: 'nsadmin' }],
+    });
+    const nsadmin = as['nsadmin']!;
+    const role = (name: string, resources: string[]) => ({ metadata: { name, namespace: 'dev' }, rules: [{ verbs: ['get'], apiGroups: [''], resources }] });
+    await eventually(async () => (await outcome(() => nsadmin.resource('role').create(role('maps', ['configmaps'])))) === 'allowed', 30_000, 'admin in dev');
+    await expectApiError(
+      nsadmin.resource('role').create(role('nodes', ['nodes'])),
+      'Forbidden',
+      'roles.rbac.authorization.k8s.io "nodes" is forbidden: user "nsadmin" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["get"]}',
+    );
+    const bind = (name: string, clusterRole: string) =>
+      nsadmin.resource('roleBinding').create({ metadata: { name, namespace: 'dev' }, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: clusterRole }, subjects: [{ kind: 'User', apiGroup: RBAC, name: 'jane' }] });
+    expect(await outcome(() => bind('jane-view', 'view'))).toBe('allowed');
+    await expectApiError(bind('jane-root', 'cluster-admin'), 'Forbidden', 'is attempting to grant RBAC permissions not currently held');
+    // A change that leaves the rules alone needs nothing more; one of the rules is checked.
+    expect(await outcome(() => nsadmin.resource('role').patch('dev', 'maps', { metadata: { labels: { team: 'a' } } }))).toBe('allowed');
+    await expectApiError(nsadmin.resource('role').patch('dev', 'maps', { rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] }), 'Forbidden', 'needs the escalate verb');
+    const maps = await nsadmin.resource('role').get('dev', 'maps');
+    await expectApiError(nsadmin.resource('role').update({ ...maps, rules: [{ verbs: ['list'], apiGroups: [''], resources: ['nodes'] }] }), 'Forbidden', 'not currently held');
   });
 });
