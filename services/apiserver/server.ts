@@ -27,6 +27,8 @@ import { openEtcdStore } from './storage/etcd-store.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const RBAC_RESOURCES = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'];
+const POLICY_FRESHNESS_TIMEOUT_MS = 10_000;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -79,8 +81,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     );
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
-  // Ready once the bootstrap objects and policy are in place: before that, components would be refused.
-  let ready = false;
+  let ready = true;
 
   const namespaces = caches.get('namespaces')!;
   const priorityClasses = caches.get('priorityclasses')!;
@@ -98,6 +99,10 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   authorizer.start();
   const aggregator = new ClusterRoleAggregator({ registry, clusterRoles: caches.get('clusterroles')!, log: log.child({ part: 'clusterrole-aggregation' }) });
   aggregator.start();
+  // Before the port opens, and in the caches the authorizer reads: a component that can connect finds its role in place.
+  await reconcileBootstrapPolicy(registry, log.child({ part: 'bootstrap-policy' }));
+  const policyRevision = await store.currentRevision();
+  await Promise.all(RBAC_RESOURCES.map((r) => caches.get(r)!.waitUntilFresh(policyRevision, POLICY_FRESHNESS_TIMEOUT_MS)));
 
   const { creds, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
@@ -109,8 +114,6 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   );
   // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
-  await reconcileBootstrapPolicy(registry, log.child({ part: 'bootstrap-policy' }));
-  ready = true;
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
