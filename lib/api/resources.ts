@@ -19,6 +19,10 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  job: t.Job;
+  cronJob: t.CronJob;
+  resourceQuota: t.ResourceQuota;
+  limitRange: t.LimitRange;
   role: t.Role;
   clusterRole: t.ClusterRole;
   roleBinding: t.RoleBinding;
@@ -102,6 +106,10 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  job: info('jobs', 'Job', 'job', 'batch'),
+  cronJob: info('cronjobs', 'CronJob', 'cronJob', 'batch', { shortNames: ['cj'], legacyApiVersions: ['batch/v1beta1'] }),
+  resourceQuota: info('resourcequotas', 'ResourceQuota', 'resourceQuota', '', { shortNames: ['quota'] }),
+  limitRange: info('limitranges', 'LimitRange', 'limitRange', '', { shortNames: ['limits'], hasStatus: false }),
   role: info('roles', 'Role', 'role', RBAC_GROUP, { hasStatus: false }),
   clusterRole: info('clusterroles', 'ClusterRole', 'clusterRole', RBAC_GROUP, { namespaced: false, hasStatus: false }),
   roleBinding: info('rolebindings', 'RoleBinding', 'roleBinding', RBAC_GROUP, { hasStatus: false }),
@@ -125,6 +133,16 @@ export function resourceByName(resource: string): ResourceInfo | undefined {
 
 export function resourceByKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
+}
+
+const bySingular = new Map(resources.map((r) => [r.singular, r]));
+
+/**
+ * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
+ * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ */
+export function resourceByRequestName(name: string): ResourceInfo | undefined {
+  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
 }
 
 export function resourceByField(field: EnvelopeField): ResourceInfo {

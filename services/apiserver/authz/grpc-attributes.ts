@@ -85,9 +85,11 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
       const q = r as t.LogsRequest;
       return resourceAttributes(user, 'get', { apiGroup: '', resource: 'pods', subresource: 'log', namespace: q.namespace ?? '', name: q.name ?? '' });
     }
-    case 'Exec': {
-      const q = r as t.ExecStart;
-      return resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource: 'exec', namespace: q.namespace ?? '', name: q.name ?? '' });
+    case 'Exec':
+    case 'PortForward': {
+      const q = r as { namespace?: string; name?: string };
+      const subresource = method === 'Exec' ? 'exec' : 'portforward';
+      return resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource, namespace: q.namespace ?? '', name: q.name ?? '' });
     }
     case 'Version':
       return nonResourceAttributes(user, 'get', '/version');
