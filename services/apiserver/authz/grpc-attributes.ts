@@ -1,15 +1,19 @@
 import { unwrap, type Envelope } from '../../../lib/api/envelope.js';
 import type * as t from '../../../lib/api/generated/index.js';
-import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
+import { resourceByRequestName, type AnyObject } from '../../../lib/api/resources.js';
 import { parseFieldSelector } from '../../../lib/labels/field-selector.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type UserInfo } from './attributes.js';
 
 const AUTHORIZATION_GROUP = 'authorization.k8s.io';
 
-/** A resource as a request names it; an unknown one keeps its name (and is refused as NotFound after authorization). */
-function target(resource: string | undefined, namespace: string | undefined): { apiGroup: string; resource: string; namespace: string } {
-  const info = resourceByName(resource ?? '');
-  return { apiGroup: info?.group ?? '', resource: resource ?? '', namespace: info && !info.namespaced ? '' : (namespace ?? '') };
+/**
+ * A resource as a request names it (plural, singular or kind; or, left empty, the kind of the
+ * object it carries), as its plural. An unknown one keeps its name and is refused as NotFound
+ * after authorization.
+ */
+function target(resource: string | undefined, namespace: string | undefined, carried?: Envelope): { apiGroup: string; resource: string; namespace: string } {
+  const info = resource ? resourceByRequestName(resource) : unwrap(carried)?.info;
+  return { apiGroup: info?.group ?? '', resource: info?.resource ?? resource ?? '', namespace: info && !info.namespaced ? '' : (namespace ?? '') };
 }
 
 /** A list or watch narrowed to one name by `metadata.name=` is about that object, as in Kubernetes. */
@@ -46,7 +50,7 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
   switch (method) {
     case 'Create': {
       const q = r as t.CreateRequest;
-      return resourceAttributes(user, 'create', target(q.resource, q.namespace));
+      return resourceAttributes(user, 'create', target(q.resource, q.namespace, q.object));
     }
     case 'Get': {
       const q = r as t.GetRequest;
@@ -61,7 +65,7 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
     case 'UpdateStatus': {
       const q = r as t.UpdateRequest;
       const subresource = method === 'UpdateStatus' ? 'status' : '';
-      return resourceAttributes(user, 'update', { ...target(q.resource, q.namespace), subresource, name: objectName(q.object) });
+      return resourceAttributes(user, 'update', { ...target(q.resource, q.namespace, q.object), subresource, name: objectName(q.object) });
     }
     case 'Patch': {
       const q = r as t.PatchRequest;
