@@ -12,6 +12,9 @@ export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** --as and --as-group: whom every call impersonates. */
+  as?: string;
+  asGroup?: string[];
 }
 
 export interface CliIO {
@@ -108,7 +111,10 @@ export class CliContext {
     if (this.injected) return this.injected.client;
     if (!this.apiClient) {
       const s = await this.settings();
-      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+      const { as, asGroup = [] } = this.globals;
+      if (!as && asGroup.length > 0) throw new CliError('error: --as-group requires --as: groups can only be impersonated along with a user');
+      const impersonate = as ? { user: as, groups: asGroup } : undefined;
+      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, { connectTimeoutMs: CONNECT_TIMEOUT_MS, ...(impersonate && { impersonate }) });
     }
     return this.apiClient;
   }

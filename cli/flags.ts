@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collectWhole } from '../lib/flags.js';
 
 // The global flags every verb shares (the value parsers are in lib/flags.ts).
 
@@ -10,5 +11,7 @@ export function addGlobalOptions(program: Command): Command {
     .option('--certificate-authority <file>', 'path to a CA certificate file for the apiserver')
     .option('--kubeconfig <file>', 'path to the client config file (default $KUBETS_CONFIG or ~/.kubets/config)')
     .option('--context <name>', 'the client config context to use')
-    .option('-n, --namespace <namespace>', 'the namespace scope for this request');
+    .option('-n, --namespace <namespace>', 'the namespace scope for this request')
+    .option('--as <user>', 'user to impersonate for the operation (needs the impersonate verb)')
+    .option('--as-group <group>', 'group to impersonate for the operation, repeatable', collectWhole, []);
 }

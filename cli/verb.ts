@@ -24,6 +24,8 @@ function globalsOf(command: Command): GlobalOptions {
   if (all.kubeconfig) globals.kubeconfig = all.kubeconfig;
   if (all.context) globals.context = all.context;
   if (all.namespace) globals.namespace = all.namespace;
+  if (all.as) globals.as = all.as;
+  if (all.asGroup?.length) globals.asGroup = all.asGroup;
   return globals;
 }
 

@@ -15,17 +15,19 @@ export interface BenchCluster {
   apiserver: ChildProcess;
   address: string;
   adminConfig: string;
+  /** Client config of each node's kubelet (system:node:<name>), for the nodes asked for. */
+  kubeletConfigs: Record<string, string>;
   client(opts?: { deadlineMs?: number }): Promise<ApiClient>;
   stop(): Promise<void>;
 }
 
 /** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
-export async function startBenchCluster(): Promise<BenchCluster> {
+export async function startBenchCluster(opts: { nodes?: string[] } = {}): Promise<BenchCluster> {
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const files = await ensureClusterFiles(dir, { servers: [address], hosts: ['127.0.0.1'] });
+  const files = await ensureClusterFiles(dir, { servers: [address], hosts: ['127.0.0.1'], nodes: opts.nodes ?? [] });
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
@@ -54,6 +56,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
     apiserver,
     address,
     adminConfig: files.configs.admin,
+    kubeletConfigs: files.kubeletConfigs,
     client,
     async stop() {
       for (const c of clients) c.close();

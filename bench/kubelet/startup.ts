@@ -52,7 +52,7 @@ export async function benchKubeletStartup(): Promise<void> {
   await ensureImages(docker);
   const nodeName = `bench-kubelet-${randomBytes(3).toString('hex')}`;
   const baselineNode = `${nodeName}-baseline`;
-  const cluster = await startBenchCluster();
+  const cluster = await startBenchCluster({ nodes: [nodeName] });
   const dir = dirname(cluster.adminConfig);
   let kubelet: ChildProcess | undefined;
   try {
@@ -142,7 +142,7 @@ async function startKubelet(cluster: BenchCluster, dir: string, nodeName: string
       ...(process.env.BENCH_KUBELET_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       join(projectRoot, 'dist/cli/main.js'), 'kubelet',
       '--node-name', nodeName,
-      '--kubeconfig', join(dir, 'kubelet.conf'),
+      '--kubeconfig', cluster.kubeletConfigs[nodeName]!,
       '--port', String(await freePort()),
       '--node-ip', '127.0.0.1',
       '--root-dir', join(dir, 'kubelet-root'),

@@ -38,6 +38,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['cluster-info', 'Display addresses of the control plane', async (d) => (await import('./cluster-info.js')).clusterInfoCommand(d)],
   ['explain', 'Documentation of resources', async (d) => (await import('./explain.js')).explainCommand(d)],
   ['config', 'View the kubeconfig for kubectl', async (d) => (await import('./config.js')).configCommand(d)],
+  ['auth', 'Inspect authorization', async (d) => (await import('./auth.js')).authCommand(d)],
 ];
 
 /** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */

@@ -4,7 +4,8 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { registerClientCommands } from '../commands/index.js';
 
 // Runs a verb in-process the way `kubets` would, against a client the test made (for example of
-// the in-memory fake apiserver), capturing what it prints and its exit code.
+// the in-memory fake apiserver), or without one through the connection flags in argv (--server,
+// --token, ...), capturing what it prints and its exit code.
 
 interface VerbRun {
   stdout: string;
@@ -23,7 +24,7 @@ class Collector extends Writable {
 
 export async function runVerb(
   argv: string[],
-  opts: { client: ApiClient; namespace?: string; stdin?: string; env?: Record<string, string>; signal?: AbortSignal },
+  opts: { client?: ApiClient; namespace?: string; stdin?: string; env?: Record<string, string>; signal?: AbortSignal },
 ): Promise<VerbRun> {
   const stdout = new Collector();
   const stderr = new Collector();
@@ -31,7 +32,8 @@ export async function runVerb(
   const program = new Command('kubets')
     .exitOverride()
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
-  registerClientCommands(program, { io: () => io, connection: () => ({ client: opts.client, namespace: opts.namespace ?? 'default' }) });
+  const { client } = opts;
+  registerClientCommands(program, { io: () => io, ...(client && { connection: () => ({ client, namespace: opts.namespace ?? 'default' }) }) });
   let code = 0;
   try {
     await program.parseAsync(['node', 'kubets', ...argv]);

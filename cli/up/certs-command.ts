@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { ensureClusterFiles } from './cluster-files.js';
 
@@ -10,8 +11,10 @@ export function certsCommand(): Command {
     .requiredOption('--data-dir <dir>', 'directory to write pki/, tokens.csv and <component>.conf into')
     .option('--server <host:port...>', 'apiserver address(es) the client configs point at', ['127.0.0.1:6443'])
     .option('--hosts <list>', 'extra names and IPs for the apiserver certificate (comma-separated)', list, [])
-    .action(async (o: { dataDir: string; server: string[]; hosts: string[] }) => {
-      const files = await ensureClusterFiles(o.dataDir, { servers: o.server, hosts: ['127.0.0.1', 'localhost', ...o.hosts] });
-      process.stdout.write(`cluster files in ${files.dataDir}: CA ${files.caFile}, tokens ${files.tokenFile}, client configs ${Object.values(files.configs).join(', ')}\n`);
+    .option('--nodes <list>', 'node names to make kubelet identities for (system:node:<name>, comma-separated)', list, [hostname().toLowerCase()])
+    .action(async (o: { dataDir: string; server: string[]; hosts: string[]; nodes: string[] }) => {
+      const files = await ensureClusterFiles(o.dataDir, { servers: o.server, hosts: ['127.0.0.1', 'localhost', ...o.hosts], nodes: o.nodes });
+      const configs = [...Object.values(files.configs), ...Object.values(files.kubeletConfigs)];
+      process.stdout.write(`cluster files in ${files.dataDir}: CA ${files.caFile}, tokens ${files.tokenFile}, client configs ${configs.join(', ')}\n`);
     });
 }

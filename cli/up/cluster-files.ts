@@ -6,17 +6,29 @@ import { generateToken, parseTokenFile, writeTokenFile, type TokenEntry } from '
 import { ensureClusterCerts, issueServingCert, splitHosts, subjectAltNames } from '../../lib/certs/index.js';
 import { writeClientConfig } from '../../lib/client-config.js';
 
-/** The identities of a local cluster: the admin user and one per component, each with a token. */
-export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'kubelet', 'proxy'] as const;
+/** The identities of a local cluster besides its kubelets: the admin user and one per component, each with a token. */
+export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'proxy'] as const;
 export type Identity = (typeof IDENTITIES)[number];
 
-const GROUPS: Record<Identity, string[]> = {
-  admin: ['system:masters'],
-  scheduler: ['system:kube-scheduler'],
-  'controller-manager': ['system:kube-controller-manager'],
-  kubelet: ['system:nodes'],
-  proxy: ['system:node-proxier'],
+interface UserOf {
+  name: string;
+  groups: readonly string[];
+}
+
+/**
+ * Who each identity is to the apiserver: Kubernetes' user names, which the bootstrap RBAC policy
+ * binds to each component's role. Only the admin is in system:masters.
+ */
+const USERS: Record<Identity, UserOf> = {
+  admin: { name: 'admin', groups: ['system:masters'] },
+  scheduler: { name: 'system:kube-scheduler', groups: [] },
+  'controller-manager': { name: 'system:kube-controller-manager', groups: [] },
+  proxy: { name: 'system:kube-proxy', groups: [] },
 };
+
+/** A kubelet is its node to the apiserver (the Node authorizer reads the name). */
+const kubeletUser = (node: string): UserOf => ({ name: `system:node:${node}`, groups: ['system:nodes'] });
+const KUBELET_UID_PREFIX = 'kubelet';
 
 export interface ClusterFiles {
   dataDir: string;
@@ -25,35 +37,61 @@ export interface ClusterFiles {
   caFile: string;
   /** Client config per identity (dataDir/<identity>.conf). */
   configs: Record<Identity, string>;
+  /** Client config per node's kubelet (dataDir/kubelet-<node>.conf). */
+  kubeletConfigs: Record<string, string>;
+  /** The admin's token, for the standard kubeconfig. */
   adminToken: string;
 }
 
+const sameUser = (a: UserOf, b: UserOf): boolean => a.name === b.name && a.groups.join(',') === b.groups.join(',');
+
+/** Ours by uid: every identity and kubelet this command manages (older files had one shared "kubelet"). */
+const managedUid = (uid: string): boolean => (IDENTITIES as readonly string[]).includes(uid) || uid === KUBELET_UID_PREFIX || uid.startsWith(`${KUBELET_UID_PREFIX}-`);
+
 /**
- * Creates, once, the CA and certificates, a token per identity and a client config per identity
- * in the data directory. Re-running keeps everything that exists, so tokens stay valid.
+ * The token file's entries for these identities (by uid): an existing token is kept while its
+ * user is still right, and replaced when the identity changed (an older file's shared kubelet or
+ * component names); entries this command does not manage stay as they are.
  */
-export async function ensureClusterFiles(dataDir: string, opts: { servers: string[]; hosts: string[] }): Promise<ClusterFiles> {
+function tokenEntries(existing: TokenEntry[], wanted: Map<string, UserOf>): TokenEntry[] {
+  const kept = existing.filter((e) => !managedUid(e.user.uid));
+  for (const [uid, user] of wanted) {
+    const current = existing.find((e) => e.user.uid === uid && sameUser(e.user, user));
+    kept.push(current ?? { token: generateToken(), user: { name: user.name, uid, groups: [...user.groups] } });
+  }
+  return kept;
+}
+
+/**
+ * Creates, once, the CA and certificates, a token per identity and per node's kubelet and a
+ * client config for each in the data directory. Re-running keeps everything that exists, so
+ * tokens stay valid.
+ */
+export async function ensureClusterFiles(dataDir: string, opts: { servers: string[]; hosts: string[]; nodes?: string[] }): Promise<ClusterFiles> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pkiDir = join(dataDir, 'pki');
   await ensureClusterCerts(pkiDir, { hosts: opts.hosts });
   const tokenFile = join(dataDir, 'tokens.csv');
-  const entries: TokenEntry[] = existsSync(tokenFile) ? parseTokenFile(readFileSync(tokenFile, 'utf8'), tokenFile) : [];
-  for (const id of IDENTITIES) {
-    if (!entries.some((e) => e.user.name === id)) entries.push({ token: generateToken(), user: { name: id, uid: id, groups: GROUPS[id] } });
-  }
+  const existing: TokenEntry[] = existsSync(tokenFile) ? parseTokenFile(readFileSync(tokenFile, 'utf8'), tokenFile) : [];
+  const wanted = new Map<string, UserOf>(IDENTITIES.map((id) => [id, USERS[id]]));
+  for (const node of opts.nodes ?? []) wanted.set(`${KUBELET_UID_PREFIX}-${node}`, kubeletUser(node));
+  const entries = tokenEntries(existing, wanted);
   await writeTokenFile(tokenFile, entries);
   const caFile = join(pkiDir, 'ca.crt');
-  const configs = {} as Record<Identity, string>;
-  for (const id of IDENTITIES) {
-    const path = join(dataDir, `${id}.conf`);
-    const token = entries.find((e) => e.user.name === id)!.token;
+  const writeConfig = async (uid: string): Promise<string> => {
+    const path = join(dataDir, `${uid}.conf`);
+    const token = entries.find((e) => e.user.uid === uid)!.token;
     await writeClientConfig(path, {
       currentContext: 'kubets',
       contexts: { kubets: { servers: opts.servers, certificateAuthority: caFile, token, namespace: 'default' } },
     });
-    configs[id] = path;
-  }
-  return { dataDir, pkiDir, tokenFile, caFile, configs, adminToken: entries.find((e) => e.user.name === 'admin')!.token };
+    return path;
+  };
+  const configs = {} as Record<Identity, string>;
+  for (const id of IDENTITIES) configs[id] = await writeConfig(id);
+  const kubeletConfigs: Record<string, string> = {};
+  for (const node of opts.nodes ?? []) kubeletConfigs[node] = await writeConfig(`${KUBELET_UID_PREFIX}-${node}`);
+  return { dataDir, pkiDir, tokenFile, caFile, configs, kubeletConfigs, adminToken: entries.find((e) => e.user.uid === 'admin')!.token };
 }
 
 export interface KubeletCertFiles {

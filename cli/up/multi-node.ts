@@ -57,7 +57,7 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
 
   const server = `${plan.hostIp}:${o.apiserverPort}`;
   const nodeDir = join(o.dataDir, 'nodes', node.name);
-  const kubeletConfig = await configFor(o.files.configs.kubelet, join(nodeDir, 'kubelet.conf'), server);
+  const kubeletConfig = await configFor(o.files.kubeletConfigs[node.name]!, join(nodeDir, 'kubelet.conf'), server);
   const proxyConfig = await configFor(o.files.configs.proxy, join(nodeDir, 'proxy.conf'), server);
   const cert = await ensureKubeletServingCert(o.files, { nodeName: node.name, nodeIP: node.ip }, `kubelet-${node.name}`);
   const agents = nodeAgentArgs(node.name, node.ip);

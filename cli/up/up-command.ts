@@ -107,6 +107,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   const plan = o.nodes > 1 ? await prepareNodeNetwork(o, log) : undefined;
   const files = await ensureClusterFiles(o.dataDir, {
     servers: [server],
+    nodes: [o.nodeName, ...(plan?.nodes.map((n) => n.name) ?? [])],
     hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(plan ? [plan.hostIp] : [])],
   });
   const userConfig = defaultClientConfigPath();
@@ -173,7 +174,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
   const nodeIP = plan?.hostIp ?? o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
   const kubelet = selfCommand([
-    'kubelet', '--node-name', nodeName, '--kubeconfig', files.configs.kubelet, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
+    'kubelet', '--node-name', nodeName, '--kubeconfig', files.kubeletConfigs[nodeName]!, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),

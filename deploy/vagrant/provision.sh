@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Provisions one CentOS VM of the Vagrant cluster: role master or node, index, master count.
+# Provisions one CentOS VM of the Vagrant cluster: role master or node, index, master and node counts.
 # Masters: etcd member, kubets apiserver/scheduler/controller-manager, HAProxy + keepalived.
 # Nodes: Docker, kubets kubelet and proxy. Cluster files (CA, tokens, client configs) are made on
 # master1 and shared through /kubets/.vagrant-cluster (the synced folder).
 set -euo pipefail
-role=$1 index=$2 masters=$3
+role=$1 index=$2 masters=$3 nodes=$4
 ip="192.168.56.$([ "$role" = master ] && echo $((10 + index)) || echo $((20 + index)))"
 shared=/kubets/.vagrant-cluster
 vip=192.168.56.10
@@ -25,7 +25,9 @@ if [ "$role" = master ]; then
   printf 'ETCD_NAME=m%s\nNODE_IP=%s\nETCD_INITIAL_CLUSTER=%s\n' "$index" "$ip" "${cluster%,}" > /etc/kubets/etcd.env
   echo "ETCD_SERVERS=$etcd_servers" >> /etc/kubets/kubets.env
   if [ "$index" = 1 ] && [ ! -d "$shared" ]; then
-    node /kubets/dist/cli/main.js certs --data-dir "$shared" --server "$vip:8443" --hosts "$vip,192.168.56.11,192.168.56.12,192.168.56.13"
+    # Each node's kubelet has an identity of its own (system:node:nodeN), named after its hostname.
+    node /kubets/dist/cli/main.js certs --data-dir "$shared" --server "$vip:8443" --hosts "$vip,192.168.56.11,192.168.56.12,192.168.56.13" \
+      --nodes "$(seq -s, -f 'node%g' 1 "$nodes")"
   fi
   cp -r "$shared"/. /etc/kubets/
   cp /kubets/deploy/ha/haproxy.cfg /etc/haproxy/haproxy.cfg
@@ -37,7 +39,8 @@ if [ "$role" = master ]; then
 else
   yum install -y -q docker iptables
   systemctl enable --now docker
-  cp "$shared"/{ca.crt,kubelet.conf,proxy.conf} /etc/kubets/ 2>/dev/null || cp -r "$shared"/. /etc/kubets/
+  cp "$shared"/{ca.crt,proxy.conf} /etc/kubets/
+  cp "$shared/kubelet-node$index.conf" /etc/kubets/kubelet.conf
   mkdir -p /etc/kubets/manifests
   cp /kubets/deploy/systemd/{kubets-kubelet,kubets-proxy}.service /etc/systemd/system/
   systemctl daemon-reload

@@ -23,6 +23,10 @@ export interface KindTypes {
   cronJob: t.CronJob;
   resourceQuota: t.ResourceQuota;
   limitRange: t.LimitRange;
+  role: t.Role;
+  clusterRole: t.ClusterRole;
+  roleBinding: t.RoleBinding;
+  clusterRoleBinding: t.ClusterRoleBinding;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -75,6 +79,9 @@ function info<F extends EnvelopeField>(
   };
 }
 
+/** The API group of Roles, ClusterRoles and their bindings. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 const appsLegacy = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
 
 // Keyed by envelope field, so a kind in KindTypes without an entry here fails to compile.
@@ -103,6 +110,10 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   cronJob: info('cronjobs', 'CronJob', 'cronJob', 'batch', { shortNames: ['cj'], legacyApiVersions: ['batch/v1beta1'] }),
   resourceQuota: info('resourcequotas', 'ResourceQuota', 'resourceQuota', '', { shortNames: ['quota'] }),
   limitRange: info('limitranges', 'LimitRange', 'limitRange', '', { shortNames: ['limits'], hasStatus: false }),
+  role: info('roles', 'Role', 'role', RBAC_GROUP, { hasStatus: false }),
+  clusterRole: info('clusterroles', 'ClusterRole', 'clusterRole', RBAC_GROUP, { namespaced: false, hasStatus: false }),
+  roleBinding: info('rolebindings', 'RoleBinding', 'roleBinding', RBAC_GROUP, { hasStatus: false }),
+  clusterRoleBinding: info('clusterrolebindings', 'ClusterRoleBinding', 'clusterRoleBinding', RBAC_GROUP, { namespaced: false, hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

@@ -1,13 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
-import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, VersionInfo } from '../api/generated/index.js';
+import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, VersionInfo } from '../api/generated/index.js';
 import { resourceByField, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
 import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
 import { portForwardStream } from './port-forward.js';
 import { callOpts, ResourceClient, type CallOptions } from './resource-client.js';
-import { Transport } from './transport.js';
+import { Transport, type Impersonation } from './transport.js';
 
 export interface ApiClientOptions {
   /** `host:port` of each apiserver, in failover order. */
@@ -18,6 +18,8 @@ export interface ApiClientOptions {
   insecure?: boolean;
   /** Sent as `authorization: Bearer <token>` on every call. */
   token?: string;
+  /** Act as another user (and groups) on every call; the token's user needs the `impersonate` verb. */
+  impersonate?: Impersonation;
   /** Deadline of unary calls across all their attempts; default 30 s. Streams have none. */
   deadlineMs?: number;
   /** How long to wait for a connection to one server before trying the next; default 5 s. */
@@ -48,6 +50,7 @@ export class ApiClient {
       servers: [...options.servers],
       credentials,
       token: options.token,
+      impersonate: options.impersonate,
       deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       log: options.log?.child({ component: 'api-client' }),
@@ -56,7 +59,7 @@ export class ApiClient {
 
   static fromConfig(
     config: Pick<ResolvedClientConfig, 'servers' | 'caPem' | 'token'>,
-    options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log'> = {},
+    options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log' | 'impersonate'> = {},
   ): ApiClient {
     const clientOptions: ApiClientOptions = { ...options, servers: config.servers, ca: config.caPem };
     if (config.token) clientOptions.token = config.token;
@@ -124,6 +127,21 @@ export class ApiClient {
 
   async version(opts: CallOptions = {}): Promise<VersionInfo> {
     return this.transport.unary('Version', {}, { idempotent: true, ...callOpts(opts) });
+  }
+
+  /** Whether the user in the review's spec may do what it describes (authorization.k8s.io SubjectAccessReview). */
+  async subjectAccessReview(review: SubjectAccessReview, opts: CallOptions = {}): Promise<SubjectAccessReview> {
+    return this.transport.unary('SubjectAccessReview', review, { idempotent: true, ...callOpts(opts) });
+  }
+
+  /** Whether the caller may do what the review describes (`auth can-i`). */
+  async selfSubjectAccessReview(review: SubjectAccessReview, opts: CallOptions = {}): Promise<SubjectAccessReview> {
+    return this.transport.unary('SelfSubjectAccessReview', review, { idempotent: true, ...callOpts(opts) });
+  }
+
+  /** Every rule the caller holds in a namespace (`auth can-i --list`). */
+  async selfSubjectRulesReview(review: SelfSubjectRulesReview, opts: CallOptions = {}): Promise<SelfSubjectRulesReview> {
+    return this.transport.unary('SelfSubjectRulesReview', review, { idempotent: true, ...callOpts(opts) });
   }
 
   close(): void {

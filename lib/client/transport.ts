@@ -12,15 +12,36 @@ import { encodeRequest } from './request-encoding.js';
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
 type Methods = ResourcesDefinition;
-type UnaryMethod = 'Create' | 'Get' | 'List' | 'Update' | 'UpdateStatus' | 'Patch' | 'Delete' | 'Bind' | 'GetScale' | 'UpdateScale' | 'Version';
+type UnaryMethod =
+  | 'Create'
+  | 'Get'
+  | 'List'
+  | 'Update'
+  | 'UpdateStatus'
+  | 'Patch'
+  | 'Delete'
+  | 'Bind'
+  | 'GetScale'
+  | 'UpdateScale'
+  | 'Version'
+  | 'SubjectAccessReview'
+  | 'SelfSubjectAccessReview'
+  | 'SelfSubjectRulesReview';
 type ServerStreamMethod = 'Watch' | 'Logs';
 type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
 type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
+
+export interface Impersonation {
+  user: string;
+  groups?: string[];
+}
 
 interface TransportOptions {
   servers: string[];
   credentials: grpc.ChannelCredentials;
   token: string | undefined;
+  /** Whom every call acts as (`impersonate-user`, `impersonate-group` metadata), when the caller may. */
+  impersonate: Impersonation | undefined;
   deadlineMs: number;
   connectTimeoutMs: number;
   log: Logger | undefined;
@@ -236,6 +257,11 @@ export class Transport {
   private metadata(): grpc.Metadata {
     const md = new grpc.Metadata();
     if (this.options.token) md.set('authorization', `Bearer ${this.options.token}`);
+    const as = this.options.impersonate;
+    if (as) {
+      md.set('impersonate-user', as.user);
+      for (const group of as.groups ?? []) md.add('impersonate-group', group);
+    }
     return md;
   }
 }

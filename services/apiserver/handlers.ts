@@ -7,6 +7,7 @@ import type * as t from '../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { authenticate } from './auth.js';
+import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
 import { apiOperations, type OperationDeps, type Target } from './operations.js';
@@ -19,6 +20,7 @@ import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: TokenAuthenticator | undefined;
+  authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
 }
@@ -71,10 +73,28 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
   return size;
 }
 
+/** Every value of a metadata key, as text. */
+const metadataValues =
+  (metadata: grpc.Metadata) =>
+  (name: string): string[] =>
+    metadata.get(name).map((v) => v.toString());
+
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
-  const { log } = deps;
+  const { log, authorizer } = deps;
   const ops = apiOperations(deps);
   const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: info.resource, namespace: req.namespace, name: req.name });
+
+  /**
+   * The one door of every call: who is calling (token, then impersonation), then whether they may
+   * make this call (the attributes of the request it stands for), then write admission by identity.
+   */
+  function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown): UserInfo {
+    const user = authorizer.identify(authenticated, metadataValues(metadata));
+    const attrs = grpcAttributes(method, user, req);
+    authorizer.authorize(attrs);
+    authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
+    return user;
+  }
 
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
   function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
@@ -84,14 +104,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return toServiceError(apiErr ?? err);
   }
 
-  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
+  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       Promise.resolve()
         .then(() => {
-          authenticate(deps.authenticator, call.metadata);
+          const authenticated = authenticate(deps.authenticator, call.metadata);
           const req = decodeRequest<Req>(REQ(reqType), call.request);
           if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-          return fn(req);
+          return fn(req, admitCall(method, authenticated, call.metadata, req));
         })
         .then(
           (res) => callback(null, res),
@@ -100,12 +120,17 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     };
   }
 
-  /** Exec, Attach and PortForward: authenticated here, then relayed frame by frame to the pod's kubelet. */
+  /** Exec, Attach and PortForward: authenticated here, authorized on their start frame, then relayed frame by frame to the pod's kubelet. */
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
     Promise.resolve()
       .then(() => {
-        authenticate(deps.authenticator, call.metadata);
-        return deps.kubelets.stream(method, call, (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes));
+        const authenticated = authenticate(deps.authenticator, call.metadata);
+        return deps.kubelets.stream(
+          method,
+          call,
+          (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
+          (start) => void admitCall(method, authenticated, call.metadata, start),
+        );
       })
       .then(
         () => call.end(),
@@ -149,13 +174,21 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(resolveResource(req.resource ?? ''), req))),
     UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(resolveResource(req.resource ?? ''), req), req.scale)),
     Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ops.version()),
+    SubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SubjectAccessReview', 'SubjectAccessReview', async (req) => subjectAccessReview(req, authorizer)),
+    SelfSubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SelfSubjectAccessReview', 'SubjectAccessReview', async (req, user) =>
+      selfSubjectAccessReview(req, authorizer, user),
+    ),
+    SelfSubjectRulesReview: unary<t.SelfSubjectRulesReview, t.SelfSubjectRulesReview>('SelfSubjectRulesReview', 'SelfSubjectRulesReview', async (req, user) =>
+      selfSubjectRulesReview(req, authorizer, user),
+    ),
     Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
       (async () => {
-        authenticate(deps.authenticator, call.metadata);
+        const authenticated = authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
+        admitCall('Watch', authenticated, call.metadata, req);
         const { info, events } = ops.watch({ ...target(resolveResource(req.resource ?? ''), req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
@@ -174,8 +207,10 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       call.on('cancelled', () => cancelled.abort());
       Promise.resolve()
         .then(() => {
-          authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.logs(decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request), call, cancelled.signal);
+          const authenticated = authenticate(deps.authenticator, call.metadata);
+          const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
+          admitCall('Logs', authenticated, call.metadata, req);
+          return deps.kubelets.logs(req, call, cancelled.signal);
         })
         .then(
           () => call.end(),

@@ -89,8 +89,16 @@ export class KubeletProxy {
     await relay(upstream, out);
   }
 
-  /** Relays an Exec, Attach or PortForward stream to the kubelet of the pod its start frame names. */
-  async stream(method: StreamMethod, call: grpc.ServerDuplexStream<Buffer, unknown>, decode: (bytes: Buffer) => StartedFrame): Promise<void> {
+  /**
+   * Relays an Exec, Attach or PortForward stream to the kubelet of the pod its start frame names.
+   * `admit` sees the start frame (which pod) before anything reaches a kubelet, and throws to refuse it.
+   */
+  async stream(
+    method: StreamMethod,
+    call: grpc.ServerDuplexStream<Buffer, unknown>,
+    decode: (bytes: Buffer) => StartedFrame,
+    admit: (start: NonNullable<StartedFrame['start']>) => void,
+  ): Promise<void> {
     const what = method === 'PortForward' ? 'port-forward' : method.toLowerCase();
     const first = await new Promise<StartedFrame>((resolve, reject) => {
       call.once('data', (bytes: Buffer) => {
@@ -107,6 +115,7 @@ export class KubeletProxy {
     });
     const start = first.start;
     if (!start) throw badRequest(`the first ${what} frame must be start`);
+    admit(start);
     const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
     const upstream = client[method]() as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
     upstream.write(first);

@@ -15,6 +15,7 @@ import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
+import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
@@ -35,6 +36,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const SERVED_SERVICES = ['kubets.v1.Resources', 'grpc.health.v1.Health'] as const;
 /** Server reflection under its current name and the older one that many tools still ask for. */
 const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
+const RBAC_RESOURCES = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'];
+const POLICY_FRESHNESS_TIMEOUT_MS = 10_000;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -123,12 +126,19 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
-
+  const authorizer = new RequestAuthorizer({ caches, log: log.child({ part: 'authorizer' }) });
+  authorizer.start();
+  const aggregator = new ClusterRoleAggregator({ registry, clusterRoles: caches.get('clusterroles')!, log: log.child({ part: 'clusterrole-aggregation' }) });
+  aggregator.start();
+  // Before the port opens, and in the caches the authorizer reads: a component that can connect finds its role in place.
+  await reconcileBootstrapPolicy(registry, log.child({ part: 'bootstrap-policy' }));
+  const policyRevision = await store.currentRevision();
+  await Promise.all(RBAC_RESOURCES.map((r) => caches.get(r)!.waitUntilFresh(policyRevision, POLICY_FRESHNESS_TIMEOUT_MS)));
 
   const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -140,6 +150,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     ? await startRestServer({
         ops: apiOperations({ registry, store, caches }),
         authenticator,
+        authorizer,
         health,
         logs: (req, out, signal) => kubelets.logs(req, out, signal),
         ...tls,
@@ -162,6 +173,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     async stop() {
       ready = false;
       compactor.stop();
+      await Promise.all([aggregator.stop(), authorizer.stop()]);
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await rest?.close();

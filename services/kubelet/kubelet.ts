@@ -17,7 +17,7 @@ import { HollowRuntime } from './runtime/hollow-runtime.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
-import { InformerObjectSource } from './sources/informer-object-source.js';
+import { NodeObjectSource } from './sources/node-object-source.js';
 import { podChangedForKubelet } from './sources/pod-changes.js';
 import { isMirrorPod, isStaticPod, StaticPodSource } from './sources/static-pods.js';
 import { ensureKubenetNetwork, KUBENET_NETWORK, waitForPodCidr } from './network/kubenet.js';
@@ -107,11 +107,7 @@ export class Kubelet {
     this.#log = (options.log ?? pino({ level: 'silent' })).child({ node: options.nodeName });
     this.#factory = new SharedInformerFactory(options.client, { log: this.#log });
     this.#pods = this.#factory.informerFor('pod', { fieldSelector: `spec.nodeName=${options.nodeName}` });
-    const objects = new InformerObjectSource({
-      services: this.#factory.informerFor('service').store,
-      configMaps: this.#factory.informerFor('configMap').store,
-      secrets: this.#factory.informerFor('secret').store,
-    });
+    const objects = new NodeObjectSource(options.client, this.#factory.informerFor('service').store);
     this.#recorder = new EventRecorder({ client: options.client, component: 'kubelet', host: options.nodeName, log: this.#log });
     const events = podEventRecorder(this.#recorder);
     const hollow = Boolean(options.hollow);

@@ -16,6 +16,10 @@ export interface ControlPlane {
   caPem: string;
   /** A client of all running apiservers (or of the given ones), with the admin token. */
   client(servers?: string[], log?: Logger): ApiClient;
+  /** The token of one of the extra users given at start. */
+  tokenOf(user: string): string;
+  /** A client of all running apiservers with an extra user's token. */
+  clientAs(user: string): ApiClient;
   /** Starts one more apiserver on the same etcd and data directory (same CA). */
   addApiserver(extra?: Partial<ApiserverOptions>): Promise<RunningApiserver>;
   stop(): Promise<void>;
@@ -23,13 +27,27 @@ export interface ControlPlane {
 
 const silent = pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' });
 
-/** Real etcd plus in-process apiservers on free loopback ports, with TLS and a token file. */
-export async function startControlPlane(opts: { apiservers?: number; apiserver?: Partial<ApiserverOptions> } = {}): Promise<ControlPlane> {
+export interface ExtraUser {
+  name: string;
+  groups?: string[];
+}
+
+/**
+ * Real etcd plus in-process apiservers on free loopback ports, with TLS and a token file holding
+ * the admin (system:masters) and any extra users a test asks for.
+ */
+export async function startControlPlane(opts: { apiservers?: number; apiserver?: Partial<ApiserverOptions>; users?: ExtraUser[] } = {}): Promise<ControlPlane> {
   const etcd = await startEtcd();
   const dataDir = mkdtempSync(join(tmpdir(), 'kubets-apiserver-'));
   const token = generateToken();
   const tokenFile = join(dataDir, 'tokens.csv');
-  await writeTokenFile(tokenFile, [{ token, user: { name: 'admin', uid: 'admin', groups: ['system:masters'] } }]);
+  const extra = (opts.users ?? []).map((u) => ({ token: generateToken(), user: { name: u.name, uid: u.name, groups: u.groups ?? [] } }));
+  await writeTokenFile(tokenFile, [{ token, user: { name: 'admin', uid: 'admin', groups: ['system:masters'] } }, ...extra]);
+  const tokenOf = (user: string): string => {
+    const entry = extra.find((e) => e.user.name === user);
+    if (!entry) throw new Error(`no extra user ${user} in this control plane`);
+    return entry.token;
+  };
   const clients: ApiClient[] = [];
   const apiservers: RunningApiserver[] = [];
   const addApiserver = async (extra: Partial<ApiserverOptions> = {}): Promise<RunningApiserver> => {
@@ -52,6 +70,12 @@ export async function startControlPlane(opts: { apiservers?: number; apiserver?:
     addApiserver,
     client(servers, log) {
       const c = new ApiClient({ servers: servers ?? apiservers.map((a) => a.address), ca: caPem, token, deadlineMs: 15_000, connectTimeoutMs: 2_000, ...(log ? { log } : {}) });
+      clients.push(c);
+      return c;
+    },
+    tokenOf,
+    clientAs(user) {
+      const c = new ApiClient({ servers: apiservers.map((a) => a.address), ca: caPem, token: tokenOf(user), deadlineMs: 15_000, connectTimeoutMs: 2_000 });
       clients.push(c);
       return c;
     },

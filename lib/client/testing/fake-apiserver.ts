@@ -298,6 +298,10 @@ export class FakeApiServer {
       Attach: (call) => this.exec(call),
       PortForward: (call) => this.portForward(call),
       Version: this.unary('Version', () => ({ gitVersion: 'v0.0.0-fake', platform: `${process.platform}/${process.arch}` })),
+      // The fake authorizes nothing: every question gets a yes, and a rules review lists no rules.
+      SubjectAccessReview: this.unary('SubjectAccessReview', (req) => ({ ...req, status: { allowed: true } })),
+      SelfSubjectAccessReview: this.unary('SelfSubjectAccessReview', (req) => ({ ...req, status: { allowed: true } })),
+      SelfSubjectRulesReview: this.unary('SelfSubjectRulesReview', (req) => ({ ...req, status: { incomplete: true } })),
     };
   }
 

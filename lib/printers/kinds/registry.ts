@@ -10,6 +10,7 @@ import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
+import { clusterRoleBindingPrinter, clusterRoleKindPrinter, roleBindingPrinter, roleKindPrinter } from './rbac.js';
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
@@ -39,6 +40,10 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   cronJob: cronJobPrinter,
   resourceQuota: resourceQuotaPrinter,
   limitRange: limitRangePrinter,
+  role: roleKindPrinter,
+  clusterRole: clusterRoleKindPrinter,
+  roleBinding: roleBindingPrinter,
+  clusterRoleBinding: clusterRoleBindingPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -125,6 +125,34 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  role: {
+    manifest: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] },
+    deletes: 'now',
+  },
+  clusterRole: {
+    manifest: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:reader' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] },
+    deletes: 'now',
+  },
+  roleBinding: {
+    manifest: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'read' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+      subjects: [{ kind: 'User', name: 'jane' }],
+    },
+    deletes: 'now',
+  },
+  clusterRoleBinding: {
+    manifest: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'read' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+    deletes: 'now',
+  },
   job: {
     manifest: {
       apiVersion: 'batch/v1',

@@ -11,6 +11,7 @@ import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
 import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.js';
@@ -45,6 +46,10 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   cronJob: cronJobStrategy,
   resourceQuota: resourceQuotaStrategy,
   limitRange: limitRangeStrategy,
+  role: roleStrategy,
+  clusterRole: clusterRoleStrategy,
+  roleBinding: roleBindingStrategy,
+  clusterRoleBinding: clusterRoleBindingStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

@@ -24,6 +24,10 @@ export interface ResourceCall {
   /** Relays a pod's log stream from its kubelet (the gRPC Logs call's proxy). */
   logs: LogRelay;
   log: Logger;
+  /** Authorizes the call as `verb` on its resource (throws Forbidden); set up by the server. */
+  authorize(verb: string): void;
+  /** Write admission by identity (NodeRestriction, RBAC escalation) for the object or patch sent. */
+  admit(object?: AnyObject, patch?: { type: string; text: string }): void;
 }
 
 export type LogRelay = (req: t.LogsRequest, out: Writable, signal: AbortSignal) => Promise<void>;

@@ -13,6 +13,15 @@ import { createObject, replaceObject } from './verbs/write.js';
 
 type Handler = (call: ResourceCall) => Promise<void>;
 
+/** Kubernetes' authorization verb of each handler (the subresource comes from the path). */
+function verbOf(method: string, handler: Handler): string {
+  if (handler === listObjects) return 'list';
+  if (handler === watchObjects) return 'watch';
+  if (handler === deleteCollection) return 'deletecollection';
+  if (handler === createObject) return 'create';
+  return ({ GET: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete', POST: 'create' } as Record<string, string>)[method] ?? method.toLowerCase();
+}
+
 function collectionVerb(method: string, call: ResourceCall): Handler | undefined {
   switch (method) {
     case 'GET':
@@ -68,6 +77,7 @@ function subresourceVerb(method: string, call: ResourceCall): Handler | undefine
 export async function dispatch(method: string, call: ResourceCall): Promise<void> {
   const handler = call.subresource ? subresourceVerb(method, call) : call.target.name ? objectVerb(method, call) : collectionVerb(method, call);
   if (!handler) throw new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  call.authorize(verbOf(method, handler));
   // A watch of one object is a watch of the collection narrowed to its name.
   if (handler === watchObjects && call.target.name) {
     const named = `metadata.name=${call.target.name}`;

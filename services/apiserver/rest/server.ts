@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
+import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import type { HealthProbe } from '../health.js';
 import type { ApiOperations } from '../operations.js';
 import { authenticateRequest } from './authentication.js';
-import { send, type LogRelay } from './call.js';
+import { send, type LogRelay, type ResourceCall } from './call.js';
 import { dispatch } from './dispatch.js';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
 import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
@@ -26,6 +27,7 @@ import { tablePresenter } from './table.js';
 export interface RestServerOptions {
   ops: ApiOperations;
   authenticator: TokenAuthenticator | undefined;
+  authorizer: RequestAuthorizer;
   health: HealthProbe;
   logs: LogRelay;
   /** Serving certificate and key (PEM), the same as the gRPC server's. */
@@ -60,6 +62,12 @@ function sendAggregated(res: ServerResponse, body: object): void {
   res.end(text);
 }
 
+/** Every value of a request header (impersonation headers may repeat). */
+function headerValues(req: IncomingMessage, name: string): string[] {
+  const value = req.headers[name.toLowerCase()];
+  return value === undefined ? [] : Array.isArray(value) ? value : value.split(',').map((v) => v.trim());
+}
+
 export async function startRestServer(opts: RestServerOptions): Promise<RunningRestServer> {
   const { ops, log } = opts;
   let serverAddress = '';
@@ -78,7 +86,9 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
-    if (!unauthenticated(route)) authenticateRequest(opts.authenticator, req);
+    const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
+    // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
+    if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
     const format = responseFormat(req.headers.accept);
     const aggregated = acceptsAggregatedDiscovery(req.headers.accept);
     const json = (body: object | undefined): void => {
@@ -105,7 +115,15 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
-        const call = { req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log };
+        let attrs: Attributes | undefined;
+        const call: ResourceCall = {
+          req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
+          authorize: (verb) => {
+            attrs = resourceAttributes(user!, verb, { apiGroup: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: target.namespace, name: target.name });
+            opts.authorizer.authorize(attrs);
+          },
+          admit: (object, patch) => opts.authorizer.admit(attrs!, object, patch),
+        };
         return dispatch(req.method ?? 'GET', call);
       }
       case 'not-found':

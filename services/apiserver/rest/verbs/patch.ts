@@ -29,7 +29,9 @@ export function patchTypeOf(call: ResourceCall): string {
 export async function patchObject(call: ResourceCall, status: boolean): Promise<void> {
   if (bodyType(call.req) === APPLY_PATCH && !status) return applyObject(call);
   const patchType = patchTypeOf(call);
-  const patched = await call.ops.patch(call.target, patchType, await readBody(call.req), { status, dryRun: isDryRun(call.query) });
+  const text = await readBody(call.req);
+  call.admit(undefined, { type: patchType, text });
+  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query) });
   send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
 
@@ -40,6 +42,7 @@ async function applyObject(call: ResourceCall): Promise<void> {
   if (object.metadata?.name && object.metadata.name !== call.target.name) {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${call.target.name ?? ''})`);
   }
+  call.admit(object);
   const dryRun = isDryRun(call.query);
   try {
     const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};

@@ -25,7 +25,9 @@ export async function getScale(call: ResourceCall): Promise<void> {
 }
 
 export async function replaceScale(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, scaleFromBody(await requestBody(call))));
+  const scale = scaleFromBody(await requestBody(call));
+  call.admit(scale);
+  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, scale));
 }
 
 export async function patchScale(call: ResourceCall): Promise<void> {
@@ -35,5 +37,6 @@ export async function patchScale(call: ResourceCall): Promise<void> {
   const wanted = scaleFromBody(patchDocument(current as Record<string, unknown>, patchType, text));
   // The read and the write are not one transaction: the version read is only a precondition when the patch set it.
   if (wanted.metadata?.resourceVersion === current.metadata?.resourceVersion) wanted.metadata = {};
+  call.admit(wanted);
   send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, wanted));
 }

@@ -7,6 +7,7 @@ import { isDryRun } from '../query.js';
 
 export async function createObject(call: ResourceCall): Promise<void> {
   const object = decodeObject(call.info, await requestBody(call));
+  call.admit(object);
   const created = await call.ops.create(call.target, object, isDryRun(call.query));
   send(call.res, 201, call.encoding, call.present.object(call.info, created));
 }
@@ -16,6 +17,7 @@ export async function replaceObject(call: ResourceCall, status: boolean): Promis
   const name = object.metadata?.name;
   if (name !== call.target.name) throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${call.target.name ?? ''})`);
   const dryRun = isDryRun(call.query);
+  call.admit(object);
   const updated = status ? await call.ops.updateStatus(call.target, object, dryRun) : await call.ops.update(call.target, object, dryRun);
   send(call.res, 200, call.encoding, call.present.object(call.info, updated));
 }

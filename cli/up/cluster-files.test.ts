@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseTokenFile } from '../../lib/auth/token-file.js';
+import { ensureClusterFiles } from './cluster-files.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const tokens = (dir: string) => parseTokenFile(readFileSync(join(dir, 'tokens.csv'), 'utf8'));
+const opts = { servers: ['127.0.0.1:6443'], hosts: ['127.0.0.1'], nodes: ['host', 'host-node2'] };
+
+describe('ensureClusterFiles', () => {
+  it('gives each component its Kubernetes user and each node its own kubelet identity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-files-'));
+    dirs.push(dir);
+    const files = await ensureClusterFiles(dir, opts);
+    const users = Object.fromEntries(tokens(dir).map((e) => [e.user.uid, { name: e.user.name, groups: [...e.user.groups] }]));
+    expect(users).toEqual({
+      admin: { name: 'admin', groups: ['system:masters'] },
+      scheduler: { name: 'system:kube-scheduler', groups: [] },
+      'controller-manager': { name: 'system:kube-controller-manager', groups: [] },
+      proxy: { name: 'system:kube-proxy', groups: [] },
+      'kubelet-host': { name: 'system:node:host', groups: ['system:nodes'] },
+      'kubelet-host-node2': { name: 'system:node:host-node2', groups: ['system:nodes'] },
+    });
+    expect(Object.keys(files.kubeletConfigs)).toEqual(['host', 'host-node2']);
+  });
+
+  it('keeps tokens across runs and replaces an older shared kubelet and admin-like components', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-files-'));
+    dirs.push(dir);
+    await ensureClusterFiles(dir, opts);
+    const before = tokens(dir);
+    // An older cluster's file: one kubelet for every node, components named without system: prefix.
+    const old = before.filter((e) => e.user.uid !== 'scheduler').map((e) => `${e.token},${e.user.name},${e.user.uid},"${e.user.groups.join(',')}"`);
+    writeFileSync(join(dir, 'tokens.csv'), [...old, 'old-kubelet,kubelet,kubelet,system:nodes', 'old-sched,scheduler,scheduler,system:kube-scheduler', 'mine,jane,jane'].join('\n'));
+    await ensureClusterFiles(dir, opts);
+    const after = tokens(dir);
+    expect(after.find((e) => e.user.uid === 'admin')?.token).toBe(before.find((e) => e.user.uid === 'admin')?.token);
+    expect(after.some((e) => e.token === 'old-kubelet' || e.token === 'old-sched')).toBe(false);
+    expect(after.find((e) => e.user.uid === 'scheduler')?.user.name).toBe('system:kube-scheduler');
+    expect(after.find((e) => e.user.uid === 'jane')?.token).toBe('mine');
+  });
+});

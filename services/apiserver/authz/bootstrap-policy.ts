@@ -1,0 +1,173 @@
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../../lib/api/generated/index.js';
+import { RBAC_GROUP } from '../../../lib/api/resources.js';
+import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS } from './attributes.js';
+
+// The roles and bindings every cluster starts with, as Kubernetes' bootstrap policy
+// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy), cut to the resources kubets serves and the
+// calls its components make. The apiserver reconciles them at every start.
+
+export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
+const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
+export const AGGREGATE_TO_ADMIN = 'rbac.authorization.k8s.io/aggregate-to-admin';
+export const AGGREGATE_TO_EDIT = 'rbac.authorization.k8s.io/aggregate-to-edit';
+export const AGGREGATE_TO_VIEW = 'rbac.authorization.k8s.io/aggregate-to-view';
+
+export const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
+export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
+export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+export const KUBE_PROXY_USER = 'system:kube-proxy';
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+
+function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
+  return { verbs, apiGroups, resources, ...(resourceNames && { resourceNames }) };
+}
+
+const urls = (verbs: string[], nonResourceURLs: string[]): PolicyRule => ({ verbs, nonResourceURLs });
+
+const EVENT_WRITES = [rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events'])];
+
+/** What kubelets may do besides reading their pods' Secrets, ConfigMaps and volumes (the Node authorizer's part). */
+export const NODE_RULES: readonly PolicyRule[] = [
+  rule(['create', 'get', 'list', 'watch', 'update', 'patch', 'delete'], [''], ['nodes']),
+  rule(['patch', 'update'], [''], ['nodes/status']),
+  ...EVENT_WRITES,
+  // Pods: the kubelet's own (watched by spec.nodeName), mirror pods of static pods, finished deletes.
+  rule(['get', 'list', 'watch', 'create', 'delete'], [''], ['pods']),
+  rule(['patch', 'update'], [''], ['pods/status']),
+  rule(['create'], [''], ['pods/eviction']),
+  // Service environment variables of every pod.
+  rule(READ, [''], ['services', 'endpoints']),
+  rule(['get'], [''], ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes']),
+  rule(['get', 'update', 'patch'], [''], ['persistentvolumeclaims/status']),
+  // Heartbeats in kube-node-lease.
+  rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
+  rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+];
+
+const VIEW_RULES: PolicyRule[] = [
+  rule(READ, [''], [
+    'pods', 'pods/log', 'pods/status', 'configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status',
+    'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'services', 'services/status',
+    'events', 'namespaces', 'namespaces/status', 'serviceaccounts', 'resourcequotas', 'resourcequotas/status', 'limitranges',
+  ]),
+  rule(READ, ['apps'], [
+    'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status',
+    'daemonsets', 'daemonsets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'controllerrevisions',
+  ]),
+  rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
+  rule(READ, ['batch'], ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']),
+  rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+];
+
+const EDIT_RULES: PolicyRule[] = [
+  rule(['create', 'get'], [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
+  rule(WRITE, [''], ['pods', 'configmaps', 'endpoints', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'services']),
+  rule(READ, [''], ['secrets']),
+  rule(['create'], [''], ['pods/eviction']),
+  rule(['impersonate'], [''], ['serviceaccounts']),
+  rule(WRITE, ['apps'], ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'daemonsets', 'statefulsets', 'statefulsets/scale']),
+  rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
+  rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
+];
+
+const ADMIN_RULES: PolicyRule[] = [
+  rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
+  rule([...WRITE, ...READ], [RBAC_GROUP], ['roles', 'rolebindings']),
+];
+
+const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
+const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+
+function clusterRole(name: string, rules: PolicyRule[], extra: Partial<ClusterRole> & { labels?: Record<string, string> } = {}): ClusterRole {
+  const { labels, ...rest } = extra;
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name, labels: { ...BOOTSTRAP_LABELS, ...labels }, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' } },
+    rules,
+    ...rest,
+  };
+}
+
+const aggregated = (label: string): Partial<ClusterRole> => ({ aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [label]: 'true' } }] } });
+
+export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
+  clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
+  // The user-facing roles are filled by aggregation: whatever carries their label joins them.
+  clusterRole('admin', [], aggregated(AGGREGATE_TO_ADMIN)),
+  clusterRole('edit', [], { ...aggregated(AGGREGATE_TO_EDIT), labels: { [AGGREGATE_TO_ADMIN]: 'true' } }),
+  clusterRole('view', [], { ...aggregated(AGGREGATE_TO_VIEW), labels: { [AGGREGATE_TO_EDIT]: 'true' } }),
+  clusterRole('system:aggregate-to-admin', ADMIN_RULES, { labels: { [AGGREGATE_TO_ADMIN]: 'true' } }),
+  clusterRole('system:aggregate-to-edit', EDIT_RULES, { labels: { [AGGREGATE_TO_EDIT]: 'true' } }),
+  clusterRole('system:aggregate-to-view', VIEW_RULES, { labels: { [AGGREGATE_TO_VIEW]: 'true' } }),
+  clusterRole('system:basic-user', [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'])]),
+  clusterRole('system:discovery', [urls(['get'], DISCOVERY_URLS)]),
+  clusterRole('system:public-info-viewer', [urls(['get'], PUBLIC_INFO_URLS)]),
+  clusterRole('system:kube-scheduler', [
+    ...EVENT_WRITES,
+    // Leader election.
+    rule(['create', 'get', 'update'], ['coordination.k8s.io'], ['leases']),
+    rule(READ, [''], ['nodes', 'namespaces', 'services', 'replicationcontrollers', 'persistentvolumeclaims', 'persistentvolumes']),
+    rule(READ, ['apps'], ['replicasets', 'statefulsets']),
+    rule(['get', 'list', 'watch', 'delete'], [''], ['pods']),
+    rule(['create'], [''], ['bindings', 'pods/binding']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
+  clusterRole('system:volume-scheduler', [
+    rule([...READ, 'patch', 'update'], [''], ['persistentvolumes']),
+    rule(READ, ['storage.k8s.io'], ['storageclasses']),
+    rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
+  ]),
+  clusterRole('system:kube-controller-manager', [
+    // The garbage collector and the namespace controller read, update and delete objects of
+    // every kind; the other controllers create only these.
+    rule([...READ, 'patch', 'update', 'delete', 'deletecollection'], ['*'], ['*']),
+    rule(['create'], [''], ['pods', 'endpoints', 'events']),
+    rule(['create'], ['apps'], ['replicasets']),
+    // What Kubernetes' Job, CronJob, DaemonSet and StatefulSet controllers create.
+    rule(['create'], [''], ['persistentvolumeclaims']),
+    rule(['create'], ['apps'], ['controllerrevisions']),
+    rule(['create'], ['batch'], ['jobs']),
+    rule(['create'], ['discovery.k8s.io'], ['endpointslices']),
+    rule(['create'], ['events.k8s.io'], ['events']),
+    rule(['create'], ['coordination.k8s.io'], ['leases']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
+  clusterRole('system:node-proxier', [
+    rule(['list', 'watch'], [''], ['services', 'endpoints']),
+    rule(READ, [''], ['nodes']),
+    ...EVENT_WRITES,
+    rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+  ]),
+  // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
+  clusterRole('system:node', [...NODE_RULES]),
+];
+
+const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
+const user = (name: string): Subject => ({ kind: 'User', apiGroup: RBAC_GROUP, name });
+
+function binding(name: string, role: string, subjects: Subject[]): ClusterRoleBinding {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels: { ...BOOTSTRAP_LABELS }, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' } },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: role },
+    subjects,
+  };
+}
+
+export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
+  binding('cluster-admin', 'cluster-admin', [group(SYSTEM_MASTERS)]),
+  binding('system:basic-user', 'system:basic-user', [group(SYSTEM_AUTHENTICATED)]),
+  binding('system:discovery', 'system:discovery', [group(SYSTEM_AUTHENTICATED)]),
+  binding('system:public-info-viewer', 'system:public-info-viewer', [group(SYSTEM_AUTHENTICATED), group(SYSTEM_UNAUTHENTICATED)]),
+  binding('system:kube-scheduler', 'system:kube-scheduler', [user(KUBE_SCHEDULER_USER)]),
+  binding('system:volume-scheduler', 'system:volume-scheduler', [user(KUBE_SCHEDULER_USER)]),
+  binding('system:kube-controller-manager', 'system:kube-controller-manager', [user(KUBE_CONTROLLER_MANAGER_USER)]),
+  binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER)]),
+  // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
+  binding('system:node', 'system:node', []),
+];

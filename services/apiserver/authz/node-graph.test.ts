@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../../lib/api/generated/index.js';
+import { NodeGraph, podReferences } from './node-graph.js';
+
+const pod = (name: string, node: string | undefined, spec: Partial<NonNullable<Pod['spec']>> = {}): Pod => ({
+  metadata: { name, namespace: 'default' },
+  spec: { ...(node && { nodeName: node }), containers: [{ name: 'c', image: 'busybox:1.36' }], ...spec },
+});
+
+describe('podReferences', () => {
+  it('finds Secrets, ConfigMaps and claims in volumes, env and envFrom of every container', () => {
+    const refs = podReferences(
+      pod('p', 'n1', {
+        volumes: [{ name: 'a', secret: { secretName: 's1' } }, { name: 'b', configMap: { name: 'c1' } }, { name: 'c', persistentVolumeClaim: { claimName: 'pvc1' } }],
+        initContainers: [{ name: 'i', image: 'x', env: [{ name: 'E', valueFrom: { secretKeyRef: { name: 's2', key: 'k' } } }] }],
+        containers: [{ name: 'c', image: 'x', envFrom: [{ configMapRef: { name: 'c2' } }], env: [{ name: 'F', valueFrom: { configMapKeyRef: { name: 'c3', key: 'k' } } }] }],
+      }),
+    );
+    expect([...refs].sort()).toEqual(['configMap/c1', 'configMap/c2', 'configMap/c3', 'persistentVolumeClaim/pvc1', 'secret/s1', 'secret/s2']);
+  });
+});
+
+describe('NodeGraph', () => {
+  it('gives a node what the pods bound to it use, and follows binding, moves and deletion', () => {
+    const graph = new NodeGraph();
+    const web = pod('web', undefined, { volumes: [{ name: 'a', secret: { secretName: 's1' } }] });
+    graph.apply('ADDED', web);
+    expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(false);
+    graph.apply('MODIFIED', { ...web, spec: { ...web.spec, nodeName: 'n1' } });
+    expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(true);
+    expect(graph.reaches('n1', 'secret', 'other', 's1')).toBe(false);
+    expect(graph.reaches('n2', 'secret', 'default', 's1')).toBe(false);
+    expect(graph.nodeOf('default', 'web')).toBe('n1');
+    graph.apply('DELETED', { ...web, spec: { ...web.spec, nodeName: 'n1' } });
+    expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(false);
+    expect(graph.nodeOf('default', 'web')).toBe('');
+  });
+});

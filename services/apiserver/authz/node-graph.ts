@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import type { Pod } from '../../../lib/api/generated/index.js';
+import type { WatchCache, WatchOut } from '../watch/index.js';
+
+/** The kinds a pod can make its node read: what the kubelet needs to run it. */
+export type ReferencedKind = 'secret' | 'configMap' | 'persistentVolumeClaim';
+
+interface PodEdges {
+  node: string;
+  namespace: string;
+  refs: ReadonlySet<string>;
+}
+
+/** Pause before a new snapshot after a watch ended, so a cache being rebuilt is not asked in a loop. */
+const RESTART_DELAY_MS = 100;
+
+const refKey = (kind: ReferencedKind, name: string): string => `${kind}/${name}`;
+
+/** Every Secret, ConfigMap and claim a pod names: its volumes, and env and envFrom of every container. */
+export function podReferences(pod: Pod): Set<string> {
+  const refs = new Set<string>();
+  const add = (kind: ReferencedKind, name: string | undefined) => name && refs.add(refKey(kind, name));
+  const spec = pod.spec ?? {};
+  for (const volume of spec.volumes ?? []) {
+    add('secret', volume.secret?.secretName);
+    add('configMap', volume.configMap?.name);
+    add('persistentVolumeClaim', volume.persistentVolumeClaim?.claimName);
+  }
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    for (const env of container.env ?? []) {
+      add('secret', env.valueFrom?.secretKeyRef?.name);
+      add('configMap', env.valueFrom?.configMapKeyRef?.name);
+    }
+    for (const from of container.envFrom ?? []) {
+      add('secret', from.secretRef?.name);
+      add('configMap', from.configMapRef?.name);
+    }
+  }
+  return refs;
+}
+
+/**
+ * Kubernetes' node authorizer graph: which node each pod is bound to and what each pod refers
+ * to, kept from the pods' watch cache. A node may read an object only along an edge
+ * node <- pod -> object; a pod not yet bound gives its objects to no node.
+ */
+export class NodeGraph {
+  private readonly pods = new Map<string, PodEdges>();
+  private readonly podsByNode = new Map<string, Set<string>>();
+
+  apply(type: WatchOut['type'], pod: Pod): void {
+    const namespace = pod.metadata?.namespace ?? '';
+    const key = `${namespace}/${pod.metadata?.name ?? ''}`;
+    this.remove(key);
+    const node = pod.spec?.nodeName;
+    if (type === 'DELETED' || !node) return;
+    this.pods.set(key, { node, namespace, refs: podReferences(pod) });
+    let onNode = this.podsByNode.get(node);
+    if (!onNode) this.podsByNode.set(node, (onNode = new Set()));
+    onNode.add(key);
+  }
+
+  /** The node a pod is bound to, '' when it is unknown or unbound. */
+  nodeOf(namespace: string, name: string): string {
+    return this.pods.get(`${namespace}/${name}`)?.node ?? '';
+  }
+
+  /** Whether some pod bound to the node refers to the object. */
+  reaches(node: string, kind: ReferencedKind, namespace: string, name: string): boolean {
+    const wanted = refKey(kind, name);
+    for (const key of this.podsByNode.get(node) ?? []) {
+      const edges = this.pods.get(key)!;
+      if (edges.namespace === namespace && edges.refs.has(wanted)) return true;
+    }
+    return false;
+  }
+
+  /** The claims of the node's pods, for finding the volumes bound to them. */
+  claimsOf(node: string): { namespace: string; name: string }[] {
+    const prefix = refKey('persistentVolumeClaim', '');
+    const claims: { namespace: string; name: string }[] = [];
+    for (const key of this.podsByNode.get(node) ?? []) {
+      const edges = this.pods.get(key)!;
+      for (const ref of edges.refs) if (ref.startsWith(prefix)) claims.push({ namespace: edges.namespace, name: ref.slice(prefix.length) });
+    }
+    return claims;
+  }
+
+  private remove(key: string): void {
+    const old = this.pods.get(key);
+    if (!old) return;
+    this.pods.delete(key);
+    const onNode = this.podsByNode.get(old.node);
+    onNode?.delete(key);
+    if (onNode?.size === 0) this.podsByNode.delete(old.node);
+  }
+
+  private clear(): void {
+    this.pods.clear();
+    this.podsByNode.clear();
+  }
+
+  /**
+   * Follows the pods' watch cache from its current contents until the signal aborts. A watch the
+   * cache ends (a slow consumer, a rebuild) starts over from a fresh snapshot.
+   */
+  async follow(pods: WatchCache, signal: AbortSignal, log: Logger): Promise<void> {
+    while (!signal.aborted) {
+      this.clear();
+      try {
+        for await (const ev of pods.watch({ namespace: '', label: undefined, fields: [] }, { resourceVersion: 0, bookmarks: false, signal })) {
+          if (ev.type !== 'BOOKMARK') this.apply(ev.type, ev.object as Pod);
+        }
+      } catch (err) {
+        if (!signal.aborted) log.warn({ err: (err as Error).message }, 'node graph watch ended; starting over');
+      }
+      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+    }
+  }
+}
