@@ -19,6 +19,9 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  daemonSet: t.DaemonSet;
+  statefulSet: t.StatefulSet;
+  controllerRevision: t.ControllerRevision;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -95,6 +98,9 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  daemonSet: info('daemonsets', 'DaemonSet', 'daemonSet', 'apps', { shortNames: ['ds'], legacyApiVersions: appsLegacy }),
+  statefulSet: info('statefulsets', 'StatefulSet', 'statefulSet', 'apps', { shortNames: ['sts'], hasScale: true, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
+  controllerRevision: info('controllerrevisions', 'ControllerRevision', 'controllerRevision', 'apps', { hasStatus: false, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

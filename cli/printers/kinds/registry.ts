@@ -2,6 +2,7 @@ import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../..
 import { renderTable, type TableOptions } from '../table.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';
+import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from './daemon-stateful.js';
 import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
@@ -33,6 +34,9 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  daemonSet: daemonSetPrinter,
+  statefulSet: statefulSetPrinter,
+  controllerRevision: controllerRevisionPrinter,
 };
 
 /** The table printer of a resource's kind. */

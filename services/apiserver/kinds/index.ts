@@ -1,5 +1,6 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { configMapStrategy } from './config-map.js';
+import { controllerRevisionStrategy, daemonSetStrategy, statefulSetStrategy } from './daemon-stateful.js';
 import { endpointSliceStrategy } from './endpoint-slice.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
@@ -39,6 +40,9 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   persistentVolume: persistentVolumeStrategy,
   persistentVolumeClaim: persistentVolumeClaimStrategy,
   endpointSlice: endpointSliceStrategy,
+  daemonSet: daemonSetStrategy,
+  statefulSet: statefulSetStrategy,
+  controllerRevision: controllerRevisionStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */
