@@ -28,12 +28,14 @@ interface ControllerManagerFlags {
   clusterCidr: string;
   nodeCidrMaskSize: number;
   terminatedPodGcThreshold: number;
+  concurrentDaemonsetSyncs: number;
+  concurrentStatefulsetSyncs: number;
 }
 
 export function controllerManagerCommand(): Command {
   const d = DEFAULT_SETTINGS;
   return new Command('controller-manager')
-    .description('Run the controllers: replication controllers, replica sets, deployments, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA')
+    .description('Run the controllers: replication controllers, replica sets, deployments, daemon sets, stateful sets, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
@@ -54,6 +56,8 @@ export function controllerManagerCommand(): Command {
     .option('--cluster-cidr <cidr>', 'the range of pod IPs in the cluster', d.clusterCidr)
     .option('--node-cidr-mask-size <bits>', "the prefix length of each node's pod subnet", positiveInt, d.nodeCidrMaskSize)
     .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', nonNegativeInt, d.terminatedPodGcThreshold)
+    .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
+    .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -79,6 +83,8 @@ export function controllerManagerCommand(): Command {
           clusterCidr: o.clusterCidr,
           nodeCidrMaskSize: o.nodeCidrMaskSize,
           terminatedPodGcThreshold: o.terminatedPodGcThreshold,
+          concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
+          concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

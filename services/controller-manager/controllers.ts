@@ -1,5 +1,6 @@
 import type { Controller, ControllerContext } from './common/controller.js';
 import type { ControllerSettings } from './options.js';
+import { DaemonSetController } from './daemonset/daemon-set-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
@@ -45,4 +46,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'taint-eviction-controller', build: (ctx) => new TaintEvictionController(ctx) },
   { name: 'nodeipam', build: (ctx, s) => new NodeIpamController(ctx, { clusterCidr: s.clusterCidr, nodeCidrMaskSize: s.nodeCidrMaskSize }), enabled: (s) => s.allocateNodeCidrs },
   { name: 'podgc', build: (ctx, s) => new PodGcController(ctx, { terminatedPodThreshold: s.terminatedPodGcThreshold }) },
+  { name: 'daemonset', build: (ctx, s) => new DaemonSetController(ctx, { workers: s.concurrentDaemonSetSyncs }) },
 ];

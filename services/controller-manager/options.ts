@@ -28,6 +28,8 @@ export interface ControllerSettings {
   nodeCidrMaskSize: number;
   /** --terminated-pod-gc-threshold: finished pods kept before the pod GC deletes the oldest; 0 keeps all. */
   terminatedPodGcThreshold: number;
+  concurrentDaemonSetSyncs: number;
+  concurrentStatefulSetSyncs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -47,6 +49,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   clusterCidr: '10.244.0.0/16',
   nodeCidrMaskSize: 24,
   terminatedPodGcThreshold: 12_500,
+  concurrentDaemonSetSyncs: 2,
+  concurrentStatefulSetSyncs: 5,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */
