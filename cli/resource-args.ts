@@ -19,7 +19,7 @@ export interface ResourceSelection {
 }
 
 /** kubectl's `all` category, in the order kubectl prints it, restricted to the kinds we serve. */
-const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'horizontalpodautoscalers'] as const;
+const ALL_CATEGORY = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers'] as const;
 
 /** Resolves one type as a user types it; `all` is not a type here. */
 export function resolveType(type: string): ResourceInfo {

@@ -97,6 +97,8 @@ export class ControllerHistory {
         data: { spec: { template: structuredClone(template) } },
         revision: number,
       };
+      // As Kubernetes does: the owner's annotations (kubernetes.io/change-cause among them) go with the revision, for rollout history.
+      if (meta.annotations && Object.keys(meta.annotations).length > 0) revision.metadata!.annotations = { ...meta.annotations };
       try {
         return { revision: await this.client.create(revision), collisionCount: collisions };
       } catch (err) {

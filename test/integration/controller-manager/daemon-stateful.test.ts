@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
+import { runVerb } from '../../../cli/testing/run-verb.js';
 import { FakeKubelet } from '../../../services/controller-manager/testing/fake-kubelet.js';
 import { resolveQuestion, type ServiceDirectory } from '../../../services/proxy/dns/records.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
@@ -109,6 +110,19 @@ describe('daemon set', () => {
         [1, 'busybox:1.36'],
         [2, 'busybox:1.37'],
       ]);
+
+      // kubectl's rollout verbs: status, history, and undo back to revision 1 (renumbered 3).
+      const cli = (...argv: string[]) => runVerb([...argv, '-n', ns], { client: cluster.client });
+      expect((await cli('rollout', 'status', 'daemonset/agent')).stdout).toBe('daemon set "agent" successfully rolled out\n');
+      expect((await cli('rollout', 'history', 'ds/agent')).stdout).toBe('daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+      expect((await cli('rollout', 'undo', 'ds/agent')).stdout).toBe('daemonset.apps/agent rolled back\n');
+      const status = await cli('rollout', 'status', 'ds/agent', '--timeout', '60s');
+      expect(status.stdout).toMatch(/daemon set "agent" successfully rolled out\n$/);
+      expect((await livePods(cluster.client, ns, 'app=agent')).map((p) => p.spec?.containers?.[0]?.image)).toEqual(['busybox:1.36', 'busybox:1.36', 'busybox:1.36']);
+      expect((await cli('rollout', 'history', 'ds/agent')).stdout).toBe('daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
+      expect((await cli('get', 'ds')).stdout.replace(/\S+\n$/, '<age>\n')).toBe(
+        'NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE\nagent   3         3         3       3            3           role=ds-roll    <age>\n',
+      );
     } finally {
       await kubelet.stop();
     }
@@ -161,6 +175,9 @@ describe('stateful set', () => {
     });
     expect(status).toMatchObject({ replicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3 });
     expect(status.currentRevision).toBe(status.updateRevision);
+    const cli = (...argv: string[]) => runVerb([...argv, '-n', ns], { client: cluster.client });
+    expect((await cli('rollout', 'status', 'sts/web')).stdout).toBe('partitioned roll out complete: 3 new pods have been updated...\n');
+    expect((await cli('get', 'sts')).stdout.replace(/\S+\n$/, '<age>\n')).toBe('NAME   READY   AGE\nweb    3/3     <age>\n');
 
     // Each pod's own DNS name comes from the headless Service's endpoints.
     const endpoints = await eventually(async () => {
