@@ -151,4 +151,17 @@ describe('StatefulSetController', () => {
     expect(replaced.spec?.containers?.[0]?.image).toBe('nginx:2');
     expect((await livePods()).filter((p) => p.spec?.containers?.[0]?.image === 'nginx:1').map((p) => p.metadata?.name).sort()).toEqual(['web-0', 'web-2']);
   });
+
+  it('replaces a failed pod under the same name', async () => {
+    await env.client.resource('statefulSet').create(web(2, { podManagementPolicy: 'Parallel' }));
+    await start();
+    const [web0] = await podsNamed(['web-0', 'web-1']);
+    await env.client.resource('pod').patch(ns, 'web-0', { status: { phase: 'Failed' } }, { type: 'merge', status: true });
+    const replaced = await eventually(async () => {
+      const p = (await livePods()).find((x) => x.metadata?.name === 'web-0');
+      return p && p.metadata?.uid !== web0?.metadata?.uid ? p : undefined;
+    });
+    expect(replaced.spec?.hostname).toBe('web-0');
+    expect((await env.client.resource('persistentVolumeClaim').list(ns)).items.map((c) => c.metadata?.name).sort()).toEqual(['data-web-0', 'data-web-1']);
+  });
 });
