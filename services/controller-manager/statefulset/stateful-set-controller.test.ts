@@ -164,4 +164,21 @@ describe('StatefulSetController', () => {
     expect(replaced.spec?.hostname).toBe('web-0');
     expect((await env.client.resource('persistentVolumeClaim').list(ns)).items.map((c) => c.metadata?.name).sort()).toEqual(['data-web-0', 'data-web-1']);
   });
+
+  it('with whenScaled: Delete, hands the claims of a scaled-down pod to that pod for the garbage collector', async () => {
+    await env.client.resource('statefulSet').create(
+      web(2, { podManagementPolicy: 'Parallel', persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }),
+    );
+    await start();
+    const pods = await podsNamed(['web-0', 'web-1']);
+    await eventually(async () => (await env.client.resource('persistentVolumeClaim').list(ns)).items.length === 2);
+    const web1 = pods.find((p) => p.metadata?.name === 'web-1')!;
+    await update((s) => (s.spec!.replicas = 1));
+    await podsNamed(['web-0']);
+    const claims = (await env.client.resource('persistentVolumeClaim').list(ns)).items;
+    expect(claims.find((c) => c.metadata?.name === 'data-web-1')?.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: web1.metadata?.uid },
+    ]);
+    expect(claims.find((c) => c.metadata?.name === 'data-web-0')?.metadata?.ownerReferences ?? []).toEqual([]);
+  });
 });

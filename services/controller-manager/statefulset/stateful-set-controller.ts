@@ -168,6 +168,7 @@ export class StatefulSetController extends QueueController {
       }
       // One unhealthy pod is replaced or removed before any healthy one goes.
       if (monotonic && firstUnhealthy && firstUnhealthy !== pod) return;
+      if (spec.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete') await this.handClaimsToPod(set, pod);
       await this.podControl.delete(key, owner, pod);
       if (monotonic) return;
     }
@@ -207,6 +208,25 @@ export class StatefulSetController extends QueueController {
         if (isApiError(err, 'AlreadyExists')) continue;
         this.recorder.event(owner, 'Warning', 'FailedCreate', `create Claim ${name} for Pod ${set.metadata?.name}-${ordinal} in StatefulSet ${owner.name} failed error: ${(err as Error).message}`);
         throw err;
+      }
+    }
+  }
+
+  /**
+   * With whenScaled: Delete, the claims of a pod removed by a scale-down are made dependents of
+   * that pod (as Kubernetes does), so the garbage collector deletes them once the pod is gone.
+   */
+  private async handClaimsToPod(set: StatefulSet, pod: Pod): Promise<void> {
+    const ordinal = ordinalOf(set, pod)!;
+    const ref = { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' };
+    for (const claim of claimsFor(set, ordinal)) {
+      const meta = claim.metadata ?? {};
+      const cached = this.claims.store.get(keyFor(meta.namespace ?? '', meta.name ?? ''));
+      if (!cached || cached.metadata?.ownerReferences?.some((r) => r.uid === ref.uid)) continue;
+      try {
+        await this.claimClient.patch(meta.namespace ?? '', meta.name ?? '', { metadata: { ownerReferences: [ref], uid: cached.metadata?.uid } }, { type: 'strategic' });
+      } catch (err) {
+        if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
       }
     }
   }
