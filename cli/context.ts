@@ -19,6 +19,8 @@ export interface CliIO {
   stderr: Writable;
   stdin: Readable;
   env: Readonly<Record<string, string | undefined>>;
+  /** Ends verbs that otherwise run until the process is killed (port-forward); tests set it. */
+  signal?: AbortSignal;
 }
 
 /** Where and as whom the CLI talks, after flags have overridden the client config file. */

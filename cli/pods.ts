@@ -1,6 +1,6 @@
 import type { Pod } from '../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
-import type { ReplicaSet, ReplicationController, Deployment } from '../lib/api/generated/index.js';
+import type { Deployment, Job, ReplicaSet, ReplicationController, Service } from '../lib/api/generated/index.js';
 import { selectorFromLabelSelector, selectorFromSet } from '../lib/labels/selector.js';
 import { CliError } from './errors.js';
 
@@ -10,7 +10,7 @@ import { CliError } from './errors.js';
 /** The annotation naming the container kubectl logs/exec use when -c is not given. */
 const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
-/** The label selector (as a string) of the pods a replication controller, replica set or deployment manages. */
+/** The label selector (as a string) of the pods a replication controller, replica set, deployment or job manages. */
 export function podSelectorOf(info: ResourceInfo, object: AnyObject): string | undefined {
   switch (info.field) {
     case 'replicationController':
@@ -19,6 +19,10 @@ export function podSelectorOf(info: ResourceInfo, object: AnyObject): string | u
       return selectorFromLabelSelector((object as ReplicaSet).spec?.selector).toString();
     case 'deployment':
       return selectorFromLabelSelector((object as Deployment).spec?.selector).toString();
+    case 'service':
+      return selectorFromSet((object as Service).spec?.selector ?? {}).toString();
+    case 'job':
+      return selectorFromLabelSelector((object as Job).spec?.selector).toString();
     default:
       return undefined;
   }

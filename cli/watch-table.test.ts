@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../lib/api/generated/index.js';
 import { resourceByName } from '../lib/api/resources.js';
+import { printerFor } from './printers/kinds/registry.js';
 import { WatchTable } from './watch-table.js';
 
-const pods = resourceByName('pods')!;
+const pods = printerFor(resourceByName('pods')!);
 const now = Date.parse('2024-05-10T12:00:00Z');
 const pod = (name: string, phase: string): Pod => ({
   metadata: { name, namespace: 'default', creationTimestamp: '2024-05-10T11:59:00Z' },

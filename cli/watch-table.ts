@@ -1,5 +1,5 @@
-import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
-import { printerFor } from './printers/kinds/registry.js';
+import type { AnyObject } from '../lib/api/resources.js';
+import type { KindPrinter } from './printers/kinds/types.js';
 import { formatLabels } from './printers/labels.js';
 import { renderTable, type TableOptions, type TableRow } from './printers/table.js';
 
@@ -14,17 +14,14 @@ function firstLine(cell: string): string {
 }
 
 export class WatchTable {
-  private readonly printer;
   /** For each printed column, the widest row so far. */
   private widest: { width: number; row: TableRow }[] = [];
   private headerPrinted = false;
 
   constructor(
-    info: ResourceInfo,
+    private readonly printer: KindPrinter<AnyObject>,
     private readonly options: TableOptions,
-  ) {
-    this.printer = printerFor(info);
-  }
+  ) {}
 
   private rowOf(object: AnyObject, now: number): TableRow {
     return {

@@ -16,3 +16,7 @@ function findProjectRoot(): string {
 
 export const projectRoot = findProjectRoot();
 export const protoDir = join(projectRoot, 'proto');
+/** Standard gRPC protocols the apiserver serves (health, reflection, rich errors); clients take these from their gRPC library. */
+export const standardProtoDir = join(projectRoot, 'proto-grpc');
+/** Every folder of .proto files the schema is built from (scripts/gen-types.mjs). */
+export const protoDirs = [protoDir, standardProtoDir];

@@ -7,6 +7,7 @@ import { withLastApplied } from '../apply/last-applied.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { objectRef } from '../resource-args.js';
 import { reportErrors } from '../report.js';
+import { createGenerators } from './create-generators.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface CreateOptions {
@@ -43,10 +44,12 @@ export function sourced(err: unknown, verb: string, manifest: Manifest): unknown
 }
 
 export function createCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('create')
+  const command = new Command('create')
     .description('Create resources from files or stdin')
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the resources to create; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
     .option('--save-config', 'store the configuration in the last-applied annotation so that apply works later')
     .action(verbAction(deps, (ctx, _args, cmd) => runCreate(ctx, cmd.opts<CreateOptions>())));
+  for (const generator of createGenerators(deps)) command.addCommand(generator);
+  return command;
 }

@@ -21,7 +21,16 @@ beforeAll(async () => {
     metadata: { name: 'webrc-abcde', namespace: 'default', labels: { app: 'web' } },
     spec: { containers: [{ name: 'web', image: 'web:v1' }] },
   });
+  await client.resource('job').create({
+    metadata: { name: 'pi', namespace: 'default' },
+    spec: { selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u-pi' } }, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34' }] } } },
+  });
+  await client.resource('pod').create({
+    metadata: { name: 'pi-x2k9q', namespace: 'default', labels: { 'batch.kubernetes.io/controller-uid': 'u-pi' } },
+    spec: { containers: [{ name: 'pi', image: 'perl:5.34' }] },
+  });
   api.fake.logs.set('default/web', ['line 1\n', 'line 2\n']);
+  api.fake.logs.set('default/pi-x2k9q', ['3.14159\n']);
   api.fake.logs.set('default/webrc-abcde', ['from the rc pod\n']);
 });
 
@@ -60,6 +69,7 @@ describe('kubets logs', () => {
   it('finds the pod of a workload', async () => {
     const run = await runVerb(['logs', 'rc/webrc'], { client });
     expect(run.stdout).toBe('from the rc pod\n');
+    expect((await runVerb(['logs', 'job/pi'], { client })).stdout).toBe('3.14159\n');
   });
 
   it('sends the tail, previous and timestamp options', async () => {

@@ -19,6 +19,7 @@ import {
   printObjects,
   type OutputFormat,
 } from '../printers/output.js';
+import { printerFor } from '../printers/kinds/registry.js';
 import { reportErrors } from '../report.js';
 import { objectRef, parseResourceArgs, type ResourceSelection } from '../resource-args.js';
 import { resolveTargets } from '../targets.js';
@@ -162,7 +163,7 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
   if (selection.names[0] && !flags.ignoreNotFound) await resource.get(namespace, selection.names[0]);
   const { items, resourceVersion } = await resource.listAll(namespace, listOpts);
   const table = isTable(format)
-    ? new WatchTable(info, {
+    ? new WatchTable(printerFor(info), {
         wide: format.type === 'wide',
         noHeaders: !flags.headers,
         withNamespace: Boolean(flags.allNamespaces) && info.namespaced,

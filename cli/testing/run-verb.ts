@@ -23,11 +23,11 @@ class Collector extends Writable {
 
 export async function runVerb(
   argv: string[],
-  opts: { client: ApiClient; namespace?: string; stdin?: string; env?: Record<string, string> },
+  opts: { client: ApiClient; namespace?: string; stdin?: string; env?: Record<string, string>; signal?: AbortSignal },
 ): Promise<VerbRun> {
   const stdout = new Collector();
   const stderr = new Collector();
-  const io = { stdout, stderr, stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]), env: opts.env ?? {} };
+  const io = { stdout, stderr, stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]), env: opts.env ?? {}, ...(opts.signal ? { signal: opts.signal } : {}) };
   const program = new Command('kubets')
     .exitOverride()
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });

@@ -3,7 +3,7 @@ import type protobuf from 'protobufjs';
 import type { Status, StatusCause } from './generated/index.js';
 import { aggregate, type FieldError } from '../validation/field-errors.js';
 import { goQuote } from '../validation/go-quote.js';
-import { lookupMessage, toObjectOptions } from './proto.js';
+import { lookupMessage, lookupType, toObjectOptions } from './proto.js';
 
 /** Kubernetes' metav1.StatusReason values we use. */
 export type StatusReason =
@@ -120,26 +120,56 @@ export function invalid(kind: string, name: string, errors: FieldError[]): ApiEr
   });
 }
 
-export const STATUS_TRAILER = 'kubets-status-bin';
+/**
+ * Failed calls carry gRPC's standard rich error: a google.rpc.Status in this trailer, whose details
+ * hold the Kubernetes Status (kubets.v1.Status), so any gRPC library's status helpers read it.
+ */
+export const STATUS_DETAILS_TRAILER = 'grpc-status-details-bin';
+export const STATUS_TYPE_URL = 'type.googleapis.com/kubets.v1.Status';
 const statusType = (): protobuf.Type => lookupMessage('Status');
+const rpcStatusType = (): protobuf.Type => lookupType('google.rpc.Status');
+
+interface RpcStatus {
+  code?: number;
+  message?: string;
+  details?: { type_url?: string; value?: Buffer }[];
+}
+
+function encode(type: protobuf.Type, value: object): Buffer {
+  return Buffer.from(type.encode(type.fromObject(value)).finish());
+}
 
 /** What a server handler sends for any thrown error: ApiErrors as themselves, anything else as InternalError. */
 export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const apiErr = err instanceof ApiError ? err : new ApiError('InternalError', 'Internal error occurred: ' + (err instanceof Error ? err.message : String(err)));
+  // The rich status repeats the call's code and message: gRPC libraries refuse one that differs.
+  const rpcStatus: RpcStatus = { code: apiErr.grpcCode, message: apiErr.message, details: [{ type_url: STATUS_TYPE_URL, value: encode(statusType(), apiErr.toStatus()) }] };
   const metadata = new grpc.Metadata();
-  metadata.set(STATUS_TRAILER, Buffer.from(statusType().encode(statusType().fromObject(apiErr.toStatus())).finish()));
+  metadata.set(STATUS_DETAILS_TRAILER, encode(rpcStatusType(), rpcStatus));
   return { code: apiErr.grpcCode, details: apiErr.message, metadata };
 }
 
-/** Turns a failed call's gRPC error into an ApiError, using the Status trailer when the server sent one. */
+/** The Kubernetes Status a failed call carries in its rich error details, if the apiserver sent one. */
+export function statusOf(err: unknown): Status | undefined {
+  const raw = (err as Partial<grpc.ServiceError>).metadata?.get(STATUS_DETAILS_TRAILER)[0];
+  if (!Buffer.isBuffer(raw)) return undefined;
+  let rpcStatus: RpcStatus;
+  try {
+    rpcStatus = rpcStatusType().toObject(rpcStatusType().decode(raw), toObjectOptions) as RpcStatus;
+  } catch {
+    return undefined;
+  }
+  const detail = rpcStatus.details?.find((d) => d.type_url === STATUS_TYPE_URL);
+  if (!detail?.value) return undefined;
+  return statusType().toObject(statusType().decode(detail.value), toObjectOptions) as Status;
+}
+
+/** Turns a failed call's gRPC error into an ApiError, using the Kubernetes Status when the server sent one. */
 export function fromServiceError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const svcErr = err as Partial<grpc.ServiceError>;
-  const raw = svcErr.metadata?.get(STATUS_TRAILER)[0];
-  if (Buffer.isBuffer(raw)) {
-    const st = statusType().toObject(statusType().decode(raw), toObjectOptions) as Status;
-    return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
-  }
+  const st = statusOf(err);
+  if (st) return new ApiError((st.reason as StatusReason) || 'InternalError', st.message ?? '', st.details ?? {});
   const oversize = svcErr.code === grpc.status.RESOURCE_EXHAUSTED ? OVERSIZE_MESSAGE.exec(svcErr.details ?? '') : null;
   if (oversize) return new ApiError('RequestEntityTooLarge', `Request entity too large: the message is ${oversize[1]} bytes, limit is ${oversize[2]}`);
   const reason = (svcErr.code !== undefined && grpcToReason.get(svcErr.code)) || 'InternalError';
@@ -147,7 +177,7 @@ export function fromServiceError(err: unknown): ApiError {
 }
 
 /**
- * grpc-js refuses a message over its size limit itself, before any handler (so without our Status
- * trailer), as RESOURCE_EXHAUSTED: that is a request too large, not a rate limit.
+ * grpc-js refuses a message over its size limit itself, before any handler (so without our rich
+ * status), as RESOURCE_EXHAUSTED: that is a request too large, not a rate limit.
  */
 const OVERSIZE_MESSAGE = /^(?:Received|Sent) message larger than max \((\d+) vs\.? (\d+)\)/;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { projectRoot, protoDir } from '../paths.js';
+import { projectRoot, protoDirs } from '../paths.js';
 import type { Object as ApiObjectEnvelope } from './generated/index.js';
 
 interface ProtoOptions {
@@ -41,7 +41,7 @@ export function protoRoot(): protobuf.Root {
 function loadSchema(): protobuf.Root {
   const built = mtimeOf(SCHEMA_FILE);
   if (built === undefined) throw new Error(`kubets: ${SCHEMA_FILE} is missing: run npm run gen`);
-  const stale = protoSources(protoDir).find((file) => (mtimeOf(file) ?? 0) > built);
+  const stale = protoDirs.flatMap(protoSources).find((file) => (mtimeOf(file) ?? 0) > built);
   if (stale) throw new Error(`kubets: ${SCHEMA_FILE} is older than ${stale}: run npm run gen`);
   const loaded = protobuf.Root.fromJSON(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace);
   loaded.resolveAll();
@@ -85,7 +85,12 @@ export function decodeObject(bytes: Uint8Array): ApiObjectEnvelope {
   return objectType.toObject(objectType.decode(bytes), toObjectOptions) as ApiObjectEnvelope;
 }
 
-export type ServiceName = 'kubets.v1.Resources' | 'kubets.v1.Kubelet' | 'grpc.health.v1.Health';
+export type ServiceName =
+  | 'kubets.v1.Resources'
+  | 'kubets.v1.Kubelet'
+  | 'grpc.health.v1.Health'
+  | 'grpc.reflection.v1.ServerReflection'
+  | 'grpc.reflection.v1alpha.ServerReflection';
 
 const services = new Map<ServiceName, grpc.ServiceDefinition>();
 
@@ -139,5 +144,11 @@ export const packageDefinition: Readonly<Record<ServiceName, grpc.ServiceDefinit
   },
   get 'grpc.health.v1.Health'() {
     return serviceDefinition('grpc.health.v1.Health');
+  },
+  get 'grpc.reflection.v1.ServerReflection'() {
+    return serviceDefinition('grpc.reflection.v1.ServerReflection');
+  },
+  get 'grpc.reflection.v1alpha.ServerReflection'() {
+    return serviceDefinition('grpc.reflection.v1alpha.ServerReflection');
   },
 };

@@ -19,6 +19,10 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  job: t.Job;
+  cronJob: t.CronJob;
+  resourceQuota: t.ResourceQuota;
+  limitRange: t.LimitRange;
   daemonSet: t.DaemonSet;
   statefulSet: t.StatefulSet;
   controllerRevision: t.ControllerRevision;
@@ -98,6 +102,10 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  job: info('jobs', 'Job', 'job', 'batch'),
+  cronJob: info('cronjobs', 'CronJob', 'cronJob', 'batch', { shortNames: ['cj'], legacyApiVersions: ['batch/v1beta1'] }),
+  resourceQuota: info('resourcequotas', 'ResourceQuota', 'resourceQuota', '', { shortNames: ['quota'] }),
+  limitRange: info('limitranges', 'LimitRange', 'limitRange', '', { shortNames: ['limits'], hasStatus: false }),
   daemonSet: info('daemonsets', 'DaemonSet', 'daemonSet', 'apps', { shortNames: ['ds'], legacyApiVersions: appsLegacy }),
   statefulSet: info('statefulsets', 'StatefulSet', 'statefulSet', 'apps', { shortNames: ['sts'], hasScale: true, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
   controllerRevision: info('controllerrevisions', 'ControllerRevision', 'controllerRevision', 'apps', { hasStatus: false, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
@@ -120,6 +128,16 @@ export function resourceByName(resource: string): ResourceInfo | undefined {
 
 export function resourceByKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
+}
+
+const bySingular = new Map(resources.map((r) => [r.singular, r]));
+
+/**
+ * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
+ * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ */
+export function resourceByRequestName(name: string): ResourceInfo | undefined {
+  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
 }
 
 export function resourceByField(field: EnvelopeField): ResourceInfo {

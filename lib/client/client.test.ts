@@ -113,7 +113,7 @@ describe('ApiClient against the fake apiserver', () => {
     let injected = false;
     api.fake.intercept = (method, request) => {
       // A write between pages must not show up in the snapshot being paged.
-      if (method === 'List' && (request as { continue?: string }).continue && !injected) {
+      if (method === 'List' && (request as { continueToken?: string }).continueToken && !injected) {
         injected = true;
         void cms.create(configMap('cm-9'));
       }
@@ -129,7 +129,7 @@ describe('ApiClient against the fake apiserver', () => {
     for (let i = 0; i < 4; i++) await cms.create(configMap(`cm-${i}`));
     let expired = false;
     api.fake.intercept = (method, request) => {
-      if (method === 'List' && (request as { continue?: string }).continue && !expired) {
+      if (method === 'List' && (request as { continueToken?: string }).continueToken && !expired) {
         expired = true;
         return new ApiError('Expired', 'The provided continue parameter is too old');
       }

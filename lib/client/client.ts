@@ -1,9 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Binding, ExecStart, LogsRequest, Scale, VersionInfo } from '../api/generated/index.js';
+import type { Duplex } from 'node:stream';
+import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, VersionInfo } from '../api/generated/index.js';
 import { resourceByField, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
 import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
+import { portForwardStream } from './port-forward.js';
 import { callOpts, ResourceClient, type CallOptions } from './resource-client.js';
 import { Transport } from './transport.js';
 
@@ -107,6 +109,11 @@ export class ApiClient {
   async exec(start: ExecStart, opts: ExecOptions = {}): Promise<ExecSession> {
     const call = await this.transport.bidiStream('Exec', opts.signal);
     return startExecSession(call, start, opts);
+  }
+
+  /** Opens one TCP connection to a pod's port through the apiserver and the pod's kubelet. */
+  async portForward(start: PortForwardStart, opts: { signal?: AbortSignal } = {}): Promise<Duplex> {
+    return portForwardStream(await this.transport.bidiStream('PortForward', opts.signal), start);
   }
 
   async version(opts: CallOptions = {}): Promise<VersionInfo> {

@@ -117,7 +117,7 @@ export class ResourceClient<T extends KubeObject> {
         labelSelector: opts.labelSelector ?? '',
         fieldSelector: opts.fieldSelector ?? '',
         limit: opts.limit ?? 0,
-        continue: opts.continue ?? '',
+        continueToken: opts.continue ?? '',
         resourceVersion: opts.resourceVersion ?? '',
       },
       { idempotent: true, ...callOpts(opts) },

@@ -4,7 +4,7 @@ import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
 import { LEAN_CHANNEL_OPTIONS } from '../grpc-options.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
-import { ApiError, fromServiceError, STATUS_TRAILER } from '../api/errors.js';
+import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
 import { encodeRequest } from './request-encoding.js';
@@ -151,7 +151,7 @@ export class Transport {
   }
 
   /** Opens a bidirectional stream on the first server that accepts a connection. Never re-sent. */
-  async bidiStream(method: 'Exec', signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<typeof method>, ResponseOf<typeof method>>> {
+  async bidiStream<M extends 'Exec' | 'PortForward'>(method: M, signal?: AbortSignal): Promise<grpc.ClientDuplexStream<RequestOf<M>, ResponseOf<M>>> {
     const failures: string[] = [];
     for (const endpoint of this.rotation()) {
       throwIfAborted(signal);
@@ -162,8 +162,8 @@ export class Transport {
       const def = service()[method];
       return endpoint.client.makeBidiStreamRequest(
         def.path,
-        def.requestSerialize as (value: RequestOf<typeof method>) => Buffer,
-        def.responseDeserialize as (value: Buffer) => ResponseOf<typeof method>,
+        def.requestSerialize as (value: RequestOf<M>) => Buffer,
+        def.responseDeserialize as (value: Buffer) => ResponseOf<M>,
         this.metadata(),
       );
     }
@@ -264,7 +264,7 @@ function isUnavailable(err: unknown): boolean {
 
 /** A failure the apiserver itself reported (it carries a Kubernetes Status), as opposed to a broken connection. */
 function answeredByServer(err: unknown): boolean {
-  return ((err as Partial<grpc.ServiceError>).metadata?.get(STATUS_TRAILER).length ?? 0) > 0;
+  return statusOf(err) !== undefined;
 }
 
 function noServerReachable(failures: string[]): ApiError {

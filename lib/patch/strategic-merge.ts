@@ -28,6 +28,11 @@ const MERGE_KEYS: Record<string, string> = {
 /** Lists of scalars Kubernetes merges as sets rather than replacing. */
 const SET_LISTS = new Set(['finalizers']);
 
+/** Whether a list of scalars merges as a set (patch strategy "merge" without a key). */
+export function mergesAsSet(field: string): boolean {
+  return SET_LISTS.has(field);
+}
+
 /** Ports merge on different keys depending on where they are. */
 export function mergeKeyFor(path: string[], field: string): string | undefined {
   if (field === 'ports') return path.includes('containers') || path.includes('initContainers') ? 'containerPort' : 'port';
@@ -81,7 +86,7 @@ function mergeObject(original: JsonObject, patch: JsonObject, path: string[]): J
     const key = mergeKeyFor(path, field);
     if (Array.isArray(value) && Array.isArray(current) && key) {
       result[field] = mergeList(current, value, key, [...path, field]);
-    } else if (Array.isArray(value) && Array.isArray(current) && SET_LISTS.has(field)) {
+    } else if (Array.isArray(value) && Array.isArray(current) && mergesAsSet(field)) {
       result[field] = [...new Set([...current, ...value])];
     } else if (isObject(value) && isObject(current)) {
       result[field] = mergeObject(current, value, [...path, field]);

@@ -19,6 +19,7 @@ import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
+import { wireObject } from './wire-object.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
@@ -73,7 +74,7 @@ const encodedEvents = new WeakMap<WatchOut, Buffer>();
 function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
   let bytes = encodedEvents.get(ev);
   if (!bytes) {
-    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wrap(info.field, ev.object as never) });
+    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
     encodedEvents.set(ev, bytes);
   }
   return bytes;
@@ -121,18 +122,18 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const info = resolveResource(req.resource ?? '');
     const namespace = requestNamespace(info, req.namespace);
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
-    if (req.limit || req.continue) {
+    if (req.limit || req.continueToken) {
       const matches = compileFilter(info, filter) ?? (() => true);
       const page = await registry.list(info, namespace, {
         limit: req.limit,
-        continue: req.continue,
+        continue: req.continueToken,
         filter: matches,
         maxBytes: LIST_BYTES_BUDGET,
         sizeOf: (o) => encodedSize(info, o),
       });
       return {
         metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount },
-        items: page.items.map((o) => wrap(info.field, o as never)),
+        items: page.items.map((o) => wireObject(info, o)),
       };
     }
     const cache = cacheOf(deps, info);
@@ -148,7 +149,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         cont = encodeContinueToken(all.revision, objectKey(info, last.namespace ?? '', last.name ?? ''), listPrefix(info, namespace));
         break;
       }
-      items.push(wrap(info.field, object as never));
+      items.push(wireObject(info, object));
     }
     return { metadata: { resourceVersion: String(all.revision), continue: cont }, items };
   }
@@ -200,35 +201,35 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
 
   return {
     Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
+      const info = resolveResource(req.resource ?? '', req.object);
       const created = await registry.create(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun });
       return encodeWireEnvelope(info, created);
     }),
     Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      return wrap(info.field, (await registry.get(info, requestNamespace(info, req.namespace), req.name ?? '')) as never);
+      return wireObject(info, await registry.get(info, requestNamespace(info, req.namespace), req.name ?? ''));
     }),
     List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', list),
     Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
+      const info = resolveResource(req.resource ?? '', req.object);
       return encodeWireEnvelope(info, await registry.update(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
     UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
-      const info = resolveResource(req.resource ?? '');
+      const info = resolveResource(req.resource ?? '', req.object);
       return encodeWireEnvelope(info, await registry.updateStatus(info, requestNamespace(info, req.namespace), objectOf(info, req.object), { dryRun: req.dryRun }));
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       const namespace = requestNamespace(info, req.namespace);
       const patched = await registry.modify(info, namespace, req.name ?? '', (current) => applyPatch(info, current, req.patchType ?? 'merge', req.patch ?? '{}'), req.status ? 'status' : 'main', { dryRun: req.dryRun });
-      return wrap(info.field, patched as never);
+      return wireObject(info, patched);
     }),
     Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
       const options = req.options ?? {};
       const optionErrors = validateDeleteOptions(options);
       if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
-      return wrap(info.field, (await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', options)) as never);
+      return wireObject(info, await registry.delete(info, requestNamespace(info, req.namespace), req.name ?? '', options));
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', bind),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', async (req) => {
@@ -297,7 +298,18 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       Promise.resolve()
         .then(() => {
           authenticate(deps.authenticator, call.metadata);
-          return deps.kubelets.exec(call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+          return deps.kubelets.stream('Exec', call, (bytes) => decodeRequest<t.ExecFrame>(REQ('ExecFrame'), bytes));
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => call.emit('error', toServiceError(err)),
+        );
+    },
+    PortForward: (call: grpc.ServerDuplexStream<Buffer, t.PortForwardFrame>) => {
+      Promise.resolve()
+        .then(() => {
+          authenticate(deps.authenticator, call.metadata);
+          return deps.kubelets.stream('PortForward', call, (bytes) => decodeRequest<t.PortForwardFrame>(REQ('PortForwardFrame'), bytes));
         })
         .then(
           () => call.end(),

@@ -10,7 +10,12 @@ import type { Registry } from './registry/registry.js';
 type KubeletClient = grpc.Client & {
   Logs(req: t.LogsRequest): grpc.ClientReadableStream<t.LogChunk>;
   Exec(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
+  PortForward(): grpc.ClientDuplexStream<t.PortForwardFrame, t.PortForwardFrame>;
 };
+
+/** The kubelet's bidirectional streams: each opens with a start frame naming the pod. */
+type StreamMethod = 'Exec' | 'PortForward';
+type StartedFrame = { start?: { namespace?: string; name?: string } | null };
 
 const KubeletService = grpc.makeClientConstructor(
   packageDefinition['kubets.v1.Kubelet'] as grpc.ServiceDefinition,
@@ -41,7 +46,7 @@ export interface KubeletTls {
 }
 
 /**
- * Forwards the Logs and Exec subresources to the kubelet that runs the pod, at the address and
+ * Forwards the Logs, Exec and PortForward subresources to the kubelet that runs the pod, at the address and
  * port its Node publishes, over TLS with the apiserver's kubelet-client identity.
  */
 export class KubeletProxy {
@@ -81,11 +86,13 @@ export class KubeletProxy {
     await relay(upstream, out);
   }
 
-  async exec(call: grpc.ServerDuplexStream<Buffer, t.ExecFrame>, decode: (bytes: Buffer) => t.ExecFrame): Promise<void> {
-    const first = await new Promise<t.ExecFrame>((resolve, reject) => {
+  /** Relays an Exec or PortForward stream to the kubelet of the pod its start frame names. */
+  async stream(method: StreamMethod, call: grpc.ServerDuplexStream<Buffer, unknown>, decode: (bytes: Buffer) => StartedFrame): Promise<void> {
+    const what = method === 'Exec' ? 'exec' : 'port-forward';
+    const first = await new Promise<StartedFrame>((resolve, reject) => {
       call.once('data', (bytes: Buffer) => {
-        // Frames sent right after start (stdin, a resize) must wait until the upstream is there:
-        // a flowing stream without a data listener drops them.
+        // Frames sent right after start (stdin, a resize, data) must wait until the upstream is
+        // there: a flowing stream without a data listener drops them.
         call.pause();
         try {
           resolve(decode(bytes));
@@ -93,19 +100,19 @@ export class KubeletProxy {
           reject(err);
         }
       });
-      call.once('end', () => reject(badRequest('exec stream ended before its start frame')));
+      call.once('end', () => reject(badRequest(`${what} stream ended before its start frame`)));
     });
     const start = first.start;
-    if (!start) throw badRequest('the first exec frame must be start');
+    if (!start) throw badRequest(`the first ${what} frame must be start`);
     const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
-    const upstream = client.Exec();
+    const upstream = (method === 'Exec' ? client.Exec() : client.PortForward()) as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
     upstream.write(first);
     call.on('data', (bytes: Buffer) => {
       try {
         upstream.write(decode(bytes));
       } catch (err) {
         upstream.cancel();
-        this.log.warn({ err }, 'bad exec frame from client');
+        this.log.warn({ err }, `bad ${what} frame from client`);
       }
     });
     call.on('end', () => upstream.end());

@@ -1,12 +1,22 @@
 import { ApiError, badRequest } from '../../lib/api/errors.js';
-import { resourceByName, type ResourceInfo } from '../../lib/api/resources.js';
+import { unwrap, type Envelope } from '../../lib/api/envelope.js';
+import { resourceByRequestName, type ResourceInfo } from '../../lib/api/resources.js';
 import { LabelSelectorError, parseSelector, type Selector } from '../../lib/labels/selector.js';
 import { FieldSelectorError, parseFieldSelector, type FieldRequirement } from '../../lib/labels/field-selector.js';
 import { validateFieldSelector, type WatchFilter } from './watch/index.js';
 
-/** Resolves the resource a request names, with kubectl's wording for an unknown one. */
-export function resolveResource(resource: string): ResourceInfo {
-  const info = resourceByName(resource);
+/**
+ * Resolves the resource a request names (plural, singular or kind), with kubectl's wording for an
+ * unknown one. A request that carries an object may leave the resource empty: the object's
+ * envelope field already says its kind.
+ */
+export function resolveResource(resource: string, carried?: Envelope): ResourceInfo {
+  if (!resource) {
+    const info = unwrap(carried)?.info;
+    if (!info) throw badRequest('resource: Required value');
+    return info;
+  }
+  const info = resourceByRequestName(resource);
   if (!info) throw new ApiError('NotFound', `the server doesn't have a resource type "${resource}"`);
   return info;
 }

@@ -5,13 +5,15 @@ import type * as t from '../../lib/api/generated/index.js';
 import { packageDefinition } from '../../lib/api/proto.js';
 import { LEAN_CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from '../../lib/grpc-options.js';
 import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
-import { resources } from '../../lib/api/resources.js';
+import { resourceByName, resources } from '../../lib/api/resources.js';
 import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts } from '../../lib/certs/index.js';
-import { kindHooks } from './admission/kind-hooks.js';
+import { admissionChain } from './admission/chain.js';
+import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
+import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
@@ -19,13 +21,18 @@ import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
 import { healthHandlers } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
+import { reflectionHandlers } from './reflection/service.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
-import { combineHooks } from './registry/hooks.js';
 import { Registry } from './registry/registry.js';
+import { decodeFromStorage } from './storage/codec.js';
 import { openEtcdStore } from './storage/etcd-store.js';
+import { listPrefix } from './storage/keys.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const SERVED_SERVICES = ['kubets.v1.Resources', 'grpc.health.v1.Health'] as const;
+/** Server reflection under its current name and the older one that many tools still ask for. */
+const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
 /** Revisions kept behind the head at each compaction, so watchers and paged lists can resume. */
 const COMPACTION_KEEP_REVISIONS = 10_000;
 
@@ -81,15 +88,26 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   let ready = true;
 
   const namespaces = caches.get('namespaces')!;
-  const priorityClasses = caches.get('priorityclasses')!;
-  const hooks = combineHooks([
-    new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
-    kindHooks({
+  const inNamespace = <T>(resource: string) => (namespace: string): T[] =>
+    caches.get(resource)!.list({ namespace, label: undefined, fields: [] }, {}).items as T[];
+  // As Kubernetes' LimitRanger does: when the cache has none, one may have just been created (by the
+  // previous request, or through another apiserver) and not have reached the cache yet.
+  const inNamespaceOrLive = <T>(resource: string) => async (namespace: string): Promise<T[]> => {
+    const cached = inNamespace<T>(resource)(namespace);
+    if (cached.length > 0) return cached;
+    const info = resourceByName(resource)!;
+    return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
+  };
+  const hooks = admissionChain({
+    namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
+    kinds: {
+      limitRanger: new LimitRanger(inNamespaceOrLive<t.LimitRange>('limitranges')),
+      priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
       defaultTolerationSeconds: new DefaultTolerationSeconds(),
-      priority: new PriorityAdmission(async () => priorityClasses.list({ namespace: '', label: undefined, fields: [] }, {}).items as t.PriorityClass[]),
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
-    }),
-  ]);
+    },
+    resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
+  });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
 
@@ -99,6 +117,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, kubelets, log }));
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(store, () => ready));
+  const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
+  for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.bindAddress}:${config.securePort}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
   );

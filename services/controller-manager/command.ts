@@ -28,6 +28,11 @@ interface ControllerManagerFlags {
   clusterCidr: string;
   nodeCidrMaskSize: number;
   terminatedPodGcThreshold: number;
+  concurrentJobSyncs: number;
+  jobBackoffBase: number;
+  concurrentCronJobSyncs: number;
+  concurrentResourceQuotaSyncs: number;
+  resourceQuotaSyncPeriod: number;
   concurrentDaemonsetSyncs: number;
   concurrentStatefulsetSyncs: number;
 }
@@ -35,7 +40,7 @@ interface ControllerManagerFlags {
 export function controllerManagerCommand(): Command {
   const d = DEFAULT_SETTINGS;
   return new Command('controller-manager')
-    .description('Run the controllers: replication controllers, replica sets, deployments, daemon sets, stateful sets, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA')
+    .description('Run the controllers: replication controllers, replica sets, deployments, daemon sets, stateful sets, jobs, cron jobs, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA, resource quotas')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
@@ -56,6 +61,11 @@ export function controllerManagerCommand(): Command {
     .option('--cluster-cidr <cidr>', 'the range of pod IPs in the cluster', d.clusterCidr)
     .option('--node-cidr-mask-size <bits>', "the prefix length of each node's pod subnet", positiveInt, d.nodeCidrMaskSize)
     .option('--terminated-pod-gc-threshold <n>', 'finished pods kept before the oldest are deleted (0: keep all)', nonNegativeInt, d.terminatedPodGcThreshold)
+    .option('--concurrent-job-syncs <n>', 'jobs synced at once', positiveInt, d.concurrentJobSyncs)
+    .option('--job-backoff-base <duration>', 'first delay before a job replaces a failed pod; doubles per failure, at most 6m', positiveDuration, d.jobBackoffBaseMs)
+    .option('--concurrent-cron-job-syncs <n>', 'cron jobs synced at once', positiveInt, d.concurrentCronJobSyncs)
+    .option('--concurrent-resource-quota-syncs <n>', 'resource quotas recomputed at once', positiveInt, d.concurrentResourceQuotaSyncs)
+    .option('--resource-quota-sync-period <duration>', "how often every resource quota's usage is recomputed from the objects", positiveDuration, d.resourceQuotaSyncPeriodMs)
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
@@ -83,6 +93,11 @@ export function controllerManagerCommand(): Command {
           clusterCidr: o.clusterCidr,
           nodeCidrMaskSize: o.nodeCidrMaskSize,
           terminatedPodGcThreshold: o.terminatedPodGcThreshold,
+          concurrentJobSyncs: o.concurrentJobSyncs,
+          jobBackoffBaseMs: o.jobBackoffBase,
+          concurrentCronJobSyncs: o.concurrentCronJobSyncs,
+          concurrentResourceQuotaSyncs: o.concurrentResourceQuotaSyncs,
+          resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
           concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
         },

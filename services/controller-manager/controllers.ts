@@ -1,10 +1,12 @@
 import type { Controller, ControllerContext } from './common/controller.js';
 import type { ControllerSettings } from './options.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetController } from './daemonset/daemon-set-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { JobController } from './job/job-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
@@ -14,6 +16,7 @@ import { TaintEvictionController } from './node-lifecycle/taint-eviction-control
 import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
+import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 
 export interface ControllerDescriptor {
@@ -47,6 +50,9 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'taint-eviction-controller', build: (ctx) => new TaintEvictionController(ctx) },
   { name: 'nodeipam', build: (ctx, s) => new NodeIpamController(ctx, { clusterCidr: s.clusterCidr, nodeCidrMaskSize: s.nodeCidrMaskSize }), enabled: (s) => s.allocateNodeCidrs },
   { name: 'podgc', build: (ctx, s) => new PodGcController(ctx, { terminatedPodThreshold: s.terminatedPodGcThreshold }) },
+  { name: 'job', build: (ctx, s) => new JobController(ctx, { workers: s.concurrentJobSyncs, backoffBaseMs: s.jobBackoffBaseMs }) },
+  { name: 'cronjob', build: (ctx, s) => new CronJobController(ctx, { workers: s.concurrentCronJobSyncs }) },
+  { name: 'resourcequota', build: (ctx, s) => new ResourceQuotaController(ctx, { workers: s.concurrentResourceQuotaSyncs, syncPeriodMs: s.resourceQuotaSyncPeriodMs }) },
   { name: 'daemonset', build: (ctx, s) => new DaemonSetController(ctx, { workers: s.concurrentDaemonSetSyncs }) },
   { name: 'statefulset', build: (ctx, s) => new StatefulSetController(ctx, { workers: s.concurrentStatefulSetSyncs }) },
 ];

@@ -34,7 +34,7 @@ describe('controller manager options', () => {
     const names = CONTROLLERS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'endpointslice', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling', 'nodeipam', 'podgc']),
+      expect.arrayContaining(['replicationcontroller', 'replicaset', 'deployment', 'endpoint', 'endpointslice', 'namespace', 'garbagecollector', 'nodelifecycle', 'taint-eviction-controller', 'horizontalpodautoscaling', 'nodeipam', 'podgc', 'job', 'cronjob', 'resourcequota']),
     );
   });
 });

@@ -28,6 +28,14 @@ export interface ControllerSettings {
   nodeCidrMaskSize: number;
   /** --terminated-pod-gc-threshold: finished pods kept before the pod GC deletes the oldest; 0 keeps all. */
   terminatedPodGcThreshold: number;
+  concurrentJobSyncs: number;
+  /** --job-backoff-base: the first delay before a Job replaces a failed pod (doubling per failure, at most six minutes). */
+  jobBackoffBaseMs: number;
+  concurrentCronJobSyncs: number;
+  /** --concurrent-resource-quota-syncs: quotas recomputed at once. */
+  concurrentResourceQuotaSyncs: number;
+  /** --resource-quota-sync-period: how often every quota's usage is recomputed from the objects. */
+  resourceQuotaSyncPeriodMs: number;
   concurrentDaemonSetSyncs: number;
   concurrentStatefulSetSyncs: number;
 }
@@ -49,6 +57,11 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   clusterCidr: '10.244.0.0/16',
   nodeCidrMaskSize: 24,
   terminatedPodGcThreshold: 12_500,
+  concurrentJobSyncs: 5,
+  jobBackoffBaseMs: 10_000,
+  concurrentCronJobSyncs: 5,
+  concurrentResourceQuotaSyncs: 5,
+  resourceQuotaSyncPeriodMs: 300_000,
   concurrentDaemonSetSyncs: 2,
   concurrentStatefulSetSyncs: 5,
 };

@@ -1,9 +1,11 @@
-import type { ConfigMap, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, CronJob, Deployment, Endpoints, Job, Lease, LimitRange, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
+import { describeLimitRange, describeResourceQuota } from './quota.js';
 import { describeService } from './service.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
@@ -57,6 +59,14 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeSecret(object as Secret);
     case 'configMap':
       return describeConfigMap(object as ConfigMap, related);
+    case 'job':
+      return describeJob(object as Job, related);
+    case 'cronJob':
+      return describeCronJob(object as CronJob, related);
+    case 'resourceQuota':
+      return describeResourceQuota(object as ResourceQuota);
+    case 'limitRange':
+      return describeLimitRange(object as LimitRange);
     default:
       return describeGeneric(info, object, related);
   }

@@ -177,3 +177,26 @@ describe('kubectl get for the remaining kinds', () => {
     );
   });
 });
+
+describe('kubectl get for quotas and limit ranges', () => {
+  it('resourcequotas: NAME AGE REQUEST LIMIT, used/hard per resource, limits.* under LIMIT', () => {
+    const quota = {
+      metadata: { name: 'compute', creationTimestamp: ago(90) },
+      spec: { hard: { pods: '10', 'requests.cpu': '2', 'limits.memory': '2Gi' } },
+      status: { hard: { pods: '10', 'requests.cpu': '2', 'limits.memory': '2Gi' }, used: { pods: '1', 'requests.cpu': '500m', 'limits.memory': '512Mi' } },
+    };
+    const fresh = { metadata: { name: 'new', creationTimestamp: ago(2) }, spec: { hard: { pods: '5' } } };
+    expect(print('resourcequotas', [quota, fresh])).toBe(
+      lines(
+        'NAME      AGE   REQUEST                            LIMIT',
+        'compute   90s   pods: 1/10, requests.cpu: 500m/2   limits.memory: 512Mi/2Gi',
+        'new       2s    pods: 0/0                          ',
+      ),
+    );
+  });
+
+  it('limitranges: NAME CREATED AT', () => {
+    const lr = { metadata: { name: 'limits', creationTimestamp: '2024-05-10T11:58:00.000Z' }, spec: { limits: [{ type: 'Container' }] } };
+    expect(print('limitranges', [lr])).toBe(lines('NAME     CREATED AT', 'limits   2024-05-10T11:58:00Z'));
+  });
+});

@@ -1,5 +1,6 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { renderTable, type TableOptions } from '../table.js';
+import { cronJobPrinter, jobPrinter } from './batch.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';
 import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from './daemon-stateful.js';
@@ -9,6 +10,7 @@ import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
+import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
@@ -34,6 +36,10 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  job: jobPrinter,
+  cronJob: cronJobPrinter,
+  resourceQuota: resourceQuotaPrinter,
+  limitRange: limitRangePrinter,
   daemonSet: daemonSetPrinter,
   statefulSet: statefulSetPrinter,
   controllerRevision: controllerRevisionPrinter,

@@ -2,12 +2,13 @@
 // 127.0.0.1, resourceVersions from a counter, a history of changes so watches resume from any
 // version that has not been compacted, and knobs to inject failures.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, alreadyExists, badRequest, conflict, gone, notFound, toServiceError } from '../../api/errors.js';
 import { unwrapAs, wrap } from '../../api/envelope.js';
 import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.js';
-import type { ExecStart, ObjectMeta, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
+import type { ExecStart, ObjectMeta, PortForwardStart, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
 import { applyPatch } from '../../patch/apply-patch.js';
 import { resourceByField, resourceByName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
@@ -293,6 +294,7 @@ export class FakeApiServer {
         if (!req.follow) call.end();
       },
       Exec: (call) => this.exec(call),
+      PortForward: (call) => this.portForward(call),
       Version: this.unary('Version', () => ({ gitVersion: 'v0.0.0-fake', platform: `${process.platform}/${process.arch}` })),
     };
   }
@@ -359,9 +361,13 @@ export class FakeApiServer {
     return old;
   }
 
-  /** Stores an update; an object being deleted whose last finalizer went away is removed instead. */
+  /**
+   * Stores an update; an object being deleted whose last finalizer went away is removed instead.
+   * As the real registry does, an update that changes nothing is not written (same resourceVersion).
+   */
   private write(info: ResourceInfo, old: StoredObject, next: StoredObject): StoredObject {
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) return this.remove(info, next, old);
+    if (JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: old.metadata.resourceVersion } }) === JSON.stringify(old)) return old;
     return this.commit(info, storageKey(info, old.metadata.namespace ?? '', old.metadata.name ?? ''), 'MODIFIED', next, old);
   }
 
@@ -380,14 +386,14 @@ export class FakeApiServer {
     return object;
   }
 
-  private list(req: { resource?: string; namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string }) {
+  private list(req: { resource?: string; namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continueToken?: string }) {
     const info = resourceInfo(req.resource);
     const labels = parseLabels(req.labelSelector);
     const fields = parseFields(req.fieldSelector);
     let rv = this.rev;
     let after = '';
-    if (req.continue) {
-      const token = decodeContinue(req.continue);
+    if (req.continueToken) {
+      const token = decodeContinue(req.continueToken);
       if (token.rv < this.compactedRev) {
         throw new ApiError('Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
@@ -501,6 +507,30 @@ export class FakeApiServer {
     if (type) w.call.write({ type, object: wrap(w.info.field, object) });
   }
 
+  /** Every pod's ports are on this host: a forwarded connection goes to 127.0.0.1 at the asked port. */
+  private portForward(call: grpc.ServerDuplexStream<{ start?: PortForwardStart; data?: Buffer; close?: boolean }, unknown>): void {
+    if (!this.admit('PortForward', call)) return;
+    let socket: Socket | undefined;
+    call.on('data', (frame: { start?: PortForwardStart; data?: Buffer; close?: boolean }) => {
+      if (frame.start && !socket) {
+        if (!this.objects.has(`pods/${keyFor(frame.start.namespace ?? '', frame.start.name ?? '')}`)) {
+          call.emit('error', toServiceError(notFound('pods', frame.start.name ?? '')));
+          return;
+        }
+        socket = connect({ host: '127.0.0.1', port: frame.start.port ?? 0, allowHalfOpen: true });
+        socket.on('data', (data: Buffer) => call.write({ data }));
+        socket.on('end', () => {
+          call.write({ close: true });
+          call.end();
+        });
+        socket.on('error', (err) => call.emit('error', toServiceError(badRequest(`error forwarding port ${frame.start?.port}: ${err.message}`))));
+      } else if (frame.data) socket?.write(frame.data);
+      else if (frame.close) socket?.end();
+    });
+    call.on('end', () => socket?.end());
+    call.on('cancelled', () => socket?.destroy());
+  }
+
   private exec(call: grpc.ServerDuplexStream<{ start?: ExecStart; stdin?: Buffer; stdinClose?: boolean; resize?: TerminalSize }, unknown>): void {
     if (!this.admit('Exec', call)) return;
     const stdin = new PassThrough();
@@ -546,9 +576,9 @@ function parseLabels(selector: string | undefined): Selector {
   }
 }
 
-const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'];
+const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase', 'involvedObject.kind', 'involvedObject.name'];
 
-/** The fields every kind supports in the apiserver, plus `spec.nodeName` and `status.phase` for all kinds. */
+/** The fields every kind supports in the apiserver, plus `spec.nodeName`, `status.phase` and events' `involvedObject` ones for all kinds. */
 function parseFields(selector: string | undefined): FieldFilter {
   let parsed: FieldSelector;
   try {

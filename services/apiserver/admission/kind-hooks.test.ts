@@ -14,18 +14,36 @@ function recordingPlugins(): { plugins: KindPlugins; calls: string[] } {
     txnForDelete: async () => void calls.push(`${name}.txnForDelete`),
   });
   return {
-    plugins: { defaultTolerationSeconds: plugin('tolerations'), priority: plugin('priority'), serviceAllocation: plugin('allocation', true) },
+    plugins: {
+      limitRanger: { pods: plugin('limitRanger.pods'), claims: plugin('limitRanger.claims') },
+      priority: plugin('priority'),
+      defaultTolerationSeconds: plugin('tolerations'),
+      serviceAllocation: plugin('allocation', true),
+    },
     calls,
   };
 }
 
 describe('kindHooks', () => {
-  it('runs a pod create through the pod plugins in its strategy\'s order', async () => {
+  it('runs a pod create through the pod plugins in the admission chain\'s order', async () => {
     const { plugins, calls } = recordingPlugins();
     const hooks = kindHooks(plugins);
     await hooks.admit?.(resourceByField('pod'), 'create', {});
     await hooks.txnForCreate?.(resourceByField('pod'), {});
-    expect(calls).toEqual(['tolerations.admit(create)', 'priority.admit(create)', 'tolerations.txnForCreate', 'priority.txnForCreate']);
+    expect(calls).toEqual([
+      'limitRanger.pods.admit(create)',
+      'priority.admit(create)',
+      'tolerations.admit(create)',
+      'limitRanger.pods.txnForCreate',
+      'priority.txnForCreate',
+      'tolerations.txnForCreate',
+    ]);
+  });
+
+  it('runs claim writes through LimitRanger', async () => {
+    const { plugins, calls } = recordingPlugins();
+    await kindHooks(plugins).admit?.(resourceByField('persistentVolumeClaim'), 'update', {}, {});
+    expect(calls).toEqual(['limitRanger.claims.admit(update)']);
   });
 
   it('runs service writes through the allocator only, one at a time', async () => {
@@ -36,7 +54,7 @@ describe('kindHooks', () => {
     await hooks.txnForUpdate?.(services, {}, {});
     await hooks.txnForDelete?.(services, {});
     expect(calls).toEqual(['allocation.admit(update)', 'allocation.txnForUpdate', 'allocation.txnForDelete']);
-    expect(resources.filter((info) => hooks.serializeWrites?.(info)).map((info) => info.field)).toEqual(['service']);
+    expect(resources.filter((info) => hooks.writeLanes?.(info, 'create', {}).length).map((info) => [info.field, hooks.writeLanes?.(info, 'delete', {})])).toEqual([['service', ['services']]]);
   });
 
   it('runs nothing for kinds without plugins', async () => {

@@ -4,7 +4,7 @@ import { combineHooks, type WriteHooks } from '../registry/hooks.js';
 
 function forAnyKind(hooks: KindHooks<AnyObject>): WriteHooks {
   return {
-    serializeWrites: () => hooks.serializeWrites ?? false,
+    writeLanes: (info) => (hooks.serializeWrites ? [info.resource] : []),
     admit: async (_info, op, object, old) => hooks.admit?.(op, object, old),
     txnForCreate: async (_info, object) => hooks.txnForCreate?.(object),
     txnForUpdate: async (_info, object, old) => hooks.txnForUpdate?.(object, old),
@@ -21,7 +21,7 @@ export function kindHooks(plugins: KindPlugins): WriteHooks {
   for (const info of resources) byField.set(info.field, combineHooks((strategyFor(info).hooks?.(plugins) ?? []).map(forAnyKind)));
   const of = (info: ResourceInfo): Required<WriteHooks> => byField.get(info.field)!;
   return {
-    serializeWrites: (info) => of(info).serializeWrites(info),
+    writeLanes: (info, op, object, old) => of(info).writeLanes(info, op, object, old),
     admit: (info, op, object, old) => of(info).admit(info, op, object, old),
     txnForCreate: (info, object) => of(info).txnForCreate(info, object),
     txnForUpdate: (info, object, old) => of(info).txnForUpdate(info, object, old),

@@ -1,8 +1,9 @@
-import { ApiError, notFound } from '../../../lib/api/errors.js';
+import { notFound } from '../../../lib/api/errors.js';
 import type { Namespace } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { strategyFor } from '../kinds/index.js';
 import type { WriteHooks } from '../registry/hooks.js';
+import { admissionForbidden } from './forbidden.js';
 
 /** Kubernetes' NamespaceLifecycle admission: no new objects in a namespace that is missing or terminating. */
 export class NamespaceLifecycle implements WriteHooks {
@@ -15,7 +16,7 @@ export class NamespaceLifecycle implements WriteHooks {
     if (!ns) throw notFound('namespaces', name);
     // Events about the cleanup itself are still allowed, as in Kubernetes.
     if (ns.status?.phase === 'Terminating' && !strategyFor(info).allowedInTerminatingNamespace) {
-      throw new ApiError('Forbidden', `${info.resource} "${object.metadata?.name ?? ''}" is forbidden: unable to create new content in namespace ${name} because it is being terminated`);
+      throw admissionForbidden(info.resource, object, `unable to create new content in namespace ${name} because it is being terminated`);
     }
   }
 }

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../lib/api/errors.js';
 import type { Pod, PriorityClass } from '../../../lib/api/generated/index.js';
 import type { KindHooks } from '../kinds/index.js';
+import { admissionForbidden } from './forbidden.js';
 
 /** The classes Kubernetes creates at start-up. */
 export const SYSTEM_PRIORITY_CLASSES: PriorityClass[] = [
@@ -19,11 +19,11 @@ export class PriorityAdmission implements KindHooks<Pod> {
     const wanted = spec.priorityClassName;
     const cls = wanted ? classes.find((c) => c.metadata?.name === wanted) : classes.find((c) => c.globalDefault);
     if (wanted && !cls) {
-      throw new ApiError('Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${wanted} was found`);
+      throw admissionForbidden('pods', pod, `no PriorityClass with name ${wanted} was found`);
     }
     const value = cls?.value ?? 0;
     if (spec.priority !== undefined && spec.priority !== value) {
-      throw new ApiError('Forbidden', `pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+      throw admissionForbidden('pods', pod, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
     }
     spec.priority = value;
     if (cls) {

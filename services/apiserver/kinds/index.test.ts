@@ -125,6 +125,37 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  job: {
+    manifest: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'pi' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'busybox:1.36' }] } } },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  cronJob: {
+    manifest: {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'hello' },
+      spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'hello', image: 'busybox:1.36' }] } } } } },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  resourceQuota: {
+    manifest: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute' }, spec: { hard: { pods: '10', 'requests.cpu': '2' } } },
+    status: {},
+    deletes: 'now',
+  },
+  limitRange: {
+    manifest: { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } },
+    deletes: 'now',
+  },
   daemonSet: {
     manifest: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector, template } },
     status: {},

@@ -1,4 +1,5 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
+import { cronJobStrategy, jobStrategy } from './batch.js';
 import { configMapStrategy } from './config-map.js';
 import { controllerRevisionStrategy, daemonSetStrategy, statefulSetStrategy } from './daemon-stateful.js';
 import { endpointSliceStrategy } from './endpoint-slice.js';
@@ -10,6 +11,7 @@ import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
+import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.js';
@@ -40,6 +42,10 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   persistentVolume: persistentVolumeStrategy,
   persistentVolumeClaim: persistentVolumeClaimStrategy,
   endpointSlice: endpointSliceStrategy,
+  job: jobStrategy,
+  cronJob: cronJobStrategy,
+  resourceQuota: resourceQuotaStrategy,
+  limitRange: limitRangeStrategy,
   daemonSet: daemonSetStrategy,
   statefulSet: statefulSetStrategy,
   controllerRevision: controllerRevisionStrategy,

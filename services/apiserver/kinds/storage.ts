@@ -23,4 +23,5 @@ export const persistentVolumeClaimStrategy: KindStrategy<PersistentVolumeClaim> 
   validateUpdate: validatePersistentVolumeClaimUpdate,
   status: { initial: () => ({ phase: 'Pending' }), validateUpdate: validateStatusMetadata },
   tracksGeneration: true,
+  hooks: (plugins) => [plugins.limitRanger.claims],
 };

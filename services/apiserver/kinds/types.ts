@@ -1,4 +1,4 @@
-import type { DeleteOptions, Pod, Service } from '../../../lib/api/generated/index.js';
+import type { DeleteOptions, PersistentVolumeClaim, Pod, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import type { FieldError } from '../../../lib/validation/field-errors.js';
 import type { TxnExtra } from '../storage/store.js';
@@ -74,10 +74,14 @@ export interface KindHooks<T> {
   txnForDelete?(old: T): Promise<TxnExtra | undefined>;
 }
 
-/** The kind-specific admission plugins and allocators; the server builds them from its configuration. */
+/**
+ * The kind-specific admission plugins and allocators; the server builds them from its configuration.
+ * A strategy lists the ones of its kind in the admission chain's order (admission/chain.ts).
+ */
 export interface KindPlugins {
-  defaultTolerationSeconds: KindHooks<Pod>;
+  limitRanger: { pods: KindHooks<Pod>; claims: KindHooks<PersistentVolumeClaim> };
   priority: KindHooks<Pod>;
+  defaultTolerationSeconds: KindHooks<Pod>;
   serviceAllocation: KindHooks<Service>;
 }
 

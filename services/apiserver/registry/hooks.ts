@@ -1,6 +1,8 @@
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import type { TxnExtra } from '../storage/store.js';
 
+export type WriteOp = 'create' | 'update' | 'delete';
+
 /**
  * Admission and allocation steps the registry runs around a write. `admit` may change the object
  * (defaults that depend on other objects, tolerations, priority) and may reject it; the txn hooks
@@ -9,8 +11,12 @@ import type { TxnExtra } from '../storage/store.js';
  * admitted object.
  */
 export interface WriteHooks {
-  /** True when the txn hooks of this kind compare shared keys: the registry then runs its writes one at a time. */
-  serializeWrites?(info: ResourceInfo): boolean;
+  /**
+   * The lanes of a write whose txn hooks compare shared keys (the allocation bitmaps, a namespace's
+   * quotas): the registry runs writes that share a lane one at a time, so that this apiserver's
+   * writes do not fail each other's compares. Another apiserver's still can; those are retried.
+   */
+  writeLanes?(info: ResourceInfo, op: WriteOp, object: AnyObject, old?: AnyObject): string[];
   admit?(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject): Promise<void>;
   txnForCreate?(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined>;
   txnForUpdate?(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined>;
@@ -25,7 +31,7 @@ export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
     return { compares: present.flatMap((p) => p.compares), puts: present.flatMap((p) => p.puts) };
   };
   return {
-    serializeWrites: (info) => list.some((h) => h.serializeWrites?.(info) ?? false),
+    writeLanes: (info, op, object, old) => [...new Set(list.flatMap((h) => h.writeLanes?.(info, op, object, old) ?? []))].sort(),
     async admit(info, op, object, old) {
       for (const h of list) await h.admit?.(info, op, object, old);
     },

@@ -229,9 +229,37 @@ describe('Registry (on MemoryStore)', () => {
     });
   });
 
+  describe('write lanes', () => {
+    it('runs the writes that share a lane one at a time, and the others alongside, without deadlock across several lanes', async () => {
+      const inFlight = new Map<string, number>();
+      const most = new Map<string, number>();
+      const lanesOf = (name: string): string[] => (name.startsWith('ab') ? ['b', 'a'] : name.startsWith('a') ? ['a'] : name.startsWith('b') ? ['b'] : []);
+      registry = new Registry(
+        store,
+        {
+          writeLanes: (_info, _op, object) => lanesOf(object.metadata?.name ?? '').sort(),
+          txnForCreate: async (_info, object) => {
+            const lanes = lanesOf(object.metadata?.name ?? '');
+            for (const lane of [...lanes, 'any']) inFlight.set(lane, (inFlight.get(lane) ?? 0) + 1);
+            for (const [lane, n] of inFlight) most.set(lane, Math.max(most.get(lane) ?? 0, n));
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            for (const lane of [...lanes, 'any']) inFlight.set(lane, inFlight.get(lane)! - 1);
+            return undefined;
+          },
+        },
+        log,
+      );
+      const names = ['a1', 'a2', 'b1', 'ab1', 'b2', 'ab2', 'free1', 'free2', 'free3'];
+      await Promise.all(names.map((name) => registry.create(configMaps, 'default', configMap(name))));
+      expect(most.get('a')).toBe(1);
+      expect(most.get('b')).toBe(1);
+      expect(most.get('any')).toBeGreaterThan(1);
+    });
+  });
+
   describe('with the service allocator', () => {
     beforeEach(() => {
-      registry = new Registry(store, kindHooks({ defaultTolerationSeconds: {}, priority: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767') }), log);
+      registry = new Registry(store, kindHooks({ limitRanger: { pods: {}, claims: {} }, defaultTolerationSeconds: {}, priority: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767') }), log);
     });
 
     it('writes the ClusterIP and NodePort bitmaps in the same revision as the Service, and frees them on delete', async () => {

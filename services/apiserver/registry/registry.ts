@@ -9,7 +9,7 @@ import { listPrefix, objectKey } from '../storage/keys.js';
 import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
 import { strategyFor } from '../kinds/index.js';
 import { deletionPlan, finishesDeletion } from './deletion.js';
-import type { WriteHooks } from './hooks.js';
+import type { WriteHooks, WriteOp } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
@@ -116,7 +116,7 @@ export class Registry {
       if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
       const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
       let bytes: Buffer | undefined;
-      const res = await this.hookedWrite(info, async () => {
+      const res = await this.hookedWrite(info, 'create', candidate, undefined, async () => {
         const extra = await this.hooks.txnForCreate?.(info, candidate);
         bytes = this.encode(info, candidate);
         if (opts.dryRun) return undefined;
@@ -133,11 +133,14 @@ export class Registry {
   }
 
   /**
-   * Runs a write whose hooks add compares on shared keys (the allocation bitmaps) one at a time in
-   * this apiserver, so that concurrent requests do not fail each other's compares.
+   * Runs a write whose hooks add compares on shared keys (the allocation bitmaps, a namespace's
+   * quotas) one at a time with the other writes of its lanes in this apiserver, so that concurrent
+   * requests do not fail each other's compares. Lanes are taken in sorted order: no two writes
+   * can each hold a lane the other waits for.
    */
-  private hookedWrite<T>(info: ResourceInfo, write: () => Promise<T>): Promise<T> {
-    return this.hooks.serializeWrites?.(info) ? this.serializer.run(info.resource, write) : write();
+  private hookedWrite<T>(info: ResourceInfo, op: WriteOp, object: AnyObject, old: AnyObject | undefined, write: () => Promise<T>): Promise<T> {
+    const lanes = this.hooks.writeLanes?.(info, op, object, old) ?? [];
+    return lanes.reduceRight<() => Promise<T>>((inner, lane) => () => this.serializer.run(lane, inner), write)();
   }
 
   /** Sets the revision a write made; storedBytes: what that write stored, which the response can reuse. */
@@ -210,8 +213,9 @@ export class Registry {
    * last finalizer of an object being deleted. Returns undefined when the compare failed.
    */
   private commitUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, stored: StoredValue, opts: { dryRun?: boolean }): Promise<AnyObject | undefined> {
-    return this.hookedWrite(info, async () => {
-      if (finishesDeletion(strategyFor(info).deletion, object)) {
+    const deletes = finishesDeletion(strategyFor(info).deletion, object);
+    return this.hookedWrite(info, deletes ? 'delete' : 'update', object, old, async () => {
+      if (deletes) {
         if (opts.dryRun) return object;
         const extra = await this.hooks.txnForDelete?.(info, old);
         const res = await this.store.delete(stored.key, stored.modRevision, extra);
@@ -290,7 +294,7 @@ export class Registry {
       const plan = deletionPlan(strategyFor(info).deletion, object, options);
       if (plan.kind === 'now') {
         if (options.dryRun) return object;
-        const res = await this.hookedWrite(info, async () => {
+        const res = await this.hookedWrite(info, 'delete', object, undefined, async () => {
           const extra: TxnExtra | undefined = await this.hooks.txnForDelete?.(info, object);
           return this.store.delete(stored.key, stored.modRevision, extra);
         });

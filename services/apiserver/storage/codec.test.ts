@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { wrap } from '../../../lib/api/envelope.js';
 import { decodeObject, encodeObject } from '../../../lib/api/proto.js';
 import { resourceByField, resources, type AnyObject } from '../../../lib/api/resources.js';
+import { wireObject } from '../wire-object.js';
 import { encodeForStorage, encodeWireEnvelope, noteStoredForm, wireEnvelopeFromStored } from './codec.js';
 
 const configMaps = resourceByField('configMap');
@@ -22,7 +22,7 @@ describe('wireEnvelopeFromStored', () => {
       it(`decodes as the full encoding does: ${what}, resourceVersion ${rv ?? 'unset'}`, () => {
         const stored = encodeForStorage(info, object);
         const answered = withVersion(object, rv);
-        expect(decodeObject(wireEnvelopeFromStored(info, answered, stored))).toEqual(decodeObject(encodeObject(wrap(info.field, answered as never))));
+        expect(decodeObject(wireEnvelopeFromStored(info, answered, stored))).toEqual(decodeObject(encodeObject(wireObject(info, answered))));
       });
     }
   }
@@ -31,8 +31,13 @@ describe('wireEnvelopeFromStored', () => {
     for (const info of resources) {
       const object = { metadata: { name: 'x', namespace: info.namespaced ? 'default' : undefined } } as AnyObject;
       const answered = withVersion(object, '7');
-      expect(decodeObject(wireEnvelopeFromStored(info, answered, encodeForStorage(info, object)))).toEqual(decodeObject(encodeObject(wrap(info.field, answered as never))));
+      expect(decodeObject(wireEnvelopeFromStored(info, answered, encodeForStorage(info, object)))).toEqual(decodeObject(encodeObject(wireObject(info, answered))));
     }
+  });
+
+  it('always names the resource\'s apiVersion and kind, which storage leaves out', () => {
+    const decoded = decodeObject(wireEnvelopeFromStored(pods, { metadata: {} }, encodeForStorage(pods, { apiVersion: 'v9', kind: 'Other', metadata: { name: 'p' } })));
+    expect(decoded.pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
   });
 
   it('refuses bytes of another kind', () => {
@@ -50,6 +55,6 @@ describe('encodeWireEnvelope', () => {
     // The stored bytes stand for the object as it was encoded: a later change shows they are the source.
     (noted as { data: Record<string, string> }).data = { k: 'changed after storing' };
     expect(decodeObject(encodeWireEnvelope(configMaps, noted)).configMap?.data).toEqual({ k: 'v' });
-    expect(decodeObject(encodeWireEnvelope(configMaps, plain))).toEqual(decodeObject(encodeObject(wrap('configMap', plain as never))));
+    expect(decodeObject(encodeWireEnvelope(configMaps, plain))).toEqual(decodeObject(encodeObject(wireObject(configMaps, plain))));
   });
 });

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { unwrap, wrap } from '../../../lib/api/envelope.js';
+import { wireObject } from '../wire-object.js';
 import { decodeObject, encodeObject, lookupMessage } from '../../../lib/api/proto.js';
 import type { AnyObject, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import type { StoredValue } from './store.js';
@@ -50,7 +51,7 @@ function delimited(field: number, parts: Buffer[]): Buffer[] {
  * encodeForStorage made of it, when object has since changed only in metadata.resourceVersion:
  * the stored bytes with apiVersion, kind and resourceVersion added, which costs a copy instead of
  * a second conversion and encoding of the whole object. Decodes to the same object as
- * encodeObject(wrap(info.field, object)).
+ * encodeObject(wireObject(info, object)), apiVersion and kind being always the resource's.
  */
 export function wireEnvelopeFromStored(info: ResourceInfo, object: AnyObject, stored: Buffer): Buffer {
   const kindType = lookupMessage('Object').fields[info.field]!.resolvedType as protobuf.Type;
@@ -61,8 +62,7 @@ export function wireEnvelopeFromStored(info: ResourceInfo, object: AnyObject, st
     throw new Error(`stored bytes do not hold one ${info.kind}`);
   }
   const metadataField = kindType.fields.metadata!.id;
-  const typed = object as AnyObject & { apiVersion?: string; kind?: string };
-  const parts = [...stringField(kindType.fields.apiVersion!.id, typed.apiVersion), ...stringField(kindType.fields.kind!.id, typed.kind)];
+  const parts = [...stringField(kindType.fields.apiVersion!.id, info.apiVersion), ...stringField(kindType.fields.kind!.id, info.kind)];
   const version = stringField(RESOURCE_VERSION_FIELD, object.metadata?.resourceVersion);
   let sawMetadata = false;
   while (reader.pos < stored.length) {
@@ -94,5 +94,5 @@ export function noteStoredForm(object: AnyObject, bytes: Buffer): void {
 /** The wire envelope of object: spliced from its stored bytes when they are known, else encoded in full. */
 export function encodeWireEnvelope(info: ResourceInfo, object: AnyObject): Buffer {
   const stored = storedForms.get(object);
-  return stored ? wireEnvelopeFromStored(info, object, stored) : encodeObject(wrap(info.field, object as never));
+  return stored ? wireEnvelopeFromStored(info, object, stored) : encodeObject(wireObject(info, object));
 }

@@ -46,7 +46,7 @@ const INTEGER_RESOURCES = new Set([
   'services.loadbalancers',
 ]);
 
-function isHugePageResourceName(name: string): boolean {
+export function isHugePageResourceName(name: string): boolean {
   return name.startsWith(HUGEPAGES_PREFIX);
 }
 
@@ -61,7 +61,7 @@ function isExtendedResourceName(name: string): boolean {
   return isQualifiedName(`${REQUESTS_PREFIX}${name}`).length === 0;
 }
 
-function isOvercommitAllowed(name: string): boolean {
+export function isOvercommitAllowed(name: string): boolean {
   return isNativeResource(name) && !isHugePageResourceName(name);
 }
 
@@ -84,7 +84,7 @@ export function parseQuantityAt(value: string, path: FieldPath, errs: FieldError
   }
 }
 
-function validateResourceName(name: string, path: FieldPath): FieldError[] {
+export function validateResourceName(name: string, path: FieldPath): FieldError[] {
   const errs = invalidEach(path, name, isQualifiedName(name));
   if (errs.length > 0) return errs;
   if (!name.includes('/') && !isStandardResourceName(name)) {
@@ -93,7 +93,7 @@ function validateResourceName(name: string, path: FieldPath): FieldError[] {
   return [];
 }
 
-function validateContainerResourceName(name: string, path: FieldPath): FieldError[] {
+export function validateContainerResourceName(name: string, path: FieldPath): FieldError[] {
   const errs = validateResourceName(name, path);
   if (!name.includes('/')) {
     if (!STANDARD_CONTAINER_RESOURCES.has(name) && !isHugePageResourceName(name)) {

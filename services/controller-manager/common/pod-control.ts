@@ -4,7 +4,60 @@ import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { EventRecorder, InvolvedObject } from '../../../lib/events/event-recorder.js';
 import { newControllerRef, type OwnerKind } from './controller-ref.js';
-import type { Expectations } from './expectations.js';
+import { slowStartBatch } from './slow-start.js';
+
+// Kubernetes' PodControl for the controllers that own pods: creates and deletes with the events
+// kubectl describe shows (SuccessfulCreate, FailedCreate, SuccessfulDelete, FailedDelete).
+
+export interface PodControl {
+  pods: ResourceClient<Pod>;
+  recorder: EventRecorder;
+  /** The owner the events are about. */
+  owner: InvolvedObject;
+}
+
+/** Creates are refused in a namespace being deleted; its controller removes the owner anyway. */
+function isNamespaceTerminating(err: unknown): boolean {
+  return isApiError(err, 'Forbidden') && /being terminated/.test((err as Error).message);
+}
+
+/**
+ * Creates `count` pods made by `next` in slow-start batches; `created` hears each one as the API
+ * returned it. Throws the first refusal (after a FailedCreate event) unless the namespace is going away.
+ */
+export async function createPods(control: PodControl, count: number, next: () => Pod, created: (pod: Pod) => void): Promise<void> {
+  const { error } = await slowStartBatch(count, 1, async () => {
+    const pod = await control.pods.create(next());
+    created(pod);
+    control.recorder.event(control.owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
+  });
+  if (error === undefined || isNamespaceTerminating(error)) return;
+  control.recorder.event(control.owner, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
+  throw error;
+}
+
+/**
+ * Deletes the pods (each guarded by its uid, so a recreated pod of the same name survives);
+ * `deleted` hears each delete the API acknowledged. A pod already gone is what we wanted. Throws
+ * the first failure once every delete has been tried.
+ */
+export async function deletePods(control: PodControl, pods: readonly Pod[], deleted: (pod: Pod) => void): Promise<void> {
+  const results = await Promise.allSettled(
+    pods.map(async (p) => {
+      const meta = p.metadata ?? {};
+      try {
+        deleted(await control.pods.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } }));
+        control.recorder.event(control.owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
+      } catch (err) {
+        if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
+        control.recorder.event(control.owner, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+        throw err;
+      }
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 /** A pod from an owner's template: its labels, annotations and finalizers, owned by the owner; the caller names it. */
 export function podFromTemplate(template: PodTemplateSpec | undefined, owner: KubeObject, ownerKind: OwnerKind, spec?: PodSpec): Pod {
@@ -20,69 +73,4 @@ export function podFromTemplate(template: PodTemplateSpec | undefined, owner: Ku
   if (meta.annotations) pod.metadata!.annotations = { ...meta.annotations };
   if (meta.finalizers?.length) pod.metadata!.finalizers = [...meta.finalizers];
   return pod;
-}
-
-/** Creates are refused in a namespace being deleted; the namespace controller is removing everything anyway. */
-export function isNamespaceTerminating(err: unknown): boolean {
-  return isApiError(err, 'Forbidden') && /being terminated/.test((err as Error).message);
-}
-
-/** The event messages of pod writes; `what` is `create` or `delete`. */
-export interface PodEventMessages {
-  done(what: 'create' | 'delete', pod: string, owner: InvolvedObject): string;
-  failed(what: 'create' | 'delete', pod: string, owner: InvolvedObject, err: Error): string;
-}
-
-/** Kubernetes' RealPodControl (DaemonSets): `Created pod: x`, `Error creating: ...`. */
-export const POD_CONTROL_MESSAGES: PodEventMessages = {
-  done: (what, pod) => `${what === 'create' ? 'Created' : 'Deleted'} pod: ${pod}`,
-  failed: (what, _pod, _owner, err) => `Error ${what === 'create' ? 'creating' : 'deleting'}: ${err.message}`,
-};
-
-/** The StatefulSet controller's own: `create Pod web-0 in StatefulSet web successful`. */
-export const STATEFUL_POD_MESSAGES: PodEventMessages = {
-  done: (what, pod, owner) => `${what} Pod ${pod} in ${owner.kind} ${owner.name} successful`,
-  failed: (what, pod, owner, err) => `${what} Pod ${pod} in ${owner.kind} ${owner.name} failed error: ${err.message}`,
-};
-
-/**
- * Kubernetes' PodControl for the controllers that make pods one by one: each create and delete is
- * recorded as an event on the owner and as a write the owner's expectations wait for.
- */
-export class PodControl {
-  constructor(
-    private readonly pods: ResourceClient<Pod>,
-    private readonly recorder: EventRecorder,
-    private readonly expectations: Expectations,
-    private readonly messages: PodEventMessages,
-  ) {}
-
-  async create(ownerKey: string, owner: InvolvedObject, pod: Pod): Promise<Pod> {
-    try {
-      const created = await this.pods.create(pod);
-      this.expectations.expectWrite(ownerKey, created);
-      this.recorder.event(owner, 'Normal', 'SuccessfulCreate', this.messages.done('create', created.metadata?.name ?? '', owner));
-      return created;
-    } catch (err) {
-      if (!isNamespaceTerminating(err)) {
-        const name = pod.metadata?.name || pod.metadata?.generateName || '';
-        this.recorder.event(owner, 'Warning', 'FailedCreate', this.messages.failed('create', name, owner, err as Error));
-      }
-      throw err;
-    }
-  }
-
-  /** Deletes the pod (that very pod: its uid is a precondition); gone already counts as done. */
-  async delete(ownerKey: string, owner: InvolvedObject, pod: Pod): Promise<void> {
-    const meta = pod.metadata ?? {};
-    try {
-      const deleted = await this.pods.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
-      this.expectations.expectWrite(ownerKey, deleted);
-      this.recorder.event(owner, 'Normal', 'SuccessfulDelete', this.messages.done('delete', meta.name ?? '', owner));
-    } catch (err) {
-      if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
-      this.recorder.event(owner, 'Warning', 'FailedDelete', this.messages.failed('delete', meta.name ?? '', owner, err as Error));
-      throw err;
-    }
-  }
 }

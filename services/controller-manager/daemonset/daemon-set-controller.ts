@@ -13,9 +13,8 @@ import type { ControllerContext } from '../common/controller.js';
 import { Expectations } from '../common/expectations.js';
 import { involvedObject } from '../common/indexes.js';
 import { ownerKeysFor } from '../common/owner-keys.js';
-import { isNamespaceTerminating, PodControl, podFromTemplate, POD_CONTROL_MESSAGES } from '../common/pod-control.js';
+import { createPods, deletePods, podFromTemplate } from '../common/pod-control.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
-import { slowStartBatch } from '../common/slow-start.js';
 import { daemonPodSpec, nodeShouldRunDaemonPod, targetNodeName } from './daemon-pod-spec.js';
 import { managePlan, podsByNode, rollingLimits, rollingUpdatePlan, type NodePlan } from './daemon-set-plan.js';
 import { calculateStatus, nextAvailabilityCheckMs, statusNeedsUpdate } from './daemon-set-status.js';
@@ -50,7 +49,6 @@ export class DaemonSetController extends QueueController {
   private readonly podClient: ResourceClient<Pod>;
   private readonly expectations: Expectations;
   private readonly history: ControllerHistory;
-  private readonly podControl: PodControl;
   private readonly recorder: EventRecorder;
   private readonly burstReplicas: number;
 
@@ -65,7 +63,6 @@ export class DaemonSetController extends QueueController {
     this.expectations = new Expectations(() => this.pods.lastSyncResourceVersion, undefined, () => ctx.now());
     this.history = new ControllerHistory(this.revisions, ctx.client.resource('controllerRevision'), DAEMON_SET_KIND);
     this.recorder = ctx.recorder('daemonset-controller');
-    this.podControl = new PodControl(this.podClient, this.recorder, this.expectations, POD_CONTROL_MESSAGES);
     this.burstReplicas = options.burstReplicas ?? 250;
   }
 
@@ -166,15 +163,14 @@ export class DaemonSetController extends QueueController {
     }
     const toCreate = plan.nodesNeedingPods.slice(0, this.burstReplicas);
     const toDelete = plan.podsToDelete.slice(0, this.burstReplicas);
+    const control = { pods: this.podClient, recorder: this.recorder, owner };
+    const written = (pod: Pod): void => this.expectations.expectWrite(key, pod);
     let next = 0;
-    const created = await slowStartBatch(toCreate.length, 1, async () => {
-      const nodeName = toCreate[next++]!;
-      await this.podControl.create(key, owner, this.newPod(ds, nodeName, hash));
-    });
-    const deleted = await Promise.allSettled(toDelete.map((pod) => this.podControl.delete(key, owner, pod)));
-    const failed = deleted.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (created.error !== undefined && !isNamespaceTerminating(created.error)) throw created.error;
-    if (failed) throw failed.reason;
+    const creating = createPods(control, toCreate.length, () => this.newPod(ds, toCreate[next++]!, hash), written);
+    const deleting = deletePods(control, toDelete, written);
+    const [created, deleted] = await Promise.allSettled([creating, deleting]);
+    if (created.status === 'rejected') throw created.reason;
+    if (deleted.status === 'rejected') throw deleted.reason;
   }
 
   private newPod(ds: DaemonSet, nodeName: string, hash: string): Pod {

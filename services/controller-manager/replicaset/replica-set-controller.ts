@@ -10,11 +10,10 @@ import { claimObjects, controllerOf, newControllerRef } from '../common/controll
 import { ensureIndex, type ControllerContext } from '../common/controller.js';
 import { Expectations } from '../common/expectations.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../common/indexes.js';
+import { createPods, deletePods, type PodControl } from '../common/pod-control.js';
 import { isPodActive } from '../common/pod-util.js';
 import { ownerKeysFor } from '../common/owner-keys.js';
-import { isNamespaceTerminating } from '../common/pod-control.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
-import { slowStartBatch } from '../common/slow-start.js';
 import { podsToDelete } from './pods-to-delete.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaSetLike } from './replica-kind.js';
 import { calculateStatus, nextAvailabilityCheckMs, statusNeedsUpdate, type ManageFailure } from './replica-set-status.js';
@@ -129,17 +128,12 @@ export class ReplicaSetController<T extends ReplicaSetLike> extends QueueControl
     else if (diff > 0) await this.deletePods(key, rs, pods, Math.min(diff, this.burstReplicas));
   }
 
+  private control(rs: T): PodControl {
+    return { pods: this.podClient, recorder: this.recorder, owner: involvedObject(rs, this.kind.ownerKind) };
+  }
+
   private async createPods(key: string, rs: T, count: number): Promise<void> {
-    const ref = involvedObject(rs, this.kind.ownerKind);
-    const { error } = await slowStartBatch(count, 1, async () => {
-      const pod = await this.podClient.create(this.podFromTemplate(rs));
-      this.expectations.expectWrite(key, pod);
-      this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
-    });
-    if (error === undefined) return;
-    if (isNamespaceTerminating(error)) return;
-    this.recorder.event(ref, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
-    throw error;
+    await createPods(this.control(rs), count, () => this.podFromTemplate(rs), (pod) => this.expectations.expectWrite(key, pod));
   }
 
   private podFromTemplate(rs: T): Pod {
@@ -161,24 +155,7 @@ export class ReplicaSetController<T extends ReplicaSetLike> extends QueueControl
 
   private async deletePods(key: string, rs: T, pods: Pod[], count: number): Promise<void> {
     const victims = podsToDelete(pods, this.relatedPods(rs, pods), count);
-    const ref = involvedObject(rs, this.kind.ownerKind);
-    const results = await Promise.allSettled(
-      victims.map(async (p) => {
-        const meta = p.metadata ?? {};
-        try {
-          const deleted = await this.podClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
-          this.expectations.expectWrite(key, deleted);
-          this.recorder.event(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
-        } catch (err) {
-          // Gone already (or replaced by a pod of the same name): what we wanted.
-          if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
-          this.recorder.event(ref, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
-          throw err;
-        }
-      }),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await deletePods(this.control(rs), victims, (pod) => this.expectations.expectWrite(key, pod));
   }
 
   /** The pods of this owner and of its siblings under the same controller (a Deployment's ReplicaSets). */

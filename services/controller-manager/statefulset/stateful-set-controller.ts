@@ -12,7 +12,7 @@ import type { ControllerContext } from '../common/controller.js';
 import { Expectations } from '../common/expectations.js';
 import { involvedObject } from '../common/indexes.js';
 import { ownerKeysFor } from '../common/owner-keys.js';
-import { PodControl, STATEFUL_POD_MESSAGES } from '../common/pod-control.js';
+import { createPods, deletePods, type PodControl } from '../common/pod-control.js';
 import { isPodAvailable, isPodTerminal, msUntilAvailable } from '../common/pod-util.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { claimsFor, newStatefulPod, ordinalOf, podRevision, STATEFUL_SET_KIND } from './stateful-pod.js';
@@ -47,7 +47,6 @@ export class StatefulSetController extends QueueController {
   private readonly claimClient: ResourceClient<PersistentVolumeClaim>;
   private readonly expectations: Expectations;
   private readonly history: ControllerHistory;
-  private readonly podControl: PodControl;
   private readonly recorder: EventRecorder;
   /** Sets (uid/serviceName) already warned about a missing Service, so the warning is not repeated at every sync. */
   private readonly warnedMissingService = new Set<string>();
@@ -65,7 +64,6 @@ export class StatefulSetController extends QueueController {
     this.revisions = ctx.informers.informerFor('controllerRevision');
     this.history = new ControllerHistory(this.revisions, ctx.client.resource('controllerRevision'), STATEFUL_SET_KIND);
     this.recorder = ctx.recorder('statefulset-controller');
-    this.podControl = new PodControl(this.podClient, this.recorder, this.expectations, STATEFUL_POD_MESSAGES);
   }
 
   protected handlers(): HandlerRegistration[] {
@@ -132,13 +130,15 @@ export class StatefulSetController extends QueueController {
    * returns at the first pod it made, deleted or has to wait for.
    */
   private async updatePods(key: string, set: StatefulSet, pods: readonly Pod[], revisions: Revisions, now: number): Promise<void> {
+    const control: PodControl = { pods: this.podClient, recorder: this.recorder, owner: involvedObject(set, STATEFUL_SET_KIND) };
+    const written = (pod: Pod): void => this.expectations.expectWrite(key, pod);
+    const remove = (pod: Pod): Promise<void> => deletePods(control, [pod], written);
     const spec = set.spec ?? {};
     const start = spec.ordinals?.start ?? 0;
     const end = start + (spec.replicas ?? 1);
     const monotonic = spec.podManagementPolicy !== 'Parallel';
     const rolling = spec.updateStrategy?.type === 'RollingUpdate';
     const partition = start + (rolling ? (spec.updateStrategy?.rollingUpdate?.partition ?? 0) : 0);
-    const owner = involvedObject(set, STATEFUL_SET_KIND);
     const minReady = spec.minReadySeconds ?? 0;
     const healthy = (pod: Pod): boolean => isRunningAndReady(pod) && !pod.metadata?.deletionTimestamp && isPodAvailable(pod, minReady, now);
     const byOrdinal = new Map(pods.map((p) => [ordinalOf(set, p)!, p]));
@@ -146,13 +146,13 @@ export class StatefulSetController extends QueueController {
     for (let ordinal = start; ordinal < end; ordinal++) {
       const pod = byOrdinal.get(ordinal);
       if (!pod) {
-        await this.createPod(key, owner, set, ordinal, rolling && ordinal < partition ? revisions.current : revisions.update);
+        await this.createPod(control, written, set, ordinal, rolling && ordinal < partition ? revisions.current : revisions.update);
         if (monotonic) return;
         continue;
       }
       if (isPodTerminal(pod) && !pod.metadata?.deletionTimestamp) {
         // Recreated under the same name once it is gone.
-        await this.podControl.delete(key, owner, pod);
+        await remove(pod);
         if (monotonic) return;
         continue;
       }
@@ -169,7 +169,7 @@ export class StatefulSetController extends QueueController {
       // One unhealthy pod is replaced or removed before any healthy one goes.
       if (monotonic && firstUnhealthy && firstUnhealthy !== pod) return;
       if (spec.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete') await this.handClaimsToPod(set, pod);
-      await this.podControl.delete(key, owner, pod);
+      await remove(pod);
       if (monotonic) return;
     }
 
@@ -178,7 +178,7 @@ export class StatefulSetController extends QueueController {
       const pod = byOrdinal.get(ordinal);
       if (!pod) return;
       if (podRevision(pod) !== revisions.update.metadata?.name && !pod.metadata?.deletionTimestamp) {
-        await this.podControl.delete(key, owner, pod);
+        await remove(pod);
         return;
       }
       if (!healthy(pod)) return;
@@ -186,11 +186,11 @@ export class StatefulSetController extends QueueController {
   }
 
   /** The pod of an ordinal from a revision's template, after its claims (which may exist already from an earlier pod). */
-  private async createPod(key: string, owner: InvolvedObject, set: StatefulSet, ordinal: number, revision: ControllerRevision): Promise<void> {
-    await this.ensureClaims(owner, set, ordinal);
+  private async createPod(control: PodControl, written: (pod: Pod) => void, set: StatefulSet, ordinal: number, revision: ControllerRevision): Promise<void> {
+    await this.ensureClaims(control.owner, set, ordinal);
     const template = revision.data?.spec?.template ?? set.spec?.template;
     try {
-      await this.podControl.create(key, owner, newStatefulPod(set, template, ordinal, revision.metadata?.name ?? ''));
+      await createPods(control, 1, () => newStatefulPod(set, template, ordinal, revision.metadata?.name ?? ''), written);
     } catch (err) {
       // The previous pod of that name is still being removed: it is created again once it is gone.
       if (!isApiError(err, 'AlreadyExists')) throw err;

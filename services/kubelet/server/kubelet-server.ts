@@ -11,6 +11,8 @@ import { shutdownGracefully } from '../../../lib/grpc-shutdown.js';
 import { ContainerNotFoundError, dockerMessage, dockerStatusCode } from '../runtime/errors.js';
 import type { ContainerRuntime, ExecSession } from '../runtime/types.js';
 import { resolveContainer, type PodFinder } from './container-lookup.js';
+import { firstFrame } from './first-frame.js';
+import { runPortForward } from './port-forward.js';
 import { requireApiserver } from './peer-identity.js';
 
 export interface KubeletServerTls {
@@ -86,6 +88,20 @@ function handlers(options: KubeletServerOptions, log: Logger): KubeletHandlers {
         },
       );
     },
+    PortForward: (call) => {
+      Promise.resolve()
+        .then(() => {
+          requireApiserver(call);
+          return runPortForward(call, options.findPod, options.runtime);
+        })
+        .then(
+          () => call.end(),
+          (err: unknown) => {
+            log.debug({ err: (err as Error).message }, 'port-forward failed');
+            call.emit('error', toServiceError(runtimeError(err)));
+          },
+        );
+    },
   };
 }
 
@@ -115,34 +131,9 @@ async function streamLogs(call: grpc.ServerWritableStream<LogsRequest, unknown>,
   }
 }
 
-/** Waits for the start frame and leaves the stream paused; later frames carry stdin, its end, and resizes. */
-function firstFrame(call: grpc.ServerDuplexStream<ExecFrame__Output, ExecFrame>): Promise<ExecStart> {
-  return new Promise((resolve, reject) => {
-    const onData = (frame: ExecFrame__Output): void => {
-      // Later frames wait in the stream until the process is there to take them.
-      call.pause();
-      cleanup();
-      if (!frame.start) reject(badRequest('the first exec frame must be start'));
-      else resolve(frame.start);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      reject(badRequest('exec stream ended before its start frame'));
-    };
-    const cleanup = (): void => {
-      call.off('data', onData);
-      call.off('end', onEnd);
-      call.off('cancelled', onEnd);
-    };
-    call.on('data', onData);
-    call.once('end', onEnd);
-    call.once('cancelled', onEnd);
-  });
-}
-
 async function runExec(call: grpc.ServerDuplexStream<ExecFrame__Output, ExecFrame>, options: KubeletServerOptions): Promise<void> {
   requireApiserver(call);
-  const start = await firstFrame(call);
+  const start = await firstFrame<ExecStart, ExecFrame__Output>(call, 'exec');
   const command = start.command ?? [];
   if (command.length === 0) throw badRequest('you must specify at least one command for the container');
   const target = await resolveContainer(options.findPod, options.runtime, start);

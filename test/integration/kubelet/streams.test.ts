@@ -24,6 +24,7 @@ beforeAll(async () => {
     makePod('streams', NODE, {
       containers: [
         { name: 'shell', image: BUSYBOX, command: ['sleep', '3600'] },
+        { name: 'web', image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /www && echo hello-port-forward > /www/index.html && exec httpd -f -p 8080 -h /www'] },
         // Prints /tmp/data once it appears, then a line every 200 ms.
         {
           name: 'talker',
@@ -111,7 +112,7 @@ describe('logs and exec through the apiserver', () => {
         // drain
       }
     };
-    await expect(collect()).rejects.toThrow('a container name must be specified for pod streams, choose one of: [shell talker]');
+    await expect(collect()).rejects.toThrow('a container name must be specified for pod streams, choose one of: [shell web talker]');
     await expect(collect('nope')).rejects.toThrow('container nope is not valid for pod streams');
   });
 
@@ -150,3 +151,24 @@ describe('logs and exec through the apiserver', () => {
     apiserver.close();
   });
 });
+
+describe('port-forward through the apiserver', () => {
+  async function request(port: number, text: string): Promise<string> {
+    const stream = await node.client.portForward({ namespace: 'default', name: 'streams', port });
+    stream.end(text);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  }
+
+  it('carries an HTTP exchange to a port of the pod and back', async () => {
+    const response = await eventually('httpd to answer through port-forward', () => request(8080, 'GET /index.html HTTP/1.0\r\n\r\n').catch(() => undefined));
+    expect(response).toMatch(/^HTTP\/1\.[01] 200 OK/);
+    expect(response).toContain('hello-port-forward');
+  });
+
+  it('fails with the reason when nothing listens on the port', async () => {
+    await expect(request(9, 'x')).rejects.toThrow(/error forwarding port 9 to pod streams: connect ECONNREFUSED/);
+  });
+});
+

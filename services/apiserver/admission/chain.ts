@@ -1,0 +1,29 @@
+import type { KindPlugins } from '../kinds/index.js';
+import { combineHooks, type WriteHooks } from '../registry/hooks.js';
+import { kindHooks } from './kind-hooks.js';
+
+export interface AdmissionPlugins {
+  namespaceLifecycle: WriteHooks;
+  /** LimitRanger, Priority, DefaultTolerationSeconds and the allocators, for the kinds whose strategies list them. */
+  kinds: KindPlugins;
+  resourceQuota: WriteHooks;
+}
+
+/**
+ * The admission chain: the plugins of kube-apiserver's default chain that kubets has, in
+ * kube-apiserver's order, one plugin per file of this folder:
+ *
+ * 1. NamespaceLifecycle (namespace-lifecycle.ts): every namespaced kind.
+ * 2. LimitRanger (limit-ranger.ts): pods and claims.
+ * 3. Priority (priority.ts): pods.
+ * 4. DefaultTolerationSeconds (pod-tolerations.ts): pods.
+ * 5. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
+ *    object as the others left it; its charge commits in the write's own transaction.
+ *
+ * Plugins 2 to 4 apply to the kinds whose strategies list them (in this order); the kinds'
+ * allocators (a Service's ClusterIP and NodePorts) ride along there, and their bitmap writes join
+ * the same transaction.
+ */
+export function admissionChain(plugins: AdmissionPlugins): WriteHooks {
+  return combineHooks([plugins.namespaceLifecycle, kindHooks(plugins.kinds), plugins.resourceQuota]);
+}
