@@ -49,8 +49,10 @@ describe('parseResourceArgs', () => {
       'pods',
       'replicationcontrollers',
       'services',
+      'daemonsets',
       'deployments',
       'replicasets',
+      'statefulsets',
       'horizontalpodautoscalers',
     ]);
     expect(names(['pods,all']).filter(([r]) => r === 'pods')).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
-import type { Deployment } from '../../lib/api/generated/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { EnvelopeField, KindTypes } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
+import type { ResourceClient } from '../../lib/client/resource-client.js';
 import { templatesEqual } from '../../lib/deployment/pod-template.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -9,9 +11,11 @@ import { writePodTemplate } from '../printers/describe/pod-template.js';
 import { boolFlag, duration, integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
-import { deploymentRolloutState } from '../rollout/deployment-status.js';
+import { formatRevisionHistory, ownedRevisions, type RevisionOwner } from '../rollout/controller-revisions.js';
+import { deploymentRolloutState, type RolloutState } from '../rollout/deployment-status.js';
+import { daemonSetRolloutState, statefulSetRolloutState } from '../rollout/set-status.js';
 import { rollbackPatch } from '../../lib/deployment/rollback.js';
-import { deploymentReplicaSets, formatHistory, replicaSetForRevision, revisionOf } from '../rollout/history.js';
+import { deploymentReplicaSets, formatHistory, itemForRevision, replicaSetForRevision, revisionOf } from '../rollout/history.js';
 import { resolveTargets, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
@@ -22,6 +26,26 @@ const DEFAULT_STATUS_TIMEOUT_MS = 24 * 60 * 60_000;
 
 function requireDeployment(target: Target, what: string): void {
   if (target.info.field !== 'deployment') throw new CliError(`no ${what} has been implemented for ${target.info.kind}`);
+}
+
+type RolloutField = 'deployment' | 'daemonSet' | 'statefulSet';
+type RolloutObject = KindTypes[RolloutField];
+
+/** The kinds with a rollout: each one's status viewer. */
+const STATUS_VIEWERS: { [F in RolloutField]: (obj: KindTypes[F]) => RolloutState } = {
+  deployment: deploymentRolloutState,
+  daemonSet: daemonSetRolloutState,
+  statefulSet: statefulSetRolloutState,
+};
+
+function isRolloutField(field: EnvelopeField): field is RolloutField {
+  return field in STATUS_VIEWERS;
+}
+
+/** Daemon sets and stateful sets keep their history in ControllerRevisions. */
+function revisionOwnerField(target: Target): 'daemonSet' | 'statefulSet' | undefined {
+  const field = target.info.field;
+  return field === 'daemonSet' || field === 'statefulSet' ? field : undefined;
 }
 
 async function runOnTargets(ctx: CliContext, args: string[], filename: string[], action: Action): Promise<number> {
@@ -39,23 +63,25 @@ async function runOnTargets(ctx: CliContext, args: string[], filename: string[],
 
 /** Prints the rollout's state whenever it changes, until it is done (or at once with watch=false). */
 async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target, watch: boolean, timeoutMs: number): Promise<void> {
-  requireDeployment(target, 'status viewer');
-  const deployments = client.resource('deployment');
+  const field = target.info.field;
+  if (!isRolloutField(field)) throw new CliError(`no status viewer has been implemented for ${target.info.kind}`);
+  const viewer = STATUS_VIEWERS[field] as (obj: RolloutObject) => RolloutState;
+  const objects = client.resource(field) as ResourceClient<RolloutObject>;
   const deadline = Date.now() + timeoutMs;
   let last = '';
-  const show = (d: Deployment): boolean => {
-    const state = deploymentRolloutState(d);
+  const show = (obj: RolloutObject): boolean => {
+    const state = viewer(obj);
     if (state.message !== last) ctx.out(`${state.message}\n`);
     last = state.message;
     return state.done || !watch;
   };
   while (Date.now() < deadline) {
-    const current = await deployments.get(target.namespace, target.name);
+    const current = await objects.get(target.namespace, target.name);
     if (show(current)) return;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), Math.max(0, deadline - Date.now()));
     try {
-      for await (const event of deployments.watch(target.namespace, {
+      for await (const event of objects.watch(target.namespace, {
         fieldSelector: `metadata.name=${target.name}`,
         resourceVersion: current.metadata?.resourceVersion ?? '',
         signal: abort.signal,
@@ -71,7 +97,24 @@ async function waitForRollout(ctx: CliContext, client: ApiClient, target: Target
   throw new CliError('timed out waiting for the condition');
 }
 
+async function showRevisionHistory(ctx: CliContext, client: ApiClient, target: Target, field: 'daemonSet' | 'statefulSet', revision: number): Promise<void> {
+  const owner: RevisionOwner = await client.resource(field).get(target.namespace, target.name);
+  const revisions = await ownedRevisions(client, owner);
+  const ref = objectRef(target.info, target.name);
+  if (revision > 0) {
+    const match = revisions.find((r) => r.revision === revision);
+    if (!match) throw new CliError(`unable to find the specified revision`);
+    const w = new DescribeWriter();
+    writePodTemplate(w, match.data?.spec?.template);
+    ctx.out(`${ref} with revision #${revision}\n${w.toString()}\n`);
+    return;
+  }
+  ctx.out(`${ref} \n${formatRevisionHistory(revisions)}\n`);
+}
+
 async function showHistory(ctx: CliContext, client: ApiClient, target: Target, revision: number): Promise<void> {
+  const field = revisionOwnerField(target);
+  if (field) return showRevisionHistory(ctx, client, target, field, revision);
   requireDeployment(target, 'history viewer');
   const deployment = await client.resource('deployment').get(target.namespace, target.name);
   const replicaSets = await deploymentReplicaSets(client, deployment);
@@ -87,7 +130,29 @@ async function showHistory(ctx: CliContext, client: ApiClient, target: Target, r
   ctx.out(`${ref} \n${formatHistory(replicaSets)}\n`);
 }
 
+/** kubectl's DaemonSetRollbacker and StatefulSetRollbacker: the owner's template becomes the revision's. */
+async function undoToRevision(ctx: CliContext, client: ApiClient, target: Target, field: 'daemonSet' | 'statefulSet', toRevision: number): Promise<void> {
+  const resource = client.resource(field);
+  const owner: RevisionOwner = await resource.get(target.namespace, target.name);
+  const kind = target.info.kind.toLowerCase();
+  const revision = itemForRevision(`${kind} "${target.name}"`, await ownedRevisions(client, owner), (r) => r.revision, toRevision);
+  const ref = objectRef(target.info, target.name);
+  const template = revision.data?.spec?.template;
+  if (isDeepStrictEqual(template ?? {}, owner.spec?.template ?? {})) {
+    ctx.out(`${ref} skipped rollback (current template already matches revision ${revision.revision ?? toRevision})\n`);
+    return;
+  }
+  try {
+    await resource.patch(target.namespace, target.name, [{ op: 'add', path: '/spec/template', value: template }], { type: 'json' });
+  } catch (err) {
+    throw new CliError(`failed restoring revision ${revision.revision ?? toRevision}: ${(err as Error).message}`);
+  }
+  ctx.out(`${ref} rolled back\n`);
+}
+
 async function undo(ctx: CliContext, client: ApiClient, target: Target, toRevision: number): Promise<void> {
+  const field = revisionOwnerField(target);
+  if (field) return undoToRevision(ctx, client, target, field, toRevision);
   requireDeployment(target, 'rollbacker');
   const deployments = client.resource('deployment');
   const deployment = await deployments.get(target.namespace, target.name);
@@ -129,11 +194,11 @@ interface RolloutFlags {
 
 const resourceArgs = (cmd: Command): Command =>
   cmd
-    .argument('[resources...]', 'deployment/NAME or deployment NAME')
+    .argument('[resources...]', 'deployment/NAME, daemonset/NAME or statefulset/NAME (or TYPE NAME)')
     .option('-f, --filename <file>', 'file naming the resources', (v: string, p: string[]) => [...p, v], [] as string[]);
 
 export function rolloutCommand(deps: VerbDeps = defaultDeps): Command {
-  const rollout = new Command('rollout').description('Manage the rollout of deployments');
+  const rollout = new Command('rollout').description('Manage the rollout of deployments, daemon sets and stateful sets');
   rollout.addCommand(
     resourceArgs(new Command('status').description('Show the status of the rollout, waiting until it is done'))
       .addOption(boolFlag('-w, --watch', 'keep watching until the rollout is done (--watch=false to print once)', true))

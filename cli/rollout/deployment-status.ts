@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 
 const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
 
-interface RolloutState {
+export interface RolloutState {
   message: string;
   done: boolean;
 }

@@ -26,41 +26,58 @@ export async function deploymentReplicaSets(client: ApiClient, deployment: Deplo
   return items.filter((rs) => (rs.metadata?.ownerReferences ?? []).some((ref) => ref.controller && ref.uid === uid));
 }
 
-/** The REVISION CHANGE-CAUSE table, or kubectl's "No rollout history found." */
-export function formatHistory(replicaSets: readonly ReplicaSet[]): string {
-  const byRevision = new Map<number, ReplicaSet>();
-  for (const rs of replicaSets) {
-    const revision = revisionOf(rs);
-    if (revision !== undefined) byRevision.set(revision, rs);
-  }
+/** One revision of a rollout history and the change cause recorded with it. */
+export interface HistoryEntry {
+  revision: number;
+  cause: string | undefined;
+}
+
+/** The REVISION CHANGE-CAUSE table, one row per revision number, or kubectl's "No rollout history found." */
+export function historyTable(entries: readonly HistoryEntry[]): string {
+  const byRevision = new Map(entries.map((e) => [e.revision, e]));
   if (byRevision.size === 0) return 'No rollout history found.';
   const lines = ['REVISION\tCHANGE-CAUSE\n'];
-  for (const revision of [...byRevision.keys()].sort((a, b) => a - b)) {
-    const cause = byRevision.get(revision)!.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION] || '<none>';
-    lines.push(`${revision}\t${cause}\n`);
-  }
+  for (const revision of [...byRevision.keys()].sort((a, b) => a - b)) lines.push(`${revision}\t${byRevision.get(revision)!.cause || '<none>'}\n`);
   return alignTabs(lines.join(''), HISTORY_LAYOUT);
+}
+
+/** A deployment's history table, from its ReplicaSets' revision annotations. */
+export function formatHistory(replicaSets: readonly ReplicaSet[]): string {
+  return historyTable(
+    replicaSets.flatMap((rs) => {
+      const revision = revisionOf(rs);
+      return revision === undefined ? [] : [{ revision, cause: rs.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION] }];
+    }),
+  );
+}
+
+/**
+ * The item of a revision in a history (a deployment's ReplicaSets, a daemon or stateful set's
+ * ControllerRevisions); revision 0 means the one before the latest. `owner` is `deployment "web"`.
+ */
+export function itemForRevision<T>(owner: string, items: readonly T[], revisionOf: (item: T) => number | undefined, toRevision: number): T {
+  if (toRevision === 0) {
+    if (items.length === 0) throw new CliError(`no rollout history found for ${owner}`);
+    let latest: [number, T] | undefined;
+    let previous: [number, T] | undefined;
+    for (const item of items) {
+      const revision = revisionOf(item) ?? 0;
+      if (!latest || revision > latest[0]) {
+        previous = latest;
+        latest = [revision, item];
+      } else if (!previous || revision > previous[0]) {
+        previous = [revision, item];
+      }
+    }
+    if (!previous) throw new CliError(`no revision found for ${owner}`);
+    return previous[1];
+  }
+  const match = items.find((item) => revisionOf(item) === toRevision);
+  if (match === undefined) throw new CliError(`unable to find specified revision ${toRevision} in history`);
+  return match;
 }
 
 /** The ReplicaSet of a revision; revision 0 means the one before the latest. */
 export function replicaSetForRevision(name: string, replicaSets: readonly ReplicaSet[], toRevision: number): ReplicaSet {
-  if (toRevision === 0) {
-    if (replicaSets.length === 0) throw new CliError(`no rollout history found for deployment "${name}"`);
-    let latest: [number, ReplicaSet] | undefined;
-    let previous: [number, ReplicaSet] | undefined;
-    for (const rs of replicaSets) {
-      const revision = revisionOf(rs) ?? 0;
-      if (!latest || revision > latest[0]) {
-        previous = latest;
-        latest = [revision, rs];
-      } else if (!previous || revision > previous[0]) {
-        previous = [revision, rs];
-      }
-    }
-    if (!previous) throw new CliError(`no revision found for deployment "${name}"`);
-    return previous[1];
-  }
-  const match = replicaSets.find((rs) => revisionOf(rs) === toRevision);
-  if (!match) throw new CliError(`unable to find specified revision ${toRevision} in history`);
-  return match;
+  return itemForRevision(`deployment "${name}"`, replicaSets, revisionOf, toRevision);
 }

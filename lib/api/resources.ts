@@ -27,6 +27,9 @@ export interface KindTypes {
   clusterRole: t.ClusterRole;
   roleBinding: t.RoleBinding;
   clusterRoleBinding: t.ClusterRoleBinding;
+  daemonSet: t.DaemonSet;
+  statefulSet: t.StatefulSet;
+  controllerRevision: t.ControllerRevision;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -114,6 +117,9 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   clusterRole: info('clusterroles', 'ClusterRole', 'clusterRole', RBAC_GROUP, { namespaced: false, hasStatus: false }),
   roleBinding: info('rolebindings', 'RoleBinding', 'roleBinding', RBAC_GROUP, { hasStatus: false }),
   clusterRoleBinding: info('clusterrolebindings', 'ClusterRoleBinding', 'clusterRoleBinding', RBAC_GROUP, { namespaced: false, hasStatus: false }),
+  daemonSet: info('daemonsets', 'DaemonSet', 'daemonSet', 'apps', { shortNames: ['ds'], legacyApiVersions: appsLegacy }),
+  statefulSet: info('statefulsets', 'StatefulSet', 'statefulSet', 'apps', { shortNames: ['sts'], hasScale: true, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
+  controllerRevision: info('controllerrevisions', 'ControllerRevision', 'controllerRevision', 'apps', { hasStatus: false, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

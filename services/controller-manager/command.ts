@@ -33,12 +33,14 @@ interface ControllerManagerFlags {
   concurrentCronJobSyncs: number;
   concurrentResourceQuotaSyncs: number;
   resourceQuotaSyncPeriod: number;
+  concurrentDaemonsetSyncs: number;
+  concurrentStatefulsetSyncs: number;
 }
 
 export function controllerManagerCommand(): Command {
   const d = DEFAULT_SETTINGS;
   return new Command('controller-manager')
-    .description('Run the controllers: replication controllers, replica sets, deployments, jobs, cron jobs, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA, resource quotas')
+    .description('Run the controllers: replication controllers, replica sets, deployments, daemon sets, stateful sets, jobs, cron jobs, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA, resource quotas')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', DEFAULT_LEASE_NAME)
@@ -64,6 +66,8 @@ export function controllerManagerCommand(): Command {
     .option('--concurrent-cron-job-syncs <n>', 'cron jobs synced at once', positiveInt, d.concurrentCronJobSyncs)
     .option('--concurrent-resource-quota-syncs <n>', 'resource quotas recomputed at once', positiveInt, d.concurrentResourceQuotaSyncs)
     .option('--resource-quota-sync-period <duration>', "how often every resource quota's usage is recomputed from the objects", positiveDuration, d.resourceQuotaSyncPeriodMs)
+    .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
+    .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -94,6 +98,8 @@ export function controllerManagerCommand(): Command {
           concurrentCronJobSyncs: o.concurrentCronJobSyncs,
           concurrentResourceQuotaSyncs: o.concurrentResourceQuotaSyncs,
           resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
+          concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
+          concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

@@ -1,6 +1,7 @@
 import type { Controller, ControllerContext } from './common/controller.js';
 import type { ControllerSettings } from './options.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetController } from './daemonset/daemon-set-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointSliceController } from './endpointslice/endpoint-slice-controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
@@ -16,6 +17,7 @@ import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
+import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -51,4 +53,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'job', build: (ctx, s) => new JobController(ctx, { workers: s.concurrentJobSyncs, backoffBaseMs: s.jobBackoffBaseMs }) },
   { name: 'cronjob', build: (ctx, s) => new CronJobController(ctx, { workers: s.concurrentCronJobSyncs }) },
   { name: 'resourcequota', build: (ctx, s) => new ResourceQuotaController(ctx, { workers: s.concurrentResourceQuotaSyncs, syncPeriodMs: s.resourceQuotaSyncPeriodMs }) },
+  { name: 'daemonset', build: (ctx, s) => new DaemonSetController(ctx, { workers: s.concurrentDaemonSetSyncs }) },
+  { name: 'statefulset', build: (ctx, s) => new StatefulSetController(ctx, { workers: s.concurrentStatefulSetSyncs }) },
 ];

@@ -36,6 +36,8 @@ export interface ControllerSettings {
   concurrentResourceQuotaSyncs: number;
   /** --resource-quota-sync-period: how often every quota's usage is recomputed from the objects. */
   resourceQuotaSyncPeriodMs: number;
+  concurrentDaemonSetSyncs: number;
+  concurrentStatefulSetSyncs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -60,6 +62,8 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   concurrentCronJobSyncs: 5,
   concurrentResourceQuotaSyncs: 5,
   resourceQuotaSyncPeriodMs: 300_000,
+  concurrentDaemonSetSyncs: 2,
+  concurrentStatefulSetSyncs: 5,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

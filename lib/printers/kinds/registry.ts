@@ -3,6 +3,7 @@ import { renderTable, type TableOptions } from '../table.js';
 import { cronJobPrinter, jobPrinter } from './batch.js';
 import { configMapPrinter, secretPrinter } from './config.js';
 import { horizontalPodAutoscalerPrinter, leasePrinter, priorityClassPrinter } from './cluster.js';
+import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from './daemon-stateful.js';
 import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
@@ -44,6 +45,9 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   clusterRole: clusterRoleKindPrinter,
   roleBinding: roleBindingPrinter,
   clusterRoleBinding: clusterRoleBindingPrinter,
+  daemonSet: daemonSetPrinter,
+  statefulSet: statefulSetPrinter,
+  controllerRevision: controllerRevisionPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -1,8 +1,10 @@
-import type { Deployment, ReplicaSet, ReplicationController } from '../../../lib/api/generated/index.js';
+import type { DaemonSet, Deployment, ReplicaSet, ReplicationController, StatefulSet } from '../../../lib/api/generated/index.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import { defaultPersistentVolumeClaim } from './storage.js';
 
 // Defaults of the workload controllers (Kubernetes' SetDefaults_ReplicationController, apps/v1
-// SetDefaults_ReplicaSet and SetDefaults_Deployment, and their declarative replicas defaults).
+// SetDefaults_ReplicaSet, SetDefaults_Deployment, SetDefaults_DaemonSet and
+// SetDefaults_StatefulSet, and their declarative replicas defaults).
 
 const DEFAULT_MAX_UNAVAILABLE = '25%';
 const DEFAULT_MAX_SURGE = '25%';
@@ -52,6 +54,43 @@ export function defaultDeployment(deployment: Deployment): void {
   }
   spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
   spec.progressDeadlineSeconds ??= DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  spec.template ??= {};
+  defaultPodTemplate(spec.template);
+}
+
+export function defaultDaemonSet(ds: DaemonSet): void {
+  ds.spec ??= {};
+  const spec = ds.spec;
+  spec.updateStrategy ??= {};
+  const strategy = spec.updateStrategy;
+  strategy.type ||= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    strategy.rollingUpdate ??= {};
+    strategy.rollingUpdate.maxUnavailable ??= { intVal: 1 };
+    strategy.rollingUpdate.maxSurge ??= { intVal: 0 };
+  }
+  spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
+  spec.template ??= {};
+  defaultPodTemplate(spec.template);
+}
+
+export function defaultStatefulSet(sts: StatefulSet): void {
+  sts.spec ??= {};
+  const spec = sts.spec;
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ||= 'OrderedReady';
+  spec.updateStrategy ??= {};
+  const strategy = spec.updateStrategy;
+  strategy.type ||= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    strategy.rollingUpdate ??= {};
+    strategy.rollingUpdate.partition ??= 0;
+  }
+  spec.persistentVolumeClaimRetentionPolicy ??= {};
+  spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= 'Retain';
+  spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= 'Retain';
+  spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
+  for (const claim of spec.volumeClaimTemplates ?? []) defaultPersistentVolumeClaim(claim);
   spec.template ??= {};
   defaultPodTemplate(spec.template);
 }

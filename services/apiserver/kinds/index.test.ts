@@ -184,6 +184,22 @@ const rows: { [F in EnvelopeField]: Row } = {
     manifest: { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } },
     deletes: 'now',
   },
+  daemonSet: {
+    manifest: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector, template } },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  statefulSet: {
+    manifest: { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' }, spec: { selector, serviceName: 'web', template } },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  controllerRevision: {
+    manifest: { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'web-5d4f8' }, data: { spec: { template } }, revision: 1 },
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

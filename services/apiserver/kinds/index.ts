@@ -1,6 +1,7 @@
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { cronJobStrategy, jobStrategy } from './batch.js';
 import { configMapStrategy } from './config-map.js';
+import { controllerRevisionStrategy, daemonSetStrategy, statefulSetStrategy } from './daemon-stateful.js';
 import { endpointSliceStrategy } from './endpoint-slice.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
@@ -50,6 +51,9 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   clusterRole: clusterRoleStrategy,
   roleBinding: roleBindingStrategy,
   clusterRoleBinding: clusterRoleBindingStrategy,
+  daemonSet: daemonSetStrategy,
+  statefulSet: statefulSetStrategy,
+  controllerRevision: controllerRevisionStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

@@ -1,4 +1,4 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
+import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec } from '../../../lib/api/generated/index.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { describeDifferences, semanticEqual } from './equality.js';
@@ -95,9 +95,8 @@ export function validatePersistentVolumeUpdate(pv: PersistentVolume, old: Persis
   return errs;
 }
 
-function validatePersistentVolumeClaimSpec(pvc: PersistentVolumeClaim): FieldError[] {
-  const path = field.root('spec');
-  const spec = pvc.spec ?? {};
+/** A claim's spec, also a StatefulSet's volumeClaimTemplates[i].spec. */
+export function validatePersistentVolumeClaimSpec(spec: PersistentVolumeClaimSpec, path: FieldPath): FieldError[] {
   const errs = [
     ...validateAccessModes(spec.accessModes, path.child('accessModes'), 'at least 1 access mode is required'),
     ...validateLabelSelector(spec.selector, path.child('selector')),
@@ -119,7 +118,7 @@ function validatePersistentVolumeClaimSpec(pvc: PersistentVolumeClaim): FieldErr
 }
 
 export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): FieldError[] {
-  return [...validateObjectMeta(pvc.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc)];
+  return [...validateObjectMeta(pvc.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, field.root('spec'))];
 }
 
 /**

@@ -29,7 +29,7 @@ function validateTemplateForController(
   template: PodTemplateSpec | undefined,
   selector: Selector,
   path: FieldPath,
-  controller: 'ReplicationController' | 'ReplicaSet',
+  controller: 'ReplicationController' | 'ReplicaSet' | 'DaemonSet' | 'StatefulSet',
 ): FieldError[] {
   const errs: FieldError[] = [];
   const labels = template?.metadata?.labels;
@@ -57,16 +57,24 @@ function validateReplicationControllerSpec(rc: ReplicationController): FieldErro
   return errs;
 }
 
-/** The spec rules a ReplicaSet and a Deployment share. */
-function validateSelectorAndTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec | undefined, path: FieldPath): FieldError[] {
+/**
+ * The spec rules every apps/v1 workload shares: a non-empty selector that matches the template's
+ * labels, and a template that always restarts. Kubernetes says "deployment" in the empty-selector
+ * message for ReplicaSets too, and names DaemonSets and StatefulSets.
+ */
+export function validateSelectorAndTemplate(
+  selector: LabelSelector | undefined,
+  template: PodTemplateSpec | undefined,
+  path: FieldPath,
+  owner: { word: string; controller: 'ReplicaSet' | 'DaemonSet' | 'StatefulSet' } = { word: 'deployment', controller: 'ReplicaSet' },
+): FieldError[] {
   const errs: FieldError[] = [];
   if (!selector) {
     errs.push(field.required(path.child('selector')));
   } else {
     errs.push(...validateLabelSelector(selector, path.child('selector')));
     if (Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions?.length ?? 0) === 0) {
-      // Kubernetes says "deployment" here for ReplicaSets too.
-      errs.push(field.invalid(path.child('selector'), selector, 'empty selector is invalid for deployment'));
+      errs.push(field.invalid(path.child('selector'), selector, `empty selector is invalid for ${owner.word}`));
     }
   }
   let parsed: Selector;
@@ -77,7 +85,7 @@ function validateSelectorAndTemplate(selector: LabelSelector | undefined, templa
     errs.push(field.invalid(path.child('selector'), selector ?? null, 'invalid label selector'));
     return errs;
   }
-  errs.push(...validateTemplateForController(template, parsed, path.child('template'), 'ReplicaSet'));
+  errs.push(...validateTemplateForController(template, parsed, path.child('template'), owner.controller));
   return errs;
 }
 
@@ -91,20 +99,20 @@ function validateReplicaSetSpec(rs: ReplicaSet): FieldError[] {
   ];
 }
 
-function percentValue(value: IntOrString | undefined): number | undefined {
+export function percentValue(value: IntOrString | undefined): number | undefined {
   const v = intOrStringValue(value);
   return typeof v === 'string' && isValidPercent(v).length === 0 ? Number(v.slice(0, -1)) : undefined;
 }
 
 // intstr's IntValue: the number, or a string read as a plain integer (0 when it is not one).
-function intOrPercentValue(value: IntOrString | undefined): number {
+export function intOrPercentValue(value: IntOrString | undefined): number {
   const percent = percentValue(value);
   if (percent !== undefined) return percent;
   const v = intOrStringValue(value);
   return typeof v === 'number' ? v : /^[+-]?\d+$/.test(v) ? Number(v) : 0;
 }
 
-function validatePositiveIntOrPercent(value: IntOrString | undefined, path: FieldPath): FieldError[] {
+export function validatePositiveIntOrPercent(value: IntOrString | undefined, path: FieldPath): FieldError[] {
   const v = intOrStringValue(value);
   if (typeof v === 'string') return invalidEach(path, v, isValidPercent(v));
   return validateNonnegativeField(v, path);
@@ -189,7 +197,7 @@ export function validateDeploymentUpdate(deployment: Deployment, old: Deployment
   ];
 }
 
-const STATUS_REPLICAS_MSG = 'cannot be greater than status.replicas';
+export const STATUS_REPLICAS_MSG = 'cannot be greater than status.replicas';
 
 /** ReplicationController and ReplicaSet status (they share the type). */
 export function validateReplicaSetStatus(status: ReplicaSetStatus | undefined): FieldError[] {

@@ -1,7 +1,9 @@
 import { isApiError } from '../../../lib/api/errors.js';
-import type { Pod } from '../../../lib/api/generated/index.js';
+import type { Pod, PodSpec, PodTemplateSpec } from '../../../lib/api/generated/index.js';
+import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { EventRecorder, InvolvedObject } from '../../../lib/events/event-recorder.js';
+import { newControllerRef, type OwnerKind } from './controller-ref.js';
 import { slowStartBatch } from './slow-start.js';
 
 // Kubernetes' PodControl for the controllers that own pods: creates and deletes with the events
@@ -55,4 +57,20 @@ export async function deletePods(control: PodControl, pods: readonly Pod[], dele
   );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** A pod from an owner's template: its labels, annotations and finalizers, owned by the owner; the caller names it. */
+export function podFromTemplate(template: PodTemplateSpec | undefined, owner: KubeObject, ownerKind: OwnerKind, spec?: PodSpec): Pod {
+  const meta = template?.metadata ?? {};
+  const pod: Pod = {
+    metadata: {
+      namespace: owner.metadata?.namespace ?? '',
+      labels: { ...meta.labels },
+      ownerReferences: [newControllerRef(owner, ownerKind)],
+    },
+    spec: spec ?? structuredClone(template?.spec ?? {}),
+  };
+  if (meta.annotations) pod.metadata!.annotations = { ...meta.annotations };
+  if (meta.finalizers?.length) pod.metadata!.finalizers = [...meta.finalizers];
+  return pod;
 }

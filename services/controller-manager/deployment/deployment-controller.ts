@@ -8,6 +8,7 @@ import { LabelSelectorError, selectorFromLabelSelector, type Selector } from '..
 import { claimObjects, controllerOf } from '../common/controller-ref.js';
 import { ensureIndex, type ControllerContext } from '../common/controller.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../common/indexes.js';
+import { ownerKeysFor } from '../common/owner-keys.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { isRollingUpdate } from './fenceposts.js';
 import { DEPLOYMENT_KIND, DeploymentSync } from './deployment-sync.js';
@@ -41,26 +42,15 @@ export class DeploymentController extends QueueController {
   protected handlers(): HandlerRegistration[] {
     return [
       () => this.deployments.addEventHandler(onEveryChange((d) => this.queue.add(keyOf(d)))),
-      () => this.replicaSets.addEventHandler(onRelatedChange((rs) => this.enqueueOwnersOf(rs))),
+      () =>
+        this.replicaSets.addEventHandler(
+          onRelatedChange((rs) => {
+            for (const key of ownerKeysFor(rs, DEPLOYMENT_KIND, this.deployments.store, (d) => selectorFromLabelSelector(d.spec?.selector))) this.queue.add(key);
+          }),
+        ),
       // Recreate waits for the old pods to be gone.
       () => this.pods.addEventHandler({ onDelete: (pod) => this.enqueueRecreateOwnerOf(pod) }),
     ];
-  }
-
-  private enqueueOwnersOf(rs: ReplicaSet): void {
-    const namespace = rs.metadata?.namespace ?? '';
-    const ref = controllerOf(rs);
-    if (ref) {
-      if (ref.kind !== DEPLOYMENT_KIND.kind) return;
-      const key = keyFor(namespace, ref.name ?? '');
-      if (this.deployments.store.get(key)?.metadata?.uid === ref.uid) this.queue.add(key);
-      return;
-    }
-    if (rs.metadata?.deletionTimestamp) return;
-    for (const d of this.deployments.store.listByIndex(NAMESPACE_INDEX, namespace)) {
-      const selector = this.selectorOf(d);
-      if (selector && !selector.empty() && selector.matches(rs.metadata?.labels)) this.queue.add(keyOf(d));
-    }
   }
 
   private enqueueRecreateOwnerOf(pod: Pod): void {

@@ -36,7 +36,7 @@ import {
   TIMED_OUT_REASON,
 } from './deployment-status.js';
 import { isRollingUpdate, maxSurge, maxUnavailable } from './fenceposts.js';
-import { computePodTemplateHash } from './pod-template-hash.js';
+import { computePodTemplateHash } from '../common/template-hash.js';
 import { activeOrLatest, byCreation, byRevision, bySizeNewer, bySizeOlder, isActive, isSaturated, specReplicas, splitNewAndOld, sumSpecReplicas, sumStatus } from './replica-sets.js';
 
 export const DEPLOYMENT_KIND: OwnerKind = { kind: 'Deployment', apiVersion: 'apps/v1' };

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
 import { maxRevision, setNewReplicaSetAnnotations } from './annotations.js';
 import { calculateStatus, deploymentTimedOut, rolloutStatus, setCondition, statusEqual } from './deployment-status.js';
-import { maxSurge, maxUnavailable, resolveFenceposts, scaledValue } from './fenceposts.js';
-import { computePodTemplateHash } from './pod-template-hash.js';
+import { scaledValue } from '../common/int-or-percent.js';
+import { maxSurge, maxUnavailable, resolveFenceposts } from './fenceposts.js';
+import { computePodTemplateHash } from '../common/template-hash.js';
 
 function deployment(replicas: number, surge?: string | number, unavailable?: string | number, extra: Partial<NonNullable<Deployment['spec']>> = {}): Deployment {
   const ios = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? { intVal: v } : { strVal: v });

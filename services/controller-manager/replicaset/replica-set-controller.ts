@@ -1,6 +1,6 @@
 import { isApiError } from '../../../lib/api/errors.js';
 import type { Pod, ReplicaSetStatus } from '../../../lib/api/generated/index.js';
-import { keyFor, keyOf } from '../../../lib/client/keys.js';
+import { keyOf } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
 import type { Informer } from '../../../lib/informer/informer.js';
@@ -12,6 +12,7 @@ import { Expectations } from '../common/expectations.js';
 import { byControllerUid, CONTROLLER_UID_INDEX, involvedObject } from '../common/indexes.js';
 import { createPods, deletePods, type PodControl } from '../common/pod-control.js';
 import { isPodActive } from '../common/pod-util.js';
+import { ownerKeysFor } from '../common/owner-keys.js';
 import { onEveryChange, onRelatedChange, QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { podsToDelete } from './pods-to-delete.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaSetLike } from './replica-kind.js';
@@ -58,28 +59,13 @@ export class ReplicaSetController<T extends ReplicaSetLike> extends QueueControl
   protected handlers(): HandlerRegistration[] {
     return [
       () => this.owners.addEventHandler(onEveryChange((owner) => this.queue.add(keyOf(owner)))),
-      () => this.pods.addEventHandler(onRelatedChange((pod) => this.enqueueOwnersOf(pod))),
+      () =>
+        this.pods.addEventHandler(
+          onRelatedChange((pod) => {
+            for (const key of ownerKeysFor(pod, this.kind.ownerKind, this.owners.store, (owner) => this.kind.selector(owner))) this.queue.add(key);
+          }),
+        ),
     ];
-  }
-
-  /** The owner controlling the pod; for an orphan, every owner whose selector matches it (one may adopt it). */
-  private enqueueOwnersOf(pod: Pod): void {
-    const namespace = pod.metadata?.namespace ?? '';
-    const ref = controllerOf(pod);
-    if (ref) {
-      if (ref.kind !== this.kind.ownerKind.kind) return;
-      const key = keyFor(namespace, ref.name ?? '');
-      if (this.owners.store.get(key)?.metadata?.uid === ref.uid) this.queue.add(key);
-      return;
-    }
-    if (pod.metadata?.deletionTimestamp) return;
-    for (const owner of this.owners.store.listByIndex(NAMESPACE_INDEX, namespace)) {
-      try {
-        if (this.kind.selector(owner).matches(pod.metadata?.labels)) this.queue.add(keyOf(owner));
-      } catch (err) {
-        if (!(err instanceof LabelSelectorError)) throw err;
-      }
-    }
   }
 
   async sync(key: string): Promise<void> {

@@ -105,4 +105,33 @@ describe('cluster DNS records', () => {
       expect(res.answers).toEqual([]);
     }
   });
+
+  it("answers a StatefulSet pod's own name, <hostname>.<service>.<namespace>.svc, from its headless Service's endpoints", () => {
+    // What the endpoints controller writes for pods web-0 and web-1 (hostname web-N, subdomain web) behind the headless Service web.
+    const web: Service = { metadata: { name: 'web', namespace: 'shop' }, spec: { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } };
+    const webEndpoints: Endpoints = {
+      metadata: { name: 'web', namespace: 'shop' },
+      subsets: [
+        {
+          addresses: [
+            { ip: '10.244.1.7', hostname: 'web-0', targetRef: { kind: 'Pod', name: 'web-0', namespace: 'shop' } },
+            { ip: '10.244.2.9', hostname: 'web-1', targetRef: { kind: 'Pod', name: 'web-1', namespace: 'shop' } },
+          ],
+          notReadyAddresses: [{ ip: '10.244.3.4', hostname: 'web-2' }],
+          ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+        },
+      ],
+    };
+    const stateful = directoryOf([web], [webEndpoints]);
+    const askWeb = (name: string, type: Parameters<typeof resolveQuestion>[1] = 'A') => resolveQuestion(name, type, stateful, 'cluster.local');
+    expect(askWeb('web-0.web.shop.svc.cluster.local').answers).toEqual([{ type: 'A', name: 'web-0.web.shop.svc.cluster.local', ttl: 5, data: '10.244.1.7' }]);
+    expect(dataOf(askWeb('web-1.web.shop.svc.cluster.local.').answers)).toEqual(['10.244.2.9']);
+    // Not ready yet (no publishNotReadyAddresses): no name, as CoreDNS.
+    expect(askWeb('web-2.web.shop.svc.cluster.local').rcode).toBe('NXDOMAIN');
+    expect(askWeb('web-0.web.default.svc.cluster.local').rcode).toBe('NXDOMAIN');
+    expect(askWeb('_http._tcp.web.shop.svc.cluster.local', 'SRV').answers.map((a) => ('data' in a ? (a.data as { target: string }).target : ''))).toEqual([
+      'web-0.web.shop.svc.cluster.local',
+      'web-1.web.shop.svc.cluster.local',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Labels } from '../framework/node-selector.js';
+import type { Labels } from '../../../lib/api/node-selector.js';
 
 const ZONE_LABELS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
 const REGION_LABELS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];

@@ -1,6 +1,6 @@
 import type { PodAffinityTerm, WeightedPodAffinityTerm } from '../../../lib/api/generated/index.js';
 import { nothing, selectorFromLabelSelector, type Selector } from '../../../lib/labels/selector.js';
-import type { Labels } from './node-selector.js';
+import type { Labels } from '../../../lib/api/node-selector.js';
 
 /** Looks up a namespace's labels, for affinity terms with a `namespaceSelector`. */
 export type NamespaceLabelsLookup = (namespace: string) => Labels | undefined;

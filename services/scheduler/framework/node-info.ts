@@ -1,5 +1,5 @@
 import type { Node, Taint } from '../../../lib/api/generated/index.js';
-import type { Labels } from './node-selector.js';
+import type { Labels } from '../../../lib/api/node-selector.js';
 import type { HostPort, PodInfo } from './pod-info.js';
 import { normalizedImageName } from './pod-info.js';
 import { emptyResource, parseAllocatable, type NodeAllocatable, type Resource } from './resources.js';

@@ -1,7 +1,7 @@
 import type { Pod, Toleration } from '../../../lib/api/generated/index.js';
 import { nothing, selectorFromLabelSelector, type Selector } from '../../../lib/labels/selector.js';
 import { AffinityTerm, compileRequiredTerms, compileWeightedTerms } from './affinity-term.js';
-import { RequiredNodeAffinity, compileNodeSelectorTerm, type Labels } from './node-selector.js';
+import { RequiredNodeAffinity, compileNodeSelectorTerm, type Labels } from '../../../lib/api/node-selector.js';
 import { computePodRequests, emptyResource, type Resource } from './resources.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';

@@ -8,7 +8,7 @@ import { Snapshot } from '../cache/snapshot.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { Framework, type PluginSpec } from '../framework/framework.js';
 import type { FrameworkHandle } from '../framework/interfaces.js';
-import type { Labels } from '../framework/node-selector.js';
+import type { Labels } from '../../../lib/api/node-selector.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { PodInfo } from '../framework/pod-info.js';
 import { Code, type PluginResult } from '../framework/status.js';

@@ -12,7 +12,7 @@ import type {
 } from '../../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
-import type { Labels } from '../../framework/node-selector.js';
+import type { Labels } from '../../../../lib/api/node-selector.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { Status, type PluginResult } from '../../framework/status.js';
 import * as names from '../names.js';

@@ -26,9 +26,10 @@ function fnv1a32(text: string): number {
 }
 
 /**
- * The pod-template-hash of a Deployment's template, as Kubernetes' ComputeHash makes it: FNV-1a of
- * the template (and of collisionCount, which moves the name on after a collision), written in
- * decimal and mapped onto the safe alphabet. The ReplicaSet is named `<deployment>-<hash>`.
+ * The hash of a pod template, as Kubernetes' ComputeHash makes it: FNV-1a of the template (and of
+ * collisionCount, which moves the name on after a collision), written in decimal and mapped onto
+ * the safe alphabet. A Deployment's ReplicaSet is named `<deployment>-<hash>` (its pods'
+ * pod-template-hash), a DaemonSet's or StatefulSet's ControllerRevision `<owner>-<hash>`.
  */
 export function computePodTemplateHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {
   let text = canonicalJson(template ?? {});

@@ -1,4 +1,7 @@
-import type { NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from '../../../lib/api/generated/index.js';
+import type { NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from './generated/index.js';
+
+// Node selectors as Kubernetes evaluates them: the scheduler's NodeAffinity and PodTopologySpread
+// plugins, and the DaemonSet controller deciding which nodes should run a daemon pod.
 
 export type Labels = { readonly [key: string]: string };
 
@@ -87,8 +90,8 @@ export function compileNodeSelectorTerm(term: NodeSelectorTerm, errors: string[]
 
 /**
  * A pod's hard node constraints: `spec.nodeSelector` and the required node affinity, both of
- * which must hold. Shared by NodeAffinity and PodTopologySpread (which only counts pods on
- * nodes the pod could land on).
+ * which must hold. Shared by NodeAffinity, PodTopologySpread (which only counts pods on nodes
+ * the pod could land on) and the DaemonSet controller.
  */
 export class RequiredNodeAffinity {
   readonly #nodeSelector: Array<[string, string]>;
