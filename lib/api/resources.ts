@@ -19,6 +19,8 @@ export interface KindTypes {
   persistentVolume: t.PersistentVolume;
   persistentVolumeClaim: t.PersistentVolumeClaim;
   endpointSlice: t.EndpointSlice;
+  ingress: t.Ingress;
+  ingressClass: t.IngressClass;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -95,6 +97,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
   endpointSlice: info('endpointslices', 'EndpointSlice', 'endpointSlice', 'discovery.k8s.io', { hasStatus: false }),
+  ingress: info('ingresses', 'Ingress', 'ingress', 'networking.k8s.io', { shortNames: ['ing'] }),
+  ingressClass: info('ingressclasses', 'IngressClass', 'ingressClass', 'networking.k8s.io', { namespaced: false, hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

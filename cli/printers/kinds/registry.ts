@@ -6,6 +6,7 @@ import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
+import { ingressClassPrinter, ingressPrinter } from './networking.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { servicePrinter } from './services.js';
@@ -33,6 +34,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   persistentVolume: persistentVolumePrinter,
   persistentVolumeClaim: persistentVolumeClaimPrinter,
   endpointSlice: endpointSlicePrinter,
+  ingress: ingressPrinter,
+  ingressClass: ingressClassPrinter,
 };
 
 /** The table printer of a resource's kind. */
