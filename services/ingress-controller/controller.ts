@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,6 +21,8 @@ const SERVICE_INDEX = 'service';
 /** Everything renders into one file, so the whole controller is one key. */
 const SYNC_KEY = 'haproxy';
 const DEFAULT_CERTIFICATE_NAME = 'Kubets Ingress Controller Fake Certificate';
+// Every informer and its watches listen on the same stop signal.
+const SIGNAL_LISTENERS = 50;
 
 /**
  * Level-triggered: any change to an Ingress, IngressClass, Service, EndpointSlice or Secret queues
@@ -60,6 +63,7 @@ export class IngressController {
 
   /** Runs until the signal aborts, then stops HAProxy. */
   async run(signal: AbortSignal): Promise<void> {
+    setMaxListeners(SIGNAL_LISTENERS, signal);
     await this.prepareFiles();
     const enqueue = (): void => this.queue.add(SYNC_KEY);
     for (const informer of Object.values(this.informers)) {

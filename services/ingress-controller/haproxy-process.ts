@@ -16,7 +16,7 @@ const RELOAD_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Sends one command to the master socket and returns its whole answer. */
-function masterCommand(socketPath: string, command: string): Promise<string> {
+export function masterCommand(socketPath: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     let answer = '';

@@ -84,6 +84,7 @@ describe('routing model', () => {
       view,
     );
     expect(model.defaultBackend).toBe('default_web_80');
+    expect(model.backends.map((b) => b.name)).toEqual(['default_web_80']);
     expect(model.conflicts).toEqual(['default/b: default backend (an older Ingress has one)']);
   });
 

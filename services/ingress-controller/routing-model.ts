@@ -118,9 +118,8 @@ class ModelBuilder {
     const source = keyOf(ingress);
     const spec = ingress.spec ?? {};
     if (spec.defaultBackend) {
-      const backend = this.backend(namespace, spec.defaultBackend);
       if (this.defaultBackend !== undefined) this.conflicts.push(`${source}: default backend (an older Ingress has one)`);
-      else if (backend) this.defaultBackend = backend;
+      else this.defaultBackend = this.backend(namespace, spec.defaultBackend);
     }
     for (const rule of spec.rules ?? []) {
       const host = rule.host ?? '';
@@ -129,10 +128,13 @@ class ModelBuilder {
       for (const httpPath of rule.http?.paths ?? []) {
         const pathType = (httpPath.pathType ?? 'ImplementationSpecific') as PathType;
         const path = httpPath.path || '/';
-        const backend = this.backend(namespace, httpPath.backend);
         const routeKey = `${pathType} ${path}`;
-        if (paths.has(routeKey)) this.conflicts.push(`${source}: host "${host}" path ${path} (${pathType}) (an older Ingress has it)`);
-        else if (backend) paths.set(routeKey, { path, pathType, backend });
+        if (paths.has(routeKey)) {
+          this.conflicts.push(`${source}: host "${host}" path ${path} (${pathType}) (an older Ingress has it)`);
+          continue;
+        }
+        const backend = this.backend(namespace, httpPath.backend);
+        if (backend) paths.set(routeKey, { path, pathType, backend });
       }
     }
     for (const tls of spec.tls ?? []) this.addCertificate(namespace, tls.secretName ?? '', tls.hosts ?? []);

@@ -12,6 +12,7 @@ import { encodeObject } from '../../../lib/api/proto.js';
 import { createCertificateAuthority, issueServingCert } from '../../../lib/certs/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { compileIngressControllerOptions, CONTROLLER_NAME, DEFAULT_CLASS_ANNOTATION, IngressController } from '../../../services/ingress-controller/index.js';
+import { currentWorkerPid, masterCommand } from '../../../services/ingress-controller/haproxy-process.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
@@ -177,6 +178,17 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
       return (current.status?.loadBalancer?.ingress ?? []).length > 0 && current;
     }, { ...wait, what: 'status.loadBalancer.ingress set' });
     expect(ingress.status?.loadBalancer?.ingress).toEqual([{ ip: '127.0.0.1' }]);
+  });
+
+  it('keeps the oldest Ingress\'s rule on a conflict, and does not reload HAProxy when the configuration stays the same', async () => {
+    const workerPid = async () => currentWorkerPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
+    const before = await workerPid();
+    expect(before).toBeGreaterThan(0);
+    await ingressClient().create({ metadata: { name: 'late', namespace: 'default' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [path('/', 'api')] } }] } });
+    await pollUntil(async () => ((await ingressClient().get('default', 'late')).status?.loadBalancer?.ingress ?? []).length > 0, { ...wait, what: 'status of the late Ingress' });
+    expect((await get(httpPort, 'shop.example.com', '/')).body).toBe('web /');
+    expect(await workerPid()).toBe(before);
+    await ingressClient().delete('default', 'late');
   });
 
   it('reroutes when the Ingress changes', async () => {
