@@ -7,7 +7,7 @@ import { ensureClusterCerts, issueServingCert, splitHosts, subjectAltNames } fro
 import { writeClientConfig } from '../../lib/client-config.js';
 
 /** The identities of a local cluster: the admin user and one per component, each with a token. */
-export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'kubelet', 'proxy'] as const;
+export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'kubelet', 'proxy', 'ingress-controller'] as const;
 export type Identity = (typeof IDENTITIES)[number];
 
 const GROUPS: Record<Identity, string[]> = {
@@ -16,6 +16,7 @@ const GROUPS: Record<Identity, string[]> = {
   'controller-manager': ['system:kube-controller-manager'],
   kubelet: ['system:nodes'],
   proxy: ['system:node-proxier'],
+  'ingress-controller': [],
 };
 
 export interface ClusterFiles {
