@@ -89,6 +89,6 @@ describe('argument handling', () => {
     expect(stdout.split('\n')[0]).toBe('NAME                       SHORTNAMES   APIVERSION               NAMESPACED   KIND');
     expect(stdout).toContain('\npods                       po           v1                       true         Pod\n');
     expect(stdout).toContain('\nendpointslices                          discovery.k8s.io/v1      true         EndpointSlice\n');
-    expect((await run('api-resources', '--namespaced=false', '-o', 'name')).stdout).toBe('namespaces\nnodes\npersistentvolumes\npriorityclasses.scheduling.k8s.io\n');
+    expect((await run('api-resources', '--namespaced=false', '-o', 'name')).stdout).toBe('namespaces\nnodes\npersistentvolumes\ningressclasses.networking.k8s.io\npriorityclasses.scheduling.k8s.io\n');
   });
 });
