@@ -24,6 +24,12 @@ const DEFAULT_CERTIFICATE_NAME = 'Kubets Ingress Controller Fake Certificate';
 // Every informer and its watches listen on the same stop signal.
 const SIGNAL_LISTENERS = 50;
 
+/** Compares load-balancer entries by address only, however the wire filled the other fields. */
+function sameAddresses(a: readonly IngressLoadBalancerIngress[], b: readonly IngressLoadBalancerIngress[]): boolean {
+  const text = (entries: readonly IngressLoadBalancerIngress[]): string[] => entries.map((e) => `${e.ip ?? ''}/${e.hostname ?? ''}`);
+  return isDeepStrictEqual(text(a), text(b));
+}
+
 /**
  * Level-triggered: any change to an Ingress, IngressClass, Service, EndpointSlice or Secret queues
  * one sync, which renders the whole configuration from the caches, reloads HAProxy only when the
@@ -102,7 +108,8 @@ export class IngressController {
   }
 
   private async sync(): Promise<void> {
-    const ours = ingressesOfOurClasses(this.informers.ingresses.store.list(), this.informers.classes.store.list());
+    const all = this.informers.ingresses.store.list();
+    const ours = ingressesOfOurClasses(all, this.informers.classes.store.list());
     const model = buildRoutingModel(ours, this.clusterView());
     for (const conflict of model.conflicts) this.log.warn({ conflict }, 'rule ignored: an older Ingress has it');
     const config = renderConfig(model, {
@@ -117,7 +124,7 @@ export class IngressController {
       await this.apply(config, model.certificates);
       this.applied = state;
     }
-    await this.updateStatuses(ours);
+    await this.updateStatuses(all, new Set(ours));
   }
 
   /** Checks the new files with `haproxy -c` before they replace the running ones, then (re)loads. */
@@ -136,15 +143,21 @@ export class IngressController {
     return [isIP(address) ? { ip: address } : { hostname: address }];
   }
 
-  private async updateStatuses(ingresses: readonly Ingress[]): Promise<void> {
-    const wanted = this.loadBalancerStatus();
+  /**
+   * Our Ingresses show the node's address; one that stopped being ours (its class changed) loses
+   * the address we wrote, so it does not point at a load balancer that no longer serves it.
+   */
+  private async updateStatuses(all: readonly Ingress[], ours: ReadonlySet<Ingress>): Promise<void> {
+    const address = this.loadBalancerStatus();
     const client = this.client.resource('ingress');
-    for (const ingress of ingresses) {
-      if (isDeepStrictEqual(ingress.status?.loadBalancer?.ingress ?? [], wanted)) continue;
+    for (const ingress of all) {
+      const current = ingress.status?.loadBalancer?.ingress ?? [];
+      const wanted = ours.has(ingress) ? address : sameAddresses(current, address) ? [] : current;
+      if (sameAddresses(current, wanted)) continue;
       const updated = structuredClone(ingress);
       updated.status = { ...updated.status, loadBalancer: { ingress: wanted } };
       await client.updateStatus(updated);
-      this.log.info({ ingress: keyFor(ingress.metadata?.namespace ?? '', ingress.metadata?.name ?? ''), address: this.options.statusAddress }, 'status updated');
+      this.log.info({ ingress: keyFor(ingress.metadata?.namespace ?? '', ingress.metadata?.name ?? ''), loadBalancer: wanted }, 'status updated');
     }
   }
 }

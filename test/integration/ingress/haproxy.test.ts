@@ -180,7 +180,7 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
     expect(ingress.status?.loadBalancer?.ingress).toEqual([{ ip: '127.0.0.1' }]);
   });
 
-  it('keeps the oldest Ingress\'s rule on a conflict, and does not reload HAProxy when the configuration stays the same', async () => {
+  it('keeps the oldest Ingress\'s rule on a conflict, does not reload HAProxy when the configuration stays the same, and clears the status of an Ingress it no longer serves', async () => {
     const workerPid = async () => currentWorkerPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
     const before = await workerPid();
     expect(before).toBeGreaterThan(0);
@@ -188,6 +188,12 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
     await pollUntil(async () => ((await ingressClient().get('default', 'late')).status?.loadBalancer?.ingress ?? []).length > 0, { ...wait, what: 'status of the late Ingress' });
     expect((await get(httpPort, 'shop.example.com', '/')).body).toBe('web /');
     expect(await workerPid()).toBe(before);
+
+    // Moved to a class of another controller, it is no longer ours: the address we wrote goes.
+    const late = structuredClone(await ingressClient().get('default', 'late'));
+    late.spec = { ...late.spec, ingressClassName: 'nginx' };
+    await ingressClient().update(late);
+    await pollUntil(async () => ((await ingressClient().get('default', 'late')).status?.loadBalancer?.ingress ?? []).length === 0, { ...wait, what: 'status of the late Ingress cleared' });
     await ingressClient().delete('default', 'late');
   });
 
