@@ -28,6 +28,21 @@ export function masterCommand(socketPath: string, command: string): Promise<stri
   });
 }
 
+/** The master's PID in `show proc` output. */
+export function masterPid(showProc: string): number | undefined {
+  const match = /^(\d+)\s+master\b/m.exec(showProc);
+  return match ? Number(match[1]) : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The current worker's PID in `show proc` output (the first line after `# workers`). */
 export function currentWorkerPid(showProc: string): number | undefined {
   const lines = showProc.split('\n');
@@ -48,6 +63,7 @@ export class HAProxyProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private workerPid: number | undefined;
+  private adoptedMaster: number | undefined;
 
   constructor(private readonly options: HAProxyProcessOptions) {}
 
@@ -58,11 +74,26 @@ export class HAProxyProcess {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    if (this.child) return this.child.exitCode === null && this.child.signalCode === null;
+    return this.adoptedMaster !== undefined && isAlive(this.adoptedMaster);
   }
 
+  /**
+   * Starts HAProxy, or adopts the one already answering on the master socket (left running by a
+   * controller that died) and reloads it, so a restarted controller neither fails to bind its
+   * ports nor interrupts traffic.
+   */
   async start(): Promise<void> {
     const { binary, configPath, masterSocketPath, log } = this.options;
+    const running = await masterCommand(masterSocketPath, 'show proc').catch(() => '');
+    const adopted = masterPid(running);
+    if (adopted !== undefined && isAlive(adopted)) {
+      this.adoptedMaster = adopted;
+      this.workerPid = currentWorkerPid(running);
+      log.info({ master: adopted, worker: this.workerPid }, 'adopted the running haproxy');
+      await this.reload();
+      return;
+    }
     const child = spawn(binary, ['-W', '-S', `${masterSocketPath},mode,600`, '-f', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -84,21 +115,26 @@ export class HAProxyProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    child.kill('SIGTERM');
-    const stopped = await Promise.race([this.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-    if (!stopped) {
-      child.kill('SIGKILL');
-      await this.exited;
+    if (!this.running) return;
+    const pid = this.child?.pid ?? this.adoptedMaster!;
+    process.kill(pid, 'SIGTERM');
+    const gone = this.child ? this.exited : this.waitUntilGone(pid);
+    const stopped = await Promise.race([gone.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    if (!stopped && this.running) {
+      process.kill(pid, 'SIGKILL');
+      await gone;
     }
+  }
+
+  private async waitUntilGone(pid: number): Promise<void> {
+    while (isAlive(pid)) await sleep(50);
   }
 
   /** Polls `show proc` until a worker other than `previous` is up (the master socket is gone while the master re-executes). */
   private async waitForWorker(previous: number | undefined, timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new HAProxyError(`haproxy exited (code ${this.child?.exitCode ?? this.child?.signalCode})`);
+      if (!this.running) throw new HAProxyError(`haproxy exited (code ${this.child?.exitCode ?? this.child?.signalCode ?? 'unknown'})`);
       const pid = await masterCommand(this.options.masterSocketPath, 'show proc').then(currentWorkerPid, () => undefined);
       if (pid !== undefined && pid !== previous) return pid;
       await sleep(50);
