@@ -111,7 +111,7 @@ export class IngressController {
     const all = this.informers.ingresses.store.list();
     const ours = ingressesOfOurClasses(all, this.informers.classes.store.list());
     const model = buildRoutingModel(ours, this.clusterView());
-    for (const conflict of model.conflicts) this.log.warn({ conflict }, 'rule ignored: an older Ingress has it');
+    for (const reason of model.dropped) this.log.warn({ reason }, 'rule left out');
     const config = renderConfig(model, {
       bindAddress: this.options.bindAddress,
       httpPort: this.options.httpPort,

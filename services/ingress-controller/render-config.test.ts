@@ -75,7 +75,7 @@ describe('routing model', () => {
       },
     ]);
     expect(model.defaultBackend).toBe('default_api_80');
-    expect(model.conflicts).toEqual(['default/newer: host "a.example.com" path / (Prefix) (an older Ingress has it)']);
+    expect(model.dropped).toEqual(['default/newer: host "a.example.com" path / (Prefix) (an older Ingress has it)']);
   });
 
   it('keeps the oldest default backend', () => {
@@ -85,7 +85,13 @@ describe('routing model', () => {
     );
     expect(model.defaultBackend).toBe('default_web_80');
     expect(model.backends.map((b) => b.name)).toEqual(['default_web_80']);
-    expect(model.conflicts).toEqual(['default/b: default backend (an older Ingress has one)']);
+    expect(model.dropped).toEqual(['default/b: default backend (an older Ingress has one)']);
+  });
+
+  it('leaves out paths a configuration line cannot carry', () => {
+    const model = buildRoutingModel([makeIngress('odd', { rules: [{ paths: [{ path: '/a b', service: 'web' }, { path: '/ok', service: 'web' }] }] })], view);
+    expect(model.hosts[0]!.paths.map((p) => p.path)).toEqual(['/ok']);
+    expect(model.dropped).toEqual(['default/odd: host "" path "/a b" has characters HAProxy cannot match literally']);
   });
 
   it('resolves backends to ready endpoints and target ports, by port number or name', () => {

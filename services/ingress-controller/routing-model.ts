@@ -44,8 +44,11 @@ export interface RoutingModel {
   defaultBackend?: string;
   backends: Backend[];
   certificates: Certificate[];
-  /** Rules dropped because an older Ingress already claimed the same host and path (or default backend). */
-  conflicts: string[];
+  /**
+   * Rules left out, with why: an older Ingress already claimed the same host and path (or default
+   * backend), or the path holds characters a configuration line cannot carry.
+   */
+  dropped: string[];
 }
 
 /** The cluster state the model reads, from the informers' caches. */
@@ -54,6 +57,12 @@ export interface ClusterView {
   endpointSlices(namespace: string, serviceName: string): EndpointSlice[];
   secret(namespace: string, name: string): Secret | undefined;
 }
+
+/**
+ * The characters of a URI path (RFC 3986) that HAProxy reads literally in a configuration line:
+ * no whitespace, '#', quotes, '$' or backslash. Kubernetes lets other characters through validation.
+ */
+const CONFIG_SAFE_PATH = /^\/[A-Za-z0-9\-._~!&()*+,;=:@/%]*$/;
 
 const PATH_TYPE_ORDER: Record<PathType, number> = { Exact: 0, Prefix: 1, ImplementationSpecific: 2 };
 
@@ -109,7 +118,7 @@ class ModelBuilder {
   private readonly certificates = new Map<string, Certificate>();
   private readonly tlsHosts = new Set<string>();
   private defaultBackend: string | undefined;
-  readonly conflicts: string[] = [];
+  readonly dropped: string[] = [];
 
   constructor(private readonly view: ClusterView) {}
 
@@ -118,7 +127,7 @@ class ModelBuilder {
     const source = keyOf(ingress);
     const spec = ingress.spec ?? {};
     if (spec.defaultBackend) {
-      if (this.defaultBackend !== undefined) this.conflicts.push(`${source}: default backend (an older Ingress has one)`);
+      if (this.defaultBackend !== undefined) this.dropped.push(`${source}: default backend (an older Ingress has one)`);
       else this.defaultBackend = this.backend(namespace, spec.defaultBackend);
     }
     for (const rule of spec.rules ?? []) {
@@ -129,8 +138,12 @@ class ModelBuilder {
         const pathType = (httpPath.pathType ?? 'ImplementationSpecific') as PathType;
         const path = httpPath.path || '/';
         const routeKey = `${pathType} ${path}`;
+        if (!CONFIG_SAFE_PATH.test(path)) {
+          this.dropped.push(`${source}: host "${host}" path ${JSON.stringify(path)} has characters HAProxy cannot match literally`);
+          continue;
+        }
         if (paths.has(routeKey)) {
-          this.conflicts.push(`${source}: host "${host}" path ${path} (${pathType}) (an older Ingress has it)`);
+          this.dropped.push(`${source}: host "${host}" path ${path} (${pathType}) (an older Ingress has it)`);
           continue;
         }
         const backend = this.backend(namespace, httpPath.backend);
@@ -150,7 +163,7 @@ class ModelBuilder {
       ...(this.defaultBackend !== undefined && { defaultBackend: this.defaultBackend }),
       backends: [...this.backends.values()].sort((a, b) => a.name.localeCompare(b.name)),
       certificates: [...this.certificates.values()],
-      conflicts: this.conflicts,
+      dropped: this.dropped,
     };
   }
 
