@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
@@ -18,6 +19,11 @@ interface IngressControllerFlags {
   haproxy: string;
 }
 
+/** As `kubets up` keeps its data: under /var/lib/kubets as root, else in the home directory. */
+function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/kubets/ingress-controller' : join(homedir(), '.kubets', 'ingress-controller');
+}
+
 const port = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`expected a port number (1-65535), got "${value}"`);
@@ -32,7 +38,7 @@ export function ingressControllerCommand(): Command {
     .addOption(new Option('--https-port <port>', 'the HTTPS port HAProxy listens on').argParser(port).default(DEFAULT_HTTPS_PORT))
     .option('--bind-address <ip>', 'the address HAProxy listens on', '0.0.0.0')
     .option('--status-address <address>', "the address written to the Ingresses' status.loadBalancer (an IP or a host name)", '127.0.0.1')
-    .option('--data-dir <dir>', 'where haproxy.cfg, the certificates and the sockets are kept', join(process.cwd(), 'ingress-controller'))
+    .option('--data-dir <dir>', 'where haproxy.cfg, the certificates and the sockets are kept', defaultDataDir())
     .option('--haproxy <file>', 'the HAProxy binary', DEFAULT_HAPROXY_BINARY)
     .action(async (_local: IngressControllerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createErrors, defaulted, type Json, updateErrors } from './test-support.js';
+import { createErrors, defaulted, type Json, statusErrors, updateErrors } from './test-support.js';
 
 const backend = (name = 'web', port: Json = { number: 80 }): Json => ({ service: { name, port } });
 const ingress = (spec: Json = {}, metadata: Json = {}): Json => ({
@@ -60,6 +60,14 @@ describe('Ingress validation', () => {
     ['an invalid class name', ingress({ ingressClassName: 'Haproxy' }), [expect.stringMatching(/^spec\.ingressClassName: Invalid value: "Haproxy"/) as unknown as string]],
   ])('%s', (_name, manifest, expected) => {
     expect(createErrors(manifest)).toEqual(expected);
+  });
+
+  it('checks the load balancer addresses of a status update', () => {
+    const withStatus = (entry: Json): Json => ({ ...ingress(), status: { loadBalancer: { ingress: [entry] } } });
+    expect(statusErrors(withStatus({ ip: '127.0.0.1' }), ingress())).toEqual([]);
+    expect(statusErrors(withStatus({ hostname: 'lb.example.com' }), ingress())).toEqual([]);
+    expect(statusErrors(withStatus({ ip: 'lb' }), ingress())).toEqual(['status.loadBalancer.ingress[0].ip: Invalid value: "lb": must be a valid IP address']);
+    expect(statusErrors(withStatus({ hostname: '10.0.0.1' }), ingress())).toEqual(['status.loadBalancer.ingress[0].hostname: Invalid value: "10.0.0.1": must be a DNS name, not an IP address']);
   });
 
   it('checks the spec on update too', () => {
