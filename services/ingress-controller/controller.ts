@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
@@ -85,11 +84,6 @@ export class IngressController {
       await this.factory.stop();
       await this.haproxy.stop();
     }
-  }
-
-  /** The rendered configuration HAProxy serves now (for tests and debugging). */
-  async currentConfig(): Promise<string> {
-    return readFile(this.paths.config, 'utf8');
   }
 
   private async prepareFiles(): Promise<void> {
