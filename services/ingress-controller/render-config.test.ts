@@ -78,6 +78,13 @@ describe('routing model', () => {
     expect(model.dropped).toEqual(['default/newer: host "a.example.com" path / (Prefix) (an older Ingress has it)']);
   });
 
+  it('breaks a tie of creation times (whole seconds) by namespace and name', () => {
+    const rule = { host: 'a.example.com', paths: [{ path: '/', service: 'web' }] };
+    const b = makeIngress('b', { rules: [{ ...rule, paths: [{ path: '/', service: 'api' }] }] });
+    const model = buildRoutingModel([b, makeIngress('a', { rules: [rule] })], view);
+    expect(model.hosts[0]!.paths[0]!.backend).toBe('default_web_80');
+  });
+
   it('keeps the oldest default backend', () => {
     const model = buildRoutingModel(
       [makeIngress('b', { created: '2024-03-01T00:00:00Z', defaultBackend: 'api' }), makeIngress('a', { created: '2024-01-01T00:00:00Z', defaultBackend: 'web' })],
