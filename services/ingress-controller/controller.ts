@@ -77,9 +77,11 @@ export class IngressController {
     this.factory.start(signal);
     const stop = (): void => this.queue.shutDown();
     signal.addEventListener('abort', stop, { once: true });
+    const resync = setInterval(enqueue, this.options.resyncMs);
     try {
       if (await this.factory.waitForSync(signal)) await runWorkers(this.queue, 1, () => this.sync(), this.log);
     } finally {
+      clearInterval(resync);
       signal.removeEventListener('abort', stop);
       await this.factory.stop();
       await this.haproxy.stop();

@@ -3,6 +3,7 @@
 export const DEFAULT_HTTP_PORT = 80;
 export const DEFAULT_HTTPS_PORT = 443;
 export const DEFAULT_HAPROXY_BINARY = '/usr/sbin/haproxy';
+export const DEFAULT_RESYNC_MS = 30_000;
 
 export interface IngressControllerOptions {
   /** Where haproxy.cfg, the crt-list, the certificates (0700) and the sockets live. */
@@ -13,6 +14,8 @@ export interface IngressControllerOptions {
   /** The address written to status.loadBalancer.ingress: an IP, else a host name. */
   statusAddress: string;
   haproxyBinary: string;
+  /** A sync at least this often, so an HAProxy that died is started again without waiting for a change. */
+  resyncMs: number;
 }
 
 export function compileIngressControllerOptions(input: Partial<IngressControllerOptions> & Pick<IngressControllerOptions, 'dataDir' | 'statusAddress'>): IngressControllerOptions {
@@ -21,6 +24,7 @@ export function compileIngressControllerOptions(input: Partial<IngressController
     httpPort: DEFAULT_HTTP_PORT,
     httpsPort: DEFAULT_HTTPS_PORT,
     haproxyBinary: DEFAULT_HAPROXY_BINARY,
+    resyncMs: DEFAULT_RESYNC_MS,
     ...input,
   };
   for (const key of ['httpPort', 'httpsPort'] as const) {

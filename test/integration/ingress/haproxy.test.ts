@@ -12,7 +12,7 @@ import { encodeObject } from '../../../lib/api/proto.js';
 import { createCertificateAuthority, issueServingCert } from '../../../lib/certs/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { compileIngressControllerOptions, CONTROLLER_NAME, DEFAULT_CLASS_ANNOTATION, IngressController } from '../../../services/ingress-controller/index.js';
-import { currentWorkerPid, masterCommand } from '../../../services/ingress-controller/haproxy-process.js';
+import { currentWorkerPid, masterCommand, masterPid } from '../../../services/ingress-controller/haproxy-process.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
@@ -142,7 +142,7 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
       },
     });
 
-    const options = compileIngressControllerOptions({ dataDir, bindAddress: '127.0.0.1', httpPort, httpsPort, statusAddress: '127.0.0.1', haproxyBinary: HAPROXY });
+    const options = compileIngressControllerOptions({ dataDir, bindAddress: '127.0.0.1', httpPort, httpsPort, statusAddress: '127.0.0.1', haproxyBinary: HAPROXY, resyncMs: 500 });
     running = new IngressController(client, options, pino({ level: process.env.KUBETS_TEST_LOG ?? 'silent' })).run(stop.signal);
     await expectRoute('shop.example.com', '/', 'web /');
   }, 120_000);
@@ -236,5 +236,16 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
     await load;
     expect(requests).toBeGreaterThan(4);
     expect(failures).toEqual([]);
+  });
+
+  it('starts HAProxy again when it died', async () => {
+    const master = masterPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
+    expect(master).toBeGreaterThan(0);
+    process.kill(master!, 'SIGKILL');
+    await pollUntil(async () => {
+      const now = masterPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
+      return now !== undefined && now !== master;
+    }, { ...wait, what: 'a new HAProxy master' });
+    await expectRoute('shop.example.com', '/', 'web /');
   });
 });
