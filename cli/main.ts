@@ -12,6 +12,7 @@ const daemonCommands = [
   lazyCommand('proxy', 'Run the per-host proxy and cluster DNS', async () => (await import('../services/proxy/index.js')).proxyCommand()),
   lazyCommand('controller-manager', 'Run the controllers', async () => (await import('../services/controller-manager/index.js')).controllerManagerCommand()),
   lazyCommand('kubelet', 'Run the node agent', async () => (await import('../services/kubelet/index.js')).kubeletCommand()),
+  lazyCommand('ingress-controller', 'Run the ingress controller (HAProxy)', async () => (await import('../services/ingress-controller/index.js')).ingressControllerCommand()),
 ];
 
 const clusterCommands = [

@@ -24,6 +24,7 @@ describe('ensureClusterFiles', () => {
       scheduler: { name: 'system:kube-scheduler', groups: [] },
       'controller-manager': { name: 'system:kube-controller-manager', groups: [] },
       proxy: { name: 'system:kube-proxy', groups: [] },
+      'ingress-controller': { name: 'system:kubets:ingress-controller', groups: [] },
       'kubelet-host': { name: 'system:node:host', groups: ['system:nodes'] },
       'kubelet-host-node2': { name: 'system:node:host-node2', groups: ['system:nodes'] },
     });

@@ -7,7 +7,7 @@ import { ensureClusterCerts, issueServingCert, splitHosts, subjectAltNames } fro
 import { writeClientConfig } from '../../lib/client-config.js';
 
 /** The identities of a local cluster besides its kubelets: the admin user and one per component, each with a token. */
-export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'proxy'] as const;
+export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'proxy', 'ingress-controller'] as const;
 export type Identity = (typeof IDENTITIES)[number];
 
 interface UserOf {
@@ -24,6 +24,8 @@ const USERS: Record<Identity, UserOf> = {
   scheduler: { name: 'system:kube-scheduler', groups: [] },
   'controller-manager': { name: 'system:kube-controller-manager', groups: [] },
   proxy: { name: 'system:kube-proxy', groups: [] },
+  // An add-on, not a Kubernetes component: its role comes with the add-on (cli/up/ingress-addon.ts).
+  'ingress-controller': { name: 'system:kubets:ingress-controller', groups: [] },
 };
 
 /** A kubelet is its node to the apiserver (the Node authorizer reads the name). */

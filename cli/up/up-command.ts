@@ -16,6 +16,7 @@ import { collectWhole } from '../../lib/flags.js';
 import { ensurePortsFree } from './ports-free.js';
 import { waitFor } from './wait-for.js';
 import { ensureClusterId } from './cluster-id.js';
+import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
@@ -67,6 +68,9 @@ interface UpOptions {
   controllerManagerArg: string[];
   kubeletArg: string[];
   proxyArg: string[];
+  addons: Addon[];
+  ingressHttpPort: number;
+  ingressHttpsPort: number;
 }
 
 /** k3s' --kube-*-arg: `name=value` (or a bare `name`) becomes `--name=value` on that component's command line. */
@@ -91,7 +95,8 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 }
 
 function portsOf(o: UpOptions): Record<string, number> {
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort };
+  const ingress: Record<string, number> = o.addons.includes('ingress') ? { 'ingress HTTP': o.ingressHttpPort, 'ingress HTTPS': o.ingressHttpsPort } : {};
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...ingress };
 }
 
 function restPortOf(o: UpOptions): number {
@@ -155,6 +160,11 @@ async function runForeground(o: UpOptions): Promise<void> {
     await startNamespacedNode(supervisor, node, plan!, {
       files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, self: (args) => selfCommand(args), log,
       kubeletArgs: componentArgs(o.kubeletArg), proxyArgs: componentArgs(o.proxyArg),
+    });
+  }
+  if (o.addons.includes('ingress')) {
+    await startIngressAddon(supervisor, {
+      files, dataDir: o.dataDir, logs, nodeIP, httpPort: o.ingressHttpPort, httpsPort: o.ingressHttpsPort, self: (args) => selfCommand(args), log,
     });
   }
   log.info({ server, dataDir: o.dataDir }, 'cluster is up');
@@ -253,6 +263,9 @@ export function upCommand(): Command {
     .option('--controller-manager-arg <name=value>', 'an extra flag for the controller manager (repeatable)', collectWhole, [])
     .option('--kubelet-arg <name=value>', 'an extra flag for every kubelet (repeatable)', collectWhole, [])
     .option('--proxy-arg <name=value>', 'an extra flag for every proxy (repeatable)', collectWhole, [])
+    .option('--addons <list>', 'optional parts to run, comma-separated: ingress (the HAProxy ingress controller and its default IngressClass "haproxy")', parseAddons, [])
+    .option('--ingress-http-port <port>', 'the HTTP port of the ingress add-on', int, 80)
+    .option('--ingress-https-port <port>', 'the HTTPS port of the ingress add-on', int, 443)
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);

@@ -30,6 +30,8 @@ export interface KindTypes {
   daemonSet: t.DaemonSet;
   statefulSet: t.StatefulSet;
   controllerRevision: t.ControllerRevision;
+  ingress: t.Ingress;
+  ingressClass: t.IngressClass;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -120,6 +122,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   daemonSet: info('daemonsets', 'DaemonSet', 'daemonSet', 'apps', { shortNames: ['ds'], legacyApiVersions: appsLegacy }),
   statefulSet: info('statefulsets', 'StatefulSet', 'statefulSet', 'apps', { shortNames: ['sts'], hasScale: true, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
   controllerRevision: info('controllerrevisions', 'ControllerRevision', 'controllerRevision', 'apps', { hasStatus: false, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
+  ingress: info('ingresses', 'Ingress', 'ingress', 'networking.k8s.io', { shortNames: ['ing'] }),
+  ingressClass: info('ingressclasses', 'IngressClass', 'ingressClass', 'networking.k8s.io', { namespaced: false, hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

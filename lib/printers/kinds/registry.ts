@@ -8,6 +8,7 @@ import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
+import { ingressClassPrinter, ingressPrinter } from './networking.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
@@ -48,6 +49,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   daemonSet: daemonSetPrinter,
   statefulSet: statefulSetPrinter,
   controllerRevision: controllerRevisionPrinter,
+  ingress: ingressPrinter,
+  ingressClass: ingressClassPrinter,
 };
 
 /** The table printer of a resource's kind. */

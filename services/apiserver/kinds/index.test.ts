@@ -200,6 +200,22 @@ const rows: { [F in EnvelopeField]: Row } = {
     manifest: { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'web-5d4f8' }, data: { spec: { template } }, revision: 1 },
     deletes: 'now',
   },
+  ingress: {
+    manifest: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web' },
+      spec: { rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    },
+    status: {},
+    generation: 1,
+    deletes: 'now',
+  },
+  ingressClass: {
+    manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'haproxy' }, spec: { controller: 'kubets.io/ingress-haproxy' } },
+    generation: 1,
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

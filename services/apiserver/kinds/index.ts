@@ -8,6 +8,7 @@ import { eventStrategy } from './event.js';
 import { horizontalPodAutoscalerStrategy } from './horizontal-pod-autoscaler.js';
 import { leaseStrategy } from './lease.js';
 import { namespaceStrategy } from './namespace.js';
+import { ingressClassStrategy, ingressStrategy } from './networking.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
@@ -54,6 +55,8 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   daemonSet: daemonSetStrategy,
   statefulSet: statefulSetStrategy,
   controllerRevision: controllerRevisionStrategy,
+  ingress: ingressStrategy,
+  ingressClass: ingressClassStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

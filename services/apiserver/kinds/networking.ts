@@ -1,0 +1,24 @@
+import type { Ingress, IngressClass } from '../../../lib/api/generated/index.js';
+import { defaultIngressClass } from '../defaults/networking.js';
+import {
+  validateIngress,
+  validateIngressClass,
+  validateIngressClassUpdate,
+  validateIngressStatusUpdate,
+  validateIngressUpdate,
+} from '../validation/networking.js';
+import type { KindStrategy } from './types.js';
+
+export const ingressStrategy: KindStrategy<Ingress> = {
+  validateCreate: validateIngress,
+  validateUpdate: validateIngressUpdate,
+  status: { initial: () => ({}), validateUpdate: validateIngressStatusUpdate },
+  tracksGeneration: true,
+};
+
+export const ingressClassStrategy: KindStrategy<IngressClass> = {
+  defaults: defaultIngressClass,
+  validateCreate: validateIngressClass,
+  validateUpdate: validateIngressClassUpdate,
+  tracksGeneration: true,
+};
