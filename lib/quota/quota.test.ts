@@ -58,6 +58,7 @@ describe('usage', () => {
 
   it('of any other kind: count/<resource>.<group>', () => {
     expect(usageOf(deployments, { metadata: { name: 'd' } } as AnyObject)).toEqual({ 'count/deployments.apps': '1' });
+    expect(usageOf(resourceByField('job'), { metadata: { name: 'pi' } } as AnyObject)).toEqual({ 'count/jobs.batch': '1' });
     expect(kindCounts(deployments, 'count/deployments.apps')).toBe(true);
     expect(kindCounts(deployments, 'pods')).toBe(false);
     expect(kindCounts(pods, 'requests.cpu')).toBe(true);
