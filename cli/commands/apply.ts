@@ -6,6 +6,7 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { annotatedConfiguration, LAST_APPLIED_ANNOTATION, readLastApplied, withLastApplied } from '../apply/last-applied.js';
 import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js';
 import type { CliContext } from '../context.js';
+import { dryRunSuffix, parseDryRun, type DryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
 import { collectWhole } from '../../lib/flags.js';
 import { loadManifests, type Manifest } from '../manifests.js';
@@ -17,15 +18,26 @@ import { sourced } from './create.js';
 interface ApplyOptions {
   filename: string[];
   recursive?: boolean;
+  dryRun: string;
 }
 
 type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** The object as it is live before the apply, if it existed. */
+  live?: AnyObject;
+  /** The object as the apply leaves it (with a server dry run: as it would leave it). */
+  applied: AnyObject;
+}
+
 /**
  * Applies one manifest: creates the object (recording its configuration) or patches the live one
- * with the three-way merge of the last applied configuration, the live object and this one.
+ * with the three-way merge of the last applied configuration, the live object and this one. With
+ * a client dry run nothing is written; with a server dry run the server checks and answers but
+ * stores nothing.
  */
-async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text: string) => void): Promise<ApplyOutcome> {
+export async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text: string) => void, dryRun: DryRun = 'none'): Promise<ApplyResult> {
   const { info, object } = manifest;
   const name = object.metadata?.name;
   if (!name) throw new CliError(`error when retrieving current configuration of resource ${info.kind} from "${manifest.source}": name is required for apply`);
@@ -36,12 +48,13 @@ async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text:
     live = await resource.get(namespace, name);
   } catch (err) {
     if (!isApiError(err, 'NotFound')) throw sourced(err, 'retrieving current configuration of', manifest);
+    const annotated = withLastApplied(info, object);
+    if (dryRun === 'client') return { outcome: 'created', applied: annotated };
     try {
-      await resource.create(withLastApplied(info, object) as never);
+      return { outcome: 'created', applied: await resource.create(annotated as never, { dryRun: dryRun === 'server' }) };
     } catch (createErr) {
       throw sourced(createErr, 'creating', manifest);
     }
-    return 'created';
   }
   const original = readLastApplied(live);
   if (!original) {
@@ -52,13 +65,13 @@ async function applyManifest(client: ApiClient, manifest: Manifest, warn: (text:
     );
   }
   const patch = threeWayMergePatch(original, annotatedConfiguration(info, object), toKubeJSON(info, live) as JsonObject);
-  if (Object.keys(patch).length === 0) return 'unchanged';
+  if (Object.keys(patch).length === 0) return { outcome: 'unchanged', live, applied: live };
+  if (dryRun === 'client') return { outcome: 'configured', live, applied: live };
   try {
-    await resource.patch(namespace, name, patch, { type: 'strategic' });
+    return { outcome: 'configured', live, applied: await resource.patch(namespace, name, patch, { type: 'strategic', dryRun: dryRun === 'server' }) };
   } catch (err) {
     throw sourced(err, 'patching', manifest);
   }
-  return 'configured';
 }
 
 async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
@@ -69,11 +82,12 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     namespaceExplicit: ctx.namespaceExplicit,
     verb: 'apply',
   });
+  const dryRun = parseDryRun(opts.dryRun);
   const client = manifests.length > 0 ? await ctx.client() : undefined;
   for (const manifest of manifests) {
     try {
-      const outcome = await applyManifest(client!, manifest, (text) => ctx.err(text));
-      ctx.out(`${objectRef(manifest.info, manifest.object.metadata?.name ?? '')} ${outcome}\n`);
+      const { outcome } = await applyManifest(client!, manifest, (text) => ctx.err(text), dryRun);
+      ctx.out(`${objectRef(manifest.info, manifest.object.metadata?.name ?? '')} ${outcome}${dryRunSuffix(dryRun)}\n`);
     } catch (err) {
       errors.push(err);
     }
@@ -86,5 +100,6 @@ export function applyCommand(deps: VerbDeps = defaultDeps): Command {
     .description('Apply a configuration to resources from files or stdin: create them, or update them with a three-way merge')
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the configuration to apply; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
+    .option('--dry-run <mode>', 'none, server or client: with server or client nothing is changed', 'none')
     .action(verbAction(deps, (ctx, _args, cmd) => runApply(ctx, cmd.opts<ApplyOptions>())));
 }

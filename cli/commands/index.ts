@@ -13,6 +13,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['expose', 'Take a replication controller, service, deployment or pod and expose it as a new service', async (d) => (await import('./expose.js')).exposeCommand(d)],
   ['set', 'Set specific features on objects', async (d) => (await import('./set.js')).setCommand(d)],
   ['apply', 'Apply a configuration to resources from files or stdin', async (d) => (await import('./apply.js')).applyCommand(d)],
+  ['diff', 'Diff the live version against a would-be applied version', async (d) => (await import('./diff.js')).diffCommand(d)],
   ['delete', 'Delete resources by file names, stdin, resources and names, or label selector', async (d) => (await import('./delete.js')).deleteCommand(d)],
   ['edit', 'Edit a resource on the server', async (d) => (await import('./edit.js')).editCommand(d)],
   ['label', 'Update the labels on resources', async (d) => (await import('./label.js')).labelCommand(d)],
