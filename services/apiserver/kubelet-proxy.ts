@@ -116,9 +116,7 @@ export class KubeletProxy {
     const start = first.start;
     if (!start) throw badRequest(`the first ${what} frame must be start`);
     admit(start);
-    const client = await this.clientForPod(start.namespace ?? '', start.name ?? '');
-    const upstream = client[method]() as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
-    upstream.write(first);
+    const upstream = await this.open(method, first);
     call.on('data', (bytes: Buffer) => {
       try {
         upstream.write(decode(bytes));
@@ -131,6 +129,14 @@ export class KubeletProxy {
     call.on('cancelled', () => upstream.cancel());
     call.resume();
     await relay(upstream, call);
+  }
+
+  /** Opens an Exec, Attach or PortForward stream at the kubelet of the pod the start frame names, and sends that frame. */
+  async open(method: StreamMethod, first: StartedFrame): Promise<grpc.ClientDuplexStream<StartedFrame, unknown>> {
+    const client = await this.clientForPod(first.start?.namespace ?? '', first.start?.name ?? '');
+    const upstream = client[method]() as unknown as grpc.ClientDuplexStream<StartedFrame, unknown>;
+    upstream.write(first);
+    return upstream;
   }
 
   close(): void {

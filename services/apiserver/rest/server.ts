@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
+import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
 import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import type { HealthProbe } from '../health.js';
@@ -13,6 +16,7 @@ import { dispatch } from './dispatch.js';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
 import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
 import { jsonPresenter } from './presenters.js';
+import { execStartFrom, RemoteCommandServer } from './remote-command.js';
 import { parseRoute, type Route } from './routes.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
@@ -30,6 +34,8 @@ export interface RestServerOptions {
   authorizer: RequestAuthorizer;
   health: HealthProbe;
   logs: LogRelay;
+  /** Opens an Exec or Attach stream at the pod's kubelet (pods/exec and pods/attach over WebSocket). */
+  streams: (method: 'Exec' | 'Attach', first: { start: ExecStart }) => Promise<grpc.ClientDuplexStream<ExecFrame, ExecFrame>>;
   /** Serving certificate and key (PEM), the same as the gRPC server's. */
   cert: Buffer;
   key: Buffer;
@@ -131,6 +137,27 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     }
   }
 
+  const remote = new RemoteCommandServer();
+
+  /** An upgrade to WebSocket: only pods/exec and pods/attach, authenticated and authorized first. */
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      const url = new URL(req.url ?? '/', 'https://apiserver');
+      const route = parseRoute(url.pathname);
+      const subresource = route.type === 'resource' ? route.subresource : undefined;
+      if (route.type !== 'resource' || route.info.field !== 'pod' || !route.name || (subresource !== 'exec' && subresource !== 'attach')) throw notFound();
+      const user = opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
+      opts.authorizer.authorize(resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource, namespace: route.namespace, name: route.name }));
+      const attach = subresource === 'attach';
+      const start = execStartFrom(url.searchParams, route.namespace ?? '', route.name, attach);
+      remote.accept(req, socket, head, start, (first) => opts.streams(attach ? 'Attach' : 'Exec', first));
+    } catch (err) {
+      const status = statusOf(apiErrorOf(err) ?? internalError(err));
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+  }
+
   const server: Server = createServer(
     { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false },
     (req, res) => {
@@ -145,6 +172,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       });
     },
   );
+  server.on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bindAddress, () => resolve());
@@ -155,6 +183,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        remote.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

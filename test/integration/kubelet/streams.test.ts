@@ -10,6 +10,7 @@ import { packageDefinition } from '../../../lib/api/proto.js';
 import { issueClientCert } from '../../../lib/certs/index.js';
 import type { Kubelet } from '../../../services/kubelet/kubelet.js';
 import { sleep } from '../../harness/poll.js';
+import { kubectl, requireKubectl, spawnKubectl, writeKubeconfig } from '../apiserver/rest-helpers.js';
 import { BUSYBOX, eventually, execIn, makePod, setUpNode, sh, startKubelet, tearDownNode, waitRunning, type TestNode } from './helpers.js';
 
 // Logs and exec as `kubets logs` / `kubets exec` use them: ApiClient → apiserver → kubelet (mTLS) → Docker.
@@ -186,5 +187,39 @@ describe('attach through the apiserver', () => {
     await eventually('the echo to come back', () => output.includes('hello through attach'));
     abort.abort();
     await expect(session.exitCode).rejects.toThrow();
+  });
+});
+
+describe('kubectl exec and attach over WebSocket', () => {
+  it('runs a command with stdin, separate stderr and the exit code, as kubectl 1.32 does it', async () => {
+    requireKubectl();
+    const kubeconfig = writeKubeconfig(node.cp, 'streams');
+    const echoed = await kubectl(kubeconfig, ['exec', '-i', 'streams', '-c', 'shell', '--', 'cat'], 'through the HTTP API\n');
+    expect(echoed).toMatchObject({ code: 0, stdout: 'through the HTTP API\n' });
+    const failed = await kubectl(kubeconfig, ['exec', 'streams', '-c', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    expect(failed.code).toBe(3);
+    expect(failed.stdout).toBe('out\n');
+    expect(failed.stderr).toContain('err\n');
+    expect(failed.stderr).toContain('command terminated with exit code 3');
+  });
+
+  it('attaches to the main process of a container', async () => {
+    requireKubectl();
+    const kubeconfig = writeKubeconfig(node.cp, 'streams-attach');
+    const child = spawnKubectl(kubeconfig, ['attach', '-i', 'streams', '-c', 'echo']);
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdin.write('hello through kubectl attach\n');
+    try {
+      await eventually('the echo through kubectl attach', () => output.includes('hello through kubectl attach'));
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('refuses a missing pod and an upgrade to anything but exec or attach', async () => {
+    requireKubectl();
+    const kubeconfig = writeKubeconfig(node.cp, 'streams-errors');
+    expect((await kubectl(kubeconfig, ['exec', 'nope', '--', 'true'])).stderr).toContain('pods "nope" not found');
   });
 });
