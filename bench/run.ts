@@ -1,4 +1,5 @@
 import { benchCreates } from './apiserver/creates.js';
+import { benchRestCreates } from './apiserver/rest-creates.js';
 import { benchRss } from './apiserver/rss.js';
 import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
@@ -10,6 +11,7 @@ import { benchNodeMemory } from './cluster/node-memory.js';
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
   'apiserver-creates': benchCreates,
+  'apiserver-rest-creates': benchRestCreates,
   'apiserver-watch-latency': benchWatchLatency,
   'apiserver-rss': benchRss,
   'scheduler-api': benchSchedulerApi,

@@ -14,6 +14,8 @@ export interface BenchCluster {
   etcd: EtcdInstance;
   apiserver: ChildProcess;
   address: string;
+  /** The HTTP API: its base URL, and what an admin client needs for it. */
+  rest: { url: string; caPem: string; token: string };
   adminConfig: string;
   /** Client config of each node's kubelet (system:node:<name>), for the nodes asked for. */
   kubeletConfigs: Record<string, string>;
@@ -26,12 +28,13 @@ export async function startBenchCluster(opts: { nodes?: string[] } = {}): Promis
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
   const port = await freePort();
+  const restPort = await freePort();
   const address = `127.0.0.1:${port}`;
   const files = await ensureClusterFiles(dir, { servers: [address], hosts: ['127.0.0.1'], nodes: opts.nodes ?? [] });
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--data-dir', dir, '--token-auth-file', files.tokenFile],
+    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];
@@ -55,6 +58,7 @@ export async function startBenchCluster(opts: { nodes?: string[] } = {}): Promis
     etcd,
     apiserver,
     address,
+    rest: { url: `https://127.0.0.1:${restPort}`, caPem: readFileSync(files.caFile, 'utf8'), token: files.adminToken },
     adminConfig: files.configs.admin,
     kubeletConfigs: files.kubeletConfigs,
     client,
