@@ -122,8 +122,10 @@ describe.concurrent('pods on a real kubelet', () => {
     expect(status?.state?.waiting?.message).toMatch(/^back-off (10|20)s restarting failed container=crash pod=crash_default\(/);
     expect(status?.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
-    const events = await podEvents(client, pod);
-    expect(events.some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container crash in pod crash_default(${uid})`)).toBe(true);
+    // Events are written apart from the status, so the BackOff event may land a moment later.
+    await eventually('the BackOff event', async () =>
+      (await podEvents(client, pod)).some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container crash in pod crash_default(${uid})`),
+    );
     // logs --previous through the apiserver reads the instance that crashed.
     const chunks: Buffer[] = [];
     for await (const chunk of client.logs({ namespace: 'default', name: 'crash', previous: true })) chunks.push(chunk);
