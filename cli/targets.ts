@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
+import { collectWhole } from '../lib/flags.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { loadManifests } from './manifests.js';
@@ -37,6 +39,18 @@ export interface SelectionFlags {
   fieldSelector?: string;
   all?: boolean;
   allNamespaces?: boolean;
+}
+
+/** The selection flags a verb takes, worded the same in every verb: -f and -R always, the others when asked for. */
+export function addSelectionOptions(command: Command, take: { selector?: boolean; fieldSelector?: boolean; all?: boolean; allNamespaces?: boolean } = {}): Command {
+  command
+    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
+    .option('-R, --recursive', 'process directories under the -f directories too');
+  if (take.selector) command.option('-l, --selector <selector>', 'label selector choosing the resources');
+  if (take.fieldSelector) command.option('--field-selector <selector>', 'field selector choosing the resources');
+  if (take.all) command.option('--all', 'every resource of the given types in the namespace');
+  if (take.allNamespaces) command.option('-A, --all-namespaces', 'with a selector or --all: across all namespaces');
+  return command;
 }
 
 /** TargetOptions from a verb's selection flags; flags the verb does not define stay off. */

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../../lib/flags.js';
 import { applyMetadataEdits, parseMetadataEdits, splitResourcesAndEdits, type MetadataKind } from '../metadata-edits.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
-import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
+import { addSelectionOptions, resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface MetadataFlags extends SelectionFlags {
@@ -66,15 +65,12 @@ async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string
 
 function metadataCommand(kind: MetadataKind, deps: VerbDeps): Command {
   const v = VERB[kind];
-  const cmd = new Command(v.verb)
-    .description(kind === 'label' ? 'Update the labels on resources' : 'Update the annotations on resources')
-    .argument('<args...>', `TYPE NAME... or TYPE/NAME... followed by KEY=VALUE (set) and KEY- (remove)`)
-    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .option('-l, --selector <selector>', 'label selector choosing the resources')
-    .option('--field-selector <selector>', 'field selector choosing the resources')
-    .option('--all', 'every resource of the given types in the namespace')
-    .option('-A, --all-namespaces', 'with a selector or --all: across all namespaces')
+  const cmd = addSelectionOptions(
+    new Command(v.verb)
+      .description(kind === 'label' ? 'Update the labels on resources' : 'Update the annotations on resources')
+      .argument('<args...>', `TYPE NAME... or TYPE/NAME... followed by KEY=VALUE (set) and KEY- (remove)`),
+    { selector: true, fieldSelector: true, all: true, allNamespaces: true },
+  )
     .option('--overwrite', `allow replacing existing ${v.field}`)
     .option('--resource-version <version>', 'only update if the resource is at this version');
   if (kind === 'label') cmd.option('--list', 'list the labels of the resources');

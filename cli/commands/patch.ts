@@ -4,11 +4,10 @@ import type { PatchType } from '../../lib/client/resource-client.js';
 import type { CliContext } from '../context.js';
 import { dryRunSuffix, parseDryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
-import { collectWhole } from '../../lib/flags.js';
 import { yaml } from '../lazy-yaml.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
-import { resolveTargets, selectionOptions } from '../targets.js';
+import { addSelectionOptions, resolveTargets, selectionOptions } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface PatchFlags {
@@ -80,15 +79,15 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
 }
 
 export function patchCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('patch')
-    .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
-    .argument('[resources...]', 'TYPE NAME or TYPE/NAME')
-    .option('-p, --patch <patch>', 'the patch, as JSON or YAML')
-    .option('--patch-file <file>', 'a file holding the patch')
-    .option('--type <type>', 'the type of patch: json, merge or strategic', 'strategic')
-    .option('--subresource <name>', 'patch this subresource instead of the object (status)')
-    .option('--dry-run <mode>', 'none, server or client: with server or client nothing is persisted', 'none')
-    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .action(verbAction(deps, (ctx, args, cmd) => runPatch(ctx, args[0] as string[], cmd.opts<PatchFlags>())));
+  return addSelectionOptions(
+    new Command('patch')
+      .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
+      .argument('[resources...]', 'TYPE NAME or TYPE/NAME')
+      .option('-p, --patch <patch>', 'the patch, as JSON or YAML')
+      .option('--patch-file <file>', 'a file holding the patch')
+      .option('--type <type>', 'the type of patch: json, merge or strategic', 'strategic')
+      .option('--subresource <name>', 'patch this subresource instead of the object (status)')
+      .option('--dry-run <mode>', 'none, server or client: with server or client nothing is persisted', 'none'),
+    {},
+  ).action(verbAction(deps, (ctx, args, cmd) => runPatch(ctx, args[0] as string[], cmd.opts<PatchFlags>())));
 }

@@ -4,10 +4,10 @@ import type { Scale } from '../../lib/api/generated/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { collectWhole, integer } from '../../lib/flags.js';
+import { integer } from '../../lib/flags.js';
 import { reportErrors } from '../report.js';
 import { objectRef, qualifiedResource } from '../resource-args.js';
-import { resolveTargets, selectionOptions, type Target } from '../targets.js';
+import { addSelectionOptions, resolveTargets, selectionOptions, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 interface ScaleFlags {
@@ -77,15 +77,13 @@ async function runScale(ctx: CliContext, args: string[], flags: ScaleFlags): Pro
 }
 
 export function scaleCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('scale')
-    .description('Set a new size for a replication controller, replica set or deployment')
-    .argument('[resources...]', 'TYPE NAME... or TYPE/NAME...')
-    .option('--replicas <count>', 'the new desired number of replicas (required)', integer)
-    .option('--current-replicas <count>', 'precondition: only scale if the current size is this', integer, -1)
-    .option('--resource-version <version>', 'precondition: only scale if the resource version matches')
-    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .option('-l, --selector <selector>', 'label selector choosing the resources')
-    .option('--all', 'every resource of the given types in the namespace')
-    .action(verbAction(deps, (ctx, args, cmd) => runScale(ctx, args[0] as string[], cmd.opts<ScaleFlags>())));
+  return addSelectionOptions(
+    new Command('scale')
+      .description('Set a new size for a replication controller, replica set or deployment')
+      .argument('[resources...]', 'TYPE NAME... or TYPE/NAME...')
+      .option('--replicas <count>', 'the new desired number of replicas (required)', integer)
+      .option('--current-replicas <count>', 'precondition: only scale if the current size is this', integer, -1)
+      .option('--resource-version <version>', 'precondition: only scale if the resource version matches'),
+    { selector: true, all: true },
+  ).action(verbAction(deps, (ctx, args, cmd) => runScale(ctx, args[0] as string[], cmd.opts<ScaleFlags>())));
 }

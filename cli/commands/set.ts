@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import type { Container, PodSpec } from '../../lib/api/generated/index.js';
 import type { AnyObject } from '../../lib/api/resources.js';
-import { collectWhole } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
-import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
+import { addSelectionOptions, resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // kubectl set image: new images for named containers (or `*` for all) of pods and of the pod
@@ -78,14 +77,10 @@ async function runSetImage(ctx: CliContext, args: string[], flags: SelectionFlag
 }
 
 function setImageCommand(deps: VerbDeps): Command {
-  return new Command('image')
-    .description('Update the image of a pod template')
-    .argument('[args...]', 'TYPE NAME CONTAINER_NAME_1=CONTAINER_IMAGE_1 ...')
-    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .option('-l, --selector <selector>', 'label selector choosing the resources')
-    .option('--all', 'every resource of the given types in the namespace')
-    .action(verbAction(deps, (ctx, args, cmd) => runSetImage(ctx, args[0] as string[], cmd.opts<SelectionFlags>())));
+  return addSelectionOptions(
+    new Command('image').description('Update the image of a pod template').argument('[args...]', 'TYPE NAME CONTAINER_NAME_1=CONTAINER_IMAGE_1 ...'),
+    { selector: true, all: true },
+  ).action(verbAction(deps, (ctx, args, cmd) => runSetImage(ctx, args[0] as string[], cmd.opts<SelectionFlags>())));
 }
 
 export function setCommand(deps: VerbDeps = defaultDeps): Command {

@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { isApiError } from '../../lib/api/errors.js';
 import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject } from '../../lib/api/resources.js';
-import { collectWhole, duration } from '../../lib/flags.js';
+import { duration } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { JsonValue } from '../printers/go-values.js';
 import { findResults } from '../printers/jsonpath.js';
 import { reportErrors } from '../report.js';
 import { objectRef } from '../resource-args.js';
-import { resolveTargets, selectionOptions, type SelectionFlags, type Target } from '../targets.js';
+import { addSelectionOptions, resolveTargets, selectionOptions, type SelectionFlags, type Target } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { pollUntil } from '../wait.js';
 
@@ -120,16 +120,12 @@ function timeoutFlag(value: string): number {
 }
 
 export function waitCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('wait')
-    .description('Experimental: Wait for a specific condition on one or many resources')
-    .argument('[resources...]', 'TYPE NAME..., TYPE/NAME..., or TYPE with -l/--all')
-    .option('--for <condition>', 'delete, create, condition=NAME[=VALUE] or jsonpath={EXPR}[=VALUE]')
-    .option('--timeout <duration>', 'how long to wait for each resource (default 30s; -1 waits a week)', timeoutFlag)
-    .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .option('-l, --selector <selector>', 'label selector choosing the resources')
-    .option('--field-selector <selector>', 'field selector choosing the resources')
-    .option('--all', 'every resource of the given types in the namespace')
-    .option('-A, --all-namespaces', 'with a selector or --all: across all namespaces')
-    .action(verbAction(deps, (ctx, args, cmd) => runWait(ctx, args[0] as string[], cmd.opts<WaitFlags>())));
+  return addSelectionOptions(
+    new Command('wait')
+      .description('Experimental: Wait for a specific condition on one or many resources')
+      .argument('[resources...]', 'TYPE NAME..., TYPE/NAME..., or TYPE with -l/--all')
+      .option('--for <condition>', 'delete, create, condition=NAME[=VALUE] or jsonpath={EXPR}[=VALUE]')
+      .option('--timeout <duration>', 'how long to wait for each resource (default 30s; -1 waits a week)', timeoutFlag),
+    { selector: true, fieldSelector: true, all: true, allNamespaces: true },
+  ).action(verbAction(deps, (ctx, args, cmd) => runWait(ctx, args[0] as string[], cmd.opts<WaitFlags>())));
 }
