@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isApiError } from '../../../lib/api/errors.js';
 import type { Pod, StatefulSet } from '../../../lib/api/generated/index.js';
 import { FakeKubelet } from '../testing/fake-kubelet.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
@@ -33,10 +34,18 @@ describe('StatefulSetController', () => {
   const names = async (): Promise<string[]> => (await livePods()).map((p) => p.metadata?.name ?? '').sort();
   const podsNamed = (want: string[]) =>
     eventually(async () => (JSON.stringify(await names()) === JSON.stringify(want) ? livePods() : undefined), 20_000, `pods ${want.join(', ')}`);
+  // Read-modify-write as a user's client does it: the controller writes the set's status meanwhile, so a conflict is read again.
   const update = async (change: (set: StatefulSet) => void): Promise<void> => {
-    const set = await env.client.resource('statefulSet').get(ns, 'web');
-    change(set);
-    await env.client.resource('statefulSet').update(set);
+    for (let attempt = 1; ; attempt++) {
+      const set = await env.client.resource('statefulSet').get(ns, 'web');
+      change(set);
+      try {
+        await env.client.resource('statefulSet').update(set);
+        return;
+      } catch (err) {
+        if (!isApiError(err, 'Conflict') || attempt >= 5) throw err;
+      }
+    }
   };
   const setStatus = async () => (await env.client.resource('statefulSet').get(ns, 'web')).status ?? {};
 
