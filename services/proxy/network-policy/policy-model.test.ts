@@ -34,9 +34,14 @@ describe('isolatedPods', () => {
       ],
     });
     expect(isolated?.ingress).toEqual([
-      { peer: { cidr: '10.0.0.3/32', except: [] }, port: { protocol: 'tcp', port: 80 } },
-      { peer: { cidr: '10.0.1.2/32', except: [] }, port: { protocol: 'tcp', port: 80 } },
-      { peer: { cidr: '10.0.0.9/32', except: [] }, port: { protocol: 'tcp', port: 80 } },
+      {
+        peers: [
+          { cidr: '10.0.0.3/32', except: [] },
+          { cidr: '10.0.0.9/32', except: [] },
+          { cidr: '10.0.1.2/32', except: [] },
+        ],
+        port: { protocol: 'tcp', port: 80 },
+      },
     ]);
   });
 
@@ -45,7 +50,7 @@ describe('isolatedPods', () => {
       ...base,
       policies: [policy('prod', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'tester' } } }] }] })],
     });
-    expect(both.find((p) => p.name === 'web')?.ingress).toEqual([{ peer: { cidr: '10.0.0.9/32', except: [] } }]);
+    expect(both.find((p) => p.name === 'web')?.ingress).toEqual([{ peers: [{ cidr: '10.0.0.9/32', except: [] }] }]);
     const open = isolatedPods({ ...base, policies: [policy('prod', { podSelector: {}, ingress: [{}] })] });
     expect(open.find((p) => p.name === 'web')?.ingress).toEqual([{}]);
   });
@@ -57,7 +62,7 @@ describe('isolatedPods', () => {
       ...base,
       policies: [policy('prod', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.1.0/24' } }], ports: [{ protocol: 'TCP', port: { strVal: 'http' } }] }] })],
     });
-    expect(egress[0]).toEqual({ namespace: 'prod', name: 'web', ip: '10.0.0.2', egress: [{ peer: { cidr: '10.0.1.2/32', except: [] }, port: { protocol: 'tcp', port: 8080 } }] });
+    expect(egress[0]).toEqual({ namespace: 'prod', name: 'web', ip: '10.0.0.2', egress: [{ peers: [{ cidr: '10.0.1.2/32', except: [] }], port: { protocol: 'tcp', port: 8080 } }] });
   });
 
   it('keeps ipBlocks with their exceptions and port ranges', () => {
@@ -65,7 +70,12 @@ describe('isolatedPods', () => {
       ...base,
       policies: [policy('prod', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] } }], ports: [{ protocol: 'UDP', port: { intVal: 5000 }, endPort: 5010 }] }] })],
     });
-    expect(isolated?.ingress).toEqual([{ peer: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] }, port: { protocol: 'udp', port: 5000, endPort: 5010 } }]);
+    expect(isolated?.ingress).toEqual([{ peers: [{ cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] }], port: { protocol: 'udp', port: 5000, endPort: 5010 } }]);
+  });
+
+  it('allows nothing through a selector that selects no pod', () => {
+    const [isolated] = isolatedPods({ ...base, policies: [policy('prod', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'nobody' } } }] }] })] });
+    expect(isolated?.ingress).toEqual([]);
   });
 
   it('leaves out host-network and finished pods', () => {

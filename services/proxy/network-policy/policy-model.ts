@@ -4,8 +4,8 @@ import { selectorFromLabelSelector } from '../../../lib/labels/selector.js';
 
 // What the NetworkPolicies mean for the pods of one node, as plain allow-lists: for each local pod
 // a policy isolates, the sources it may accept (ingress) and the destinations it may reach
-// (egress), each a peer network and a destination port range. Selectors, namespaces and named
-// ports are resolved here, so that rendering rules is a pure translation.
+// (egress), each a set of peer networks and a destination port range. Selectors, namespaces and
+// named ports are resolved here, so that rendering rules is a pure translation.
 
 export type PolicyProtocol = 'tcp' | 'udp' | 'sctp';
 
@@ -21,9 +21,9 @@ export interface PeerMatch {
   except: string[];
 }
 
-/** One allowed kind of connection; an absent part matches anything. */
+/** One allowed kind of connection: from or to any of the peers, on the port; an absent part matches anything. */
 export interface AllowRule {
-  peer?: PeerMatch;
+  peers?: PeerMatch[];
   port?: PortMatch;
 }
 
@@ -141,31 +141,41 @@ function peerTargets(ctx: PolicyContext, peer: NetworkPolicyPeer, namespace: str
   return { matches: pods.map(({ ip }) => ({ cidr: hostCidr(ip), except: [] })), pods };
 }
 
+/** Peers in one canonical order without repeats, so that equal sets render to one shared chain. */
+function canonicalPeers(peers: readonly PeerMatch[]): PeerMatch[] {
+  const byKey = new Map(peers.map((p) => [`${p.cidr} ${p.except.join(',')}`, p]));
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+}
+
 /**
- * One policy rule as allow rules. Named ports name a port of the destination: for ingress the
- * protected pod's own, for egress each peer pod's, so egress rules with named ports expand to one
- * rule per pod that has the port.
+ * One policy rule as allow rules, one per port. Named ports name a port of the destination: for
+ * ingress the protected pod's own, for egress each peer pod's, so an egress rule with a named port
+ * allows, per port number it stands for, the peer pods that have it under that number.
  */
 function allowRules(ctx: PolicyContext, peers: readonly NetworkPolicyPeer[], ports: readonly NetworkPolicyPort[], namespace: string, direction: Direction): AllowRule[] {
   const targets = peers.map((peer) => peerTargets(ctx, peer, namespace));
   // No peers: any address, and for named egress ports any pod.
-  const peerMatches: (PeerMatch | undefined)[] = peers.length === 0 ? [undefined] : targets.flatMap((t) => t.matches);
+  const peerMatches = peers.length === 0 ? undefined : canonicalPeers(targets.flatMap((t) => t.matches));
+  // Selectors that select no pod allow nothing.
+  if (peerMatches?.length === 0) return [];
   const peerPods = peers.length === 0 ? ctx.addressed : targets.flatMap((t) => t.pods);
-  const withPeers = (port: PortMatch | undefined): AllowRule[] => peerMatches.map((peer) => ({ ...(peer && { peer }), ...(port && { port }) }));
-  if (ports.length === 0) return withPeers(undefined);
+  const rule = (port: PortMatch | undefined, matches = peerMatches): AllowRule => ({ ...(matches && { peers: matches }), ...(port && { port }) });
+  if (ports.length === 0) return [rule(undefined)];
   return ports.flatMap((port): AllowRule[] => {
     const numeric = numericPort(port);
-    if (numeric) return withPeers(numeric);
+    if (numeric) return [rule(numeric)];
     const name = port.port?.strVal ?? '';
     const protocol = protocolOf(port);
     if (direction.ingress) {
       const resolved = namedPort(direction.self, name, protocol);
-      return resolved === undefined ? [] : withPeers({ protocol, port: resolved });
+      return resolved === undefined ? [] : [rule({ protocol, port: resolved })];
     }
-    return peerPods.flatMap(({ pod, ip }) => {
+    const byNumber = new Map<number, PeerMatch[]>();
+    for (const { pod, ip } of peerPods) {
       const resolved = namedPort(pod, name, protocol);
-      return resolved === undefined ? [] : [{ peer: { cidr: hostCidr(ip), except: [] }, port: { protocol, port: resolved } }];
-    });
+      if (resolved !== undefined) byNumber.set(resolved, [...(byNumber.get(resolved) ?? []), { cidr: hostCidr(ip), except: [] }]);
+    }
+    return [...byNumber].map(([number, matches]) => rule({ protocol, port: number }, canonicalPeers(matches)));
   });
 }
 

@@ -23,7 +23,7 @@ describe('renderPolicyRules', () => {
           namespace: 'prod',
           name: 'web',
           ip: '10.0.0.2',
-          ingress: [{ peer: { cidr: '10.0.0.3/32', except: [] }, port: { protocol: 'tcp', port: 80 } }, { port: { protocol: 'udp', port: 5000, endPort: 5010 } }],
+          ingress: [{ peers: [{ cidr: '10.0.0.3/32', except: [] }], port: { protocol: 'tcp', port: 80 } }, { port: { protocol: 'udp', port: 5000, endPort: 5010 } }],
           egress: [],
         },
       ],
@@ -41,17 +41,28 @@ describe('renderPolicyRules', () => {
     expect(lines.indexOf(`-A ${POLICY_CHAIN} -s 10.0.0.2/32 -j ${egress}`)).toBeLessThan(lines.indexOf(`-A ${POLICY_CHAIN} -d 10.0.0.2/32 -j ${ingress}`));
   });
 
-  it('gives an ipBlock with exceptions a chain that marks what it allows', () => {
-    const text = renderPolicyRules([{ namespace: 'prod', name: 'web', ip: '10.0.0.2', egress: [{ peer: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] }, port: { protocol: 'tcp', port: 443 } }] }], []);
+  it('marks packets in a shared peer-set chain when a rule has several peers or exceptions', () => {
+    const peers = [
+      { cidr: '10.0.0.3/32', except: [] },
+      { cidr: '10.1.0.0/16', except: ['10.1.1.0/24'] },
+    ];
+    const pod = (name: string, ip: string) => ({ namespace: 'prod', name, ip, egress: [{ peers, port: { protocol: 'tcp' as const, port: 443 } }] });
+    const text = renderPolicyRules([pod('a', '10.0.0.2'), pod('b', '10.0.0.4')], []);
+    const lines = text.split('\n');
     const egress = /-s 10\.0\.0\.2\/32 -j (KUBE-NWP-E-\S+)/.exec(text)?.[1];
-    const block = new RegExp(`-A ${egress} -p tcp -m tcp --dport 443 -j (KUBE-NWP-B-\\S+)`).exec(text)?.[1];
-    expect(text.split('\n')).toEqual(
+    const set = new RegExp(`-A ${egress} -p tcp -m tcp --dport 443 -j (KUBE-NWP-P-\\S+)`).exec(text)?.[1];
+    const block = new RegExp(`-A ${set} -j (KUBE-NWP-B-\\S+)`).exec(text)?.[1];
+    expect(lines).toEqual(
       expect.arrayContaining([
         `-A ${egress} -j MARK --set-xmark 0x0/0x20000`,
-        `-A ${block} -d 10.0.1.0/24 -j RETURN`,
-        `-A ${block} -d 10.0.0.0/16 -j MARK --set-xmark 0x20000/0x20000`,
         `-A ${egress} -m mark --mark 0x20000/0x20000 -j RETURN`,
+        `-A ${set} -d 10.0.0.3/32 -j MARK --set-xmark 0x20000/0x20000`,
+        `-A ${block} -d 10.1.1.0/24 -j RETURN`,
+        `-A ${block} -d 10.1.0.0/16 -j MARK --set-xmark 0x20000/0x20000`,
       ]),
     );
+    // Both pods use the one set chain.
+    expect(lines.filter((l) => l === `:${set} - [0:0]`)).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith(`-j ${set}`))).toHaveLength(2);
   });
 });
