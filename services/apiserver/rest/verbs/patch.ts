@@ -1,7 +1,7 @@
 import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
-import { decodeObject, isObject } from '../objects.js';
-import { bodyType, parseBody, readBody } from '../negotiation.js';
-import { send, type ResourceCall } from '../call.js';
+import { objectJSON } from '../objects.js';
+import { bodyType, readBody } from '../negotiation.js';
+import { requestObject, send, type ResourceCall } from '../call.js';
 import { isDryRun } from '../query.js';
 
 // PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
@@ -37,15 +37,15 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
 
 async function applyObject(call: ResourceCall): Promise<void> {
   if (!call.query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requests require fieldManager to be set');
-  const body = parseBody(await readBody(call.req), APPLY_PATCH);
-  const object = decodeObject(call.info, body);
+  const { object } = await requestObject(call, APPLY_PATCH);
   if (object.metadata?.name && object.metadata.name !== call.target.name) {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${call.target.name ?? ''})`);
   }
   call.admit(object);
   const dryRun = isDryRun(call.query);
   try {
-    const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};
+    // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
+    const { apiVersion: _apiVersion, kind: _kind, ...fields } = objectJSON(call.info, object);
     const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
     send(call.res, 200, call.encoding, call.present.object(call.info, patched));
   } catch (err) {
