@@ -60,4 +60,20 @@ describe('fieldValidation over the HTTP API', () => {
     expect(warned.stderr).toBe('Warning: unknown field "metadata.bogus"\n');
     expect(warned.stdout).toBe('configmap/applied serverside-applied\n');
   });
+
+  it('patches with the same rules', async () => {
+    await restRequest(f.cp, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'patched' }, data: { k: 'v' } });
+    const path = '/api/v1/namespaces/default/configmaps/patched';
+    const merge = { 'Content-Type': 'application/merge-patch+json' };
+    const patch = JSON.stringify({ data: { k: 'w' }, spec: { x: 1 } });
+    const strict = await restRequest(f.cp, 'PATCH', `${path}?fieldValidation=Strict`, patch, merge);
+    expect(strict.status).toBe(400);
+    expect(strict.json().message).toBe('strict decoding error: unknown field "spec"');
+    const warned = await restRequest(f.cp, 'PATCH', path, patch, merge);
+    expect(warned.status).toBe(200);
+    expect(warned.headers.warning).toBe('299 - "unknown field \\"spec\\""');
+    expect(warned.json().data).toEqual({ k: 'w' });
+    const ignored = await restRequest(f.cp, 'PATCH', `${path}?fieldValidation=Ignore`, patch, merge);
+    expect([ignored.status, ignored.headers.warning]).toEqual([200, undefined]);
+  });
 });

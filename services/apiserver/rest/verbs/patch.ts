@@ -1,11 +1,12 @@
 import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
-import { objectJSON } from '../objects.js';
+import { fieldValidationOf, objectJSON } from '../objects.js';
 import { bodyType, readBody } from '../negotiation.js';
-import { requestObject, send, type ResourceCall } from '../call.js';
+import { addWarnings, requestObject, send, type ResourceCall } from '../call.js';
 import { isDryRun } from '../query.js';
 
 // PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
-// applied by the same code as gRPC's Patch (lib/patch). Server-side apply is a first version:
+// applied by the same code as gRPC's Patch (lib/patch), unknown fields in the result treated as
+// fieldValidation says. Server-side apply is a first version:
 // the applied configuration is created, or merged into the object as a strategic merge patch;
 // field ownership (managedFields), conflicts between managers and the removal of fields a
 // manager stopped applying are not implemented.
@@ -31,7 +32,15 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
   const patchType = patchTypeOf(call);
   const text = await readBody(call.req);
   call.admit(undefined, { type: patchType, text });
-  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query) });
+  const validation = fieldValidationOf(call.query);
+  // modify may run the patch again after a conflict: only the last run's warnings are sent.
+  let warnings: string[] = [];
+  const onUnknownFields = (fields: string[]): void => {
+    if (validation === 'Strict') throw badRequest(`strict decoding error: ${fields.join(', ')}`);
+    warnings = validation === 'Warn' ? fields : [];
+  };
+  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), onUnknownFields });
+  addWarnings(call.res, warnings);
   send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
 
