@@ -96,8 +96,12 @@ class PortForwardSession implements StreamHandler {
   }
 
   private toUpstream(forward: Forward, frame: PortForwardFrame): void {
-    if (forward.upstream) forward.upstream.write(frame);
-    else forward.pending.push(frame);
+    const upstream = forward.upstream;
+    if (!upstream) return void forward.pending.push(frame);
+    if (upstream.write(frame)) return;
+    // The kubelet is behind: stop reading from the client until it catches up.
+    this.spdy.pauseReading();
+    upstream.once('drain', () => this.spdy.resumeReading());
   }
 
   private start(forward: Forward): void {
@@ -110,8 +114,11 @@ class PortForwardSession implements StreamHandler {
         forward.upstream = upstream;
         for (const frame of forward.pending.splice(0)) upstream.write(frame);
         upstream.on('data', (frame: PortForwardFrame) => {
-          if (frame.data) this.spdy.send(forward.dataId!, Buffer.from(frame.data));
-          else if (frame.close) this.spdy.finish(forward.dataId!);
+          if (frame.close) return this.spdy.finish(forward.dataId!);
+          if (!frame.data || this.spdy.send(forward.dataId!, Buffer.from(frame.data))) return;
+          // The client is behind: hold the kubelet's stream until what was sent has gone out.
+          upstream.pause();
+          this.spdy.drained(() => upstream.resume());
         });
         upstream.on('end', () => this.end(forward));
         upstream.on('error', (err: grpc.ServiceError) => {
@@ -166,7 +173,13 @@ export class PortForwardServer {
     delete req.headers['sec-websocket-protocol'];
     TUNNELLED.add(req);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new PortForwardSession({ write: (bytes) => ws.send(bytes, { binary: true }), close: () => ws.close() }, pod, open, log);
+      const transport: Transport = {
+        write: (bytes, written) => ws.send(bytes, { binary: true }, () => written()),
+        pauseReading: () => ws.pause(),
+        resumeReading: () => ws.resume(),
+        close: () => ws.close(),
+      };
+      const session = new PortForwardSession(transport, pod, open, log);
       ws.on('message', (data: Buffer) => session.spdy.receive(data));
       ws.on('close', () => session.spdy.ended());
     });
@@ -179,7 +192,13 @@ export class PortForwardServer {
     }
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${STREAM_PROTOCOL}\r\n\r\n`);
     this.sockets.add(socket);
-    const session = new PortForwardSession({ write: (bytes) => socket.write(bytes), close: () => socket.end() }, pod, open, log);
+    const transport: Transport = {
+      write: (bytes, written) => void socket.write(bytes, () => written()),
+      pauseReading: () => socket.pause(),
+      resumeReading: () => socket.resume(),
+      close: () => socket.end(),
+    };
+    const session = new PortForwardSession(transport, pod, open, log);
     if (head.length > 0) session.spdy.receive(head);
     socket.on('data', (chunk: Buffer) => session.spdy.receive(chunk));
     socket.on('close', () => {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { packageDefinition } from '../../../lib/api/proto.js';
 import { issueServingCert } from '../../../lib/certs/certificates.js';
+import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { eventually, pod } from './helpers.js';
@@ -24,11 +25,27 @@ describe('kubectl port-forward over the HTTP API', () => {
   let webPort = 0;
   let config: string;
   const running: ChildProcessWithoutNullStreams[] = [];
+  /** What /flood has written so far: it writes FLOOD_BYTES as fast as the connection takes them. */
+  let flooded = 0;
+  const FLOOD_BYTES = 64 << 20;
+
+  function flood(res: import('node:http').ServerResponse): void {
+    const chunk = Buffer.alloc(64 << 10, 7);
+    const pump = (): void => {
+      while (flooded < FLOOD_BYTES) {
+        flooded += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  }
 
   beforeAll(async () => {
     requireKubectl();
     config = writeKubeconfig(f.cp, 'forward');
     web = createServer((req, res) => {
+      if (req.url === '/flood') return flood(res);
       let received = 0;
       req.on('data', (chunk: Buffer) => (received += chunk.length));
       req.on('end', () => res.end(req.url === '/big' ? 'y'.repeat(3_000_000) : `${req.url} received ${received}`));
@@ -45,7 +62,11 @@ describe('kubectl port-forward over the HTTP API', () => {
         call.once('data', (first: t.PortForwardFrame) => {
           const socket = connect({ host: '127.0.0.1', port: first.start?.port === 80 ? webPort : 1, allowHalfOpen: true });
           socket.on('error', (err) => call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `error forwarding port ${first.start?.port}: ${err.message}` }));
-          socket.on('data', (chunk: Buffer) => call.write({ data: chunk }));
+          socket.on('data', (chunk: Buffer) => {
+            if (call.write({ data: chunk })) return;
+            socket.pause();
+            call.once('drain', () => socket.resume());
+          });
           socket.on('end', () => {
             call.write({ close: true });
             call.end();
@@ -130,5 +151,29 @@ describe('kubectl port-forward over the HTTP API', () => {
     await httpCall(local, '/').catch(() => undefined);
     await eventually(async () => stderr().includes('an error occurred forwarding') || undefined, 30_000, 'the error printed');
     expect(stderr()).toMatch(/an error occurred forwarding \d+ -> 81: error forwarding port 81: connect ECONNREFUSED/);
+  });
+
+  it('holds the pod back while the local client does not read, then delivers everything', async () => {
+    const { local } = await forward('80');
+    const socket = connect({ host: '127.0.0.1', port: local });
+    socket.pause();
+    socket.write('GET /flood HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n');
+    // Wait until the flood stops growing (or is all written): every hop must have pushed back.
+    let last = -1;
+    let steady = 0;
+    await pollUntil(
+      () => {
+        steady = flooded === last ? steady + 1 : 0;
+        last = flooded;
+        return steady >= 4 || flooded >= FLOOD_BYTES;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the flood to stop growing' },
+    );
+    expect(flooded).toBeLessThan(FLOOD_BYTES / 2);
+    let received = 0;
+    socket.on('data', (d: Buffer) => (received += d.length));
+    socket.resume();
+    await new Promise((resolve) => socket.on('end', resolve));
+    expect(received).toBeGreaterThan(FLOOD_BYTES);
   });
 });

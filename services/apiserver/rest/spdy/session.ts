@@ -20,15 +20,23 @@ import {
 
 // The server's end of a SPDY/3.1 connection, over any byte transport (an upgraded socket, or
 // WebSocket binary messages when tunnelled). The client opens streams; the session replies to
-// each, hands it to the handler and carries data both ways. Pings are echoed; flow control is
-// answered with a window update per data frame received, and windows the client grants are not
-// waited for (the frames here are small and the client reads as fast as its socket allows).
+// each, hands it to the handler and carries data both ways. Pings are echoed; SPDY's flow control
+// is answered with a window update per data frame received, and windows the client grants are not
+// waited for: backpressure comes from the transport instead (send() says when the client is
+// behind; reading pauses while an upstream is).
 
-/** How the session writes bytes and ends the connection. */
+/** How the session writes bytes, holds back the client, and ends the connection. */
 export interface Transport {
-  write(bytes: Buffer): void;
+  /** Writes bytes; `written` is called once they have left for the client. */
+  write(bytes: Buffer, written: () => void): void;
+  /** Stops and restarts reading from the client (backpressure from a slow upstream). */
+  pauseReading(): void;
+  resumeReading(): void;
   close(): void;
 }
+
+/** Bytes written but not yet gone to the client above which senders are asked to wait. */
+const HIGH_WATER_BYTES = 1 << 20;
 
 export interface StreamHandler {
   /** A stream the client opened, already answered with SYN_REPLY. */
@@ -47,6 +55,8 @@ export class SpdySession {
   private readonly open = new Set<number>();
   private lastStreamId = 0;
   private closed = false;
+  private unsent = 0;
+  private drainWaiters: (() => void)[] = [];
   /** Frames are handled one at a time: header blocks inflate asynchronously but strictly in order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -68,15 +78,39 @@ export class SpdySession {
     for (const frame of frames) this.queue = this.queue.then(() => this.handle(frame)).catch((err: unknown) => this.fail(err));
   }
 
-  send(id: number, chunk: Buffer): void {
-    if (this.closed || !this.open.has(id)) return;
-    this.transport.write(dataFrame(id, 0, chunk));
+  /** Sends data on a stream; false when the client is behind and the sender should wait for drained(). */
+  send(id: number, chunk: Buffer): boolean {
+    if (this.closed || !this.open.has(id)) return true;
+    this.write(dataFrame(id, 0, chunk));
+    return this.unsent < HIGH_WATER_BYTES;
+  }
+
+  /** Calls `resume` once what was written has gone out (at once when nothing waits). */
+  drained(resume: () => void): void {
+    if (this.unsent < HIGH_WATER_BYTES || this.closed) resume();
+    else this.drainWaiters.push(resume);
   }
 
   /** Our last byte on a stream (FIN). */
   finish(id: number): void {
     if (this.closed || !this.open.has(id)) return;
-    this.transport.write(dataFrame(id, FLAG_FIN, Buffer.alloc(0)));
+    this.write(dataFrame(id, FLAG_FIN, Buffer.alloc(0)));
+  }
+
+  pauseReading(): void {
+    this.transport.pauseReading();
+  }
+
+  resumeReading(): void {
+    this.transport.resumeReading();
+  }
+
+  private write(bytes: Buffer): void {
+    this.unsent += bytes.length;
+    this.transport.write(bytes, () => {
+      this.unsent -= bytes.length;
+      if (this.unsent < HIGH_WATER_BYTES) for (const resume of this.drainWaiters.splice(0)) resume();
+    });
   }
 
   /** The connection ended (the transport closed): every stream is reset. */
@@ -84,6 +118,7 @@ export class SpdySession {
     if (this.closed) return;
     this.closed = true;
     this.headersIn.close();
+    for (const resume of this.drainWaiters.splice(0)) resume();
     for (const id of this.open) this.handler.reset(id);
     this.open.clear();
   }
@@ -92,7 +127,7 @@ export class SpdySession {
     if (this.closed) return;
     if (!frame.control) {
       if (frame.payload.length > 0) {
-        this.transport.write(windowUpdate(frame.streamId, frame.payload.length));
+        this.write(windowUpdate(frame.streamId, frame.payload.length));
         this.handler.data(frame.streamId, frame.payload);
       }
       if (frame.flags & FLAG_FIN) this.handler.finished(frame.streamId);
@@ -105,7 +140,7 @@ export class SpdySession {
         const headers = await this.headersIn.read(frame.payload.subarray(10));
         this.lastStreamId = Math.max(this.lastStreamId, id);
         this.open.add(id);
-        this.transport.write(this.headersOut.synReply(id, new Map()));
+        this.write(this.headersOut.synReply(id, new Map()));
         this.handler.opened(id, headers);
         if (frame.flags & FLAG_FIN) this.handler.finished(id);
         return;
@@ -116,7 +151,7 @@ export class SpdySession {
         return;
       }
       case PING:
-        this.transport.write(controlFrame(PING, 0, frame.payload.subarray(0, 4)));
+        this.write(controlFrame(PING, 0, frame.payload.subarray(0, 4)));
         return;
       default:
         // SETTINGS, WINDOW_UPDATE, HEADERS and GOAWAY change nothing the session keeps.
@@ -128,8 +163,8 @@ export class SpdySession {
   private fail(err: unknown): void {
     if (this.closed) return;
     this.log.warn({ err }, 'SPDY protocol error; closing the connection');
-    this.transport.write(goAway(this.lastStreamId));
-    for (const id of this.open) this.transport.write(rstStream(id, PROTOCOL_ERROR));
+    this.write(goAway(this.lastStreamId));
+    for (const id of this.open) this.write(rstStream(id, PROTOCOL_ERROR));
     this.ended();
     this.transport.close();
   }
