@@ -54,6 +54,9 @@ export interface RunningRestServer {
   close(): Promise<void>;
 }
 
+/** The pod subresources served on an upgraded connection. */
+const STREAMING = new Set(['exec', 'attach', 'portforward']);
+
 function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource');
 }
@@ -143,7 +146,6 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   const remote = new RemoteCommandServer();
 
   const portForwards = new PortForwardServer(log.child({ part: 'portforward' }));
-  const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
   /** An upgrade (WebSocket, or SPDY for port-forward): only pods/exec, attach and portforward, authenticated and authorized first. */
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
