@@ -61,6 +61,7 @@ class PortForwardSession implements StreamHandler {
 
   opened(id: number, headers: Headers): void {
     const type = headers.get('streamtype');
+    if (type !== 'error' && type !== 'data') return this.spdy.finish(id);
     // Clients older than request ids pair streams by order; the port and type still name them.
     const key = headers.get('requestid') ?? `port:${headers.get('port')}`;
     let forward = this.forwards.get(key);
@@ -70,8 +71,7 @@ class PortForwardSession implements StreamHandler {
     }
     this.byStream.set(id, forward);
     if (type === 'error') forward.errorId = id;
-    else if (type === 'data') forward.dataId = id;
-    else return this.spdy.finish(id);
+    else forward.dataId = id;
     if (forward.errorId !== undefined && forward.dataId !== undefined) {
       this.forwards.delete(key);
       this.start(forward);
