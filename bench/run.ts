@@ -8,6 +8,7 @@ import { benchKubeletStartup } from './kubelet/startup.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
 import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
+import { benchRestWatch } from './apiserver/rest-watch.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cli-startup': benchCliStartup,
   'cluster-node-memory': benchNodeMemory,
   'proxy-network-policy-sync': benchNetworkPolicySync,
+  'apiserver-rest-watch': benchRestWatch,
 };
 
 const wanted = process.argv.slice(2);
