@@ -14,7 +14,7 @@ import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { clusterRoleBindingPrinter, clusterRoleKindPrinter, roleBindingPrinter, roleKindPrinter } from './rbac.js';
 import { servicePrinter } from './services.js';
-import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
 import { deploymentPrinter, replicaSetPrinter, replicationControllerPrinter } from './workloads.js';
 
@@ -51,6 +51,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   controllerRevision: controllerRevisionPrinter,
   ingress: ingressPrinter,
   ingressClass: ingressClassPrinter,
+  storageClass: storageClassPrinter,
 };
 
 /** The table printer of a resource's kind. */
