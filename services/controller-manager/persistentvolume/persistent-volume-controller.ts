@@ -15,7 +15,7 @@ import { claimClassName } from '../../../lib/storage/classes.js';
 import type { ControllerContext } from '../common/controller.js';
 import { QueueController, type HandlerRegistration } from '../common/queue-controller.js';
 import { deleteLocalPathDirectory, isLocalPathVolume, provisionVolume, ProvisioningError } from './local-path-provisioner.js';
-import { findMatchingVolume, isVolumeBoundToClaim, volumeMismatch, type SelectedNode } from './volume-matching.js';
+import { findMatchingVolume, isVolumeBoundToClaim, volumeMismatch, type SelectedNode } from '../../../lib/storage/volume-matching.js';
 
 export interface PersistentVolumeControllerOptions {
   /** --local-path-dir: where the local-path provisioner keeps volumes, one folder per node. */

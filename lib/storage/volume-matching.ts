@@ -1,9 +1,9 @@
-import type { Labels } from '../../../lib/api/node-selector.js';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
-import { selectorFromLabelSelector, LabelSelectorError } from '../../../lib/labels/selector.js';
-import { parseQuantity, type Quantity } from '../../../lib/quantity.js';
-import { claimClassName } from '../../../lib/storage/classes.js';
-import { volumeFitsNode } from '../../../lib/storage/volume-node-affinity.js';
+import type { Labels } from '../api/node-selector.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../api/generated/index.js';
+import { selectorFromLabelSelector, LabelSelectorError } from '../labels/selector.js';
+import { parseQuantity, type Quantity } from '../quantity.js';
+import { claimClassName } from './classes.js';
+import { volumeFitsNode } from './volume-node-affinity.js';
 
 /** The node a WaitForFirstConsumer claim's first pod goes to: volumes must be usable from it. */
 export interface SelectedNode {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../api/generated/index.js';
 import { findMatchingVolume, volumeMismatch } from './volume-matching.js';
 
 function volume(name: string, storage: string, more: Partial<NonNullable<PersistentVolume['spec']>> = {}, labels: Record<string, string> = {}, phase = 'Available'): PersistentVolume {
