@@ -94,11 +94,13 @@ export class PersistentVolumeController extends QueueController {
       this.queue.add(VOLUME + keyOf(pv));
       const ref = pv.spec?.claimRef;
       if (ref?.name) this.queue.add(CLAIM + keyFor(ref.namespace ?? '', ref.name));
+      // A free volume may be what a pending claim waits for (Kubernetes waits for its resync).
+      else if (pv.status?.phase === 'Available') this.enqueuePendingClaims();
     };
     return [
       () => this.claims.addEventHandler({ onAdd: claimChanged, onUpdate: (_old, cur) => claimChanged(cur), onDelete: claimChanged }),
       () => this.volumes.addEventHandler({ onAdd: volumeChanged, onUpdate: (_old, cur) => volumeChanged(cur), onDelete: volumeChanged }),
-      // A new volume or class may be what a pending claim waits for.
+      // A new class may be what a pending claim waits for.
       () => this.classes.addEventHandler({ onAdd: () => this.enqueuePendingClaims() }),
     ];
   }

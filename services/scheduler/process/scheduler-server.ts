@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
@@ -29,6 +30,8 @@ export interface SchedulerServerOptions {
 }
 
 const EVENT_WRITES_IN_FLIGHT = 16;
+const SIGNAL_LISTENERS = 50;
+
 // Room for an event per pod of a large backlog (each a few hundred bytes) before any is dropped.
 const EVENT_QUEUE = 20_000;
 
@@ -56,6 +59,8 @@ export class SchedulerServer extends ElectedComponent {
     // An event per scheduled pod: written several at a time, as client-go's events broadcaster
     // does, or most would be dropped at hundreds of pods per second.
     this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, maxQueue: EVENT_QUEUE, ...(options.log ? { log: options.log } : {}) });
+    // Every informer listens on the stop signal: pods, nodes, namespaces and the three storage kinds.
+    setMaxListeners(SIGNAL_LISTENERS, this.stopping);
     const claims = this.factory.informerFor('persistentVolumeClaim');
     const persistentVolumes = this.factory.informerFor('persistentVolume');
     const storageClasses = this.factory.informerFor('storageClass');
