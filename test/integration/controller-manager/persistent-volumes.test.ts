@@ -166,4 +166,20 @@ describe('persistent volume binder', () => {
     expect(pv.spec?.persistentVolumeReclaimPolicy).toBe('Retain');
     expect(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values?.length).toBe(1);
   });
+
+  it('keeps a claim a pod uses until the pod is gone (kubernetes.io/pvc-protection)', async () => {
+    const ns = await createNamespace(cluster.client, 'pv-protection');
+    await startBinder();
+    await cluster.client.resource('persistentVolumeClaim').create(claim(ns, 'used', '1Gi', ''));
+    await cluster.client.resource('pod').create({
+      metadata: { name: 'user', namespace: ns },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'used' } }] },
+    });
+    await eventually(async () => (await cluster.client.resource('persistentVolumeClaim').get(ns, 'used')).metadata?.finalizers?.includes('kubernetes.io/pvc-protection'));
+    await cluster.client.resource('persistentVolumeClaim').delete(ns, 'used');
+    const held = await cluster.client.resource('persistentVolumeClaim').get(ns, 'used');
+    expect(held.metadata?.deletionTimestamp).toBeTruthy();
+    await cluster.client.resource('pod').delete(ns, 'user', { gracePeriodSeconds: 0 });
+    await eventually(() => gone(() => cluster.client.resource('persistentVolumeClaim').get(ns, 'used')), 30_000, 'claim deleted once unused');
+  });
 });
