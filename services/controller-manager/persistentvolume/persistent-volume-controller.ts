@@ -28,7 +28,7 @@ const CLAIM = 'claim:';
 const VOLUME = 'volume:';
 const YES = 'yes';
 
-const claimRef = (claim: PersistentVolumeClaim): InvolvedObject => ({
+const claimEventTarget = (claim: PersistentVolumeClaim): InvolvedObject => ({
   kind: 'PersistentVolumeClaim',
   apiVersion: 'v1',
   namespace: claim.metadata?.namespace ?? '',
@@ -37,7 +37,7 @@ const claimRef = (claim: PersistentVolumeClaim): InvolvedObject => ({
   resourceVersion: claim.metadata?.resourceVersion ?? '',
 });
 
-const volumeRef = (pv: PersistentVolume): InvolvedObject => ({
+const volumeEventTarget = (pv: PersistentVolume): InvolvedObject => ({
   kind: 'PersistentVolume',
   apiVersion: 'v1',
   namespace: '',
@@ -132,10 +132,10 @@ export class PersistentVolumeController extends QueueController {
     if (!pv) {
       if (claim.status?.phase === 'Bound' || claim.status?.phase === 'Lost') {
         await this.setClaimPhase(claim, 'Lost');
-        this.recorder.event(claimRef(claim), 'Warning', 'ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+        this.recorder.event(claimEventTarget(claim), 'Warning', 'ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
       } else {
         await this.setClaimPhase(claim, 'Pending');
-        this.recorder.event(claimRef(claim), 'Normal', 'FailedBinding', `volume "${volumeName}" not found`);
+        this.recorder.event(claimEventTarget(claim), 'Normal', 'FailedBinding', `volume "${volumeName}" not found`);
       }
       return;
     }
@@ -144,7 +144,7 @@ export class PersistentVolumeController extends QueueController {
       const mismatch = volumeMismatch(pv, claim);
       if (mismatch) {
         await this.setClaimPhase(claim, 'Pending');
-        this.recorder.event(claimRef(claim), 'Warning', 'VolumeMismatch', `Cannot bind to requested volume "${volumeName}": ${mismatch}`);
+        this.recorder.event(claimEventTarget(claim), 'Warning', 'VolumeMismatch', `Cannot bind to requested volume "${volumeName}": ${mismatch}`);
         return;
       }
       await this.bind(pv, claim);
@@ -157,7 +157,7 @@ export class PersistentVolumeController extends QueueController {
     // The volume went to another claim.
     if (claim.status?.phase === 'Bound' || claim.status?.phase === 'Lost') {
       await this.setClaimPhase(claim, 'Lost');
-      this.recorder.event(claimRef(claim), 'Warning', 'ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
+      this.recorder.event(claimEventTarget(claim), 'Warning', 'ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
     } else {
       await this.setClaimPhase(claim, 'Pending');
     }
@@ -172,7 +172,7 @@ export class PersistentVolumeController extends QueueController {
     const node: SelectedNode | undefined = selectedNode ? { name: selectedNodeName ?? '', labels: selectedNode.metadata?.labels ?? {} } : undefined;
     if (delayed && !selectedNodeName) {
       await this.setClaimPhase(claim, 'Pending');
-      this.recorder.event(claimRef(claim), 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+      this.recorder.event(claimEventTarget(claim), 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
       return;
     }
     const pv = findMatchingVolume(claim, this.volumes.store.list(), delayed ? node : undefined);
@@ -182,16 +182,16 @@ export class PersistentVolumeController extends QueueController {
     }
     await this.setClaimPhase(claim, 'Pending');
     if (!className) {
-      this.recorder.event(claimRef(claim), 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      this.recorder.event(claimEventTarget(claim), 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
     }
     if (!sc) {
-      this.recorder.event(claimRef(claim), 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      this.recorder.event(claimEventTarget(claim), 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
       return;
     }
     if (sc.provisioner !== LOCAL_PATH_PROVISIONER) {
       this.recorder.event(
-        claimRef(claim),
+        claimEventTarget(claim),
         'Normal',
         'ExternalProvisioning',
         `Waiting for a volume to be created either by the external provisioner '${sc.provisioner ?? ''}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
@@ -210,7 +210,7 @@ export class PersistentVolumeController extends QueueController {
   }
 
   private async provision(claim: PersistentVolumeClaim, sc: StorageClass, node: Node | undefined): Promise<void> {
-    const ref = claimRef(claim);
+    const ref = claimEventTarget(claim);
     if (!node) {
       const selected = claim.metadata?.annotations?.[SELECTED_NODE_ANNOTATION];
       const why = selected ? `selected node "${selected}" not found` : 'no Ready node to provision a local volume on';
@@ -344,7 +344,7 @@ export class PersistentVolumeController extends QueueController {
     if (!isLocalPathVolume(pv)) {
       const message = `error getting deleter volume plugin for volume "${pv.metadata?.name ?? ''}": no deletable volume plugin matched`;
       await this.volumeClient.updateStatus({ ...pv, status: { ...pv.status, phase: 'Failed', message } });
-      this.recorder.event(volumeRef(pv), 'Warning', 'VolumeFailedDelete', message);
+      this.recorder.event(volumeEventTarget(pv), 'Warning', 'VolumeFailedDelete', message);
       return;
     }
     try {
@@ -352,7 +352,7 @@ export class PersistentVolumeController extends QueueController {
     } catch (err) {
       if (!(err instanceof ProvisioningError)) throw err;
       await this.volumeClient.updateStatus({ ...pv, status: { ...pv.status, phase: 'Failed', message: err.message } });
-      this.recorder.event(volumeRef(pv), 'Warning', 'VolumeFailedDelete', err.message);
+      this.recorder.event(volumeEventTarget(pv), 'Warning', 'VolumeFailedDelete', err.message);
       return;
     }
     try {
