@@ -84,6 +84,9 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
         if (!isApiError(err, 'NotFound')) throw err;
       }
       break;
+    case 'persistentVolumeClaim':
+      related.pods = (await client.resource('pod').listAll(namespace)).items;
+      break;
     default:
       break;
   }

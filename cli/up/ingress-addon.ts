@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
-import { ApiError } from '../../lib/api/errors.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { CONTROLLER_NAME, DEFAULT_CLASS_ANNOTATION } from '../../services/ingress-controller/index.js';
 import type { ClusterFiles } from './cluster-files.js';
+import { createIfMissing } from './create-if-missing.js';
 import type { Supervisor } from './supervisor.js';
 
 // Optional parts of a local cluster, as `kubets up --addons ingress` turns them on. The ingress
@@ -38,14 +38,6 @@ const CONTROLLER_RULES = [
   { verbs: ['get', 'list', 'watch'], apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
   { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] },
 ];
-
-async function createIfMissing(create: () => Promise<unknown>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
-  }
-}
 
 /** The default IngressClass, and the controller's ClusterRole and its binding, created as the admin. */
 async function ensureIngressObjects(files: ClusterFiles): Promise<void> {

@@ -16,6 +16,7 @@ import { collectWhole } from '../../lib/flags.js';
 import { ensurePortsFree } from './ports-free.js';
 import { waitFor } from './wait-for.js';
 import { ensureClusterId } from './cluster-id.js';
+import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
@@ -146,10 +147,11 @@ async function runForeground(o: UpOptions): Promise<void> {
   ], APISERVER_NODE_FLAGS);
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
+  await ensureDefaultStorageClass(files);
   const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...componentArgs(o.schedulerArg)]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
-    'controller-manager', '--kubeconfig', files.configs['controller-manager'],
+    'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'),
     ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);

@@ -33,6 +33,7 @@ export interface KindTypes {
   ingress: t.Ingress;
   ingressClass: t.IngressClass;
   networkPolicy: t.NetworkPolicy;
+  storageClass: t.StorageClass;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -126,6 +127,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   ingress: info('ingresses', 'Ingress', 'ingress', 'networking.k8s.io', { shortNames: ['ing'] }),
   ingressClass: info('ingressclasses', 'IngressClass', 'ingressClass', 'networking.k8s.io', { namespaced: false, hasStatus: false }),
   networkPolicy: info('networkpolicies', 'NetworkPolicy', 'networkPolicy', 'networking.k8s.io', { shortNames: ['netpol'], hasStatus: false }),
+  storageClass: info('storageclasses', 'StorageClass', 'storageClass', 'storage.k8s.io', { namespaced: false, shortNames: ['sc'], hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

@@ -13,6 +13,7 @@ import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
+import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
@@ -121,6 +122,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
       defaultTolerationSeconds: new DefaultTolerationSeconds(),
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+      defaultStorageClass: new DefaultStorageClassAdmission(async () => inNamespace<t.StorageClass>('storageclasses')('')),
     },
     resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
   });

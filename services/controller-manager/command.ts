@@ -35,6 +35,7 @@ interface ControllerManagerFlags {
   resourceQuotaSyncPeriod: number;
   concurrentDaemonsetSyncs: number;
   concurrentStatefulsetSyncs: number;
+  localPathDir: string;
 }
 
 export function controllerManagerCommand(): Command {
@@ -68,6 +69,7 @@ export function controllerManagerCommand(): Command {
     .option('--resource-quota-sync-period <duration>', "how often every resource quota's usage is recomputed from the objects", positiveDuration, d.resourceQuotaSyncPeriodMs)
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
+    .option('--local-path-dir <dir>', "where the local-path provisioner keeps volumes, a folder per node", d.localPathDir)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -100,6 +102,7 @@ export function controllerManagerCommand(): Command {
           resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
           concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
+          localPathDir: o.localPathDir,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

@@ -18,6 +18,8 @@ import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/repl
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
+import { PersistentVolumeController } from './persistentvolume/persistent-volume-controller.js';
+import { StorageProtectionController } from './persistentvolume/storage-protection-controller.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -55,4 +57,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'resourcequota', build: (ctx, s) => new ResourceQuotaController(ctx, { workers: s.concurrentResourceQuotaSyncs, syncPeriodMs: s.resourceQuotaSyncPeriodMs }) },
   { name: 'daemonset', build: (ctx, s) => new DaemonSetController(ctx, { workers: s.concurrentDaemonSetSyncs }) },
   { name: 'statefulset', build: (ctx, s) => new StatefulSetController(ctx, { workers: s.concurrentStatefulSetSyncs }) },
+  { name: 'persistentvolume-binder', build: (ctx, s) => new PersistentVolumeController(ctx, { localPathDir: s.localPathDir }) },
+  { name: 'storage-protection', build: (ctx) => new StorageProtectionController(ctx) },
 ];

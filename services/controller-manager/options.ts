@@ -38,6 +38,8 @@ export interface ControllerSettings {
   resourceQuotaSyncPeriodMs: number;
   concurrentDaemonSetSyncs: number;
   concurrentStatefulSetSyncs: number;
+  /** --local-path-dir: where the local-path provisioner keeps volumes (one folder per node). */
+  localPathDir: string;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   resourceQuotaSyncPeriodMs: 300_000,
   concurrentDaemonSetSyncs: 2,
   concurrentStatefulSetSyncs: 5,
+  localPathDir: '/var/lib/kubets/storage',
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

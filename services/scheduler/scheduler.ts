@@ -7,7 +7,7 @@ import { CycleState } from './framework/cycle-state.js';
 import { ActionType, AssignedPodAdded, AssignedPodDeleted, NodeAdded, clusterEvent } from './framework/events.js';
 import { Diagnosis, FitError } from './framework/fit-error.js';
 import { Framework, type PluginSpec } from './framework/framework.js';
-import type { FrameworkHandle } from './framework/interfaces.js';
+import { NO_VOLUMES, type FrameworkHandle, type VolumeLister } from './framework/interfaces.js';
 import type { NodeInfo } from './framework/node-info.js';
 import { DEFAULT_SCHEDULER_NAME, PodInfo } from './framework/pod-info.js';
 import { Code, Status } from './framework/status.js';
@@ -40,6 +40,8 @@ export interface SchedulerOptions {
   plugins?: PluginSpec[];
   /** Namespace labels, for affinity terms with a namespaceSelector. */
   namespaceLabels?: NamespaceLabelsLookup;
+  /** Claims, volumes and storage classes, for the volume plugins. */
+  volumes?: VolumeLister;
   /** Random numbers in [0, 1): breaks score ties and picks where preemption starts looking. */
   random?: () => number;
   initialBackoffMs?: number;
@@ -60,6 +62,7 @@ function compileOptions(o: SchedulerOptions): Config {
     percentageOfNodesToScore: pct,
     plugins: o.plugins ?? defaultPlugins(),
     namespaceLabels: o.namespaceLabels ?? (() => undefined),
+    volumes: o.volumes ?? NO_VOLUMES,
     random: o.random ?? Math.random,
     initialBackoffMs: o.initialBackoffMs ?? 1000,
     maxBackoffMs: o.maxBackoffMs ?? 10_000,
@@ -131,7 +134,7 @@ export class Scheduler {
   ) {
     this.#config = compileOptions(options);
     this.#log = this.#config.log;
-    const handle: FrameworkHandle = { snapshot: this.snapshot, namespaceLabels: this.#config.namespaceLabels };
+    const handle: FrameworkHandle = { snapshot: this.snapshot, namespaceLabels: this.#config.namespaceLabels, volumes: this.#config.volumes };
     this.framework = new Framework(handle, this.#config.plugins);
     this.queue = new SchedulingQueue({
       now: callbacks.now,
@@ -223,6 +226,12 @@ export class Scheduler {
       onUpdate: (o: Pod, n: Pod) => this.#safely('pod update', () => this.onPodUpdate(o, n)),
       onDelete: (p: Pod) => this.#safely('pod delete', () => this.onPodDelete(p)),
     };
+  }
+
+  /** Handlers for claims, volumes or classes: any change may make a pod the volume plugins rejected fit. */
+  storageHandlers(resource: 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass') {
+    const changed = (action: number) => () => this.#safely(`${resource} change`, () => this.queue.moveAllToActiveOrBackoff(clusterEvent(resource, action, `${resource}Change`)));
+    return { onAdd: changed(ActionType.Add), onUpdate: changed(ActionType.Update), onDelete: changed(ActionType.Delete) };
   }
 
   nodeHandlers() {

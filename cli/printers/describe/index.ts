@@ -1,4 +1,23 @@
-import type { ConfigMap, CronJob, Deployment, Endpoints, Job, Lease, LimitRange, NetworkPolicy, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service } from '../../../lib/api/generated/index.js';
+import type {
+  ConfigMap,
+  CronJob,
+  Deployment,
+  Endpoints,
+  Job,
+  Lease,
+  LimitRange,
+  NetworkPolicy,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  ReplicaSet,
+  ReplicationController,
+  ResourceQuota,
+  Secret,
+  Service,
+  StorageClass,
+} from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
@@ -8,6 +27,7 @@ import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
 import { describeService } from './service.js';
+import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
 export { describeConfigMap, describeSecret } from './config.js';
@@ -27,7 +47,7 @@ export {
 
 /** What the verb layer fetched besides the object; each describer uses the parts it needs. */
 export interface DescribeRelated extends DescribeOptions {
-  /** Node: pods bound to it. Replication controller / replica set: pods matching its selector. */
+  /** Node: pods bound to it. Replication controller / replica set: pods matching its selector. Claim: pods of its namespace. */
   pods?: readonly Pod[];
   /** Replication controller / replica set: pre-counted phases (otherwise counted from `pods`). */
   podPhases?: PodPhaseCounts;
@@ -70,6 +90,12 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeLimitRange(object as LimitRange);
     case 'networkPolicy':
       return describeNetworkPolicy(object as NetworkPolicy);
+    case 'persistentVolume':
+      return describePersistentVolume(object as PersistentVolume, related);
+    case 'persistentVolumeClaim':
+      return describePersistentVolumeClaim(object as PersistentVolumeClaim, related);
+    case 'storageClass':
+      return describeStorageClass(object as StorageClass, related);
     default:
       return describeGeneric(info, object, related);
   }

@@ -199,4 +199,23 @@ describe('kubectl get for quotas and limit ranges', () => {
     const lr = { metadata: { name: 'limits', creationTimestamp: '2024-05-10T11:58:00.000Z' }, spec: { limits: [{ type: 'Container' }] } };
     expect(print('limitranges', [lr])).toBe(lines('NAME     CREATED AT', 'limits   2024-05-10T11:58:00Z'));
   });
+
+  it('storageclasses: NAME PROVISIONER RECLAIMPOLICY VOLUMEBINDINGMODE ALLOWVOLUMEEXPANSION AGE, the default marked', () => {
+    const list = [
+      {
+        metadata: { name: 'local-path', creationTimestamp: ago(120), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        provisioner: 'kubets.io/local-path',
+        reclaimPolicy: 'Delete',
+        volumeBindingMode: 'WaitForFirstConsumer',
+      },
+      { metadata: { name: 'nfs', creationTimestamp: ago(60) }, provisioner: 'example.com/nfs', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate', allowVolumeExpansion: true },
+    ];
+    expect(print('storageclasses', list)).toBe(
+      lines(
+        'NAME                   PROVISIONER            RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE',
+        'local-path (default)   kubets.io/local-path   Delete          WaitForFirstConsumer   false                  2m',
+        'nfs                    example.com/nfs        Retain          Immediate              true                   60s',
+      ),
+    );
+  });
 });

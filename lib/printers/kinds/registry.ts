@@ -14,7 +14,7 @@ import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { clusterRoleBindingPrinter, clusterRoleKindPrinter, roleBindingPrinter, roleKindPrinter } from './rbac.js';
 import { servicePrinter } from './services.js';
-import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.js';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
 import { deploymentPrinter, replicaSetPrinter, replicationControllerPrinter } from './workloads.js';
 
@@ -52,6 +52,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   ingress: ingressPrinter,
   ingressClass: ingressClassPrinter,
   networkPolicy: networkPolicyPrinter,
+  storageClass: storageClassPrinter,
 };
 
 /** The table printer of a resource's kind. */

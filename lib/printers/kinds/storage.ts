@@ -1,4 +1,5 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../api/generated/index.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/generated/index.js';
+import { isDefaultStorageClass } from '../../storage/classes.js';
 import { age } from '../duration.js';
 import { accessModesString, quantityString, storageClassOf } from './common.js';
 import type { KindPrinter, RowContext } from './types.js';
@@ -63,6 +64,28 @@ export const persistentVolumeClaimPrinter: KindPrinter<PersistentVolumeClaim> = 
       UNSET,
       age(pvc.metadata?.creationTimestamp, now),
       pvc.spec?.volumeMode ?? UNSET,
+    ];
+  },
+};
+
+export const storageClassPrinter: KindPrinter<StorageClass> = {
+  columns: [
+    { name: 'Name' },
+    { name: 'Provisioner' },
+    { name: 'ReclaimPolicy' },
+    { name: 'VolumeBindingMode' },
+    { name: 'AllowVolumeExpansion' },
+    { name: 'Age' },
+  ],
+  cells(sc: StorageClass, { now }: RowContext): string[] {
+    const name = sc.metadata?.name ?? '';
+    return [
+      isDefaultStorageClass(sc) ? `${name} (default)` : name,
+      sc.provisioner ?? '',
+      sc.reclaimPolicy ?? 'Delete',
+      sc.volumeBindingMode ?? 'Immediate',
+      String(sc.allowVolumeExpansion ?? false),
+      age(sc.metadata?.creationTimestamp, now),
     ];
   },
 };

@@ -22,6 +22,7 @@ describe('admissionChain', () => {
         priority: kind('Priority'),
         defaultTolerationSeconds: kind('DefaultTolerationSeconds'),
         serviceAllocation: kind('ServiceAllocation'),
+        defaultStorageClass: kind('DefaultStorageClass'),
       },
       resourceQuota: generic('ResourceQuota'),
     });

@@ -19,6 +19,7 @@ function recordingPlugins(): { plugins: KindPlugins; calls: string[] } {
       priority: plugin('priority'),
       defaultTolerationSeconds: plugin('tolerations'),
       serviceAllocation: plugin('allocation', true),
+      defaultStorageClass: plugin('defaultStorageClass'),
     },
     calls,
   };
@@ -43,7 +44,7 @@ describe('kindHooks', () => {
   it('runs claim writes through LimitRanger', async () => {
     const { plugins, calls } = recordingPlugins();
     await kindHooks(plugins).admit?.(resourceByField('persistentVolumeClaim'), 'update', {}, {});
-    expect(calls).toEqual(['limitRanger.claims.admit(update)']);
+    expect(calls).toEqual(['limitRanger.claims.admit(update)', 'defaultStorageClass.admit(update)']);
   });
 
   it('runs service writes through the allocator only, one at a time', async () => {

@@ -138,6 +138,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     rule(['create'], ['events.k8s.io'], ['events']),
     rule(['create'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    // The local-path provisioner's volumes.
+    rule(['create'], [''], ['persistentvolumes']),
   ]),
   clusterRole('system:node-proxier', [
     rule(['list', 'watch'], [''], ['services', 'endpoints']),

@@ -1,4 +1,4 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../lib/api/generated/index.js';
 import { defaultResourceList } from './quantities.js';
 
 // Kubernetes' SetDefaults_PersistentVolume, SetDefaults_PersistentVolumeClaim(Spec).
@@ -20,4 +20,9 @@ export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
   defaultResourceList(pvc.spec.resources?.limits);
   pvc.status ??= {};
   pvc.status.phase ||= 'Pending';
+}
+
+export function defaultStorageClass(sc: StorageClass): void {
+  sc.reclaimPolicy ??= 'Delete';
+  sc.volumeBindingMode ??= 'Immediate';
 }

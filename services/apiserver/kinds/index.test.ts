@@ -215,6 +215,9 @@ const rows: { [F in EnvelopeField]: Row } = {
     manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'haproxy' }, spec: { controller: 'kubets.io/ingress-haproxy' } },
     generation: 1,
     deletes: 'now',
+  },  storageClass: {
+    manifest: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path' }, provisioner: 'kubets.io/local-path' },
+    deletes: 'now',
   },
   networkPolicy: {
     manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny' }, spec: { podSelector: {} } },

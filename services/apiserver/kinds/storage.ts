@@ -1,10 +1,12 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../lib/api/generated/index.js';
-import { defaultPersistentVolume, defaultPersistentVolumeClaim } from '../defaults/storage.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../lib/api/generated/index.js';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from '../defaults/storage.js';
 import {
   validatePersistentVolume,
   validatePersistentVolumeClaim,
   validatePersistentVolumeClaimUpdate,
   validatePersistentVolumeUpdate,
+  validateStorageClass,
+  validateStorageClassUpdate,
 } from '../validation/storage.js';
 import { validateStatusMetadata } from './status.js';
 import type { KindStrategy } from './types.js';
@@ -23,5 +25,12 @@ export const persistentVolumeClaimStrategy: KindStrategy<PersistentVolumeClaim> 
   validateUpdate: validatePersistentVolumeClaimUpdate,
   status: { initial: () => ({ phase: 'Pending' }), validateUpdate: validateStatusMetadata },
   tracksGeneration: true,
-  hooks: (plugins) => [plugins.limitRanger.claims],
+  hooks: (plugins) => [plugins.limitRanger.claims, plugins.defaultStorageClass],
+};
+
+export const storageClassStrategy: KindStrategy<StorageClass> = {
+  defaults: defaultStorageClass,
+  validateCreate: validateStorageClass,
+  validateUpdate: validateStorageClassUpdate,
+  tracksGeneration: false,
 };

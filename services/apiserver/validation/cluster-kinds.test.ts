@@ -221,6 +221,26 @@ describe('PersistentVolume', () => {
     ['an unknown reclaim policy', pv({ capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], nfs, persistentVolumeReclaimPolicy: 'Keep' }), [
       'spec.persistentVolumeReclaimPolicy: Unsupported value: "Keep": supported values: "Delete", "Recycle", "Retain"',
     ]],
+    ['Recycle, which kubets has no recycler for', pv({ capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], nfs, persistentVolumeReclaimPolicy: 'Recycle' }), [
+      'spec.persistentVolumeReclaimPolicy: Forbidden: Recycle is not supported: use Retain, or Delete with a provisioner',
+    ]],
+    ['a local volume on one node', pv({
+      capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], local: { path: '/mnt/disks/a' },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] }] } },
+    }), []],
+    ['a local volume without node affinity', pv({ capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], local: { path: '/mnt/disks/a' } }), [
+      'spec.nodeAffinity: Required value: Local volume requires node affinity',
+    ]],
+    ['a relative local path', pv({
+      capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], local: { path: 'disks' },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] }] } },
+    }), ['spec.local.path: Invalid value: "disks": must be an absolute path']],
+    ['node affinity without terms', pv({ capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], nfs, nodeAffinity: { required: {} } }), [
+      'spec.nodeAffinity.required.nodeSelectorTerms: Required value: must have at least one node selector term',
+    ]],
+    ['two sources', pv({ capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], nfs, local: { path: '/a' }, nodeAffinity: { required: { nodeSelectorTerms: [{}] } } }), [
+      'spec.local: Forbidden: may not specify more than 1 volume type',
+    ]],
   ])('%s', (_name, manifest, expected) => {
     expect(createErrors(manifest)).toEqual(expected);
   });
@@ -260,6 +280,32 @@ describe('PersistentVolumeClaim', () => {
     );
     expect(updateErrors(pvc({ ...claim, resources: { requests: { storage: '512Mi' } } }, { phase: 'Bound' }), pvc(claim))).toEqual([
       'spec.resources.requests.storage: Forbidden: field can not be less than previous value',
+    ]);
+  });
+});
+
+describe('StorageClass', () => {
+  const sc = (fields: Json, name = 'local-path'): Json => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, ...fields });
+
+  it.each<[string, Json, string[]]>([
+    ['a class with defaults', sc({ provisioner: 'kubets.io/local-path' }), []],
+    ['no provisioner', sc({}), ['provisioner: Required value']],
+    ['an unknown reclaim policy', sc({ provisioner: 'p', reclaimPolicy: 'Recycle' }), ['reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"']],
+    ['an unknown binding mode', sc({ provisioner: 'p', volumeBindingMode: 'Later' }), [
+      'volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"',
+    ]],
+  ])('%s', (_name, manifest, expected) => {
+    expect(createErrors(manifest)).toEqual(expected);
+  });
+
+  it('keeps provisioner, parameters, reclaim policy and binding mode', () => {
+    const old = sc({ provisioner: 'p', parameters: { a: '1' } });
+    expect(updateErrors(sc({ provisioner: 'p', parameters: { a: '1' }, allowVolumeExpansion: true }), old)).toEqual([]);
+    expect(updateErrors(sc({ provisioner: 'q', parameters: { a: '2' }, reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' }), old)).toEqual([
+      'parameters: Forbidden: updates to parameters are forbidden.',
+      'provisioner: Forbidden: updates to provisioner are forbidden.',
+      'reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.',
+      'volumeBindingMode: Invalid value: "WaitForFirstConsumer": field is immutable',
     ]);
   });
 });

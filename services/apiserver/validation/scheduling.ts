@@ -81,7 +81,7 @@ function validateNodeSelectorTerm(term: NodeSelectorTerm | undefined, path: Fiel
   ];
 }
 
-function validateNodeSelector(selector: NodeSelector, path: FieldPath): FieldError[] {
+export function validateNodeSelector(selector: NodeSelector, path: FieldPath): FieldError[] {
   const termsPath = path.child('nodeSelectorTerms');
   const terms = selector.nodeSelectorTerms ?? [];
   if (terms.length === 0) return [field.required(termsPath, 'must have at least one node selector term')];

@@ -1,10 +1,13 @@
-import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec } from '../../../lib/api/generated/index.js';
+import type { LocalVolumeSource, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, StorageClass } from '../../../lib/api/generated/index.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
+import { isQualifiedName } from '../../../lib/validation/names.js';
 import { describeDifferences, semanticEqual } from './equality.js';
 import { invalidEach, nameIsDNSSubdomain, validateImmutableField } from './helpers.js';
 import { validateLabelSelector } from './labels.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
+import { validatePathNoBacksteps } from './paths.js';
+import { validateNodeSelector } from './scheduling.js';
 import { parseQuantityAt, validatePositiveQuantityValue, validateResourceQuantityValue } from './resources.js';
 import { validateHostPathVolumeSource, validateNFSVolumeSource } from './volumes.js';
 
@@ -38,6 +41,11 @@ function validateVolumeMode(mode: string | undefined, path: FieldPath): FieldErr
   return mode !== undefined && !VOLUME_MODES.includes(mode) ? [field.notSupported(path, mode, VOLUME_MODES)] : [];
 }
 
+function validateLocalVolumeSource(source: LocalVolumeSource, path: FieldPath): FieldError[] {
+  if (!source.path) return [field.required(path.child('path'))];
+  return source.path.startsWith('/') ? validatePathNoBacksteps(source.path, path.child('path')) : [field.invalid(path.child('path'), source.path, 'must be an absolute path')];
+}
+
 function validatePersistentVolumeSpec(pv: PersistentVolume): FieldError[] {
   const path = field.root('spec');
   const spec = pv.spec ?? {};
@@ -68,9 +76,23 @@ function validatePersistentVolumeSpec(pv: PersistentVolume): FieldError[] {
     else errs.push(...validateNFSVolumeSource(spec.nfs, path.child('nfs')));
     sources++;
   }
+  if (spec.local) {
+    if (sources > 0) errs.push(field.forbidden(path.child('local'), 'may not specify more than 1 volume type'));
+    else errs.push(...validateLocalVolumeSource(spec.local, path.child('local')));
+    sources++;
+    // A local volume is only reachable on its node, so it must say which.
+    if (!spec.nodeAffinity) errs.push(field.required(path.child('nodeAffinity'), 'Local volume requires node affinity'));
+  }
   if (sources === 0) errs.push(field.required(path, 'must specify a volume type'));
-  if (spec.hostPath && spec.hostPath.path?.replace(/\/+$/, '') === '' && reclaimPolicy === 'Recycle') {
-    errs.push(field.forbidden(path.child('persistentVolumeReclaimPolicy'), "may not be 'recycle' for a hostPath mount of '/'"));
+  if (spec.nodeAffinity) {
+    const affinityPath = path.child('nodeAffinity');
+    const required = spec.nodeAffinity.required;
+    if (!required) errs.push(field.required(affinityPath.child('required'), 'must specify required node constraints'));
+    else errs.push(...validateNodeSelector(required, affinityPath.child('required')));
+  }
+  if (reclaimPolicy === 'Recycle') {
+    // Kubernetes deprecated the recycler (rm -rf of the volume's files) and kubets has none.
+    errs.push(field.forbidden(path.child('persistentVolumeReclaimPolicy'), 'Recycle is not supported: use Retain, or Delete with a provisioner'));
   }
   errs.push(...validateClassName(spec.storageClassName, path.child('storageClassName')));
   errs.push(...validateVolumeMode(spec.volumeMode, path.child('volumeMode')));
@@ -84,8 +106,8 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
 /** Where a volume's data lives never changes once the volume exists. */
 export function validatePersistentVolumeUpdate(pv: PersistentVolume, old: PersistentVolume): FieldError[] {
   const errs = [...validateObjectMetaUpdate(pv.metadata, old.metadata), ...validatePersistentVolume(pv)];
-  const source = { hostPath: pv.spec?.hostPath, nfs: pv.spec?.nfs };
-  const oldSource = { hostPath: old.spec?.hostPath, nfs: old.spec?.nfs };
+  const source = { hostPath: pv.spec?.hostPath, nfs: pv.spec?.nfs, local: pv.spec?.local };
+  const oldSource = { hostPath: old.spec?.hostPath, nfs: old.spec?.nfs, local: old.spec?.local };
   if (!semanticEqual(source, oldSource)) {
     const diff = describeDifferences(oldSource, source).join('\n');
     errs.push(field.forbidden(field.root('spec', 'persistentvolumesource'), `spec.persistentvolumesource is immutable after creation\n${diff}`));
@@ -148,5 +170,48 @@ export function validatePersistentVolumeClaimUpdate(pvc: PersistentVolumeClaim, 
     errs.push(field.forbidden(storagePath, 'field can not be less than previous value'));
   }
   errs.push(...validateImmutableField(pvc.spec?.volumeMode, old.spec?.volumeMode, field.root('volumeMode')));
+  return errs;
+}
+
+const STORAGE_CLASS_RECLAIM_POLICIES = ['Delete', 'Retain'];
+const VOLUME_BINDING_MODES = ['Immediate', 'WaitForFirstConsumer'];
+/** Kubernetes' cap on the parameters of one class, keys and values together. */
+const MAX_PARAMETERS_BYTES = 256 * 1024;
+
+function validateStorageClassFields(sc: StorageClass): FieldError[] {
+  const errs: FieldError[] = [];
+  const provisionerPath = field.root('provisioner');
+  if (!sc.provisioner) errs.push(field.required(provisionerPath));
+  else {
+    errs.push(...invalidEach(provisionerPath, sc.provisioner, isQualifiedName(sc.provisioner.toLowerCase())));
+  }
+  const parameters = sc.parameters ?? {};
+  let size = 0;
+  for (const [key, value] of Object.entries(parameters)) {
+    if (key === '') errs.push(field.invalid(field.root('parameters'), parameters, 'invalid empty parameter name'));
+    size += key.length + value.length;
+  }
+  if (size > MAX_PARAMETERS_BYTES) errs.push(field.tooLong(field.root('parameters'), MAX_PARAMETERS_BYTES));
+  const reclaim = sc.reclaimPolicy;
+  if (reclaim !== undefined && !STORAGE_CLASS_RECLAIM_POLICIES.includes(reclaim)) {
+    errs.push(field.notSupported(field.root('reclaimPolicy'), reclaim, STORAGE_CLASS_RECLAIM_POLICIES));
+  }
+  const mode = sc.volumeBindingMode;
+  if (mode === undefined) errs.push(field.required(field.root('volumeBindingMode')));
+  else if (!VOLUME_BINDING_MODES.includes(mode)) errs.push(field.notSupported(field.root('volumeBindingMode'), mode, VOLUME_BINDING_MODES));
+  return errs;
+}
+
+export function validateStorageClass(sc: StorageClass): FieldError[] {
+  return [...validateObjectMeta(sc.metadata, false, nameIsDNSSubdomain), ...validateStorageClassFields(sc)];
+}
+
+/** Only metadata and allowVolumeExpansion change after creation, as in Kubernetes. */
+export function validateStorageClassUpdate(sc: StorageClass, old: StorageClass): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(sc.metadata, old.metadata), ...validateStorageClassFields(sc)];
+  if (!semanticEqual(sc.parameters ?? {}, old.parameters ?? {})) errs.push(field.forbidden(field.root('parameters'), 'updates to parameters are forbidden.'));
+  if (sc.provisioner !== old.provisioner) errs.push(field.forbidden(field.root('provisioner'), 'updates to provisioner are forbidden.'));
+  if (sc.reclaimPolicy !== old.reclaimPolicy) errs.push(field.forbidden(field.root('reclaimPolicy'), 'updates to reclaimPolicy are forbidden.'));
+  errs.push(...validateImmutableField(sc.volumeBindingMode, old.volumeBindingMode, field.root('volumeBindingMode')));
   return errs;
 }

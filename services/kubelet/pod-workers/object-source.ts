@@ -1,4 +1,4 @@
-import type { ConfigMap, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, Service } from '../../../lib/api/generated/index.js';
 
 /**
  * Where the kubelet looks up the objects a pod refers to. The kubelet wiring backs this with
@@ -10,6 +10,8 @@ export interface PodObjectSource {
   getSecret(namespace: string, name: string): Promise<Secret | undefined>;
   /** Services of one namespace, for the service environment variables. */
   listServices(namespace: string): Promise<Service[]>;
+  getPersistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
+  getPersistentVolume(name: string): Promise<PersistentVolume | undefined>;
 }
 
 type Named = { metadata?: { namespace?: string; name?: string } | null };
@@ -23,6 +25,8 @@ export class InMemoryObjectSource implements PodObjectSource {
   readonly #configMaps = new Map<string, ConfigMap>();
   readonly #secrets = new Map<string, Secret>();
   readonly #services = new Map<string, Service>();
+  readonly #claims = new Map<string, PersistentVolumeClaim>();
+  readonly #volumes = new Map<string, PersistentVolume>();
 
   setConfigMap(configMap: ConfigMap): this {
     this.#configMaps.set(key(configMap), configMap);
@@ -36,6 +40,16 @@ export class InMemoryObjectSource implements PodObjectSource {
 
   setService(service: Service): this {
     this.#services.set(key(service), service);
+    return this;
+  }
+
+  setPersistentVolumeClaim(claim: PersistentVolumeClaim): this {
+    this.#claims.set(key(claim), claim);
+    return this;
+  }
+
+  setPersistentVolume(pv: PersistentVolume): this {
+    this.#volumes.set(pv.metadata?.name ?? '', pv);
     return this;
   }
 
@@ -61,5 +75,13 @@ export class InMemoryObjectSource implements PodObjectSource {
 
   async listServices(namespace: string): Promise<Service[]> {
     return [...this.#services.values()].filter((s) => (s.metadata?.namespace || 'default') === namespace);
+  }
+
+  async getPersistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined> {
+    return this.#claims.get(`${namespace}/${name}`);
+  }
+
+  async getPersistentVolume(name: string): Promise<PersistentVolume | undefined> {
+    return this.#volumes.get(name);
   }
 }

@@ -1,5 +1,5 @@
 import { isApiError } from '../../../lib/api/errors.js';
-import type { ConfigMap, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, Service } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -18,7 +18,7 @@ async function getOrUndefined<T extends KubeObject>(resource: ResourceClient<T>,
 /**
  * The objects pods refer to. A node may read only the Secrets and ConfigMaps its own pods use (the
  * apiserver's Node authorizer), so those are read one by one when a pod needs them, as Kubernetes'
- * kubelet does with its "Get" change-detection strategy; Services, which every node may list,
+ * kubelet does with its "Get" change-detection strategy (claims and their volumes too); Services, which every node may list,
  * come from an informer cache.
  */
 export class NodeObjectSource implements PodObjectSource {
@@ -37,5 +37,13 @@ export class NodeObjectSource implements PodObjectSource {
 
   async listServices(namespace: string): Promise<Service[]> {
     return this.services.listByIndex(NAMESPACE_INDEX, namespace);
+  }
+
+  getPersistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined> {
+    return getOrUndefined(this.client.resource('persistentVolumeClaim'), namespace, name);
+  }
+
+  getPersistentVolume(name: string): Promise<PersistentVolume | undefined> {
+    return getOrUndefined(this.client.resource('persistentVolume'), '', name);
   }
 }

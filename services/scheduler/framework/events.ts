@@ -3,7 +3,7 @@
  * Plugins declare the events that could undo their rejections; the queue moves a pod back to
  * the active queue only for events one of its rejecting plugins cares about.
  */
-type EventResource = 'Node' | 'AssignedPod';
+type EventResource = 'Node' | 'AssignedPod' | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass';
 
 /** Bit flags, so a registration can name several actions at once. */
 export const ActionType = {
@@ -16,6 +16,8 @@ export const ActionType = {
   UpdatePodLabel: 64,
   /** A pod's requests went down (in-place resize), freeing room. */
   UpdatePodScaleDown: 128,
+  /** Any change of a storage object (claims, volumes, classes). */
+  Update: 256,
 } as const;
 
 export interface ClusterEvent {

@@ -1,3 +1,4 @@
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../lib/api/generated/index.js';
 import type { NamespaceLabelsLookup } from './affinity-term.js';
 import type { CycleState } from './cycle-state.js';
 import type { ClusterEvent } from './events.js';
@@ -21,10 +22,26 @@ export interface NodeInfoLister {
   imageNumNodes(image: string): number;
 }
 
+/** The storage objects pods refer to, from the scheduler's informer caches. */
+export interface VolumeLister {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  volume(name: string): PersistentVolume | undefined;
+  storageClass(name: string): StorageClass | undefined;
+  volumes(): readonly PersistentVolume[];
+}
+
+export const NO_VOLUMES: VolumeLister = {
+  claim: () => undefined,
+  volume: () => undefined,
+  storageClass: () => undefined,
+  volumes: () => [],
+};
+
 /** What plugins get from the framework when they are built. */
 export interface FrameworkHandle {
   readonly snapshot: NodeInfoLister;
   readonly namespaceLabels: NamespaceLabelsLookup;
+  readonly volumes: VolumeLister;
 }
 
 export interface Plugin {

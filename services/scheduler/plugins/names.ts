@@ -10,3 +10,5 @@ export const NodeResourcesBalancedAllocation = 'NodeResourcesBalancedAllocation'
 export const PodTopologySpread = 'PodTopologySpread';
 export const InterPodAffinity = 'InterPodAffinity';
 export const ImageLocality = 'ImageLocality';
+export const VolumeRestrictions = 'VolumeRestrictions';
+export const VolumeBinding = 'VolumeBinding';

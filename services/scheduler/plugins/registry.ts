@@ -11,6 +11,8 @@ import { newNodeResourcesFit } from './node-resources-fit/index.js';
 import { newNodeUnschedulable } from './node-unschedulable/index.js';
 import { newPodTopologySpread } from './pod-topology-spread/index.js';
 import { newTaintToleration } from './taint-toleration/index.js';
+import { newVolumeBinding } from './volume-binding/index.js';
+import { newVolumeRestrictions } from './volume-restrictions/index.js';
 
 /**
  * The default profile: kube-scheduler's default plugins in its order (filters run in this
@@ -31,5 +33,7 @@ export function defaultPlugins(): PluginSpec[] {
     { name: names.InterPodAffinity, factory: newInterPodAffinity, weight: 2 },
     { name: names.NodeResourcesBalancedAllocation, factory: newBalancedAllocation, weight: 1 },
     { name: names.ImageLocality, factory: newImageLocality, weight: 1 },
+    { name: names.VolumeRestrictions, factory: newVolumeRestrictions },
+    { name: names.VolumeBinding, factory: newVolumeBinding },
   ];
 }

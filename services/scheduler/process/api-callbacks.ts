@@ -3,6 +3,9 @@ import { isApiError } from '../../../lib/api/errors.js';
 import type { Condition, Pod } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import type { EventRecorder } from '../../../lib/events/event-recorder.js';
+import { SELECTED_NODE_ANNOTATION } from '../../../lib/storage/annotations.js';
+import { NO_VOLUMES, type VolumeLister } from '../framework/interfaces.js';
+import { claimsToSelectNode } from '../plugins/volume-binding/index.js';
 import type { SchedulerCallbacks } from '../scheduler.js';
 
 /** The node chosen for a pod was deleted before the binding was sent. */
@@ -18,6 +21,8 @@ interface ApiCallbacksOptions {
   recorder: EventRecorder;
   /** Whether the node is still in the node informer's cache. */
   nodeExists(nodeName: string): boolean;
+  /** Claims and classes, for the claims to annotate with the chosen node before binding. */
+  volumes?: VolumeLister;
   /** Bindings sent at once; more wait their turn (assumed in the cache meanwhile). Default 64. */
   maxBindingsInFlight?: number;
   now?: () => number;
@@ -33,6 +38,7 @@ const DEFAULT_BINDINGS_IN_FLIGHT = 64;
 export function apiCallbacks(options: ApiCallbacksOptions): SchedulerCallbacks {
   const { client, recorder, nodeExists } = options;
   const pods = client.resource('pod');
+  const claimClient = client.resource('persistentVolumeClaim');
   // A cycle takes a fraction of a millisecond, a binding a round trip: a backlog of pending pods
   // would otherwise put thousands of calls in flight at once, swelling memory here and in the apiserver.
   const bindings = bulkhead(options.maxBindingsInFlight ?? DEFAULT_BINDINGS_IN_FLIGHT, Number.POSITIVE_INFINITY);
@@ -43,6 +49,11 @@ export function apiCallbacks(options: ApiCallbacksOptions): SchedulerCallbacks {
         // snapshot would wait for the pod garbage collector; failing here retries it instead.
         if (!nodeExists(nodeName)) throw new NodeGoneError(nodeName);
         const meta = pod.metadata ?? {};
+        // VolumeBinding's PreBind: the binder binds or provisions these for the chosen node.
+        for (const claim of claimsToSelectNode(pod, nodeName, options.volumes ?? NO_VOLUMES)) {
+          const annotations = { [SELECTED_NODE_ANNOTATION]: nodeName };
+          await claimClient.patch(meta.namespace ?? '', claim.metadata?.name ?? '', { metadata: { annotations } }, { type: 'merge' });
+        }
         await client.bind(meta.namespace ?? '', {
           metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid },
           target: { kind: 'Node', apiVersion: 'v1', name: nodeName },

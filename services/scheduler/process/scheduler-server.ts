@@ -1,7 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiClient } from '../../../lib/client/client.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
 import { ElectedComponent, type ElectionSettings } from '../../../lib/leader-election/elected-component.js';
+import { keyFor } from '../../../lib/client/keys.js';
+import type { VolumeLister } from '../framework/interfaces.js';
 import { DEFAULT_SCHEDULER_NAME } from '../framework/pod-info.js';
 import { Scheduler, type SchedulerCallbacks } from '../scheduler.js';
 import { apiCallbacks } from './api-callbacks.js';
@@ -27,6 +30,8 @@ export interface SchedulerServerOptions {
 }
 
 const EVENT_WRITES_IN_FLIGHT = 16;
+const SIGNAL_LISTENERS = 50;
+
 // Room for an event per pod of a large backlog (each a few hundred bytes) before any is dropped.
 const EVENT_QUEUE = 20_000;
 
@@ -54,15 +59,30 @@ export class SchedulerServer extends ElectedComponent {
     // An event per scheduled pod: written several at a time, as client-go's events broadcaster
     // does, or most would be dropped at hundreds of pods per second.
     this.#recorder = new EventRecorder({ client: options.client, component: schedulerName, maxInFlight: EVENT_WRITES_IN_FLIGHT, maxQueue: EVENT_QUEUE, ...(options.log ? { log: options.log } : {}) });
-    const callbacks = apiCallbacks({ client: options.client, recorder: this.#recorder, nodeExists: (name) => nodes.store.get(name) !== undefined });
+    // Every informer listens on the stop signal: pods, nodes, namespaces and the three storage kinds.
+    setMaxListeners(SIGNAL_LISTENERS, this.stopping);
+    const claims = this.factory.informerFor('persistentVolumeClaim');
+    const persistentVolumes = this.factory.informerFor('persistentVolume');
+    const storageClasses = this.factory.informerFor('storageClass');
+    const volumes: VolumeLister = {
+      claim: (namespace, name) => claims.store.get(keyFor(namespace, name)),
+      volume: (name) => persistentVolumes.store.get(name),
+      storageClass: (name) => storageClasses.store.get(name),
+      volumes: () => persistentVolumes.store.list(),
+    };
+    const callbacks = apiCallbacks({ client: options.client, recorder: this.#recorder, nodeExists: (name) => nodes.store.get(name) !== undefined, volumes });
     this.scheduler = new Scheduler(options.wrapCallbacks ? options.wrapCallbacks(callbacks) : callbacks, {
       schedulerName,
       percentageOfNodesToScore: options.percentageOfNodesToScore ?? 0,
       namespaceLabels: (ns) => namespaces.store.get(ns)?.metadata?.labels,
+      volumes,
       ...(options.log ? { log: options.log } : {}),
     });
     nodes.addEventHandler(this.scheduler.nodeHandlers());
     pods.addEventHandler(this.scheduler.podHandlers());
+    claims.addEventHandler(this.scheduler.storageHandlers('PersistentVolumeClaim'));
+    persistentVolumes.addEventHandler(this.scheduler.storageHandlers('PersistentVolume'));
+    storageClasses.addEventHandler(this.scheduler.storageHandlers('StorageClass'));
   }
 
   protected flushEvents(): Promise<unknown> {

@@ -203,6 +203,12 @@ class PodBuilder {
     return (this.#affinity().nodeAffinity ??= {});
   }
 
+  /** A volume named after the claim it mounts. */
+  claim(claimName: string): this {
+    (this.#spec.volumes ??= []).push({ name: claimName, persistentVolumeClaim: { claimName } });
+    return this;
+  }
+
   obj(): Pod {
     const containers = this.#containers.length ? this.#containers : [{ name: 'c0', image: 'busybox:1.36' }];
     const pod = structuredClone(this.#pod);

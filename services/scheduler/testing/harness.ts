@@ -7,7 +7,7 @@ import { SchedulerCache } from '../cache/cache.js';
 import { Snapshot } from '../cache/snapshot.js';
 import { CycleState } from '../framework/cycle-state.js';
 import { Framework, type PluginSpec } from '../framework/framework.js';
-import type { FrameworkHandle } from '../framework/interfaces.js';
+import { NO_VOLUMES, type FrameworkHandle, type VolumeLister } from '../framework/interfaces.js';
 import type { Labels } from '../../../lib/api/node-selector.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { PodInfo } from '../framework/pod-info.js';
@@ -22,19 +22,19 @@ interface TestCluster {
 }
 
 /** Existing pods must have `spec.nodeName` set. */
-export function testCluster(nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}): TestCluster {
+export function testCluster(nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}, volumes: VolumeLister = NO_VOLUMES): TestCluster {
   const cache = new SchedulerCache();
   for (const n of nodes) cache.addNode(n);
   for (const p of pods) cache.addPod(p);
   const snapshot = new Snapshot();
   cache.updateSnapshot(snapshot);
   const nodeInfos = nodes.map((n) => snapshot.get(n.metadata?.name ?? '') as NodeInfo);
-  return { cache, snapshot, handle: { snapshot, namespaceLabels: (ns) => namespaceLabels[ns] }, nodeInfos };
+  return { cache, snapshot, handle: { snapshot, namespaceLabels: (ns) => namespaceLabels[ns], volumes }, nodeInfos };
 }
 
 /** PreFilter then Filter on every node; a PreFilter rejection is every node's answer. */
-function runFilters(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}): PluginResult[] {
-  const { handle, nodeInfos, snapshot } = testCluster(nodes, pods, namespaceLabels);
+function runFilters(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[], namespaceLabels: Record<string, Labels>, volumes: VolumeLister): PluginResult[] {
+  const { handle, nodeInfos, snapshot } = testCluster(nodes, pods, namespaceLabels, volumes);
   const fwk = new Framework(handle, specs);
   const state = new CycleState();
   const info = PodInfo.of(pod);
@@ -44,8 +44,15 @@ function runFilters(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[] = 
 }
 
 /** The reasons of each node's status (empty for a fit). */
-export function filterReasons(specs: PluginSpec[], pod: Pod, nodes: Node[], pods: Pod[] = [], namespaceLabels: Record<string, Labels> = {}): string[][] {
-  return runFilters(specs, pod, nodes, pods, namespaceLabels).map((s) => (s ? [...s.reasons] : []));
+export function filterReasons(
+  specs: PluginSpec[],
+  pod: Pod,
+  nodes: Node[],
+  pods: Pod[] = [],
+  namespaceLabels: Record<string, Labels> = {},
+  volumes: VolumeLister = NO_VOLUMES,
+): string[][] {
+  return runFilters(specs, pod, nodes, pods, namespaceLabels, volumes).map((s) => (s ? [...s.reasons] : []));
 }
 
 /** PreScore, Score and NormalizeScore of one plugin over all nodes (unweighted); Skip gives zeros. */

@@ -8,6 +8,7 @@ import type { Mount } from '../types.js';
 import { writeAtomically } from './atomic-writer.js';
 import { setUpHostPath } from './host-path.js';
 import { mountPointsUnder, mountTmpfs, unmount } from './mounts.js';
+import { checkLocalPath, claimMountPlan, mountNfs, nfsMountPlan, type MountPlan } from './persistent-volumes.js';
 import { configMapPayload, downwardAPIPayload, secretPayload } from './projections.js';
 
 /** A volume could not be set up; the message reads like kubelet's FailedMount event. */
@@ -72,6 +73,7 @@ const PLUGIN_DIRS = {
   configMap: 'kubernetes.io~configmap',
   secret: 'kubernetes.io~secret',
   downwardAPI: 'kubernetes.io~downward-api',
+  nfs: 'kubernetes.io~nfs',
 } as const;
 
 /** Volumes on the host, bind-mounted into each container of the pod, laid out as the kubelet does. */
@@ -143,7 +145,27 @@ export class VolumeManager implements PodVolumes {
       await writeAtomically(dir, downwardAPIPayload(pod, volume.downwardAPI, this.#nodeAllocatable));
       return { hostPath: dir, readOnly: true };
     }
-    throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI)');
+    if (volume.nfs) return this.#mount(nfsMountPlan(volume.nfs, dirFor(PLUGIN_DIRS.nfs), false));
+    if (volume.persistentVolumeClaim) {
+      const claimName = volume.persistentVolumeClaim.claimName ?? '';
+      const claim = await this.#objects.getPersistentVolumeClaim(namespace, claimName);
+      const volumeName = claim?.spec?.volumeName;
+      const pv = volumeName ? await this.#objects.getPersistentVolume(volumeName) : undefined;
+      return this.#mount(claimMountPlan(namespace, claimName, claim, pv, Boolean(volume.persistentVolumeClaim.readOnly), dirFor(PLUGIN_DIRS.nfs)));
+    }
+    throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI, nfs, persistentVolumeClaim)');
+  }
+
+  async #mount(plan: MountPlan): Promise<{ hostPath: string; readOnly: boolean }> {
+    if (plan.kind === 'nfs') {
+      await mountNfs(plan);
+      return { hostPath: plan.target, readOnly: plan.readOnly };
+    }
+    if (plan.local) {
+      await checkLocalPath(plan.path);
+      return { hostPath: plan.path, readOnly: plan.readOnly };
+    }
+    return { hostPath: await setUpHostPath({ path: plan.path, ...(plan.hostPathType !== undefined && { type: plan.hostPathType }) }), readOnly: plan.readOnly };
   }
 
   async mountsFor(_pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]> {
