@@ -7,6 +7,7 @@ import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from 
 import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
+import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.js';
 import { namespacePrinter } from './namespaces.js';
 import { ingressClassPrinter, ingressPrinter } from './networking.js';
 import { nodePrinter } from './nodes.js';
@@ -51,6 +52,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   controllerRevision: controllerRevisionPrinter,
   ingress: ingressPrinter,
   ingressClass: ingressClassPrinter,
+  podMetrics: podMetricsPrinter,
+  nodeMetrics: nodeMetricsPrinter,
 };
 
 /** The table printer of a resource's kind. */
