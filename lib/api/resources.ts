@@ -181,6 +181,11 @@ export function resourceByRequestName(name: string): ResourceInfo | undefined {
   return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name) ?? byGroupResource.get(name);
 }
 
+/** The name a request gives a resource: its plural, qualified by its group where another kind holds that plural first. */
+export function requestNameOf(info: ResourceInfo): string {
+  return byResource.get(info.resource) === info ? info.resource : `${info.resource}.${info.group}`;
+}
+
 export function resourceByField(field: EnvelopeField): ResourceInfo {
   const r = byField.get(field);
   if (!r) throw new Error(`no resource for envelope field ${field}`);
