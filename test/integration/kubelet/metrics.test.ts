@@ -78,6 +78,6 @@ describe('resource metrics from a real kubelet', () => {
     const pods = await kubectlOk(kubeconfig, ['top', 'pods', '-n', 'default', '-l', 'app=burner']);
     expect(pods).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\nburner\s+\d+m\s+\d+Mi\s*\n$/);
     const nodes = await kubectlOk(kubeconfig, ['top', 'nodes', NODE]);
-    expect(nodes).toMatch(new RegExp(`^NAME\\s+CPU\\(cores\\)\\s+CPU%\\s+MEMORY\\(bytes\\)\\s+MEMORY%\\s*\\n${NODE}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`));
+    expect(nodes).toMatch(new RegExp(`^NAME\\s+CPU\\(cores\\)\\s+CPU\\(%\\)\\s+MEMORY\\(bytes\\)\\s+MEMORY\\(%\\)\\s*\\n${NODE}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`));
   });
 });
