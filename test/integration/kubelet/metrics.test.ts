@@ -4,6 +4,7 @@ import type { NodeMetrics, PodMetrics } from '../../../lib/api/generated/index.j
 import { cpuMillis, memoryBytes } from '../../../lib/quantity.js';
 import type { Kubelet } from '../../../services/kubelet/kubelet.js';
 import { kubectlOk, requireKubectl, restRequest, writeKubeconfig } from '../apiserver/rest-helpers.js';
+import { runVerb } from '../../../cli/testing/run-verb.js';
 import { BUSYBOX, eventually, makePod, setUpNode, startKubelet, tearDownNode, waitRunning, type TestNode } from './helpers.js';
 
 // The resource metrics API end to end: a real kubelet samples a real container's cgroups, the
@@ -79,5 +80,11 @@ describe('resource metrics from a real kubelet', () => {
     expect(pods).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\nburner\s+\d+m\s+\d+Mi\s*\n$/);
     const nodes = await kubectlOk(kubeconfig, ['top', 'nodes', NODE]);
     expect(nodes).toMatch(new RegExp(`^NAME\\s+CPU\\(cores\\)\\s+CPU\\(%\\)\\s+MEMORY\\(bytes\\)\\s+MEMORY\\(%\\)\\s*\\n${NODE}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%`));
+  });
+
+  it('answers kubets top', async () => {
+    const { stdout, code } = await runVerb(['top', 'pod', '--containers'], { client: node.client });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\nburner\s+burn\s+\d+m\s+\d+Mi\s*\n$/);
   });
 });
