@@ -5,6 +5,7 @@ import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
 import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
+import { benchKubeletMetrics } from './kubelet/metrics.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
 
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-startup': benchKubeletStartup,
   'cli-startup': benchCliStartup,
   'cluster-node-memory': benchNodeMemory,
+  'kubelet-metrics': benchKubeletMetrics,
 };
 
 const wanted = process.argv.slice(2);
