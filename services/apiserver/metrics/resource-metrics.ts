@@ -13,9 +13,12 @@ import type { WatchCache, WatchFilter } from '../watch/index.js';
 /** The last window of one node's kubelet; rejects when the kubelet cannot be reached. */
 export type SummaryFetcher = (node: t.Node) => Promise<t.Summary>;
 
+/** What is read of the pods' and nodes' watch caches. */
+export type CachedObjects = Pick<WatchCache, 'list' | 'get'>;
+
 export interface ResourceMetricsOptions {
-  pods: WatchCache;
-  nodes: WatchCache;
+  pods: CachedObjects;
+  nodes: CachedObjects;
   summaries: SummaryFetcher;
   log?: Logger;
 }
