@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeMetrics, PodMetrics } from '../../lib/api/generated/index.js';
 import { useFakeApiServer } from '../../lib/client/testing/fake-api-per-test.js';
 import { runVerb } from '../testing/run-verb.js';
-import { nodeMetricsTable, podMetricsTable } from './top.js';
+import { explainMissing, nodeMetricsTable, podMetricsTable } from './top.js';
 
 const podMetrics = (name: string, containers: Record<string, [cpu: string, memory: string]>, namespace = 'default'): PodMetrics => ({
   metadata: { name, namespace, labels: { app: name } },
@@ -56,6 +56,19 @@ describe('top node table', () => {
 
   it('shows use against capacity with --show-capacity', () => {
     expect(nodeMetricsTable([nodeMetrics('n1', '500m', '1Gi')], nodes.slice(0, 1), { showCapacity: true, noHeaders: true })).toBe('n1    500m   12%   1024Mi   12%   \n');
+  });
+});
+
+describe('pods without metrics', () => {
+  const created = Date.parse('2026-12-06T00:00:00Z');
+  const pod = { metadata: { name: 'web', namespace: 'default', creationTimestamp: '2026-12-06T00:00:00Z' } };
+
+  it('are not an error while younger than two minutes', () => {
+    expect(() => explainMissing([pod], created + 60_000)).toThrow(/^metrics not available yet$/);
+  });
+
+  it('are named with their age, as Go prints durations, once older', () => {
+    expect(() => explainMissing([pod], created + 125_500)).toThrow('Metrics not available for pod default/web, age: 2m5.5s');
   });
 });
 

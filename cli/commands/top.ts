@@ -109,7 +109,7 @@ interface TopPodFlags {
 }
 
 /** Why a list came back empty: pods too young to be measured yet, or pods that should have been. */
-function explainMissing(pods: Pod[], now: number): void {
+export function explainMissing(pods: Pod[], now: number): never {
   for (const pod of pods) {
     const created = parseTimestamp(pod.metadata?.creationTimestamp) ?? now;
     const ageSeconds = (now - created) / 1000;

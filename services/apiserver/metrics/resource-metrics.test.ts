@@ -76,6 +76,11 @@ describe('ResourceMetrics', () => {
     await expect(metrics.get(PODS, 'default', 'nobody')).rejects.toMatchObject({ reason: 'NotFound' });
   });
 
+  it('finds a static pod, whose runtime uid is not its mirror pod\'s, by its name on the node', async () => {
+    const { metrics } = setUp({ n1: { ...summary('n1', []), pods: [{ namespace: 'default', name: 'web', uid: 'static-uid', containers: [{ name: 'app', cpuNanoCores: 1 }] }] } });
+    expect((await metrics.get(PODS, 'default', 'web')).metadata?.name).toBe('web');
+  });
+
   it('reports nothing for a node whose kubelet has no window yet', async () => {
     const { metrics } = setUp({ n1: { nodeName: 'n1', windowSeconds: 0, pods: [] }, n2: summary('n2', ['db']) });
     expect((await metrics.list(NODES, everything)).map((m) => m.metadata?.name)).toEqual(['n2']);

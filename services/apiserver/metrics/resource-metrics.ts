@@ -82,11 +82,19 @@ export class ResourceMetrics implements MetricsSource {
   async #podMetrics(pods: t.Pod[]): Promise<t.PodMetrics[]> {
     const running = pods.filter((p) => p.spec?.nodeName && p.status?.phase === 'Running');
     const summaries = await this.#summaries(running.map((p) => p.spec!.nodeName!));
+    // A static pod runs under its own uid and shows in the API as its mirror pod, with another
+    // uid and the same name: the name on the node finds it.
     const byUid = new Map<string, { usage: t.PodUsage; summary: t.Summary }>();
-    for (const summary of summaries.values()) for (const usage of summary.pods ?? []) byUid.set(usage.uid ?? '', { usage, summary });
+    const byName = new Map<string, { usage: t.PodUsage; summary: t.Summary }>();
+    for (const [node, summary] of summaries) {
+      for (const usage of summary.pods ?? []) {
+        byUid.set(usage.uid ?? '', { usage, summary });
+        byName.set(`${node}/${usage.namespace ?? ''}/${usage.name ?? ''}`, { usage, summary });
+      }
+    }
     const metrics: t.PodMetrics[] = [];
     for (const pod of running) {
-      const found = byUid.get(pod.metadata?.uid ?? '');
+      const found = byUid.get(pod.metadata?.uid ?? '') ?? byName.get(`${pod.spec?.nodeName}/${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`);
       if (!found || (found.usage.containers ?? []).length === 0) continue;
       metrics.push({
         apiVersion: 'metrics.k8s.io/v1beta1',
