@@ -5,6 +5,7 @@ import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
 import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
+import { benchKubeletMetrics } from './kubelet/metrics.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
 import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cluster-node-memory': benchNodeMemory,
   'proxy-network-policy-sync': benchNetworkPolicySync,
   'apiserver-rest-watch': benchRestWatch,
+  'kubelet-metrics': benchKubeletMetrics,
 };
 
 const wanted = process.argv.slice(2);

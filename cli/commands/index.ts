@@ -40,6 +40,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['explain', 'Documentation of resources', async (d) => (await import('./explain.js')).explainCommand(d)],
   ['config', 'View the kubeconfig for kubectl', async (d) => (await import('./config.js')).configCommand(d)],
   ['auth', 'Inspect authorization', async (d) => (await import('./auth.js')).authCommand(d)],
+  ['top', 'Display resource (CPU/memory) usage', async (d) => (await import('./top.js')).topCommand(d)],
 ];
 
 /** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */

@@ -90,7 +90,7 @@ describe('argument handling', () => {
     expect(stdout).toContain('\npods                       po           v1                             true         Pod\n');
     expect(stdout).toContain('\nendpointslices                          discovery.k8s.io/v1            true         EndpointSlice\n');
     expect((await run('api-resources', '--namespaced=false', '-o', 'name')).stdout).toBe(
-      'namespaces\nnodes\npersistentvolumes\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\nstorageclasses.storage.k8s.io\n',
+      'namespaces\nnodes\npersistentvolumes\nnodes.metrics.k8s.io\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\nstorageclasses.storage.k8s.io\n',
     );
   });
 });

@@ -14,7 +14,7 @@ export function completionCommand(): Command {
     .action(async (shell: keyof typeof SCRIPTS, _options: unknown, self: Command) => {
       const program = self.parent!;
       await loadAll(program);
-      const types = resources.map((r) => r.resource).sort();
+      const types = [...new Set(resources.map((r) => r.resource))].sort();
       process.stdout.write(SCRIPTS[shell](completionTree(program), types));
     });
 }

@@ -34,6 +34,8 @@ export interface KindTypes {
   ingressClass: t.IngressClass;
   networkPolicy: t.NetworkPolicy;
   storageClass: t.StorageClass;
+  podMetrics: t.PodMetrics;
+  nodeMetrics: t.NodeMetrics;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -60,6 +62,12 @@ export interface ResourceInfo {
   shortNames: string[];
   hasStatus: boolean;
   hasScale: boolean;
+  /**
+   * False for kinds that are measured, not stored (metrics.k8s.io): never in etcd, read only (get
+   * and list), answered by asking the kubelets. Their plural may repeat a stored kind's ("pods"):
+   * the group tells them apart.
+   */
+  stored: boolean;
 }
 
 function info<F extends EnvelopeField>(
@@ -67,9 +75,9 @@ function info<F extends EnvelopeField>(
   kind: string,
   field: F,
   group: string,
-  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions'>> = {},
+  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions' | 'version' | 'stored'>> = {},
 ): ResourceInfo & { field: F } {
-  const version = 'v1';
+  const version = opts.version ?? 'v1';
   return {
     resource,
     singular: kind.toLowerCase(),
@@ -83,8 +91,13 @@ function info<F extends EnvelopeField>(
     shortNames: opts.shortNames ?? [],
     hasStatus: opts.hasStatus ?? true,
     hasScale: opts.hasScale ?? false,
+    stored: opts.stored ?? true,
   };
 }
+
+/** The API group of the resource metrics (metrics-server's), which the kubelets measure. */
+export const METRICS_GROUP = 'metrics.k8s.io';
+const measured = { version: 'v1beta1', hasStatus: false, stored: false } as const;
 
 /** The API group of Roles, ClusterRoles and their bindings. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -128,17 +141,24 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   ingressClass: info('ingressclasses', 'IngressClass', 'ingressClass', 'networking.k8s.io', { namespaced: false, hasStatus: false }),
   networkPolicy: info('networkpolicies', 'NetworkPolicy', 'networkPolicy', 'networking.k8s.io', { shortNames: ['netpol'], hasStatus: false }),
   storageClass: info('storageclasses', 'StorageClass', 'storageClass', 'storage.k8s.io', { namespaced: false, shortNames: ['sc'], hasStatus: false }),
+  podMetrics: { ...info('pods', 'PodMetrics', 'podMetrics', METRICS_GROUP, measured), singular: '' },
+  nodeMetrics: { ...info('nodes', 'NodeMetrics', 'nodeMetrics', METRICS_GROUP, { ...measured, namespaced: false }), singular: '' },
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);
 
-const byResource = new Map(resources.map((r) => [r.resource, r]));
-const byKind = new Map(resources.map((r) => [r.kind, r]));
-const byField = new Map(resources.map((r) => [r.field, r]));
-const byAnyName = new Map<string, ResourceInfo>();
-for (const r of resources) {
-  for (const name of [r.resource, r.singular, r.kind.toLowerCase(), ...r.shortNames]) byAnyName.set(name, r);
+/** A name → resource index where the first kind listed keeps a name two share (core `pods` before metrics' `pods`). */
+function firstWins(names: (r: ResourceInfo) => string[]): Map<string, ResourceInfo> {
+  const index = new Map<string, ResourceInfo>();
+  for (const r of resources) for (const name of names(r)) if (name && !index.has(name)) index.set(name, r);
+  return index;
 }
+
+const byResource = firstWins((r) => [r.resource]);
+const byKind = firstWins((r) => [r.kind]);
+const byField = new Map(resources.map((r) => [r.field, r]));
+const byAnyName = firstWins((r) => [r.resource, r.singular, r.kind.toLowerCase(), ...r.shortNames]);
+const byGroupResource = firstWins((r) => [`${r.resource}.${r.group}`]);
 
 /** Looks up a resource by its plural name as used in API requests; undefined if unknown. */
 export function resourceByName(resource: string): ResourceInfo | undefined {
@@ -149,14 +169,25 @@ export function resourceByKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
 }
 
-const bySingular = new Map(resources.map((r) => [r.singular, r]));
+const bySingular = firstWins((r) => [r.singular]);
+
+/** The resource of a plural name within one API group (the HTTP API's paths name both). */
+export function resourceInGroup(group: string, resource: string): ResourceInfo | undefined {
+  return byGroupResource.get(`${resource}.${group}`);
+}
 
 /**
  * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
- * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ * kind ("Pod"), or its plural and group where a plural is shared ("pods.metrics.k8s.io"). Each
+ * names one resource; short names are the CLI's business.
  */
 export function resourceByRequestName(name: string): ResourceInfo | undefined {
-  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
+  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name) ?? byGroupResource.get(name);
+}
+
+/** The name a request gives a resource: its plural, qualified by its group where another kind holds that plural first. */
+export function requestNameOf(info: ResourceInfo): string {
+  return byResource.get(info.resource) === info ? info.resource : `${info.resource}.${info.group}`;
 }
 
 export function resourceByField(field: EnvelopeField): ResourceInfo {
@@ -172,8 +203,9 @@ export function resolveResourceAlias(name: string): ResourceInfo | undefined {
   if (direct) return direct;
   const dot = lower.indexOf('.');
   if (dot < 0) return undefined;
-  const r = byAnyName.get(lower.slice(0, dot));
-  return r && r.group === lower.slice(dot + 1) ? r : undefined;
+  const bare = lower.slice(0, dot);
+  const group = lower.slice(dot + 1);
+  return resources.find((r) => r.group === group && [r.resource, r.singular, r.kind.toLowerCase(), ...r.shortNames].includes(bare));
 }
 
 export function acceptsApiVersion(r: ResourceInfo, apiVersion: string): boolean {

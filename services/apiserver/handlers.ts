@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
-import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
+import { requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { authenticate } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
@@ -82,7 +82,7 @@ const metadataValues =
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
   const { log, authorizer } = deps;
   const ops = apiOperations(deps);
-  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: info.resource, namespace: req.namespace, name: req.name });
+  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: requestNameOf(info), namespace: req.namespace, name: req.name });
 
   /**
    * The one door of every call: who is calling (token, then impersonation), then whether they may

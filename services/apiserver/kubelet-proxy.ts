@@ -12,7 +12,11 @@ type KubeletClient = grpc.Client & {
   Exec(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
   Attach(): grpc.ClientDuplexStream<t.ExecFrame, t.ExecFrame>;
   PortForward(): grpc.ClientDuplexStream<t.PortForwardFrame, t.PortForwardFrame>;
+  Summary(req: t.SummaryRequest, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, res?: t.Summary) => void): grpc.ClientUnaryCall;
 };
+
+/** A kubelet that does not answer a summary in this time is left out of the metrics, not waited for. */
+const SUMMARY_DEADLINE_MS = 5_000;
 
 /** The kubelet's bidirectional streams: each opens with a start frame naming the pod. */
 type StreamMethod = 'Exec' | 'Attach' | 'PortForward';
@@ -48,7 +52,8 @@ export interface KubeletTls {
 
 /**
  * Forwards the Logs, Exec, Attach and PortForward subresources to the kubelet that runs the pod, at the address and
- * port its Node publishes, over TLS with the apiserver's kubelet-client identity.
+ * port its Node publishes, over TLS with the apiserver's kubelet-client identity; and asks kubelets
+ * for their resource usage summaries (the metrics API).
  */
 export class KubeletProxy {
   private readonly clients = new Map<string, KubeletClient>();
@@ -63,7 +68,11 @@ export class KubeletProxy {
     const pod = (await this.registry.get(resourceByField('pod'), namespace, name)) as t.Pod;
     const nodeName = pod.spec?.nodeName;
     if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
-    const node = (await this.registry.get(resourceByField('node'), '', nodeName)) as t.Node;
+    return this.clientForNode((await this.registry.get(resourceByField('node'), '', nodeName)) as t.Node);
+  }
+
+  private clientForNode(node: t.Node): KubeletClient {
+    const nodeName = node.metadata?.name ?? '';
     const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
     const addresses = node.status?.addresses ?? [];
     const host = (addresses.find((a) => a.type === 'InternalIP') ?? addresses[0])?.address;
@@ -78,6 +87,14 @@ export class KubeletProxy {
       this.log.debug({ node: nodeName, target }, 'connected to kubelet');
     }
     return client;
+  }
+
+  /** The node's and its pods' resource usage over the kubelet's last sampling window. */
+  summary(node: t.Node): Promise<t.Summary> {
+    const client = this.clientForNode(node);
+    return new Promise<t.Summary>((resolve, reject) =>
+      client.Summary({}, { deadline: Date.now() + SUMMARY_DEADLINE_MS }, (err, res) => (err ? reject(fromServiceError(err)) : resolve(res ?? {}))),
+    );
   }
 
   /** Relays the kubelet's log chunks to `out` (a gRPC stream or the HTTP API's response) until it ends or `signal` aborts. */

@@ -5,6 +5,7 @@ import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { VERSION } from '../../lib/version.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
 import { rfc3339 } from './registry/object-meta.js';
+import type { MetricsSource } from './metrics/index.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import { listPrefix, objectKey } from './storage/keys.js';
@@ -22,6 +23,8 @@ export interface OperationDeps {
   registry: Registry;
   store: Store;
   caches: Map<string, WatchCache>;
+  /** Answers the measured kinds (metrics.k8s.io); without it they are unavailable. */
+  metrics?: MetricsSource;
 }
 
 export interface Target {
@@ -97,9 +100,22 @@ export function apiOperations(deps: OperationDeps) {
     return { info, namespace: requestNamespace(info, req.namespace), name: req.name ?? '' };
   }
 
+  /** The target of a write or watch, which only stored kinds take: the measured ones are read only. */
+  function storedTarget(req: Target): { info: ResourceInfo; namespace: string; name: string } {
+    const resolved = target(req);
+    if (!resolved.info.stored) throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    return resolved;
+  }
+
+  function metricsOf(info: ResourceInfo): MetricsSource {
+    if (!deps.metrics) throw new ApiError('ServiceUnavailable', `the server is currently unable to handle the request (${info.resource}.${info.group})`);
+    return deps.metrics;
+  }
+
   async function list(req: ListParams, budget?: ListBudget): Promise<ListOutcome> {
     const { info, namespace } = target(req);
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
+    if (!info.stored) return { info, items: await metricsOf(info).list(info, filter), metadata: {} };
     const sizeOf = (o: AnyObject): number => (budget ? budget.sizeOf(info, o) : 0);
     if (req.limit || req.continueToken) {
       const matches = compileFilter(info, filter) ?? (() => true);
@@ -127,7 +143,7 @@ export function apiOperations(deps: OperationDeps) {
 
   /** The events of a watch after its parameters are checked; ends when the signal aborts or the timeout passes. */
   function watch(req: WatchParams, abort: AbortController): { info: ResourceInfo; events: AsyncIterable<WatchOut> } {
-    const { info, namespace } = target(req);
+    const { info, namespace } = storedTarget(req);
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
     const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
     if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
@@ -171,19 +187,20 @@ export function apiOperations(deps: OperationDeps) {
     watch,
     bind,
     async create(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
-      const { info, namespace } = target(req);
+      const { info, namespace } = storedTarget(req);
       return registry.create(info, namespace, object, { dryRun });
     },
     async get(req: Target): Promise<AnyObject> {
       const { info, namespace, name } = target(req);
+      if (!info.stored) return metricsOf(info).get(info, namespace, name);
       return registry.get(info, namespace, name);
     },
     async update(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
-      const { info, namespace } = target(req);
+      const { info, namespace } = storedTarget(req);
       return registry.update(info, namespace, object, { dryRun });
     },
     async updateStatus(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
-      const { info, namespace } = target(req);
+      const { info, namespace } = storedTarget(req);
       return registry.updateStatus(info, namespace, object, { dryRun });
     },
     /**
@@ -191,11 +208,11 @@ export function apiOperations(deps: OperationDeps) {
      * are refused as invalid unless `onUnknownFields` takes them (see applyPatch).
      */
     async patch(req: Target, patchType: string, patch: string, opts: { status?: boolean; dryRun?: boolean; onUnknownFields?: (fields: string[]) => void } = {}): Promise<AnyObject> {
-      const { info, namespace, name } = target(req);
+      const { info, namespace, name } = storedTarget(req);
       return registry.modify(info, namespace, name, (current) => applyPatch(info, current, patchType, patch, opts.onUnknownFields), opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
     },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
-      const { info, namespace, name } = target(req);
+      const { info, namespace, name } = storedTarget(req);
       const optionErrors = validateDeleteOptions(options);
       if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
       return registry.delete(info, namespace, name, options);

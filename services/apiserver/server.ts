@@ -23,6 +23,7 @@ import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
 import { healthHandlers, healthProbe } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
+import { ResourceMetrics } from './metrics/index.js';
 import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
 import { startRestServer } from './rest/index.js';
@@ -95,7 +96,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 
   const caches = new Map<string, WatchCache>();
-  for (const info of resources) {
+  for (const info of resources.filter((r) => r.stored)) {
     caches.set(
       info.resource,
       new WatchCache({ store, info, windowSize: config.watchCacheSize, startHistoryRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ cache: info.resource }) }),
@@ -139,8 +140,9 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
 
   const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
+  const metrics = new ResourceMetrics({ pods: caches.get('pods')!, nodes: caches.get('nodes')!, summaries: (node) => kubelets.summary(node), log });
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, authenticator, authorizer, kubelets, log }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -150,7 +152,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   );
   const rest = tls
     ? await startRestServer({
-        ops: apiOperations({ registry, store, caches }),
+        ops: apiOperations({ registry, store, caches, metrics }),
         authenticator,
         authorizer,
         health,

@@ -11,6 +11,7 @@ import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError, type NetworkPlugin } from './kubelet.js';
 import { defaultRootDir } from './runtime/volumes/volume-manager.js';
+import { DEFAULT_STATS_INTERVAL_MS } from './stats/index.js';
 
 const port = (value: string): number => {
   const n = Number(value);
@@ -46,6 +47,7 @@ interface KubeletFlags {
   clientCaFile?: string;
   hollow?: boolean;
   networkPlugin: NetworkPlugin;
+  statsInterval: number;
 }
 
 export class KubeletFlagError extends Error {
@@ -80,6 +82,7 @@ export function kubeletCommand(): Command {
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
     .option('--hollow', 'run pods without containers, for scale simulations only')
+    .option('--stats-interval <seconds>', 'how often container and node CPU and memory are sampled for the metrics API', positiveInt, DEFAULT_STATS_INTERVAL_MS / 1000)
     .addOption(
       new Option('--network-plugin <name>', "docker: pods on the engine's default bridge; kubenet: pods on a bridge holding the node's podCIDR (multi-node pod network)")
         .choices(['docker', 'kubenet'])
@@ -111,6 +114,7 @@ export function kubeletCommand(): Command {
         ...(o.podManifestPath && { podManifestPath: o.podManifestPath }),
         ...(o.hollow && { hollow: true }),
         networkPlugin: o.networkPlugin,
+        statsIntervalMs: o.statsInterval * 1000,
       });
       let stopping = false;
       onStopSignal((signal) => {

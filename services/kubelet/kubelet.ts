@@ -23,6 +23,7 @@ import { isMirrorPod, isStaticPod, StaticPodSource } from './sources/static-pods
 import { ensureKubenetNetwork, KUBENET_NETWORK, waitForPodCidr } from './network/kubenet.js';
 import { isMirrorOf, MirrorPods } from './status/mirror-pods.js';
 import { StatusManager } from './status/status-manager.js';
+import { DEFAULT_STATS_INTERVAL_MS, StatsCollector } from './stats/index.js';
 
 export interface KubeletOptions {
   nodeName: string;
@@ -57,6 +58,8 @@ export interface KubeletOptions {
   /** How often orphaned containers and mirror pods are cleaned up. */
   housekeepingIntervalMs?: number;
   staticPodCheckIntervalMs?: number;
+  /** How often container and node CPU and memory are sampled for the Summary call (10 s by default). */
+  statsIntervalMs?: number;
   log?: Logger;
 }
 
@@ -99,6 +102,8 @@ export class Kubelet {
   #housekeeping: NodeJS.Timeout | undefined;
   #nodeUid: string | undefined;
   #runtimeVersion = 'unknown';
+  /** CPU and memory sampling; hollow pods have no cgroups to read. */
+  readonly #stats: StatsCollector | undefined;
 
   constructor(options: KubeletOptions) {
     this.#options = options;
@@ -120,6 +125,10 @@ export class Kubelet {
           log: this.#log,
           ...(options.networkPlugin === 'kubenet' && { network: KUBENET_NETWORK }),
         });
+    this.#stats =
+      this.runtime instanceof DockerRuntime
+        ? new StatsCollector({ nodeName: options.nodeName, runtime: this.runtime, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
+        : undefined;
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
     this.#volumes = hollow ? noVolumes : new VolumeManager({ rootDir: options.rootDir ?? defaultRootDir(options.nodeName), objects, nodeAllocatable: allocatable });
     this.#status = new StatusManager({
@@ -179,8 +188,10 @@ export class Kubelet {
       tls: options.tls,
       findPod: (namespace, name) => this.#findPod(namespace, name),
       runtime: this.runtime,
+      summary: () => this.#stats?.summary() ?? { nodeName: this.nodeName, windowSeconds: 0, pods: [] },
       log: this.#log,
     });
+    this.#stats?.start();
     const heartbeat = new NodeHeartbeat({
       client: this.#client,
       id: this.#identity(this.#server.port),
@@ -231,6 +242,7 @@ export class Kubelet {
     this.#stopping.abort();
     clearInterval(this.#housekeeping);
     this.#staticSource?.stop();
+    await this.#stats?.stop();
     await this.workers.stop();
     await this.#status.stop();
     await this.#server?.stop();

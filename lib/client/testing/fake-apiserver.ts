@@ -11,7 +11,7 @@ import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.
 import type { ExecStart, ObjectMeta, PortForwardStart, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
 import { applyPatch } from '../../patch/apply-patch.js';
-import { resourceByField, resourceByName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
+import { resourceByField, requestNameOf, resourceByRequestName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
 import { parseFieldSelector, type FieldSelector } from '../../labels/field-selector.js';
 import { parseSelector, type Selector } from '../../labels/selector.js';
 import { formatTime } from '../api-time.js';
@@ -386,7 +386,7 @@ export class FakeApiServer {
     object.metadata.resourceVersion = String(this.rev);
     if (type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, object);
-    const change: Change = { rv: this.rev, resource: info.resource, key, type, object, prev };
+    const change: Change = { rv: this.rev, resource: requestNameOf(info), key, type, object, prev };
     this.history.push(change);
     for (const w of this.watchers) if (w.info === info) this.send(w, change);
     return object;
@@ -405,14 +405,14 @@ export class FakeApiServer {
       }
       ({ rv, after } = token);
     }
-    const prefix = `${info.resource}/${info.namespaced && req.namespace ? `${req.namespace}/` : ''}`;
+    const prefix = `${requestNameOf(info)}/${info.namespaced && req.namespace ? `${req.namespace}/` : ''}`;
     const matching = [...this.stateAt(info, rv)]
-      .filter(([key, obj]) => key.startsWith(prefix) && key > `${info.resource}/${after}` && labels.matches(obj.metadata.labels) && fields(obj))
+      .filter(([key, obj]) => key.startsWith(prefix) && key > `${requestNameOf(info)}/${after}` && labels.matches(obj.metadata.labels) && fields(obj))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const limit = req.limit && req.limit > 0 ? req.limit : matching.length;
     const page = matching.slice(0, limit);
     const more = matching.length > page.length;
-    const lastKey = page.at(-1)?.[0].slice(info.resource.length + 1) ?? '';
+    const lastKey = page.at(-1)?.[0].slice(requestNameOf(info).length + 1) ?? '';
     return {
       metadata: {
         resourceVersion: String(rv),
@@ -425,10 +425,10 @@ export class FakeApiServer {
 
   /** The objects of one resource as they were at revision rv, rebuilt by undoing later changes. */
   private stateAt(info: ResourceInfo, rv: number): Map<string, StoredObject> {
-    const state = new Map([...this.objects].filter(([key]) => key.startsWith(`${info.resource}/`)));
+    const state = new Map([...this.objects].filter(([key]) => key.startsWith(`${requestNameOf(info)}/`)));
     for (let i = this.history.length - 1; i >= 0 && this.history[i]!.rv > rv; i--) {
       const change = this.history[i]!;
-      if (change.resource !== info.resource) continue;
+      if (change.resource !== requestNameOf(info)) continue;
       if (change.prev && change.type !== 'ADDED') state.set(change.key, change.prev);
       else state.delete(change.key);
     }
@@ -474,7 +474,7 @@ export class FakeApiServer {
         }
         return;
       }
-      for (const change of this.history) if (change.rv > rv && change.resource === watcher.info.resource) this.send(watcher, change);
+      for (const change of this.history) if (change.rv > rv && change.resource === requestNameOf(watcher.info)) this.send(watcher, change);
     }
     this.watchers.add(watcher);
     if (req.timeoutSeconds) {
@@ -493,7 +493,7 @@ export class FakeApiServer {
 
   private visible(w: Watcher, key: string, obj: StoredObject | undefined): boolean {
     if (!obj) return false;
-    if (w.namespace && !key.startsWith(`${w.info.resource}/${w.namespace}/`)) return false;
+    if (w.namespace && !key.startsWith(`${requestNameOf(w.info)}/${w.namespace}/`)) return false;
     return w.labels.matches(obj.metadata.labels) && w.fields(obj);
   }
 
@@ -605,7 +605,7 @@ function readField(obj: StoredObject, path: string): string | undefined {
 }
 
 function resourceInfo(resource: string | undefined): ResourceInfo {
-  const info = resourceByName(resource ?? '');
+  const info = resourceByRequestName(resource ?? '');
   if (!info) throw new ApiError('NotFound', `the server could not find the requested resource (${resource})`);
   return info;
 }
@@ -617,7 +617,7 @@ function scalable(resource: string | undefined): ResourceInfo {
 }
 
 function storageKey(info: ResourceInfo, namespace: string, name: string): string {
-  return `${info.resource}/${keyFor(namespace, name)}`;
+  return `${requestNameOf(info)}/${keyFor(namespace, name)}`;
 }
 
 function pickImmutableMeta(meta: ObjectMeta): ObjectMeta {

@@ -7,6 +7,7 @@ import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from 
 import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
+import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.js';
 import { namespacePrinter } from './namespaces.js';
 import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from './networking.js';
 import { nodePrinter } from './nodes.js';
@@ -53,6 +54,8 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   ingressClass: ingressClassPrinter,
   networkPolicy: networkPolicyPrinter,
   storageClass: storageClassPrinter,
+  podMetrics: podMetricsPrinter,
+  nodeMetrics: nodeMetricsPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -1,5 +1,5 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../../lib/api/generated/index.js';
-import { RBAC_GROUP } from '../../../lib/api/resources.js';
+import { METRICS_GROUP, RBAC_GROUP } from '../../../lib/api/resources.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS } from './attributes.js';
 
 // The roles and bindings every cluster starts with, as Kubernetes' bootstrap policy
@@ -151,6 +151,10 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole(NETWORK_POLICY_AGENT_ROLE, [rule(['list', 'watch'], [''], ['pods', 'namespaces']), rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies'])]),
   // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
   clusterRole('system:node', [...NODE_RULES]),
+  // Who may view a namespace may see what its pods use, as metrics-server's role of this name grants.
+  clusterRole('system:aggregated-metrics-reader', [rule(READ, [METRICS_GROUP], ['pods', 'nodes'])], {
+    labels: { [AGGREGATE_TO_VIEW]: 'true', [AGGREGATE_TO_EDIT]: 'true', [AGGREGATE_TO_ADMIN]: 'true' },
+  }),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });

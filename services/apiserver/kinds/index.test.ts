@@ -224,6 +224,11 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  podMetrics: {
+    manifest: { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'PodMetrics', metadata: { name: 'web' }, window: '10s', containers: [{ name: 'app', usage: { cpu: '1m', memory: '1Mi' } }] },
+    deletes: 'now',
+  },
+  nodeMetrics: { manifest: { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name: 'n1' }, window: '10s', usage: { cpu: '1m', memory: '1Mi' } }, deletes: 'now' },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

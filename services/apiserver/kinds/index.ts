@@ -7,6 +7,7 @@ import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
 import { horizontalPodAutoscalerStrategy } from './horizontal-pod-autoscaler.js';
 import { leaseStrategy } from './lease.js';
+import { nodeMetricsStrategy, podMetricsStrategy } from './metrics.js';
 import { namespaceStrategy } from './namespace.js';
 import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking.js';
 import { nodeStrategy } from './node.js';
@@ -59,6 +60,8 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   ingressClass: ingressClassStrategy,
   networkPolicy: networkPolicyStrategy,
   storageClass: storageClassStrategy,
+  podMetrics: podMetricsStrategy,
+  nodeMetrics: nodeMetricsStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

@@ -90,16 +90,19 @@ export function resourcePaths(info: ResourceInfo): PathItem[] {
     { method: 'patch', action: 'patch', operationId: operationId(info, 'patch', suffix), description: `partially update ${what}`, gvk: kind, query: WRITE_QUERY, patch: true, response },
   ];
 
-  const paths = [
-    item(base, scope, [
-      { method: 'get', action: 'list', operationId: operationId(info, 'list'), description: `list or watch objects of kind ${info.kind}`, gvk, query: LIST_QUERY, response: listName(info) },
-      { method: 'post', action: 'post', operationId: operationId(info, 'create'), description: `create a ${info.kind}`, gvk, query: WRITE_QUERY, body: kindName(info), response: kindName(info) },
-    ]),
-    item(`${base}/{name}`, [name, ...scope], [
-      ...objectOperations('', `the specified ${info.kind}`, kindName(info)),
-      { method: 'delete', action: 'delete', operationId: operationId(info, 'delete'), description: `delete a ${info.kind}`, gvk, query: DELETE_QUERY, body: `${META}.DeleteOptions`, response: kindName(info) },
-    ]),
-  ];
+  const list: Operation = { method: 'get', action: 'list', operationId: operationId(info, 'list'), description: `list or watch objects of kind ${info.kind}`, gvk, query: LIST_QUERY, response: listName(info) };
+  const [read, ...writes] = objectOperations('', `the specified ${info.kind}`, kindName(info));
+  // Measured kinds (metrics.k8s.io) are only read and listed.
+  const paths = info.stored
+    ? [
+        item(base, scope, [list, { method: 'post', action: 'post', operationId: operationId(info, 'create'), description: `create a ${info.kind}`, gvk, query: WRITE_QUERY, body: kindName(info), response: kindName(info) }]),
+        item(`${base}/{name}`, [name, ...scope], [
+          read!,
+          ...writes,
+          { method: 'delete', action: 'delete', operationId: operationId(info, 'delete'), description: `delete a ${info.kind}`, gvk, query: DELETE_QUERY, body: `${META}.DeleteOptions`, response: kindName(info) },
+        ]),
+      ]
+    : [item(base, scope, [list]), item(`${base}/{name}`, [name, ...scope], [read!])];
   if (info.namespaced) {
     paths.push(
       item(`/${groupVersion}/${info.resource}`, [], [

@@ -9,6 +9,9 @@ import { VERSION } from '../../../lib/version.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
+/** Measured kinds (metrics.k8s.io) are read, never written or watched. */
+const MEASURED_VERBS = ['get', 'list'];
+const verbsOf = (r: ResourceInfo): string[] => (r.stored ? VERBS : MEASURED_VERBS);
 
 interface GroupVersion {
   groupVersion: string;
@@ -59,7 +62,7 @@ function resourceEntries(r: ResourceInfo): object[] {
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: VERBS,
+      verbs: verbsOf(r),
       ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
       ...(categoriesOf(r).length > 0 ? { categories: categoriesOf(r) } : {}),
     },
@@ -87,7 +90,7 @@ function aggregatedResource(r: ResourceInfo): object {
     responseKind: { group: r.group, version: r.version, kind: r.kind },
     scope: r.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: r.singular,
-    verbs: VERBS,
+    verbs: verbsOf(r),
     ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
     ...(categoriesOf(r).length > 0 ? { categories: categoriesOf(r) } : {}),
     ...(subresources.length > 0 ? { subresources } : {}),

@@ -6,6 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
+import { requestNameOf } from '../../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import type { HealthProbe } from '../health.js';
@@ -126,7 +127,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         return json(openApiDocument(route.version, route.groupVersionPath));
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
-        const target = { resource: route.info.resource, namespace: route.namespace, name: route.name };
+        const target = { resource: requestNameOf(route.info), namespace: route.namespace, name: route.name };
         let attrs: Attributes | undefined;
         const call: ResourceCall = {
           req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,

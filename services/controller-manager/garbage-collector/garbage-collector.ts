@@ -48,7 +48,7 @@ export class GarbageCollector extends QueueController<Item> {
   constructor(ctx: ControllerContext, options: GarbageCollectorOptions = {}) {
     super('garbagecollector', ctx, { workers: options.workers ?? 20 });
     for (const info of resources) {
-      if (IGNORED.has(info.field)) continue;
+      if (IGNORED.has(info.field) || !info.stored) continue;
       const informer = ctx.informers.informerFor(info.field) as unknown as Informer<KubeObject>;
       ensureIndex(informer.store, OWNER_UID_INDEX, ownerUids);
       this.informers.set(info.field, informer);

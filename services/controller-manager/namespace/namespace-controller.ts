@@ -27,7 +27,7 @@ function qualifiedName(info: ResourceInfo): string {
  */
 export class NamespaceController extends QueueController {
   private readonly namespaces: Informer<Namespace>;
-  private readonly kinds = resources.filter((r) => r.namespaced);
+  private readonly kinds = resources.filter((r) => r.namespaced && r.stored);
   private readonly contents: Informer<KubeObject>[];
 
   constructor(ctx: ControllerContext, options: NamespaceControllerOptions = {}) {

@@ -111,7 +111,7 @@ export class ResourceQuotaController extends QueueController {
 
 /** The namespaced kinds whose objects count towards any of the names. */
 function countingKinds(names: string[]): ResourceInfo[] {
-  return resources.filter((info) => info.namespaced && names.some((n) => kindCounts(info, n)));
+  return resources.filter((info) => info.namespaced && info.stored && names.some((n) => kindCounts(info, n)));
 }
 
 /** A quota whose status does not reflect its spec yet (new, or spec.hard changed). */

@@ -255,6 +255,12 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /** Logs and exec reach only this node's containers, whatever id a caller passes. */
+  /** The host pid of a running container's main process (where its cgroups are read); undefined once it stopped. */
+  async containerPid(containerId: string): Promise<number | undefined> {
+    const info = await this.#inspectOrUndefined(containerId);
+    return info?.State.Running ? info.State.Pid : undefined;
+  }
+
   async #requireOwn(containerId: string): Promise<void> {
     const info = await this.#inspectOrUndefined(containerId);
     if (info?.Config.Labels?.[LABEL_NODE] !== this.nodeName) {

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../../lib/api/errors.js';
 import type { KubeletHandlers } from '../../../lib/api/generated/kubets/v1/Kubelet.js';
-import type { ExecFrame, ExecStart, LogsRequest } from '../../../lib/api/generated/index.js';
+import type { ExecFrame, ExecStart, LogsRequest, Summary } from '../../../lib/api/generated/index.js';
 import type { ExecFrame__Output } from '../../../lib/api/generated/kubets/v1/ExecFrame.js';
 import { packageDefinition } from '../../../lib/api/proto.js';
 import { shutdownGracefully } from '../../../lib/grpc-shutdown.js';
@@ -30,6 +30,8 @@ interface KubeletServerOptions {
   tls: KubeletServerTls;
   findPod: PodFinder;
   runtime: ContainerRuntime;
+  /** The node's and its containers' resource usage over the last sampling window. */
+  summary: () => Summary;
   log?: Logger;
 }
 
@@ -42,7 +44,8 @@ const SHUTDOWN_GRACE_MS = 2_000;
 
 /**
  * The kubelet's own API (kubets.v1.Kubelet): container logs and exec for the apiserver, which
- * proxies the pods/log and pods/exec subresources here. mTLS with the cluster CA, and only the
+ * proxies the pods/log and pods/exec subresources here, and the resource usage summary behind the
+ * metrics API. mTLS with the cluster CA, and only the
  * apiserver's kubelet-client identity is served.
  */
 export async function startKubeletServer(options: KubeletServerOptions): Promise<RunningKubeletServer> {
@@ -78,6 +81,14 @@ function handlers(options: KubeletServerOptions, log: Logger): KubeletHandlers {
           call.emit('error', toServiceError(runtimeError(err)));
         },
       );
+    },
+    Summary: (call, callback) => {
+      try {
+        requireApiserver(call);
+        callback(null, options.summary());
+      } catch (err) {
+        callback(toServiceError(err));
+      }
     },
     Exec: (call) => serveExec(call, options, log, 'exec'),
     Attach: (call) => serveExec(call, options, log, 'attach'),
