@@ -3,7 +3,7 @@ import { describeStoreContract } from '../store-contract.js';
 import { MemoryStore } from '../testing/memory-store.js';
 import type { WatchBatch } from '../store.js';
 import { aescbcConfigYaml, newAesKey, parseEncryptionConfig } from './config.js';
-import { EncryptingStore } from './encrypting-store.js';
+import { EncryptingStore, UnreadableHistoryError } from './encrypting-store.js';
 
 // Encryption must not change what the store does: the whole contract, with every resource encrypted.
 const everything = new MemoryStore();
@@ -79,5 +79,24 @@ describe('EncryptingStore', () => {
     const after = new EncryptingStore(inner, parseEncryptionConfig(aescbcConfigYaml([newKey])));
     expect((await after.get(SECRET))!).toMatchObject({ value: plain });
     expect((await after.get(SECRET))!.stale).toBeUndefined();
+  });
+
+  it('reports history written with a removed key as unreadable history (compacted), the present as readable', async () => {
+    const { inner, store: before } = setup([oldKey]);
+    const created = await before.create(SECRET, plain);
+    const during = new EncryptingStore(inner, parseEncryptionConfig(aescbcConfigYaml([newKey, oldKey])));
+    const stale = (await during.get(SECRET))!;
+    await during.update(SECRET, stale.value, stale.modRevision);
+    const after = new EncryptingStore(inner, parseEncryptionConfig(aescbcConfigYaml([newKey])));
+    const firstRevision = created.ok ? created.revision : 0;
+    await expect(after.list('/registry/secrets/', { revision: firstRevision })).rejects.toThrow(UnreadableHistoryError);
+    expect((await after.list('/registry/secrets/')).items.map((kv) => kv.value)).toEqual([plain]);
+    const errors: Error[] = [];
+    const watch = await after.watch('/registry/secrets/', firstRevision, { onBatch: () => undefined, onError: (e) => errors.push(e) });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(UnreadableHistoryError);
+    expect(errors[0]!.message).toMatch(/^history holds values this apiserver cannot decrypt: the value at \/registry\/secrets\/default\/db was encrypted with aescbc key "old"/);
+    await watch.cancel();
   });
 });

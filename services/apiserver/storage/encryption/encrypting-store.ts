@@ -1,7 +1,18 @@
 import { REGISTRY_PREFIX } from '../keys.js';
-import type { ListOptions, ListPage, Store, StoredValue, StoreWatch, TxnExtra, WatchHandlers, WriteResult } from '../store.js';
+import { CompactedError, type ListOptions, type ListPage, type Store, type StoredValue, type StoreWatch, type TxnExtra, type WatchHandlers, type WriteResult } from '../store.js';
 import { EVERY_RESOURCE, type EncryptionPlan } from './config.js';
-import type { ValueTransformer } from './transformers.js';
+import { DecryptionError, type ValueTransformer } from './transformers.js';
+
+/**
+ * History written with a key no longer configured: readers start from the present instead, as
+ * from compacted history. (Kubernetes' watch cache starts at the present and never meets it.)
+ */
+export class UnreadableHistoryError extends CompactedError {
+  constructor(cause: DecryptionError) {
+    super(0);
+    this.message = `history holds values this apiserver cannot decrypt: ${cause.message}`;
+  }
+}
 
 /**
  * Encryption at rest as a layer of the store: values go through their resource's transformer on
@@ -50,7 +61,13 @@ export class EncryptingStore implements Store {
 
   async list(prefix: string, opts?: ListOptions): Promise<ListPage> {
     const page = await this.inner.list(prefix, opts);
-    return { ...page, items: page.items.map((kv) => this.open(kv)) };
+    try {
+      return { ...page, items: page.items.map((kv) => this.open(kv)) };
+    } catch (err) {
+      // Old revisions may hold values of a key since removed: history, not the present, is unreadable.
+      if (opts?.revision && err instanceof DecryptionError) throw new UnreadableHistoryError(err);
+      throw err;
+    }
   }
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
@@ -66,11 +83,12 @@ export class EncryptingStore implements Store {
   }
 
   /**
-   * A value that cannot be decrypted ends the watch through onError (as a compacted revision
-   * would): its watchers then relist and the read reports the failure, rather than an event
-   * being skipped silently.
+   * A value that cannot be decrypted ends the watch through onError, rather than an event being
+   * skipped silently: in replayed history (a key removed after rotation, before compaction) as
+   * UnreadableHistoryError, which watchers treat as compacted history, else as the DecryptionError.
    */
-  watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
+  async watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
+    const present = await this.inner.currentRevision();
     let failed = false;
     return this.inner.watch(prefix, fromRevision, {
       onBatch: (batch) => {
@@ -80,7 +98,7 @@ export class EncryptingStore implements Store {
           events = batch.events.map((ev) => (ev.type === 'delete' ? ev : { type: ev.type, kv: this.open(ev.kv) }));
         } catch (err) {
           failed = true;
-          handlers.onError(err as Error);
+          handlers.onError(err instanceof DecryptionError && batch.revision <= present ? new UnreadableHistoryError(err) : (err as Error));
           return;
         }
         handlers.onBatch({ revision: batch.revision, events });
