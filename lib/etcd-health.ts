@@ -1,5 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** The client side of etcd's TLS: its CA, and the client certificate its --client-cert-auth asks for. */
 export interface EtcdTlsFiles {
@@ -20,7 +21,9 @@ export async function etcdHealthy(endpoint: string, tls?: EtcdTlsFiles, timeoutM
     return res.ok && /"health":\s*"true"/.test(await res.text());
   }
   if (!tls) throw new Error(`${endpoint}: an https etcd needs its CA and a client certificate`);
-  const options = { ca: readFileSync(tls.caFile), cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), timeout: timeoutMs };
+  // The certificate names the member's IP; an IP is no TLS server name (SNI), so none is sent.
+  const servername = isIP(url.hostname.replace(/^\[|\]$/g, '')) ? '' : url.hostname;
+  const options = { ca: readFileSync(tls.caFile), cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), timeout: timeoutMs, servername };
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, options, (res) => {
       let body = '';
