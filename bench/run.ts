@@ -7,6 +7,7 @@ import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
+import { benchSecretCreates } from './apiserver/secret-creates.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-startup': benchKubeletStartup,
   'cli-startup': benchCliStartup,
   'cluster-node-memory': benchNodeMemory,
+  'apiserver-secret-creates': benchSecretCreates,
 };
 
 const wanted = process.argv.slice(2);
