@@ -10,6 +10,7 @@ import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
 import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
 import { benchRestWatch } from './apiserver/rest-watch.js';
+import { benchSecretCreates } from './apiserver/secret-creates.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'proxy-network-policy-sync': benchNetworkPolicySync,
   'apiserver-rest-watch': benchRestWatch,
   'kubelet-metrics': benchKubeletMetrics,
+  'apiserver-secret-creates': benchSecretCreates,
 };
 
 const wanted = process.argv.slice(2);

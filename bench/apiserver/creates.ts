@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { Etcd3 } from 'etcd3';
+import { rawEtcdClient } from '../../test/harness/etcd.js';
 import type { ConfigMap } from '../../lib/api/generated/index.js';
 import { startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
@@ -35,7 +35,7 @@ export async function benchCreates(): Promise<void> {
   const cluster = await startBenchCluster();
   try {
     const client = await cluster.client();
-    const raw = new Etcd3({ hosts: cluster.etcd.endpoint });
+    const raw = rawEtcdClient(cluster.etcd);
     const configMaps = client.resource('configMap');
     const pids = { apiserver: cluster.apiserver.pid!, etcd: cluster.etcd.process.pid! };
     // Warm up both paths (JIT, connections) before anything is measured.

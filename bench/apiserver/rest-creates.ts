@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:https';
 import { loadavg } from 'node:os';
-import { Etcd3 } from 'etcd3';
+import { rawEtcdClient } from '../../test/harness/etcd.js';
 import { startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { runConcurrent } from '../harness/stats.js';
@@ -33,7 +33,7 @@ export async function benchRestCreates(): Promise<void> {
   const cluster = await startBenchCluster();
   try {
     const configMaps = (await cluster.client()).resource('configMap');
-    const raw = new Etcd3({ hosts: cluster.etcd.endpoint });
+    const raw = rawEtcdClient(cluster.etcd);
     for (const concurrency of CONCURRENCIES) {
       const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: cluster.rest.caPem });
       // Warm up every path (JIT, connections) before anything is measured.

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTokenFile } from '../../lib/auth/token-file.js';
 import { ensureClusterFiles } from './cluster-files.js';
+import { parseEncryptionConfig } from '../../services/apiserver/storage/encryption/config.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,5 +46,28 @@ describe('ensureClusterFiles', () => {
     expect(after.some((e) => e.token === 'old-kubelet' || e.token === 'old-sched')).toBe(false);
     expect(after.find((e) => e.user.uid === 'scheduler')?.user.name).toBe('system:kube-scheduler');
     expect(after.find((e) => e.user.uid === 'jane')?.token).toBe('mine');
+  });
+});
+
+describe('ensureClusterFiles: etcd and encryption at rest', () => {
+  it("makes etcd's certificates and an aescbc encryption config (0600), both kept on the next run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-files-'));
+    dirs.push(dir);
+    const files = await ensureClusterFiles(dir, { ...opts, etcdHosts: ['192.168.56.11'] });
+    expect(files.etcd).toEqual({
+      caFile: join(dir, 'pki/etcd/ca.crt'),
+      serverCertFile: join(dir, 'pki/etcd/server.crt'),
+      serverKeyFile: join(dir, 'pki/etcd/server.key'),
+      peerCertFile: join(dir, 'pki/etcd/peer.crt'),
+      peerKeyFile: join(dir, 'pki/etcd/peer.key'),
+      clientCertFile: join(dir, 'pki/apiserver-etcd-client.crt'),
+      clientKeyFile: join(dir, 'pki/apiserver-etcd-client.key'),
+    });
+    expect(statSync(files.encryptionConfig).mode & 0o777).toBe(0o600);
+    const config = readFileSync(files.encryptionConfig, 'utf8');
+    expect(parseEncryptionConfig(config).get('secrets')!.providers.map((p) => p.description)).toEqual(['aescbc key "key1"', 'identity']);
+    const again = await ensureClusterFiles(dir, { ...opts, etcdHosts: ['192.168.56.11'] });
+    expect(readFileSync(again.encryptionConfig, 'utf8')).toBe(config);
+    expect(readFileSync(again.etcd.serverCertFile, 'utf8')).toBe(readFileSync(files.etcd.serverCertFile, 'utf8'));
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { generateToken, parseTokenFile, writeTokenFile, type TokenEntry } from '../../lib/auth/token-file.js';
-import { ensureClusterCerts, issueServingCert, splitHosts, subjectAltNames } from '../../lib/certs/index.js';
+import { ensureClusterCerts, ensureEtcdCerts, issueServingCert, splitHosts, subjectAltNames } from '../../lib/certs/index.js';
+import { aescbcConfigYaml, newAesKey } from '../../services/apiserver/index.js';
 import { writeClientConfig } from '../../lib/client-config.js';
 
 /** The identities of a local cluster besides its kubelets: the admin user and one per component, each with a token. */
@@ -43,6 +44,21 @@ export interface ClusterFiles {
   kubeletConfigs: Record<string, string>;
   /** The admin's token, for the standard kubeconfig. */
   adminToken: string;
+  etcd: EtcdFiles;
+  /** The apiserver's EncryptionConfiguration (Secrets under aescbc), shared by every apiserver of the cluster. */
+  encryptionConfig: string;
+}
+
+/** etcd's TLS files (pki/etcd/ and the apiserver's client certificate for it). */
+export interface EtcdFiles {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  peerCertFile: string;
+  peerKeyFile: string;
+  /** The apiserver's client certificate: also what `kubets up` checks etcd's health with. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 const sameUser = (a: UserOf, b: UserOf): boolean => a.name === b.name && a.groups.join(',') === b.groups.join(',');
@@ -69,10 +85,21 @@ function tokenEntries(existing: TokenEntry[], wanted: Map<string, UserOf>): Toke
  * client config for each in the data directory. Re-running keeps everything that exists, so
  * tokens stay valid.
  */
-export async function ensureClusterFiles(dataDir: string, opts: { servers: string[]; hosts: string[]; nodes?: string[] }): Promise<ClusterFiles> {
+export async function ensureClusterFiles(dataDir: string, opts: { servers: string[]; hosts: string[]; nodes?: string[]; etcdHosts?: string[] }): Promise<ClusterFiles> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pkiDir = join(dataDir, 'pki');
   await ensureClusterCerts(pkiDir, { hosts: opts.hosts });
+  const etcdCerts = await ensureEtcdCerts(pkiDir, { hosts: opts.etcdHosts ?? [] });
+  const etcd: EtcdFiles = {
+    caFile: etcdCerts.ca.certPath,
+    serverCertFile: etcdCerts.server.certPath,
+    serverKeyFile: etcdCerts.server.keyPath,
+    peerCertFile: etcdCerts.peer.certPath,
+    peerKeyFile: etcdCerts.peer.keyPath,
+    clientCertFile: etcdCerts.apiserverEtcdClient.certPath,
+    clientKeyFile: etcdCerts.apiserverEtcdClient.keyPath,
+  };
+  const encryptionConfig = await ensureEncryptionConfig(dataDir);
   const tokenFile = join(dataDir, 'tokens.csv');
   const existing: TokenEntry[] = existsSync(tokenFile) ? parseTokenFile(readFileSync(tokenFile, 'utf8'), tokenFile) : [];
   const wanted = new Map<string, UserOf>(IDENTITIES.map((id) => [id, USERS[id]]));
@@ -93,7 +120,17 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
   for (const id of IDENTITIES) configs[id] = await writeConfig(id);
   const kubeletConfigs: Record<string, string> = {};
   for (const node of opts.nodes ?? []) kubeletConfigs[node] = await writeConfig(`${KUBELET_UID_PREFIX}-${node}`);
-  return { dataDir, pkiDir, tokenFile, caFile, configs, kubeletConfigs, adminToken: entries.find((e) => e.user.uid === 'admin')!.token };
+  return { dataDir, pkiDir, tokenFile, caFile, configs, kubeletConfigs, adminToken: entries.find((e) => e.user.uid === 'admin')!.token, etcd, encryptionConfig };
+}
+
+/**
+ * The cluster's EncryptionConfiguration, written once with a fresh aescbc key (mode 0600) and
+ * then kept: its key reads every Secret stored so far. Rotating it is the operator's (README).
+ */
+async function ensureEncryptionConfig(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'encryption-config.yaml');
+  if (!existsSync(path)) await writeFileAtomic(path, aescbcConfigYaml([newAesKey('key1')]), { mode: 0o600 });
+  return path;
 }
 
 export interface KubeletCertFiles {

@@ -15,6 +15,8 @@ import { Supervisor } from './supervisor.js';
 import { collectWhole } from '../../lib/flags.js';
 import { ensurePortsFree } from './ports-free.js';
 import { waitFor } from './wait-for.js';
+import { apiserverEtcdArgs, etcdClientTls, localEtcdArgs, localEtcdUrl } from './etcd-args.js';
+import { etcdHealthy } from '../../lib/etcd-health.js';
 import { ensureClusterId } from './cluster-id.js';
 import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
@@ -124,22 +126,12 @@ async function runForeground(o: UpOptions): Promise<void> {
   log.info({ config: userConfig, kubeconfig }, 'admin client config and kubeconfig written');
 
   const supervisor = new Supervisor(log);
-  const etcdUrl = `http://127.0.0.1:${o.etcdPort}`;
-  supervisor.start({
-    name: 'etcd',
-    command: 'etcd',
-    args: [
-      '--name', 'kubets', '--data-dir', join(o.dataDir, 'etcd'),
-      '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-      '--listen-peer-urls', `http://127.0.0.1:${o.etcdPort + 1}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${o.etcdPort + 1}`,
-      '--initial-cluster', `kubets=http://127.0.0.1:${o.etcdPort + 1}`, '--log-level', 'warn',
-    ],
-    logFile: join(logs, 'etcd.log'),
-  });
-  await waitFor('etcd', async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000);
+  const etcd = { dataDir: o.dataDir, clientPort: o.etcdPort };
+  supervisor.start({ name: 'etcd', command: 'etcd', args: localEtcdArgs(etcd, files.etcd), logFile: join(logs, 'etcd.log') });
+  await waitFor('etcd', () => etcdHealthy(localEtcdUrl(etcd), etcdClientTls(files.etcd)), 30_000);
 
   const apiserver = selfCommand([
-    'apiserver', '--etcd-servers', etcdUrl, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
+    'apiserver', ...apiserverEtcdArgs(etcd, files.etcd), '--encryption-provider-config', files.encryptionConfig, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
     '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
     // Namespaced nodes reach the apiserver on the node network.
     ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),

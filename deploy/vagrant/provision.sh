@@ -17,8 +17,9 @@ mkdir -p /etc/kubets
 echo "NODE_IP=$ip" > /etc/kubets/kubets.env
 
 cluster=""
-for m in $(seq 1 "$masters"); do cluster+="m$m=http://192.168.56.$((10 + m)):2380,"; done
-etcd_servers=$(seq -s, 1 "$masters" | sed -E 's/([0-9]+)/http:\/\/192.168.56.1\1:2379/g')
+for m in $(seq 1 "$masters"); do cluster+="m$m=https://192.168.56.$((10 + m)):2380,"; done
+etcd_servers=$(seq -s, 1 "$masters" | sed -E 's/([0-9]+)/https:\/\/192.168.56.1\1:2379/g')
+etcd_hosts=$(seq -s, -f '192.168.56.1%g' 1 "$masters")
 
 if [ "$role" = master ]; then
   yum install -y -q etcd haproxy keepalived
@@ -26,8 +27,9 @@ if [ "$role" = master ]; then
   echo "ETCD_SERVERS=$etcd_servers" >> /etc/kubets/kubets.env
   if [ "$index" = 1 ] && [ ! -d "$shared" ]; then
     # Each node's kubelet has an identity of its own (system:node:nodeN), named after its hostname.
+    # etcd's certificates name every member; the encryption config's key is shared by every apiserver.
     node /kubets/dist/cli/main.js certs --data-dir "$shared" --server "$vip:8443" --hosts "$vip,192.168.56.11,192.168.56.12,192.168.56.13" \
-      --nodes "$(seq -s, -f 'node%g' 1 "$nodes")"
+      --etcd-hosts "$etcd_hosts" --nodes "$(seq -s, -f 'node%g' 1 "$nodes")"
   fi
   cp -r "$shared"/. /etc/kubets/
   cp /kubets/deploy/ha/haproxy.cfg /etc/haproxy/haproxy.cfg

@@ -24,6 +24,8 @@ export interface ServingCertOptions {
   /** DNS names and IP addresses; localhost and 127.0.0.1 are always added. */
   hosts?: readonly string[];
   validityDays?: number;
+  /** Also good as a client certificate: an etcd member dials its peers with the certificate it serves them. */
+  clientAuth?: boolean;
 }
 
 export interface ClientCertOptions {
@@ -82,7 +84,7 @@ export async function issueServingCert(ca: CertAndKey, options: ServingCertOptio
   return issueLeaf(ca, {
     subject: [{ CN: [options.commonName] }],
     validityDays: options.validityDays ?? DEFAULT_LEAF_VALIDITY_DAYS,
-    extendedKeyUsage: x509.ExtendedKeyUsage.serverAuth,
+    extendedKeyUsages: options.clientAuth ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.serverAuth],
     extra: [new x509.SubjectAlternativeNameExtension(altNames, false)],
   });
 }
@@ -91,7 +93,7 @@ export async function issueClientCert(ca: CertAndKey, options: ClientCertOptions
   return issueLeaf(ca, {
     subject: [...(options.organizations ?? []).map((o) => ({ O: [o] })), { CN: [options.commonName] }],
     validityDays: options.validityDays ?? DEFAULT_LEAF_VALIDITY_DAYS,
-    extendedKeyUsage: x509.ExtendedKeyUsage.clientAuth,
+    extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth],
     extra: [],
   });
 }
@@ -122,7 +124,7 @@ export function subjectAltNames(certPem: string): { dnsNames: string[]; ipAddres
 interface LeafSpec {
   subject: x509.JsonName;
   validityDays: number;
-  extendedKeyUsage: x509.ExtendedKeyUsage;
+  extendedKeyUsages: x509.ExtendedKeyUsage[];
   extra: x509.Extension[];
 }
 
@@ -144,7 +146,7 @@ async function issueLeaf(ca: CertAndKey, spec: LeafSpec): Promise<CertAndKey> {
         new x509.BasicConstraintsExtension(false, undefined, true),
         // ECDSA keys sign; keyEncipherment is meaningful only for RSA key exchange.
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([spec.extendedKeyUsage], false),
+        new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages, false),
         caKeyId
           ? new x509.AuthorityKeyIdentifierExtension(caKeyId)
           : await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, cryptoProvider),

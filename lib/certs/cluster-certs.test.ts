@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CertificateError, createCertificateAuthority, issueClientCert, subjectAltNames } from './certificates.js';
-import { ensureClusterCerts } from './cluster-certs.js';
+import { ensureClusterCerts, ensureEtcdCerts } from './cluster-certs.js';
 
 let root: string;
 let dir: string;
@@ -103,5 +103,28 @@ describe('ensureClusterCerts', () => {
   it('rejects a bad host before writing anything', async () => {
     await expect(ensureClusterCerts(dir, { hosts: ['no spaces'] })).rejects.toThrow(CertificateError);
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('ensureEtcdCerts', () => {
+  it("creates etcd's own CA, member certificates for the given hosts and the apiserver's client certificate, keys 0600", async () => {
+    const cluster = await ensureClusterCerts(dir);
+    const etcd = await ensureEtcdCerts(dir, { hosts: ['192.168.56.11', 'master1'] });
+    expect(etcd.written).toEqual(['etcd/ca', 'etcd/server', 'etcd/peer', 'apiserver-etcd-client']);
+    expect(await mode(join(dir, 'etcd'))).toBe(0o700);
+    for (const name of ['etcd/ca', 'etcd/server', 'etcd/peer', 'apiserver-etcd-client']) expect(await mode(join(dir, `${name}.key`))).toBe(0o600);
+    const etcdCa = new X509Certificate(etcd.ca.certPem);
+    expect(etcdCa.subject).toBe('CN=etcd-ca');
+    expect(etcd.ca.certPem).not.toBe(cluster.ca.certPem);
+    for (const leaf of [etcd.server, etcd.peer, etcd.apiserverEtcdClient]) {
+      expect(new X509Certificate(leaf.certPem).checkIssued(etcdCa)).toBe(true);
+      expect(new X509Certificate(leaf.certPem).checkIssued(new X509Certificate(cluster.ca.certPem))).toBe(false);
+    }
+    // Members dial each other with these: both server and client auth.
+    expect(new X509Certificate(etcd.peer.certPem).keyUsage).toEqual(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']);
+    expect(subjectAltNames(etcd.server.certPem)).toEqual({ dnsNames: ['localhost', 'master1'], ipAddresses: ['127.0.0.1', '192.168.56.11'] });
+    expect(new X509Certificate(etcd.apiserverEtcdClient.certPem).subject.split('\n')).toEqual(['O=system:masters', 'CN=kube-apiserver-etcd-client']);
+    expect((await ensureEtcdCerts(dir, { hosts: ['192.168.56.11', 'master1'] })).written).toEqual([]);
+    expect((await ensureEtcdCerts(dir, { hosts: ['192.168.56.12'] })).written).toEqual(['etcd/server', 'etcd/peer']);
   });
 });

@@ -18,7 +18,10 @@ export interface CertFiles extends CertAndKey {
   keyPath: string;
 }
 
-export type ClusterCertName = 'ca' | 'apiserver' | 'apiserver-kubelet-client';
+export type ClusterCertName = 'ca' | 'apiserver' | 'apiserver-kubelet-client' | EtcdCertName;
+
+/** kubeadm's layout: etcd's own CA and member certificates under etcd/, the apiserver's client certificate for it beside its others. */
+export type EtcdCertName = 'etcd/ca' | 'etcd/server' | 'etcd/peer' | 'apiserver-etcd-client';
 
 export interface ClusterCerts {
   ca: CertFiles;
@@ -71,6 +74,53 @@ export async function ensureClusterCerts(dir: string, options: EnsureClusterCert
   );
 
   return { ca: { ...caPaths, ...ca }, apiserver, apiserverKubeletClient, written };
+}
+
+export interface EtcdCerts {
+  ca: CertFiles;
+  /** What members serve clients with (and dial each other with, as etcd may). */
+  server: CertFiles;
+  /** What members serve and dial their peers with. */
+  peer: CertFiles;
+  /** The apiserver's identity to etcd's --client-cert-auth. */
+  apiserverEtcdClient: CertFiles;
+  written: ClusterCertName[];
+}
+
+export const ETCD_CA_COMMON_NAME = 'etcd-ca';
+export const APISERVER_ETCD_CLIENT_COMMON_NAME = 'kube-apiserver-etcd-client';
+
+/**
+ * Makes `dir` (the cluster's pki directory) hold etcd's certificates, as ensureClusterCerts does
+ * for the apiserver's: a CA of etcd's own, apart from the cluster CA, so a certificate the cluster
+ * CA issues (every kubelet's) never opens etcd; the member certificates name `hosts` (every
+ * member's addresses and names; localhost and 127.0.0.1 are always in them); and the apiserver's
+ * client certificate, the one identity etcd accepts.
+ */
+export async function ensureEtcdCerts(dir: string, options: { hosts?: readonly string[] } = {}): Promise<EtcdCerts> {
+  const hosts = options.hosts ?? [];
+  const wanted = splitHosts(hosts);
+  for (const d of [dir, join(dir, 'etcd')]) {
+    await mkdir(d, { recursive: true, mode: 0o700 });
+    await chmod(d, 0o700);
+  }
+  const written: ClusterCertName[] = [];
+  const caPaths = pathsFor(dir, 'etcd/ca');
+  let ca = await readPair(caPaths);
+  if (ca) checkCa(ca, caPaths);
+  else {
+    ca = await createCertificateAuthority({ commonName: ETCD_CA_COMMON_NAME });
+    await writePair(caPaths, ca);
+    written.push('etcd/ca');
+  }
+  const member = (name: 'etcd/server' | 'etcd/peer'): Promise<CertFiles> =>
+    ensureLeaf(dir, name, ca, written, (pem) => coversHosts(pem, wanted), () => issueServingCert(ca, { commonName: 'kubets-etcd', hosts, clientAuth: true }));
+  const server = await member('etcd/server');
+  const peer = await member('etcd/peer');
+  const apiserverEtcdClient = await ensureLeaf(dir, 'apiserver-etcd-client', ca, written, () => true, () =>
+    issueClientCert(ca, { commonName: APISERVER_ETCD_CLIENT_COMMON_NAME, organizations: ['system:masters'] }),
+  );
+  return { ca: { ...caPaths, ...ca }, server, peer, apiserverEtcdClient, written };
 }
 
 async function ensureLeaf(

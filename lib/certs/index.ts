@@ -16,6 +16,11 @@ export {
 export {
   APISERVER_COMMON_NAME,
   APISERVER_KUBELET_CLIENT_COMMON_NAME,
+  APISERVER_ETCD_CLIENT_COMMON_NAME,
+  ETCD_CA_COMMON_NAME,
+  type EtcdCertName,
+  type EtcdCerts,
+  ensureEtcdCerts,
   type CertFiles,
   type ClusterCertName,
   type ClusterCerts,

@@ -31,6 +31,10 @@ export function apiserverCommand(): Command {
     .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', commaList, [])
     .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
+    .option('--etcd-cafile <file>', "CA of etcd's serving certificate (with https:// --etcd-servers)")
+    .option('--etcd-certfile <file>', 'client certificate for etcd (its --client-cert-auth)')
+    .option('--etcd-keyfile <file>', 'key of --etcd-certfile')
+    .option('--encryption-provider-config <file>', 'EncryptionConfiguration (apiserver.config.k8s.io/v1): resources encrypted at rest in etcd and their keys')
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
@@ -60,6 +64,10 @@ export function apiserverCommand(): Command {
           watchCacheSize: o.watchCacheSize,
           insecure: Boolean(o.insecure),
           clusterId: o.clusterId,
+          etcdCAFile: o.etcdCafile,
+          etcdCertFile: o.etcdCertfile,
+          etcdKeyFile: o.etcdKeyfile,
+          encryptionProviderConfig: o.encryptionProviderConfig,
         },
         log,
       );

@@ -6,3 +6,4 @@ export { apiserverCommand } from './command.js';
 export { startApiserver, type RunningApiserver } from './server.js';
 export type { ApiserverOptions } from './options.js';
 export { APISERVER_NODE_FLAGS } from './node-flags.js';
+export { aescbcConfigYaml, newAesKey } from './storage/encryption/config.js';

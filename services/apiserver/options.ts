@@ -29,6 +29,12 @@ export interface ApiserverConfig {
   /** Plaintext gRPC, for tests of the TLS requirement only. */
   insecure: boolean;
   advertiseAddress: string;
+  /** etcd's CA and the client certificate for it (Kubernetes' --etcd-cafile, --etcd-certfile, --etcd-keyfile). */
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
+  /** An EncryptionConfiguration file: which resources are encrypted at rest, and with which keys. */
+  encryptionProviderConfig?: string;
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
 }

@@ -30,7 +30,10 @@ import { startRestServer } from './rest/index.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
 import { Registry } from './registry/registry.js';
 import { decodeFromStorage } from './storage/codec.js';
+import type { Store } from './storage/store.js';
 import { openEtcdStore } from './storage/etcd-store.js';
+import { EncryptingStore } from './storage/encryption/encrypting-store.js';
+import { loadEncryptionConfig } from './storage/encryption/config.js';
 import { listPrefix } from './storage/keys.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
@@ -80,10 +83,17 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
   };
 }
 
+/** The etcd store, under the encryption layer when a configuration names one (read before connecting: a bad file stops the start). */
+function openStore(config: ApiserverConfig): Store {
+  const plan = config.encryptionProviderConfig ? loadEncryptionConfig(config.encryptionProviderConfig) : undefined;
+  const etcd = openEtcdStore(config.etcdServers, { caFile: config.etcdCAFile, certFile: config.etcdCertFile, keyFile: config.etcdKeyFile });
+  return plan ? new EncryptingStore(etcd, plan) : etcd;
+}
+
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
-  const store = openEtcdStore(config.etcdServers);
+  const store = openStore(config);
   if (config.clusterId) {
     try {
       await claimClusterIdentity(store, config.clusterId);

@@ -36,8 +36,12 @@ export interface ExtraUser {
  * Real etcd plus in-process apiservers on free loopback ports, with TLS and a token file holding
  * the admin (system:masters) and any extra users a test asks for.
  */
-export async function startControlPlane(opts: { apiservers?: number; apiserver?: Partial<ApiserverOptions>; users?: ExtraUser[] } = {}): Promise<ControlPlane> {
-  const etcd = await startEtcd();
+export async function startControlPlane(
+  opts: { apiservers?: number; apiserver?: Partial<ApiserverOptions>; users?: ExtraUser[]; etcdTls?: boolean } = {},
+): Promise<ControlPlane> {
+  const etcd = await startEtcd({ tls: opts.etcdTls });
+  // Over TLS the apiservers present the client certificate etcd's --client-cert-auth asks for.
+  const etcdTls: Partial<ApiserverOptions> = etcd.tls ? { etcdCAFile: etcd.tls.caFile, etcdCertFile: etcd.tls.certFile, etcdKeyFile: etcd.tls.keyFile } : {};
   const dataDir = mkdtempSync(join(tmpdir(), 'kubets-apiserver-'));
   const token = generateToken();
   const tokenFile = join(dataDir, 'tokens.csv');
@@ -52,7 +56,7 @@ export async function startControlPlane(opts: { apiservers?: number; apiserver?:
   const apiservers: RunningApiserver[] = [];
   const addApiserver = async (extra: Partial<ApiserverOptions> = {}): Promise<RunningApiserver> => {
     const server = await startApiserver(
-      { etcdServers: [etcd.endpoint], securePort: 0, dataDir, tokenAuthFile: tokenFile, compactionIntervalMs: 3_600_000, ...opts.apiserver, ...extra },
+      { etcdServers: [etcd.endpoint], securePort: 0, dataDir, tokenAuthFile: tokenFile, compactionIntervalMs: 3_600_000, ...etcdTls, ...opts.apiserver, ...extra },
       silent.child({ component: 'apiserver' }),
     );
     apiservers.push(server);

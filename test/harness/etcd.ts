@@ -1,12 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Etcd3 } from 'etcd3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureEtcdCerts } from '../../lib/certs/index.js';
+import { etcdHealthy, type EtcdTlsFiles } from '../../lib/etcd-health.js';
 import { freePort } from './ports.js';
 
 export interface EtcdInstance {
   endpoint: string;
   dataDir: string;
+  /**
+   * With startEtcd({ tls: true }): etcd's CA and the apiserver's client certificate (the only
+   * identity the member accepts), and the directory holding them and etcd's own certificates.
+   */
+  tls?: EtcdTlsFiles & { pkiDir: string };
   process: ChildProcess;
   stop(): Promise<void>;
   /** SIGKILL without cleanup, for failure tests; restart() brings it back on the same port and data. */
@@ -14,12 +22,11 @@ export interface EtcdInstance {
   restart(): Promise<void>;
 }
 
-async function waitHealthy(endpoint: string, deadlineMs: number): Promise<void> {
+async function waitHealthy(endpoint: string, tls: EtcdTlsFiles | undefined, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     try {
-      const res = await fetch(`${endpoint}/health`);
-      if (res.ok) return;
+      if (await etcdHealthy(endpoint, tls)) return;
     } catch {
       // not listening yet
     }
@@ -32,30 +39,48 @@ function exited(proc: ChildProcess): Promise<void> {
   return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r()));
 }
 
-/** Starts a real single-member etcd on free loopback ports in a temporary data directory. */
-export async function startEtcd(): Promise<EtcdInstance> {
+/** etcd's TLS flags as `kubets up` gives them: clients and peers verified against etcd's own CA. */
+function tlsFlags(pkiDir: string): string[] {
+  const at = (name: string): string => join(pkiDir, name);
+  return [
+    '--client-cert-auth', '--trusted-ca-file', at('etcd/ca.crt'), '--cert-file', at('etcd/server.crt'), '--key-file', at('etcd/server.key'),
+    '--peer-client-cert-auth', '--peer-trusted-ca-file', at('etcd/ca.crt'), '--peer-cert-file', at('etcd/peer.crt'), '--peer-key-file', at('etcd/peer.key'),
+  ];
+}
+
+/**
+ * Starts a real single-member etcd on free loopback ports in a temporary data directory: plaintext
+ * by default (the tests' speed), or with tls as `kubets up` runs it (https, client certificates).
+ */
+export async function startEtcd(opts: { tls?: boolean } = {}): Promise<EtcdInstance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubets-etcd-'));
   const clientPort = await freePort();
   const peerPort = await freePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const endpoint = `${scheme}://127.0.0.1:${clientPort}`;
+  const pkiDir = join(dataDir, 'pki');
+  const tls = opts.tls ? await ensureEtcdCerts(pkiDir) : undefined;
   const launch = (): ChildProcess =>
     spawn(
       'etcd',
       [
-        '--data-dir', dataDir,
+        '--data-dir', join(dataDir, 'member'),
         '--name', 'test',
         '--listen-client-urls', endpoint,
         '--advertise-client-urls', endpoint,
-        '--listen-peer-urls', `http://127.0.0.1:${peerPort}`,
-        '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-        '--initial-cluster', `test=http://127.0.0.1:${peerPort}`,
+        '--listen-peer-urls', `${scheme}://127.0.0.1:${peerPort}`,
+        '--initial-advertise-peer-urls', `${scheme}://127.0.0.1:${peerPort}`,
+        '--initial-cluster', `test=${scheme}://127.0.0.1:${peerPort}`,
         '--log-level', 'error',
+        ...(opts.tls ? tlsFlags(pkiDir) : []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+  const tlsFiles = tls && { pkiDir, caFile: tls.ca.certPath, certFile: tls.apiserverEtcdClient.certPath, keyFile: tls.apiserverEtcdClient.keyPath };
   const instance: EtcdInstance = {
     endpoint,
     dataDir,
+    ...(tlsFiles ? { tls: tlsFiles } : {}),
     process: launch(),
     async stop() {
       instance.process.kill('SIGTERM');
@@ -68,9 +93,17 @@ export async function startEtcd(): Promise<EtcdInstance> {
     },
     async restart() {
       instance.process = launch();
-      await waitHealthy(endpoint, 15_000);
+      await waitHealthy(endpoint, tlsFiles, 15_000);
     },
   };
-  await waitHealthy(endpoint, 15_000);
+  await waitHealthy(endpoint, tlsFiles, 15_000);
   return instance;
+}
+
+/** A plain etcd3 client of the member (with the apiserver's client certificate when it runs TLS), for checking what was stored. */
+export function rawEtcdClient(etcd: Pick<EtcdInstance, 'endpoint' | 'tls'>, tls: EtcdTlsFiles | undefined = etcd.tls): Etcd3 {
+  return new Etcd3({
+    hosts: [etcd.endpoint],
+    ...(tls ? { credentials: { rootCertificate: readFileSync(tls.caFile), certChain: readFileSync(tls.certFile), privateKey: readFileSync(tls.keyFile) } } : {}),
+  });
 }

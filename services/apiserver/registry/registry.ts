@@ -221,9 +221,10 @@ export class Registry {
         const res = await this.store.delete(stored.key, stored.modRevision, extra);
         return res.ok ? this.withVersion(object, res.revision) : undefined;
       }
-      // As Kubernetes: an update that changes nothing is not written, so it wakes no watcher.
+      // As Kubernetes: an update that changes nothing is not written, so it wakes no watcher,
+      // unless the value is stored under an old encryption key (rotation rewrites every object).
       const encoded = this.encode(info, object);
-      if (encoded.equals(stored.value)) return this.withVersion(object, stored.modRevision);
+      if (encoded.equals(stored.value) && !stored.stale) return this.withVersion(object, stored.modRevision);
       const extra = await this.hooks.txnForUpdate?.(info, object, old);
       // Hooks that return a transaction part may have changed the object (allocations).
       const bytes = extra ? this.encode(info, object) : encoded;

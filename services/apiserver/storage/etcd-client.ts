@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel';
 import { Etcd3, GRPCDeadlineExceededError, isRecoverableError } from 'etcd3';
 import { LEAN_CHANNEL_OPTIONS } from '../../../lib/grpc-options.js';
@@ -15,9 +16,10 @@ const MAX_ATTEMPTS = 3;
  * A call that timed out is not tried again: against a hung etcd three attempts made a request
  * take 30 s instead of 10.
  */
-export function connectEtcd(endpoints: string[]): Etcd3 {
+export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): Etcd3 {
   return new Etcd3({
     hosts: endpoints,
+    ...(tls ? { credentials: etcdCredentials(endpoints, tls) } : {}),
     dialTimeout: 5_000,
     // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
     grpcOptions: { 'grpc.max_receive_message_length': -1, ...LEAN_CHANNEL_OPTIONS },
@@ -29,4 +31,42 @@ export function connectEtcd(endpoints: string[]): Etcd3 {
       watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as IBackoff<unknown>,
     },
   });
+}
+
+/**
+ * Kubernetes' --etcd-cafile, --etcd-certfile and --etcd-keyfile: the CA that signed etcd's serving
+ * certificate and the client certificate etcd's --client-cert-auth asks for.
+ */
+export interface EtcdClientTls {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+export class EtcdTlsError extends Error {
+  override readonly name = 'EtcdTlsError';
+}
+
+/** The files' contents, checked before any connection: a half-given pair or a plaintext URL is a mistake, not a fallback. */
+function etcdCredentials(endpoints: string[], tls: EtcdClientTls): { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer } {
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new EtcdTlsError('--etcd-certfile and --etcd-keyfile go together: give both or neither');
+  if (!tls.caFile) throw new EtcdTlsError('--etcd-cafile: Required value: the CA of etcd\'s serving certificate');
+  const plain = endpoints.filter((e) => !e.startsWith('https://'));
+  if (plain.length > 0) throw new EtcdTlsError(`--etcd-servers: Invalid value: "${plain[0]}": etcd TLS flags need https:// URLs`);
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new EtcdTlsError(`${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return {
+    rootCertificate: read('--etcd-cafile', tls.caFile),
+    ...(tls.certFile && tls.keyFile ? { certChain: read('--etcd-certfile', tls.certFile), privateKey: read('--etcd-keyfile', tls.keyFile) } : {}),
+  };
+}
+
+/** Whether any of the etcd TLS flags was given. */
+export function hasEtcdTls(tls: EtcdClientTls): boolean {
+  return Boolean(tls.caFile || tls.certFile || tls.keyFile);
 }

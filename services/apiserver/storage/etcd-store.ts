@@ -1,5 +1,5 @@
 import { CompareResult, CompareTarget, Etcd3, EtcdError, type ICompare, type IKeyValue, type IRequestOp, type IWatchResponse } from 'etcd3';
-import { connectEtcd } from './etcd-client.js';
+import { connectEtcd, hasEtcdTls, type EtcdClientTls } from './etcd-client.js';
 import { progressKey, watchedRange } from './progress-key.js';
 import {
   CompactedError,
@@ -39,9 +39,9 @@ function prefixEnd(prefix: string): Buffer {
   return end;
 }
 
-/** The apiserver's store: a client for the etcd members at endpoints. */
-export function openEtcdStore(endpoints: string[]): EtcdStore {
-  return new EtcdStore(connectEtcd(endpoints));
+/** The apiserver's store: a client for the etcd members at endpoints, over TLS when tls names any file. */
+export function openEtcdStore(endpoints: string[], tls: EtcdClientTls = {}): EtcdStore {
+  return new EtcdStore(connectEtcd(endpoints, hasEtcdTls(tls) ? tls : undefined));
 }
 
 export class EtcdStore implements Store {

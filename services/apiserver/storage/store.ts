@@ -14,6 +14,11 @@ export interface StoredValue {
   createRevision: number;
   /** Writes since the key was created, starting at 1. */
   version: number;
+  /**
+   * Read with an encryption key (or identity) other than the one that now writes: an update
+   * writes the object again even when it did not change, which is how keys are rotated.
+   */
+  stale?: boolean;
 }
 
 /** A key that must still be at modRevision (0: must not exist) for a write to happen. */

@@ -43,8 +43,9 @@ describe('Secret', () => {
     ['basic auth without credentials', secret({ type: 'kubernetes.io/basic-auth' }), ['data[username]: Required value', 'data[password]: Required value']],
     [
       'a docker config that is not JSON',
+      // The parser's own message would quote the secret ("{nope").
       secret({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64('{nope') } }),
-      [`data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": ${jsonError('{nope')}`],
+      ['data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": not valid JSON'],
     ],
     [
       'a service account token without its account',
@@ -61,12 +62,3 @@ describe('Secret', () => {
     expect(updateErrors(secret({ stringData: { a: '1' }, immutable: true }), secret({ data: { a: b64('1') }, immutable: true }))).toEqual([]);
   });
 });
-
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-    return '';
-  } catch (err) {
-    return (err as Error).message;
-  }
-}

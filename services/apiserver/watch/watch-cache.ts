@@ -346,8 +346,8 @@ export class WatchCache {
     return watcher;
   }
 
-  private async loadAndWatch(): Promise<void> {
-    let withHistory = this.startHistoryRevisions > 0;
+  private async loadAndWatch(historyReadable = true): Promise<void> {
+    let withHistory = historyReadable && this.startHistoryRevisions > 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const from = withHistory ? await this.historyStart() : 0;
@@ -495,7 +495,8 @@ export class WatchCache {
     await closing;
     for (let delayMs = 100; !this.stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
       try {
-        await this.loadAndWatch();
+        // A watch that met history it cannot read (CompactedError) would meet it again in a replay.
+        await this.loadAndWatch(!(cause instanceof CompactedError));
         break;
       } catch (err) {
         this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'relisting failed; retrying');

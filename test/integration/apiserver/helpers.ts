@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { expect } from 'vitest';
 import { ApiError, fromServiceError, type StatusReason } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { packageDefinition } from '../../../lib/api/proto.js';
 import type { ControlPlane } from '../../harness/control-plane.js';
+import { rawEtcdClient } from '../../harness/etcd.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
 
 // Shared by the apiserver integration tests: object builders, error assertions and raw gRPC
@@ -100,7 +101,7 @@ export function rawClient(cp: ControlPlane, address = cp.apiservers[0]!.address,
 
 /** A direct etcd client, for checking what the apiserver really stored. */
 export function etcdClient(cp: ControlPlane): Etcd3 {
-  return new Etcd3({ hosts: [cp.etcd.endpoint] });
+  return rawEtcdClient(cp.etcd);
 }
 
 /** etcd's own count of open watchers (its /metrics gauge). */

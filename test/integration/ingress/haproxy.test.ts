@@ -3,7 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wrap } from '../../../lib/api/envelope.js';
@@ -13,6 +13,7 @@ import { createCertificateAuthority, issueServingCert } from '../../../lib/certs
 import type { ApiClient } from '../../../lib/client/client.js';
 import { compileIngressControllerOptions, CONTROLLER_NAME, DEFAULT_CLASS_ANNOTATION, IngressController } from '../../../services/ingress-controller/index.js';
 import { currentWorkerPid, masterCommand, masterPid } from '../../../services/ingress-controller/haproxy-process.js';
+import { rawEtcdClient } from '../../harness/etcd.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
@@ -117,7 +118,7 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
   beforeAll(async () => {
     cp = await startControlPlane();
     client = cp.client();
-    etcd = new Etcd3({ hosts: [cp.etcd.endpoint] });
+    etcd = rawEtcdClient(cp.etcd);
     dataDir = mkdtempSync(join(tmpdir(), 'kubets-ingress-'));
     [httpPort, httpsPort] = [await freePort(), await freePort()];
     for (const [name, address] of [['web', '127.0.0.2'], ['api', '127.0.0.3'], ['v2', '127.0.0.4']] as const) backends[name] = await startBackend(name, address);
