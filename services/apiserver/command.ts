@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
-import { commaList } from '../../lib/flags.js';
+import { boolFlag, commaList } from '../../lib/flags.js';
+import { addMetricsOptions, METRICS_PORTS } from '../../lib/metrics/index.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { startApiserver } from './server.js';
@@ -12,7 +13,7 @@ const int = (value: string): number => {
 };
 
 export function apiserverCommand(): Command {
-  return new Command('apiserver')
+  return addMetricsOptions(new Command('apiserver'), METRICS_PORTS.apiserver)
     .description('Run the API server: validates and stores objects in etcd, serves gRPC to every component')
     .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', commaList)
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
@@ -33,6 +34,7 @@ export function apiserverCommand(): Command {
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
+    .addOption(boolFlag('--request-metrics', 'count and time every request (apiserver_request_total, apiserver_request_duration_seconds); false only to measure their cost', true))
     .action(async (o) => {
       // Collect when the heap has grown by half: the watch cache holds every object, and V8's
       // adaptive default let garbage from bursts of writes triple the resident size
@@ -60,6 +62,9 @@ export function apiserverCommand(): Command {
           watchCacheSize: o.watchCacheSize,
           insecure: Boolean(o.insecure),
           clusterId: o.clusterId,
+          requestMetrics: o.requestMetrics,
+          metricsPort: o.metricsPort === 0 ? undefined : o.metricsPort,
+          metricsBindAddress: o.metricsBindAddress,
         },
         log,
       );

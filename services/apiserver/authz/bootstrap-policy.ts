@@ -16,6 +16,8 @@ export const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
 export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
+/** The group whose members may read /metrics and the health endpoints, as in Kubernetes. */
+export const SYSTEM_MONITORING = 'system:monitoring';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -144,6 +146,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
   clusterRole('system:node', [...NODE_RULES]),
+  // Prometheus' scrape identity: put its user in the system:monitoring group.
+  clusterRole('system:monitoring', [urls(['get'], ['/metrics', '/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*'])]),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
@@ -170,4 +174,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER)]),
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
+  binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),
 ];
