@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Logger } from 'pino';
 import { nonNegativeInt } from '../flags.js';
+import { startMetricsServer, type RunningMetricsServer } from './server.js';
 
 /**
  * The default metrics ports, as Kubernetes numbers its components' ports: kube-proxy 10249,
@@ -29,4 +31,10 @@ export function addMetricsOptions(command: Command, defaultPort: number): Comman
 export interface MetricsFlags {
   metricsPort: number;
   metricsBindAddress: string;
+}
+
+/** Starts the endpoint the flags ask for (none for --metrics-port=0). */
+export async function serveMetrics(flags: MetricsFlags, log: Logger): Promise<RunningMetricsServer | undefined> {
+  if (flags.metricsPort === 0) return undefined;
+  return startMetricsServer({ bindAddress: flags.metricsBindAddress, port: flags.metricsPort, log });
 }
