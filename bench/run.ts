@@ -7,6 +7,7 @@ import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
+import { benchMetricsCost } from './apiserver/metrics-cost.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-startup': benchKubeletStartup,
   'cli-startup': benchCliStartup,
   'cluster-node-memory': benchNodeMemory,
+  'apiserver-metrics-cost': benchMetricsCost,
 };
 
 const wanted = process.argv.slice(2);
