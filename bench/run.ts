@@ -7,6 +7,8 @@ import { benchSchedulerCycle } from './scheduler/cycle.js';
 import { benchKubeletStartup } from './kubelet/startup.js';
 import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
+import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
+import { benchRestWatch } from './apiserver/rest-watch.js';
 import { benchMetricsCost } from './apiserver/metrics-cost.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
@@ -20,6 +22,8 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-startup': benchKubeletStartup,
   'cli-startup': benchCliStartup,
   'cluster-node-memory': benchNodeMemory,
+  'proxy-network-policy-sync': benchNetworkPolicySync,
+  'apiserver-rest-watch': benchRestWatch,
   'apiserver-metrics-cost': benchMetricsCost,
 };
 

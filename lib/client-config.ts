@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
 /** Where and how to reach one cluster as one user: kubeconfig's cluster, user and namespace in one place. */
-interface ClientContext {
+export interface ClientContext {
   /** `host:port` of each apiserver, tried in order with failover; IPv6 hosts in brackets. */
   servers: string[];
   /** Path of the CA certificate (PEM); relative paths are relative to the config file. */
@@ -69,20 +69,12 @@ export function resolveClientConfigPath(options: LoadClientConfigOptions): { pat
 
 export async function loadClientConfig(options: LoadClientConfigOptions): Promise<ResolvedClientConfig> {
   const { path, source } = resolveClientConfigPath(options);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new ClientConfigError(path, `cannot read: ${(err as Error).message}`);
-    const hint = {
-      explicit: '',
-      env: ` (named by ${CLIENT_CONFIG_ENV})`,
-      default: ` (the default; pass a config path or set ${CLIENT_CONFIG_ENV})`,
-    }[source];
-    throw new ClientConfigError(path, `file not found${hint}`);
-  }
-  const file = parseClientConfig(text, path);
+  const hint = {
+    explicit: '',
+    env: ` (named by ${CLIENT_CONFIG_ENV})`,
+    default: ` (the default; pass a config path or set ${CLIENT_CONFIG_ENV})`,
+  }[source];
+  const file = await loadClientConfigFile(path, hint);
   const contextName = options.context ?? file.currentContext;
   const context = file.contexts[contextName];
   if (!context) throw new ClientConfigError(path, `context ${JSON.stringify(contextName)} is not defined in contexts`);
@@ -95,6 +87,19 @@ export async function loadClientConfig(options: LoadClientConfigOptions): Promis
     token: context.token,
     namespace: context.namespace ?? DEFAULT_NAMESPACE,
   };
+}
+
+/** Reads and validates the file alone (for commands that edit it); `missingHint` follows "file not found". */
+export async function loadClientConfigFile(path: string, missingHint = ''): Promise<ClientConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new ClientConfigError(path, `cannot read: ${(err as Error).message}`);
+    throw new ClientConfigError(path, `file not found${missingHint}`);
+  }
+  return parseClientConfig(text, path);
 }
 
 export function parseClientConfig(text: string, path: string): ClientConfigFile {

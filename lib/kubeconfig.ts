@@ -49,6 +49,18 @@ export function redactKubeconfig(config: Kubeconfig): Kubeconfig {
   };
 }
 
+/** Only the current context and the cluster and user it names, as `kubectl config view --minify`. */
+export function minifyKubeconfig(config: Kubeconfig): Kubeconfig {
+  const contexts = config.contexts.filter((c) => c.name === config['current-context']);
+  const context = contexts[0]?.context;
+  return {
+    ...config,
+    contexts,
+    clusters: config.clusters.filter((c) => c.name === context?.cluster),
+    users: config.users.filter((u) => u.name === context?.user),
+  };
+}
+
 /** Where the kubeconfig of a kubets client config lives: beside it, named `kubeconfig`. */
 export function kubeconfigBeside(clientConfigPath: string): string {
   return join(dirname(clientConfigPath), 'kubeconfig');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
-# Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables), a safely started
+# Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables, the Python
+# kubernetes client the HTTP API tests drive), a safely started
 # dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '==> %s\n' "$*"; }
 
-packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2)
+packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 python3-kubernetes)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,18 +1,21 @@
 import { Command, Option } from 'commander';
 import { resolveClientConfigPath } from '../../lib/client-config.js';
-import { kubeconfigBeside, readKubeconfig, redactKubeconfig } from '../../lib/kubeconfig.js';
+import { kubeconfigBeside, minifyKubeconfig, readKubeconfig, redactKubeconfig } from '../../lib/kubeconfig.js';
 import { formatJSON, formatYAML } from '../printers/output.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { CliError } from '../errors.js';
 import type { CliContext } from '../context.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { contextCommands } from './config-contexts.js';
 
 // `kubets config view`: the kubeconfig `kubets up` writes beside the client config, for kubectl
 // and Kubernetes client libraries, printed as kubectl prints one (keys sorted, the CA and the
-// token shown only with --raw).
+// token shown only with --raw, only the current context with --minify). The context verbs edit
+// kubets' own client config (config-contexts.ts).
 
 interface ViewFlags {
   raw?: boolean;
+  minify?: boolean;
   output: 'yaml' | 'json';
 }
 
@@ -27,7 +30,8 @@ async function runView(ctx: CliContext, flags: ViewFlags): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`no kubeconfig at ${path}: \`kubets up\` writes it beside the client config`);
     throw err;
   }
-  const doc = sortKeysDeep((flags.raw ? config : redactKubeconfig(config)) as unknown as JsonValue);
+  const shown = flags.minify ? minifyKubeconfig(config) : config;
+  const doc = sortKeysDeep((flags.raw ? shown : redactKubeconfig(shown)) as unknown as JsonValue);
   ctx.out(flags.output === 'json' ? formatJSON(doc) : formatYAML(doc));
 }
 
@@ -35,7 +39,10 @@ export function configCommand(deps: VerbDeps = defaultDeps): Command {
   const view = new Command('view')
     .description('Display the kubeconfig for kubectl and Kubernetes client libraries')
     .option('--raw', 'display the certificate authority data and the token')
+    .option('--minify', 'only the current context, its cluster and its user')
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(verbAction(deps, (ctx, _args, cmd) => runView(ctx, cmd.opts<ViewFlags>())));
-  return new Command('config').description('View the kubeconfig').addCommand(view);
+  const config = new Command('config').description("View the kubeconfig for kubectl, and edit kubets' own contexts").addCommand(view);
+  for (const command of contextCommands(deps)) config.addCommand(command);
+  return config;
 }

@@ -20,8 +20,10 @@ import {
   type OutputFormat,
 } from '../printers/output.js';
 import { printerFor } from '../../lib/printers/kinds/registry.js';
+import type { KindPrinter } from '../../lib/printers/kinds/types.js';
 import { reportErrors } from '../report.js';
 import { objectRef, parseResourceArgs, type ResourceSelection } from '../resource-args.js';
+import { sortByField } from '../sort-by.js';
 import { resolveTargets } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { WatchTable } from '../watch-table.js';
@@ -39,6 +41,8 @@ interface GetFlags {
   ignoreNotFound?: boolean;
   filename: string[];
   recursive?: boolean;
+  sortBy?: string;
+  outputWatchEvents?: boolean;
 }
 
 interface Found {
@@ -163,7 +167,7 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
   if (selection.names[0] && !flags.ignoreNotFound) await resource.get(namespace, selection.names[0]);
   const { items, resourceVersion } = await resource.listAll(namespace, listOpts);
   const table = isTable(format)
-    ? new WatchTable(printerFor(info), {
+    ? new WatchTable(flags.outputWatchEvents ? withEventColumn(printerFor(info)) : printerFor(info), {
         wide: format.type === 'wide',
         noHeaders: !flags.headers,
         withNamespace: Boolean(flags.allNamespaces) && info.namespaced,
@@ -172,21 +176,58 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
       })
     : undefined;
   let printed = 0;
-  const print = (objects: AnyObject[]): void => {
-    if (objects.length === 0) return;
-    if (table) ctx.out(table.print(objects));
-    else {
-      for (const object of objects) {
-        const text = printObjects(info, [object], format, { single: true, noHeaders: !flags.headers || printed > 0 });
-        ctx.out(format.type === 'yaml' && printed > 0 ? `---\n${text}` : text);
-        printed++;
-      }
+  const print = (events: WatchedChange[]): void => {
+    if (table) {
+      ctx.out(table.print(events.map((e) => (flags.outputWatchEvents ? eventRow(e) : e.object))));
+      return;
+    }
+    for (const event of events) {
+      const text = flags.outputWatchEvents
+        ? printWatchEvent(info, event, format)
+        : printObjects(info, [event.object], format, { single: true, noHeaders: !flags.headers || printed > 0 });
+      ctx.out(format.type === 'yaml' && printed > 0 ? `---\n${text}` : text);
+      printed++;
     }
   };
-  if (!flags.watchOnly) print(items);
-  for await (const event of resource.watch(namespace, { ...listOpts, resourceVersion })) {
-    if (event.type !== 'BOOKMARK') print([event.object]);
+  if (!flags.watchOnly) {
+    const listed = flags.sortBy ? sortByField(items.map((object) => ({ info, object })), flags.sortBy).map((f) => f.object) : items;
+    print(listed.map((object) => ({ type: 'ADDED', object })));
   }
+  const { signal } = ctx.io;
+  for await (const event of resource.watch(namespace, { ...listOpts, resourceVersion, ...(signal && { signal }) })) {
+    if (event.type !== 'BOOKMARK') print([{ type: event.type, object: event.object }]);
+  }
+}
+
+interface WatchedChange {
+  type: string;
+  object: AnyObject;
+}
+
+/** With --output-watch-events each table row starts with the change's type, as kubectl's EVENT column. */
+const EVENT_TYPE = Symbol('watch event type');
+type EventRow = AnyObject & { [EVENT_TYPE]?: string };
+
+function eventRow(change: WatchedChange): EventRow {
+  return { ...change.object, [EVENT_TYPE]: change.type };
+}
+
+function withEventColumn(printer: KindPrinter<AnyObject>): KindPrinter<AnyObject> {
+  return {
+    columns: [{ name: 'Event' }, ...printer.columns],
+    cells: (object, context) => [(object as EventRow)[EVENT_TYPE] ?? '', ...printer.cells(object, context)],
+  };
+}
+
+/** -o json|yaml|jsonpath with --output-watch-events: the metav1.WatchEvent (type, then object). */
+function printWatchEvent(info: ResourceInfo, change: WatchedChange, format: OutputFormat): string {
+  const object = kubeDocument(info, [change.object], true);
+  const event: JsonValue = { type: change.type, object };
+  // Go prints the WatchEvent struct's fields in declaration order, type first.
+  if (format.type === 'json') return `{\n    "type": ${JSON.stringify(change.type)},\n    "object": ${formatJSON(object).trimEnd().replaceAll('\n', '\n    ')}\n}\n`;
+  if (format.type === 'yaml') return formatYAML(event);
+  if (format.type === 'jsonpath') return executeJSONPath(format.template, event);
+  return printObjects(info, [change.object], format, { single: true, noHeaders: true });
 }
 
 async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
@@ -200,7 +241,10 @@ async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise
   const client = await ctx.client();
   const namespace = await ctx.namespace();
   const found: Found[] = [];
-  for (const selection of selections) found.push(...(await fetch(client, selection, namespace, flags, errors)));
+  for (const selection of selections) {
+    const fetched = await fetch(client, selection, namespace, flags, errors);
+    found.push(...(flags.sortBy ? sortByField(fetched, flags.sortBy) : fetched));
+  }
   const single = selections.length === 1 && selections[0]!.names.length === 1;
   if (isTable(format)) {
     const text = printTables(found, format, flags);
@@ -231,5 +275,7 @@ export function getCommand(deps: VerbDeps = defaultDeps): Command {
     .option('--ignore-not-found', 'print nothing for objects that do not exist')
     .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources to get; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
+    .option('--output-watch-events', 'with --watch, print each change as a watch event (ADDED, MODIFIED, DELETED)')
+    .option('--sort-by <jsonpath>', 'sort the list by this field (e.g. .metadata.name, {.status.startTime}, .spec.capacity.storage)')
     .action(verbAction(deps, (ctx, args, cmd) => runGet(ctx, args[0] as string[], cmd.opts<GetFlags>())));
 }

@@ -94,3 +94,36 @@ describe('argument handling', () => {
     );
   });
 });
+
+describe('get --sort-by and --output-watch-events', () => {
+  beforeAll(async () => {
+    for (const [name, storage] of [['big', '2Gi'], ['small', '40Mi'], ['mid', '100Mi']] as const) {
+      await client.resource('persistentVolume').create({
+        metadata: { name },
+        spec: { capacity: { storage }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/tmp/${name}` } },
+      });
+    }
+  });
+
+  it('sorts rows by a field, quantities by amount', async () => {
+    const { stdout } = await run('get', 'pv', '--sort-by=.spec.capacity.storage', '-o', 'custom-columns=NAME:.metadata.name,CAPACITY:.spec.capacity.storage');
+    expect(stdout).toBe('NAME    CAPACITY\nsmall   40Mi\nmid     100Mi\nbig     2Gi\n');
+    expect((await run('get', 'pv', '--sort-by={.metadata.name}', '-o', 'name')).stdout).toBe(
+      'persistentvolume/big\npersistentvolume/mid\npersistentvolume/small\n',
+    );
+    expect((await run('get', 'pv', '--sort-by=.spec.nope')).stderr).toBe(`error: couldn't find any field with path "{.spec.nope}" in the list of objects\n`);
+  });
+
+  it('prints watch events with their type', async () => {
+    const table = new AbortController();
+    setTimeout(() => table.abort(), 300);
+    const rows = await runVerb(['get', 'pv', 'small', '-w', '--output-watch-events'], { client, signal: table.signal });
+    expect(rows.stdout).toMatch(/^EVENT   NAME    CAPACITY   ACCESS MODES .*\nADDED   small   40Mi       RWO /);
+
+    const json = new AbortController();
+    setTimeout(() => json.abort(), 300);
+    const events = await runVerb(['get', 'pv', 'small', '-w', '--output-watch-events', '-o', 'json'], { client, signal: json.signal });
+    expect(JSON.parse(events.stdout)).toMatchObject({ type: 'ADDED', object: { kind: 'PersistentVolume', metadata: { name: 'small' } } });
+    expect(events.stdout.indexOf('"type"')).toBeLessThan(events.stdout.indexOf('"object"'));
+  });
+});

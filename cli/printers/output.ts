@@ -36,7 +36,7 @@ export type OutputFormat =
 const OUTPUT_FORMATS = ['custom-columns', 'json', 'jsonpath', 'name', 'wide', 'yaml'] as const;
 
 /** custom-columns accepts `.a.b`, `a.b`, `{.a.b}` and `{a.b}`, as kubectl's relaxed JSONPath does. */
-function relaxedTemplate(path: string): string {
+export function relaxedTemplate(path: string): string {
   const match = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(path);
   if (!match) throw new OutputFormatError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'");
   return `{.${match[1] ?? match[2]}}`;

@@ -177,13 +177,27 @@ function messageFromJSON(type: protobuf.Type, json: JsonObject, path: string, pr
   return out;
 }
 
-/** Decodes Kubernetes JSON of a known kind into our object, rejecting unknown fields and wrong types. */
-export function fromKubeJSON(info: ResourceInfo, json: JsonObject): AnyObject {
+const UNKNOWN_FIELD = /^unknown field "/;
+
+/**
+ * Decodes Kubernetes JSON of a known kind into our object, rejecting wrong types; fields the
+ * schema does not know are left out and named in `unknownFields` (`unknown field "spec.foo"`),
+ * for the caller to refuse or warn about (Kubernetes' fieldValidation).
+ */
+export function decodeKubeJSON(info: ResourceInfo, json: JsonObject): { object: AnyObject; unknownFields: string[] } {
   const problems: DecodeProblem[] = [];
   const { apiVersion: _apiVersion, kind: _kind, ...body } = json;
   const object = messageFromJSON(lookupMessage(info.kind), body, '', problems);
-  if (problems.length > 0) throw new DecodeError(problems);
-  return object as AnyObject;
+  const unknownFields = problems.filter((p): p is string => typeof p === 'string' && UNKNOWN_FIELD.test(p));
+  if (unknownFields.length < problems.length) throw new DecodeError(problems);
+  return { object: object as AnyObject, unknownFields };
+}
+
+/** Decodes Kubernetes JSON of a known kind into our object, rejecting unknown fields and wrong types. */
+export function fromKubeJSON(info: ResourceInfo, json: JsonObject): AnyObject {
+  const { object, unknownFields } = decodeKubeJSON(info, json);
+  if (unknownFields.length > 0) throw new DecodeError(unknownFields);
+  return object;
 }
 
 /** Reads apiVersion and kind of a manifest and decodes it; errors read like kubectl's. */

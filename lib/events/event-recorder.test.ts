@@ -95,7 +95,8 @@ describe('EventRecorder', () => {
   });
 
   it('drops events beyond the queue bound instead of blocking', async () => {
-    const impatient = api.fake.client({ deadlineMs: 100 });
+    // A generous deadline: the writes after the hung one must not miss it on a loaded machine.
+    const impatient = api.fake.client({ deadlineMs: 1000 });
     const small = new EventRecorder({ client: impatient, component: 'kubelet', host: 'node-1', maxQueue: 3 });
     let hangFirst = true;
     api.fake.intercept = (method) => {

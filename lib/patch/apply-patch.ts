@@ -1,7 +1,7 @@
 import jsonpatch from 'fast-json-patch';
 import mergePatch from 'json-merge-patch';
 import { ApiError, badRequest, invalid } from '../api/errors.js';
-import { DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
+import { decodeKubeJSON, DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
 import type { AnyObject, ResourceInfo } from '../api/resources.js';
 import { FieldError, invalid as fieldInvalid, root } from '../validation/field-errors.js';
 import { checkPatchLimits, MAX_JSON_PATCH_OPERATIONS } from './patch-limits.js';
@@ -51,13 +51,21 @@ export function patchDocument(original: JsonObject, type: string, text: string):
   throw badRequest(`unsupported patch type "${type}": use merge, json or strategic`);
 }
 
-/** Applies a patch to an object through its Kubernetes JSON form, strictly decoding the result. */
-export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string): AnyObject {
+/**
+ * Applies a patch to an object through its Kubernetes JSON form. The result is decoded strictly,
+ * unless `onUnknownFields` is given: then fields the schema does not know are dropped and handed
+ * to it (which may throw), as the HTTP API's fieldValidation asks.
+ */
+export function applyPatch(info: ResourceInfo, current: AnyObject, type: string, text: string, onUnknownFields?: (fields: string[]) => void): AnyObject {
   const patched = patchDocument(toKubeJSON(info, current) as JsonObject, type, text);
   const body = patched as JsonObject;
   checkIdentityKept(current, body);
+  const json = { ...body, apiVersion: info.apiVersion, kind: info.kind } as never;
   try {
-    return fromKubeJSON(info, { ...body, apiVersion: info.apiVersion, kind: info.kind } as never);
+    if (!onUnknownFields) return fromKubeJSON(info, json);
+    const { object, unknownFields } = decodeKubeJSON(info, json);
+    if (unknownFields.length > 0) onUnknownFields(unknownFields);
+    return object;
   } catch (err) {
     if (err instanceof DecodeError) {
       throw invalid(info.kind, current.metadata?.name ?? '', err.found.map((p) => (p instanceof FieldError ? p : fieldInvalid(root('patch'), '', p))));

@@ -186,10 +186,13 @@ export function apiOperations(deps: OperationDeps) {
       const { info, namespace } = target(req);
       return registry.updateStatus(info, namespace, object, { dryRun });
     },
-    /** patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". */
-    async patch(req: Target, patchType: string, patch: string, opts: { status?: boolean; dryRun?: boolean } = {}): Promise<AnyObject> {
+    /**
+     * patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". Unknown fields in the result
+     * are refused as invalid unless `onUnknownFields` takes them (see applyPatch).
+     */
+    async patch(req: Target, patchType: string, patch: string, opts: { status?: boolean; dryRun?: boolean; onUnknownFields?: (fields: string[]) => void } = {}): Promise<AnyObject> {
       const { info, namespace, name } = target(req);
-      return registry.modify(info, namespace, name, (current) => applyPatch(info, current, patchType, patch), opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
+      return registry.modify(info, namespace, name, (current) => applyPatch(info, current, patchType, patch, opts.onUnknownFields), opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
     },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
       const { info, namespace, name } = target(req);

@@ -160,6 +160,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         health,
         logs: (req, out, signal) => kubelets.logs(req, out, signal),
         streams: (method, first) => kubelets.open(method, first) as never,
+        portForward: (start) => kubelets.open('PortForward', { start }) as never,
         ...tls,
         bindAddress: config.bindAddress,
         port: config.restPort ?? (config.securePort === 0 ? 0 : config.securePort + 1),

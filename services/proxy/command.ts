@@ -34,6 +34,7 @@ interface ProxyFlags extends MetricsFlags {
   podBridge: string;
   hostnameOverride?: string;
   clusterCidr?: string;
+  networkPolicy: boolean;
   cleanup?: boolean;
 }
 
@@ -50,6 +51,7 @@ export function proxyCommand(): Command {
     .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
     .option('--hostname-override <name>', 'the name of the Node this proxy runs on (default: the host name)')
     .option('--cluster-cidr <cidr>', "the pod IP range: when given, this node also routes to every other node's pod subnet (host-gw) and masquerades only pod traffic leaving it")
+    .option('--no-network-policy', "do not enforce NetworkPolicies for this node's pods")
     .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
     .addOption(new Option('--lock-file <file>', 'one proxy per host holds this file').default(DEFAULT_LOCK_FILE).hideHelp())
     .action(async (_local: ProxyFlags, cmd: Command) => {
@@ -78,6 +80,7 @@ export function proxyCommand(): Command {
         podBridge: o.podBridge,
         ...(o.hostnameOverride && { nodeName: o.hostnameOverride }),
         ...(o.clusterCidr && { clusterCidr: o.clusterCidr }),
+        networkPolicy: o.networkPolicy,
       });
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });

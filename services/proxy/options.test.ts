@@ -14,6 +14,7 @@ describe('proxy options', () => {
       lockFile: '/run/kubets-proxy.lock',
       podBridge: 'docker0',
       nodeName: hostname().toLowerCase(),
+      networkPolicy: true,
     });
   });
 

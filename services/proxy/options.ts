@@ -27,6 +27,8 @@ export interface ProxyOptions {
   nodeName: string;
   /** `--cluster-cidr`, normalized: when set, the proxy also keeps the node's share of the pod network (routes to other nodes' pod subnets). */
   clusterCidr?: string;
+  /** Enforce NetworkPolicies for this node's pods (on unless turned off). */
+  networkPolicy: boolean;
 }
 
 export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -65,6 +67,7 @@ interface ProxyOptionsInput {
   podBridge?: string;
   nodeName?: string;
   clusterCidr?: string;
+  networkPolicy?: boolean;
 }
 
 /** Validates once and fills in defaults, so nothing below reads flags or the environment. */
@@ -92,5 +95,6 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
     podBridge,
     nodeName: (input.nodeName ?? hostname()).toLowerCase(),
     ...(input.clusterCidr && { clusterCidr: normalizeCidr(input.clusterCidr, 'cluster CIDR') }),
+    networkPolicy: input.networkPolicy ?? true,
   };
 }

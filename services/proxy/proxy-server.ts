@@ -3,7 +3,7 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { keyFor } from '../../lib/client/keys.js';
 import { NAMESPACE_INDEX, SharedInformerFactory, type Informer } from '../../lib/informer/index.js';
 import { SERVICE_NAME_LABEL } from '../../lib/api/endpoint-slices.js';
-import type { EndpointSlice, Endpoints, Node, Service } from '../../lib/api/generated/index.js';
+import type { EndpointSlice, Endpoints, Namespace, NetworkPolicy, Node, Pod, Service } from '../../lib/api/generated/index.js';
 import { ClusterDnsServer, type DnsBind } from './dns/dns-server.js';
 import type { ServiceDirectory } from './dns/records.js';
 import { ensureHairpin, sysfsBridgePorts, type BridgePorts } from './hairpin.js';
@@ -14,6 +14,8 @@ import { ExecIptables, type IptablesRunner } from './iptables/iptables.js';
 import { IptablesProxier } from './iptables/proxier.js';
 import { timeSync } from './metrics.js';
 import type { ProxyOptions } from './options.js';
+import { NetworkPolicyAgent } from './network-policy/network-policy-agent.js';
+import { policyRelevantPodState } from './network-policy/policy-model.js';
 import { PodNetworkAgent } from './pod-network/pod-network-agent.js';
 import { execIp, routeKey, type IpRunner } from './pod-network/routes.js';
 import { buildServicePorts } from './service-ports.js';
@@ -31,6 +33,14 @@ interface ProxyServerDeps {
 
 /** The slices of one Service, by `namespace/name` (every writer labels its slices so). */
 const SLICE_SERVICE_INDEX = 'service';
+
+/** The informers and the rate-limited sync of the network policy agent. */
+interface PolicyEnforcement {
+  policies: Informer<NetworkPolicy>;
+  pods: Informer<Pod>;
+  namespaces: Informer<Namespace>;
+  runner: SyncRunner;
+}
 
 class ProxyStartError extends Error {
   override readonly name = 'ProxyStartError';
@@ -52,6 +62,7 @@ export class ProxyServer {
   private readonly dns: ClusterDnsServer | undefined;
   private readonly nodes: Informer<Node> | undefined;
   private readonly podNetwork: PodNetworkAgent | undefined;
+  private readonly policy: PolicyEnforcement | undefined;
   private readonly log: Logger;
   private releaseLock: (() => void) | undefined;
 
@@ -76,6 +87,15 @@ export class ProxyServer {
     if (options.clusterCidr) {
       this.nodes = this.informers.informerFor('node');
       this.podNetwork = new PodNetworkAgent({ nodeName: options.nodeName, clusterCidr: options.clusterCidr, ip: deps.ip ?? execIp, iptables: this.runner, log: this.log });
+    }
+    if (options.networkPolicy) {
+      const agent = new NetworkPolicyAgent({ nodeName: options.nodeName, iptables: this.runner, log: this.log });
+      this.policy = {
+        policies: this.informers.informerFor('networkPolicy'),
+        pods: this.informers.informerFor('pod'),
+        namespaces: this.informers.informerFor('namespace'),
+        runner: new SyncRunner(() => this.syncPolicies(agent), { minIntervalMs: options.minSyncPeriodMs, periodMs: options.syncPeriodMs, log: this.log }),
+      };
     }
     this.syncRunner = new SyncRunner(() => this.syncRules(), { minIntervalMs: options.minSyncPeriodMs, periodMs: options.syncPeriodMs, log: this.log });
     this.dns =
@@ -113,10 +133,11 @@ export class ProxyServer {
         },
         onDelete: request,
       });
+      this.watchPolicyInputs();
       this.informers.start(signal);
       if (!(await this.informers.waitForSync(signal))) throw new ProxyStartError('stopped before the Service, EndpointSlice and Endpoints caches synced');
       await this.dns?.start();
-      await this.syncRunner.sync();
+      await Promise.all([this.syncRunner.sync(), this.policy?.runner.sync()]);
       this.log.info({ nodeIp: options.nodeIp, serviceClusterIpRange: options.serviceClusterIpRange, dns: this.dnsAddresses }, 'proxy running');
     } catch (err) {
       await this.stop();
@@ -124,13 +145,14 @@ export class ProxyServer {
     }
   }
 
-  /** Requests a sync and resolves once one that started after this call has been applied. */
-  sync(): Promise<void> {
-    return this.syncRunner.sync();
+  /** Requests a sync of every ruleset and resolves once syncs that started after this call have been applied. */
+  async sync(): Promise<void> {
+    await Promise.all([this.syncRunner.sync(), this.policy?.runner.sync()]);
   }
 
   async stop(): Promise<void> {
     await this.syncRunner.stop();
+    await this.policy?.runner.stop();
     await this.informers.stop();
     await this.dns?.stop();
     this.releaseLock?.();
@@ -151,6 +173,35 @@ export class ProxyServer {
     });
   }
 
+  /** Policies and namespaces change rarely; pods all the time, but only their address, labels, node and ports matter here. */
+  private watchPolicyInputs(): void {
+    if (!this.policy) return;
+    const { runner, policies, pods, namespaces } = this.policy;
+    const request = (): void => runner.request();
+    policies.addEventHandler({ onAdd: request, onUpdate: request, onDelete: request });
+    namespaces.addEventHandler({
+      onAdd: request,
+      onUpdate: (old, cur) => {
+        if (JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {})) request();
+      },
+      onDelete: request,
+    });
+    pods.addEventHandler({
+      onAdd: request,
+      onUpdate: (old, cur) => {
+        if (policyRelevantPodState(old) !== policyRelevantPodState(cur)) request();
+      },
+      onDelete: request,
+    });
+  }
+
+  private async syncPolicies(agent: NetworkPolicyAgent): Promise<void> {
+    const { policies, pods, namespaces } = this.policy!;
+    const started = performance.now();
+    const { isolatedPods } = await agent.sync({ policies: policies.store.list(), pods: pods.store.list(), namespaces: namespaces.store.list() });
+    this.log.debug({ isolatedPods, ms: Math.round(performance.now() - started) }, 'network policy rules synced');
+  }
+
   private directory(): ServiceDirectory {
     return {
       service: (namespace, name) => this.services.store.get(keyFor(namespace, name)),
@@ -165,6 +216,7 @@ export async function cleanupHost(opts: { serviceClusterIpRange: string; lockFil
   const release = acquireHostLock(opts.lockFile);
   try {
     const runner = opts.runner ?? new ExecIptables();
+    await new NetworkPolicyAgent({ nodeName: '', iptables: runner, log: opts.log }).cleanup();
     if (opts.clusterCidr) await new PodNetworkAgent({ nodeName: '', clusterCidr: opts.clusterCidr, ip: opts.ip ?? execIp, iptables: runner, log: opts.log }).cleanup();
     const proxier = new IptablesProxier({
       runner,

@@ -1,5 +1,6 @@
-import type { Ingress, IngressClass, IngressRule } from '../../api/generated/index.js';
+import type { Ingress, IngressClass, IngressRule, NetworkPolicy } from '../../api/generated/index.js';
 import { age } from '../duration.js';
+import { formatLabelSelector } from '../labels.js';
 import type { KindPrinter, RowContext } from './types.js';
 
 const SHOWN_HOSTS = 3;
@@ -47,5 +48,12 @@ export const ingressClassPrinter: KindPrinter<IngressClass> = {
       formatParameters(ingressClass),
       age(ingressClass.metadata?.creationTimestamp, now),
     ];
+  },
+};
+
+export const networkPolicyPrinter: KindPrinter<NetworkPolicy> = {
+  columns: [{ name: 'Name' }, { name: 'Pod-Selector' }, { name: 'Age' }],
+  cells(policy: NetworkPolicy, { now }: RowContext): string[] {
+    return [policy.metadata?.name ?? '', formatLabelSelector(policy.spec?.podSelector), age(policy.metadata?.creationTimestamp, now)];
   },
 };

@@ -8,7 +8,7 @@ import { endpointSlicePrinter } from './endpoint-slices.js';
 import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
-import { ingressClassPrinter, ingressPrinter } from './networking.js';
+import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from './networking.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
@@ -51,6 +51,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   controllerRevision: controllerRevisionPrinter,
   ingress: ingressPrinter,
   ingressClass: ingressClassPrinter,
+  networkPolicy: networkPolicyPrinter,
 };
 
 /** The table printer of a resource's kind. */

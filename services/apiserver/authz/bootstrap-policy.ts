@@ -16,6 +16,7 @@ export const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
 export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
+const NETWORK_POLICY_AGENT_ROLE = 'system:kubets:network-policy-agent';
 /** The group whose members may read /metrics and the health endpoints, as in Kubernetes. */
 export const SYSTEM_MONITORING = 'system:monitoring';
 
@@ -61,6 +62,7 @@ const VIEW_RULES: PolicyRule[] = [
   rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
   rule(READ, ['batch'], ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']),
   rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+  rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
 ];
 
 const EDIT_RULES: PolicyRule[] = [
@@ -72,6 +74,7 @@ const EDIT_RULES: PolicyRule[] = [
   rule(WRITE, ['apps'], ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'daemonsets', 'statefulsets', 'statefulsets/scale']),
   rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
+  rule(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
 ];
 
 const ADMIN_RULES: PolicyRule[] = [
@@ -144,6 +147,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     ...EVENT_WRITES,
     rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
   ]),
+  // The proxy's network policy agent: which pods the policies select, and where they run.
+  clusterRole(NETWORK_POLICY_AGENT_ROLE, [rule(['list', 'watch'], [''], ['pods', 'namespaces']), rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies'])]),
   // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
   clusterRole('system:node', [...NODE_RULES]),
   // Prometheus' scrape identity: put its user in the system:monitoring group.
@@ -172,6 +177,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:volume-scheduler', 'system:volume-scheduler', [user(KUBE_SCHEDULER_USER)]),
   binding('system:kube-controller-manager', 'system:kube-controller-manager', [user(KUBE_CONTROLLER_MANAGER_USER)]),
   binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER)]),
+  binding(NETWORK_POLICY_AGENT_ROLE, NETWORK_POLICY_AGENT_ROLE, [user(KUBE_PROXY_USER)]),
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
   binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),

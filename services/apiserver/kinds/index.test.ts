@@ -216,6 +216,11 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  networkPolicy: {
+    manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny' }, spec: { podSelector: {} } },
+    generation: 1,
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

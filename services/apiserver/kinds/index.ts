@@ -8,7 +8,7 @@ import { eventStrategy } from './event.js';
 import { horizontalPodAutoscalerStrategy } from './horizontal-pod-autoscaler.js';
 import { leaseStrategy } from './lease.js';
 import { namespaceStrategy } from './namespace.js';
-import { ingressClassStrategy, ingressStrategy } from './networking.js';
+import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priority-class.js';
@@ -57,6 +57,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   controllerRevision: controllerRevisionStrategy,
   ingress: ingressStrategy,
   ingressClass: ingressClassStrategy,
+  networkPolicy: networkPolicyStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

@@ -1,11 +1,13 @@
-import type { Ingress, IngressClass } from '../../../lib/api/generated/index.js';
-import { defaultIngressClass } from '../defaults/networking.js';
+import type { Ingress, IngressClass, NetworkPolicy } from '../../../lib/api/generated/index.js';
+import { defaultIngressClass, defaultNetworkPolicy } from '../defaults/networking.js';
 import {
   validateIngress,
   validateIngressClass,
   validateIngressClassUpdate,
   validateIngressStatusUpdate,
   validateIngressUpdate,
+  validateNetworkPolicy,
+  validateNetworkPolicyUpdate,
 } from '../validation/networking.js';
 import type { KindStrategy } from './types.js';
 
@@ -20,5 +22,12 @@ export const ingressClassStrategy: KindStrategy<IngressClass> = {
   defaults: defaultIngressClass,
   validateCreate: validateIngressClass,
   validateUpdate: validateIngressClassUpdate,
+  tracksGeneration: true,
+};
+
+export const networkPolicyStrategy: KindStrategy<NetworkPolicy> = {
+  defaults: defaultNetworkPolicy,
+  validateCreate: validateNetworkPolicy,
+  validateUpdate: validateNetworkPolicyUpdate,
   tracksGeneration: true,
 };

@@ -10,8 +10,10 @@ import { bodyRef, buildDefinitions, type Schema } from './schemas.js';
 // version), built from the proto schema and the resource table on first use and kept: a kind
 // added to both is documented with no change here.
 
-const MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+// Kubernetes' protobuf is neither produced nor accepted (its wire schema is not kubets' proto), so it
+// is not offered here; server-side apply's YAML is.
+const MEDIA_TYPES = ['application/json', 'application/yaml'];
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 const PATCH = `${META}.Patch`;
 const STATUS = `${META}.Status`;
 const INFO = { title: 'Kubernetes', version: VERSION };

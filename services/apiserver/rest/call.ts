@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import type { ApiOperations, Target } from '../operations.js';
-import { bodyType, contentType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
+import { duplicateFields } from './duplicate-fields.js';
+import { bodyType, contentType, isYamlType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
+import { decodeObject, fieldValidationOf } from './objects.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
 export interface ResourceCall {
@@ -48,4 +50,25 @@ export function send(res: ServerResponse, code: number, encoding: Encoding, body
 /** The parsed body of a request (JSON or YAML, by its Content-Type). */
 export async function requestBody(call: ResourceCall): Promise<unknown> {
   return parseBody(await readBody(call.req), bodyType(call.req));
+}
+
+/** Kubernetes' Warning response headers (code 299), which kubectl prints as `Warning: <text>`. */
+export function addWarnings(res: ServerResponse, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
+  const previous = res.getHeader('Warning');
+  const existing = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+  res.setHeader('Warning', [...existing, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
+}
+
+/**
+ * The request's object of the route's kind, under its fieldValidation: unknown and duplicate
+ * fields refused (Strict), or dropped with a Warning header each (Warn, the default), or dropped.
+ */
+export async function requestObject(call: ResourceCall, type = bodyType(call.req)): Promise<{ body: unknown; object: AnyObject }> {
+  const text = await readBody(call.req);
+  const body = parseBody(text, type);
+  const validation = fieldValidationOf(call.query);
+  const { object, warnings } = decodeObject(call.info, body, validation, validation === 'Ignore' ? [] : duplicateFields(text, isYamlType(type)));
+  addWarnings(call.res, warnings);
+  return { body, object };
 }

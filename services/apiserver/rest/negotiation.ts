@@ -75,6 +75,10 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);
 
+export function isYamlType(type: string): boolean {
+  return type === 'application/yaml' || type === 'application/apply-patch+yaml';
+}
+
 /**
  * Parses a JSON or YAML body into a value; an empty body is refused. Any other type (Kubernetes'
  * protobuf, CBOR) is refused as 415, on which Kubernetes' Go client falls back to JSON.
@@ -83,7 +87,8 @@ export function parseBody(text: string, type: string): unknown {
   if (!BODY_TYPES.has(type)) throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[...BODY_TYPES].join(', ')}`);
   if (text.trim() === '') throw badRequest('the request carries no object');
   try {
-    return type === 'application/yaml' || type === 'application/apply-patch+yaml' ? yamlParse(text) : JSON.parse(text);
+    // Duplicate keys are found apart (duplicate-fields.ts), so that fieldValidation decides about them.
+    return isYamlType(type) ? yamlParse(text, { uniqueKeys: false }) : JSON.parse(text);
   } catch (err) {
     throw badRequest(`error decoding ${type === 'application/yaml' ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,6 +1,6 @@
 import { badRequest } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
-import { DecodeError, fromKubeJSON, toKubeJSON } from '../../../lib/api/json.js';
+import { decodeKubeJSON, DecodeError, toKubeJSON } from '../../../lib/api/json.js';
 import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import { dryRunOf, integerParam } from './query.js';
 
@@ -24,20 +24,44 @@ export function listJSON(info: ResourceInfo, items: readonly AnyObject[], metada
 
 /** Kubernetes' wording for a body its decoder refuses; unknown fields read as strict decoding errors. */
 function undecodable(info: ResourceInfo, err: DecodeError): Error {
-  const unknownOnly = err.found.every((p) => typeof p === 'string' && p.startsWith('unknown field'));
+  const unknownOnly = err.found.every((p) => typeof p === 'string' && (p.startsWith('unknown field') || p.startsWith('duplicate field')));
   const problems = unknownOnly ? `strict decoding error: ${err.problems.join(', ')}` : err.message;
   return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${problems}`);
 }
 
-/** Decodes a request body that must be an object of the route's kind. */
-export function decodeObject(info: ResourceInfo, body: unknown): AnyObject {
+/**
+ * How the server treats fields its schema does not know (the fieldValidation query parameter):
+ * Strict refuses the request, Warn (the default, as in Kubernetes 1.27+) drops them with a Warning
+ * header each, Ignore drops them silently.
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+const FIELD_VALIDATIONS: readonly FieldValidation[] = ['Ignore', 'Strict', 'Warn'];
+
+export function fieldValidationOf(query: URLSearchParams): FieldValidation {
+  const value = query.get('fieldValidation') ?? '';
+  if (value === '') return 'Warn';
+  if (!FIELD_VALIDATIONS.includes(value as FieldValidation)) {
+    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(value)}: supported values: ${FIELD_VALIDATIONS.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+  return value as FieldValidation;
+}
+
+/**
+ * Decodes a request body that must be an object of the route's kind. Unknown fields (and the
+ * duplicates found in its text) are refused under Strict; otherwise unknown fields are dropped,
+ * the last of duplicates wins, and both are returned as warnings (none under Ignore).
+ */
+export function decodeObject(info: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict', duplicates: readonly string[] = []): { object: AnyObject; warnings: string[] } {
   if (!isObject(body)) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: expected an object`);
   const { kind, apiVersion } = body;
   if ((kind !== undefined && kind !== info.kind) || (apiVersion !== undefined && !acceptsApiVersion(info, String(apiVersion)))) {
     throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${String(apiVersion)}, Kind=${String(kind)}`);
   }
   try {
-    return fromKubeJSON(info, body as never);
+    const { object, unknownFields } = decodeKubeJSON(info, body as never);
+    const problems = [...duplicates, ...unknownFields];
+    if (validation === 'Strict' && problems.length > 0) throw new DecodeError(problems);
+    return { object, warnings: validation === 'Warn' ? problems : [] };
   } catch (err) {
     if (err instanceof DecodeError) throw undecodable(info, err);
     throw err;

@@ -1,11 +1,13 @@
 import { badRequest } from '../../../lib/api/errors.js';
 
-// Query parameters as Kubernetes reads them: booleans as "true"/"1", integers strictly, and
+// Query parameters as Kubernetes reads them: booleans as Go's ParseBool does, integers strictly, and
 // dryRun's one defined value.
 
+/** Go's strconv.ParseBool spellings of true, which Kubernetes accepts (Python's client sends "True"). */
+const TRUE_VALUES = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+
 export function flag(query: URLSearchParams, name: string): boolean {
-  const value = query.get(name);
-  return value === 'true' || value === '1';
+  return TRUE_VALUES.has(query.get(name) ?? '');
 }
 
 export function integerParam(name: string, value: unknown): number | undefined {

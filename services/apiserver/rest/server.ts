@@ -18,6 +18,7 @@ import { dispatch } from './dispatch.js';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
 import { acceptsAggregatedDiscovery, responseFormat } from './negotiation.js';
 import { jsonPresenter } from './presenters.js';
+import { PortForwardServer, type PortForwardOpener } from './port-forward.js';
 import { execStartFrom, RemoteCommandServer } from './remote-command.js';
 import { parseRoute, type Route } from './routes.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
@@ -38,6 +39,8 @@ export interface RestServerOptions {
   logs: LogRelay;
   /** Opens an Exec or Attach stream at the pod's kubelet (pods/exec and pods/attach over WebSocket). */
   streams: (method: 'Exec' | 'Attach', first: { start: ExecStart }) => Promise<grpc.ClientDuplexStream<ExecFrame, ExecFrame>>;
+  /** Opens a PortForward stream at the pod's kubelet, one per forwarded connection (pods/portforward). */
+  portForward: PortForwardOpener;
   /** Serving certificate and key (PEM), the same as the gRPC server's. */
   cert: Buffer;
   key: Buffer;
@@ -54,6 +57,9 @@ export interface RunningRestServer {
   port: number;
   close(): Promise<void>;
 }
+
+/** The pod subresources served on an upgraded connection. */
+const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
 function notFound(): ApiError {
   return new ApiError('NotFound', 'the server could not find the requested resource');
@@ -151,17 +157,21 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
 
   const remote = new RemoteCommandServer();
 
-  /** An upgrade to WebSocket: only pods/exec and pods/attach, authenticated and authorized first. */
+  const portForwards = new PortForwardServer(log.child({ part: 'portforward' }));
+
+  /** An upgrade (WebSocket, or SPDY for port-forward): only pods/exec, attach and portforward, authenticated and authorized first. */
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       const url = new URL(req.url ?? '/', 'https://apiserver');
       const route = parseRoute(url.pathname);
       const subresource = route.type === 'resource' ? route.subresource : undefined;
-      if (route.type !== 'resource' || route.info.field !== 'pod' || !route.name || (subresource !== 'exec' && subresource !== 'attach')) throw notFound();
+      if (route.type !== 'resource' || route.info.field !== 'pod' || !route.name || !subresource || !STREAMING.has(subresource)) throw notFound();
       const user = opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
       opts.authorizer.authorize(resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource, namespace: route.namespace, name: route.name }));
+      const pod = { namespace: route.namespace ?? '', name: route.name };
+      if (subresource === 'portforward') return portForwards.accept(req, socket, head, pod, opts.portForward);
       const attach = subresource === 'attach';
-      const start = execStartFrom(url.searchParams, route.namespace ?? '', route.name, attach);
+      const start = execStartFrom(url.searchParams, pod.namespace, pod.name, attach);
       remote.accept(req, socket, head, start, (first) => opts.streams(attach ? 'Attach' : 'Exec', first));
     } catch (err) {
       const status = statusOf(apiErrorOf(err) ?? internalError(err));
@@ -202,6 +212,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     close: () =>
       new Promise<void>((resolve) => {
         remote.close();
+        portForwards.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -98,3 +98,33 @@ describe('IngressClass validation and defaults', () => {
     ]);
   });
 });
+
+const policy = (spec: Json): Json => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: { podSelector: {}, ...spec } });
+
+describe('NetworkPolicy validation', () => {
+  it.each<[string, Json, string[]]>([
+    ['a default deny', policy({}), []],
+    ['an allow rule with every peer kind', policy({ ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }, { namespaceSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 80 }, { port: 'http', protocol: 'UDP' }, { port: 8000, endPort: 8080 }] }] }), []],
+    ['a peer with nothing', policy({ ingress: [{ from: [{}] }] }), ['spec.ingress[0].from[0]: Required value: must specify a peer']],
+    [
+      'an ipBlock beside a selector',
+      policy({ egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] }] }),
+      ['spec.egress[0].to[0]: Forbidden: may not specify both ipBlock and another peer'],
+    ],
+    ['an except outside the cidr', policy({ ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.0.0/16'] } }] }] }), ['spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "10.0.0.0/16": must be a strict subset of `cidr`']],
+    ['a bad cidr', policy({ ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] }), ['spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']],
+    ['an unknown protocol', policy({ ingress: [{ ports: [{ protocol: 'ICMP' }] }] }), ['spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"']],
+    ['an endPort below port', policy({ ingress: [{ ports: [{ port: 90, endPort: 80 }] }] }), ['spec.ingress[0].ports[0].endPort: Invalid value: 80: must be greater than or equal to `port`']],
+    ['an endPort with a named port', policy({ ingress: [{ ports: [{ port: 'http', endPort: 80 }] }] }), ['spec.ingress[0].ports[0].endPort: Forbidden: may not be specified when `port` is non-numeric']],
+    ['a port out of range', policy({ ingress: [{ ports: [{ port: 70000 }] }] }), ['spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive']],
+    ['an unknown policy type', policy({ policyTypes: ['Sideways'] }), ['spec.policyTypes[0]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"']],
+  ])('%s', (_name, manifest, expected) => {
+    expect(createErrors(manifest)).toEqual(expected);
+  });
+
+  it('defaults protocols and policy types as Kubernetes does', () => {
+    expect(defaulted(policy({ ingress: [{ ports: [{ port: 80 }] }] })).object).toMatchObject({ spec: { policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: { intVal: 80 } }] }] } });
+    expect(defaulted(policy({ egress: [{}] })).object).toMatchObject({ spec: { policyTypes: ['Ingress', 'Egress'] } });
+    expect(defaulted(policy({ policyTypes: ['Egress'] })).object).toMatchObject({ spec: { policyTypes: ['Egress'] } });
+  });
+});

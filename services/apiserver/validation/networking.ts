@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type {
   HTTPIngressPath,
   Ingress,
@@ -8,14 +8,22 @@ import type {
   IngressLoadBalancerIngress,
   IngressRule,
   IngressTLS,
+  IPBlock,
+  NetworkPolicy,
+  NetworkPolicyEgressRule,
+  NetworkPolicyIngressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
 } from '../../../lib/api/generated/index.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError, FieldPath } from '../../../lib/validation/field-errors.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from '../../../lib/validation/names.js';
 import { invalidEach, nameIsDNSSubdomain, validateImmutableField } from './helpers.js';
+import { validateCIDR } from './ip.js';
+import { validateLabelSelector } from './labels.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.js';
 
-// networking.k8s.io Ingresses and IngressClasses (pkg/apis/networking/validation).
+// networking.k8s.io Ingresses, IngressClasses and NetworkPolicies, with Kubernetes' rules and messages.
 
 export const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'] as const;
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
@@ -204,4 +212,99 @@ export function validateIngressClassUpdate(ingressClass: IngressClass, old: Ingr
     ...validateIngressClassSpec(ingressClass),
     ...validateImmutableField(ingressClass.spec?.controller, old.spec?.controller, field.root('spec', 'controller')),
   ];
+}
+
+const POLICY_TYPES = ['Ingress', 'Egress'];
+const POLICY_PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+function validatePolicyPort(port: NetworkPolicyPort, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (port.protocol !== undefined && !POLICY_PROTOCOLS.includes(port.protocol)) errs.push(field.notSupported(path.child('protocol'), port.protocol, POLICY_PROTOCOLS));
+  const value = port.port;
+  if (value?.strVal !== undefined) errs.push(...invalidEach(path.child('port'), value.strVal, isValidPortName(value.strVal)));
+  else if (value?.intVal !== undefined) errs.push(...invalidEach(path.child('port'), value.intVal, isValidPortNum(value.intVal)));
+  if (port.endPort !== undefined) {
+    const endPath = path.child('endPort');
+    if (value === undefined) errs.push(field.forbidden(endPath, 'may not be specified when `port` is not specified'));
+    else if (value.strVal !== undefined) errs.push(field.forbidden(endPath, 'may not be specified when `port` is non-numeric'));
+    else if (port.endPort < (value.intVal ?? 0)) errs.push(field.invalid(endPath, port.endPort, 'must be greater than or equal to `port`'));
+  }
+  return errs;
+}
+
+/** Whether `inner` is a network strictly inside `outer` (both valid CIDRs of one family). */
+function isStrictSubnet(inner: string, outer: string): boolean {
+  const [innerAddress = '', innerBits] = inner.split('/');
+  const [outerAddress = '', outerBits] = outer.split('/');
+  const family = isIP(outerAddress) === 6 ? 'ipv6' : 'ipv4';
+  if (isIP(innerAddress) !== isIP(outerAddress) || Number(innerBits) <= Number(outerBits)) return false;
+  const network = new BlockList();
+  network.addSubnet(outerAddress, Number(outerBits), family);
+  return network.check(innerAddress, family);
+}
+
+function validateIPBlock(block: IPBlock, path: FieldPath): FieldError[] {
+  if (!block.cidr) return [field.required(path.child('cidr'))];
+  const errs = validateCIDR(path.child('cidr'), block.cidr);
+  if (errs.length > 0) return errs;
+  (block.except ?? []).forEach((except, i) => {
+    const exceptPath = path.child('except').index(i);
+    const invalidCidr = validateCIDR(exceptPath, except);
+    if (invalidCidr.length > 0) errs.push(...invalidCidr);
+    else if (!isStrictSubnet(except, block.cidr ?? '')) errs.push(field.invalid(exceptPath, except, 'must be a strict subset of `cidr`'));
+  });
+  return errs;
+}
+
+function validatePeer(peer: NetworkPolicyPeer, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  let kinds = 0;
+  if (peer.podSelector) {
+    kinds++;
+    errs.push(...validateLabelSelector(peer.podSelector, path.child('podSelector')));
+  }
+  if (peer.namespaceSelector) {
+    kinds++;
+    errs.push(...validateLabelSelector(peer.namespaceSelector, path.child('namespaceSelector')));
+  }
+  if (peer.ipBlock) {
+    kinds++;
+    errs.push(...validateIPBlock(peer.ipBlock, path.child('ipBlock')));
+  }
+  if (kinds === 0) errs.push(field.required(path, 'must specify a peer'));
+  else if (kinds > 1 && peer.ipBlock) errs.push(field.forbidden(path, 'may not specify both ipBlock and another peer'));
+  return errs;
+}
+
+function validateRules(rules: readonly (NetworkPolicyIngressRule | NetworkPolicyEgressRule)[], peersField: 'from' | 'to', path: FieldPath): FieldError[] {
+  return rules.flatMap((rule, i) => {
+    const rulePath = path.index(i);
+    const peers = ('from' in rule ? rule.from : 'to' in rule ? rule.to : undefined) ?? [];
+    return [
+      ...(rule.ports ?? []).flatMap((port, j) => validatePolicyPort(port, rulePath.child('ports').index(j))),
+      ...peers.flatMap((peer, j) => validatePeer(peer, rulePath.child(peersField).index(j))),
+    ];
+  });
+}
+
+function validateNetworkPolicySpec(policy: NetworkPolicy): FieldError[] {
+  const path = field.root('spec');
+  const spec = policy.spec ?? {};
+  const errs = validateLabelSelector(spec.podSelector, path.child('podSelector'));
+  errs.push(...validateRules(spec.ingress ?? [], 'from', path.child('ingress')));
+  errs.push(...validateRules(spec.egress ?? [], 'to', path.child('egress')));
+  const types = spec.policyTypes ?? [];
+  types.forEach((type, i) => {
+    if (!POLICY_TYPES.includes(type)) errs.push(field.notSupported(path.child('policyTypes').index(i), type, POLICY_TYPES));
+  });
+  if (types.length > POLICY_TYPES.length) errs.push(field.invalid(path.child('policyTypes'), types, 'may not specify more than two policyTypes'));
+  return errs;
+}
+
+export function validateNetworkPolicy(policy: NetworkPolicy): FieldError[] {
+  return [...validateObjectMeta(policy.metadata, true, nameIsDNSSubdomain), ...validateNetworkPolicySpec(policy)];
+}
+
+export function validateNetworkPolicyUpdate(policy: NetworkPolicy, old: NetworkPolicy): FieldError[] {
+  return [...validateObjectMetaUpdate(policy.metadata, old.metadata), ...validateNetworkPolicySpec(policy)];
 }

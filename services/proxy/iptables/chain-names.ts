@@ -46,7 +46,7 @@ function base32(bytes: Buffer): string {
 // Chain names are at most 28 characters; kube-proxy names per-service chains by a hash so that
 // any service name fits, and so do we, with the same inputs: the same service gets the same
 // chain name as under kube-proxy, which keeps `iptables-save` familiar.
-function hashed(prefix: string, input: string): string {
+export function hashed(prefix: string, input: string): string {
   return prefix + base32(createHash('sha256').update(input).digest()).slice(0, 16);
 }
 

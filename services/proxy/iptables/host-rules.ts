@@ -55,3 +55,16 @@ export async function ensureChain(ipt: IptablesRunner, table: TableName, chain: 
   }
   return true;
 }
+
+/**
+ * Keeps the rule first in its chain: adds it at the top, or moves it there when another rule got
+ * above it (Docker re-inserts its own jumps at the top of FORWARD when it restarts). True if it
+ * had to be added or moved.
+ */
+export async function ensureRuleFirst(ipt: IptablesRunner, rule: HostRule): Promise<boolean> {
+  const first = await ipt.iptables(['-t', rule.table, '-S', rule.chain, '1']);
+  const target = rule.spec.slice(rule.spec.lastIndexOf('-j')).join(' ');
+  if (first.code === 0 && first.stdout.split('\n')[0]?.endsWith(target) && (await ruleExists(ipt, rule))) return false;
+  await removeRule(ipt, rule);
+  return ensureRule(ipt, rule, 'first');
+}

@@ -1,11 +1,12 @@
 import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
-import { decodeObject, isObject } from '../objects.js';
-import { bodyType, parseBody, readBody } from '../negotiation.js';
-import { send, type ResourceCall } from '../call.js';
+import { fieldValidationOf, objectJSON } from '../objects.js';
+import { bodyType, readBody } from '../negotiation.js';
+import { addWarnings, requestObject, send, type ResourceCall } from '../call.js';
 import { isDryRun } from '../query.js';
 
 // PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
-// applied by the same code as gRPC's Patch (lib/patch). Server-side apply is a first version:
+// applied by the same code as gRPC's Patch (lib/patch), unknown fields in the result treated as
+// fieldValidation says. Server-side apply is a first version:
 // the applied configuration is created, or merged into the object as a strategic merge patch;
 // field ownership (managedFields), conflicts between managers and the removal of fields a
 // manager stopped applying are not implemented.
@@ -31,21 +32,29 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
   const patchType = patchTypeOf(call);
   const text = await readBody(call.req);
   call.admit(undefined, { type: patchType, text });
-  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query) });
+  const validation = fieldValidationOf(call.query);
+  // modify may run the patch again after a conflict: only the last run's warnings are sent.
+  let warnings: string[] = [];
+  const onUnknownFields = (fields: string[]): void => {
+    if (validation === 'Strict') throw badRequest(`strict decoding error: ${fields.join(', ')}`);
+    warnings = validation === 'Warn' ? fields : [];
+  };
+  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), onUnknownFields });
+  addWarnings(call.res, warnings);
   send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
 
 async function applyObject(call: ResourceCall): Promise<void> {
   if (!call.query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requests require fieldManager to be set');
-  const body = parseBody(await readBody(call.req), APPLY_PATCH);
-  const object = decodeObject(call.info, body);
+  const { object } = await requestObject(call, APPLY_PATCH);
   if (object.metadata?.name && object.metadata.name !== call.target.name) {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${call.target.name ?? ''})`);
   }
   call.admit(object);
   const dryRun = isDryRun(call.query);
   try {
-    const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};
+    // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
+    const { apiVersion: _apiVersion, kind: _kind, ...fields } = objectJSON(call.info, object);
     const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
     send(call.res, 200, call.encoding, call.present.object(call.info, patched));
   } catch (err) {

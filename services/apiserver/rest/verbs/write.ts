@@ -1,19 +1,18 @@
 import { badRequest } from '../../../../lib/api/errors.js';
-import { decodeObject } from '../objects.js';
-import { requestBody, send, type ResourceCall } from '../call.js';
+import { requestObject, send, type ResourceCall } from '../call.js';
 import { isDryRun } from '../query.js';
 
 // POST (create) and PUT (replace) of a whole object, and PUT of its status subresource.
 
 export async function createObject(call: ResourceCall): Promise<void> {
-  const object = decodeObject(call.info, await requestBody(call));
+  const { object } = await requestObject(call);
   call.admit(object);
   const created = await call.ops.create(call.target, object, isDryRun(call.query));
   send(call.res, 201, call.encoding, call.present.object(call.info, created));
 }
 
 export async function replaceObject(call: ResourceCall, status: boolean): Promise<void> {
-  const object = decodeObject(call.info, await requestBody(call));
+  const { object } = await requestObject(call);
   const name = object.metadata?.name;
   if (name !== call.target.name) throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${call.target.name ?? ''})`);
   const dryRun = isDryRun(call.query);

@@ -1,0 +1,190 @@
+// The real kubectl 1.32 against a whole kubets cluster (`kubets up` on its own data dir and free
+// ports, never the default ones): port-forward to a pod serving HTTP, exec -it under a
+// pseudo-terminal (util-linux `script`), rollout status/history/undo of a Deployment, autoscale
+// (which kubectl sends in Kubernetes' protobuf, refused with 415), and create --validate=strict. Traffic goes to loopback and to the pods this test makes only.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node } from '../../lib/api/generated/index.js';
+import { holdHostNetwork } from '../harness/host-network-lock.js';
+import { pollUntil } from '../harness/poll.js';
+import { freePort } from '../harness/ports.js';
+import { KUBECTL, requireKubectl } from '../integration/apiserver/rest-helpers.js';
+import { runCli } from './cli/cli-harness.js';
+
+const SUFFIX = Math.random().toString(36).slice(2, 7);
+const NODE = `kc-${SUFFIX}`;
+const dir = mkdtempSync(join(tmpdir(), 'kubets-kubectl-'));
+const dataDir = join(dir, 'data');
+const kubetsEnv = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+// `kubets up` writes the kubeconfig into the user's home, which is this test's folder.
+const kubeconfig = join(dir, '.kubets', 'kubeconfig');
+const kubectlEnv = { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig };
+const execFileAsync = promisify(execFile);
+const TEST_TIMEOUT_MS = 300_000;
+let releaseHostNetwork: (() => void) | undefined;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function kubectl(args: string[], input?: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, ['--cache-dir', join(dir, 'kube-cache'), ...args], { env: kubectlEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+async function kubectlOk(args: string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+function httpGet(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+const webPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+  - name: web
+    image: kubets/busybox:1.36
+    command: [sh, -c, 'mkdir -p /www && echo hello from the pod > /www/index.html && exec httpd -f -p 8080 -h /www']
+    ports: [{containerPort: 8080}]
+`;
+
+const deployment = (image: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: roll
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: roll}}
+  template:
+    metadata: {labels: {app: roll}}
+    spec:
+      containers:
+      - name: c
+        image: ${image}
+        command: [sh, -c, 'exec sleep 3600']
+        resources: {requests: {cpu: 10m}}
+`;
+
+beforeAll(async () => {
+  requireKubectl();
+  releaseHostNetwork = await holdHostNetwork();
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  const up = await runCli(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], kubetsEnv, { timeoutMs: 180_000 });
+  if (up.code !== 0) throw new Error(`kubets up failed: ${up.stderr}${up.stdout}`);
+  await pollUntil(
+    async () => {
+      const nodes = JSON.parse(await kubectlOk(['get', 'nodes', '-o', 'json'])) as { items: Node[] };
+      return nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    },
+    { timeoutMs: 120_000, intervalMs: 1_000, what: 'a Ready node' },
+  );
+  await kubectlOk(['create', '-f', '-'], webPod);
+  await kubectlOk(['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
+}, 400_000);
+
+afterAll(async () => {
+  try {
+    const down = await runCli(['down', '--data-dir', dataDir, '--node-name', NODE], kubetsEnv, { timeoutMs: 120_000 });
+    expect(down.code, down.stderr).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    releaseHostNetwork?.();
+  }
+}, 180_000);
+
+describe('kubectl 1.32 against a kubets cluster', () => {
+  it('port-forwards a local port to the pod, reached on loopback', async () => {
+    const local = await freePort();
+    const child: ChildProcess = spawn(KUBECTL, ['port-forward', 'pod/web', `${local}:8080`, '--address=127.0.0.1'], { env: kubectlEnv });
+    try {
+      await pollUntil(() => accepting(local), { timeoutMs: 60_000, intervalMs: 200, what: 'kubectl listening' });
+      expect(await httpGet(local, '/')).toBe('hello from the pod\n');
+      expect(await httpGet(local, '/')).toBe('hello from the pod\n');
+    } finally {
+      child.kill();
+    }
+  }, TEST_TIMEOUT_MS);
+
+  it('exec -it runs the command on a terminal', async () => {
+    writeFileSync(join(dir, 'exec.sh'), `exec ${KUBECTL} exec -it web -- sh -c 'tty; echo $((6 * 7))'\n`);
+    const { stdout } = await execFileAsync('script', ['-qec', `sh ${join(dir, 'exec.sh')}`, '/dev/null'], { env: kubectlEnv, timeout: 60_000 });
+    expect(stdout).toMatch(/\/dev\/pts\/\d+\r\n42\r\n/);
+  }, TEST_TIMEOUT_MS);
+
+  it('rolls a Deployment out, shows its history and undoes the last change', async () => {
+    expect(await kubectlOk(['apply', '-f', '-'], deployment('kubets/busybox:1.36'))).toBe('deployment.apps/roll created\n');
+    expect(await kubectlOk(['rollout', 'status', 'deployment/roll', '--timeout=120s'])).toMatch(/deployment "roll" successfully rolled out\n$/);
+    expect(await kubectlOk(['set', 'image', 'deployment/roll', 'c=kubets/hostname:v1'])).toBe('deployment.apps/roll image updated\n');
+    expect(await kubectlOk(['rollout', 'status', 'deployment/roll', '--timeout=120s'])).toMatch(/deployment "roll" successfully rolled out\n$/);
+    const history = await kubectlOk(['rollout', 'history', 'deployment/roll']);
+    expect(history).toMatch(/^deployment\.apps\/roll \nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+    expect(await kubectlOk(['rollout', 'undo', 'deployment/roll'])).toBe('deployment.apps/roll rolled back\n');
+    await kubectlOk(['rollout', 'status', 'deployment/roll', '--timeout=120s']);
+    expect(await kubectlOk(['get', 'deployment', 'roll', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).toBe('kubets/busybox:1.36');
+  }, TEST_TIMEOUT_MS);
+
+  it('autoscale is refused cleanly (kubectl sends it in protobuf); the same HPA applied from YAML works', async () => {
+    const r = await kubectl(['autoscale', 'deployment', 'roll', '--min=1', '--max=3', '--cpu-percent=50']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error from server \(UnsupportedMediaType\): the body of the request was in an unknown format/);
+    const hpa = `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: roll}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: roll}
+  minReplicas: 1
+  maxReplicas: 3
+  targetCPUUtilizationPercentage: 50
+`;
+    expect(await kubectlOk(['apply', '-f', '-'], hpa)).toBe('horizontalpodautoscaler.autoscaling/roll created\n');
+    expect(await kubectlOk(['get', 'hpa', 'roll', '-o', 'jsonpath={.spec.minReplicas}/{.spec.maxReplicas}'])).toBe('1/3');
+  }, TEST_TIMEOUT_MS);
+
+  it('create --validate=strict refuses an unknown field', async () => {
+    const r = await kubectl(['create', '--validate=strict', '-f', '-'], webPod.replace('name: web\n  labels', 'name: strict\n  bogus: 1\n  labels'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "metadata.bogus"\n');
+  }, TEST_TIMEOUT_MS);
+});
