@@ -11,6 +11,7 @@ import { benchNodeMemory } from './cluster/node-memory.js';
 import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
 import { benchRestWatch } from './apiserver/rest-watch.js';
 import { benchSecretCreates } from './apiserver/secret-creates.js';
+import { benchMetricsCost } from './apiserver/metrics-cost.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-rest-watch': benchRestWatch,
   'kubelet-metrics': benchKubeletMetrics,
   'apiserver-secret-creates': benchSecretCreates,
+  'apiserver-metrics-cost': benchMetricsCost,
 };
 
 const wanted = process.argv.slice(2);

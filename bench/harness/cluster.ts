@@ -24,7 +24,7 @@ export interface BenchCluster {
 }
 
 /** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
-export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean } = {}): Promise<BenchCluster> {
+export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean; apiserverArgs?: string[] } = {}): Promise<BenchCluster> {
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
   const port = await freePort();
@@ -34,7 +34,7 @@ export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : [])],
+    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : []), ...(opts.apiserverArgs ?? [])],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];

@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { parseClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
+import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
 import { dockerdCommand, inNamespace, loadLocalImages, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
 import { waitFor } from './wait-for.js';
@@ -18,6 +19,8 @@ export interface NodeProcessOptions {
   /** The apiserver's port on the host's node network address. */
   apiserverPort: number;
   kubeletPort: number;
+  /** The metrics ports; a namespaced node's kubelet and proxy serve theirs on the node's address, where the host reaches them. */
+  metricsPorts: Record<MetricsComponent, number>;
   /** How this CLI re-runs itself (`node [flags] main.js`). */
   self: (args: string[]) => { command: string; args: string[] };
   log: Logger;
@@ -64,10 +67,11 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
   const kubelet = o.self([
     'kubelet', '--node-name', node.name, '--kubeconfig', kubeletConfig, '--node-ip', node.ip, '--port', String(o.kubeletPort),
     '--root-dir', join(nodeDir, 'kubelet'), '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', o.files.caFile,
+    ...metricsArgs(o.metricsPorts.kubelet, node.ip),
     ...agents.kubelet,
     ...o.kubeletArgs,
   ]);
   supervisor.start({ name: `kubelet-${node.name}`, ...inNamespace(node, kubelet.command, kubelet.args), logFile: join(o.logs, `kubelet-${node.name}.log`) });
-  const proxy = o.self(['proxy', '--kubeconfig', proxyConfig, '--node-ip', node.ip, '--lock-file', join(node.dockerExecRoot, '..', 'proxy.lock'), ...agents.proxy, ...o.proxyArgs]);
+  const proxy = o.self(['proxy', '--kubeconfig', proxyConfig, '--node-ip', node.ip, '--lock-file', join(node.dockerExecRoot, '..', 'proxy.lock'), ...metricsArgs(o.metricsPorts.proxy, node.ip), ...agents.proxy, ...o.proxyArgs]);
   supervisor.start({ name: `proxy-${node.name}`, ...inNamespace(node, proxy.command, proxy.args), logFile: join(o.logs, `proxy-${node.name}.log`) });
 }

@@ -21,6 +21,7 @@ import { ensureClusterId } from './cluster-id.js';
 import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
+import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE } from '../../services/kubelet/index.js';
@@ -99,7 +100,8 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 
 function portsOf(o: UpOptions): Record<string, number> {
   const ingress: Record<string, number> = o.addons.includes('ingress') ? { 'ingress HTTP': o.ingressHttpPort, 'ingress HTTPS': o.ingressHttpsPort } : {};
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...ingress };
+  const metrics = Object.fromEntries(Object.entries(metricsPortsOf(o.kubeletPort)).map(([name, port]) => [`${name} metrics`, port]));
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress };
 }
 
 function restPortOf(o: UpOptions): number {
@@ -130,8 +132,10 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'etcd', command: 'etcd', args: localEtcdArgs(etcd, files.etcd), logFile: join(logs, 'etcd.log') });
   await waitFor('etcd', () => etcdHealthy(localEtcdUrl(etcd), etcdClientTls(files.etcd)), 30_000);
 
+  const metricsPorts = metricsPortsOf(o.kubeletPort);
   const apiserver = selfCommand([
     'apiserver', ...apiserverEtcdArgs(etcd, files.etcd), '--encryption-provider-config', files.encryptionConfig, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
+    ...metricsArgs(metricsPorts.apiserver),
     '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
     // Namespaced nodes reach the apiserver on the node network.
     ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
@@ -140,19 +144,19 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   await ensureDefaultStorageClass(files);
-  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...componentArgs(o.schedulerArg)]);
+  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...metricsArgs(metricsPorts.scheduler), ...componentArgs(o.schedulerArg)]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
-    'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'),
+    'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager']),
     ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
   const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
-  await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan);
+  const proxyStarted = await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan);
   for (const node of plan?.nodes ?? []) {
     await startNamespacedNode(supervisor, node, plan!, {
-      files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, self: (args) => selfCommand(args), log,
+      files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, metricsPorts, self: (args) => selfCommand(args), log,
       kubeletArgs: componentArgs(o.kubeletArg), proxyArgs: componentArgs(o.proxyArg),
     });
   }
@@ -161,8 +165,18 @@ async function runForeground(o: UpOptions): Promise<void> {
       files, dataDir: o.dataDir, logs, nodeIP, httpPort: o.ingressHttpPort, httpsPort: o.ingressHttpsPort, self: (args) => selfCommand(args), log,
     });
   }
-  log.info({ server, dataDir: o.dataDir }, 'cluster is up');
+  const scrape = (name: keyof typeof metricsPorts, host = '127.0.0.1'): string => `http://${host}:${metricsPorts[name]}/metrics`;
+  const metricsFile = await recordMetricsEndpoints(o.dataDir, {
+    apiserver: scrape('apiserver'),
+    scheduler: scrape('scheduler'),
+    'controller-manager': scrape('controller-manager'),
+    kubelet: scrape('kubelet'),
+    ...(proxyStarted && { proxy: scrape('proxy') }),
+    ...Object.fromEntries((plan?.nodes ?? []).flatMap((n) => [[`kubelet-${n.name}`, scrape('kubelet', n.ip)], [`proxy-${n.name}`, scrape('proxy', n.ip)]])),
+  });
+  log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
+  process.stdout.write(`metrics: ${scrape('apiserver')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
   onStopSignal(() => exitWhenStopped(supervisor.stop()));
 }
@@ -181,6 +195,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     'kubelet', '--node-name', nodeName, '--kubeconfig', files.kubeletConfigs[nodeName]!, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
+    ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet),
     ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),
     ...componentArgs(o.kubeletArg),
   ]);
@@ -193,15 +208,16 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
  * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
  * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
  */
-async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<void> {
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<boolean> {
   if (process.getuid?.() !== 0) {
     log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
-    return;
+    return false;
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   const dns = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns, ...componentArgs(o.proxyArg)]);
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
+  return true;
 }
 
 /** Starts the supervisor in the background and waits until the apiserver answers. */

@@ -2,6 +2,8 @@ import { type Clock, type RateLimiter, defaultControllerRateLimiter, monotonicCl
 import { WorkQueue } from './work-queue.js';
 
 export interface RateLimitingQueueOptions<K extends string> {
+  /** Names the queue in the workqueue metrics (the controller's name); unnamed queues report none. */
+  name?: string;
   rateLimiter?: RateLimiter<K>;
   now?: Clock;
 }
@@ -21,7 +23,7 @@ export class RateLimitingQueue<K extends string = string> extends WorkQueue<K> {
   private readonly delayed = new Map<K, Delayed>();
 
   constructor(options: RateLimitingQueueOptions<K> = {}) {
-    super();
+    super({ name: options.name });
     this.now = options.now ?? monotonicClock;
     this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter<K>({ now: this.now });
   }
@@ -58,6 +60,7 @@ export class RateLimitingQueue<K extends string = string> extends WorkQueue<K> {
 
   /** Retries a failed key after the rate limiter's delay; counts as one more failure. */
   addRateLimited(key: K): void {
+    if (!this.shuttingDown()) this.metrics?.retried();
     this.addAfter(key, this.rateLimiter.when(key));
   }
 

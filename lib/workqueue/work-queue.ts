@@ -1,3 +1,5 @@
+import { queueMetrics, type QueueMetrics } from './metrics.js';
+
 export type QueueItem<K extends string> = { key: K; shutdown: false } | { key: undefined; shutdown: true };
 
 const SHUTDOWN = Object.freeze({ key: undefined, shutdown: true as const });
@@ -19,9 +21,16 @@ export class WorkQueue<K extends string = string> {
   private readonly processing = new Set<K>();
   private readonly waiters: ((item: QueueItem<K>) => void)[] = [];
   private stopped = false;
+  /** Reported only for a named queue (client-go's workqueue metrics). */
+  protected readonly metrics: QueueMetrics<K> | undefined;
+
+  constructor(options: { name?: string } = {}) {
+    this.metrics = options.name ? queueMetrics<K>(options.name, () => this.len()) : undefined;
+  }
 
   add(key: K): void {
     if (this.stopped || this.dirty.has(key)) return;
+    this.metrics?.added(key);
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.enqueue(key);
@@ -38,6 +47,7 @@ export class WorkQueue<K extends string = string> {
   /** Marks the key as finished; if it was added again meanwhile, it goes back in the queue. */
   done(key: K): void {
     if (!this.processing.delete(key)) return;
+    this.metrics?.finished(key);
     if (this.dirty.has(key) && !this.stopped) this.enqueue(key);
   }
 
@@ -48,6 +58,7 @@ export class WorkQueue<K extends string = string> {
 
   shutDown(): void {
     this.stopped = true;
+    this.metrics?.close();
     for (const resolve of this.waiters.splice(0)) resolve(SHUTDOWN);
   }
 
@@ -75,6 +86,7 @@ export class WorkQueue<K extends string = string> {
   private startProcessing(key: K): QueueItem<K> {
     this.dirty.delete(key);
     this.processing.add(key);
+    this.metrics?.started(key);
     return { key, shutdown: false };
   }
 }

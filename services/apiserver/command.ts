@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
-import { commaList } from '../../lib/flags.js';
+import { boolFlag, commaList } from '../../lib/flags.js';
+import { addMetricsOptions, METRICS_PORTS } from '../../lib/metrics/index.js';
 import { createLogger } from '../../lib/log.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { startApiserver } from './server.js';
@@ -12,7 +13,7 @@ const int = (value: string): number => {
 };
 
 export function apiserverCommand(): Command {
-  return new Command('apiserver')
+  return addMetricsOptions(new Command('apiserver'), METRICS_PORTS.apiserver)
     .description('Run the API server: validates and stores objects in etcd, serves gRPC to every component')
     .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs', commaList)
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
@@ -37,6 +38,7 @@ export function apiserverCommand(): Command {
     .option('--encryption-provider-config <file>', 'EncryptionConfiguration (apiserver.config.k8s.io/v1): resources encrypted at rest in etcd and their keys')
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
+    .addOption(boolFlag('--request-metrics', 'count and time every request (apiserver_request_total, apiserver_request_duration_seconds); false only to measure their cost', true))
     .action(async (o) => {
       // Collect when the heap has grown by half: the watch cache holds every object, and V8's
       // adaptive default let garbage from bursts of writes triple the resident size
@@ -68,6 +70,9 @@ export function apiserverCommand(): Command {
           etcdCertFile: o.etcdCertfile,
           etcdKeyFile: o.etcdKeyfile,
           encryptionProviderConfig: o.encryptionProviderConfig,
+          requestMetrics: o.requestMetrics,
+          metricsPort: o.metricsPort === 0 ? undefined : o.metricsPort,
+          metricsBindAddress: o.metricsBindAddress,
         },
         log,
       );

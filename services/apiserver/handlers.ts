@@ -8,8 +8,10 @@ import { requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { authenticate } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
+import { grpcRequestKind } from './grpc-request-kind.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
+import type { RequestKind, RequestMetrics } from './metrics.js';
 import { apiOperations, type OperationDeps, type Target } from './operations.js';
 import { MAX_OBJECT_BYTES } from './registry/registry.js';
 import { resolveResource } from './request-context.js';
@@ -23,6 +25,8 @@ interface HandlerDeps extends OperationDeps {
   authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
+  /** Request counts and latencies; absent when turned off. */
+  requestMetrics?: RequestMetrics;
 }
 
 /** grpc-js caps a message at 4 MiB; unpaged lists are cut below that and continue from etcd. */
@@ -42,6 +46,21 @@ function tooLarge(req: ObjectRequest, size: number): ApiError {
 }
 
 const REQ = (name: string): string => `kubets.v1.${name}`;
+
+/** The HTTP code the same call answers with in Kubernetes' REST API, for the request metrics. */
+const successCode = (method: string): number => (method === 'Create' || method === 'Bind' ? 201 : 200);
+
+function failureCode(err: unknown): number {
+  return (err instanceof ApiError ? err : storageUnavailable(err))?.httpCode ?? 500;
+}
+
+interface ObservedCall {
+  /** The decoded request: the call's labels are known, and a long-running one counts as running. */
+  known(req: unknown): void;
+  end(err?: unknown): void;
+}
+
+const UNOBSERVED: ObservedCall = { known: () => undefined, end: () => undefined };
 
 function objectOf(info: ResourceInfo, envelope: Envelope | undefined): AnyObject {
   const got = unwrap(envelope);
@@ -96,6 +115,25 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return user;
   }
 
+  /** Counts a call in the request metrics when it ends; a long-running one also while it runs. */
+  function observe(method: string, longRunning = false): ObservedCall {
+    const metrics = deps.requestMetrics;
+    if (!metrics) return UNOBSERVED;
+    const start = process.hrtime.bigint();
+    let kind: RequestKind | undefined;
+    let running: (() => void) | undefined;
+    return {
+      known(req) {
+        kind = grpcRequestKind(method, req);
+        if (longRunning) running = metrics.longRunning(kind);
+      },
+      end(err) {
+        running?.();
+        metrics.record(kind ?? grpcRequestKind(method, undefined), err === undefined ? successCode(method) : failureCode(err), start);
+      },
+    };
+  }
+
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
   function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
     const apiErr = err instanceof ApiError ? err : storageUnavailable(err);
@@ -106,22 +144,31 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
 
   function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
+      const observed = observe(method);
       Promise.resolve()
         .then(() => {
           const authenticated = authenticate(deps.authenticator, call.metadata);
           const req = decodeRequest<Req>(REQ(reqType), call.request);
+          observed.known(req);
           if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
           return fn(req, admitCall(method, authenticated, call.metadata, req));
         })
         .then(
-          (res) => callback(null, res),
-          (err: unknown) => callback(reply(err, method)),
+          (res) => {
+            callback(null, res);
+            observed.end();
+          },
+          (err: unknown) => {
+            callback(reply(err, method));
+            observed.end(err);
+          },
         );
     };
   }
 
   /** Exec, Attach and PortForward: authenticated here, authorized on their start frame, then relayed frame by frame to the pod's kubelet. */
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
+    const observed = observe(method, true);
     Promise.resolve()
       .then(() => {
         const authenticated = authenticate(deps.authenticator, call.metadata);
@@ -129,12 +176,21 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           method,
           call,
           (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
-          (start) => void admitCall(method, authenticated, call.metadata, start),
+          (start) => {
+            admitCall(method, authenticated, call.metadata, start);
+            observed.known(start);
+          },
         );
       })
       .then(
-        () => call.end(),
-        (err: unknown) => call.emit('error', toServiceError(err)),
+        () => {
+          call.end();
+          observed.end();
+        },
+        (err: unknown) => {
+          call.emit('error', toServiceError(err));
+          observed.end(err);
+        },
       );
   }
 
@@ -182,6 +238,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       selfSubjectRulesReview(req, authorizer, user),
     ),
     Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
+      const observed = observe('Watch', true);
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
@@ -189,20 +246,29 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const authenticated = authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req);
+        observed.known(req);
         const { info, events } = ops.watch({ ...target(resolveResource(req.resource ?? ''), req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;
         }
       })().then(
-        () => call.end(),
+        () => {
+          call.end();
+          observed.end();
+        },
         (err: unknown) => {
-          if (abort.signal.aborted) return call.end();
+          if (abort.signal.aborted) {
+            call.end();
+            return observed.end();
+          }
           call.emit('error', reply(err, 'Watch'));
+          observed.end(err);
         },
       );
     },
     Logs: (call: grpc.ServerWritableStream<Buffer, t.LogChunk>) => {
+      const observed = observe('Logs', true);
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
       Promise.resolve()
@@ -210,11 +276,18 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           const authenticated = authenticate(deps.authenticator, call.metadata);
           const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
           admitCall('Logs', authenticated, call.metadata, req);
+          observed.known(req);
           return deps.kubelets.logs(req, call, cancelled.signal);
         })
         .then(
-          () => call.end(),
-          (err: unknown) => call.emit('error', toServiceError(err)),
+          () => {
+            call.end();
+            observed.end();
+          },
+          (err: unknown) => {
+            call.emit('error', toServiceError(err));
+            observed.end(err);
+          },
         );
     },
     Exec: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Exec', 'ExecFrame', call),

@@ -35,6 +35,17 @@ export interface ApiserverConfig {
   etcdKeyFile?: string;
   /** An EncryptionConfiguration file: which resources are encrypted at rest, and with which keys. */
   encryptionProviderConfig?: string;
+  /**
+   * Request counts and latencies (apiserver_request_total, apiserver_request_duration_seconds,
+   * apiserver_longrunning_requests); on unless turned off to measure what they cost.
+   */
+  requestMetrics: boolean;
+  /**
+   * A plain-HTTP /metrics port besides the authorized /metrics of the HTTP API; absent: none.
+   * 0 picks a free port (tests).
+   */
+  metricsPort?: number;
+  metricsBindAddress: string;
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
 }
@@ -54,6 +65,8 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     watchCacheSize: 1000,
     insecure: false,
     advertiseAddress: '127.0.0.1',
+    requestMetrics: true,
+    metricsBindAddress: '127.0.0.1',
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,
     etcdServers: opts.etcdServers,

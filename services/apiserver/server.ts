@@ -24,6 +24,8 @@ import { resourcesHandlers } from './handlers.js';
 import { healthHandlers, healthProbe } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { ResourceMetrics } from './metrics/index.js';
+import { startMetricsServer } from '../../lib/metrics/index.js';
+import { exposeCacheGauges, requestMetrics } from './metrics.js';
 import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
 import { startRestServer } from './rest/index.js';
@@ -52,6 +54,8 @@ export interface RunningApiserver {
   port: number;
   /** The port of the HTTP API (Kubernetes' REST API, for kubectl); absent when serving plaintext gRPC. */
   restPort?: number;
+  /** host:port of the plain /metrics endpoint, when one was asked for. */
+  metricsAddress?: string;
   config: ApiserverConfig;
   stop(): Promise<void>;
 }
@@ -113,6 +117,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     );
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
+  const hideCacheGauges = exposeCacheGauges(caches);
+  const requests = config.requestMetrics ? requestMetrics() : undefined;
   let ready = true;
 
   const namespaces = caches.get('namespaces')!;
@@ -152,7 +158,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const metrics = new ResourceMetrics({ pods: caches.get('pods')!, nodes: caches.get('nodes')!, summaries: (node) => kubelets.summary(node), log });
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, authenticator, authorizer, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, authenticator, authorizer, kubelets, log, requestMetrics: requests }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -173,18 +179,22 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         bindAddress: config.bindAddress,
         port: config.restPort ?? (config.securePort === 0 ? 0 : config.securePort + 1),
         log: log.child({ part: 'rest' }),
+        requestMetrics: requests,
       })
     : undefined;
+  const metricsServer =
+    config.metricsPort === undefined ? undefined : await startMetricsServer({ bindAddress: config.metricsBindAddress, port: config.metricsPort, log: log.child({ part: 'metrics' }) });
   // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
-  log.info({ address, restPort: rest?.port, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
+  log.info({ address, restPort: rest?.port, metrics: metricsServer?.address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
 
   return {
     address,
     port,
     restPort: rest?.port,
+    metricsAddress: metricsServer?.address,
     config: { ...config, securePort: port, restPort: rest?.port },
     async stop() {
       ready = false;
@@ -193,6 +203,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await rest?.close();
+      await metricsServer?.close();
+      hideCacheGauges();
       await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
       kubelets.close();
       await store.close();

@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
 import { boolFlag, commaList, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
 
-interface ControllerManagerFlags {
+interface ControllerManagerFlags extends MetricsFlags {
   kubeconfig?: string;
   leaderElect: boolean;
   leaderElectResourceName: string;
@@ -40,7 +41,7 @@ interface ControllerManagerFlags {
 
 export function controllerManagerCommand(): Command {
   const d = DEFAULT_SETTINGS;
-  return new Command('controller-manager')
+  return addMetricsOptions(new Command('controller-manager'), METRICS_PORTS.controllerManager)
     .description('Run the controllers: replication controllers, replica sets, deployments, daemon sets, stateful sets, jobs, cron jobs, endpoints, endpoint slices, namespaces, nodes, garbage collection, HPA, resource quotas')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .addOption(boolFlag('--leader-elect', 'elect a leader on a Lease before running controllers (for several replicas)', true))
@@ -112,8 +113,10 @@ export function controllerManagerCommand(): Command {
         void manager.stop();
       });
       log.info({ identity: manager.identity, servers: config.servers, controllers: manager.controllers.map((c) => c.name) }, 'starting controller manager');
+      const metrics = await serveMetrics(o, log);
       await manager.start();
       const exit = await manager.done;
+      await metrics?.close();
       client.close();
       // A replica that lost its lease exits so its supervisor restarts it with clean state.
       if (exit === 'lost') {

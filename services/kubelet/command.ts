@@ -7,6 +7,7 @@ import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { positiveInt } from '../../lib/flags.js';
 import { createLogger } from '../../lib/log.js';
+import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError, type NetworkPlugin } from './kubelet.js';
@@ -31,7 +32,7 @@ function defaultNodeName(): string {
   return hostname().toLowerCase();
 }
 
-interface KubeletFlags {
+interface KubeletFlags extends MetricsFlags {
   nodeName: string;
   kubeconfig?: string;
   port: number;
@@ -66,7 +67,7 @@ async function readTls(o: KubeletFlags): Promise<{ certPem: Buffer; keyPem: Buff
 }
 
 export function kubeletCommand(): Command {
-  return new Command('kubelet')
+  return addMetricsOptions(new Command('kubelet'), METRICS_PORTS.kubelet)
     .description('Run the node agent: registers the node, runs the pods bound to it in Docker, serves their logs and exec')
     .option('--node-name <name>', 'name of the Node object', defaultNodeName())
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
@@ -124,6 +125,7 @@ export function kubeletCommand(): Command {
         exitWhenStopped(kubelet.stop().then(() => client.close()));
       });
       log.info({ node: o.nodeName, nodeIP: o.nodeIp, servers: config.servers, clusterDNS, hollow: Boolean(o.hollow) }, 'starting kubelet');
+      await serveMetrics(o, log);
       try {
         await kubelet.start();
       } catch (err) {

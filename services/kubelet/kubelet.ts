@@ -14,6 +14,7 @@ import { PodWorkers } from './pod-workers/pod-workers.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
 import { dockerMessage } from './runtime/errors.js';
 import { HollowRuntime } from './runtime/hollow-runtime.js';
+import { instrumentRuntime } from './runtime/instrumented-runtime.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
@@ -84,7 +85,10 @@ export class KubeletStoppedError extends Error {
 export class Kubelet {
   readonly nodeName: string;
   readonly workers: PodWorkers;
+  /** The runtime as the kubelet calls it: counted and timed. */
   readonly runtime: ContainerRuntime;
+  /** The Docker runtime itself (absent for a hollow kubelet), for setting up its network. */
+  readonly #docker: DockerRuntime | undefined;
   readonly #options: KubeletOptions;
   readonly #log: Logger;
   readonly #client: ApiClient;
@@ -116,8 +120,8 @@ export class Kubelet {
     this.#recorder = new EventRecorder({ client: options.client, component: 'kubelet', host: options.nodeName, log: this.#log });
     const events = podEventRecorder(this.#recorder);
     const hollow = Boolean(options.hollow);
-    this.runtime = hollow
-      ? new HollowRuntime()
+    this.#docker = hollow
+      ? undefined
       : new DockerRuntime({
           nodeName: options.nodeName,
           dns: { clusterDNS: options.clusterDNS, clusterDomain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
@@ -125,10 +129,10 @@ export class Kubelet {
           log: this.#log,
           ...(options.networkPlugin === 'kubenet' && { network: KUBENET_NETWORK }),
         });
-    this.#stats =
-      this.runtime instanceof DockerRuntime
-        ? new StatsCollector({ nodeName: options.nodeName, runtime: this.runtime, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
-        : undefined;
+    this.runtime = instrumentRuntime(this.#docker ?? new HollowRuntime());
+    this.#stats = this.#docker
+      ? new StatsCollector({ nodeName: options.nodeName, runtime: this.#docker, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
+      : undefined;
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
     this.#volumes = hollow ? noVolumes : new VolumeManager({ rootDir: options.rootDir ?? defaultRootDir(options.nodeName), objects, nodeAllocatable: allocatable });
     this.#status = new StatusManager({
@@ -202,9 +206,9 @@ export class Kubelet {
     });
     await this.#register(heartbeat, signal);
     this.#heartbeatLoop = heartbeat.run(signal);
-    if (options.networkPlugin === 'kubenet' && this.runtime instanceof DockerRuntime) {
+    if (options.networkPlugin === 'kubenet' && this.#docker) {
       const podCidr = await waitForPodCidr(this.#client, this.nodeName, signal, this.#log);
-      await ensureKubenetNetwork(this.runtime.docker, podCidr, this.#log);
+      await ensureKubenetNetwork(this.#docker.docker, podCidr, this.#log);
     }
     this.#recorder.event({ kind: 'Node', name: this.nodeName, uid: this.nodeName, namespace: '' }, 'Normal', 'Starting', 'Starting kubelet.');
 

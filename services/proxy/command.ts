@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import {
   compileProxyOptions,
@@ -21,7 +22,7 @@ const duration = (value: string): number => {
   return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
 };
 
-interface ProxyFlags {
+interface ProxyFlags extends MetricsFlags {
   kubeconfig?: string;
   nodeIp?: string;
   serviceClusterIpRange: string;
@@ -38,7 +39,7 @@ interface ProxyFlags {
 }
 
 export function proxyCommand(): Command {
-  return new Command('proxy')
+  return addMetricsOptions(new Command('proxy'), METRICS_PORTS.proxy)
     .description('Run the per-host proxy: Services as iptables rules (ClusterIP, NodePort) and the cluster DNS')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .option('--node-ip <ip>', "this host's address: node ports answer there and on 127.0.0.1 (required unless --cleanup)")
@@ -91,6 +92,7 @@ export function proxyCommand(): Command {
         exitWhenStopped(server.stop().then(() => client.close()));
       });
       log.info({ servers: config.servers, nodeIp: options.nodeIp }, 'starting proxy');
+      await serveMetrics(o, log);
       await server.start(controller.signal);
     });
 }

@@ -12,6 +12,7 @@ import { ensureHostRequirements, procSysctl, type SysctlAccess } from './host-re
 import { ensureGuard } from './iptables/guard.js';
 import { ExecIptables, type IptablesRunner } from './iptables/iptables.js';
 import { IptablesProxier } from './iptables/proxier.js';
+import { timeSync } from './metrics.js';
 import type { ProxyOptions } from './options.js';
 import { NetworkPolicyAgent } from './network-policy/network-policy-agent.js';
 import { policyRelevantPodState } from './network-policy/policy-model.js';
@@ -158,14 +159,18 @@ export class ProxyServer {
     this.releaseLock = undefined;
   }
 
-  private async syncRules(): Promise<void> {
-    const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.slices.store.listByIndex(SLICE_SERVICE_INDEX, keyFor(namespace, name)));
-    await this.proxier.sync(ports);
-    if (this.nodes) await this.podNetwork?.sync(this.nodes.store.list());
-    // New pods join the bridge all the time; one that serves a Service shows up in its EndpointSlices,
-    // which triggers this sync, so its port is in hairpin mode by the time traffic is sent to it.
-    const changed = await ensureHairpin(this.deps.options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
-    if (changed.length > 0) this.log.debug({ bridge: this.deps.options.podBridge, ports: changed }, 'hairpin mode enabled');
+  /** One full sync, timed as kube-proxy's syncProxyRules is. */
+  private syncRules(): Promise<void> {
+    return timeSync(async () => {
+      const ports = buildServicePorts(this.services.store.list(), (namespace, name) => this.slices.store.listByIndex(SLICE_SERVICE_INDEX, keyFor(namespace, name)));
+      const rules = await this.proxier.sync(ports);
+      if (this.nodes) await this.podNetwork?.sync(this.nodes.store.list());
+      // New pods join the bridge all the time; one that serves a Service shows up in its EndpointSlices,
+      // which triggers this sync, so its port is in hairpin mode by the time traffic is sent to it.
+      const changed = await ensureHairpin(this.deps.options.podBridge, this.deps.bridgePorts ?? sysfsBridgePorts);
+      if (changed.length > 0) this.log.debug({ bridge: this.deps.options.podBridge, ports: changed }, 'hairpin mode enabled');
+      return rules;
+    });
   }
 
   /** Policies and namespaces change rarely; pods all the time, but only their address, labels, node and ports matter here. */

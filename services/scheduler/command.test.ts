@@ -21,7 +21,14 @@ describe('kubets scheduler flags', () => {
       leaderElectResourceNamespace: 'kube-system',
       schedulerName: 'default-scheduler',
       percentageOfNodesToScore: 0,
+      metricsPort: 10259,
+      metricsBindAddress: '127.0.0.1',
     });
+  });
+
+  it('takes the metrics port, 0 turning the endpoint off', async () => {
+    expect(await parse(['--metrics-port=0', '--metrics-bind-address=0.0.0.0'])).toMatchObject({ metricsPort: 0, metricsBindAddress: '0.0.0.0' });
+    await expect(parse(['--metrics-port=-1'])).rejects.toThrow();
   });
 
   it('takes --flag=value forms', async () => {

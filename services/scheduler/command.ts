@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
+import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
 import { DEFAULT_SCHEDULER_NAME } from './framework/pod-info.js';
 import { DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE, SchedulerServer } from './process/scheduler-server.js';
@@ -19,7 +20,7 @@ const percentage = (value: string): number => {
   return n;
 };
 
-interface SchedulerFlags {
+interface SchedulerFlags extends MetricsFlags {
   kubeconfig?: string;
   leaderElect: boolean;
   leaderElectResourceName: string;
@@ -29,7 +30,7 @@ interface SchedulerFlags {
 }
 
 export function schedulerCommand(): Command {
-  return new Command('scheduler')
+  return addMetricsOptions(new Command('scheduler'), METRICS_PORTS.scheduler)
     .description('Run the scheduler: binds pending pods to nodes; with leader election only one replica schedules')
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .option('--leader-elect [bool]', 'elect a leader on a Lease before scheduling (for several replicas)', bool, true)
@@ -60,8 +61,10 @@ export function schedulerCommand(): Command {
         void server.stop();
       });
       log.info({ identity: server.identity, servers: config.servers, schedulerName: o.schedulerName }, 'starting scheduler');
+      const metrics = await serveMetrics(o, log);
       await server.start();
       const exit = await server.done;
+      await metrics?.close();
       client.close();
       // Like kube-scheduler, a replica that lost its lease exits so its supervisor restarts it clean.
       if (exit === 'lost') {

@@ -14,6 +14,7 @@ import { Code, Status } from './framework/status.js';
 import { Preemption, type Candidate } from './preemption/preemption.js';
 import { defaultPlugins } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
+import { recordAttempt, reportPending } from './metrics.js';
 
 /** How the scheduler reaches the outside world; the process wiring implements these over the API. */
 export interface SchedulerCallbacks {
@@ -263,6 +264,7 @@ export class Scheduler {
    * unschedulable for over 5 minutes (every 30 seconds).
    */
   async run(signal: AbortSignal): Promise<void> {
+    const hidePending = reportPending(this.queue);
     const backoffTimer = setInterval(() => this.queue.flushBackoffCompleted(), 1000);
     const leftoverTimer = setInterval(() => this.queue.flushUnschedulableLeftover(), 30_000);
     backoffTimer.unref();
@@ -277,6 +279,7 @@ export class Scheduler {
     } finally {
       clearInterval(backoffTimer);
       clearInterval(leftoverTimer);
+      hidePending();
     }
   }
 
@@ -291,7 +294,15 @@ export class Scheduler {
     await Promise.allSettled([...this.#background]);
   }
 
+  /** One attempt, counted in the scheduler's metrics unless the pod was skipped. */
   #scheduleQueued(q: QueuedPodInfo): CycleOutcome {
+    const start = process.hrtime.bigint();
+    const outcome = this.#attempt(q);
+    if (outcome.result !== 'skipped') recordAttempt(outcome.result, this.#config.schedulerName, start);
+    return outcome;
+  }
+
+  #attempt(q: QueuedPodInfo): CycleOutcome {
     const podCycle = this.queue.schedulingCycle;
     const latest = this.#pending.get(q.podInfo.key);
     if (!latest) return { pod: q.podInfo.key, result: 'skipped' };

@@ -17,6 +17,8 @@ export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
 const NETWORK_POLICY_AGENT_ROLE = 'system:kubets:network-policy-agent';
+/** The group whose members may read /metrics and the health endpoints, as in Kubernetes. */
+export const SYSTEM_MONITORING = 'system:monitoring';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -155,6 +157,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:aggregated-metrics-reader', [rule(READ, [METRICS_GROUP], ['pods', 'nodes'])], {
     labels: { [AGGREGATE_TO_VIEW]: 'true', [AGGREGATE_TO_EDIT]: 'true', [AGGREGATE_TO_ADMIN]: 'true' },
   }),
+  // Prometheus' scrape identity: put its user in the system:monitoring group.
+  clusterRole('system:monitoring', [urls(['get'], ['/metrics', '/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*'])]),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
@@ -182,4 +186,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding(NETWORK_POLICY_AGENT_ROLE, NETWORK_POLICY_AGENT_ROLE, [user(KUBE_PROXY_USER)]),
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
+  binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),
 ];

@@ -15,6 +15,8 @@ describe('parseRoute', () => {
     ['/openapi/v3/apis/apps/v1', { type: 'openapi', version: 'v3', groupVersionPath: 'apis/apps/v1' }],
     ['/openapi/v1', { type: 'not-found' }],
     ['/api/v2/pods', { type: 'not-found' }],
+    ['/metrics', { type: 'metrics' }],
+    ['/metrics/slis', { type: 'not-found' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });

@@ -16,7 +16,9 @@ export type Route =
   /** /openapi/v2, /openapi/v3 (the index) and /openapi/v3/<api/v1 | apis/group/version>. */
   | { type: 'openapi'; version: 'v2' | 'v3'; groupVersionPath: string }
   | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
-  | { type: 'not-found' };
+  | { type: 'not-found' }
+  /** Prometheus metrics, authorized as the non-resource URL /metrics. */
+  | { type: 'metrics' };
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const HEALTH_CHECKS = new Set<string>(['healthz', 'livez', 'readyz']);
@@ -51,6 +53,7 @@ export function parseRoute(path: string): Route {
   if (!parts) return { type: 'not-found' };
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
+  if (root === 'metrics' && rest.length === 0) return { type: 'metrics' };
   if (root !== undefined && HEALTH_CHECKS.has(root)) return { type: 'health', check: root as HealthCheck };
   if (root === 'openapi' && (rest[0] === 'v2' || rest[0] === 'v3')) {
     if (rest[0] === 'v2' && rest.length > 1) return { type: 'not-found' };

@@ -9,7 +9,9 @@ import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
 import { requestNameOf } from '../../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
+import { processRegistry, writeMetrics } from '../../../lib/metrics/index.js';
 import type { HealthProbe } from '../health.js';
+import { requestScope, requestVerb, type RequestKind, type RequestMetrics } from '../metrics.js';
 import type { ApiOperations } from '../operations.js';
 import { authenticateRequest } from './authentication.js';
 import { send, type LogRelay, type ResourceCall } from './call.js';
@@ -48,6 +50,8 @@ export interface RestServerOptions {
   bindAddress: string;
   port: number;
   log: Logger;
+  /** Request counts and latencies; absent when turned off. */
+  requestMetrics?: RequestMetrics;
 }
 
 export interface RunningRestServer {
@@ -96,7 +100,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     res.end(text);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController): Promise<void> {
+  /** kind: what the request is, filled in here as it becomes known, for the request metrics. */
+  async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController, kind: RequestKind): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
     const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
@@ -125,15 +130,22 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         return json(resourceList(route.group, route.version));
       case 'openapi':
         return json(openApiDocument(route.version, route.groupVersionPath));
+      case 'metrics':
+        return writeMetrics(processRegistry, res);
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         const target = { resource: requestNameOf(route.info), namespace: route.namespace, name: route.name };
         let attrs: Attributes | undefined;
+        kind.info = route.info;
+        kind.subresource = route.subresource;
         const call: ResourceCall = {
           req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
           authorize: (verb) => {
             attrs = resourceAttributes(user!, verb, { apiGroup: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: target.namespace, name: target.name });
             opts.authorizer.authorize(attrs);
+            kind.verb = requestVerb(verb);
+            kind.scope = requestScope(route.info, target.namespace, Boolean(target.name));
+            if (opts.requestMetrics && (verb === 'watch' || route.subresource === 'log')) res.once('close', opts.requestMetrics.longRunning(kind));
           },
           admit: (object, patch) => opts.authorizer.admit(attrs!, object, patch),
         };
@@ -174,7 +186,13 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     (req, res) => {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      handle(req, res, abort).catch((err: unknown) => {
+      const kind: RequestKind = { verb: req.method ?? 'GET', scope: '' };
+      const metrics = opts.requestMetrics;
+      if (metrics) {
+        const start = process.hrtime.bigint();
+        res.once('close', () => metrics.record(kind, res.statusCode, start));
+      }
+      handle(req, res, abort, kind).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
         const status = statusOf(apiErr ?? internalError(err));

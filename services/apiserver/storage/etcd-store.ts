@@ -1,4 +1,5 @@
 import { CompareResult, CompareTarget, Etcd3, EtcdError, type ICompare, type IKeyValue, type IRequestOp, type IWatchResponse } from 'etcd3';
+import { timeEtcd } from '../metrics.js';
 import { connectEtcd, hasEtcdTls, type EtcdClientTls } from './etcd-client.js';
 import { progressKey, watchedRange } from './progress-key.js';
 import {
@@ -48,21 +49,21 @@ export class EtcdStore implements Store {
   constructor(private readonly etcd: Etcd3) {}
 
   async get(key: string): Promise<StoredValue | undefined> {
-    const res = await this.etcd.kv.range({ key: Buffer.from(key) });
+    const res = await timeEtcd('get', key, () => this.etcd.kv.range({ key: Buffer.from(key) }));
     const kv = res.kvs[0];
     return kv ? toStored(kv) : undefined;
   }
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
-    return this.commit(key, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
+    return this.commit('create', key, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
   }
 
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit(key, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
+    return this.commit('update', key, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
   }
 
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit(key, CompareTarget.Mod, expectedRevision, { request_delete_range: { key: Buffer.from(key) } }, extra);
+    return this.commit('delete', key, CompareTarget.Mod, expectedRevision, { request_delete_range: { key: Buffer.from(key) } }, extra);
   }
 
   /**
@@ -70,7 +71,7 @@ export class EtcdStore implements Store {
    * Built as the raw request for etcd3's KV client rather than through its builders: this is every
    * write's path, and the builders add a promise and several objects per clause.
    */
-  private async commit(key: string, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
+  private async commit(operation: 'create' | 'update' | 'delete', key: string, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
     const keyBytes = Buffer.from(key);
     const compare: ICompare[] = [
       target === CompareTarget.Version
@@ -80,7 +81,7 @@ export class EtcdStore implements Store {
     const success: IRequestOp[] = [op];
     for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: c.modRevision });
     for (const p of extra?.puts ?? []) success.push({ request_put: { key: Buffer.from(p.key), value: p.value } });
-    const res = await this.etcd.kv.txn({ compare, success, failure: [{ request_range: { key: keyBytes } }] });
+    const res = await timeEtcd(operation, key, () => this.etcd.kv.txn({ compare, success, failure: [{ request_range: { key: keyBytes } }] }));
     if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
     const kv = res.responses[0]?.response_range?.kvs[0];
     return { ok: false, current: kv ? toStored(kv) : undefined };
@@ -92,7 +93,7 @@ export class EtcdStore implements Store {
     if (opts.limit) range = range.limit(opts.limit);
     if (opts.revision) range = range.revision(opts.revision);
     try {
-      const res = await range.exec();
+      const res = await timeEtcd('list', prefix, () => range.exec());
       const remaining = Number(res.count) - res.kvs.length;
       // etcd's header carries its current revision even for a read at an older one.
       const revision = opts.revision || Number(res.header.revision);
@@ -166,7 +167,7 @@ export class EtcdStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.etcd.get('/registry-revision-probe').exec();
+    const res = await timeEtcd('currentRevision', '', () => this.etcd.get('/registry-revision-probe').exec());
     return Number(res.header.revision);
   }
 

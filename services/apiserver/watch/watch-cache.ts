@@ -81,7 +81,7 @@ interface FreshnessWaiter {
  */
 export class WatchCache {
   private readonly store: Store;
-  private readonly info: ResourceInfo;
+  readonly info: ResourceInfo;
   private readonly log: Logger;
   private readonly prefix: string;
   private readonly window: EventWindow;
@@ -140,6 +140,11 @@ export class WatchCache {
   /** The last revision the cache has applied: every change up to it is reflected. */
   get revision(): number {
     return this.appliedRevision;
+  }
+
+  /** How many objects the cache holds: those stored in etcd, as of its revision (for metrics). */
+  get objectCount(): number {
+    return this.objects.size;
   }
 
   /** How many watches are open (for metrics and tests). */

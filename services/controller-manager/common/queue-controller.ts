@@ -23,7 +23,7 @@ interface QueueLoopOptions {
  * from the caches. A sync that throws is retried with backoff.
  */
 export abstract class QueueController<K extends string = string> implements Controller {
-  protected readonly queue = new RateLimitingQueue<K>();
+  protected readonly queue: RateLimitingQueue<K>;
   protected readonly log: Logger;
 
   protected constructor(
@@ -32,6 +32,7 @@ export abstract class QueueController<K extends string = string> implements Cont
     private readonly loop: QueueLoopOptions,
   ) {
     this.log = ctx.log.child({ controller: name });
+    this.queue = new RateLimitingQueue<K>({ name });
   }
 
   abstract sync(key: K): Promise<void>;

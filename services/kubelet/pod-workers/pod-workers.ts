@@ -9,6 +9,7 @@ import { containerOptionsProvider } from './container-options.js';
 import type { PodObjectSource } from './object-source.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { generatePodStatus, noProbes, type ContainerProbeState, type WaitingReason } from './status.js';
+import { observePodStart } from '../metrics.js';
 
 export interface PodWorkersOptions {
   runtime: ContainerRuntime;
@@ -61,6 +62,11 @@ interface Worker {
   setupFailures: number;
   terminating?: Promise<void>;
   terminatedPhaseKilled: boolean;
+  /**
+   * When this kubelet first saw the pod (performance.now()), until it is first reported running;
+   * absent for pods already running when seen (adopted after a restart), which are not timed.
+   */
+  firstSeenAt?: number;
 }
 
 /**
@@ -133,7 +139,8 @@ export class PodWorkers {
     }
     let worker = this.#workers.get(uid);
     if (!worker) {
-      worker = { uid, pod, reasons: new Map(), dirty: false, failures: 0, setupFailures: 0, terminatedPhaseKilled: false };
+      const starting = !pod.status?.phase || pod.status.phase === 'Pending';
+      worker = { uid, pod, reasons: new Map(), dirty: false, failures: 0, setupFailures: 0, terminatedPhaseKilled: false, ...(starting && { firstSeenAt: performance.now() }) };
       this.#workers.set(uid, worker);
     } else {
       worker.pod = pod;
@@ -295,6 +302,10 @@ export class PodWorkers {
       terminal,
     });
     worker.status = status;
+    if (worker.firstSeenAt !== undefined && status.phase === 'Running') {
+      observePodStart((performance.now() - worker.firstSeenAt) / 1000);
+      worker.firstSeenAt = undefined;
+    }
     if (!terminal) this.#probes?.updateStatus(worker.uid, status);
     const text = JSON.stringify(status);
     if (text === worker.reported) return;

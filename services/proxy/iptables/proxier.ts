@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { countRules, type RuleCounts } from '../metrics.js';
 import type { ServicePortInfo } from '../service-ports.js';
 import { describeRule } from './host-rules.js';
 import { ensureGuard, removeGuard } from './guard.js';
@@ -21,14 +22,17 @@ export class IptablesProxier {
 
   /**
    * Converges the host's rules on these service ports. The service range guard is checked (and
-   * restored if Docker or anyone removed it) before anything that forwards is written.
+   * restored if Docker or anyone removed it) before anything that forwards is written. Returns the
+   * rules it wrote per table.
    */
-  async sync(ports: readonly ServicePortInfo[]): Promise<void> {
+  async sync(ports: readonly ServicePortInfo[]): Promise<RuleCounts> {
     const { runner, serviceCidr, nodePortAddresses, log } = this.options;
     const reinserted = await ensureGuard(runner, serviceCidr);
     for (const rule of reinserted) log.warn({ rule: describeRule(rule) }, 'service range guard rule was missing; inserted it');
     await ensureJumps(runner);
-    await runner.restore(renderRules(ports, { nodePortAddresses }, await this.existingChains()));
+    const rules = renderRules(ports, { nodePortAddresses }, await this.existingChains());
+    await runner.restore(rules);
+    return countRules(rules);
   }
 
   /** Removes every rule and chain we add: jumps first, so nothing enters a chain as it goes, the guard last. */

@@ -107,12 +107,16 @@ describe('component identities get only their role', () => {
     ['controller-manager deletes in any namespace', CONTROLLER_MANAGER, () => as[CONTROLLER_MANAGER]!.resource('configMap').delete('prod', 'nothing'), 'allowed'],
     ['controller-manager cannot create Secrets', CONTROLLER_MANAGER, () => as[CONTROLLER_MANAGER]!.resource('secret').create({ metadata: { name: 'x', namespace: 'default' } }), 'forbidden'],
     ['controller-manager cannot create cluster roles', CONTROLLER_MANAGER, () => as[CONTROLLER_MANAGER]!.resource('clusterRole').create({ metadata: { name: 'mine' } }), 'forbidden'],
-    // kube-proxy: reads Services, slices and nodes, records events.
+    // kube-proxy: reads Services, slices and nodes, records events; its network policy agent lists
+    // pods, namespaces and policies (as network plugins' agents do), and writes none of them.
     ['proxy lists services', PROXY, () => as[PROXY]!.resource('service').list(''), 'allowed'],
     ['proxy watches endpoint slices', PROXY, () => firstWatchEvent(as[PROXY]!, 'endpointSlice', ''), 'allowed'],
     ['proxy reads nodes', PROXY, () => as[PROXY]!.resource('node').list(''), 'allowed'],
     ['proxy cannot create pods', PROXY, () => as[PROXY]!.resource('pod').create(pod('sneaky')), 'forbidden'],
-    ['proxy cannot list pods', PROXY, () => as[PROXY]!.resource('pod').list('default'), 'forbidden'],
+    ['proxy lists pods for network policies', PROXY, () => as[PROXY]!.resource('pod').list('default'), 'allowed'],
+    ['proxy lists network policies', PROXY, () => as[PROXY]!.resource('networkPolicy').list(''), 'allowed'],
+    ['proxy cannot change a pod', PROXY, () => as[PROXY]!.resource('pod').patch('default', 'web1', { metadata: { labels: { a: 'b' } } }), 'forbidden'],
+    ['proxy cannot write network policies', PROXY, () => as[PROXY]!.resource('networkPolicy').create({ metadata: { name: 'open', namespace: 'default' }, spec: { podSelector: {} } }), 'forbidden'],
     ['proxy cannot read Secrets', PROXY, () => as[PROXY]!.resource('secret').list(''), 'forbidden'],
     // kubelet n1: its node, its pods, what they use; nothing of n2's.
     ['kubelet registers its node', NODE1, () => as[NODE1]!.resource('node').create({ metadata: { name: 'n1' } }), 'allowed'],
