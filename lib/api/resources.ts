@@ -49,9 +49,15 @@ export interface ResourceInfo {
   kind: string;
   field: EnvelopeField;
   group: string;
+  /** The version this info serves; for a kind's entry in the table, the stored and preferred one. */
   version: string;
   /** apiVersion written on output ("v1", "apps/v1"). */
   apiVersion: string;
+  /**
+   * Every version the API serves the kind in, preferred (stored) first. The others are served by
+   * conversion (lib/api/conversion), through the views of versionedResource().
+   */
+  servedVersions: string[];
   /** Other apiVersions accepted in manifests, as older kubectl manifests (and the book's walkthrough) use them. */
   legacyApiVersions: string[];
   namespaced: boolean;
@@ -65,9 +71,10 @@ function info<F extends EnvelopeField>(
   kind: string,
   field: F,
   group: string,
-  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions'>> = {},
+  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions' | 'servedVersions'>> = {},
 ): ResourceInfo & { field: F } {
-  const version = 'v1';
+  const servedVersions = opts.servedVersions ?? ['v1'];
+  const version = servedVersions[0]!;
   return {
     resource,
     singular: kind.toLowerCase(),
@@ -76,6 +83,7 @@ function info<F extends EnvelopeField>(
     group,
     version,
     apiVersion: group ? `${group}/${version}` : version,
+    servedVersions,
     legacyApiVersions: opts.legacyApiVersions ?? [],
     namespaced: opts.namespaced ?? true,
     shortNames: opts.shortNames ?? [],
@@ -106,7 +114,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   priorityClass: info('priorityclasses', 'PriorityClass', 'priorityClass', 'scheduling.k8s.io', { namespaced: false, shortNames: ['pc'], hasStatus: false }),
   horizontalPodAutoscaler: info('horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'horizontalPodAutoscaler', 'autoscaling', {
     shortNames: ['hpa'],
-    legacyApiVersions: ['autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2'],
+    servedVersions: ['v2', 'v1'],
+    legacyApiVersions: ['autoscaling/v2beta2'],
   }),
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
@@ -149,10 +158,16 @@ const bySingular = new Map(resources.map((r) => [r.singular, r]));
 
 /**
  * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
- * kind ("Pod"). Each names one resource; short names and groups are the CLI's business.
+ * kind ("Pod"), or the plural in one served version (`horizontalpodautoscalers.v1.autoscaling`,
+ * kubectl's fully qualified form). Short names and bare groups are the CLI's business.
  */
 export function resourceByRequestName(name: string): ResourceInfo | undefined {
-  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
+  const direct = byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name);
+  if (direct) return direct;
+  // kubectl's name of a resource in one version: `horizontalpodautoscalers.v1.autoscaling`, `pods.v1`.
+  const [resource = '', version = '', ...group] = name.split('.');
+  const r = byResource.get(resource);
+  return r && r.group === group.join('.') ? versionedResource(r, version) : undefined;
 }
 
 export function resourceByField(field: EnvelopeField): ResourceInfo {
@@ -174,4 +189,42 @@ export function resolveResourceAlias(name: string): ResourceInfo | undefined {
 
 export function acceptsApiVersion(r: ResourceInfo, apiVersion: string): boolean {
   return apiVersion === r.apiVersion || r.legacyApiVersions.includes(apiVersion);
+}
+
+const views = new Map<string, ResourceInfo>();
+
+/**
+ * The kind as served in one of its versions: the same entry with that version and apiVersion;
+ * undefined for a version the kind is not served in. The table's own entry is the preferred
+ * (stored) version's view.
+ */
+export function versionedResource(r: ResourceInfo, version: string): ResourceInfo | undefined {
+  const stored = resourceByField(r.field);
+  if (version === stored.version) return stored;
+  if (!stored.servedVersions.includes(version)) return undefined;
+  const key = `${stored.field}/${version}`;
+  let view = views.get(key);
+  if (!view) {
+    view = { ...stored, version, apiVersion: stored.group ? `${stored.group}/${version}` : version, legacyApiVersions: [] };
+    views.set(key, view);
+  }
+  return view;
+}
+
+/** Whether the info is a kind's stored version, whose objects need no conversion. */
+export function isStoredVersion(r: ResourceInfo): boolean {
+  return r.version === resourceByField(r.field).version;
+}
+
+/** Every version view of every kind, preferred versions first within a kind. */
+export function servedResources(): ResourceInfo[] {
+  return resources.flatMap((r) => r.servedVersions.map((v) => versionedResource(r, v)!));
+}
+
+/** The view of the kind for an apiVersion written on an object ("autoscaling/v1"); undefined if it is not a served one. */
+export function resourceForApiVersion(r: ResourceInfo, apiVersion: string): ResourceInfo | undefined {
+  const stored = resourceByField(r.field);
+  if (acceptsApiVersion(stored, apiVersion)) return stored;
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  return group === stored.group ? versionedResource(stored, version!) : undefined;
 }

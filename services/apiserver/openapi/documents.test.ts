@@ -65,7 +65,7 @@ describe('OpenAPI v2', () => {
       const name = `io.k8s.api.${pkg}.${info.version}.${info.kind}`;
       expect(definitions()[name]?.['x-kubernetes-group-version-kind'], name).toEqual([{ group: info.group, kind: info.kind, version: info.version }]);
       expect(definitions()[`${name}List`]?.['x-kubernetes-group-version-kind'], name).toEqual([{ group: info.group, kind: `${info.kind}List`, version: info.version }]);
-      const base = `/${info.group ? `apis/${info.group}` : 'api'}/v1${info.namespaced ? '/namespaces/{namespace}' : ''}/${info.resource}`;
+      const base = `/${info.group ? `apis/${info.group}` : 'api'}/${info.version}${info.namespaced ? '/namespaces/{namespace}' : ''}/${info.resource}`;
       const paths = v2().paths as Record<string, Json>;
       expect(Object.keys(paths[base]!).sort()).toEqual(['get', 'parameters', 'post']);
       expect(Object.keys(paths[`${base}/{name}`]!).sort()).toEqual(['delete', 'get', 'parameters', 'patch', 'put']);

@@ -1,5 +1,6 @@
 import { badRequest } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
+import { fromStoredVersion, toStoredVersion } from '../../../lib/api/conversion/index.js';
 import { DecodeError, fromKubeJSON, toKubeJSON } from '../../../lib/api/json.js';
 import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import { dryRunOf, integerParam } from './query.js';
@@ -13,8 +14,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A stored object in the route's version. */
 export function objectJSON(info: ResourceInfo, object: AnyObject): JsonObject {
-  return toKubeJSON(info, object);
+  return toKubeJSON(info, fromStoredVersion(info, object));
 }
 
 export function listJSON(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): JsonObject {
@@ -29,7 +31,7 @@ function undecodable(info: ResourceInfo, err: DecodeError): Error {
   return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${problems}`);
 }
 
-/** Decodes a request body that must be an object of the route's kind. */
+/** Decodes a request body that must be an object of the route's kind and version, into the stored version. */
 export function decodeObject(info: ResourceInfo, body: unknown): AnyObject {
   if (!isObject(body)) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: expected an object`);
   const { kind, apiVersion } = body;
@@ -37,7 +39,7 @@ export function decodeObject(info: ResourceInfo, body: unknown): AnyObject {
     throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${String(apiVersion)}, Kind=${String(kind)}`);
   }
   try {
-    return fromKubeJSON(info, body as never);
+    return toStoredVersion(info, fromKubeJSON(info, body as never));
   } catch (err) {
     if (err instanceof DecodeError) throw undecodable(info, err);
     throw err;

@@ -1,4 +1,4 @@
-import { resourceByName, type ResourceInfo } from '../../../lib/api/resources.js';
+import { resourceByName, versionedResource, type ResourceInfo } from '../../../lib/api/resources.js';
 
 // Kubernetes' URL layout: /api/v1/... for the core group, /apis/<group>/<version>/... for the
 // others; then [namespaces/<ns>/]<resource>[/<name>[/<subresource>]]. A namespace's own
@@ -31,8 +31,9 @@ function resourceRoute(group: string, version: string, parts: string[]): Route {
   }
   if (rest.length > 3) return { type: 'not-found' };
   const [resource, name, subresource] = rest;
-  const info = resourceByName(resource!);
-  if (!info || info.group !== group || info.version !== version) return { type: 'not-found' };
+  const stored = resourceByName(resource!);
+  const info = stored?.group === group ? versionedResource(stored, version) : undefined;
+  if (!info) return { type: 'not-found' };
   if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
   return { type: 'resource', info, namespace, name, subresource };
 }

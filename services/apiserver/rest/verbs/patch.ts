@@ -31,7 +31,7 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
   const patchType = patchTypeOf(call);
   const text = await readBody(call.req);
   call.admit(undefined, { type: patchType, text });
-  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query) });
+  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), view: call.info });
   send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
 
@@ -46,7 +46,7 @@ async function applyObject(call: ResourceCall): Promise<void> {
   const dryRun = isDryRun(call.query);
   try {
     const { apiVersion: _apiVersion, kind: _kind, ...fields } = isObject(body) ? body : {};
-    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
+    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun, view: call.info });
     send(call.res, 200, call.encoding, call.present.object(call.info, patched));
   } catch (err) {
     if (!isApiError(err, 'NotFound') || err.details.kind !== call.info.resource || err.details.name !== call.target.name) throw err;
