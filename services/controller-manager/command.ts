@@ -3,7 +3,7 @@ import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
-import { boolFlag, commaList, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
+import { boolFlag, commaList, duration, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
 
@@ -24,6 +24,7 @@ interface ControllerManagerFlags {
   nodeMonitorGracePeriod: number;
   nodeMonitorPeriod: number;
   horizontalPodAutoscalerSyncPeriod: number;
+  horizontalPodAutoscalerDownscaleStabilization: number;
   allocateNodeCidrs: boolean;
   clusterCidr: string;
   nodeCidrMaskSize: number;
@@ -68,6 +69,7 @@ export function controllerManagerCommand(): Command {
     .option('--resource-quota-sync-period <duration>', "how often every resource quota's usage is recomputed from the objects", positiveDuration, d.resourceQuotaSyncPeriodMs)
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back an autoscaler without its own scale-down window looks for a higher recommendation before scaling down', duration, d.hpaDownscaleStabilizationMs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -100,6 +102,7 @@ export function controllerManagerCommand(): Command {
           resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
           concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
+          hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

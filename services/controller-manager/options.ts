@@ -38,6 +38,8 @@ export interface ControllerSettings {
   resourceQuotaSyncPeriodMs: number;
   concurrentDaemonSetSyncs: number;
   concurrentStatefulSetSyncs: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization: the scale-down window of HPAs that set none. */
+  hpaDownscaleStabilizationMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   resourceQuotaSyncPeriodMs: 300_000,
   concurrentDaemonSetSyncs: 2,
   concurrentStatefulSetSyncs: 5,
+  hpaDownscaleStabilizationMs: 300_000,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */
