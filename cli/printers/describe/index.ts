@@ -1,8 +1,9 @@
-import type { ConfigMap, CronJob, Deployment, Endpoints, Job, Lease, LimitRange, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, CronJob, Deployment, Endpoints, HorizontalPodAutoscaler, Job, Lease, LimitRange, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
 import { describeGeneric } from './generic.js';
+import { describeHorizontalPodAutoscaler } from './hpa.js';
 import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
@@ -67,6 +68,8 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeResourceQuota(object as ResourceQuota);
     case 'limitRange':
       return describeLimitRange(object as LimitRange);
+    case 'horizontalPodAutoscaler':
+      return describeHorizontalPodAutoscaler(object as HorizontalPodAutoscaler, related);
     default:
       return describeGeneric(info, object, related);
   }
