@@ -1,7 +1,7 @@
 import { ApiError, isApiError, type StatusReason } from '../api/errors.js';
 import { unwrapAs, wrap } from '../api/envelope.js';
 import type { DeleteOptions, Object as Envelope, Status } from '../api/generated/index.js';
-import type { EnvelopeField, KindTypes, ResourceInfo } from '../api/resources.js';
+import { isStoredVersion, type EnvelopeField, type KindTypes, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from './keys.js';
 import type { Transport } from './transport.js';
 
@@ -89,11 +89,16 @@ export class ResourceClient<T extends KubeObject> {
     return this.info.field;
   }
 
+  /** The resource as requests name it: in another served version, kubectl's `plural.version.group`. */
+  private get requestName(): string {
+    return isStoredVersion(this.info) ? this.info.resource : [this.info.resource, this.info.version, this.info.group].filter(Boolean).join('.');
+  }
+
   async create(obj: T, opts: CreateOptions = {}): Promise<T> {
     const namespace = this.info.namespaced ? (opts.namespace ?? obj.metadata?.namespace ?? '') : '';
     const res = await this.transport.unary(
       'Create',
-      { resource: this.info.resource, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false },
+      { resource: this.requestName, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false },
       { idempotent: false, ...callOpts(opts) },
     );
     return this.unwrap(res);
@@ -102,7 +107,7 @@ export class ResourceClient<T extends KubeObject> {
   async get(namespace: string, name: string, opts: CallOptions = {}): Promise<T> {
     const res = await this.transport.unary(
       'Get',
-      { resource: this.info.resource, namespace: this.ns(namespace), name },
+      { resource: this.requestName, namespace: this.ns(namespace), name },
       { idempotent: true, ...callOpts(opts) },
     );
     return this.unwrap(res);
@@ -112,7 +117,7 @@ export class ResourceClient<T extends KubeObject> {
     const res = await this.transport.unary(
       'List',
       {
-        resource: this.info.resource,
+        resource: this.requestName,
         namespace: this.ns(namespace),
         labelSelector: opts.labelSelector ?? '',
         fieldSelector: opts.fieldSelector ?? '',
@@ -169,7 +174,7 @@ export class ResourceClient<T extends KubeObject> {
     const res = await this.transport.unary(
       'Patch',
       {
-        resource: this.info.resource,
+        resource: this.requestName,
         namespace: this.ns(namespace),
         name,
         patchType: opts.type ?? 'merge',
@@ -188,7 +193,7 @@ export class ResourceClient<T extends KubeObject> {
     const preconditions = options.preconditions;
     const res = await this.transport.unary(
       'Delete',
-      { resource: this.info.resource, namespace: this.ns(namespace), name, options },
+      { resource: this.requestName, namespace: this.ns(namespace), name, options },
       { idempotent: Boolean(preconditions?.uid || preconditions?.resourceVersion), ...callOpts({ deadlineMs, signal }) },
     );
     return this.unwrap(res);
@@ -197,7 +202,7 @@ export class ResourceClient<T extends KubeObject> {
   /** Events until the server ends the stream or the signal aborts; an ERROR event or a failed stream throws ApiError. */
   async *watch(namespace: string, opts: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
     const request = {
-      resource: this.info.resource,
+      resource: this.requestName,
       namespace: this.ns(namespace),
       labelSelector: opts.labelSelector ?? '',
       fieldSelector: opts.fieldSelector ?? '',
@@ -226,7 +231,7 @@ export class ResourceClient<T extends KubeObject> {
   private async sendUpdate(method: 'Update' | 'UpdateStatus', obj: T, opts: UpdateOptions): Promise<T> {
     const res = await this.transport.unary(
       method,
-      { resource: this.info.resource, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false },
+      { resource: this.requestName, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false },
       { idempotent: Boolean(obj.metadata?.resourceVersion), ...callOpts(opts) },
     );
     return this.unwrap(res);

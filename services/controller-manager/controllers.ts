@@ -45,7 +45,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   {
     name: 'horizontalpodautoscaling',
     build: (ctx, s) =>
-      new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs, downscaleStabilizationMs: s.hpaDownscaleStabilizationMs, metrics: noPodMetrics }),
+      new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs, downscaleStabilizationMs: s.hpaDownscaleStabilizationMs, metrics: s.hpaMetrics ?? noPodMetrics }),
   },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },
   {

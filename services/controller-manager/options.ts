@@ -1,3 +1,4 @@
+import type { PodMetricsSource } from './hpa/metrics-source.js';
 import { CidrSet, InvalidClusterCidrError } from './nodeipam/cidr-set.js';
 
 /** Settings of the controller manager and its controllers, fully defaulted by compileOptions. */
@@ -40,6 +41,8 @@ export interface ControllerSettings {
   concurrentStatefulSetSyncs: number;
   /** --horizontal-pod-autoscaler-downscale-stabilization: the scale-down window of HPAs that set none. */
   hpaDownscaleStabilizationMs: number;
+  /** Where the HPA controller reads pod usage; unset: the cluster's resource metrics (none yet, so metrics are unknown). */
+  hpaMetrics?: PodMetricsSource;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
