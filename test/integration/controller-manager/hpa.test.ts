@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { PodMetricsSource, PodUsage } from '../../../services/controller-manager/hpa/metrics-source.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { restRequest } from '../apiserver/rest-helpers.js';
+import { kubectlOk, requireKubectl, restRequest, writeKubeconfig } from '../apiserver/rest-helpers.js';
 import { createNamespace, eventMessages, eventually, podsMatching, reportRunning, useManagers } from './helpers.js';
 
 // HorizontalPodAutoscalers against a real apiserver and etcd: autoscaling/v1 served by
@@ -52,6 +52,28 @@ describe('autoscaling/v1 and autoscaling/v2 HorizontalPodAutoscalers', () => {
     const invalid = await restRequest(cluster.cp, 'POST', v1, { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'zero' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 2, targetCPUUtilizationPercentage: 0 } });
     expect(invalid.status).toBe(422);
     expect(invalid.json<{ message: string }>().message).toContain('spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0');
+  });
+
+  // kubectl autoscale itself posts protobuf, which the HTTP API refuses (415) like kubectl's other
+  // generators; the OpenAPI documents describe the stored version only, so client-side validation of
+  // a v1 manifest is turned off (the server validates it).
+  it('serves the real kubectl: create -f of an autoscaling/v1 manifest, get and api-resources', async () => {
+    requireKubectl();
+    const ns = await createNamespace(cluster.client, 'hpa-kubectl');
+    const kubeconfig = writeKubeconfig(cluster.cp, 'hpa');
+    const manifest = JSON.stringify({
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: ns },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5, targetCPUUtilizationPercentage: 50 },
+    });
+    expect(await kubectlOk(kubeconfig, ['create', '--validate=false', '-f', '-'], manifest)).toBe('horizontalpodautoscaler.autoscaling/web created\n');
+    const hpa = await cluster.client.resource('horizontalPodAutoscaler').get(ns, 'web');
+    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] });
+    const table = await kubectlOk(kubeconfig, ['get', 'hpa', '-n', ns]);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/);
+    expect(table).toMatch(/web\s+Deployment\/web\s+cpu: <unknown>\/50%\s+1\s+5\s+0\s+/);
+    expect(await kubectlOk(kubeconfig, ['api-resources', '--api-group=autoscaling'])).toMatch(/horizontalpodautoscalers\s+hpa\s+autoscaling\/v2\s+true\s+HorizontalPodAutoscaler/);
   });
 
   it('converts over gRPC by the versioned resource name', async () => {
