@@ -26,7 +26,7 @@ function validateBounds(flags: Pick<AutoscaleFlags, 'min' | 'max'>): void {
   }
 }
 
-/** The autoscaling/v1 HorizontalPodAutoscaler `kubectl autoscale` creates for a scalable object. */
+/** The autoscaling/v2 HorizontalPodAutoscaler `kubectl autoscale` creates for a scalable object (no --cpu-percent: the server's 80% default). */
 function buildAutoscaler(
   target: { kind: string; apiVersion: string; name: string; namespace: string },
   flags: Pick<AutoscaleFlags, 'min' | 'max' | 'cpuPercent' | 'name'>,
@@ -37,7 +37,7 @@ function buildAutoscaler(
     spec: { scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name }, maxReplicas: flags.max },
   };
   if (flags.min > 0) hpa.spec!.minReplicas = flags.min;
-  if (flags.cpuPercent >= 0) hpa.spec!.targetCPUUtilizationPercentage = flags.cpuPercent;
+  if (flags.cpuPercent >= 0) hpa.spec!.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: flags.cpuPercent } } }];
   return hpa;
 }
 

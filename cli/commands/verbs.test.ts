@@ -73,13 +73,13 @@ describe('argument handling', () => {
     expect(api.fake.stored('replicationController', 'default', 'mysql')?.spec?.replicas).toBe(3);
   });
 
-  it('autoscales into an autoscaling/v1 HorizontalPodAutoscaler', async () => {
+  it('autoscales into an autoscaling/v2 HorizontalPodAutoscaler', async () => {
     expect((await run('autoscale', 'rc', 'mysql', '--min=2', '--max=1')).stderr).toBe('error: --max=MAXPODS is required and must be at least 1, max < min\n');
     expect((await run('autoscale', 'rc', 'mysql', '--max=5', '--cpu-percent=80')).stdout).toBe('horizontalpodautoscaler.autoscaling/mysql autoscaled\n');
     expect(api.fake.stored('horizontalPodAutoscaler', 'default', 'mysql')?.spec).toEqual({
       scaleTargetRef: { apiVersion: 'v1', kind: 'ReplicationController', name: 'mysql' },
       maxReplicas: 5,
-      targetCPUUtilizationPercentage: 80,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
     });
     expect((await run('autoscale', 'rc', 'nope', '--max=2')).stderr).toBe('Error from server (NotFound): replicationcontrollers "nope" not found\n');
   });

@@ -2,7 +2,9 @@ import protobuf from 'protobufjs';
 import { integerRangeProblem, isIntegerType } from './integer-range.js';
 import { lookupMessage } from './proto.js';
 import { FieldError, OMIT_VALUE } from '../validation/field-errors.js';
-import { acceptsApiVersion, resourceByKind, resources, type AnyObject, type ResourceInfo } from './resources.js';
+import { toStoredVersion } from './conversion/index.js';
+import { ApiError } from './errors.js';
+import { acceptsApiVersion, resourceByKind, resourceForApiVersion, resources, type AnyObject, type ResourceInfo } from './resources.js';
 
 // Converts between Kubernetes' v1 JSON (what users write in manifests and read with -o json/yaml)
 // and our decoded protobuf objects, driven by the schema's reflection so that every kind is
@@ -211,7 +213,8 @@ export function decodeManifest(json: unknown): { info: ResourceInfo; object: Any
   if (typeof apiVersion !== 'string' || apiVersion === '') throw new DecodeError(["Object 'apiVersion' is missing"]);
   const info = resourceByKind(kind);
   if (!info) throw new DecodeError([`no matches for kind "${kind}" in version "${apiVersion}"`]);
-  if (!acceptsApiVersion(info, apiVersion)) {
+  const view = resourceForApiVersion(info, apiVersion);
+  if (!view) {
     const known = resources.some((r) => acceptsApiVersion(r, apiVersion));
     throw new DecodeError([
       known
@@ -219,5 +222,11 @@ export function decodeManifest(json: unknown): { info: ResourceInfo; object: Any
         : `no matches for kind "${kind}" in version "${apiVersion}": unknown apiVersion (use "${info.apiVersion}")`,
     ]);
   }
-  return { info, object: fromKubeJSON(info, doc) };
+  // A manifest in another served version (autoscaling/v1) is read as the stored version holds it.
+  try {
+    return { info, object: toStoredVersion(view, fromKubeJSON(view, doc)) };
+  } catch (err) {
+    if (err instanceof ApiError) throw new DecodeError([err.message]);
+    throw err;
+  }
 }

@@ -53,9 +53,15 @@ export interface ResourceInfo {
   kind: string;
   field: EnvelopeField;
   group: string;
+  /** The version this info serves; for a kind's entry in the table, the stored and preferred one. */
   version: string;
   /** apiVersion written on output ("v1", "apps/v1"). */
   apiVersion: string;
+  /**
+   * Every version the API serves the kind in, preferred (stored) first. The others are served by
+   * conversion (lib/api/conversion), through the views of versionedResource().
+   */
+  servedVersions: string[];
   /** Other apiVersions accepted in manifests, as older kubectl manifests (and the book's walkthrough) use them. */
   legacyApiVersions: string[];
   namespaced: boolean;
@@ -75,9 +81,10 @@ function info<F extends EnvelopeField>(
   kind: string,
   field: F,
   group: string,
-  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions' | 'version' | 'stored'>> = {},
+  opts: Partial<Pick<ResourceInfo, 'namespaced' | 'shortNames' | 'hasStatus' | 'hasScale' | 'legacyApiVersions' | 'servedVersions' | 'stored'>> = {},
 ): ResourceInfo & { field: F } {
-  const version = opts.version ?? 'v1';
+  const servedVersions = opts.servedVersions ?? ['v1'];
+  const version = servedVersions[0]!;
   return {
     resource,
     singular: kind.toLowerCase(),
@@ -86,6 +93,7 @@ function info<F extends EnvelopeField>(
     group,
     version,
     apiVersion: group ? `${group}/${version}` : version,
+    servedVersions,
     legacyApiVersions: opts.legacyApiVersions ?? [],
     namespaced: opts.namespaced ?? true,
     shortNames: opts.shortNames ?? [],
@@ -97,7 +105,7 @@ function info<F extends EnvelopeField>(
 
 /** The API group of the resource metrics (metrics-server's), which the kubelets measure. */
 export const METRICS_GROUP = 'metrics.k8s.io';
-const measured = { version: 'v1beta1', hasStatus: false, stored: false } as const;
+const measured = { servedVersions: ['v1beta1'], hasStatus: false, stored: false };
 
 /** The API group of Roles, ClusterRoles and their bindings. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -121,7 +129,8 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   priorityClass: info('priorityclasses', 'PriorityClass', 'priorityClass', 'scheduling.k8s.io', { namespaced: false, shortNames: ['pc'], hasStatus: false }),
   horizontalPodAutoscaler: info('horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'horizontalPodAutoscaler', 'autoscaling', {
     shortNames: ['hpa'],
-    legacyApiVersions: ['autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2'],
+    servedVersions: ['v2', 'v1'],
+    legacyApiVersions: ['autoscaling/v2beta2'],
   }),
   persistentVolume: info('persistentvolumes', 'PersistentVolume', 'persistentVolume', '', { namespaced: false, shortNames: ['pv'] }),
   persistentVolumeClaim: info('persistentvolumeclaims', 'PersistentVolumeClaim', 'persistentVolumeClaim', '', { shortNames: ['pvc'] }),
@@ -178,15 +187,24 @@ export function resourceInGroup(group: string, resource: string): ResourceInfo |
 
 /**
  * What an API request may name a resource by: its plural ("pods"), its singular ("pod") or its
- * kind ("Pod"), or its plural and group where a plural is shared ("pods.metrics.k8s.io"). Each
- * names one resource; short names are the CLI's business.
+ * kind ("Pod"), its plural and group where a plural is shared ("pods.metrics.k8s.io"), or the plural
+ * in one served version (`horizontalpodautoscalers.v1.autoscaling`, `pods.v1`: kubectl's fully
+ * qualified form). Each names one resource; short names are the CLI's business.
  */
 export function resourceByRequestName(name: string): ResourceInfo | undefined {
-  return byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name) ?? byGroupResource.get(name);
+  const direct = byResource.get(name) ?? byKind.get(name) ?? bySingular.get(name) ?? byGroupResource.get(name);
+  if (direct) return direct;
+  const [resource = '', version = '', ...group] = name.split('.');
+  const r = byGroupResource.get(`${resource}.${group.join('.')}`);
+  return r ? versionedResource(r, version) : undefined;
 }
 
-/** The name a request gives a resource: its plural, qualified by its group where another kind holds that plural first. */
+/**
+ * The name a request gives a resource: its plural, qualified by its group where another kind holds
+ * that plural first, and in another served version than the stored one kubectl's `plural.version.group`.
+ */
 export function requestNameOf(info: ResourceInfo): string {
+  if (!isStoredVersion(info)) return [info.resource, info.version, info.group].filter(Boolean).join('.');
   return byResource.get(info.resource) === info ? info.resource : `${info.resource}.${info.group}`;
 }
 
@@ -210,4 +228,42 @@ export function resolveResourceAlias(name: string): ResourceInfo | undefined {
 
 export function acceptsApiVersion(r: ResourceInfo, apiVersion: string): boolean {
   return apiVersion === r.apiVersion || r.legacyApiVersions.includes(apiVersion);
+}
+
+const views = new Map<string, ResourceInfo>();
+
+/**
+ * The kind as served in one of its versions: the same entry with that version and apiVersion;
+ * undefined for a version the kind is not served in. The table's own entry is the preferred
+ * (stored) version's view.
+ */
+export function versionedResource(r: ResourceInfo, version: string): ResourceInfo | undefined {
+  const stored = resourceByField(r.field);
+  if (version === stored.version) return stored;
+  if (!stored.servedVersions.includes(version)) return undefined;
+  const key = `${stored.field}/${version}`;
+  let view = views.get(key);
+  if (!view) {
+    view = { ...stored, version, apiVersion: stored.group ? `${stored.group}/${version}` : version, legacyApiVersions: [] };
+    views.set(key, view);
+  }
+  return view;
+}
+
+/** Whether the info is a kind's stored version, whose objects need no conversion. */
+export function isStoredVersion(r: ResourceInfo): boolean {
+  return r.version === resourceByField(r.field).version;
+}
+
+/** Every version view of every kind, preferred versions first within a kind. */
+export function servedResources(): ResourceInfo[] {
+  return resources.flatMap((r) => r.servedVersions.map((v) => versionedResource(r, v)!));
+}
+
+/** The view of the kind for an apiVersion written on an object ("autoscaling/v1"); undefined if it is not a served one. */
+export function resourceForApiVersion(r: ResourceInfo, apiVersion: string): ResourceInfo | undefined {
+  const stored = resourceByField(r.field);
+  if (acceptsApiVersion(stored, apiVersion)) return stored;
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  return group === stored.group ? versionedResource(stored, version!) : undefined;
 }

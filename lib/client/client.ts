@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, VersionInfo } from '../api/generated/index.js';
-import { resourceByField, type EnvelopeField, type KindTypes } from '../api/resources.js';
+import { resourceByField, versionedResource, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
 import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
 import { portForwardStream } from './port-forward.js';
@@ -78,6 +78,13 @@ export class ApiClient {
       this.resourceClients.set(field, rc);
     }
     return rc as unknown as ResourceClient<KindTypes[F]>;
+  }
+
+  /** Typed calls for one kind in another served version (`'horizontalPodAutoscaler', 'v1'`): objects are converted by the apiserver. */
+  resourceInVersion<F extends EnvelopeField>(field: F, version: string): ResourceClient<KindTypes[F]> {
+    const info = versionedResource(resourceByField(field), version);
+    if (!info) throw new Error(`${resourceByField(field).kind} is not served in version ${version}`);
+    return new ResourceClient<KindTypes[F]>(this.transport, info);
   }
 
   /** Binds a pod to a node (the scheduler's write). Not retried once sent. */

@@ -89,7 +89,7 @@ export class ResourceClient<T extends KubeObject> {
     return this.info.field;
   }
 
-  /** `pods` for Pods, `pods.metrics.k8s.io` for PodMetrics. */
+  /** `pods` for Pods, `pods.metrics.k8s.io` for PodMetrics, `horizontalpodautoscalers.v1.autoscaling` for HPAs read as v1. */
   private get requestName(): string {
     return requestNameOf(this.info);
   }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
-import { requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { toStoredVersion } from '../../lib/api/conversion/index.js';
+import { isStoredVersion, requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import { authenticate } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
@@ -65,14 +66,16 @@ const UNOBSERVED: ObservedCall = { known: () => undefined, end: () => undefined 
 function objectOf(info: ResourceInfo, envelope: Envelope | undefined): AnyObject {
   const got = unwrap(envelope);
   if (!got) throw badRequest('the request carries no object');
-  if (got.info !== info) throw badRequest(`the object kind "${got.info.kind}" does not match the resource "${info.resource}"`);
-  return got.object;
+  if (got.info.field !== info.field) throw badRequest(`the object kind "${got.info.kind}" does not match the resource "${info.resource}"`);
+  return toStoredVersion(info, got.object);
 }
 
 // Serialized watch events, shared by every watcher that receives the same event object.
 const encodedEvents = new WeakMap<WatchOut, Buffer>();
 
 function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
+  // Only the stored version's encoding is shared: watchers of another version get their own.
+  if (!isStoredVersion(info)) return encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
   let bytes = encodedEvents.get(ev);
   if (!bytes) {
     bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
@@ -219,7 +222,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
-      const patched = await ops.patch(target(info, req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun });
+      const patched = await ops.patch(target(info, req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun, view: info });
       return wireObject(info, patched);
     }),
     Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
@@ -247,7 +250,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req);
         observed.known(req);
-        const { info, events } = ops.watch({ ...target(resolveResource(req.resource ?? ''), req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
+        const info = resolveResource(req.resource ?? '');
+        const { events } = ops.watch({ ...target(info, req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;

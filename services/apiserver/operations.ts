@@ -1,6 +1,7 @@
 import { ApiError, badRequest, conflict, invalid } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { fromStoredVersion, toStoredVersion } from '../../lib/api/conversion/index.js';
 import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { VERSION } from '../../lib/version.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
@@ -205,11 +206,19 @@ export function apiOperations(deps: OperationDeps) {
     },
     /**
      * patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". Unknown fields in the result
-     * are refused as invalid unless `onUnknownFields` takes them (see applyPatch).
+     * are refused as invalid unless `onUnknownFields` takes them (see applyPatch). A patch written
+     * against another served version (opts.view, autoscaling/v1) applies to the object in that version.
      */
-    async patch(req: Target, patchType: string, patch: string, opts: { status?: boolean; dryRun?: boolean; onUnknownFields?: (fields: string[]) => void } = {}): Promise<AnyObject> {
+    async patch(
+      req: Target,
+      patchType: string,
+      patch: string,
+      opts: { status?: boolean; dryRun?: boolean; onUnknownFields?: (fields: string[]) => void; view?: ResourceInfo } = {},
+    ): Promise<AnyObject> {
       const { info, namespace, name } = storedTarget(req);
-      return registry.modify(info, namespace, name, (current) => applyPatch(info, current, patchType, patch, opts.onUnknownFields), opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
+      const view = opts.view ?? info;
+      const patchIn = (current: AnyObject): AnyObject => toStoredVersion(view, applyPatch(view, fromStoredVersion(view, current), patchType, patch, opts.onUnknownFields));
+      return registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
     },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
       const { info, namespace, name } = storedTarget(req);

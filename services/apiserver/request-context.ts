@@ -1,6 +1,6 @@
 import { ApiError, badRequest } from '../../lib/api/errors.js';
 import { unwrap, type Envelope } from '../../lib/api/envelope.js';
-import { resourceByRequestName, type ResourceInfo } from '../../lib/api/resources.js';
+import { isStoredVersion, resourceByRequestName, resourceForApiVersion, type ResourceInfo } from '../../lib/api/resources.js';
 import { LabelSelectorError, parseSelector, type Selector } from '../../lib/labels/selector.js';
 import { FieldSelectorError, parseFieldSelector, type FieldRequirement } from '../../lib/labels/field-selector.js';
 import { validateFieldSelector, type WatchFilter } from './watch/index.js';
@@ -11,14 +11,15 @@ import { validateFieldSelector, type WatchFilter } from './watch/index.js';
  * envelope field already says its kind.
  */
 export function resolveResource(resource: string, carried?: Envelope): ResourceInfo {
-  if (!resource) {
-    const info = unwrap(carried)?.info;
-    if (!info) throw badRequest('resource: Required value');
-    return info;
-  }
-  const info = resourceByRequestName(resource);
-  if (!info) throw new ApiError('NotFound', `the server doesn't have a resource type "${resource}"`);
-  return info;
+  const named = resource ? resourceByRequestName(resource) : undefined;
+  if (resource && !named) throw new ApiError('NotFound', `the server doesn't have a resource type "${resource}"`);
+  const object = unwrap(carried);
+  const info = named ?? object?.info;
+  if (!info) throw badRequest('resource: Required value');
+  // An object written in another served version (autoscaling/v1) is read in that version, unless the name chose one.
+  const apiVersion = object?.object.apiVersion;
+  if (!apiVersion || !isStoredVersion(info) || object.info.field !== info.field) return info;
+  return resourceForApiVersion(info, apiVersion) ?? info;
 }
 
 /** The namespace a request addresses: ignored for cluster-scoped kinds. */

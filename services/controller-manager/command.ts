@@ -4,7 +4,7 @@ import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
 import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { onStopSignal } from '../../lib/stop-signals.js';
-import { boolFlag, commaList, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
+import { boolFlag, commaList, duration, nonNegativeInt, positiveDuration, positiveInt } from '../../lib/flags.js';
 import { ControllerManager, DEFAULT_LEASE_NAME, DEFAULT_LEASE_NAMESPACE } from './controller-manager.js';
 import { DEFAULT_SETTINGS } from './options.js';
 
@@ -25,6 +25,7 @@ interface ControllerManagerFlags extends MetricsFlags {
   nodeMonitorGracePeriod: number;
   nodeMonitorPeriod: number;
   horizontalPodAutoscalerSyncPeriod: number;
+  horizontalPodAutoscalerDownscaleStabilization: number;
   allocateNodeCidrs: boolean;
   clusterCidr: string;
   nodeCidrMaskSize: number;
@@ -71,6 +72,7 @@ export function controllerManagerCommand(): Command {
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
     .option('--local-path-dir <dir>', "where the local-path provisioner keeps volumes, a folder per node", d.localPathDir)
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back an autoscaler without its own scale-down window looks for a higher recommendation before scaling down', duration, d.hpaDownscaleStabilizationMs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -104,6 +106,7 @@ export function controllerManagerCommand(): Command {
           concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
           localPathDir: o.localPathDir,
+          hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

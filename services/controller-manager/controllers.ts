@@ -9,6 +9,7 @@ import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { JobController } from './job/job-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
+import { resourceMetricsSource } from './hpa/resource-metrics-source.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { NodeIpamController } from './nodeipam/node-ipam-controller.js';
 import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
@@ -43,7 +44,11 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     build: (ctx, s) => new EndpointSliceMirroringController(ctx, { workers: s.concurrentServiceEndpointSyncs }),
   },
   { name: 'garbagecollector', build: (ctx, s) => new GarbageCollector(ctx, { workers: s.concurrentGcSyncs }) },
-  { name: 'horizontalpodautoscaling', build: (ctx, s) => new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs }) },
+  {
+    name: 'horizontalpodautoscaling',
+    build: (ctx, s) =>
+      new HorizontalPodAutoscalerController(ctx, { syncPeriodMs: s.hpaSyncPeriodMs, downscaleStabilizationMs: s.hpaDownscaleStabilizationMs, metrics: s.hpaMetrics ?? resourceMetricsSource(ctx.client) }),
+  },
   { name: 'namespace', build: (ctx, s) => new NamespaceController(ctx, { workers: s.concurrentNamespaceSyncs }) },
   {
     name: 'nodelifecycle',

@@ -1,3 +1,4 @@
+import type { PodMetricsSource } from './hpa/metrics-source.js';
 import { CidrSet, InvalidClusterCidrError } from './nodeipam/cidr-set.js';
 
 /** Settings of the controller manager and its controllers, fully defaulted by compileOptions. */
@@ -40,6 +41,10 @@ export interface ControllerSettings {
   concurrentStatefulSetSyncs: number;
   /** --local-path-dir: where the local-path provisioner keeps volumes (one folder per node). */
   localPathDir: string;
+  /** --horizontal-pod-autoscaler-downscale-stabilization: the scale-down window of HPAs that set none. */
+  hpaDownscaleStabilizationMs: number;
+  /** Where the HPA controller reads pod usage; unset: the cluster's resource metrics API (metrics.k8s.io PodMetrics). */
+  hpaMetrics?: PodMetricsSource;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -67,6 +72,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   concurrentDaemonSetSyncs: 2,
   concurrentStatefulSetSyncs: 5,
   localPathDir: '/var/lib/kubets/storage',
+  hpaDownscaleStabilizationMs: 300_000,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

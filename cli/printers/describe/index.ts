@@ -3,6 +3,7 @@ import type {
   CronJob,
   Deployment,
   Endpoints,
+  HorizontalPodAutoscaler,
   Job,
   Lease,
   LimitRange,
@@ -23,6 +24,7 @@ import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
 import { describeGeneric } from './generic.js';
 import { describeNetworkPolicy } from './network-policy.js';
+import { describeHorizontalPodAutoscaler } from './hpa.js';
 import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
@@ -96,6 +98,8 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describePersistentVolumeClaim(object as PersistentVolumeClaim, related);
     case 'storageClass':
       return describeStorageClass(object as StorageClass, related);
+    case 'horizontalPodAutoscaler':
+      return describeHorizontalPodAutoscaler(object as HorizontalPodAutoscaler, related);
     default:
       return describeGeneric(info, object, related);
   }

@@ -8,7 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import { ApiError, alreadyExists, badRequest, conflict, gone, notFound, toServiceError } from '../../api/errors.js';
 import { unwrapAs, wrap } from '../../api/envelope.js';
 import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.js';
-import type { ExecStart, ObjectMeta, PortForwardStart, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
+import { selectorFromLabelSelector } from '../../labels/selector.js';
+import type { ExecStart, LabelSelector, ObjectMeta, PortForwardStart, Scale, Status, TerminalSize, WatchEvent as WireWatchEvent } from '../../api/generated/index.js';
 import { packageDefinition } from '../../api/proto.js';
 import { applyPatch } from '../../patch/apply-patch.js';
 import { resourceByField, requestNameOf, resourceByRequestName, type EnvelopeField, type KindTypes, type ResourceInfo } from '../../api/resources.js';
@@ -651,14 +652,16 @@ function rvConflict(info: ResourceInfo, old: StoredObject, wanted: string): ApiE
 }
 
 function scaleOf(info: ResourceInfo, obj: StoredObject): Scale {
-  const o = obj as StoredObject & { spec?: { replicas?: number }; status?: { replicas?: number } };
+  const o = obj as StoredObject & { spec?: { replicas?: number; selector?: LabelSelector | Record<string, string> }; status?: { replicas?: number } };
+  // A ReplicationController's selector is a plain map; the apps kinds' a LabelSelector.
+  const selector = info.field === 'replicationController' ? { matchLabels: o.spec?.selector as Record<string, string> } : (o.spec?.selector as LabelSelector | undefined);
   const m = o.metadata;
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
     metadata: { name: m.name ?? '', namespace: m.namespace ?? '', uid: m.uid ?? '', resourceVersion: m.resourceVersion ?? '', creationTimestamp: m.creationTimestamp ?? '' },
     spec: { replicas: o.spec?.replicas ?? 0 },
-    status: { replicas: o.status?.replicas ?? 0, selector: '' },
+    status: { replicas: o.status?.replicas ?? 0, selector: selectorFromLabelSelector(selector).toString() },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { HorizontalPodAutoscaler, Lease, PriorityClass } from '../../api/generated/index.js';
+import type { HorizontalPodAutoscaler, Lease, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, PriorityClass } from '../../api/generated/index.js';
 import { age } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 
@@ -24,15 +24,42 @@ export const priorityClassPrinter: KindPrinter<PriorityClass> = {
   },
 };
 
-/**
- * The autoscaling/v1 HPA: without a CPU target Kubernetes defaults to 80%. TARGETS reads as
- * current kubectl prints the resource metric: `cpu: 45%/80%`, `cpu: <unknown>/80%` before the
- * first measurement.
- */
+/** How many metrics TARGETS shows before `+ N more...`, as kubectl. */
+const SHOWN_METRICS = 2;
+
+/** One metric as kubectl's TARGETS column shows it: `cpu: 45%/80%`, `memory: 12Mi/100Mi`, `<unknown>` before a measurement. */
+export function hpaMetricTarget(spec: MetricSpec, status: MetricStatus | undefined): string {
+  const unknown = '<unknown>';
+  const withAverage = (target: MetricTarget | undefined, current: MetricValueStatus | undefined): string =>
+    target?.averageValue !== undefined ? `${current?.averageValue ?? unknown}/${target.averageValue} (avg)` : `${current?.value ?? unknown}/${target?.value ?? ''}`;
+  switch (spec.type) {
+    case 'Resource':
+    case 'ContainerResource': {
+      const source = spec.type === 'Resource' ? spec.resource : spec.containerResource;
+      const current = (spec.type === 'Resource' ? status?.resource : status?.containerResource)?.current;
+      const target = source?.target;
+      if (target?.averageValue !== undefined) return `${source?.name ?? ''}: ${current?.averageValue ?? unknown}/${target.averageValue}`;
+      const now = current?.averageUtilization !== undefined ? `${current.averageUtilization}%` : unknown;
+      return `${source?.name ?? ''}: ${now}/${target?.averageUtilization !== undefined ? `${target.averageUtilization}%` : '<auto>'}`;
+    }
+    case 'Pods':
+      return `${status?.pods?.current?.averageValue ?? unknown}/${spec.pods?.target?.averageValue ?? ''}`;
+    case 'Object':
+      return withAverage(spec.object?.target, status?.object?.current);
+    case 'External':
+      return withAverage(spec.external?.target, status?.external?.current);
+    default:
+      return unknown;
+  }
+}
+
 function hpaTargets(hpa: HorizontalPodAutoscaler): string {
-  const target = hpa.spec?.targetCPUUtilizationPercentage ?? 80;
-  const current = hpa.status?.currentCPUUtilizationPercentage;
-  return `cpu: ${current === undefined ? '<unknown>' : `${current}%`}/${target}%`;
+  const metrics = hpa.spec?.metrics ?? [];
+  if (metrics.length === 0) return '<none>';
+  const statuses = hpa.status?.currentMetrics ?? [];
+  const shown = metrics.slice(0, SHOWN_METRICS).map((m, i) => hpaMetricTarget(m, statuses[i]?.type === m.type ? statuses[i] : undefined));
+  const more = metrics.length > SHOWN_METRICS ? ` + ${metrics.length - SHOWN_METRICS} more...` : '';
+  return shown.join(', ') + more;
 }
 
 export const horizontalPodAutoscalerPrinter: KindPrinter<HorizontalPodAutoscaler> = {

@@ -108,19 +108,34 @@ describe('kubectl get for the remaining kinds', () => {
   });
 
   it('horizontalpodautoscalers: NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE', () => {
+    const cpu = (percent: number) => ({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } });
+    const memory = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } };
     const list = [
       {
         metadata: { name: 'php-apache', creationTimestamp: ago(18) },
-        spec: { scaleTargetRef: { kind: 'Deployment', name: 'php-apache' }, minReplicas: 1, maxReplicas: 10, targetCPUUtilizationPercentage: 50 },
-        status: { currentReplicas: 1, desiredReplicas: 1, currentCPUUtilizationPercentage: 0 },
+        spec: { scaleTargetRef: { kind: 'Deployment', name: 'php-apache' }, minReplicas: 1, maxReplicas: 10, metrics: [cpu(50)] },
+        status: { currentReplicas: 1, desiredReplicas: 1, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 0, averageValue: '1m' } } }] },
       },
-      { metadata: { name: 'web', creationTimestamp: ago(120) }, spec: { scaleTargetRef: { kind: 'ReplicationController', name: 'myweb' }, maxReplicas: 5 } },
+      { metadata: { name: 'web', creationTimestamp: ago(120) }, spec: { scaleTargetRef: { kind: 'ReplicationController', name: 'myweb' }, maxReplicas: 5, metrics: [cpu(80)] } },
+      {
+        metadata: { name: 'both', creationTimestamp: ago(60) },
+        spec: { scaleTargetRef: { kind: 'ReplicaSet', name: 'both' }, minReplicas: 2, maxReplicas: 4, metrics: [cpu(45), memory, { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '10' } } }] },
+        status: {
+          currentReplicas: 2,
+          currentMetrics: [
+            { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 45, averageValue: '225m' } } },
+            { type: 'Resource', resource: { name: 'memory', current: { averageValue: '12Mi' } } },
+            {},
+          ],
+        },
+      },
     ];
     expect(print('horizontalpodautoscalers', list)).toBe(
       lines(
-        'NAME         REFERENCE                     TARGETS              MINPODS   MAXPODS   REPLICAS   AGE',
-        'php-apache   Deployment/php-apache         cpu: 0%/50%          1         10        1          18s',
-        'web          ReplicationController/myweb   cpu: <unknown>/80%   <unset>   5         0          2m',
+        'NAME         REFERENCE                     TARGETS                                        MINPODS   MAXPODS   REPLICAS   AGE',
+        'php-apache   Deployment/php-apache         cpu: 0%/50%                                    1         10        1          18s',
+        'web          ReplicationController/myweb   cpu: <unknown>/80%                             <unset>   5         0          2m',
+        'both         ReplicaSet/both               cpu: 45%/45%, memory: 12Mi/100Mi + 1 more...   2         4         2          60s',
       ),
     );
   });

@@ -205,7 +205,19 @@ const otherRows: Row[] = [
   [
     'HorizontalPodAutoscaler',
     { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'php' }, spec: { maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: 'php' } } },
-    { spec: { minReplicas: 1 } },
+    { spec: { minReplicas: 1, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] } },
+  ],
+  [
+    'HorizontalPodAutoscaler completes a behavior given in part',
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'php' }, spec: { maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: 'php' }, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } },
+    {
+      spec: {
+        behavior: {
+          scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+          scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+        },
+      },
+    },
   ],
   [
     'PersistentVolume',

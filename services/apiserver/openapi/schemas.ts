@@ -30,7 +30,7 @@ export function ref(version: OpenApiVersion, name: string, description?: string)
 
 // The proto keeps quantities and times as strings; these fields hold them.
 const QUANTITY_MAPS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard', 'used']);
-const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
+const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage', 'averageValue']);
 const MICRO_TIME_FIELDS = new Set(['acquireTime', 'renewTime', 'eventTime']);
 const TIME_FIELD = /(Time|Timestamp)$|^(startedAt|finishedAt)$/;
 

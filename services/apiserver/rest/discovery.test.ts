@@ -31,4 +31,15 @@ describe('discovery', () => {
     expect(groupDocument('widgets.example.com')).toBeUndefined();
     expect(resourceList('apps', 'v2')).toBeUndefined();
   });
+
+  it('serves HorizontalPodAutoscalers in autoscaling/v2 and v1, v2 preferred', () => {
+    const group = groupDocument('autoscaling') as { versions: { version: string }[]; preferredVersion: { groupVersion: string } };
+    expect(group.versions.map((v) => v.version)).toEqual(['v2', 'v1']);
+    expect(group.preferredVersion.groupVersion).toBe('autoscaling/v2');
+    for (const version of ['v2', 'v1']) {
+      expect((resourceList('autoscaling', version) as ResourceList).resources.map((r) => r.name)).toEqual(['horizontalpodautoscalers', 'horizontalpodautoscalers/status']);
+    }
+    const aggregated = (aggregatedDiscovery(false) as Aggregated).items.find((g) => g.metadata.name === 'autoscaling')!;
+    expect(aggregated.versions.map((v) => v.version)).toEqual(['v2', 'v1']);
+  });
 });

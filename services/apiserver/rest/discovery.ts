@@ -1,5 +1,5 @@
 import { ALL_CATEGORY } from '../../../lib/api/categories.js';
-import { resources, type ResourceInfo } from '../../../lib/api/resources.js';
+import { resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
 import { VERSION } from '../../../lib/version.js';
 
 // Discovery documents built from the resource table, so a kind added there is served here without
@@ -18,8 +18,12 @@ interface GroupVersion {
   version: string;
 }
 
+/** Every kind in every version it is served in; a kind's preferred version comes first. */
+const served = servedResources();
+
+/** A group's versions, preferred first (the stored version of its kinds). */
 function groupVersions(group: string): GroupVersion[] {
-  const versions = [...new Set(resources.filter((r) => r.group === group).map((r) => r.version))];
+  const versions = [...new Set(served.filter((r) => r.group === group).map((r) => r.version))];
   return versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
 }
 
@@ -74,9 +78,9 @@ function resourceEntries(r: ResourceInfo): object[] {
 
 /** GET /api/v1 or /apis/<group>/<version>; undefined for a version the server does not have. */
 export function resourceList(group: string, version: string): object | undefined {
-  const served = resources.filter((r) => r.group === group && r.version === version);
-  if (served.length === 0) return undefined;
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: served.flatMap(resourceEntries) };
+  const inVersion = served.filter((r) => r.group === group && r.version === version);
+  if (inVersion.length === 0) return undefined;
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: inVersion.flatMap(resourceEntries) };
 }
 
 export const AGGREGATED_DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -102,7 +106,7 @@ function aggregatedGroup(group: string): object {
     metadata: { name: group },
     versions: groupVersions(group).map(({ version }) => ({
       version,
-      resources: resources.filter((r) => r.group === group && r.version === version).map(aggregatedResource),
+      resources: served.filter((r) => r.group === group && r.version === version).map(aggregatedResource),
       freshness: 'Current',
     })),
   };

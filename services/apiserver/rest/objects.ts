@@ -1,5 +1,6 @@
 import { badRequest } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
+import { fromStoredVersion, toStoredVersion } from '../../../lib/api/conversion/index.js';
 import { decodeKubeJSON, DecodeError, toKubeJSON } from '../../../lib/api/json.js';
 import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import { dryRunOf, integerParam } from './query.js';
@@ -13,8 +14,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A stored object in the route's version. */
 export function objectJSON(info: ResourceInfo, object: AnyObject): JsonObject {
-  return toKubeJSON(info, object);
+  return toKubeJSON(info, fromStoredVersion(info, object));
 }
 
 export function listJSON(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): JsonObject {
@@ -47,7 +49,8 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
 }
 
 /**
- * Decodes a request body that must be an object of the route's kind. Unknown fields (and the
+ * Decodes a request body that must be an object of the route's kind and version, into the stored
+ * version. Unknown fields (and the
  * duplicates found in its text) are refused under Strict; otherwise unknown fields are dropped,
  * the last of duplicates wins, and both are returned as warnings (none under Ignore).
  */
@@ -61,7 +64,7 @@ export function decodeObject(info: ResourceInfo, body: unknown, validation: Fiel
     const { object, unknownFields } = decodeKubeJSON(info, body as never);
     const problems = [...duplicates, ...unknownFields];
     if (validation === 'Strict' && problems.length > 0) throw new DecodeError(problems);
-    return { object, warnings: validation === 'Warn' ? problems : [] };
+    return { object: toStoredVersion(info, object), warnings: validation === 'Warn' ? problems : [] };
   } catch (err) {
     if (err instanceof DecodeError) throw undecodable(info, err);
     throw err;

@@ -1,4 +1,4 @@
-import { resourceInGroup, type ResourceInfo } from '../../../lib/api/resources.js';
+import { resourceInGroup, versionedResource, type ResourceInfo } from '../../../lib/api/resources.js';
 
 // Kubernetes' URL layout: /api/v1/... for the core group, /apis/<group>/<version>/... for the
 // others; then [namespaces/<ns>/]<resource>[/<name>[/<subresource>]]. A namespace's own
@@ -33,8 +33,9 @@ function resourceRoute(group: string, version: string, parts: string[]): Route {
   }
   if (rest.length > 3) return { type: 'not-found' };
   const [resource, name, subresource] = rest;
-  const info = resourceInGroup(group, resource!);
-  if (!info || info.version !== version) return { type: 'not-found' };
+  const stored = resourceInGroup(group, resource!);
+  const info = stored ? versionedResource(stored, version) : undefined;
+  if (!info) return { type: 'not-found' };
   if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
   return { type: 'resource', info, namespace, name, subresource };
 }

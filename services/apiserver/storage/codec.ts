@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { unwrap, wrap } from '../../../lib/api/envelope.js';
 import { wireObject } from '../wire-object.js';
 import { decodeObject, encodeObject, lookupMessage } from '../../../lib/api/proto.js';
-import type { AnyObject, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
+import { isStoredVersion, type AnyObject, type KindTypes, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { StoredValue } from './store.js';
 
 // Objects are stored as the protobuf envelope without resourceVersion (it is the etcd revision,
@@ -94,5 +94,5 @@ export function noteStoredForm(object: AnyObject, bytes: Buffer): void {
 /** The wire envelope of object: spliced from its stored bytes when they are known, else encoded in full. */
 export function encodeWireEnvelope(info: ResourceInfo, object: AnyObject): Buffer {
   const stored = storedForms.get(object);
-  return stored ? wireEnvelopeFromStored(info, object, stored) : encodeObject(wireObject(info, object));
+  return stored && isStoredVersion(info) ? wireEnvelopeFromStored(info, object, stored) : encodeObject(wireObject(info, object));
 }

@@ -186,8 +186,31 @@ describe('HorizontalPodAutoscaler', () => {
     ]],
     ['no target', hpa({ scaleTargetRef: {} }), ['spec.scaleTargetRef.kind: Required value', 'spec.scaleTargetRef.name: Required value']],
     ['a target name with a slash', hpa({ scaleTargetRef: { kind: 'Deployment', name: 'a/b' } }), ["spec.scaleTargetRef.name: Invalid value: \"a/b\": may not contain '/'"]],
-    ['a zero CPU target', hpa({ targetCPUUtilizationPercentage: 0 }), ['spec.targetCPUUtilizationPercentage: Invalid value: 0: must be greater than 0']],
+    ['a zero CPU target in v1', hpa({ targetCPUUtilizationPercentage: 0 }), ['spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0']],
   ])('%s', (_name, manifest, expected) => {
+    expect(createErrors(manifest)).toEqual(expected);
+  });
+
+  const v2 = (spec: Json): Json => ({ ...hpa(spec), apiVersion: 'autoscaling/v2' });
+  const cpu = (target: Json): Json => ({ type: 'Resource', resource: { name: 'cpu', target } });
+  it.each<[string, Json, string[]]>([
+    ['cpu and memory targets', v2({ metrics: [cpu({ type: 'Utilization', averageUtilization: 50 }), { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } } }] }), []],
+    ['a zero utilization', v2({ metrics: [cpu({ type: 'Utilization', averageUtilization: 0 })] }), ['spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0']],
+    ['a utilization target without its value', v2({ metrics: [cpu({ type: 'Utilization' })] }), ['spec.metrics[0].resource.target.averageUtilization: Required value: must set averageUtilization for a target of type Utilization']],
+    ['a negative average value', v2({ metrics: [cpu({ type: 'AverageValue', averageValue: '-1' })] }), ['spec.metrics[0].resource.target.averageValue: Invalid value: "-1": must be positive']],
+    ['an unknown metric type', v2({ metrics: [{ type: 'Nodes' }] }), ['spec.metrics[0].type: Unsupported value: "Nodes": supported values: "Object", "Pods", "Resource", "ContainerResource", "External"']],
+    ['a metric without its source', v2({ metrics: [{ type: 'Pods', resource: { name: 'cpu' } }] }), [
+      'spec.metrics[0].resource: Forbidden: must populate the given metric source only',
+      'spec.metrics[0].pods: Required value: must populate information for the given metric source',
+    ]],
+    ['a pods metric', v2({ metrics: [{ type: 'Pods', pods: { metric: { name: 'packets' }, target: { type: 'AverageValue', averageValue: '1k' } } }] }), []],
+    ['a bad behavior', v2({ behavior: { scaleUp: { stabilizationWindowSeconds: 4000, selectPolicy: 'Most', policies: [{ type: 'Pods', value: 0, periodSeconds: 1801 }] } } }), [
+      'spec.behavior.scaleUp.stabilizationWindowSeconds: Invalid value: 4000: must be between 0 and 3600 seconds',
+      'spec.behavior.scaleUp.selectPolicy: Unsupported value: "Most": supported values: "Disabled", "Max", "Min"',
+      'spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero',
+      'spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 1801: must be less than or equal to 1800',
+    ]],
+  ])('autoscaling/v2: %s', (_name, manifest, expected) => {
     expect(createErrors(manifest)).toEqual(expected);
   });
 

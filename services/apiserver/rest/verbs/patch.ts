@@ -39,7 +39,7 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
     if (validation === 'Strict') throw badRequest(`strict decoding error: ${fields.join(', ')}`);
     warnings = validation === 'Warn' ? fields : [];
   };
-  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), onUnknownFields });
+  const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), onUnknownFields, view: call.info });
   addWarnings(call.res, warnings);
   send(call.res, 200, call.encoding, call.present.object(call.info, patched));
 }
@@ -55,7 +55,7 @@ async function applyObject(call: ResourceCall): Promise<void> {
   try {
     // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
     const { apiVersion: _apiVersion, kind: _kind, ...fields } = objectJSON(call.info, object);
-    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun });
+    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun, view: call.info });
     send(call.res, 200, call.encoding, call.present.object(call.info, patched));
   } catch (err) {
     if (!isApiError(err, 'NotFound') || err.details.kind !== call.info.resource || err.details.name !== call.target.name) throw err;

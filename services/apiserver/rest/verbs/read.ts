@@ -18,14 +18,14 @@ export async function listObjects(call: ResourceCall): Promise<void> {
   const { query } = call;
   const limit = integerParam('limit', query.get('limit'));
   if (limit !== undefined && limit < 0) throw badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
-  const { info, items, metadata } = await call.ops.list({
+  const { items, metadata } = await call.ops.list({
     ...call.target,
     ...selectors(query),
     limit,
     continueToken: query.get('continue') ?? undefined,
     resourceVersion: query.get('resourceVersion') ?? undefined,
   });
-  send(call.res, 200, call.encoding, call.present.list(info, items, metadata));
+  send(call.res, 200, call.encoding, call.present.list(call.info, items, metadata));
 }
 
 export function isWatch(query: URLSearchParams): boolean {
@@ -34,7 +34,7 @@ export function isWatch(query: URLSearchParams): boolean {
 
 export async function watchObjects(call: ResourceCall): Promise<void> {
   const { query } = call;
-  const { info, events } = call.ops.watch(
+  const { events } = call.ops.watch(
     {
       ...call.target,
       ...selectors(query),
@@ -44,5 +44,5 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
     },
     call.abort,
   );
-  await streamWatch(call.res, info, events, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
+  await streamWatch(call.res, call.info, events, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
 }
