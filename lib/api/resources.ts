@@ -32,6 +32,7 @@ export interface KindTypes {
   controllerRevision: t.ControllerRevision;
   ingress: t.Ingress;
   ingressClass: t.IngressClass;
+  serviceAccount: t.ServiceAccount;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -124,6 +125,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   controllerRevision: info('controllerrevisions', 'ControllerRevision', 'controllerRevision', 'apps', { hasStatus: false, legacyApiVersions: ['apps/v1beta1', 'apps/v1beta2'] }),
   ingress: info('ingresses', 'Ingress', 'ingress', 'networking.k8s.io', { shortNames: ['ing'] }),
   ingressClass: info('ingressclasses', 'IngressClass', 'ingressClass', 'networking.k8s.io', { namespaced: false, hasStatus: false }),
+  serviceAccount: info('serviceaccounts', 'ServiceAccount', 'serviceAccount', '', { shortNames: ['sa'], hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

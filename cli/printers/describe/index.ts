@@ -1,4 +1,4 @@
-import type { ConfigMap, CronJob, Deployment, Endpoints, Job, Lease, LimitRange, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service } from '../../../lib/api/generated/index.js';
+import type { ConfigMap, CronJob, Deployment, Endpoints, Job, Lease, LimitRange, Node, Pod, ReplicaSet, ReplicationController, ResourceQuota, Secret, Service, ServiceAccount } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
@@ -7,6 +7,7 @@ import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
 import { describeService } from './service.js';
+import { describeServiceAccount } from './service-account.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
 export { describeConfigMap, describeSecret } from './config.js';
@@ -67,6 +68,8 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeResourceQuota(object as ResourceQuota);
     case 'limitRange':
       return describeLimitRange(object as LimitRange);
+    case 'serviceAccount':
+      return describeServiceAccount(object as ServiceAccount, related);
     default:
       return describeGeneric(info, object, related);
   }

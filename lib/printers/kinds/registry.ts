@@ -9,6 +9,7 @@ import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './events.js';
 import { namespacePrinter } from './namespaces.js';
 import { ingressClassPrinter, ingressPrinter } from './networking.js';
+import { serviceAccountPrinter } from './service-accounts.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
@@ -51,6 +52,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   controllerRevision: controllerRevisionPrinter,
   ingress: ingressPrinter,
   ingressClass: ingressClassPrinter,
+  serviceAccount: serviceAccountPrinter,
 };
 
 /** The table printer of a resource's kind. */

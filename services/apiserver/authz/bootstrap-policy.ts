@@ -16,6 +16,8 @@ export const SYSTEM_UNAUTHENTICATED = 'system:unauthenticated';
 export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
+/** The group of every ServiceAccount's tokens. */
+export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -44,6 +46,8 @@ export const NODE_RULES: readonly PolicyRule[] = [
   // Heartbeats in kube-node-lease.
   rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
   rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  // Tokens of the ServiceAccounts of its pods (the Node authorizer checks the pod).
+  rule(['create'], [''], ['serviceaccounts/token']),
 ];
 
 const VIEW_RULES: PolicyRule[] = [
@@ -67,6 +71,8 @@ const EDIT_RULES: PolicyRule[] = [
   rule(READ, [''], ['secrets']),
   rule(['create'], [''], ['pods/eviction']),
   rule(['impersonate'], [''], ['serviceaccounts']),
+  rule(WRITE, [''], ['serviceaccounts']),
+  rule(['create'], [''], ['serviceaccounts/token']),
   rule(WRITE, ['apps'], ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'daemonsets', 'statefulsets', 'statefulsets/scale']),
   rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
@@ -78,6 +84,7 @@ const ADMIN_RULES: PolicyRule[] = [
 ];
 
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
+const SERVICE_ACCOUNT_ISSUER_URLS = ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 function clusterRole(name: string, rules: PolicyRule[], extra: Partial<ClusterRole> & { labels?: Record<string, string> } = {}): ClusterRole {
@@ -135,6 +142,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     rule(['create'], ['events.k8s.io'], ['events']),
     rule(['create'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    // The ServiceAccount controller's default accounts and the root-CA publisher's ConfigMaps.
+    rule(['create'], [''], ['serviceaccounts', 'configmaps']),
   ]),
   clusterRole('system:node-proxier', [
     rule(['list', 'watch'], [''], ['services', 'endpoints']),
@@ -144,6 +153,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
   clusterRole('system:node', [...NODE_RULES]),
+  // OIDC discovery of the ServiceAccount token issuer, so that others can verify its tokens.
+  clusterRole('system:service-account-issuer-discovery', [urls(['get'], SERVICE_ACCOUNT_ISSUER_URLS)]),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
@@ -170,4 +181,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER)]),
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
+  binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group(SERVICE_ACCOUNTS_GROUP)]),
 ];

@@ -216,6 +216,7 @@ const rows: { [F in EnvelopeField]: Row } = {
     generation: 1,
     deletes: 'now',
   },
+  serviceAccount: { manifest: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, automountServiceAccountToken: false }, deletes: 'now' },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

@@ -16,6 +16,7 @@ import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
+import { serviceAccountStrategy } from './service-account.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.js';
 import type { KindStrategy } from './types.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
@@ -57,6 +58,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   controllerRevision: controllerRevisionStrategy,
   ingress: ingressStrategy,
   ingressClass: ingressClassStrategy,
+  serviceAccount: serviceAccountStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */
