@@ -22,3 +22,4 @@ export {
   type EnsureClusterCertsOptions,
   ensureClusterCerts,
 } from './cluster-certs.js';
+export { ensureServiceAccountKey, type ServiceAccountKeyFiles } from './service-account-key.js';
