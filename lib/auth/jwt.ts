@@ -50,6 +50,11 @@ export class JwtSigner {
     this.#kid = keyId(createPublicKey(this.#key));
   }
 
+  /** The matching public key (SPKI PEM), for verifiers. */
+  publicKeyPem(): string {
+    return createPublicKey(this.#key).export({ type: 'spki', format: 'pem' }).toString();
+  }
+
   sign(claims: JwtClaims): string {
     const signingInput = `${base64url(JSON.stringify({ alg: JWT_ALGORITHM, kid: this.#kid }))}.${base64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key: this.#key, dsaEncoding: 'ieee-p1363' });

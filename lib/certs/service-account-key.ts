@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CertificateError } from './certificates.js';
@@ -26,6 +26,7 @@ async function readIfExists(path: string): Promise<string | undefined> {
  * existing pair is kept, since the tokens it signed stay valid only with it; both files are 0600.
  */
 export async function ensureServiceAccountKey(dir: string): Promise<ServiceAccountKeyFiles> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const keyPath = join(dir, 'sa.key');
   const publicKeyPath = join(dir, 'sa.pub');
   const existing = await readIfExists(keyPath);

@@ -31,6 +31,10 @@ export function apiserverCommand(): Command {
     .option('--cert-hosts <hosts>', 'extra names/IPs for the generated serving certificate', commaList, [])
     .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
+    .option('--service-account-signing-key-file <file>', 'private key (PEM, ECDSA P-256) that signs ServiceAccount tokens (default: pki/sa.key in --data-dir, created when missing)')
+    .option('--service-account-key-file <files>', 'further public keys (PEM) that verify ServiceAccount tokens', commaList, [])
+    .option('--service-account-issuer <url>', 'the issuer (iss) of ServiceAccount tokens', 'https://kubernetes.default.svc.cluster.local')
+    .option('--api-audiences <audiences>', 'audiences a ServiceAccount token must name (default: the issuer)', commaList, [])
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
@@ -60,6 +64,10 @@ export function apiserverCommand(): Command {
           watchCacheSize: o.watchCacheSize,
           insecure: Boolean(o.insecure),
           clusterId: o.clusterId,
+          serviceAccountSigningKeyFile: o.serviceAccountSigningKeyFile,
+          serviceAccountKeyFiles: o.serviceAccountKeyFile,
+          serviceAccountIssuer: o.serviceAccountIssuer,
+          apiAudiences: o.apiAudiences,
         },
         log,
       );

@@ -29,9 +29,20 @@ export interface ApiserverConfig {
   /** Plaintext gRPC, for tests of the TLS requirement only. */
   insecure: boolean;
   advertiseAddress: string;
+  /** Private key (PEM, ECDSA P-256) that signs ServiceAccount tokens; default pki/sa.key, created when missing. */
+  serviceAccountSigningKeyFile?: string;
+  /** Public keys (PEM) that verify ServiceAccount tokens besides the signing key's own (a rotated-out key). */
+  serviceAccountKeyFiles: string[];
+  /** The `iss` of ServiceAccount tokens. */
+  serviceAccountIssuer: string;
+  /** Audiences a token must name to authenticate here; default: the issuer. */
+  apiAudiences: string[];
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
 }
+
+/** kube-apiserver's usual issuer: the in-cluster name of the apiserver. */
+export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };
 
@@ -48,9 +59,12 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     watchCacheSize: 1000,
     insecure: false,
     advertiseAddress: '127.0.0.1',
+    serviceAccountKeyFiles: [],
+    serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,
     etcdServers: opts.etcdServers,
+    apiAudiences: opts.apiAudiences?.length ? opts.apiAudiences : [opts.serviceAccountIssuer ?? DEFAULT_SERVICE_ACCOUNT_ISSUER],
   } as ApiserverConfig;
 }
 

@@ -6,8 +6,9 @@ import { packageDefinition } from '../../lib/api/proto.js';
 import { LEAN_CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from '../../lib/grpc-options.js';
 import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resourceByName, resources } from '../../lib/api/resources.js';
-import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { JwtSigner, JwtVerifier } from '../../lib/auth/jwt.js';
+import { loadTokenFile } from '../../lib/auth/token-file.js';
+import { ensureClusterCerts, ensureServiceAccountKey } from '../../lib/certs/index.js';
 import { admissionChain } from './admission/chain.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
@@ -16,6 +17,7 @@ import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
+import { BearerAuthenticator } from './auth.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
@@ -26,6 +28,7 @@ import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
 import { startRestServer } from './rest/index.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
+import { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { Registry } from './registry/registry.js';
 import { decodeFromStorage } from './storage/codec.js';
 import { openEtcdStore } from './storage/etcd-store.js';
@@ -78,6 +81,23 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
   };
 }
 
+/** The ServiceAccount token signer and verifier, from the configured keys (pki/sa.key by default, created when missing). */
+async function serviceAccountTokens(config: ApiserverConfig, caches: Map<string, WatchCache>): Promise<ServiceAccountTokens> {
+  const signingKey = config.serviceAccountSigningKeyFile
+    ? { keyPem: readFileSync(config.serviceAccountSigningKeyFile, 'utf8'), publicKeyPem: undefined }
+    : await ensureServiceAccountKey(pkiDir(config));
+  const signer = new JwtSigner(signingKey.keyPem);
+  const publicKeys = [signingKey.publicKeyPem ?? signer.publicKeyPem(), ...config.serviceAccountKeyFiles.map((f) => readFileSync(f, 'utf8'))];
+  return new ServiceAccountTokens({
+    signer,
+    verifier: new JwtVerifier(publicKeys),
+    issuer: config.serviceAccountIssuer,
+    apiAudiences: config.apiAudiences,
+    serviceAccount: (namespace, name) => caches.get('serviceaccounts')!.get(namespace, name) as t.ServiceAccount | undefined,
+    pod: (namespace, name) => caches.get('pods')!.get(namespace, name) as t.Pod | undefined,
+  });
+}
+
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
@@ -90,8 +110,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       throw err;
     }
   }
-  const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
-  if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
+  const staticTokens = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
+  if (!staticTokens) log.warn('no --token-auth-file given: only ServiceAccount tokens and client certificates authenticate');
 
   const caches = new Map<string, WatchCache>();
   for (const info of resources) {
@@ -114,6 +134,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     const info = resourceByName(resource)!;
     return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
   };
+  const tokens = await serviceAccountTokens(config, caches);
+  const authenticator = new BearerAuthenticator(staticTokens, [tokens]);
   const hooks = admissionChain({
     namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
     kinds: {
@@ -138,7 +160,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, tokens, authenticator, authorizer, kubelets, log }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -148,7 +170,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   );
   const rest = tls
     ? await startRestServer({
-        ops: apiOperations({ registry, store, caches }),
+        ops: apiOperations({ registry, store, caches, tokens }),
+        tokens,
         authenticator,
         authorizer,
         health,
