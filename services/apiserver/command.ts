@@ -35,6 +35,7 @@ export function apiserverCommand(): Command {
     .option('--service-account-key-file <files>', 'further public keys (PEM) that verify ServiceAccount tokens', commaList, [])
     .option('--service-account-issuer <url>', 'the issuer (iss) of ServiceAccount tokens', 'https://kubernetes.default.svc.cluster.local')
     .option('--api-audiences <audiences>', 'audiences a ServiceAccount token must name (default: the issuer)', commaList, [])
+    .option('--disable-admission-plugins <plugins>', 'admission plugins to turn off (ServiceAccount)', commaList, [])
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
@@ -68,6 +69,7 @@ export function apiserverCommand(): Command {
           serviceAccountKeyFiles: o.serviceAccountKeyFile,
           serviceAccountIssuer: o.serviceAccountIssuer,
           apiAudiences: o.apiAudiences,
+          disableAdmissionPlugins: o.disableAdmissionPlugins,
         },
         log,
       );

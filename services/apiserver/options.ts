@@ -37,6 +37,11 @@ export interface ApiserverConfig {
   serviceAccountIssuer: string;
   /** Audiences a token must name to authenticate here; default: the issuer. */
   apiAudiences: string[];
+  /**
+   * Admission plugins turned off (--disable-admission-plugins); only ServiceAccount can be, as
+   * Kubernetes' own integration tests run apiservers without the controller that creates accounts.
+   */
+  disableAdmissionPlugins: string[];
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
 }
@@ -46,7 +51,11 @@ export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cl
 
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };
 
+export const DISABLEABLE_ADMISSION_PLUGINS = ['ServiceAccount'];
+
 export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
+  const unknown = (opts.disableAdmissionPlugins ?? []).filter((p) => !DISABLEABLE_ADMISSION_PLUGINS.includes(p));
+  if (unknown.length > 0) throw new Error(`--disable-admission-plugins: ${unknown.join(', ')}: only ${DISABLEABLE_ADMISSION_PLUGINS.join(', ')} can be disabled`);
   const dataDir = opts.dataDir ?? '/var/lib/kubets/apiserver';
   return {
     bindAddress: '127.0.0.1',
@@ -60,6 +69,7 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     insecure: false,
     advertiseAddress: '127.0.0.1',
     serviceAccountKeyFiles: [],
+    disableAdmissionPlugins: [],
     serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,

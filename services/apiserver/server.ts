@@ -15,6 +15,7 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { BearerAuthenticator } from './auth.js';
@@ -32,7 +33,7 @@ import { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { Registry } from './registry/registry.js';
 import { decodeFromStorage } from './storage/codec.js';
 import { openEtcdStore } from './storage/etcd-store.js';
-import { listPrefix } from './storage/keys.js';
+import { listPrefix, objectKey } from './storage/keys.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -143,6 +144,15 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
       defaultTolerationSeconds: new DefaultTolerationSeconds(),
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
+      serviceAccount: config.disableAdmissionPlugins.includes('ServiceAccount')
+        ? {}
+        : new ServiceAccountAdmission(async (namespace, name) => {
+            const info = resourceByName('serviceaccounts')!;
+            const cached = caches.get(info.resource)!.get(namespace, name);
+            if (cached) return cached as t.ServiceAccount;
+            const kv = await store.get(objectKey(info, namespace, name));
+            return kv ? (decodeFromStorage(info, kv) as t.ServiceAccount) : undefined;
+          }),
     },
     resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
   });

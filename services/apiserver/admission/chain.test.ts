@@ -22,13 +22,14 @@ describe('admissionChain', () => {
         priority: kind('Priority'),
         defaultTolerationSeconds: kind('DefaultTolerationSeconds'),
         serviceAllocation: kind('ServiceAllocation'),
+        serviceAccount: kind('ServiceAccount'),
       },
       resourceQuota: generic('ResourceQuota'),
     });
     const pods = resourceByField('pod');
     await chain.admit?.(pods, 'create', {});
     await chain.txnForCreate?.(pods, {});
-    const order = ['NamespaceLifecycle', 'LimitRanger', 'Priority', 'DefaultTolerationSeconds', 'ResourceQuota'];
+    const order = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'Priority', 'DefaultTolerationSeconds', 'ResourceQuota'];
     expect(calls).toEqual([...order.map((n) => `${n}.admit`), ...order.map((n) => `${n}.txn`)]);
   });
 });

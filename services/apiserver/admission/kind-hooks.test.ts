@@ -19,6 +19,7 @@ function recordingPlugins(): { plugins: KindPlugins; calls: string[] } {
       priority: plugin('priority'),
       defaultTolerationSeconds: plugin('tolerations'),
       serviceAllocation: plugin('allocation', true),
+      serviceAccount: plugin('serviceAccount'),
     },
     calls,
   };
@@ -32,9 +33,11 @@ describe('kindHooks', () => {
     await hooks.txnForCreate?.(resourceByField('pod'), {});
     expect(calls).toEqual([
       'limitRanger.pods.admit(create)',
+      'serviceAccount.admit(create)',
       'priority.admit(create)',
       'tolerations.admit(create)',
       'limitRanger.pods.txnForCreate',
+      'serviceAccount.txnForCreate',
       'priority.txnForCreate',
       'tolerations.txnForCreate',
     ]);

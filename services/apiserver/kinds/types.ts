@@ -83,6 +83,7 @@ export interface KindPlugins {
   priority: KindHooks<Pod>;
   defaultTolerationSeconds: KindHooks<Pod>;
   serviceAllocation: KindHooks<Service>;
+  serviceAccount: KindHooks<Pod>;
 }
 
 export interface KindStrategy<T extends AnyObject> {

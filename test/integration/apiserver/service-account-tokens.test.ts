@@ -28,7 +28,7 @@ async function requestToken(namespace: string, name: string, spec: Record<string
 }
 
 beforeAll(async () => {
-  cp = await startControlPlane({ users: [{ name: 'system:node:n1', groups: ['system:nodes'] }] });
+  cp = await startControlPlane({ users: [{ name: 'system:node:n1', groups: ['system:nodes'] }], apiserver: { disableAdmissionPlugins: [] } });
   const admin = cp.client();
   await admin.resource('namespace').create({ metadata: { name: 'team' } });
   for (const name of ['reader', 'other']) await admin.resource('serviceAccount').create({ metadata: { name, namespace: 'team' } });
@@ -149,5 +149,20 @@ describe("a kubelet's token requests", () => {
     expect(claimsOf(created.status!.token!)['kubernetes.io'].pod.name).toBe('web');
     await expectApiError(node.createToken('team', 'other', { spec: bound }), 'Forbidden', /User "system:node:n1" cannot create resource "serviceaccounts\/token"/);
     await expectApiError(node.createToken('team', 'reader', {}), 'Forbidden', /node requested token not bound to a pod/);
+  });
+});
+
+describe('ServiceAccount admission', () => {
+  it("gives a pod its account's API credentials, and refuses a pod whose account does not exist", async () => {
+    const admin = cp.client();
+    const web = await admin.resource('pod').get('team', 'web');
+    const volume = web.spec!.volumes!.find((v) => v.name!.startsWith('kube-api-access-'))!;
+    expect(volume.projected!.sources!.map((s) => Object.keys(s)[0])).toEqual(['serviceAccountToken', 'configMap', 'downwardAPI']);
+    expect(web.spec!.containers![0]!.volumeMounts).toEqual([{ name: volume.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]);
+    await expectApiError(
+      admin.resource('pod').create({ metadata: { name: 'lost', namespace: 'team' }, spec: { serviceAccountName: 'ghost', containers: [{ name: 'c', image: 'busybox:1' }] } }),
+      'Forbidden',
+      'pods "lost" is forbidden: error looking up service account team/ghost: serviceaccount "ghost" not found',
+    );
   });
 });
