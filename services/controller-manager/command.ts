@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
@@ -9,6 +10,7 @@ import { DEFAULT_SETTINGS } from './options.js';
 
 interface ControllerManagerFlags {
   kubeconfig?: string;
+  rootCaFile?: string;
   leaderElect: boolean;
   leaderElectResourceName: string;
   leaderElectResourceNamespace: string;
@@ -68,6 +70,7 @@ export function controllerManagerCommand(): Command {
     .option('--resource-quota-sync-period <duration>', "how often every resource quota's usage is recomputed from the objects", positiveDuration, d.resourceQuotaSyncPeriodMs)
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced at once', positiveInt, d.concurrentDaemonSetSyncs)
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
+    .option('--root-ca-file <file>', 'the CA put in every namespace as the kube-root-ca.crt ConfigMap (default: the CA of the client config)')
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -100,6 +103,7 @@ export function controllerManagerCommand(): Command {
           resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
           concurrentDaemonSetSyncs: o.concurrentDaemonsetSyncs,
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
+          rootCaPem: o.rootCaFile ? await readFile(o.rootCaFile, 'utf8') : config.caPem,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

@@ -17,6 +17,8 @@ import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
+import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
+import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 
 export interface ControllerDescriptor {
@@ -55,4 +57,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'resourcequota', build: (ctx, s) => new ResourceQuotaController(ctx, { workers: s.concurrentResourceQuotaSyncs, syncPeriodMs: s.resourceQuotaSyncPeriodMs }) },
   { name: 'daemonset', build: (ctx, s) => new DaemonSetController(ctx, { workers: s.concurrentDaemonSetSyncs }) },
   { name: 'statefulset', build: (ctx, s) => new StatefulSetController(ctx, { workers: s.concurrentStatefulSetSyncs }) },
+  { name: 'serviceaccount', build: (ctx) => new ServiceAccountController(ctx, { workers: 2 }) },
+  { name: 'root-ca-certificate-publisher', build: (ctx, s) => new RootCaPublisher(ctx, { workers: 2, rootCaPem: s.rootCaPem }), enabled: (s) => s.rootCaPem !== '' },
 ];

@@ -38,6 +38,8 @@ export interface ControllerSettings {
   resourceQuotaSyncPeriodMs: number;
   concurrentDaemonSetSyncs: number;
   concurrentStatefulSetSyncs: number;
+  /** --root-ca-file: the CA the root-CA publisher puts in every namespace (default: the CA of the client config); '' turns it off. */
+  rootCaPem: string;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   resourceQuotaSyncPeriodMs: 300_000,
   concurrentDaemonSetSyncs: 2,
   concurrentStatefulSetSyncs: 5,
+  rootCaPem: '',
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */
