@@ -193,8 +193,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         log: log.child({ part: 'rest' }),
       })
     : undefined;
-  // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
-  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
+  // The kubernetes Service points at the real HTTPS API port, known only once bound (tests ask for port 0).
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, httpsPort: rest?.port ?? port, log });
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, restPort: rest?.port, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
