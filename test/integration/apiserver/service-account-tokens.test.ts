@@ -4,7 +4,7 @@ import { ApiClient } from '../../../lib/client/client.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { pollUntil } from '../../harness/poll.js';
 import { expectApiError } from './helpers.js';
-import { restRequest } from './rest-helpers.js';
+import { kubectlOk, requireKubectl, restRequest, writeKubeconfig } from './rest-helpers.js';
 
 // ServiceAccount tokens end to end on one apiserver: TokenRequest (serviceaccounts/token) over
 // both APIs, authentication with the token, RBAC on the account's user, OIDC discovery, and what
@@ -72,6 +72,16 @@ describe('TokenRequest', () => {
     expect(claimsOf(created.status!.token!).aud).toEqual(['vault']);
     await expectApiError(admin.createToken('team', 'reader', { spec: { expirationSeconds: 60 } }), 'Invalid', /spec\.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes/);
     await expectApiError(admin.createToken('team', 'nobody', {}), 'NotFound', 'serviceaccounts "nobody" not found');
+  });
+});
+
+describe('kubectl create token', () => {
+  it('gets a token of the asked duration that authenticates as the account', async () => {
+    requireKubectl();
+    const token = (await kubectlOk(writeKubeconfig(cp, 'admin'), ['create', 'token', 'reader', '-n', 'team', '--duration', '15m'])).trim();
+    const claims = claimsOf(token);
+    expect(claims.exp - claims.iat).toBe(900);
+    expect((await restRequest(cp, 'GET', '/api/v1/namespaces/team/pods', undefined, bearer(token))).status).toBe(200);
   });
 });
 
