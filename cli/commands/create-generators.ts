@@ -7,6 +7,7 @@ import { collectWhole, integer } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { createCronJobCommand, createJobCommand } from './create-batch.js';
+import { createServiceAccountCommand, createTokenCommand } from './create-token.js';
 import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
@@ -217,5 +218,5 @@ function serviceCommand(deps: VerbDeps): Command {
 /** The generator subcommands of `kubets create`. */
 export function createGenerators(deps: VerbDeps = defaultDeps): Command[] {
   const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps));
-  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps)];
+  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps)];
 }

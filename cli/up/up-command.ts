@@ -133,12 +133,15 @@ async function runForeground(o: UpOptions): Promise<void> {
   await waitFor('etcd', () => etcdHealthy(localEtcdUrl(etcd), etcdClientTls(files.etcd)), 30_000);
 
   const metricsPorts = metricsPortsOf(o.kubeletPort);
+  // The kubernetes Service's endpoint: an address pods reach (the node network, else the Docker
+  // bridge gateway, which is this host as seen from its pods), not loopback.
+  const advertise = plan?.hostIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   const apiserver = selfCommand([
     'apiserver', ...apiserverEtcdArgs(etcd, files.etcd), '--encryption-provider-config', files.encryptionConfig, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
     ...metricsArgs(metricsPorts.apiserver),
     '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
-    // Namespaced nodes reach the apiserver on the node network.
-    ...(plan ? ['--bind-address', '0.0.0.0', '--cert-hosts', plan.hostIp] : []),
+    // Namespaced nodes and pods reach the apiserver there.
+    ...(advertise ? ['--bind-address', '0.0.0.0', '--advertise-address', advertise, '--cert-hosts', advertise] : []),
     ...componentArgs(o.apiserverArg),
   ], APISERVER_NODE_FLAGS);
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });

@@ -36,6 +36,7 @@ export interface KindTypes {
   storageClass: t.StorageClass;
   podMetrics: t.PodMetrics;
   nodeMetrics: t.NodeMetrics;
+  serviceAccount: t.ServiceAccount;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -152,6 +153,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   storageClass: info('storageclasses', 'StorageClass', 'storageClass', 'storage.k8s.io', { namespaced: false, shortNames: ['sc'], hasStatus: false }),
   podMetrics: { ...info('pods', 'PodMetrics', 'podMetrics', METRICS_GROUP, measured), singular: '' },
   nodeMetrics: { ...info('nodes', 'NodeMetrics', 'nodeMetrics', METRICS_GROUP, { ...measured, namespaced: false }), singular: '' },
+  serviceAccount: info('serviceaccounts', 'ServiceAccount', 'serviceAccount', '', { shortNames: ['sa'], hasStatus: false }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

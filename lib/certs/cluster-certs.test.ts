@@ -128,3 +128,14 @@ describe('ensureEtcdCerts', () => {
     expect((await ensureEtcdCerts(dir, { hosts: ['192.168.56.12'] })).written).toEqual(['etcd/server', 'etcd/peer']);
   });
 });
+
+describe('the ServiceAccount signing key', () => {
+  it('is created beside the CA as sa.key and sa.pub, both 0600, and kept on later calls', async () => {
+    const first = await ensureClusterCerts(dir);
+    expect(await mode(join(dir, 'sa.key'))).toBe(0o600);
+    expect(await mode(join(dir, 'sa.pub'))).toBe(0o600);
+    expect(first.serviceAccountKey.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    const second = await ensureClusterCerts(dir);
+    expect(second.serviceAccountKey.keyPem).toBe(first.serviceAccountKey.keyPem);
+  });
+});

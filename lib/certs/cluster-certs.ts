@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { APISERVER_SERVICE_NAMES } from './names.js';
+import { ensureServiceAccountKey, type ServiceAccountKeyFiles } from './service-account-key.js';
 import {
   type CertAndKey,
   CertificateError,
@@ -29,6 +30,8 @@ export interface ClusterCerts {
   apiserver: CertFiles;
   /** The identity the apiserver presents to kubelets (logs, exec). */
   apiserverKubeletClient: CertFiles;
+  /** The key pair that signs and verifies ServiceAccount tokens. */
+  serviceAccountKey: ServiceAccountKeyFiles;
   /** The pairs this call wrote; empty when everything on disk was still good. */
   written: ClusterCertName[];
 }
@@ -73,7 +76,8 @@ export async function ensureClusterCerts(dir: string, options: EnsureClusterCert
     issueClientCert(ca, { commonName: APISERVER_KUBELET_CLIENT_COMMON_NAME }),
   );
 
-  return { ca: { ...caPaths, ...ca }, apiserver, apiserverKubeletClient, written };
+  const serviceAccountKey = await ensureServiceAccountKey(dir);
+  return { ca: { ...caPaths, ...ca }, apiserver, apiserverKubeletClient, serviceAccountKey, written };
 }
 
 export interface EtcdCerts {

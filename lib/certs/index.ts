@@ -27,3 +27,4 @@ export {
   type EnsureClusterCertsOptions,
   ensureClusterCerts,
 } from './cluster-certs.js';
+export { ensureServiceAccountKey, type ServiceAccountKeyFiles } from './service-account-key.js';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
-import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, VersionInfo } from '../api/generated/index.js';
+import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, TokenRequest, VersionInfo } from '../api/generated/index.js';
 import { resourceByField, versionedResource, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
 import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
@@ -149,6 +149,11 @@ export class ApiClient {
   /** Every rule the caller holds in a namespace (`auth can-i --list`). */
   async selfSubjectRulesReview(review: SelfSubjectRulesReview, opts: CallOptions = {}): Promise<SelfSubjectRulesReview> {
     return this.transport.unary('SelfSubjectRulesReview', review, { idempotent: true, ...callOpts(opts) });
+  }
+
+  /** A token for a ServiceAccount (serviceaccounts/token); each call signs a new one, so a retry is harmless. */
+  async createToken(namespace: string, name: string, tokenRequest: TokenRequest, opts: CallOptions & { dryRun?: boolean } = {}): Promise<TokenRequest> {
+    return this.transport.unary('CreateToken', { namespace, name, tokenRequest, dryRun: opts.dryRun }, { idempotent: true, ...callOpts(opts) });
   }
 
   close(): void {

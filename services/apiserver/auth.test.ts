@@ -2,7 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api/errors.js';
 import { TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { authenticate } from './auth.js';
+import { authenticate, BearerAuthenticator } from './auth.js';
 
 function withHeader(value?: string): Metadata {
   const md = new Metadata();
@@ -14,7 +14,7 @@ const admin = { name: 'admin', uid: 'u1', groups: ['system:masters'] };
 
 describe('authenticate', () => {
   it('finds the user of a bearer token and refuses missing, malformed and unknown ones', () => {
-    const auth = new TokenAuthenticator([{ token: 'tok-admin', user: admin }]);
+    const auth = new BearerAuthenticator(new TokenAuthenticator([{ token: 'tok-admin', user: admin }]));
     expect(authenticate(auth, withHeader('Bearer tok-admin'))).toEqual(admin);
     expect(authenticate(auth, withHeader('bearer  tok-admin'))).toEqual(admin);
     for (const header of [undefined, '', 'Basic tok-admin', 'Bearer tok-other', 'Bearer tok-admin extra']) {
@@ -24,11 +24,23 @@ describe('authenticate', () => {
   });
 
   it('checks an accepted header against the token file only once, and a refused one every time', () => {
-    const auth = new TokenAuthenticator([{ token: 'tok-admin', user: admin }]);
-    const lookup = vi.spyOn(auth, 'authenticate');
+    const tokens = new TokenAuthenticator([{ token: 'tok-admin', user: admin }]);
+    const auth = new BearerAuthenticator(tokens);
+    const lookup = vi.spyOn(tokens, 'authenticate');
     for (let i = 0; i < 3; i++) expect(authenticate(auth, withHeader('Bearer tok-admin'))).toEqual(admin);
     expect(lookup).toHaveBeenCalledTimes(1);
     for (let i = 0; i < 3; i++) expect(() => authenticate(auth, withHeader('Bearer tok-wrong'))).toThrow(ApiError);
     expect(lookup).toHaveBeenCalledTimes(4);
+  });
+
+  it('asks the verifiers after the token file, every time', () => {
+    const sa = { name: 'system:serviceaccount:default:app', uid: 'u2', groups: ['system:serviceaccounts'] };
+    const verifier = { authenticate: vi.fn((token: string) => (token === 'jwt' ? sa : undefined)) };
+    const auth = new BearerAuthenticator(new TokenAuthenticator([{ token: 'tok-admin', user: admin }]), [verifier]);
+    expect(authenticate(auth, withHeader('Bearer tok-admin'))).toEqual(admin);
+    expect(verifier.authenticate).not.toHaveBeenCalled();
+    for (let i = 0; i < 2; i++) expect(authenticate(auth, withHeader('Bearer jwt'))).toEqual(sa);
+    expect(verifier.authenticate).toHaveBeenCalledTimes(2);
+    expect(() => authenticate(new BearerAuthenticator(undefined, [verifier]), withHeader('Bearer other'))).toThrow(ApiError);
   });
 });

@@ -35,37 +35,51 @@ async function ensure(registry: Registry, field: EnvelopeField, namespace: strin
 }
 
 /**
+ * Makes the object as wanted: created when missing, its content replaced when it differs (another
+ * port or address after a restart), as Kubernetes' endpoint reconciler keeps the apiserver's own.
+ */
+async function reconcile<T extends t.Endpoints | t.EndpointSlice>(registry: Registry, field: EnvelopeField, wanted: T, same: (current: T) => boolean): Promise<void> {
+  const info = resourceByField(field);
+  const name = wanted.metadata?.name ?? '';
+  await ensure(registry, field, 'default', wanted);
+  const current = (await registry.get(info, 'default', name)) as T;
+  if (same(current)) return;
+  await registry.update(info, 'default', { ...wanted, metadata: { ...current.metadata, labels: wanted.metadata?.labels } } as AnyObject);
+}
+
+/**
  * What kube-apiserver creates at start: the system namespaces, the built-in priority classes and
- * the `kubernetes` Service on the first address of the service range, pointing at the apiservers
- * (its Endpoints and EndpointSlice).
+ * the `kubernetes` Service on the first address of the service range (port 443, named https),
+ * pointing at the apiserver's HTTPS API on its advertise address (its Endpoints and EndpointSlice).
  * Idempotent, so every apiserver of an HA set runs it.
  */
 export async function bootstrapCluster(
   registry: Registry,
-  opts: { serviceCidr: string; advertiseAddress: string; securePort: number; log: Logger },
+  opts: { serviceCidr: string; advertiseAddress: string; httpsPort: number; log: Logger },
 ): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) await ensure(registry, 'namespace', '', { metadata: { name } } as t.Namespace);
   for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(registry, 'priorityClass', '', structuredClone(pc));
   const clusterIP = new Ipv4Range(opts.serviceCidr).ipAt(1);
   await ensure(registry, 'service', 'default', {
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: opts.securePort } }] },
+    spec: { type: 'ClusterIP', clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: opts.httpsPort } }] },
   } as t.Service);
   if (reachableFromPods(opts.advertiseAddress)) {
+    const port = { name: 'https', port: opts.httpsPort, protocol: 'TCP' };
     const endpoints: t.Endpoints = {
       // The apiserver writes this Service's slice itself, as Kubernetes' does.
       metadata: { name: 'kubernetes', namespace: 'default', labels: { [SKIP_MIRROR_LABEL]: 'true' } },
-      subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }] }],
+      subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [port] }],
     };
-    await ensure(registry, 'endpoints', 'default', endpoints);
+    await reconcile(registry, 'endpoints', endpoints, (e) => e.subsets?.[0]?.addresses?.[0]?.ip === opts.advertiseAddress && e.subsets[0]?.ports?.[0]?.port === opts.httpsPort);
     // The proxy reads EndpointSlices; the kubernetes Service has no selector, so no controller writes its slice.
     const slice: t.EndpointSlice = {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { [SERVICE_NAME_LABEL]: 'kubernetes' } },
       addressType: 'IPv4',
       endpoints: [{ addresses: [opts.advertiseAddress], conditions: { ready: true } }],
-      ports: [{ name: 'https', port: opts.securePort, protocol: 'TCP' }],
+      ports: [port],
     };
-    await ensure(registry, 'endpointSlice', 'default', slice);
+    await reconcile(registry, 'endpointSlice', slice, (s) => s.endpoints?.[0]?.addresses?.[0] === opts.advertiseAddress && s.ports?.[0]?.port === opts.httpsPort);
   } else {
     opts.log.warn({ advertiseAddress: opts.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
   }

@@ -36,6 +36,11 @@ export function apiserverCommand(): Command {
     .option('--etcd-certfile <file>', 'client certificate for etcd (its --client-cert-auth)')
     .option('--etcd-keyfile <file>', 'key of --etcd-certfile')
     .option('--encryption-provider-config <file>', 'EncryptionConfiguration (apiserver.config.k8s.io/v1): resources encrypted at rest in etcd and their keys')
+    .option('--service-account-signing-key-file <file>', 'private key (PEM, ECDSA P-256) that signs ServiceAccount tokens (default: pki/sa.key in --data-dir, created when missing)')
+    .option('--service-account-key-file <files>', 'further public keys (PEM) that verify ServiceAccount tokens', commaList, [])
+    .option('--service-account-issuer <url>', 'the issuer (iss) of ServiceAccount tokens', 'https://kubernetes.default.svc.cluster.local')
+    .option('--api-audiences <audiences>', 'audiences a ServiceAccount token must name (default: the issuer)', commaList, [])
+    .option('--disable-admission-plugins <plugins>', 'admission plugins to turn off (ServiceAccount)', commaList, [])
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .addOption(boolFlag('--request-metrics', 'count and time every request (apiserver_request_total, apiserver_request_duration_seconds); false only to measure their cost', true))
@@ -73,6 +78,11 @@ export function apiserverCommand(): Command {
           requestMetrics: o.requestMetrics,
           metricsPort: o.metricsPort === 0 ? undefined : o.metricsPort,
           metricsBindAddress: o.metricsBindAddress,
+          serviceAccountSigningKeyFile: o.serviceAccountSigningKeyFile,
+          serviceAccountKeyFiles: o.serviceAccountKeyFile,
+          serviceAccountIssuer: o.serviceAccountIssuer,
+          apiAudiences: o.apiAudiences,
+          disableAdmissionPlugins: o.disableAdmissionPlugins,
         },
         log,
       );

@@ -6,8 +6,7 @@ import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { toStoredVersion } from '../../lib/api/conversion/index.js';
 import { isStoredVersion, requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
-import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { authenticate } from './auth.js';
+import { authenticate, type BearerAuthenticator } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { grpcRequestKind } from './grpc-request-kind.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
@@ -22,7 +21,7 @@ import type { WatchOut } from './watch/index.js';
 import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
-  authenticator: TokenAuthenticator | undefined;
+  authenticator: BearerAuthenticator | undefined;
   authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
@@ -239,6 +238,9 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     ),
     SelfSubjectRulesReview: unary<t.SelfSubjectRulesReview, t.SelfSubjectRulesReview>('SelfSubjectRulesReview', 'SelfSubjectRulesReview', async (req, user) =>
       selfSubjectRulesReview(req, authorizer, user),
+    ),
+    CreateToken: unary<t.CreateTokenRequest, t.TokenRequest>('CreateToken', 'CreateTokenRequest', (req) =>
+      ops.createToken({ namespace: req.namespace ?? '', name: req.name ?? '', request: req.tokenRequest ?? {}, dryRun: req.dryRun }),
     ),
     Watch: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
       const observed = observe('Watch', true);

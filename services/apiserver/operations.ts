@@ -11,6 +11,8 @@ import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import type { Store } from './storage/store.js';
+import { createServiceAccountToken, type CreateTokenParams } from './serviceaccount/token-request.js';
+import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
@@ -26,6 +28,8 @@ export interface OperationDeps {
   caches: Map<string, WatchCache>;
   /** Answers the measured kinds (metrics.k8s.io); without it they are unavailable. */
   metrics?: MetricsSource;
+  /** Signs ServiceAccount tokens; without a signing key, serviceaccounts/token is not served. */
+  tokens?: ServiceAccountTokens;
 }
 
 export interface Target {
@@ -245,6 +249,7 @@ export function apiOperations(deps: OperationDeps) {
       });
       return scaleOf(scale, updated);
     },
+    createToken: (params: CreateTokenParams): Promise<t.TokenRequest> => createServiceAccountToken(registry, deps.tokens, params),
     version(): t.VersionInfo {
       return { gitVersion: VERSION, platform: `${process.platform}/${process.arch}`, goVersion: `node${process.versions.node}` };
     },

@@ -46,13 +46,33 @@ export interface ApiserverConfig {
    */
   metricsPort?: number;
   metricsBindAddress: string;
+  /** Private key (PEM, ECDSA P-256) that signs ServiceAccount tokens; default pki/sa.key, created when missing. */
+  serviceAccountSigningKeyFile?: string;
+  /** Public keys (PEM) that verify ServiceAccount tokens besides the signing key's own (a rotated-out key). */
+  serviceAccountKeyFiles: string[];
+  /** The `iss` of ServiceAccount tokens. */
+  serviceAccountIssuer: string;
+  /** Audiences a token must name to authenticate here; default: the issuer. */
+  apiAudiences: string[];
+  /**
+   * Admission plugins turned off (--disable-admission-plugins); only ServiceAccount can be, as
+   * Kubernetes' own integration tests run apiservers without the controller that creates accounts.
+   */
+  disableAdmissionPlugins: string[];
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
 }
 
+/** kube-apiserver's usual issuer: the in-cluster name of the apiserver. */
+export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };
 
+export const DISABLEABLE_ADMISSION_PLUGINS = ['ServiceAccount'];
+
 export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
+  const unknown = (opts.disableAdmissionPlugins ?? []).filter((p) => !DISABLEABLE_ADMISSION_PLUGINS.includes(p));
+  if (unknown.length > 0) throw new Error(`--disable-admission-plugins: ${unknown.join(', ')}: only ${DISABLEABLE_ADMISSION_PLUGINS.join(', ')} can be disabled`);
   const dataDir = opts.dataDir ?? '/var/lib/kubets/apiserver';
   return {
     bindAddress: '127.0.0.1',
@@ -67,9 +87,13 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     advertiseAddress: '127.0.0.1',
     requestMetrics: true,
     metricsBindAddress: '127.0.0.1',
+    serviceAccountKeyFiles: [],
+    disableAdmissionPlugins: [],
+    serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,
     etcdServers: opts.etcdServers,
+    apiAudiences: opts.apiAudiences?.length ? opts.apiAudiences : [opts.serviceAccountIssuer ?? DEFAULT_SERVICE_ACCOUNT_ISSUER],
   } as ApiserverConfig;
 }
 

@@ -6,8 +6,9 @@ import { packageDefinition } from '../../lib/api/proto.js';
 import { LEAN_CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from '../../lib/grpc-options.js';
 import { shutdownGracefully } from '../../lib/grpc-shutdown.js';
 import { resourceByName, resources } from '../../lib/api/resources.js';
-import { loadTokenFile, type TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { ensureClusterCerts } from '../../lib/certs/index.js';
+import { JwtSigner, JwtVerifier } from '../../lib/auth/jwt.js';
+import { loadTokenFile } from '../../lib/auth/token-file.js';
+import { ensureClusterCerts, ensureServiceAccountKey } from '../../lib/certs/index.js';
 import { admissionChain } from './admission/chain.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
@@ -15,8 +16,10 @@ import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
+import { BearerAuthenticator } from './auth.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
@@ -30,13 +33,14 @@ import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
 import { startRestServer } from './rest/index.js';
 import { compileOptions, pkiDir, type ApiserverConfig, type ApiserverOptions } from './options.js';
+import { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { Registry } from './registry/registry.js';
 import { decodeFromStorage } from './storage/codec.js';
 import type { Store } from './storage/store.js';
 import { openEtcdStore } from './storage/etcd-store.js';
 import { EncryptingStore } from './storage/encryption/encrypting-store.js';
 import { loadEncryptionConfig } from './storage/encryption/config.js';
-import { listPrefix } from './storage/keys.js';
+import { listPrefix, objectKey } from './storage/keys.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -94,6 +98,23 @@ function openStore(config: ApiserverConfig): Store {
   return plan ? new EncryptingStore(etcd, plan) : etcd;
 }
 
+/** The ServiceAccount token signer and verifier, from the configured keys (pki/sa.key by default, created when missing). */
+async function serviceAccountTokens(config: ApiserverConfig, caches: Map<string, WatchCache>): Promise<ServiceAccountTokens> {
+  const signingKey = config.serviceAccountSigningKeyFile
+    ? { keyPem: readFileSync(config.serviceAccountSigningKeyFile, 'utf8'), publicKeyPem: undefined }
+    : await ensureServiceAccountKey(pkiDir(config));
+  const signer = new JwtSigner(signingKey.keyPem);
+  const publicKeys = [signingKey.publicKeyPem ?? signer.publicKeyPem(), ...config.serviceAccountKeyFiles.map((f) => readFileSync(f, 'utf8'))];
+  return new ServiceAccountTokens({
+    signer,
+    verifier: new JwtVerifier(publicKeys),
+    issuer: config.serviceAccountIssuer,
+    apiAudiences: config.apiAudiences,
+    serviceAccount: (namespace, name) => caches.get('serviceaccounts')!.get(namespace, name) as t.ServiceAccount | undefined,
+    pod: (namespace, name) => caches.get('pods')!.get(namespace, name) as t.Pod | undefined,
+  });
+}
+
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
@@ -106,8 +127,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       throw err;
     }
   }
-  const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
-  if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
+  const staticTokens = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
+  if (!staticTokens) log.warn('no --token-auth-file given: only ServiceAccount tokens and client certificates authenticate');
 
   const caches = new Map<string, WatchCache>();
   for (const info of resources.filter((r) => r.stored)) {
@@ -132,6 +153,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     const info = resourceByName(resource)!;
     return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
   };
+  const tokens = await serviceAccountTokens(config, caches);
+  const authenticator = new BearerAuthenticator(staticTokens, [tokens]);
   const hooks = admissionChain({
     namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
     kinds: {
@@ -140,6 +163,15 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       defaultTolerationSeconds: new DefaultTolerationSeconds(),
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
       defaultStorageClass: new DefaultStorageClassAdmission(async () => inNamespace<t.StorageClass>('storageclasses')('')),
+      serviceAccount: config.disableAdmissionPlugins.includes('ServiceAccount')
+        ? {}
+        : new ServiceAccountAdmission(async (namespace, name) => {
+            const info = resourceByName('serviceaccounts')!;
+            const cached = caches.get(info.resource)!.get(namespace, name);
+            if (cached) return cached as t.ServiceAccount;
+            const kv = await store.get(objectKey(info, namespace, name));
+            return kv ? (decodeFromStorage(info, kv) as t.ServiceAccount) : undefined;
+          }),
     },
     resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
   });
@@ -158,7 +190,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const metrics = new ResourceMetrics({ pods: caches.get('pods')!, nodes: caches.get('nodes')!, summaries: (node) => kubelets.summary(node), log });
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, authenticator, authorizer, kubelets, log, requestMetrics: requests }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, tokens, authenticator, authorizer, kubelets, log, requestMetrics: requests }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -168,7 +200,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   );
   const rest = tls
     ? await startRestServer({
-        ops: apiOperations({ registry, store, caches, metrics }),
+        ops: apiOperations({ registry, store, caches, metrics, tokens }),
+        tokens,
         authenticator,
         authorizer,
         health,
@@ -184,8 +217,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     : undefined;
   const metricsServer =
     config.metricsPort === undefined ? undefined : await startMetricsServer({ bindAddress: config.metricsBindAddress, port: config.metricsPort, log: log.child({ part: 'metrics' }) });
-  // The kubernetes Service points at the real port, known only once bound (tests ask for port 0).
-  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, securePort: port, log });
+  // The kubernetes Service points at the real HTTPS API port, known only once bound (tests ask for port 0).
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, httpsPort: rest?.port ?? port, log });
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, restPort: rest?.port, metrics: metricsServer?.address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');

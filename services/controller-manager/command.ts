@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
@@ -10,6 +11,7 @@ import { DEFAULT_SETTINGS } from './options.js';
 
 interface ControllerManagerFlags extends MetricsFlags {
   kubeconfig?: string;
+  rootCaFile?: string;
   leaderElect: boolean;
   leaderElectResourceName: string;
   leaderElectResourceNamespace: string;
@@ -73,6 +75,7 @@ export function controllerManagerCommand(): Command {
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced at once', positiveInt, d.concurrentStatefulSetSyncs)
     .option('--local-path-dir <dir>', "where the local-path provisioner keeps volumes, a folder per node", d.localPathDir)
     .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back an autoscaler without its own scale-down window looks for a higher recommendation before scaling down', duration, d.hpaDownscaleStabilizationMs)
+    .option('--root-ca-file <file>', 'the CA put in every namespace as the kube-root-ca.crt ConfigMap (default: the CA of the client config)')
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -107,6 +110,7 @@ export function controllerManagerCommand(): Command {
           concurrentStatefulSetSyncs: o.concurrentStatefulsetSyncs,
           localPathDir: o.localPathDir,
           hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
+          rootCaPem: o.rootCaFile ? await readFile(o.rootCaFile, 'utf8') : config.caPem,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

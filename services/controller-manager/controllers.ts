@@ -18,6 +18,8 @@ import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './replicaset/replica-kind.js';
 import { ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
+import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
+import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 import { PersistentVolumeController } from './persistentvolume/persistent-volume-controller.js';
 import { StorageProtectionController } from './persistentvolume/storage-protection-controller.js';
@@ -64,4 +66,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'statefulset', build: (ctx, s) => new StatefulSetController(ctx, { workers: s.concurrentStatefulSetSyncs }) },
   { name: 'persistentvolume-binder', build: (ctx, s) => new PersistentVolumeController(ctx, { localPathDir: s.localPathDir }) },
   { name: 'storage-protection', build: (ctx) => new StorageProtectionController(ctx) },
+  { name: 'serviceaccount', build: (ctx) => new ServiceAccountController(ctx, { workers: 2 }) },
+  { name: 'root-ca-certificate-publisher', build: (ctx, s) => new RootCaPublisher(ctx, { workers: 2, rootCaPem: s.rootCaPem }), enabled: (s) => s.rootCaPem !== '' },
 ];

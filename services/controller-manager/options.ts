@@ -45,6 +45,8 @@ export interface ControllerSettings {
   hpaDownscaleStabilizationMs: number;
   /** Where the HPA controller reads pod usage; unset: the cluster's resource metrics API (metrics.k8s.io PodMetrics). */
   hpaMetrics?: PodMetricsSource;
+  /** --root-ca-file: the CA the root-CA publisher puts in every namespace (default: the CA of the client config); '' turns it off. */
+  rootCaPem: string;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -73,6 +75,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   concurrentStatefulSetSyncs: 5,
   localPathDir: '/var/lib/kubets/storage',
   hpaDownscaleStabilizationMs: 300_000,
+  rootCaPem: '',
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

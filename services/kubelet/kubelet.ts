@@ -17,6 +17,7 @@ import { HollowRuntime } from './runtime/hollow-runtime.js';
 import { instrumentRuntime } from './runtime/instrumented-runtime.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
+import { TokenManager } from './runtime/volumes/token-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
 import { NodeObjectSource } from './sources/node-object-source.js';
 import { podChangedForKubelet } from './sources/pod-changes.js';
@@ -134,7 +135,12 @@ export class Kubelet {
       ? new StatsCollector({ nodeName: options.nodeName, runtime: this.#docker, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
       : undefined;
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
-    this.#volumes = hollow ? noVolumes : new VolumeManager({ rootDir: options.rootDir ?? defaultRootDir(options.nodeName), objects, nodeAllocatable: allocatable });
+    this.#volumes = hollow ? noVolumes : new VolumeManager({
+          rootDir: options.rootDir ?? defaultRootDir(options.nodeName),
+          objects,
+          nodeAllocatable: allocatable,
+          tokens: new TokenManager((namespace, name, request) => options.client.createToken(namespace, name, request)),
+        });
     this.#status = new StatusManager({
       client: options.client,
       log: this.#log,

@@ -47,3 +47,23 @@ describe('describeConfigMap', () => {
     );
   });
 });
+
+describe('describeServiceAccount', () => {
+  it('lists pull secrets and mountable secrets, and no stored tokens', () => {
+    const sa = { metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [{ name: 'registry' }], secrets: [{ name: 'a' }, { name: 'b' }] };
+    expect(describeObject(resourceByName('serviceaccounts')!, sa, { now, events: [] })).toBe(
+      [
+        'Name:                builder',
+        'Namespace:           ci',
+        'Labels:              <none>',
+        'Annotations:         <none>',
+        'Image pull secrets:  registry',
+        'Mountable secrets:   a',
+        '                     b',
+        'Tokens:              <none>',
+        'Events:              <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+});

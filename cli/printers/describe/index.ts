@@ -17,6 +17,7 @@ import type {
   ResourceQuota,
   Secret,
   Service,
+  ServiceAccount,
   StorageClass,
 } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
@@ -30,6 +31,7 @@ import { describePod, type DescribeOptions } from './pod.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
 import { describeService } from './service.js';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage.js';
+import { describeServiceAccount } from './service-account.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
 export { describeConfigMap, describeSecret } from './config.js';
@@ -100,6 +102,8 @@ export function describeObject(info: ResourceInfo, object: AnyObject, related: D
       return describeStorageClass(object as StorageClass, related);
     case 'horizontalPodAutoscaler':
       return describeHorizontalPodAutoscaler(object as HorizontalPodAutoscaler, related);
+    case 'serviceAccount':
+      return describeServiceAccount(object as ServiceAccount, related);
     default:
       return describeGeneric(info, object, related);
   }

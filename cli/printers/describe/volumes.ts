@@ -1,8 +1,19 @@
-import type { TopologySpreadConstraint, Volume } from '../../../lib/api/generated/index.js';
+import type { ProjectedVolumeSource, TopologySpreadConstraint, Volume } from '../../../lib/api/generated/index.js';
 import { quantityString } from '../../../lib/printers/kinds/common.js';
 import { formatLabelSelector } from '../../../lib/printers/labels.js';
 import { compareStrings } from '../../../lib/printers/order.js';
 import type { DescribeWriter } from './writer.js';
+
+/** A projected volume's sources, one block each, as kubectl prints them. */
+function writeProjected(w: DescribeWriter, projected: ProjectedVolumeSource): void {
+  w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
+  for (const source of projected.sources ?? []) {
+    if (source.serviceAccountToken) w.write(2, `TokenExpirationSeconds:\t${source.serviceAccountToken.expirationSeconds ?? 3600}\n`);
+    if (source.configMap) w.write(2, `ConfigMapName:\t${source.configMap.name ?? ''}\n    ConfigMapOptional:\t${source.configMap.optional ?? '<nil>'}\n`);
+    if (source.secret) w.write(2, `SecretName:\t${source.secret.name ?? ''}\n    SecretOptional:\t${source.secret.optional ?? '<nil>'}\n`);
+    if (source.downwardAPI) w.write(2, 'DownwardAPI:\ttrue\n');
+  }
+}
 
 function writeSource(w: DescribeWriter, volume: Volume): void {
   if (volume.hostPath) {
@@ -30,6 +41,8 @@ function writeSource(w: DescribeWriter, volume: Volume): void {
       if (item.fieldRef) w.write(3, `${item.fieldRef.fieldPath ?? ''} -> ${item.path ?? ''}\n`);
       if (item.resourceFieldRef) w.write(3, `${item.resourceFieldRef.resource ?? ''} -> ${item.path ?? ''}\n`);
     }
+  } else if (volume.projected) {
+    writeProjected(w, volume.projected);
   } else {
     w.write(1, '<unknown>\n');
   }

@@ -91,6 +91,8 @@ export class FakeApiServer {
   intercept: ((method: MethodName, request: unknown) => ApiError | 'drop' | void) | undefined;
 
   private rev = 0;
+  /** Tokens handed out by CreateToken so far. */
+  tokensIssued = 0;
   private compactedRev = 0;
   private readonly objects = new Map<string, StoredObject>();
   private readonly history: Change[] = [];
@@ -303,6 +305,12 @@ export class FakeApiServer {
       SubjectAccessReview: this.unary('SubjectAccessReview', (req) => ({ ...req, status: { allowed: true } })),
       SelfSubjectAccessReview: this.unary('SelfSubjectAccessReview', (req) => ({ ...req, status: { allowed: true } })),
       SelfSubjectRulesReview: this.unary('SelfSubjectRulesReview', (req) => ({ ...req, status: { incomplete: true } })),
+      // An opaque token per request (counted, so a refresh shows), valid for the seconds asked.
+      CreateToken: this.unary('CreateToken', (req) => {
+        const seconds = Number(req.tokenRequest?.spec?.expirationSeconds ?? 3600);
+        const token = `fake-token.${req.namespace ?? ''}.${req.name ?? ''}.${++this.tokensIssued}`;
+        return { ...req.tokenRequest, status: { token, expirationTimestamp: new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z') } };
+      }),
     };
   }
 

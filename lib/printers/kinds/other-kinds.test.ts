@@ -24,6 +24,14 @@ describe('kubectl get for the remaining kinds', () => {
     expect(print('configmaps', list)).toBe(lines('NAME               DATA   AGE', 'kube-root-ca.crt   1      5d', 'app-config         3      45s'));
   });
 
+  it('serviceaccounts: NAME SECRETS AGE', () => {
+    const list = [
+      { metadata: { name: 'default', creationTimestamp: ago(5 * 86400) } },
+      { metadata: { name: 'builder', creationTimestamp: ago(30) }, secrets: [{ name: 'builder-token' }] },
+    ];
+    expect(print('serviceaccounts', list)).toBe(lines('NAME      SECRETS   AGE', 'default   0         5d', 'builder   1         30s'));
+  });
+
   it('secrets: NAME TYPE DATA AGE', () => {
     const list = [
       { metadata: { name: 'db-pass', creationTimestamp: ago(3600) }, type: 'Opaque', data: { user: Buffer.from('u'), password: Buffer.from('p') } },

@@ -10,6 +10,7 @@ import { eventPrinter } from './events.js';
 import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.js';
 import { namespacePrinter } from './namespaces.js';
 import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from './networking.js';
+import { serviceAccountPrinter } from './service-accounts.js';
 import { nodePrinter } from './nodes.js';
 import { podPrinter } from './pods.js';
 import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
@@ -56,6 +57,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   storageClass: storageClassPrinter,
   podMetrics: podMetricsPrinter,
   nodeMetrics: nodeMetricsPrinter,
+  serviceAccount: serviceAccountPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -23,13 +23,14 @@ describe('admissionChain', () => {
         defaultTolerationSeconds: kind('DefaultTolerationSeconds'),
         serviceAllocation: kind('ServiceAllocation'),
         defaultStorageClass: kind('DefaultStorageClass'),
+        serviceAccount: kind('ServiceAccount'),
       },
       resourceQuota: generic('ResourceQuota'),
     });
     const pods = resourceByField('pod');
     await chain.admit?.(pods, 'create', {});
     await chain.txnForCreate?.(pods, {});
-    const order = ['NamespaceLifecycle', 'LimitRanger', 'Priority', 'DefaultTolerationSeconds', 'ResourceQuota'];
+    const order = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'Priority', 'DefaultTolerationSeconds', 'ResourceQuota'];
     expect(calls).toEqual([...order.map((n) => `${n}.admit`), ...order.map((n) => `${n}.txn`)]);
   });
 });

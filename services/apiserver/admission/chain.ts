@@ -4,7 +4,7 @@ import { kindHooks } from './kind-hooks.js';
 
 export interface AdmissionPlugins {
   namespaceLifecycle: WriteHooks;
-  /** LimitRanger, Priority, DefaultTolerationSeconds, DefaultStorageClass and the allocators, for the kinds whose strategies list them. */
+  /** LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds, DefaultStorageClass and the allocators, for the kinds whose strategies list them. */
   kinds: KindPlugins;
   resourceQuota: WriteHooks;
 }
@@ -15,13 +15,14 @@ export interface AdmissionPlugins {
  *
  * 1. NamespaceLifecycle (namespace-lifecycle.ts): every namespaced kind.
  * 2. LimitRanger (limit-ranger.ts): pods and claims.
- * 3. Priority (priority.ts): pods.
- * 4. DefaultTolerationSeconds (pod-tolerations.ts): pods.
- * 5. DefaultStorageClass (default-storage-class.ts): claims.
- * 6. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
+ * 3. ServiceAccount (service-account.ts): pods.
+ * 4. Priority (priority.ts): pods.
+ * 5. DefaultTolerationSeconds (pod-tolerations.ts): pods.
+ * 6. DefaultStorageClass (default-storage-class.ts): claims.
+ * 7. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
  *    object as the others left it; its charge commits in the write's own transaction.
  *
- * Plugins 2 to 5 apply to the kinds whose strategies list them (in this order); the kinds'
+ * Plugins 2 to 6 apply to the kinds whose strategies list them (in this order); the kinds'
  * allocators (a Service's ClusterIP and NodePorts) ride along there, and their bitmap writes join
  * the same transaction.
  */

@@ -20,6 +20,7 @@ function recordingPlugins(): { plugins: KindPlugins; calls: string[] } {
       defaultTolerationSeconds: plugin('tolerations'),
       serviceAllocation: plugin('allocation', true),
       defaultStorageClass: plugin('defaultStorageClass'),
+      serviceAccount: plugin('serviceAccount'),
     },
     calls,
   };
@@ -33,9 +34,11 @@ describe('kindHooks', () => {
     await hooks.txnForCreate?.(resourceByField('pod'), {});
     expect(calls).toEqual([
       'limitRanger.pods.admit(create)',
+      'serviceAccount.admit(create)',
       'priority.admit(create)',
       'tolerations.admit(create)',
       'limitRanger.pods.txnForCreate',
+      'serviceAccount.txnForCreate',
       'priority.txnForCreate',
       'tolerations.txnForCreate',
     ]);

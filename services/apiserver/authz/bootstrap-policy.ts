@@ -19,6 +19,8 @@ export const KUBE_PROXY_USER = 'system:kube-proxy';
 const NETWORK_POLICY_AGENT_ROLE = 'system:kubets:network-policy-agent';
 /** The group whose members may read /metrics and the health endpoints, as in Kubernetes. */
 export const SYSTEM_MONITORING = 'system:monitoring';
+/** The group of every ServiceAccount's tokens. */
+export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -47,6 +49,8 @@ export const NODE_RULES: readonly PolicyRule[] = [
   // Heartbeats in kube-node-lease.
   rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
   rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  // Tokens of the ServiceAccounts of its pods (the Node authorizer checks the pod).
+  rule(['create'], [''], ['serviceaccounts/token']),
 ];
 
 const VIEW_RULES: PolicyRule[] = [
@@ -71,6 +75,8 @@ const EDIT_RULES: PolicyRule[] = [
   rule(READ, [''], ['secrets']),
   rule(['create'], [''], ['pods/eviction']),
   rule(['impersonate'], [''], ['serviceaccounts']),
+  rule(WRITE, [''], ['serviceaccounts']),
+  rule(['create'], [''], ['serviceaccounts/token']),
   rule(WRITE, ['apps'], ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'daemonsets', 'statefulsets', 'statefulsets/scale']),
   rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
@@ -83,6 +89,7 @@ const ADMIN_RULES: PolicyRule[] = [
 ];
 
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
+const SERVICE_ACCOUNT_ISSUER_URLS = ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 function clusterRole(name: string, rules: PolicyRule[], extra: Partial<ClusterRole> & { labels?: Record<string, string> } = {}): ClusterRole {
@@ -142,6 +149,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
     // The local-path provisioner's volumes.
     rule(['create'], [''], ['persistentvolumes']),
+    // The ServiceAccount controller's default accounts and the root-CA publisher's ConfigMaps.
+    rule(['create'], [''], ['serviceaccounts', 'configmaps']),
   ]),
   clusterRole('system:node-proxier', [
     rule(['list', 'watch'], [''], ['services', 'endpoints']),
@@ -159,6 +168,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   }),
   // Prometheus' scrape identity: put its user in the system:monitoring group.
   clusterRole('system:monitoring', [urls(['get'], ['/metrics', '/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*'])]),
+  // OIDC discovery of the ServiceAccount token issuer, so that others can verify its tokens.
+  clusterRole('system:service-account-issuer-discovery', [urls(['get'], SERVICE_ACCOUNT_ISSUER_URLS)]),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
@@ -187,4 +198,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
   binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),
+  binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group(SERVICE_ACCOUNTS_GROUP)]),
 ];

@@ -29,7 +29,8 @@ function nameFromFieldSelector(selector: string | undefined): string {
 const objectName = (envelope: Envelope | undefined): string => unwrap(envelope)?.object.metadata?.name ?? '';
 
 /** The object a write carries, for admission (NodeRestriction); undefined for calls that carry none. */
-export function requestObject(method: string, req: unknown): AnyObject | undefined {
+export function requestObject(method: string, req: unknown): AnyObject | t.TokenRequest | undefined {
+  if (method === 'CreateToken') return (req as t.CreateTokenRequest).tokenRequest ?? {};
   if (method !== 'Create' && method !== 'Update' && method !== 'UpdateStatus') return undefined;
   return unwrap((req as { object?: Envelope }).object)?.object;
 }
@@ -104,6 +105,10 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
       return resourceAttributes(user, 'create', { apiGroup: AUTHORIZATION_GROUP, resource: 'selfsubjectaccessreviews' });
     case 'SelfSubjectRulesReview':
       return resourceAttributes(user, 'create', { apiGroup: AUTHORIZATION_GROUP, resource: 'selfsubjectrulesreviews' });
+    case 'CreateToken': {
+      const q = r as t.CreateTokenRequest;
+      return resourceAttributes(user, 'create', { apiGroup: '', resource: 'serviceaccounts', subresource: 'token', namespace: q.namespace ?? '', name: q.name ?? '' });
+    }
     default:
       throw new Error(`no authorization attributes for ${method}`);
   }

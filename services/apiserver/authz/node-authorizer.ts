@@ -35,6 +35,11 @@ export class NodeAuthorizer implements Authorizer {
   authorize(attrs: Attributes): Decision {
     const node = nodeNameOf(attrs.user);
     if (node === undefined) return NO_OPINION;
+    if (attrs.resourceRequest && attrs.apiGroup === '' && attrs.resource === 'serviceaccounts' && attrs.subresource === 'token') {
+      // Tokens only for the accounts of its pods; NodeRestriction checks the token is bound to such a pod.
+      if (attrs.verb !== 'create' || !attrs.name) return noOpinion('can only create tokens for individual service accounts');
+      return this.opts.graph.reaches(node, 'serviceAccount', attrs.namespace, attrs.name) ? ALLOW : noOpinion(`no relationship found between node '${node}' and this object`);
+    }
     const kind = attrs.resourceRequest && attrs.apiGroup === '' && !attrs.subresource ? GRAPH_KINDS.get(attrs.resource) : undefined;
     if (kind) {
       if (!READ_VERBS.has(attrs.verb) || !attrs.name) return noOpinion(`can only read individual ${attrs.resource} by name`);

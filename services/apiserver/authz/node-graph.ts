@@ -3,7 +3,7 @@ import type { Pod } from '../../../lib/api/generated/index.js';
 import type { WatchCache, WatchOut } from '../watch/index.js';
 
 /** The kinds a pod can make its node read: what the kubelet needs to run it. */
-export type ReferencedKind = 'secret' | 'configMap' | 'persistentVolumeClaim';
+export type ReferencedKind = 'secret' | 'configMap' | 'persistentVolumeClaim' | 'serviceAccount';
 
 interface PodEdges {
   node: string;
@@ -16,15 +16,20 @@ const RESTART_DELAY_MS = 100;
 
 const refKey = (kind: ReferencedKind, name: string): string => `${kind}/${name}`;
 
-/** Every Secret, ConfigMap and claim a pod names: its volumes, and env and envFrom of every container. */
+/** Every Secret, ConfigMap, claim and ServiceAccount a pod names: its volumes, projected sources, env and envFrom of every container. */
 export function podReferences(pod: Pod): Set<string> {
   const refs = new Set<string>();
   const add = (kind: ReferencedKind, name: string | undefined) => name && refs.add(refKey(kind, name));
   const spec = pod.spec ?? {};
+  add('serviceAccount', spec.serviceAccountName);
   for (const volume of spec.volumes ?? []) {
     add('secret', volume.secret?.secretName);
     add('configMap', volume.configMap?.name);
     add('persistentVolumeClaim', volume.persistentVolumeClaim?.claimName);
+    for (const source of volume.projected?.sources ?? []) {
+      add('secret', source.secret?.name);
+      add('configMap', source.configMap?.name);
+    }
   }
   for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     for (const env of container.env ?? []) {

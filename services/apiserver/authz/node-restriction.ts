@@ -1,5 +1,5 @@
 import { ApiError } from '../../../lib/api/errors.js';
-import type { Pod } from '../../../lib/api/generated/index.js';
+import type { Pod, TokenRequest } from '../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import type { Attributes } from './attributes.js';
 import { podReferences, type NodeGraph } from './node-graph.js';
@@ -19,7 +19,15 @@ function checkMirrorPod(node: string, attrs: Attributes, pod: Pod, name: string)
     throw refuse(attrs, name, `pod does not have "${MIRROR_ANNOTATION}" annotation, node "${node}" can only create mirror pods`);
   }
   if (pod.spec?.nodeName !== node) throw refuse(attrs, name, `node "${node}" can only create pods with spec.nodeName set to itself`);
+  if (pod.spec?.serviceAccountName) throw refuse(attrs, name, `node "${node}" can not create pods that reference a service account`);
   if (podReferences(pod).size > 0) throw refuse(attrs, name, `node "${node}" can not create pods that reference secrets, configmaps or persistentvolumeclaims`);
+}
+
+/** A kubelet's token must be bound to a pod on its node, so that it dies with the pod. */
+function checkTokenRequest(node: string, attrs: Attributes, graph: NodeGraph, request: TokenRequest, name: string): void {
+  const ref = request.spec?.boundObjectRef;
+  if (ref?.kind !== 'Pod' || !ref.name) throw refuse(attrs, name, `node requested token not bound to a pod`);
+  if (graph.nodeOf(attrs.namespace, ref.name) !== node) throw refuse(attrs, name, `node requested token bound to a pod scheduled on a different node`);
 }
 
 /**
@@ -29,10 +37,13 @@ function checkMirrorPod(node: string, attrs: Attributes, pod: Pod, name: string)
  *
  * `object` is what a create or update carries (a create's name is only there).
  */
-export function admitNodeWrite(attrs: Attributes, graph: NodeGraph, object?: AnyObject): void {
+export function admitNodeWrite(attrs: Attributes, graph: NodeGraph, object?: AnyObject | TokenRequest): void {
   const node = nodeNameOf(attrs.user);
   if (node === undefined || !attrs.resourceRequest || !WRITE_VERBS.has(attrs.verb) || attrs.apiGroup === 'events.k8s.io') return;
   const name = attrs.name || object?.metadata?.name || '';
+  if (attrs.apiGroup === '' && attrs.resource === 'serviceaccounts' && attrs.subresource === 'token') {
+    return checkTokenRequest(node, attrs, graph, (object ?? {}) as TokenRequest, name);
+  }
   if (attrs.apiGroup === '' && attrs.resource === 'pods') {
     if (attrs.verb === 'create' && !attrs.subresource) return checkMirrorPod(node, attrs, (object ?? {}) as Pod, name);
     if (graph.nodeOf(attrs.namespace, name) !== node) {

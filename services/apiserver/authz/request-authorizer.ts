@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PersistentVolumeClaim, PolicyRule, Role } from '../../../lib/api/generated/index.js';
+import type { PersistentVolumeClaim, PolicyRule, Role, TokenRequest } from '../../../lib/api/generated/index.js';
 import type { WatchCache } from '../watch/index.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS, type Attributes, type UserInfo } from './attributes.js';
 import { NODE_RULES } from './bootstrap-policy.js';
@@ -93,9 +93,10 @@ export class RequestAuthorizer {
    * binding grants more than its writer holds). `object` is what a create or update carries,
    * `patch` what a patch does.
    */
-  admit(attrs: Attributes, object?: AnyObject, patch?: PatchBody): void {
+  admit(attrs: Attributes, object?: AnyObject | TokenRequest, patch?: PatchBody): void {
     admitNodeWrite(attrs, this.graph, object);
-    preventEscalation(attrs, object, this.escalation, patch);
+    // A TokenRequest is no RBAC object: only kinds of the resource table can escalate.
+    if (attrs.subresource !== 'token') preventEscalation(attrs, object as AnyObject | undefined, this.escalation, patch);
   }
 
   rulesFor(user: UserInfo, namespace: string): RulesReview {

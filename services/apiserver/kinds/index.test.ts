@@ -229,6 +229,7 @@ const rows: { [F in EnvelopeField]: Row } = {
     deletes: 'now',
   },
   nodeMetrics: { manifest: { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name: 'n1' }, window: '10s', usage: { cpu: '1m', memory: '1Mi' } }, deletes: 'now' },
+  serviceAccount: { manifest: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, automountServiceAccountToken: false }, deletes: 'now' },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

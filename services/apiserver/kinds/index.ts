@@ -17,6 +17,7 @@ import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
+import { serviceAccountStrategy } from './service-account.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import type { KindStrategy } from './types.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
@@ -62,6 +63,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   storageClass: storageClassStrategy,
   podMetrics: podMetricsStrategy,
   nodeMetrics: nodeMetricsStrategy,
+  serviceAccount: serviceAccountStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

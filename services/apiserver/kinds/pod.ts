@@ -40,5 +40,5 @@ export const podStrategy: KindStrategy<Pod> = {
     // A pod on a node stays until its kubelet confirms the delete (with no grace), even when its last finalizer goes.
     heldBeyondFinalizers: (pod) => pod.metadata?.deletionGracePeriodSeconds !== 0 && Boolean(pod.spec?.nodeName),
   },
-  hooks: (plugins) => [plugins.limitRanger.pods, plugins.priority, plugins.defaultTolerationSeconds],
+  hooks: (plugins) => [plugins.limitRanger.pods, plugins.serviceAccount, plugins.priority, plugins.defaultTolerationSeconds],
 };

@@ -84,6 +84,7 @@ export interface KindPlugins {
   defaultTolerationSeconds: KindHooks<Pod>;
   serviceAllocation: KindHooks<Service>;
   defaultStorageClass: KindHooks<PersistentVolumeClaim>;
+  serviceAccount: KindHooks<Pod>;
 }
 
 export interface KindStrategy<T extends AnyObject> {

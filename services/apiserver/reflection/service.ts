@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { toServiceError } from '../../../lib/api/errors.js';
-import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
-import { authenticate } from '../auth.js';
+import { authenticate, type BearerAuthenticator } from '../auth.js';
 import { descriptorIndex, type DescribedFile } from './file-descriptors.js';
 
 // gRPC server reflection (grpc.reflection.v1 and its older v1alpha name; the messages are the
@@ -66,7 +65,7 @@ function answer(req: ReflectionRequest, services: string[]): Answer {
 }
 
 /** The handlers of one ServerReflection service; services: the full names the server serves. */
-export function reflectionHandlers(authenticator: TokenAuthenticator | undefined, services: string[]): grpc.UntypedServiceImplementation {
+export function reflectionHandlers(authenticator: BearerAuthenticator | undefined, services: string[]): grpc.UntypedServiceImplementation {
   return {
     ServerReflectionInfo: (call: grpc.ServerDuplexStream<ReflectionRequest, ReflectionResponse>) => {
       // As Kubernetes' discovery and OpenAPI documents: for authenticated callers only.

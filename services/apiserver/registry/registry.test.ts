@@ -259,7 +259,7 @@ describe('Registry (on MemoryStore)', () => {
 
   describe('with the service allocator', () => {
     beforeEach(() => {
-      registry = new Registry(store, kindHooks({ limitRanger: { pods: {}, claims: {} }, defaultTolerationSeconds: {}, priority: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767'), defaultStorageClass: {} }), log);
+      registry = new Registry(store, kindHooks({ limitRanger: { pods: {}, claims: {} }, defaultTolerationSeconds: {}, priority: {}, serviceAccount: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767'), defaultStorageClass: {} }), log);
     });
 
     it('writes the ClusterIP and NodePort bitmaps in the same revision as the Service, and frees them on delete', async () => {

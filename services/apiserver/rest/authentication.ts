@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../../../lib/api/errors.js';
-import type { TokenAuthenticator, TokenUser } from '../../../lib/auth/token-file.js';
-import { authenticateAuthorization } from '../auth.js';
+import type { TokenUser } from '../../../lib/auth/token-file.js';
+import { authenticateAuthorization, type BearerAuthenticator } from '../auth.js';
 
 // Who sent an HTTP request: a bearer token, checked by the same authenticator as gRPC calls, or
 // else a client certificate the cluster CA signed, as kube-apiserver reads one (common name =
@@ -19,7 +19,7 @@ function certificateUser(socket: TLSSocket): TokenUser | undefined {
   return { name, uid: '', groups };
 }
 
-export function authenticateRequest(authenticator: TokenAuthenticator | undefined, req: IncomingMessage): TokenUser {
+export function authenticateRequest(authenticator: BearerAuthenticator | undefined, req: IncomingMessage): TokenUser {
   const header = req.headers.authorization;
   if (header) return authenticateAuthorization(authenticator, header);
   const user = 'getPeerCertificate' in req.socket ? certificateUser(req.socket as TLSSocket) : undefined;

@@ -29,7 +29,7 @@ export interface ResourceCall {
   /** Authorizes the call as `verb` on its resource (throws Forbidden); set up by the server. */
   authorize(verb: string): void;
   /** Write admission by identity (NodeRestriction, RBAC escalation) for the object or patch sent. */
-  admit(object?: AnyObject, patch?: { type: string; text: string }): void;
+  admit(object?: AnyObject | t.TokenRequest, patch?: { type: string; text: string }): void;
 }
 
 export type LogRelay = (req: t.LogsRequest, out: Writable, signal: AbortSignal) => Promise<void>;

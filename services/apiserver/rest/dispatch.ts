@@ -5,6 +5,7 @@ import { podLogs } from './verbs/logs.js';
 import { patchObject } from './verbs/patch.js';
 import { getObject, isWatch, listObjects, watchObjects } from './verbs/read.js';
 import { getScale, patchScale, replaceScale } from './verbs/scale.js';
+import { createToken } from './verbs/token.js';
 import { createObject, replaceObject } from './verbs/write.js';
 
 // Which verb an HTTP method on a resource path means, as in Kubernetes: GET on a collection is
@@ -71,6 +72,7 @@ function subresourceVerb(method: string, call: ResourceCall): Handler | undefine
   if (call.subresource === 'status' && call.info.hasStatus) return statusVerb(method);
   if (call.subresource === 'log' && call.info.field === 'pod') return method === 'GET' ? podLogs : undefined;
   if (call.subresource === 'scale' && call.info.hasScale) return scaleVerb(method);
+  if (call.subresource === 'token' && call.info.field === 'serviceAccount') return method === 'POST' ? createToken : undefined;
   throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);
 }
 

@@ -61,8 +61,13 @@ export function bodyType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Reads the body whole; refused above the object size limit, as the gRPC API refuses it. */
+/** Reads the body whole as text; refused above the object size limit, as the gRPC API refuses it. */
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** Reads the body whole as bytes (a protobuf body); refused above the object size limit. */
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -70,7 +75,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_OBJECT_BYTES) throw new ApiError('RequestEntityTooLarge', `Request entity too large: limit is ${MAX_OBJECT_BYTES}`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);

@@ -16,9 +16,11 @@ export type Route =
   /** /openapi/v2, /openapi/v3 (the index) and /openapi/v3/<api/v1 | apis/group/version>. */
   | { type: 'openapi'; version: 'v2' | 'v3'; groupVersionPath: string }
   | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
-  | { type: 'not-found' }
   /** Prometheus metrics, authorized as the non-resource URL /metrics. */
-  | { type: 'metrics' };
+  | { type: 'metrics' }
+  /** OpenID discovery of the ServiceAccount token issuer. */
+  | { type: 'oidc'; document: 'configuration' | 'jwks' }
+  | { type: 'not-found' };
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const HEALTH_CHECKS = new Set<string>(['healthz', 'livez', 'readyz']);
@@ -55,6 +57,8 @@ export function parseRoute(path: string): Route {
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
   if (root === 'metrics' && rest.length === 0) return { type: 'metrics' };
+  if (root === '.well-known' && rest.length === 1 && rest[0] === 'openid-configuration') return { type: 'oidc', document: 'configuration' };
+  if (root === 'openid' && rest.length === 2 && rest[0] === 'v1' && rest[1] === 'jwks') return { type: 'oidc', document: 'jwks' };
   if (root !== undefined && HEALTH_CHECKS.has(root)) return { type: 'health', check: root as HealthCheck };
   if (root === 'openapi' && (rest[0] === 'v2' || rest[0] === 'v3')) {
     if (rest[0] === 'v2' && rest.length > 1) return { type: 'not-found' };

@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
 import { requestNameOf } from '../../../lib/api/resources.js';
-import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import { processRegistry, writeMetrics } from '../../../lib/metrics/index.js';
 import type { HealthProbe } from '../health.js';
 import { requestScope, requestVerb, type RequestKind, type RequestMetrics } from '../metrics.js';
 import type { ApiOperations } from '../operations.js';
+import type { BearerAuthenticator } from '../auth.js';
 import { authenticateRequest } from './authentication.js';
 import { send, type LogRelay, type ResourceCall } from './call.js';
 import { dispatch } from './dispatch.js';
@@ -23,6 +23,8 @@ import { PortForwardServer, type PortForwardOpener } from './port-forward.js';
 import { execStartFrom, RemoteCommandServer } from './remote-command.js';
 import { parseRoute, type Route } from './routes.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
+import { openIdConfiguration } from '../serviceaccount/discovery.js';
+import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 import { tablePresenter } from './table.js';
 
@@ -34,8 +36,10 @@ import { tablePresenter } from './table.js';
 
 export interface RestServerOptions {
   ops: ApiOperations;
-  authenticator: TokenAuthenticator | undefined;
+  authenticator: BearerAuthenticator | undefined;
   authorizer: RequestAuthorizer;
+  /** The ServiceAccount token issuer, for its OpenID discovery documents. */
+  tokens?: ServiceAccountTokens;
   health: HealthProbe;
   logs: LogRelay;
   /** Opens an Exec or Attach stream at the pod's kubelet (pods/exec and pods/attach over WebSocket). */
@@ -151,6 +155,9 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         };
         return dispatch(req.method ?? 'GET', call);
       }
+      case 'oidc':
+        if (!opts.tokens) throw notFound();
+        return json(route.document === 'jwks' ? opts.tokens.jwks() : openIdConfiguration(opts.tokens));
       case 'not-found':
         throw notFound();
     }

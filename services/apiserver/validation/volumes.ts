@@ -4,6 +4,7 @@ import type {
   HostPathVolumeSource,
   KeyToPath,
   NFSVolumeSource,
+  ProjectedVolumeSource,
   SecretVolumeSource,
   Volume,
 } from '../../../lib/api/generated/index.js';
@@ -82,6 +83,29 @@ function validateDownwardAPIVolumeSource(source: DownwardAPIVolumeSource, path: 
   return errs;
 }
 
+/** Each projection has exactly one source; a token needs a path and at least 10 minutes (validateProjectedVolumeSource). */
+function validateProjectedVolumeSource(source: ProjectedVolumeSource, path: FieldPath): FieldError[] {
+  const errs = validateFileMode(source.defaultMode, path.child('defaultMode'));
+  (source.sources ?? []).forEach((projection, i) => {
+    const at = path.child('sources').index(i);
+    const kinds = [projection.secret, projection.configMap, projection.downwardAPI, projection.serviceAccountToken].filter(Boolean).length;
+    if (kinds !== 1) errs.push(field.forbidden(at, 'may not specify more than 1 volume type per source'));
+    if (projection.secret) (projection.secret.items ?? []).forEach((item, j) => errs.push(...validateKeyToPath(item, at.child('secret', 'items').index(j))));
+    if (projection.configMap) (projection.configMap.items ?? []).forEach((item, j) => errs.push(...validateKeyToPath(item, at.child('configMap', 'items').index(j))));
+    if (projection.downwardAPI) errs.push(...validateDownwardAPIVolumeSource({ items: projection.downwardAPI.items }, at.child('downwardAPI')));
+    const token = projection.serviceAccountToken;
+    if (token) {
+      const tokenPath = at.child('serviceAccountToken');
+      const seconds = Number(token.expirationSeconds ?? 3600);
+      if (seconds < 600) errs.push(field.invalid(tokenPath.child('expirationSeconds'), seconds, 'may not specify a duration less than 10 minutes'));
+      if (seconds > 2 ** 32) errs.push(field.invalid(tokenPath.child('expirationSeconds'), seconds, 'may not specify a duration larger than 2^32 seconds'));
+      if (!token.path) errs.push(field.required(tokenPath.child('path')));
+      else errs.push(...validateLocalNonReservedPath(token.path, tokenPath.child('path')));
+    }
+  });
+  return errs;
+}
+
 /** Exactly one source, checked in Kubernetes' order so the same one is reported as extra. */
 function validateVolumeSource(volume: Volume, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -94,7 +118,7 @@ function validateVolumeSource(volume: Volume, path: FieldPath): FieldError[] {
       errs.push(...check());
     }
   };
-  const { emptyDir, hostPath, secret, nfs, persistentVolumeClaim, downwardAPI, configMap } = volume;
+  const { emptyDir, hostPath, secret, nfs, persistentVolumeClaim, downwardAPI, configMap, projected } = volume;
   if (emptyDir) {
     sources++;
     if (emptyDir.sizeLimit) {
@@ -115,6 +139,7 @@ function validateVolumeSource(volume: Volume, path: FieldPath): FieldError[] {
   // "downwarAPI" is Kubernetes' own spelling of this path in the extra-source error.
   if (downwardAPI) use('downwarAPI', () => validateDownwardAPIVolumeSource(downwardAPI, path.child('downwardAPI')));
   if (configMap) use('configMap', () => validateConfigMapVolumeSource(configMap, path.child('configMap')));
+  if (projected) use('projected', () => validateProjectedVolumeSource(projected, path.child('projected')));
   if (sources === 0) errs.push(field.required(path, 'must specify a volume type'));
   return errs;
 }

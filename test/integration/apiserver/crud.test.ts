@@ -29,24 +29,29 @@ describe('objects present after start', () => {
     const svc = await cluster.client.resource('service').get('default', 'kubernetes');
     expect(svc.spec?.clusterIP).toBe('10.96.0.1');
     expect(svc.spec?.type).toBe('ClusterIP');
-    expect(svc.spec?.ports?.[0]).toMatchObject({ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: cluster.cp.apiservers[0]!.port } });
+    expect(svc.spec?.ports?.[0]).toMatchObject({ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: cluster.cp.apiservers[0]!.restPort } });
     // 127.0.0.1 is no endpoint a pod could reach, and Endpoints validation refuses loopback.
     await expectApiError(cluster.client.resource('endpoints').get('default', 'kubernetes'), 'NotFound');
     await expectApiError(cluster.client.resource('endpointSlice').get('default', 'kubernetes'), 'NotFound');
   });
 
-  it('gives the kubernetes Service endpoints at a routable advertise address', async () => {
+  it("gives the kubernetes Service endpoints at a routable advertise address, on the HTTPS API's port, and moves them when that changes", async () => {
     const routable = await cluster.cp.addApiserver({ advertiseAddress: '192.0.2.10' });
     try {
       const ep = await cluster.client.resource('endpoints').get('default', 'kubernetes');
-      expect(ep.subsets).toEqual([{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: routable.port, protocol: 'TCP' }] }]);
+      expect(ep.subsets).toEqual([{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: routable.restPort, protocol: 'TCP' }] }]);
       const slice = await cluster.client.resource('endpointSlice').get('default', 'kubernetes');
       expect(slice).toMatchObject({
         metadata: { labels: { 'kubernetes.io/service-name': 'kubernetes' } },
         addressType: 'IPv4',
         endpoints: [{ addresses: ['192.0.2.10'], conditions: { ready: true } }],
-        ports: [{ name: 'https', port: routable.port, protocol: 'TCP' }],
+        ports: [{ name: 'https', port: routable.restPort, protocol: 'TCP' }],
       });
+      const moved = await cluster.cp.addApiserver({ advertiseAddress: '192.0.2.11' });
+      await moved.stop();
+      const after = await cluster.client.resource('endpointSlice').get('default', 'kubernetes');
+      expect(after.endpoints).toEqual([{ addresses: ['192.0.2.11'], conditions: { ready: true } }]);
+      expect(after.ports).toEqual([{ name: 'https', port: moved.restPort, protocol: 'TCP' }]);
     } finally {
       await routable.stop();
     }

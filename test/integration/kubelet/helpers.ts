@@ -58,9 +58,9 @@ async function ensureImages(): Promise<void> {
 }
 
 /** A control plane plus the files a kubelet for `nodeName` needs: serving cert from the cluster CA, client config. */
-export async function setUpNode(nodeName: string): Promise<TestNode> {
+export async function setUpNode(nodeName: string, controlPlane?: Parameters<typeof startControlPlane>[0]): Promise<TestNode> {
   await ensureImages();
-  const cp = await startControlPlane();
+  const cp = await startControlPlane(controlPlane);
   const dir = await mkdtemp(join(tmpdir(), `kubelet-${nodeName}-`));
   const pki = join(cp.dataDir, 'pki');
   const ca = { certPem: await readFile(join(pki, 'ca.crt'), 'utf8'), keyPem: await readFile(join(pki, 'ca.key'), 'utf8') };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../../lib/api/generated/index.js';
 import { InMemoryObjectSource } from '../../pod-workers/object-source.js';
+import { TokenManager } from './token-manager.js';
 import { PodVolumesError, VolumeManager } from './volume-manager.js';
 
 let root: string;
@@ -98,5 +99,41 @@ describe('VolumeManager (disk-backed volumes)', () => {
     expect(await manager.podsOnDisk()).toEqual([]);
     await manager.setUp(pod([{ name: 'scratch', emptyDir: {} }]));
     expect(await manager.podsOnDisk()).toEqual(['uid-1']);
+  });
+});
+
+describe('VolumeManager (projected volumes)', () => {
+  it("writes a pod's token, the cluster CA and its namespace into one memory-backed directory, and renews the token when due", async () => {
+    const objects = new InMemoryObjectSource().setConfigMap({ metadata: { namespace: 'ns', name: 'kube-root-ca.crt' }, data: { 'ca.crt': 'CA PEM' } });
+    const clock = { now: 0 };
+    let issued = 0;
+    const tokens = new TokenManager(async (_ns, _name, req) => ({ ...req, status: { token: `token-${++issued}`, expirationTimestamp: new Date(clock.now + 3607_000).toISOString() } }), () => clock.now);
+    const manager = new VolumeManager({ rootDir: root, objects, tokens });
+    const p = pod([
+      {
+        name: 'kube-api-access-abcde',
+        projected: {
+          defaultMode: 0o644,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+    ]);
+    try {
+      const dir = (await manager.setUp(p)).get('kube-api-access-abcde')!;
+      expect(dir).toEqual({ hostPath: join(root, 'pods/uid-1/volumes/kubernetes.io~projected/kube-api-access-abcde'), readOnly: true });
+      const read = (name: string) => readFile(join(dir.hostPath, name), 'utf8');
+      expect([await read('token'), await read('ca.crt'), await read('namespace')]).toEqual(['token-1', 'CA PEM', 'ns']);
+      await manager.setUp(p);
+      expect(await read('token')).toBe('token-1');
+      clock.now += 3607_000 * 0.8;
+      await manager.setUp(p);
+      expect(await read('token')).toBe('token-2');
+    } finally {
+      await manager.tearDown('uid-1');
+    }
   });
 });

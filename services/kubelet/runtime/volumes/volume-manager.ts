@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import type { Container, Pod, Volume } from '../../../../lib/api/generated/index.js';
+import type { Container, Pod, ProjectedVolumeSource, Volume } from '../../../../lib/api/generated/index.js';
 import { memoryBytes } from '../../../../lib/quantity.js';
 import type { PodObjectSource } from '../../pod-workers/object-source.js';
 import { ContainerConfigError } from '../errors.js';
@@ -9,7 +9,9 @@ import { writeAtomically } from './atomic-writer.js';
 import { setUpHostPath } from './host-path.js';
 import { mountPointsUnder, mountTmpfs, unmount } from './mounts.js';
 import { checkLocalPath, claimMountPlan, mountNfs, nfsMountPlan, type MountPlan } from './persistent-volumes.js';
+import type { FileProjection } from './atomic-writer.js';
 import { configMapPayload, downwardAPIPayload, secretPayload } from './projections.js';
+import type { TokenManager } from './token-manager.js';
 
 /** A volume could not be set up; the message reads like kubelet's FailedMount event. */
 export class VolumeSetupError extends Error {
@@ -66,6 +68,8 @@ export interface VolumeManagerOptions {
   rootDir: string;
   objects: PodObjectSource;
   nodeAllocatable?: Record<string, string>;
+  /** ServiceAccount tokens for projected volumes; without it such a volume cannot be set up. */
+  tokens?: TokenManager;
 }
 
 const PLUGIN_DIRS = {
@@ -74,6 +78,7 @@ const PLUGIN_DIRS = {
   secret: 'kubernetes.io~secret',
   downwardAPI: 'kubernetes.io~downward-api',
   nfs: 'kubernetes.io~nfs',
+  projected: 'kubernetes.io~projected',
 } as const;
 
 /** Volumes on the host, bind-mounted into each container of the pod, laid out as the kubelet does. */
@@ -81,11 +86,13 @@ export class VolumeManager implements PodVolumes {
   readonly rootDir: string;
   readonly #objects: PodObjectSource;
   readonly #nodeAllocatable: Record<string, string> | undefined;
+  readonly #tokens: TokenManager | undefined;
 
   constructor(options: VolumeManagerOptions) {
     this.rootDir = resolve(options.rootDir);
     this.#objects = options.objects;
     this.#nodeAllocatable = options.nodeAllocatable;
+    this.#tokens = options.tokens;
   }
 
   podDir(uid: string): string {
@@ -153,7 +160,16 @@ export class VolumeManager implements PodVolumes {
       const pv = volumeName ? await this.#objects.getPersistentVolume(volumeName) : undefined;
       return this.#mount(claimMountPlan(namespace, claimName, claim, pv, Boolean(volume.persistentVolumeClaim.readOnly), dirFor(PLUGIN_DIRS.nfs)));
     }
-    throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI, nfs, persistentVolumeClaim)');
+    if (volume.projected) {
+      const payload = await this.#projectedPayload(pod, volume.projected);
+      const dir = dirFor(PLUGIN_DIRS.projected);
+      await mkdir(dir, { recursive: true });
+      // It may hold a token or secrets: memory only, as secret volumes.
+      await mountTmpfs(dir);
+      await writeAtomically(dir, payload);
+      return { hostPath: dir, readOnly: true };
+    }
+    throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected, nfs, persistentVolumeClaim)');
   }
 
   async #mount(plan: MountPlan): Promise<{ hostPath: string; readOnly: boolean }> {
@@ -166,6 +182,32 @@ export class VolumeManager implements PodVolumes {
       return { hostPath: plan.path, readOnly: plan.readOnly };
     }
     return { hostPath: await setUpHostPath({ path: plan.path, ...(plan.hostPathType !== undefined && { type: plan.hostPathType }) }), readOnly: plan.readOnly };
+  }
+
+  /** Every source's files in one directory; the token is the cached one until it is due for renewal. */
+  async #projectedPayload(pod: Pod, projected: ProjectedVolumeSource): Promise<Map<string, FileProjection>> {
+    const namespace = pod.metadata?.namespace || 'default';
+    const defaultMode = projected.defaultMode ?? 0o644;
+    const payload = new Map<string, FileProjection>();
+    const add = (files: Map<string, FileProjection>): void => files.forEach((file, path) => payload.set(path, file));
+    for (const source of projected.sources ?? []) {
+      if (source.configMap) {
+        const { name, items, optional } = source.configMap;
+        add(configMapPayload(await this.#objects.getConfigMap(namespace, name ?? ''), { name, items, optional, defaultMode }));
+      }
+      if (source.secret) {
+        const { name, items, optional } = source.secret;
+        add(secretPayload(await this.#objects.getSecret(namespace, name ?? ''), { secretName: name, items, optional, defaultMode }));
+      }
+      if (source.downwardAPI) add(downwardAPIPayload(pod, { items: source.downwardAPI.items, defaultMode }, this.#nodeAllocatable));
+      if (source.serviceAccountToken) {
+        if (!this.#tokens) throw new Error('serviceAccountToken projections need the TokenRequest API, which this kubelet has no client for');
+        const { audience, expirationSeconds, path } = source.serviceAccountToken;
+        const token = await this.#tokens.token(pod, { audience, expirationSeconds });
+        payload.set(path ?? 'token', { data: Buffer.from(token, 'utf8'), mode: defaultMode });
+      }
+    }
+    return payload;
   }
 
   async mountsFor(_pod: Pod, container: Container, volumes: PodVolumePaths): Promise<Mount[]> {
@@ -194,6 +236,7 @@ export class VolumeManager implements PodVolumes {
   }
 
   async tearDown(podUid: string): Promise<void> {
+    this.#tokens?.forgetPod(podUid);
     const dir = this.podDir(podUid);
     for (const mountPoint of await mountPointsUnder(dir)) await unmount(mountPoint);
     const left = await mountPointsUnder(dir);
