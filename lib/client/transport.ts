@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
+import { WARNING_METADATA } from '../api/warnings.js';
 import { encodeRequest } from './request-encoding.js';
 
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
@@ -45,6 +46,7 @@ interface TransportOptions {
   deadlineMs: number;
   connectTimeoutMs: number;
   log: Logger | undefined;
+  onWarning: ((message: string) => void) | undefined;
 }
 
 interface UnaryCallOptions {
@@ -250,6 +252,9 @@ export class Transport {
           else resolve(value as ResponseOf<M>);
         },
       );
+      // Warnings travel in the trailers, which arrive with the status, before the callback runs.
+      const onWarning = this.options.onWarning;
+      if (onWarning) call.on('status', (status: grpc.StatusObject) => status.metadata.get(WARNING_METADATA).forEach((w) => onWarning(w.toString())));
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

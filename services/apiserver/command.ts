@@ -32,6 +32,7 @@ export function apiserverCommand(): Command {
     .option('--event-ttl <seconds>', 'how long events are kept', int, 3600)
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
+    .option('--admission-control-config-file <file>', 'AdmissionConfiguration with the PodSecurity plugin\'s defaults and exemptions (default: enforce baseline, kube-system exempt)')
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
       // Collect when the heap has grown by half: the watch cache holds every object, and V8's
@@ -60,6 +61,7 @@ export function apiserverCommand(): Command {
           watchCacheSize: o.watchCacheSize,
           insecure: Boolean(o.insecure),
           clusterId: o.clusterId,
+          admissionControlConfigFile: o.admissionControlConfigFile,
         },
         log,
       );

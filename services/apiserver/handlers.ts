@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
@@ -16,6 +16,8 @@ import { resolveResource } from './request-context.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
+import { WARNING_METADATA, warningMetadataValue } from '../../lib/api/warnings.js';
+import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
 import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
@@ -91,9 +93,19 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown): UserInfo {
     const user = authorizer.identify(authenticated, metadataValues(metadata));
     const attrs = grpcAttributes(method, user, req);
+    const scope = currentRequestScope();
+    if (scope) scope.user = { name: user.name, groups: user.groups };
     authorizer.authorize(attrs);
     authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
     return user;
+  }
+
+  /** The warnings of a call as trailers, or nothing when it has none. */
+  function warningTrailer(scope: RequestScope): grpc.Metadata | undefined {
+    if (scope.warnings.size === 0) return undefined;
+    const md = new grpc.Metadata();
+    for (const w of scope.warnings) md.add(WARNING_METADATA, warningMetadataValue(w));
+    return md;
   }
 
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
@@ -106,17 +118,20 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
 
   function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
-      Promise.resolve()
-        .then(() => {
-          const authenticated = authenticate(deps.authenticator, call.metadata);
-          const req = decodeRequest<Req>(REQ(reqType), call.request);
-          if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-          return fn(req, admitCall(method, authenticated, call.metadata, req));
-        })
-        .then(
-          (res) => callback(null, res),
-          (err: unknown) => callback(reply(err, method)),
-        );
+      const scope = newRequestScope();
+      inRequestScope(scope, () =>
+        Promise.resolve()
+          .then(() => {
+            const authenticated = authenticate(deps.authenticator, call.metadata);
+            const req = decodeRequest<Req>(REQ(reqType), call.request);
+            if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
+            return fn(req, admitCall(method, authenticated, call.metadata, req));
+          })
+          .then(
+            (res) => callback(null, res, warningTrailer(scope)),
+            (err: unknown) => callback(reply(err, method)),
+          ),
+      );
     };
   }
 

@@ -31,6 +31,8 @@ export interface ApiserverConfig {
   advertiseAddress: string;
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
+  /** Kubernetes' AdmissionConfiguration (or a bare PodSecurityConfiguration): Pod Security defaults and exemptions. */
+  admissionControlConfigFile?: string;
 }
 
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };

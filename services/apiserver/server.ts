@@ -12,6 +12,7 @@ import { admissionChain } from './admission/chain.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
+import { DEFAULT_POD_SECURITY_CONFIG, loadPodSecurityConfig, PodSecurityAdmission } from './admission/pod-security.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
@@ -114,8 +115,15 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     const info = resourceByName(resource)!;
     return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
   };
+  const namespaceOf = async (name: string): Promise<t.Namespace | undefined> => {
+    const cached = namespaces.get('', name) as t.Namespace | undefined;
+    if (cached) return cached;
+    const stored = await store.get(`/registry/namespaces/${name}`);
+    return stored ? (decodeFromStorage(resourceByName('namespaces')!, stored) as t.Namespace) : undefined;
+  };
+  const podSecurityConfig = config.admissionControlConfigFile ? await loadPodSecurityConfig(config.admissionControlConfigFile) : DEFAULT_POD_SECURITY_CONFIG;
   const hooks = admissionChain({
-    namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
+    namespaceLifecycle: new NamespaceLifecycle(namespaceOf),
     kinds: {
       limitRanger: new LimitRanger(inNamespaceOrLive<t.LimitRange>('limitranges')),
       priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
@@ -123,6 +131,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       serviceAllocation: new ServiceAllocator(store, config.serviceClusterIpRange, config.serviceNodePortRange),
     },
     resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
+    podSecurity: new PodSecurityAdmission(podSecurityConfig, namespaceOf, inNamespace<t.Pod>('pods')),
   });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;

@@ -7,6 +7,7 @@ export interface AdmissionPlugins {
   /** LimitRanger, Priority, DefaultTolerationSeconds and the allocators, for the kinds whose strategies list them. */
   kinds: KindPlugins;
   resourceQuota: WriteHooks;
+  podSecurity: WriteHooks;
 }
 
 /**
@@ -17,7 +18,9 @@ export interface AdmissionPlugins {
  * 2. LimitRanger (limit-ranger.ts): pods and claims.
  * 3. Priority (priority.ts): pods.
  * 4. DefaultTolerationSeconds (pod-tolerations.ts): pods.
- * 5. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
+ * 5. PodSecurity (pod-security.ts): pods, pod controllers' templates and namespaces' labels;
+ *    after the plugins that change pods, so that it checks the pod that will run.
+ * 6. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
  *    object as the others left it; its charge commits in the write's own transaction.
  *
  * Plugins 2 to 4 apply to the kinds whose strategies list them (in this order); the kinds'
@@ -25,5 +28,5 @@ export interface AdmissionPlugins {
  * the same transaction.
  */
 export function admissionChain(plugins: AdmissionPlugins): WriteHooks {
-  return combineHooks([plugins.namespaceLifecycle, kindHooks(plugins.kinds), plugins.resourceQuota]);
+  return combineHooks([plugins.namespaceLifecycle, kindHooks(plugins.kinds), plugins.podSecurity, plugins.resourceQuota]);
 }

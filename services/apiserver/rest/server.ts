@@ -21,6 +21,7 @@ import { parseRoute, type Route } from './routes.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 import { tablePresenter } from './table.js';
+import { currentRequestScope, inRequestScope, newRequestScope } from '../request-scope.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
 // decodes requests into the same operations the gRPC handlers call (operations.ts), so
@@ -93,6 +94,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
     const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
+    const scope = currentRequestScope();
+    if (user && scope) scope.user = { name: user.name, groups: user.groups };
     // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
     if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
     const format = responseFormat(req.headers.accept);
@@ -163,7 +166,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     (req, res) => {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      handle(req, res, abort).catch((err: unknown) => {
+      inRequestScope(newRequestScope(), () => handle(req, res, abort)).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
         const status = statusOf(apiErr ?? internalError(err));
