@@ -16,7 +16,7 @@ import { resolveResource } from './request-context.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
-import { WARNING_METADATA, warningMetadataValue } from '../../lib/api/warnings.js';
+import { WARNING_METADATA } from '../../lib/api/warnings.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
 import { wireObject } from './wire-object.js';
 
@@ -104,7 +104,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function warningTrailer(scope: RequestScope): grpc.Metadata | undefined {
     if (scope.warnings.size === 0) return undefined;
     const md = new grpc.Metadata();
-    for (const w of scope.warnings) md.add(WARNING_METADATA, warningMetadataValue(w));
+    for (const w of scope.warnings) md.add(WARNING_METADATA, Buffer.from(w));
     return md;
   }
 
