@@ -33,6 +33,10 @@ export function apiserverCommand(): Command {
     .option('--watch-cache-size <events>', 'events kept per resource for watch resumption', int, 1000)
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
     .option('--admission-control-config-file <file>', 'AdmissionConfiguration with the PodSecurity plugin\'s defaults and exemptions (default: enforce baseline, kube-system exempt)')
+    .option('--audit-policy-file <file>', 'audit Policy (audit.k8s.io/v1) saying which requests are audited at which level')
+    .option('--audit-log-path <file>', 'append audit events to this file as JSON lines (needs --audit-policy-file)')
+    .option('--audit-log-maxsize <megabytes>', 'rotate the audit log when it reaches this size (0: never)', int, 0)
+    .option('--audit-log-maxbackup <files>', 'rotated audit logs to keep (0: all)', int, 0)
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .action(async (o) => {
       // Collect when the heap has grown by half: the watch cache holds every object, and V8's
@@ -62,6 +66,10 @@ export function apiserverCommand(): Command {
           insecure: Boolean(o.insecure),
           clusterId: o.clusterId,
           admissionControlConfigFile: o.admissionControlConfigFile,
+          auditPolicyFile: o.auditPolicyFile,
+          auditLogPath: o.auditLogPath,
+          auditLogMaxSize: o.auditLogMaxsize,
+          auditLogMaxBackup: o.auditLogMaxbackup,
         },
         log,
       );

@@ -6,6 +6,7 @@ import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
+import type { Auditor } from './audit/index.js';
 import { authenticate } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
@@ -22,6 +23,8 @@ import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: TokenAuthenticator | undefined;
+  /** Absent when auditing is off. */
+  audit?: Auditor;
   authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
@@ -75,6 +78,12 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
   return size;
 }
 
+/** The address of a call's peer: grpc-js reports `127.0.0.1:5000` or `[::1]:5000`. */
+function peerAddress(peer: string): string {
+  const hostPort = peer.replace(/^ipv[46]:/, '');
+  return hostPort.startsWith('[') ? hostPort.slice(1, hostPort.indexOf(']')) : hostPort.replace(/:\d+$/, '');
+}
+
 /** Every value of a metadata key, as text. */
 const metadataValues =
   (metadata: grpc.Metadata) =>
@@ -119,38 +128,58 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       const scope = newRequestScope();
-      inRequestScope(scope, () =>
-        Promise.resolve()
-          .then(() => {
-            const authenticated = authenticate(deps.authenticator, call.metadata);
-            const req = decodeRequest<Req>(REQ(reqType), call.request);
-            if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-            return fn(req, admitCall(method, authenticated, call.metadata, req));
-          })
-          .then(
-            (res) => callback(null, res, warningTrailer(scope)),
-            (err: unknown) => callback(reply(err, method)),
-          ),
+      audited(method, call, scope, async () => {
+        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const req = decodeRequest<Req>(REQ(reqType), call.request);
+        if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
+        return fn(req, admitCall(method, authenticated, call.metadata, req));
+      }).then(
+        (res) => callback(null, res, warningTrailer(scope)),
+        (err: unknown) => callback(reply(err, method)),
       );
     };
   }
 
+  /**
+   * Runs a call's work in its request scope and, when auditing is on, records its audit event
+   * once the work settles (a stream's when it ends). Returns the work's outcome unchanged.
+   */
+  function audited<T>(method: string, call: { metadata: grpc.Metadata; getPeer(): string }, scope: RequestScope, work: () => Promise<T>): Promise<T> {
+    const receivedAt = new Date();
+    const outcome = inRequestScope(scope, () => Promise.resolve().then(work));
+    const audit = deps.audit;
+    if (!audit) return outcome;
+    const record = (err?: unknown): void => {
+      const apiErr = err === undefined ? undefined : err instanceof ApiError ? err : (storageUnavailable(err) ?? new ApiError('InternalError', 'an error on the server has prevented the request from succeeding'));
+      audit.record({
+        scope,
+        receivedAt,
+        requestURI: scope.attributes ? undefined : `/kubets.v1.Resources/${method}`,
+        method,
+        sourceIP: peerAddress(call.getPeer()),
+        userAgent: call.metadata.get('user-agent')[0]?.toString(),
+        code: apiErr?.httpCode ?? (method === 'Create' ? 201 : 200),
+        failure: apiErr && { reason: apiErr.reason, message: apiErr.message },
+      });
+    };
+    outcome.then(() => record(), record);
+    return outcome;
+  }
+
   /** Exec, Attach and PortForward: authenticated here, authorized on their start frame, then relayed frame by frame to the pod's kubelet. */
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
-    Promise.resolve()
-      .then(() => {
-        const authenticated = authenticate(deps.authenticator, call.metadata);
-        return deps.kubelets.stream(
-          method,
-          call,
-          (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
-          (start) => void admitCall(method, authenticated, call.metadata, start),
-        );
-      })
-      .then(
-        () => call.end(),
-        (err: unknown) => call.emit('error', toServiceError(err)),
+    audited(method, call, newRequestScope(), async () => {
+      const authenticated = authenticate(deps.authenticator, call.metadata);
+      return deps.kubelets.stream(
+        method,
+        call,
+        (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
+        (start) => void admitCall(method, authenticated, call.metadata, start),
       );
+    }).then(
+      () => call.end(),
+      (err: unknown) => call.emit('error', toServiceError(err)),
+    );
   }
 
   return {
@@ -200,7 +229,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
-      (async () => {
+      audited('Watch', call, newRequestScope(), async () => {
         const authenticated = authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req);
@@ -209,7 +238,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;
         }
-      })().then(
+      }).then(
         () => call.end(),
         (err: unknown) => {
           if (abort.signal.aborted) return call.end();
@@ -220,17 +249,15 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     Logs: (call: grpc.ServerWritableStream<Buffer, t.LogChunk>) => {
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      Promise.resolve()
-        .then(() => {
-          const authenticated = authenticate(deps.authenticator, call.metadata);
-          const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
-          admitCall('Logs', authenticated, call.metadata, req);
-          return deps.kubelets.logs(req, call, cancelled.signal);
-        })
-        .then(
-          () => call.end(),
-          (err: unknown) => call.emit('error', toServiceError(err)),
-        );
+      audited('Logs', call, newRequestScope(), async () => {
+        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
+        admitCall('Logs', authenticated, call.metadata, req);
+        return deps.kubelets.logs(req, call, cancelled.signal);
+      }).then(
+        () => call.end(),
+        (err: unknown) => call.emit('error', toServiceError(err)),
+      );
     },
     Exec: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Exec', 'ExecFrame', call),
     Attach: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Attach', 'ExecFrame', call),

@@ -33,6 +33,14 @@ export interface ApiserverConfig {
   clusterId?: string;
   /** Kubernetes' AdmissionConfiguration (or a bare PodSecurityConfiguration): Pod Security defaults and exemptions. */
   admissionControlConfigFile?: string;
+  /** Kubernetes' audit Policy (audit.k8s.io/v1); with auditLogPath, every request is audited as it says. */
+  auditPolicyFile?: string;
+  /** Where audit events are appended as JSON lines. */
+  auditLogPath?: string;
+  /** Megabytes before the audit log is rotated; 0: never. */
+  auditLogMaxSize: number;
+  /** Rotated audit logs kept; 0: all. */
+  auditLogMaxBackup: number;
 }
 
 export type ApiserverOptions = Partial<ApiserverConfig> & { etcdServers: string[] };
@@ -50,6 +58,8 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     watchCacheSize: 1000,
     insecure: false,
     advertiseAddress: '127.0.0.1',
+    auditLogMaxSize: 0,
+    auditLogMaxBackup: 0,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,
     etcdServers: opts.etcdServers,

@@ -17,6 +17,7 @@ import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
+import { Auditor, AuditLogWriter, loadAuditPolicy } from './audit/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
@@ -79,6 +80,26 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
   };
 }
 
+const AUDIT_BUFFERED_EVENTS = 10_000;
+
+/** The audit log when both a policy and a path are given, as kube-apiserver audits only then. */
+async function startAuditing(config: ApiserverConfig, log: Logger): Promise<{ auditor: Auditor; writer: AuditLogWriter } | undefined> {
+  if (!config.auditLogPath || !config.auditPolicyFile) {
+    if (config.auditLogPath || config.auditPolicyFile) log.warn('auditing needs both --audit-policy-file and --audit-log-path: no audit log is written');
+    return undefined;
+  }
+  const policy = await loadAuditPolicy(config.auditPolicyFile);
+  const writer = new AuditLogWriter({
+    path: config.auditLogPath,
+    maxSizeMB: config.auditLogMaxSize,
+    maxBackups: config.auditLogMaxBackup,
+    maxBufferedEvents: AUDIT_BUFFERED_EVENTS,
+    log: log.child({ part: 'audit' }),
+  });
+  await writer.open();
+  return { auditor: new Auditor(policy, writer), writer };
+}
+
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
@@ -91,6 +112,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       throw err;
     }
   }
+  const auditing = await startAuditing(config, log);
   const authenticator: TokenAuthenticator | undefined = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!authenticator) log.warn('no --token-auth-file given: every request will be refused as Unauthorized');
 
@@ -147,7 +169,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log }));
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log, audit: auditing?.auditor }));
   const health = healthProbe(store, () => ready);
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
@@ -161,6 +183,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         authenticator,
         authorizer,
         health,
+        audit: auditing?.auditor,
         logs: (req, out, signal) => kubelets.logs(req, out, signal),
         streams: (method, first) => kubelets.open(method, first) as never,
         ...tls,
@@ -189,6 +212,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       await rest?.close();
       await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
       kubelets.close();
+      await auditing?.writer.close();
       await store.close();
     },
   };

@@ -21,7 +21,8 @@ import { parseRoute, type Route } from './routes.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi/index.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 import { tablePresenter } from './table.js';
-import { currentRequestScope, inRequestScope, newRequestScope } from '../request-scope.js';
+import type { Auditor } from '../audit/index.js';
+import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
 // decodes requests into the same operations the gRPC handlers call (operations.ts), so
@@ -34,6 +35,8 @@ export interface RestServerOptions {
   authenticator: TokenAuthenticator | undefined;
   authorizer: RequestAuthorizer;
   health: HealthProbe;
+  /** Absent when auditing is off. */
+  audit?: Auditor;
   logs: LogRelay;
   /** Opens an Exec or Attach stream at the pod's kubelet (pods/exec and pods/attach over WebSocket). */
   streams: (method: 'Exec' | 'Attach', first: { start: ExecStart }) => Promise<grpc.ClientDuplexStream<ExecFrame, ExecFrame>>;
@@ -73,6 +76,23 @@ function sendAggregated(res: ServerResponse, body: object): void {
 function headerValues(req: IncomingMessage, name: string): string[] {
   const value = req.headers[name.toLowerCase()];
   return value === undefined ? [] : Array.isArray(value) ? value : value.split(',').map((v) => v.trim());
+}
+
+/** Records a request's audit event once its response is complete (or the client went away). */
+function auditWhenDone(audit: Auditor, req: IncomingMessage, res: ServerResponse, scope: RequestScope, failure: () => { reason: string; message: string } | undefined): void {
+  const receivedAt = new Date();
+  res.on('close', () =>
+    audit.record({
+      scope,
+      receivedAt,
+      requestURI: req.url ?? '/',
+      method: req.method ?? 'GET',
+      sourceIP: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      userAgent: req.headers['user-agent'],
+      code: res.statusCode,
+      failure: failure(),
+    }),
+  );
 }
 
 export async function startRestServer(opts: RestServerOptions): Promise<RunningRestServer> {
@@ -166,10 +186,14 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     (req, res) => {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
-      inRequestScope(newRequestScope(), () => handle(req, res, abort)).catch((err: unknown) => {
+      const scope = newRequestScope();
+      let failure: { reason: string; message: string } | undefined;
+      if (opts.audit) auditWhenDone(opts.audit, req, res, scope, () => failure);
+      inRequestScope(scope, () => handle(req, res, abort)).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
         const status = statusOf(apiErr ?? internalError(err));
+        failure = { reason: status.reason ?? '', message: status.message ?? '' };
         if (res.headersSent) return res.end();
         send(res, status.code, 'json', status);
       });
