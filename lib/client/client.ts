@@ -57,6 +57,7 @@ export class ApiClient {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       log: options.log?.child({ component: 'api-client' }),
       onWarning: options.onWarning,
+      ca: options.ca ? Buffer.from(options.ca) : undefined,
     });
   }
 

@@ -9,6 +9,7 @@ import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.j
 import { packageDefinition } from '../api/proto.js';
 import { WARNING_METADATA } from '../api/warnings.js';
 import { encodeRequest } from './request-encoding.js';
+import { diagnoseTls } from './tls-diagnosis.js';
 
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
@@ -47,6 +48,8 @@ interface TransportOptions {
   connectTimeoutMs: number;
   log: Logger | undefined;
   onWarning: ((message: string) => void) | undefined;
+  /** The CA the connection trusts (TLS only): a failed connection is checked for a certificate problem with it. */
+  ca: Buffer | undefined;
 }
 
 interface UnaryCallOptions {
@@ -118,7 +121,7 @@ export class Transport {
     for (const endpoint of this.rotation()) {
       throwIfAborted(opts.signal);
       if (!(await this.connect(endpoint, deadline, opts.signal))) {
-        failures.push(`${endpoint.address}: cannot connect`);
+        failures.push(`${endpoint.address}: ${await this.whyNotConnected(endpoint)}`);
         continue;
       }
       try {
@@ -219,6 +222,12 @@ export class Transport {
     });
     if (!ready && !signal?.aborted) this.failOver(endpoint, new ApiError('ServiceUnavailable', `cannot connect to ${endpoint.address}`));
     return ready;
+  }
+
+  /** "cannot connect", or the certificate problem that stopped the TLS handshake. */
+  private async whyNotConnected(endpoint: Endpoint): Promise<string> {
+    const tls = this.options.ca ? await diagnoseTls(endpoint.address, this.options.ca) : undefined;
+    return tls ?? 'cannot connect';
   }
 
   private failOver(endpoint: Endpoint, err: ApiError): void {
