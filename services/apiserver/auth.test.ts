@@ -2,7 +2,8 @@ import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api/errors.js';
 import { TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { authenticate } from './auth.js';
+import { pino } from 'pino';
+import { authenticate, logAuthenticationFailure } from './auth.js';
 
 function withHeader(value?: string): Metadata {
   const md = new Metadata();
@@ -30,5 +31,26 @@ describe('authenticate', () => {
     expect(lookup).toHaveBeenCalledTimes(1);
     for (let i = 0; i < 3; i++) expect(() => authenticate(auth, withHeader('Bearer tok-wrong'))).toThrow(ApiError);
     expect(lookup).toHaveBeenCalledTimes(4);
+  });
+
+  it('logs a failure with its source and reason, never the token', () => {
+    const auth = new TokenAuthenticator([{ token: 'tok-admin', user: admin }]);
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    for (const header of [undefined, 'Basic tok-secret', 'Bearer tok-secret']) {
+      try {
+        authenticate(auth, withHeader(header));
+      } catch (err) {
+        expect((err as ApiError).message).toBe('Unauthorized');
+        logAuthenticationFailure(log, err, '10.0.0.7');
+      }
+    }
+    const logged = lines.map((l) => JSON.parse(l) as { source: string; reason: string; msg: string });
+    expect(logged.map((l) => [l.source, l.reason, l.msg])).toEqual([
+      ['10.0.0.7', 'no credentials', 'authentication failed'],
+      ['10.0.0.7', 'the authorization header is not a bearer token', 'authentication failed'],
+      ['10.0.0.7', 'unknown bearer token', 'authentication failed'],
+    ]);
+    expect(lines.join('')).not.toContain('tok-secret');
   });
 });

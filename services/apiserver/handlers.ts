@@ -7,7 +7,7 @@ import type * as t from '../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { TokenAuthenticator } from '../../lib/auth/token-file.js';
 import type { Auditor } from './audit/index.js';
-import { authenticate } from './auth.js';
+import { authenticate, logAuthenticationFailure } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
@@ -141,12 +141,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   }
 
   /**
-   * Runs a call's work in its request scope and, when auditing is on, records its audit event
-   * once the work settles (a stream's when it ends). Returns the work's outcome unchanged.
+   * Runs a call's work in its request scope, logs a failed authentication and, when auditing is
+   * on, records its audit event once the work settles (a stream's when it ends). Returns the
+   * work's outcome unchanged.
    */
   function audited<T>(method: string, call: { metadata: grpc.Metadata; getPeer(): string }, scope: RequestScope, work: () => Promise<T>): Promise<T> {
     const receivedAt = new Date();
     const outcome = inRequestScope(scope, () => Promise.resolve().then(work));
+    outcome.catch((err: unknown) => logAuthenticationFailure(log, err, peerAddress(call.getPeer())));
     const audit = deps.audit;
     if (!audit) return outcome;
     const record = (err?: unknown): void => {

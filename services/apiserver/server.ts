@@ -22,7 +22,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
-import { healthHandlers, healthProbe } from './health.js';
+import { healthHandlers, healthMonitor } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { apiOperations } from './operations.js';
 import { reflectionHandlers } from './reflection/service.js';
@@ -170,7 +170,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, authenticator, authorizer, kubelets, log, audit: auditing?.auditor }));
-  const health = healthProbe(store, () => ready);
+  const healthChecks = healthMonitor(store, () => ready);
+  const health = healthChecks.probe;
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
   for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
@@ -205,6 +206,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     config: { ...config, securePort: port, restPort: rest?.port },
     async stop() {
       ready = false;
+      healthChecks.stop();
       compactor.stop();
       await Promise.all([aggregator.stop(), authorizer.stop()]);
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
@@ -10,6 +11,7 @@ import type { TokenAuthenticator } from '../../../lib/auth/token-file.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import type { HealthProbe } from '../health.js';
 import type { ApiOperations } from '../operations.js';
+import { logAuthenticationFailure } from '../auth.js';
 import { authenticateRequest } from './authentication.js';
 import { send, type LogRelay, type ResourceCall } from './call.js';
 import { dispatch } from './dispatch.js';
@@ -76,6 +78,28 @@ function sendAggregated(res: ServerResponse, body: object): void {
 function headerValues(req: IncomingMessage, name: string): string[] {
   const value = req.headers[name.toLowerCase()];
   return value === undefined ? [] : Array.isArray(value) ? value : value.split(',').map((v) => v.trim());
+}
+
+/** How long a connection may stay without completing its TLS handshake, or without a first request after it. */
+const IDLE_CONNECTION_MS = 10_000;
+
+/**
+ * Closes connections that never send a request: the TLS layer's handshakeTimeout covers the
+ * handshake, Node's keepAliveTimeout the time between requests, and nothing the time between
+ * the handshake and the first request, which a client could otherwise hold open for free.
+ */
+function closeSilentConnections(server: Server): void {
+  const spoke = new WeakSet<object>();
+  const heard = (req: IncomingMessage): void => void spoke.add(req.socket);
+  server.on('request', heard);
+  server.on('upgrade', heard);
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const timer = setTimeout(() => {
+      if (!spoke.has(socket)) socket.destroy();
+    }, IDLE_CONNECTION_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 }
 
 /** Records a request's audit event once its response is complete (or the client went away). */
@@ -182,7 +206,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   }
 
   const server: Server = createServer(
-    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false },
+    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false, handshakeTimeout: IDLE_CONNECTION_MS },
     (req, res) => {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
@@ -192,6 +216,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       inRequestScope(scope, () => handle(req, res, abort)).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
+        logAuthenticationFailure(log, err, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''));
         const status = statusOf(apiErr ?? internalError(err));
         failure = { reason: status.reason ?? '', message: status.message ?? '' };
         if (res.headersSent) return res.end();
@@ -200,6 +225,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     },
   );
   server.on('upgrade', upgrade);
+  closeSilentConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bindAddress, () => resolve());
