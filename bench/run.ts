@@ -1,3 +1,4 @@
+import { benchAuditCreates } from './apiserver/audit-creates.js';
 import { benchCreates } from './apiserver/creates.js';
 import { benchRestCreates } from './apiserver/rest-creates.js';
 import { benchRss } from './apiserver/rss.js';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-rest-creates': benchRestCreates,
   'apiserver-watch-latency': benchWatchLatency,
   'apiserver-rss': benchRss,
+  'apiserver-audit-creates': benchAuditCreates,
   'scheduler-api': benchSchedulerApi,
   'scheduler-cycle': benchSchedulerCycle,
   'kubelet-startup': benchKubeletStartup,

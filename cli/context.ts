@@ -114,7 +114,12 @@ export class CliContext {
       const { as, asGroup = [] } = this.globals;
       if (!as && asGroup.length > 0) throw new CliError('error: --as-group requires --as: groups can only be impersonated along with a user');
       const impersonate = as ? { user: as, groups: asGroup } : undefined;
-      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, { connectTimeoutMs: CONNECT_TIMEOUT_MS, ...(impersonate && { impersonate }) });
+      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, {
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        // As kubectl prints the apiserver's Warning headers.
+        onWarning: (message) => this.err(`Warning: ${message}\n`),
+        ...(impersonate && { impersonate }),
+      });
     }
     return this.apiClient;
   }

@@ -28,6 +28,9 @@ describe('formatError', () => {
     expect(formatError(new ApiError('ServiceUnavailable', 'no apiserver reachable (127.0.0.1:1: cannot connect)'))).toBe(
       'Unable to connect to the server: no apiserver reachable (127.0.0.1:1: cannot connect)',
     );
+    expect(formatError(new ApiError('ServiceUnavailable', 'no apiserver reachable (127.0.0.1:6443: tls: failed to verify certificate: x509: certificate signed by unknown authority)'))).toBe(
+      'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    );
     expect(formatError(new ApiError('Unauthorized', 'invalid bearer token'))).toBe('error: You must be logged in to the server (invalid bearer token)');
     expect(formatError(new CliError('bad'))).toBe('error: bad');
   });

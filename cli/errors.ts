@@ -25,6 +25,8 @@ export class SourcedApiError extends Error {
 
 // The transport's own wording when no apiserver accepted a connection (lib/client/transport.ts).
 const UNREACHABLE_PREFIX = 'no apiserver reachable';
+// The transport's wording of a certificate problem (lib/client/tls-diagnosis.ts).
+const TLS_FAILURE = /tls: [^;)]*/;
 
 function formatInvalid(err: ApiError): string {
   const kind = err.details.kind ?? '';
@@ -39,7 +41,9 @@ function formatInvalid(err: ApiError): string {
 
 function formatApiError(err: ApiError, prefix = ''): string {
   if (err.reason === 'ServiceUnavailable' && err.message.startsWith(UNREACHABLE_PREFIX)) {
-    return `Unable to connect to the server: ${err.message}`;
+    // A certificate problem is what the user must fix: kubectl names it alone.
+    const tls = TLS_FAILURE.exec(err.message)?.[0];
+    return `Unable to connect to the server: ${tls ?? err.message}`;
   }
   // kubectl rebuilds Invalid errors from their causes, so the source prefix is not shown.
   if (err.reason === 'Invalid') return formatInvalid(err);

@@ -19,7 +19,7 @@ const PAYLOAD = 'x'.repeat(256);
 type Mode = 'metrics on' | 'metrics off';
 
 async function oneRun(mode: Mode): Promise<CpuUse> {
-  const cluster = await startBenchCluster({ apiserverArgs: mode === 'metrics off' ? ['--request-metrics=false'] : [] });
+  const cluster = await startBenchCluster({ apiserverArgs: () => (mode === 'metrics off' ? ['--request-metrics=false'] : []) });
   try {
     const configMaps = (await cluster.client()).resource('configMap');
     const create = (prefix: string) => async (i: number) => {

@@ -20,11 +20,14 @@ export interface BenchCluster {
   /** Client config of each node's kubelet (system:node:<name>), for the nodes asked for. */
   kubeletConfigs: Record<string, string>;
   client(opts?: { deadlineMs?: number }): Promise<ApiClient>;
+  /** A client with one of the cluster's component identities (not system:masters, so RBAC decides). */
+  clientAs(identity: 'scheduler' | 'controller-manager' | 'proxy'): Promise<ApiClient>;
+  dir: string;
   stop(): Promise<void>;
 }
 
 /** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
-export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean; apiserverArgs?: string[] } = {}): Promise<BenchCluster> {
+export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean; apiserverArgs?: (dir: string) => string[] } = {}): Promise<BenchCluster> {
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
   const port = await freePort();
@@ -34,12 +37,12 @@ export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : []), ...(opts.apiserverArgs ?? [])],
+    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : []), ...(opts.apiserverArgs?.(dir) ?? [])],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];
-  const client = async (opts: { deadlineMs?: number } = {}): Promise<ApiClient> => {
-    const cfg = await loadClientConfig({ path: files.configs.admin, env: {} });
+  const client = async (opts: { deadlineMs?: number; config?: string } = {}): Promise<ApiClient> => {
+    const cfg = await loadClientConfig({ path: opts.config ?? files.configs.admin, env: {} });
     const c = ApiClient.fromConfig(cfg, { deadlineMs: opts.deadlineMs ?? 60_000 });
     clients.push(c);
     return c;
@@ -62,6 +65,8 @@ export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets
     adminConfig: files.configs.admin,
     kubeletConfigs: files.kubeletConfigs,
     client,
+    clientAs: (identity) => client({ config: files.configs[identity] }),
+    dir,
     async stop() {
       for (const c of clients) c.close();
       apiserver.kill('SIGTERM');

@@ -26,6 +26,7 @@ import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.j
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE } from '../../services/kubelet/index.js';
 import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
+import { ensureAuditPolicy } from './audit-policy.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -140,6 +141,7 @@ async function runForeground(o: UpOptions): Promise<void> {
     'apiserver', ...apiserverEtcdArgs(etcd, files.etcd), '--encryption-provider-config', files.encryptionConfig, '--secure-port', String(o.port), '--rest-port', String(restPortOf(o)), '--data-dir', o.dataDir,
     ...metricsArgs(metricsPorts.apiserver),
     '--token-auth-file', files.tokenFile, '--cluster-id', await ensureClusterId(o.dataDir),
+    '--audit-policy-file', await ensureAuditPolicy(o.dataDir), '--audit-log-path', join(logs, 'audit.log'), '--audit-log-maxsize', '100', '--audit-log-maxbackup', '3',
     // Namespaced nodes and pods reach the apiserver there.
     ...(advertise ? ['--bind-address', '0.0.0.0', '--advertise-address', advertise, '--cert-hosts', advertise] : []),
     ...componentArgs(o.apiserverArg),

@@ -26,6 +26,8 @@ export interface ApiClientOptions {
   connectTimeoutMs?: number;
   /** Where failovers are reported; without one the client logs nothing (and the CLI loads no logger). */
   log?: Logger;
+  /** Called with each warning the apiserver sends with an answer (Kubernetes' Warning headers). */
+  onWarning?: (message: string) => void;
 }
 
 export class InvalidClientOptionsError extends Error {
@@ -54,12 +56,14 @@ export class ApiClient {
       deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       log: options.log?.child({ component: 'api-client' }),
+      onWarning: options.onWarning,
+      ca: options.ca ? Buffer.from(options.ca) : undefined,
     });
   }
 
   static fromConfig(
     config: Pick<ResolvedClientConfig, 'servers' | 'caPem' | 'token'>,
-    options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log' | 'impersonate'> = {},
+    options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log' | 'impersonate' | 'onWarning'> = {},
   ): ApiClient {
     const clientOptions: ApiClientOptions = { ...options, servers: config.servers, ca: config.caPem };
     if (config.token) clientOptions.token = config.token;

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
+import { WARNING_METADATA } from '../api/warnings.js';
 import { encodeRequest } from './request-encoding.js';
+import { diagnoseTls } from './tls-diagnosis.js';
 
 const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
 
@@ -46,6 +48,9 @@ interface TransportOptions {
   deadlineMs: number;
   connectTimeoutMs: number;
   log: Logger | undefined;
+  onWarning: ((message: string) => void) | undefined;
+  /** The CA the connection trusts (TLS only): a failed connection is checked for a certificate problem with it. */
+  ca: Buffer | undefined;
 }
 
 interface UnaryCallOptions {
@@ -117,7 +122,7 @@ export class Transport {
     for (const endpoint of this.rotation()) {
       throwIfAborted(opts.signal);
       if (!(await this.connect(endpoint, deadline, opts.signal))) {
-        failures.push(`${endpoint.address}: cannot connect`);
+        failures.push(`${endpoint.address}: ${await this.whyNotConnected(endpoint)}`);
         continue;
       }
       try {
@@ -220,6 +225,12 @@ export class Transport {
     return ready;
   }
 
+  /** "cannot connect", or the certificate problem that stopped the TLS handshake. */
+  private async whyNotConnected(endpoint: Endpoint): Promise<string> {
+    const tls = this.options.ca ? await diagnoseTls(endpoint.address, this.options.ca) : undefined;
+    return tls ?? 'cannot connect';
+  }
+
   private failOver(endpoint: Endpoint, err: ApiError): void {
     const index = this.endpoints.indexOf(endpoint);
     // Concurrent calls that fail on the same server move the pointer once, not once each.
@@ -251,6 +262,9 @@ export class Transport {
           else resolve(value as ResponseOf<M>);
         },
       );
+      // Warnings travel in the trailers, which arrive with the status, before the callback runs.
+      const onWarning = this.options.onWarning;
+      if (onWarning) call.on('status', (status: grpc.StatusObject) => status.metadata.get(WARNING_METADATA).forEach((w) => onWarning(w.toString())));
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -1,8 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
+import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api/errors.js';
 import { TokenAuthenticator } from '../../lib/auth/token-file.js';
-import { authenticate, BearerAuthenticator } from './auth.js';
+import { authenticate, BearerAuthenticator, logAuthenticationFailure } from './auth.js';
 
 function withHeader(value?: string): Metadata {
   const md = new Metadata();
@@ -42,5 +43,26 @@ describe('authenticate', () => {
     for (let i = 0; i < 2; i++) expect(authenticate(auth, withHeader('Bearer jwt'))).toEqual(sa);
     expect(verifier.authenticate).toHaveBeenCalledTimes(2);
     expect(() => authenticate(new BearerAuthenticator(undefined, [verifier]), withHeader('Bearer other'))).toThrow(ApiError);
+  });
+
+  it('logs a failure with its source and reason, never the token', () => {
+    const auth = new BearerAuthenticator(new TokenAuthenticator([{ token: 'tok-admin', user: admin }]));
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    for (const header of [undefined, 'Basic tok-secret', 'Bearer tok-secret']) {
+      try {
+        authenticate(auth, withHeader(header));
+      } catch (err) {
+        expect((err as ApiError).message).toBe('Unauthorized');
+        logAuthenticationFailure(log, err, '10.0.0.7');
+      }
+    }
+    const logged = lines.map((l) => JSON.parse(l) as { source: string; reason: string; msg: string });
+    expect(logged.map((l) => [l.source, l.reason, l.msg])).toEqual([
+      ['10.0.0.7', 'no credentials', 'authentication failed'],
+      ['10.0.0.7', 'the authorization header is not a bearer token', 'authentication failed'],
+      ['10.0.0.7', 'unknown bearer token', 'authentication failed'],
+    ]);
+    expect(lines.join('')).not.toContain('tok-secret');
   });
 });

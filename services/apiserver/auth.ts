@@ -1,4 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
 import { ApiError } from '../../lib/api/errors.js';
 import type { TokenAuthenticator, TokenUser } from '../../lib/auth/token-file.js';
 
@@ -46,6 +47,21 @@ export class BearerAuthenticator {
   }
 }
 
+/**
+ * Kubernetes' answer to a failed authentication: only "Unauthorized" for the client, with the
+ * reason kept for the apiserver's own log (never the token).
+ */
+export function unauthenticated(why: string): ApiError {
+  const err = new ApiError('Unauthorized', 'Unauthorized');
+  err.cause = why;
+  return err;
+}
+
+/** Logs a failed authentication with where it came from and why. */
+export function logAuthenticationFailure(log: Logger, err: unknown, source: string): void {
+  if (err instanceof ApiError && err.reason === 'Unauthorized' && typeof err.cause === 'string') log.warn({ source, reason: err.cause }, 'authentication failed');
+}
+
 /** Bearer-token authentication from the `authorization` metadata of a call. */
 export function authenticate(authenticator: BearerAuthenticator | undefined, metadata: Metadata): TokenUser {
   const header = metadata.get('authorization')[0];
@@ -54,9 +70,11 @@ export function authenticate(authenticator: BearerAuthenticator | undefined, met
 
 /** Bearer-token authentication from an authorization header's value, for gRPC calls and HTTP requests alike. */
 export function authenticateAuthorization(authenticator: BearerAuthenticator | undefined, value: string | undefined): TokenUser {
-  if (!value || !authenticator) throw new ApiError('Unauthorized', 'Unauthorized');
+  if (!value) throw unauthenticated('no credentials');
+  if (!authenticator) throw unauthenticated('no token file: every token is refused');
   const match = /^Bearer\s+(\S+)$/i.exec(value);
-  const user = match ? authenticator.authenticate(match[1]!) : undefined;
-  if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+  if (!match) throw unauthenticated('the authorization header is not a bearer token');
+  const user = authenticator.authenticate(match[1]!);
+  if (!user) throw unauthenticated('unknown bearer token');
   return user;
 }

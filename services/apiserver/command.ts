@@ -42,6 +42,11 @@ export function apiserverCommand(): Command {
     .option('--api-audiences <audiences>', 'audiences a ServiceAccount token must name (default: the issuer)', commaList, [])
     .option('--disable-admission-plugins <plugins>', 'admission plugins to turn off (ServiceAccount)', commaList, [])
     .option('--cluster-id <id>', "the cluster's identity: written to etcd by the first apiserver, and every apiserver refuses an etcd holding another")
+    .option('--admission-control-config-file <file>', 'AdmissionConfiguration with the PodSecurity plugin\'s defaults and exemptions (default: enforce baseline, kube-system exempt)')
+    .option('--audit-policy-file <file>', 'audit Policy (audit.k8s.io/v1) saying which requests are audited at which level')
+    .option('--audit-log-path <file>', 'append audit events to this file as JSON lines (needs --audit-policy-file)')
+    .option('--audit-log-maxsize <megabytes>', 'rotate the audit log when it reaches this size (0: never)', int, 0)
+    .option('--audit-log-maxbackup <files>', 'rotated audit logs to keep (0: all)', int, 0)
     .addOption(new Option('--insecure', 'serve plaintext gRPC (tests only)').hideHelp())
     .addOption(boolFlag('--request-metrics', 'count and time every request (apiserver_request_total, apiserver_request_duration_seconds); false only to measure their cost', true))
     .action(async (o) => {
@@ -83,6 +88,11 @@ export function apiserverCommand(): Command {
           serviceAccountIssuer: o.serviceAccountIssuer,
           apiAudiences: o.apiAudiences,
           disableAdmissionPlugins: o.disableAdmissionPlugins,
+          admissionControlConfigFile: o.admissionControlConfigFile,
+          auditPolicyFile: o.auditPolicyFile,
+          auditLogPath: o.auditLogPath,
+          auditLogMaxSize: o.auditLogMaxsize,
+          auditLogMaxBackup: o.auditLogMaxbackup,
         },
         log,
       );

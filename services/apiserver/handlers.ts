@@ -1,12 +1,13 @@
 import { once } from 'node:events';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { toStoredVersion } from '../../lib/api/conversion/index.js';
 import { isStoredVersion, requestNameOf, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
-import { authenticate, type BearerAuthenticator } from './auth.js';
+import type { Auditor } from './audit/index.js';
+import { authenticate, logAuthenticationFailure, type BearerAuthenticator } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
 import { grpcRequestKind } from './grpc-request-kind.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
@@ -18,10 +19,14 @@ import { resolveResource } from './request-context.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
+import { WARNING_METADATA } from '../../lib/api/warnings.js';
+import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
 import { wireObject } from './wire-object.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: BearerAuthenticator | undefined;
+  /** Absent when auditing is off. */
+  audit?: Auditor;
   authorizer: RequestAuthorizer;
   kubelets: KubeletProxy;
   log: Logger;
@@ -94,6 +99,12 @@ function encodedSize(info: ResourceInfo, object: AnyObject): number {
   return size;
 }
 
+/** The address of a call's peer: grpc-js reports `127.0.0.1:5000` or `[::1]:5000`. */
+function peerAddress(peer: string): string {
+  const hostPort = peer.replace(/^ipv[46]:/, '');
+  return hostPort.startsWith('[') ? hostPort.slice(1, hostPort.indexOf(']')) : hostPort.replace(/:\d+$/, '');
+}
+
 /** Every value of a metadata key, as text. */
 const metadataValues =
   (metadata: grpc.Metadata) =>
@@ -112,6 +123,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown): UserInfo {
     const user = authorizer.identify(authenticated, metadataValues(metadata));
     const attrs = grpcAttributes(method, user, req);
+    const scope = currentRequestScope();
+    if (scope) scope.user = { name: user.name, groups: user.groups };
     authorizer.authorize(attrs);
     authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
     return user;
@@ -136,6 +149,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     };
   }
 
+  /** The warnings of a call as trailers, or nothing when it has none. */
+  function warningTrailer(scope: RequestScope): grpc.Metadata | undefined {
+    if (scope.warnings.size === 0) return undefined;
+    const md = new grpc.Metadata();
+    for (const w of scope.warnings) md.add(WARNING_METADATA, Buffer.from(w));
+    return md;
+  }
+
   /** The error a client gets: ApiErrors as they are, etcd failures as retryable, the rest logged as internal. */
   function reply(err: unknown, method: string): Partial<grpc.StatusObject> {
     const apiErr = err instanceof ApiError ? err : storageUnavailable(err);
@@ -147,53 +168,78 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       const observed = observe(method);
-      Promise.resolve()
-        .then(() => {
-          const authenticated = authenticate(deps.authenticator, call.metadata);
-          const req = decodeRequest<Req>(REQ(reqType), call.request);
-          observed.known(req);
-          if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-          return fn(req, admitCall(method, authenticated, call.metadata, req));
-        })
-        .then(
-          (res) => {
-            callback(null, res);
-            observed.end();
-          },
-          (err: unknown) => {
-            callback(reply(err, method));
-            observed.end(err);
-          },
-        );
+      const scope = newRequestScope();
+      audited(method, call, scope, async () => {
+        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const req = decodeRequest<Req>(REQ(reqType), call.request);
+        observed.known(req);
+        if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
+        return fn(req, admitCall(method, authenticated, call.metadata, req));
+      }).then(
+        (res) => {
+          callback(null, res, warningTrailer(scope));
+          observed.end();
+        },
+        (err: unknown) => {
+          callback(reply(err, method));
+          observed.end(err);
+        },
+      );
     };
+  }
+
+  /**
+   * Runs a call's work in its request scope, logs a failed authentication and, when auditing is
+   * on, records its audit event once the work settles (a stream's when it ends). Returns the
+   * work's outcome unchanged.
+   */
+  function audited<T>(method: string, call: { metadata: grpc.Metadata; getPeer(): string }, scope: RequestScope, work: () => Promise<T>): Promise<T> {
+    const receivedAt = new Date();
+    const outcome = inRequestScope(scope, () => Promise.resolve().then(work));
+    outcome.catch((err: unknown) => logAuthenticationFailure(log, err, peerAddress(call.getPeer())));
+    const audit = deps.audit;
+    if (!audit) return outcome;
+    const record = (err?: unknown): void => {
+      const apiErr = err === undefined ? undefined : err instanceof ApiError ? err : (storageUnavailable(err) ?? new ApiError('InternalError', 'an error on the server has prevented the request from succeeding'));
+      audit.record({
+        scope,
+        receivedAt,
+        requestURI: scope.attributes ? undefined : `/kubets.v1.Resources/${method}`,
+        method,
+        sourceIP: peerAddress(call.getPeer()),
+        userAgent: call.metadata.get('user-agent')[0]?.toString(),
+        code: apiErr?.httpCode ?? (method === 'Create' ? 201 : 200),
+        failure: apiErr && { reason: apiErr.reason, message: apiErr.message },
+      });
+    };
+    outcome.then(() => record(), record);
+    return outcome;
   }
 
   /** Exec, Attach and PortForward: authenticated here, authorized on their start frame, then relayed frame by frame to the pod's kubelet. */
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
     const observed = observe(method, true);
-    Promise.resolve()
-      .then(() => {
-        const authenticated = authenticate(deps.authenticator, call.metadata);
-        return deps.kubelets.stream(
-          method,
-          call,
-          (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
-          (start) => {
-            admitCall(method, authenticated, call.metadata, start);
-            observed.known(start);
-          },
-        );
-      })
-      .then(
-        () => {
-          call.end();
-          observed.end();
-        },
-        (err: unknown) => {
-          call.emit('error', toServiceError(err));
-          observed.end(err);
+    audited(method, call, newRequestScope(), async () => {
+      const authenticated = authenticate(deps.authenticator, call.metadata);
+      return deps.kubelets.stream(
+        method,
+        call,
+        (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
+        (start) => {
+          admitCall(method, authenticated, call.metadata, start);
+          observed.known(start);
         },
       );
+    }).then(
+      () => {
+        call.end();
+        observed.end();
+      },
+      (err: unknown) => {
+        call.emit('error', toServiceError(err));
+        observed.end(err);
+      },
+    );
   }
 
   return {
@@ -247,7 +293,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
-      (async () => {
+      audited('Watch', call, newRequestScope(), async () => {
         const authenticated = authenticate(deps.authenticator, call.metadata);
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req);
@@ -258,7 +304,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;
         }
-      })().then(
+      }).then(
         () => {
           call.end();
           observed.end();
@@ -277,24 +323,22 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const observed = observe('Logs', true);
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      Promise.resolve()
-        .then(() => {
-          const authenticated = authenticate(deps.authenticator, call.metadata);
-          const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
-          admitCall('Logs', authenticated, call.metadata, req);
-          observed.known(req);
-          return deps.kubelets.logs(req, call, cancelled.signal);
-        })
-        .then(
-          () => {
-            call.end();
-            observed.end();
-          },
-          (err: unknown) => {
-            call.emit('error', toServiceError(err));
-            observed.end(err);
-          },
-        );
+      audited('Logs', call, newRequestScope(), async () => {
+        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
+        admitCall('Logs', authenticated, call.metadata, req);
+        observed.known(req);
+        return deps.kubelets.logs(req, call, cancelled.signal);
+      }).then(
+        () => {
+          call.end();
+          observed.end();
+        },
+        (err: unknown) => {
+          call.emit('error', toServiceError(err));
+          observed.end(err);
+        },
+      );
     },
     Exec: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Exec', 'ExecFrame', call),
     Attach: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Attach', 'ExecFrame', call),

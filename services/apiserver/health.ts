@@ -2,35 +2,48 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Store } from './storage/store.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
-const CACHE_MS = 1_000;
+const REFRESH_MS = 1_000;
 
 export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 export type HealthProbe = (service: string) => Promise<ServingStatus>;
 
+export interface HealthMonitor {
+  probe: HealthProbe;
+  stop(): void;
+}
+
 /**
  * Health as kube-apiserver's /livez and /readyz: service "" and "livez" report whether etcd
  * answers; "readyz" also needs every watch cache to have synced. Served over gRPC's health
- * service and the HTTP API's /healthz, /livez and /readyz.
+ * service and the HTTP API's /healthz, /livez and /readyz, to anyone without credentials, so
+ * etcd is asked in the background, once a second, and requests only read the last answer: a
+ * flood of health checks costs etcd nothing.
  */
-export function healthProbe(store: Store, ready: () => boolean): HealthProbe {
-  let last: { at: number; ok: boolean } | undefined;
-
-  async function etcdReachable(): Promise<boolean> {
-    if (last && Date.now() - last.at < CACHE_MS) return last.ok;
-    const ok = await Promise.race([
+export function healthMonitor(store: Store, ready: () => boolean, refreshMs = REFRESH_MS): HealthMonitor {
+  const ask = (): Promise<boolean> =>
+    Promise.race([
       store.currentRevision().then(() => true, () => false),
       new Promise<boolean>((r) => setTimeout(() => r(false), PROBE_TIMEOUT_MS).unref()),
     ]);
-    last = { at: Date.now(), ok };
-    return ok;
-  }
+  let etcdOk = ask();
+  let asking = false;
+  const timer = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    const next = ask();
+    void next.then((ok) => {
+      etcdOk = Promise.resolve(ok);
+      asking = false;
+    });
+  }, refreshMs);
+  timer.unref();
 
-  async function status(service: string): Promise<ServingStatus> {
+  async function probe(service: string): Promise<ServingStatus> {
     if (service !== '' && service !== 'livez' && service !== 'readyz') return 'SERVICE_UNKNOWN';
-    const ok = (await etcdReachable()) && (service !== 'readyz' || ready());
+    const ok = (await etcdOk) && (service !== 'readyz' || ready());
     return ok ? 'SERVING' : 'NOT_SERVING';
   }
-  return status;
+  return { probe, stop: () => clearInterval(timer) };
 }
 
 /** The gRPC health service. */
@@ -46,7 +59,7 @@ export function healthHandlers(status: HealthProbe): grpc.UntypedServiceImplemen
         if (s !== previous) call.write({ status: s });
         previous = s;
       };
-      const timer = setInterval(() => void tick(), CACHE_MS);
+      const timer = setInterval(() => void tick(), REFRESH_MS);
       void tick();
       call.on('cancelled', () => clearInterval(timer));
       call.on('close', () => clearInterval(timer));

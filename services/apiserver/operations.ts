@@ -9,6 +9,7 @@ import { rfc3339 } from './registry/object-meta.js';
 import type { MetricsSource } from './metrics/index.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
+import { noteObjects } from './request-scope.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import type { Store } from './storage/store.js';
 import { createServiceAccountToken, type CreateTokenParams } from './serviceaccount/token-request.js';
@@ -87,6 +88,17 @@ function scalable(resource: string): { info: ResourceInfo; scale: ScaleStrategy<
   const scale = strategyFor(info).scale;
   if (!scale) throw new ApiError('NotFound', `the server could not find the requested resource (${info.resource}/scale)`);
   return { info, scale };
+}
+
+/**
+ * Runs a write, keeping its objects for its audit event (its name, levels Request and
+ * RequestResponse): the one sent at once, so a refused write has it too, and the answer after.
+ */
+async function noted(request: AnyObject | undefined, write: () => Promise<AnyObject>): Promise<AnyObject> {
+  noteObjects(request, undefined);
+  const response = await write();
+  noteObjects(request, response);
+  return response;
 }
 
 export type ApiOperations = ReturnType<typeof apiOperations>;
@@ -193,7 +205,7 @@ export function apiOperations(deps: OperationDeps) {
     bind,
     async create(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return registry.create(info, namespace, object, { dryRun });
+      return noted(object, () => registry.create(info, namespace, object, { dryRun }));
     },
     async get(req: Target): Promise<AnyObject> {
       const { info, namespace, name } = target(req);
@@ -202,11 +214,11 @@ export function apiOperations(deps: OperationDeps) {
     },
     async update(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return registry.update(info, namespace, object, { dryRun });
+      return noted(object, () => registry.update(info, namespace, object, { dryRun }));
     },
     async updateStatus(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return registry.updateStatus(info, namespace, object, { dryRun });
+      return noted(object, () => registry.updateStatus(info, namespace, object, { dryRun }));
     },
     /**
      * patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". Unknown fields in the result
@@ -222,13 +234,13 @@ export function apiOperations(deps: OperationDeps) {
       const { info, namespace, name } = storedTarget(req);
       const view = opts.view ?? info;
       const patchIn = (current: AnyObject): AnyObject => toStoredVersion(view, applyPatch(view, fromStoredVersion(view, current), patchType, patch, opts.onUnknownFields));
-      return registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun });
+      return noted(undefined, () => registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun }));
     },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
       const { info, namespace, name } = storedTarget(req);
       const optionErrors = validateDeleteOptions(options);
       if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
-      return registry.delete(info, namespace, name, options);
+      return noted(undefined, () => registry.delete(info, namespace, name, options));
     },
     async getScale(req: Target): Promise<t.Scale> {
       const { info, scale } = scalable(req.resource);

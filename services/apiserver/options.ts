@@ -61,6 +61,16 @@ export interface ApiserverConfig {
   disableAdmissionPlugins: string[];
   /** The cluster this apiserver's etcd must belong to (written there by the first apiserver); unchecked when absent. */
   clusterId?: string;
+  /** Kubernetes' AdmissionConfiguration (or a bare PodSecurityConfiguration): Pod Security defaults and exemptions. */
+  admissionControlConfigFile?: string;
+  /** Kubernetes' audit Policy (audit.k8s.io/v1); with auditLogPath, every request is audited as it says. */
+  auditPolicyFile?: string;
+  /** Where audit events are appended as JSON lines. */
+  auditLogPath?: string;
+  /** Megabytes before the audit log is rotated; 0: never. */
+  auditLogMaxSize: number;
+  /** Rotated audit logs kept; 0: all. */
+  auditLogMaxBackup: number;
 }
 
 /** kube-apiserver's usual issuer: the in-cluster name of the apiserver. */
@@ -90,6 +100,8 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     serviceAccountKeyFiles: [],
     disableAdmissionPlugins: [],
     serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
+    auditLogMaxSize: 0,
+    auditLogMaxBackup: 0,
     ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     dataDir,
     etcdServers: opts.etcdServers,

@@ -13,6 +13,7 @@ import { admissionChain } from './admission/chain.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
+import { DEFAULT_POD_SECURITY_CONFIG, loadPodSecurityConfig, PodSecurityAdmission } from './admission/pod-security.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
@@ -20,11 +21,12 @@ import { ServiceAccountAdmission } from './admission/service-account.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { BearerAuthenticator } from './auth.js';
+import { Auditor, AuditLogWriter, loadAuditPolicy } from './audit/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
 import { resourcesHandlers } from './handlers.js';
-import { healthHandlers, healthProbe } from './health.js';
+import { healthHandlers, healthMonitor } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
 import { ResourceMetrics } from './metrics/index.js';
 import { startMetricsServer } from '../../lib/metrics/index.js';
@@ -115,6 +117,26 @@ async function serviceAccountTokens(config: ApiserverConfig, caches: Map<string,
   });
 }
 
+const AUDIT_BUFFERED_EVENTS = 10_000;
+
+/** The audit log when both a policy and a path are given, as kube-apiserver audits only then. */
+async function startAuditing(config: ApiserverConfig, log: Logger): Promise<{ auditor: Auditor; writer: AuditLogWriter } | undefined> {
+  if (!config.auditLogPath || !config.auditPolicyFile) {
+    if (config.auditLogPath || config.auditPolicyFile) log.warn('auditing needs both --audit-policy-file and --audit-log-path: no audit log is written');
+    return undefined;
+  }
+  const policy = await loadAuditPolicy(config.auditPolicyFile);
+  const writer = new AuditLogWriter({
+    path: config.auditLogPath,
+    maxSizeMB: config.auditLogMaxSize,
+    maxBackups: config.auditLogMaxBackup,
+    maxBufferedEvents: AUDIT_BUFFERED_EVENTS,
+    log: log.child({ part: 'audit' }),
+  });
+  await writer.open();
+  return { auditor: new Auditor(policy, writer), writer };
+}
+
 /** Starts an apiserver: etcd client, watch caches, admission, bootstrap objects and the gRPC server. */
 export async function startApiserver(options: ApiserverOptions, log: Logger): Promise<RunningApiserver> {
   const config = compileOptions(options);
@@ -127,6 +149,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       throw err;
     }
   }
+  const auditing = await startAuditing(config, log);
   const staticTokens = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   if (!staticTokens) log.warn('no --token-auth-file given: only ServiceAccount tokens and client certificates authenticate');
 
@@ -155,8 +178,15 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   };
   const tokens = await serviceAccountTokens(config, caches);
   const authenticator = new BearerAuthenticator(staticTokens, [tokens]);
+  const namespaceOf = async (name: string): Promise<t.Namespace | undefined> => {
+    const cached = namespaces.get('', name) as t.Namespace | undefined;
+    if (cached) return cached;
+    const stored = await store.get(`/registry/namespaces/${name}`);
+    return stored ? (decodeFromStorage(resourceByName('namespaces')!, stored) as t.Namespace) : undefined;
+  };
+  const podSecurityConfig = config.admissionControlConfigFile ? await loadPodSecurityConfig(config.admissionControlConfigFile) : DEFAULT_POD_SECURITY_CONFIG;
   const hooks = admissionChain({
-    namespaceLifecycle: new NamespaceLifecycle(async (name) => (namespaces.get('', name) as t.Namespace | undefined) ?? ((await store.get(`/registry/namespaces/${name}`)) ? { metadata: { name } } : undefined)),
+    namespaceLifecycle: new NamespaceLifecycle(namespaceOf),
     kinds: {
       limitRanger: new LimitRanger(inNamespaceOrLive<t.LimitRange>('limitranges')),
       priority: new PriorityAdmission(async () => inNamespace<t.PriorityClass>('priorityclasses')('')),
@@ -174,6 +204,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
           }),
     },
     resourceQuota: new ResourceQuotaAdmission(store, inNamespace<t.ResourceQuota>('resourcequotas')),
+    podSecurity: new PodSecurityAdmission(podSecurityConfig, namespaceOf, inNamespace<t.Pod>('pods')),
   });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
   registry.eventTtlSeconds = config.eventTtlSeconds;
@@ -190,8 +221,9 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const metrics = new ResourceMetrics({ pods: caches.get('pods')!, nodes: caches.get('nodes')!, summaries: (node) => kubelets.summary(node), log });
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
-  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, tokens, authenticator, authorizer, kubelets, log, requestMetrics: requests }));
-  const health = healthProbe(store, () => ready);
+  server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, tokens, authenticator, authorizer, kubelets, log, requestMetrics: requests, audit: auditing?.auditor }));
+  const healthChecks = healthMonitor(store, () => ready);
+  const health = healthChecks.probe;
   server.addService(packageDefinition['grpc.health.v1.Health'] as grpc.ServiceDefinition, healthHandlers(health));
   const reflected = [...SERVED_SERVICES, ...REFLECTION_SERVICES];
   for (const name of REFLECTION_SERVICES) server.addService(packageDefinition[name], reflectionHandlers(authenticator, reflected));
@@ -205,6 +237,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
         authenticator,
         authorizer,
         health,
+        audit: auditing?.auditor,
         logs: (req, out, signal) => kubelets.logs(req, out, signal),
         streams: (method, first) => kubelets.open(method, first) as never,
         portForward: (start) => kubelets.open('PortForward', { start }) as never,
@@ -231,6 +264,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     config: { ...config, securePort: port, restPort: rest?.port },
     async stop() {
       ready = false;
+      healthChecks.stop();
       compactor.stop();
       await Promise.all([aggregator.stop(), authorizer.stop()]);
       // Ending the caches ends every watch stream, so the graceful shutdown only waits for unary calls.
@@ -240,6 +274,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
       hideCacheGauges();
       await shutdownGracefully(server, SHUTDOWN_GRACE_MS);
       kubelets.close();
+      await auditing?.writer.close();
       await store.close();
     },
   };

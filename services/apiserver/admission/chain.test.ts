@@ -5,7 +5,7 @@ import type { WriteHooks } from '../registry/hooks.js';
 import { admissionChain } from './chain.js';
 
 describe('admissionChain', () => {
-  it("runs a pod create through kube-apiserver's order: NamespaceLifecycle, LimitRanger, Priority, DefaultTolerationSeconds, ResourceQuota", async () => {
+  it("runs a pod create through kube-apiserver's order: NamespaceLifecycle, LimitRanger, Priority, DefaultTolerationSeconds, PodSecurity, ResourceQuota", async () => {
     const calls: string[] = [];
     const generic = (name: string): WriteHooks => ({
       admit: async () => void calls.push(`${name}.admit`),
@@ -26,11 +26,12 @@ describe('admissionChain', () => {
         serviceAccount: kind('ServiceAccount'),
       },
       resourceQuota: generic('ResourceQuota'),
+      podSecurity: generic('PodSecurity'),
     });
     const pods = resourceByField('pod');
     await chain.admit?.(pods, 'create', {});
     await chain.txnForCreate?.(pods, {});
-    const order = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'Priority', 'DefaultTolerationSeconds', 'ResourceQuota'];
+    const order = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'ResourceQuota'];
     expect(calls).toEqual([...order.map((n) => `${n}.admit`), ...order.map((n) => `${n}.txn`)]);
   });
 });

@@ -7,6 +7,7 @@ export interface AdmissionPlugins {
   /** LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds, DefaultStorageClass and the allocators, for the kinds whose strategies list them. */
   kinds: KindPlugins;
   resourceQuota: WriteHooks;
+  podSecurity: WriteHooks;
 }
 
 /**
@@ -19,7 +20,9 @@ export interface AdmissionPlugins {
  * 4. Priority (priority.ts): pods.
  * 5. DefaultTolerationSeconds (pod-tolerations.ts): pods.
  * 6. DefaultStorageClass (default-storage-class.ts): claims.
- * 7. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
+ * 7. PodSecurity (pod-security.ts): pods, pod controllers' templates and namespaces' labels;
+ *    after the plugins that change pods, so that it checks the pod that will run.
+ * 8. ResourceQuota (resource-quota.ts): every namespaced kind, last, so that it charges the
  *    object as the others left it; its charge commits in the write's own transaction.
  *
  * Plugins 2 to 6 apply to the kinds whose strategies list them (in this order); the kinds'
@@ -27,5 +30,5 @@ export interface AdmissionPlugins {
  * the same transaction.
  */
 export function admissionChain(plugins: AdmissionPlugins): WriteHooks {
-  return combineHooks([plugins.namespaceLifecycle, kindHooks(plugins.kinds), plugins.resourceQuota]);
+  return combineHooks([plugins.namespaceLifecycle, kindHooks(plugins.kinds), plugins.podSecurity, plugins.resourceQuota]);
 }

@@ -14,6 +14,7 @@ import { admitNodeWrite } from './node-restriction.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { watchCachePolicy } from './policy-source.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
+import { noteAuthorization } from '../request-scope.js';
 
 /** Members of system:masters may do anything, whatever the RBAC objects say (so a broken policy can be fixed). */
 const mastersAuthorizer: Authorizer = {
@@ -85,6 +86,7 @@ export class RequestAuthorizer {
   /** Throws Kubernetes' Forbidden unless some authorizer allows the request. */
   authorize(attrs: Attributes): void {
     const decision = this.decide(attrs);
+    noteAuthorization(attrs, decision.verdict === 'allow', decision.reason);
     if (decision.verdict !== 'allow') throw forbidden(attrs, decision.reason);
   }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { TokenUser } from '../../../lib/auth/token-file.js';
-import { authenticateAuthorization, type BearerAuthenticator } from '../auth.js';
+import { authenticateAuthorization, unauthenticated, type BearerAuthenticator } from '../auth.js';
 
 // Who sent an HTTP request: a bearer token, checked by the same authenticator as gRPC calls, or
 // else a client certificate the cluster CA signed, as kube-apiserver reads one (common name =
@@ -23,6 +23,6 @@ export function authenticateRequest(authenticator: BearerAuthenticator | undefin
   const header = req.headers.authorization;
   if (header) return authenticateAuthorization(authenticator, header);
   const user = 'getPeerCertificate' in req.socket ? certificateUser(req.socket as TLSSocket) : undefined;
-  if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+  if (!user) throw unauthenticated('no credentials and no client certificate signed by the cluster CA');
   return user;
 }

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import type { ApiOperations, Target } from '../operations.js';
+import { warningHeader } from '../../../lib/api/warnings.js';
+import { currentRequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
 import { bodyType, contentType, isYamlType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
@@ -43,7 +45,13 @@ export interface Presenter {
 
 export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
   const text = serialize(encoding, body);
-  res.writeHead(code, { 'Content-Type': contentType(encoding), 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  const warnings = [...(currentRequestScope()?.warnings ?? [])].map(warningHeader);
+  res.writeHead(code, {
+    'Content-Type': contentType(encoding),
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    ...(warnings.length > 0 && { Warning: warnings }),
+  });
   res.end(text);
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
@@ -12,7 +13,7 @@ import { processRegistry, writeMetrics } from '../../../lib/metrics/index.js';
 import type { HealthProbe } from '../health.js';
 import { requestScope, requestVerb, type RequestKind, type RequestMetrics } from '../metrics.js';
 import type { ApiOperations } from '../operations.js';
-import type { BearerAuthenticator } from '../auth.js';
+import { logAuthenticationFailure, type BearerAuthenticator } from '../auth.js';
 import { authenticateRequest } from './authentication.js';
 import { send, type LogRelay, type ResourceCall } from './call.js';
 import { dispatch } from './dispatch.js';
@@ -27,6 +28,8 @@ import { openIdConfiguration } from '../serviceaccount/discovery.js';
 import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
 import { tablePresenter } from './table.js';
+import type { Auditor } from '../audit/index.js';
+import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
 // decodes requests into the same operations the gRPC handlers call (operations.ts), so
@@ -41,6 +44,8 @@ export interface RestServerOptions {
   /** The ServiceAccount token issuer, for its OpenID discovery documents. */
   tokens?: ServiceAccountTokens;
   health: HealthProbe;
+  /** Absent when auditing is off. */
+  audit?: Auditor;
   logs: LogRelay;
   /** Opens an Exec or Attach stream at the pod's kubelet (pods/exec and pods/attach over WebSocket). */
   streams: (method: 'Exec' | 'Attach', first: { start: ExecStart }) => Promise<grpc.ClientDuplexStream<ExecFrame, ExecFrame>>;
@@ -89,6 +94,45 @@ function headerValues(req: IncomingMessage, name: string): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : value.split(',').map((v) => v.trim());
 }
 
+/** How long a connection may stay without completing its TLS handshake, or without a first request after it. */
+const IDLE_CONNECTION_MS = 10_000;
+
+/**
+ * Closes connections that never send a request: the TLS layer's handshakeTimeout covers the
+ * handshake, Node's keepAliveTimeout the time between requests, and nothing the time between
+ * the handshake and the first request, which a client could otherwise hold open for free.
+ */
+function closeSilentConnections(server: Server): void {
+  const spoke = new WeakSet<object>();
+  const heard = (req: IncomingMessage): void => void spoke.add(req.socket);
+  server.on('request', heard);
+  server.on('upgrade', heard);
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const timer = setTimeout(() => {
+      if (!spoke.has(socket)) socket.destroy();
+    }, IDLE_CONNECTION_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+/** Records a request's audit event once its response is complete (or the client went away). */
+function auditWhenDone(audit: Auditor, req: IncomingMessage, res: ServerResponse, scope: RequestScope, failure: () => { reason: string; message: string } | undefined): void {
+  const receivedAt = new Date();
+  res.on('close', () =>
+    audit.record({
+      scope,
+      receivedAt,
+      requestURI: req.url ?? '/',
+      method: req.method ?? 'GET',
+      sourceIP: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      userAgent: req.headers['user-agent'],
+      code: res.statusCode,
+      failure: failure(),
+    }),
+  );
+}
+
 export async function startRestServer(opts: RestServerOptions): Promise<RunningRestServer> {
   const { ops, log } = opts;
   let serverAddress = '';
@@ -109,6 +153,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
     const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
+    const scope = currentRequestScope();
+    if (user && scope) scope.user = { name: user.name, groups: user.groups };
     // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
     if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
     const format = responseFormat(req.headers.accept);
@@ -189,7 +235,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   }
 
   const server: Server = createServer(
-    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false },
+    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: Boolean(opts.clientCA), rejectUnauthorized: false, handshakeTimeout: IDLE_CONNECTION_MS },
     (req, res) => {
       const abort = new AbortController();
       res.on('close', () => abort.abort());
@@ -199,16 +245,22 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         const start = process.hrtime.bigint();
         res.once('close', () => metrics.record(kind, res.statusCode, start));
       }
-      handle(req, res, abort, kind).catch((err: unknown) => {
+      const scope = newRequestScope();
+      let failure: { reason: string; message: string } | undefined;
+      if (opts.audit) auditWhenDone(opts.audit, req, res, scope, () => failure);
+      inRequestScope(scope, () => handle(req, res, abort, kind)).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
+        logAuthenticationFailure(log, err, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''));
         const status = statusOf(apiErr ?? internalError(err));
+        failure = { reason: status.reason ?? '', message: status.message ?? '' };
         if (res.headersSent) return res.end();
         send(res, status.code, 'json', status);
       });
     },
   );
   server.on('upgrade', upgrade);
+  closeSilentConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bindAddress, () => resolve());

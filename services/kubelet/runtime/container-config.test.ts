@@ -91,6 +91,27 @@ describe('containerCreateOptions', () => {
     expect(options.Labels?.['io.kubets.container.hash']).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('applies capabilities, no-new-privileges and an unconfined seccomp profile from the securityContext', () => {
+    const create = (container: Parameters<typeof containerCreateOptions>[0]['container'], podSpec: Parameters<typeof pod>[0] = { containers: [container] }) =>
+      containerCreateOptions({
+        pod: pod(podSpec),
+        container,
+        init: false,
+        restartCount: 0,
+        sandboxId: 'sb',
+        options: { env: [], mounts: [], command: [], args: [] },
+        nodeName: 'n1',
+        qos: 'BestEffort',
+        nodeMemoryBytes: 1,
+        minOomScoreAdj: 0,
+      }).HostConfig;
+    const restricted = { name: 'app', image: 'i', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } };
+    expect(create(restricted)).toMatchObject({ CapAdd: ['NET_BIND_SERVICE'], CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] });
+    const plain = { name: 'app', image: 'i' };
+    expect(create(plain)).not.toHaveProperty('SecurityOpt');
+    expect(create(plain, { containers: [plain], securityContext: { seccompProfile: { type: 'Unconfined' } } })).toMatchObject({ SecurityOpt: ['seccomp=unconfined'] });
+  });
+
   it("leaves the image's ENTRYPOINT and CMD alone when command and args are empty", () => {
     const options = containerCreateOptions({
       pod: pod({ containers: [{ name: 'app' }] }),

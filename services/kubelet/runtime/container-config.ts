@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions, HostConfig, PortMap } from 'dockerode';
-import type { Container, Pod } from '../../../lib/api/generated/index.js';
+import type { Container, Pod, PodSecurityContext, SecurityContext } from '../../../lib/api/generated/index.js';
 import { podDNS, podDomainname, podHostname, type ClusterDNSConfig } from './dns.js';
 import { containerLabels, dockerContainerName, hashContainer, SANDBOX_CONTAINER_NAME, type PodIdentity } from './labels.js';
 import type { QOSClass } from './qos.js';
@@ -109,6 +109,19 @@ interface ContainerConfigInput {
  * the image's ENTRYPOINT and `args` its CMD, exactly like Docker's own Entrypoint and Cmd fields;
  * `Init: true` puts docker-init in front so SIGTERM ends even a shell that ignores it as PID 1.
  */
+/**
+ * A securityContext's capabilities, privilege escalation and seccomp profile as Docker applies
+ * them: Docker's default seccomp profile is the runtime default, so only Unconfined (the
+ * container's, else the pod's) changes it; allowPrivilegeEscalation=false is no-new-privileges.
+ */
+function linuxSecurity(security: SecurityContext | undefined, podSecurity: PodSecurityContext | undefined): Pick<HostConfig, 'CapAdd' | 'CapDrop' | 'SecurityOpt'> {
+  const seccomp = security?.seccompProfile?.type ?? podSecurity?.seccompProfile?.type;
+  const opts = [...(security?.allowPrivilegeEscalation === false ? ['no-new-privileges'] : []), ...(seccomp === 'Unconfined' ? ['seccomp=unconfined'] : [])];
+  const add = security?.capabilities?.add ?? [];
+  const drop = security?.capabilities?.drop ?? [];
+  return { ...(add.length > 0 && { CapAdd: add }), ...(drop.length > 0 && { CapDrop: drop }), ...(opts.length > 0 && { SecurityOpt: opts }) };
+}
+
 export function containerCreateOptions(input: ContainerConfigInput): ContainerCreateOptions {
   const { pod, container, options } = input;
   const identity = podIdentity(pod);
@@ -148,6 +161,7 @@ export function containerCreateOptions(input: ContainerConfigInput): ContainerCr
       ...(security?.privileged && { Privileged: true }),
       ...(security?.readOnlyRootFilesystem && { ReadonlyRootfs: true }),
       ...(groups.length > 0 && { GroupAdd: groups.map(String) }),
+      ...linuxSecurity(security, podSecurity),
       RestartPolicy: { Name: 'no' },
       LogConfig: LOG_CONFIG,
     },

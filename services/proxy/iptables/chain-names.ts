@@ -11,13 +11,14 @@ export const NAT_MARK_MASQ = 'KUBE-MARK-MASQ';
 export const FILTER_SERVICES = 'KUBE-SERVICES';
 export const FILTER_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
 export const FILTER_FORWARD = 'KUBE-FORWARD';
+export const FILTER_FIREWALL = 'KUBE-FIREWALL';
 
 const SERVICE_CHAIN_PREFIX = 'KUBE-SVC-';
 const ENDPOINT_CHAIN_PREFIX = 'KUBE-SEP-';
 
 /** The fixed chains we own per table; per-service chains are recognised by their prefixes. */
 export const OWN_NAT_CHAINS = [NAT_SERVICES, NAT_NODEPORTS, NAT_POSTROUTING, NAT_MARK_MASQ] as const;
-export const OWN_FILTER_CHAINS = [FILTER_SERVICES, FILTER_EXTERNAL_SERVICES, FILTER_FORWARD] as const;
+export const OWN_FILTER_CHAINS = [FILTER_SERVICES, FILTER_EXTERNAL_SERVICES, FILTER_FORWARD, FILTER_FIREWALL] as const;
 
 export function isPerServiceChain(chain: string): boolean {
   return chain.startsWith(SERVICE_CHAIN_PREFIX) || chain.startsWith(ENDPOINT_CHAIN_PREFIX);

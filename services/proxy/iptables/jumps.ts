@@ -1,4 +1,4 @@
-import { FILTER_EXTERNAL_SERVICES, FILTER_FORWARD, FILTER_SERVICES, NAT_POSTROUTING, NAT_SERVICES, OWN_FILTER_CHAINS, OWN_NAT_CHAINS } from './chain-names.js';
+import { FILTER_EXTERNAL_SERVICES, FILTER_FIREWALL, FILTER_FORWARD, FILTER_SERVICES, NAT_POSTROUTING, NAT_SERVICES, OWN_FILTER_CHAINS, OWN_NAT_CHAINS } from './chain-names.js';
 import { ensureChain, ensureRule, removeRule, type HostRule } from './host-rules.js';
 import type { IptablesRunner } from './iptables.js';
 
@@ -33,6 +33,8 @@ const JUMP_RULES: readonly JumpRule[] = [
   { table: 'filter', chain: 'FORWARD', position: 'first', spec: [...newConnections, ...comment('kubernetes service portals'), '-j', FILTER_SERVICES] },
   { table: 'filter', chain: 'OUTPUT', position: 'first', spec: [...newConnections, ...comment('kubernetes service portals'), '-j', FILTER_SERVICES] },
   { table: 'filter', chain: 'FORWARD', position: 'last', spec: [...comment('kubernetes forwarding rules'), '-j', FILTER_FORWARD] },
+  { table: 'filter', chain: 'INPUT', position: 'first', spec: ['-j', FILTER_FIREWALL] },
+  { table: 'filter', chain: 'OUTPUT', position: 'first', spec: ['-j', FILTER_FIREWALL] },
 ];
 
 /** Creates our fixed chains if needed, then the jumps into them. */

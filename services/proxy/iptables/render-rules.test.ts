@@ -36,11 +36,13 @@ const GOLDEN = `*filter
 :KUBE-SERVICES - [0:0]
 :KUBE-EXTERNAL-SERVICES - [0:0]
 :KUBE-FORWARD - [0:0]
+:KUBE-FIREWALL - [0:0]
 -A KUBE-SERVICES -d 10.96.0.40/32 -m comment --comment "default/empty:dns has no endpoints" -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable
 -A KUBE-EXTERNAL-SERVICES -d 127.0.0.1/32 -m comment --comment "default/empty:dns has no endpoints" -p udp -m udp --dport 30053 -j REJECT --reject-with icmp-port-unreachable
 -A KUBE-EXTERNAL-SERVICES -d 192.168.1.10/32 -m comment --comment "default/empty:dns has no endpoints" -p udp -m udp --dport 30053 -j REJECT --reject-with icmp-port-unreachable
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
 COMMIT
 *nat
 :KUBE-SERVICES - [0:0]
@@ -90,9 +92,17 @@ describe('renderRules', () => {
 
   it('with no services still writes the fixed chains and node-port jumps, and nothing that forwards', () => {
     const text = renderRules([], { nodePortAddresses: ['127.0.0.1'] }, { nat: [], filter: [] });
-    expect(text).not.toContain('DNAT');
+    expect(text).not.toContain('-j DNAT');
     expect(text).toContain('-A KUBE-SERVICES -d 127.0.0.1/32');
     expect(text.match(/^COMMIT$/gm)).toHaveLength(2);
+  });
+
+  it('drops packets from elsewhere addressed to 127.0.0.0/8 that route_localnet would let in, unless DNATed (CVE-2020-8558)', () => {
+    const filter = renderRules([], { nodePortAddresses: ['127.0.0.1'] }, { nat: [], filter: [] }).split('*nat')[0]!;
+    expect(filter).toContain(':KUBE-FIREWALL - [0:0]\n');
+    expect(filter).toContain(
+      '-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n',
+    );
   });
 
   it('spreads n endpoints evenly: 1/n, 1/(n-1), ..., then the last unconditionally', () => {

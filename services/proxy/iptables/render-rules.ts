@@ -2,6 +2,7 @@ import { servicePortName, type Protocol, type ServicePortInfo } from '../service
 import {
   endpointChainName,
   FILTER_EXTERNAL_SERVICES,
+  FILTER_FIREWALL,
   FILTER_FORWARD,
   FILTER_SERVICES,
   isPerServiceChain,
@@ -131,6 +132,12 @@ function renderFilter(ports: readonly ServicePortInfo[], options: RenderOptions)
   // masquerade) and its replies.
   rules.push(`-A ${FILTER_FORWARD} ${comment('kubernetes forwarding rules')} -m mark --mark ${MASQUERADE_MARK}/${MASQUERADE_MARK} -j ACCEPT`);
   rules.push(`-A ${FILTER_FORWARD} ${comment('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
+  // route_localnet=1 (for node ports on 127.0.0.1) also lets a packet from another host addressed
+  // to 127.0.0.0/8 reach local services bound to loopback (CVE-2020-8558): drop such packets
+  // unless they belong to a connection we DNATed, as kube-proxy does.
+  rules.push(
+    `-A ${FILTER_FIREWALL} ! -s 127.0.0.0/8 -d 127.0.0.0/8 ${comment('block incoming localnet connections')} -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+  );
   return { chains: [...OWN_FILTER_CHAINS], rules };
 }
 

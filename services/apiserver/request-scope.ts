@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AnyObject } from '../../lib/api/resources.js';
+import type { Attributes } from './authz/attributes.js';
+
+/**
+ * What one API request gathers on its way through the apiserver besides its answer: the user it
+ * acts as (admission exemptions name users), the warnings the client gets (Kubernetes' Warning
+ * headers) and the annotations of its audit event. The transports open a scope around each call;
+ * admission plugins add to it without every layer in between passing it along. Outside a request
+ * (the apiserver's own bootstrap writes) there is no scope and additions go nowhere.
+ */
+export interface RequestScope {
+  user?: { name: string; groups: readonly string[] };
+  /** In the order added, each once (a write retried after a conflict admits again). */
+  warnings: Set<string>;
+  annotations: Record<string, string>;
+  /** What the request was authorized as (the audit policy matches on it). */
+  attributes?: Attributes;
+  /** The object a write carried and the one it answered with, for audit levels Request and RequestResponse. */
+  requestObject?: AnyObject;
+  responseObject?: AnyObject;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+export function newRequestScope(): RequestScope {
+  return { warnings: new Set(), annotations: {} };
+}
+
+export function inRequestScope<T>(scope: RequestScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+export function currentRequestScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+export function addWarning(message: string): void {
+  storage.getStore()?.warnings.add(message);
+}
+
+export function addAuditAnnotation(key: string, value: string): void {
+  const scope = storage.getStore();
+  if (scope) scope.annotations[key] = value;
+}
+
+/** The authorizer's verdict on the request, as Kubernetes annotates its audit event. */
+export function noteAuthorization(attributes: Attributes, allowed: boolean, reason: string): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  scope.attributes = attributes;
+  scope.annotations['authorization.k8s.io/decision'] = allowed ? 'allow' : 'forbid';
+  if (reason) scope.annotations['authorization.k8s.io/reason'] = reason;
+}
+
+export function noteObjects(request: AnyObject | undefined, response: AnyObject | undefined): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  scope.requestObject = request;
+  scope.responseObject = response;
+}
