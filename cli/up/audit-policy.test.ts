@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { auditLevelFor, parseAuditPolicy } from '../../services/apiserver/audit/index.js';
+import { auditLevelFor, parseAuditPolicy } from '../../services/apiserver/index.js';
 import { DEFAULT_AUDIT_POLICY } from './audit-policy.js';
 
 const policy = parseAuditPolicy(parse(DEFAULT_AUDIT_POLICY), 'default');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTokenFile } from '../../lib/auth/token-file.js';
 import { ensureClusterFiles } from './cluster-files.js';
-import { parseEncryptionConfig } from '../../services/apiserver/storage/encryption/config.js';
+import { parseEncryptionConfig } from '../../services/apiserver/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {

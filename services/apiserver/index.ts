@@ -7,3 +7,5 @@ export { startApiserver, type RunningApiserver } from './server.js';
 export type { ApiserverOptions } from './options.js';
 export { APISERVER_NODE_FLAGS } from './node-flags.js';
 export { aescbcConfigYaml, newAesKey } from './storage/encryption/config.js';
+export { parseEncryptionConfig } from './storage/encryption/config.js';
+export { auditLevelFor, parseAuditPolicy } from './audit/index.js';

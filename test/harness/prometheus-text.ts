@@ -37,10 +37,12 @@ const SUFFIXES: Record<MetricType, string[]> = {
   untyped: [''],
 };
 
+/** A sample value as Prometheus reads it (Go's ParseFloat: Inf and NaN in any letter case, as prom-client writes "Nan"). */
 function parseValue(text: string): number | undefined {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const lower = text.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return undefined;
   return Number(text);
 }

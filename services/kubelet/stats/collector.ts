@@ -134,7 +134,10 @@ export class StatsCollector {
       windowSeconds: (node.latest.at - node.previous.at) / 1000,
       nodeCpuNanoCores: nodeCpu,
       nodeMemoryWorkingSetBytes: node.latest.memoryWorkingSetBytes,
-      pods: [...pods.values()],
+      // Samples land in whatever order their reads finish: answer in a stable one.
+      pods: [...pods.values()]
+        .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+        .map((p) => ({ ...p, containers: [...(p.containers ?? [])].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) })),
     };
   }
 }
