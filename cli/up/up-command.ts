@@ -24,7 +24,7 @@ import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
 import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
-import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE } from '../../services/kubelet/index.js';
+import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE, unmountAllUnder } from '../../services/kubelet/index.js';
 import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
 import { ensureAuditPolicy } from './audit-policy.js';
 
@@ -298,6 +298,12 @@ async function removeWorkloads(dataDir: string, nodeName: string): Promise<void>
   const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   process.stdout.write(`removed ${containers.length} pod containers of node ${nodeName}\n`);
+  // The pods' memory-backed volumes (secrets, projected tokens, emptyDir in memory) stay mounted
+  // under the kubelets' directories until unmounted; the kubelets that would have are gone.
+  if (process.getuid?.() === 0) {
+    const left = await unmountAllUnder(dataDir);
+    if (left.length > 0) process.stdout.write(`still mounted under ${dataDir}: ${left.join(', ')}\n`);
+  }
   const plan = loadPlan(dataDir);
   // The host node's kubenet pod bridge goes too; the next up makes it anew on the node's subnet.
   if (plan) await docker.getNetwork(KUBENET_NETWORK).remove().catch(() => undefined);

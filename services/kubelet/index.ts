@@ -8,3 +8,4 @@ export { Kubelet, type KubeletOptions } from './kubelet.js';
 export { LABEL_NODE } from './runtime/labels.js';
 export { bridgeInterfaceAddress, dockerBridgeGateway } from './bridge-gateway.js';
 export { KUBENET_NETWORK } from './network/kubenet.js';
+export { unmountAllUnder } from './runtime/volumes/mounts.js';

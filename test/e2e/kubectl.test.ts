@@ -169,14 +169,16 @@ describe('kubectl 1.32 against a kubets cluster', () => {
     const r = await kubectl(['autoscale', 'deployment', 'roll', '--min=1', '--max=3', '--cpu-percent=50']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error from server \(UnsupportedMediaType\): the body of the request was in an unknown format/);
-    const hpa = `apiVersion: autoscaling/v1
+    const hpa = `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: roll}
 spec:
   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: roll}
   minReplicas: 1
   maxReplicas: 3
-  targetCPUUtilizationPercentage: 50
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
 `;
     expect(await kubectlOk(['apply', '-f', '-'], hpa)).toBe('horizontalpodautoscaler.autoscaling/roll created\n');
     expect(await kubectlOk(['get', 'hpa', 'roll', '-o', 'jsonpath={.spec.minReplicas}/{.spec.maxReplicas}'])).toBe('1/3');

@@ -41,3 +41,9 @@ export async function mountTmpfs(path: string, sizeBytes?: number): Promise<void
 export async function unmount(path: string): Promise<void> {
   await run('umount', [path], { timeout: MOUNT_TIMEOUT_MS });
 }
+
+/** Unmounts every mount below dir, deepest first; returns what is still mounted there after. */
+export async function unmountAllUnder(dir: string): Promise<string[]> {
+  for (const mountPoint of await mountPointsUnder(dir)) await unmount(mountPoint);
+  return mountPointsUnder(dir);
+}

@@ -7,7 +7,7 @@ import { ContainerConfigError } from '../errors.js';
 import type { Mount } from '../types.js';
 import { writeAtomically } from './atomic-writer.js';
 import { setUpHostPath } from './host-path.js';
-import { mountPointsUnder, mountTmpfs, unmount } from './mounts.js';
+import { mountTmpfs, unmountAllUnder } from './mounts.js';
 import { checkLocalPath, claimMountPlan, mountNfs, nfsMountPlan, type MountPlan } from './persistent-volumes.js';
 import type { FileProjection } from './atomic-writer.js';
 import { configMapPayload, downwardAPIPayload, secretPayload } from './projections.js';
@@ -238,8 +238,7 @@ export class VolumeManager implements PodVolumes {
   async tearDown(podUid: string): Promise<void> {
     this.#tokens?.forgetPod(podUid);
     const dir = this.podDir(podUid);
-    for (const mountPoint of await mountPointsUnder(dir)) await unmount(mountPoint);
-    const left = await mountPointsUnder(dir);
+    const left = await unmountAllUnder(dir);
     if (left.length > 0) throw new VolumeCleanupError(`still mounted under ${dir}: ${left.join(', ')}`);
     await rm(dir, { recursive: true, force: true });
   }
