@@ -231,7 +231,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
           observed.known(start);
         },
       );
-    }).then(
+    }).then(...streamEnd(call, observed));
+  }
+
+  /** How a stream ends: closed when the work is done, with the error otherwise, and counted either way. */
+  function streamEnd(call: { end(): void; emit(event: 'error', err: unknown): boolean }, observed: ObservedCall): [() => void, (err: unknown) => void] {
+    return [
       () => {
         call.end();
         observed.end();
@@ -240,7 +245,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         call.emit('error', toServiceError(err));
         observed.end(err);
       },
-    );
+    ];
   }
 
   return {
@@ -330,16 +335,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         admitCall('Logs', authenticated, call.metadata, req);
         observed.known(req);
         return deps.kubelets.logs(req, call, cancelled.signal);
-      }).then(
-        () => {
-          call.end();
-          observed.end();
-        },
-        (err: unknown) => {
-          call.emit('error', toServiceError(err));
-          observed.end(err);
-        },
-      );
+      }).then(...streamEnd(call, observed));
     },
     Exec: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Exec', 'ExecFrame', call),
     Attach: (call: grpc.ServerDuplexStream<Buffer, unknown>) => relayToKubelet('Attach', 'ExecFrame', call),

@@ -14,6 +14,7 @@ import { compileProxyOptions } from '../../../services/proxy/options.js';
 import { cleanupHost, ProxyServer } from '../../../services/proxy/proxy-server.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { pollUntil } from '../../harness/poll.js';
 
 const run = promisify(execFile);
 const SUFFIX = randomBytes(4).toString('hex');
@@ -56,13 +57,9 @@ async function connects(from: string, ip: string): Promise<boolean> {
   }
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+/** Waits, bounded, until a connection check comes out as wanted. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  await pollUntil(check, { timeoutMs: 30_000, intervalMs: 250, what });
 }
 
 async function applyPolicy(namespace: string, name: string, spec: NetworkPolicy['spec']): Promise<void> {
