@@ -13,6 +13,7 @@ import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
 import { benchRestWatch } from './apiserver/rest-watch.js';
 import { benchSecretCreates } from './apiserver/secret-creates.js';
 import { benchMetricsCost } from './apiserver/metrics-cost.js';
+import { benchHpaReaction } from './kubelet/hpa-reaction.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-metrics': benchKubeletMetrics,
   'apiserver-secret-creates': benchSecretCreates,
   'apiserver-metrics-cost': benchMetricsCost,
+  'kubelet-hpa-reaction': benchHpaReaction,
 };
 
 const wanted = process.argv.slice(2);
