@@ -9,7 +9,7 @@ import { BUSYBOX, eventually, setUpNode, startKubelet, tearDownNode, type TestNo
 
 // Autoscaling on real CPU, end to end: a real kubelet runs busy-looping containers and measures
 // them, the apiserver serves their PodMetrics, and the HorizontalPodAutoscaler controller scales
-// their ReplicaSet up while they burn and back down once they stop (its sync period and scale-down
+// their Deployment up while they burn and back down once they stop (its sync period and scale-down
 // window shortened for the test). Each container burns until a file appears in it, so the test
 // ends the load by exec'ing into every pod.
 const NODE = `it-kubelet-hpa-${randomBytes(3).toString('hex')}`;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   manager = new ControllerManager({
     client: node.cp.client(),
     leaderElection: false,
-    settings: { controllers: ['replicaset', 'horizontalpodautoscaling'], hpaSyncPeriodMs: 1_000, hpaDownscaleStabilizationMs: 5_000 },
+    settings: { controllers: ['deployment', 'replicaset', 'horizontalpodautoscaling'], hpaSyncPeriodMs: 1_000, hpaDownscaleStabilizationMs: 5_000 },
   });
   if (!(await manager.start())) throw new Error('controller-manager informers did not sync');
 });
@@ -37,7 +37,7 @@ afterAll(async () => {
   await tearDownNode(node);
 });
 
-const replicas = async (): Promise<number> => (await node.client.resource('replicaSet').get(NS, 'burner')).spec?.replicas ?? 0;
+const replicas = async (): Promise<number> => (await node.client.resource('deployment').get(NS, 'burner')).spec?.replicas ?? 0;
 const hpa = (): Promise<t.HorizontalPodAutoscaler> => node.client.resource('horizontalPodAutoscaler').get(NS, 'burner');
 const condition = (h: t.HorizontalPodAutoscaler, type: string) => h.status?.conditions?.find((c) => c.type === type);
 
@@ -52,8 +52,8 @@ async function rescaleEvents(): Promise<string[]> {
 }
 
 describe('a HorizontalPodAutoscaler on real CPU', () => {
-  it('scales a busy ReplicaSet up to its maximum, shows the usage in kubets top, and scales down once the load stops', async () => {
-    const rs: t.ReplicaSet = {
+  it('scales a busy Deployment up to its maximum, shows the usage in kubets top, and scales down once the load stops', async () => {
+    const deployment: t.Deployment = {
       metadata: { name: 'burner', namespace: NS },
       spec: {
         replicas: 1,
@@ -69,18 +69,18 @@ describe('a HorizontalPodAutoscaler on real CPU', () => {
         },
       },
     };
-    await node.client.resource('replicaSet').create(rs);
+    await node.client.resource('deployment').create(deployment);
     await node.client.resource('horizontalPodAutoscaler').create({
       metadata: { name: 'burner', namespace: NS },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'burner' },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'burner' },
         minReplicas: 1,
         maxReplicas: 3,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
       },
     });
 
-    await eventually('the ReplicaSet scaled up to 3', async () => (await replicas()) === 3, 180_000);
+    await eventually('the Deployment scaled up to 3', async () => (await replicas()) === 3, 180_000);
     expect((await rescaleEvents()).some((m) => /^New size: 3; reason: cpu resource utilization \(percentage of request\) above target$/.test(m))).toBe(true);
     await eventually('3 burning pods', async () => (await runningPods()).length === 3, 120_000);
     const limited = await eventually('the autoscaler held at its maximum', async () => {
@@ -102,7 +102,7 @@ describe('a HorizontalPodAutoscaler on real CPU', () => {
       const stopped = await runVerb(['exec', pod.metadata!.name!, '-n', NS, '--', 'touch', '/tmp/stop'], { client: node.client });
       expect(stopped.code, stopped.stderr).toBe(0);
     }
-    await eventually('the ReplicaSet scaled back down to 1', async () => (await replicas()) === 1, 180_000);
+    await eventually('the Deployment scaled back down to 1', async () => (await replicas()) === 1, 180_000);
     expect((await rescaleEvents()).some((m) => /^New size: 1; reason: All metrics below target$/.test(m))).toBe(true);
   }, 600_000);
 });
