@@ -25,6 +25,12 @@ export interface ApiserverConfig {
   certHosts: string[];
   eventTtlSeconds: number;
   compactionIntervalMs: number;
+  /**
+   * A gRPC connection with no call open for this long is closed (a GOAWAY; clients reconnect at
+   * their next call), so idle connections do not hold the server's memory. A connection that never
+   * completes its TLS handshake is closed by Node's TLS handshake timeout (120 s).
+   */
+  grpcIdleConnectionMs: number;
   watchCacheSize: number;
   /** Plaintext gRPC, for tests of the TLS requirement only. */
   insecure: boolean;
@@ -92,6 +98,7 @@ export function compileOptions(opts: ApiserverOptions): ApiserverConfig {
     certHosts: [],
     eventTtlSeconds: 3600,
     compactionIntervalMs: 5 * 60_000,
+    grpcIdleConnectionMs: 5 * 60_000,
     watchCacheSize: 1000,
     insecure: false,
     advertiseAddress: '127.0.0.1',

@@ -220,7 +220,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const { creds, tls, kubeletTls } = await serverCredentials(config);
   const kubelets = new KubeletProxy(registry, kubeletTls, log.child({ part: 'kubelet-proxy' }));
   const metrics = new ResourceMetrics({ pods: caches.get('pods')!, nodes: caches.get('nodes')!, summaries: (node) => kubelets.summary(node), log });
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, ...LEAN_CHANNEL_OPTIONS });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_connection_idle_ms': config.grpcIdleConnectionMs, ...LEAN_CHANNEL_OPTIONS });
   server.addService(rawServiceDefinition('kubets.v1.Resources'), resourcesHandlers({ registry, store, caches, metrics, tokens, authenticator, authorizer, kubelets, log, requestMetrics: requests, audit: auditing?.auditor }));
   const healthChecks = healthMonitor(store, () => ready);
   const health = healthChecks.probe;

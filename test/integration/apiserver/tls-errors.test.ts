@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { connect as connectHttp2 } from 'node:http2';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,8 @@ import { ensureClusterCerts } from '../../../lib/certs/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 
 // A client that does not trust the apiserver's certificate is told so, in kubectl's words,
-// instead of hearing that the server is unreachable; a client that says nothing is let go.
+// instead of hearing that the server is unreachable; a client that says nothing is let go, on
+// the HTTP API and on gRPC.
 
 describe('TLS failures in the CLI', () => {
   const f = useControlPlane();
@@ -34,4 +36,19 @@ describe('silent connections to the HTTP API', () => {
     const closed = await Promise.race([once(socket, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 60_000))]);
     expect(closed).toBe(true);
   }, 90_000);
+});
+
+describe('idle connections to the gRPC API', () => {
+  const f = useControlPlane({ apiserver: { grpcIdleConnectionMs: 1_000 } });
+
+  it('are sent away once no call has been open for the idle time, and calls on a new connection work', async () => {
+    const session = connectHttp2(`https://${f.cp.apiservers[0]!.address}`, { ca: f.cp.caPem, servername: 'kubernetes' });
+    await once(session, 'connect');
+    const sentAway = await Promise.race([once(session, 'goaway').then(() => true), once(session, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 30_000))]);
+    session.destroy();
+    expect(sentAway).toBe(true);
+    // The components' channels reconnect at their next call.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await f.client.resource('namespace').get('', 'default')).metadata?.name).toBe('default');
+  }, 60_000);
 });
