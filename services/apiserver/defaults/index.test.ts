@@ -85,6 +85,7 @@ const podRows: Row[] = [
         { name: 'c', hostPath: { path: '/data' } },
         { name: 'd' },
         { name: 'e', downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+        { name: 'f', projected: { sources: [{ downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] } },
       ],
     }),
     {
@@ -95,6 +96,8 @@ const podRows: Row[] = [
           { name: 'c', hostPath: { path: '/data', type: '' } },
           { name: 'd', emptyDir: {} },
           { name: 'e', downwardAPI: { defaultMode: 420, items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } }] } },
+          // A projected volume is one source: no emptyDir is added beside it.
+          { name: 'f', projected: { defaultMode: 420, sources: [{ downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } }] } },
         ],
       },
     },

@@ -73,16 +73,21 @@ function defaultFieldSelector(selector: ObjectFieldSelector | undefined): void {
   if (selector) selector.apiVersion ||= 'v1';
 }
 
+/** Every volume source a pod may name; a volume that names none is an emptyDir, as in Kubernetes. */
+const VOLUME_SOURCES = ['hostPath', 'emptyDir', 'configMap', 'secret', 'downwardAPI', 'persistentVolumeClaim', 'nfs', 'projected'] as const;
+
 function defaultVolume(volume: Volume): void {
-  const { hostPath, emptyDir, configMap, secret, downwardAPI, persistentVolumeClaim, nfs } = volume;
-  if (!hostPath && !emptyDir && !configMap && !secret && !downwardAPI && !persistentVolumeClaim && !nfs) {
-    volume.emptyDir = {};
-  }
+  if (!VOLUME_SOURCES.some((source) => volume[source])) volume.emptyDir = {};
+  const { hostPath, configMap, secret, downwardAPI, projected } = volume;
   if (hostPath) hostPath.type ??= '';
   if (secret) secret.defaultMode ??= DEFAULT_VOLUME_FILE_MODE;
   if (configMap) configMap.defaultMode ??= DEFAULT_VOLUME_FILE_MODE;
   if (downwardAPI) {
     downwardAPI.defaultMode ??= DEFAULT_VOLUME_FILE_MODE;
     for (const item of downwardAPI.items ?? []) defaultFieldSelector(item.fieldRef);
+  }
+  if (projected) {
+    projected.defaultMode ??= DEFAULT_VOLUME_FILE_MODE;
+    for (const source of projected.sources ?? []) for (const item of source.downwardAPI?.items ?? []) defaultFieldSelector(item.fieldRef);
   }
 }
