@@ -1,24 +1,19 @@
 import type { PodMetrics } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
+import { duration } from '../../../lib/flags.js';
 import { usageBytes, usageMillicores } from '../../../lib/printers/kinds/metrics.js';
 import type { PodMetricsSource, PodUsage } from './metrics-source.js';
 
 // The autoscaler's view of the cluster's resource metrics API: metrics.k8s.io PodMetrics, which the
 // apiserver gathers from the kubelets of the nodes running the selected pods.
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Seconds of a Go duration such as "10s", "1m30s" or "10.5s"; 0 when it cannot be read. */
+/** Seconds of a window such as "10s" or "10.5s" (a Go duration); 0 when it cannot be read. */
 export function goDurationSeconds(text: string | undefined): number {
-  let ms = 0;
-  let rest = text ?? '';
-  while (rest !== '') {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m) return 0;
-    ms += Number(m[1]) * DURATION_UNITS_MS[m[2]!]!;
-    rest = rest.slice(m[0].length);
+  try {
+    return duration(text ?? '') / 1000;
+  } catch {
+    return 0;
   }
-  return ms / 1000;
 }
 
 export function podUsageOf(metrics: PodMetrics): PodUsage {

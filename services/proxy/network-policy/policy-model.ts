@@ -107,17 +107,18 @@ function numericPort(port: NetworkPolicyPort): PortMatch | undefined {
   return { protocol, port: port.port.intVal, ...(port.endPort !== undefined && { endPort: port.endPort }) };
 }
 
-function insideBlock(ip: string, peer: PeerMatch): boolean {
+/** Whether an address is inside a peer's network and outside its exceptions; the lists are built once per peer. */
+function blockMatcher(peer: PeerMatch): (ip: string) => boolean {
   const block = new BlockList();
   const [address = '', bits] = peer.cidr.split('/');
-  if (!isIPv4(address)) return false;
+  if (!isIPv4(address)) return () => false;
   block.addSubnet(address, Number(bits), 'ipv4');
   const excluded = new BlockList();
   for (const except of peer.except) {
     const [exceptAddress = '', exceptBits] = except.split('/');
     if (isIPv4(exceptAddress)) excluded.addSubnet(exceptAddress, Number(exceptBits), 'ipv4');
   }
-  return block.check(ip, 'ipv4') && !excluded.check(ip, 'ipv4');
+  return (ip) => block.check(ip, 'ipv4') && !excluded.check(ip, 'ipv4');
 }
 
 interface Direction {
@@ -135,7 +136,8 @@ interface AddressedPod {
 function peerTargets(ctx: PolicyContext, peer: NetworkPolicyPeer, namespace: string): { matches: PeerMatch[]; pods: AddressedPod[] } {
   if (peer.ipBlock) {
     const match = { cidr: peer.ipBlock.cidr ?? '', except: [...(peer.ipBlock.except ?? [])] };
-    return { matches: [match], pods: ctx.addressed.filter(({ ip }) => insideBlock(ip, match)) };
+    const inside = blockMatcher(match);
+    return { matches: [match], pods: ctx.addressed.filter(({ ip }) => inside(ip)) };
   }
   const pods = ctx.peerPods(peer, namespace);
   return { matches: pods.map(({ ip }) => ({ cidr: hostCidr(ip), except: [] })), pods };
