@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
 # Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables, the Python
-# kubernetes client the HTTP API tests drive), a safely started
+# kubernetes client the HTTP API tests drive, the add-ons' Prometheus, journal store and image
+# registry, Chromium for the dashboard's browser tests, shellcheck), a safely started
 # dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
 set -euo pipefail
@@ -9,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '==> %s\n' "$*"; }
 
-packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 python3-kubernetes)
+packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 python3-kubernetes
+  prometheus systemd-journal-remote docker-registry chromium shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
