@@ -253,4 +253,29 @@ describe('SharedInformerFactory', () => {
       await fake.stop();
     }
   });
+
+  it('shares the caller\'s signal among many informers without a listener-leak warning, and stops them all with it', async () => {
+    const fake = await FakeApiServer.start();
+    const client = fake.client();
+    const factory = new SharedInformerFactory(client);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    const stop = new AbortController();
+    try {
+      const informers = Array.from({ length: 12 }, (_, i) => factory.informerFor('configMap', { namespace: `ns-${i}` }));
+      factory.start(stop.signal);
+      expect(await factory.waitForSync(stop.signal)).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      await waitFor(() => fake.watcherCount === informers.length);
+      stop.abort();
+      await waitFor(() => fake.watcherCount === 0);
+    } finally {
+      process.off('warning', onWarning);
+      await factory.stop();
+      client.close();
+      await fake.stop();
+    }
+  });
 });

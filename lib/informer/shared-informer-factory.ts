@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiClient } from '../client/client.js';
 import type { EnvelopeField, KindTypes } from '../api/resources.js';
@@ -50,17 +51,31 @@ export class SharedInformerFactory {
   /** Starts every informer made so far and every one made later. */
   start(signal?: AbortSignal): void {
     this.started = true;
-    this.startSignal = signal;
-    for (const informer of this.informers.values()) informer.start(signal);
+    this.startSignal = relay(signal);
+    for (const informer of this.informers.values()) informer.start(this.startSignal);
   }
 
   /** True once every informer made so far has synced; false if the signal aborts first. */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
+    const relayed = relay(signal);
+    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(relayed)));
     return results.every(Boolean);
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
+}
+
+/**
+ * A signal that aborts with the caller's, for any number of informers to listen to: each informer
+ * adds a listener, and more than ten on the caller's own signal would make Node warn of a leak.
+ */
+function relay(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const relayed = new AbortController();
+  setMaxListeners(0, relayed.signal);
+  if (signal.aborted) relayed.abort();
+  else signal.addEventListener('abort', () => relayed.abort(), { once: true });
+  return relayed.signal;
 }
