@@ -219,8 +219,9 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
     return false;
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
-  const dns = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...dns, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy), ...componentArgs(o.proxyArg)]);
+  // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
+  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
   return true;
 }
