@@ -216,6 +216,11 @@ export function resourceByField(field: EnvelopeField): ResourceInfo {
   return r;
 }
 
+/** The request name of a resource's stored version, which operations address whatever version a request was served in. */
+export function storedRequestName(info: ResourceInfo): string {
+  return requestNameOf(resourceByField(info.field));
+}
+
 /** Resolves what a user types: plural, singular, kind or short name, optionally with a group (`deployments.apps`). */
 export function resolveResourceAlias(name: string): ResourceInfo | undefined {
   const lower = name.toLowerCase();

@@ -5,7 +5,7 @@ import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { toStoredVersion } from '../../lib/api/conversion/index.js';
-import { isStoredVersion, requestNameOf, resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { isStoredVersion, storedRequestName, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import type { Auditor } from './audit/index.js';
 import { authenticate, logAuthenticationFailure, type BearerAuthenticator } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
@@ -115,7 +115,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   const { log, authorizer } = deps;
   const ops = apiOperations(deps);
   // Operations work on the stored version; a request in another version is converted here.
-  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: requestNameOf(resourceByField(info.field)), namespace: req.namespace, name: req.name });
+  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: storedRequestName(info), namespace: req.namespace, name: req.name });
 
   /**
    * The one door of every call: who is calling (token, then impersonation), then whether they may

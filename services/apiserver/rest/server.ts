@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
-import { requestNameOf, resourceByField } from '../../../lib/api/resources.js';
+import { storedRequestName } from '../../../lib/api/resources.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import { processRegistry, writeMetrics } from '../../../lib/metrics/index.js';
 import type { HealthProbe } from '../health.js';
@@ -185,7 +185,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         // Operations work on the stored version; the verbs convert a request in another version.
-        const target = { resource: requestNameOf(resourceByField(route.info.field)), namespace: route.namespace, name: route.name };
+        const target = { resource: storedRequestName(route.info), namespace: route.namespace, name: route.name };
         let attrs: Attributes | undefined;
         kind.info = route.info;
         kind.subresource = route.subresource;
