@@ -11,6 +11,7 @@ import { loadClientConfig } from '../../lib/client-config.js';
 import { etcdHealthy } from '../../lib/etcd-health.js';
 import { projectRoot } from '../../lib/paths.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
+import { pollUntil } from './poll.js';
 import { freePort } from './ports.js';
 
 // A highly available control plane on loopback, as deploy/ha/ describes it on three machines:
@@ -60,6 +61,8 @@ export interface HaCluster {
   etcdClient(): Etcd3;
   /** The member that is leader now, by asking the running members (etcd's maintenance Status). */
   etcdLeader(): Promise<HaEtcdMember | undefined>;
+  /** Each running member's own revision (its Status; a follower may trail the leader for a moment). */
+  memberRevisions(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -80,15 +83,6 @@ function processOf(name: string, proc: ChildProcess): HaProcess {
       await exited(proc);
     },
   };
-}
-
-async function waitFor(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`${what} not ready after ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function etcdCredentials(files: ClusterFiles): { rootCertificate: Buffer; certChain: Buffer; privateKey: Buffer } {
@@ -119,7 +113,7 @@ async function startEtcdMembers(dir: string, files: ClusterFiles): Promise<HaEtc
     return { ...processOf(name, proc), endpoint };
   });
   const tls = etcdClientTls(files.etcd);
-  await Promise.all(members.map((m) => waitFor(`etcd member ${m.name}`, 30_000, () => etcdHealthy(m.endpoint, tls))));
+  await Promise.all(members.map((m) => pollUntil(() => etcdHealthy(m.endpoint, tls), { timeoutMs: 30_000, intervalMs: 100, what: `etcd member ${m.name} healthy` })));
   return members;
 }
 
@@ -173,10 +167,10 @@ export async function startHaCluster(): Promise<HaCluster> {
     for (const a of apiservers) {
       const direct = new ApiClient({ servers: [a.address], ca: readFileSync(files.caFile), token: files.adminToken, deadlineMs: 2_000 });
       try {
-        await waitFor(a.name, 60_000, async () => {
+        await pollUntil(async () => {
           if (!alive(a)) throw new Error(`${a.name} exited: ${readFileSync(join(dir, `${a.name}.log`), 'utf8').slice(-2000)}`);
-          return Boolean(await direct.version());
-        });
+          return direct.version();
+        }, { timeoutMs: 60_000, intervalMs: 100, what: `${a.name} serving` });
       } finally {
         direct.close();
       }
@@ -184,7 +178,7 @@ export async function startHaCluster(): Promise<HaCluster> {
     // One client per member, without retries or failover: each answers for its own member.
     const memberClients = new Map(etcd.map((m) => [m, new Etcd3({ hosts: [m.endpoint], credentials, defaultCallOptions: () => ({ deadline: Date.now() + 1_000 }), faultHandling: { global: noop, host: () => noop } })]));
     const probe = await client({ deadlineMs: 2_000 });
-    await waitFor('haproxy', 30_000, async () => Boolean(await probe.version()));
+    await pollUntil(() => probe.version(), { timeoutMs: 30_000, intervalMs: 100, what: 'HAProxy forwarding to the apiservers' });
     const cluster: HaCluster = {
       dir,
       files,
@@ -204,6 +198,9 @@ export async function startHaCluster(): Promise<HaCluster> {
         }
         return undefined;
       },
+      async memberRevisions() {
+        return Promise.all(etcd.filter(alive).map(async (m) => Number((await memberClients.get(m)!.maintenance.status()).header.revision)));
+      },
       async stop() {
         for (const c of clients) c.close();
         for (const c of memberClients.values()) c.close();
@@ -219,13 +216,10 @@ export async function startHaCluster(): Promise<HaCluster> {
   }
 }
 
-/** The member that is leader once one is: polls etcdLeader until deadlineMs. */
-export async function waitForLeader(cluster: HaCluster, deadlineMs: number, except?: HaEtcdMember): Promise<HaEtcdMember> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
+/** The member that is leader once there is one other than except: polls etcdLeader until deadlineMs. */
+export function waitForLeader(cluster: HaCluster, deadlineMs: number, except?: HaEtcdMember): Promise<HaEtcdMember> {
+  return pollUntil(async () => {
     const leader = await cluster.etcdLeader();
-    if (leader && leader !== except) return leader;
-    if (Date.now() > until) throw new Error(`no etcd leader after ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return leader !== except && leader;
+  }, { timeoutMs: deadlineMs, intervalMs: 50, what: 'an etcd leader' });
 }
