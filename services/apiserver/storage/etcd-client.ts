@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel';
-import { Etcd3, GRPCUnavailableError, isRecoverableError } from 'etcd3';
+import { Etcd3, GRPCUnavailableError, isRecoverableError, type CallContext } from 'etcd3';
 import { LEAN_CHANNEL_OPTIONS } from '../../../lib/grpc-options.js';
 
 /**
@@ -10,7 +10,9 @@ import { LEAN_CHANNEL_OPTIONS } from '../../../lib/grpc-options.js';
  * leader (an election takes 1-2 s).
  */
 const ATTEMPT_TIMEOUT_MS = 2_000;
-/** Retries after the first attempt (cockatiel's maxAttempts): every member of three once, and one more; a call gives up after about 4 × ATTEMPT_TIMEOUT_MS against a hung cluster. */
+/** A page of a list may legitimately take longer on a busy machine; a list is no write waiting. */
+const LIST_ATTEMPT_TIMEOUT_MS = 5_000;
+/** Retries after the first attempt (cockatiel's maxAttempts): every member of three once, and one more; a write gives up after about 4 × ATTEMPT_TIMEOUT_MS against a hung cluster. */
 const MAX_RETRIES = 3;
 /** After this many failed connections in a row a member is not tried again for HALF_OPEN_AFTER_MS. */
 const FAILURES_BEFORE_PAUSE = 3;
@@ -26,6 +28,10 @@ export function isMemberUnreachable(err: Error): boolean {
   return err instanceof GRPCUnavailableError && !err.message.includes('etcdserver:');
 }
 
+function attemptTimeoutMs(ctx: CallContext): number {
+  return ctx.method === 'range' && ctx.params.range_end ? LIST_ATTEMPT_TIMEOUT_MS : ATTEMPT_TIMEOUT_MS;
+}
+
 /**
  * The apiserver's etcd client. etcd3's defaults pause a failed host for 5 s and let a watch stream
  * back off up to 30 s between reconnects, so after etcd came back the watch caches (and every list
@@ -38,7 +44,7 @@ export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): Etcd3 {
     dialTimeout: 5_000,
     // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
     grpcOptions: { 'grpc.max_receive_message_length': -1, ...LEAN_CHANNEL_OPTIONS },
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + ATTEMPT_TIMEOUT_MS }),
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + attemptTimeoutMs(ctx) }),
     faultHandling: {
       // A call that failed transiently (member unreachable, without a leader or losing it:
       // etcdserver: leader changed, request timed out; no answer in time) is sent again to the
