@@ -1,24 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../lib/paths.js';
 import { startControlPlane, type ControlPlane } from '../harness/control-plane.js';
+import { loopbackHaproxyConfig } from '../harness/ha-cluster.js';
 import { freePort } from '../harness/ports.js';
 
 // The shipped HAProxy configuration (deploy/ha/haproxy.cfg), with its addresses moved to
 // loopback, in front of two real apiservers: a client of the HAProxy port survives one of them
 // being stopped.
-
-function loopbackConfig(port: number, backends: string[]): string {
-  const shipped = readFileSync(join(projectRoot, 'deploy/ha/haproxy.cfg'), 'utf8');
-  const servers = backends.map((b, i) => `    server master${i + 1} ${b} check`).join('\n');
-  return shipped
-    .replace(/^\s*log .*$/gm, '')
-    .replace(/^\s*daemon$/m, '')
-    .replace(/bind \*:8443/, `bind 127.0.0.1:${port}`)
-    .replace(/(\s*server master\d .*\n?)+/, `\n${servers}\n`);
-}
 
 async function eventually<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -42,7 +32,7 @@ describe('HA through HAProxy', () => {
     cp = await startControlPlane({ apiservers: 2 });
     port = await freePort();
     const cfg = join(cp.dataDir, 'haproxy.cfg');
-    writeFileSync(cfg, loopbackConfig(port, cp.apiservers.map((a) => a.address)));
+    writeFileSync(cfg, loopbackHaproxyConfig(port, cp.apiservers.map((a) => a.address)));
     haproxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     haproxy.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

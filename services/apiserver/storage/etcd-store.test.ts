@@ -1,6 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
-import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
-import { openEtcdStore, type EtcdStore } from './etcd-store.js';
+import type { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawEtcdClient, startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
+import { EtcdStore, openEtcdStore } from './etcd-store.js';
 import { describeStoreContract } from './store-contract.js';
 
 let etcd: EtcdInstance;
@@ -15,3 +16,45 @@ afterAll(async () => {
 });
 
 describeStoreContract('EtcdStore (real etcd)', () => store);
+
+// etcd3 sends a transaction again when an attempt got no answer, and that attempt may have been
+// applied: the store must recognise its own earlier write instead of reporting a conflict.
+describe('EtcdStore: a write sent again after its answer was lost', () => {
+  let raw: Etcd3;
+  let replaying: EtcdStore;
+  beforeAll(() => {
+    raw = rawEtcdClient(etcd);
+    replaying = new EtcdStore(raw);
+    // Every transaction is applied, its answer dropped, and sent again: the caller sees the second answer.
+    const txn = raw.kv.txn.bind(raw.kv);
+    raw.kv.txn = async (req, options) => {
+      await txn(req, options);
+      return txn(req, options);
+    };
+  });
+  afterAll(() => raw?.close());
+
+  it('reports a create that was applied by the earlier attempt as created, at its revision', async () => {
+    const res = await replaying.create('/registry/replay/a', Buffer.from('uid-1'));
+    expect(res.ok).toBe(true);
+    expect(res.ok && res.revision).toBe((await store.get('/registry/replay/a'))!.modRevision);
+  });
+
+  it('reports an update that was applied by the earlier attempt as updated, with its extra puts', async () => {
+    const created = await store.create('/registry/replay/b', Buffer.from('v1'));
+    if (!created.ok) throw new Error('setup');
+    const res = await replaying.update('/registry/replay/b', Buffer.from('v2'), created.revision, { compares: [], puts: [{ key: '/registry/replay/b-bitmap', value: Buffer.from('1') }] });
+    expect(res.ok).toBe(true);
+    expect(res.ok && res.revision).toBe((await store.get('/registry/replay/b'))!.modRevision);
+  });
+
+  it('still refuses a create of a key that holds other bytes, and a stale update', async () => {
+    await store.create('/registry/replay/c', Buffer.from('theirs'));
+    expect((await store.create('/registry/replay/c', Buffer.from('mine'))).ok).toBe(false);
+    const created = await store.create('/registry/replay/d', Buffer.from('v1'));
+    if (!created.ok) throw new Error('setup');
+    await store.update('/registry/replay/d', Buffer.from('theirs'), created.revision);
+    const res = await store.update('/registry/replay/d', Buffer.from('mine'), created.revision);
+    expect(res).toMatchObject({ ok: false, current: { value: Buffer.from('theirs') } });
+  });
+});
