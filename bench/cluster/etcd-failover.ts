@@ -38,7 +38,9 @@ async function oneRun(): Promise<FailoverRun> {
     const acks: number[] = [];
     let stopping = false;
     let misreported = 0;
-    const workers = Array.from({ length: WORKERS }, async (_, w) => {
+    // Awaited only at the end, so a failure meanwhile is held (not an unhandled rejection that
+    // would end the process and leave the cluster running) and thrown there.
+    const workers = Promise.all(Array.from({ length: WORKERS }, async (_, w) => {
       for (let i = 0; !stopping; i++) {
         const name = `w${w}-${i}`;
         try {
@@ -51,7 +53,8 @@ async function oneRun(): Promise<FailoverRun> {
         }
         acks.push(performance.now());
       }
-    });
+    }));
+    workers.catch(() => undefined);
     await sleep(STEADY_MS);
     const leader = await waitForLeader(cluster, 10_000);
     const loadAverage = loadavg()[0]!;
@@ -61,7 +64,7 @@ async function oneRun(): Promise<FailoverRun> {
     const electedAt = performance.now();
     await sleep(AFTER_ELECTION_MS);
     stopping = true;
-    await Promise.all(workers);
+    await workers;
     const sorted = [...acks].sort((a, b) => a - b);
     const lastBeforeKill = sorted.filter((t) => t < killedAt).at(-1) ?? killedAt;
     const gaps = (from: number, times: number[]): number => {

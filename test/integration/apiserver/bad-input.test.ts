@@ -196,12 +196,14 @@ describe('etcd down', () => {
     expect(watched).toEqual(['ADDED after-outage']);
   });
 
-  it('answers Timeout in bounded time when etcd hangs, and recovers when it continues', async () => {
+  it('answers Timeout or ServiceUnavailable in bounded time when etcd hangs, and recovers when it continues', async () => {
     cluster.cp.etcd.process.kill('SIGSTOP');
     try {
-      // The apiserver's own Timeout (it carries retryAfterSeconds), well before the client's 10-minute deadline.
+      // The apiserver's own answer (it carries retryAfterSeconds), well before the client's
+      // 10-minute deadline: its last attempt timed out, or found the connection that an earlier
+      // attempt's timeout had closed.
       const err = await cluster.client.resource('configMap').create(configMap('hung', 'bad'), { deadlineMs: 600_000 }).catch((e: unknown) => e);
-      expect(err, String(err)).toMatchObject({ reason: 'Timeout', details: { retryAfterSeconds: 1 } });
+      expect(err, String(err)).toMatchObject({ reason: expect.stringMatching(/^(Timeout|ServiceUnavailable)$/), details: { retryAfterSeconds: 1 } });
     } finally {
       cluster.cp.etcd.process.kill('SIGCONT');
     }
