@@ -21,6 +21,7 @@ import { ServiceAccountAdmission } from './admission/service-account.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { BearerAuthenticator } from './auth.js';
+import { BootstrapTokenVerifier } from './bootstrap-token-auth.js';
 import { Auditor, AuditLogWriter, loadAuditPolicy } from './audit/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
@@ -177,7 +178,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
   };
   const tokens = await serviceAccountTokens(config, caches);
-  const authenticator = new BearerAuthenticator(staticTokens, [tokens]);
+  const bootstrapTokens = new BootstrapTokenVerifier((namespace, name) => caches.get('secrets')!.get(namespace, name) as t.Secret | undefined);
+  const authenticator = new BearerAuthenticator(staticTokens, [tokens, bootstrapTokens]);
   const namespaceOf = async (name: string): Promise<t.Namespace | undefined> => {
     const cached = namespaces.get('', name) as t.Namespace | undefined;
     if (cached) return cached;

@@ -23,6 +23,7 @@ import { ServiceAccountController } from './serviceaccount/service-account-contr
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 import { PersistentVolumeController } from './persistentvolume/persistent-volume-controller.js';
 import { StorageProtectionController } from './persistentvolume/storage-protection-controller.js';
+import { TokenCleaner } from './bootstrap/token-cleaner.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -68,4 +69,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'storage-protection', build: (ctx) => new StorageProtectionController(ctx) },
   { name: 'serviceaccount', build: (ctx) => new ServiceAccountController(ctx, { workers: 2 }) },
   { name: 'root-ca-certificate-publisher', build: (ctx, s) => new RootCaPublisher(ctx, { workers: 2, rootCaPem: s.rootCaPem }), enabled: (s) => s.rootCaPem !== '' },
+  { name: 'tokencleaner', build: (ctx) => new TokenCleaner(ctx) },
 ];
