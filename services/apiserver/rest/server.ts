@@ -154,7 +154,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     const route = parseRoute(url.pathname);
     const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
     const scope = currentRequestScope();
-    if (user && scope) scope.user = { name: user.name, groups: user.groups };
+    if (user && scope) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
     // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
     if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
     const format = responseFormat(req.headers.accept);
