@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { ANONYMOUS_USER, CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE, UNAUTHENTICATED_GROUP } from '../../lib/auth/cluster-info.js';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
@@ -17,6 +16,7 @@ import type { RequestKind, RequestMetrics } from './metrics.js';
 import { apiOperations, type OperationDeps, type Target } from './operations.js';
 import { MAX_OBJECT_BYTES } from './registry/registry.js';
 import { resolveResource } from './request-context.js';
+import { ANONYMOUS, isClusterInfoRead } from './anonymous.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
@@ -112,19 +112,6 @@ const metadataValues =
   (name: string): string[] =>
     metadata.get(name).map((v) => v.toString());
 
-/** kubeadm's anonymous user, in the one group it has. */
-const ANONYMOUS: UserInfo = { name: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] };
-
-/**
- * The one call served without credentials: reading kube-public's cluster-info, which joining
- * nodes check against their CA hash. RBAC still decides (a Role grants exactly that object).
- */
-function isClusterInfoRead(method: string, req: unknown): boolean {
-  if (method !== 'Get') return false;
-  const q = req as t.GetRequest;
-  return resourceByName(q.resource ?? '')?.field === 'configMap' && q.namespace === CLUSTER_INFO_NAMESPACE && q.name === CLUSTER_INFO_NAME;
-}
-
 /** Which subresource an UpdateStatus writes: the status, or a CertificateSigningRequest's approval. */
 function statusSubresource(name: string | undefined): 'status' | 'approval' {
   if (!name || name === 'status') return 'status';
@@ -197,7 +184,9 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const known = withoutCredentials ? undefined : authenticate(deps.authenticator, call.metadata, auth);
         const req = decodeRequest<Req>(REQ(reqType), call.request);
         // Only then is the call known: the one read anyone may make, or Unauthorized.
-        const authenticated = known ?? (isClusterInfoRead(method, req) ? ANONYMOUS : authenticate(deps.authenticator, call.metadata, auth));
+        const q = req as t.GetRequest;
+        const anonymousRead = method === 'Get' && isClusterInfoRead(resourceByName(q.resource ?? ''), 'get', q.namespace, q.name);
+        const authenticated = known ?? (anonymousRead ? ANONYMOUS : authenticate(deps.authenticator, call.metadata, auth));
         observed.known(req);
         if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
         return fn(req, admitCall(method, authenticated, call.metadata, req));

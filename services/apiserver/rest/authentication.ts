@@ -21,3 +21,8 @@ export function authenticateRequest(authenticator: BearerAuthenticator | undefin
   if (!user) throw unauthenticated('no credentials and no client certificate signed by the cluster CA');
   return user;
 }
+
+/** Whether the request carries any credentials at all: a bearer token, or a client certificate the cluster CA signed. */
+export function hasCredentials(req: IncomingMessage): boolean {
+  return Boolean(req.headers.authorization) || ('getPeerCertificate' in req.socket && certificateUser(req.socket as TLSSocket) !== undefined);
+}

@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,18 @@ function options(o: Partial<JoinOptions>): JoinOptions {
     timeoutMs: 30_000,
     ...o,
   };
+}
+
+/** The status of an HTTPS GET without credentials. */
+function httpsStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, ca: cluster.cp.caPem, servername: 'localhost' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const csrCount = async (): Promise<number> => (await cluster.client.resource('certificateSigningRequest').list('')).items.length;
@@ -127,6 +140,10 @@ describe('kubets join', () => {
     } finally {
       anonymous.close();
     }
+    const port = cluster.cp.apiservers[0]!.restPort!;
+    expect(await httpsStatus(port, '/api/v1/namespaces/kube-public/configmaps/cluster-info')).toBe(200);
+    expect(await httpsStatus(port, '/api/v1/namespaces/kube-public/configmaps')).toBe(401);
+    expect(await httpsStatus(port, '/api/v1/namespaces/default/configmaps/cluster-info')).toBe(401);
   });
 
   it('deletes expired bootstrap tokens (tokencleaner)', async () => {
