@@ -74,8 +74,12 @@ function replicationController(name: string, replicas: number, podSpec: PodSpec)
 let before: string[] = [];
 let ports: { port: number; etcdPort: number; kubeletPort: number };
 
+// Waiting for another test file's turn on the host network is not this file's start-up time.
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
+}, 660_000);
+
+beforeAll(async () => {
   before = hostTraces();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
   ports = { port, etcdPort, kubeletPort };
