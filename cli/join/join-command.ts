@@ -36,7 +36,9 @@ export function joinCommand(): Command {
     .option('--node-ip <ip>', "the node's address (default: its first non-loopback IPv4 address)")
     .option('--data-dir <dir>', 'where the CA, keys, certificates, client configs and node.env go', '/etc/kubets')
     .option('--timeout <duration>', 'how long to wait for each certificate to be approved and signed', duration, 5 * 60_000)
-    .action(async (server: string, o: JoinFlags) => {
+    .action(async (server: string, _flags: JoinFlags, cmd: Command) => {
+      // kubectl's global --token sits on the program and takes the flag before this command sees it.
+      const o = cmd.optsWithGlobals<JoinFlags>();
       if (!o.token) throw new Error('--token is required (kubets token create on a control-plane machine makes one)');
       const nodeIp = o.nodeIp ?? defaultNodeIp();
       if (!nodeIp) throw new Error('no --node-ip given and this machine has no non-loopback IPv4 address');

@@ -11,6 +11,7 @@ import { ApiClient } from '../../../lib/client/client.js';
 import { loadClientConfig } from '../../../lib/client-config.js';
 import { joinNode, type JoinOptions } from '../../../cli/join/join.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
+import { runCli } from '../../e2e/cli/cli-harness.js';
 import { eventually, useManagers } from './helpers.js';
 
 // kubets join against a real apiserver and controller-manager: bootstrap token, CSRs approved and
@@ -129,6 +130,16 @@ describe('kubets join', () => {
     expect(await csrCount()).toBe(before);
     expect(existsSync(o.dataDir)).toBe(false);
   });
+
+  it('kubets join exits non-zero with that message and writes nothing', async () => {
+    const token = await createToken('clitok', '0123456789abcdef');
+    const o = options({});
+    const wrongHash = `sha256:${'1'.repeat(64)}`;
+    const r = await runCli(['join', o.server, '--token', token, '--discovery-token-ca-cert-hash', wrongHash, '--node-name', 'cli-node', '--node-ip', '10.20.0.9', '--data-dir', o.dataDir], {}, { timeoutMs: 120_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${caCertHash(cluster.cp.caPem)}" are pinned\n`);
+    expect(existsSync(o.dataDir)).toBe(false);
+  }, 150_000);
 
   it('lets anonymous users read cluster-info and nothing else', async () => {
     const anonymous = new ApiClient({ servers: [cluster.cp.apiservers[0]!.address], unverifiedTls: true });
