@@ -75,9 +75,10 @@ let before: string[] = [];
 let ports: { port: number; etcdPort: number; kubeletPort: number };
 
 // Waiting for another test file's turn on the host network is not this file's start-up time.
+const HOST_NETWORK_WAIT_MS = 1_500_000;
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
-}, 660_000);
+  releaseHostNetwork = await holdHostNetwork(HOST_NETWORK_WAIT_MS);
+}, HOST_NETWORK_WAIT_MS + 60_000);
 
 beforeAll(async () => {
   before = hostTraces();
