@@ -49,10 +49,11 @@ function options(o: Partial<JoinOptions>): JoinOptions {
   };
 }
 
-/** The status of an HTTPS GET without credentials. */
-function httpsStatus(port: number, path: string): Promise<number> {
+/** The status of an HTTPS GET, without credentials or with a bearer token. */
+function httpsStatus(port: number, path: string, token?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca: cluster.cp.caPem, servername: 'localhost' }, (res) => {
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    const req = request({ host: '127.0.0.1', port, path, headers, ca: cluster.cp.caPem, servername: 'localhost' }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -155,6 +156,16 @@ describe('kubets join', () => {
     expect(await httpsStatus(port, '/api/v1/namespaces/kube-public/configmaps/cluster-info')).toBe(200);
     expect(await httpsStatus(port, '/api/v1/namespaces/kube-public/configmaps')).toBe(401);
     expect(await httpsStatus(port, '/api/v1/namespaces/default/configmaps/cluster-info')).toBe(401);
+  });
+
+  it('authenticates a bootstrap token on the HTTP API too, until its Secret is gone', async () => {
+    const token = await createToken('resttk', '0123456789abcdef');
+    const port = cluster.cp.apiservers[0]!.restPort!;
+    const csrs = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
+    await eventually(async () => (await httpsStatus(port, csrs, token)) === 200, 10_000, 'bootstrap token accepted');
+    expect(await httpsStatus(port, '/api/v1/namespaces/kube-system/secrets', token)).toBe(403);
+    await cluster.client.resource('secret').delete('kube-system', 'bootstrap-token-resttk');
+    await eventually(async () => (await httpsStatus(port, csrs, token)) === 401, 10_000, 'deleted token refused');
   });
 
   it('deletes expired bootstrap tokens (tokencleaner)', async () => {
