@@ -31,6 +31,8 @@ interface ConnectionSettings {
   servers: string[];
   caPem: string;
   token: string | undefined;
+  /** A client certificate from the config file (a joined node's kubelet.conf), used when no token is given. */
+  clientCert?: { certPem: string; keyPem: string };
   namespace: string;
 }
 
@@ -54,7 +56,7 @@ export async function resolveConnection(globals: GlobalOptions, env: CliIO['env'
     if (globals.kubeconfig) opts.path = globals.kubeconfig;
     if (globals.context) opts.context = globals.context;
     const config = await loadClientConfig(opts);
-    fromFile = { servers: config.servers, caPem: config.caPem, token: config.token, namespace: config.namespace };
+    fromFile = { servers: config.servers, caPem: config.caPem, token: config.token, namespace: config.namespace, ...(config.clientCert && { clientCert: config.clientCert }) };
   } catch (err) {
     // With every connection detail on the command line a missing default file does not matter.
     const usingDefaults = !globals.kubeconfig && !globals.context;
@@ -67,6 +69,7 @@ export async function resolveConnection(globals: GlobalOptions, env: CliIO['env'
     servers,
     caPem,
     token: globals.token ?? fromFile?.token,
+    ...(fromFile?.clientCert && { clientCert: fromFile.clientCert }),
     namespace: fromFile?.namespace ?? DEFAULT_NAMESPACE,
   };
 }
@@ -114,7 +117,7 @@ export class CliContext {
       const { as, asGroup = [] } = this.globals;
       if (!as && asGroup.length > 0) throw new CliError('error: --as-group requires --as: groups can only be impersonated along with a user');
       const impersonate = as ? { user: as, groups: asGroup } : undefined;
-      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token }, {
+      this.apiClient = ApiClient.fromConfig({ servers: s.servers, caPem: s.caPem, token: s.token, ...(!s.token && s.clientCert && { clientCert: s.clientCert }) }, {
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
         // As kubectl prints the apiserver's Warning headers.
         onWarning: (message) => this.err(`Warning: ${message}\n`),

@@ -20,6 +20,7 @@ const clusterCommands = [
   lazyCommand('up', 'Run a whole local cluster', async () => (await import('./up/up-command.js')).upCommand()),
   lazyCommand('down', 'Stop a cluster started with kubets up --detach', async () => (await import('./up/up-command.js')).downCommand()),
   lazyCommand('completion', 'Output shell completion code for bash or zsh', async () => (await import('./completion/completion-command.js')).completionCommand()),
+  lazyCommand('join', 'Join this machine to a cluster as a node (bootstrap token, CA pinned by hash)', async () => (await import('./join/join-command.js')).joinCommand()),
 ];
 
 function buildProgram(): Command {

@@ -143,3 +143,21 @@ describe('validateClientConfig', () => {
     expect(() => parseClientConfig('{', '/x')).toThrow(/^client config \/x: not valid JSON: /);
   });
 });
+
+describe('client certificates in a client config', () => {
+  const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n';
+  const withCert = (ctx: object) => ({ currentContext: 'node', contexts: { node: { servers: ['10.0.0.1:6443'], caData: CA_PEM, ...ctx } } });
+
+  it('loads a certificate and its key, inline', async () => {
+    const path = join(dir, 'kubelet.conf');
+    await writeClientConfig(path, withCert({ clientCertData: CA_PEM, clientKeyData: KEY_PEM }));
+    const loaded = await loadClientConfig({ path, env: {} });
+    expect(loaded.clientCert).toEqual({ certPem: CA_PEM, keyPem: KEY_PEM });
+    expect(loaded.token).toBeUndefined();
+  });
+
+  it('wants both, each PEM', () => {
+    expect(() => validateClientConfig(withCert({ clientCertData: CA_PEM }), 'x')).toThrow('client config x: contexts.node: clientCertData and clientKeyData go together');
+    expect(() => validateClientConfig(withCert({ clientCertData: CA_PEM, clientKeyData: 'secret' }), 'x')).toThrow('contexts.node.clientKeyData: must be a PEM private key');
+  });
+});

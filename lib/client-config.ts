@@ -13,6 +13,9 @@ export interface ClientContext {
   /** The CA certificate itself (PEM), instead of a path. */
   caData?: string;
   token?: string;
+  /** A client certificate and its key (PEM), as a joined node's kubelet and proxy authenticate. */
+  clientCertData?: string;
+  clientKeyData?: string;
   namespace?: string;
 }
 
@@ -29,6 +32,8 @@ export interface ResolvedClientConfig {
   servers: string[];
   caPem: string;
   token: string | undefined;
+  /** The context's client certificate and key (PEM), when it has them. */
+  clientCert?: { certPem: string; keyPem: string };
   namespace: string;
 }
 
@@ -85,6 +90,7 @@ export async function loadClientConfig(options: LoadClientConfigOptions): Promis
     servers: [...context.servers],
     caPem: await readCa(path, contextName, context),
     token: context.token,
+    ...(context.clientCertData && context.clientKeyData && { clientCert: { certPem: context.clientCertData, keyPem: context.clientKeyData } }),
     namespace: context.namespace ?? DEFAULT_NAMESPACE,
   };
 }
@@ -139,7 +145,7 @@ export async function writeClientConfig(path: string, config: ClientConfigFile):
 
 type Fail = (field: string, detail: string) => ClientConfigError;
 
-const CONTEXT_FIELDS = ['servers', 'certificateAuthority', 'caData', 'token', 'namespace'];
+const CONTEXT_FIELDS = ['servers', 'certificateAuthority', 'caData', 'token', 'clientCertData', 'clientKeyData', 'namespace'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const TOKEN = /^[\x21-\x7e]+$/;
@@ -172,6 +178,15 @@ function validateContext(value: unknown, at: string, fail: Fail): ClientContext 
     const token = expectString(raw.token, `${at}.token`, fail);
     if (!TOKEN.test(token)) throw fail(`${at}.token`, 'must be printable ASCII without spaces');
     context.token = token;
+  }
+  if ((raw.clientCertData === undefined) !== (raw.clientKeyData === undefined)) throw fail(at, 'clientCertData and clientKeyData go together');
+  if (raw.clientCertData !== undefined) {
+    const cert = expectString(raw.clientCertData, `${at}.clientCertData`, fail);
+    if (!PEM_CERTIFICATE.test(cert)) throw fail(`${at}.clientCertData`, 'must be a PEM certificate');
+    const key = expectString(raw.clientKeyData, `${at}.clientKeyData`, fail);
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw fail(`${at}.clientKeyData`, 'must be a PEM private key');
+    context.clientCertData = cert;
+    context.clientKeyData = key;
   }
   if (raw.namespace !== undefined) {
     const namespace = expectString(raw.namespace, `${at}.namespace`, fail);

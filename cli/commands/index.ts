@@ -41,6 +41,8 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['config', 'View the kubeconfig for kubectl', async (d) => (await import('./config.js')).configCommand(d)],
   ['auth', 'Inspect authorization', async (d) => (await import('./auth.js')).authCommand(d)],
   ['top', 'Display resource (CPU/memory) usage', async (d) => (await import('./top.js')).topCommand(d)],
+  ['certificate', 'Modify certificate resources', async (d) => (await import('./certificate.js')).certificateCommand(d)],
+  ['token', 'Manage bootstrap tokens for joining nodes', async (d) => (await import('./token.js')).tokenCommand(d)],
 ];
 
 /** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */

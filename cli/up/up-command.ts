@@ -22,7 +22,7 @@ import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
-import { CLUSTER_CIDR, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
+import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE, unmountAllUnder } from '../../services/kubelet/index.js';
 import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
@@ -118,7 +118,8 @@ async function runForeground(o: UpOptions): Promise<void> {
   const plan = o.nodes > 1 ? await prepareNodeNetwork(o, log) : undefined;
   const files = await ensureClusterFiles(o.dataDir, {
     servers: [server],
-    nodes: [o.nodeName, ...(plan?.nodes.map((n) => n.name) ?? [])],
+    // Only this machine's kubelet has a token; further nodes join with a bootstrap token (joinLocalNodes).
+    nodes: [o.nodeName],
     hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(plan ? [plan.hostIp] : [])],
   });
   const userConfig = defaultClientConfigPath();
@@ -153,12 +154,22 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
     'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager']),
+    // csrsigning issues joining nodes' certificates; the CA key stays here, on the master.
+    '--cluster-signing-cert-file', files.caFile, '--cluster-signing-key-file', join(files.pkiDir, 'ca.key'),
     ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
   const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
   const proxyStarted = await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan);
+  if (plan) {
+    const admin = ApiClient.fromConfig(await loadClientConfig({ path: files.configs.admin, env: {} }));
+    try {
+      await joinLocalNodes(admin, plan, { files, dataDir: o.dataDir, apiserverPort: o.port, log });
+    } finally {
+      admin.close();
+    }
+  }
   for (const node of plan?.nodes ?? []) {
     await startNamespacedNode(supervisor, node, plan!, {
       files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, metricsPorts, self: (args) => selfCommand(args), log,

@@ -37,6 +37,7 @@ export interface KindTypes {
   podMetrics: t.PodMetrics;
   nodeMetrics: t.NodeMetrics;
   serviceAccount: t.ServiceAccount;
+  certificateSigningRequest: t.CertificateSigningRequest;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -111,6 +112,9 @@ const measured = { servedVersions: ['v1beta1'], hasStatus: false, stored: false 
 /** The API group of Roles, ClusterRoles and their bindings. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+/** The API group of CertificateSigningRequests. */
+export const CERTIFICATES_GROUP = 'certificates.k8s.io';
+
 const appsLegacy = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
 
 // Keyed by envelope field, so a kind in KindTypes without an entry here fails to compile.
@@ -154,6 +158,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   podMetrics: { ...info('pods', 'PodMetrics', 'podMetrics', METRICS_GROUP, measured), singular: '' },
   nodeMetrics: { ...info('nodes', 'NodeMetrics', 'nodeMetrics', METRICS_GROUP, { ...measured, namespaced: false }), singular: '' },
   serviceAccount: info('serviceaccounts', 'ServiceAccount', 'serviceAccount', '', { shortNames: ['sa'], hasStatus: false }),
+  certificateSigningRequest: info('certificatesigningrequests', 'CertificateSigningRequest', 'certificateSigningRequest', CERTIFICATES_GROUP, { namespaced: false, shortNames: ['csr'] }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

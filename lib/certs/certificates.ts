@@ -129,23 +129,42 @@ interface LeafSpec {
 }
 
 async function issueLeaf(ca: CertAndKey, spec: LeafSpec): Promise<CertAndKey> {
+  const keys = await generateKeyPair();
+  const notAfter = new Date(Date.now() + spec.validityDays * DAY_MS);
+  const certPem = await signLeaf(ca, { ...spec, publicKey: keys.publicKey, notAfter, keyUsages: x509.KeyUsageFlags.digitalSignature });
+  return { certPem, keyPem: exportPrivateKey(keys.privateKey) };
+}
+
+/** A leaf certificate for someone else's public key (a CSR's), signed by the CA; PEM. */
+export interface SignedLeafSpec {
+  subject: x509.JsonName | x509.Name;
+  publicKey: CryptoKey | x509.PublicKey;
+  notAfter: Date;
+  keyUsages: x509.KeyUsageFlags;
+  extendedKeyUsages: x509.ExtendedKeyUsage[];
+  extra: x509.Extension[];
+}
+
+export async function signLeaf(ca: CertAndKey, spec: SignedLeafSpec): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importCaKey(ca);
-  const keys = await generateKeyPair();
   const caKeyId = caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  // Never beyond the CA itself, as Kubernetes' signer caps the duration at the CA's expiry.
+  const notAfter = new Date(Math.min(spec.notAfter.getTime(), caCert.notAfter.getTime()));
   const cert = await x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerialNumber(),
       subject: spec.subject,
       issuer: caCert.subjectName,
-      ...validityWindow(spec.validityDays),
+      notBefore: new Date(Date.now() - BACKDATE_MS),
+      notAfter,
       signingAlgorithm: SIGNING_ALGORITHM,
-      publicKey: keys.publicKey,
+      publicKey: spec.publicKey,
       signingKey: caKey,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         // ECDSA keys sign; keyEncipherment is meaningful only for RSA key exchange.
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.KeyUsagesExtension(spec.keyUsages, true),
         new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages, false),
         caKeyId
           ? new x509.AuthorityKeyIdentifierExtension(caKeyId)
@@ -155,7 +174,7 @@ async function issueLeaf(ca: CertAndKey, spec: LeafSpec): Promise<CertAndKey> {
     },
     cryptoProvider,
   );
-  return { certPem: cert.toString('pem'), keyPem: exportPrivateKey(keys.privateKey) };
+  return cert.toString('pem');
 }
 
 async function generateKeyPair(): Promise<CryptoKeyPair> {
@@ -176,6 +195,11 @@ async function importCaKey(ca: CertAndKey): Promise<CryptoKey> {
   }
   const der = key.export({ type: 'pkcs8', format: 'der' });
   return subtle.importKey('pkcs8', der, KEY_ALGORITHM, false, ['sign']);
+}
+
+export async function generateKeyPairPem(): Promise<{ keys: CryptoKeyPair; keyPem: string }> {
+  const keys = await generateKeyPair();
+  return { keys, keyPem: exportPrivateKey(keys.privateKey) };
 }
 
 function validityWindow(days: number): { notBefore: Date; notAfter: Date } {

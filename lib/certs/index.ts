@@ -28,3 +28,4 @@ export {
   ensureClusterCerts,
 } from './cluster-certs.js';
 export { ensureServiceAccountKey, type ServiceAccountKeyFiles } from './service-account-key.js';
+export { caCertHash, createCsr, KNOWN_USAGES, parseCsr, signCsr, verifyCsrSignature, type CsrSubject, type ParsedCsr } from './csr.js';

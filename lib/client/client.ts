@@ -18,6 +18,13 @@ export interface ApiClientOptions {
   insecure?: boolean;
   /** Sent as `authorization: Bearer <token>` on every call. */
   token?: string;
+  /**
+   * TLS without checking the server's certificate: only for a joining node's first read of the
+   * public cluster-info, whose CA it then checks against the hash it was given.
+   */
+  unverifiedTls?: boolean;
+  /** A client certificate and key (PEM) the apiserver authenticates the connection by, instead of a token. */
+  clientCert?: { certPem: string; keyPem: string };
   /** Act as another user (and groups) on every call; the token's user needs the `impersonate` verb. */
   impersonate?: Impersonation;
   /** Deadline of unary calls across all their attempts; default 30 s. Streams have none. */
@@ -45,7 +52,9 @@ export class ApiClient {
   constructor(options: ApiClientOptions) {
     if (options.servers.length === 0) throw new InvalidClientOptionsError('at least one apiserver address is required');
     let credentials: grpc.ChannelCredentials;
-    if (options.ca) credentials = grpc.credentials.createSsl(Buffer.from(options.ca));
+    const cert = options.clientCert;
+    if (options.ca) credentials = cert ? grpc.credentials.createSsl(Buffer.from(options.ca), Buffer.from(cert.keyPem), Buffer.from(cert.certPem)) : grpc.credentials.createSsl(Buffer.from(options.ca));
+    else if (options.unverifiedTls) credentials = grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false, checkServerIdentity: () => undefined });
     else if (options.insecure) credentials = grpc.credentials.createInsecure();
     else throw new InvalidClientOptionsError('a CA certificate is required (insecure connections are only for tests)');
     this.transport = new Transport({
@@ -62,11 +71,12 @@ export class ApiClient {
   }
 
   static fromConfig(
-    config: Pick<ResolvedClientConfig, 'servers' | 'caPem' | 'token'>,
+    config: Pick<ResolvedClientConfig, 'servers' | 'caPem' | 'token' | 'clientCert'>,
     options: Pick<ApiClientOptions, 'deadlineMs' | 'connectTimeoutMs' | 'log' | 'impersonate' | 'onWarning'> = {},
   ): ApiClient {
     const clientOptions: ApiClientOptions = { ...options, servers: config.servers, ca: config.caPem };
     if (config.token) clientOptions.token = config.token;
+    if (config.clientCert) clientOptions.clientCert = config.clientCert;
     return new ApiClient(clientOptions);
   }
 

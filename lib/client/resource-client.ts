@@ -170,6 +170,11 @@ export class ResourceClient<T extends KubeObject> {
     return this.sendUpdate('UpdateStatus', obj, opts);
   }
 
+  /** Writes a CertificateSigningRequest's decision (its Approved or Denied condition) through the approval subresource. */
+  async updateApproval(obj: T, opts: UpdateOptions = {}): Promise<T> {
+    return this.sendUpdate('UpdateStatus', obj, opts, 'approval');
+  }
+
   async patch(namespace: string, name: string, patch: object | string, opts: PatchOptions = {}): Promise<T> {
     const res = await this.transport.unary(
       'Patch',
@@ -228,10 +233,10 @@ export class ResourceClient<T extends KubeObject> {
     }
   }
 
-  private async sendUpdate(method: 'Update' | 'UpdateStatus', obj: T, opts: UpdateOptions): Promise<T> {
+  private async sendUpdate(method: 'Update' | 'UpdateStatus', obj: T, opts: UpdateOptions, subresource = ''): Promise<T> {
     const res = await this.transport.unary(
       method,
-      { resource: this.requestName, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false },
+      { resource: this.requestName, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false, subresource },
       { idempotent: Boolean(obj.metadata?.resourceVersion), ...callOpts(opts) },
     );
     return this.unwrap(res);

@@ -1,4 +1,7 @@
-import type { Metadata } from '@grpc/grpc-js';
+import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+
+/** What grpc-js knows of a call's connection: the client certificate, when the cluster CA signed it. */
+type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>['getAuthContext']>;
 import type { Logger } from 'pino';
 import { ApiError } from '../../lib/api/errors.js';
 import type { TokenAuthenticator, TokenUser } from '../../lib/auth/token-file.js';
@@ -62,10 +65,27 @@ export function logAuthenticationFailure(log: Logger, err: unknown, source: stri
   if (err instanceof ApiError && err.reason === 'Unauthorized' && typeof err.cause === 'string') log.warn({ source, reason: err.cause }, 'authentication failed');
 }
 
-/** Bearer-token authentication from the `authorization` metadata of a call. */
-export function authenticate(authenticator: BearerAuthenticator | undefined, metadata: Metadata): TokenUser {
+/** A verified client certificate's subject as the user it stands for, as kube-apiserver reads one: common name = user, organizations = groups. */
+export function certificateSubjectUser(subject: Record<string, string | string[] | undefined> | undefined): TokenUser | undefined {
+  const name = subject?.CN;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const organizations = subject?.O;
+  const groups = organizations === undefined ? [] : Array.isArray(organizations) ? organizations : [organizations];
+  return { name, uid: '', groups };
+}
+
+/**
+ * Who makes a gRPC call: its bearer token (the `authorization` metadata) or else the client
+ * certificate of its connection, which grpc-js hands over only when the cluster CA signed it.
+ */
+export function authenticate(authenticator: BearerAuthenticator | undefined, metadata: Metadata, auth?: AuthContext): TokenUser {
   const header = metadata.get('authorization')[0];
-  return authenticateAuthorization(authenticator, typeof header === 'string' ? header : header?.toString());
+  const value = typeof header === 'string' ? header : header?.toString();
+  if (!value) {
+    const user = certificateSubjectUser(auth?.sslPeerCertificate?.subject as unknown as Record<string, string | string[] | undefined> | undefined);
+    if (user) return user;
+  }
+  return authenticateAuthorization(authenticator, value);
 }
 
 /** Bearer-token authentication from an authorization header's value, for gRPC calls and HTTP requests alike. */

@@ -6,6 +6,7 @@ import { resourceByField, type AnyObject, type EnvelopeField } from '../../lib/a
 import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { Ipv4Range } from './allocators/ranges.js';
 import type { Registry } from './registry/registry.js';
+import { ANONYMOUS_USER, CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE, clusterInfoKubeconfig } from '../../lib/auth/cluster-info.js';
 
 /**
  * Endpoints validation refuses loopback and unspecified addresses, as Kubernetes' does: a pod
@@ -48,6 +49,30 @@ async function reconcile<T extends t.Endpoints | t.EndpointSlice>(registry: Regi
 }
 
 /**
+ * kubeadm's discovery object for joining nodes: `cluster-info` in kube-public with the CA and the
+ * server, kept current (a CA or address changed since), and a Role and RoleBinding that let
+ * anonymous users read exactly that object.
+ */
+async function publishClusterInfo(registry: Registry, info: { caPem: string; server: string }): Promise<void> {
+  const ns = CLUSTER_INFO_NAMESPACE;
+  const roleName = 'kubeadm:bootstrap-signer-clusterinfo';
+  await ensure(registry, 'role', ns, {
+    metadata: { name: roleName, namespace: ns },
+    rules: [{ verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: [CLUSTER_INFO_NAME] }],
+  } as t.Role);
+  await ensure(registry, 'roleBinding', ns, {
+    metadata: { name: roleName, namespace: ns },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: ANONYMOUS_USER }],
+  } as t.RoleBinding);
+  const kubeconfig = clusterInfoKubeconfig(info.caPem, info.server);
+  const configMaps = resourceByField('configMap');
+  await ensure(registry, 'configMap', ns, { metadata: { name: CLUSTER_INFO_NAME, namespace: ns }, data: { kubeconfig } } as t.ConfigMap);
+  const current = (await registry.get(configMaps, ns, CLUSTER_INFO_NAME)) as t.ConfigMap;
+  if (current.data?.kubeconfig !== kubeconfig) await registry.update(configMaps, ns, { ...current, data: { ...current.data, kubeconfig } });
+}
+
+/**
  * What kube-apiserver creates at start: the system namespaces, the built-in priority classes and
  * the `kubernetes` Service on the first address of the service range (port 443, named https),
  * pointing at the apiserver's HTTPS API on its advertise address (its Endpoints and EndpointSlice).
@@ -55,7 +80,7 @@ async function reconcile<T extends t.Endpoints | t.EndpointSlice>(registry: Regi
  */
 export async function bootstrapCluster(
   registry: Registry,
-  opts: { serviceCidr: string; advertiseAddress: string; httpsPort: number; log: Logger },
+  opts: { serviceCidr: string; advertiseAddress: string; httpsPort: number; log: Logger; clusterInfo?: { caPem: string; server: string } },
 ): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) await ensure(registry, 'namespace', '', { metadata: { name } } as t.Namespace);
   for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(registry, 'priorityClass', '', structuredClone(pc));
@@ -83,5 +108,6 @@ export async function bootstrapCluster(
   } else {
     opts.log.warn({ advertiseAddress: opts.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
   }
+  if (opts.clusterInfo) await publishClusterInfo(registry, opts.clusterInfo);
   opts.log.info({ clusterIP }, 'bootstrap objects present');
 }

@@ -5,7 +5,7 @@ import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
 import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { toStoredVersion } from '../../lib/api/conversion/index.js';
-import { isStoredVersion, storedRequestName, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { isStoredVersion, resourceByName, storedRequestName, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import type { Auditor } from './audit/index.js';
 import { authenticate, logAuthenticationFailure, type BearerAuthenticator } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
@@ -16,6 +16,7 @@ import type { RequestKind, RequestMetrics } from './metrics.js';
 import { apiOperations, type OperationDeps, type Target } from './operations.js';
 import { MAX_OBJECT_BYTES } from './registry/registry.js';
 import { resolveResource } from './request-context.js';
+import { ANONYMOUS, isClusterInfoRead } from './anonymous.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
@@ -111,6 +112,13 @@ const metadataValues =
   (name: string): string[] =>
     metadata.get(name).map((v) => v.toString());
 
+/** Which subresource an UpdateStatus writes: the status, or a CertificateSigningRequest's approval. */
+function statusSubresource(name: string | undefined): 'status' | 'approval' {
+  if (!name || name === 'status') return 'status';
+  if (name === 'approval') return 'approval';
+  throw new ApiError('NotFound', `the server could not find the requested resource (subresource ${JSON.stringify(name)})`);
+}
+
 export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImplementation {
   const { log, authorizer } = deps;
   const ops = apiOperations(deps);
@@ -125,7 +133,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const user = authorizer.identify(authenticated, metadataValues(metadata));
     const attrs = grpcAttributes(method, user, req);
     const scope = currentRequestScope();
-    if (scope) scope.user = { name: user.name, groups: user.groups };
+    if (scope) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
     authorizer.authorize(attrs);
     authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
     return user;
@@ -171,8 +179,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const observed = observe(method);
       const scope = newRequestScope();
       audited(method, call, scope, async () => {
-        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const auth = call.getAuthContext();
+        const withoutCredentials = call.metadata.get('authorization').length === 0 && !auth.sslPeerCertificate;
+        const known = withoutCredentials ? undefined : authenticate(deps.authenticator, call.metadata, auth);
         const req = decodeRequest<Req>(REQ(reqType), call.request);
+        // Only then is the call known: the one read anyone may make, or Unauthorized.
+        const q = req as t.GetRequest;
+        const anonymousRead = method === 'Get' && isClusterInfoRead(resourceByName(q.resource ?? ''), 'get', q.namespace, q.name);
+        const authenticated = known ?? (anonymousRead ? ANONYMOUS : authenticate(deps.authenticator, call.metadata, auth));
         observed.known(req);
         if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
         return fn(req, admitCall(method, authenticated, call.metadata, req));
@@ -221,7 +235,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
     const observed = observe(method, true);
     audited(method, call, newRequestScope(), async () => {
-      const authenticated = authenticate(deps.authenticator, call.metadata);
+      const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
       return deps.kubelets.stream(
         method,
         call,
@@ -269,7 +283,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
       const info = resolveResource(req.resource ?? '', req.object);
-      return encodeWireEnvelope(info, await ops.updateStatus(target(info, req), objectOf(info, req.object), req.dryRun));
+      return encodeWireEnvelope(info, await ops.updateStatus(target(info, req), objectOf(info, req.object), req.dryRun, statusSubresource(req.subresource)));
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
@@ -300,7 +314,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
       audited('Watch', call, newRequestScope(), async () => {
-        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req);
         observed.known(req);
@@ -330,7 +344,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
       audited('Logs', call, newRequestScope(), async () => {
-        const authenticated = authenticate(deps.authenticator, call.metadata);
+        const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
         const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
         admitCall('Logs', authenticated, call.metadata, req);
         observed.known(req);

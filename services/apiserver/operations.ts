@@ -216,9 +216,9 @@ export function apiOperations(deps: OperationDeps) {
       const { info, namespace } = storedTarget(req);
       return noted(object, () => registry.update(info, namespace, object, { dryRun }));
     },
-    async updateStatus(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
+    async updateStatus(req: Target, object: AnyObject, dryRun?: boolean, subresource?: 'status' | 'approval'): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return noted(object, () => registry.updateStatus(info, namespace, object, { dryRun }));
+      return noted(object, () => registry.updateStatus(info, namespace, object, { dryRun, subresource }));
     },
     /**
      * patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". Unknown fields in the result

@@ -10,7 +10,7 @@ import type { Attributes } from './authz/attributes.js';
  * (the apiserver's own bootstrap writes) there is no scope and additions go nowhere.
  */
 export interface RequestScope {
-  user?: { name: string; groups: readonly string[] };
+  user?: { name: string; uid?: string; groups: readonly string[] };
   /** In the order added, each once (a write retried after a conflict admits again). */
   warnings: Set<string>;
   annotations: Record<string, string>;

@@ -21,10 +21,12 @@ import { ServiceAccountAdmission } from './admission/service-account.js';
 import { ServiceAllocator } from './allocators/service-allocation.js';
 import { ClusterRoleAggregator, reconcileBootstrapPolicy, RequestAuthorizer } from './authz/index.js';
 import { BearerAuthenticator } from './auth.js';
+import { BootstrapTokenVerifier } from './bootstrap-token-auth.js';
 import { Auditor, AuditLogWriter, loadAuditPolicy } from './audit/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
+import { grpcServerCredentials } from './grpc-tls.js';
 import { resourcesHandlers } from './handlers.js';
 import { healthHandlers, healthMonitor } from './health.js';
 import { KubeletProxy, type KubeletTls } from './kubelet-proxy.js';
@@ -46,6 +48,7 @@ import { listPrefix, objectKey } from './storage/keys.js';
 import { startCompactor, WatchCache } from './watch/index.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
+const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 const SERVED_SERVICES = ['kubets.v1.Resources', 'grpc.health.v1.Health'] as const;
 /** Server reflection under its current name and the older one that many tools still ask for. */
 const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
@@ -82,12 +85,12 @@ async function serverCredentials(config: ApiserverConfig): Promise<{ creds: grpc
         ? { ca: clientCA, clientCert: readFileSync(config.kubeletClientCertFile), clientKey: readFileSync(config.kubeletClientKeyFile) }
         : undefined;
     const tls = { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), clientCA };
-    return { creds: grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false), tls, kubeletTls };
+    return { creds: grpcServerCredentials(tls), tls, kubeletTls };
   }
   const certs = await ensureClusterCerts(pkiDir(config), { hosts: [config.advertiseAddress, config.bindAddress, ...config.certHosts] });
   const tls = { cert: Buffer.from(certs.apiserver.certPem), key: Buffer.from(certs.apiserver.keyPem), clientCA: Buffer.from(certs.ca.certPem) };
   return {
-    creds: grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false),
+    creds: grpcServerCredentials(tls),
     tls,
     kubeletTls: { ca: tls.clientCA, clientCert: Buffer.from(certs.apiserverKubeletClient.certPem), clientKey: Buffer.from(certs.apiserverKubeletClient.keyPem) },
   };
@@ -177,7 +180,8 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
   };
   const tokens = await serviceAccountTokens(config, caches);
-  const authenticator = new BearerAuthenticator(staticTokens, [tokens]);
+  const bootstrapTokens = new BootstrapTokenVerifier((namespace, name) => caches.get('secrets')!.get(namespace, name) as t.Secret | undefined);
+  const authenticator = new BearerAuthenticator(staticTokens, [tokens, bootstrapTokens]);
   const namespaceOf = async (name: string): Promise<t.Namespace | undefined> => {
     const cached = namespaces.get('', name) as t.Namespace | undefined;
     if (cached) return cached;
@@ -251,7 +255,9 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const metricsServer =
     config.metricsPort === undefined ? undefined : await startMetricsServer({ bindAddress: config.metricsBindAddress, port: config.metricsPort, log: log.child({ part: 'metrics' }) });
   // The kubernetes Service points at the real HTTPS API port, known only once bound (tests ask for port 0).
-  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, httpsPort: rest?.port ?? port, log });
+  // Joining nodes find the CA (checked against the hash they were given) and this apiserver's gRPC address there.
+  const clusterInfo = tls?.clientCA ? { caPem: tls.clientCA.toString('utf8'), server: `https://${hostPort(config.advertiseAddress, port)}` } : undefined;
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, httpsPort: rest?.port ?? port, log, clusterInfo });
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, restPort: rest?.port, metrics: metricsServer?.address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import type { CertAndKey } from '../../lib/certs/index.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { createLogger } from '../../lib/log.js';
@@ -40,6 +41,16 @@ interface ControllerManagerFlags extends MetricsFlags {
   concurrentDaemonsetSyncs: number;
   concurrentStatefulsetSyncs: number;
   localPathDir: string;
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  clusterSigningDuration: number;
+}
+
+/** The CA csrsigning uses, when both its files are given (one without the other is a mistake worth stopping for). */
+async function signingCa(o: ControllerManagerFlags): Promise<CertAndKey | undefined> {
+  if (!o.clusterSigningCertFile && !o.clusterSigningKeyFile) return undefined;
+  if (!o.clusterSigningCertFile || !o.clusterSigningKeyFile) throw new Error('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+  return { certPem: await readFile(o.clusterSigningCertFile, 'utf8'), keyPem: await readFile(o.clusterSigningKeyFile, 'utf8') };
 }
 
 export function controllerManagerCommand(): Command {
@@ -76,6 +87,9 @@ export function controllerManagerCommand(): Command {
     .option('--local-path-dir <dir>', "where the local-path provisioner keeps volumes, a folder per node", d.localPathDir)
     .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back an autoscaler without its own scale-down window looks for a higher recommendation before scaling down', duration, d.hpaDownscaleStabilizationMs)
     .option('--root-ca-file <file>', 'the CA put in every namespace as the kube-root-ca.crt ConfigMap (default: the CA of the client config)')
+    .option('--cluster-signing-cert-file <file>', 'the CA certificate csrsigning issues node and client certificates with (PEM)')
+    .option('--cluster-signing-key-file <file>', "that CA's private key (PEM); without both files csrsigning does not run")
+    .option('--cluster-signing-duration <duration>', 'the longest validity of a signed certificate', positiveDuration, d.clusterSigningDurationMs)
     .action(async (_flags: ControllerManagerFlags, cmd: Command) => {
       // kubectl's global flags sit on the program and take --kubeconfig before we see it.
       const o = cmd.optsWithGlobals<ControllerManagerFlags>();
@@ -111,6 +125,8 @@ export function controllerManagerCommand(): Command {
           localPathDir: o.localPathDir,
           hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
           rootCaPem: o.rootCaFile ? await readFile(o.rootCaFile, 'utf8') : config.caPem,
+          clusterSigningCa: await signingCa(o),
+          clusterSigningDurationMs: o.clusterSigningDuration,
         },
         leaderElection: o.leaderElect ? { leaseName: o.leaderElectResourceName, leaseNamespace: o.leaderElectResourceNamespace } : false,
         log,

@@ -23,6 +23,9 @@ import { ServiceAccountController } from './serviceaccount/service-account-contr
 import { StatefulSetController } from './statefulset/stateful-set-controller.js';
 import { PersistentVolumeController } from './persistentvolume/persistent-volume-controller.js';
 import { StorageProtectionController } from './persistentvolume/storage-protection-controller.js';
+import { TokenCleaner } from './bootstrap/token-cleaner.js';
+import { CsrApprovingController } from './certificates/csr-approver.js';
+import { CsrSigningController } from './certificates/csr-signer.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -68,4 +71,11 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: 'storage-protection', build: (ctx) => new StorageProtectionController(ctx) },
   { name: 'serviceaccount', build: (ctx) => new ServiceAccountController(ctx, { workers: 2 }) },
   { name: 'root-ca-certificate-publisher', build: (ctx, s) => new RootCaPublisher(ctx, { workers: 2, rootCaPem: s.rootCaPem }), enabled: (s) => s.rootCaPem !== '' },
+  { name: 'tokencleaner', build: (ctx) => new TokenCleaner(ctx) },
+  { name: 'csrapproving', build: (ctx) => new CsrApprovingController(ctx) },
+  {
+    name: 'csrsigning',
+    build: (ctx, s) => new CsrSigningController(ctx, { ca: s.clusterSigningCa!, durationMs: s.clusterSigningDurationMs }),
+    enabled: (s) => s.clusterSigningCa !== undefined,
+  },
 ];

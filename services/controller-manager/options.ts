@@ -1,3 +1,5 @@
+import type { CertAndKey } from '../../lib/certs/index.js';
+import { DEFAULT_SIGNING_DURATION_MS } from './certificates/csr-signer.js';
 import type { PodMetricsSource } from './hpa/metrics-source.js';
 import { CidrSet, InvalidClusterCidrError } from './nodeipam/cidr-set.js';
 
@@ -47,6 +49,10 @@ export interface ControllerSettings {
   hpaMetrics?: PodMetricsSource;
   /** --root-ca-file: the CA the root-CA publisher puts in every namespace (default: the CA of the client config); '' turns it off. */
   rootCaPem: string;
+  /** --cluster-signing-cert-file and --cluster-signing-key-file: the CA csrsigning signs with; unset turns csrsigning off. */
+  clusterSigningCa?: CertAndKey;
+  /** --cluster-signing-duration: the longest a signed certificate is valid. */
+  clusterSigningDurationMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerSettings = {
@@ -76,6 +82,7 @@ export const DEFAULT_SETTINGS: ControllerSettings = {
   localPathDir: '/var/lib/kubets/storage',
   hpaDownscaleStabilizationMs: 300_000,
   rootCaPem: '',
+  clusterSigningDurationMs: DEFAULT_SIGNING_DURATION_MS,
 };
 
 /** Settings that may be zero (a threshold that turns a behaviour off). */

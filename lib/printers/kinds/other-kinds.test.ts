@@ -242,3 +242,27 @@ describe('kubectl get for quotas and limit ranges', () => {
     );
   });
 });
+
+describe('CertificateSigningRequest printer', () => {
+  it("prints kubectl 1.32's columns: the signer, the requestor, the requested duration and the condition", () => {
+    const now = Date.parse('2026-01-01T00:10:00Z');
+    const csr = (name: string, status: object, expirationSeconds?: number) =>
+      ({
+        metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z' },
+        spec: { signerName: 'kubernetes.io/kube-apiserver-client-kubelet', username: 'system:bootstrap:abcdef', usages: ['client auth'], expirationSeconds },
+        status,
+      }) as never;
+    const info = resourceByName('certificatesigningrequests')!;
+    expect(
+      printTable(info, [csr('a', {}), csr('b', { conditions: [{ type: 'Approved', status: 'True' }], certificate: Buffer.from('x') }, 3600), csr('c', { conditions: [{ type: 'Denied', status: 'True' }] })], { now }),
+    ).toBe(
+      [
+        'NAME   AGE   SIGNERNAME                                    REQUESTOR                 REQUESTEDDURATION   CONDITION',
+        'a      10m   kubernetes.io/kube-apiserver-client-kubelet   system:bootstrap:abcdef   <none>              Pending',
+        'b      10m   kubernetes.io/kube-apiserver-client-kubelet   system:bootstrap:abcdef   60m                 Approved,Issued',
+        'c      10m   kubernetes.io/kube-apiserver-client-kubelet   system:bootstrap:abcdef   <none>              Denied',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -18,6 +18,7 @@ import { clusterRoleBindingPrinter, clusterRoleKindPrinter, roleBindingPrinter, 
 import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
+import { certificateSigningRequestPrinter } from './certificates.js';
 import { deploymentPrinter, replicaSetPrinter, replicationControllerPrinter } from './workloads.js';
 
 // Typed per envelope field, so a kind added to the registry of resources without a printer
@@ -58,6 +59,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   podMetrics: podMetricsPrinter,
   nodeMetrics: nodeMetricsPrinter,
   serviceAccount: serviceAccountPrinter,
+  certificateSigningRequest: certificateSigningRequestPrinter,
 };
 
 /** The table printer of a resource's kind. */

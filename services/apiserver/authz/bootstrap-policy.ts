@@ -1,5 +1,6 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../../lib/api/generated/index.js';
 import { METRICS_GROUP, RBAC_GROUP } from '../../../lib/api/resources.js';
+import { DEFAULT_NODE_TOKEN_GROUP } from '../../../lib/auth/bootstrap-token.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS } from './attributes.js';
 
 // The roles and bindings every cluster starts with, as Kubernetes' bootstrap policy
@@ -17,6 +18,9 @@ export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
 const NETWORK_POLICY_AGENT_ROLE = 'system:kubets:network-policy-agent';
+export const NODE_CLIENT_ROLE = 'system:certificates.k8s.io:certificatesigningrequests:nodeclient';
+export const SELF_NODE_CLIENT_ROLE = 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient';
+const NODES_GROUP = 'system:nodes';
 /** The group whose members may read /metrics and the health endpoints, as in Kubernetes. */
 export const SYSTEM_MONITORING = 'system:monitoring';
 /** The group of every ServiceAccount's tokens. */
@@ -51,6 +55,8 @@ export const NODE_RULES: readonly PolicyRule[] = [
   rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
   // Tokens of the ServiceAccounts of its pods (the Node authorizer checks the pod).
   rule(['create'], [''], ['serviceaccounts/token']),
+  // Its own certificates: client renewal, the kubelet's serving certificate, the proxy's identity.
+  rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
 ];
 
 const VIEW_RULES: PolicyRule[] = [
@@ -170,6 +176,11 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:monitoring', [urls(['get'], ['/metrics', '/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*'])]),
   // OIDC discovery of the ServiceAccount token issuer, so that others can verify its tokens.
   clusterRole('system:service-account-issuer-discovery', [urls(['get'], SERVICE_ACCOUNT_ISSUER_URLS)]),
+  // Joining nodes: a bootstrap token may ask for certificates, and the approver signs a node's
+  // client certificate for whoever holds the nodeclient (bootstrap) or selfnodeclient (renewal) rights.
+  clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
+  clusterRole(NODE_CLIENT_ROLE, [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
+  clusterRole(SELF_NODE_CLIENT_ROLE, [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
 ];
 
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
@@ -199,4 +210,8 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:node', 'system:node', []),
   binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),
   binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group(SERVICE_ACCOUNTS_GROUP)]),
+  // kubeadm's bindings for the tokens it makes for nodes, and node client certificate renewal.
+  binding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', [group(DEFAULT_NODE_TOKEN_GROUP)]),
+  binding('kubeadm:node-autoapprove-bootstrap', NODE_CLIENT_ROLE, [group(DEFAULT_NODE_TOKEN_GROUP)]),
+  binding('kubeadm:node-autoapprove-certificate-rotation', SELF_NODE_CLIENT_ROLE, [group(NODES_GROUP)]),
 ];

@@ -65,7 +65,7 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
     case 'Update':
     case 'UpdateStatus': {
       const q = r as t.UpdateRequest;
-      const subresource = method === 'UpdateStatus' ? 'status' : '';
+      const subresource = method === 'UpdateStatus' ? q.subresource || 'status' : '';
       return resourceAttributes(user, 'update', { ...target(q.resource, q.namespace, q.object), subresource, name: objectName(q.object) });
     }
     case 'Patch': {

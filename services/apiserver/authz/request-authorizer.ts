@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PersistentVolumeClaim, PolicyRule, Role, TokenRequest } from '../../../lib/api/generated/index.js';
 import type { WatchCache } from '../watch/index.js';
+import { ANONYMOUS_USER } from '../../../lib/auth/cluster-info.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS, type Attributes, type UserInfo } from './attributes.js';
 import { NODE_RULES } from './bootstrap-policy.js';
 import { ALLOW, NO_OPINION, unionAuthorizer, type Authorizer, type Decision } from './decision.js';
@@ -74,7 +75,8 @@ export class RequestAuthorizer {
    * or metadata key (all its values).
    */
   identify(authenticated: UserInfo, header: (name: string) => string[]): UserInfo {
-    const groups = authenticated.groups.includes(SYSTEM_AUTHENTICATED) ? authenticated.groups : [...authenticated.groups, SYSTEM_AUTHENTICATED];
+    // The anonymous user is the one user who is not authenticated.
+    const groups = authenticated.name === ANONYMOUS_USER || authenticated.groups.includes(SYSTEM_AUTHENTICATED) ? authenticated.groups : [...authenticated.groups, SYSTEM_AUTHENTICATED];
     const user: UserInfo = { ...authenticated, groups };
     return impersonate(user, header, (attrs) => this.authorize(attrs));
   }

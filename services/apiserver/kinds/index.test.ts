@@ -30,6 +30,10 @@ interface Row {
   deletes: 'now' | 'mark';
 }
 
+/** A PEM CSR for system:node:n1 (openssl req -new, P-256), base64 as JSON carries bytes. */
+const CSR_PEM_BASE64 =
+  'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIc01JR1NBZ0VBTURBeEZUQVRCZ05WQkFvTURITjVjM1JsYlRwdWIyUmxjekVYTUJVR0ExVUVBd3dPYzNsegpkR1Z0T201dlpHVTZiakV3V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPUFFNQkJ3TkNBQVFRQm9yTERwZW51R3VCCjVmamdLejZZRTBqT1ZRdkkyNzVDZHJNOFRTZWtyVUtsNEZldjdVRGExdlg1TDVPQldrRW5PT1YraWpLTmZyNHAKRzBDbGRld1VvQUF3Q2dZSUtvWkl6ajBFQXdJRFNRQXdSZ0loQVBuKzJzMllCWXNta0NsMDBUUVY0UG1yWWRNRgo1RXlyYm5acUhHeHV4NlpUQWlFQWdoTWpLY2ZCdThLMDlxR2VUMnVIanhlR3p0a1ZQWW5wam9ESWQwR2JpSXM9Ci0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQo=';
+
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } };
 const selector = { matchLabels: { app: 'web' } };
 
@@ -230,6 +234,16 @@ const rows: { [F in EnvelopeField]: Row } = {
   },
   nodeMetrics: { manifest: { apiVersion: 'metrics.k8s.io/v1beta1', kind: 'NodeMetrics', metadata: { name: 'n1' }, window: '10s', usage: { cpu: '1m', memory: '1Mi' } }, deletes: 'now' },
   serviceAccount: { manifest: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, automountServiceAccountToken: false }, deletes: 'now' },
+  certificateSigningRequest: {
+    manifest: {
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      metadata: { name: 'node-csr-n1' },
+      spec: { request: CSR_PEM_BASE64, signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] },
+    },
+    status: {},
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

@@ -20,6 +20,7 @@ import { serviceStrategy } from './service.js';
 import { serviceAccountStrategy } from './service-account.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import type { KindStrategy } from './types.js';
+import { certificateSigningRequestStrategy } from './certificate-signing-request.js';
 import { deploymentStrategy, replicaSetStrategy, replicationControllerStrategy } from './workloads.js';
 
 export { fieldText, type DeletionStrategy, type FieldGetter, type FieldGetters, type KindHooks, type KindPlugins, type KindStrategy, type ScaleStrategy } from './types.js';
@@ -64,6 +65,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   podMetrics: podMetricsStrategy,
   nodeMetrics: nodeMetricsStrategy,
   serviceAccount: serviceAccountStrategy,
+  certificateSigningRequest: certificateSigningRequestStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

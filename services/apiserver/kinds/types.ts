@@ -109,6 +109,8 @@ export interface KindStrategy<T extends AnyObject> {
   allowedInTerminatingNamespace?: boolean;
   /** The scale subresource, exactly for the kinds whose resource entry has hasScale. */
   scale?: ScaleStrategy<T>;
+  /** The approval subresource (CertificateSigningRequests): validates a write of the decision, carried in the status. */
+  approval?: Pick<StatusStrategy<T>, 'validateUpdate'>;
   /** The kind's own admission plugins and allocators, in the order they run. */
   hooks?(plugins: KindPlugins): KindHooks<T>[];
 }

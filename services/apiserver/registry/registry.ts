@@ -162,12 +162,13 @@ export class Registry {
     return this.rewrite(info, namespace, input, 'main', opts);
   }
 
-  async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
-    if (!strategyFor(info).status) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/status`);
-    return this.rewrite(info, namespace, input, 'status', opts);
+  async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean; subresource?: 'status' | 'approval' } = {}): Promise<AnyObject> {
+    const part = opts.subresource ?? 'status';
+    if (!strategyFor(info)[part]) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/${part}`);
+    return this.rewrite(info, namespace, input, part, opts);
   }
 
-  private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status', opts: { dryRun?: boolean }): Promise<AnyObject> {
+  private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status' | 'approval', opts: { dryRun?: boolean }): Promise<AnyObject> {
     const name = input.metadata?.name;
     if (!name) throw invalid(info.kind, '', [required(root('metadata', 'name'), 'name or generateName is required')]);
     const ns = info.namespaced ? input.metadata?.namespace || namespace : '';
@@ -191,7 +192,7 @@ export class Registry {
         await this.hooks.admit?.(info, 'update', object, old);
         this.validate(info, object, validateObjectUpdate(info, object, old));
       } else {
-        this.validate(info, object, validateStatusUpdate(info, object, old));
+        this.validate(info, object, validateStatusUpdate(info, object, old, part));
       }
       const res = await this.commitUpdate(info, object, old, stored, opts);
       if (res) return res;

@@ -84,9 +84,9 @@ export function validateObjectUpdate(info: ResourceInfo, object: AnyObject, old:
   return unique([...strategy.validateUpdate(object, old), ...strategy.validateCreate(object)]);
 }
 
-/** Validates a write to the status subresource (`object` carries the stored spec and the new status). */
-export function validateStatusUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): FieldError[] {
-  const status = strategyFor(info).status;
-  if (!status) throw new Error(`${info.resource} has no status subresource`);
-  return unique(status.validateUpdate(object, old));
+/** Validates a write to the status (or approval) subresource (`object` carries the stored spec and the new status). */
+export function validateStatusUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject, part: 'status' | 'approval' = 'status'): FieldError[] {
+  const sub = part === 'status' ? strategyFor(info).status : strategyFor(info).approval;
+  if (!sub) throw new Error(`${info.resource} has no ${part} subresource`);
+  return unique(sub.validateUpdate(object, old));
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { TokenUser } from '../../../lib/auth/token-file.js';
-import { authenticateAuthorization, unauthenticated, type BearerAuthenticator } from '../auth.js';
+import { authenticateAuthorization, certificateSubjectUser, unauthenticated, type BearerAuthenticator } from '../auth.js';
 
 // Who sent an HTTP request: a bearer token, checked by the same authenticator as gRPC calls, or
 // else a client certificate the cluster CA signed, as kube-apiserver reads one (common name =
@@ -11,12 +11,7 @@ import { authenticateAuthorization, unauthenticated, type BearerAuthenticator } 
 
 function certificateUser(socket: TLSSocket): TokenUser | undefined {
   if (!socket.authorized) return undefined;
-  const subject = socket.getPeerCertificate().subject as Record<string, string | string[] | undefined> | undefined;
-  const name = subject?.CN;
-  if (typeof name !== 'string' || name === '') return undefined;
-  const organizations = subject?.O;
-  const groups = organizations === undefined ? [] : Array.isArray(organizations) ? organizations : [organizations];
-  return { name, uid: '', groups };
+  return certificateSubjectUser(socket.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined> | undefined);
 }
 
 export function authenticateRequest(authenticator: BearerAuthenticator | undefined, req: IncomingMessage): TokenUser {
@@ -25,4 +20,9 @@ export function authenticateRequest(authenticator: BearerAuthenticator | undefin
   const user = 'getPeerCertificate' in req.socket ? certificateUser(req.socket as TLSSocket) : undefined;
   if (!user) throw unauthenticated('no credentials and no client certificate signed by the cluster CA');
   return user;
+}
+
+/** Whether the request carries any credentials at all: a bearer token, or a client certificate the cluster CA signed. */
+export function hasCredentials(req: IncomingMessage): boolean {
+  return Boolean(req.headers.authorization) || ('getPeerCertificate' in req.socket && certificateUser(req.socket as TLSSocket) !== undefined);
 }

@@ -6,7 +6,7 @@ import { patchObject } from './verbs/patch.js';
 import { getObject, isWatch, listObjects, watchObjects } from './verbs/read.js';
 import { getScale, patchScale, replaceScale } from './verbs/scale.js';
 import { createToken } from './verbs/token.js';
-import { createObject, replaceObject } from './verbs/write.js';
+import { createObject, replaceApproval, replaceObject } from './verbs/write.js';
 
 // Which verb an HTTP method on a resource path means, as in Kubernetes: GET on a collection is
 // list (or watch with watch=true), on a name get; POST creates; PUT replaces; PATCH patches;
@@ -73,6 +73,7 @@ function subresourceVerb(method: string, call: ResourceCall): Handler | undefine
   if (call.subresource === 'log' && call.info.field === 'pod') return method === 'GET' ? podLogs : undefined;
   if (call.subresource === 'scale' && call.info.hasScale) return scaleVerb(method);
   if (call.subresource === 'token' && call.info.field === 'serviceAccount') return method === 'POST' ? createToken : undefined;
+  if (call.subresource === 'approval' && call.info.field === 'certificateSigningRequest') return ({ GET: getObject, PUT: replaceApproval } as Record<string, Handler>)[method];
   throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);
 }
 

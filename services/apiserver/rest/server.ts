@@ -14,7 +14,8 @@ import type { HealthProbe } from '../health.js';
 import { requestScope, requestVerb, type RequestKind, type RequestMetrics } from '../metrics.js';
 import type { ApiOperations } from '../operations.js';
 import { logAuthenticationFailure, type BearerAuthenticator } from '../auth.js';
-import { authenticateRequest } from './authentication.js';
+import { authenticateRequest, hasCredentials } from './authentication.js';
+import { ANONYMOUS, isClusterInfoRead } from '../anonymous.js';
 import { send, type LogRelay, type ResourceCall } from './call.js';
 import { dispatch } from './dispatch.js';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_TYPE, coreVersions, groupDocument, groupList, resourceList, versionDocument } from './discovery.js';
@@ -152,9 +153,10 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController, kind: RequestKind): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
-    const user = unauthenticated(route) ? undefined : opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
+    const anonymousRead = route.type === 'resource' && !route.subresource && req.method === 'GET' && isClusterInfoRead(route.info, 'get', route.namespace, route.name) && !hasCredentials(req);
+    const user = unauthenticated(route) ? undefined : opts.authorizer.identify(anonymousRead ? ANONYMOUS : authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
     const scope = currentRequestScope();
-    if (user && scope) scope.user = { name: user.name, groups: user.groups };
+    if (user && scope) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
     // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
     if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
     const format = responseFormat(req.headers.accept);

@@ -2,12 +2,12 @@
 // own Docker engine, kubelet and proxy; a pod network between them; then `kubets down`, which must
 // leave nothing behind. Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
+import type { CertificateSigningRequest, Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freePort } from '../../harness/ports.js';
@@ -74,8 +74,13 @@ function replicationController(name: string, replicas: number, podSpec: PodSpec)
 let before: string[] = [];
 let ports: { port: number; etcdPort: number; kubeletPort: number };
 
+// Waiting for another test file's turn on the host network is not this file's start-up time.
+const HOST_NETWORK_WAIT_MS = 1_500_000;
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  releaseHostNetwork = await holdHostNetwork(HOST_NETWORK_WAIT_MS);
+}, HOST_NETWORK_WAIT_MS + 60_000);
+
+beforeAll(async () => {
   before = hostTraces();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
   ports = { port, etcdPort, kubeletPort };
@@ -118,6 +123,25 @@ describe('kubets up --nodes 3', () => {
     const cidrs = nodes.map((n) => n.spec?.podCIDR);
     expect(new Set(cidrs).size).toBe(3);
     for (const cidr of cidrs) expect(cidr).toMatch(/^10\.244\.\d+\.0\/24$/);
+  }, TEST_TIMEOUT_MS);
+
+  it('joined the further nodes with a bootstrap token: each its own certificates, no CA key, no token, the token gone', async () => {
+    const csrs = (await getJson<{ items: CertificateSigningRequest[] }>(['get', 'csr'])).items;
+    for (const node of NODES.slice(1)) {
+      // Its serving and proxy certificates, asked for as the node itself.
+      expect(csrs.filter((c) => c.spec?.username === `system:node:${node}`).length, node).toBe(2);
+      const nodeDir = join(dataDir, 'nodes', node);
+      const files = readdirSync(nodeDir);
+      expect(files).toEqual(expect.arrayContaining(['ca.crt', 'kubelet.crt', 'kubelet.key', 'kubelet-serving.crt', 'proxy.crt', 'kubelet.conf', 'proxy.conf', 'node.env']));
+      expect(files.filter((f) => f === 'ca.key' || f.endsWith('.csv') || f === 'admin.conf')).toEqual([]);
+      const kubeletConf = JSON.parse(readFileSync(join(nodeDir, 'kubelet.conf'), 'utf8')) as { contexts: Record<string, { token?: string; clientCertData?: string }> };
+      expect(Object.values(kubeletConf.contexts).every((c) => c.token === undefined && c.clientCertData)).toBe(true);
+    }
+    // Plus one client certificate per node, asked for with the bootstrap token; all approved and issued.
+    expect(csrs.filter((c) => c.spec?.username?.startsWith('system:bootstrap:')).length).toBe(2);
+    expect(csrs.every((c) => c.status?.conditions?.some((k) => k.type === 'Approved') && c.status.certificate)).toBe(true);
+    expect(await ok(['get', 'csr'])).toMatch(/^NAME\s+AGE\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\n/);
+    expect(await ok(['token', 'list'])).toBe('');
   }, TEST_TIMEOUT_MS);
 
   it('spreads a replication controller of 6 over the three nodes', async () => {

@@ -12,11 +12,20 @@ export async function createObject(call: ResourceCall): Promise<void> {
 }
 
 export async function replaceObject(call: ResourceCall, status: boolean): Promise<void> {
+  await replace(call, status ? 'status' : 'main');
+}
+
+/** PUT of a CertificateSigningRequest's approval subresource (kubectl certificate approve|deny). */
+export async function replaceApproval(call: ResourceCall): Promise<void> {
+  await replace(call, 'approval');
+}
+
+async function replace(call: ResourceCall, part: 'main' | 'status' | 'approval'): Promise<void> {
   const { object } = await requestObject(call);
   const name = object.metadata?.name;
   if (name !== call.target.name) throw badRequest(`the name of the object (${name ?? ''}) does not match the name on the URL (${call.target.name ?? ''})`);
   const dryRun = isDryRun(call.query);
   call.admit(object);
-  const updated = status ? await call.ops.updateStatus(call.target, object, dryRun) : await call.ops.update(call.target, object, dryRun);
+  const updated = part === 'main' ? await call.ops.update(call.target, object, dryRun) : await call.ops.updateStatus(call.target, object, dryRun, part);
   send(call.res, 200, call.encoding, call.present.object(call.info, updated));
 }

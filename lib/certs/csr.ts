@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { createHash, X509Certificate, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { CertificateError, generateKeyPairPem, signLeaf, splitHosts, type CertAndKey } from './certificates.js';
+
+// Certificate signing requests (PKCS#10) as nodes make them and the cluster's signer reads them,
+// and kubeadm's CA public key pin.
+
+const cryptoProvider = webcrypto as Crypto;
+const SIGNING_ALGORITHM: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+const SAN_OID = '2.5.29.17';
+
+export interface CsrSubject {
+  commonName: string;
+  organizations?: readonly string[];
+  /** DNS names and IP addresses for a serving certificate. */
+  hosts?: readonly string[];
+}
+
+/** A new private key (PEM, kept by the caller) and a CSR for it (PEM, what goes to the apiserver). */
+export async function createCsr(subject: CsrSubject): Promise<{ csrPem: string; keyPem: string }> {
+  const { keys, keyPem } = await generateKeyPairPem();
+  const { dnsNames, ipAddresses } = splitHosts(subject.hosts ?? []);
+  const altNames = [...dnsNames.map((value) => ({ type: 'dns' as const, value })), ...ipAddresses.map((value) => ({ type: 'ip' as const, value }))];
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+    {
+      name: [...(subject.organizations ?? []).map((o) => ({ O: [o] })), { CN: [subject.commonName] }],
+      keys,
+      signingAlgorithm: SIGNING_ALGORITHM,
+      extensions: altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames, false)] : [],
+    },
+    cryptoProvider,
+  );
+  return { csrPem: csr.toString('pem'), keyPem };
+}
+
+/** What a CSR asks for, once its PEM parsed and its self-signature checked. */
+export interface ParsedCsr {
+  commonName: string;
+  organizations: string[];
+  dnsNames: string[];
+  ipAddresses: string[];
+  emailAddresses: string[];
+  uris: string[];
+  request: x509.Pkcs10CertificateRequest;
+}
+
+const PEM_CSR = /^-----BEGIN CERTIFICATE REQUEST-----\r?\n[\s\S]+?\r?\n-----END CERTIFICATE REQUEST-----\s*$/;
+
+/** Parses exactly one PEM CERTIFICATE REQUEST (its signature is verifyCsrSignature's); throws CertificateError otherwise. */
+export function parseCsr(pem: string): ParsedCsr {
+  if (!PEM_CSR.test(pem.trim())) throw new CertificateError('PEM block type must be CERTIFICATE REQUEST');
+  let request: x509.Pkcs10CertificateRequest;
+  try {
+    request = new x509.Pkcs10CertificateRequest(pem);
+  } catch (err) {
+    throw new CertificateError(`cannot parse the certificate request: ${(err as Error).message}`);
+  }
+  const san = request.getExtension(SAN_OID) as x509.SubjectAlternativeNameExtension | null;
+  const names = san?.names.toJSON() ?? [];
+  const of = (type: string): string[] => names.filter((n) => n.type === type).map((n) => n.value);
+  return {
+    commonName: request.subjectName.getField('CN')[0] ?? '',
+    organizations: request.subjectName.getField('O'),
+    dnsNames: of('dns'),
+    ipAddresses: of('ip'),
+    emailAddresses: of('email'),
+    uris: of('url'),
+    request,
+  };
+}
+
+/** Whether the CSR is signed by the key it asks a certificate for (the requester holds that key). */
+export function verifyCsrSignature(csr: ParsedCsr): Promise<boolean> {
+  return csr.request.verify(cryptoProvider);
+}
+
+/** Kubernetes' key usages and extended key usages, as a CSR's spec.usages names them. */
+const KEY_USAGES: Record<string, x509.KeyUsageFlags> = {
+  'digital signature': x509.KeyUsageFlags.digitalSignature,
+  'content commitment': x509.KeyUsageFlags.nonRepudiation,
+  'key encipherment': x509.KeyUsageFlags.keyEncipherment,
+  'data encipherment': x509.KeyUsageFlags.dataEncipherment,
+  'key agreement': x509.KeyUsageFlags.keyAgreement,
+  'cert sign': x509.KeyUsageFlags.keyCertSign,
+  'crl sign': x509.KeyUsageFlags.cRLSign,
+  'encipher only': x509.KeyUsageFlags.encipherOnly,
+  'decipher only': x509.KeyUsageFlags.decipherOnly,
+};
+const EXTENDED_KEY_USAGES: Record<string, x509.ExtendedKeyUsage> = {
+  'server auth': x509.ExtendedKeyUsage.serverAuth,
+  'client auth': x509.ExtendedKeyUsage.clientAuth,
+  'code signing': x509.ExtendedKeyUsage.codeSigning,
+  'email protection': x509.ExtendedKeyUsage.emailProtection,
+  'timestamping': x509.ExtendedKeyUsage.timeStamping,
+  'ocsp signing': x509.ExtendedKeyUsage.ocspSigning,
+};
+export const KNOWN_USAGES: readonly string[] = [...Object.keys(KEY_USAGES), ...Object.keys(EXTENDED_KEY_USAGES), 'any', 'signing', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'microsoft sgc', 'netscape sgc'];
+
+/**
+ * Signs a CSR with the CA: the requested subject and subject alternative names, the usages given
+ * (as the approved request's spec lists them), valid for `durationMs` (capped by the CA's expiry).
+ */
+export async function signCsr(ca: CertAndKey, csr: ParsedCsr, opts: { usages: readonly string[]; durationMs: number }): Promise<string> {
+  let keyUsages = 0;
+  const extended: x509.ExtendedKeyUsage[] = [];
+  for (const usage of opts.usages) {
+    if (usage in KEY_USAGES) keyUsages |= KEY_USAGES[usage]!;
+    else if (usage in EXTENDED_KEY_USAGES) extended.push(EXTENDED_KEY_USAGES[usage]!);
+    else throw new CertificateError(`usage ${JSON.stringify(usage)} cannot be signed`);
+  }
+  const san = csr.request.getExtension(SAN_OID);
+  return signLeaf(ca, {
+    subject: csr.request.subjectName,
+    publicKey: csr.request.publicKey,
+    notAfter: new Date(Date.now() + opts.durationMs),
+    keyUsages,
+    extendedKeyUsages: extended,
+    extra: san ? [san] : [],
+  });
+}
+
+/**
+ * kubeadm's pin of a CA: `sha256:` and the hex SHA-256 of the certificate's DER SubjectPublicKeyInfo
+ * (`openssl x509 -pubkey | openssl pkey -pubin -outform der | sha256sum`).
+ */
+export function caCertHash(caPem: string): string {
+  const spki = new X509Certificate(caPem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
