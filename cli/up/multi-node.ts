@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import type { Logger } from 'pino';
 import { parseClientConfig, writeClientConfig } from '../../lib/client-config.js';
 import { ensureKubeletServingCert, type ClusterFiles } from './cluster-files.js';
 import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
-import { dockerdCommand, inNamespace, loadLocalImages, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
+import { dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
 import { waitFor } from './wait-for.js';
 
@@ -23,7 +22,6 @@ export interface NodeProcessOptions {
   metricsPorts: Record<MetricsComponent, number>;
   /** How this CLI re-runs itself (`node [flags] main.js`). */
   self: (args: string[]) => { command: string; args: string[] };
-  log: Logger;
   /** Extra flags for every kubelet and proxy (kubets up --kubelet-arg, --proxy-arg). */
   kubeletArgs: string[];
   proxyArgs: string[];
@@ -46,17 +44,15 @@ export function nodeAgentArgs(nodeName: string, nodeIp: string): { kubelet: stri
 }
 
 /**
- * Starts one namespaced node: its dockerd (waited for, then given the local images), then its
+ * Starts one namespaced node: its dockerd (waited for; it pulls images from the cluster registry), then its
  * kubelet and proxy entered into its namespace and talking to its engine, each with a client
  * config that reaches the apiserver over the node network and a serving certificate naming the
  * node's own address.
  */
 export async function startNamespacedNode(supervisor: Supervisor, node: NamespacedNode, plan: LocalNodePlan, o: NodeProcessOptions): Promise<void> {
-  supervisor.start({ name: `dockerd-${node.name}`, ...dockerdCommand(node), logFile: node.dockerLogFile });
+  supervisor.start({ name: `dockerd-${node.name}`, ...dockerdCommand(node, plan.registry), logFile: node.dockerLogFile });
   const engine = new Docker({ socketPath: node.dockerSocket });
   await waitFor(`the Docker engine of ${node.name}`, async () => Boolean(await engine.ping()), 60_000);
-  const loaded = await loadLocalImages(new Docker(), engine);
-  o.log.info({ node: node.name, images: loaded }, 'local images loaded');
 
   const server = `${plan.hostIp}:${o.apiserverPort}`;
   const nodeDir = join(o.dataDir, 'nodes', node.name);
