@@ -9,12 +9,15 @@ export function certsCommand(): Command {
   return new Command('certs')
     .description("Create (once) the cluster CA, apiserver certificates, etcd's CA and certificates, the encryption config for Secrets, component tokens and client configs")
     .requiredOption('--data-dir <dir>', 'directory to write pki/, tokens.csv and <component>.conf into')
-    .option('--server <host:port...>', 'apiserver address(es) the client configs point at', ['127.0.0.1:6443'])
+    // The program's global -s/--server reads this flag wherever it stands: declared here for the help, read from both.
+    .option('-s, --server <host:port>', 'apiserver address(es) the client configs point at (comma-separated; default 127.0.0.1:6443)')
     .option('--hosts <list>', 'extra names and IPs for the apiserver certificate (comma-separated)', list, [])
     .option('--etcd-hosts <list>', "every etcd member's IPs and names, for etcd's serving and peer certificates (comma-separated; localhost and 127.0.0.1 are always in them)", list, [])
     .option('--nodes <list>', 'node names to make kubelet identities for (system:node:<name>, comma-separated)', list, [hostname().toLowerCase()])
-    .action(async (o: { dataDir: string; server: string[]; hosts: string[]; etcdHosts: string[]; nodes: string[] }) => {
-      const files = await ensureClusterFiles(o.dataDir, { servers: o.server, hosts: ['127.0.0.1', 'localhost', ...o.hosts], nodes: o.nodes, etcdHosts: o.etcdHosts });
+    .action(async (o: { dataDir: string; hosts: string[]; etcdHosts: string[]; nodes: string[] }, cmd: Command) => {
+      const server = (cmd.optsWithGlobals() as { server?: string }).server;
+      const servers = server ? list(server) : ['127.0.0.1:6443'];
+      const files = await ensureClusterFiles(o.dataDir, { servers, hosts: ['127.0.0.1', 'localhost', ...o.hosts], nodes: o.nodes, etcdHosts: o.etcdHosts });
       const configs = [...Object.values(files.configs), ...Object.values(files.kubeletConfigs)];
       process.stdout.write(
         `cluster files in ${files.dataDir}: CA ${files.caFile}, etcd CA ${files.etcd.caFile}, tokens ${files.tokenFile}, encryption config ${files.encryptionConfig}, client configs ${configs.join(', ')}\n`,

@@ -107,12 +107,14 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
   const entries = tokenEntries(existing, wanted);
   await writeTokenFile(tokenFile, entries);
   const caFile = join(pkiDir, 'ca.crt');
+  // The CA goes inside each config, so a config copied to another machine or path still verifies the apiserver.
+  const caData = readFileSync(caFile, 'utf8');
   const writeConfig = async (uid: string): Promise<string> => {
     const path = join(dataDir, `${uid}.conf`);
     const token = entries.find((e) => e.user.uid === uid)!.token;
     await writeClientConfig(path, {
       currentContext: 'kubets',
-      contexts: { kubets: { servers: opts.servers, certificateAuthority: caFile, token, namespace: 'default' } },
+      contexts: { kubets: { servers: opts.servers, caData, token, namespace: 'default' } },
     });
     return path;
   };
