@@ -129,7 +129,8 @@ export async function pushLocalImages(docker: Docker, registry: string): Promise
     const colon = target.lastIndexOf(':');
     await docker.getImage(tag).tag({ repo: target.slice(0, colon), tag: target.slice(colon + 1) });
     try {
-      const stream = (await docker.getImage(target).push({})) as NodeJS.ReadableStream;
+      // Docker wants an X-Registry-Auth header on every push; the registry asks for no credentials.
+      const stream = (await docker.getImage(target).push({ authconfig: { serveraddress: registry } })) as NodeJS.ReadableStream;
       await followToEnd(docker, stream, `push of ${tag} to ${registry}`);
     } finally {
       await docker.getImage(target).remove({ noprune: true });
