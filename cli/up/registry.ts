@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { connect, createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { connect, createServer, isIP, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import writeFileAtomic from 'write-file-atomic';
 import { ensureServingCert, type ClusterFiles } from './cluster-files.js';
@@ -22,9 +22,9 @@ export interface ClusterRegistry {
   storageDir: string;
 }
 
-export function registryAt(dataDir: string, ip: string, port: number): ClusterRegistry {
-  const dir = join(dataDir, 'registry');
-  return { address: `${ip}:${port}`, loopback: `127.0.0.1:${port}`, configFile: join(dir, 'config.yml'), storageDir: join(dir, 'data') };
+/** The registry of the cluster whose files are in `dataDir`; its blobs under it unless `storageDir` says where. */
+export function registryAt(dataDir: string, ip: string, port: number, storageDir = join(dataDir, 'registry', 'data')): ClusterRegistry {
+  return { address: `${ip}:${port}`, loopback: `127.0.0.1:${port}`, configFile: join(dataDir, 'registry', 'config.yml'), storageDir };
 }
 
 /**
@@ -43,11 +43,20 @@ export function registryConfig(registry: ClusterRegistry, tls: { certFile: strin
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
+/** `ip:port` of a registry, checked: an IPv4 address (engines reach it by address) and a port. */
+export function parseRegistryAddress(address: string): [string, number] {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(address);
+  const port = Number(match?.[2]);
+  if (!match || isIP(match[1]!) !== 4 || port < 1 || port > 65535) throw new Error(`--registry: expected an IPv4 address and port (10.250.0.1:5000), got "${address}"`);
+  return [match[1]!, port];
+}
+
 /** Writes the registry's certificate (its address and loopback) and configuration; returns the command that serves it. */
 export async function prepareRegistry(files: ClusterFiles, registry: ClusterRegistry): Promise<{ command: string; args: string[] }> {
   const ip = registry.address.slice(0, registry.address.lastIndexOf(':'));
   const tls = await ensureServingCert(files, { commonName: 'kubets-registry', hosts: [ip, '127.0.0.1', 'localhost'] }, 'registry');
   mkdirSync(registry.storageDir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(registry.configFile), { recursive: true, mode: 0o700 });
   await writeFileAtomic(registry.configFile, registryConfig(registry, tls), { mode: 0o600 });
   return { command: 'docker-registry', args: ['serve', registry.configFile] };
 }
