@@ -81,7 +81,7 @@ beforeAll(async () => {
     },
     { timeoutMs: 180_000, intervalMs: 1_000, what: 'two Ready nodes with pod subnets' },
   );
-}, 400_000);
+}, 900_000);
 
 afterAll(async () => {
   try {
