@@ -186,6 +186,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   });
   log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
+  if (plan) process.stdout.write(`image registry: ${plan.registry} on every node (push from this machine to 127.0.0.1:${o.registryPort})\n`);
   process.stdout.write(`metrics: ${scrape('apiserver')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
   onStopSignal(() => {
