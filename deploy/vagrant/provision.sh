@@ -113,8 +113,12 @@ provision_master() {
   install -m 0644 "$repo/deploy/ha/haproxy.cfg" "$root/etc/haproxy/haproxy.cfg"
   sed -e "s/priority 101/priority $((102 - index))/" -e "s/interface eth1/interface $(interface_of "$ip")/" \
     "$repo/deploy/ha/keepalived.conf" >"$root/etc/keepalived/keepalived.conf"
-  # SELinux: HAProxy listens on and connects to ports of no known service type.
-  setsebool -P haproxy_connect_any 1
+  # SELinux: HAProxy connects to ports of no known service type, and keepalived's check connects
+  # to HAProxy's; each boolean is set where the loaded policy has it.
+  local boolean
+  for boolean in haproxy_connect_any keepalived_connect_any; do
+    if getsebool "$boolean" >/dev/null 2>&1; then setsebool -P "$boolean" 1; fi
+  done
 
   local services=(etcd kubets-apiserver kubets-scheduler kubets-controller-manager)
   if [ "$index" = 1 ]; then

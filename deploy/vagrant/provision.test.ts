@@ -40,7 +40,7 @@ function machine(name: string): Machine {
   symlinkSync(join(REPO, 'deploy'), join(repo, 'deploy'));
   stub(join(repo, 'scripts'), calls, 'setup-host.sh', '');
   stub(join(repo, 'scripts'), calls, 'build-images', `echo "KUBETS_REGISTRY=$KUBETS_REGISTRY" >>"${calls}"`);
-  for (const tool of ['systemctl', 'setsebool', 'useradd', 'chown', 'curl']) stub(bin, calls, tool, '');
+  for (const tool of ['systemctl', 'getsebool', 'setsebool', 'useradd', 'chown', 'curl']) stub(bin, calls, tool, '');
   stub(bin, calls, 'id', 'exit 1');
   stub(bin, calls, 'ip', 'for i in 11 12 13 21 22; do echo "3: eth1    inet 192.168.56.$i/24 brd 192.168.56.255 scope global eth1"; done');
   // kubets certs is the real one; kubets join writes what join writes: the node's files and node.env.
@@ -106,6 +106,7 @@ describe('provision.sh master 1', () => {
     expect(conf).toContain('priority 101');
     expect(conf).toContain('interface eth1');
     expect(conf).toMatch(/state BACKUP\s+nopreempt/);
+    expect(callsOf(master1, 'setsebool')).toEqual(['setsebool -P haproxy_connect_any 1', 'setsebool -P keepalived_connect_any 1']);
   });
 });
 
