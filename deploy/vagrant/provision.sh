@@ -34,14 +34,20 @@ interface_of() { ip -o -4 addr show | awk -v ip="$1" '$4 ~ "^" ip "/" { print $2
 system_user() { id -u "$1" >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin "$1"; }
 owned_dir() { mkdir -p "$2" && chown "$1:$1" "$2" && chmod 0700 "$2"; }
 
-# A release archive from GitHub, checked against the release's own SHA-256 list, unpacked into $2.
+# A release archive from GitHub, checked against the release's own SHA-256 list (lines "HASH  NAME",
+# or a lone hash in a per-archive .sha256 file), unpacked into $2.
 fetch_release() {
-  local url=$1 into=$2 sums=$3 name
+  local url=$1 into=$2 sums=$3 name expected actual
   name=$(basename "$url")
   mkdir -p "$into"
   curl -fsSL -o "$into/$name" "$url"
   curl -fsSL -o "$into/SHA256SUMS" "$sums"
-  (cd "$into" && grep " \**$name\$" SHA256SUMS | sha256sum -c --quiet -)
+  expected=$(awk -v name="$name" '$2 == name || $2 == "*" name || NF == 1 { print $1; exit }' "$into/SHA256SUMS")
+  actual=$(sha256sum "$into/$name" | cut -d' ' -f1)
+  if [ -z "$expected" ] || [ "$expected" != "$actual" ]; then
+    echo "provision: $name does not match its published SHA-256" >&2
+    exit 1
+  fi
   tar -C "$into" -xzf "$into/$name"
 }
 
