@@ -5,6 +5,10 @@
 # registry, Chromium for the dashboard's browser tests, shellcheck), a safely started
 # dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
+# On an EL9 host (Rocky Linux, AlmaLinux: the Vagrant cluster's machines) it installs with dnf what
+# a cluster machine runs (Docker CE, Node.js 20, busybox, HAProxy, keepalived, iptables; etcd and
+# the registry are release binaries there, see deploy/vagrant/provision.sh) and Docker runs as the
+# distribution's service; the test suite's extras are Debian only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,18 +16,53 @@ step() { printf '==> %s\n' "$*"; }
 
 packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 python3-kubernetes
   prometheus systemd-journal-remote docker-registry chromium shellcheck)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
-  step "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+el_packages=(docker-ce docker-ce-cli containerd.io busybox haproxy keepalived iptables iproute nodejs npm openssl tar)
+
+install_debian_packages() {
+  local missing=() p
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+    step "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    step "Debian packages present"
+  fi
+}
+
+# EL9: busybox from EPEL (statically linked, as Fedora builds it), Node.js 20 from its AppStream
+# module, Docker CE from Docker's repository, Docker started as the distribution's service.
+install_el_packages() {
+  local missing=() p
+  for p in "${el_packages[@]}"; do
+    rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+    step "installing EL9 packages: ${missing[*]}"
+    dnf install -y -q epel-release dnf-plugins-core
+    [ -f /etc/yum.repos.d/docker-ce.repo ] || dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo
+    dnf module enable -y -q nodejs:20
+    dnf install -y -q "${missing[@]}"
+  else
+    step "EL9 packages present"
+  fi
+  systemctl enable --now docker
+  BUSYBOX=${BUSYBOX:-$(command -v busybox)}
+  export BUSYBOX
+}
+
+if command -v apt-get >/dev/null; then
+  install_debian_packages
+elif command -v dnf >/dev/null; then
+  install_el_packages
 else
-  step "Debian packages present"
+  echo "setup: neither apt-get (Debian) nor dnf (EL9) found" >&2
+  exit 1
 fi
 
 step "checking the Docker engine"

@@ -73,9 +73,9 @@ export async function benchNodeMemory(): Promise<void> {
     const run = spawnSync(process.execPath, [ENTRY, ...args], { env, encoding: 'utf8', timeout: 300_000 });
     if (run.status !== 0) throw new Error(`kubets ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   };
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
   kubets(['up', '--detach', '--nodes', String(NODES), '--node-name', nodeName, '--node-subnet', SUBNET, '--data-dir', dataDir,
-    '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2])]);
+    '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2]), '--registry-port', String(ports[3])]);
   const client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
   try {
     await pollUntil(async () => {

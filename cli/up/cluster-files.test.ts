@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTokenFile } from '../../lib/auth/token-file.js';
+import { parseClientConfig } from '../../lib/client-config.js';
 import { ensureClusterFiles } from './cluster-files.js';
 import { parseEncryptionConfig } from '../../services/apiserver/index.js';
 
@@ -30,6 +31,17 @@ describe('ensureClusterFiles', () => {
       'kubelet-host-node2': { name: 'system:node:host-node2', groups: ['system:nodes'] },
     });
     expect(Object.keys(files.kubeletConfigs)).toEqual(['host', 'host-node2']);
+  });
+
+  it('puts the CA inside every client config, not a path that only this machine has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-files-'));
+    dirs.push(dir);
+    const files = await ensureClusterFiles(dir, opts);
+    for (const file of [files.configs.admin, files.kubeletConfigs['host-node2']!]) {
+      const context = parseClientConfig(readFileSync(file, 'utf8'), file).contexts.kubets!;
+      expect(context.certificateAuthority).toBeUndefined();
+      expect(context.caData).toBe(readFileSync(files.caFile, 'utf8'));
+    }
   });
 
   it('keeps tokens across runs and replaces an older shared kubelet and admin-like components', async () => {

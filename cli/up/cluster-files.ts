@@ -107,12 +107,14 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
   const entries = tokenEntries(existing, wanted);
   await writeTokenFile(tokenFile, entries);
   const caFile = join(pkiDir, 'ca.crt');
+  // The CA goes inside each config, so a config copied to another machine or path still verifies the apiserver.
+  const caData = readFileSync(caFile, 'utf8');
   const writeConfig = async (uid: string): Promise<string> => {
     const path = join(dataDir, `${uid}.conf`);
     const token = entries.find((e) => e.user.uid === uid)!.token;
     await writeClientConfig(path, {
       currentContext: 'kubets',
-      contexts: { kubets: { servers: opts.servers, certificateAuthority: caFile, token, namespace: 'default' } },
+      contexts: { kubets: { servers: opts.servers, caData, token, namespace: 'default' } },
     });
     return path;
   };
@@ -133,7 +135,7 @@ async function ensureEncryptionConfig(dataDir: string): Promise<string> {
   return path;
 }
 
-export interface KubeletCertFiles {
+export interface ServingCertFiles {
   certFile: string;
   keyFile: string;
 }
@@ -141,15 +143,21 @@ export interface KubeletCertFiles {
 /**
  * The serving certificate of a node's kubelet API, from the cluster CA (pki/<fileBase>.crt and .key),
  * valid for the node's name and IP: the apiserver verifies it when it proxies logs and exec.
- * Reissued when it is missing, from another CA, or does not name the node's current IP.
  */
-export async function ensureKubeletServingCert(files: Pick<ClusterFiles, 'pkiDir'>, node: { nodeName: string; nodeIP: string }, fileBase = 'kubelet'): Promise<KubeletCertFiles> {
+export function ensureKubeletServingCert(files: Pick<ClusterFiles, 'pkiDir'>, node: { nodeName: string; nodeIP: string }, fileBase = 'kubelet'): Promise<ServingCertFiles> {
+  return ensureServingCert(files, { commonName: `system:node:${node.nodeName}`, hosts: [node.nodeName, node.nodeIP] }, fileBase);
+}
+
+/**
+ * A serving certificate from the cluster CA in pki/<fileBase>.crt and .key, for these names and
+ * addresses. Reissued when it is missing, from another CA, near its end, or lacks one of them.
+ */
+export async function ensureServingCert(files: Pick<ClusterFiles, 'pkiDir'>, subject: { commonName: string; hosts: string[] }, fileBase: string): Promise<ServingCertFiles> {
   const certFile = join(files.pkiDir, `${fileBase}.crt`);
   const keyFile = join(files.pkiDir, `${fileBase}.key`);
   const ca = { certPem: readFileSync(join(files.pkiDir, 'ca.crt'), 'utf8'), keyPem: readFileSync(join(files.pkiDir, 'ca.key'), 'utf8') };
-  const hosts = [node.nodeName, node.nodeIP];
-  if (existsSync(certFile) && existsSync(keyFile) && certFits(readFileSync(certFile, 'utf8'), ca.certPem, hosts)) return { certFile, keyFile };
-  const issued = await issueServingCert(ca, { commonName: `system:node:${node.nodeName}`, hosts });
+  if (existsSync(certFile) && existsSync(keyFile) && certFits(readFileSync(certFile, 'utf8'), ca.certPem, subject.hosts)) return { certFile, keyFile };
+  const issued = await issueServingCert(ca, subject);
   await writeFileAtomic(keyFile, issued.keyPem, { mode: 0o600 });
   await writeFileAtomic(certFile, issued.certPem, { mode: 0o644 });
   return { certFile, keyFile };

@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { formatIpv4Cidr, numberToIp, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import { mustRun, runCommand } from '../../lib/run-command.js';
+import { untrustRegistry } from './registry.js';
 
-/** Docker never pulls through this: the only images a node has are the ones loaded into it. */
-const DEAD_PROXY_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1' };
-
-/** The label scripts/build-images puts on every local image. */
-const LOCAL_IMAGE_LABEL = 'io.kubets.recipe';
+/**
+ * Docker never pulls through this: a node's engine reaches loopback and the cluster's registry,
+ * and any other pull fails at once on a dead loopback port.
+ */
+export function deadProxyEnv(registry: string): Record<string, string> {
+  return { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: `localhost,127.0.0.1,${registry}` };
+}
 
 /** One node of a local cluster that runs in its own network namespace with its own Docker engine. */
 export interface NamespacedNode {
@@ -34,6 +36,8 @@ export interface LocalNodePlan {
   bridge: string;
   subnet: string;
   hostIp: string;
+  /** The cluster registry (`hostIp:port`), every node engine's mirror. */
+  registry: string;
   nodes: NamespacedNode[];
 }
 
@@ -46,7 +50,7 @@ export class LocalNodeError extends Error {
  * subnet), node k is .k in namespace `kubets-<id>-<k>`. Every name carries the cluster ID, so two
  * clusters on one host never share a namespace, bridge or veth, and `down` removes only its own.
  */
-export function planLocalNodes(opts: { clusterId: string; count: number; subnet: string; hostName: string; dataDir: string }): LocalNodePlan {
+export function planLocalNodes(opts: { clusterId: string; count: number; subnet: string; hostName: string; dataDir: string; registryPort: number }): LocalNodePlan {
   const subnet = parseIpv4Cidr(opts.subnet);
   if (!subnet || subnet.bits > 28) throw new LocalNodeError(`invalid node subnet "${opts.subnet}": expected an IPv4 CIDR of /28 or larger`);
   if (opts.count > 2 ** (32 - subnet.bits) - 2) throw new LocalNodeError(`${opts.count} nodes do not fit in ${opts.subnet}`);
@@ -67,7 +71,8 @@ export function planLocalNodes(opts: { clusterId: string; count: number; subnet:
       dockerLogFile: join(opts.dataDir, 'logs', `dockerd-${name}.log`),
     });
   }
-  return { clusterId: opts.clusterId, bridge: `kt-${opts.clusterId}`, subnet: formatIpv4Cidr(subnet), hostIp: numberToIp(subnet.base + 1), nodes };
+  const hostIp = numberToIp(subnet.base + 1);
+  return { clusterId: opts.clusterId, bridge: `kt-${opts.clusterId}`, subnet: formatIpv4Cidr(subnet), hostIp, registry: `${hostIp}:${opts.registryPort}`, nodes };
 }
 
 const ip = (args: readonly string[]): Promise<string> => mustRun('ip', args, { packageName: 'iproute2' });
@@ -113,37 +118,25 @@ async function removeNodeNetwork(plan: LocalNodePlan): Promise<void> {
  * How a namespaced node's dockerd runs: entered into the namespace's network only (`ip netns exec`
  * would remount /sys, and dockerd then finds no devices cgroup), with its own socket, roots and pid
  * file, no default bridge (the kubelet makes the pod bridge on the node's podCIDR), its containers
- * under a cgroup parent of their own, and a dead proxy so no pull ever leaves the machine.
+ * under a cgroup parent of their own, the cluster registry as its Docker Hub mirror (so
+ * `kubets/pause:3.9` comes from there), and a dead proxy for everything else.
  */
-export function dockerdCommand(node: NamespacedNode): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function dockerdCommand(node: NamespacedNode, registry: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   return {
     command: 'nsenter',
     args: [
       `--net=/var/run/netns/${node.netns}`, 'dockerd',
       '--host', `unix://${node.dockerSocket}`, '--exec-root', node.dockerExecRoot, '--data-root', node.dockerDataRoot,
       '--pidfile', node.dockerPidFile, '--bridge', 'none', '--cgroup-parent', `kubets-${node.netns}`,
+      '--registry-mirror', `https://${registry}`,
     ],
-    env: { ...process.env, ...DEAD_PROXY_ENV },
+    env: { ...process.env, ...deadProxyEnv(registry) },
   };
 }
 
 /** The command line that runs a process in a node's network namespace, talking to that node's engine. */
 export function inNamespace(node: NamespacedNode, command: string, args: string[]): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   return { command: 'nsenter', args: [`--net=/var/run/netns/${node.netns}`, command, ...args], env: { ...process.env, DOCKER_HOST: `unix://${node.dockerSocket}` } };
-}
-
-/** Copies the locally built images (there is no registry) from the host's engine into a node's. */
-export async function loadLocalImages(host: Docker, node: Docker): Promise<string[]> {
-  const images = await host.listImages({ filters: { label: [LOCAL_IMAGE_LABEL] } });
-  const tags = images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
-  const have = new Set((await node.listImages()).flatMap((i) => i.RepoTags ?? []));
-  const missing = tags.filter((t) => !have.has(t));
-  if (missing.length === 0) return [];
-  // dockerode has the call (GET /images/get?names=...) but its types do not.
-  const tar = await (host as unknown as { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: missing });
-  const loaded = await node.loadImage(tar);
-  await new Promise<void>((resolve, reject) => node.modem.followProgress(loaded, (err) => (err ? reject(err) : resolve())));
-  return missing;
 }
 
 const planFile = (dataDir: string): string => join(dataDir, 'local-nodes.json');
@@ -166,5 +159,7 @@ export async function removeLocalNodes(dataDir: string, plan: LocalNodePlan, kee
     if (!keepWorkloads) rmSync(node.dockerDataRoot, { recursive: true, force: true });
   }
   rmSync(join('/run/kubets', plan.clusterId), { recursive: true, force: true });
+  // A plan from before the cluster registry has no address to forget.
+  if (plan.registry) untrustRegistry(plan.registry);
   rmSync(planFile(dataDir), { force: true });
 }

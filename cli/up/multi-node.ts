@@ -9,7 +9,7 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { joinNode, nodeArgs } from '../join/join.js';
 import type { ClusterFiles } from './cluster-files.js';
 import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
-import { dockerdCommand, inNamespace, loadLocalImages, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
+import { dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
 import { waitFor } from './wait-for.js';
 
@@ -27,7 +27,6 @@ export interface NodeProcessOptions {
   metricsPorts: Record<MetricsComponent, number>;
   /** How this CLI re-runs itself (`node [flags] main.js`). */
   self: (args: string[]) => { command: string; args: string[] };
-  log: Logger;
   /** Extra flags for every kubelet and proxy (kubets up --kubelet-arg, --proxy-arg). */
   kubeletArgs: string[];
   proxyArgs: string[];
@@ -90,16 +89,15 @@ export function nodeAgentArgs(nodeName: string, nodeIp: string): { kubelet: stri
 }
 
 /**
- * Starts one namespaced node that has joined (joinLocalNodes): its dockerd (waited for, then given
- * the local images), then its kubelet and proxy entered into its namespace and talking to its
- * engine, with the client configs and serving certificate its join wrote into its directory.
+ * Starts one namespaced node that has joined (joinLocalNodes): its dockerd (waited for; it pulls
+ * images from the cluster registry), then its kubelet and proxy entered into its namespace and
+ * talking to its engine, with the client configs and serving certificate its join wrote into its
+ * directory.
  */
 export async function startNamespacedNode(supervisor: Supervisor, node: NamespacedNode, plan: LocalNodePlan, o: NodeProcessOptions): Promise<void> {
-  supervisor.start({ name: `dockerd-${node.name}`, ...dockerdCommand(node), logFile: node.dockerLogFile });
+  supervisor.start({ name: `dockerd-${node.name}`, ...dockerdCommand(node, plan.registry), logFile: node.dockerLogFile });
   const engine = new Docker({ socketPath: node.dockerSocket });
   await waitFor(`the Docker engine of ${node.name}`, async () => Boolean(await engine.ping()), 60_000);
-  const loaded = await loadLocalImages(new Docker(), engine);
-  o.log.info({ node: node.name, images: loaded }, 'local images loaded');
 
   const nodeDir = join(o.dataDir, 'nodes', node.name);
   // The flags its join wrote into node.env: its own client configs, serving certificate and CA.

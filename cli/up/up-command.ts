@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { Command, InvalidArgumentError } from 'commander';
@@ -23,6 +24,7 @@ import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
 import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
+import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE, unmountAllUnder } from '../../services/kubelet/index.js';
 import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
@@ -45,7 +47,7 @@ const DEFAULT_NODE_SUBNET = '10.250.0.0/24';
 /** The namespaced nodes' network, laid before anything starts (the apiserver's certificate names its address). */
 async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodePlan> {
   if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
-  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir });
+  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir, registryPort: o.registryPort });
   await createNodeNetwork(plan);
   await savePlan(o.dataDir, plan);
   log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
@@ -67,6 +69,7 @@ interface UpOptions {
   detach?: boolean;
   nodes: number;
   nodeSubnet: string;
+  registryPort: number;
   nodeName: string;
   apiserverArg: string[];
   schedulerArg: string[];
@@ -102,7 +105,8 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 function portsOf(o: UpOptions): Record<string, number> {
   const ingress: Record<string, number> = o.addons.includes('ingress') ? { 'ingress HTTP': o.ingressHttpPort, 'ingress HTTPS': o.ingressHttpsPort } : {};
   const metrics = Object.fromEntries(Object.entries(metricsPortsOf(o.kubeletPort)).map(([name, port]) => [`${name} metrics`, port]));
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress };
+  const registry: Record<string, number> = o.nodes > 1 ? { 'image registry': o.registryPort } : {};
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress, ...registry };
 }
 
 function restPortOf(o: UpOptions): number {
@@ -130,6 +134,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   log.info({ config: userConfig, kubeconfig }, 'admin client config and kubeconfig written');
 
   const supervisor = new Supervisor(log);
+  const registry = plan ? await startRegistry(supervisor, files, o, plan, logs, log) : undefined;
   const etcd = { dataDir: o.dataDir, clientPort: o.etcdPort };
   supervisor.start({ name: 'etcd', command: 'etcd', args: localEtcdArgs(etcd, files.etcd), logFile: join(logs, 'etcd.log') });
   await waitFor('etcd', () => etcdHealthy(localEtcdUrl(etcd), etcdClientTls(files.etcd)), 30_000);
@@ -172,7 +177,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   }
   for (const node of plan?.nodes ?? []) {
     await startNamespacedNode(supervisor, node, plan!, {
-      files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, metricsPorts, self: (args) => selfCommand(args), log,
+      files, dataDir: o.dataDir, logs, apiserverPort: o.port, kubeletPort: o.kubeletPort, metricsPorts, self: (args) => selfCommand(args),
       kubeletArgs: componentArgs(o.kubeletArg), proxyArgs: componentArgs(o.proxyArg),
     });
   }
@@ -192,9 +197,31 @@ async function runForeground(o: UpOptions): Promise<void> {
   });
   log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
+  if (plan) process.stdout.write(`image registry: ${plan.registry} on every node (push from this machine to 127.0.0.1:${o.registryPort})\n`);
   process.stdout.write(`metrics: ${scrape('apiserver')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
-  onStopSignal(() => exitWhenStopped(supervisor.stop()));
+  onStopSignal(() => {
+    registry?.close();
+    exitWhenStopped(supervisor.stop());
+  });
+}
+
+/**
+ * The cluster's image registry on this master's node-network address (and a loopback door to it),
+ * trusted by every engine of the host through certs.d, filled with the local images: the other
+ * nodes' engines pull them from there as their Docker Hub mirror, and users push their own.
+ */
+async function startRegistry(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, plan: LocalNodePlan, logs: string, log: Logger): Promise<Server> {
+  const registry = registryAt(o.dataDir, plan.hostIp, o.registryPort);
+  const serve = await prepareRegistry(files, registry);
+  const caPem = readFileSync(files.caFile, 'utf8');
+  trustRegistry(registry.address, caPem);
+  supervisor.start({ name: 'registry', ...serve, logFile: join(logs, 'registry.log') });
+  await waitFor('the image registry', () => registryAnswers(registry.address, caPem), 30_000);
+  const relay = await relayLoopback(registry);
+  const pushed = await pushLocalImages(new Docker(), registry.loopback);
+  log.info({ registry: registry.address, loopback: registry.loopback, images: pushed }, 'image registry ready');
+  return relay;
 }
 
 /**
@@ -285,6 +312,7 @@ export function upCommand(): Command {
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
+    .option('--registry-port <port>', "the cluster image registry's port on this machine's node-network address and loopback (--nodes > 1)", int, 5000)
     .option('--apiserver-arg <name=value>', 'an extra flag for the apiserver (repeatable)', collectWhole, [])
     .option('--scheduler-arg <name=value>', 'an extra flag for the scheduler (repeatable)', collectWhole, [])
     .option('--controller-manager-arg <name=value>', 'an extra flag for the controller manager (repeatable)', collectWhole, [])

@@ -360,8 +360,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async #createSandbox(pod: Pod, attempt: number): Promise<{ id: string; ip?: string }> {
     if (!this.#pausePresent) {
-      if (!(await this.#images.inspect(this.#pauseImage))) {
-        throw new SandboxError(`pause image ${this.#pauseImage} is not present (build it with scripts/build-images)`);
+      try {
+        await this.#images.ensurePresent(this.#pauseImage);
+      } catch (err) {
+        throw new SandboxError(`pause image ${this.#pauseImage} is not present and its pull failed (build it with scripts/build-images): ${dockerMessage(err)}`);
       }
       this.#pausePresent = true;
     }

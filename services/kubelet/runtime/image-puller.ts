@@ -104,6 +104,16 @@ export class ImagePuller {
     }
   }
 
+  /**
+   * An image the kubelet itself needs (the pause image), pulled once when missing, as the kubelet
+   * pulls its sandbox image: a node whose engine has a registry mirror gets it from there.
+   */
+  async ensurePresent(ref: string): Promise<void> {
+    if (await this.inspect(ref)) return;
+    await this.#pullOnce(ref);
+    if (!(await this.inspect(ref))) throw new Error(`image "${ref}" is missing after its pull`);
+  }
+
   #pullOnce(ref: string): Promise<void> {
     let pull = this.#inFlight.get(ref);
     if (!pull) {

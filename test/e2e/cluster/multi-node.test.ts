@@ -82,11 +82,11 @@ beforeAll(async () => {
 
 beforeAll(async () => {
   before = hostTraces();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   ports = { port, etcdPort, kubeletPort };
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,
-      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
+      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort), '--registry-port', String(registryPort),
       // A lost node is noticed in seconds rather than 40 s (the kubelet renews its lease every 10 s).
       '--controller-manager-arg', 'node-monitor-grace-period=15s', '--controller-manager-arg', 'node-monitor-period=1s'],
     180_000,

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { dockerdCommand, planLocalNodes } from './local-nodes.js';
+
+describe('a namespaced node engine', () => {
+  const plan = planLocalNodes({ clusterId: 'c0ffee', count: 2, subnet: '10.250.0.0/24', hostName: 'host', dataDir: '/var/lib/kubets', registryPort: 5000 });
+
+  it('has the cluster registry on the host node address as its Docker Hub mirror', () => {
+    expect(plan.registry).toBe('10.250.0.1:5000');
+    const { args } = dockerdCommand(plan.nodes[0]!, plan.registry);
+    expect(args.slice(args.indexOf('--registry-mirror'), args.indexOf('--registry-mirror') + 2)).toEqual(['--registry-mirror', 'https://10.250.0.1:5000']);
+  });
+
+  it('pulls through a dead proxy that only loopback and the registry bypass', () => {
+    const { env } = dockerdCommand(plan.nodes[0]!, plan.registry);
+    expect(env).toMatchObject({ HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1,10.250.0.1:5000' });
+  });
+});
