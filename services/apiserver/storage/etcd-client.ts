@@ -50,8 +50,8 @@ export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): Etcd3 {
       // etcdserver: leader changed, request timed out; no answer in time) is sent again to the
       // next member in its shuffled order. Writes too: that is safe only because every write of
       // EtcdStore is a transaction guarded by a compare on the key's version or mod revision, so
-      // of two attempts at most one applies, and EtcdStore recognises its own earlier success in
-      // a later attempt's failed compare.
+      // of two attempts at most one applies; EtcdStore recognises a create's earlier success in a
+      // later attempt's failed compare.
       global: retry(handleWhen(isRecoverableError), { maxAttempts: MAX_RETRIES, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }) }),
       host: () => circuitBreaker(handleWhen(isMemberUnreachable), { halfOpenAfter: HALF_OPEN_AFTER_MS, breaker: new ConsecutiveBreaker(FAILURES_BEFORE_PAUSE) }),
       // etcd3 declares an IBackoff but calls next() on it first, as on its own default: a factory.

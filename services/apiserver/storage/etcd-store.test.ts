@@ -40,12 +40,17 @@ describe('EtcdStore: a write sent again after its answer was lost', () => {
     expect(res.ok && res.revision).toBe((await store.get('/registry/replay/a'))!.modRevision);
   });
 
-  it('reports an update that was applied by the earlier attempt as updated, with its extra puts', async () => {
-    const created = await store.create('/registry/replay/b', Buffer.from('v1'));
-    if (!created.ok) throw new Error('setup');
-    const res = await replaying.update('/registry/replay/b', Buffer.from('v2'), created.revision, { compares: [], puts: [{ key: '/registry/replay/b-bitmap', value: Buffer.from('1') }] });
+  it('reports a create that was applied by the earlier attempt with its extra puts as created', async () => {
+    const res = await replaying.create('/registry/replay/b', Buffer.from('uid-2'), { compares: [], puts: [{ key: '/registry/replay/b-bitmap', value: Buffer.from('1') }] });
     expect(res.ok).toBe(true);
     expect(res.ok && res.revision).toBe((await store.get('/registry/replay/b'))!.modRevision);
+  });
+
+  it('applies an update sent again only once, and answers the second attempt as a conflict showing the change', async () => {
+    const created = await store.create('/registry/replay/u', Buffer.from('v1'));
+    if (!created.ok) throw new Error('setup');
+    const res = await replaying.update('/registry/replay/u', Buffer.from('v2'), created.revision);
+    expect(res).toMatchObject({ ok: false, current: { value: Buffer.from('v2'), version: 2 } });
   });
 
   it('still refuses a create of a key that holds other bytes, and a stale update', async () => {

@@ -55,11 +55,11 @@ export class EtcdStore implements Store {
   }
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
-    return this.commit('create', { key, value }, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
+    return this.commit('create', { key, created: value }, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
   }
 
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit('update', { key, value }, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
+    return this.commit('update', { key }, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
   }
 
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
@@ -68,11 +68,11 @@ export class EtcdStore implements Store {
 
   /**
    * One transaction: the compares on key and extra, then op and extra's puts; else a read of key
-   * (and of extra's keys, to recognise a write that already happened: see ownEarlierWrite).
+   * (and for a create of extra's keys too, to recognise one that already happened: see ownEarlierCreate).
    * Built as the raw request for etcd3's KV client rather than through its builders: this is every
    * write's path, and the builders add a promise and several objects per clause.
    */
-  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; value?: Buffer }, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
+  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; created?: Buffer }, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
     const keyBytes = Buffer.from(write.key);
     const compare: ICompare[] = [
       target === CompareTarget.Version
@@ -84,12 +84,12 @@ export class EtcdStore implements Store {
     for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: c.modRevision });
     for (const p of extra?.puts ?? []) {
       success.push({ request_put: { key: Buffer.from(p.key), value: p.value } });
-      if (write.value) failure.push({ request_range: { key: Buffer.from(p.key) } });
+      if (write.created) failure.push({ request_range: { key: Buffer.from(p.key) } });
     }
     const res = await timeEtcd(operation, write.key, () => this.etcd.kv.txn({ compare, success, failure }));
     if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
     const [kv, ...extraKvs] = res.responses.map((r) => r.response_range?.kvs[0]);
-    const revision = write.value && ownEarlierWrite([{ key: write.key, value: write.value }, ...(extra?.puts ?? [])], [kv, ...extraKvs]);
+    const revision = write.created && ownEarlierCreate([{ key: write.key, value: write.created }, ...(extra?.puts ?? [])], [kv, ...extraKvs]);
     if (revision) return { ok: true, revision };
     return { ok: false, current: kv ? toStored(kv) : undefined };
   }
@@ -207,14 +207,15 @@ export class EtcdStore implements Store {
 }
 
 /**
- * The revision of this very write when a failed compare shows it already happened: etcd3 sends a
- * transaction again when an earlier attempt got no answer (a deadline, a dropped connection, the
+ * The revision of this very create when its failed compare shows it already happened: etcd3 sends
+ * a transaction again when an earlier attempt got no answer (a deadline, a dropped connection, the
  * leader lost), and that attempt may have been applied. Then the key, and every key put with it,
- * holds exactly the bytes written, all at one revision. For a create that proves it (the object
- * carries the uid made for it); for an update it means the store is in the state this update
- * asked for, which Kubernetes' storage reports as success too. Anything else is a real conflict.
+ * holds exactly the bytes written, all at one revision; the object carries the uid made for this
+ * create, so no other write can match. (A retried update that was applied fails its compare on the
+ * mod revision it moved and is answered as a conflict, as etcd's own client would leave it; the
+ * caller reads it again and finds its change.)
  */
-function ownEarlierWrite(puts: { key: string; value: Buffer }[], current: (IKeyValue | undefined)[]): number | undefined {
+function ownEarlierCreate(puts: { key: string; value: Buffer }[], current: (IKeyValue | undefined)[]): number | undefined {
   const revision = current[0]?.mod_revision;
   const matches = puts.every((p, i) => {
     const kv = current[i];

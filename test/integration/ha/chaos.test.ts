@@ -26,7 +26,7 @@ describe('HA chaos: SIGKILL of an apiserver and of the etcd leader under load', 
     await cluster?.stop();
   });
 
-  it('loses no acknowledged create and stores none twice', { timeout: 180_000 }, async () => {
+  it('loses no acknowledged create and stores none twice', { timeout: 240_000 }, async () => {
     // One client (one connection) per writer, so HAProxy spreads them over the apiservers.
     const clients: ApiClient[] = [];
     for (let c = 0; c < CLIENTS; c++) clients.push(await cluster.client({ deadlineMs: 30_000 }));
