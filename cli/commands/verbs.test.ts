@@ -86,11 +86,11 @@ describe('argument handling', () => {
 
   it('prints api-resources with kubectl\'s columns', async () => {
     const { stdout } = await run('api-resources');
-    expect(stdout.split('\n')[0]).toBe('NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND');
-    expect(stdout).toContain('\npods                       po           v1                             true         Pod\n');
-    expect(stdout).toContain('\nendpointslices                          discovery.k8s.io/v1            true         EndpointSlice\n');
+    expect(stdout.split('\n')[0]).toBe('NAME                         SHORTNAMES   APIVERSION                     NAMESPACED   KIND');
+    expect(stdout).toContain('\npods                         po           v1                             true         Pod\n');
+    expect(stdout).toContain('\nendpointslices                            discovery.k8s.io/v1            true         EndpointSlice\n');
     expect((await run('api-resources', '--namespaced=false', '-o', 'name')).stdout).toBe(
-      'namespaces\nnodes\npersistentvolumes\nnodes.metrics.k8s.io\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\nstorageclasses.storage.k8s.io\n',
+      'namespaces\nnodes\npersistentvolumes\ncertificatesigningrequests.certificates.k8s.io\nnodes.metrics.k8s.io\ningressclasses.networking.k8s.io\nclusterrolebindings.rbac.authorization.k8s.io\nclusterroles.rbac.authorization.k8s.io\npriorityclasses.scheduling.k8s.io\nstorageclasses.storage.k8s.io\n',
     );
   });
 });
