@@ -2,10 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import { ApiError, badRequest } from '../../../lib/api/errors.js';
 import { MAX_OBJECT_BYTES } from '../registry/registry.js';
+import { decodeKubeProtobuf, PROTOBUF_TYPE } from './kube-protobuf.js';
 
-// Content negotiation: request bodies in JSON or YAML, responses in JSON (the default), YAML, or
-// as a meta.k8s.io Table when the client asks for server-side printing. Protobuf, which kubectl
-// offers first for some requests, is not served: the JSON that follows it in Accept is.
+// Content negotiation: request bodies in JSON, YAML or Kubernetes' protobuf (kube-protobuf.ts),
+// responses in JSON (the default), YAML, or as a meta.k8s.io Table when the client asks for
+// server-side printing. Protobuf responses, which kubectl's typed clients offer first, are not
+// written: the JSON they accept after it is, and they read a response by its Content-Type.
 
 export type Encoding = 'json' | 'yaml';
 
@@ -78,18 +80,22 @@ export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);
+const TEXT_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);
 
 export function isYamlType(type: string): boolean {
   return type === 'application/yaml' || type === 'application/apply-patch+yaml';
 }
 
 /**
- * Parses a JSON or YAML body into a value; an empty body is refused. Any other type (Kubernetes'
- * protobuf, CBOR) is refused as 415, on which Kubernetes' Go client falls back to JSON.
+ * Parses a JSON, YAML or protobuf body into a value in Kubernetes' JSON shape; an empty body is
+ * refused. Any other type (CBOR) is refused as 415, on which Kubernetes' Go client falls back to JSON.
  */
-export function parseBody(text: string, type: string): unknown {
-  if (!BODY_TYPES.has(type)) throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[...BODY_TYPES].join(', ')}`);
+export function parseBody(raw: Buffer | string, type: string): unknown {
+  if (type === PROTOBUF_TYPE && raw.length > 0) return decodeKubeProtobuf(Buffer.from(raw)).object;
+  if (!TEXT_TYPES.has(type) && type !== PROTOBUF_TYPE) {
+    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[...TEXT_TYPES, PROTOBUF_TYPE].join(', ')}`);
+  }
+  const text = raw.toString();
   if (text.trim() === '') throw badRequest('the request carries no object');
   try {
     // Duplicate keys are found apart (duplicate-fields.ts), so that fieldValidation decides about them.
