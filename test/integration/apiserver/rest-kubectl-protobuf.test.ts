@@ -4,7 +4,8 @@ import { kubectl, kubectlOk, requireKubectl, writeKubeconfig } from './rest-help
 
 // kubectl 1.32's typed clients send their objects in Kubernetes' protobuf encoding and do not fall
 // back to JSON: every generator, expose, autoscale, create token, scale and rollout here goes
-// through the protobuf reader, and what they made is read back as JSON.
+// through the protobuf reader, and what they made is read back as JSON. Also: kubectl validates a
+// manifest of a kind's older served version (autoscaling/v1) against that version's OpenAPI.
 
 describe('kubectl 1.32 generators (protobuf bodies) over the HTTP API', () => {
   const f = useControlPlane();
@@ -77,5 +78,22 @@ describe('kubectl 1.32 generators (protobuf bodies) over the HTTP API', () => {
     const r = await kubectl(config, ['create', 'deployment', 'Bad_Name', '--image=busybox:1.36']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: failed to create deployment: Deployment "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name"/);
+  });
+
+  it('applies an autoscaling/v1 HPA with --validate=strict, and refuses a v2 field in it', async () => {
+    const hpa = (extra: string): string => `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: v1-hpa}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 4
+  targetCPUUtilizationPercentage: 60${extra}
+`;
+    expect(await kubectlOk(config, ['apply', '--validate=strict', '-f', '-'], hpa(''))).toBe('horizontalpodautoscaler.autoscaling/v1-hpa created\n');
+    expect(await ok(['get', 'horizontalpodautoscalers.v1.autoscaling', 'v1-hpa', '-o', 'jsonpath={.spec.targetCPUUtilizationPercentage}'])).toBe('60');
+    const r = await kubectl(config, ['apply', '--validate=strict', '-f', '-'], hpa('\n  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown field "spec\.metrics"/);
   });
 });
