@@ -7,7 +7,7 @@ import type { ApiOperations, Target } from '../operations.js';
 import { warningHeader } from '../../../lib/api/warnings.js';
 import { currentRequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
-import { bodyType, contentType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
+import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
 
@@ -20,7 +20,7 @@ export interface ResourceCall {
   target: Target;
   subresource?: string;
   query: URLSearchParams;
-  /** How the response is written: JSON or YAML. */
+  /** How the response is written: JSON, YAML or protobuf. */
   encoding: Encoding;
   /** Aborted when the client goes away. */
   abort: AbortController;
@@ -45,15 +45,15 @@ export interface Presenter {
 }
 
 export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
-  const text = serialize(encoding, body);
+  const { bytes, contentType } = serialize(encoding, body);
   const warnings = [...(currentRequestScope()?.warnings ?? [])].map(warningHeader);
   res.writeHead(code, {
-    'Content-Type': contentType(encoding),
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(bytes),
     'Cache-Control': 'no-cache, private',
     ...(warnings.length > 0 && { Warning: warnings }),
   });
-  res.end(text);
+  res.end(bytes);
 }
 
 /** The parsed body of a request (JSON, YAML or protobuf, by its Content-Type). */

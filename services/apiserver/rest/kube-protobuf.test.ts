@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { decodeKubeProtobuf } from './kube-protobuf.js';
+import { decodeKubeProtobuf, encodeKubeProtobuf } from './kube-protobuf.js';
 import { parseBody } from './negotiation.js';
 
 // Bodies built field by field with a bare protobuf writer, as Kubernetes' Go client lays them out
@@ -98,5 +98,31 @@ describe('decodeKubeProtobuf', () => {
   it('is what parseBody makes of a protobuf body', () => {
     const configMap = message(msg(1, str(1, 'cm')), entry(2, 'a', 'b'));
     expect(parseBody(envelope('v1', 'ConfigMap', configMap), 'application/vnd.kubernetes.protobuf')).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: 'b' } });
+  });
+
+  it('writes what it reads: objects and lists round-trip through the protobuf encoding', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default', uid: 'u-1', resourceVersion: '42', generation: 3, creationTimestamp: '2024-01-02T15:04:05Z', labels: { app: 'web' } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'web', image: 'busybox:1.36', ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '100m' } } }],
+            volumes: [{ name: 'conf', configMap: { name: 'settings', defaultMode: 420 } }],
+          },
+        },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+      },
+      status: { replicas: 2, conditions: [{ type: 'Available', status: 'True', lastTransitionTime: '2024-01-02T15:04:06Z' }] },
+    };
+    const bytes = encodeKubeProtobuf(deployment);
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('k8s\0');
+    expect(decodeKubeProtobuf(bytes).object).toEqual(deployment);
+    const list = { apiVersion: 'v1', kind: 'SecretList', metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 's' }, data: { k: 'dg==' }, type: 'Opaque' }] };
+    expect(decodeKubeProtobuf(encodeKubeProtobuf(list)).object).toEqual(list);
   });
 });

@@ -22,9 +22,12 @@ function packageOf(apiVersion: string): string {
   return `kubets.k8s.${group === '' ? 'core' : group.split('.')[0]}.${version}`;
 }
 
-/** The message type of an apiVersion and kind; DeleteOptions is meta's whatever group sends it. */
+/** meta.k8s.io's kinds, which travel under any group's version. */
+const META_KINDS = new Set(['DeleteOptions', 'Status']);
+
+/** The message type of an apiVersion and kind. */
 function messageType(apiVersion: string, kind: string): protobuf.Type {
-  const name = kind === 'DeleteOptions' ? 'kubets.k8s.meta.v1.DeleteOptions' : `${packageOf(apiVersion)}.${kind}`;
+  const name = META_KINDS.has(kind) ? `kubets.k8s.meta.v1.${kind}` : `${packageOf(apiVersion)}.${kind}`;
   try {
     return lookupType(name);
   } catch {
@@ -158,4 +161,75 @@ export function decodeKubeProtobuf(body: Buffer): KubeProtobufObject {
     throw badRequest(`${kind} in version "${apiVersion}" cannot be handled as a ${kind}: ${(err as Error).message}`);
   }
   return { apiVersion, kind, object: { apiVersion, kind, ...(messageJSON(type, decoded) as Record<string, Json>) } };
+}
+
+// --- encoding: Kubernetes' JSON shape back to its protobuf ---
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
+
+function timeMessage(value: unknown): Message | undefined {
+  const match = typeof value === 'string' ? RFC3339.exec(value) : null;
+  if (!match) return undefined;
+  const fraction = match[2] ?? '';
+  return { seconds: Date.parse(`${match[1]}Z`) / 1000, nanos: fraction ? Math.round(Number(`0${fraction}`) * 1e9) : 0 };
+}
+
+const rawMessage = (value: unknown): Uint8Array | undefined => (value === undefined || value === null ? undefined : Buffer.from(JSON.stringify(value)));
+
+/** The inverse of SPECIAL: the message of a hand-marshalled type from its JSON. */
+const SPECIAL_FROM_JSON: Record<string, (value: unknown) => Message | undefined> = {
+  'kubets.k8s.meta.v1.Time': timeMessage,
+  'kubets.k8s.meta.v1.MicroTime': timeMessage,
+  'kubets.k8s.meta.v1.FieldsV1': (v) => ({ Raw: rawMessage(v) }),
+  'kubets.k8s.resource.Quantity': (v) => ({ string: String(v) }),
+  'kubets.k8s.intstr.IntOrString': (v) => (typeof v === 'number' ? { type: 0, intVal: v } : { type: 1, strVal: String(v) }),
+  'kubets.k8s.runtime.RawExtension': (v) => ({ raw: rawMessage(v) }),
+};
+
+function valueMessage(field: protobuf.Field, value: unknown): unknown {
+  if (field.resolvedType instanceof protobuf.Type) return jsonMessage(field.resolvedType, value);
+  if (field.type === 'bytes') return Buffer.from(String(value), 'base64');
+  return value;
+}
+
+/** Kubernetes' JSON of a message as the plain object protobufjs encodes; fields the schema lacks are left out. */
+function jsonMessage(type: protobuf.Type, json: unknown): Message | undefined {
+  const name = type.fullName.slice(1);
+  const special = SPECIAL_FROM_JSON[name];
+  if (special) return special(json);
+  if (typeof json !== 'object' || json === null) return undefined;
+  const source = json as Record<string, unknown>;
+  const out: Message = {};
+  for (const field of type.fieldsArray) {
+    if (INLINE.has(`${name}.${field.name}`)) {
+      out[field.name] = valueMessage(field, source);
+      continue;
+    }
+    const value = source[field.name];
+    if (value === undefined || value === null) continue;
+    if (field.map) out[field.name] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueMessage(field, v)]));
+    else if (field.repeated) out[field.name] = (value as unknown[]).map((v) => valueMessage(field, v));
+    else out[field.name] = valueMessage(field, value);
+  }
+  return out;
+}
+
+/** Whether an object of this apiVersion and kind has a protobuf description to be written in. */
+export function hasKubeProtobuf(apiVersion: string, kind: string): boolean {
+  try {
+    messageType(apiVersion, kind);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An object in Kubernetes' JSON shape (apiVersion and kind set) as a Kubernetes protobuf body. */
+export function encodeKubeProtobuf(json: Record<string, unknown>): Buffer {
+  const apiVersion = String(json.apiVersion ?? '');
+  const kind = String(json.kind ?? '');
+  const type = messageType(apiVersion, kind);
+  const raw = type.encode(jsonMessage(type, json) ?? {}).finish();
+  const unknown = lookupType('kubets.k8s.runtime.Unknown').encode({ typeMeta: { apiVersion, kind }, raw }).finish();
+  return Buffer.concat([MAGIC, unknown]);
 }

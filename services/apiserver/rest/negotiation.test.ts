@@ -14,6 +14,9 @@ describe('responseFormat', () => {
     // Protobuf responses are not written: the JSON the client takes after it is.
     ['application/vnd.kubernetes.protobuf, */*', 'json'],
     ['application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/yaml', 'yaml'],
+    // Protobuf is written only to a client that takes nothing else.
+    ['application/vnd.kubernetes.protobuf,application/json', 'json'],
+    ['application/vnd.kubernetes.protobuf', 'protobuf'],
   ])('%s → %s', (accept, format) => {
     expect(responseFormat(accept)).toEqual(format === 'table' ? { encoding: 'json', table: true } : { encoding: format, table: false });
   });

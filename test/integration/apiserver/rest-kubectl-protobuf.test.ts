@@ -1,11 +1,29 @@
+import { request } from 'node:https';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeKubeProtobuf } from '../../../services/apiserver/rest/kube-protobuf.js';
+import type { ControlPlane } from '../../harness/control-plane.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { kubectl, kubectlOk, requireKubectl, writeKubeconfig } from './rest-helpers.js';
+import { kubectl, kubectlOk, requireKubectl, restRequest, restServer, writeKubeconfig } from './rest-helpers.js';
+
+/** A GET whose response is kept as bytes (a protobuf body), with its Content-Type. */
+function getBytes(cp: ControlPlane, path: string, accept: string): Promise<{ type: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${restServer(cp)}${path}`, { ca: cp.caPem, headers: { Authorization: `Bearer ${cp.token}`, Accept: accept } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ type: res.headers['content-type'], body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 // kubectl 1.32's typed clients send their objects in Kubernetes' protobuf encoding and do not fall
 // back to JSON: every generator, expose, autoscale, create token, scale and rollout here goes
 // through the protobuf reader, and what they made is read back as JSON. Also: kubectl validates a
-// manifest of a kind's older served version (autoscaling/v1) against that version's OpenAPI.
+// manifest of a kind's older served version (autoscaling/v1) against that version's OpenAPI; and a
+// client that takes only protobuf gets protobuf.
 
 describe('kubectl 1.32 generators (protobuf bodies) over the HTTP API', () => {
   const f = useControlPlane();
@@ -95,5 +113,16 @@ spec:
     const r = await kubectl(config, ['apply', '--validate=strict', '-f', '-'], hpa('\n  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown field "spec\.metrics"/);
+  });
+
+  it('answers in protobuf a client that takes nothing else, and in JSON one that also takes JSON', async () => {
+    const path = '/api/v1/namespaces/proto/configmaps/settings';
+    const json = (await restRequest(f.cp, 'GET', path)).json();
+    const proto = await getBytes(f.cp, path, 'application/vnd.kubernetes.protobuf');
+    expect(proto.type).toBe('application/vnd.kubernetes.protobuf');
+    expect(decodeKubeProtobuf(proto.body).object).toEqual(json);
+    const list = await getBytes(f.cp, '/apis/apps/v1/namespaces/default/deployments', 'application/vnd.kubernetes.protobuf');
+    expect((decodeKubeProtobuf(list.body).object.items as { metadata: { name: string } }[]).map((d) => d.metadata.name)).toContain('web');
+    expect((await getBytes(f.cp, path, 'application/vnd.kubernetes.protobuf,application/json')).type).toBe('application/json');
   });
 });
