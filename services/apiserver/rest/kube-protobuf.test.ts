@@ -93,6 +93,9 @@ describe('decodeKubeProtobuf', () => {
     expect(() => decodeKubeProtobuf(Buffer.from('{}'))).toThrow(expect.objectContaining({ reason: 'BadRequest', message: 'the protobuf body does not start with the k8s magic prefix' }));
     expect(() => decodeKubeProtobuf(envelope('policy/v1', 'PodDisruptionBudget', message()))).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
     expect(() => decodeKubeProtobuf(envelope('v1', 'ConfigMap', Buffer.from([0x0a, 0x05])))).toThrow(expect.objectContaining({ reason: 'BadRequest' }));
+    // A RawExtension that is not JSON.
+    const revision = message(msg(1, str(1, 'r')), msg(2, [1, 'bytes', Buffer.from('{not json')]));
+    expect(() => decodeKubeProtobuf(envelope('apps/v1', 'ControllerRevision', revision))).toThrow(expect.objectContaining({ reason: 'BadRequest' }));
   });
 
   it('is what parseBody makes of a protobuf body', () => {

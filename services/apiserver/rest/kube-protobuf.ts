@@ -2,11 +2,12 @@ import protobuf from 'protobufjs';
 import { ApiError, badRequest } from '../../../lib/api/errors.js';
 import { lookupType } from '../../../lib/api/proto.js';
 
-// Kubernetes' protobuf request bodies (application/vnd.kubernetes.protobuf), which kubectl's typed
-// clients send without falling back to JSON: the 4-byte magic `k8s\0`, then a runtime.Unknown
-// naming the object's apiVersion and kind and carrying it, encoded as k8s.io/api numbers its
-// fields (described in proto/kubets/k8s/). The object is turned into Kubernetes' JSON shape, so that it
-// takes the same road as a JSON body: decoding, validation, defaulting and admission stay single.
+// Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), in which kubectl's typed
+// clients send objects without falling back to JSON: the 4-byte magic `k8s\0`, then a
+// runtime.Unknown naming the object's apiVersion and kind and carrying it, encoded as k8s.io/api
+// numbers its fields (described in proto/kubets/k8s/). A body is turned into Kubernetes' JSON shape,
+// so that it takes the same road as a JSON body: decoding, validation, defaulting and admission stay
+// single. The way back (encodeKubeProtobuf) writes a response from that same JSON shape.
 
 export const PROTOBUF_TYPE = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from('k8s\0', 'latin1');
@@ -154,13 +155,14 @@ export function decodeKubeProtobuf(body: Buffer): KubeProtobufObject {
   if (kind === '') throw badRequest('Object \'Kind\' is missing in the protobuf body');
   if (unknown.contentEncoding) throw new ApiError('UnsupportedMediaType', `the protobuf body's content encoding "${String(unknown.contentEncoding)}" is not supported`);
   const type = messageType(apiVersion, kind);
-  let decoded: Message;
   try {
-    decoded = type.decode(Buffer.from((unknown.raw as Uint8Array | undefined) ?? [])) as unknown as Message;
+    const decoded = type.decode(Buffer.from((unknown.raw as Uint8Array | undefined) ?? [])) as unknown as Message;
+    return { apiVersion, kind, object: { apiVersion, kind, ...(messageJSON(type, decoded) as Record<string, Json>) } };
   } catch (err) {
+    // A nested object (RawExtension) may already have been refused with its own reason.
+    if (err instanceof ApiError) throw err;
     throw badRequest(`${kind} in version "${apiVersion}" cannot be handled as a ${kind}: ${(err as Error).message}`);
   }
-  return { apiVersion, kind, object: { apiVersion, kind, ...(messageJSON(type, decoded) as Record<string, Json>) } };
 }
 
 // --- encoding: Kubernetes' JSON shape back to its protobuf ---
