@@ -122,7 +122,8 @@ beforeAll(async () => {
   );
   await kubectlOk(['create', '-f', '-'], webPod);
   await kubectlOk(['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
-}, 400_000);
+  // Up to 600 s of it waiting for the host network, which other suites that run a cluster hold.
+}, 1_000_000);
 
 afterAll(async () => {
   try {
