@@ -107,6 +107,7 @@ spec:
         resources: {requests: {cpu: 10m}}
 `;
 
+// The setup's time includes up to 600 s waiting for the host network, which other suites running a cluster hold.
 beforeAll(async () => {
   requireKubectl();
   releaseHostNetwork = await holdHostNetwork();
@@ -122,7 +123,6 @@ beforeAll(async () => {
   );
   await kubectlOk(['create', '-f', '-'], webPod);
   await kubectlOk(['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
-  // Up to 600 s of it waiting for the host network, which other suites that run a cluster hold.
 }, 1_000_000);
 
 afterAll(async () => {
