@@ -124,5 +124,8 @@ spec:
     const list = await getBytes(f.cp, '/apis/apps/v1/namespaces/default/deployments', 'application/vnd.kubernetes.protobuf');
     expect((decodeKubeProtobuf(list.body).object.items as { metadata: { name: string } }[]).map((d) => d.metadata.name)).toContain('web');
     expect((await getBytes(f.cp, path, 'application/vnd.kubernetes.protobuf,application/json')).type).toBe('application/json');
+    const missing = await getBytes(f.cp, '/api/v1/namespaces/proto/configmaps/nobody', 'application/vnd.kubernetes.protobuf');
+    expect(missing.type).toBe('application/vnd.kubernetes.protobuf');
+    expect(decodeKubeProtobuf(missing.body).object).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, details: { name: 'nobody', kind: 'configmaps' } });
   });
 });
