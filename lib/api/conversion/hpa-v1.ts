@@ -31,14 +31,17 @@ function withoutRoundTripAnnotations(meta: t.ObjectMeta | undefined): t.ObjectMe
   return { ...meta, annotations };
 }
 
+/** What autoscaling/v2 has and v1 has not (v1 carries them in the annotations above). */
+const V2_ONLY_FIELDS = ['spec.metrics', 'spec.behavior', 'status.currentMetrics', 'status.conditions'];
+
+function isSet(hpa: t.HorizontalPodAutoscaler, path: string): boolean {
+  const value = path.split('.').reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], hpa);
+  return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null;
+}
+
 function refuseV2Fields(hpa: t.HorizontalPodAutoscaler): void {
-  const present = [
-    ['spec.metrics', (hpa.spec?.metrics ?? []).length > 0],
-    ['spec.behavior', hpa.spec?.behavior !== undefined && hpa.spec.behavior !== null],
-    ['status.currentMetrics', (hpa.status?.currentMetrics ?? []).length > 0],
-    ['status.conditions', (hpa.status?.conditions ?? []).length > 0],
-  ].filter(([, set]) => set);
-  if (present.length > 0) throw badRequest(`HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: ${present.map(([p]) => `unknown field "${String(p)}"`).join(', ')}`);
+  const present = V2_ONLY_FIELDS.filter((path) => isSet(hpa, path));
+  if (present.length > 0) throw badRequest(`HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: ${present.map((p) => `unknown field "${p}"`).join(', ')}`);
 }
 
 function v1ToV2(hpa: t.HorizontalPodAutoscaler): t.HorizontalPodAutoscaler {
@@ -82,4 +85,4 @@ function v2ToV1(hpa: t.HorizontalPodAutoscaler): t.HorizontalPodAutoscaler {
   return out;
 }
 
-export const horizontalPodAutoscalerV1: VersionConverter<t.HorizontalPodAutoscaler> = { toStored: v1ToV2, fromStored: v2ToV1 };
+export const horizontalPodAutoscalerV1: VersionConverter<t.HorizontalPodAutoscaler> = { toStored: v1ToV2, fromStored: v2ToV1, absentFields: V2_ONLY_FIELDS };

@@ -10,6 +10,8 @@ import { horizontalPodAutoscalerV1 } from './hpa-v1.js';
 export interface VersionConverter<T> {
   toStored(object: T): T;
   fromStored(object: T): T;
+  /** The stored version's fields this version has not (`spec.metrics`), left out of its OpenAPI schema. */
+  absentFields: readonly string[];
 }
 
 // Keyed by envelope field and served version; the resource table lists the versions.
@@ -31,4 +33,9 @@ export function toStoredVersion(info: ResourceInfo, object: AnyObject): AnyObjec
 /** A stored object as the view's version shows it (the same object for the stored version). */
 export function fromStoredVersion(info: ResourceInfo, object: AnyObject): AnyObject {
   return isStoredVersion(info) ? object : converterOf(info).fromStored(object);
+}
+
+/** The fields of the stored version that the view's version has not (none for the stored version). */
+export function fieldsAbsentIn(info: ResourceInfo): readonly string[] {
+  return isStoredVersion(info) ? [] : converterOf(info).absentFields;
 }

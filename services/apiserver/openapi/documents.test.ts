@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { protoRoot } from '../../../lib/api/proto.js';
-import { resources } from '../../../lib/api/resources.js';
+import { resources, servedResources } from '../../../lib/api/resources.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './index.js';
 
 type Json = { [key: string]: unknown };
@@ -130,9 +130,10 @@ describe('OpenAPI v2', () => {
 });
 
 describe('OpenAPI v3', () => {
-  it('indexes one document per group version of the resource table', () => {
+  it('indexes one document per served group version of the resource table', () => {
     const index = openApiV3Index() as { paths: Record<string, { serverRelativeURL: string }> };
-    const groupVersions = [...new Set(resources.map((r) => (r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`)))];
+    const groupVersions = [...new Set(servedResources().map((r) => (r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`)))];
+    expect(groupVersions).toContain('apis/autoscaling/v1');
     expect(Object.keys(index.paths).sort()).toEqual(groupVersions.sort());
     expect(index.paths['apis/apps/v1']!.serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
     expect(openApiV3Index()).toBe(index);
@@ -153,6 +154,23 @@ describe('OpenAPI v3', () => {
     const core = openApiV3Document('/api/v1/') as { paths: Record<string, Record<string, Json>> };
     expect(core.paths['/api/v1/namespaces/{namespace}/pods/{name}']!.patch!.requestBody).toMatchObject({ content: { 'application/strategic-merge-patch+json': {} } });
     expect(openApiV3Document('apis/nothing/v1')).toBeUndefined();
+  });
+
+  it('documents a kind in a served version other than its stored one, without the fields that version has not', () => {
+    const v1 = openApiV3Document('apis/autoscaling/v1') as { paths: Record<string, unknown>; components: { schemas: Record<string, Json> } };
+    const schemas = v1.components.schemas;
+    expect(v1.paths['/apis/autoscaling/v1/namespaces/{namespace}/horizontalpodautoscalers/{name}']).toBeDefined();
+    const hpa = schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler']!;
+    expect(hpa['x-kubernetes-group-version-kind']).toEqual([{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler', version: 'v1' }]);
+    const spec = schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec']!.properties as Record<string, Json>;
+    expect(Object.keys(spec)).toContain('targetCPUUtilizationPercentage');
+    expect(Object.keys(spec)).not.toContain('metrics');
+    expect(Object.keys(schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus']!.properties as Json)).not.toContain('conditions');
+    expect(schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList']?.['x-kubernetes-group-version-kind']).toEqual([{ group: 'autoscaling', kind: 'HorizontalPodAutoscalerList', version: 'v1' }]);
+    for (const target of refsOf(v1)) expect(schemas[target.replace('#/components/schemas/', '')], target).toBeDefined();
+    // The stored version keeps its own.
+    const v2 = (openApiV3Document('apis/autoscaling/v2') as { components: { schemas: Record<string, Json> } }).components.schemas;
+    expect(Object.keys(v2['io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec']!.properties as Json)).toContain('metrics');
   });
 
   it('wraps field references in allOf and gives int-or-string and quantities their alternatives, as Kubernetes does', () => {

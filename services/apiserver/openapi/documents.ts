@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { protoRoot } from '../../../lib/api/proto.js';
-import { resources } from '../../../lib/api/resources.js';
+import { servedResources } from '../../../lib/api/resources.js';
 import { VERSION } from '../../../lib/version.js';
 import { DefinitionNames, META } from './names.js';
 import { resourcePaths, type Operation, type Parameter, type PathItem } from './paths.js';
@@ -10,8 +10,8 @@ import { bodyRef, buildDefinitions, type Schema } from './schemas.js';
 // version), built from the proto schema and the resource table on first use and kept: a kind
 // added to both is documented with no change here.
 
-// Kubernetes' protobuf is neither produced nor accepted (its wire schema is not kubets' proto), so it
-// is not offered here; server-side apply's YAML is.
+// Responses come in JSON and YAML: Kubernetes' protobuf is read in request bodies (which take any
+// type here) but not written.
 const MEDIA_TYPES = ['application/json', 'application/yaml'];
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 const PATCH = `${META}.Patch`;
@@ -23,7 +23,8 @@ let names: DefinitionNames | undefined;
 const definitionNames = (): DefinitionNames => (names ??= new DefinitionNames(protoRoot()));
 
 let pathItems: PathItem[] | undefined;
-const allPaths = (): PathItem[] => (pathItems ??= resources.flatMap(resourcePaths));
+// Every served version of every kind has its paths (autoscaling/v1 beside the stored autoscaling/v2).
+const allPaths = (): PathItem[] => (pathItems ??= servedResources().flatMap(resourcePaths));
 
 function extensions(op: Operation): Schema {
   return { 'x-kubernetes-action': op.action, 'x-kubernetes-group-version-kind': op.gvk };

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { resources } from '../../../lib/api/resources.js';
+import { fieldsAbsentIn } from '../../../lib/api/conversion/index.js';
+import { isStoredVersion, resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
 import { mergeKeyFor, mergesAsSet } from '../../../lib/patch/strategic-merge.js';
 import { DefinitionNames, INT_OR_STRING, kindName, listName, META, MICRO_TIME, QUANTITY, RAW_EXTENSION, TIME } from './names.js';
 
@@ -146,7 +147,7 @@ class SchemaBuilder {
     };
   }
 
-  listSchema(info: (typeof resources)[number]): Schema {
+  listSchema(info: ResourceInfo): Schema {
     return {
       description: `A list of ${info.kind} objects.`,
       type: 'object',
@@ -162,6 +163,48 @@ class SchemaBuilder {
   }
 }
 
+/** The definition name a field's schema refers to, if it refers to one. */
+function refNameOf(schema: Schema, version: OpenApiVersion): string | undefined {
+  const target = version === 'v2' ? schema.$ref : (schema.allOf as Schema[] | undefined)?.[0]?.$ref;
+  return typeof target === 'string' ? target.slice(REF_PREFIX[version].length) : undefined;
+}
+
+/**
+ * A copy of a definition without some of its fields (dotted paths). A field whose own fields go is
+ * pointed at a copy of its definition, named in the package of \`name\`, made the same way.
+ */
+function withoutFields(definitions: Record<string, Schema>, source: string, name: string, absent: readonly string[], version: OpenApiVersion): Schema {
+  const schema = structuredClone(definitions[source]!);
+  const properties = schema.properties as Record<string, Schema>;
+  const nested = new Map<string, string[]>();
+  for (const path of absent) {
+    const [head, ...rest] = path.split('.') as [string, ...string[]];
+    if (rest.length === 0) delete properties[head];
+    else nested.set(head, [...(nested.get(head) ?? []), rest.join('.')]);
+  }
+  for (const [field, paths] of nested) {
+    const property = properties[field];
+    const from = property && refNameOf(property, version);
+    if (!property || !from) continue;
+    const to = `${name.slice(0, name.lastIndexOf('.'))}.${from.slice(from.lastIndexOf('.') + 1)}`;
+    definitions[to] = withoutFields(definitions, from, to, paths, version);
+    const description = property.description as string | undefined;
+    properties[field] = ref(version, to, description);
+  }
+  return schema;
+}
+
+/**
+ * A kind in a served version other than its stored one (autoscaling/v1 HorizontalPodAutoscaler):
+ * the stored definition under the version's name and group-version-kind, without the fields that
+ * version has not, so that clients validating against it (kubectl --validate) accept its objects.
+ */
+function versionViewSchema(definitions: Record<string, Schema>, view: ResourceInfo, version: OpenApiVersion): Schema {
+  const stored = resources.find((r) => r.field === view.field)!;
+  const schema = withoutFields(definitions, kindName(stored), kindName(view), fieldsAbsentIn(view), version);
+  return { ...schema, 'x-kubernetes-group-version-kind': [{ group: view.group, kind: view.kind, version: view.version }] };
+}
+
 /** Every definition of the API, sorted by name, with references in the given version's form. */
 export function buildDefinitions(names: DefinitionNames, version: OpenApiVersion): Record<string, Schema> {
   const builder = new SchemaBuilder(names, version);
@@ -170,6 +213,10 @@ export function buildDefinitions(names: DefinitionNames, version: OpenApiVersion
     if (name !== INT_OR_STRING) definitions[name] = builder.messageSchema(type);
   }
   for (const info of resources) definitions[listName(info)] = builder.listSchema(info);
+  for (const view of servedResources().filter((v) => !isStoredVersion(v))) {
+    definitions[kindName(view)] = versionViewSchema(definitions, view, version);
+    definitions[listName(view)] = builder.listSchema(view);
+  }
   Object.assign(definitions, encodedTypes(version));
   return Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -7,7 +7,8 @@ import type { ApiOperations, Target } from '../operations.js';
 import { warningHeader } from '../../../lib/api/warnings.js';
 import { currentRequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
-import { bodyType, contentType, isYamlType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
+import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
+import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
@@ -19,7 +20,7 @@ export interface ResourceCall {
   target: Target;
   subresource?: string;
   query: URLSearchParams;
-  /** How the response is written: JSON or YAML. */
+  /** How the response is written: JSON, YAML or protobuf. */
   encoding: Encoding;
   /** Aborted when the client goes away. */
   abort: AbortController;
@@ -44,20 +45,20 @@ export interface Presenter {
 }
 
 export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
-  const text = serialize(encoding, body);
+  const { bytes, contentType } = serialize(encoding, body);
   const warnings = [...(currentRequestScope()?.warnings ?? [])].map(warningHeader);
   res.writeHead(code, {
-    'Content-Type': contentType(encoding),
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(bytes),
     'Cache-Control': 'no-cache, private',
     ...(warnings.length > 0 && { Warning: warnings }),
   });
-  res.end(text);
+  res.end(bytes);
 }
 
-/** The parsed body of a request (JSON or YAML, by its Content-Type). */
+/** The parsed body of a request (JSON, YAML or protobuf, by its Content-Type). */
 export async function requestBody(call: ResourceCall): Promise<unknown> {
-  return parseBody(await readBody(call.req), bodyType(call.req));
+  return parseBody(await readBodyBytes(call.req), bodyType(call.req));
 }
 
 /** Kubernetes' Warning response headers (code 299), which kubectl prints as `Warning: <text>`. */
@@ -73,10 +74,12 @@ export function addWarnings(res: ServerResponse, warnings: readonly string[]): v
  * fields refused (Strict), or dropped with a Warning header each (Warn, the default), or dropped.
  */
 export async function requestObject(call: ResourceCall, type = bodyType(call.req)): Promise<{ body: unknown; object: AnyObject }> {
-  const text = await readBody(call.req);
-  const body = parseBody(text, type);
+  const raw = await readBodyBytes(call.req);
+  const body = parseBody(raw, type);
   const validation = fieldValidationOf(call.query);
-  const { object, warnings } = decodeObject(call.info, body, validation, validation === 'Ignore' ? [] : duplicateFields(text, isYamlType(type)));
+  // A protobuf message has no duplicate keys to look for: a repeated field number is last-wins by design.
+  const duplicates = validation === 'Ignore' || type === PROTOBUF_TYPE ? [] : duplicateFields(raw.toString('utf8'), isYamlType(type));
+  const { object, warnings } = decodeObject(call.info, body, validation, duplicates);
   addWarnings(call.res, warnings);
   return { body, object };
 }

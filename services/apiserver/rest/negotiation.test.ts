@@ -11,9 +11,12 @@ describe('responseFormat', () => {
     ['application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json', 'table'],
     // Aggregated discovery is not served: the plain JSON it falls back to is.
     ['application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json', 'json'],
-    // Protobuf is not served either.
+    // Protobuf responses are not written: the JSON the client takes after it is.
     ['application/vnd.kubernetes.protobuf, */*', 'json'],
     ['application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/yaml', 'yaml'],
+    // Protobuf is written only to a client that takes nothing else.
+    ['application/vnd.kubernetes.protobuf,application/json', 'json'],
+    ['application/vnd.kubernetes.protobuf', 'protobuf'],
   ])('%s → %s', (accept, format) => {
     expect(responseFormat(accept)).toEqual(format === 'table' ? { encoding: 'json', table: true } : { encoding: format, table: false });
   });
@@ -28,7 +31,7 @@ describe('parseBody', () => {
   it('refuses empty and malformed bodies as BadRequest and other media types as 415', () => {
     expect(() => parseBody('  ', 'application/json')).toThrow('the request carries no object');
     expect(() => parseBody('{', 'application/json')).toThrow(/^error decoding JSON: /);
-    expect(() => parseBody('k8s\0', 'application/vnd.kubernetes.protobuf')).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
+    expect(() => parseBody('<x/>', 'application/xml')).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
   });
 });
 

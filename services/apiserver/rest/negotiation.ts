@@ -2,12 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import { ApiError, badRequest } from '../../../lib/api/errors.js';
 import { MAX_OBJECT_BYTES } from '../registry/registry.js';
+import { decodeKubeProtobuf, encodeKubeProtobuf, hasKubeProtobuf, PROTOBUF_TYPE } from './kube-protobuf.js';
 
-// Content negotiation: request bodies in JSON or YAML, responses in JSON (the default), YAML, or
-// as a meta.k8s.io Table when the client asks for server-side printing. Protobuf, which kubectl
-// offers first for some requests, is not served: the JSON that follows it in Accept is.
+// Content negotiation: request bodies in JSON, YAML or Kubernetes' protobuf (kube-protobuf.ts),
+// responses in JSON (the default), YAML, or as a meta.k8s.io Table when the client asks for
+// server-side printing. Protobuf responses are written only to a client that takes no JSON:
+// kubectl's typed clients offer protobuf first and JSON after it, and they get JSON, one encoder
+// for everything (Tables and watch events included).
 
-export type Encoding = 'json' | 'yaml';
+export type Encoding = 'json' | 'yaml' | 'protobuf';
 
 export interface ResponseFormat {
   encoding: Encoding;
@@ -28,9 +31,10 @@ function mediaRanges(header: string | undefined): MediaRange[] {
   });
 }
 
-/** The first format of Accept that the server can produce. */
+/** The first format of Accept that the server can produce; protobuf only when nothing else is taken. */
 export function responseFormat(accept: string | undefined): ResponseFormat {
-  for (const range of mediaRanges(accept)) {
+  const ranges = mediaRanges(accept);
+  for (const range of ranges) {
     if (range.type === 'application/json' || range.type === '*/*' || range.type === 'application/*') {
       const as = range.params.get('as');
       if (as === undefined) return { encoding: 'json', table: false };
@@ -38,7 +42,7 @@ export function responseFormat(accept: string | undefined): ResponseFormat {
     }
     if (range.type === 'application/yaml') return { encoding: 'yaml', table: false };
   }
-  return { encoding: 'json', table: false };
+  return { encoding: ranges.some((r) => r.type === PROTOBUF_TYPE) ? 'protobuf' : 'json', table: false };
 }
 
 /** Whether the client takes aggregated discovery (apidiscovery.k8s.io/v2) for /api and /apis. */
@@ -48,12 +52,25 @@ export function acceptsAggregatedDiscovery(accept: string | undefined): boolean 
   );
 }
 
-export function contentType(encoding: Encoding): string {
-  return encoding === 'yaml' ? 'application/yaml' : 'application/json';
+export interface Serialized {
+  bytes: string | Buffer;
+  contentType: string;
 }
 
-export function serialize(encoding: Encoding, body: unknown): string {
-  return encoding === 'yaml' ? yamlStringify(body) : JSON.stringify(body);
+/**
+ * A response body in the encoding asked for. An object protobuf has no description of (a Table,
+ * a metrics kind) is written as JSON even then: Kubernetes' clients read a body by its Content-Type.
+ */
+export function serialize(encoding: Encoding, body: unknown): Serialized {
+  if (encoding === 'yaml') return { bytes: yamlStringify(body), contentType: 'application/yaml' };
+  if (encoding === 'protobuf' && isProtobufWritable(body)) return { bytes: encodeKubeProtobuf(body), contentType: PROTOBUF_TYPE };
+  return { bytes: JSON.stringify(body), contentType: 'application/json' };
+}
+
+function isProtobufWritable(body: unknown): body is Record<string, unknown> {
+  if (typeof body !== 'object' || body === null) return false;
+  const { apiVersion, kind } = body as Record<string, unknown>;
+  return typeof apiVersion === 'string' && typeof kind === 'string' && hasKubeProtobuf(apiVersion, kind);
 }
 
 /** The media type of a request body, without parameters. */
@@ -78,18 +95,22 @@ export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);
+const TEXT_TYPES = new Set(['application/json', 'application/yaml', 'application/apply-patch+yaml']);
 
 export function isYamlType(type: string): boolean {
   return type === 'application/yaml' || type === 'application/apply-patch+yaml';
 }
 
 /**
- * Parses a JSON or YAML body into a value; an empty body is refused. Any other type (Kubernetes'
- * protobuf, CBOR) is refused as 415, on which Kubernetes' Go client falls back to JSON.
+ * Parses a JSON, YAML or protobuf body into a value in Kubernetes' JSON shape; an empty body is
+ * refused. Any other type (CBOR) is refused as 415, on which Kubernetes' Go client falls back to JSON.
  */
-export function parseBody(text: string, type: string): unknown {
-  if (!BODY_TYPES.has(type)) throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[...BODY_TYPES].join(', ')}`);
+export function parseBody(raw: Buffer | string, type: string): unknown {
+  if (type === PROTOBUF_TYPE && raw.length > 0) return decodeKubeProtobuf(Buffer.from(raw)).object;
+  if (!TEXT_TYPES.has(type) && type !== PROTOBUF_TYPE) {
+    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[...TEXT_TYPES, PROTOBUF_TYPE].join(', ')}`);
+  }
+  const text = raw.toString();
   if (text.trim() === '') throw badRequest('the request carries no object');
   try {
     // Duplicate keys are found apart (duplicate-fields.ts), so that fieldValidation decides about them.

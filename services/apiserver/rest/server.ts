@@ -258,7 +258,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         const status = statusOf(apiErr ?? internalError(err));
         failure = { reason: status.reason ?? '', message: status.message ?? '' };
         if (res.headersSent) return res.end();
-        send(res, status.code, 'json', status);
+        // In the client's encoding: one that takes only protobuf gets its Status in protobuf too.
+        send(res, status.code, responseFormat(req.headers.accept).encoding, status);
       });
     },
   );

@@ -53,10 +53,13 @@ export function validateConfigMapUpdate(configMap: ConfigMap, old: ConfigMap): F
   return errs;
 }
 
-/** Why bytes are not JSON, without quoting them: V8's parse errors echo a stretch of the input, here a secret. */
-function isJSON(bytes: Buffer): string | undefined {
+/**
+ * Why bytes are not JSON, without quoting them: V8's parse errors echo a stretch of the input, here a
+ * secret. The bytes may be a plain Uint8Array (decoded from JSON's base64), whose toString lists numbers.
+ */
+function isJSON(bytes: Uint8Array): string | undefined {
   try {
-    JSON.parse(bytes.toString('utf8'));
+    JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
     return undefined;
   } catch {
     return 'not valid JSON';

@@ -156,10 +156,12 @@ describe('HTTP API', () => {
     expect(wrongType.status).toBe(400);
     expect(wrongType.json<{ message: string }>().message).toContain('ConfigMap in version "v1" cannot be handled as a ConfigMap');
     expect((await restRequest(f.cp, 'POST', `${ns}/configmaps`, '{not json')).status).toBe(400);
-    // Kubernetes' protobuf, which typed Go clients send, is not decoded.
+    // Kubernetes' protobuf, which typed Go clients send, is decoded: a malformed one is a bad request.
     const protobuf = await restRequest(f.cp, 'POST', `${ns}/configmaps`, 'k8s\u0000...', { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
-    expect(protobuf.status).toBe(415);
-    expect(protobuf.json()).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
+    expect(protobuf.json()).toMatchObject({ reason: 'BadRequest', code: 400 });
+    // CBOR, which newer Go clients may try first, is refused as 415, on which they fall back to JSON.
+    const cbor = await restRequest(f.cp, 'POST', `${ns}/configmaps`, '\u00d9\u00d9\u00f7', { 'Content-Type': 'application/cbor' });
+    expect(cbor.json()).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
     expect((await restRequest(f.cp, 'PUT', `${ns}/configmaps`, cm('x'))).status).toBe(405);
   });
 });

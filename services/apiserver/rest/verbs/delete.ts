@@ -2,15 +2,15 @@ import { isApiError } from '../../../../lib/api/errors.js';
 import type * as t from '../../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../../lib/api/resources.js';
 import { deleteOptions } from '../objects.js';
-import { bodyType, parseBody, readBody } from '../negotiation.js';
+import { bodyType, parseBody, readBodyBytes } from '../negotiation.js';
 import { send, type ResourceCall } from '../call.js';
 
 // DELETE of one object, or of every object a list's selectors match (deletecollection), with
 // DeleteOptions from the body and the query (gracePeriodSeconds, propagationPolicy, dryRun).
 
 async function optionsOf(call: ResourceCall): Promise<t.DeleteOptions> {
-  const text = await readBody(call.req);
-  return deleteOptions(text.trim() === '' ? undefined : parseBody(text, bodyType(call.req)), call.query);
+  const raw = await readBodyBytes(call.req);
+  return deleteOptions(raw.toString('utf8').trim() === '' ? undefined : parseBody(raw, bodyType(call.req)), call.query);
 }
 
 export async function deleteObject(call: ResourceCall): Promise<void> {

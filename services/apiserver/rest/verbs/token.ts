@@ -2,9 +2,7 @@ import { badRequest } from '../../../../lib/api/errors.js';
 import type { BoundObjectReference, TokenRequest } from '../../../../lib/api/generated/index.js';
 import { isObject } from '../objects.js';
 import { requestBody, send, type ResourceCall } from '../call.js';
-import { bodyType, readBodyBytes } from '../negotiation.js';
 import { isDryRun } from '../query.js';
-import { decodeProtobufTokenRequest, PROTOBUF_TYPE } from './token-protobuf.js';
 
 // POST serviceaccounts/<name>/token: a TokenRequest in, the same with its token out (kubectl create token).
 
@@ -28,7 +26,7 @@ function tokenRequestFromBody(body: unknown): TokenRequest {
 }
 
 export async function createToken(call: ResourceCall): Promise<void> {
-  const request = bodyType(call.req) === PROTOBUF_TYPE ? decodeProtobufTokenRequest(await readBodyBytes(call.req)) : tokenRequestFromBody(await requestBody(call));
+  const request = tokenRequestFromBody(await requestBody(call));
   call.admit(request);
   const created = await call.ops.createToken({ namespace: call.target.namespace ?? '', name: call.target.name ?? '', request, dryRun: isDryRun(call.query) });
   send(call.res, 201, call.encoding, created);
