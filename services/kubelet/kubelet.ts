@@ -17,6 +17,8 @@ import { HollowRuntime } from './runtime/hollow-runtime.js';
 import { instrumentRuntime } from './runtime/instrumented-runtime.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import type { ContainerLogRotation } from './runtime/log-rotation.js';
+import { exposeContainerMetrics } from './container-metrics.js';
+import { processRegistry } from '../../lib/metrics/index.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
 import { TokenManager } from './runtime/volumes/token-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
@@ -138,6 +140,10 @@ export class Kubelet {
     this.#stats = this.#docker
       ? new StatsCollector({ nodeName: options.nodeName, runtime: this.#docker, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
       : undefined;
+    if (this.#stats) {
+      const stats = this.#stats;
+      exposeContainerMetrics(processRegistry, () => stats.containerUsage());
+    }
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
     this.#volumes = hollow ? noVolumes : new VolumeManager({
           rootDir: options.rootDir ?? defaultRootDir(options.nodeName),
