@@ -13,6 +13,7 @@ const daemonCommands = [
   lazyCommand('controller-manager', 'Run the controllers', async () => (await import('../services/controller-manager/index.js')).controllerManagerCommand()),
   lazyCommand('kubelet', 'Run the node agent', async () => (await import('../services/kubelet/index.js')).kubeletCommand()),
   lazyCommand('ingress-controller', 'Run the ingress controller (HAProxy)', async () => (await import('../services/ingress-controller/index.js')).ingressControllerCommand()),
+  lazyCommand('prometheus-discovery', "Serve Prometheus' service discovery from the API", async () => (await import('../services/prometheus-discovery/index.js')).prometheusDiscoveryCommand()),
 ];
 
 const clusterCommands = [
