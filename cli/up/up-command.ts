@@ -20,6 +20,7 @@ import { etcdHealthy } from '../../lib/etcd-health.js';
 import { ensureClusterId } from './cluster-id.js';
 import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
+import { DEFAULT_LOGGING_PORT, startLoggingAddon } from './logging-addon.js';
 import { DEFAULT_PROMETHEUS_PORT, discoveryPortOf, startMonitoringAddon } from './monitoring-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
@@ -86,6 +87,7 @@ interface UpOptions {
   prometheusPort: number;
   prometheusScrapeInterval: string;
   prometheusAlertFor?: string;
+  loggingPort: number;
 }
 
 /** k3s' --kube-*-arg: `name=value` (or a bare `name`) becomes `--name=value` on that component's command line. */
@@ -112,8 +114,9 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 function portsOf(o: UpOptions): Record<string, number> {
   const ingress: Record<string, number> = o.addons.includes('ingress') ? { 'ingress HTTP': o.ingressHttpPort, 'ingress HTTPS': o.ingressHttpsPort } : {};
   const monitoring: Record<string, number> = o.addons.includes('monitoring') ? { Prometheus: o.prometheusPort, 'Prometheus discovery': discoveryPortOf(o.prometheusPort) } : {};
+  const logging: Record<string, number> = o.addons.includes('logging') ? { 'log store (systemd-journal-remote)': o.loggingPort } : {};
   const metrics = Object.fromEntries(Object.entries(metricsPortsOf(o.kubeletPort)).map(([name, port]) => [`${name} metrics`, port]));
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress, ...monitoring };
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress, ...monitoring, ...logging };
 }
 
 function restPortOf(o: UpOptions): number {
@@ -191,6 +194,12 @@ async function runForeground(o: UpOptions): Promise<void> {
         ...(o.prometheusAlertFor && { alertFor: o.prometheusAlertFor }), self: (args) => selfCommand(args), log,
       })
     : undefined;
+  const journal = o.addons.includes('logging')
+    ? await startLoggingAddon(supervisor, {
+        dataDir: o.dataDir, logs, port: o.loggingPort, self: (args) => selfCommand(args), log,
+        nodes: [{ name: o.nodeName }, ...(plan?.nodes.map((n) => ({ name: n.name, dockerSocket: n.dockerSocket })) ?? [])],
+      })
+    : undefined;
   const scrape = (name: keyof typeof metricsPorts, host = metricsHost): string => `http://${host}:${metricsPorts[name]}/metrics`;
   const metricsFile = await recordMetricsEndpoints(o.dataDir, {
     apiserver: scrape('apiserver', '127.0.0.1'),
@@ -203,6 +212,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   });
   log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
+  if (journal) process.stdout.write(`pod logs: journalctl --directory=${journal} KUBERNETES_POD_NAME=<pod> (also KUBERNETES_NAMESPACE, KUBERNETES_CONTAINER_NAME, KUBERNETES_NODE_NAME)\n`);
   if (prometheusUrl) process.stdout.write(`Prometheus: ${prometheusUrl} (Service kube-system/prometheus)\n`);
   process.stdout.write(`metrics: ${scrape('apiserver', '127.0.0.1')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
@@ -303,12 +313,13 @@ export function upCommand(): Command {
     .option('--controller-manager-arg <name=value>', 'an extra flag for the controller manager (repeatable)', collectWhole, [])
     .option('--kubelet-arg <name=value>', 'an extra flag for every kubelet (repeatable)', collectWhole, [])
     .option('--proxy-arg <name=value>', 'an extra flag for every proxy (repeatable)', collectWhole, [])
-    .option('--addons <list>', 'optional parts to run, comma-separated: ingress (the HAProxy ingress controller and its default IngressClass "haproxy"), monitoring (Prometheus, its discovery and alerts)', parseAddons, [])
+    .option('--addons <list>', 'optional parts to run, comma-separated: ingress (the HAProxy ingress controller and its default IngressClass "haproxy"), monitoring (Prometheus, its discovery and alerts), logging (every pod\'s logs in a journal searchable with journalctl)', parseAddons, [])
     .option('--ingress-http-port <port>', 'the HTTP port of the ingress add-on', int, 80)
     .option('--ingress-https-port <port>', 'the HTTPS port of the ingress add-on', int, 443)
     .option('--prometheus-port <port>', 'the port of the monitoring add-on\'s Prometheus, on the node IP (its discovery serves on the next port, on loopback)', int, DEFAULT_PROMETHEUS_PORT)
     .option('--prometheus-scrape-interval <duration>', 'how often Prometheus scrapes and evaluates its rules (a Go duration)', goDuration, '15s')
     .option('--prometheus-alert-for <duration>', "how long every alert's condition must hold before it fires (default: each alert's own, 10m or 15m)", goDuration)
+    .option('--logging-port <port>', "the loopback port of the logging add-on's store (systemd-journal-remote)", int, DEFAULT_LOGGING_PORT)
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);
