@@ -13,6 +13,8 @@ const daemonCommands = [
   lazyCommand('controller-manager', 'Run the controllers', async () => (await import('../services/controller-manager/index.js')).controllerManagerCommand()),
   lazyCommand('kubelet', 'Run the node agent', async () => (await import('../services/kubelet/index.js')).kubeletCommand()),
   lazyCommand('ingress-controller', 'Run the ingress controller (HAProxy)', async () => (await import('../services/ingress-controller/index.js')).ingressControllerCommand()),
+  lazyCommand('prometheus-discovery', "Serve Prometheus' service discovery from the API", async () => (await import('../services/prometheus-discovery/index.js')).prometheusDiscoveryCommand()),
+  lazyCommand('log-shipper', "Ship a node's pod logs to systemd-journal-remote", async () => (await import('../services/log-shipper/index.js')).logShipperCommand()),
 ];
 
 const clusterCommands = [

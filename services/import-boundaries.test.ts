@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // test/ and bench/ may look inside a service; they test it.)
 
 const root = resolve(import.meta.dirname, '..');
-const SERVICES = ['apiserver', 'scheduler', 'controller-manager', 'kubelet', 'proxy', 'ingress-controller'];
+const SERVICES = ['apiserver', 'scheduler', 'controller-manager', 'kubelet', 'proxy', 'ingress-controller', 'prometheus-discovery', 'log-shipper'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {

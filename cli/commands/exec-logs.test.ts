@@ -61,6 +61,24 @@ describe('kubets exec', () => {
 });
 
 describe('kubets logs', () => {
+  it('reads every selected pod, all containers, each line behind its source with --prefix', async () => {
+    const run = await runVerb(['logs', '-l', 'app=web', '--all-containers', '--prefix'], { client });
+    expect(run.stdout).toBe('[pod/webrc-abcde/web] from the rc pod\n');
+    const web = await runVerb(['logs', 'web', '--all-containers', '--prefix'], { client });
+    expect(web.stdout).toBe('[pod/web/web] line 1\n[pod/web/web] line 2\n[pod/web/side] line 1\n[pod/web/side] line 2\n');
+  });
+
+  it('refuses to follow more streams than --max-log-requests, as kubectl does', async () => {
+    const run = await runVerb(['logs', 'web', '--all-containers', '-f', '--max-log-requests', '1'], { client });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit');
+  });
+
+  it('takes a pod name or a selector, not both', async () => {
+    expect((await runVerb(['logs', 'web', '-l', 'app=web'], { client })).stderr).toContain('only one of a pod name and -l/--selector is allowed');
+    expect((await runVerb(['logs'], { client })).stderr).toContain('expected a pod name or a selector');
+  });
+
   it('prints a container log', async () => {
     const run = await runVerb(['logs', 'web', '-c', 'side'], { client });
     expect(run).toEqual({ stdout: 'line 1\nline 2\n', stderr: '', code: 0 });

@@ -27,6 +27,7 @@ describe('ensureClusterFiles', () => {
       'controller-manager': { name: 'system:kube-controller-manager', groups: [] },
       proxy: { name: 'system:kube-proxy', groups: [] },
       'ingress-controller': { name: 'system:kubets:ingress-controller', groups: [] },
+      prometheus: { name: 'system:kubets:prometheus', groups: ['system:monitoring'] },
       'kubelet-host': { name: 'system:node:host', groups: ['system:nodes'] },
       'kubelet-host-node2': { name: 'system:node:host-node2', groups: ['system:nodes'] },
     });

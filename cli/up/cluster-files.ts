@@ -8,7 +8,7 @@ import { aescbcConfigYaml, newAesKey } from '../../services/apiserver/index.js';
 import { writeClientConfig } from '../../lib/client-config.js';
 
 /** The identities of a local cluster besides its kubelets: the admin user and one per component, each with a token. */
-export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'proxy', 'ingress-controller'] as const;
+export const IDENTITIES = ['admin', 'scheduler', 'controller-manager', 'proxy', 'ingress-controller', 'prometheus'] as const;
 export type Identity = (typeof IDENTITIES)[number];
 
 interface UserOf {
@@ -27,6 +27,8 @@ const USERS: Record<Identity, UserOf> = {
   proxy: { name: 'system:kube-proxy', groups: [] },
   // An add-on, not a Kubernetes component: its role comes with the add-on (cli/up/ingress-addon.ts).
   'ingress-controller': { name: 'system:kubets:ingress-controller', groups: [] },
+  // The monitoring add-on's: discovery reads (cli/up/monitoring-addon.ts), scrapes /metrics as system:monitoring.
+  prometheus: { name: 'system:kubets:prometheus', groups: ['system:monitoring'] },
 };
 
 /** A kubelet is its node to the apiserver (the Node authorizer reads the name). */

@@ -8,6 +8,6 @@ describe('kubets up --addons', () => {
   });
 
   it('refuses an add-on it does not know, naming the known ones', () => {
-    expect(() => parseAddons('ingress,dashboard')).toThrow('unknown add-on "dashboard" (known: ingress)');
+    expect(() => parseAddons('ingress,bogus')).toThrow('unknown add-on "bogus" (known: ingress, monitoring');
   });
 });

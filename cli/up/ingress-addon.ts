@@ -8,11 +8,12 @@ import type { ClusterFiles } from './cluster-files.js';
 import { createIfMissing } from './create-if-missing.js';
 import type { Supervisor } from './supervisor.js';
 
-// Optional parts of a local cluster, as `kubets up --addons ingress` turns them on. The ingress
+// Optional parts of a local cluster, as `kubets up --addons ingress,monitoring,logging` turns them
+// on (cli/up/monitoring-addon.ts, cli/up/logging-addon.ts). The ingress
 // add-on is the HAProxy ingress controller and its IngressClass, made the default class as the
 // install manifests of ingress controllers do, so Ingresses without a class are served too.
 
-export const ADDONS = ['ingress'] as const;
+export const ADDONS = ['ingress', 'monitoring', 'logging'] as const;
 export type Addon = (typeof ADDONS)[number];
 
 /** --addons: a comma-separated list, repeatable. */

@@ -21,6 +21,8 @@ import { etcdHealthy } from '../../lib/etcd-health.js';
 import { ensureClusterId } from './cluster-id.js';
 import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
+import { DEFAULT_LOGGING_PORT, startLoggingAddon } from './logging-addon.js';
+import { DEFAULT_PROMETHEUS_PORT, discoveryPortOf, startMonitoringAddon } from './monitoring-addon.js';
 import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
 import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
@@ -40,6 +42,12 @@ const count = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError(`expected a node count between 1 and 50, got "${v}"`);
   return n;
+};
+
+/** A Go duration as Prometheus reads it (`15s`, `1m`), checked here so a typo fails before anything starts. */
+const goDuration = (v: string): string => {
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(v)) throw new InvalidArgumentError(`expected a duration such as 15s or 1m, got "${v}"`);
+  return v;
 };
 
 const DEFAULT_NODE_SUBNET = '10.250.0.0/24';
@@ -79,6 +87,10 @@ interface UpOptions {
   addons: Addon[];
   ingressHttpPort: number;
   ingressHttpsPort: number;
+  prometheusPort: number;
+  prometheusScrapeInterval: string;
+  prometheusAlertFor?: string;
+  loggingPort: number;
 }
 
 /** k3s' --kube-*-arg: `name=value` (or a bare `name`) becomes `--name=value` on that component's command line. */
@@ -104,9 +116,11 @@ async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
 
 function portsOf(o: UpOptions): Record<string, number> {
   const ingress: Record<string, number> = o.addons.includes('ingress') ? { 'ingress HTTP': o.ingressHttpPort, 'ingress HTTPS': o.ingressHttpsPort } : {};
+  const monitoring: Record<string, number> = o.addons.includes('monitoring') ? { Prometheus: o.prometheusPort, 'Prometheus discovery': discoveryPortOf(o.prometheusPort) } : {};
+  const logging: Record<string, number> = o.addons.includes('logging') ? { 'log store (systemd-journal-remote)': o.loggingPort } : {};
   const metrics = Object.fromEntries(Object.entries(metricsPortsOf(o.kubeletPort)).map(([name, port]) => [`${name} metrics`, port]));
   const registry: Record<string, number> = o.nodes > 1 ? { 'image registry': o.registryPort } : {};
-  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress, ...registry };
+  return { 'etcd client': o.etcdPort, 'etcd peer': o.etcdPort + 1, apiserver: o.port, 'apiserver HTTP API': restPortOf(o), kubelet: o.kubeletPort, ...metrics, ...ingress, ...monitoring, ...logging, ...registry };
 }
 
 function restPortOf(o: UpOptions): number {
@@ -140,6 +154,10 @@ async function runForeground(o: UpOptions): Promise<void> {
   await waitFor('etcd', () => etcdHealthy(localEtcdUrl(etcd), etcdClientTls(files.etcd)), 30_000);
 
   const metricsPorts = metricsPortsOf(o.kubeletPort);
+  const nodeIP = await localNodeIP(o, plan);
+  // With monitoring, the host's components serve metrics on the node's address, where the
+  // discovered targets (Node addresses, Endpoints, which may not be loopback) point.
+  const metricsHost = o.addons.includes('monitoring') ? nodeIP : '127.0.0.1';
   // The kubernetes Service's endpoint: an address pods reach (the node network, else the Docker
   // bridge gateway, which is this host as seen from its pods), not loopback.
   const advertise = plan?.hostIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
@@ -155,18 +173,18 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   await ensureDefaultStorageClass(files);
-  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...metricsArgs(metricsPorts.scheduler), ...componentArgs(o.schedulerArg)]);
+  const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...metricsArgs(metricsPorts.scheduler, metricsHost), ...componentArgs(o.schedulerArg)]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
-    'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager']),
+    'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager'], metricsHost),
     // csrsigning issues joining nodes' certificates; the CA key stays here, on the master.
     '--cluster-signing-cert-file', files.caFile, '--cluster-signing-key-file', join(files.pkiDir, 'ca.key'),
     ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
-  const nodeIP = await startLocalKubelet(supervisor, files, o, logs, plan);
-  const proxyStarted = await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan);
+  await startLocalKubelet(supervisor, files, o, logs, plan, nodeIP, metricsHost);
+  const proxyStarted = await startLocalProxy(supervisor, files, o, nodeIP, logs, log, plan, metricsHost);
   if (plan) {
     const admin = ApiClient.fromConfig(await loadClientConfig({ path: files.configs.admin, env: {} }));
     try {
@@ -186,19 +204,34 @@ async function runForeground(o: UpOptions): Promise<void> {
       files, dataDir: o.dataDir, logs, nodeIP, httpPort: o.ingressHttpPort, httpsPort: o.ingressHttpsPort, self: (args) => selfCommand(args), log,
     });
   }
-  const scrape = (name: keyof typeof metricsPorts, host = '127.0.0.1'): string => `http://${host}:${metricsPorts[name]}/metrics`;
+  const prometheusUrl = o.addons.includes('monitoring')
+    ? await startMonitoringAddon(supervisor, {
+        files, dataDir: o.dataDir, logs, nodeIP, prometheusPort: o.prometheusPort, metricsPorts, scrapeInterval: o.prometheusScrapeInterval,
+        ...(o.prometheusAlertFor && { alertFor: o.prometheusAlertFor }), self: (args) => selfCommand(args), log,
+      })
+    : undefined;
+  const journal = o.addons.includes('logging')
+    ? await startLoggingAddon(supervisor, {
+        dataDir: o.dataDir, logs, port: o.loggingPort, self: (args) => selfCommand(args), log,
+        nodes: [{ name: o.nodeName }, ...(plan?.nodes.map((n) => ({ name: n.name, dockerSocket: n.dockerSocket })) ?? [])],
+      })
+    : undefined;
+  const scrape = (name: keyof typeof metricsPorts, host = metricsHost): string => `http://${host}:${metricsPorts[name]}/metrics`;
   const metricsFile = await recordMetricsEndpoints(o.dataDir, {
-    apiserver: scrape('apiserver'),
+    apiserver: scrape('apiserver', '127.0.0.1'),
     scheduler: scrape('scheduler'),
     'controller-manager': scrape('controller-manager'),
     kubelet: scrape('kubelet'),
     ...(proxyStarted && { proxy: scrape('proxy') }),
+    ...(prometheusUrl && { prometheus: prometheusUrl }),
     ...Object.fromEntries((plan?.nodes ?? []).flatMap((n) => [[`kubelet-${n.name}`, scrape('kubelet', n.ip)], [`proxy-${n.name}`, scrape('proxy', n.ip)]])),
   });
   log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
   if (plan) process.stdout.write(`image registry: ${plan.registry} on every node (push from this machine to 127.0.0.1:${o.registryPort})\n`);
-  process.stdout.write(`metrics: ${scrape('apiserver')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
+  if (journal) process.stdout.write(`pod logs: journalctl --directory=${journal} KUBERNETES_POD_NAME=<pod> (also KUBERNETES_NAMESPACE, KUBERNETES_CONTAINER_NAME, KUBERNETES_NODE_NAME)\n`);
+  if (prometheusUrl) process.stdout.write(`Prometheus: ${prometheusUrl} (Service kube-system/prometheus)\n`);
+  process.stdout.write(`metrics: ${scrape('apiserver', '127.0.0.1')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
   onStopSignal(() => {
     registry?.close();
@@ -230,20 +263,22 @@ async function startRegistry(supervisor: Supervisor, files: ClusterFiles, o: UpO
  * NodePorts), which 127.0.0.1 would not give them. Without docker0 it is 127.0.0.1. With several
  * nodes it is this machine's address on the node network, where the other nodes reach it.
  */
-async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string, plan: LocalNodePlan | undefined): Promise<string> {
+async function localNodeIP(o: UpOptions, plan: LocalNodePlan | undefined): Promise<string> {
+  return plan?.hostIp ?? o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
+}
+
+async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, logs: string, plan: LocalNodePlan | undefined, nodeIP: string, metricsHost: string): Promise<void> {
   const nodeName = o.nodeName;
-  const nodeIP = plan?.hostIp ?? o.nodeIp ?? (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress() ?? '127.0.0.1';
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
   const kubelet = selfCommand([
     'kubelet', '--node-name', nodeName, '--kubeconfig', files.kubeletConfigs[nodeName]!, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
-    ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet),
+    ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet, metricsHost),
     ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),
     ...componentArgs(o.kubeletArg),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
-  return nodeIP;
 }
 
 /**
@@ -251,7 +286,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
  * 127.0.0.1, the cluster DNS on the Docker bridge gateway, which the kubelet gives pods as their
  * nameserver. It needs root for iptables and sysctls; without root, Services stay unforwarded.
  */
-async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined): Promise<boolean> {
+async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: UpOptions, nodeIP: string, logs: string, log: Logger, plan: LocalNodePlan | undefined, metricsHost: string): Promise<boolean> {
   if (process.getuid?.() !== 0) {
     log.warn('not running as root: the proxy (Service forwarding and cluster DNS) is not started');
     return false;
@@ -259,7 +294,7 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
   const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy), ...componentArgs(o.proxyArg)]);
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
   return true;
 }
@@ -318,9 +353,13 @@ export function upCommand(): Command {
     .option('--controller-manager-arg <name=value>', 'an extra flag for the controller manager (repeatable)', collectWhole, [])
     .option('--kubelet-arg <name=value>', 'an extra flag for every kubelet (repeatable)', collectWhole, [])
     .option('--proxy-arg <name=value>', 'an extra flag for every proxy (repeatable)', collectWhole, [])
-    .option('--addons <list>', 'optional parts to run, comma-separated: ingress (the HAProxy ingress controller and its default IngressClass "haproxy")', parseAddons, [])
+    .option('--addons <list>', 'optional parts to run, comma-separated: ingress (the HAProxy ingress controller and its default IngressClass "haproxy"), monitoring (Prometheus, its discovery and alerts), logging (every pod\'s logs in a journal searchable with journalctl)', parseAddons, [])
     .option('--ingress-http-port <port>', 'the HTTP port of the ingress add-on', int, 80)
     .option('--ingress-https-port <port>', 'the HTTPS port of the ingress add-on', int, 443)
+    .option('--prometheus-port <port>', 'the port of the monitoring add-on\'s Prometheus, on the node IP (its discovery serves on the next port, on loopback)', int, DEFAULT_PROMETHEUS_PORT)
+    .option('--prometheus-scrape-interval <duration>', 'how often Prometheus scrapes and evaluates its rules (a Go duration)', goDuration, '15s')
+    .option('--prometheus-alert-for <duration>', "how long every alert's condition must hold before it fires (default: each alert's own, 10m or 15m)", goDuration)
+    .option('--logging-port <port>', "the loopback port of the logging add-on's store (systemd-journal-remote)", int, DEFAULT_LOGGING_PORT)
     .option('-d, --detach', 'run in the background and return once the cluster answers')
     .action(async (o: UpOptions, cmd: Command) => {
       if (o.detach) await runDetached(o, cmd.parent ? process.argv.slice(2) : []);

@@ -3,6 +3,8 @@ import { pino, type Logger } from 'pino';
 import type { ApiClient } from '../../lib/client/client.js';
 import { EventRecorder } from '../../lib/events/event-recorder.js';
 import { ElectedComponent, type ComponentExit, type ElectionSettings } from '../../lib/leader-election/elected-component.js';
+import { processRegistry } from '../../lib/metrics/index.js';
+import { exposeClusterStateMetrics } from './cluster-state/cluster-state-metrics.js';
 import { CONTROLLERS } from './controllers.js';
 import { compileSettings, isControllerEnabled, type ControllerSettings } from './options.js';
 import type { Controller, ControllerContext } from './common/controller.js';
@@ -57,6 +59,9 @@ export class ControllerManager extends ElectedComponent {
       recorder: (component) => this.#recorder(component),
       now: options.now ?? Date.now,
     };
+    const nodes = this.factory.informerFor('node');
+    const pods = this.factory.informerFor('pod');
+    exposeClusterStateMetrics(processRegistry, { nodes: () => nodes.store.list(), pods: () => pods.store.list() });
     this.controllers = CONTROLLERS.filter((c) => isControllerEnabled(c.name, this.settings.controllers) && (c.enabled?.(this.settings) ?? true)).map((c) => c.build(ctx, this.settings));
   }
 

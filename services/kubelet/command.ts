@@ -13,6 +13,7 @@ import { bridgeGateway } from './bridge-gateway.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError, type NetworkPlugin } from './kubelet.js';
 import { defaultRootDir } from './runtime/volumes/volume-manager.js';
 import { DEFAULT_STATS_INTERVAL_MS } from './stats/index.js';
+import { DEFAULT_CONTAINER_LOG_ROTATION, parseLogMaxFiles, parseLogMaxSize } from './runtime/log-rotation.js';
 
 const port = (value: string): number => {
   const n = Number(value);
@@ -49,6 +50,8 @@ interface KubeletFlags extends MetricsFlags {
   hollow?: boolean;
   networkPlugin: NetworkPlugin;
   statsInterval: number;
+  containerLogMaxSize: number;
+  containerLogMaxFiles: number;
 }
 
 export class KubeletFlagError extends Error {
@@ -83,6 +86,8 @@ export function kubeletCommand(): Command {
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
     .option('--hollow', 'run pods without containers, for scale simulations only')
+    .option('--container-log-max-size <size>', 'size at which a container log file is rotated (a quantity, e.g. 10Mi)', parseLogMaxSize, DEFAULT_CONTAINER_LOG_ROTATION.maxSizeBytes)
+    .option('--container-log-max-files <n>', 'log files kept per container, the current one included', parseLogMaxFiles, DEFAULT_CONTAINER_LOG_ROTATION.maxFiles)
     .option('--stats-interval <seconds>', 'how often container and node CPU and memory are sampled for the metrics API', positiveInt, DEFAULT_STATS_INTERVAL_MS / 1000)
     .addOption(
       new Option('--network-plugin <name>', "docker: pods on the engine's default bridge; kubenet: pods on a bridge holding the node's podCIDR (multi-node pod network)")
@@ -116,6 +121,7 @@ export function kubeletCommand(): Command {
         ...(o.hollow && { hollow: true }),
         networkPlugin: o.networkPlugin,
         statsIntervalMs: o.statsInterval * 1000,
+        containerLogRotation: { maxSizeBytes: o.containerLogMaxSize, maxFiles: o.containerLogMaxFiles },
       });
       let stopping = false;
       onStopSignal((signal) => {

@@ -16,6 +16,9 @@ import { dockerMessage } from './runtime/errors.js';
 import { HollowRuntime } from './runtime/hollow-runtime.js';
 import { instrumentRuntime } from './runtime/instrumented-runtime.js';
 import type { ContainerRuntime } from './runtime/types.js';
+import type { ContainerLogRotation } from './runtime/log-rotation.js';
+import { exposeContainerMetrics } from './container-metrics.js';
+import { processRegistry } from '../../lib/metrics/index.js';
 import { defaultRootDir, noVolumes, VolumeManager, type PodVolumes } from './runtime/volumes/volume-manager.js';
 import { TokenManager } from './runtime/volumes/token-manager.js';
 import { startKubeletServer, type KubeletServerTls, type RunningKubeletServer } from './server/kubelet-server.js';
@@ -62,6 +65,8 @@ export interface KubeletOptions {
   staticPodCheckIntervalMs?: number;
   /** How often container and node CPU and memory are sampled for the Summary call (10 s by default). */
   statsIntervalMs?: number;
+  /** Rotation of container log files (Kubernetes' containerLogMaxSize and containerLogMaxFiles). */
+  containerLogRotation?: ContainerLogRotation;
   log?: Logger;
 }
 
@@ -129,11 +134,16 @@ export class Kubelet {
           docker: options.docker ?? new Docker(),
           log: this.#log,
           ...(options.networkPlugin === 'kubenet' && { network: KUBENET_NETWORK }),
+          ...(options.containerLogRotation && { logRotation: options.containerLogRotation }),
         });
     this.runtime = instrumentRuntime(this.#docker ?? new HollowRuntime());
     this.#stats = this.#docker
       ? new StatsCollector({ nodeName: options.nodeName, runtime: this.#docker, intervalMs: options.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS, log: this.#log })
       : undefined;
+    if (this.#stats) {
+      const stats = this.#stats;
+      exposeContainerMetrics(processRegistry, () => stats.containerUsage());
+    }
     const allocatable = buildNodeStatus(this.#identity(options.port), readHostFacts(), { runtimeUp: true, runtimeVersion: '' }, undefined, '').allocatable ?? {};
     this.#volumes = hollow ? noVolumes : new VolumeManager({
           rootDir: options.rootDir ?? defaultRootDir(options.nodeName),

@@ -5,11 +5,9 @@ import { containerLabels, dockerContainerName, hashContainer, SANDBOX_CONTAINER_
 import type { QOSClass } from './qos.js';
 import { dockerResources, SANDBOX_OOM_SCORE_ADJ } from './resources.js';
 import type { ContainerOptions } from './types.js';
+import { DEFAULT_CONTAINER_LOG_ROTATION, logConfig, type ContainerLogRotation } from './log-rotation.js';
 
 export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
-
-/** Docker's json-file driver keeps logs forever unless told; Kubernetes rotates at 10 MiB. */
-const LOG_CONFIG: HostConfig['LogConfig'] = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } };
 
 export function podIdentity(pod: Pod): PodIdentity {
   return { uid: pod.metadata?.uid ?? '', name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace || 'default' };
@@ -29,6 +27,7 @@ interface SandboxConfigInput {
   network: string;
   /** See oomScoreFloor. */
   minOomScoreAdj: number;
+  logRotation?: ContainerLogRotation;
 }
 
 /**
@@ -70,7 +69,7 @@ export function sandboxCreateOptions(input: SandboxConfigInput): ContainerCreate
       OomScoreAdj: Math.max(input.minOomScoreAdj, SANDBOX_OOM_SCORE_ADJ),
       CpuShares: 2,
       RestartPolicy: { Name: 'no' },
-      LogConfig: LOG_CONFIG,
+      LogConfig: logConfig(input.logRotation ?? DEFAULT_CONTAINER_LOG_ROTATION),
     },
   };
 }
@@ -102,6 +101,7 @@ interface ContainerConfigInput {
   qos: QOSClass;
   nodeMemoryBytes: number;
   minOomScoreAdj: number;
+  logRotation?: ContainerLogRotation;
 }
 
 /**
@@ -163,7 +163,7 @@ export function containerCreateOptions(input: ContainerConfigInput): ContainerCr
       ...(groups.length > 0 && { GroupAdd: groups.map(String) }),
       ...linuxSecurity(security, podSecurity),
       RestartPolicy: { Name: 'no' },
-      LogConfig: LOG_CONFIG,
+      LogConfig: logConfig(input.logRotation ?? DEFAULT_CONTAINER_LOG_ROTATION),
     },
   };
 }

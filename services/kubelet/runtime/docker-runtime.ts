@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { Container, Pod } from '../../../lib/api/generated/index.js';
 import { formatGoDuration } from './backoff.js';
 import { containerCreateOptions, podGracePeriodSeconds, podIdentity, sandboxCreateOptions } from './container-config.js';
+import { DEFAULT_CONTAINER_LOG_ROTATION, type ContainerLogRotation } from './log-rotation.js';
 import { podDNS, resolvConf, type ClusterDNSConfig } from './dns.js';
 import {
   cannotRunMessage,
@@ -71,6 +72,8 @@ export interface DockerRuntimeOptions {
   nodeMemoryBytes?: number;
   /** The lowest OOM score adjustment Docker may set; detected from the kubelet's capabilities by default. */
   minOomScoreAdj?: number;
+  /** Size and count limits of container log files (the kubelet's --container-log-max-size/-files). */
+  logRotation?: ContainerLogRotation;
   imagePuller?: ImagePuller;
   log?: Logger;
 }
@@ -90,6 +93,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #network: string;
   readonly #nodeMemoryBytes: number;
   readonly #minOomScoreAdj: number;
+  readonly #logRotation: ContainerLogRotation;
   readonly #images: ImagePuller;
   readonly #log: Logger;
   /** Image id → reported imageID; images do not change under an id. */
@@ -107,6 +111,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.#network = options.network ?? DEFAULT_POD_NETWORK;
     this.#nodeMemoryBytes = options.nodeMemoryBytes ?? totalmem();
     this.#minOomScoreAdj = options.minOomScoreAdj ?? oomScoreFloor();
+    this.#logRotation = options.logRotation ?? DEFAULT_CONTAINER_LOG_ROTATION;
     this.#images = options.imagePuller ?? new ImagePuller({ docker: this.docker });
     this.#log = options.log ?? pino({ level: 'silent' });
   }
@@ -338,6 +343,7 @@ export class DockerRuntime implements ContainerRuntime {
       qos: podQOSClass(pod),
       nodeMemoryBytes: this.#nodeMemoryBytes,
       minOomScoreAdj: this.#minOomScoreAdj,
+      logRotation: this.#logRotation,
     });
     let created: Docker.Container;
     try {
@@ -375,6 +381,7 @@ export class DockerRuntime implements ContainerRuntime {
       pauseImage: this.#pauseImage,
       network: this.#network,
       minOomScoreAdj: this.#minOomScoreAdj,
+      logRotation: this.#logRotation,
     });
     let container: Docker.Container;
     try {

@@ -1,6 +1,7 @@
 // The container runtime side of the kubelet: pods in, containers out, and back.
 export { Backoff, formatGoDuration, type BackoffOptions } from './backoff.js';
 export { DEFAULT_GRACE_PERIOD_SECONDS, podGracePeriodSeconds, podIdentity } from './container-config.js';
+export { DEFAULT_CONTAINER_LOG_ROTATION, type ContainerLogRotation } from './log-rotation.js';
 export { DockerRuntime, listPodContainers, DEFAULT_PAUSE_IMAGE, DEFAULT_POD_NETWORK, type DockerRuntimeOptions } from './docker-runtime.js';
 export { podDNS, type ClusterDNSConfig, type PodDNS } from './dns.js';
 export { ContainerConfigError, ContainerNotFoundError, ContainerStartError, SandboxError } from './errors.js';

@@ -22,6 +22,13 @@ export interface StatsCollectorOptions {
   log?: Logger;
 }
 
+export interface ContainerUsage {
+  pod: PodIdentity;
+  container: string;
+  cpuUsageSeconds: number;
+  memoryWorkingSetBytes: number;
+}
+
 export const DEFAULT_STATS_INTERVAL_MS = 10_000;
 
 interface TrackedContainer {
@@ -110,6 +117,16 @@ export class StatsCollector {
   async #locate(id: string): Promise<CgroupLocation | undefined> {
     const pid = await this.#options.runtime.containerPid(id);
     return pid ? locateCgroup(this.#paths, pid) : undefined;
+  }
+
+  /** Every sampled container's cumulative counters as last read: cAdvisor's container series. */
+  containerUsage(): ContainerUsage[] {
+    return [...this.#containers.values()].map((c) => ({
+      pod: c.pod,
+      container: c.name,
+      cpuUsageSeconds: c.latest.cpuUsageNanos / 1e9,
+      memoryWorkingSetBytes: c.latest.memoryWorkingSetBytes,
+    }));
   }
 
   /** The rates over the last window; no pods and a zero window until two passes are done. */

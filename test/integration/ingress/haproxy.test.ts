@@ -240,9 +240,11 @@ describe.runIf(process.platform === 'linux')('ingress controller with HAProxy', 
   });
 
   it('starts HAProxy again when it died', async () => {
-    const master = masterPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
+    // The master socket is closed while the master re-executes for a reload (the test before
+    // this one reloads): ask until it answers rather than once.
+    const master = await pollUntil(async () => masterPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc')), { ...wait, what: 'the HAProxy master answering' });
     expect(master).toBeGreaterThan(0);
-    process.kill(master!, 'SIGKILL');
+    process.kill(master, 'SIGKILL');
     await pollUntil(async () => {
       const now = masterPid(await masterCommand(join(dataDir, 'master.sock'), 'show proc'));
       return now !== undefined && now !== master;

@@ -1,0 +1,7 @@
+/**
+ * Cluster log collection: the `kubets log-shipper` command, one per node, which follows the pod
+ * containers' logs through the engine and ships them to systemd-journal-remote.
+ */
+export { logShipperCommand } from './command.js';
+export { LogShipper, type LogShipperOptions } from './shipper.js';
+export { encodeEntries, type JournalFields } from './journal-export.js';

@@ -1,0 +1,26 @@
+// Journal export format (systemd's "Journal Export Format"), what systemd-journal-remote accepts
+// over HTTP at /upload: an entry is `NAME=value` lines ended by an empty line. A value holding a
+// newline (or other control bytes) is written in the binary form: the name, a newline, its length
+// as a little-endian 64-bit integer, the bytes, and a newline.
+
+export type JournalFields = Record<string, string>;
+
+const NEEDS_BINARY = /[\x00-\x1f\x7f]/;
+
+function encodeField(name: string, value: string): Buffer {
+  if (!NEEDS_BINARY.test(value)) return Buffer.from(`${name}=${value}\n`, 'utf8');
+  const data = Buffer.from(value, 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(data.length));
+  return Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), length, data, Buffer.from('\n')]);
+}
+
+/** Entries in the export format, one after another. */
+export function encodeEntries(entries: readonly JournalFields[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of entries) {
+    for (const [name, value] of Object.entries(entry)) parts.push(encodeField(name, value));
+    parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,98 @@
+// `kubets up --addons logging` for real: a line a pod prints is found in the log store
+// (systemd-journal-remote's journal files) by pod name, with its namespace, container and node,
+// within 10 s of the container writing it; the kubelet's container log rotation flags reach the
+// engine. Traffic goes only to loopback and the pods this test makes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { pollUntil } from '../../harness/poll.js';
+import { freePort } from '../../harness/ports.js';
+import { runCli, type CliResult } from '../cli/cli-harness.js';
+
+const SUFFIX = Math.random().toString(36).slice(2, 7);
+const NODE = `log-${SUFFIX}`;
+const dir = mkdtempSync(join(tmpdir(), 'kubets-logging-'));
+const dataDir = join(dir, 'data');
+const journal = join(dataDir, 'logging', 'journal');
+const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+let releaseHostNetwork: (() => void) | undefined;
+
+const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
+
+async function ok(args: string[], timeoutMs?: number): Promise<string> {
+  const r = await kubets(args, timeoutMs);
+  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** What a user runs to search the store: journalctl on its directory, by field. */
+function search(...matches: string[]): Record<string, string>[] {
+  const out = execFileSync('journalctl', [`--directory=${journal}`, '-o', 'json', '--no-pager', ...matches], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+}
+
+beforeAll(async () => {
+  releaseHostNetwork = await holdHostNetwork();
+  const [port, etcdPort, kubeletPort, loggingPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  await ok(
+    ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
+      '--addons', 'logging', '--logging-port', String(loggingPort),
+      '--kubelet-arg', 'container-log-max-size=64Ki', '--kubelet-arg', 'container-log-max-files=3'],
+    180_000,
+  );
+  // Pods are admitted once their namespace's default ServiceAccount exists.
+  await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 120_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
+}, 400_000);
+
+afterAll(async () => {
+  try {
+    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
+    expect(down.code, down.stderr).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    releaseHostNetwork?.();
+  }
+}, 180_000);
+
+describe('kubets up --addons logging', () => {
+  it("finds a pod's line in the store by pod name within 10 s, with its namespace, container and node", async () => {
+    const marker = `hello-from-${SUFFIX}`;
+    const manifest = join(dir, 'pod.yaml');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'talker', labels: { app: 'talker' } },
+        spec: { containers: [{ name: 'say', image: 'kubets/busybox:1.36', command: ['sh', '-c', `sleep 2; echo ${marker}; echo oops >&2; sleep 3600`] }] },
+      }),
+    );
+    await ok(['apply', '-f', manifest]);
+    // The moment the engine has the line (what `kubets logs` reads); from then the store has 10 s.
+    await pollUntil(async () => (await kubets(['logs', 'talker'])).stdout.includes(marker), { timeoutMs: 180_000, intervalMs: 500, what: 'the line in the container log' });
+    const [entry] = await pollUntil(() => {
+      const found = search('KUBERNETES_POD_NAME=talker').filter((e) => e.MESSAGE === marker);
+      return found.length > 0 && found;
+    }, { timeoutMs: 10_000, intervalMs: 250, what: 'the line in the log store' });
+    expect(entry).toMatchObject({ KUBERNETES_NAMESPACE: 'default', KUBERNETES_CONTAINER_NAME: 'say', KUBERNETES_NODE_NAME: NODE, STREAM: 'stdout', PRIORITY: '6' });
+    const stderr = await pollUntil(() => search('KUBERNETES_POD_NAME=talker', 'STREAM=stderr')[0], { timeoutMs: 10_000, intervalMs: 250, what: 'the stderr line' });
+    expect(stderr).toMatchObject({ MESSAGE: 'oops', PRIORITY: '3' });
+    // Shipped once: the shipper's relisting does not send a line again.
+    expect(search('KUBERNETES_POD_NAME=talker').filter((e) => e.MESSAGE === marker)).toHaveLength(1);
+  }, 300_000);
+
+  it('creates containers with the rotation the kubelet was given', async () => {
+    const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=io.kubets.node=${NODE}`, '--filter', 'label=io.kubets.pod.name=talker'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(ids.length).toBeGreaterThan(0);
+    const config = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .HostConfig.LogConfig}}', ids[0]!], { encoding: 'utf8' })) as { Type: string; Config: Record<string, string> };
+    expect(config).toEqual({ Type: 'json-file', Config: { 'max-size': String(64 * 1024), 'max-file': '3' } });
+  });
+
+  it('reads every selected pod with kubets logs -l --prefix', async () => {
+    const out = await ok(['logs', '-l', 'app=talker', '--all-containers', '--prefix']);
+    expect(out).toContain(`[pod/talker/say] hello-from-${SUFFIX}`);
+  });
+});
