@@ -127,5 +127,14 @@ describe('decodeKubeProtobuf', () => {
     expect(decodeKubeProtobuf(bytes).object).toEqual(deployment);
     const list = { apiVersion: 'v1', kind: 'SecretList', metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 's' }, data: { k: 'dg==' }, type: 'Opaque' }] };
     expect(decodeKubeProtobuf(encodeKubeProtobuf(list)).object).toEqual(list);
+    // A CertificateSigningRequest (kubectl certificate approve sends it): bytes, and extra's string lists.
+    const csr = {
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      metadata: { name: 'node-csr' },
+      spec: { request: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----').toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], extra: { scopes: ['a', 'b'] } },
+      status: { conditions: [{ type: 'Approved', status: 'True', reason: 'KubectlApprove' }] },
+    };
+    expect(decodeKubeProtobuf(encodeKubeProtobuf(csr)).object).toEqual(csr);
   });
 });

@@ -65,6 +65,7 @@ const SPECIAL: Record<string, (message: Message) => Json> = {
   'kubets.k8s.resource.Quantity': (m) => m.string ?? '',
   'kubets.k8s.intstr.IntOrString': (m) => (toNumber(m.type ?? 0) === 1 ? (m.strVal ?? '') : toNumber(m.intVal ?? 0)),
   'kubets.k8s.runtime.RawExtension': (m) => rawJSON(m.raw),
+  'kubets.k8s.certificates.v1.ExtraValue': (m) => m.items ?? [],
 };
 
 /**
@@ -186,6 +187,7 @@ const SPECIAL_FROM_JSON: Record<string, (value: unknown) => Message | undefined>
   'kubets.k8s.resource.Quantity': (v) => ({ string: String(v) }),
   'kubets.k8s.intstr.IntOrString': (v) => (typeof v === 'number' ? { type: 0, intVal: v } : { type: 1, strVal: String(v) }),
   'kubets.k8s.runtime.RawExtension': (v) => ({ raw: rawMessage(v) }),
+  'kubets.k8s.certificates.v1.ExtraValue': (v) => ({ items: v }),
 };
 
 function valueMessage(field: protobuf.Field, value: unknown): unknown {
