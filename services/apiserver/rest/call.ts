@@ -9,6 +9,7 @@ import { currentRequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
 import { bodyType, contentType, isYamlType, parseBody, readBody, serialize, type Encoding } from './negotiation.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
+import type { ServiceProxyTarget } from './routes.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
 export interface ResourceCall {
@@ -18,6 +19,8 @@ export interface ResourceCall {
   info: ResourceInfo;
   target: Target;
   subresource?: string;
+  /** Where a services/<name>/proxy/<path> request goes. */
+  proxy?: ServiceProxyTarget;
   query: URLSearchParams;
   /** How the response is written: JSON or YAML. */
   encoding: Encoding;

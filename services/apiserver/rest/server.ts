@@ -27,6 +27,7 @@ import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi
 import { openIdConfiguration } from '../serviceaccount/discovery.js';
 import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
+import { AssetCache, serveDashboard } from '../dashboard/index.js';
 import { tablePresenter } from './table.js';
 import type { Auditor } from '../audit/index.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
@@ -138,7 +139,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   let serverAddress = '';
 
   function unauthenticated(route: Route): boolean {
-    return route.type === 'version' || route.type === 'health';
+    return route.type === 'version' || route.type === 'health' || route.type === 'dashboard';
   }
 
   async function health(res: ServerResponse, check: string): Promise<void> {
@@ -190,7 +191,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         kind.info = route.info;
         kind.subresource = route.subresource;
         const call: ResourceCall = {
-          req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
+          req, res, ops, info: route.info, target, subresource: route.subresource, proxy: route.proxy, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
           authorize: (verb) => {
             attrs = resourceAttributes(user!, verb, { apiGroup: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: target.namespace, name: target.name });
             opts.authorizer.authorize(attrs);
@@ -202,6 +203,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         };
         return dispatch(req.method ?? 'GET', call);
       }
+      case 'dashboard':
+        return serveDashboard(req, res, url.pathname, route.path, dashboardAssets);
       case 'oidc':
         if (!opts.tokens) throw notFound();
         return json(route.document === 'jwks' ? opts.tokens.jwks() : openIdConfiguration(opts.tokens));
@@ -211,6 +214,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   }
 
   const remote = new RemoteCommandServer();
+  const dashboardAssets = new AssetCache();
 
   const portForwards = new PortForwardServer(log.child({ part: 'portforward' }));
 
