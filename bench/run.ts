@@ -14,6 +14,7 @@ import { benchRestWatch } from './apiserver/rest-watch.js';
 import { benchSecretCreates } from './apiserver/secret-creates.js';
 import { benchMetricsCost } from './apiserver/metrics-cost.js';
 import { benchHpaReaction } from './kubelet/hpa-reaction.js';
+import { benchDashboardFirstLoad } from './dashboard/first-load.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -33,6 +34,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-secret-creates': benchSecretCreates,
   'apiserver-metrics-cost': benchMetricsCost,
   'kubelet-hpa-reaction': benchHpaReaction,
+  'dashboard-first-load': benchDashboardFirstLoad,
 };
 
 const wanted = process.argv.slice(2);

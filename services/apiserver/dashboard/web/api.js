@@ -1,6 +1,6 @@
 // The Kubernetes HTTP API as the page uses it: every call carries the logged-in user's token, so
 // the cluster's authorization applies to the page exactly as to the CLI. Lists are kept current
-// with watches (a streamed response of JSON lines), never by polling.
+// with watches, never by polling.
 
 const TOKEN_KEY = 'kubets-dashboard-token';
 
@@ -48,20 +48,6 @@ export async function api(path, { method = 'GET', body, type = 'application/json
   return warnings ? Object.assign(parsed, { warnings: warnings.split(/,\s*(?=299 )/) }) : parsed;
 }
 
-/** Reads a streamed response line by line until it ends or the signal aborts. */
-export async function streamLines(res, onLine) {
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let rest = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    const lines = (rest + value).split('\n');
-    rest = lines.pop();
-    for (const line of lines) if (line) onLine(line);
-  }
-  if (rest) onLine(rest);
-}
-
 /** Streams a text response (pod logs) chunk by chunk. */
 export async function streamText(path, onText, signal) {
   const res = await fetch(path, { signal, headers: { Authorization: `Bearer ${session.token}` } });
@@ -81,9 +67,40 @@ const sleep = (ms, signal) => new Promise((resolve) => {
 });
 
 /**
+ * A watch over WebSocket, as the apiserver serves one to browsers: one WatchEvent per message.
+ * A browser holds only six HTTP/1.1 connections per server, so a page of several live lists
+ * cannot hold a streamed response open for each; WebSockets do not count against that. The
+ * token travels as a subprotocol (a browser cannot set headers on a WebSocket).
+ */
+function watchSocket(path, onEvent, signal) {
+  return new Promise((resolve, reject) => {
+    const token = btoa(session.token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const ws = new WebSocket(`wss://${location.host}${path}`, ['binary.k8s.io', `base64url.bearer.authorization.k8s.io.${token}`]);
+    ws.binaryType = 'arraybuffer';
+    const decoder = new TextDecoder();
+    const stop = () => ws.close();
+    signal.addEventListener('abort', stop, { once: true });
+    ws.onmessage = (message) => {
+      try {
+        onEvent(JSON.parse(decoder.decode(message.data)));
+      } catch (err) {
+        ws.onclose = null;
+        ws.close();
+        reject(err);
+      }
+    };
+    ws.onerror = () => reject(new Error('the watch connection failed'));
+    ws.onclose = () => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    };
+  });
+}
+
+/**
  * Keeps a collection current: a list, then a watch from the list's resourceVersion; the list
  * again when the watch ends or its version is gone (410). onChange gets the objects by uid after
- * every change, onError the failure (Forbidden stays an answer; other failures are retried).
+ * every change, onError the failure (401 and 403 end it; other failures are retried).
  */
 export async function watchCollection(path, { onChange, onError, signal }) {
   while (!signal.aborted) {
@@ -92,19 +109,13 @@ export async function watchCollection(path, { onChange, onError, signal }) {
       const items = new Map(list.items.map((o) => [o.metadata.uid, o]));
       onChange(items);
       const sep = path.includes('?') ? '&' : '?';
-      const res = await fetch(`${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${list.metadata.resourceVersion}`, {
-        signal,
-        headers: { Authorization: `Bearer ${session.token}` },
-      });
-      if (!res.ok) throw await failure(res);
-      await streamLines(res, (line) => {
-        const event = JSON.parse(line);
+      await watchSocket(`${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${list.metadata.resourceVersion}`, (event) => {
         if (event.type === 'ERROR') throw new ApiFailure(event.object.code, event.object);
         if (event.type === 'BOOKMARK') return;
         if (event.type === 'DELETED') items.delete(event.object.metadata.uid);
         else items.set(event.object.metadata.uid, event.object);
         onChange(items);
-      });
+      }, signal);
     } catch (err) {
       if (signal.aborted) return;
       if (!(err instanceof ApiFailure && err.code === 410)) onError(err);
