@@ -183,6 +183,8 @@ async function runForeground(o: UpOptions): Promise<void> {
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
   process.stdout.write(`metrics: ${scrape('apiserver')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
+  process.stdout.write(`dashboard: https://127.0.0.1:${restPortOf(o)}/dashboard/ (log in with the admin token, the token in ${kubeconfig}, or with \`kubets create token SERVICEACCOUNT -n NAMESPACE\` for a ServiceAccount bound to a role)\n`);
+
   onStopSignal(() => exitWhenStopped(supervisor.stop()));
 }
 
