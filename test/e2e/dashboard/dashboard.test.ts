@@ -74,7 +74,7 @@ spec:
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
-  releaseHostNetwork = await holdHostNetwork();
+  releaseHostNetwork = await holdHostNetwork(1_500_000);
   const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], undefined, 180_000);
   await pollUntil(
@@ -93,7 +93,7 @@ beforeAll(async () => {
   browser = await launchChromium(url, readFileSync(context.certificateAuthority, 'utf8'));
   page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
-}, 400_000);
+}, 2_000_000);
 
 afterAll(async () => {
   try {
