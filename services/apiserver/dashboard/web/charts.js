@@ -75,6 +75,8 @@ function Chart({ title, unit, chart, testid }) {
         width: Math.max(320, box.current.clientWidth),
         height: 200,
         series: [{}, ...chart.labels.map((label, i) => ({ label, stroke: palette[i % palette.length], width: 2, value: (_, v) => (v == null ? '' : unit(v)) }))],
+        // One sample would stretch the time axis over years: show the last minutes around it.
+        scales: { x: { range: (_, min, max) => (max - min < 60 ? [min - 300, max + 30] : [min, max]) } },
         axes: [{}, { values: (_, ticks) => ticks.map(unit), size: 70 }],
       }, chart.data, box.current);
     });
@@ -83,8 +85,8 @@ function Chart({ title, unit, chart, testid }) {
   return html`<div class="chart" data-testid=${testid}><h3>${title}</h3><div ref=${box}></div></div>`;
 }
 
-const cores = (v) => `${v < 1 ? `${Math.round(v * 1000)}m` : v.toFixed(2)}`;
-const bytes = (v) => (v >= 1024 ** 3 ? `${(v / 1024 ** 3).toFixed(1)}Gi` : `${Math.round(v / 1024 ** 2)}Mi`);
+export const cores = (v) => `${v < 1 ? `${Math.round(v * 1000)}m` : v.toFixed(2)}`;
+export const bytes = (v) => (v >= 1024 ** 3 ? `${(v / 1024 ** 3).toFixed(1)}Gi` : `${Math.round(v / 1024 ** 2)}Mi`);
 
 export function UsageCharts({ nodeUsage }) {
   const [fromPrometheus, setFromPrometheus] = useState(undefined);

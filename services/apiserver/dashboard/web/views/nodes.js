@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { UsageCharts } from '../charts.js';
+import { bytes, cores, quantity, UsageCharts } from '../charts.js';
 import { age, html, Section, Table, useWatch } from '../ui.js';
 
 // Nodes with their conditions, capacity and current usage (metrics.k8s.io), and CPU and memory
@@ -23,6 +23,11 @@ function useNodeUsage() {
   return usage;
 }
 
+/** CPU in cores and memory in Mi/Gi, from their quantities. */
+function resources(r) {
+  return r ? `${cores(quantity(r.cpu))} / ${bytes(quantity(r.memory))}` : '';
+}
+
 function conditions(node) {
   return (node.status?.conditions ?? []).map((c) => {
     const healthy = c.type === 'Ready' ? c.status === 'True' : c.status !== 'True';
@@ -40,8 +45,8 @@ export function NodesPage() {
       <td>${n.metadata.name}</td>
       <td>${conditions(n)}${n.spec?.unschedulable ? html`<span class="tag bad">SchedulingDisabled</span>` : ''}</td>
       <td>${address}</td>
-      <td>${n.status?.capacity?.cpu ?? ''} / ${n.status?.capacity?.memory ?? ''}</td>
-      <td data-testid="node-usage">${used ? `${used.cpu} / ${used.memory}` : 'n/a'}</td>
+      <td>${resources(n.status?.capacity)}</td>
+      <td data-testid="node-usage">${used ? resources(used) : 'n/a'}</td>
       <td>${n.status?.nodeInfo?.kubeletVersion ?? ''}</td>
       <td>${age(n.metadata.creationTimestamp)}</td>
     </tr>`;
