@@ -200,7 +200,7 @@ describe('the dashboard in Chromium', () => {
     await shot('create');
   }, STEP_MS);
 
-  it('deletes the Deployment from the page', async () => {
+  it('restarts and deletes the Deployment from the page', async () => {
     await page.click('[data-testid="nav-workloads"]');
     const row = `[data-testid="workload-Deployment-${APP}"]`;
     await page.waitForSelector(row, WAIT);
@@ -209,6 +209,13 @@ describe('the dashboard in Chromium', () => {
       for (const b of await buttons()) if ((await b.evaluate((e) => e.textContent)) === label) return b;
       throw new Error(`no ${label} button`);
     };
+    // Restart, as kubectl rollout restart: a new template annotation rolls every pod.
+    await (await named('Restart')).click();
+    const restarted = await pollUntil(async () => {
+      const d = JSON.parse(await ok(['get', 'deployment', APP, '-o', 'json'])) as Deployment;
+      return d.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    }, { timeoutMs: 60_000, intervalMs: 1_000, what: 'the restartedAt annotation' });
+    expect(Date.parse(restarted)).toBeGreaterThan(0);
     await (await named('Delete')).click();
     await (await named('Confirm delete')).click();
     await page.waitForFunction((sel) => !document.querySelector(sel), WAIT, row);
@@ -219,7 +226,8 @@ describe('the dashboard in Chromium', () => {
     await ok(['create', '-f', '-'], `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: nobody-${SUFFIX}\n`);
     const token = (await ok(['create', 'token', `nobody-${SUFFIX}`])).trim();
     await logIn(token);
-    await page.waitForFunction(() => [...document.querySelectorAll('[role="alert"]')].some((a) => a.textContent?.includes('forbidden')), WAIT);
+    // Each list shows its own refusal; the pods' is the last section of the page.
+    await page.waitForFunction(() => [...document.querySelectorAll('[role="alert"]')].some((a) => a.textContent?.startsWith('pods is forbidden')), WAIT);
     expect((await texts('[role="alert"]')).join()).toMatch(/pods is forbidden: User "system:serviceaccount:default:nobody-[a-z0-9]+" cannot list resource "pods"/);
     await shot('forbidden');
   }, STEP_MS);
