@@ -20,6 +20,7 @@ describe('the default audit policy of kubets up', () => {
     [req('get', '', '', '/readyz'), 'None'],
     [req('get', '', '', '/healthz/etcd'), 'None'],
     [req('get', '', '', '/apis'), 'Metadata'],
+    [req('get', '', '', '/dashboard/vendor/preact.js'), 'None'],
   ])('%j → %s', (r, level) => {
     expect(auditLevelFor(policy, r).level).toBe(level);
   });

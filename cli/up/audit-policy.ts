@@ -14,6 +14,9 @@ rules:
   # Probes ask all the time.
   - level: None
     nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version"]
+  # The dashboard's files hold no data and are read without credentials.
+  - level: None
+    nonResourceURLs: ["/dashboard*"]
   # Events are a record of their own.
   - level: None
     resources: [{group: "", resources: ["events"]}]

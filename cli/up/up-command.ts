@@ -233,6 +233,8 @@ async function runForeground(o: UpOptions): Promise<void> {
   if (prometheusUrl) process.stdout.write(`Prometheus: ${prometheusUrl} (Service kube-system/prometheus)\n`);
   process.stdout.write(`metrics: ${scrape('apiserver', '127.0.0.1')} (and https://127.0.0.1:${restPortOf(o)}/metrics), scheduler ${scrape('scheduler')}, controller manager ${scrape('controller-manager')}, kubelet ${scrape('kubelet')}${proxyStarted ? `, proxy ${scrape('proxy')}` : ''}; all in ${metricsFile}\n`);
 
+  process.stdout.write(`dashboard: https://127.0.0.1:${restPortOf(o)}/dashboard/ (log in with the admin token, the token in ${kubeconfig}, or with \`kubets create token SERVICEACCOUNT -n NAMESPACE\` for a ServiceAccount bound to a role)\n`);
+
   onStopSignal(() => {
     registry?.close();
     exitWhenStopped(supervisor.stop());

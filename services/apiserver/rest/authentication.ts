@@ -14,8 +14,8 @@ function certificateUser(socket: TLSSocket): TokenUser | undefined {
   return certificateSubjectUser(socket.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined> | undefined);
 }
 
-export function authenticateRequest(authenticator: BearerAuthenticator | undefined, req: IncomingMessage): TokenUser {
-  const header = req.headers.authorization;
+/** header: the Authorization value, when it came some other way than the header (a WebSocket's subprotocol). */
+export function authenticateRequest(authenticator: BearerAuthenticator | undefined, req: IncomingMessage, header = req.headers.authorization): TokenUser {
   if (header) return authenticateAuthorization(authenticator, header);
   const user = 'getPeerCertificate' in req.socket ? certificateUser(req.socket as TLSSocket) : undefined;
   if (!user) throw unauthenticated('no credentials and no client certificate signed by the cluster CA');

@@ -10,6 +10,7 @@ import { duplicateFields } from './duplicate-fields.js';
 import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
+import type { ServiceProxyTarget } from './routes.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
 export interface ResourceCall {
@@ -19,6 +20,8 @@ export interface ResourceCall {
   info: ResourceInfo;
   target: Target;
   subresource?: string;
+  /** Where a services/<name>/proxy/<path> request goes. */
+  proxy?: ServiceProxyTarget;
   query: URLSearchParams;
   /** How the response is written: JSON, YAML or protobuf. */
   encoding: Encoding;

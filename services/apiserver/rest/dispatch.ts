@@ -5,12 +5,14 @@ import { podLogs } from './verbs/logs.js';
 import { patchObject } from './verbs/patch.js';
 import { getObject, isWatch, listObjects, watchObjects } from './verbs/read.js';
 import { getScale, patchScale, replaceScale } from './verbs/scale.js';
+import { serviceProxy } from './verbs/service-proxy.js';
 import { createToken } from './verbs/token.js';
 import { createObject, replaceApproval, replaceObject } from './verbs/write.js';
 
 // Which verb an HTTP method on a resource path means, as in Kubernetes: GET on a collection is
 // list (or watch with watch=true), on a name get; POST creates; PUT replaces; PATCH patches;
-// DELETE on a collection is deletecollection.
+// DELETE on a collection is deletecollection. A proxy subresource's verb is its method's
+// (get services/proxy for GET).
 
 type Handler = (call: ResourceCall) => Promise<void>;
 
@@ -74,6 +76,8 @@ function subresourceVerb(method: string, call: ResourceCall): Handler | undefine
   if (call.subresource === 'scale' && call.info.hasScale) return scaleVerb(method);
   if (call.subresource === 'token' && call.info.field === 'serviceAccount') return method === 'POST' ? createToken : undefined;
   if (call.subresource === 'approval' && call.info.field === 'certificateSigningRequest') return ({ GET: getObject, PUT: replaceApproval } as Record<string, Handler>)[method];
+  const proxy = call.proxy;
+  if (proxy && call.info.field === 'service') return (c) => serviceProxy(c, proxy);
   throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);
 }
 

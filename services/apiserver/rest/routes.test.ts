@@ -46,4 +46,20 @@ describe('parseRoute', () => {
     expect(parseRoute('/api/v1/namespaces/default/configmaps/a%2Eb')).toMatchObject({ name: 'a.b' });
     expect(parseRoute('/api/v1/namespaces/default/configmaps/a%E0%A4%A')).toEqual({ type: 'not-found' });
   });
+
+  it('reads a Service proxy path with its port and the rest of the path', () => {
+    expect(parseRoute('/api/v1/namespaces/kube-system/services/prometheus:9090/proxy/api/v1/query_range')).toMatchObject({
+      type: 'resource', info: { resource: 'services' }, namespace: 'kube-system', name: 'prometheus', subresource: 'proxy', proxy: { port: '9090', path: '/api/v1/query_range' },
+    });
+    expect(parseRoute('/api/v1/namespaces/ns/services/http:web:http/proxy')).toMatchObject({ name: 'web', proxy: { port: 'http', path: '/' } });
+    expect(parseRoute('/api/v1/namespaces/ns/services/web/proxy/')).toMatchObject({ name: 'web', proxy: { port: '', path: '/' } });
+    expect(parseRoute('/api/v1/namespaces/ns/services/https:web:443/proxy/')).toEqual({ type: 'not-found' });
+    expect(parseRoute('/api/v1/namespaces/ns/pods/web/proxy/x')).toEqual({ type: 'not-found' });
+  });
+
+  it('names the dashboard file below /dashboard/', () => {
+    expect(parseRoute('/dashboard')).toEqual({ type: 'dashboard', path: '' });
+    expect(parseRoute('/dashboard/')).toEqual({ type: 'dashboard', path: '' });
+    expect(parseRoute('/dashboard/vendor/yaml/index.js')).toEqual({ type: 'dashboard', path: 'vendor/yaml/index.js' });
+  });
 });

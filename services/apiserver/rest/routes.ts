@@ -3,6 +3,8 @@ import { resourceInGroup, versionedResource, type ResourceInfo } from '../../../
 // Kubernetes' URL layout: /api/v1/... for the core group, /apis/<group>/<version>/... for the
 // others; then [namespaces/<ns>/]<resource>[/<name>[/<subresource>]]. A namespace's own
 // subresources (namespaces/<name>/status, /finalize) are not a namespaced resource named "status".
+// A Service's proxy subresource takes the rest of the path as the path to forward, and its name
+// may carry a port: services/<name>[:<port>]/proxy/<path>.
 
 export type HealthCheck = 'healthz' | 'livez' | 'readyz';
 
@@ -15,12 +17,20 @@ export type Route =
   | { type: 'group-version'; group: string; version: string }
   /** /openapi/v2, /openapi/v3 (the index) and /openapi/v3/<api/v1 | apis/group/version>. */
   | { type: 'openapi'; version: 'v2' | 'v3'; groupVersionPath: string }
-  | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
+  | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string; proxy?: ServiceProxyTarget }
   /** Prometheus metrics, authorized as the non-resource URL /metrics. */
   | { type: 'metrics' }
   /** OpenID discovery of the ServiceAccount token issuer. */
   | { type: 'oidc'; document: 'configuration' | 'jwks' }
+  /** The dashboard's static files (path below /dashboard/, '' for the page itself), served without authentication. */
+  | { type: 'dashboard'; path: string }
   | { type: 'not-found' };
+
+/** Where services/<name>:<port>/proxy/<path> goes: the Service's port (name or number; '' for its only port) and the path there. */
+export interface ServiceProxyTarget {
+  port: string;
+  path: string;
+}
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const HEALTH_CHECKS = new Set<string>(['healthz', 'livez', 'readyz']);
@@ -33,12 +43,20 @@ function resourceRoute(group: string, version: string, parts: string[]): Route {
     namespace = parts[1];
     rest = parts.slice(2);
   }
-  if (rest.length > 3) return { type: 'not-found' };
   const [resource, name, subresource] = rest;
   const stored = resourceInGroup(group, resource!);
   const info = stored ? versionedResource(stored, version) : undefined;
   if (!info) return { type: 'not-found' };
   if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
+  if (info.field === 'service' && subresource === 'proxy' && name) {
+    const parts = name.split(':');
+    // [http:]name[:port]; the proxy speaks plain HTTP only.
+    if (parts.length === 3 && parts[0] === 'http') parts.shift();
+    if (parts.length > 2) return { type: 'not-found' };
+    const [serviceName, port = ''] = parts;
+    return { type: 'resource', info, namespace, name: serviceName, subresource, proxy: { port, path: `/${rest.slice(3).map(encodeURIComponent).join('/')}` } };
+  }
+  if (rest.length > 3) return { type: 'not-found' };
   return { type: 'resource', info, namespace, name, subresource };
 }
 
@@ -56,6 +74,7 @@ export function parseRoute(path: string): Route {
   if (!parts) return { type: 'not-found' };
   const [root, ...rest] = parts;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
+  if (root === 'dashboard') return { type: 'dashboard', path: rest.join('/') };
   if (root === 'metrics' && rest.length === 0) return { type: 'metrics' };
   if (root === '.well-known' && rest.length === 1 && rest[0] === 'openid-configuration') return { type: 'oidc', document: 'configuration' };
   if (root === 'openid' && rest.length === 2 && rest[0] === 'v1' && rest[1] === 'jwks') return { type: 'oidc', document: 'jwks' };

@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ExecFrame, ExecStart } from '../../../lib/api/generated/index.js';
-import { storedRequestName } from '../../../lib/api/resources.js';
+import { storedRequestName, type ResourceInfo } from '../../../lib/api/resources.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type RequestAuthorizer } from '../authz/index.js';
 import { processRegistry, writeMetrics } from '../../../lib/metrics/index.js';
 import type { HealthProbe } from '../health.js';
@@ -28,7 +28,11 @@ import { openApiV2Document, openApiV3Document, openApiV3Index } from '../openapi
 import { openIdConfiguration } from '../serviceaccount/discovery.js';
 import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 import { apiErrorOf, internalError, statusOf } from './status.js';
+import { AssetCache, serveDashboard } from '../dashboard/index.js';
 import { tablePresenter } from './table.js';
+import { presentEvent, watchEvents } from './verbs/read.js';
+import { bearerFromProtocols, isWatchUpgrade, WatchSocketServer } from './watch-socket.js';
+import type { WatchOut } from '../watch/index.js';
 import type { Auditor } from '../audit/index.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
 
@@ -139,7 +143,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   let serverAddress = '';
 
   function unauthenticated(route: Route): boolean {
-    return route.type === 'version' || route.type === 'health';
+    return route.type === 'version' || route.type === 'health' || route.type === 'dashboard';
   }
 
   async function health(res: ServerResponse, check: string): Promise<void> {
@@ -192,7 +196,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         kind.info = route.info;
         kind.subresource = route.subresource;
         const call: ResourceCall = {
-          req, res, ops, info: route.info, target, subresource: route.subresource, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
+          req, res, ops, info: route.info, target, subresource: route.subresource, proxy: route.proxy, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
           authorize: (verb) => {
             attrs = resourceAttributes(user!, verb, { apiGroup: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: target.namespace, name: target.name });
             opts.authorizer.authorize(attrs);
@@ -204,6 +208,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         };
         return dispatch(req.method ?? 'GET', call);
       }
+      case 'dashboard':
+        return serveDashboard(req, res, url.pathname, route.path, dashboardAssets);
       case 'oidc':
         if (!opts.tokens) throw notFound();
         return json(route.document === 'jwks' ? opts.tokens.jwks() : openIdConfiguration(opts.tokens));
@@ -213,14 +219,31 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   }
 
   const remote = new RemoteCommandServer();
+  const dashboardAssets = new AssetCache();
 
   const portForwards = new PortForwardServer(log.child({ part: 'portforward' }));
+  const watchSockets = new WatchSocketServer(log.child({ part: 'watch-websocket' }));
 
-  /** An upgrade (WebSocket, or SPDY for port-forward): only pods/exec, attach and portforward, authenticated and authorized first. */
+  /** A watch over WebSocket: authenticated (a browser sends its token as a subprotocol) and authorized as the watch it is. */
+  function watchUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, route: Extract<Route, { type: 'resource' }>, query: URLSearchParams): void {
+    const user = opts.authorizer.identify(authenticateRequest(opts.authenticator, req, req.headers.authorization ?? bearerFromProtocols(req)), (name) => headerValues(req, name));
+    opts.authorizer.authorize(resourceAttributes(user, 'watch', { apiGroup: route.info.group, resource: route.info.resource, namespace: route.namespace, name: route.name }));
+    const target = { resource: storedRequestName(route.info), namespace: route.namespace };
+    // A watch of one object is a watch of the collection narrowed to its name, as over HTTP.
+    if (route.name) query.set('fieldSelector', [query.get('fieldSelector'), `metadata.name=${route.name}`].filter(Boolean).join(','));
+    watchSockets.accept(req, socket, head, (abort) => presentedEvents(watchEvents({ ops, target, query, abort }), route.info));
+  }
+
+  async function* presentedEvents(events: AsyncIterable<WatchOut>, info: ResourceInfo): AsyncIterable<object> {
+    for await (const ev of events) yield { type: ev.type, object: presentEvent(jsonPresenter, info, ev) };
+  }
+
+  /** An upgrade (WebSocket, or SPDY for port-forward): a watch, or pods/exec, attach and portforward, authenticated and authorized first. */
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       const url = new URL(req.url ?? '/', 'https://apiserver');
       const route = parseRoute(url.pathname);
+      if (route.type === 'resource' && !route.subresource && isWatchUpgrade(req, url.searchParams)) return watchUpgrade(req, socket, head, route, url.searchParams);
       const subresource = route.type === 'resource' ? route.subresource : undefined;
       if (route.type !== 'resource' || route.info.field !== 'pod' || !route.name || !subresource || !STREAMING.has(subresource)) throw notFound();
       const user = opts.authorizer.identify(authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
@@ -277,6 +300,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       new Promise<void>((resolve) => {
         remote.close();
         portForwards.close();
+        watchSockets.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,6 +1,8 @@
 import { badRequest } from '../../../../lib/api/errors.js';
 import { flag, integerParam } from '../query.js';
-import { send, type ResourceCall } from '../call.js';
+import type { ResourceInfo } from '../../../../lib/api/resources.js';
+import type { WatchOut } from '../../watch/index.js';
+import { send, type Presenter, type ResourceCall } from '../call.js';
 import { streamWatch } from '../watch-stream.js';
 
 // GET on a resource: one object, a list (labelSelector, fieldSelector, limit/continue,
@@ -32,9 +34,10 @@ export function isWatch(query: URLSearchParams): boolean {
   return flag(query, 'watch');
 }
 
-export async function watchObjects(call: ResourceCall): Promise<void> {
+/** The events of the watch a query asks for (resourceVersion, selectors, bookmarks, timeout). */
+export function watchEvents(call: Pick<ResourceCall, 'ops' | 'target' | 'query' | 'abort'>): AsyncIterable<WatchOut> {
   const { query } = call;
-  const { events } = call.ops.watch(
+  return call.ops.watch(
     {
       ...call.target,
       ...selectors(query),
@@ -43,6 +46,14 @@ export async function watchObjects(call: ResourceCall): Promise<void> {
       timeoutSeconds: integerParam('timeoutSeconds', query.get('timeoutSeconds')),
     },
     call.abort,
-  );
-  await streamWatch(call.res, call.info, events, (i, ev) => (ev.type === 'BOOKMARK' ? call.present.bookmark(i, ev.object) : call.present.object(i, ev.object)), call.abort, call.log);
+  ).events;
+}
+
+/** A watch event's object as the presenter shows it (a bookmark carries only its resourceVersion). */
+export function presentEvent(present: Presenter, info: ResourceInfo, ev: WatchOut): unknown {
+  return ev.type === 'BOOKMARK' ? present.bookmark(info, ev.object) : present.object(info, ev.object);
+}
+
+export async function watchObjects(call: ResourceCall): Promise<void> {
+  await streamWatch(call.res, call.info, watchEvents(call), (i, ev) => presentEvent(call.present, i, ev), call.abort, call.log);
 }

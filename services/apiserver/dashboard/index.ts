@@ -1,0 +1,2 @@
+export { AssetCache } from './assets.js';
+export { serveDashboard } from './serve.js';
