@@ -58,8 +58,8 @@ describe('lazy codecs', () => {
 
   it('gives map and list fields their own empty value in each message', () => {
     const meta = lazyRoot().lookupType('kubets.v1.ObjectMeta');
-    const a = meta.create({ name: 'a' }) as { labels: object; finalizers: unknown[]; name: string };
-    const b = meta.create() as { labels: object };
+    const a = meta.create({ name: 'a' }) as unknown as { labels: object; finalizers: unknown[]; name: string };
+    const b = meta.create() as unknown as { labels: object };
     expect(a.name).toBe('a');
     expect(a.labels).toEqual({});
     expect(a.finalizers).toEqual([]);
