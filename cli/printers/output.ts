@@ -69,6 +69,12 @@ export function parseOutputFormat(flag: string | undefined): OutputFormat {
       return { type: 'jsonpath', template: argument };
     case 'custom-columns':
       return { type: 'custom-columns', columns: parseCustomColumns(argument) };
+    case 'go-template':
+    case 'go-template-file':
+    case 'template':
+    case 'templatefile':
+      // kubectl runs Go's text/template; no maintained implementation of it exists for JavaScript.
+      throw new OutputFormatError(`output format "${name}" is not supported by kubets: it needs Go's text/template, which has no JavaScript implementation; use -o jsonpath=TEMPLATE instead`);
   }
   throw new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`);
 }
