@@ -37,7 +37,9 @@ describe('bad input', () => {
     expect(out.stdout).toBe('configmap/first created\nservice/last created\n');
     expect(out.stderr.split('\n')).toEqual([
       `error: resource mapping not found for name: "foo" namespace: "" from "${path}": no matches for kind "Foo" in version "v1"`,
+      'ensure CRDs are installed first',
       `error: resource mapping not found for name: "wrong-version" namespace: "" from "${path}": no matches for kind "ReplicationController" in version "v2": unknown apiVersion (use "v1")`,
+      'ensure CRDs are installed first',
       `error: error validating "${path}": error validating data: unknown field "spec.replica"`,
       'The ReplicationController "incomplete" is invalid: ',
       '* spec.selector: Required value',
