@@ -1,10 +1,11 @@
-import type { Deployment, Event, Node, ReplicaSet, ReplicationController, Service } from '../lib/api/generated/index.js';
+import type { Deployment, Event, Ingress, Node, ReplicaSet, Service } from '../lib/api/generated/index.js';
+import { SERVICE_NAME_LABEL } from '../lib/api/endpoint-slices.js';
 import { isApiError } from '../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import type { ApiClient } from '../lib/client/client.js';
 import { templatesEqual } from '../lib/deployment/pod-template.js';
 import { escapeFieldValue } from '../lib/labels/field-selector.js';
-import type { DescribeRelated } from './printers/describe/index.js';
+import { ingressBackendServices, type BackendLookup, type DescribeRelated } from './printers/describe/index.js';
 import { podSelectorOf } from './pods.js';
 import { deploymentReplicaSets } from './rollout/history.js';
 
@@ -49,6 +50,23 @@ async function deploymentRelated(client: ApiClient, d: Deployment): Promise<Pick
   return newReplicaSet ? { newReplicaSet, oldReplicaSets } : { oldReplicaSets };
 }
 
+/** Each backend Service of an ingress with its EndpointSlices, or the error getting it (shown in its place). */
+async function ingressBackends(client: ApiClient, ingress: Ingress): Promise<Map<string, BackendLookup>> {
+  const namespace = ingress.metadata?.namespace ?? '';
+  const backends = new Map<string, BackendLookup>();
+  for (const name of ingressBackendServices(ingress)) {
+    try {
+      const service = await client.resource('service').get(namespace, name);
+      const { items } = await client.resource('endpointSlice').listAll(namespace, { labelSelector: `${SERVICE_NAME_LABEL}=${name}` });
+      backends.set(name, { service, slices: items });
+    } catch (err) {
+      if (!isApiError(err)) throw err;
+      backends.set(name, { error: err.message });
+    }
+  }
+  return backends;
+}
+
 /** Everything the describer of this kind shows besides the object. */
 export async function describeRelated(client: ApiClient, info: ResourceInfo, object: AnyObject, showEvents: boolean, now: number): Promise<DescribeRelated> {
   const related: DescribeRelated = { now };
@@ -69,8 +87,10 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
       break;
     }
     case 'replicationController':
-    case 'replicaSet': {
-      const selector = podSelectorOf(info, object as ReplicationController | ReplicaSet);
+    case 'replicaSet':
+    case 'daemonSet':
+    case 'statefulSet': {
+      const selector = podSelectorOf(info, object);
       related.pods = (await client.resource('pod').listAll(namespace, selector ? { labelSelector: selector } : {})).items;
       break;
     }
@@ -86,6 +106,13 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
       break;
     case 'persistentVolumeClaim':
       related.pods = (await client.resource('pod').listAll(namespace)).items;
+      break;
+    case 'namespace':
+      related.resourceQuotas = (await client.resource('resourceQuota').listAll(name)).items;
+      related.limitRanges = (await client.resource('limitRange').listAll(name)).items;
+      break;
+    case 'ingress':
+      related.backends = await ingressBackends(client, object as Ingress);
       break;
     default:
       break;

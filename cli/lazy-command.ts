@@ -1,12 +1,17 @@
 import { Command } from 'commander';
+import { useKubectlErrors } from './kubectl-errors.js';
 
 // kubets is one binary for the daemons and kubectl's verbs. Loading every command's code on each
 // start costs most of a second (etcd, Docker and iptables clients, the schema), so a command can
 // be registered by name and summary and load its code only when it runs.
 
-/** Commands added with addCommand do not inherit exitOverride and output settings; ours should. */
+/**
+ * Commands added with addCommand do not inherit exitOverride and output settings; ours should,
+ * and report command-line mistakes in kubectl's words naming themselves.
+ */
 export function inherit(command: Command, parent: Command): Command {
   command.copyInheritedSettings(parent);
+  useKubectlErrors(command);
   for (const sub of command.commands) inherit(sub, command);
   return command;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerClientCommands } from './commands/index.js';
+import { useKubectlErrors } from './kubectl-errors.js';
 import { helpCommand, inherit, lazyCommand } from './lazy-command.js';
 import { VERSION } from '../lib/version.js';
 
@@ -32,6 +33,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .exitOverride();
+  useKubectlErrors(program);
   for (const command of daemonCommands) program.addCommand(command);
   registerClientCommands(program);
   for (const command of clusterCommands) program.addCommand(command);

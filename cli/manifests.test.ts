@@ -56,7 +56,7 @@ describe('decodeDocument', () => {
 
   it('words mapping errors like kubectl', () => {
     expect(() => decode({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'x' } })).toThrow(
-      'resource mapping not found for name: "x" namespace: "" from "f.yaml": no matches for kind "Foo" in version "v1"',
+      'resource mapping not found for name: "x" namespace: "" from "f.yaml": no matches for kind "Foo" in version "v1"\nensure CRDs are installed first',
     );
     expect(() => decode({ apiVersion: 'v2', kind: 'Service', metadata: { name: 'x', namespace: 'd' } })).toThrow(
       /^resource mapping not found for name: "x" namespace: "d" from "f.yaml": no matches for kind "Service" in version "v2"/,

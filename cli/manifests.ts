@@ -153,7 +153,7 @@ export function decodeDocument(doc: ParsedDocument): Manifest {
     const problem = err.problems[0] ?? err.message;
     if (err.problems.length === 1 && problem.startsWith('no matches for kind')) {
       throw new ManifestError(
-        `resource mapping not found for name: "${nameOf(doc.value)}" namespace: "${namespaceOf(doc.value)}" from "${doc.source}": ${problem}`,
+        `resource mapping not found for name: "${nameOf(doc.value)}" namespace: "${namespaceOf(doc.value)}" from "${doc.source}": ${problem}\nensure CRDs are installed first`,
       );
     }
     if (err.problems.length === 1 && problem.startsWith('Object ')) {

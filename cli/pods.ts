@@ -1,4 +1,4 @@
-import type { Pod } from '../lib/api/generated/index.js';
+import type { DaemonSet, Pod, StatefulSet } from '../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import type { Deployment, Job, ReplicaSet, ReplicationController, Service } from '../lib/api/generated/index.js';
 import { selectorFromLabelSelector, selectorFromSet } from '../lib/labels/selector.js';
@@ -23,6 +23,10 @@ export function podSelectorOf(info: ResourceInfo, object: AnyObject): string | u
       return selectorFromSet((object as Service).spec?.selector ?? {}).toString();
     case 'job':
       return selectorFromLabelSelector((object as Job).spec?.selector).toString();
+    case 'daemonSet':
+      return selectorFromLabelSelector((object as DaemonSet).spec?.selector).toString();
+    case 'statefulSet':
+      return selectorFromLabelSelector((object as StatefulSet).spec?.selector).toString();
     default:
       return undefined;
   }

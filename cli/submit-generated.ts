@@ -29,11 +29,12 @@ export async function submitGenerated(
 ): Promise<AnyObject> {
   const mode = parseDryRun(flags.dryRun);
   const format = flags.output ? parseOutputFormat(flags.output) : undefined;
-  if (info.namespaced) object.metadata = { ...object.metadata, namespace: object.metadata?.namespace || (await ctx.namespace()) };
+  // A client dry run prints what kubectl's generator built: the namespace only when -n named it.
+  if (info.namespaced && (mode !== 'client' || ctx.namespaceExplicit)) object.metadata = { ...object.metadata, namespace: object.metadata?.namespace || (await ctx.namespace()) };
   const result =
     mode === 'client' ? object : await (await ctx.client()).resource(info.field).create(object as never, mode === 'server' ? { dryRun: true } : {});
   if (opts.silent) return result;
-  if (format) ctx.out(printObjects(info, [result], format, { single: true }));
+  if (format) ctx.out(printObjects(info, [result], format, { single: true, unsaved: mode === 'client' }));
   else ctx.out(`${objectRef(info, result.metadata?.name ?? '')} ${opts.done ?? 'created'}${dryRunSuffix(mode)}\n`);
   return result;
 }

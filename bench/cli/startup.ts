@@ -41,6 +41,8 @@ export async function benchCliStartup(): Promise<void> {
   const cluster = await startBenchCluster();
   try {
     const client = await cluster.client();
+    // Pods need their ServiceAccount; no controller-manager runs here to create it.
+    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: 'default' } });
     for (let i = 0; i < PODS; i++) {
       await client.resource('pod').create({
         metadata: { name: `web-${i}`, namespace: 'default', labels: { app: 'web' } },

@@ -1,5 +1,6 @@
 import { fromKubeJSON, toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
+import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import type { JsonObject } from './three-way-merge.js';
 
 /** Where kubectl apply keeps the configuration it applied last (and kubets does too, for compatibility). */
@@ -12,16 +13,14 @@ function isObject(v: unknown): v is JsonObject {
 /**
  * The configuration as it will be recorded: the object's Kubernetes JSON without the annotation
  * itself. Going through the typed object normalizes it the same way the live object is normalized,
- * so comparisons with the live object are not fooled by spelling.
+ * so comparisons with the live object are not fooled by spelling. As in kubectl, the annotations
+ * map stays, empty if the annotation was the only one.
  */
 function configurationOf(info: ResourceInfo, object: AnyObject): JsonObject {
   const json = structuredClone(toKubeJSON(info, object)) as JsonObject;
-  const metadata = isObject(json.metadata) ? json.metadata : undefined;
-  const annotations = metadata && isObject(metadata.annotations) ? metadata.annotations : undefined;
-  if (annotations) {
-    delete annotations[LAST_APPLIED_ANNOTATION];
-    if (Object.keys(annotations).length === 0) delete metadata!.annotations;
-  }
+  const metadata = (isObject(json.metadata) ? json.metadata : (json.metadata = {})) as JsonObject;
+  const annotations = (isObject(metadata.annotations) ? metadata.annotations : (metadata.annotations = {})) as JsonObject;
+  delete annotations[LAST_APPLIED_ANNOTATION];
   return json;
 }
 
@@ -31,7 +30,8 @@ export function annotatedConfiguration(info: ResourceInfo, object: AnyObject): J
   const annotated = structuredClone(config);
   const metadata = (isObject(annotated.metadata) ? annotated.metadata : (annotated.metadata = {})) as JsonObject;
   const annotations = (isObject(metadata.annotations) ? metadata.annotations : (metadata.annotations = {})) as JsonObject;
-  annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(config)}\n`;
+  // kubectl writes it with Go's JSON encoder, keys sorted at every level.
+  annotations[LAST_APPLIED_ANNOTATION] = `${JSON.stringify(sortKeysDeep(config as JsonValue))}\n`;
   return annotated;
 }
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
 describe('argument handling', () => {
   it('rejects unknown types, flags and output formats', async () => {
     expect(await run('get', 'podz')).toEqual({ stdout: '', stderr: `error: the server doesn't have a resource type "podz"\n`, code: 1 });
-    expect(await run('get', 'pods', '--bogus')).toMatchObject({ stderr: "error: unknown option '--bogus'\n", code: 1 });
+    expect(await run('get', 'pods', '--bogus')).toMatchObject({ stderr: "error: unknown flag: --bogus\nSee 'kubets get --help' for usage.\n", code: 1 });
     expect((await run('get', 'pods', '-o', 'xml')).stderr).toBe(
       'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml\n',
     );

@@ -44,6 +44,12 @@ describe('parseOutputFormat', () => {
     expect(() => parseOutputFormat('custom-columns=')).toThrow(new OutputFormatError('custom-columns format specified but no custom columns given'));
     expect(() => parseOutputFormat('custom-columns=NAME')).toThrow(new OutputFormatError('unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>'));
   });
+
+  it('says why Go templates are not supported and what to use instead', () => {
+    for (const flag of ['go-template={{.kind}}', 'go-template-file=t.tmpl', 'template={{.kind}}']) {
+      expect(() => parseOutputFormat(flag)).toThrow(/is not supported by kubets: it needs Go's text\/template, which has no JavaScript implementation; use -o jsonpath=TEMPLATE instead$/);
+    }
+  });
 });
 
 describe('printObjects', () => {

@@ -69,6 +69,12 @@ export function parseOutputFormat(flag: string | undefined): OutputFormat {
       return { type: 'jsonpath', template: argument };
     case 'custom-columns':
       return { type: 'custom-columns', columns: parseCustomColumns(argument) };
+    case 'go-template':
+    case 'go-template-file':
+    case 'template':
+    case 'templatefile':
+      // kubectl runs Go's text/template; no maintained implementation of it exists for JavaScript.
+      throw new OutputFormatError(`output format "${name}" is not supported by kubets: it needs Go's text/template, which has no JavaScript implementation; use -o jsonpath=TEMPLATE instead`);
   }
   throw new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`);
 }
@@ -83,9 +89,17 @@ export function formatName(info: ResourceInfo, object: AnyObject): string {
  * The JSON document kubectl prints: the object itself when one was asked for by name, otherwise a
  * v1 List of them (even of one or none).
  */
-export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean): JsonValue {
-  if (single && objects.length === 1) return sortKeysDeep(toKubeJSON(info, objects[0]!));
-  return sortKeysDeep({ apiVersion: 'v1', items: objects.map((o) => toKubeJSON(info, o)), kind: 'List', metadata: { resourceVersion: '' } });
+export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean, unsaved = false): JsonValue {
+  const json = (o: AnyObject): JsonValue => (unsaved ? withZeroCreationTimestamp(toKubeJSON(info, o)) : toKubeJSON(info, o));
+  if (single && objects.length === 1) return sortKeysDeep(json(objects[0]!));
+  return sortKeysDeep({ apiVersion: 'v1', items: objects.map(json), kind: 'List', metadata: { resourceVersion: '' } });
+}
+
+/** An object the server never saw has Go's zero creation time, which kubectl prints as null. */
+function withZeroCreationTimestamp(json: JsonValue): JsonValue {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  const metadata = json.metadata !== null && typeof json.metadata === 'object' && !Array.isArray(json.metadata) ? json.metadata : {};
+  return { ...json, metadata: { creationTimestamp: null, ...metadata } };
 }
 
 /** Indented JSON as `kubectl get -o json` prints it (four spaces, sorted keys, trailing newline). */
@@ -119,11 +133,13 @@ export function formatCustomColumns(columns: readonly CustomColumn[], documents:
 interface PrintObjectsOptions extends PrintTableOptions {
   /** The objects were asked for by name, so one object prints as itself rather than as a List. */
   single?: boolean;
+  /** The objects were built here and never sent (--dry-run=client). */
+  unsaved?: boolean;
 }
 
 /** Everything `kubectl get` can print for objects of one kind, by output format. */
 export function printObjects(info: ResourceInfo, objects: readonly AnyObject[], format: OutputFormat, options: PrintObjectsOptions = {}): string {
-  const { single = false, ...tableOptions } = options;
+  const { single = false, unsaved = false, ...tableOptions } = options;
   switch (format.type) {
     case 'table':
       return printTable(info, objects, tableOptions);
@@ -132,11 +148,11 @@ export function printObjects(info: ResourceInfo, objects: readonly AnyObject[], 
     case 'name':
       return objects.map((o) => `${formatName(info, o)}\n`).join('');
     case 'json':
-      return formatJSON(kubeDocument(info, objects, single));
+      return formatJSON(kubeDocument(info, objects, single, unsaved));
     case 'yaml':
-      return formatYAML(kubeDocument(info, objects, single));
+      return formatYAML(kubeDocument(info, objects, single, unsaved));
     case 'jsonpath':
-      return executeJSONPath(format.template, kubeDocument(info, objects, single));
+      return executeJSONPath(format.template, kubeDocument(info, objects, single, unsaved));
     case 'custom-columns':
       return formatCustomColumns(
         format.columns,

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { projectRoot, protoDirs } from '../paths.js';
 import type { Object as ApiObjectEnvelope } from './generated/index.js';
+import { makeCodecsLazy } from './lazy-codecs.js';
 
 interface ProtoOptions {
   keepCase: boolean;
@@ -43,7 +44,10 @@ function loadSchema(): protobuf.Root {
   if (built === undefined) throw new Error(`kubets: ${SCHEMA_FILE} is missing: run npm run gen`);
   const stale = protoDirs.flatMap(protoSources).find((file) => (mtimeOf(file) ?? 0) > built);
   if (stale) throw new Error(`kubets: ${SCHEMA_FILE} is older than ${stale}: run npm run gen`);
-  const loaded = protobuf.Root.fromJSON(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace);
+  // Not Root.fromJSON, which resolves at once: the lazy codecs go in first.
+  const loaded = new protobuf.Root();
+  loaded.addJSON((JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace).nested ?? {});
+  makeCodecsLazy(loaded);
   loaded.resolveAll();
   return loaded;
 }

@@ -1,29 +1,14 @@
-import type {
-  ConfigMap,
-  CronJob,
-  Deployment,
-  Endpoints,
-  HorizontalPodAutoscaler,
-  Job,
-  Lease,
-  LimitRange,
-  NetworkPolicy,
-  Node,
-  PersistentVolume,
-  PersistentVolumeClaim,
-  Pod,
-  ReplicaSet,
-  ReplicationController,
-  ResourceQuota,
-  Secret,
-  Service,
-  ServiceAccount,
-  StorageClass,
-} from '../../../lib/api/generated/index.js';
-import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import type { Endpoints, Lease, LimitRange, Pod, ReplicaSet, ResourceQuota } from '../../../lib/api/generated/index.js';
+import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { describeCronJob, describeJob } from './batch.js';
 import { describeConfigMap, describeSecret } from './config.js';
+import { describeDaemonSet, describeStatefulSet } from './daemon-stateful.js';
+import { describeEndpointSlice, describeEndpoints } from './endpoints.js';
 import { describeGeneric } from './generic.js';
+import { describeIngress, describeIngressClass, type BackendLookup } from './ingress.js';
+import { describeNamespace } from './namespace.js';
+import { describePriorityClass } from './priority-class.js';
+import { describeClusterRole, describeRole, describeRoleBinding } from './rbac.js';
 import { describeNetworkPolicy } from './network-policy.js';
 import { describeHorizontalPodAutoscaler } from './hpa.js';
 import { describeNode } from './node.js';
@@ -36,6 +21,7 @@ import { countPodPhases, describeDeployment, describeReplicaSet, describeReplica
 
 export { describeConfigMap, describeSecret } from './config.js';
 export { describeGeneric, smartLabel } from './generic.js';
+export { ingressBackendServices, type BackendLookup } from './ingress.js';
 export { describeNode, type DescribeNodeOptions } from './node.js';
 export { describePod, type DescribeOptions } from './pod.js';
 export { describeService, type DescribeServiceOptions } from './service.js';
@@ -51,7 +37,10 @@ export {
 
 /** What the verb layer fetched besides the object; each describer uses the parts it needs. */
 export interface DescribeRelated extends DescribeOptions {
-  /** Node: pods bound to it. Replication controller / replica set: pods matching its selector. Claim: pods of its namespace. */
+  /**
+   * Node: pods bound to it. Replication controller, replica set, daemon set, stateful set: pods
+   * matching its selector. Claim: pods of its namespace.
+   */
   pods?: readonly Pod[];
   /** Replication controller / replica set: pre-counted phases (otherwise counted from `pods`). */
   podPhases?: PodPhaseCounts;
@@ -62,49 +51,62 @@ export interface DescribeRelated extends DescribeOptions {
   /** Deployment: replica sets of older revisions and of the current one. */
   oldReplicaSets?: readonly ReplicaSet[];
   newReplicaSet?: ReplicaSet;
+  /** Namespace: the quotas and limit ranges in it. */
+  resourceQuotas?: readonly ResourceQuota[];
+  limitRanges?: readonly LimitRange[];
+  /** Ingress: each backend Service with its EndpointSlices, by Service name. */
+  backends?: ReadonlyMap<string, BackendLookup>;
 }
 
-/** `kubectl describe <kind> <name>`: the kind's describer, or the generic one for the rest. */
+type Describer<T> = (object: T, related: DescribeRelated, info: ResourceInfo) => string;
+
+/** Phases of the pods `object` controls, pre-counted or counted from the related pods. */
+const phases = (object: AnyObject, related: DescribeRelated): PodPhaseCounts => related.podPhases ?? countPodPhases(related.pods ?? [], object.metadata?.uid || undefined);
+
+/** kubectl's generic describer, for kinds kubectl has no dedicated describer for either. */
+const generic: Describer<AnyObject> = (object, related, info) => describeGeneric(info, object, related);
+
+// Typed per envelope field, so a kind added to the registry of resources without a describer
+// fails to compile here; a kind kubectl describes generically gets `generic`.
+const describers: { [F in EnvelopeField]: Describer<KindTypes[F]> } = {
+  pod: (pod, related) => describePod(pod, related),
+  node: (node, related) => describeNode(node, { ...related, pods: related.pods ?? [] }),
+  namespace: (namespace, related) => describeNamespace(namespace, related),
+  service: (service, related) => describeService(service, related),
+  endpoints: (endpoints, related) => describeEndpoints(endpoints, related),
+  replicationController: (rc, related) => describeReplicationController(rc, { ...related, pods: phases(rc, related) }),
+  replicaSet: (rs, related) => describeReplicaSet(rs, { ...related, pods: phases(rs, related) }),
+  deployment: (deployment, related) => describeDeployment(deployment, related),
+  configMap: (cm, related) => describeConfigMap(cm, related),
+  secret: (secret) => describeSecret(secret),
+  event: generic,
+  lease: generic,
+  priorityClass: (pc, related) => describePriorityClass(pc, related),
+  horizontalPodAutoscaler: (hpa, related) => describeHorizontalPodAutoscaler(hpa, related),
+  persistentVolume: (pv, related) => describePersistentVolume(pv, related),
+  persistentVolumeClaim: (pvc, related) => describePersistentVolumeClaim(pvc, related),
+  endpointSlice: (slice, related) => describeEndpointSlice(slice, related),
+  job: (job, related) => describeJob(job, related),
+  cronJob: (cronJob, related) => describeCronJob(cronJob, related),
+  resourceQuota: (quota) => describeResourceQuota(quota),
+  limitRange: (limitRange) => describeLimitRange(limitRange),
+  role: (role) => describeRole(role),
+  clusterRole: (role) => describeClusterRole(role),
+  roleBinding: (binding) => describeRoleBinding(binding),
+  clusterRoleBinding: (binding) => describeRoleBinding(binding),
+  daemonSet: (ds, related) => describeDaemonSet(ds, { ...related, pods: phases(ds, related) }),
+  statefulSet: (ss, related) => describeStatefulSet(ss, { ...related, pods: phases(ss, related) }),
+  controllerRevision: generic,
+  ingress: (ingress, related) => describeIngress(ingress, { ...related, backends: related.backends ?? new Map() }),
+  ingressClass: (ingressClass, related) => describeIngressClass(ingressClass, related),
+  networkPolicy: (policy) => describeNetworkPolicy(policy),
+  storageClass: (sc, related) => describeStorageClass(sc, related),
+  podMetrics: generic,
+  nodeMetrics: generic,
+  serviceAccount: (sa, related) => describeServiceAccount(sa, related),
+};
+
+/** `kubectl describe <kind> <name>`: the kind's describer. */
 export function describeObject(info: ResourceInfo, object: AnyObject, related: DescribeRelated): string {
-  const phases = (): PodPhaseCounts => related.podPhases ?? countPodPhases(related.pods ?? [], object.metadata?.uid || undefined);
-  switch (info.field) {
-    case 'pod':
-      return describePod(object as Pod, related);
-    case 'node':
-      return describeNode(object as Node, { ...related, pods: related.pods ?? [] });
-    case 'service':
-      return describeService(object as Service, related);
-    case 'replicationController':
-      return describeReplicationController(object as ReplicationController, { ...related, pods: phases() });
-    case 'replicaSet':
-      return describeReplicaSet(object as ReplicaSet, { ...related, pods: phases() });
-    case 'deployment':
-      return describeDeployment(object as Deployment, related);
-    case 'secret':
-      return describeSecret(object as Secret);
-    case 'configMap':
-      return describeConfigMap(object as ConfigMap, related);
-    case 'job':
-      return describeJob(object as Job, related);
-    case 'cronJob':
-      return describeCronJob(object as CronJob, related);
-    case 'resourceQuota':
-      return describeResourceQuota(object as ResourceQuota);
-    case 'limitRange':
-      return describeLimitRange(object as LimitRange);
-    case 'networkPolicy':
-      return describeNetworkPolicy(object as NetworkPolicy);
-    case 'persistentVolume':
-      return describePersistentVolume(object as PersistentVolume, related);
-    case 'persistentVolumeClaim':
-      return describePersistentVolumeClaim(object as PersistentVolumeClaim, related);
-    case 'storageClass':
-      return describeStorageClass(object as StorageClass, related);
-    case 'horizontalPodAutoscaler':
-      return describeHorizontalPodAutoscaler(object as HorizontalPodAutoscaler, related);
-    case 'serviceAccount':
-      return describeServiceAccount(object as ServiceAccount, related);
-    default:
-      return describeGeneric(info, object, related);
-  }
+  return (describers[info.field] as Describer<AnyObject>)(object, related, info);
 }

@@ -23,8 +23,18 @@ export function describeResourceQuota(quota: ResourceQuota): string {
   }
   w.write(0, 'Resource\tUsed\tHard\n');
   w.write(0, '--------\t----\t----\n');
-  for (const name of sortedKeys(quota.status?.hard)) w.write(0, `${name}\t${quota.status?.used?.[name] ?? '0'}\t${quota.status!.hard![name]}\n`);
+  writeQuotaRows(w, 0, quota);
   return w.toString();
+}
+
+/** One row per resource of status.hard: its name, what is used and the hard limit. */
+export function writeQuotaRows(w: DescribeWriter, level: number, quota: ResourceQuota): void {
+  for (const name of sortedKeys(quota.status?.hard)) w.write(level, `${name}\t${quota.status?.used?.[name] ?? '0'}\t${quota.status!.hard![name]}\n`);
+}
+
+/** Helper text kubectl prints under a quota's scopes. */
+export function scopeHelp(scope: string): string | undefined {
+  return SCOPE_HELP[scope];
 }
 
 /** `kubectl describe limitrange`: one row per item and resource, `-` where the item sets nothing. */
@@ -34,11 +44,16 @@ export function describeLimitRange(limitRange: LimitRange): string {
   w.write(0, `Namespace:\t${limitRange.metadata?.namespace ?? ''}\n`);
   w.write(0, 'Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n');
   w.write(0, '----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n');
+  writeLimitRangeRows(w, '', limitRange);
+  return w.toString();
+}
+
+/** One row per item and resource, `-` where the item sets nothing; each row starts with `prefix`. */
+export function writeLimitRangeRows(w: DescribeWriter, prefix: string, limitRange: LimitRange): void {
   for (const item of limitRange.spec?.limits ?? []) {
     for (const name of sortedKeys(item.min, item.max, item.defaultRequest, item.default, item.maxLimitRequestRatio)) {
       const cells = [item.min, item.max, item.defaultRequest, item.default, item.maxLimitRequestRatio].map((list) => list?.[name] ?? '-');
-      w.write(0, `${item.type ?? ''}\t${name}\t${cells.join('\t')}\n`);
+      w.write(0, `${prefix}${item.type ?? ''}\t${name}\t${cells.join('\t')}\n`);
     }
   }
-  return w.toString();
 }

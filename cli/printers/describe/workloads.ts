@@ -34,7 +34,7 @@ export interface DescribeControllerOptions extends DescribeOptions {
   pods: PodPhaseCounts;
 }
 
-const podsStatus = (p: PodPhaseCounts): string => `${p.running} Running / ${p.waiting} Waiting / ${p.succeeded} Succeeded / ${p.failed} Failed`;
+export const podsStatus = (p: PodPhaseCounts): string => `${p.running} Running / ${p.waiting} Waiting / ${p.succeeded} Succeeded / ${p.failed} Failed`;
 
 function writeConditions(w: DescribeWriter, conditions: Condition[] | undefined): void {
   if (!conditions?.length) return;

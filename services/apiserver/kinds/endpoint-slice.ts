@@ -7,5 +7,5 @@ export const endpointSliceStrategy: KindStrategy<EndpointSlice> = {
   defaults: defaultEndpointSlice,
   validateCreate: validateEndpointSlice,
   validateUpdate: validateEndpointSliceUpdate,
-  tracksGeneration: false,
+  tracksGeneration: true,
 };

@@ -41,20 +41,17 @@ const rows: { [F in EnvelopeField]: Row } = {
   pod: {
     manifest: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'busybox:1.36' }] } },
     status: { phase: 'Pending', qosClass: 'BestEffort' },
-    generation: 1,
     deletes: 'mark',
   },
   node: {
     manifest: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { capacity: { cpu: '2' } } },
     status: { capacity: { cpu: '2' }, allocatable: { cpu: '2' } },
-    generation: 1,
     deletes: 'now',
   },
-  namespace: { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }, status: { phase: 'Active' }, generation: 1, deletes: 'mark' },
+  namespace: { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }, status: { phase: 'Active' }, deletes: 'mark' },
   service: {
     manifest: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 80 }] } },
     status: { loadBalancer: {} },
-    generation: 1,
     deletes: 'now',
   },
   endpoints: { manifest: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' } }, deletes: 'now' },
@@ -111,12 +108,12 @@ const rows: { [F in EnvelopeField]: Row } = {
       spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } },
     },
     status: { phase: 'Pending' },
-    generation: 1,
     deletes: 'now',
   },
   endpointSlice: {
     manifest: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-abcde' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.5'] }] },
     deletes: 'now',
+    generation: 1,
   },
   persistentVolumeClaim: {
     manifest: {
@@ -126,7 +123,6 @@ const rows: { [F in EnvelopeField]: Row } = {
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     },
     status: { phase: 'Pending' },
-    generation: 1,
     deletes: 'now',
   },
   role: {

@@ -8,7 +8,7 @@ export const namespaceStrategy: KindStrategy<Namespace> = {
   validateCreate: validateNamespace,
   validateUpdate: validateNamespaceUpdate,
   status: { initial: () => ({ phase: 'Active' }), validateUpdate: validateNamespaceStatusUpdate },
-  tracksGeneration: true,
+  tracksGeneration: false,
   fields: selectableFields({ 'status.phase': (n) => str(n.status?.phase) }),
   deletion: {
     // The namespace controller empties it, then removes spec.finalizers, which removes it.

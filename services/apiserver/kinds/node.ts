@@ -12,6 +12,6 @@ export const nodeStrategy: KindStrategy<Node> = {
     initial: (node) => node.status,
     validateUpdate: validateNodeUpdate,
   },
-  tracksGeneration: true,
+  tracksGeneration: false,
   fields: selectableFields({ 'spec.unschedulable': (n) => String(n.spec?.unschedulable ?? false) }),
 };

@@ -21,7 +21,7 @@ export const podStrategy: KindStrategy<Pod> = {
     initial: (pod): PodStatus => ({ phase: 'Pending', qosClass: qosClass(pod.spec) }),
     validateUpdate: validatePodStatusUpdate,
   },
-  tracksGeneration: true,
+  tracksGeneration: false,
   fields: selectableFields(
     {
       'spec.nodeName': (p) => str(p.spec?.nodeName),

@@ -9,7 +9,7 @@ export const serviceStrategy: KindStrategy<Service> = {
   validateCreate: validateService,
   validateUpdate: validateServiceUpdate,
   status: { initial: () => ({}), validateUpdate: validateServiceStatusUpdate },
-  tracksGeneration: true,
+  tracksGeneration: false,
   prepareForUpdate: prepareServiceUpdate,
   hooks: (plugins) => [plugins.serviceAllocation],
 };

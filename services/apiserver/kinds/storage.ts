@@ -16,7 +16,7 @@ export const persistentVolumeStrategy: KindStrategy<PersistentVolume> = {
   validateCreate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
   status: { initial: () => ({ phase: 'Pending' }), validateUpdate: validateStatusMetadata },
-  tracksGeneration: true,
+  tracksGeneration: false,
 };
 
 export const persistentVolumeClaimStrategy: KindStrategy<PersistentVolumeClaim> = {
@@ -24,7 +24,7 @@ export const persistentVolumeClaimStrategy: KindStrategy<PersistentVolumeClaim> 
   validateCreate: validatePersistentVolumeClaim,
   validateUpdate: validatePersistentVolumeClaimUpdate,
   status: { initial: () => ({ phase: 'Pending' }), validateUpdate: validateStatusMetadata },
-  tracksGeneration: true,
+  tracksGeneration: false,
   hooks: (plugins) => [plugins.limitRanger.claims, plugins.defaultStorageClass],
 };
 

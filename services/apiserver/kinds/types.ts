@@ -96,7 +96,7 @@ export interface KindStrategy<T extends AnyObject> {
   validateUpdate(object: T, old: T): FieldError[];
   /** The status subresource, exactly for the kinds whose resource entry has hasStatus. */
   status?: StatusStrategy<T>;
-  /** Spec kinds: metadata.generation starts at 1 and counts changes of the spec. */
+  /** Kinds Kubernetes 1.32 gives a metadata.generation (workloads, jobs, ingresses, slices...; not pods, services, nodes, namespaces or volumes): it starts at 1 and counts changes of the spec. */
   tracksGeneration: boolean;
   /** Server-side rules of an update of the main resource (what carries over from the stored object); runs before defaulting. */
   prepareForUpdate?(object: T, old: T): void;
