@@ -65,7 +65,7 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
   const cert = await ensureKubeletServingCert(o.files, { nodeName: node.name, nodeIP: node.ip }, `kubelet-${node.name}`);
   const agents = nodeAgentArgs(node.name, node.ip);
   const kubelet = o.self([
-    'kubelet', '--node-name', node.name, '--kubeconfig', kubeletConfig, '--node-ip', node.ip, '--port', String(o.kubeletPort),
+    'kubelet', '--node-name', node.name, '--cluster-id', plan.clusterId, '--kubeconfig', kubeletConfig, '--node-ip', node.ip, '--port', String(o.kubeletPort),
     '--root-dir', join(nodeDir, 'kubelet'), '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', o.files.caFile,
     ...metricsArgs(o.metricsPorts.kubelet, node.ip),
     ...agents.kubelet,
