@@ -15,6 +15,7 @@ import { benchSecretCreates } from './apiserver/secret-creates.js';
 import { benchMetricsCost } from './apiserver/metrics-cost.js';
 import { benchHpaReaction } from './kubelet/hpa-reaction.js';
 import { benchEtcdFailover } from './cluster/etcd-failover.js';
+import { benchClusterWorkloads } from './cluster/workloads.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -35,6 +36,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-metrics-cost': benchMetricsCost,
   'kubelet-hpa-reaction': benchHpaReaction,
   'cluster-etcd-failover': benchEtcdFailover,
+  'cluster-workloads': benchClusterWorkloads,
 };
 
 const wanted = process.argv.slice(2);
