@@ -93,9 +93,17 @@ async function deleteAndDrain(client: ApiClient, kind: 'replicationController' |
   await pollUntil(async () => (await podsOf(client, name)).length === 0, { ...WAIT, intervalMs: 500, what: `${name}'s pods gone` });
 }
 
-async function podsRound(client: ApiClient, round: number): Promise<{ ms: number; perNode: Record<string, number> }> {
+/** When, from the create, all pods were first seen created, bound, running and ready (as the polls saw them). */
+type Milestones = Record<'created' | 'bound' | 'running' | 'ready', number>;
+
+async function podsRound(client: ApiClient, round: number): Promise<{ ms: number; perNode: Record<string, number>; milestones: Partial<Milestones> }> {
   const name = `pods-${round}`;
   let pods: Pod[] = [];
+  const milestones: Partial<Milestones> = {};
+  const t0 = performance.now();
+  const seen = (key: keyof Milestones, reached: boolean): void => {
+    if (reached && milestones[key] === undefined) milestones[key] = Math.round(performance.now() - t0);
+  };
   const ms = await timed(async () => {
     await client.resource('replicationController').create({
       metadata: { name, namespace: NS },
@@ -103,13 +111,18 @@ async function podsRound(client: ApiClient, round: number): Promise<{ ms: number
     });
     await pollUntil(async () => {
       pods = await podsOf(client, name);
-      return pods.filter(ready).length === PODS;
+      const full = pods.length === PODS;
+      seen('created', full);
+      seen('bound', full && pods.every((p) => p.spec?.nodeName));
+      seen('running', full && pods.every((p) => p.status?.phase === 'Running'));
+      seen('ready', full && pods.every(ready));
+      return full && pods.every(ready);
     }, { ...WAIT, what: `${PODS} pods Ready` });
   });
   const perNode: Record<string, number> = {};
   for (const p of pods) perNode[p.spec?.nodeName ?? ''] = (perNode[p.spec?.nodeName ?? ''] ?? 0) + 1;
   await deleteAndDrain(client, 'replicationController', name);
-  return { ms, perNode };
+  return { ms, perNode, milestones };
 }
 
 async function daemonSetRound(client: ApiClient, round: number): Promise<number> {
@@ -188,6 +201,7 @@ export async function benchClusterWorkloads(): Promise<void> {
   const engines: Engine[] = [...cluster.engines].map(([name, docker]) => ({ name, docker, dns: cluster.nodeIps.get(name)! }));
   const series = { pods: { cluster: [], direct: [], load: [] }, daemonSet: { cluster: [], direct: [], load: [] }, job: { cluster: [], direct: [], load: [] } } as Record<string, Series>;
   const spread: Record<string, number>[] = [];
+  const milestones: Partial<Milestones>[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
       series.pods!.load.push(loadavg()[0]!);
@@ -195,15 +209,16 @@ export async function benchClusterWorkloads(): Promise<void> {
       const pods = await podsRound(cluster.client, round);
       series.pods!.cluster.push(pods.ms);
       spread.push(pods.perNode);
+      milestones.push(pods.milestones);
       series.daemonSet!.load.push(loadavg()[0]!);
       series.daemonSet!.direct.push(await directDaemonRound(engines));
       series.daemonSet!.cluster.push(await daemonSetRound(cluster.client, round));
       series.job!.load.push(loadavg()[0]!);
       series.job!.direct.push(await directJobRound(engines));
       series.job!.cluster.push(await jobRound(cluster.client, round));
-      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${JSON.stringify({ pods: series.pods!.cluster[round], podsDirect: series.pods!.direct[round], perNode: pods.perNode })}\n`);
+      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${JSON.stringify({ pods: series.pods!.cluster[round], podsDirect: series.pods!.direct[round], perNode: pods.perNode, milestones: pods.milestones })}\n`);
     }
-    printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods!), podsPerNode: spread });
+    printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods!), podsPerNode: spread, milestonesMs: milestones });
     printResult('cluster-daemonset', { nodes: NODES, ...summary(series.daemonSet!) });
     printResult('cluster-job', { completions: JOB_COMPLETIONS, parallelism: JOB_PARALLELISM, ...summary(series.job!) });
   } finally {
