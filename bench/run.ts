@@ -16,6 +16,7 @@ import { benchMetricsCost } from './apiserver/metrics-cost.js';
 import { benchHpaReaction } from './kubelet/hpa-reaction.js';
 import { benchEtcdFailover } from './cluster/etcd-failover.js';
 import { benchDashboardFirstLoad } from './dashboard/first-load.js';
+import { benchClusterWorkloads } from './cluster/workloads.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -37,6 +38,7 @@ const benches: Record<string, () => Promise<void>> = {
   'kubelet-hpa-reaction': benchHpaReaction,
   'cluster-etcd-failover': benchEtcdFailover,
   'dashboard-first-load': benchDashboardFirstLoad,
+  'cluster-workloads': benchClusterWorkloads,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ApiClient } from '../../lib/client/client.js';
-import { loadClientConfig } from '../../lib/client-config.js';
-import { projectRoot } from '../../lib/paths.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { pollUntil } from '../../test/harness/poll.js';
-import { freePort } from '../../test/harness/ports.js';
 import { printResult } from '../harness/report.js';
 import { rssMiB } from '../harness/stats.js';
+import { startLocalCluster } from './local-cluster.js';
 
 // What one more node of a local multi-node cluster costs in memory: `kubets up --nodes 3`, then
 // the resident size of each namespaced node's engine (its dockerd and the containerd that dockerd
@@ -18,7 +14,6 @@ import { rssMiB } from '../harness/stats.js';
 
 const PODS_PER_NODE = 10;
 const NODES = 3;
-const ENTRY = join(projectRoot, 'dist/cli/main.js');
 const SUBNET = '10.253.9.0/24';
 
 interface Proc {
@@ -65,25 +60,10 @@ function usedMemoryMiB(): number {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 export async function benchNodeMemory(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-nodes-'));
-  const dataDir = join(dir, 'data');
-  const nodeName = `bench-${process.pid}`;
-  const env = { ...process.env, HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
-  const kubets = (args: string[]) => {
-    const run = spawnSync(process.execPath, [ENTRY, ...args], { env, encoding: 'utf8', timeout: 300_000 });
-    if (run.status !== 0) throw new Error(`kubets ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  };
-  const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
-  kubets(['up', '--detach', '--nodes', String(NODES), '--node-name', nodeName, '--node-subnet', SUBNET, '--data-dir', dataDir,
-    '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2]), '--registry-port', String(ports[3])]);
-  const client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
+  const cluster = await startLocalCluster({ nodes: NODES, subnet: SUBNET, name: 'bench-memory' });
+  const { client } = cluster;
   try {
-    await pollUntil(async () => {
-      const nodes = (await client.resource('node').list('')).items;
-      return nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === NODES;
-    }, { timeoutMs: 300_000, intervalMs: 1_000, what: 'nodes Ready' });
-    const clusterId = readFileSync(join(dataDir, 'cluster-id'), 'utf8').trim();
-    const names = Array.from({ length: NODES - 1 }, (_, i) => ({ name: `${nodeName}-node${i + 2}`, socketDir: `/run/kubets/${clusterId}/node${i + 2}/` }));
+    const names = cluster.plan.nodes.map((n) => ({ name: n.name, socketDir: `${dirname(n.dockerSocket)}/` }));
     const measure = () => {
       const procs = processes();
       return names.map((n) => nodeParts(procs, n.name, n.socketDir));
@@ -115,8 +95,6 @@ export async function benchNodeMemory(): Promise<void> {
       perPodMiB: round1(perPodMiB),
     });
   } finally {
-    client.close();
-    spawnSync(process.execPath, [ENTRY, 'down', '--data-dir', dataDir, '--node-name', nodeName], { env, encoding: 'utf8', timeout: 300_000 });
-    rmSync(dir, { recursive: true, force: true });
+    cluster.down();
   }
 }

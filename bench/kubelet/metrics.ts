@@ -28,7 +28,7 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 async function createPods(docker: Docker, nodeName: string): Promise<void> {
   await runConcurrent(PODS, CREATE_CONCURRENCY, async (i) => {
     const pod = { uid: `${nodeName}-uid-${i}`, name: `pod-${i}`, namespace: 'bench' };
-    const labels = containerLabels({ pod, containerName: 'app', nodeName, restartCount: 0, hash: '0', gracePeriodSeconds: 0, type: 'app' });
+    const labels = containerLabels({ pod, containerName: 'app', owner: { nodeName }, restartCount: 0, hash: '0', gracePeriodSeconds: 0, type: 'app' });
     const container = await docker.createContainer({ Image: DEFAULT_PAUSE_IMAGE, name: `${nodeName}-${i}`, Labels: labels, HostConfig: { NetworkMode: 'none' } });
     await container.start();
   });

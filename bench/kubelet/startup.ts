@@ -264,7 +264,7 @@ async function bareDockerRound(docker: Docker, nodeName: string, dns: string, si
       const container = pod.spec?.containers?.[0] ?? {};
       const t0 = performance.now();
       const pause = await docker.createContainer(
-        sandboxCreateOptions({ pod, attempt: 0, nodeName, dns: { clusterDNS: [dns], clusterDomain: 'cluster.local' }, pauseImage: DEFAULT_PAUSE_IMAGE, network: DEFAULT_POD_NETWORK, minOomScoreAdj }),
+        sandboxCreateOptions({ pod, attempt: 0, owner: { nodeName }, dns: { clusterDNS: [dns], clusterDomain: 'cluster.local' }, pauseImage: DEFAULT_PAUSE_IMAGE, network: DEFAULT_POD_NETWORK, minOomScoreAdj }),
       );
       await pause.start();
       const app = await docker.createContainer(
@@ -275,7 +275,7 @@ async function bareDockerRound(docker: Docker, nodeName: string, dns: string, si
           restartCount: 0,
           sandboxId: pause.id,
           options: { env: [], mounts: [], command: COMMAND, args: [] },
-          nodeName,
+          owner: { nodeName },
           qos: podQOSClass(pod),
           nodeMemoryBytes: totalmem(),
           minOomScoreAdj,

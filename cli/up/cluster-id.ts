@@ -9,12 +9,18 @@ import writeFileAtomic from 'write-file-atomic';
  * clusters never share one and `down` removes only its own.
  */
 export async function ensureClusterId(dataDir: string): Promise<string> {
+  const existing = readClusterId(dataDir);
+  if (existing) return existing;
   const file = join(dataDir, 'cluster-id');
-  if (existsSync(file)) {
-    const id = readFileSync(file, 'utf8').trim();
-    if (/^[0-9a-f]{6}$/.test(id)) return id;
-  }
   const id = randomBytes(3).toString('hex');
   await writeFileAtomic(file, `${id}\n`, { mode: 0o644 });
   return id;
+}
+
+/** The data directory's cluster ID, if a cluster was ever started from it. */
+export function readClusterId(dataDir: string): string | undefined {
+  const file = join(dataDir, 'cluster-id');
+  if (!existsSync(file)) return undefined;
+  const id = readFileSync(file, 'utf8').trim();
+  return /^[0-9a-f]{6}$/.test(id) ? id : undefined;
 }

@@ -104,7 +104,7 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
   const joined = nodeArgs(nodeDir, node.name, node.ip);
   const agents = nodeAgentArgs(node.name, node.ip);
   const kubelet = o.self([
-    'kubelet', ...joined.kubelet, '--port', String(o.kubeletPort), '--root-dir', join(nodeDir, 'kubelet'),
+    'kubelet', ...joined.kubelet, '--cluster-id', plan.clusterId, '--port', String(o.kubeletPort), '--root-dir', join(nodeDir, 'kubelet'),
     ...metricsArgs(o.metricsPorts.kubelet, node.ip),
     ...agents.kubelet,
     ...o.kubeletArgs,

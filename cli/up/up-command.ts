@@ -4,7 +4,7 @@ import { homedir, hostname } from 'node:os';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
 import { ApiClient } from '../../lib/client/client.js';
 import { defaultClientConfigPath, loadClientConfig, writeClientConfig } from '../../lib/client-config.js';
@@ -18,7 +18,9 @@ import { ensurePortsFree } from './ports-free.js';
 import { waitFor } from './wait-for.js';
 import { apiserverEtcdArgs, etcdClientTls, localEtcdArgs, localEtcdUrl } from './etcd-args.js';
 import { etcdHealthy } from '../../lib/etcd-health.js';
-import { ensureClusterId } from './cluster-id.js';
+import { ensureClusterId, readClusterId } from './cluster-id.js';
+import { removeStaleLocalNodes } from './stale-nodes.js';
+import { removeClusterContainers } from './cluster-containers.js';
 import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { DEFAULT_LOGGING_PORT, startLoggingAddon } from './logging-addon.js';
@@ -28,7 +30,7 @@ import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-p
 import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
-import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, LABEL_NODE, unmountAllUnder } from '../../services/kubelet/index.js';
+import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, unmountAllUnder } from '../../services/kubelet/index.js';
 import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
 import { ensureAuditPolicy } from './audit-policy.js';
 
@@ -173,6 +175,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   supervisor.start({ name: 'apiserver', ...apiserver, logFile: join(logs, 'apiserver.log') });
   await waitFor('apiserver', () => apiserverAnswers(files), 60_000);
   await ensureDefaultStorageClass(files);
+  await removeStaleLocalNodes(files, o.nodeName, o.nodes, log);
   const scheduler = selfCommand(['scheduler', '--kubeconfig', files.configs.scheduler, ...metricsArgs(metricsPorts.scheduler, metricsHost), ...componentArgs(o.schedulerArg)]);
   supervisor.start({ name: 'scheduler', ...scheduler, logFile: join(logs, 'scheduler.log') });
   const controllerManager = selfCommand([
@@ -273,7 +276,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
   const nodeName = o.nodeName;
   const cert = await ensureKubeletServingCert(files, { nodeName, nodeIP });
   const kubelet = selfCommand([
-    'kubelet', '--node-name', nodeName, '--kubeconfig', files.kubeletConfigs[nodeName]!, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
+    'kubelet', '--node-name', nodeName, '--cluster-id', await ensureClusterId(o.dataDir), '--kubeconfig', files.kubeletConfigs[nodeName]!, '--node-ip', nodeIP, '--port', String(o.kubeletPort),
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet, metricsHost),
@@ -370,15 +373,15 @@ export function upCommand(): Command {
 }
 
 /**
- * What a stopped local cluster leaves on the host unless asked to keep it: the pod containers of
- * this machine's node (a stopped kubelet leaves them running so a restarted one can adopt them)
- * and the proxy's iptables rules.
+ * What a stopped local cluster leaves on the host unless asked to keep it: the pod containers its
+ * kubelets made on this machine's engine, found by the cluster's ID whatever the node names (a
+ * stopped kubelet leaves them running so a restarted one can adopt them), and the proxy's iptables
+ * rules. Another cluster's containers, even of a node named alike, carry another ID and stay.
  */
-async function removeWorkloads(dataDir: string, nodeName: string): Promise<void> {
+async function removeWorkloads(dataDir: string, clusterId: string | undefined): Promise<void> {
   const docker = new Docker();
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  process.stdout.write(`removed ${containers.length} pod containers of node ${nodeName}\n`);
+  if (clusterId) process.stdout.write(`removed ${await removeClusterContainers(docker, clusterId)} pod containers of cluster ${clusterId}\n`);
+  else process.stdout.write(`no cluster-id in ${dataDir}: no pod containers removed\n`);
   // The pods' memory-backed volumes (secrets, projected tokens, emptyDir in memory) stay mounted
   // under the kubelets' directories until unmounted; the kubelets that would have are gone.
   if (process.getuid?.() === 0) {
@@ -409,8 +412,9 @@ export function downCommand(): Command {
     .description('Stop a cluster started with kubets up --detach, and remove its pod containers and proxy rules')
     .option('--data-dir <dir>', 'the data directory given to kubets up', defaultDataDir())
     .option('--keep-workloads', 'leave pod containers running and proxy rules in place (a later kubets up adopts them)')
-    .option('--node-name <name>', 'the node name given to kubets up', hostname().toLowerCase())
-    .action(async (o: { dataDir: string; keepWorkloads?: boolean; nodeName: string }) => {
+    // Containers are found by the cluster's ID now; the flag stays accepted so existing scripts run.
+    .addOption(new Option('--node-name <name>', 'ignored: pod containers are found by the cluster ID').hideHelp())
+    .action(async (o: { dataDir: string; keepWorkloads?: boolean }) => {
       // A data directory no cluster ever started from owns nothing on this host: remove nothing.
       if (!existsSync(join(o.dataDir, 'admin.conf'))) {
         process.stdout.write(`no kubets cluster in ${o.dataDir}\n`);
@@ -427,7 +431,7 @@ export function downCommand(): Command {
         rmSync(pidFile, { force: true });
         process.stdout.write('kubets cluster stopped\n');
       }
-      if (!o.keepWorkloads) await removeWorkloads(o.dataDir, o.nodeName);
+      if (!o.keepWorkloads) await removeWorkloads(o.dataDir, readClusterId(o.dataDir));
       const plan = loadPlan(o.dataDir);
       if (plan) {
         await removeLocalNodes(o.dataDir, plan, Boolean(o.keepWorkloads));

@@ -26,6 +26,11 @@ const ip = (value: string): string => {
   return value;
 };
 
+const clusterId = (value: string): string => {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(value)) throw new InvalidArgumentError(`expected letters, digits, '.', '_' or '-', got "${value}"`);
+  return value;
+};
+
 const ipList = (value: string): string[] => value.split(',').map((s) => ip(s.trim()));
 
 /** Kubernetes' default node name: the host name, lower-cased. */
@@ -35,6 +40,7 @@ function defaultNodeName(): string {
 
 interface KubeletFlags extends MetricsFlags {
   nodeName: string;
+  clusterId?: string;
   kubeconfig?: string;
   port: number;
   address?: string;
@@ -73,6 +79,7 @@ export function kubeletCommand(): Command {
   return addMetricsOptions(new Command('kubelet'), METRICS_PORTS.kubelet)
     .description('Run the node agent: registers the node, runs the pods bound to it in Docker, serves their logs and exec')
     .option('--node-name <name>', 'name of the Node object', defaultNodeName())
+    .option('--cluster-id <id>', "the cluster this node belongs to: every container is labelled with it, and only containers with it are this kubelet's (kubets up passes <data-dir>/cluster-id)", clusterId)
     .option('--kubeconfig <file>', 'client config with the apiserver addresses, CA and token (default: $KUBETS_CONFIG or ~/.kubets/config)')
     .option('--port <port>', 'port of the kubelet API (logs, exec)', port, DEFAULT_KUBELET_PORT)
     .option('--address <ip>', 'address the kubelet API listens on (default: the node IP)', ip)
@@ -106,6 +113,7 @@ export function kubeletCommand(): Command {
       const clusterDNS = o.clusterDns ?? [o.networkPlugin === 'kubenet' ? o.nodeIp : await bridgeGateway(docker)];
       const kubelet = new Kubelet({
         nodeName: o.nodeName,
+        ...(o.clusterId !== undefined && { clusterId: o.clusterId }),
         client,
         nodeIP: o.nodeIp,
         port: o.port,

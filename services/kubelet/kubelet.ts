@@ -32,6 +32,8 @@ import { DEFAULT_STATS_INTERVAL_MS, StatsCollector } from './stats/index.js';
 
 export interface KubeletOptions {
   nodeName: string;
+  /** Labels every container, so kubelets of two clusters that name a node alike never take each other's containers. */
+  clusterId?: string;
   client: ApiClient;
   /** The Node's InternalIP: where the apiserver reaches this kubelet, and the pods' hostIP. */
   nodeIP: string;
@@ -130,6 +132,7 @@ export class Kubelet {
       ? undefined
       : new DockerRuntime({
           nodeName: options.nodeName,
+          ...(options.clusterId !== undefined && { clusterId: options.clusterId }),
           dns: { clusterDNS: options.clusterDNS, clusterDomain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
           docker: options.docker ?? new Docker(),
           log: this.#log,

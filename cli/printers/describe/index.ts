@@ -104,6 +104,7 @@ const describers: { [F in EnvelopeField]: Describer<KindTypes[F]> } = {
   podMetrics: generic,
   nodeMetrics: generic,
   serviceAccount: (sa, related) => describeServiceAccount(sa, related),
+  certificateSigningRequest: generic,
 };
 
 /** `kubectl describe <kind> <name>`: the kind's describer. */

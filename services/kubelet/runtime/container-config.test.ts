@@ -13,7 +13,7 @@ describe('sandboxCreateOptions', () => {
     const options = sandboxCreateOptions({
       pod: pod({ terminationGracePeriodSeconds: 5, containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] }),
       attempt: 2,
-      nodeName: 'n1',
+      owner: { nodeName: 'n1' },
       dns,
       pauseImage: 'kubets/pause:3.9',
       network: 'bridge',
@@ -39,7 +39,7 @@ describe('sandboxCreateOptions', () => {
   });
 
   it('keeps the node hostname but still sets the cluster DNS for host-network pods', () => {
-    const options = sandboxCreateOptions({ pod: pod({ hostNetwork: true, containers: [] }), attempt: 0, nodeName: 'n1', dns, pauseImage: 'p', network: 'bridge', minOomScoreAdj: 0 });
+    const options = sandboxCreateOptions({ pod: pod({ hostNetwork: true, containers: [] }), attempt: 0, owner: { nodeName: 'n1' }, dns, pauseImage: 'p', network: 'bridge', minOomScoreAdj: 0 });
     expect(options.Hostname).toBeUndefined();
     expect(options.HostConfig).toMatchObject({ NetworkMode: 'host', Dns: ['10.96.0.10'], OomScoreAdj: 0 });
   });
@@ -61,7 +61,7 @@ describe('containerCreateOptions', () => {
       restartCount: 3,
       sandboxId: 'sb',
       options: { env: [{ name: 'A', value: '1' }], mounts: [{ hostPath: '/h', containerPath: '/c', readOnly: true }], command: ['sh', '-c'], args: ['echo hi'] },
-      nodeName: 'n1',
+      owner: { nodeName: 'n1' },
       qos: 'Guaranteed',
       nodeMemoryBytes: 1 << 30,
       minOomScoreAdj: 0,
@@ -100,7 +100,7 @@ describe('containerCreateOptions', () => {
         restartCount: 0,
         sandboxId: 'sb',
         options: { env: [], mounts: [], command: [], args: [] },
-        nodeName: 'n1',
+        owner: { nodeName: 'n1' },
         qos: 'BestEffort',
         nodeMemoryBytes: 1,
         minOomScoreAdj: 0,
@@ -120,7 +120,7 @@ describe('containerCreateOptions', () => {
       restartCount: 0,
       sandboxId: 'sb',
       options: { env: [], mounts: [], command: [], args: [] },
-      nodeName: 'n1',
+      owner: { nodeName: 'n1' },
       qos: 'BestEffort',
       nodeMemoryBytes: 1,
       minOomScoreAdj: -1000,

@@ -1,7 +1,7 @@
 import type { ContainerCreateOptions, HostConfig, PortMap } from 'dockerode';
 import type { Container, Pod, PodSecurityContext, SecurityContext } from '../../../lib/api/generated/index.js';
 import { podDNS, podDomainname, podHostname, type ClusterDNSConfig } from './dns.js';
-import { containerLabels, dockerContainerName, hashContainer, SANDBOX_CONTAINER_NAME, type PodIdentity } from './labels.js';
+import { containerLabels, dockerContainerName, hashContainer, SANDBOX_CONTAINER_NAME, type ContainerOwner, type PodIdentity } from './labels.js';
 import type { QOSClass } from './qos.js';
 import { dockerResources, SANDBOX_OOM_SCORE_ADJ } from './resources.js';
 import type { ContainerOptions } from './types.js';
@@ -20,7 +20,7 @@ export function podGracePeriodSeconds(pod: Pod): number {
 interface SandboxConfigInput {
   pod: Pod;
   attempt: number;
-  nodeName: string;
+  owner: ContainerOwner;
   dns: ClusterDNSConfig;
   pauseImage: string;
   /** The Docker network pods join (`bridge` by default). */
@@ -51,7 +51,7 @@ export function sandboxCreateOptions(input: SandboxConfigInput): ContainerCreate
     Labels: containerLabels({
       pod: identity,
       containerName: SANDBOX_CONTAINER_NAME,
-      nodeName: input.nodeName,
+      owner: input.owner,
       restartCount: input.attempt,
       hash: '',
       gracePeriodSeconds: podGracePeriodSeconds(pod),
@@ -97,7 +97,7 @@ interface ContainerConfigInput {
   restartCount: number;
   sandboxId: string;
   options: ContainerOptions;
-  nodeName: string;
+  owner: ContainerOwner;
   qos: QOSClass;
   nodeMemoryBytes: number;
   minOomScoreAdj: number;
@@ -146,7 +146,7 @@ export function containerCreateOptions(input: ContainerConfigInput): ContainerCr
     Labels: containerLabels({
       pod: identity,
       containerName: name,
-      nodeName: input.nodeName,
+      owner: input.owner,
       restartCount: input.restartCount,
       hash: hashContainer(container),
       gracePeriodSeconds: podGracePeriodSeconds(pod),

@@ -24,11 +24,13 @@ import { ImagePuller } from './image-puller.js';
 import {
   LABEL_CONTAINER_NAME,
   LABEL_GRACE_PERIOD,
-  LABEL_NODE,
   LABEL_POD_UID,
+  isOwnedBy,
   numericLabel,
+  ownerFilters,
   SANDBOX_CONTAINER_NAME,
   hashContainer,
+  type ContainerOwner,
   type PodIdentity,
 } from './labels.js';
 import { computePodActions, latestContainerStatus } from './pod-actions.js';
@@ -64,6 +66,8 @@ const CACHE_LIMIT = 4096;
 export interface DockerRuntimeOptions {
   /** The node label on every container; the runtime never touches containers without it. */
   nodeName: string;
+  /** The cluster label on every container, when the node belongs to a cluster with an ID (kubets up's). */
+  clusterId?: string;
   dns: ClusterDNSConfig;
   docker?: Docker;
   pauseImage?: string;
@@ -78,16 +82,20 @@ export interface DockerRuntimeOptions {
   log?: Logger;
 }
 
-/** The node's containers, grouped by pod uid (Kubernetes' GetPods); several kubelets may share one Docker. */
-export async function listPodContainers(docker: Docker, nodeName: string): Promise<RuntimePod[]> {
-  const listing = await docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${nodeName}`] } });
-  return groupByPod(listing);
+/** The node's containers, grouped by pod uid (Kubernetes' GetPods); several kubelets, of several clusters, may share one Docker. */
+export async function listPodContainers(docker: Docker, owner: ContainerOwner): Promise<RuntimePod[]> {
+  return groupByPod(await listOwned(docker, owner));
+}
+
+async function listOwned(docker: Docker, owner: ContainerOwner, ...extra: string[]): Promise<Docker.ContainerInfo[]> {
+  const listing = await docker.listContainers({ all: true, filters: ownerFilters(owner, ...extra) });
+  return listing.filter((c) => isOwnedBy(c.Labels, owner));
 }
 
 /** Runs pods as a pause container plus app containers joined to its namespaces, through dockerd. */
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
-  readonly nodeName: string;
+  readonly owner: ContainerOwner;
   readonly #dns: ClusterDNSConfig;
   readonly #pauseImage: string;
   readonly #network: string;
@@ -105,7 +113,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker();
-    this.nodeName = options.nodeName;
+    this.owner = { nodeName: options.nodeName, ...(options.clusterId !== undefined && { clusterId: options.clusterId }) };
     this.#dns = options.dns;
     this.#pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
     this.#network = options.network ?? DEFAULT_POD_NETWORK;
@@ -122,14 +130,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   listPods(): Promise<RuntimePod[]> {
-    return listPodContainers(this.docker, this.nodeName);
+    return listPodContainers(this.docker, this.owner);
   }
 
   async getPodStatus(pod: PodIdentity): Promise<RuntimePodStatus> {
-    const listing = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL_NODE}=${this.nodeName}`, `${LABEL_POD_UID}=${pod.uid}`] },
-    });
+    const listing = await listOwned(this.docker, this.owner, `${LABEL_POD_UID}=${pod.uid}`);
     const inspected = await Promise.all(listing.map((c) => this.#inspectOrUndefined(c.Id)));
     const sandboxes: RuntimeSandboxStatus[] = [];
     const containers: RuntimeContainerStatus[] = [];
@@ -233,10 +238,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removePod(uid: string): Promise<void> {
-    const listing = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL_NODE}=${this.nodeName}`, `${LABEL_POD_UID}=${uid}`] },
-    });
+    const listing = await listOwned(this.docker, this.owner, `${LABEL_POD_UID}=${uid}`);
     await Promise.all(listing.map((c) => this.#removeContainer(c.Id)));
   }
 
@@ -268,8 +270,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async #requireOwn(containerId: string): Promise<void> {
     const info = await this.#inspectOrUndefined(containerId);
-    if (info?.Config.Labels?.[LABEL_NODE] !== this.nodeName) {
-      throw new ContainerNotFoundError(`container ${containerId} not found on node ${this.nodeName}`);
+    if (!isOwnedBy(info?.Config.Labels, this.owner)) {
+      throw new ContainerNotFoundError(`container ${containerId} not found on node ${this.owner.nodeName}`);
     }
   }
 
@@ -339,7 +341,7 @@ export class DockerRuntime implements ContainerRuntime {
       restartCount,
       sandboxId: target.sandboxId,
       options,
-      nodeName: this.nodeName,
+      owner: this.owner,
       qos: podQOSClass(pod),
       nodeMemoryBytes: this.#nodeMemoryBytes,
       minOomScoreAdj: this.#minOomScoreAdj,
@@ -376,7 +378,7 @@ export class DockerRuntime implements ContainerRuntime {
     const options = sandboxCreateOptions({
       pod,
       attempt,
-      nodeName: this.nodeName,
+      owner: this.owner,
       dns: this.#dns,
       pauseImage: this.#pauseImage,
       network: this.#network,
@@ -425,7 +427,7 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       if (dockerStatusCode(err) !== 409 || !options.name) throw err;
       const existing = await this.#inspectOrUndefined(options.name);
-      if (existing?.Config.Labels?.[LABEL_NODE] !== this.nodeName) throw err;
+      if (!existing || !isOwnedBy(existing.Config.Labels, this.owner)) throw err;
       await this.#removeContainer(existing.Id);
       return this.docker.createContainer(options);
     }

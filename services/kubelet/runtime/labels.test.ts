@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerLabels, dockerContainerName, hashContainer, numericLabel } from './labels.js';
+import { containerLabels, dockerContainerName, hashContainer, isOwnedBy, numericLabel, ownerFilters } from './labels.js';
 
 const pod = { uid: 'u1', name: 'web', namespace: 'default' };
 
@@ -11,7 +11,7 @@ describe('container names and labels', () => {
 
   it('labels a container with its pod, node, restart count and hash', () => {
     expect(
-      containerLabels({ pod, containerName: 'app', nodeName: 'n1', restartCount: 2, hash: 'h', gracePeriodSeconds: 30, type: 'app' }),
+      containerLabels({ pod, containerName: 'app', owner: { nodeName: 'n1' }, restartCount: 2, hash: 'h', gracePeriodSeconds: 30, type: 'app' }),
     ).toEqual({
       'io.kubets.pod.uid': 'u1',
       'io.kubets.pod.name': 'web',
@@ -23,6 +23,26 @@ describe('container names and labels', () => {
       'io.kubets.pod.terminationGracePeriod': '30',
       'io.kubets.container.type': 'app',
     });
+  });
+
+  it("labels a cluster's containers with its ID, and filters on node and cluster", () => {
+    const owner = { nodeName: 'n1', clusterId: 'c0ffee' };
+    const labels = containerLabels({ pod, containerName: 'app', owner, restartCount: 0, hash: 'h', gracePeriodSeconds: 30, type: 'app' });
+    expect(labels).toMatchObject({ 'io.kubets.node': 'n1', 'io.kubets.cluster': 'c0ffee' });
+    expect(ownerFilters(owner, 'io.kubets.pod.uid=u1')).toEqual({ label: ['io.kubets.node=n1', 'io.kubets.cluster=c0ffee', 'io.kubets.pod.uid=u1'] });
+    expect(ownerFilters({ nodeName: 'n1' })).toEqual({ label: ['io.kubets.node=n1'] });
+  });
+
+  it('owns a container only with the same node name and the same cluster (or none on both)', () => {
+    const ofCluster = { 'io.kubets.node': 'n1', 'io.kubets.cluster': 'c0ffee' };
+    const unclustered = { 'io.kubets.node': 'n1' };
+    expect(isOwnedBy(ofCluster, { nodeName: 'n1', clusterId: 'c0ffee' })).toBe(true);
+    expect(isOwnedBy(ofCluster, { nodeName: 'n1', clusterId: 'beef00' })).toBe(false);
+    expect(isOwnedBy(ofCluster, { nodeName: 'n1' })).toBe(false);
+    expect(isOwnedBy(unclustered, { nodeName: 'n1', clusterId: 'c0ffee' })).toBe(false);
+    expect(isOwnedBy(unclustered, { nodeName: 'n1' })).toBe(true);
+    expect(isOwnedBy(ofCluster, { nodeName: 'n2', clusterId: 'c0ffee' })).toBe(false);
+    expect(isOwnedBy(undefined, { nodeName: 'n1' })).toBe(false);
   });
 
   it('reads numeric labels defensively', () => {

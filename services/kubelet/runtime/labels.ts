@@ -3,14 +3,16 @@ import type { Container } from '../../../lib/api/generated/index.js';
 
 /**
  * Labels on every container the kubelet makes. They are the kubelet's only memory across restarts:
- * a new kubelet finds its containers by node label, groups them by pod uid, and reads the restart
- * count and spec hash back from them.
+ * a new kubelet finds its containers by node (and cluster) label, groups them by pod uid, and reads
+ * the restart count and spec hash back from them.
  */
 export const LABEL_POD_UID = 'io.kubets.pod.uid';
 export const LABEL_POD_NAME = 'io.kubets.pod.name';
 export const LABEL_POD_NAMESPACE = 'io.kubets.pod.namespace';
 export const LABEL_CONTAINER_NAME = 'io.kubets.container.name';
 export const LABEL_NODE = 'io.kubets.node';
+/** The cluster the node belongs to (`kubets up` passes its cluster ID): two clusters may name a node alike on one engine. */
+export const LABEL_CLUSTER = 'io.kubets.cluster';
 export const LABEL_RESTART_COUNT = 'io.kubets.container.restartCount';
 export const LABEL_CONTAINER_HASH = 'io.kubets.container.hash';
 /** Lets a kubelet stop a container gracefully even when the pod object is gone. */
@@ -32,10 +34,33 @@ export function dockerContainerName(containerName: string, pod: PodIdentity, att
   return `k8s_${containerName}_${pod.name}_${pod.namespace}_${pod.uid}_${attempt}`;
 }
 
+/** Whose containers these are: a node, of a cluster when the kubelet was given one. */
+export interface ContainerOwner {
+  nodeName: string;
+  clusterId?: string;
+}
+
+export function ownerLabels(owner: ContainerOwner): Record<string, string> {
+  return { [LABEL_NODE]: owner.nodeName, ...(owner.clusterId !== undefined && { [LABEL_CLUSTER]: owner.clusterId }) };
+}
+
+/** Docker label filters that select an owner's containers (`extra` narrows further, e.g. to one pod). */
+export function ownerFilters(owner: ContainerOwner, ...extra: string[]): { label: string[] } {
+  return { label: [...Object.entries(ownerLabels(owner)).map(([k, v]) => `${k}=${v}`), ...extra] };
+}
+
+/**
+ * Whether a container is the owner's. Docker cannot filter on a missing label, so a kubelet without
+ * a cluster ID checks here that it does not take a cluster's containers for its own.
+ */
+export function isOwnedBy(labels: Record<string, string> | undefined, owner: ContainerOwner): boolean {
+  return labels?.[LABEL_NODE] === owner.nodeName && labels[LABEL_CLUSTER] === owner.clusterId;
+}
+
 export interface ContainerLabelInput {
   pod: PodIdentity;
   containerName: string;
-  nodeName: string;
+  owner: ContainerOwner;
   restartCount: number;
   hash: string;
   gracePeriodSeconds: number;
@@ -48,7 +73,7 @@ export function containerLabels(input: ContainerLabelInput): Record<string, stri
     [LABEL_POD_NAME]: input.pod.name,
     [LABEL_POD_NAMESPACE]: input.pod.namespace,
     [LABEL_CONTAINER_NAME]: input.containerName,
-    [LABEL_NODE]: input.nodeName,
+    ...ownerLabels(input.owner),
     [LABEL_RESTART_COUNT]: String(input.restartCount),
     [LABEL_CONTAINER_HASH]: input.hash,
     [LABEL_GRACE_PERIOD]: String(input.gracePeriodSeconds),

@@ -25,7 +25,7 @@ describe('container log rotation', () => {
       restartCount: 0,
       sandboxId: 'sandbox',
       options: { env: [], mounts: [], command: [], args: [] },
-      nodeName: 'n1',
+      owner: { nodeName: 'n1' },
       qos: 'BestEffort',
       nodeMemoryBytes: 1 << 30,
       minOomScoreAdj: -1000,
