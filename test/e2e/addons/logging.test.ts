@@ -45,7 +45,8 @@ beforeAll(async () => {
   );
   // Pods are admitted once their namespace's default ServiceAccount exists.
   await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 120_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
-}, 400_000);
+  // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
+}, 1_000_000);
 
 afterAll(async () => {
   try {

@@ -63,7 +63,8 @@ beforeAll(async () => {
     { timeoutMs: 120_000, intervalMs: 1_000, what: 'the Prometheus URL in metrics.json' },
   );
   prometheus = (JSON.parse(readFileSync(join(dataDir, 'metrics.json'), 'utf8')) as { prometheus: string }).prometheus;
-}, 400_000);
+  // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
+}, 1_000_000);
 
 afterAll(async () => {
   try {
