@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import writeFileAtomic from 'write-file-atomic';
-import { LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../kubelet/index.js';
+import { LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../../lib/container-labels.js';
 import { encodeEntries, type JournalFields } from './journal-export.js';
 import { journalEntry, parseTimedLine, type ContainerSource, type Stream } from './log-line.js';
 
