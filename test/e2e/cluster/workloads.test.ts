@@ -57,7 +57,8 @@ function kubeletPid(nodeName: string): number {
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const at = cmd.indexOf('kubelet');
-      if (at > 0 && cmd[at + 1] === '--node-name' && cmd[at + 2] === nodeName) return Number(entry);
+      const name = cmd.indexOf('--node-name', at);
+      if (at > 0 && name > at && cmd[name + 1] === nodeName) return Number(entry);
     } catch {
       // gone meanwhile
     }
