@@ -44,6 +44,8 @@ async function kubectl(args: string[], input?: string): Promise<Result> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A kubectl that fails before reading its input closes the pipe; its exit code and stderr tell what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }

@@ -87,10 +87,10 @@ beforeAll(async () => {
   const printed = /dashboard: (https:\/\/\S+)/.exec(readFileSync(join(dataDir, 'up.log'), 'utf8'));
   expect(printed, 'kubets up prints the dashboard URL').toBeTruthy();
   url = printed![1]!;
-  const config = JSON.parse(readFileSync(env.KUBETS_CONFIG, 'utf8')) as { contexts: Record<string, { token: string; certificateAuthority: string }> };
+  const config = JSON.parse(readFileSync(env.KUBETS_CONFIG, 'utf8')) as { contexts: Record<string, { token: string; caData: string }> };
   const context = Object.values(config.contexts)[0]!;
   adminToken = context.token;
-  browser = await launchChromium(url, readFileSync(context.certificateAuthority, 'utf8'));
+  browser = await launchChromium(url, context.caData);
   page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
 }, 2_000_000);
