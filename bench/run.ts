@@ -17,6 +17,7 @@ import { benchHpaReaction } from './kubelet/hpa-reaction.js';
 import { benchEtcdFailover } from './cluster/etcd-failover.js';
 import { benchDashboardFirstLoad } from './dashboard/first-load.js';
 import { benchClusterWorkloads } from './cluster/workloads.js';
+import { benchAuditEventCost } from './apiserver/audit-event-cost.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -39,6 +40,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cluster-etcd-failover': benchEtcdFailover,
   'dashboard-first-load': benchDashboardFirstLoad,
   'cluster-workloads': benchClusterWorkloads,
+  'apiserver-audit-event-cost': benchAuditEventCost,
 };
 
 const wanted = process.argv.slice(2);
