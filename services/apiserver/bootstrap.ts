@@ -36,16 +36,31 @@ async function ensure(registry: Registry, field: EnvelopeField, namespace: strin
 }
 
 /**
+ * Replaces the object when it is not as wanted, reading it again after a Conflict: the apiservers
+ * of an HA set start together and reconcile the same objects, and one of them writing first must
+ * not stop the others.
+ */
+async function replaceUnlessSame<T extends AnyObject>(registry: Registry, field: EnvelopeField, namespace: string, name: string, same: (current: T) => boolean, wanted: (current: T) => T): Promise<void> {
+  const info = resourceByField(field);
+  for (let attempt = 1; ; attempt++) {
+    const current = (await registry.get(info, namespace, name)) as T;
+    if (same(current)) return;
+    try {
+      await registry.update(info, namespace, wanted(current));
+      return;
+    } catch (err) {
+      if (!isApiError(err, 'Conflict') || attempt === 5) throw err;
+    }
+  }
+}
+
+/**
  * Makes the object as wanted: created when missing, its content replaced when it differs (another
  * port or address after a restart), as Kubernetes' endpoint reconciler keeps the apiserver's own.
  */
 async function reconcile<T extends t.Endpoints | t.EndpointSlice>(registry: Registry, field: EnvelopeField, wanted: T, same: (current: T) => boolean): Promise<void> {
-  const info = resourceByField(field);
-  const name = wanted.metadata?.name ?? '';
   await ensure(registry, field, 'default', wanted);
-  const current = (await registry.get(info, 'default', name)) as T;
-  if (same(current)) return;
-  await registry.update(info, 'default', { ...wanted, metadata: { ...current.metadata, labels: wanted.metadata?.labels } } as AnyObject);
+  await replaceUnlessSame<T>(registry, field, 'default', wanted.metadata?.name ?? '', same, (current) => ({ ...wanted, metadata: { ...current.metadata, labels: wanted.metadata?.labels } }));
 }
 
 /**
@@ -66,10 +81,8 @@ async function publishClusterInfo(registry: Registry, info: { caPem: string; ser
     subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: ANONYMOUS_USER }],
   } as t.RoleBinding);
   const kubeconfig = clusterInfoKubeconfig(info.caPem, info.server);
-  const configMaps = resourceByField('configMap');
   await ensure(registry, 'configMap', ns, { metadata: { name: CLUSTER_INFO_NAME, namespace: ns }, data: { kubeconfig } } as t.ConfigMap);
-  const current = (await registry.get(configMaps, ns, CLUSTER_INFO_NAME)) as t.ConfigMap;
-  if (current.data?.kubeconfig !== kubeconfig) await registry.update(configMaps, ns, { ...current, data: { ...current.data, kubeconfig } });
+  await replaceUnlessSame<t.ConfigMap>(registry, 'configMap', ns, CLUSTER_INFO_NAME, (current) => current.data?.kubeconfig === kubeconfig, (current) => ({ ...current, data: { ...current.data, kubeconfig } }));
 }
 
 /**
