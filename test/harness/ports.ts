@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { METRICS_PORT_OFFSETS } from '../../cli/up/metrics-ports.js';
 
 /** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -12,4 +13,28 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A `--kubelet-port` for `kubets up`: free, and so are the metrics ports `up` places around it
+ * (METRICS_PORT_OFFSETS), which a plain free port does not promise on a machine where other tests
+ * listen on ports of their own.
+ */
+export async function freeKubeletPort(): Promise<number> {
+  const offsets = Object.values(METRICS_PORT_OFFSETS);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    const derived = offsets.map((offset) => port + offset);
+    if (derived.every((p) => p > 0 && p < 65536) && (await Promise.all(derived.map(canListen))).every(Boolean)) return port;
+  }
+  throw new Error('no free kubelet port with free metrics ports around it found in 50 tries');
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSigningRequest, Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freePort } from '../../harness/ports.js';
+import { freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli, type CliResult } from '../cli/cli-harness.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -82,7 +82,7 @@ beforeAll(async () => {
 
 beforeAll(async () => {
   before = hostTraces();
-  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
   ports = { port, etcdPort, kubeletPort };
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

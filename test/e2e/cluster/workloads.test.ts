@@ -12,7 +12,7 @@ import { ApiClient } from '../../../lib/client/client.js';
 import { loadClientConfig } from '../../../lib/client-config.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
-import { freePort } from '../../harness/ports.js';
+import { freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli, type CliResult } from '../cli/cli-harness.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -68,7 +68,7 @@ function kubeletPid(nodeName: string): number {
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork(1_800_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', '10.253.12.0/24', '--data-dir', dataDir,
       '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),

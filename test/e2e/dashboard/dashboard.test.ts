@@ -13,7 +13,7 @@ import type { Deployment, Node } from '../../../lib/api/generated/index.js';
 import { launchChromium } from '../../harness/chromium.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freePort } from '../../harness/ports.js';
+import { freeKubeletPort, freePort } from '../../harness/ports.js';
 import { REPO_ROOT, runCli, type CliResult } from '../cli/cli-harness.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -75,7 +75,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
   releaseHostNetwork = await holdHostNetwork(1_500_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], undefined, 180_000);
   await pollUntil(
     async () => {
