@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors.js';
 import type { ConfigMap, Pod } from '../api/generated/index.js';
@@ -273,6 +274,23 @@ describe('SharedInformerFactory', () => {
       await waitFor(() => fake.watcherCount === 0);
     } finally {
       process.off('warning', onWarning);
+      await factory.stop();
+      client.close();
+      await fake.stop();
+    }
+  });
+
+  it('leaves no listener on the caller\'s signal after each wait for sync', async () => {
+    const fake = await FakeApiServer.start();
+    const client = fake.client();
+    const factory = new SharedInformerFactory(client);
+    const caller = new AbortController();
+    try {
+      factory.informerFor('pod');
+      factory.start();
+      for (let i = 0; i < 20; i++) expect(await factory.waitForSync(caller.signal)).toBe(true);
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    } finally {
       await factory.stop();
       client.close();
       await fake.stop();

@@ -51,15 +51,19 @@ export class SharedInformerFactory {
   /** Starts every informer made so far and every one made later. */
   start(signal?: AbortSignal): void {
     this.started = true;
-    this.startSignal = relay(signal);
+    this.startSignal = relay(signal).signal;
     for (const informer of this.informers.values()) informer.start(this.startSignal);
   }
 
   /** True once every informer made so far has synced; false if the signal aborts first. */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
     const relayed = relay(signal);
-    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(relayed)));
-    return results.every(Boolean);
+    try {
+      const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(relayed.signal)));
+      return results.every(Boolean);
+    } finally {
+      relayed.release();
+    }
   }
 
   async stop(): Promise<void> {
@@ -70,12 +74,15 @@ export class SharedInformerFactory {
 /**
  * A signal that aborts with the caller's, for any number of informers to listen to: each informer
  * adds a listener, and more than ten on the caller's own signal would make Node warn of a leak.
+ * `release` takes the relay's one listener off the caller's signal once it is no longer needed, so a
+ * long-lived signal does not collect one per call.
  */
-function relay(signal: AbortSignal | undefined): AbortSignal | undefined {
-  if (!signal) return undefined;
+function relay(signal: AbortSignal | undefined): { signal: AbortSignal | undefined; release: () => void } {
+  if (!signal) return { signal: undefined, release: () => {} };
   const relayed = new AbortController();
   setMaxListeners(0, relayed.signal);
+  const forward = (): void => relayed.abort();
   if (signal.aborted) relayed.abort();
-  else signal.addEventListener('abort', () => relayed.abort(), { once: true });
-  return relayed.signal;
+  else signal.addEventListener('abort', forward, { once: true });
+  return { signal: relayed.signal, release: () => signal.removeEventListener('abort', forward) };
 }
