@@ -15,7 +15,8 @@ import { ensureClusterFiles, ensureKubeletServingCert, type ClusterFiles } from 
 import { Supervisor } from './supervisor.js';
 import { collectWhole } from '../../lib/flags.js';
 import { ensurePortsFree } from './ports-free.js';
-import { waitFor } from './wait-for.js';
+import { isRunning, waitFor } from './wait-for.js';
+import { stopProcessesUsing } from './leftover-processes.js';
 import { apiserverEtcdArgs, etcdClientTls, localEtcdArgs, localEtcdUrl } from './etcd-args.js';
 import { etcdHealthy } from '../../lib/etcd-health.js';
 import { ensureClusterId, readClusterId } from './cluster-id.js';
@@ -331,15 +332,6 @@ async function runDetached(o: UpOptions, argv: string[]): Promise<void> {
   process.stdout.write(`kubets cluster is up: client config ${defaultClientConfigPath()}\n`);
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function upCommand(): Command {
   return new Command('up')
     .description('Run a whole local cluster: etcd, apiserver and the other components, supervised')
@@ -437,5 +429,7 @@ export function downCommand(): Command {
         await removeLocalNodes(o.dataDir, plan, Boolean(o.keepWorkloads));
         process.stdout.write(`removed ${plan.nodes.length} namespaced nodes, their engines and the node network ${plan.bridge}\n`);
       }
+      const leftovers = await stopProcessesUsing(o.dataDir);
+      if (leftovers > 0) process.stdout.write(`stopped ${leftovers} leftover processes using ${o.dataDir}\n`);
     });
 }

@@ -17,3 +17,13 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s${reason}`);
 }
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

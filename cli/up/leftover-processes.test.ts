@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { processesUsing, stopProcessesUsing } from './leftover-processes.js';
+
+describe('leftover processes of a data directory', () => {
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function dataDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-leftover-'));
+    dirs.push(dir);
+    return dir;
+  }
+
+  function sleeper(...args: string[]): ChildProcess {
+    // sh -c with extra arguments: they sit in its command line without being run.
+    const child = spawn('sh', ['-c', 'sleep 60', 'sh', ...args], { stdio: 'ignore' });
+    children.push(child);
+    return child;
+  }
+
+  it('finds processes naming a path inside the directory, as an argument or a --flag=value, and no others', () => {
+    const dir = dataDir();
+    const byPath = sleeper('serve', join(dir, 'registry', 'config.yml'));
+    const byFlag = sleeper(`--data-dir=${dir}`);
+    const sibling = sleeper(`${dir}2/registry/config.yml`);
+    const found = processesUsing(dir);
+    expect(found).toEqual(expect.arrayContaining([byPath.pid, byFlag.pid]));
+    expect(found).not.toContain(sibling.pid);
+    expect(found).not.toContain(process.pid);
+  });
+
+  it('leaves processes of another mount namespace alone (a container\'s, kept with --keep-workloads)', () => {
+    const dir = dataDir();
+    const contained = spawn('unshare', ['--mount', 'sleep', '60', join(dir, 'x')], { stdio: 'ignore' });
+    children.push(contained);
+    const plain = sleeper(join(dir, 'x'));
+    const found = processesUsing(dir);
+    expect(found).toContain(plain.pid);
+    expect(found).not.toContain(contained.pid);
+  });
+
+  it('stops them, the caller spared', async () => {
+    const dir = dataDir();
+    const child = sleeper(join(dir, 'etcd'));
+    const exited = new Promise((r) => child.once('exit', r));
+    expect(await stopProcessesUsing(dir, 5_000)).toBe(1);
+    await exited;
+    expect(processesUsing(dir)).toEqual([]);
+  });
+});
