@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from '../../lib/api/endpoint-slices.js';
 import { isApiError } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type EnvelopeField } from '../../lib/api/resources.js';
@@ -8,14 +7,6 @@ import { Ipv4Range } from './allocators/ranges.js';
 import type { Registry } from './registry/registry.js';
 import { ANONYMOUS_USER, CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE, clusterInfoKubeconfig } from '../../lib/auth/cluster-info.js';
 
-/**
- * Endpoints validation refuses loopback and unspecified addresses, as Kubernetes' does: a pod
- * cannot reach the apiserver there. A local cluster advertising 127.0.0.1 gets no endpoints.
- */
-function reachableFromPods(ip: string): boolean {
-  return !/^127\./.test(ip) && ip !== '0.0.0.0' && ip !== '::' && ip !== '::1';
-}
-
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
@@ -23,7 +14,7 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
  * kubernetes Service fails on its already allocated ClusterIP, not as AlreadyExists), so existence
  * is checked first, and again after a failure in case another apiserver created it meanwhile.
  */
-async function ensure(registry: Registry, field: EnvelopeField, namespace: string, object: AnyObject): Promise<void> {
+export async function ensure(registry: Registry, field: EnvelopeField, namespace: string, object: AnyObject): Promise<void> {
   const info = resourceByField(field);
   const name = object.metadata?.name ?? '';
   const exists = (): Promise<boolean> => registry.get(info, namespace, name).then(() => true, (err: unknown) => (isApiError(err, 'NotFound') ? false : Promise.reject(err)));
@@ -40,7 +31,7 @@ async function ensure(registry: Registry, field: EnvelopeField, namespace: strin
  * of an HA set start together and reconcile the same objects, and one of them writing first must
  * not stop the others.
  */
-async function replaceUnlessSame<T extends AnyObject>(registry: Registry, field: EnvelopeField, namespace: string, name: string, same: (current: T) => boolean, wanted: (current: T) => T): Promise<void> {
+export async function replaceUnlessSame<T extends AnyObject>(registry: Registry, field: EnvelopeField, namespace: string, name: string, same: (current: T) => boolean, wanted: (current: T) => T): Promise<void> {
   const info = resourceByField(field);
   for (let attempt = 1; ; attempt++) {
     const current = (await registry.get(info, namespace, name)) as T;
@@ -52,15 +43,6 @@ async function replaceUnlessSame<T extends AnyObject>(registry: Registry, field:
       if (!isApiError(err, 'Conflict') || attempt === 5) throw err;
     }
   }
-}
-
-/**
- * Makes the object as wanted: created when missing, its content replaced when it differs (another
- * port or address after a restart), as Kubernetes' endpoint reconciler keeps the apiserver's own.
- */
-async function reconcile<T extends t.Endpoints | t.EndpointSlice>(registry: Registry, field: EnvelopeField, wanted: T, same: (current: T) => boolean): Promise<void> {
-  await ensure(registry, field, 'default', wanted);
-  await replaceUnlessSame<T>(registry, field, 'default', wanted.metadata?.name ?? '', same, (current) => ({ ...wanted, metadata: { ...current.metadata, labels: wanted.metadata?.labels } }));
 }
 
 /**
@@ -87,13 +69,12 @@ async function publishClusterInfo(registry: Registry, info: { caPem: string; ser
 
 /**
  * What kube-apiserver creates at start: the system namespaces, the built-in priority classes and
- * the `kubernetes` Service on the first address of the service range (port 443, named https),
- * pointing at the apiserver's HTTPS API on its advertise address (its Endpoints and EndpointSlice).
- * Idempotent, so every apiserver of an HA set runs it.
+ * the `kubernetes` Service on the first address of the service range (port 443, named https; its
+ * endpoints are the endpoint reconciler's). Idempotent, so every apiserver of an HA set runs it.
  */
 export async function bootstrapCluster(
   registry: Registry,
-  opts: { serviceCidr: string; advertiseAddress: string; httpsPort: number; log: Logger; clusterInfo?: { caPem: string; server: string } },
+  opts: { serviceCidr: string; httpsPort: number; log: Logger; clusterInfo?: { caPem: string; server: string } },
 ): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) await ensure(registry, 'namespace', '', { metadata: { name } } as t.Namespace);
   for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(registry, 'priorityClass', '', structuredClone(pc));
@@ -102,25 +83,6 @@ export async function bootstrapCluster(
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: { intVal: opts.httpsPort } }] },
   } as t.Service);
-  if (reachableFromPods(opts.advertiseAddress)) {
-    const port = { name: 'https', port: opts.httpsPort, protocol: 'TCP' };
-    const endpoints: t.Endpoints = {
-      // The apiserver writes this Service's slice itself, as Kubernetes' does.
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { [SKIP_MIRROR_LABEL]: 'true' } },
-      subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [port] }],
-    };
-    await reconcile(registry, 'endpoints', endpoints, (e) => e.subsets?.[0]?.addresses?.[0]?.ip === opts.advertiseAddress && e.subsets[0]?.ports?.[0]?.port === opts.httpsPort);
-    // The proxy reads EndpointSlices; the kubernetes Service has no selector, so no controller writes its slice.
-    const slice: t.EndpointSlice = {
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { [SERVICE_NAME_LABEL]: 'kubernetes' } },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: [opts.advertiseAddress], conditions: { ready: true } }],
-      ports: [port],
-    };
-    await reconcile(registry, 'endpointSlice', slice, (s) => s.endpoints?.[0]?.addresses?.[0] === opts.advertiseAddress && s.ports?.[0]?.port === opts.httpsPort);
-  } else {
-    opts.log.warn({ advertiseAddress: opts.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
-  }
   if (opts.clusterInfo) await publishClusterInfo(registry, opts.clusterInfo);
   opts.log.info({ clusterIP }, 'bootstrap objects present');
 }

@@ -24,6 +24,7 @@ import { BearerAuthenticator } from './auth.js';
 import { BootstrapTokenVerifier } from './bootstrap-token-auth.js';
 import { Auditor, AuditLogWriter, loadAuditPolicy } from './audit/index.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { ApiserverEndpointReconciler, reachableFromPods } from './endpoint-reconciler.js';
 import { claimClusterIdentity } from './cluster-identity.js';
 import { rawServiceDefinition } from './grpc-service.js';
 import { grpcServerCredentials } from './grpc-tls.js';
@@ -257,7 +258,13 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   // The kubernetes Service points at the real HTTPS API port, known only once bound (tests ask for port 0).
   // Joining nodes find the CA (checked against the hash they were given) and this apiserver's gRPC address there.
   const clusterInfo = tls?.clientCA ? { caPem: tls.clientCA.toString('utf8'), server: `https://${hostPort(config.advertiseAddress, port)}` } : undefined;
-  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, advertiseAddress: config.advertiseAddress, httpsPort: rest?.port ?? port, log, clusterInfo });
+  const httpsPort = rest?.port ?? port;
+  await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, httpsPort, log, clusterInfo });
+  const endpointReconciler = reachableFromPods(config.advertiseAddress)
+    ? new ApiserverEndpointReconciler(registry, { advertiseAddress: config.advertiseAddress, port: httpsPort, log: log.child({ part: 'endpoint-reconciler' }) })
+    : undefined;
+  if (endpointReconciler) await endpointReconciler.start();
+  else log.warn({ advertiseAddress: config.advertiseAddress }, 'advertise address is loopback or unspecified: the kubernetes Service gets no endpoints (pods could not reach it); pass --advertise-address');
   const compactor = startCompactor({ store, intervalMs: config.compactionIntervalMs, keepRevisions: COMPACTION_KEEP_REVISIONS, log: log.child({ part: 'compactor' }) });
   const address = `${config.bindAddress}:${port}`;
   log.info({ address, restPort: rest?.port, metrics: metricsServer?.address, tls: !config.insecure, etcd: config.etcdServers }, 'apiserver serving');
@@ -270,6 +277,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     config: { ...config, securePort: port, restPort: rest?.port },
     async stop() {
       ready = false;
+      await endpointReconciler?.stop().catch((err: unknown) => log.warn({ err }, 'could not take this apiserver out of the kubernetes endpoints'));
       healthChecks.stop();
       compactor.stop();
       await Promise.all([aggregator.stop(), authorizer.stop()]);

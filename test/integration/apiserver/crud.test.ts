@@ -37,6 +37,7 @@ describe('objects present after start', () => {
 
   it("gives the kubernetes Service endpoints at a routable advertise address, on the HTTPS API's port, and moves them when that changes", async () => {
     const routable = await cluster.cp.addApiserver({ advertiseAddress: '192.0.2.10' });
+    let stopped = false;
     try {
       const ep = await cluster.client.resource('endpoints').get('default', 'kubernetes');
       expect(ep.subsets).toEqual([{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: routable.restPort, protocol: 'TCP' }] }]);
@@ -47,13 +48,21 @@ describe('objects present after start', () => {
         endpoints: [{ addresses: ['192.0.2.10'], conditions: { ready: true } }],
         ports: [{ name: 'https', port: routable.restPort, protocol: 'TCP' }],
       });
-      const moved = await cluster.cp.addApiserver({ advertiseAddress: '192.0.2.11' });
-      await moved.stop();
-      const after = await cluster.client.resource('endpointSlice').get('default', 'kubernetes');
-      expect(after.endpoints).toEqual([{ addresses: ['192.0.2.11'], conditions: { ready: true } }]);
-      expect(after.ports).toEqual([{ name: 'https', port: moved.restPort, protocol: 'TCP' }]);
-    } finally {
+      // Restarted at another address and port: the old address leaves with the apiserver that stopped.
       await routable.stop();
+      stopped = true;
+      const moved = await cluster.cp.addApiserver({ advertiseAddress: '192.0.2.11' });
+      try {
+        const after = await cluster.client.resource('endpointSlice').get('default', 'kubernetes');
+        expect(after.endpoints).toEqual([{ addresses: ['192.0.2.11'], conditions: { ready: true } }]);
+        expect(after.ports).toEqual([{ name: 'https', port: moved.restPort, protocol: 'TCP' }]);
+      } finally {
+        await moved.stop();
+      }
+      const gone = await cluster.client.resource('endpoints').get('default', 'kubernetes');
+      expect(gone.subsets ?? []).toEqual([]);
+    } finally {
+      if (!stopped) await routable.stop();
     }
   });
 
