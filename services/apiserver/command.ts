@@ -20,6 +20,7 @@ export function apiserverCommand(): Command {
     .option('--secure-port <port>', 'port to serve gRPC with TLS on', int, 6443)
     .option('--rest-port <port>', "port to serve Kubernetes' HTTP API (for kubectl) with TLS on (default: --secure-port + 1)", int)
     .option('--advertise-address <ip>', 'address the kubernetes Service endpoints point at', '127.0.0.1')
+    .option('--external-hostname <host:port>', "where clients outside reach the apiserver set (an HA load balancer's VIP); joining nodes find it in cluster-info (default: the advertise address and secure port)")
     .option('--data-dir <dir>', 'directory for generated certificates (pki/)', '/var/lib/kubets/apiserver')
     .option('--tls-cert-file <file>', 'serving certificate (default: generated from the cluster CA)')
     .option('--tls-private-key-file <file>', 'serving key')
@@ -62,6 +63,7 @@ export function apiserverCommand(): Command {
           securePort: o.securePort,
           restPort: o.restPort,
           advertiseAddress: o.advertiseAddress,
+          externalHostname: o.externalHostname,
           dataDir: o.dataDir,
           tlsCertFile: o.tlsCertFile,
           tlsKeyFile: o.tlsPrivateKeyFile,

@@ -35,6 +35,12 @@ export interface ApiserverConfig {
   /** Plaintext gRPC, for tests of the TLS requirement only. */
   insecure: boolean;
   advertiseAddress: string;
+  /**
+   * host:port where clients outside reach the apiserver set (the HA load balancer's VIP), as
+   * kubeadm's controlPlaneEndpoint: cluster-info tells joining nodes this address rather than the
+   * advertise address of whichever apiserver wrote it last.
+   */
+  externalHostname?: string;
   /** etcd's CA and the client certificate for it (Kubernetes' --etcd-cafile, --etcd-certfile, --etcd-keyfile). */
   etcdCAFile?: string;
   etcdCertFile?: string;

@@ -257,7 +257,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     config.metricsPort === undefined ? undefined : await startMetricsServer({ bindAddress: config.metricsBindAddress, port: config.metricsPort, log: log.child({ part: 'metrics' }) });
   // The kubernetes Service points at the real HTTPS API port, known only once bound (tests ask for port 0).
   // Joining nodes find the CA (checked against the hash they were given) and this apiserver's gRPC address there.
-  const clusterInfo = tls?.clientCA ? { caPem: tls.clientCA.toString('utf8'), server: `https://${hostPort(config.advertiseAddress, port)}` } : undefined;
+  const clusterInfo = tls?.clientCA ? { caPem: tls.clientCA.toString('utf8'), server: `https://${config.externalHostname ?? hostPort(config.advertiseAddress, port)}` } : undefined;
   const httpsPort = rest?.port ?? port;
   await bootstrapCluster(registry, { serviceCidr: config.serviceClusterIpRange, httpsPort, log, clusterInfo });
   const endpointReconciler = reachableFromPods(config.advertiseAddress)
