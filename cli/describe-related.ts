@@ -1,11 +1,11 @@
-import type { Deployment, Event, Ingress, Node, ReplicaSet, Service } from '../lib/api/generated/index.js';
+import type { CertificateSigningRequest, Deployment, Event, Ingress, Node, ReplicaSet, Service } from '../lib/api/generated/index.js';
 import { SERVICE_NAME_LABEL } from '../lib/api/endpoint-slices.js';
 import { isApiError } from '../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import type { ApiClient } from '../lib/client/client.js';
 import { templatesEqual } from '../lib/deployment/pod-template.js';
 import { escapeFieldValue } from '../lib/labels/field-selector.js';
-import { ingressBackendServices, type BackendLookup, type DescribeRelated } from './printers/describe/index.js';
+import { ingressBackendServices, type BackendLookup, type CertificateRequestNames, type DescribeRelated } from './printers/describe/index.js';
 import { podSelectorOf } from './pods.js';
 import { deploymentReplicaSets } from './rollout/history.js';
 
@@ -19,6 +19,38 @@ function involvedObjectSelector(kind: string, namespace: string, name: string, u
   if (namespace) parts.push(`involvedObject.namespace=${escapeFieldValue(namespace)}`);
   if (uid) parts.push(`involvedObject.uid=${escapeFieldValue(uid)}`);
   return parts.join(',');
+}
+
+// X.520 attributes kubectl lists that have no short name in the certificate library.
+const SERIAL_NUMBER_OID = '2.5.4.5';
+const STREET_ADDRESS_OID = '2.5.4.9';
+const POSTAL_CODE_OID = '2.5.4.17';
+
+/** What a CSR's request names; the certificate library loads only for this kind. */
+async function certificateRequestNames(csr: CertificateSigningRequest): Promise<CertificateRequestNames> {
+  const { parseCsr } = await import('../lib/certs/csr.js');
+  let parsed: ReturnType<typeof parseCsr>;
+  try {
+    parsed = parseCsr(Buffer.from(csr.spec?.request ?? []).toString('utf8'));
+  } catch (err) {
+    throw new Error(`Error parsing CSR: ${(err as Error).message}`);
+  }
+  const field = (name: string): string[] => parsed.request.subjectName.getField(name);
+  return {
+    commonName: parsed.commonName,
+    serialNumber: field(SERIAL_NUMBER_OID)[0] ?? '',
+    organizations: parsed.organizations,
+    organizationalUnits: field('OU'),
+    countries: field('C'),
+    localities: field('L'),
+    provinces: field('ST'),
+    streetAddresses: field(STREET_ADDRESS_OID),
+    postalCodes: field(POSTAL_CODE_OID),
+    dnsNames: parsed.dnsNames,
+    emailAddresses: parsed.emailAddresses,
+    uris: parsed.uris,
+    ipAddresses: parsed.ipAddresses,
+  };
 }
 
 /**
@@ -113,6 +145,9 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
       break;
     case 'ingress':
       related.backends = await ingressBackends(client, object as Ingress);
+      break;
+    case 'certificateSigningRequest':
+      related.certificateRequest = await certificateRequestNames(object as CertificateSigningRequest);
       break;
     default:
       break;

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { kubectlWording } from './kubectl-errors.js';
+import { isCommanderError, kubectlWording } from './kubectl-errors.js';
 import { runVerb } from './testing/run-verb.js';
 
 function program(): { root: Command; rollout: Command } {
@@ -29,5 +29,17 @@ describe("kubectl's wording for command-line mistakes", () => {
     const run = await runVerb(['get', 'pods', '--bogus'], {});
     expect(run.stderr).toBe("error: unknown flag: --bogus\nSee 'kubets get --help' for usage.\n");
     expect(run.code).toBe(1);
+  });
+});
+
+describe('isCommanderError', () => {
+  it("knows commander's errors from another copy of commander by their name", () => {
+    class CommanderError extends Error {
+      override name = 'CommanderError';
+      exitCode = 0;
+    }
+    expect(isCommanderError(new CommanderError('(outputHelp)'))).toBe(true);
+    expect(isCommanderError(new Error('no apiserver reachable'))).toBe(false);
+    expect(isCommanderError('text')).toBe(false);
   });
 });

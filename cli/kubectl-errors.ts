@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 
 // Mistakes on the command line answered in kubectl's words (cobra's), which scripts and users
 // know, instead of commander's: `error: unknown flag: --x` and where to read the usage.
@@ -49,4 +49,13 @@ export function kubectlWording(command: Command, text: string): string {
 /** Makes `command` report command-line mistakes as kubectl does (its subcommands get it through inherit). */
 export function useKubectlErrors(command: Command): Command {
   return command.configureOutput({ outputError: (text, write) => write(kubectlWording(command, text)) });
+}
+
+/**
+ * A command-line mistake or help that commander has already reported. The daemons' and
+ * local-cluster commands load commander from node_modules, not from the client's bundle, so
+ * their errors are another class of the same name.
+ */
+export function isCommanderError(err: unknown): err is CommanderError {
+  return err instanceof CommanderError || (err instanceof Error && err.name === 'CommanderError');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerClientCommands } from './commands/index.js';
-import { useKubectlErrors } from './kubectl-errors.js';
+import { isCommanderError, useKubectlErrors } from './kubectl-errors.js';
 import { helpCommand, inherit, lazyCommand } from './lazy-command.js';
 import { VERSION } from '../lib/version.js';
 
@@ -43,7 +43,7 @@ function buildProgram(): Command {
 
 /** Errors reach users as one line, never as a stack trace. */
 function fail(err: unknown): never {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (isCommanderError(err)) process.exit(err.exitCode);
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(message.startsWith('error:') ? `${message}\n` : `error: ${message}\n`);
   process.exit(1);

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { yaml } from './lazy-yaml.js';
+import { goYamlSyntaxError } from './yaml-syntax-errors.js';
 import { DecodeError, decodeManifest } from '../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import { CliError } from './errors.js';
@@ -100,16 +101,13 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Splits one file's text into documents; syntax errors name the line and column. */
+/** Splits one file's text into documents; syntax errors read as kubectl's (cli/yaml-syntax-errors.ts). */
 export function parseManifestText(text: string, source: string): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
   for (const doc of yaml().parseAllDocuments(text, { prettyErrors: true })) {
     const syntax = doc.errors[0];
     if (syntax) {
-      const pos = syntax.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
-      const detail = syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      entries.push({ source, error: new ManifestError(`error parsing ${source}: error converting YAML to JSON: yaml: ${where}: ${detail}`) });
+      entries.push({ source, error: new ManifestError(`error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlSyntaxError(text, syntax)}`) });
       continue;
     }
     const value: unknown = doc.toJS();

@@ -84,7 +84,8 @@ describe('printObjects', () => {
         '                        "containerPort": 3306,',
         '                        "protocol": "TCP"',
         '                    }',
-        '                ]',
+        '                ],',
+        '                "resources": {}',
         '            }',
         '        ],',
         '        "nodeName": "node-1"',
@@ -104,7 +105,7 @@ describe('printObjects', () => {
     );
   });
 
-  it('-o yaml prints block YAML with sorted keys, unindented lists and quoted ambiguous strings', () => {
+  it("-o yaml prints block YAML with sorted keys, unindented lists, quoted ambiguous strings and Go's empty structs", () => {
     const rc: ReplicationController = {
       metadata: { name: 'mysql', namespace: 'default' },
       spec: {
@@ -130,6 +131,7 @@ describe('printObjects', () => {
         '    app: mysql',
         '  template:',
         '    metadata:',
+        '      creationTimestamp: null',
         '      labels:',
         '        app: mysql',
         '    spec:',
@@ -141,6 +143,7 @@ describe('printObjects', () => {
         '        name: mysql',
         '        ports:',
         '        - containerPort: 3306',
+        '        resources: {}',
         'status:',
         '  readyReplicas: 1',
         '  replicas: 1',
@@ -159,6 +162,8 @@ describe('printObjects', () => {
         '  metadata:',
         '    creationTimestamp: "2024-05-10T11:50:00Z"',
         '    name: a',
+        '  spec: {}',
+        '  status: {}',
         'kind: List',
         'metadata:',
         '  resourceVersion: ""',

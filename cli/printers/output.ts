@@ -1,6 +1,7 @@
 import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
+import { withGoZeroStructs } from './go-zero-structs.js';
 import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from '../../lib/printers/kinds/registry.js';
 import { alignTabs } from '../../lib/printers/tabwriter.js';
@@ -90,7 +91,10 @@ export function formatName(info: ResourceInfo, object: AnyObject): string {
  * v1 List of them (even of one or none).
  */
 export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean, unsaved = false): JsonValue {
-  const json = (o: AnyObject): JsonValue => (unsaved ? withZeroCreationTimestamp(toKubeJSON(info, o)) : toKubeJSON(info, o));
+  const json = (o: AnyObject): JsonValue => {
+    const document = withGoZeroStructs(info.kind, toKubeJSON(info, o));
+    return unsaved ? withZeroCreationTimestamp(document) : document;
+  };
   if (single && objects.length === 1) return sortKeysDeep(json(objects[0]!));
   return sortKeysDeep({ apiVersion: 'v1', items: objects.map(json), kind: 'List', metadata: { resourceVersion: '' } });
 }

@@ -1,6 +1,7 @@
 import type { Endpoints, Lease, LimitRange, Pod, ReplicaSet, ResourceQuota } from '../../../lib/api/generated/index.js';
 import type { AnyObject, EnvelopeField, KindTypes, ResourceInfo } from '../../../lib/api/resources.js';
 import { describeCronJob, describeJob } from './batch.js';
+import { describeCertificateSigningRequest, type CertificateRequestNames } from './certificates.js';
 import { describeConfigMap, describeSecret } from './config.js';
 import { describeDaemonSet, describeStatefulSet } from './daemon-stateful.js';
 import { describeEndpointSlice, describeEndpoints } from './endpoints.js';
@@ -19,6 +20,7 @@ import { describePersistentVolume, describePersistentVolumeClaim, describeStorag
 import { describeServiceAccount } from './service-account.js';
 import { countPodPhases, describeDeployment, describeReplicaSet, describeReplicationController, type PodPhaseCounts } from './workloads.js';
 
+export type { CertificateRequestNames } from './certificates.js';
 export { describeConfigMap, describeSecret } from './config.js';
 export { describeGeneric, smartLabel } from './generic.js';
 export { ingressBackendServices, type BackendLookup } from './ingress.js';
@@ -56,6 +58,8 @@ export interface DescribeRelated extends DescribeOptions {
   limitRanges?: readonly LimitRange[];
   /** Ingress: each backend Service with its EndpointSlices, by Service name. */
   backends?: ReadonlyMap<string, BackendLookup>;
+  /** CertificateSigningRequest: what its PKCS#10 request names. */
+  certificateRequest?: CertificateRequestNames;
 }
 
 type Describer<T> = (object: T, related: DescribeRelated, info: ResourceInfo) => string;
@@ -104,7 +108,8 @@ const describers: { [F in EnvelopeField]: Describer<KindTypes[F]> } = {
   podMetrics: generic,
   nodeMetrics: generic,
   serviceAccount: (sa, related) => describeServiceAccount(sa, related),
-  certificateSigningRequest: generic,
+  certificateSigningRequest: (csr, related, info) =>
+    related.certificateRequest ? describeCertificateSigningRequest(csr, related.certificateRequest, related) : generic(csr, related, info),
 };
 
 /** `kubectl describe <kind> <name>`: the kind's describer. */

@@ -3,7 +3,7 @@ import { age, humanDuration } from '../duration.js';
 import type { KindPrinter, RowContext } from './types.js';
 
 /** kubectl's CONDITION of a CSR: the decision (or Pending), then Failed and Issued when they apply. */
-function condition(csr: CertificateSigningRequest): string {
+export function csrCondition(csr: CertificateSigningRequest): string {
   const types = new Set((csr.status?.conditions ?? []).map((c) => c.type));
   let text = types.has('Denied') ? 'Denied' : types.has('Approved') ? 'Approved' : 'Pending';
   if (types.has('Failed')) text += ',Failed';
@@ -21,7 +21,7 @@ export const certificateSigningRequestPrinter: KindPrinter<CertificateSigningReq
       csr.spec?.signerName ?? '',
       csr.spec?.username ?? '',
       seconds === undefined || seconds === null ? '<none>' : humanDuration(seconds * 1000),
-      condition(csr),
+      csrCondition(csr),
     ];
   },
 };
