@@ -19,3 +19,26 @@ export const LABEL_CONTAINER_TYPE = 'io.kubets.container.type';
 
 /** The container name Kubernetes gives the pod sandbox (pause container). */
 export const SANDBOX_CONTAINER_NAME = 'POD';
+
+/** Whose containers these are: a node, of a cluster when the kubelet was given one. */
+export interface ContainerOwner {
+  nodeName: string;
+  clusterId?: string;
+}
+
+export function ownerLabels(owner: ContainerOwner): Record<string, string> {
+  return { [LABEL_NODE]: owner.nodeName, ...(owner.clusterId !== undefined && { [LABEL_CLUSTER]: owner.clusterId }) };
+}
+
+/** Docker label filters that select an owner's containers (`extra` narrows further, e.g. to one pod). */
+export function ownerFilters(owner: ContainerOwner, ...extra: string[]): { label: string[] } {
+  return { label: [...Object.entries(ownerLabels(owner)).map(([k, v]) => `${k}=${v}`), ...extra] };
+}
+
+/**
+ * Whether a container is the owner's. Docker cannot filter on a missing label, so a kubelet without
+ * a cluster ID checks here that it does not take a cluster's containers for its own.
+ */
+export function isOwnedBy(labels: Record<string, string> | undefined, owner: ContainerOwner): boolean {
+  return labels?.[LABEL_NODE] === owner.nodeName && labels[LABEL_CLUSTER] === owner.clusterId;
+}

@@ -19,6 +19,8 @@ export interface LoggingAddonOptions {
   dataDir: string;
   logs: string;
   port: number;
+  /** The cluster's ID, which the kubelets label their containers with: only those are shipped. */
+  clusterId: string;
   /** Every node of the cluster: its name and its engine's socket (undefined: Docker's default). */
   nodes: { name: string; dockerSocket?: string }[];
   self(args: string[]): { command: string; args: string[] };
@@ -43,7 +45,7 @@ export async function startLoggingAddon(supervisor: Supervisor, o: LoggingAddonO
   const url = `http://127.0.0.1:${o.port}/upload`;
   for (const node of o.nodes) {
     const shipper = o.self([
-      'log-shipper', '--node-name', node.name, '--url', url, '--state-file', join(state, `${node.name}.json`),
+      'log-shipper', '--node-name', node.name, '--cluster-id', o.clusterId, '--url', url, '--state-file', join(state, `${node.name}.json`),
       ...(node.dockerSocket ? ['--docker-socket', node.dockerSocket] : []),
     ]);
     supervisor.start({ name: `log-shipper-${node.name}`, ...shipper, logFile: join(o.logs, `log-shipper-${node.name}.log`) });

@@ -216,7 +216,7 @@ async function runForeground(o: UpOptions): Promise<void> {
     : undefined;
   const journal = o.addons.includes('logging')
     ? await startLoggingAddon(supervisor, {
-        dataDir: o.dataDir, logs, port: o.loggingPort, self: (args) => selfCommand(args), log,
+        dataDir: o.dataDir, logs, port: o.loggingPort, clusterId: await ensureClusterId(o.dataDir), self: (args) => selfCommand(args), log,
         nodes: [{ name: o.nodeName }, ...(plan?.nodes.map((n) => ({ name: n.name, dockerSocket: n.dockerSocket })) ?? [])],
       })
     : undefined;

@@ -4,4 +4,5 @@
  */
 export { logShipperCommand } from './command.js';
 export { LogShipper, type LogShipperOptions } from './shipper.js';
-export { encodeEntries, type JournalFields } from './journal-export.js';
+export { encodeEntry, type JournalFields } from './journal-export.js';
+export { DockerEngine, defaultDockerSocket, type Engine, type EngineContainer } from './engine.js';

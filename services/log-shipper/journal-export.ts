@@ -15,12 +15,7 @@ function encodeField(name: string, value: string): Buffer {
   return Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), length, data, Buffer.from('\n')]);
 }
 
-/** Entries in the export format, one after another. */
-export function encodeEntries(entries: readonly JournalFields[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const entry of entries) {
-    for (const [name, value] of Object.entries(entry)) parts.push(encodeField(name, value));
-    parts.push(Buffer.from('\n'));
-  }
-  return Buffer.concat(parts);
+/** One entry in the export format, its fields and the empty line that ends it. */
+export function encodeEntry(entry: JournalFields): Buffer {
+  return Buffer.concat([...Object.entries(entry).map(([name, value]) => encodeField(name, value)), Buffer.from('\n')]);
 }

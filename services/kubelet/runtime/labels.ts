@@ -12,9 +12,13 @@ import {
   LABEL_GRACE_PERIOD,
   LABEL_CONTAINER_TYPE,
   SANDBOX_CONTAINER_NAME,
+  ownerLabels,
+  type ContainerOwner,
 } from '../../../lib/container-labels.js';
 
-// The label names live in lib/ so that readers of the kubelet's containers (the log shipper) need not load the kubelet.
+// The label names and the owner filters live in lib/ so that readers of the kubelet's containers
+// (the log shipper) need not load the kubelet.
+export { isOwnedBy, ownerFilters, ownerLabels, type ContainerOwner } from '../../../lib/container-labels.js';
 export {
   LABEL_POD_UID,
   LABEL_POD_NAME,
@@ -38,29 +42,6 @@ export interface PodIdentity {
 /** `k8s_<container>_<pod>_<namespace>_<uid>_<attempt>`, as dockershim named containers. */
 export function dockerContainerName(containerName: string, pod: PodIdentity, attempt: number): string {
   return `k8s_${containerName}_${pod.name}_${pod.namespace}_${pod.uid}_${attempt}`;
-}
-
-/** Whose containers these are: a node, of a cluster when the kubelet was given one. */
-export interface ContainerOwner {
-  nodeName: string;
-  clusterId?: string;
-}
-
-export function ownerLabels(owner: ContainerOwner): Record<string, string> {
-  return { [LABEL_NODE]: owner.nodeName, ...(owner.clusterId !== undefined && { [LABEL_CLUSTER]: owner.clusterId }) };
-}
-
-/** Docker label filters that select an owner's containers (`extra` narrows further, e.g. to one pod). */
-export function ownerFilters(owner: ContainerOwner, ...extra: string[]): { label: string[] } {
-  return { label: [...Object.entries(ownerLabels(owner)).map(([k, v]) => `${k}=${v}`), ...extra] };
-}
-
-/**
- * Whether a container is the owner's. Docker cannot filter on a missing label, so a kubelet without
- * a cluster ID checks here that it does not take a cluster's containers for its own.
- */
-export function isOwnedBy(labels: Record<string, string> | undefined, owner: ContainerOwner): boolean {
-  return labels?.[LABEL_NODE] === owner.nodeName && labels[LABEL_CLUSTER] === owner.clusterId;
 }
 
 export interface ContainerLabelInput {

@@ -1,5 +1,6 @@
 // The web dashboard in a real browser against a whole local cluster (`kubets up`, with a kubelet
-// running real containers): Debian's Chromium, headless, driven by puppeteer-core. A wrong token
+// running real containers, and the monitoring add-on's Prometheus): Debian's Chromium, headless,
+// driven by puppeteer-core. The usage charts hold real series from Prometheus. A wrong token
 // is refused; with the admin token a Deployment made by the CLI appears without a reload, is
 // scaled from the page (its pods follow), and a pod's log is followed; a token without rights
 // sees the API's Forbidden. Each page's screenshot is saved in SCREENSHOTS (git-ignored), which
@@ -75,8 +76,14 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
   releaseHostNetwork = await holdHostNetwork(1_500_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
-  await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], undefined, 180_000);
+  const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  // With the monitoring add-on, so the usage charts are drawn from the real Prometheus (scraping every 2 s here).
+  await ok(
+    ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
+      '--addons', 'monitoring', '--prometheus-port', String(prometheusPort), '--prometheus-scrape-interval', '2s', '--kubelet-arg', 'stats-interval=2'],
+    undefined,
+    180_000,
+  );
   await pollUntil(
     async () => {
       const nodes = JSON.parse(await ok(['get', 'nodes', '-o', 'json'])) as { items: Node[] };
@@ -163,6 +170,22 @@ describe('the dashboard in Chromium', () => {
     await pollUntil(async () => (await last()) > first + 1, { timeoutMs: 60_000, intervalMs: 500, what: 'newer log lines' });
     await shot('logs');
   }, STEP_MS);
+
+  it("draws the nodes' and the busiest pods' CPU and memory from Prometheus", async () => {
+    await page.click('[data-testid="nav-nodes"]');
+    // The page asks Prometheus again every 30 s; the first answers may come before its first scrapes.
+    await page.waitForFunction(() => document.querySelector('[data-testid="chart-source"]')?.textContent?.includes('From Prometheus'), { timeout: 240_000 });
+    const charts = ['chart-cpu', 'chart-memory', 'chart-pod-cpu', 'chart-pod-memory'];
+    await page.waitForFunction(
+      (ids, app) => ids.every((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points')) > 0)
+        && (document.querySelector('[data-testid="chart-pod-cpu"]')?.getAttribute('data-series') ?? '').includes(`default/${app}-`),
+      { timeout: 240_000 }, charts, APP,
+    );
+    const drawn = await page.$$eval('[data-testid^="chart-"] canvas', (canvases) => canvases.length);
+    expect(drawn).toBe(charts.length);
+    expect(await page.$eval('[data-testid="chart-cpu"]', (e) => e.getAttribute('data-series'))).toBe(NODE);
+    await shot('usage-from-prometheus');
+  }, 300_000);
 
   it('shows nodes, namespaces, services and events', async () => {
     await page.click('[data-testid="nav-nodes"]');

@@ -2,15 +2,21 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { html, Section } from './ui.js';
 
-// CPU and memory per node over the last hour, drawn with uPlot. The numbers come from
-// Prometheus (the monitoring add-on's Service kube-system/prometheus, reached through the
-// apiserver's services proxy) when it runs; otherwise from the metrics API's current usage,
-// sampled by the page while it is open. uPlot is loaded only when a chart is drawn.
+// CPU and memory per node, and of the busiest pods, over the last hour, drawn with uPlot. The
+// numbers come from Prometheus (the monitoring add-on's Service kube-system/prometheus, reached
+// through the apiserver's services proxy by its port name, whatever port it listens on) when it
+// runs; otherwise the node charts come from the metrics API's current usage, sampled by the page
+// while it is open. uPlot is loaded only when a chart is drawn.
 
-const PROMETHEUS = '/api/v1/namespaces/kube-system/services/prometheus:9090/proxy/api/v1/query_range';
+const PROMETHEUS = '/api/v1/namespaces/kube-system/services/prometheus:http/proxy/api/v1/query_range';
+const TOP_PODS = 5;
+const nodeLabel = (metric) => metric.node ?? metric.instance ?? 'cluster';
+const podLabel = (metric) => `${metric.namespace}/${metric.pod}`;
 const QUERIES = {
-  cpu: 'sum by (node) (rate(container_cpu_usage_seconds_total{container!=""}[2m]))',
-  memory: 'sum by (node) (container_memory_working_set_bytes{container!=""})',
+  cpu: { query: 'sum by (node) (rate(container_cpu_usage_seconds_total{container!=""}[2m]))', label: nodeLabel },
+  memory: { query: 'sum by (node) (container_memory_working_set_bytes{container!=""})', label: nodeLabel },
+  podCpu: { query: `topk(${TOP_PODS}, sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container!=""}[2m])))`, label: podLabel },
+  podMemory: { query: `topk(${TOP_PODS}, sum by (namespace, pod) (container_memory_working_set_bytes{container!=""}))`, label: podLabel },
 };
 const WINDOW_S = 3600;
 const STEP_S = 30;
@@ -26,21 +32,22 @@ export function quantity(text) {
 }
 
 /** Prometheus' range answers as uPlot data: [timestamps, series...] and a label per series. */
-function fromPrometheus(result) {
+function fromPrometheus(result, label) {
   const times = [...new Set(result.flatMap((r) => r.values.map(([t]) => t)))].sort((a, b) => a - b);
   const series = result.map((r) => {
     const byTime = new Map(r.values.map(([t, v]) => [t, Number(v)]));
     return times.map((t) => byTime.get(t) ?? null);
   });
-  return { labels: result.map((r) => r.metric.node ?? r.metric.instance ?? 'cluster'), data: [times, ...series] };
+  return { labels: result.map((r) => label(r.metric)), data: [times, ...series] };
 }
 
-async function queryPrometheus(query) {
+/** A range query's series over the last hour; undefined when Prometheus has none yet. */
+async function queryPrometheus({ query, label }) {
   const end = Math.floor(Date.now() / 1000);
   const params = new URLSearchParams({ query, start: String(end - WINDOW_S), end: String(end), step: String(STEP_S) });
   const answer = await api(`${PROMETHEUS}?${params}`);
-  if (answer.status !== 'success' || answer.data.result.length === 0) throw new Error('no data');
-  return fromPrometheus(answer.data.result);
+  if (answer.status !== 'success') throw new Error(`Prometheus answered ${answer.status}`);
+  return answer.data.result.length > 0 ? fromPrometheus(answer.data.result, label) : undefined;
 }
 
 /** Samples of the metrics API's node usage, one per change of `nodeUsage`, kept in the page. */
@@ -82,7 +89,9 @@ function Chart({ title, unit, chart, testid }) {
     });
     return () => { cancelled = true; plot?.destroy(); };
   }, [chart]);
-  return html`<div class="chart" data-testid=${testid}><h3>${title}</h3><div ref=${box}></div></div>`;
+  // How many values the chart holds, for readers that cannot see the canvas (the browser tests).
+  const points = chart ? chart.data.slice(1).reduce((n, series) => n + series.filter((v) => v != null).length, 0) : 0;
+  return html`<div class="chart" data-testid=${testid} data-points=${points} data-series=${chart?.labels.join(',') ?? ''}><h3>${title}</h3><div ref=${box}></div></div>`;
 }
 
 export const cores = (v) => `${v < 1 ? `${Math.round(v * 1000)}m` : v.toFixed(2)}`;
@@ -95,8 +104,15 @@ export function UsageCharts({ nodeUsage }) {
 
   useEffect(() => {
     let stopped = false;
-    const read = () => Promise.all([queryPrometheus(QUERIES.cpu), queryPrometheus(QUERIES.memory)]).then(
-      ([cpu, memory]) => stopped || setFromPrometheus({ cpu, memory }),
+    const keys = Object.keys(QUERIES);
+    // Node series are what the page needs from Prometheus; pods' come along when there are any.
+    const read = () => Promise.all(keys.map((k) => queryPrometheus(QUERIES[k]))).then(
+      (answers) => {
+        if (stopped) return;
+        const charts = Object.fromEntries(keys.map((k, i) => [k, answers[i]]));
+        if (charts.cpu && charts.memory) setFromPrometheus(charts);
+        else setPrometheusMissing(true);
+      },
       () => stopped || setPrometheusMissing(true),
     );
     void read();
@@ -115,5 +131,10 @@ export function UsageCharts({ nodeUsage }) {
       <${Chart} testid="chart-cpu" title="CPU (cores)" unit=${cores} chart=${charts?.cpu} />
       <${Chart} testid="chart-memory" title="Memory" unit=${bytes} chart=${charts?.memory} />
     </div>
+    ${fromPrometheus?.podCpu && html`<h3>Busiest pods</h3>
+      <div class="charts">
+        <${Chart} testid="chart-pod-cpu" title="Pod CPU (cores)" unit=${cores} chart=${fromPrometheus.podCpu} />
+        <${Chart} testid="chart-pod-memory" title="Pod memory" unit=${bytes} chart=${fromPrometheus.podMemory} />
+      </div>`}
   <//>`;
 }
