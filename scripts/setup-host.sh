@@ -2,7 +2,8 @@
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
 # Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables, the Python
 # kubernetes client the HTTP API tests drive, the add-ons' Prometheus, journal store and image
-# registry, Chromium for the dashboard's browser tests, shellcheck), a safely started
+# registry, Chromium for the dashboard's browser tests, shellcheck, Vagrant to validate
+# deploy/vagrant's Vagrantfile), a safely started
 # dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
 # On an EL9 host (Rocky Linux, AlmaLinux: the Vagrant cluster's machines) it installs with dnf what
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 
 node_packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 docker-registry)
-packages=("${node_packages[@]}" python3-kubernetes prometheus systemd-journal-remote chromium shellcheck)
+packages=("${node_packages[@]}" python3-kubernetes prometheus systemd-journal-remote chromium shellcheck vagrant)
 case "${1:-}" in
   --node) packages=("${node_packages[@]}") ;;
   '') ;;
