@@ -4,7 +4,7 @@
 // workers' `kubets join`). Then: both workers Ready with distinct pod subnets, host-gw routes over the
 // private network, a pod on each worker reaching the other by IP; and `down` leaves no bridge, tap,
 // qemu process or run folder. Traffic goes only to the VMs on that bridge.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,4 +152,17 @@ describe.skipIf(!enabled)('kubets on KVM VMs (deploy/vm/kvm-cluster)', () => {
     await cluster('down');
     expect(hostTraces()).toEqual([]);
   }, 120_000);
+});
+
+// Cheap, so not opt-in: on a host whose /dev/kvm is PVM, Debian's kernel would hang at boot, and `up`
+// says why before it builds, boots or links anything.
+describe.skipIf(!existsSync('/sys/module/kvm_pvm') || process.getuid?.() !== 0)('kvm-cluster on a PVM host', () => {
+  it('stops before making anything, naming PVM and the ways out', () => {
+    const before = hostTraces();
+    const r = spawnSync(SCRIPT, ['up'], { encoding: 'utf8', env: { ...process.env, KUBETS_VM_ACCEL: 'kvm', KUBETS_VM_KERNEL: '' }, timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('/dev/kvm is PVM (module kvm_pvm)');
+    expect(r.stderr).toContain('KUBETS_VM_ACCEL=tcg');
+    expect(hostTraces()).toEqual(before);
+  });
 });
