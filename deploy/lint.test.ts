@@ -1,6 +1,6 @@
 // The shell scripts of deploy/ and scripts/ pass shellcheck, and the Vagrantfile passes `vagrant
-// validate`, wherever those tools are installed (shellcheck comes with setup-host; Vagrant is
-// optional: it only reads the Vagrantfile here, the VMs need VirtualBox).
+// validate`, wherever those tools are installed (setup-host installs both from Debian; Vagrant only
+// reads the Vagrantfile here, its VMs need VirtualBox).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -2,20 +2,28 @@
 # Installs and starts what kubets needs on a Debian host, idempotently, printing each step:
 # Debian packages (etcd, Docker, busybox-static, HAProxy, keepalived, iptables, the Python
 # kubernetes client the HTTP API tests drive, the add-ons' Prometheus, journal store and image
-# registry, Chromium for the dashboard's browser tests, shellcheck), a safely started
+# registry, Chromium for the dashboard's browser tests, shellcheck, Vagrant to validate
+# deploy/vagrant's Vagrantfile), a safely started
 # dockerd (README, network safety: image pulls), node modules, the build, the `kubets` command with
 # its bash completion, and the local images.
 # On an EL9 host (Rocky Linux, AlmaLinux: the Vagrant cluster's machines) it installs with dnf what
 # a cluster machine runs (Docker CE, Node.js 20, busybox, HAProxy, keepalived, iptables; etcd and
 # the registry are release binaries there, see deploy/vagrant/provision.sh) and Docker runs as the
 # distribution's service; the test suite's extras are Debian only.
+# `setup-host.sh --node` is a cluster machine (deploy/vagrant/provision.sh): on Debian only the
+# packages a node runs, not the test suite's and the add-ons' extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '==> %s\n' "$*"; }
 
-packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 python3-kubernetes
-  prometheus systemd-journal-remote docker-registry chromium shellcheck)
+node_packages=(docker.io etcd-server busybox-static haproxy keepalived iptables iproute2 docker-registry)
+packages=("${node_packages[@]}" python3-kubernetes prometheus systemd-journal-remote chromium shellcheck vagrant)
+case "${1:-}" in
+  --node) packages=("${node_packages[@]}") ;;
+  '') ;;
+  *) echo "usage: setup-host.sh [--node]" >&2; exit 2 ;;
+esac
 el_packages=(docker-ce docker-ce-cli containerd.io busybox haproxy keepalived iptables iproute nodejs npm openssl tar)
 
 install_debian_packages() {

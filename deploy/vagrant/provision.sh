@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provisions one Rocky Linux 9 (or AlmaLinux 9) machine of the Vagrant cluster (Vagrantfile):
+# Provisions one Rocky Linux 9 (or AlmaLinux 9) or Debian 12 machine of the Vagrant cluster
+# (Vagrantfile; Debian 12 is what deploy/vm boots on KVM):
 #   provision.sh master INDEX MASTERS   etcd member, apiserver, scheduler, controller-manager (user
 #                                       kubets), HAProxy + keepalived for the VIP; master1 makes the
 #                                       cluster files and runs the image registry, the other masters
@@ -8,7 +9,8 @@
 #                                       for this worker: its kubelet and proxy run on what join wrote
 #                                       and nothing else of the cluster reaches it (no CA key, no
 #                                       other identity's token)
-# Every machine first runs scripts/setup-host.sh (its dnf path): packages, the build, /usr/local/bin/kubets.
+# Every machine first runs scripts/setup-host.sh --node (dnf or apt): packages, the build, /usr/local/bin/kubets.
+# etcd and the registry are GitHub release binaries on EL9 and Debian's packages on Debian.
 # Paths go under $KUBETS_PROVISION_ROOT (empty on a VM) so that a test can run this script into a folder.
 set -euo pipefail
 
@@ -51,8 +53,15 @@ fetch_release() {
   tar -C "$into" -xzf "$into/$name"
 }
 
+# Debian's package of a binary the units run from /usr/local/bin: linked there, nothing downloaded.
+link_packaged() {
+  [ -x "$2" ] || return 1
+  ln -sfn "$2" "$root/usr/local/bin/$1"
+}
+
 install_etcd() {
   [ -x "$root/usr/local/bin/etcd" ] && return 0
+  link_packaged etcd /usr/bin/etcd && return 0
   step "installing etcd $etcd_version"
   local tmp
   tmp=$(mktemp -d)
@@ -64,6 +73,7 @@ install_etcd() {
 
 install_registry() {
   [ -x "$root/usr/local/bin/registry" ] && return 0
+  link_packaged registry /usr/bin/docker-registry && return 0
   step "installing the registry (distribution $registry_version)"
   local tmp archive=registry_${registry_version}_linux_amd64.tar.gz
   tmp=$(mktemp -d)
@@ -134,8 +144,9 @@ provision_master() {
   fi
   install_units "${services[@]}"
   systemctl enable haproxy keepalived "${services[@]}"
-  # etcd waits for a quorum, which the next master brings: start without waiting for it.
-  systemctl start --no-block haproxy keepalived "${services[@]}"
+  # etcd waits for a quorum, which the next master brings: start without waiting for it. Restart,
+  # since Debian starts HAProxy with its own configuration, and a provisioning run again changes files.
+  systemctl restart --no-block haproxy keepalived "${services[@]}"
   if [ "$index" = 1 ]; then
     # The local images (built by setup-host) go to the registry, where every worker's engine pulls them.
     step "pushing the local images to the cluster registry $registry"
@@ -192,10 +203,14 @@ provision_worker() {
   systemctl enable --now kubets-kubelet kubets-proxy
 }
 
-step "setting up the host (scripts/setup-host.sh)"
-"$repo/scripts/setup-host.sh"
+step "setting up the host (scripts/setup-host.sh --node)"
+"$repo/scripts/setup-host.sh" --node
 # The machines talk on the private network only; the proxy owns the packet filter (iptables).
 systemctl disable --now firewalld 2>/dev/null || true
+# Debian starts its packages' etcd (loopback) and registry (:5000) with their own configuration;
+# the kubets units run them instead.
+systemctl disable --now docker-registry 2>/dev/null || true
+[ -f "$units/etcd.service" ] || systemctl disable --now etcd 2>/dev/null || true
 
 case "$role" in
   master) provision_master ;;

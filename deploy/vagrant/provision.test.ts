@@ -95,7 +95,7 @@ describe('provision.sh master 1', () => {
     expect(filesUnder(join(master1.root, 'etc/systemd/system'))).toEqual(
       ['etcd.service', 'kubets-apiserver.service', 'kubets-controller-manager.service', 'kubets-registry.service', 'kubets-scheduler.service'],
     );
-    expect(callsOf(master1, 'systemctl start')).toEqual(['systemctl start --no-block haproxy keepalived etcd kubets-apiserver kubets-scheduler kubets-controller-manager kubets-registry']);
+    expect(callsOf(master1, 'systemctl restart')).toEqual(['systemctl restart --no-block haproxy keepalived etcd kubets-apiserver kubets-scheduler kubets-controller-manager kubets-registry']);
     expect(JSON.parse(readFileSync(join(etc1, 'registry/config.yml'), 'utf8')).http.addr).toBe('192.168.56.11:5000');
     expect(callsOf(master1, 'KUBETS_REGISTRY=')).toEqual(['KUBETS_REGISTRY=192.168.56.11:5000']);
     expect(readFileSync(join(master1.root, 'etc/docker/certs.d/192.168.56.11:5000/ca.crt'), 'utf8')).toBe(readFileSync(join(etc1, 'pki/ca.crt'), 'utf8'));
