@@ -3,7 +3,7 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { runConcurrent } from '../harness/stats.js';
 import { printResult } from '../harness/report.js';
 import { startLocalCluster } from './local-cluster.js';
-import { deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, median, newSeries, NS, removeDirect, summary, template, timed, type Engine, type Series } from './workload-support.js';
+import { deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, median, newSeries, NS, removeDirect, summary, template, timed, warmUp, type Engine, type Series } from './workload-support.js';
 
 // Job throughput over the three real nodes of `kubets up --nodes 3`: a Job of 200 completions of
 // a short pod (`true`) at each parallelism, from its create to Complete, against the same 200
@@ -41,6 +41,7 @@ export async function benchClusterJobThroughput(): Promise<void> {
   const engines = enginesOf(cluster);
   const series = new Map<number, Series>(PARALLELISMS.map((p) => [p, newSeries()]));
   try {
+    await warmUp(cluster.client, NODES);
     for (let round = 0; round < ROUNDS; round++) {
       for (const parallelism of PARALLELISMS) {
         const s = series.get(parallelism)!;

@@ -118,3 +118,15 @@ export function summary(s: Series): Record<string, unknown> {
     loadAvg1m: { min: Math.min(...s.load), max: Math.max(...s.load) },
   };
 }
+
+/**
+ * A DaemonSet of the benchmark's image, run to Ready and removed: the namespaced nodes' engines
+ * start empty and pull the pause and app images from the cluster registry when a pod first needs
+ * them, which neither the direct pairs nor the first measured round should pay for.
+ */
+export async function warmUp(client: ApiClient, nodes: number): Promise<void> {
+  const name = 'warm-up';
+  await client.resource('daemonSet').create({ metadata: { name, namespace: NS }, spec: { selector: { matchLabels: { app: name } }, template: template(name, SLEEP) } });
+  await pollUntil(async () => (await podsOf(client, name)).filter(ready).length === nodes, { ...WAIT, what: 'a Ready warm-up pod per node' });
+  await deleteAndDrain(client, 'daemonSet', name);
+}

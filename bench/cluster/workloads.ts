@@ -7,7 +7,7 @@ import { pollUntil } from '../../test/harness/poll.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { PodTimeline, timelineSummary } from './pod-timeline.js';
 import {
-  deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, newSeries, NS, podsOf, ready, removeDirect, SLEEP, summary, template, timed, WAIT,
+  deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, newSeries, NS, podsOf, ready, removeDirect, SLEEP, summary, template, timed, WAIT, warmUp,
   type Engine, type Series,
 } from './workload-support.js';
 
@@ -110,6 +110,7 @@ export async function benchClusterWorkloads(): Promise<void> {
   const spread: Record<string, number>[] = [];
   const timelines: Record<string, unknown>[] = [];
   try {
+    await warmUp(cluster.client, NODES);
     for (let round = 0; round < ROUNDS; round++) {
       if (WORKLOADS.has('pods')) {
         await measure(series.pods, () => directPodsRound(engines), async () => {
