@@ -5,6 +5,7 @@ import { runConcurrent } from '../harness/stats.js';
 import { printResult } from '../harness/report.js';
 import { pollUntil } from '../../test/harness/poll.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { newThroughputSeries, printThroughput, throughputRound } from './job-throughput.js';
 import { PodTimeline, timelineSummary } from './pod-timeline.js';
 import {
   deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, newSeries, NS, podsOf, ready, removeDirect, SLEEP, summary, template, timed, WAIT, warmUp,
@@ -15,7 +16,8 @@ import {
 // container pairs started directly on the three engines, in the same run, rounds alternating: 30
 // pods at once (an RC of 30, from create to all Ready, with where each pod's time went), a
 // DaemonSet (from create to Ready on every node), and a Job of 30 completions at parallelism 6
-// (from create to Complete). BENCH_WORKLOADS (pods,daemonset,job) picks some of them.
+// (from create to Complete); and with `throughput`, job-throughput.ts's 200 completions in each
+// round on the same cluster. BENCH_WORKLOADS (pods,daemonset,job[,throughput]) picks them.
 // Talks only to loopback and to the namespaces and containers it makes.
 
 const NODES = 3;
@@ -107,6 +109,7 @@ export async function benchClusterWorkloads(): Promise<void> {
   const cluster: LocalCluster = await startLocalCluster({ nodes: NODES, subnet: SUBNET, name: 'bench-workloads' });
   const engines = enginesOf(cluster);
   const series = { pods: newSeries(), daemonSet: newSeries(), job: newSeries() };
+  const throughput = newThroughputSeries();
   const spread: Record<string, number>[] = [];
   const timelines: Record<string, unknown>[] = [];
   try {
@@ -123,10 +126,12 @@ export async function benchClusterWorkloads(): Promise<void> {
       }
       if (WORKLOADS.has('daemonset')) await measure(series.daemonSet, () => directDaemonRound(engines), () => daemonSetRound(cluster.client, round));
       if (WORKLOADS.has('job')) await measure(series.job, () => directJobRound(engines), () => jobRound(cluster.client, round));
+      if (WORKLOADS.has('throughput')) await throughputRound(cluster.client, engines, round, throughput);
     }
     if (WORKLOADS.has('pods')) printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods), podsPerNode: spread, timelines });
     if (WORKLOADS.has('daemonset')) printResult('cluster-daemonset', { nodes: NODES, ...summary(series.daemonSet) });
     if (WORKLOADS.has('job')) printResult('cluster-job', { completions: JOB_COMPLETIONS, parallelism: JOB_PARALLELISM, ...summary(series.job) });
+    if (WORKLOADS.has('throughput')) printThroughput(throughput);
   } finally {
     await removeDirect(engines).catch(() => undefined);
     cluster.down();
