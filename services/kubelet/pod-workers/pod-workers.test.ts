@@ -18,7 +18,7 @@ function harness(overrides: Partial<PodWorkersOptions> = {}) {
   const reported: Array<{ uid: string; status: PodStatus }> = [];
   const terminated: string[] = [];
   const events: string[] = [];
-  const runtime = new HollowRuntime();
+  const runtime = overrides.runtime instanceof HollowRuntime ? overrides.runtime : new HollowRuntime();
   const workers = new PodWorkers({
     runtime,
     objects: new InMemoryObjectSource(),
@@ -83,6 +83,23 @@ describe('PodWorkers', () => {
     expect(events).toContain('FailedMount: MountVolume.SetUp failed for volume "x" : configmap "y" not found');
     await until(() => workers.getStatus('c')?.phase === 'Running');
     expect(attempts).toBe(3);
+    await workers.stop();
+  });
+
+  it("sets a new pod's volumes up while it asks the runtime for the pod's containers, not after", async () => {
+    let statusAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (statusAsked = resolve));
+    // The volumes finish only once the runtime has been asked: done one after the other, this never ends.
+    const slowVolumes: PodVolumes = { ...noVolumes, setUp: async () => asked.then(() => new Map()) };
+    const runtime = new HollowRuntime();
+    const getPodStatus = runtime.getPodStatus.bind(runtime);
+    runtime.getPodStatus = (identity) => {
+      statusAsked();
+      return getPodStatus(identity);
+    };
+    const { workers } = harness({ volumes: slowVolumes, runtime });
+    workers.updatePod(pod('v'));
+    await until(() => workers.getStatus('v')?.phase === 'Running');
     await workers.stop();
   });
 

@@ -250,17 +250,16 @@ export class PodWorkers {
       return undefined;
     }
 
-    let volumePaths: PodVolumePaths;
-    try {
-      volumePaths = await this.#options.volumes.setUp(pod);
-    } catch (err) {
-      if (!(err instanceof PodVolumesError)) throw err;
-      for (const failure of err.failures) this.#events.event(pod, 'Warning', 'FailedMount', failure.message);
-      this.#report(worker, await this.#runtime.getPodStatus(identity));
+    // Neither needs the other: the volumes are set up (a token request, a tmpfs mount) while the
+    // engine is asked what the pod has, rather than one after the other on every new pod's way.
+    const [volumes, before] = await Promise.all([setUpVolumes(this.#options.volumes, pod), this.#runtime.getPodStatus(identity)]);
+    if (volumes instanceof PodVolumesError) {
+      for (const failure of volumes.failures) this.#events.event(pod, 'Warning', 'FailedMount', failure.message);
+      this.#report(worker, before);
       return setupRetryDelay(worker);
     }
+    const volumePaths = volumes;
 
-    const before = await this.#runtime.getPodStatus(identity);
     const syncStartedAt = Date.now();
     const result = await this.#runtime.syncPod(pod, before, {
       backoff: this.#backoff,
@@ -380,6 +379,16 @@ function runtimeSignature(status: RuntimePodStatus, madeSince: number): string {
     ...status.sandboxes.map((s) => ({ id: s.id, running: s.ready || s.createdAt >= madeSince })),
     ...status.containers.map((c) => ({ id: c.id, running: c.state === 'running' || c.createdAt >= madeSince })),
   ]);
+}
+
+/** The pod's volume paths, or the volumes that could not be set up; any other failure throws. */
+async function setUpVolumes(volumes: PodVolumes, pod: Pod): Promise<PodVolumePaths | PodVolumesError> {
+  try {
+    return await volumes.setUp(pod);
+  } catch (err) {
+    if (err instanceof PodVolumesError) return err;
+    throw err;
+  }
 }
 
 /** 1 s doubling to 30 s while volumes or the sandbox keep failing. */

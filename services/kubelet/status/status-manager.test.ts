@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
+import { ApiError } from '../../../lib/api/errors.js';
 import { useFakeApiServer } from '../../../lib/client/testing/fake-api-per-test.js';
 import { sameStatus, StatusManager } from './status-manager.js';
 
@@ -91,6 +92,17 @@ describe('StatusManager', () => {
     manager.podTerminated(pod);
     await until(() => api.fake.callCount('Delete') === 2);
     expect(api.fake.stored('pod', 'default', 'web')?.metadata?.uid).toBe(successor.metadata?.uid);
+  });
+
+  it('tries a failed delete again on the next resync, so the pod does not stay Terminating', async () => {
+    const pod = await createPod('web');
+    api.fake.failNext('Delete', new ApiError('Timeout', 'the storage request did not complete in time'));
+    manager.podTerminated(pod);
+    await until(() => api.fake.callCount('Delete') === 1);
+    expect(api.fake.stored('pod', 'default', 'web')).toBeDefined();
+    manager.resyncAll();
+    await until(() => api.fake.stored('pod', 'default', 'web') === undefined);
+    expect(api.fake.callCount('Delete')).toBe(2);
   });
 
   it('drops a status write that is still queued when the pod terminates', async () => {

@@ -96,10 +96,19 @@ export class StatusManager {
     this.#written.delete(uid);
   }
 
-  /** Re-sends the status of a pod whose API object now differs from it (e.g. a new mirror pod). */
+  /**
+   * Re-sends the status of a pod whose API object now differs from it (e.g. a new mirror pod), and
+   * tries again a delete that failed (a busy apiserver): nothing else would bring it back, and
+   * the pod would stay Terminating.
+   */
   resync(uid: string): void {
     const entry = this.#entries.get(uid);
-    if (!entry || entry.deleting) return;
+    if (!entry) return;
+    if (entry.deleting) {
+      entry.dirty = true;
+      this.#kick(uid);
+      return;
+    }
     const current = this.#current(entry.pod);
     if (current && sameStatus(current.status, entry.status)) return;
     entry.dirty = true;
@@ -131,9 +140,8 @@ export class StatusManager {
         }
         await this.#write(uid, entry.pod, entry.status);
       } catch (err) {
-        // Left for the periodic resync (deletes are retried when the pod worker confirms again).
+        // Left for the periodic resync.
         this.#log.warn({ pod: podName(entry.pod), err: (err as Error).message }, entry.deleting ? 'cannot delete pod' : 'cannot update pod status');
-        if (entry.deleting) this.#entries.delete(uid);
         return;
       }
     }

@@ -1,15 +1,19 @@
 // Workload controllers on the real nodes of `kubets up --nodes 3` (this machine plus two network
 // namespaces, each with its own Docker engine and kubelet): DaemonSets, a StatefulSet with its
-// headless Service, DNS names and per-ordinal claims, Jobs (plain and Indexed) and a CronJob. Objects
+// headless Service, DNS names and per-ordinal claims, Jobs (plain, Indexed and failing) and CronJobs. Objects
 // go in through the API as a user's client sends them; exec goes through the CLI. Traffic goes only
 // to loopback and to the namespaces and pods this test makes.
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Docker from 'dockerode';
 import type { DaemonSet, Job, Node, Pod, PodTemplateSpec } from '../../../lib/api/generated/index.js';
 import { ApiClient } from '../../../lib/client/client.js';
 import { loadClientConfig } from '../../../lib/client-config.js';
+import { parseTime } from '../../../lib/client/api-time.js';
+import { loadPlan } from '../../../cli/up/local-nodes.js';
+import { LABEL_POD_UID } from '../../../lib/container-labels.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
@@ -21,6 +25,8 @@ const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
 const NS = 'wl';
 const IMAGE = 'kubets/busybox:1.36';
 const SLEEP = ['sleep', '3600'];
+/** The Job controller's first delay before replacing a failed pod, short here so the doubling shows in seconds. */
+const JOB_BACKOFF_BASE_S = 2;
 
 const dir = mkdtempSync(join(tmpdir(), 'kubets-workloads-'));
 const dataDir = join(dir, 'data');
@@ -50,6 +56,21 @@ function template(app: string, command: string[], extra: Partial<NonNullable<Pod
   return { metadata: { labels: { app } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: IMAGE, command }], ...extra } };
 }
 
+const agentDaemonSet = (): Promise<DaemonSet> => client.resource('daemonSet').get(NS, 'agent');
+const agentOn = async (node: string): Promise<Pod | undefined> => (await podsOf('app=agent')).find((p) => nodeOf(p) === node && !p.metadata?.deletionTimestamp);
+const readyAgentOn = (node: string, what: string): Promise<Pod> =>
+  pollUntil(async () => {
+    const pod = await agentOn(node);
+    return pod && isReady(pod) ? pod : undefined;
+  }, { ...WAIT, what });
+
+/** The running containers of a pod on a namespaced node, asked of that node's own engine. */
+async function runningContainersOf(node: string, podUid: string): Promise<number> {
+  const engine = loadPlan(dataDir)?.nodes.find((n) => n.name === node);
+  if (!engine) throw new Error(`${node} is not a namespaced node of this cluster`);
+  return (await new Docker({ socketPath: engine.dockerSocket }).listContainers({ filters: { label: [`${LABEL_POD_UID}=${podUid}`] } })).length;
+}
+
 /** The pid of a node's kubelet, found by its command line (the cluster's own process, started by this test's `up`). */
 function kubeletPid(nodeName: string): number {
   for (const entry of readdirSync('/proc')) {
@@ -73,7 +94,8 @@ beforeAll(async () => {
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', '10.253.12.0/24', '--data-dir', dataDir,
       '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
       // A stopped kubelet is noticed in seconds rather than 40 s (it renews its lease every 10 s).
-      '--controller-manager-arg', 'node-monitor-grace-period=15s', '--controller-manager-arg', 'node-monitor-period=1s'],
+      '--controller-manager-arg', 'node-monitor-grace-period=15s', '--controller-manager-arg', 'node-monitor-period=1s',
+      '--controller-manager-arg', `job-backoff-base=${JOB_BACKOFF_BASE_S}s`],
     240_000,
   );
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
@@ -182,6 +204,54 @@ describe('DaemonSets on three real nodes', () => {
     await pollUntil(async () => (await client.resource('daemonSet').get(NS, 'agent')).status?.numberReady === 3, { ...WAIT, what: 'all agent pods ready again' });
     expect((await podsOf('app=agent')).find((p) => nodeOf(p) === node)?.metadata?.uid).toBe(pod.metadata!.uid);
   }, TEST_TIMEOUT_MS);
+  // Kubernetes' DaemonSet controller: an untolerated NoSchedule taint keeps new daemon pods off the
+  // node but lets the running one continue (counted as misscheduled); an untolerated NoExecute one
+  // removes it.
+  it('keeps its pod on a node tainted NoSchedule, removes it under NoExecute, and puts one back once the taint is gone', async () => {
+    const node = NODES[1]!;
+    const pod = (await agentOn(node))!;
+    await ok(['taint', 'nodes', node, 'wl-maintenance=on:NoSchedule']);
+    await pollUntil(async () => (await agentDaemonSet()).status?.numberMisscheduled === 1, { ...WAIT, what: `${node} counted as misscheduled` });
+    expect((await agentDaemonSet()).status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2 });
+    expect((await agentOn(node))?.metadata?.uid).toBe(pod.metadata!.uid);
+
+    await ok(['taint', 'nodes', node, 'wl-maintenance=on:NoExecute']);
+    await pollUntil(async () => !(await podsOf('app=agent')).some((p) => nodeOf(p) === node), { ...WAIT, what: `the agent pod gone from ${node}` });
+    const ds = await pollUntil(async () => {
+      const d = await agentDaemonSet();
+      return d.status?.numberMisscheduled === 0 && d.status?.numberReady === 2 ? d : undefined;
+    }, { ...WAIT, what: 'the agent DaemonSet over the two untainted nodes' });
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2 });
+
+    await ok(['taint', 'nodes', node, 'wl-maintenance-']);
+    const back = await readyAgentOn(node, `a new agent pod Ready on ${node}`);
+    expect(back.metadata?.uid).not.toBe(pod.metadata!.uid);
+    await pollUntil(async () => (await agentDaemonSet()).status?.numberReady === 3, { ...WAIT, what: 'all agent pods ready again' });
+  }, TEST_TIMEOUT_MS);
+
+  // A node leaves (its Node is deleted: pod GC removes its pods once the node has been gone for its
+  // quarantine) and joins again (its restarted kubelet registers it anew, as a new machine would).
+  it('follows a node leaving and joining: its pod goes with the Node and a new one comes with the new Node', async () => {
+    const node = NODES[2]!;
+    const oldNode: Node = await client.resource('node').get('', node);
+    const pod = (await agentOn(node))!;
+    await client.resource('node').delete('', node);
+    await pollUntil(async () => !(await podsOf('app=agent')).some((p) => p.metadata?.uid === pod.metadata!.uid), { ...WAIT, what: `the agent pod of the deleted ${node} gone` });
+    expect((await agentDaemonSet()).status).toMatchObject({ desiredNumberScheduled: 2, numberMisscheduled: 0 });
+    // Its kubelet, still running, stops the deleted pod's containers: the returning node gets a new
+    // pod subnet, and its kubelet replaces the pod network only once no container uses it.
+    await pollUntil(async () => (await runningContainersOf(node, pod.metadata!.uid!)) === 0, { ...WAIT, what: `the deleted pod's containers stopped on ${node}` });
+
+    // `kubets up` supervises its kubelets: the one stopped here starts again and registers its node.
+    process.kill(kubeletPid(node), 'SIGTERM');
+    await pollUntil(async () => {
+      const n = await client.resource('node').get('', node).catch(() => undefined);
+      return n && n.metadata?.uid !== oldNode.metadata?.uid && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    }, { ...WAIT, what: `${node} registered again and Ready` });
+    const back = await readyAgentOn(node, `an agent pod Ready on the new ${node}`);
+    expect(back.metadata?.uid).not.toBe(pod.metadata!.uid);
+    expect((await agentDaemonSet()).status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3 });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('a StatefulSet on three real nodes', () => {
@@ -235,11 +305,14 @@ describe('a StatefulSet on three real nodes', () => {
 });
 
 describe('Jobs on three real nodes', () => {
-  const complete = (name: string) =>
+  const hasFinished = (job: Job, type: 'Complete' | 'Failed'): boolean => Boolean(job.status?.conditions?.some((c) => c.type === type && c.status === 'True'));
+  const finished = (name: string, type: 'Complete' | 'Failed') =>
     pollUntil(async () => {
       const job: Job = await client.resource('job').get(NS, name);
-      return job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ? job : undefined;
-    }, { ...WAIT, timeoutMs: 240_000, what: `Job ${name} Complete` });
+      return hasFinished(job, type) ? job : undefined;
+    }, { ...WAIT, timeoutMs: 240_000, what: `Job ${name} ${type}` });
+  const podFinishedAt = (p: Pod): number => parseTime(p.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt);
+  const byCreation = (a: Pod, b: Pod): number => parseTime(a.metadata?.creationTimestamp) - parseTime(b.metadata?.creationTimestamp);
 
   it('runs 6 completions 3 at a time across the nodes to Complete', async () => {
     await client.resource('job').create({
@@ -264,26 +337,61 @@ describe('Jobs on three real nodes', () => {
       metadata: { name: 'indexed', namespace: NS },
       spec: { completions: 3, parallelism: 3, completionMode: 'Indexed', template: template('indexed', ['sh', '-c', 'echo "index=$JOB_COMPLETION_INDEX"'], { restartPolicy: 'Never' }) },
     });
-    const job = await complete('indexed');
+    const job = await finished('indexed', 'Complete');
     expect(job.status?.completedIndexes).toBe('0-2');
     const pods = await podsOf('app=indexed');
     const logs = await Promise.all(pods.map((p) => ok(['logs', '-n', NS, p.metadata!.name!])));
     expect(logs.map((l) => l.trim()).sort()).toEqual(['index=0', 'index=1', 'index=2']);
   }, TEST_TIMEOUT_MS);
 
-  it('lets a CronJob create a Job on schedule that completes', async () => {
-    await client.resource('cronJob').create({
-      metadata: { name: 'tick', namespace: NS },
-      spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: template('tick', ['sh', '-c', 'echo tick'], { restartPolicy: 'Never' }) } } },
+  it('fails a Job past its backoffLimit with BackoffLimitExceeded, doubling the wait before each new pod', async () => {
+    const backoffLimit = 3;
+    await client.resource('job').create({
+      metadata: { name: 'fails', namespace: NS },
+      spec: { backoffLimit, template: template('fails', ['sh', '-c', 'exit 1'], { restartPolicy: 'Never' }) },
     });
-    const job = await pollUntil(async () => (await client.resource('job').list(NS)).items.find((j) => j.metadata?.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === 'tick')), {
-      ...WAIT,
-      timeoutMs: 150_000,
-      intervalMs: 1_000,
-      what: 'a Job of the CronJob',
-    });
-    await complete(job.metadata!.name!);
-    await pollUntil(async () => (await client.resource('cronJob').get(NS, 'tick')).status?.lastSuccessfulTime, { ...WAIT, what: 'the CronJob recording its success' });
-    await client.resource('cronJob').delete(NS, 'tick');
+    const job = await finished('fails', 'Failed');
+    expect(job.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
+    expect(job.status?.failed).toBe(backoffLimit + 1);
+    expect(job.status?.active ?? 0).toBe(0);
+    const pods = (await podsOf('app=fails')).sort(byCreation);
+    expect(pods.map((p) => p.status?.phase)).toEqual(Array(backoffLimit + 1).fill('Failed'));
+    // The n-th failure holds the next pod back base × 2^(n-1) from that failure (times in whole seconds).
+    for (let n = 1; n < pods.length; n++) {
+      const waited = parseTime(pods[n]!.metadata?.creationTimestamp) - podFinishedAt(pods[n - 1]!);
+      expect(waited, `pod ${n + 1} created after failure ${n}`).toBeGreaterThanOrEqual((JOB_BACKOFF_BASE_S * 2 ** (n - 1) - 1) * 1000);
+    }
   }, TEST_TIMEOUT_MS);
+
+  it('runs CronJobs every minute, keeping only as many finished Jobs as their history limits say', async () => {
+    const cronJob = (name: string, script: string) =>
+      client.resource('cronJob').create({
+        metadata: { name, namespace: NS },
+        spec: {
+          schedule: '*/1 * * * *',
+          successfulJobsHistoryLimit: 1,
+          failedJobsHistoryLimit: 1,
+          jobTemplate: { spec: { backoffLimit: 0, template: template(name, ['sh', '-c', script], { restartPolicy: 'Never' }) } },
+        },
+      });
+    await cronJob('tick', 'echo tick');
+    await cronJob('tock', 'exit 1');
+    const outcomes = { tick: 'Complete', tock: 'Failed' } as const;
+    const seen = { tick: new Set<string>(), tock: new Set<string>() };
+    // Jobs are named <cronjob>-<scheduled minute>: the newest has the largest number.
+    const minute = (job: string): number => Number(job.slice(job.lastIndexOf('-') + 1));
+    await pollUntil(async () => {
+      const jobs = (await client.resource('job').list(NS)).items;
+      return (Object.keys(outcomes) as Array<keyof typeof outcomes>).every((cron) => {
+        const own = jobs.filter((j) => j.metadata?.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === cron));
+        for (const j of own) seen[cron].add(j.metadata!.name!);
+        const newest = Math.max(...[...seen[cron]].map(minute));
+        // Two runs seen, and of the finished ones only the newest kept.
+        return seen[cron].size >= 2 && own.length === 1 && minute(own[0]!.metadata!.name!) === newest && hasFinished(own[0]!, outcomes[cron]);
+      });
+    }, { ...WAIT, timeoutMs: 360_000, intervalMs: 1_000, what: 'two runs of each CronJob, the older Job of each deleted' });
+    expect((await client.resource('cronJob').get(NS, 'tick')).status?.lastSuccessfulTime).toBeTruthy();
+    await client.resource('cronJob').delete(NS, 'tick');
+    await client.resource('cronJob').delete(NS, 'tock');
+  }, 420_000);
 });
