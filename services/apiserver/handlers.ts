@@ -179,8 +179,10 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const observed = observe(method);
       const scope = newRequestScope();
       audited(method, call, scope, async () => {
-        const auth = call.getAuthContext();
-        const withoutCredentials = call.metadata.get('authorization').length === 0 && !auth.sslPeerCertificate;
+        // A bearer token decides alone, so the client certificate (which grpc-js parses anew on
+        // every call) is looked at only without one.
+        const auth = call.metadata.get('authorization').length === 0 ? call.getAuthContext() : undefined;
+        const withoutCredentials = auth !== undefined && !auth.sslPeerCertificate;
         const known = withoutCredentials ? undefined : authenticate(deps.authenticator, call.metadata, auth);
         const req = decodeRequest<Req>(REQ(reqType), call.request);
         // Only then is the call known: the one read anyone may make, or Unauthorized.

@@ -1,6 +1,6 @@
-import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawEtcdClient, startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
+import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
+import { connectEtcd } from './etcd-client.js';
 import { EtcdStore, openEtcdStore } from './etcd-store.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -17,22 +17,21 @@ afterAll(async () => {
 
 describeStoreContract('EtcdStore (real etcd)', () => store);
 
-// etcd3 sends a transaction again when an attempt got no answer, and that attempt may have been
+// EtcdKv sends a transaction again when an attempt got no answer, and that attempt may have been
 // applied: the store must recognise its own earlier write instead of reporting a conflict.
 describe('EtcdStore: a write sent again after its answer was lost', () => {
-  let raw: Etcd3;
   let replaying: EtcdStore;
   beforeAll(() => {
-    raw = rawEtcdClient(etcd);
-    replaying = new EtcdStore(raw);
+    const { etcd: client, kv } = connectEtcd([etcd.endpoint]);
+    replaying = new EtcdStore(client, kv);
     // Every transaction is applied, its answer dropped, and sent again: the caller sees the second answer.
-    const txn = raw.kv.txn.bind(raw.kv);
-    raw.kv.txn = async (req, options) => {
-      await txn(req, options);
-      return txn(req, options);
+    const txn = kv.txn.bind(kv);
+    kv.txn = async (req) => {
+      await txn(req);
+      return txn(req);
     };
   });
-  afterAll(() => raw?.close());
+  afterAll(() => replaying?.close());
 
   it('reports a create that was applied by the earlier attempt as created, at its revision', async () => {
     const res = await replaying.create('/registry/replay/a', Buffer.from('uid-1'));

@@ -1,6 +1,8 @@
-import { CompareResult, CompareTarget, Etcd3, EtcdError, type ICompare, type IKeyValue, type IRequestOp, type IWatchResponse } from 'etcd3';
+import { Etcd3, EtcdError, type IKeyValue, type IWatchResponse } from 'etcd3';
 import { timeEtcd } from '../metrics.js';
 import { connectEtcd, hasEtcdTls, type EtcdClientTls } from './etcd-client.js';
+import type { EtcdKv } from './etcd-kv.js';
+import type { KvCompare, KvOp } from './etcd-kv-codec.js';
 import { progressKey, watchedRange } from './progress-key.js';
 import {
   CompactedError,
@@ -17,7 +19,8 @@ import {
 
 // The only code that talks to etcd. Every write is a transaction guarded by a compare on the
 // key's version or mod_revision (never read-modify-write without the compare); the etcd revision
-// is the resourceVersion.
+// is the resourceVersion. Reads and writes go through EtcdKv (etcd-kv.ts), watches, leases and
+// compaction through the etcd3 client.
 
 /** Outside /registry/, so no watch cache sees it. */
 const COMPACTED_REVISION_KEY = '/kubets/compacted-revision';
@@ -42,69 +45,64 @@ function prefixEnd(prefix: string): Buffer {
 
 /** The apiserver's store: a client for the etcd members at endpoints, over TLS when tls names any file. */
 export function openEtcdStore(endpoints: string[], tls: EtcdClientTls = {}): EtcdStore {
-  return new EtcdStore(connectEtcd(endpoints, hasEtcdTls(tls) ? tls : undefined));
+  const { etcd, kv } = connectEtcd(endpoints, hasEtcdTls(tls) ? tls : undefined);
+  return new EtcdStore(etcd, kv);
 }
 
 export class EtcdStore implements Store {
-  constructor(private readonly etcd: Etcd3) {}
+  constructor(
+    private readonly etcd: Etcd3,
+    private readonly kv: EtcdKv,
+  ) {}
 
   async get(key: string): Promise<StoredValue | undefined> {
-    const res = await timeEtcd('get', key, () => this.etcd.kv.range({ key: Buffer.from(key) }));
-    const kv = res.kvs[0];
-    return kv ? toStored(kv) : undefined;
+    const res = await timeEtcd('get', key, () => this.kv.range({ key: Buffer.from(key) }));
+    return res.kvs[0];
   }
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
-    return this.commit('create', { key, created: value }, CompareTarget.Version, 0, { request_put: { key: Buffer.from(key), value, lease } }, extra);
+    const keyBytes = Buffer.from(key);
+    return this.commit('create', { key, created: value }, { key: keyBytes, target: 'version', value: 0 }, { put: { key: keyBytes, value, lease } }, extra);
   }
 
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit('update', { key }, CompareTarget.Mod, expectedRevision, { request_put: { key: Buffer.from(key), value } }, extra);
+    const keyBytes = Buffer.from(key);
+    return this.commit('update', { key }, { key: keyBytes, target: 'mod', value: expectedRevision }, { put: { key: keyBytes, value } }, extra);
   }
 
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
-    return this.commit('delete', { key }, CompareTarget.Mod, expectedRevision, { request_delete_range: { key: Buffer.from(key) } }, extra);
+    const keyBytes = Buffer.from(key);
+    return this.commit('delete', { key }, { key: keyBytes, target: 'mod', value: expectedRevision }, { delete: keyBytes }, extra);
   }
 
   /**
-   * One transaction: the compares on key and extra, then op and extra's puts; else a read of key
+   * One transaction: guard and extra's compares, then op and extra's puts; else a read of key
    * (and for a create of extra's keys too, to recognise one that already happened: see ownEarlierCreate).
-   * Built as the raw request for etcd3's KV client rather than through its builders: this is every
-   * write's path, and the builders add a promise and several objects per clause.
    */
-  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; created?: Buffer }, target: CompareTarget.Version | CompareTarget.Mod, expected: number, op: IRequestOp, extra?: TxnExtra): Promise<WriteResult> {
-    const keyBytes = Buffer.from(write.key);
-    const compare: ICompare[] = [
-      target === CompareTarget.Version
-        ? { key: keyBytes, target, result: CompareResult.Equal, version: expected }
-        : { key: keyBytes, target, result: CompareResult.Equal, mod_revision: expected },
-    ];
-    const success: IRequestOp[] = [op];
-    const failure: IRequestOp[] = [{ request_range: { key: keyBytes } }];
-    for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: c.modRevision });
+  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; created?: Buffer }, guard: KvCompare, op: KvOp, extra?: TxnExtra): Promise<WriteResult> {
+    const compare: KvCompare[] = [guard];
+    const success: KvOp[] = [op];
+    const failure: KvOp[] = [{ range: guard.key }];
+    for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: 'mod', value: c.modRevision });
     for (const p of extra?.puts ?? []) {
-      success.push({ request_put: { key: Buffer.from(p.key), value: p.value } });
-      if (write.created) failure.push({ request_range: { key: Buffer.from(p.key) } });
+      success.push({ put: { key: Buffer.from(p.key), value: p.value } });
+      if (write.created) failure.push({ range: Buffer.from(p.key) });
     }
-    const res = await timeEtcd(operation, write.key, () => this.etcd.kv.txn({ compare, success, failure }));
-    if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
-    const [kv, ...extraKvs] = res.responses.map((r) => r.response_range?.kvs[0]);
+    const res = await timeEtcd(operation, write.key, () => this.kv.txn({ compare, success, failure }));
+    if (res.succeeded) return { ok: true, revision: res.revision };
+    const [kv, ...extraKvs] = res.responses.map((r) => r?.kvs[0]);
     const revision = write.created && ownEarlierCreate([{ key: write.key, value: write.created }, ...(extra?.puts ?? [])], [kv, ...extraKvs]);
     if (revision) return { ok: true, revision };
-    return { ok: false, current: kv ? toStored(kv) : undefined };
+    return { ok: false, current: kv };
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
     const from = opts.startAfter ? Buffer.concat([Buffer.from(opts.startAfter), Buffer.from([0])]) : Buffer.from(prefix);
-    let range = this.etcd.getAll().inRange({ start: from, end: prefixEnd(prefix) }).sort('Key', 'Ascend');
-    if (opts.limit) range = range.limit(opts.limit);
-    if (opts.revision) range = range.revision(opts.revision);
     try {
-      const res = await timeEtcd('list', prefix, () => range.exec());
-      const remaining = Number(res.count) - res.kvs.length;
+      const res = await timeEtcd('list', prefix, () => this.kv.range({ key: from, rangeEnd: prefixEnd(prefix), sorted: true, limit: opts.limit, revision: opts.revision }));
       // etcd's header carries its current revision even for a read at an older one.
-      const revision = opts.revision || Number(res.header.revision);
-      return { items: res.kvs.map(toStored), revision, more: Boolean(res.more), remaining };
+      const revision = opts.revision || res.revision;
+      return { items: res.kvs, revision, more: res.more, remaining: res.count - res.kvs.length };
     } catch (err) {
       throw asCompacted(err) ?? err;
     }
@@ -174,8 +172,8 @@ export class EtcdStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await timeEtcd('currentRevision', '', () => this.etcd.get('/registry-revision-probe').exec());
-    return Number(res.header.revision);
+    const res = await timeEtcd('currentRevision', '', () => this.kv.range({ key: Buffer.from('/registry-revision-probe') }));
+    return res.revision;
   }
 
   /**
@@ -202,12 +200,13 @@ export class EtcdStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.kv.close();
     this.etcd.close();
   }
 }
 
 /**
- * The revision of this very create when its failed compare shows it already happened: etcd3 sends
+ * The revision of this very create when its failed compare shows it already happened: EtcdKv sends
  * a transaction again when an earlier attempt got no answer (a deadline, a dropped connection, the
  * leader lost), and that attempt may have been applied. Then the key, and every key put with it,
  * holds exactly the bytes written, all at one revision; the object carries the uid made for this
@@ -215,13 +214,13 @@ export class EtcdStore implements Store {
  * mod revision it moved and is answered as a conflict, as etcd's own client would leave it; the
  * caller reads it again and finds its change.)
  */
-function ownEarlierCreate(puts: { key: string; value: Buffer }[], current: (IKeyValue | undefined)[]): number | undefined {
-  const revision = current[0]?.mod_revision;
+function ownEarlierCreate(puts: { key: string; value: Buffer }[], current: (StoredValue | undefined)[]): number | undefined {
+  const revision = current[0]?.modRevision;
   const matches = puts.every((p, i) => {
     const kv = current[i];
-    return kv !== undefined && kv.mod_revision === revision && kv.value.equals(p.value);
+    return kv !== undefined && kv.modRevision === revision && kv.value.equals(p.value);
   });
-  return matches && revision ? Number(revision) : undefined;
+  return matches && revision ? revision : undefined;
 }
 
 /** Recognises etcd's "required revision has been compacted" error. */

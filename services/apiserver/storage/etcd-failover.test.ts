@@ -1,6 +1,6 @@
 import { GRPCCancelledError, GRPCDeadlineExceededError, GRPCUnavailableError } from 'etcd3';
 import { describe, expect, it } from 'vitest';
-import { isMemberUnreachable } from './etcd-client.js';
+import { isMemberUnreachable } from './etcd-failover.js';
 
 describe('isMemberUnreachable (what pauses one etcd member)', () => {
   it('is a connection that could not be made or was lost', () => {
