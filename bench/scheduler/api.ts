@@ -145,6 +145,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     });
     const names = Array.from({ length: pods }, (_, i) => `pod-${i}`);
     const sentAt = new Array<number>(pods);
+    const answeredAt = new Array<number>(pods);
     let createsStart = 0;
     let createsEnd = 0;
     const createPods = async (): Promise<void> => {
@@ -154,6 +155,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
         if (mode === 'paced' && due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
         sentAt[i] = performance.now();
         await client.resource('pod').create(benchPod(names[i]!, i));
+        answeredAt[i] = performance.now();
       });
       createsEnd = performance.now();
     };
@@ -218,12 +220,19 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
       const lat = summarize(names.map((n, i) => (seen.bound.get(n) as number) - (sentAt[i] as number)));
       const toWatch = summarize(names.map((n, i) => (seen.added.get(n) as number) - (sentAt[i] as number)));
       const watchToBound = summarize(names.map((n) => (seen.bound.get(n) as number) - (seen.added.get(n) as number)));
+      // Whether a late sighting is the create being slow or the watch lagging behind the write.
+      const createCall = summarize(names.map((_, i) => (answeredAt[i] as number) - (sentAt[i] as number)));
+      const answerToWatch = summarize(names.map((n, i) => (seen.added.get(n) as number) - (answeredAt[i] as number)));
       Object.assign(result, {
         latencyP50Ms: Math.round(lat.p50),
         latencyP99Ms: Math.round(lat.p99),
         latencyMaxMs: Math.round(lat.max),
         createToWatchP50Ms: Math.round(toWatch.p50),
         createToWatchP99Ms: Math.round(toWatch.p99),
+        createCallP50Ms: Math.round(createCall.p50),
+        createCallP99Ms: Math.round(createCall.p99),
+        answerToWatchP50Ms: Math.round(answerToWatch.p50),
+        answerToWatchP99Ms: Math.round(answerToWatch.p99),
         watchToBoundP50Ms: Math.round(watchToBound.p50),
         watchToBoundP99Ms: Math.round(watchToBound.p99),
       });
@@ -238,6 +247,8 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
       schedulerRssMiB: Number(rssMiB(pid).toFixed(1)),
       schedulerMaxRssMiB: Number(Math.max(maxRss, peakRssMiB(pid)).toFixed(1)),
       cpuSeconds: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number(v.toFixed(2))])),
+      // CPU time per pod survives a loaded machine far better than rates and latencies do.
+      cpuMsPerPod: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number(((v * 1000) / pods).toFixed(2))])),
       cpuSharePct: { apiserver: share(cpu.apiserver), scheduler: share(cpu.scheduler), etcd: share(cpu.etcd), benchClient: share(cpu.benchClient) },
       // Other work on the machine slows every process here; wall-clock figures depend on it.
       loadAvg1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
