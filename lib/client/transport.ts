@@ -64,13 +64,17 @@ interface UnaryCallOptions {
 }
 
 // Keepalive pings find a silently dead apiserver under a long watch; short reconnect backoff lets a
-// restarted apiserver be used again within seconds.
+// restarted apiserver be used again within seconds. The HTTP/2 receive window (per stream and per
+// connection) is of the order Go's HTTP/2 client uses rather than the protocol's 64 KiB: with
+// 64 KiB a busy apiserver could send a watch only that much per window update it got back, and
+// under a burst of pod creates watchers fell tens of seconds behind the writes.
 const channelOptions: grpc.ClientOptions = {
   ...LEAN_CHANNEL_OPTIONS,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5_000,
+  'grpc-node.flow_control_window': 16 * 1024 * 1024,
 };
 
 /**

@@ -23,6 +23,7 @@ import type { WatchOut } from './watch/index.js';
 import { WARNING_METADATA } from '../../lib/api/warnings.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
 import { wireObject } from './wire-object.js';
+import { encodeWatchEvent } from './watch-event-encoding.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: BearerAuthenticator | undefined;
@@ -80,10 +81,10 @@ const encodedEvents = new WeakMap<WatchOut, Buffer>();
 
 function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
   // Only the stored version's encoding is shared: watchers of another version get their own.
-  if (!isStoredVersion(info)) return encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
+  if (!isStoredVersion(info)) return encodeWatchEvent(info, ev);
   let bytes = encodedEvents.get(ev);
   if (!bytes) {
-    bytes = encodeMessage(REQ('WatchEvent'), { type: ev.type, object: wireObject(info, ev.object) });
+    bytes = encodeWatchEvent(info, ev);
     encodedEvents.set(ev, bytes);
   }
   return bytes;

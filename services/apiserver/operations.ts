@@ -181,20 +181,19 @@ export function apiOperations(deps: OperationDeps) {
     const bindingErrors = validateBinding(binding);
     if (bindingErrors.length > 0) throw invalid('Binding', name, bindingErrors);
     const namespace = req.namespace || binding.metadata?.namespace || '';
-    await registry.transform(pods, namespace, name, (object) => {
+    const bound = (object: AnyObject): AnyObject => {
       const pod = object as t.Pod;
       if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
         throw conflict('pods', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid ?? ''}`);
       }
       if (pod.metadata?.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
       if (pod.spec?.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-      pod.spec = { ...pod.spec, nodeName: node };
-      const now = rfc3339();
       const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
-      pod.status = { ...pod.status, conditions };
-      return pod;
-    });
+      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: rfc3339() });
+      return { ...pod, spec: { ...pod.spec, nodeName: node }, status: { ...pod.status, conditions } } as AnyObject;
+    };
+    // The scheduler binds pods it has just seen on its watch, so the cache is almost always current.
+    await registry.transform(pods, namespace, name, bound, deps.caches.get(pods.resource)?.get(namespace, name));
     return { status: 'Success', code: 201 };
   }
 

@@ -257,6 +257,51 @@ describe('Registry (on MemoryStore)', () => {
     });
   });
 
+  describe('transform (server-side changes such as a binding)', () => {
+    const bind = (object: AnyObject): AnyObject => {
+      const p = object as Pod;
+      if (p.spec?.nodeName) throw new ApiError('Conflict', `already on ${p.spec.nodeName}`);
+      return { ...p, spec: { ...p.spec, nodeName: 'n1' } } as AnyObject;
+    };
+    const reads = (): { count: number } => {
+      const counter = { count: 0 };
+      const get = store.get.bind(store);
+      store.get = (key) => {
+        counter.count++;
+        return get(key);
+      };
+      return counter;
+    };
+
+    it('writes on a current cached copy (frozen, as the watch cache holds it) without reading storage', async () => {
+      const cached = Object.freeze(await registry.create(pods, 'default', pod('p')));
+      const counter = reads();
+      const bound = (await registry.transform(pods, 'default', 'p', bind, cached)) as Pod;
+      expect(counter.count).toBe(0);
+      expect(bound.spec?.nodeName).toBe('n1');
+      expect(((await registry.get(pods, 'default', 'p')) as Pod).spec?.nodeName).toBe('n1');
+      expect(bound.metadata?.resourceVersion).toBe(String(await store.currentRevision()));
+    });
+
+    it('reads storage when the cached copy is stale, so the change applies to the current state', async () => {
+      const stale = await registry.create(pods, 'default', pod('p'));
+      await registry.update(pods, 'default', { ...pod('p'), metadata: { ...pod('p').metadata, labels: { changed: 'yes' } } });
+      const bound = (await registry.transform(pods, 'default', 'p', bind, stale)) as Pod;
+      expect(bound.metadata?.labels).toEqual({ changed: 'yes' });
+      expect(bound.spec?.nodeName).toBe('n1');
+    });
+
+    it('reads storage when the change refuses the cached copy, and reports what the current state says', async () => {
+      const created = await registry.create(pods, 'default', pod('p'));
+      const staleBound = { ...created, spec: { ...(created as Pod).spec, nodeName: 'old' } } as AnyObject;
+      const counter = reads();
+      expect(((await registry.transform(pods, 'default', 'p', bind, staleBound)) as Pod).spec?.nodeName).toBe('n1');
+      expect(counter.count).toBe(1);
+      const err = await apiError(registry.transform(pods, 'default', 'p', bind, created));
+      expect(err.message).toBe('already on n1');
+    });
+  });
+
   describe('with the service allocator', () => {
     beforeEach(() => {
       registry = new Registry(store, kindHooks({ limitRanger: { pods: {}, claims: {} }, defaultTolerationSeconds: {}, priority: {}, serviceAccount: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767'), defaultStorageClass: {} }), log);

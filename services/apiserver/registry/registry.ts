@@ -271,9 +271,25 @@ export class Registry {
 
   /**
    * Writes a server-side change (pod binding) with compare-and-swap and retries, bypassing the
-   * user-facing update rules that would forbid it.
+   * user-facing update rules that would forbid it. change must not modify what it is given (a
+   * cached object is frozen). With cached (the object as the watch cache holds it, revision
+   * included) the first try writes on that state without reading etcd, as Kubernetes'
+   * GuaranteedUpdate does: one round trip instead of two when the cache is current. A stale copy
+   * (the compare fails, or change refuses what may be an old state) costs a read, then the usual loop.
    */
-  async transform(info: ResourceInfo, namespace: string, name: string, change: (current: AnyObject) => AnyObject): Promise<AnyObject> {
+  async transform(info: ResourceInfo, namespace: string, name: string, change: (current: AnyObject) => AnyObject, cached?: AnyObject): Promise<AnyObject> {
+    if (cached) {
+      let changed: AnyObject | undefined;
+      try {
+        changed = change(cached);
+      } catch {
+        changed = undefined;
+      }
+      if (changed) {
+        const res = await this.store.update(objectKey(info, namespace, name), this.encode(info, changed), Number(cached.metadata?.resourceVersion));
+        if (res.ok) return this.withVersion(changed, res.revision);
+      }
+    }
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const { stored, object } = await this.getStored(info, namespace, name);
       const changed = change(object);

@@ -12,6 +12,11 @@ export interface WatchOut {
   readonly type: WatchEventType;
   readonly object: AnyObject;
   readonly revision: number;
+  /**
+   * The bytes storage held for object (its revision aside), when the event came from storage: the
+   * server can send them spliced instead of converting and encoding the object again.
+   */
+  readonly stored?: Buffer;
 }
 
 export interface WatchFilter {

@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
+import { resourceByField } from '../../../lib/api/resources.js';
+import { encodeForStorage } from '../storage/codec.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
 import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
 
 // The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
 // side: reconnection, its progress key, real compaction).
+
+const pods = resourceByField('pod');
 
 describe('WatchCache (MemoryStore)', () => {
   let store: MemoryStore;
@@ -23,6 +27,19 @@ describe('WatchCache (MemoryStore)', () => {
     const deleted = await removePod(store, 'ns', 'a');
     expect((await take(w, 3)).map(describeOut)).toEqual([`ADDED a@${added}`, `MODIFIED a@${modified}`, `DELETED a@${deleted}`]);
     expect(cache.revision).toBe(deleted);
+  });
+
+  it('hands on what storage holds for each added or modified object, so the server can send those bytes', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    await putPod(store, pod('ns', 'a'));
+    await putPod(store, pod('ns', 'a', { phase: 'Running' }));
+    await removePod(store, 'ns', 'a');
+    const [added, modified, deleted] = await take(w, 3);
+    expect(added!.stored).toEqual(encodeForStorage(pods, pod('ns', 'a')));
+    expect(modified!.stored).toEqual(encodeForStorage(pods, pod('ns', 'a', { phase: 'Running' })));
+    // A deletion sends the last state, which storage no longer holds.
+    expect(deleted!.stored).toBeUndefined();
   });
 
   it('resumes a watch from an older revision in its window', async () => {

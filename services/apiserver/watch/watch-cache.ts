@@ -442,7 +442,7 @@ export class WatchCache {
     const prev = this.objects.get(key);
     this.objects.set(key, obj);
     if (!prev) this.keys.insert(key);
-    this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now));
+    this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now, stored.value));
   }
 
   private applyDelete(stored: StoredValue, now: number): void {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { decodeObject, lookupMessage } from '../../lib/api/proto.js';
+import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
+import { encodeMessage } from './grpc-service.js';
+import { encodeForStorage } from './storage/codec.js';
+import { encodeWatchEvent } from './watch-event-encoding.js';
+import { watchOut } from './watch/cache-event.js';
+import { wireObject } from './wire-object.js';
+
+const pods = resourceByField('pod');
+
+function decodeEvent(bytes: Buffer): { type: string; object: ReturnType<typeof decodeObject> } {
+  const type = lookupMessage('WatchEvent');
+  const event = type.toObject(type.decode(bytes)) as { type: string; object: object };
+  const object = lookupMessage('Object');
+  return { type: event.type, object: decodeObject(object.encode(object.fromObject(event.object)).finish()) };
+}
+
+function fullEncoding(info: ResourceInfo, type: string, object: AnyObject): ReturnType<typeof decodeEvent> {
+  return decodeEvent(encodeMessage('kubets.v1.WatchEvent', { type, object: wireObject(info, object) }));
+}
+
+describe('encodeWatchEvent', () => {
+  const object: AnyObject = { metadata: { name: 'p', namespace: 'ns', uid: 'u', resourceVersion: '12' }, spec: { containers: [{ name: 'c', image: 'busybox:1' }], nodeName: 'n1' } };
+
+  it('decodes as the full encoding does, from the stored bytes', () => {
+    const ev = watchOut('MODIFIED', object, 12, encodeForStorage(pods, object));
+    expect(decodeEvent(encodeWatchEvent(pods, ev))).toEqual(fullEncoding(pods, 'MODIFIED', object));
+  });
+
+  it('sends the stored bytes rather than encoding the object again', () => {
+    // Bytes that differ from the object show which one was sent.
+    const storedElsewhere = encodeForStorage(pods, { ...object, spec: { ...object.spec, nodeName: 'from-storage' } } as AnyObject);
+    const sent = decodeEvent(encodeWatchEvent(pods, watchOut('ADDED', object, 12, storedElsewhere)));
+    expect(sent.type).toBe('ADDED');
+    expect(sent.object.pod?.spec?.nodeName).toBe('from-storage');
+    expect(sent.object.pod?.metadata?.resourceVersion).toBe('12');
+  });
+
+  it('encodes the object in full when there are no stored bytes', () => {
+    expect(decodeEvent(encodeWatchEvent(pods, watchOut('DELETED', object, 12)))).toEqual(fullEncoding(pods, 'DELETED', object));
+  });
+});
