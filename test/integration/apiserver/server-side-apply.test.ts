@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isApiError, type ApiError } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { restRequest } from './rest-helpers.js';
+import { kubectl, kubectlOk, requireKubectl, restRequest, writeKubeconfig } from './rest-helpers.js';
 
 // Field ownership (metadata.managedFields) and server-side apply through both transports: one
 // registry keeps the owners, so a field applied over HTTP conflicts with a gRPC manager and the
@@ -129,5 +129,35 @@ describe('pods/eviction', () => {
     const list = await restRequest(f.cp, 'GET', '/api/v1');
     const resources = list.json<{ resources: { name: string; group?: string; version?: string; kind: string }[] }>().resources;
     expect(resources).toContainEqual(expect.objectContaining({ name: 'pods/eviction', group: 'policy', version: 'v1', kind: 'Eviction' }));
+  });
+});
+
+describe('the real kubectl 1.32: apply --server-side and drain', () => {
+  const f = useControlPlane();
+
+  it('prints its conflict text and exits 1, and --force-conflicts takes the field', async () => {
+    requireKubectl();
+    const config = writeKubeconfig(f.cp, 'ssa');
+    const cm = (color: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: default}\ndata: {color: ${color}}\n`;
+    expect(await kubectlOk(config, ['apply', '--server-side', '--field-manager=first', '-f', '-'], cm('red'))).toBe('configmap/ssa serverside-applied\n');
+    const refused = await kubectl(config, ['apply', '--server-side', '--field-manager=second', '-f', '-'], cm('blue'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "first": \.data\.color\nPlease review the fields above--they currently have other managers\./);
+    expect(await kubectlOk(config, ['apply', '--server-side', '--field-manager=second', '--force-conflicts', '-f', '-'], cm('blue'))).toBe('configmap/ssa serverside-applied\n');
+    expect(await kubectlOk(config, ['get', 'configmap', 'ssa', '-o', 'jsonpath={.data.color}'])).toBe('blue');
+  });
+
+  it('drain evicts the pods of a node', async () => {
+    requireKubectl();
+    const config = writeKubeconfig(f.cp, 'drain');
+    await f.client.resource('node').create({ metadata: { name: 'drained-node' } });
+    const owner = await f.client.resource('replicaSet').create({
+      metadata: { name: 'rs', namespace: 'default' },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'kubets/busybox:1.36' }] } } },
+    });
+    const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: owner.metadata!.uid!, controller: true }];
+    await f.client.resource('pod').create({ metadata: { name: 'on-node', namespace: 'default', ownerReferences }, spec: { nodeName: 'drained-node', containers: [{ name: 'c', image: 'kubets/busybox:1.36' }] } });
+    const out = await kubectlOk(config, ['drain', 'drained-node', '--ignore-daemonsets', '--grace-period=0', '--timeout=60s']);
+    expect(out).toBe('node/drained-node cordoned\nevicting pod default/on-node\npod/on-node evicted\nnode/drained-node drained\n');
   });
 });
