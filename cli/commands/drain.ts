@@ -13,14 +13,16 @@ import { waitForDeletion } from '../wait.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // kubectl's node maintenance verbs: cordon and uncordon flip spec.unschedulable; drain cordons,
-// then removes the node's pods (each with its grace period) and waits for them to be gone.
-// kubets has no PodDisruptionBudgets, so an eviction is the pod's graceful deletion.
+// then evicts the node's pods (pods/eviction, each with its grace period) and waits for them to
+// be gone. An eviction refused for now (429, a disruption budget) is retried as kubectl does.
 
 const NODES = resourceByField('node');
 const PODS = resourceByField('pod');
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 /** kubectl drain's --timeout=0: wait as long as it takes; bounded here so a stuck pod cannot hang a script forever. */
 const UNBOUNDED_WAIT_MS = 24 * 3_600_000;
+/** kubectl's pause before asking again for an eviction the server refused for now. */
+const EVICTION_RETRY_MS = 5_000;
 
 interface SelectFlags {
   selector?: string;
@@ -131,6 +133,26 @@ function describeGroups(groups: Map<string, string[]>): string {
   return [...groups].map(([message, pods]) => `${message}: ${pods.join(', ')}`).join('; ');
 }
 
+/**
+ * Evicts one pod, asking again while the server refuses for now (429) until the deadline.
+ * Returns false when the pod was already gone.
+ */
+async function evictPod(ctx: CliContext, client: ApiClient, pod: Pod, flags: DrainFlags, deadline: number): Promise<boolean> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
+  for (;;) {
+    try {
+      await client.evict(namespace, name, flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {});
+      return true;
+    } catch (err) {
+      if (isApiError(err, 'NotFound')) return false;
+      if (!isApiError(err, 'TooManyRequests') || Date.now() + EVICTION_RETRY_MS > deadline) throw err;
+      ctx.err(`error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${err.message}\n`);
+      await new Promise((resolve) => setTimeout(resolve, EVICTION_RETRY_MS));
+    }
+  }
+}
+
 async function drainNode(ctx: CliContext, client: ApiClient, name: string, flags: DrainFlags): Promise<void> {
   await setUnschedulable(ctx, client, name, true, flags.dryRun);
   const { items } = await client.resource('pod').listAll('', {
@@ -141,22 +163,19 @@ async function drainNode(ctx: CliContext, client: ApiClient, name: string, flags
   if (plan.errors.size > 0) throw new CliError(`unable to drain node "${name}" due to error: ${describeGroups(plan.errors)}, continuing command...`);
   if (plan.warnings.size > 0) ctx.err(`Warning: ${describeGroups(plan.warnings)}\n`);
   const suffix = dryRunSuffix(parseDryRun(flags.dryRun));
+  const timeout = flags.timeout && flags.timeout > 0 ? flags.timeout : UNBOUNDED_WAIT_MS;
+  const deadline = Date.now() + timeout;
   const removed: { namespace: string; name: string; uid?: string }[] = [];
   for (const pod of plan.remove) {
     const namespace = pod.metadata?.namespace ?? '';
     const podName = pod.metadata?.name ?? '';
     ctx.out(`evicting pod ${namespace}/${podName}${suffix}\n`);
     if (flags.dryRun !== 'none') continue;
-    try {
-      await client.resource('pod').delete(namespace, podName, flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {});
+    if (await evictPod(ctx, client, pod, flags, deadline)) {
       const uid = pod.metadata?.uid;
       removed.push({ namespace, name: podName, ...(uid ? { uid } : {}) });
-    } catch (err) {
-      if (!isApiError(err, 'NotFound')) throw err;
     }
   }
-  const timeout = flags.timeout && flags.timeout > 0 ? flags.timeout : UNBOUNDED_WAIT_MS;
-  const deadline = Date.now() + timeout;
   for (const pod of removed) {
     try {
       await waitForDeletion(client, { info: PODS, ...pod }, Math.max(0, deadline - Date.now()));

@@ -43,6 +43,7 @@ interface GetFlags {
   recursive?: boolean;
   sortBy?: string;
   outputWatchEvents?: boolean;
+  showManagedFields?: boolean;
 }
 
 interface Found {
@@ -96,6 +97,12 @@ async function fetch(client: ApiClient, selection: ResourceSelection, namespace:
   if (flags.fieldSelector) listOpts.fieldSelector = flags.fieldSelector;
   const { items } = await resource.listAll(flags.allNamespaces ? '' : ns, listOpts);
   return items.map((object) => ({ info, object }));
+}
+
+/** As kubectl since 1.21: metadata.managedFields is long and rarely wanted, so it is left out unless asked for. */
+function shownObject(object: AnyObject, flags: GetFlags): AnyObject {
+  if (flags.showManagedFields || !object.metadata?.managedFields) return object;
+  return { ...object, metadata: { ...object.metadata, managedFields: undefined } };
 }
 
 /** kubectl names each row `kind/name` when objects of several kinds are printed; the table printers print metadata.name. */
@@ -176,7 +183,8 @@ async function watchObjects(ctx: CliContext, selection: ResourceSelection, forma
       })
     : undefined;
   let printed = 0;
-  const print = (events: WatchedChange[]): void => {
+  const print = (changes: WatchedChange[]): void => {
+    const events = changes.map((e) => ({ ...e, object: shownObject(e.object, flags) }));
     if (table) {
       ctx.out(table.print(events.map((e) => (flags.outputWatchEvents ? eventRow(e) : e.object))));
       return;
@@ -243,7 +251,8 @@ async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise
   const found: Found[] = [];
   for (const selection of selections) {
     const fetched = await fetch(client, selection, namespace, flags, errors);
-    found.push(...(flags.sortBy ? sortByField(fetched, flags.sortBy) : fetched));
+    const shown = fetched.map((f) => ({ ...f, object: shownObject(f.object, flags) }));
+    found.push(...(flags.sortBy ? sortByField(shown, flags.sortBy) : shown));
   }
   const single = selections.length === 1 && selections[0]!.names.length === 1;
   if (isTable(format)) {
@@ -275,6 +284,7 @@ export function getCommand(deps: VerbDeps = defaultDeps): Command {
     .option('--ignore-not-found', 'print nothing for objects that do not exist')
     .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources to get; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
+    .option('--show-managed-fields', 'with -o json or yaml, keep metadata.managedFields in the output')
     .option('--output-watch-events', 'with --watch, print each change as a watch event (ADDED, MODIFIED, DELETED)')
     .option('--sort-by <jsonpath>', 'sort the list by this field (e.g. .metadata.name, {.status.startTime}, .spec.capacity.storage)')
     .action(verbAction(deps, (ctx, args, cmd) => runGet(ctx, args[0] as string[], cmd.opts<GetFlags>())));

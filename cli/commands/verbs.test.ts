@@ -127,3 +127,18 @@ describe('get --sort-by and --output-watch-events', () => {
     expect(events.stdout.indexOf('"type"')).toBeLessThan(events.stdout.indexOf('"object"'));
   });
 });
+
+describe('get -o yaml and managedFields', () => {
+  it('leaves metadata.managedFields out unless --show-managed-fields, as kubectl does', async () => {
+    const fieldsV1 = { raw: JSON.stringify({ 'f:data': { 'f:k': {} } }) };
+    await client.resource('configMap').create({
+      metadata: { name: 'owned', namespace: 'default', managedFields: [{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 }] },
+      data: { k: 'v' },
+    });
+    const hidden = await run('get', 'configmap', 'owned', '-o', 'yaml');
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).not.toContain('managedFields');
+    const shown = await run('get', 'configmap', 'owned', '-o', 'yaml', '--show-managed-fields');
+    expect(shown.stdout).toContain('managedFields:\n  - apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1:\n      f:data:\n        f:k: {}\n    manager: kubectl-create\n    operation: Update\n');
+  });
+});

@@ -11,6 +11,7 @@ import { acceptsApiVersion, resourceByKind, resourceForApiVersion, resources, ty
 // handled by the same code. Decoding is strict: protobufjs would silently drop unknown fields.
 
 const INT_OR_STRING = '.kubets.v1.IntOrString';
+const FIELDS_V1 = '.kubets.v1.FieldsV1';
 
 /** One thing a decode found wrong: a field error when it concerns a field's value, else a sentence. */
 export type DecodeProblem = FieldError | string;
@@ -44,11 +45,16 @@ function isZero(v: unknown): boolean {
   return v === 0 || v === '' || v === false || (Buffer.isBuffer(v) && v.length === 0);
 }
 
+function isFieldsV1(field: protobuf.Field): boolean {
+  return field.resolvedType?.fullName === FIELDS_V1;
+}
+
 function valueToJSON(field: protobuf.Field, v: unknown): Json {
   if (isIntOrString(field)) {
     const ios = v as { intVal?: number; strVal?: string };
     return ios.strVal !== undefined && ios.strVal !== '' ? ios.strVal : (ios.intVal ?? 0);
   }
+  if (isFieldsV1(field)) return JSON.parse((v as { raw?: string }).raw || '{}') as Json;
   if (field.resolvedType instanceof protobuf.Type) return messageToJSON(field.resolvedType, v as Record<string, unknown>);
   if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v as Json;
@@ -120,6 +126,7 @@ function scalarFromJSON(field: protobuf.Field, v: Json, path: string, problems: 
     const intVal = integerFromJSON('int32', v, path, problems);
     return intVal === undefined ? undefined : { intVal };
   }
+  if (isFieldsV1(field)) return typeof v === 'object' && v !== null && !Array.isArray(v) ? { raw: JSON.stringify(v) } : bad('object');
   if (field.resolvedType instanceof protobuf.Type) {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('object');
     return messageFromJSON(field.resolvedType, v, path, problems);

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
-import type { Binding, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, TokenRequest, VersionInfo } from '../api/generated/index.js';
+import type { Binding, DeleteOptions, ExecStart, LogsRequest, PortForwardStart, Scale, SelfSubjectRulesReview, SubjectAccessReview, TokenRequest, VersionInfo } from '../api/generated/index.js';
 import { resourceByField, versionedResource, type EnvelopeField, type KindTypes } from '../api/resources.js';
 import type { ResolvedClientConfig } from '../client-config.js';
 import { startExecSession, type ExecOptions, type ExecSession } from './exec.js';
@@ -104,6 +104,11 @@ export class ApiClient {
   /** Binds a pod to a node (the scheduler's write). Not retried once sent. */
   async bind(namespace: string, binding: Binding, opts: CallOptions = {}): Promise<void> {
     await this.transport.unary('Bind', { namespace, binding }, { idempotent: false, ...callOpts(opts) });
+  }
+
+  /** Evicts a pod (pods/eviction): its graceful delete, unless a disruption budget refuses it. Not retried once sent. */
+  async evict(namespace: string, name: string, deleteOptions: DeleteOptions = {}, opts: CallOptions = {}): Promise<void> {
+    await this.transport.unary('Evict', { namespace, name, deleteOptions }, { idempotent: false, ...callOpts(opts) });
   }
 
   async getScale(field: EnvelopeField, namespace: string, name: string, opts: CallOptions = {}): Promise<Scale> {

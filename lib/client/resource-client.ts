@@ -13,12 +13,15 @@ export interface CallOptions {
 
 export interface CreateOptions extends CallOptions {
   dryRun?: boolean;
+  /** Who owns the fields written (metadata.managedFields); the server names the client by its user agent without it. */
+  fieldManager?: string;
   /** Defaults to the object's metadata.namespace. */
   namespace?: string;
 }
 
 export interface UpdateOptions extends CallOptions {
   dryRun?: boolean;
+  fieldManager?: string;
 }
 
 export interface ListOptions extends CallOptions {
@@ -37,7 +40,8 @@ export interface ListResult<T> {
   remainingItemCount?: number;
 }
 
-export type PatchType = 'merge' | 'json' | 'strategic';
+/** 'apply' is server-side apply: the patch is the applied configuration, fieldManager is required. */
+export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
 export interface PatchOptions extends CallOptions {
   /** Defaults to 'merge' (RFC 7396). */
@@ -45,6 +49,9 @@ export interface PatchOptions extends CallOptions {
   /** Patch the status subresource. */
   status?: boolean;
   dryRun?: boolean;
+  fieldManager?: string;
+  /** Apply only: take fields other managers own instead of failing with a conflict. */
+  force?: boolean;
 }
 
 export type DeleteCallOptions = DeleteOptions & CallOptions;
@@ -98,7 +105,7 @@ export class ResourceClient<T extends KubeObject> {
     const namespace = this.info.namespaced ? (opts.namespace ?? obj.metadata?.namespace ?? '') : '';
     const res = await this.transport.unary(
       'Create',
-      { resource: this.requestName, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false },
+      { resource: this.requestName, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false, fieldManager: opts.fieldManager ?? '' },
       { idempotent: false, ...callOpts(opts) },
     );
     return this.unwrap(res);
@@ -186,6 +193,8 @@ export class ResourceClient<T extends KubeObject> {
         patch: typeof patch === 'string' ? patch : JSON.stringify(patch),
         status: opts.status ?? false,
         dryRun: opts.dryRun ?? false,
+        fieldManager: opts.fieldManager ?? '',
+        force: opts.force ?? false,
       },
       { idempotent: false, ...callOpts(opts) },
     );
@@ -236,7 +245,7 @@ export class ResourceClient<T extends KubeObject> {
   private async sendUpdate(method: 'Update' | 'UpdateStatus', obj: T, opts: UpdateOptions, subresource = ''): Promise<T> {
     const res = await this.transport.unary(
       method,
-      { resource: this.requestName, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false, subresource },
+      { resource: this.requestName, namespace: this.ns(obj.metadata?.namespace ?? ''), object: this.wrap(obj), dryRun: opts.dryRun ?? false, subresource, fieldManager: opts.fieldManager ?? '' },
       { idempotent: Boolean(obj.metadata?.resourceVersion), ...callOpts(opts) },
     );
     return this.unwrap(res);

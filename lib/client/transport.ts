@@ -29,7 +29,8 @@ type UnaryMethod =
   | 'SubjectAccessReview'
   | 'SelfSubjectAccessReview'
   | 'SelfSubjectRulesReview'
-  | 'CreateToken';
+  | 'CreateToken'
+  | 'Evict';
 type ServerStreamMethod = 'Watch' | 'Logs';
 type RequestOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
 type ResponseOf<M extends keyof Methods> = Methods[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;

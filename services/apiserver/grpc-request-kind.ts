@@ -31,6 +31,7 @@ const METHODS: Record<string, MethodShape> = {
   Exec: { verb: 'CONNECT', subresource: 'exec', resource: 'pods' },
   Attach: { verb: 'CONNECT', subresource: 'attach', resource: 'pods' },
   PortForward: { verb: 'CONNECT', subresource: 'portforward', resource: 'pods' },
+  Evict: { verb: 'POST', subresource: 'eviction', resource: 'pods' },
 };
 
 type CallRequest = { resource?: string; namespace?: string; name?: string; object?: Envelope; status?: boolean } | undefined;

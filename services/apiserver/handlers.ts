@@ -22,6 +22,7 @@ import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
 import { WARNING_METADATA } from '../../lib/api/warnings.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
+import { configurationOf, noteFieldManager } from './managed-fields/index.js';
 import { wireObject } from './wire-object.js';
 import { encodeWatchEvent } from './watch-event-encoding.js';
 
@@ -55,7 +56,7 @@ function tooLarge(req: ObjectRequest, size: number): ApiError {
 const REQ = (name: string): string => `kubets.v1.${name}`;
 
 /** The HTTP code the same call answers with in Kubernetes' REST API, for the request metrics. */
-const successCode = (method: string): number => (method === 'Create' || method === 'Bind' ? 201 : 200);
+const successCode = (method: string): number => (method === 'Create' || method === 'Bind' || method === 'Evict' ? 201 : 200);
 
 function failureCode(err: unknown): number {
   return (err instanceof ApiError ? err : storageUnavailable(err))?.httpCode ?? 500;
@@ -191,6 +192,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const anonymousRead = method === 'Get' && isClusterInfoRead(resourceByName(q.resource ?? ''), 'get', q.namespace, q.name);
         const authenticated = known ?? (anonymousRead ? ANONYMOUS : authenticate(deps.authenticator, call.metadata, auth));
         observed.known(req);
+        noteFieldManager((req as { fieldManager?: string }).fieldManager, call.metadata.get('user-agent')[0]?.toString());
         if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
         return fn(req, admitCall(method, authenticated, call.metadata, req));
       }).then(
@@ -290,6 +292,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     }),
     Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
       const info = resolveResource(req.resource ?? '');
+      if (req.patchType === 'apply' && !req.status) {
+        if (!req.fieldManager) throw badRequest('Patch with patchType "apply" requires fieldManager to be set');
+        const configuration = configurationOf(info, req.name ?? '', req.patch ?? '');
+        const { object } = await ops.apply(target(info, req), configuration, { force: req.force, dryRun: req.dryRun, view: info });
+        return wireObject(info, object);
+      }
       const patched = await ops.patch(target(info, req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun, view: info });
       return wireObject(info, patched);
     }),
@@ -298,6 +306,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       return wireObject(info, await ops.delete(target(info, req), req.options ?? {}));
     }),
     Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', ops.bind),
+    Evict: unary<t.EvictRequest, t.Status>('Evict', 'EvictRequest', (req) => ops.evict(req)),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(resolveResource(req.resource ?? ''), req))),
     UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(resolveResource(req.resource ?? ''), req), req.scale)),
     Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ops.version()),

@@ -6,6 +6,7 @@ import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { VERSION } from '../../lib/version.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
 import { rfc3339 } from './registry/object-meta.js';
+import { applyConfiguration } from './managed-fields/index.js';
 import type { MetricsSource } from './metrics/index.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
@@ -235,6 +236,25 @@ export function apiOperations(deps: OperationDeps) {
       const patchIn = (current: AnyObject): AnyObject => toStoredVersion(view, applyPatch(view, fromStoredVersion(view, current), patchType, patch, opts.onUnknownFields));
       return noted(undefined, () => registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun }));
     },
+    /**
+     * Server-side apply of a configuration (Kubernetes JSON in the version of opts.view) under the
+     * request's field manager: merged into the object, or creating it when there is none.
+     */
+    async apply(req: Target, configuration: Record<string, unknown>, opts: { force?: boolean; dryRun?: boolean; view?: ResourceInfo } = {}): Promise<{ object: AnyObject; created: boolean }> {
+      const { info, namespace, name } = storedTarget(req);
+      const view = opts.view ?? info;
+      const applied = configuration as Parameters<typeof applyConfiguration>[2];
+      const applyTo = (current: AnyObject | undefined): AnyObject => toStoredVersion(view, applyConfiguration(view, current && fromStoredVersion(view, current), applied, Boolean(opts.force)));
+      const writeOpts = { dryRun: opts.dryRun, fieldsOwned: true };
+      try {
+        return { object: await noted(undefined, () => registry.modify(info, namespace, name, applyTo, 'main', writeOpts)), created: false };
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.reason !== 'NotFound' || err.details.kind !== info.resource || err.details.name !== name) throw err;
+      }
+      const object = applyTo(undefined);
+      object.metadata = { ...object.metadata, name, namespace: info.namespaced ? object.metadata?.namespace || namespace : undefined };
+      return { object: await noted(object, () => registry.create(info, namespace, object, writeOpts)), created: true };
+    },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
       const { info, namespace, name } = storedTarget(req);
       const optionErrors = validateDeleteOptions(options);
@@ -259,6 +279,16 @@ export function apiOperations(deps: OperationDeps) {
         return o;
       });
       return scaleOf(scale, updated);
+    },
+    /**
+     * pods/eviction (policy/v1 Eviction): the pod's graceful delete with the eviction's options.
+     * kubets serves no PodDisruptionBudgets, so no budget can refuse it.
+     */
+    async evict(req: t.EvictRequest): Promise<t.Status> {
+      const name = req.name ?? '';
+      if (!name) throw badRequest('name: Required value');
+      await this.delete({ resource: 'pods', namespace: req.namespace, name }, req.deleteOptions ?? {});
+      return { status: 'Success', code: 201 };
     },
     createToken: (params: CreateTokenParams): Promise<t.TokenRequest> => createServiceAccountToken(registry, deps.tokens, params),
     version(): t.VersionInfo {

@@ -19,6 +19,8 @@ export interface RequestScope {
   /** The object a write carried and the one it answered with, for audit levels Request and RequestResponse. */
   requestObject?: AnyObject;
   responseObject?: AnyObject;
+  /** Who owns the fields the request's write sets (metadata.managedFields): its fieldManager or user agent. */
+  fieldManager?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

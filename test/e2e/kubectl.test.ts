@@ -1,9 +1,11 @@
 // The real kubectl 1.32 against a whole kubets cluster (`kubets up` on its own data dir and free
 // ports, never the default ones): port-forward to a pod serving HTTP, exec -it under a
 // pseudo-terminal (util-linux `script`), rollout status/history/undo of a Deployment, autoscale and
-// a generator (which kubectl sends in Kubernetes' protobuf), and create --validate=strict. Traffic goes to loopback and to the pods this test makes only.
+// a generator (which kubectl sends in Kubernetes' protobuf), create --validate=strict, apply
+// --server-side with a conflict between field managers, and drain through pods/eviction. Traffic
+// goes to loopback and to the pods this test makes only.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -191,5 +193,39 @@ spec:
     const r = await kubectl(['create', '--validate=strict', '-f', '-'], webPod.replace('name: web\n  labels', 'name: strict\n  bogus: 1\n  labels'));
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "metadata.bogus"\n');
+  }, TEST_TIMEOUT_MS);
+
+  it('apply --server-side: a conflict between two field managers, then --force-conflicts', async () => {
+    const config = (color: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {color: ${color}, size: small}\n`;
+    expect(await kubectlOk(['apply', '--server-side', '--field-manager=first', '-f', '-'], config('red'))).toBe('configmap/ssa serverside-applied\n');
+    const refused = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], config('blue'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Apply failed with 2 conflicts: conflicts with "first":\n- \.data\.color\n- \.data\.size\nPlease review the fields above--they currently have other managers\./);
+    const one = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {color: blue}\n');
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "first": \.data\.color\n/);
+    expect(await kubectlOk(['apply', '--server-side', '--field-manager=second', '--force-conflicts', '-f', '-'], config('blue'))).toBe('configmap/ssa serverside-applied\n');
+    const applied = JSON.parse(await kubectlOk(['get', 'configmap', 'ssa', '-o', 'json', '--show-managed-fields'])) as { data: Record<string, string>; metadata: { managedFields: { manager: string; operation: string }[] } };
+    expect(applied.data).toEqual({ color: 'blue', size: 'small' });
+    expect(applied.metadata.managedFields.map((e) => `${e.manager}/${e.operation}`)).toEqual(['second/Apply']);
+    // kubectl 1.32 hides managedFields unless asked.
+    expect(await kubectlOk(['get', 'configmap', 'ssa', '-o', 'yaml'])).not.toContain('managedFields');
+  }, TEST_TIMEOUT_MS);
+
+  // Last: it cordons the node. Only the pods it chose (--pod-selector) are evicted.
+  it('drain --ignore-daemonsets evicts the node\'s pods through pods/eviction', async () => {
+    await kubectlOk(['create', 'deployment', 'evictee', '--image=kubets/busybox:1.36', '--', 'sleep', '3600']);
+    await kubectlOk(['rollout', 'status', 'deployment/evictee', '--timeout=120s']);
+    const pod = (await kubectlOk(['get', 'pods', '-l', 'app=evictee', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+    const drained = await kubectlOk(['drain', NODE, '--ignore-daemonsets', '--pod-selector=app=evictee', '--timeout=120s']);
+    expect(drained).toContain(`node/${NODE} cordoned\n`);
+    expect(drained).toContain(`evicting pod default/${pod}\n`);
+    expect(drained).toContain(`pod/${pod} evicted\n`);
+    expect(drained).toMatch(new RegExp(`node/${NODE} drained\\n$`));
+    // kubectl found pods/eviction in discovery and used it rather than a delete.
+    const evictionAudited = (): boolean => readFileSync(join(dataDir, 'logs', 'audit.log'), 'utf8').includes(`"/api/v1/namespaces/default/pods/${pod}/eviction"`);
+    await pollUntil(async () => evictionAudited(), { timeoutMs: 30_000, intervalMs: 500, what: 'the eviction in the audit log' });
+    expect(await kubectlOk(['uncordon', NODE])).toBe(`node/${NODE} uncordoned\n`);
+    await kubectlOk(['delete', 'deployment', 'evictee']);
   }, TEST_TIMEOUT_MS);
 });

@@ -259,6 +259,12 @@ export class FakeApiServer {
         return wrap(info.field, this.remove(info, old));
       }),
       Watch: (call) => this.watch(call),
+      Evict: this.unary('Evict', (req) => {
+        const info = resourceInfo('pods');
+        this.remove(info, this.existing(info, req.namespace ?? '', req.name ?? ''));
+        const status: Status = { status: 'Success', code: 201 };
+        return status;
+      }),
       Bind: this.unary('Bind', (req) => {
         const info = resourceInfo('pods');
         const name = req.binding?.metadata?.name ?? '';

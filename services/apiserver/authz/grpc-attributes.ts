@@ -81,6 +81,10 @@ export function grpcAttributes(method: string, user: UserInfo, req: unknown): At
       const meta = q.binding?.metadata;
       return resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource: 'binding', namespace: q.namespace || meta?.namespace || '', name: meta?.name ?? '' });
     }
+    case 'Evict': {
+      const q = r as t.EvictRequest;
+      return resourceAttributes(user, 'create', { apiGroup: '', resource: 'pods', subresource: 'eviction', namespace: q.namespace ?? '', name: q.name ?? '' });
+    }
     case 'GetScale':
     case 'UpdateScale': {
       const q = r as t.ScaleRequest;

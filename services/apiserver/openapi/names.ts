@@ -14,6 +14,7 @@ export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export const TIME = `${META}.Time`;
 export const MICRO_TIME = `${META}.MicroTime`;
 export const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
+export const FIELDS_V1 = `${META}.FieldsV1`;
 
 /** Messages of meta.proto that are apimachinery's; the rest of that file is core/v1 in Kubernetes. */
 const APIMACHINERY: Record<string, string> = {
@@ -29,6 +30,7 @@ const APIMACHINERY: Record<string, string> = {
   Preconditions: META,
   DeleteOptions: META,
   IntOrString: 'io.k8s.apimachinery.pkg.util.intstr',
+  ManagedFieldsEntry: META,
 };
 
 /** Messages no kind holds but that subresources send: the Scale subresource is autoscaling/v1's. */

@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { fieldsAbsentIn } from '../../../lib/api/conversion/index.js';
 import { isStoredVersion, resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
 import { mergeKeyFor, mergesAsSet } from '../../../lib/patch/strategic-merge.js';
-import { DefinitionNames, INT_OR_STRING, kindName, listName, META, MICRO_TIME, QUANTITY, RAW_EXTENSION, TIME } from './names.js';
+import { DefinitionNames, FIELDS_V1, INT_OR_STRING, kindName, listName, META, MICRO_TIME, QUANTITY, RAW_EXTENSION, TIME } from './names.js';
 
 // The schema of every documented message, from the proto's reflection: field types, the field
 // comments as descriptions (what kubectl explain shows), patch merge keys from the strategic merge
@@ -73,6 +73,7 @@ const encodedTypes = (version: OpenApiVersion): Record<string, Schema> => ({
   [TIME]: { description: 'A time in RFC 3339 form in UTC, to the second ("2024-01-02T15:04:05Z").', type: 'string', format: 'date-time' },
   [MICRO_TIME]: { description: 'A time in RFC 3339 form in UTC with microseconds ("2024-01-02T15:04:05.000000Z").', type: 'string', format: 'date-time' },
   [RAW_EXTENSION]: { description: 'An object of any kind, with its apiVersion and kind.', type: 'object' },
+  [FIELDS_V1]: { description: 'A set of fields in FieldsV1 form: `f:<name>` for a field, `k:<keys>` for a list element, `v:<value>` for a value of a set, `.` for the node itself.', type: 'object' },
   [`${META}.Patch`]: { description: 'A patch document: JSON patch, merge patch or strategic merge patch, as the request Content-Type says.', type: 'object' },
   [`${META}.WatchEvent`]: {
     description: 'One change of a watched collection.',
@@ -96,7 +97,7 @@ class SchemaBuilder {
   ) {}
 
   private encodedRef(field: protobuf.Field): string | undefined {
-    if (field.resolvedType) return field.resolvedType.fullName === '.kubets.v1.IntOrString' ? INT_OR_STRING : undefined;
+    if (field.resolvedType) return ({ '.kubets.v1.IntOrString': INT_OR_STRING, '.kubets.v1.FieldsV1': FIELDS_V1 } as Record<string, string>)[field.resolvedType.fullName];
     if (field.type !== 'string') return undefined;
     if (field.map ? QUANTITY_MAPS.has(field.name) : QUANTITY_FIELDS.has(field.name)) return QUANTITY;
     if (field.map || field.repeated) return undefined;

@@ -13,6 +13,7 @@ import type { WriteHooks, WriteOp } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
+import { recordManagedFields } from '../managed-fields/index.js';
 import {
   applyDefaults,
   prepareForCreate,
@@ -37,6 +38,12 @@ const ETCD_LIST_PAGE = 100;
 
 function contentionPause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, randomInt(1, 2 ** Math.min(attempt + 1, 6))));
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** The write carries its metadata.managedFields already (server-side apply): record no Update owner. */
+  fieldsOwned?: boolean;
 }
 
 export interface ListOptions {
@@ -91,7 +98,7 @@ export class Registry {
     return (await this.getStored(info, namespace, name)).object;
   }
 
-  async create(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
+  async create(info: ResourceInfo, namespace: string, input: AnyObject, opts: WriteOptions = {}): Promise<AnyObject> {
     const object = structuredClone(input);
     const meta = (object.metadata ??= {});
     if (info.namespaced) {
@@ -109,6 +116,7 @@ export class Registry {
     await this.hooks.admit?.(info, 'create', object);
     if (generate) object.metadata!.name = generatedName(object.metadata!.generateName!);
     this.validate(info, object, validateObject(info, object));
+    if (!opts.fieldsOwned) recordManagedFields(info, object, undefined, 'main');
 
     let collisions = 0;
     for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS && collisions < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -158,7 +166,7 @@ export class Registry {
    * Replaces an object. A resourceVersion in the request makes it a compare-and-swap; without one
    * the update applies to whatever is stored (Kubernetes' unconditional update).
    */
-  async update(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean } = {}): Promise<AnyObject> {
+  async update(info: ResourceInfo, namespace: string, input: AnyObject, opts: WriteOptions = {}): Promise<AnyObject> {
     return this.rewrite(info, namespace, input, 'main', opts);
   }
 
@@ -168,7 +176,7 @@ export class Registry {
     return this.rewrite(info, namespace, input, part, opts);
   }
 
-  private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status' | 'approval', opts: { dryRun?: boolean }): Promise<AnyObject> {
+  private async rewrite(info: ResourceInfo, namespace: string, input: AnyObject, part: 'main' | 'status' | 'approval', opts: WriteOptions): Promise<AnyObject> {
     const name = input.metadata?.name;
     if (!name) throw invalid(info.kind, '', [required(root('metadata', 'name'), 'name or generateName is required')]);
     const ns = info.namespaced ? input.metadata?.namespace || namespace : '';
@@ -194,6 +202,7 @@ export class Registry {
       } else {
         this.validate(info, object, validateStatusUpdate(info, object, old, part));
       }
+      if (!opts.fieldsOwned) recordManagedFields(info, object, old, part);
       const res = await this.commitUpdate(info, object, old, stored, opts);
       if (res) return res;
       const now = await this.store.get(objectKey(info, ns, name));
@@ -253,7 +262,7 @@ export class Registry {
     name: string,
     change: (current: AnyObject) => AnyObject,
     part: 'main' | 'status' = 'main',
-    opts: { dryRun?: boolean } = {},
+    opts: WriteOptions = {},
   ): Promise<AnyObject> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const { stored, object: old } = await this.getStored(info, namespace, name);

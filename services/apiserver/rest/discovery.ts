@@ -74,6 +74,7 @@ function resourceEntries(r: ResourceInfo): object[] {
   if (r.hasStatus) entries.push({ name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: SUBRESOURCE_VERBS });
   if (r.hasScale) entries.push({ name: `${r.resource}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUBRESOURCE_VERBS });
   if (r.field === 'serviceAccount') entries.push({ name: `${r.resource}/token`, singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+  if (r.field === 'pod') entries.push({ name: `${r.resource}/eviction`, singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   return entries;
 }
 
@@ -91,6 +92,7 @@ function aggregatedResource(r: ResourceInfo): object {
   if (r.hasStatus) subresources.push({ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: SUBRESOURCE_VERBS });
   if (r.hasScale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: SUBRESOURCE_VERBS });
   if (r.field === 'serviceAccount') subresources.push({ subresource: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
+  if (r.field === 'pod') subresources.push({ subresource: 'eviction', responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
   return {
     resource: r.resource,
     responseKind: { group: r.group, version: r.version, kind: r.kind },

@@ -35,6 +35,7 @@ import { bearerFromProtocols, isWatchUpgrade, WatchSocketServer } from './watch-
 import type { WatchOut } from '../watch/index.js';
 import type { Auditor } from '../audit/index.js';
 import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
+import { noteFieldManager } from '../managed-fields/index.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
 // decodes requests into the same operations the gRPC handlers call (operations.ts), so
@@ -206,6 +207,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
           },
           admit: (object, patch) => opts.authorizer.admit(attrs!, object, patch),
         };
+        noteFieldManager(url.searchParams.get('fieldManager') ?? undefined, req.headers['user-agent']);
         return dispatch(req.method ?? 'GET', call);
       }
       case 'dashboard':

@@ -1,15 +1,14 @@
-import { ApiError, badRequest, isApiError } from '../../../../lib/api/errors.js';
+import { ApiError, badRequest } from '../../../../lib/api/errors.js';
 import { fieldValidationOf, objectJSON } from '../objects.js';
 import { bodyType, readBody } from '../negotiation.js';
 import { addWarnings, requestObject, send, type ResourceCall } from '../call.js';
-import { isDryRun } from '../query.js';
+import { flag, isDryRun } from '../query.js';
 
 // PATCH of an object or its status: the patch type comes from the Content-Type, and the patch is
 // applied by the same code as gRPC's Patch (lib/patch), unknown fields in the result treated as
-// fieldValidation says. Server-side apply is a first version:
-// the applied configuration is created, or merged into the object as a strategic merge patch;
-// field ownership (managedFields), conflicts between managers and the removal of fields a
-// manager stopped applying are not implemented.
+// fieldValidation says. Server-side apply (application/apply-patch+yaml) goes to the operations'
+// apply, which gRPC's Patch with patchType "apply" reaches too: field ownership in
+// metadata.managedFields, conflicts between managers, force.
 
 const PATCH_TYPES: Record<string, string> = {
   'application/merge-patch+json': 'merge',
@@ -51,16 +50,8 @@ async function applyObject(call: ResourceCall): Promise<void> {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${call.target.name ?? ''})`);
   }
   call.admit(object);
-  const dryRun = isDryRun(call.query);
-  try {
-    // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
-    const { apiVersion: _apiVersion, kind: _kind, ...fields } = objectJSON(call.info, object);
-    const patched = await call.ops.patch(call.target, 'strategic', JSON.stringify(fields), { dryRun, view: call.info });
-    send(call.res, 200, call.encoding, call.present.object(call.info, patched));
-  } catch (err) {
-    if (!isApiError(err, 'NotFound') || err.details.kind !== call.info.resource || err.details.name !== call.target.name) throw err;
-    object.metadata = { ...object.metadata, name: call.target.name };
-    const created = await call.ops.create(call.target, object, dryRun);
-    send(call.res, 201, call.encoding, call.present.object(call.info, created));
-  }
+  // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
+  const configuration = objectJSON(call.info, object);
+  const { object: applied, created } = await call.ops.apply(call.target, configuration, { force: flag(call.query, 'force'), dryRun: isDryRun(call.query), view: call.info });
+  send(call.res, created ? 201 : 200, call.encoding, call.present.object(call.info, applied));
 }
