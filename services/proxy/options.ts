@@ -80,6 +80,11 @@ interface ProxyOptionsInput {
 
 export const NETWORK_BACKENDS: readonly string[] = [HOST_GW_BACKEND, VXLAN_BACKEND];
 
+/** The proxy flags that choose a backend (what `kubets up` and `kubets join` hand their proxies). */
+export function networkBackendArgs(backend: NetworkBackend): string[] {
+  return backend.type === VXLAN_BACKEND ? ['--network-backend', backend.type, '--vxlan-vni', String(backend.vni), '--vxlan-port', String(backend.port)] : ['--network-backend', backend.type];
+}
+
 /** `--network-backend` with `--vxlan-vni` and `--vxlan-port`, checked. */
 export function compileNetworkBackend(input: { networkBackend?: string; vxlanVni?: number; vxlanPort?: number }): NetworkBackend {
   const type = input.networkBackend ?? HOST_GW_BACKEND;
