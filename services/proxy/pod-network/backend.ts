@@ -5,6 +5,8 @@ export const HOST_GW_BACKEND = 'host-gw';
 
 /** How a node reaches the other nodes' pod subnets: host-gw routes, or a VXLAN tunnel. */
 export interface RouteBackend {
+  /** The UDP port its tunnel packets travel on between node addresses, if it tunnels. */
+  readonly tunnelPort?: number;
   /** Makes the host match the nodes; returns the changes made, for the log. */
   sync(nodes: readonly Node[]): Promise<string[]>;
   /** Removes everything it made. */

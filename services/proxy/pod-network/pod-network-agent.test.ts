@@ -91,4 +91,17 @@ describe('PodNetworkAgent', () => {
     expect(iptables.tables.filter.get('FORWARD')).toEqual([]);
     expect(iptables.tables.nat.get('POSTROUTING')).toEqual([]);
   });
+
+  it("forwards a tunnel's UDP packets between nodes too, and removes that rule with the rest", async () => {
+    const iptables = new FakeIptables();
+    const backend = { tunnelPort: 8472, sync: async () => [], cleanup: async () => undefined };
+    const agent = new PodNetworkAgent({ clusterCidr: '10.244.0.0/16', backend, iptables, log: pino({ level: 'silent' }) });
+    await agent.sync([]);
+    const tunnel = '-p udp --dport 8472 -m comment --comment kubets: pod network -j ACCEPT';
+    expect(iptables.tables.filter.get('FORWARD')).toContain(tunnel);
+    expect(iptables.tables.filter.get('DOCKER-USER')).toContain(tunnel);
+    await agent.cleanup();
+    expect(iptables.tables.filter.get('FORWARD')).toEqual([]);
+    expect(iptables.tables.filter.get('DOCKER-USER')).toEqual([]);
+  });
 });

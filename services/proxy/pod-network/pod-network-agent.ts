@@ -24,7 +24,7 @@ export class PodNetworkAgent {
 
   async sync(nodes: readonly Node[]): Promise<void> {
     const { iptables, clusterCidr, log } = this.options;
-    const added = await ensurePodNetworkRules(iptables, clusterCidr);
+    const added = await ensurePodNetworkRules(iptables, clusterCidr, this.options.backend.tunnelPort);
     if (added.length > 0) log.info({ rules: added.map(describeRule) }, 'pod network rules installed');
     const changes = await this.options.backend.sync(nodes);
     if (changes.length > 0) log.info({ changes }, 'pod routes updated');
@@ -33,6 +33,6 @@ export class PodNetworkAgent {
   /** Removes every route, device and rule the agent made (for `kubets proxy --cleanup` and `down`). */
   async cleanup(): Promise<void> {
     await this.options.backend.cleanup();
-    await removePodNetworkRules(this.options.iptables, this.options.clusterCidr);
+    await removePodNetworkRules(this.options.iptables, this.options.clusterCidr, this.options.backend.tunnelPort);
   }
 }

@@ -197,9 +197,11 @@ export interface VxlanBackendOptions {
  */
 export class VxlanBackend implements RouteBackend {
   readonly device: string;
+  readonly tunnelPort: number;
 
   constructor(private readonly o: VxlanBackendOptions) {
     this.device = vxlanDeviceName(o.config.vni);
+    this.tunnelPort = o.config.port;
   }
 
   async sync(nodes: readonly Node[]): Promise<string[]> {
