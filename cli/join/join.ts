@@ -7,7 +7,8 @@ import { ApiClient } from '../../lib/client/client.js';
 import { writeClientConfig } from '../../lib/client-config.js';
 import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
 import { checkHashFormat, checkPinnedCa, discoverCa, JoinError } from './discovery.js';
-import { requestCertificate, tokenRefused } from './request-certificate.js';
+import { requestCertificate } from '../../lib/certs/index.js';
+import { tokenRefused } from './request-certificate.js';
 
 export interface JoinOptions {
   /** host:port of the apiserver (its gRPC API), as the node reaches it. */
