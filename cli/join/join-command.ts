@@ -1,6 +1,7 @@
 import { networkInterfaces, hostname } from 'node:os';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { duration } from '../../lib/flags.js';
+import { compileNetworkBackend, NETWORK_BACKENDS } from '../../services/proxy/index.js';
 import { joinNode } from './join.js';
 
 interface JoinFlags {
@@ -12,7 +13,16 @@ interface JoinFlags {
   nodeIp?: string;
   dataDir: string;
   timeout: number;
+  clusterCidr?: string;
+  networkBackend: string;
+  vxlanVni?: number;
+  vxlanPort?: number;
 }
+
+const wholeNumber = (v: string): number => {
+  if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`expected a whole number, got "${v}"`);
+  return Number(v);
+};
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -35,6 +45,10 @@ export function joinCommand(): Command {
     .option('--node-name <name>', "the node's name", hostname().toLowerCase())
     .option('--node-ip <ip>', "the node's address (default: its first non-loopback IPv4 address)")
     .option('--data-dir <dir>', 'where the CA, keys, certificates, client configs and node.env go', '/etc/kubets')
+    .option('--cluster-cidr <cidr>', "the cluster's pod network: the node's proxy then routes to the other nodes' pod subnets")
+    .addOption(new Option('--network-backend <type>', 'how pod traffic reaches the other nodes (with --cluster-cidr): host-gw routes, or a vxlan tunnel').choices(NETWORK_BACKENDS).default('host-gw'))
+    .option('--vxlan-vni <n>', 'the VXLAN network identifier (vxlan backend; default 1)', wholeNumber)
+    .option('--vxlan-port <port>', 'the UDP port of the VXLAN tunnel (vxlan backend; default 8472)', wholeNumber)
     .option('--timeout <duration>', 'how long to wait for each certificate to be approved and signed', duration, 5 * 60_000)
     .action(async (server: string, _flags: JoinFlags, cmd: Command) => {
       // kubectl's global --token sits on the program and takes the flag before this command sees it.
@@ -51,6 +65,7 @@ export function joinCommand(): Command {
         nodeIp,
         dataDir: o.dataDir,
         timeoutMs: o.timeout,
+        ...(o.clusterCidr && { podNetwork: { clusterCidr: o.clusterCidr, backend: compileNetworkBackend(o) } }),
       });
       process.stdout.write(
         `This node has joined the cluster as system:node:${o.nodeName}:\n` +

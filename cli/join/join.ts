@@ -5,8 +5,10 @@ import { isApiError } from '../../lib/api/errors.js';
 import { parseBootstrapToken } from '../../lib/auth/bootstrap-token.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { writeClientConfig } from '../../lib/client-config.js';
+import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
 import { checkHashFormat, checkPinnedCa, discoverCa, JoinError } from './discovery.js';
-import { requestCertificate, tokenRefused } from './request-certificate.js';
+import { requestCertificate } from '../../lib/certs/index.js';
+import { tokenRefused } from './request-certificate.js';
 
 export interface JoinOptions {
   /** host:port of the apiserver (its gRPC API), as the node reaches it. */
@@ -19,6 +21,13 @@ export interface JoinOptions {
   dataDir: string;
   /** How long to wait for each certificate to be approved and signed. */
   timeoutMs: number;
+  /** The pod network the node's proxy joins (its --cluster-cidr and --network-backend), if any. */
+  podNetwork?: PodNetwork;
+}
+
+export interface PodNetwork {
+  clusterCidr: string;
+  backend: NetworkBackend;
 }
 
 /** The files a join writes into its data directory (the interface node provisioning relies on). */
@@ -33,14 +42,17 @@ export interface JoinedNode {
   proxyArgs: string[];
 }
 
-/** The flags a node's kubelet and proxy run with, from the files a join wrote. */
-export function nodeArgs(dir: string, nodeName: string, nodeIp: string): { kubelet: string[]; proxy: string[] } {
+/** The flags a node's kubelet and proxy run with, from the files a join wrote (and the pod network it was told of). */
+export function nodeArgs(dir: string, nodeName: string, nodeIp: string, podNetwork?: PodNetwork): { kubelet: string[]; proxy: string[] } {
   return {
     kubelet: [
       '--kubeconfig', join(dir, 'kubelet.conf'), '--node-name', nodeName, '--node-ip', nodeIp,
       '--tls-cert-file', join(dir, 'kubelet-serving.crt'), '--tls-private-key-file', join(dir, 'kubelet-serving.key'), '--client-ca-file', join(dir, 'ca.crt'),
     ],
-    proxy: ['--kubeconfig', join(dir, 'proxy.conf'), '--node-ip', nodeIp, '--hostname-override', nodeName],
+    proxy: [
+      '--kubeconfig', join(dir, 'proxy.conf'), '--node-ip', nodeIp, '--hostname-override', nodeName,
+      ...(podNetwork ? ['--cluster-cidr', podNetwork.clusterCidr, ...networkBackendArgs(podNetwork.backend)] : []),
+    ],
   };
 }
 
@@ -129,7 +141,7 @@ export async function joinNode(o: JoinOptions): Promise<JoinedNode> {
   });
   await writeClientConfig(file('kubelet.conf'), config(client));
   await writeClientConfig(file('proxy.conf'), config(proxy));
-  const args = nodeArgs(dir, o.nodeName, o.nodeIp);
+  const args = nodeArgs(dir, o.nodeName, o.nodeIp, o.podNetwork);
   await writeFileAtomic(file('node.env'), envLine('KUBETS_KUBELET_ARGS', args.kubelet) + envLine('KUBETS_PROXY_ARGS', args.proxy), { mode: 0o644 });
   return {
     caFile: file('ca.crt'),

@@ -3,6 +3,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { formatIpv4Cidr, numberToIp, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import { mustRun, runCommand } from '../../lib/run-command.js';
+import type { NetworkBackend } from '../../services/proxy/index.js';
 import { untrustRegistry } from './registry.js';
 
 /**
@@ -39,6 +40,8 @@ export interface LocalNodePlan {
   /** The cluster registry (`hostIp:port`), every node engine's mirror. */
   registry: string;
   nodes: NamespacedNode[];
+  /** How pod traffic crosses nodes (absent in plans of earlier versions: host-gw). */
+  networkBackend?: NetworkBackend;
 }
 
 export class LocalNodeError extends Error {
@@ -50,7 +53,15 @@ export class LocalNodeError extends Error {
  * subnet), node k is .k in namespace `kubets-<id>-<k>`. Every name carries the cluster ID, so two
  * clusters on one host never share a namespace, bridge or veth, and `down` removes only its own.
  */
-export function planLocalNodes(opts: { clusterId: string; count: number; subnet: string; hostName: string; dataDir: string; registryPort: number }): LocalNodePlan {
+export function planLocalNodes(opts: {
+  clusterId: string;
+  count: number;
+  subnet: string;
+  hostName: string;
+  dataDir: string;
+  registryPort: number;
+  networkBackend?: NetworkBackend;
+}): LocalNodePlan {
   const subnet = parseIpv4Cidr(opts.subnet);
   if (!subnet || subnet.bits > 28) throw new LocalNodeError(`invalid node subnet "${opts.subnet}": expected an IPv4 CIDR of /28 or larger`);
   if (opts.count > 2 ** (32 - subnet.bits) - 2) throw new LocalNodeError(`${opts.count} nodes do not fit in ${opts.subnet}`);
@@ -72,7 +83,15 @@ export function planLocalNodes(opts: { clusterId: string; count: number; subnet:
     });
   }
   const hostIp = numberToIp(subnet.base + 1);
-  return { clusterId: opts.clusterId, bridge: `kt-${opts.clusterId}`, subnet: formatIpv4Cidr(subnet), hostIp, registry: `${hostIp}:${opts.registryPort}`, nodes };
+  return {
+    clusterId: opts.clusterId,
+    bridge: `kt-${opts.clusterId}`,
+    subnet: formatIpv4Cidr(subnet),
+    hostIp,
+    registry: `${hostIp}:${opts.registryPort}`,
+    nodes,
+    ...(opts.networkBackend && { networkBackend: opts.networkBackend }),
+  };
 }
 
 const ip = (args: readonly string[]): Promise<string> => mustRun('ip', args, { packageName: 'iproute2' });

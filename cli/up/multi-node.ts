@@ -7,6 +7,7 @@ import { bootstrapTokenSecretData, bootstrapTokenSecretName, BOOTSTRAP_TOKEN_NAM
 import { caCertHash } from '../../lib/certs/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { joinNode, nodeArgs } from '../join/join.js';
+import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
 import type { ClusterFiles } from './cluster-files.js';
 import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
 import { dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
@@ -80,11 +81,11 @@ export async function joinLocalNodes(admin: ApiClient, plan: LocalNodePlan, o: {
   }
 }
 
-/** The kubelet and proxy flags every kubenet node shares: the pod network, and the node's own address for DNS. */
-export function nodeAgentArgs(nodeName: string, nodeIp: string): { kubelet: string[]; proxy: string[] } {
+/** The kubelet and proxy flags every kubenet node shares: the pod network and its backend, and the node's own address for DNS. */
+export function nodeAgentArgs(nodeName: string, nodeIp: string, backend: NetworkBackend = { type: 'host-gw' }): { kubelet: string[]; proxy: string[] } {
   return {
     kubelet: ['--network-plugin', 'kubenet', '--cluster-dns', nodeIp],
-    proxy: ['--hostname-override', nodeName, '--cluster-cidr', CLUSTER_CIDR, '--cluster-dns-bind', `${nodeIp}:53`, '--pod-bridge', 'cbr0'],
+    proxy: ['--hostname-override', nodeName, '--cluster-cidr', CLUSTER_CIDR, ...networkBackendArgs(backend), '--cluster-dns-bind', `${nodeIp}:53`, '--pod-bridge', 'cbr0'],
   };
 }
 
@@ -102,7 +103,7 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
   const nodeDir = join(o.dataDir, 'nodes', node.name);
   // The flags its join wrote into node.env: its own client configs, serving certificate and CA.
   const joined = nodeArgs(nodeDir, node.name, node.ip);
-  const agents = nodeAgentArgs(node.name, node.ip);
+  const agents = nodeAgentArgs(node.name, node.ip, plan.networkBackend);
   const kubelet = o.self([
     'kubelet', ...joined.kubelet, '--cluster-id', plan.clusterId, '--port', String(o.kubeletPort), '--root-dir', join(nodeDir, 'kubelet'),
     ...metricsArgs(o.metricsPorts.kubelet, node.ip),

@@ -32,13 +32,18 @@ import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from
 import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, unmountAllUnder } from '../../services/kubelet/index.js';
-import { cleanupHost, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../../services/proxy/index.js';
+import { cleanupHost, compileNetworkBackend, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE, NETWORK_BACKENDS } from '../../services/proxy/index.js';
 import { ensureAuditPolicy } from './audit-policy.js';
 
 const int = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`expected a port number, got "${v}"`);
   return n;
+};
+
+const wholeNumber = (v: string): number => {
+  if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`expected a whole number, got "${v}"`);
+  return Number(v);
 };
 
 const count = (v: string): number => {
@@ -58,7 +63,10 @@ const DEFAULT_NODE_SUBNET = '10.250.0.0/24';
 /** The namespaced nodes' network, laid before anything starts (the apiserver's certificate names its address). */
 async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodePlan> {
   if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
-  const plan = planLocalNodes({ clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir, registryPort: o.registryPort });
+  const plan = planLocalNodes({
+    clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir, registryPort: o.registryPort,
+    networkBackend: compileNetworkBackend(o),
+  });
   await createNodeNetwork(plan);
   await savePlan(o.dataDir, plan);
   log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
@@ -81,6 +89,9 @@ interface UpOptions {
   nodes: number;
   nodeSubnet: string;
   registryPort: number;
+  networkBackend: string;
+  vxlanVni?: number;
+  vxlanPort?: number;
   nodeName: string;
   apiserverArg: string[];
   schedulerArg: string[];
@@ -281,7 +292,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet, metricsHost),
-    ...(plan ? nodeAgentArgs(nodeName, nodeIP).kubelet : []),
+    ...(plan ? nodeAgentArgs(nodeName, nodeIP, plan.networkBackend).kubelet : []),
     ...componentArgs(o.kubeletArg),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
@@ -299,7 +310,7 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
-  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
+  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan.networkBackend).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
   const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
   return true;
@@ -344,6 +355,9 @@ export function upCommand(): Command {
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
+    .addOption(new Option('--network-backend <type>', 'how pod traffic crosses nodes (--nodes > 1): host-gw routes, or a vxlan tunnel').choices(NETWORK_BACKENDS).default('host-gw'))
+    .option('--vxlan-vni <n>', 'the VXLAN network identifier of the pod network (--network-backend vxlan; default 1)', wholeNumber)
+    .option('--vxlan-port <port>', 'the UDP port of the VXLAN tunnel (--network-backend vxlan; default 8472)', int)
     .option('--registry-port <port>', "the cluster image registry's port on this machine's node-network address and loopback (--nodes > 1)", int, 5000)
     .option('--apiserver-arg <name=value>', 'an extra flag for the apiserver (repeatable)', collectWhole, [])
     .option('--scheduler-arg <name=value>', 'an extra flag for the scheduler (repeatable)', collectWhole, [])
@@ -389,7 +403,7 @@ async function removeWorkloads(dataDir: string, clusterId: string | undefined): 
       serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
       lockFile: DEFAULT_LOCK_FILE,
       log: createLogger('down', 'warn'),
-      ...(plan && { clusterCidr: CLUSTER_CIDR }),
+      ...(plan && { clusterCidr: CLUSTER_CIDR, ...(plan.networkBackend && { networkBackend: plan.networkBackend }) }),
     });
     process.stdout.write('removed the proxy rules\n');
   } catch (err) {

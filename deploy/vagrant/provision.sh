@@ -25,6 +25,9 @@ units=$root/etc/systemd/system
 
 vip=192.168.56.10
 registry=192.168.56.11:5000
+cluster_cidr=10.244.0.0/16
+# host-gw while the machines share the private network; vxlan where they do not (KUBETS_NETWORK_BACKEND).
+network_backend=${KUBETS_NETWORK_BACKEND:-host-gw}
 etcd_version=v3.5.17
 registry_version=2.8.3
 
@@ -197,7 +200,8 @@ provision_worker() {
     step "$name already joined"
   else
     step "joining the cluster as $name ($ip)"
-    kubets join "$server" --token "$token" --ca-cert-hash "$hash" --node-name "$name" --node-ip "$ip" --data-dir "$etc"
+    kubets join "$server" --token "$token" --ca-cert-hash "$hash" --node-name "$name" --node-ip "$ip" --data-dir "$etc" \
+      --cluster-cidr "$cluster_cidr" --network-backend "$network_backend"
   fi
   install_units kubets-kubelet kubets-proxy
   systemctl enable --now kubets-kubelet kubets-proxy

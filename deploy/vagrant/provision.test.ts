@@ -134,7 +134,7 @@ describe('provision.sh worker', () => {
     const r = provision(m, ['worker', '1']);
     expect(r.code, r.output).toBe(0);
     expect(callsOf(m, 'kubets join')).toEqual([
-      `kubets join 192.168.56.10:8443 --token abcdef.0123456789abcdef --ca-cert-hash sha256:${caHash(join(etc1, 'pki/ca.crt'))} --node-name worker1 --node-ip 192.168.56.21 --data-dir ${m.root}/etc/kubets`,
+      `kubets join 192.168.56.10:8443 --token abcdef.0123456789abcdef --ca-cert-hash sha256:${caHash(join(etc1, 'pki/ca.crt'))} --node-name worker1 --node-ip 192.168.56.21 --data-dir ${m.root}/etc/kubets --cluster-cidr 10.244.0.0/16 --network-backend host-gw`,
     ]);
     expect(filesUnder(join(m.root, 'etc/kubets'))).toEqual(['node.env']);
     const everything = filesUnder(m.root);

@@ -97,9 +97,16 @@ const EXTENDED_KEY_USAGES: Record<string, x509.ExtendedKeyUsage> = {
 };
 export const KNOWN_USAGES: readonly string[] = [...Object.keys(KEY_USAGES), ...Object.keys(EXTENDED_KEY_USAGES), 'any', 'signing', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'microsoft sgc', 'netscape sgc'];
 
+/** The most a signed certificate's start is backdated by, as a share of its duration (5 minutes at most). */
+const MAX_BACKDATE_SHARE = 0.1;
+const MAX_BACKDATE_MS = 5 * 60 * 1000;
+
 /**
  * Signs a CSR with the CA: the requested subject and subject alternative names, the usages given
  * (as the approved request's spec lists them), valid for `durationMs` (capped by the CA's expiry).
+ * Its start is backdated for clock skew, but by no more than a tenth of a short duration: a
+ * kubelet renews at 70-90 % of notBefore..notAfter, which a 5-minute backdate of a certificate of
+ * seconds or minutes would put in the past at once.
  */
 export async function signCsr(ca: CertAndKey, csr: ParsedCsr, opts: { usages: readonly string[]; durationMs: number }): Promise<string> {
   let keyUsages = 0;
@@ -114,6 +121,7 @@ export async function signCsr(ca: CertAndKey, csr: ParsedCsr, opts: { usages: re
     subject: csr.request.subjectName,
     publicKey: csr.request.publicKey,
     notAfter: new Date(Date.now() + opts.durationMs),
+    backdateMs: Math.min(MAX_BACKDATE_MS, opts.durationMs * MAX_BACKDATE_SHARE),
     keyUsages,
     extendedKeyUsages: extended,
     extra: san ? [san] : [],

@@ -29,3 +29,4 @@ export {
 } from './cluster-certs.js';
 export { ensureServiceAccountKey, type ServiceAccountKeyFiles } from './service-account-key.js';
 export { caCertHash, createCsr, KNOWN_USAGES, parseCsr, signCsr, verifyCsrSignature, type CsrSubject, type ParsedCsr } from './csr.js';
+export { CertificateRequestError, requestCertificate, type CertificateRequest } from './request-certificate.js';

@@ -45,15 +45,20 @@ export const DEFAULT_DEADLINE_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** The one client of the apiserver every component and the CLI use. */
+function tlsCredentials(ca: Buffer | string, cert: { certPem: string; keyPem: string } | undefined): grpc.ChannelCredentials {
+  return cert ? grpc.credentials.createSsl(Buffer.from(ca), Buffer.from(cert.keyPem), Buffer.from(cert.certPem)) : grpc.credentials.createSsl(Buffer.from(ca));
+}
+
 export class ApiClient {
   private readonly transport: Transport;
+  private readonly ca: Buffer | string | undefined;
   private readonly resourceClients = new Map<EnvelopeField, ResourceClient<KindTypes[EnvelopeField]>>();
 
   constructor(options: ApiClientOptions) {
     if (options.servers.length === 0) throw new InvalidClientOptionsError('at least one apiserver address is required');
+    this.ca = options.ca;
     let credentials: grpc.ChannelCredentials;
-    const cert = options.clientCert;
-    if (options.ca) credentials = cert ? grpc.credentials.createSsl(Buffer.from(options.ca), Buffer.from(cert.keyPem), Buffer.from(cert.certPem)) : grpc.credentials.createSsl(Buffer.from(options.ca));
+    if (options.ca) credentials = tlsCredentials(options.ca, options.clientCert);
     else if (options.unverifiedTls) credentials = grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false, checkServerIdentity: () => undefined });
     else if (options.insecure) credentials = grpc.credentials.createInsecure();
     else throw new InvalidClientOptionsError('a CA certificate is required (insecure connections are only for tests)');
@@ -82,6 +87,15 @@ export class ApiClient {
 
   get servers(): string[] {
     return this.transport.servers;
+  }
+
+  /**
+   * Authenticates with another client certificate from now on, without a new client (a kubelet's
+   * renewed identity): its informers and callers keep working, on new connections.
+   */
+  useClientCertificate(cert: { certPem: string; keyPem: string }): void {
+    if (!this.ca) throw new InvalidClientOptionsError('a client certificate needs a TLS connection with a CA');
+    this.transport.replaceCredentials(tlsCredentials(this.ca, cert));
   }
 
   /** Typed calls for one kind, by its envelope field: `client.resource('pod')`. */

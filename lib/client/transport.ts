@@ -115,6 +115,20 @@ export class Transport {
     this.log = options.log;
   }
 
+  /**
+   * Connects anew with other credentials (a renewed client certificate): calls from now on use new
+   * channels, and the old channels are closed, so no connection keeps the old identity (as the
+   * kubelet closes its connections after rotating its certificate). Calls and streams still on an
+   * old channel end, and their callers retry or re-watch on the new one.
+   */
+  replaceCredentials(credentials: grpc.ChannelCredentials): void {
+    for (const endpoint of this.endpoints) {
+      const old = endpoint.client;
+      endpoint.client = new grpc.Client(endpoint.address, credentials, optionsFor(endpoint.address, credentials));
+      old.close();
+    }
+  }
+
   get servers(): string[] {
     return this.endpoints.map((e) => e.address);
   }

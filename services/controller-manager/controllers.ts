@@ -26,6 +26,7 @@ import { StorageProtectionController } from './persistentvolume/storage-protecti
 import { TokenCleaner } from './bootstrap/token-cleaner.js';
 import { CsrApprovingController } from './certificates/csr-approver.js';
 import { CsrSigningController } from './certificates/csr-signer.js';
+import { CsrCleaner } from './certificates/csr-cleaner.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -78,4 +79,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     build: (ctx, s) => new CsrSigningController(ctx, { ca: s.clusterSigningCa!, durationMs: s.clusterSigningDurationMs }),
     enabled: (s) => s.clusterSigningCa !== undefined,
   },
+  { name: 'csrcleaner', build: (ctx) => new CsrCleaner(ctx) },
 ];

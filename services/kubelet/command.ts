@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
@@ -12,6 +13,7 @@ import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import { bridgeGateway } from './bridge-gateway.js';
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, Kubelet, KubeletStoppedError, type NetworkPlugin } from './kubelet.js';
 import { defaultRootDir } from './runtime/volumes/volume-manager.js';
+import { ClientCertificateManager, CLIENT_CERT_FILE_NAME, loadClientCertificate } from './certificate/client-certificate.js';
 import { DEFAULT_STATS_INTERVAL_MS } from './stats/index.js';
 import { DEFAULT_CONTAINER_LOG_ROTATION, parseLogMaxFiles, parseLogMaxSize } from './runtime/log-rotation.js';
 
@@ -46,6 +48,7 @@ interface KubeletFlags extends MetricsFlags {
   address?: string;
   nodeIp: string;
   rootDir?: string;
+  rotateCertificates: boolean;
   podManifestPath?: string;
   clusterDns?: string[];
   clusterDomain: string;
@@ -92,6 +95,7 @@ export function kubeletCommand(): Command {
     .option('--tls-cert-file <file>', 'serving certificate of the kubelet API, signed by the cluster CA')
     .option('--tls-private-key-file <file>', 'key of the serving certificate')
     .option('--client-ca-file <file>', 'CA that signs the certificates of clients (the apiserver)')
+    .option('--no-rotate-certificates', 'keep the client certificate of the client config instead of renewing it through a CSR before it expires')
     .option('--hollow', 'run pods without containers, for scale simulations only')
     .option('--container-log-max-size <size>', 'size at which a container log file is rotated (a quantity, e.g. 10Mi)', parseLogMaxSize, DEFAULT_CONTAINER_LOG_ROTATION.maxSizeBytes)
     .option('--container-log-max-files <n>', 'log files kept per container, the current one included', parseLogMaxFiles, DEFAULT_CONTAINER_LOG_ROTATION.maxFiles)
@@ -107,7 +111,17 @@ export function kubeletCommand(): Command {
       // The program's global --kubeconfig (kubectl's flag) takes the value when it is defined there.
       const kubeconfig = o.kubeconfig ?? (cmd.optsWithGlobals() as { kubeconfig?: string }).kubeconfig;
       const config = await loadClientConfig({ ...(kubeconfig ? { path: kubeconfig } : {}), env: process.env });
-      const client = ApiClient.fromConfig(config, { log });
+      const rootDir = o.rootDir ?? defaultRootDir(o.nodeName);
+      // A kubelet authenticated by certificate renews it and keeps the newest under its root dir, which a restart takes first.
+      const certFile = join(rootDir, 'pki', CLIENT_CERT_FILE_NAME);
+      const clientCert = config.clientCert && o.rotateCertificates ? await loadClientCertificate(certFile, config.clientCert) : config.clientCert;
+      const client = ApiClient.fromConfig({ ...config, ...(clientCert && { clientCert }) }, { log });
+      const rotation = new AbortController();
+      if (clientCert && o.rotateCertificates) {
+        void new ClientCertificateManager({ client, nodeName: o.nodeName, current: clientCert, file: certFile, log: log.child({ component: 'certificate-manager' }) })
+          .run(rotation.signal)
+          .catch((err: unknown) => log.error({ err: (err as Error).message }, 'client certificate rotation stopped'));
+      }
       const docker = new Docker();
       // With kubenet the bridge exists only once the node has its subnet; pods then ask the node itself.
       const clusterDNS = o.clusterDns ?? [o.networkPlugin === 'kubenet' ? o.nodeIp : await bridgeGateway(docker)];
@@ -118,7 +132,7 @@ export function kubeletCommand(): Command {
         nodeIP: o.nodeIp,
         port: o.port,
         tls,
-        rootDir: o.rootDir ?? defaultRootDir(o.nodeName),
+        rootDir,
         clusterDNS,
         clusterDomain: o.clusterDomain,
         maxPods: o.maxPods,
@@ -136,6 +150,7 @@ export function kubeletCommand(): Command {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'shutting down; containers keep running');
+        rotation.abort();
         exitWhenStopped(kubelet.stop().then(() => client.close()));
       });
       log.info({ node: o.nodeName, nodeIP: o.nodeIp, servers: config.servers, clusterDNS, hollow: Boolean(o.hollow) }, 'starting kubelet');

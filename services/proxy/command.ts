@@ -5,6 +5,7 @@ import { createLogger } from '../../lib/log.js';
 import { addMetricsOptions, METRICS_PORTS, serveMetrics, type MetricsFlags } from '../../lib/metrics/index.js';
 import { exitWhenStopped, onStopSignal } from '../../lib/stop-signals.js';
 import {
+  compileNetworkBackend,
   compileProxyOptions,
   DEFAULT_CLUSTER_DNS_BIND,
   DEFAULT_CLUSTER_DOMAIN,
@@ -35,8 +36,16 @@ interface ProxyFlags extends MetricsFlags {
   hostnameOverride?: string;
   clusterCidr?: string;
   networkPolicy: boolean;
+  networkBackend: string;
+  vxlanVni?: number;
+  vxlanPort?: number;
   cleanup?: boolean;
 }
+
+const integer = (value: string): number => {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return Number(value);
+};
 
 export function proxyCommand(): Command {
   return addMetricsOptions(new Command('proxy'), METRICS_PORTS.proxy)
@@ -51,6 +60,9 @@ export function proxyCommand(): Command {
     .addOption(new Option('--min-sync-period <duration>', 'sync at most this often, however fast services change').argParser(duration).default(1_000, '1s'))
     .option('--hostname-override <name>', 'the name of the Node this proxy runs on (default: the host name)')
     .option('--cluster-cidr <cidr>', "the pod IP range: when given, this node also routes to every other node's pod subnet (host-gw) and masquerades only pod traffic leaving it")
+    .option('--network-backend <type>', 'how pod traffic reaches the other nodes (with --cluster-cidr): host-gw (routes via their addresses, nodes on one segment) or vxlan (a tunnel between node addresses)', 'host-gw')
+    .option('--vxlan-vni <n>', 'the VXLAN network identifier of the pod network (vxlan backend; default 1)', integer)
+    .option('--vxlan-port <port>', 'the UDP port of the VXLAN tunnel (vxlan backend; default 8472)', integer)
     .option('--no-network-policy', "do not enforce NetworkPolicies for this node's pods")
     .option('--cleanup', 'remove every iptables rule and chain the proxy adds, then exit')
     .addOption(new Option('--lock-file <file>', 'one proxy per host holds this file').default(DEFAULT_LOCK_FILE).hideHelp())
@@ -64,6 +76,7 @@ export function proxyCommand(): Command {
           lockFile: o.lockFile,
           log,
           ...(o.clusterCidr && { clusterCidr: normalizeCidr(o.clusterCidr, 'cluster CIDR') }),
+          networkBackend: compileNetworkBackend(o),
         });
         log.info('iptables rules removed');
         return;
@@ -81,6 +94,9 @@ export function proxyCommand(): Command {
         ...(o.hostnameOverride && { nodeName: o.hostnameOverride }),
         ...(o.clusterCidr && { clusterCidr: o.clusterCidr }),
         networkPolicy: o.networkPolicy,
+        networkBackend: o.networkBackend,
+        ...(o.vxlanVni !== undefined && { vxlanVni: o.vxlanVni }),
+        ...(o.vxlanPort !== undefined && { vxlanPort: o.vxlanPort }),
       });
       const config = await loadClientConfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), env: process.env });
       const client = ApiClient.fromConfig(config, { log });

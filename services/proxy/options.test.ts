@@ -15,7 +15,16 @@ describe('proxy options', () => {
       podBridge: 'docker0',
       nodeName: hostname().toLowerCase(),
       networkPolicy: true,
+      networkBackend: { type: 'host-gw' },
     });
+  });
+
+  it('takes the vxlan network backend with its VNI and port, defaulting to flannel\'s', () => {
+    expect(compileProxyOptions({ nodeIp: '10.250.0.2', networkBackend: 'vxlan' }).networkBackend).toEqual({ type: 'vxlan', vni: 1, port: 8472 });
+    expect(compileProxyOptions({ nodeIp: '10.250.0.2', networkBackend: 'vxlan', vxlanVni: 42, vxlanPort: 4789 }).networkBackend).toEqual({ type: 'vxlan', vni: 42, port: 4789 });
+    expect(() => compileProxyOptions({ nodeIp: '10.250.0.2', networkBackend: 'udp' })).toThrow('invalid network backend "udp": expected one of host-gw, vxlan');
+    expect(() => compileProxyOptions({ nodeIp: '10.250.0.2', networkBackend: 'vxlan', vxlanVni: 1 << 24 })).toThrow('invalid VXLAN VNI 16777216');
+    expect(() => compileProxyOptions({ nodeIp: '10.250.0.2', networkBackend: 'vxlan', vxlanPort: 0 })).toThrow('invalid VXLAN port 0');
   });
 
   it('takes a node name and a cluster CIDR for the pod network', () => {

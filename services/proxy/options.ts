@@ -2,6 +2,9 @@ import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import type { DnsBind } from './dns/dns-server.js';
+import { HOST_GW_BACKEND } from './pod-network/backend.js';
+import type { NetworkBackend } from './pod-network/route-backend-for.js';
+import { DEFAULT_VXLAN_PORT, DEFAULT_VXLAN_VNI, VXLAN_BACKEND } from './pod-network/vxlan.js';
 
 export class InvalidProxyOptionError extends Error {
   override readonly name = 'InvalidProxyOptionError';
@@ -29,6 +32,8 @@ export interface ProxyOptions {
   clusterCidr?: string;
   /** Enforce NetworkPolicies for this node's pods (on unless turned off). */
   networkPolicy: boolean;
+  /** How the pod network reaches other nodes (with clusterCidr): host-gw routes, or a VXLAN tunnel. */
+  networkBackend: NetworkBackend;
 }
 
 export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -68,6 +73,29 @@ interface ProxyOptionsInput {
   nodeName?: string;
   clusterCidr?: string;
   networkPolicy?: boolean;
+  networkBackend?: string;
+  vxlanVni?: number;
+  vxlanPort?: number;
+}
+
+export const NETWORK_BACKENDS: readonly string[] = [HOST_GW_BACKEND, VXLAN_BACKEND];
+
+/** The proxy flags that choose a backend (what `kubets up` and `kubets join` hand their proxies). */
+export function networkBackendArgs(backend: NetworkBackend): string[] {
+  return backend.type === VXLAN_BACKEND ? ['--network-backend', backend.type, '--vxlan-vni', String(backend.vni), '--vxlan-port', String(backend.port)] : ['--network-backend', backend.type];
+}
+
+/** `--network-backend` with `--vxlan-vni` and `--vxlan-port`, checked. */
+export function compileNetworkBackend(input: { networkBackend?: string; vxlanVni?: number; vxlanPort?: number }): NetworkBackend {
+  const type = input.networkBackend ?? HOST_GW_BACKEND;
+  if (type === HOST_GW_BACKEND) return { type };
+  if (type !== VXLAN_BACKEND) throw new InvalidProxyOptionError(`invalid network backend "${type}": expected one of ${NETWORK_BACKENDS.join(', ')}`);
+  const vni = input.vxlanVni ?? DEFAULT_VXLAN_VNI;
+  const port = input.vxlanPort ?? DEFAULT_VXLAN_PORT;
+  // VNIs are 24 bits; 0 is left out as flannel does (some switches reserve it).
+  if (!Number.isInteger(vni) || vni < 1 || vni > 0xffffff) throw new InvalidProxyOptionError(`invalid VXLAN VNI ${vni}: expected 1 to ${0xffffff}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidProxyOptionError(`invalid VXLAN port ${port}: expected 1 to 65535`);
+  return { type, vni, port };
 }
 
 /** Validates once and fills in defaults, so nothing below reads flags or the environment. */
@@ -96,5 +124,6 @@ export function compileProxyOptions(input: ProxyOptionsInput): ProxyOptions {
     nodeName: (input.nodeName ?? hostname()).toLowerCase(),
     ...(input.clusterCidr && { clusterCidr: normalizeCidr(input.clusterCidr, 'cluster CIDR') }),
     networkPolicy: input.networkPolicy ?? true,
+    networkBackend: compileNetworkBackend(input),
   };
 }

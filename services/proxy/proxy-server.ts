@@ -17,6 +17,7 @@ import type { ProxyOptions } from './options.js';
 import { NetworkPolicyAgent } from './network-policy/network-policy-agent.js';
 import { policyRelevantPodState } from './network-policy/policy-model.js';
 import { PodNetworkAgent } from './pod-network/pod-network-agent.js';
+import { routeBackendFor, type NetworkBackend } from './pod-network/route-backend-for.js';
 import { execIp, routeKey, type IpRunner } from './pod-network/routes.js';
 import { buildServicePorts } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
@@ -86,7 +87,14 @@ export class ProxyServer {
     });
     if (options.clusterCidr) {
       this.nodes = this.informers.informerFor('node');
-      this.podNetwork = new PodNetworkAgent({ nodeName: options.nodeName, clusterCidr: options.clusterCidr, ip: deps.ip ?? execIp, iptables: this.runner, log: this.log });
+      const backend = routeBackendFor(options.networkBackend, {
+        nodeName: options.nodeName,
+        nodeIp: options.nodeIp,
+        ip: deps.ip ?? execIp,
+        publish: async (annotations) => void (await client.resource('node').patch('', options.nodeName, { metadata: { annotations } })),
+        log: this.log,
+      });
+      this.podNetwork = new PodNetworkAgent({ clusterCidr: options.clusterCidr, backend, iptables: this.runner, log: this.log });
     }
     if (options.networkPolicy) {
       const agent = new NetworkPolicyAgent({ nodeName: options.nodeName, iptables: this.runner, log: this.log });
@@ -212,12 +220,25 @@ export class ProxyServer {
 }
 
 /** `kubets proxy --cleanup`: removes every rule and chain the proxy adds, the guard last. */
-export async function cleanupHost(opts: { serviceClusterIpRange: string; lockFile: string; log: Logger; runner?: IptablesRunner; clusterCidr?: string; ip?: IpRunner }): Promise<void> {
+export async function cleanupHost(opts: {
+  serviceClusterIpRange: string;
+  lockFile: string;
+  log: Logger;
+  runner?: IptablesRunner;
+  clusterCidr?: string;
+  networkBackend?: NetworkBackend;
+  ip?: IpRunner;
+}): Promise<void> {
   const release = acquireHostLock(opts.lockFile);
   try {
     const runner = opts.runner ?? new ExecIptables();
     await new NetworkPolicyAgent({ nodeName: '', iptables: runner, log: opts.log }).cleanup();
-    if (opts.clusterCidr) await new PodNetworkAgent({ nodeName: '', clusterCidr: opts.clusterCidr, ip: opts.ip ?? execIp, iptables: runner, log: opts.log }).cleanup();
+    if (opts.clusterCidr) {
+      // Only cleanup runs: no node, address or Node to publish on is needed.
+      const host = { nodeName: '', nodeIp: '', ip: opts.ip ?? execIp, publish: async () => undefined, log: opts.log };
+      const backend = routeBackendFor(opts.networkBackend ?? { type: 'host-gw' }, host);
+      await new PodNetworkAgent({ clusterCidr: opts.clusterCidr, backend, iptables: runner, log: opts.log }).cleanup();
+    }
     const proxier = new IptablesProxier({
       runner,
       serviceCidr: opts.serviceClusterIpRange,

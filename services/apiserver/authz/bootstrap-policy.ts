@@ -161,6 +161,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:node-proxier', [
     rule(['list', 'watch'], [''], ['services', 'endpoints']),
     rule(READ, [''], ['nodes']),
+    // The pod network's VXLAN backend publishes its node's tunnel endpoint as Node annotations (flannel's role allows the same).
+    rule(['patch'], [''], ['nodes']),
     ...EVENT_WRITES,
     rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
   ]),

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../../lib/api/generated/index.js';
 import { FakeIptables } from '../iptables/fake-iptables.js';
+import { HostGwBackend } from './backend.js';
 import { PodNetworkAgent } from './pod-network-agent.js';
 import { desiredRoutes, routeKey, ROUTE_PROTOCOL, type IpRunner } from './routes.js';
 
@@ -31,6 +32,10 @@ class FakeIp implements IpRunner {
     }
     return { code: 2, stdout: '', stderr: `unexpected ip ${args.join(' ')}` };
   }
+
+  async bridge(args: readonly string[]) {
+    return { code: 2, stdout: '', stderr: `unexpected bridge ${args.join(' ')}` };
+  }
 }
 
 describe('desiredRoutes', () => {
@@ -54,7 +59,7 @@ describe('PodNetworkAgent', () => {
   const setup = () => {
     const ip = new FakeIp();
     const iptables = new FakeIptables();
-    const agent = new PodNetworkAgent({ nodeName: 'n1', clusterCidr: '10.244.0.0/16', ip, iptables, log: pino({ level: 'silent' }) });
+    const agent = new PodNetworkAgent({ clusterCidr: '10.244.0.0/16', backend: new HostGwBackend(ip, 'n1'), iptables, log: pino({ level: 'silent' }) });
     return { ip, iptables, agent };
   };
 
@@ -85,5 +90,18 @@ describe('PodNetworkAgent', () => {
     expect(ip.routes.size).toBe(0);
     expect(iptables.tables.filter.get('FORWARD')).toEqual([]);
     expect(iptables.tables.nat.get('POSTROUTING')).toEqual([]);
+  });
+
+  it("forwards a tunnel's UDP packets between nodes too, and removes that rule with the rest", async () => {
+    const iptables = new FakeIptables();
+    const backend = { tunnelPort: 8472, sync: async () => [], cleanup: async () => undefined };
+    const agent = new PodNetworkAgent({ clusterCidr: '10.244.0.0/16', backend, iptables, log: pino({ level: 'silent' }) });
+    await agent.sync([]);
+    const tunnel = '-p udp --dport 8472 -m comment --comment kubets: pod network -j ACCEPT';
+    expect(iptables.tables.filter.get('FORWARD')).toContain(tunnel);
+    expect(iptables.tables.filter.get('DOCKER-USER')).toContain(tunnel);
+    await agent.cleanup();
+    expect(iptables.tables.filter.get('FORWARD')).toEqual([]);
+    expect(iptables.tables.filter.get('DOCKER-USER')).toEqual([]);
   });
 });

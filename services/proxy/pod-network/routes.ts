@@ -1,6 +1,7 @@
 import type { Node } from '../../../lib/api/generated/index.js';
 import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
 import { runCommand, type CommandResult } from '../../../lib/run-command.js';
+import { publishedNetworkData } from './annotations.js';
 
 /**
  * Routes this agent owns carry this protocol number, so a sync can tell them from every other
@@ -11,13 +12,16 @@ export const ROUTE_PROTOCOL = '211';
 export interface PodRoute {
   /** Another node's pod subnet. */
   podCidr: string;
-  /** That node's InternalIP, the next hop. */
+  /** That node's InternalIP, the next hop (with VXLAN, its tunnel endpoint's address). */
   via: string;
+  /** The device it leaves by, as listed (host-gw routes leave that to the kernel). */
+  dev?: string;
 }
 
-/** Runs `ip`; a fake in unit tests. */
+/** Runs iproute2's `ip` and `bridge`; a fake in unit tests. */
 export interface IpRunner {
   ip(args: readonly string[]): Promise<CommandResult>;
+  bridge(args: readonly string[]): Promise<CommandResult>;
 }
 
 class RouteError extends Error {
@@ -26,9 +30,10 @@ class RouteError extends Error {
 
 export const execIp: IpRunner = {
   ip: (args) => runCommand('ip', args, { timeoutMs: 10_000, packageName: 'iproute2' }),
+  bridge: (args) => runCommand('bridge', args, { timeoutMs: 10_000, packageName: 'iproute2' }),
 };
 
-function internalIp(node: Node): string | undefined {
+export function internalIp(node: Node): string | undefined {
   return node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
@@ -38,10 +43,10 @@ function routeOf(node: Node): PodRoute | undefined {
   return podCidr && via ? { podCidr, via } : undefined;
 }
 
-/** What of a node its route depends on, to skip the changes that do not matter (heartbeats). */
+/** What of a node its routes depend on (subnet, address, published tunnel data), to skip the changes that do not matter (heartbeats). */
 export function routeKey(node: Node): string {
   const route = routeOf(node);
-  return route ? `${route.podCidr} ${route.via}` : '';
+  return [route ? `${route.podCidr} ${route.via}` : '', ...publishedNetworkData(node)].join(' ');
 }
 
 /** Host-gw: a route to every other node's pod subnet through that node's address. */
@@ -54,17 +59,18 @@ export function desiredRoutes(nodes: readonly Node[], self: string): PodRoute[] 
   return routes.sort((a, b) => a.podCidr.localeCompare(b.podCidr));
 }
 
-async function run(ipr: IpRunner, args: readonly string[]): Promise<string> {
-  const result = await ipr.ip(args);
-  if (result.code !== 0) throw new RouteError(`ip ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || 'no message'}`);
+/** Runs `ip` (or `bridge`) and returns its output, or fails naming the command and its message. */
+export async function run(ipr: IpRunner, args: readonly string[], tool: 'ip' | 'bridge' = 'ip'): Promise<string> {
+  const result = await (tool === 'ip' ? ipr.ip(args) : ipr.bridge(args));
+  if (result.code !== 0) throw new RouteError(`${tool} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || 'no message'}`);
   return result.stdout;
 }
 
 /** The routes this agent installed earlier, as `ip -j route` lists them. */
-async function ownRoutes(ipr: IpRunner): Promise<PodRoute[]> {
+export async function ownRoutes(ipr: IpRunner): Promise<PodRoute[]> {
   const out = await run(ipr, ['-j', 'route', 'show', 'proto', ROUTE_PROTOCOL]);
-  const listed = JSON.parse(out.trim() || '[]') as Array<{ dst?: string; gateway?: string }>;
-  return listed.filter((r) => r.dst && r.gateway).map((r) => ({ podCidr: r.dst!, via: r.gateway! }));
+  const listed = JSON.parse(out.trim() || '[]') as Array<{ dst?: string; gateway?: string; dev?: string }>;
+  return listed.filter((r) => r.dst && r.gateway).map((r) => ({ podCidr: r.dst!, via: r.gateway!, ...(r.dev && { dev: r.dev }) }));
 }
 
 /** Makes our routes exactly the wanted ones: replaces what changed, removes what is no longer wanted. Returns the changes made. */

@@ -10,13 +10,18 @@ const POD_NETWORK_COMMENT = 'kubets: pod network';
  * bridge, so a pod on another node could not reach ours), and pod traffic leaving the cluster CIDR
  * is masqueraded while pod-to-pod traffic keeps its source address. The service range guard is
  * not affected: service IPs are outside the cluster CIDR, and DNAT has already turned known ones
- * into pod addresses by the time the filter table sees them.
+ * into pod addresses by the time the filter table sees them. With a tunnel (VXLAN), its UDP
+ * packets between node addresses are forwarded too: nodes behind one Linux bridge of this host
+ * (with bridge-nf-call-iptables on) would otherwise meet Docker's dropping FORWARD policy.
  */
-function podNetworkRules(clusterCidr: string): HostRule[] {
+function podNetworkRules(clusterCidr: string, tunnelPort: number | undefined): HostRule[] {
   const comment = ['-m', 'comment', '--comment', POD_NETWORK_COMMENT];
+  const tunnel = (chain: string): HostRule[] =>
+    tunnelPort === undefined ? [] : [{ table: 'filter', chain, spec: ['-p', 'udp', '--dport', String(tunnelPort), ...comment, '-j', 'ACCEPT'] }];
   const forward = (chain: string): HostRule[] => [
     { table: 'filter', chain, spec: ['-s', clusterCidr, ...comment, '-j', 'ACCEPT'] },
     { table: 'filter', chain, spec: ['-d', clusterCidr, ...comment, '-j', 'ACCEPT'] },
+    ...tunnel(chain),
   ];
   return [
     ...forward('FORWARD'),
@@ -26,15 +31,15 @@ function podNetworkRules(clusterCidr: string): HostRule[] {
 }
 
 /** Puts every pod network rule in place (Docker may have rebuilt its chains); returns those that were missing. */
-export async function ensurePodNetworkRules(ipt: IptablesRunner, clusterCidr: string): Promise<HostRule[]> {
+export async function ensurePodNetworkRules(ipt: IptablesRunner, clusterCidr: string, tunnelPort?: number): Promise<HostRule[]> {
   await ensureChain(ipt, 'filter', DOCKER_USER_CHAIN);
   const added: HostRule[] = [];
-  for (const rule of podNetworkRules(clusterCidr)) {
+  for (const rule of podNetworkRules(clusterCidr, tunnelPort)) {
     if (await ensureRule(ipt, rule)) added.push(rule);
   }
   return added;
 }
 
-export async function removePodNetworkRules(ipt: IptablesRunner, clusterCidr: string): Promise<void> {
-  for (const rule of podNetworkRules(clusterCidr)) await removeRule(ipt, rule);
+export async function removePodNetworkRules(ipt: IptablesRunner, clusterCidr: string, tunnelPort?: number): Promise<void> {
+  for (const rule of podNetworkRules(clusterCidr, tunnelPort)) await removeRule(ipt, rule);
 }

@@ -1,0 +1,210 @@
+// `kubets up --nodes 3 --network-backend vxlan` for real: the pod network between this machine and
+// two namespaced nodes runs through VXLAN devices instead of host-gw routes; pods reach each other
+// by IP across nodes both ways, and `kubets down` leaves no device, route or namespace behind.
+// Traffic goes only to loopback and to the namespaces and pods this test makes.
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node, Pod } from '../../../lib/api/generated/index.js';
+import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { pollUntil } from '../../harness/poll.js';
+import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { runCli, type CliResult } from '../cli/cli-harness.js';
+
+const SUFFIX = Math.random().toString(36).slice(2, 7);
+const NODE = `vx-${SUFFIX}`;
+const SUBNET_PREFIX = '10.253.9';
+const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
+// A VNI of its own, so the device name (kubets.<vni>) is this cluster's alone on the host.
+const VNI = 1000 + Math.floor(Math.random() * 9000);
+const DEVICE = `kubets.${VNI}`;
+
+const dir = mkdtempSync(join(tmpdir(), 'kubets-vxlan-'));
+const dataDir = join(dir, 'data');
+const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+let releaseHostNetwork: (() => void) | undefined;
+
+const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
+
+async function ok(args: string[], timeoutMs?: number): Promise<string> {
+  const r = await kubets(args, timeoutMs);
+  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function getJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
+}
+
+const ip = (args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
+
+/** A UDP port that was free a moment ago, for the tunnel. */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.on('error', reject);
+    socket.bind(0, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * What of this cluster the host shows: its namespaces and links (named by its cluster ID), its
+ * VXLAN device, routes to its node subnet or through its device, and the rule for its tunnel port.
+ * Only this cluster's: other clusters may come and go on the host meanwhile.
+ */
+function hostTraces(id: string): string[] {
+  return [
+    ...ip(['netns', 'list']).split('\n').filter((l) => l.startsWith(`kubets-${id}-`)),
+    ...ip(['-o', 'link']).split('\n').filter((l) => l.includes(`kt${id}-`) || l.includes(`kt-${id}`) || l.includes(`${DEVICE}:`)),
+    ...ip(['route']).split('\n').filter((l) => l.includes(SUBNET_PREFIX) || l.includes(DEVICE)),
+    ...execFileSync('iptables-save', [], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`--dport ${udpPort} `) && l.includes('kubets: pod network')),
+  ].filter(Boolean);
+}
+
+interface LinkJson {
+  mtu: number;
+  address: string;
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; port?: number; local?: string } };
+  stats64?: { rx?: { packets: number }; tx?: { packets: number } };
+}
+
+/** The VXLAN device of a node (in its namespace, or on the host for the first node). */
+function deviceOf(k: number): LinkJson {
+  const netns = k === 0 ? [] : ['-n', `kubets-${clusterId()}-${k + 1}`];
+  return (JSON.parse(ip([...netns, '-j', '-d', '-s', 'link', 'show', 'dev', DEVICE])) as LinkJson[])[0]!;
+}
+
+const clusterId = (): string => readFileSync(join(dataDir, 'cluster-id'), 'utf8').trim();
+
+const TEST_TIMEOUT_MS = 300_000;
+let udpPort = 0;
+
+const HOST_NETWORK_WAIT_MS = 1_500_000;
+beforeAll(async () => {
+  releaseHostNetwork = await holdHostNetwork(HOST_NETWORK_WAIT_MS);
+}, HOST_NETWORK_WAIT_MS + 60_000);
+
+beforeAll(async () => {
+  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  udpPort = await freeUdpPort();
+  await ok(
+    ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,
+      '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort), '--registry-port', String(registryPort),
+      '--network-backend', 'vxlan', '--vxlan-vni', String(VNI), '--vxlan-port', String(udpPort)],
+    180_000,
+  );
+  await pollUntil(
+    async () => {
+      const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
+      const ready = nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === 3;
+    },
+    { timeoutMs: 180_000, intervalMs: 1_000, what: 'three Ready nodes with pod subnets' },
+  );
+}, 400_000);
+
+afterAll(async () => {
+  try {
+    const id = clusterId();
+    expect(hostTraces(id).length).toBeGreaterThan(0);
+    const down = await kubets(['down', '--data-dir', dataDir], 120_000);
+    expect(down.code, down.stderr).toBe(0);
+    expect(hostTraces(id)).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    releaseHostNetwork?.();
+  }
+}, 180_000);
+
+describe('kubets up --nodes 3 --network-backend vxlan', () => {
+  let nodes: Node[] = [];
+  let pods: Pod[] = [];
+
+  it('gives every node a VXLAN device on the VNI and port asked for, 50 bytes below its interface, and publishes its endpoint', async () => {
+    nodes = await pollUntil(
+      async () => {
+        const items = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
+        return items.length === 3 && items.every((n) => n.metadata?.annotations?.['network.kubets.io/backend-data']) ? items : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000, what: 'every node publishing its VXLAN endpoint' },
+    );
+    for (const [k, name] of NODES.entries()) {
+      const node = nodes.find((n) => n.metadata?.name === name)!;
+      const device = deviceOf(k);
+      expect(device.linkinfo?.info_kind).toBe('vxlan');
+      expect(device.linkinfo?.info_data).toMatchObject({ id: VNI, port: udpPort, local: `${SUBNET_PREFIX}.${k + 1}` });
+      expect(device.mtu).toBe(1450);
+      const annotations = node.metadata!.annotations!;
+      expect(annotations['network.kubets.io/backend-type']).toBe('vxlan');
+      expect(JSON.parse(annotations['network.kubets.io/backend-data']!)).toEqual({ VNI, VtepMAC: device.address });
+      expect(annotations['network.kubets.io/public-ip']).toBe(`${SUBNET_PREFIX}.${k + 1}`);
+    }
+  }, TEST_TIMEOUT_MS);
+
+  it("routes every other node's pod subnet through the device, onlink via its endpoint, with a neighbour and a forwarding entry", async () => {
+    const others = nodes.filter((n) => n.metadata?.name !== NODE);
+    await pollUntil(
+      () => {
+        const routes = JSON.parse(ip(['-j', 'route', 'show', 'dev', DEVICE])) as Array<{ dst: string; gateway: string; flags: string[] }>;
+        return others.every((n) => routes.some((r) => r.dst === n.spec!.podCIDR && r.gateway === n.spec!.podCIDR!.replace(/\/\d+$/, '') && r.flags.includes('onlink')));
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000, what: `routes to ${others.map((n) => n.spec?.podCIDR).join(', ')} on ${DEVICE}` },
+    );
+    const fdb = JSON.parse(execFileSync('bridge', ['-j', 'fdb', 'show', 'dev', DEVICE], { encoding: 'utf8' })) as Array<{ mac: string; dst?: string }>;
+    const neighbours = JSON.parse(ip(['-j', 'neigh', 'show', 'dev', DEVICE])) as Array<{ dst: string; lladdr: string; state: string[] }>;
+    for (const node of others) {
+      const mac = (JSON.parse(node.metadata!.annotations!['network.kubets.io/backend-data']!) as { VtepMAC: string }).VtepMAC;
+      expect(fdb).toContainEqual(expect.objectContaining({ mac, dst: node.metadata!.annotations!['network.kubets.io/public-ip'] }));
+      expect(neighbours).toContainEqual(expect.objectContaining({ dst: node.spec!.podCIDR!.replace(/\/\d+$/, ''), lladdr: mac, state: ['PERMANENT'] }));
+    }
+    // No host-gw route is left to carry pod traffic instead.
+    expect(ip(['route', 'show', 'proto', '211']).split('\n').filter((l) => l && !l.includes(`dev ${DEVICE}`))).toEqual([]);
+  }, TEST_TIMEOUT_MS);
+
+  it('lets pods reach each other by IP across nodes, both ways, through the tunnel', async () => {
+    const manifest = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: NODES.map((node, k) => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `echo-${k + 1}`, labels: { app: 'echo' } },
+        spec: {
+          nodeName: node,
+          containers: [{
+            name: 'echo',
+            image: 'kubets/busybox:1.36',
+            command: ['sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
+          }],
+        },
+      })),
+    });
+    const created = await runCli(['create', '-f', '-'], env, { stdin: manifest });
+    expect(created.code, created.stderr).toBe(0);
+    pods = await pollUntil(
+      async () => {
+        const items = (await getJson<{ items: Pod[] }>(['get', 'pods', '-l', 'app=echo'])).items;
+        return items.length === 3 && items.every((p) => p.status?.phase === 'Running' && p.status.podIP) ? items : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 1_000, what: 'an echo pod running on every node' },
+    );
+    const podOn = (k: number) => pods.find((p) => p.spec?.nodeName === NODES[k])!;
+    const sentBefore = deviceOf(0).stats64?.tx?.packets ?? 0;
+    for (const [from, to] of [[0, 1], [1, 0], [0, 2], [2, 0], [1, 2], [2, 1]] as const) {
+      const target = podOn(to);
+      const out = await pollUntil(
+        () => ok(['exec', podOn(from).metadata!.name!, '--', 'nc', '-w', '3', target.status!.podIP!, '8080']).then((o) => o.trim() || undefined).catch(() => undefined),
+        { timeoutMs: 60_000, intervalMs: 1_000, what: `${NODES[from]} → ${target.status!.podIP} on ${NODES[to]}` },
+      );
+      expect(out).toBe(`hello from ${target.metadata!.name}`);
+    }
+    // What this machine's pods sent to the others went out through its VXLAN device.
+    expect(deviceOf(0).stats64?.tx?.packets ?? 0).toBeGreaterThan(sentBefore);
+  }, TEST_TIMEOUT_MS);
+});
