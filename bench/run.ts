@@ -18,6 +18,7 @@ import { benchEtcdFailover } from './cluster/etcd-failover.js';
 import { benchDashboardFirstLoad } from './dashboard/first-load.js';
 import { benchClusterWorkloads } from './cluster/workloads.js';
 import { benchAuditEventCost } from './apiserver/audit-event-cost.js';
+import { benchAddons } from './addons/addons.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -41,6 +42,7 @@ const benches: Record<string, () => Promise<void>> = {
   'dashboard-first-load': benchDashboardFirstLoad,
   'cluster-workloads': benchClusterWorkloads,
   'apiserver-audit-event-cost': benchAuditEventCost,
+  addons: benchAddons,
 };
 
 const wanted = process.argv.slice(2);
