@@ -19,6 +19,7 @@ import { benchDashboardFirstLoad } from './dashboard/first-load.js';
 import { benchClusterWorkloads } from './cluster/workloads.js';
 import { benchAuditEventCost } from './apiserver/audit-event-cost.js';
 import { benchClusterJobThroughput } from './cluster/job-throughput.js';
+import { benchAddons } from './addons/addons.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -43,6 +44,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cluster-workloads': benchClusterWorkloads,
   'apiserver-audit-event-cost': benchAuditEventCost,
   'cluster-job-throughput': benchClusterJobThroughput,
+  addons: benchAddons,
 };
 
 const wanted = process.argv.slice(2);

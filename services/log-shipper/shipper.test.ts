@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LABEL_CLUSTER, LABEL_CONTAINER_NAME, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../../lib/container-labels.js';
 import type { Engine, EngineContainer } from './engine.js';
 import { LogShipper } from './shipper.js';
@@ -43,6 +43,7 @@ afterEach(async () => {
   for (const c of cleanup) await c();
   cleanup = [];
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function ship(engine: Engine, clusterId: string | undefined): Promise<string[]> {
   const store = await journalStore();
@@ -73,5 +74,3 @@ describe('the log shipper', () => {
     expect(await ship(engine, undefined)).toEqual(['from no cluster']);
   });
 });
-
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 // `kubets up --addons logging` for real: a line a pod prints is found in the log store
 // (systemd-journal-remote's journal files) by pod name, with its namespace, container and node,
-// within 10 s of the container writing it; the kubelet's container log rotation flags reach the
+// within 10 s of the container writing it; a container of another cluster's node of the same
+// name on the same engine is not shipped; the kubelet's container log rotation flags reach the
 // engine. Traffic goes only to loopback and the pods this test makes.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,23 @@ describe('kubets up --addons logging', () => {
     expect(stderr).toMatchObject({ MESSAGE: 'oops', PRIORITY: '3' });
     // Shipped once: the shipper's relisting does not send a line again.
     expect(search('KUBERNETES_POD_NAME=talker').filter((e) => e.MESSAGE === marker)).toHaveLength(1);
+  }, 300_000);
+
+  it("never ships another cluster's container of a node with the same name", async () => {
+    // What another cluster's kubelet would leave on this engine: a container of a node named like ours.
+    const intruder = `kubets-logging-intruder-${SUFFIX}`;
+    execFileSync('docker', ['run', '-d', '--name', intruder, '--label', `io.kubets.node=${NODE}`, '--label', 'io.kubets.cluster=another-cluster',
+      '--label', 'io.kubets.pod.name=intruder', '--label', 'io.kubets.pod.namespace=default', '--label', 'io.kubets.container.name=c',
+      'kubets/busybox:1.36', 'sh', '-c', `echo intruder-${SUFFIX}; sleep 3600`]);
+    try {
+      const marker = `own-${SUFFIX}`;
+      await ok(['run', 'own', '--image=kubets/busybox:1.36', '--restart=Never', '--command', '--', 'sh', '-c', `echo ${marker}; sleep 3600`]);
+      // Once our later pod's line is in, the shipper has listed the intruder many times over.
+      await pollUntil(() => search('KUBERNETES_POD_NAME=own').some((e) => e.MESSAGE === marker), { timeoutMs: 180_000, intervalMs: 500, what: "the own pod's line in the store" });
+      expect(search('KUBERNETES_POD_NAME=intruder')).toEqual([]);
+    } finally {
+      execFileSync('docker', ['rm', '-f', intruder]);
+    }
   }, 300_000);
 
   it('creates containers with the rotation the kubelet was given', async () => {

@@ -181,8 +181,8 @@ describe('the dashboard in Chromium', () => {
         && (document.querySelector('[data-testid="chart-pod-cpu"]')?.getAttribute('data-series') ?? '').includes(`default/${app}-`),
       { timeout: 240_000 }, charts, APP,
     );
-    const drawn = await page.$$eval('[data-testid^="chart-"] canvas', (canvases) => canvases.length);
-    expect(drawn).toBe(charts.length);
+    // uPlot is loaded on demand: the canvases follow the numbers.
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid^="chart-"] canvas').length === count, WAIT, charts.length);
     expect(await page.$eval('[data-testid="chart-cpu"]', (e) => e.getAttribute('data-series'))).toBe(NODE);
     await shot('usage-from-prometheus');
   }, 300_000);

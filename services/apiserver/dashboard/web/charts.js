@@ -31,14 +31,14 @@ export function quantity(text) {
   return m ? Number(m[1]) * (SUFFIXES[m[2]] ?? 1) : NaN;
 }
 
-/** Prometheus' range answers as uPlot data: [timestamps, series...] and a label per series. */
-function fromPrometheus(result, label) {
+/** Prometheus' range answers as uPlot data: [timestamps, series...], a label per series, and the window asked for as the time axis. */
+function fromPrometheus(result, label, window) {
   const times = [...new Set(result.flatMap((r) => r.values.map(([t]) => t)))].sort((a, b) => a - b);
   const series = result.map((r) => {
     const byTime = new Map(r.values.map(([t, v]) => [t, Number(v)]));
     return times.map((t) => byTime.get(t) ?? null);
   });
-  return { labels: result.map((r) => label(r.metric)), data: [times, ...series] };
+  return { labels: result.map((r) => label(r.metric)), data: [times, ...series], xRange: window };
 }
 
 /** A range query's series over the last hour; undefined when Prometheus has none yet. */
@@ -47,7 +47,7 @@ async function queryPrometheus({ query, label }) {
   const params = new URLSearchParams({ query, start: String(end - WINDOW_S), end: String(end), step: String(STEP_S) });
   const answer = await api(`${PROMETHEUS}?${params}`);
   if (answer.status !== 'success') throw new Error(`Prometheus answered ${answer.status}`);
-  return answer.data.result.length > 0 ? fromPrometheus(answer.data.result, label) : undefined;
+  return answer.data.result.length > 0 ? fromPrometheus(answer.data.result, label, [end - WINDOW_S, end]) : undefined;
 }
 
 /** Samples of the metrics API's node usage, one per change of `nodeUsage`, kept in the page. */
@@ -61,9 +61,13 @@ function useSampledUsage(nodeUsage) {
   }, [nodeUsage]);
   const series = (read) => {
     const names = [...new Set(samples.current.flatMap((s) => [...s.usage.keys()]))].sort();
+    const first = samples.current[0]?.time ?? 0;
+    const last = samples.current.at(-1)?.time ?? 0;
     return {
       labels: names,
       data: [samples.current.map((s) => s.time), ...names.map((n) => samples.current.map((s) => (s.usage.has(n) ? read(s.usage.get(n)) : null)))],
+      // The last minutes around few samples; the time they span once there are more.
+      xRange: [Math.min(first, last - 300), last + 30],
     };
   };
   return { version, cpu: () => series((u) => quantity(u.cpu)), memory: () => series((u) => quantity(u.memory)) };
@@ -82,8 +86,8 @@ function Chart({ title, unit, chart, testid }) {
         width: Math.max(320, box.current.clientWidth),
         height: 200,
         series: [{}, ...chart.labels.map((label, i) => ({ label, stroke: palette[i % palette.length], width: 2, value: (_, v) => (v == null ? '' : unit(v)) }))],
-        // One sample would stretch the time axis over years: show the last minutes around it.
-        scales: { x: { range: (_, min, max) => (max - min < 60 ? [min - 300, max + 30] : [min, max]) } },
+        // Always the chart's own window: uPlot stretches a single sample's time axis over years.
+        scales: { x: { range: () => chart.xRange } },
         axes: [{}, { values: (_, ticks) => ticks.map(unit), size: 70 }],
       }, chart.data, box.current);
     });
@@ -94,8 +98,11 @@ function Chart({ title, unit, chart, testid }) {
   return html`<div class="chart" data-testid=${testid} data-points=${points} data-series=${chart?.labels.join(',') ?? ''}><h3>${title}</h3><div ref=${box}></div></div>`;
 }
 
-export const cores = (v) => `${v < 1 ? `${Math.round(v * 1000)}m` : v.toFixed(2)}`;
-export const bytes = (v) => (v >= 1024 ** 3 ? `${(v / 1024 ** 3).toFixed(1)}Gi` : `${Math.round(v / 1024 ** 2)}Mi`);
+export const cores = (v) => (v >= 1 ? v.toFixed(2) : `${Number((v * 1000).toPrecision(2))}m`);
+export const bytes = (v) => {
+  if (v >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(1)}Gi`;
+  return v >= 1024 ** 2 ? `${Math.round(v / 1024 ** 2)}Mi` : `${Math.round(v / 1024)}Ki`;
+};
 
 export function UsageCharts({ nodeUsage }) {
   const [fromPrometheus, setFromPrometheus] = useState(undefined);

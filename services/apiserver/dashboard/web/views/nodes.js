@@ -23,7 +23,7 @@ function useNodeUsage() {
   return usage;
 }
 
-/** CPU in cores and memory in Mi/Gi, from their quantities. */
+/** CPU in cores and memory in Ki/Mi/Gi, from their quantities. */
 function resources(r) {
   return r ? `${cores(quantity(r.cpu))} / ${bytes(quantity(r.memory))}` : '';
 }
