@@ -129,8 +129,7 @@ export function explain(path: string, recursive = false): string {
   );
   out += descriptionSection(paragraphs);
   if (type) out += `FIELDS:\n${recursive ? recursiveFieldList(type) : fieldList(type)}`;
-  else if (paragraphs.length === 0) out += '\n';
-  return out;
+  return `${out}\n`;
 }
 
 export function explainCommand(deps: VerbDeps = defaultDeps): Command {
