@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
+import { documentationOf } from '../../../lib/api/field-docs.js';
 import { protoRoot } from '../../../lib/api/proto.js';
 import { resources, servedResources } from '../../../lib/api/resources.js';
 import { openApiV2Document, openApiV3Document, openApiV3Index } from './index.js';
@@ -79,17 +80,17 @@ describe('OpenAPI v2', () => {
   });
 
   it('names shared types as Kubernetes does and encodes int-or-string, quantities and times as it does', () => {
-    expect(props('io.k8s.api.core.v1.Pod').metadata).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
-    expect(props('io.k8s.api.apps.v1.DeploymentSpec').selector).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector' });
+    expect(props('io.k8s.api.core.v1.Pod').metadata).toMatchObject({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
+    expect(props('io.k8s.api.apps.v1.DeploymentSpec').selector).toMatchObject({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector' });
     expect(definitions()['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({ type: 'string', format: 'int-or-string' });
-    expect(props('io.k8s.api.core.v1.ServicePort').targetPort).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString' });
+    expect(props('io.k8s.api.core.v1.ServicePort').targetPort).toMatchObject({ $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString' });
     expect(definitions()['io.k8s.apimachinery.pkg.api.resource.Quantity']).toMatchObject({ type: 'string' });
     expect(props('io.k8s.api.core.v1.ResourceRequirements').limits).toEqual({ type: 'object', additionalProperties: { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' } });
     expect(props('io.k8s.api.core.v1.NodeStatus').capacity).toMatchObject({ additionalProperties: { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' } });
-    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').creationTimestamp).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Time' });
+    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').creationTimestamp).toMatchObject({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Time' });
     expect(props('io.k8s.api.coordination.v1.LeaseSpec').renewTime).toEqual({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime' });
-    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
-    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').generation).toEqual({ type: 'integer', format: 'int64' });
+    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').labels).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').generation).toMatchObject({ type: 'integer', format: 'int64' });
     expect(props('io.k8s.api.core.v1.ConfigMap').binaryData).toEqual({ type: 'object', additionalProperties: { type: 'string', format: 'byte' } });
   });
 
@@ -103,9 +104,10 @@ describe('OpenAPI v2', () => {
     expect(props('io.k8s.api.core.v1.ServiceSpec').ports).toMatchObject(merge('port'));
     expect(props('io.k8s.api.core.v1.NodeSpec').taints).toMatchObject(merge('key'));
     expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').ownerReferences).toMatchObject(merge('uid'));
-    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').finalizers).toEqual({ type: 'array', items: { type: 'string' }, 'x-kubernetes-patch-strategy': 'merge' });
+    expect(props('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta').finalizers).toMatchObject({ type: 'array', items: { type: 'string' }, 'x-kubernetes-patch-strategy': 'merge' });
     // Lists that are replaced whole carry no strategy.
-    expect(props('io.k8s.api.core.v1.Container').command).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(props('io.k8s.api.core.v1.Container').command).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(props('io.k8s.api.core.v1.Container').command).not.toHaveProperty('x-kubernetes-patch-strategy');
   });
 
   it('describes fields and messages with their proto comments', () => {
@@ -118,10 +120,18 @@ describe('OpenAPI v2', () => {
       for (const field of type.fieldsArray) {
         if (!field.comment) continue;
         described++;
-        expect((schema.properties as Record<string, Json>)[field.name]!.description, `${name}.${field.name}`).toBe(field.comment.replace(/\s+/g, ' ').trim());
+        expect((schema.properties as Record<string, Json>)[field.name]!.description, `${name}.${field.name}`).toBe(documentationOf(field).description);
       }
     }
     expect(described).toBeGreaterThan(0);
+  });
+
+  it('lists the fields a comment marks +required as required, without the marker in the text', () => {
+    const container = definitions()['io.k8s.api.core.v1.Container']!;
+    expect(container.required).toEqual(['name']);
+    expect((container.properties as Record<string, Json>).name!.description).toBe("The container's name, a DNS label, unique within the pod.");
+    expect(definitions()['io.k8s.api.apps.v1.DeploymentSpec']!.required).toEqual(['selector', 'template']);
+    expect(definitions()['io.k8s.api.core.v1.PodStatus']!.required).toBeUndefined();
   });
 
   it('is built once', () => {
@@ -178,7 +188,7 @@ describe('OpenAPI v3', () => {
     const fields = (name: string): Record<string, Json> => schemas[name]!.properties as Record<string, Json>;
     expect(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({ oneOf: [{ type: 'integer' }, { type: 'string' }], format: 'int-or-string' });
     expect(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity']).toMatchObject({ oneOf: [{ type: 'string' }, { type: 'number' }] });
-    expect(fields('io.k8s.api.core.v1.ServicePort').targetPort).toEqual({ allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString' }] });
+    expect(fields('io.k8s.api.core.v1.ServicePort').targetPort).toMatchObject({ allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString' }] });
     expect(fields('io.k8s.api.core.v1.ResourceRequirements').limits).toEqual({ type: 'object', additionalProperties: { allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity' }] } });
     const create = (openApiV3Document('api/v1') as { paths: Record<string, Record<string, Json>> }).paths['/api/v1/namespaces/{namespace}/pods']!.post!;
     // kubectl validates on the server only when the write operations take fieldValidation.

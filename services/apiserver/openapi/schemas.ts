@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { fieldsAbsentIn } from '../../../lib/api/conversion/index.js';
+import { documentationOf, encodedTypeOf, requiredFields, type EncodedType } from '../../../lib/api/field-docs.js';
 import { isStoredVersion, resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
 import { mergeKeyFor, mergesAsSet } from '../../../lib/patch/strategic-merge.js';
 import { DefinitionNames, FIELDS_V1, INT_OR_STRING, kindName, listName, META, MICRO_TIME, QUANTITY, RAW_EXTENSION, TIME } from './names.js';
@@ -28,12 +29,6 @@ export function ref(version: OpenApiVersion, name: string, description?: string)
   const head = description ? { description } : {};
   return version === 'v2' ? { ...bodyRef(version, name), ...head } : { allOf: [bodyRef(version, name)], ...head };
 }
-
-// The proto keeps quantities and times as strings; these fields hold them.
-const QUANTITY_MAPS = new Set(['limits', 'requests', 'capacity', 'allocatable', 'hard', 'used']);
-const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage', 'averageValue']);
-const MICRO_TIME_FIELDS = new Set(['acquireTime', 'renewTime', 'eventTime']);
-const TIME_FIELD = /(Time|Timestamp)$|^(startedAt|finishedAt)$/;
 
 const SCALARS: Record<string, Schema> = {
   string: { type: 'string' },
@@ -87,8 +82,10 @@ const encodedTypes = (version: OpenApiVersion): Record<string, Schema> => ({
 });
 
 function comment(object: protobuf.ReflectionObject): string | undefined {
-  return object.comment?.replace(/\s+/g, ' ').trim() || undefined;
+  return documentationOf(object).description;
 }
+
+const ENCODED_DEFINITIONS: Record<EncodedType, string> = { IntOrString: INT_OR_STRING, Quantity: QUANTITY, Time: TIME, MicroTime: MICRO_TIME, FieldsV1: FIELDS_V1 };
 
 class SchemaBuilder {
   constructor(
@@ -97,12 +94,8 @@ class SchemaBuilder {
   ) {}
 
   private encodedRef(field: protobuf.Field): string | undefined {
-    if (field.resolvedType) return ({ '.kubets.v1.IntOrString': INT_OR_STRING, '.kubets.v1.FieldsV1': FIELDS_V1 } as Record<string, string>)[field.resolvedType.fullName];
-    if (field.type !== 'string') return undefined;
-    if (field.map ? QUANTITY_MAPS.has(field.name) : QUANTITY_FIELDS.has(field.name)) return QUANTITY;
-    if (field.map || field.repeated) return undefined;
-    if (MICRO_TIME_FIELDS.has(field.name)) return MICRO_TIME;
-    return TIME_FIELD.test(field.name) ? TIME : undefined;
+    const encoded = encodedTypeOf(field);
+    return encoded && ENCODED_DEFINITIONS[encoded];
   }
 
   /** The schema of one value of the field (an element of a list, a value of a map). */
@@ -140,9 +133,11 @@ class SchemaBuilder {
     for (const field of type.fieldsArray) properties[field.name] = this.fieldSchema(type, field);
     const description = comment(type);
     const gvk = this.names.groupVersionKindOf(type);
+    const required = requiredFields(type);
     return {
       ...(description ? { description } : {}),
       type: 'object',
+      ...(required.length > 0 ? { required } : {}),
       properties,
       ...(gvk ? { 'x-kubernetes-group-version-kind': [gvk] } : {}),
     };

@@ -57,7 +57,7 @@ describe('bad values from the command line', () => {
     const out = await env.run(['create', '-f', path]);
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(/^error: error parsing .*later-error\.yaml: error converting YAML to JSON: yaml: line \d+, column \d+: /);
+    expect(out.stderr).toMatch(/^error: error parsing .*later-error\.yaml: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context\n$/);
     expect(await names('replicationcontrollers')).toBe('');
     const applied = await env.run(['apply', '-f', path]);
     expect(applied).toMatchObject({ code: 1, stdout: '' });
