@@ -2,35 +2,24 @@
 // rules; requests to 127.0.0.1 with a Host header reach the right pods, TLS is served with the
 // Secret's certificate, and an update of the Ingress reroutes while a bounded loop of requests
 // sees no error across HAProxy's reload. Traffic goes only to loopback and the pods this test makes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueServingCert } from '../../../lib/certs/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `ing-${SUFFIX}`;
-const dir = mkdtempSync(join(tmpdir(), 'kubets-ingress-e2e-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, kubets, ok } = clusterCli('ingress-e2e');
 let releaseHostNetwork: (() => void) | undefined;
 let httpPort = 0;
 let httpsPort = 0;
 let caPem = '';
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 function apply(name: string, docs: object[]): Promise<string> {
   const file = join(dir, `${name}.yaml`);

@@ -4,30 +4,19 @@
 // name on the same engine is not shipped; the kubelet's container log rotation flags reach the
 // engine. Traffic goes only to loopback and the pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `log-${SUFFIX}`;
-const dir = mkdtempSync(join(tmpdir(), 'kubets-logging-'));
-const dataDir = join(dir, 'data');
+const { dir, dataDir, kubets, ok } = clusterCli('logging');
 const journal = join(dataDir, 'logging', 'journal');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
 let releaseHostNetwork: (() => void) | undefined;
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 /** What a user runs to search the store: journalctl on its directory, by field. */
 function search(...matches: string[]): Record<string, string>[] {

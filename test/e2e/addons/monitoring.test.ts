@@ -3,30 +3,19 @@
 // a pod's CPU, and the crash-loop alert fires for a crash-looping pod. Intervals and the alerts'
 // `for:` are shortened by flags. Traffic goes only to loopback, the node's bridge address and the
 // pods this test makes.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `mon-${SUFFIX}`;
-const dir = mkdtempSync(join(tmpdir(), 'kubets-monitoring-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, kubets, ok } = clusterCli('monitoring');
 let releaseHostNetwork: (() => void) | undefined;
 let prometheus = '';
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 interface QueryResult {
   metric: Record<string, string>;

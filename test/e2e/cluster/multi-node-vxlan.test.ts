@@ -4,15 +4,15 @@
 // Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { runCli } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `vx-${SUFFIX}`;
@@ -22,22 +22,8 @@ const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
 const VNI = 1000 + Math.floor(Math.random() * 9000);
 const DEVICE = `kubets.${VNI}`;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-vxlan-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok, getJson, nodesReady } = clusterCli('vxlan');
 let releaseHostNetwork: (() => void) | undefined;
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function getJson<T>(args: string[]): Promise<T> {
-  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
-}
 
 const ip = (args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
 
@@ -99,14 +85,7 @@ beforeAll(async () => {
       '--network-backend', 'vxlan', '--vxlan-vni', String(VNI), '--vxlan-port', String(udpPort)],
     180_000,
   );
-  await pollUntil(
-    async () => {
-      const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
-      const ready = nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      return ready.length === 3;
-    },
-    { timeoutMs: 180_000, intervalMs: 1_000, what: 'three Ready nodes with pod subnets' },
-  );
+  await nodesReady(3);
 }, 400_000);
 
 afterAll(async () => {

@@ -2,16 +2,16 @@
 // own Docker engine, kubelet and proxy; a pod network between them; then `kubets down`, which must
 // leave nothing behind. Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSigningRequest, Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { runCli } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `mn-${SUFFIX}`;
@@ -19,22 +19,8 @@ const SUBNET_PREFIX = '10.253.7';
 const NODE_IPS = [`${SUBNET_PREFIX}.1`, `${SUBNET_PREFIX}.2`, `${SUBNET_PREFIX}.3`];
 const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-multinode-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok, getJson, nodesReady } = clusterCli('multinode');
 let releaseHostNetwork: (() => void) | undefined;
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function getJson<T>(args: string[]): Promise<T> {
-  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
-}
 
 /** What of this cluster the host shows: namespaces, links and routes that carry its names or addresses. */
 function hostTraces(): string[] {
@@ -91,14 +77,7 @@ beforeAll(async () => {
       '--controller-manager-arg', 'node-monitor-grace-period=15s', '--controller-manager-arg', 'node-monitor-period=1s'],
     180_000,
   );
-  await pollUntil(
-    async () => {
-      const nodes = (await getJson<{ items: Node[] }>(['get', 'nodes'])).items;
-      const ready = nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      return ready.length === 3;
-    },
-    { timeoutMs: 180_000, intervalMs: 1_000, what: 'three Ready nodes with pod subnets' },
-  );
+  await nodesReady(3);
 }, 400_000);
 
 afterAll(async () => {

@@ -3,32 +3,20 @@
 // NetworkPolicy decides which of the kubelet's pods reach another. Traffic goes only to loopback
 // and to the pods this test makes.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const NODE = `sec-${Math.random().toString(36).slice(2, 7)}`;
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const TEST_TIMEOUT_MS = 240_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-secure-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok } = clusterCli('secure');
 let releaseHostNetwork: (() => void) | undefined;
-
-const kubets = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> => runCli(args, env, { timeoutMs: 60_000, ...opts });
-
-async function ok(args: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<string> {
-  const r = await kubets(args, opts);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 const apply = (objects: unknown[]) => ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
 
@@ -63,6 +51,7 @@ function sandboxPid(podName: string): string {
 const IN_CLUSTER_CLIENT = `
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:https';
+import { clusterCli } from '../cluster-cli.js';
 const resolver = new Resolver({ timeout: 3000, tries: 2 });
 resolver.setServers([process.env.NAMESERVER]);
 const [address] = await resolver.resolve4('kubernetes.default.svc.cluster.local');

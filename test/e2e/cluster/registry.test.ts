@@ -3,15 +3,15 @@
 // its engine pulling from the registry; the local images reach that node the same way, and a pull
 // of anything else stays fenced. Traffic goes only to loopback and the namespaces this test makes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { runCli } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `rg-${SUFFIX}`;
@@ -20,20 +20,10 @@ const SUBNET_PREFIX = '10.253.9';
 const HOST_IP = `${SUBNET_PREFIX}.1`;
 const APP = `app-${SUFFIX}`;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-registry-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok } = clusterCli('registry');
 let releaseHostNetwork: (() => void) | undefined;
 let registryPort = 0;
 let builtImage = '';
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 const getPod = async (name: string): Promise<Pod> => JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as Pod;
 const docker = (args: string[], input?: Buffer): string => execFileSync('docker', args, { encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024 });

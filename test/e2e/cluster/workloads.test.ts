@@ -3,8 +3,7 @@
 // headless Service, DNS names and per-ordinal claims, Jobs (plain, Indexed and failing) and CronJobs. Objects
 // go in through the API as a user's client sends them; exec goes through the CLI. Traffic goes only
 // to loopback and to the namespaces and pods this test makes.
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
@@ -17,7 +16,7 @@ import { LABEL_POD_UID } from '../../../lib/container-labels.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { runCli, type CliResult } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `wl-${SUFFIX}`;
@@ -28,19 +27,9 @@ const SLEEP = ['sleep', '3600'];
 /** The Job controller's first delay before replacing a failed pod, short here so the doubling shows in seconds. */
 const JOB_BACKOFF_BASE_S = 2;
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-workloads-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok, nodesReady } = clusterCli('workloads');
 let releaseHostNetwork: (() => void) | undefined;
 let client: ApiClient;
-
-const kubets = (args: string[], timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs });
-
-async function ok(args: string[], timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 const exec = (pod: string, script: string): Promise<string> => ok(['exec', '-n', NS, pod, '--', 'sh', '-c', script]);
 
@@ -99,10 +88,7 @@ beforeAll(async () => {
     240_000,
   );
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
-  await pollUntil(async () => {
-    const nodes = (await client.resource('node').list('')).items;
-    return nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 3;
-  }, { timeoutMs: 240_000, intervalMs: 1_000, what: 'three Ready nodes with pod subnets' });
+  await nodesReady(3, 240_000);
   await client.resource('namespace').create({ metadata: { name: NS } });
   await pollUntil(async () => (await client.resource('serviceAccount').list(NS)).items.some((s) => s.metadata?.name === 'default'), { ...WAIT, what: 'the default ServiceAccount' });
 }, 600_000);

@@ -5,8 +5,7 @@
 // scaled from the page (its pods follow), and a pod's log is followed; a token without rights
 // sees the API's Forbidden. Each page's screenshot is saved in SCREENSHOTS (git-ignored), which
 // the run prints. Traffic goes only to loopback and to the pods this test makes.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,16 +14,15 @@ import { launchChromium } from '../../harness/chromium.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeKubeletPort, freePort } from '../../harness/ports.js';
-import { REPO_ROOT, runCli, type CliResult } from '../cli/cli-harness.js';
+import { REPO_ROOT } from '../cli/cli-harness.js';
+import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `dash-${SUFFIX}`;
 const APP = `web-${SUFFIX}`;
 const SCREENSHOTS = join(REPO_ROOT, 'test', 'e2e', 'dashboard', 'screenshots');
 
-const dir = mkdtempSync(join(tmpdir(), 'kubets-dashboard-'));
-const dataDir = join(dir, 'data');
-const env = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, env, kubets, ok } = clusterCli('dashboard');
 let releaseHostNetwork: (() => void) | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -34,14 +32,6 @@ let adminToken = '';
 /** Waiting on real containers on a loaded two-core machine takes a while. */
 const STEP_MS = 180_000;
 const WAIT = { timeout: 120_000 };
-
-const kubets = (args: string[], stdin?: string, timeoutMs = 60_000): Promise<CliResult> => runCli(args, env, { timeoutMs, stdin });
-
-async function ok(args: string[], stdin?: string, timeoutMs?: number): Promise<string> {
-  const r = await kubets(args, stdin, timeoutMs);
-  if (r.code !== 0) throw new Error(`kubets ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -81,7 +71,6 @@ beforeAll(async () => {
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
       '--addons', 'monitoring', '--prometheus-port', String(prometheusPort), '--prometheus-scrape-interval', '2s', '--kubelet-arg', 'stats-interval=2'],
-    undefined,
     180_000,
   );
   await pollUntil(
@@ -94,7 +83,7 @@ beforeAll(async () => {
   const printed = /dashboard: (https:\/\/\S+)/.exec(readFileSync(join(dataDir, 'up.log'), 'utf8'));
   expect(printed, 'kubets up prints the dashboard URL').toBeTruthy();
   url = printed![1]!;
-  const config = JSON.parse(readFileSync(env.KUBETS_CONFIG, 'utf8')) as { contexts: Record<string, { token: string; caData: string }> };
+  const config = JSON.parse(readFileSync(env.KUBETS_CONFIG!, 'utf8')) as { contexts: Record<string, { token: string; caData: string }> };
   const context = Object.values(config.contexts)[0]!;
   adminToken = context.token;
   browser = await launchChromium(url, context.caData);
@@ -105,7 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     await browser?.close();
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], undefined, 120_000);
+    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
     expect(down.code, down.stderr).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -136,7 +125,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid="pods"]', WAIT);
     // Set on this document: a reload would lose it, so it proves the Deployment came by the watch.
     await page.evaluate(() => Object.assign(window, { notReloaded: true }));
-    await ok(['create', '-f', '-'], deployment(1));
+    await ok(['create', '-f', '-'], { stdin: deployment(1) });
     await page.waitForSelector(`[data-testid="workload-Deployment-${APP}"]`, WAIT);
     await page.waitForFunction((app) => [...document.querySelectorAll(`[data-testid="pods-of-${app}"] [data-testid="workload-pod"]`)].some((p) => p.textContent?.includes('Running')), WAIT, APP);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
@@ -205,7 +194,7 @@ describe('the dashboard in Chromium', () => {
 
   it('creates from pasted YAML, and refuses invalid YAML with the CLI\'s words', async () => {
     const invalid = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid-${SUFFIX}\ndata: {a: b}\n`;
-    const cli = await kubets(['create', '-f', '-'], invalid);
+    const cli = await kubets(['create', '-f', '-'], { stdin: invalid });
     expect(cli.code).not.toBe(0);
     await page.click('[data-testid="nav-create"]');
     await page.waitForSelector('[data-testid="yaml"]', WAIT);
@@ -246,7 +235,7 @@ describe('the dashboard in Chromium', () => {
   }, STEP_MS);
 
   it('shows a token without rights the API\'s Forbidden', async () => {
-    await ok(['create', '-f', '-'], `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: nobody-${SUFFIX}\n`);
+    await ok(['create', '-f', '-'], { stdin: `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: nobody-${SUFFIX}\n` });
     const token = (await ok(['create', 'token', `nobody-${SUFFIX}`])).trim();
     await logIn(token);
     // Each list shows its own refusal; the pods' is the last section of the page.
