@@ -6,6 +6,7 @@ const LOCK = '/run/kubets-test-host-network.lock';
 /**
  * Test files that program the host's own iptables (a proxy on the host) take turns: two proxies
  * would rewrite each other's chains. Waits, bounded, for the other file to finish; returns the release.
+ * The caller's hook timeout must cover this wait as well as its own set-up.
  */
 export async function holdHostNetwork(timeoutMs = 600_000): Promise<() => void> {
   const until = Date.now() + timeoutMs;

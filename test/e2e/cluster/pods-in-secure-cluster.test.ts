@@ -93,7 +93,7 @@ beforeAll(async () => {
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], { timeoutMs: 180_000 });
   // The controller manager makes each namespace's default ServiceAccount; pods wait for it.
   await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 60_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
-}, 300_000);
+}, 1_000_000);
 
 afterAll(async () => {
   try {

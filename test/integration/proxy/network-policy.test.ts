@@ -81,7 +81,7 @@ beforeAll(async () => {
   const options = compileProxyOptions({ nodeIp: '127.0.0.1', serviceClusterIpRange: SERVICE_CIDR, clusterDnsBind: '', minSyncPeriodMs: 100, syncPeriodMs: 5_000 });
   proxy = new ProxyServer({ client: cp.client(), options, log });
   await proxy.start();
-}, 120_000);
+}, 900_000);
 
 afterAll(async () => {
   await proxy?.stop();

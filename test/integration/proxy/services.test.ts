@@ -188,7 +188,7 @@ beforeAll(async () => {
   proxy = new ProxyServer({ client: cp.client(), options, log });
   await proxy.start();
   loopbackDns = proxy.dnsAddresses.find((a) => a.host === '127.0.0.1')!.port;
-});
+}, 900_000); // holdHostNetwork may wait up to 10 min for another file first
 
 afterAll(async () => {
   await proxy?.stop();
