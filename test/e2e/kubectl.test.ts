@@ -196,17 +196,18 @@ spec:
   }, TEST_TIMEOUT_MS);
 
   it('apply --server-side: a conflict between two field managers, then --force-conflicts', async () => {
-    const config = (color: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {color: ${color}, size: small}\n`;
-    expect(await kubectlOk(['apply', '--server-side', '--field-manager=first', '-f', '-'], config('red'))).toBe('configmap/ssa serverside-applied\n');
-    const refused = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], config('blue'));
+    const config = (color: string, size: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {color: ${color}, size: ${size}}\n`;
+    expect(await kubectlOk(['apply', '--server-side', '--field-manager=first', '-f', '-'], config('red', 'small'))).toBe('configmap/ssa serverside-applied\n');
+    const refused = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], config('blue', 'large'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: Apply failed with 2 conflicts: conflicts with "first":\n- \.data\.color\n- \.data\.size\nPlease review the fields above--they currently have other managers\./);
-    const one = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {color: blue}\n');
+    // The same value for a field another manager owns is no conflict (the two share it), as in Kubernetes.
+    const one = await kubectl(['apply', '--server-side', '--field-manager=second', '-f', '-'], config('blue', 'small'));
     expect(one.code).toBe(1);
     expect(one.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "first": \.data\.color\n/);
-    expect(await kubectlOk(['apply', '--server-side', '--field-manager=second', '--force-conflicts', '-f', '-'], config('blue'))).toBe('configmap/ssa serverside-applied\n');
+    expect(await kubectlOk(['apply', '--server-side', '--field-manager=second', '--force-conflicts', '-f', '-'], config('blue', 'large'))).toBe('configmap/ssa serverside-applied\n');
     const applied = JSON.parse(await kubectlOk(['get', 'configmap', 'ssa', '-o', 'json', '--show-managed-fields'])) as { data: Record<string, string>; metadata: { managedFields: { manager: string; operation: string }[] } };
-    expect(applied.data).toEqual({ color: 'blue', size: 'small' });
+    expect(applied.data).toEqual({ color: 'blue', size: 'large' });
     expect(applied.metadata.managedFields.map((e) => `${e.manager}/${e.operation}`)).toEqual(['second/Apply']);
     // kubectl 1.32 hides managedFields unless asked.
     expect(await kubectlOk(['get', 'configmap', 'ssa', '-o', 'yaml'])).not.toContain('managedFields');
