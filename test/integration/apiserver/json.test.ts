@@ -16,7 +16,10 @@ describe('the walkthrough mysql ReplicationController', () => {
     const { info, object } = decodeManifest(walkthroughMysqlRc());
     expect(info).toBe(rcInfo);
     const created = await cluster.client.resource('replicationController').create(object as t.ReplicationController, { namespace: 'default' });
-    const json = toKubeJSON(rcInfo, await cluster.client.resource('replicationController').get('default', 'mysql'));
+    const stored = await cluster.client.resource('replicationController').get('default', 'mysql');
+    expect(stored.metadata?.managedFields?.map((e) => e.manager)).toHaveLength(1);
+    // kubectl leaves managedFields out of -o json unless --show-managed-fields.
+    const json = toKubeJSON(rcInfo, { ...stored, metadata: { ...stored.metadata, managedFields: undefined } });
 
     expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
     expect(json).toEqual({
