@@ -51,7 +51,6 @@ function sandboxPid(podName: string): string {
 const IN_CLUSTER_CLIENT = `
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:https';
-import { clusterCli } from '../cluster-cli.js';
 const resolver = new Resolver({ timeout: 3000, tries: 2 });
 resolver.setServers([process.env.NAMESERVER]);
 const [address] = await resolver.resolve4('kubernetes.default.svc.cluster.local');
