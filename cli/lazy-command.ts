@@ -5,12 +5,25 @@ import { useKubectlErrors } from './kubectl-errors.js';
 // start costs most of a second (etcd, Docker and iptables clients, the schema), so a command can
 // be registered by name and summary and load its code only when it runs.
 
+const positional = new WeakSet<Command>();
+
+/**
+ * Makes a command's own options count only before its subcommand's name, for a command whose
+ * subcommands define options of the same names (`create -f x -o yaml` and `create job -o yaml`).
+ * Kept through `inherit`, which would otherwise copy the parent's setting over it.
+ */
+export function withPositionalOptions(command: Command): Command {
+  positional.add(command);
+  return command.enablePositionalOptions();
+}
+
 /**
  * Commands added with addCommand do not inherit exitOverride and output settings; ours should,
  * and report command-line mistakes in kubectl's words naming themselves.
  */
 export function inherit(command: Command, parent: Command): Command {
   command.copyInheritedSettings(parent);
+  if (positional.has(command)) command.enablePositionalOptions();
   useKubectlErrors(command);
   for (const sub of command.commands) inherit(sub, command);
   return command;

@@ -6,20 +6,28 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { annotatedConfiguration, LAST_APPLIED_ANNOTATION, readLastApplied, withLastApplied } from '../apply/last-applied.js';
 import { threeWayMergePatch, type JsonObject } from '../apply/three-way-merge.js';
 import type { CliContext } from '../context.js';
-import { dryRunSuffix, parseDryRun, type DryRun } from '../dry-run.js';
+import type { DryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
 import { collectWhole } from '../../lib/flags.js';
 import { loadManifests, type Manifest } from '../manifests.js';
 import { reportErrors } from '../report.js';
-import { objectRef, qualifiedResource } from '../resource-args.js';
+import { qualifiedResource } from '../resource-args.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addKustomizeOption, refuseKustomize, type KustomizeFlags } from '../kustomize.js';
+import { addWriteOptions, WriteReport, type WriteFlags } from '../write-output.js';
 import { sourced } from './create.js';
 
-interface ApplyOptions {
+interface ApplyOptions extends WriteFlags, KustomizeFlags {
   filename: string[];
   recursive?: boolean;
-  dryRun: string;
+  serverSide?: boolean;
+  forceConflicts?: boolean;
+  fieldManager?: string;
 }
+
+// kubectl's field manager names: its client-side apply records itself as this one when it updates,
+// server-side apply applies as "kubectl" unless --field-manager says otherwise.
+const SERVER_SIDE_MANAGER = 'kubectl';
 
 type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
@@ -74,7 +82,48 @@ export async function applyManifest(client: ApiClient, manifest: Manifest, warn:
   }
 }
 
+/**
+ * Server-side apply: the configuration goes to the server as it is, and the server merges it by
+ * field ownership (a field another manager set is a conflict unless --force-conflicts).
+ */
+async function applyServerSide(client: ApiClient, manifest: Manifest, opts: ApplyOptions, report: WriteReport): Promise<AnyObject> {
+  const { info, object } = manifest;
+  const name = object.metadata?.name;
+  if (!name) throw new CliError(`error when retrieving current configuration of resource ${info.kind} from "${manifest.source}": name is required for apply`);
+  try {
+    return await client.resource(info.field).patch(object.metadata?.namespace ?? '', name, JSON.stringify(toKubeJSON(info, object)), {
+      type: 'apply',
+      fieldManager: opts.fieldManager ?? SERVER_SIDE_MANAGER,
+      force: opts.forceConflicts ?? false,
+      dryRun: report.serverDryRun,
+    });
+  } catch (err) {
+    throw isApiError(err, 'Conflict') && err.message.startsWith('Apply failed') ? new CliError(`${err.message}\n${CONFLICT_ADVICE}`) : sourced(err, 'applying patch to', manifest);
+  }
+}
+
+// What kubectl adds to a server-side apply's conflict.
+const CONFLICT_ADVICE = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts`;
+
+function checkApplyFlags(opts: ApplyOptions, report: WriteReport): void {
+  refuseKustomize(opts);
+  if (opts.serverSide && report.clientOnly) throw new CliError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+  if (opts.forceConflicts && !opts.serverSide) throw new CliError('--force-conflicts only works with --server-side');
+}
+
 async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
+  const report = new WriteReport(ctx, opts, { fromFiles: true });
+  checkApplyFlags(opts, report);
   const { manifests, errors } = await loadManifests(opts.filename, {
     stdin: ctx.io.stdin,
     recursive: opts.recursive ?? false,
@@ -82,12 +131,15 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
     namespaceExplicit: ctx.namespaceExplicit,
     verb: 'apply',
   });
-  const dryRun = parseDryRun(opts.dryRun);
   const client = manifests.length > 0 ? await ctx.client() : undefined;
   for (const manifest of manifests) {
     try {
-      const { outcome } = await applyManifest(client!, manifest, (text) => ctx.err(text), dryRun);
-      ctx.out(`${objectRef(manifest.info, manifest.object.metadata?.name ?? '')} ${outcome}${dryRunSuffix(dryRun)}\n`);
+      if (opts.serverSide) {
+        report.written(manifest.info, await applyServerSide(client!, manifest, opts, report), 'serverside-applied');
+        continue;
+      }
+      const { outcome, applied } = await applyManifest(client!, manifest, (text) => ctx.err(text), report.dryRun);
+      report.written(manifest.info, applied, outcome);
     } catch (err) {
       errors.push(err);
     }
@@ -96,10 +148,12 @@ async function runApply(ctx: CliContext, opts: ApplyOptions): Promise<number> {
 }
 
 export function applyCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('apply')
+  const command = new Command('apply')
     .description('Apply a configuration to resources from files or stdin: create them, or update them with a three-way merge')
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the configuration to apply; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
-    .option('--dry-run <mode>', 'none, server or client: with server or client nothing is changed', 'none')
-    .action(verbAction(deps, (ctx, _args, cmd) => runApply(ctx, cmd.opts<ApplyOptions>())));
+    .option('--server-side', 'apply on the server, which merges by field ownership (metadata.managedFields)')
+    .option('--force-conflicts', 'with --server-side: take the fields other managers own instead of failing')
+    .option('--field-manager <name>', `with --server-side: the manager the applied fields are recorded under (default "${SERVER_SIDE_MANAGER}")`);
+  return addKustomizeOption(addWriteOptions(command)).action(verbAction(deps, (ctx, _args, cmd) => runApply(ctx, cmd.opts<ApplyOptions>())));
 }

@@ -3,7 +3,8 @@ import type { CronJob, Job } from '../../lib/api/generated/index.js';
 import { resolveResourceAlias, resourceByField } from '../../lib/api/resources.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // `kubectl create job` and `kubectl create cronjob`: a Job or CronJob of one container named
@@ -14,12 +15,12 @@ const CRON_JOB = resourceByField('cronJob');
 /** kubectl marks a Job started by hand from a CronJob with this annotation. */
 const INSTANTIATE_ANNOTATION = 'cronjob.kubernetes.io/instantiate';
 
-interface CreateJobFlags extends GeneratorFlags {
+interface CreateJobFlags extends WriteFlags {
   image?: string;
   from?: string;
 }
 
-interface CreateCronJobFlags extends GeneratorFlags {
+interface CreateCronJobFlags extends WriteFlags {
   image: string;
   schedule: string;
   restart: string;
@@ -77,7 +78,7 @@ async function runCreateCronJob(ctx: CliContext, name: string, command: string[]
 }
 
 export function createJobCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(new Command('job'))
+  return addWriteOptions(new Command('job'))
     .description('Create a job with the specified name')
     .usage('NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...]')
     .argument('<name>', 'name of the job')
@@ -88,7 +89,7 @@ export function createJobCommand(deps: VerbDeps = defaultDeps): Command {
 }
 
 export function createCronJobCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(new Command('cronjob'))
+  return addWriteOptions(new Command('cronjob'))
     .alias('cj')
     .description('Create a cronjob with the specified name')
     .usage('NAME --image=image --schedule="* * * * *" -- [COMMAND] [args...]')

@@ -8,13 +8,14 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { createCronJobCommand, createJobCommand } from './create-batch.js';
 import { createServiceAccountCommand, createTokenCommand } from './create-token.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // kubectl create's generators: `create namespace|configmap|secret generic|secret tls|deployment|
 // service clusterip|nodeport NAME [flags]` build the object from flags instead of a manifest.
 
-interface DataFlags extends GeneratorFlags {
+interface DataFlags extends WriteFlags {
   fromLiteral: string[];
   fromFile: string[];
   fromEnvFile: string[];
@@ -74,7 +75,7 @@ async function collectData(flags: DataFlags): Promise<Map<string, Buffer>> {
 }
 
 function dataOptions(command: Command): Command {
-  return generatorOptions(command)
+  return addWriteOptions(command)
     .option('--from-literal <key=value>', 'a key and its literal value; repeatable', collectWhole, [])
     .option('--from-file <[key=]path>', 'a file (under its name or the key), or every file of a directory; repeatable', collectWhole, [])
     .option('--from-env-file <path>', 'KEY=VALUE lines of a file; repeatable', collectWhole, []);
@@ -87,10 +88,10 @@ function named(args: unknown[]): string {
 }
 
 function namespaceCommand(deps: VerbDeps): Command {
-  return generatorOptions(new Command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[name]')).action(
+  return addWriteOptions(new Command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[name]')).action(
     verbAction(deps, async (ctx, args, cmd) => {
       const namespace: Namespace = { metadata: { name: named(args) } };
-      await submitGenerated(ctx, resourceByField('namespace'), namespace, cmd.opts<GeneratorFlags>());
+      await submitGenerated(ctx, resourceByField('namespace'), namespace, cmd.opts<WriteFlags>());
     }),
   );
 }
@@ -124,12 +125,12 @@ function secretGenericCommand(deps: VerbDeps): Command {
 }
 
 function secretTlsCommand(deps: VerbDeps): Command {
-  return generatorOptions(new Command('tls').description('Create a TLS secret').argument('[name]'))
+  return addWriteOptions(new Command('tls').description('Create a TLS secret').argument('[name]'))
     .option('--cert <path>', 'PEM certificate file')
     .option('--key <path>', 'PEM private key file')
     .action(
       verbAction(deps, async (ctx, args, cmd) => {
-        const flags = cmd.opts<GeneratorFlags & { cert?: string; key?: string }>();
+        const flags = cmd.opts<WriteFlags & { cert?: string; key?: string }>();
         if (!flags.cert || !flags.key) throw new CliError('--cert and --key must both be given');
         const read = (path: string) => readFile(path).catch(() => Promise.reject(new CliError(`error reading ${path}: no such file or directory`)));
         const secret: Secret = { metadata: { name: named(args) }, type: 'kubernetes.io/tls', data: { 'tls.crt': await read(flags.cert), 'tls.key': await read(flags.key) } };
@@ -145,7 +146,7 @@ export function containerNameFor(image: string): string {
 }
 
 function deploymentCommand(deps: VerbDeps): Command {
-  return generatorOptions(new Command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('[name-and-command...]'))
+  return addWriteOptions(new Command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('[name-and-command...]'))
     .option('--image <image>', 'the image to run; repeatable for several containers', collectWhole, [])
     .option('-r, --replicas <count>', 'number of replicas', integer, 1)
     .option('--port <port>', 'the port the container exposes', integer)
@@ -153,7 +154,7 @@ function deploymentCommand(deps: VerbDeps): Command {
       verbAction(deps, async (ctx, args, cmd) => {
         const [name, ...command] = args[0] as string[];
         if (!name) throw new CliError('NAME is required');
-        const flags = cmd.opts<GeneratorFlags & { image: string[]; replicas: number; port?: number }>();
+        const flags = cmd.opts<WriteFlags & { image: string[]; replicas: number; port?: number }>();
         if (flags.image.length === 0) throw new CliError('required flag(s) "image" not set');
         if (command.length > 0 && flags.image.length > 1) throw new CliError('cannot specify multiple --image options and command');
         const labels = { app: name };
@@ -189,13 +190,13 @@ function tcpPorts(specs: readonly string[], nodePort?: number): ServicePort[] {
 
 function serviceCommand(deps: VerbDeps): Command {
   const typed = (type: 'ClusterIP' | 'NodePort', name: string) => {
-    const command = generatorOptions(new Command(name).description(`Create a ${type} service`).argument('[name]'))
+    const command = addWriteOptions(new Command(name).description(`Create a ${type} service`).argument('[name]'))
       .option('--tcp <port:targetPort>', 'a port and its target; repeatable', collectWhole, []);
     if (type === 'ClusterIP') command.option('--clusterip <ip>', 'the ClusterIP to ask for ("None" for a headless service)');
     else command.option('--node-port <port>', 'the port on every node', integer);
     return command.action(
       verbAction(deps, async (ctx, args, cmd) => {
-        const flags = cmd.opts<GeneratorFlags & { tcp: string[]; clusterip?: string; nodePort?: number }>();
+        const flags = cmd.opts<WriteFlags & { tcp: string[]; clusterip?: string; nodePort?: number }>();
         const serviceName = named(args);
         const headless = flags.clusterip === 'None';
         if (flags.tcp.length === 0 && !headless) throw new CliError('at least one --tcp port is required');

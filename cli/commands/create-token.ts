@@ -3,7 +3,8 @@ import type { ServiceAccount, TokenRequest } from '../../lib/api/generated/index
 import { resourceByField } from '../../lib/api/resources.js';
 import { collectWhole, duration } from '../../lib/flags.js';
 import { CliError } from '../errors.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // kubectl create serviceaccount NAME, and kubectl create token SA: a token from the TokenRequest
@@ -24,10 +25,10 @@ function nameArg(args: unknown[], what: string): string {
 }
 
 export function createServiceAccountCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(new Command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('[name]')).action(
+  return addWriteOptions(new Command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('[name]')).action(
     verbAction(deps, async (ctx, args, cmd) => {
       const sa: ServiceAccount = { metadata: { name: nameArg(args, 'NAME') } };
-      await submitGenerated(ctx, resourceByField('serviceAccount'), sa, cmd.opts<GeneratorFlags>());
+      await submitGenerated(ctx, resourceByField('serviceAccount'), sa, cmd.opts<WriteFlags>());
     }),
   );
 }

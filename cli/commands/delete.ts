@@ -9,8 +9,11 @@ import { quotedRef } from '../resource-args.js';
 import { resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { waitForDeletion } from '../wait.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { dryRunSuffix, parseDryRun } from '../dry-run.js';
+import { addKustomizeOption, refuseKustomize, type KustomizeFlags } from '../kustomize.js';
 
-interface DeleteFlags extends SelectionFlags {
+interface DeleteFlags extends SelectionFlags, KustomizeFlags {
+  dryRun: string;
   gracePeriod: number;
   now?: boolean;
   force?: boolean;
@@ -23,7 +26,14 @@ interface DeleteFlags extends SelectionFlags {
 const CASCADE: Record<string, string> = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan', true: 'Background', false: 'Orphan' };
 
 // Without --timeout the wait is bounded anyway; kubectl waits "forever" (a week).
-const DEFAULT_WAIT_MS = 60 * 60_000;
+export const DEFAULT_DELETE_WAIT_MS = 60 * 60_000;
+
+/** kubectl's --cascade values as the propagation policy they ask for. */
+export function parseCascade(flag: string): string {
+  const cascade = CASCADE[flag];
+  if (!cascade) throw new CliError(`invalid cascade value (${flag}). Must be "background", "foreground", or "orphan"`);
+  return cascade;
+}
 
 /** The grace period kubectl would send: --now is 1 s, 0 without --force becomes 1, --force alone is 0. */
 export function effectiveGracePeriod(flags: Pick<DeleteFlags, 'gracePeriod' | 'now' | 'force'>): number {
@@ -38,8 +48,9 @@ export function effectiveGracePeriod(flags: Pick<DeleteFlags, 'gracePeriod' | 'n
 }
 
 async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): Promise<number> {
-  const cascade = CASCADE[flags.cascade];
-  if (!cascade) throw new CliError(`invalid cascade value (${flags.cascade}). Must be "background", "foreground", or "orphan".`);
+  refuseKustomize(flags);
+  const cascade = parseCascade(flags.cascade);
+  const dryRun = parseDryRun(flags.dryRun);
   const grace = effectiveGracePeriod(flags);
   const force = Boolean(flags.force) && grace === 0;
   if (force) {
@@ -51,13 +62,16 @@ async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): P
     return reportErrors(ctx, errors);
   }
   const client = targets.length > 0 ? await ctx.client() : undefined;
-  const options: DeleteOptions = { propagationPolicy: cascade };
+  const options: DeleteOptions = { propagationPolicy: cascade, dryRun: dryRun === 'server' };
   if (grace >= 0) options.gracePeriodSeconds = grace;
   const deleted: { info: (typeof targets)[number]['info']; namespace: string; name: string; uid?: string }[] = [];
   for (const target of targets) {
     try {
-      const result = await client!.resource(target.info.field).delete(target.namespace, target.name, options);
-      ctx.out(`${quotedRef(target.info, target.name)} ${force ? 'force deleted' : 'deleted'}\n`);
+      // A client dry run still reads the object, so a missing one is reported as kubectl does.
+      const resource = client!.resource(target.info.field);
+      const result = dryRun === 'client' ? await resource.get(target.namespace, target.name) : await resource.delete(target.namespace, target.name, options);
+      ctx.out(`${quotedRef(target.info, target.name)} ${force ? 'force deleted' : 'deleted'}${dryRunSuffix(dryRun)}\n`);
+      if (dryRun !== 'none') continue;
       const uid = result.metadata?.uid;
       deleted.push({ info: target.info, namespace: target.namespace, name: target.name, ...(uid ? { uid } : {}) });
     } catch (err) {
@@ -66,7 +80,7 @@ async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): P
     }
   }
   if (flags.wait && !force) {
-    const timeout = flags.timeout && flags.timeout > 0 ? flags.timeout : DEFAULT_WAIT_MS;
+    const timeout = flags.timeout && flags.timeout > 0 ? flags.timeout : DEFAULT_DELETE_WAIT_MS;
     for (const target of deleted) {
       try {
         await waitForDeletion(client!, target, timeout);
@@ -79,7 +93,7 @@ async function runDelete(ctx: CliContext, args: string[], flags: DeleteFlags): P
 }
 
 export function deleteCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('delete')
+  const command = new Command('delete')
     .description('Delete resources by file names, stdin, resources and names, or by resources and label selector')
     .argument('[resources...]', 'TYPE NAME..., TYPE/NAME..., or TYPE with -l/--all')
     .option('-f, --filename <file>', 'file, directory or - (stdin) naming the resources to delete; repeatable', collectWhole, [])
@@ -95,5 +109,6 @@ export function deleteCommand(deps: VerbDeps = defaultDeps): Command {
     .option('--timeout <duration>', 'how long to wait for deletion (e.g. 30s, 5m); 0 means the default', duration)
     .option('--ignore-not-found', 'treat "resource not found" as a successful delete')
     .addOption(new Option('--cascade <policy>', 'background, foreground or orphan').default('background'))
-    .action(verbAction(deps, (ctx, args, cmd) => runDelete(ctx, args[0] as string[], cmd.opts<DeleteFlags>())));
+    .option('--dry-run <mode>', 'none, server or client: with server or client nothing is deleted', 'none');
+  return addKustomizeOption(command).action(verbAction(deps, (ctx, args, cmd) => runDelete(ctx, args[0] as string[], cmd.opts<DeleteFlags>())));
 }

@@ -10,13 +10,14 @@ import { CliError } from '../errors.js';
 import { loadManifests } from '../manifests.js';
 import { formatYAML, kubeDocument } from '../printers/output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addKustomizeOption, refuseKustomize, type KustomizeFlags } from '../kustomize.js';
 import { applyManifest } from './apply.js';
 
 // kubectl diff: what `apply` would change, as a server dry run of the apply shows it: the live
 // objects and the would-be objects written as YAML into two folders, compared by `diff -u -N` (or
 // the program in KUBECTL_EXTERNAL_DIFF). Exit 0 without differences, 1 with them, above 1 on failure.
 
-interface DiffFlags {
+interface DiffFlags extends KustomizeFlags {
   filename: string[];
   recursive?: boolean;
 }
@@ -46,6 +47,7 @@ function runDiffProgram(ctx: CliContext, live: string, merged: string): Promise<
 }
 
 async function runDiff(ctx: CliContext, flags: DiffFlags): Promise<number> {
+  refuseKustomize(flags);
   if (flags.filename.length === 0) throw new CliError('must provide one or more resources with -f');
   const { manifests, errors } = await loadManifests(flags.filename, {
     stdin: ctx.io.stdin,
@@ -78,9 +80,9 @@ async function runDiff(ctx: CliContext, flags: DiffFlags): Promise<number> {
 }
 
 export function diffCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('diff')
+  const command = new Command('diff')
     .description('Diff the live version against a would-be applied version')
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the configuration; repeatable', collectWhole, [])
-    .option('-R, --recursive', 'process directories under the -f directories too')
-    .action(verbAction(deps, (ctx, _args, cmd) => runDiff(ctx, cmd.opts<DiffFlags>())));
+    .option('-R, --recursive', 'process directories under the -f directories too');
+  return addKustomizeOption(command).action(verbAction(deps, (ctx, _args, cmd) => runDiff(ctx, cmd.opts<DiffFlags>())));
 }

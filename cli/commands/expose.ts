@@ -6,13 +6,14 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { keyValues } from '../key-values.js';
 import { resolveTargets } from '../targets.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // kubectl expose: a Service in front of a pod, a replication controller, a ReplicaSet, a
 // Deployment or another Service, its selector and ports read from that object unless given.
 
-interface ExposeFlags extends GeneratorFlags {
+interface ExposeFlags extends WriteFlags {
   port?: number;
   targetPort?: string;
   name?: string;
@@ -94,7 +95,7 @@ async function runExpose(ctx: CliContext, args: string[], flags: ExposeFlags): P
 }
 
 export function exposeCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(
+  return addWriteOptions(
     new Command('expose')
       .description('Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service')
       .argument('[resource...]', 'TYPE NAME or TYPE/NAME')

@@ -18,6 +18,7 @@ import {
   parseOutputFormat,
   printObjects,
   type OutputFormat,
+  withoutManagedFields,
 } from '../printers/output.js';
 import { printerFor } from '../../lib/printers/kinds/registry.js';
 import type { KindPrinter } from '../../lib/printers/kinds/types.js';
@@ -99,10 +100,8 @@ async function fetch(client: ApiClient, selection: ResourceSelection, namespace:
   return items.map((object) => ({ info, object }));
 }
 
-/** As kubectl since 1.21: metadata.managedFields is long and rarely wanted, so it is left out unless asked for. */
 function shownObject(object: AnyObject, flags: GetFlags): AnyObject {
-  if (flags.showManagedFields || !object.metadata?.managedFields) return object;
-  return { ...object, metadata: { ...object.metadata, managedFields: undefined } };
+  return flags.showManagedFields ? object : withoutManagedFields(object);
 }
 
 /** kubectl names each row `kind/name` when objects of several kinds are printed; the table printers print metadata.name. */

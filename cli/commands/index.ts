@@ -15,6 +15,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['apply', 'Apply a configuration to resources from files or stdin', async (d) => (await import('./apply.js')).applyCommand(d)],
   ['diff', 'Diff the live version against a would-be applied version', async (d) => (await import('./diff.js')).diffCommand(d)],
   ['delete', 'Delete resources by file names, stdin, resources and names, or label selector', async (d) => (await import('./delete.js')).deleteCommand(d)],
+  ['replace', 'Replace a resource by file name or stdin', async (d) => (await import('./replace.js')).replaceCommand(d)],
   ['edit', 'Edit a resource on the server', async (d) => (await import('./edit.js')).editCommand(d)],
   ['label', 'Update the labels on resources', async (d) => (await import('./label.js')).labelCommand(d)],
   ['annotate', 'Update the annotations on resources', async (d) => (await import('./label.js')).annotateCommand(d)],

@@ -4,11 +4,11 @@ import { CliError } from '../errors.js';
 import { applyMetadataEdits, parseMetadataEdits, splitResourcesAndEdits, type MetadataKind } from '../metadata-edits.js';
 import { mutateObject } from '../mutate.js';
 import { reportErrors } from '../report.js';
-import { objectRef } from '../resource-args.js';
 import { addSelectionOptions, resolveTargets, selectionOptions, type SelectionFlags } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addWriteOptions, WriteReport, type WriteFlags } from '../write-output.js';
 
-interface MetadataFlags extends SelectionFlags {
+interface MetadataFlags extends SelectionFlags, WriteFlags {
   overwrite?: boolean;
   resourceVersion?: string;
   list?: boolean;
@@ -25,6 +25,7 @@ async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string
   const { resources, edits: specs } = splitResourcesAndEdits(args, v.verb);
   if (specs.length === 0 && !flags.list) throw new CliError(`at least one ${kind} update is required`);
   const edits = parseMetadataEdits(specs, kind);
+  const report = new WriteReport(ctx, flags);
   const { targets, errors, listed } = await resolveTargets(ctx, resources, selectionOptions(v.verb, flags));
   if (listed && targets.length === 0) ctx.err('No resources found\n');
   const client = targets.length > 0 ? await ctx.client() : undefined;
@@ -39,7 +40,7 @@ async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string
         continue;
       }
       let missing: string[] = [];
-      const { changed } = await mutateObject(
+      const { object, changed } = await mutateObject(
         resource,
         target.namespace,
         target.name,
@@ -50,12 +51,12 @@ async function runMetadataEdit(ctx: CliContext, kind: MetadataKind, args: string
           if (result.changed) metadata[v.field] = result.next;
           return result.changed;
         },
-        flags.resourceVersion ? { resourceVersion: flags.resourceVersion } : {},
+        { dryRun: report.dryRun, ...(flags.resourceVersion ? { resourceVersion: flags.resourceVersion } : {}) },
       );
       for (const key of missing) ctx.err(`${kind} "${key}" not found.\n`);
       const onlyRemovals = Object.keys(edits.set).length === 0 && edits.remove.length > 0;
       const message = !changed ? v.none : onlyRemovals && !flags.overwrite ? v.undone : v.done;
-      ctx.out(`${objectRef(target.info, target.name)} ${message}\n`);
+      report.written(target.info, object, message);
     } catch (err) {
       errors.push(err);
     }
@@ -73,6 +74,7 @@ function metadataCommand(kind: MetadataKind, deps: VerbDeps): Command {
   )
     .option('--overwrite', `allow replacing existing ${v.field}`)
     .option('--resource-version <version>', 'only update if the resource is at this version');
+  addWriteOptions(cmd);
   if (kind === 'label') cmd.option('--list', 'list the labels of the resources');
   return cmd.action(verbAction(deps, (ctx, args, command) => runMetadataEdit(ctx, kind, args[0] as string[], command.opts<MetadataFlags>())));
 }

@@ -5,7 +5,8 @@ import { collectWhole, duration, integer } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { keyValues } from '../key-values.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { pollUntil } from '../wait.js';
 import { attachToPod } from './exec.js';
@@ -13,7 +14,7 @@ import { attachToPod } from './exec.js';
 // kubectl run: one pod named NAME running IMAGE (labelled run=NAME), the words after -- as its
 // arguments (or its command with --command), and with --expose a ClusterIP Service in front.
 
-interface RunFlags extends GeneratorFlags {
+interface RunFlags extends WriteFlags {
   image?: string;
   env: string[];
   port?: number;
@@ -92,7 +93,7 @@ async function attachAndClean(ctx: CliContext, pod: Pod, flags: RunFlags): Promi
 }
 
 export function runCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(
+  return addWriteOptions(
     new Command('run')
       .description('Run a particular image on the cluster')
       .argument('[name-and-args...]', 'NAME [-- COMMAND] [args...]')

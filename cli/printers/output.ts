@@ -80,6 +80,12 @@ export function parseOutputFormat(flag: string | undefined): OutputFormat {
   throw new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`);
 }
 
+/** As kubectl since 1.21: metadata.managedFields is long and rarely wanted, so it is left out unless asked for. */
+export function withoutManagedFields(object: AnyObject): AnyObject {
+  if (!object.metadata?.managedFields) return object;
+  return { ...object, metadata: { ...object.metadata, managedFields: undefined } };
+}
+
 /** `kind[.group]/name`, as `-o name` prints an object (`replicationcontroller/mysql`, `deployment.apps/web`). */
 export function formatName(info: ResourceInfo, object: AnyObject): string {
   const kind = info.kind.toLowerCase();
