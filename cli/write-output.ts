@@ -31,11 +31,12 @@ export class WriteReport {
   /**
    * `fromFiles`: the objects come from manifests as the user wrote them; kubectl prints those
    * as they are, where objects its generators build carry Go's zero creationTimestamp (null).
+   * `quietDryRun`: the verb's line never says it was a dry run (kubectl's taint).
    */
   constructor(
     private readonly ctx: CliContext,
     flags: WriteFlags,
-    private readonly opts: { fromFiles?: boolean } = {},
+    private readonly opts: { fromFiles?: boolean; quietDryRun?: boolean } = {},
   ) {
     this.dryRun = parseDryRun(flags.dryRun);
     this.format = flags.output ? parseOutputFormat(flags.output) : undefined;
@@ -52,10 +53,15 @@ export class WriteReport {
     return this.dryRun === 'server';
   }
 
+  /** Whether -o asked for the objects themselves (else only their names are printed). */
+  get printsObjects(): boolean {
+    return this.format !== undefined;
+  }
+
   /** Reports one written object: the object in the -o format, otherwise `<kind>/<name> <done>`. */
   written(info: ResourceInfo, object: AnyObject, done: string): void {
     if (!this.format) {
-      this.ctx.out(`${objectRef(info, object.metadata?.name ?? '')} ${done}${dryRunSuffix(this.dryRun)}\n`);
+      this.ctx.out(`${objectRef(info, object.metadata?.name ?? '')} ${done}${this.opts.quietDryRun ? '' : dryRunSuffix(this.dryRun)}\n`);
       return;
     }
     // kubectl's YAML printer separates the second and later objects it prints with a document marker.

@@ -6,11 +6,12 @@ import { CliError, SourcedApiError } from '../errors.js';
 import { collectWhole, integer } from '../../lib/flags.js';
 import { isApiError } from '../../lib/api/errors.js';
 import { reportErrors } from '../report.js';
-import { objectRef } from '../resource-args.js';
+import { submitGenerated } from '../submit-generated.js';
 import { resolveTargets } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 
-interface AutoscaleFlags {
+interface AutoscaleFlags extends WriteFlags {
   min: number;
   max: number;
   cpuPercent: number;
@@ -52,8 +53,8 @@ async function runAutoscale(ctx: CliContext, args: string[], flags: AutoscaleFla
       }
       await client!.resource(target.info.field).get(target.namespace, target.name);
       const hpa = buildAutoscaler({ kind: target.info.kind, apiVersion: target.info.apiVersion, name: target.name, namespace: target.namespace }, flags);
-      const created = await client!.resource('horizontalPodAutoscaler').create(hpa);
-      ctx.out(`${objectRef(HPA, created.metadata?.name ?? '')} autoscaled\n`);
+      // kubectl says "autoscaled", except in a dry run, where it says "created".
+      await submitGenerated(ctx, HPA, hpa, flags, { done: flags.dryRun === 'none' ? 'autoscaled' : 'created' });
     } catch (err) {
       errors.push(isApiError(err) && target.source ? new SourcedApiError(err, 'autoscaling', target.source) : err);
     }
@@ -62,7 +63,7 @@ async function runAutoscale(ctx: CliContext, args: string[], flags: AutoscaleFla
 }
 
 export function autoscaleCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('autoscale')
+  return addWriteOptions(new Command('autoscale'))
     .description('Create a HorizontalPodAutoscaler for a replication controller, replica set or deployment')
     .argument('[resources...]', 'TYPE NAME or TYPE/NAME')
     .option('--min <pods>', 'lower limit for the number of pods (default: server default, 1)', integer, -1)

@@ -2,20 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { PatchType } from '../../lib/client/resource-client.js';
 import type { CliContext } from '../context.js';
-import { dryRunSuffix, parseDryRun } from '../dry-run.js';
 import { CliError } from '../errors.js';
 import { yaml } from '../lazy-yaml.js';
 import { reportErrors } from '../report.js';
-import { objectRef } from '../resource-args.js';
 import { addSelectionOptions, resolveTargets, selectionOptions } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addWriteOptions, WriteReport, type WriteFlags } from '../write-output.js';
 
-interface PatchFlags {
+interface PatchFlags extends WriteFlags {
   patch?: string;
   patchFile?: string;
   type: string;
   subresource?: string;
-  dryRun: string;
   filename: string[];
   recursive?: boolean;
 }
@@ -60,8 +58,9 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
   if (flags.subresource !== undefined && flags.subresource !== 'status') {
     throw new CliError(`invalid subresource value: "${flags.subresource}". Must be one of [status]`);
   }
-  const mode = parseDryRun(flags.dryRun);
-  const dryRun = mode !== 'none';
+  const report = new WriteReport(ctx, flags);
+  // kubectl sends a client dry run's patch to the server as a server dry run, to show its outcome.
+  const dryRun = report.dryRun !== 'none';
   const { targets, errors } = await resolveTargets(ctx, args, selectionOptions('patch', flags));
   const client = targets.length > 0 ? await ctx.client() : undefined;
   for (const target of targets) {
@@ -70,7 +69,7 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
       const before = await resource.get(target.namespace, target.name);
       const after = await resource.patch(target.namespace, target.name, document, { type, status: flags.subresource === 'status', dryRun });
       const unchanged = before.metadata?.resourceVersion === after.metadata?.resourceVersion;
-      ctx.out(`${objectRef(target.info, target.name)} ${unchanged && !dryRun ? 'patched (no change)' : 'patched'}${dryRunSuffix(mode)}\n`);
+      report.written(target.info, after, unchanged && !dryRun ? 'patched (no change)' : 'patched');
     } catch (err) {
       errors.push(err);
     }
@@ -80,14 +79,13 @@ async function runPatch(ctx: CliContext, args: string[], flags: PatchFlags): Pro
 
 export function patchCommand(deps: VerbDeps = defaultDeps): Command {
   return addSelectionOptions(
-    new Command('patch')
+    addWriteOptions(new Command('patch'))
       .description('Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch')
       .argument('[resources...]', 'TYPE NAME or TYPE/NAME')
       .option('-p, --patch <patch>', 'the patch, as JSON or YAML')
       .option('--patch-file <file>', 'a file holding the patch')
       .option('--type <type>', 'the type of patch: json, merge or strategic', 'strategic')
-      .option('--subresource <name>', 'patch this subresource instead of the object (status)')
-      .option('--dry-run <mode>', 'none, server or client: with server or client nothing is persisted', 'none'),
+      .option('--subresource <name>', 'patch this subresource instead of the object (status)'),
     {},
   ).action(verbAction(deps, (ctx, args, cmd) => runPatch(ctx, args[0] as string[], cmd.opts<PatchFlags>())));
 }

@@ -7,8 +7,9 @@ import { reportErrors } from '../report.js';
 import { applyTaintEdits, isTaintSpec, parseTaintSpecs } from '../taint-specs.js';
 import { resolveTargets, selectionOptions } from '../targets.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { addWriteOptions, WriteReport, type WriteFlags } from '../write-output.js';
 
-interface TaintFlags {
+interface TaintFlags extends WriteFlags {
   selector?: string;
   all?: boolean;
   overwrite?: boolean;
@@ -30,6 +31,7 @@ function splitArgs(args: readonly string[]): { resources: string[]; specs: strin
 async function runTaint(ctx: CliContext, args: string[], flags: TaintFlags): Promise<number> {
   const { resources, specs } = splitArgs(args);
   const edits = parseTaintSpecs(specs);
+  const report = new WriteReport(ctx, flags, { quietDryRun: true });
   const { targets, errors, listed } = await resolveTargets(ctx, resources, selectionOptions('taint', { filename: [], ...flags }));
   if (listed && targets.length === 0) ctx.err('No resources found\n');
   const nonNode = targets.find((t) => t.info.field !== 'node');
@@ -38,13 +40,19 @@ async function runTaint(ctx: CliContext, args: string[], flags: TaintFlags): Pro
   for (const target of targets) {
     try {
       let operation = '';
-      await mutateObject<Node>(nodes!, '', target.name, (node) => {
-        const result = applyTaintEdits(target.name, node.spec?.taints ?? [], edits, flags.overwrite ?? false, new Date().toISOString());
-        operation = result.operation;
-        node.spec = { ...node.spec, taints: result.taints };
-        return true;
-      });
-      ctx.out(`node/${target.name} ${operation}\n`);
+      const { object } = await mutateObject<Node>(
+        nodes!,
+        '',
+        target.name,
+        (node) => {
+          const result = applyTaintEdits(target.name, node.spec?.taints ?? [], edits, flags.overwrite ?? false, new Date().toISOString());
+          operation = result.operation;
+          node.spec = { ...node.spec, taints: result.taints };
+          return true;
+        },
+        { dryRun: report.dryRun },
+      );
+      report.written(target.info, object, operation);
     } catch (err) {
       errors.push(err);
     }
@@ -53,7 +61,7 @@ async function runTaint(ctx: CliContext, args: string[], flags: TaintFlags): Pro
 }
 
 export function taintCommand(deps: VerbDeps = defaultDeps): Command {
-  return new Command('taint')
+  return addWriteOptions(new Command('taint'))
     .description('Update the taints on one or more nodes')
     .argument('[args...]', 'nodes NAME... KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N-')
     .option('-l, --selector <selector>', 'label selector choosing the nodes')

@@ -55,4 +55,27 @@ describe('strategicMergePatch', () => {
       expect.objectContaining({ reason: 'BadRequest', message: 'cannot merge string into spec.containers: its elements are objects merged on "name"' }),
     );
   });
+
+  it('follows the list directives kubectl sends: $setElementOrder, $deleteFromPrimitiveList, $retainKeys', () => {
+    const original = {
+      metadata: { finalizers: ['a', 'b', 'c'] },
+      spec: {
+        containers: [{ name: 'web', env: [{ name: 'A', value: '1' }, { name: 'S', value: 'server' }, { name: 'C', value: '3' }] }],
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } },
+      },
+    };
+    const out = strategicMergePatch(original, {
+      metadata: { '$deleteFromPrimitiveList/finalizers': ['b'] },
+      spec: {
+        '$setElementOrder/containers': [{ name: 'web' }],
+        containers: [{ name: 'web', '$setElementOrder/env': [{ name: 'C' }, { name: 'B' }, { name: 'A' }], env: [{ name: 'B', value: '2' }] }],
+        strategy: { $retainKeys: ['type'], type: 'Recreate' },
+      },
+    }) as typeof original;
+    expect(out.metadata.finalizers).toEqual(['a', 'c']);
+    // The named ones in the given order; S, which only the server had, goes before C, which the server had after it.
+    expect(out.spec.containers[0]!.env.map((e) => e.name)).toEqual(['S', 'C', 'B', 'A']);
+    expect(out.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(JSON.stringify(out)).not.toContain('$');
+  });
 });

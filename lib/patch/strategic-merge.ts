@@ -1,7 +1,10 @@
 // Strategic merge patch as Kubernetes documents it: maps merge recursively, `null` deletes a key,
 // lists of objects that have a patch merge key merge element by element on that key (an element
 // with `$patch: delete` is removed), `$patch: replace` replaces a whole map or list, and other
-// lists are replaced. Only the merge keys of the kinds we serve are needed.
+// lists are replaced. Only the merge keys of the kinds we serve are needed. The directives
+// kubectl's own patches carry are followed too: `$setElementOrder/<list>` (the order of a merged
+// list), `$deleteFromPrimitiveList/<list>` (values to take out of a set list) and `$retainKeys`
+// (the only keys a map keeps).
 
 import { badRequest } from '../api/errors.js';
 
@@ -69,6 +72,62 @@ function mergeList(original: Json[], patch: Json[], key: string, path: string[])
   return result;
 }
 
+const SET_ELEMENT_ORDER = '$setElementOrder/';
+const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
+
+/** Whether a patch key is a directive rather than a field of the object. */
+function isDirectiveKey(field: string): boolean {
+  return field === '$patch' || field === '$retainKeys' || field.startsWith(SET_ELEMENT_ORDER) || field.startsWith(DELETE_FROM_PRIMITIVE_LIST);
+}
+
+/**
+ * A merged list in the order `$setElementOrder` gives: the elements it names in its order, and
+ * the elements only the original had (it leaves them alone) placed among them by where the
+ * original had them, as Kubernetes merges the two.
+ */
+function inElementOrder(merged: Json[], order: Json[], identity: (item: Json) => Json, original: Json[]): Json[] {
+  const wanted = new Map(order.map((item, i) => [JSON.stringify(identity(item)), i]));
+  const originalAt = new Map(original.map((item, i) => [JSON.stringify(identity(item)), i]));
+  const rank = (item: Json) => wanted.get(JSON.stringify(identity(item)));
+  const named = merged.filter((item) => rank(item) !== undefined).sort((a, b) => rank(a)! - rank(b)!);
+  const others = merged.filter((item) => rank(item) === undefined);
+  const result: Json[] = [];
+  let n = 0;
+  let o = 0;
+  while (n < named.length && o < others.length) {
+    // A named element goes first only when the original had it before this one; a new element waits.
+    const at = originalAt.get(JSON.stringify(identity(named[n]!)));
+    if (at !== undefined && at < originalAt.get(JSON.stringify(identity(others[o]!)))!) result.push(named[n++]!);
+    else result.push(others[o++]!);
+  }
+  return [...result, ...named.slice(n), ...others.slice(o)];
+}
+
+/** Follows the list directives of `patch` on `result` (already merged from `original`). */
+function applyListDirectives(result: JsonObject, original: JsonObject, patch: JsonObject, path: string[]): void {
+  for (const [directive, value] of Object.entries(patch)) {
+    if (directive.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
+      const field = directive.slice(DELETE_FROM_PRIMITIVE_LIST.length);
+      const current = result[field];
+      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((item) => !value.includes(item));
+    }
+  }
+  for (const [directive, value] of Object.entries(patch)) {
+    if (!directive.startsWith(SET_ELEMENT_ORDER)) continue;
+    const field = directive.slice(SET_ELEMENT_ORDER.length);
+    const current = result[field];
+    if (!Array.isArray(current) || !Array.isArray(value)) continue;
+    const key = mergeKeyFor(path, field);
+    const identity = (item: Json) => (key && isObject(item) ? (item[key] ?? null) : item);
+    const before = original[field];
+    result[field] = inElementOrder(current, value, identity, Array.isArray(before) ? before : []);
+  }
+  const retain = patch.$retainKeys;
+  if (Array.isArray(retain)) {
+    for (const field of Object.keys(result)) if (!retain.includes(field)) delete result[field];
+  }
+}
+
 function mergeObject(original: JsonObject, patch: JsonObject, path: string[]): JsonObject {
   checkDirective(patch, path);
   if (patch.$patch === 'replace') {
@@ -77,7 +136,7 @@ function mergeObject(original: JsonObject, patch: JsonObject, path: string[]): J
   }
   const result: JsonObject = { ...original };
   for (const [field, value] of Object.entries(patch)) {
-    if (field === '$patch') continue;
+    if (isDirectiveKey(field)) continue;
     if (value === null) {
       delete result[field];
       continue;
@@ -94,6 +153,7 @@ function mergeObject(original: JsonObject, patch: JsonObject, path: string[]): J
       result[field] = isObject(value) ? mergeObject({}, value, [...path, field]) : value;
     }
   }
+  applyListDirectives(result, original, patch, path);
   return result;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runVerb } from '../../../cli/testing/run-verb.js';
+import type { Container } from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { kubectl, kubectlOk, requireKubectl, writeKubeconfig } from './rest-helpers.js';
 
@@ -161,6 +162,64 @@ describe('write verbs print what kubectl 1.32 prints', () => {
 
     const clientDry = await both('ssa', (n) => ['apply', '--server-side', '--dry-run=client', '-f', file(`${n}.yaml`, configMap(n, { f: '6' }))]);
     expect(clientDry.got).toEqual({ stdout: clientDry.want.stdout, stderr: clientDry.want.stderr, code: clientDry.want.code });
+  });
+
+  const deployment = (env: { name: string; value: string }[] = [{ name: 'A', value: '1' }]) => async (n: string) => {
+    await f.client.resource('deployment').create({
+      metadata: { name: n, namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: n } }, template: { metadata: { labels: { app: n } }, spec: { containers: [{ name: 'app', image: 'kubets/busybox:1.36', env }] } } },
+    });
+  };
+  const template = async (name: string) => (await f.client.resource('deployment').get('default', name)).spec?.template?.spec?.containers?.[0];
+
+  it.each([
+    ['env', (n: string) => ['set', 'env', `deployment/${n}`, 'B=2']],
+    ['env-remove', (n: string) => ['set', 'env', `deployment/${n}`, 'A-']],
+    ['env-list', (n: string) => ['set', 'env', `deployment/${n}`, '--list']],
+    ['env-bad-name', (n: string) => ['set', 'env', `deployment/${n}`, '1A=2']],
+    ['env-no-overwrite', (n: string) => ['set', 'env', `deployment/${n}`, 'A=3', '--overwrite=false']],
+    ['env-no-container', (n: string) => ['set', 'env', `deployment/${n}`, 'A=3', '-c', 'zz']],
+    ['env-nothing', (n: string) => ['set', 'env', `deployment/${n}`]],
+    ['env-dry', (n: string) => ['set', 'env', `deployment/${n}`, 'B=2', '--dry-run=client', '-o', 'yaml']],
+    ['env-from', (n: string) => ['set', 'env', `deployment/${n}`, '--from=configmap/env-source', '--prefix=P_']],
+    ['resources', (n: string) => ['set', 'resources', `deployment/${n}`, '--limits=cpu=200m,memory=512Mi', '--requests=cpu=100m']],
+    ['resources-bad', (n: string) => ['set', 'resources', `deployment/${n}`, '--limits=cpu=lots']],
+    ['resources-none', (n: string) => ['set', 'resources', `deployment/${n}`]],
+    ['resources-no-container', (n: string) => ['set', 'resources', `deployment/${n}`, '--limits=cpu=1', '-c', 'zz']],
+    ['image-server-dry', (n: string) => ['set', 'image', `deployment/${n}`, 'app=kubets/busybox:1.37', '--dry-run=server']],
+    ['selector-not-service', (n: string) => ['set', 'selector', `deployment/${n}`, 'app=x']],
+    ['scale-dry', (n: string) => ['scale', 'deployment', n, '--replicas=3', '--dry-run=client']],
+    ['scale-server-dry', (n: string) => ['scale', 'deployment', n, '--replicas=3', '--dry-run=server']],
+    ['scale-name', (n: string) => ['scale', 'deployment', n, '--replicas=2', '-o', 'name']],
+    ['autoscale-dry', (n: string) => ['autoscale', 'deployment', n, '--max=3', '--dry-run=client']],
+    ['patch-yaml', (n: string) => ['patch', 'deployment', n, '-p', '{"metadata":{"labels":{"x":"y"}}}', '--dry-run=server', '-o', 'jsonpath={.metadata.labels}']],
+  ])('set/scale/autoscale/patch %s as kubectl', async (name, args) => {
+    await f.client.resource('configMap').create({ metadata: { name: 'env-source', namespace: 'default' }, data: { 'log-level': 'debug', mode: 'fast' } }).catch(() => undefined);
+    const { want, got } = await both(name, args, deployment());
+    // kubectl takes --from's keys in Go's map order, which changes from run to run: lines and variables are compared as sets.
+    const lines = (text: string) => text.split('\n').sort();
+    expect({ ...got, stderr: lines(got.stderr) }).toEqual({ stdout: want.stdout, stderr: lines(want.stderr), code: want.code });
+    const byName = (c: Container | undefined) => ({ ...c, env: [...(c?.env ?? [])].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')) });
+    const [kc, ks] = await Promise.all([template(`kc-${name}`), template(`ks-${name}`)]);
+    expect(byName(ks)).toEqual(byName(kc));
+  });
+
+  it('set selector replaces a Service\'s selector, taint dry runs leave the node alone', async () => {
+    const service = async (n: string) => {
+      await f.client.resource('service').create({ metadata: { name: n, namespace: 'default' }, spec: { selector: { app: 'old' }, ports: [{ port: 80 }] } });
+    };
+    const selector = await both('svc', (n) => ['set', 'selector', `service/${n}`, 'app=web,tier=front'], service);
+    expect(selector.got).toEqual({ stdout: selector.want.stdout, stderr: selector.want.stderr, code: selector.want.code });
+    expect((await f.client.resource('service').get('default', 'ks-svc')).spec?.selector).toEqual({ app: 'web', tier: 'front' });
+
+    const node = async (n: string) => {
+      await f.client.resource('node').create({ metadata: { name: n } });
+    };
+    for (const flags of [['--dry-run=client'], ['--dry-run=server', '-o', 'name']]) {
+      const taint = await both('tainted', (n) => ['taint', 'nodes', n, 'k=v:NoSchedule', ...flags], flags[0] === '--dry-run=client' ? node : undefined);
+      expect(taint.got).toEqual({ stdout: taint.want.stdout, stderr: taint.want.stderr, code: taint.want.code });
+      expect((await f.client.resource('node').get('', 'ks-tainted')).spec?.taints ?? []).toEqual([]);
+    }
   });
 
   it('says why -k is not supported and changes nothing', async () => {
