@@ -1,4 +1,4 @@
-import type { LabelSelector } from './selector.js';
+import type { LabelSelector } from '../api/generated/index.js';
 import { parseSelector } from './selector.js';
 
 const EXPRESSION_OPERATORS: Readonly<Record<string, string>> = { in: 'In', notin: 'NotIn', exists: 'Exists', '!': 'DoesNotExist' };

@@ -47,9 +47,13 @@ describe('PodDisruptionBudgets with the real kubectl 1.32', () => {
     expect(ours.stdout).toBe(yaml);
   });
 
-  it('kubectl explain pdb reads the field docs', async () => {
+  it('kubectl explain pdb reads the field docs, as kubets explain prints them', async () => {
     const out = await kubectlOk(config, ['explain', 'pdb.spec.minAvailable']);
     expect(out).toContain('An eviction is allowed if at least "minAvailable" pods selected by');
+    for (const path of ['pdb.spec', 'poddisruptionbudget.status']) {
+      const ours = await runVerb(['explain', path], { client: f.client });
+      expect(ours.stdout).toBe(await kubectlOk(config, ['explain', path]));
+    }
   });
 
   it('refuses both --min-available and --max-unavailable as kubectl does', async () => {

@@ -1,0 +1,95 @@
+// `kubets drain` of a real node (`kubets up`, Docker containers) held back by a
+// PodDisruptionBudget: with a short --timeout it fails as kubectl does, having retried every 5 s;
+// without one it keeps retrying until the budget is relaxed, then evicts and completes. Traffic
+// goes only to loopback.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../../lib/api/generated/index.js';
+import { ApiClient } from '../../lib/client/client.js';
+import { loadClientConfig } from '../../lib/client-config.js';
+import { holdHostNetwork } from '../harness/host-network-lock.js';
+import { pollUntil, sleep } from '../harness/poll.js';
+import { freeKubeletPort, freePort } from '../harness/ports.js';
+import { clusterCli } from './cluster-cli.js';
+
+const NODE = `pdb-${Math.random().toString(36).slice(2, 7)}`;
+const NS = 'default';
+const RETRY = "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.";
+const WAIT = { timeoutMs: 180_000, intervalMs: 500 };
+const TEST_TIMEOUT_MS = 300_000;
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: app, image: kubets/busybox:1.36, command: [sleep, "3600"]}]
+`;
+
+const { dir, dataDir, kubets, ok } = clusterCli('pdb');
+let releaseHostNetwork: (() => void) | undefined;
+let client: ApiClient;
+
+const isReady = (p: Pod): boolean => !p.metadata?.deletionTimestamp && Boolean(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+const webPods = async (): Promise<Pod[]> => (await client.resource('pod').list(NS, { labelSelector: 'app=web' })).items;
+
+beforeAll(async () => {
+  releaseHostNetwork = await holdHostNetwork(1_800_000);
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 240_000);
+  client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
+  await pollUntil(async () => (await client.resource('serviceAccount').list(NS)).items.some((s) => s.metadata?.name === 'default'), { ...WAIT, what: 'the default ServiceAccount' });
+  await ok(['apply', '-f', '-'], { stdin: WEB });
+  await pollUntil(async () => (await webPods()).filter(isReady).length === 2, { ...WAIT, what: 'two Ready web pods' });
+}, 1_800_000);
+
+afterAll(async () => {
+  try {
+    client?.close();
+    const down = await kubets(['down', '--data-dir', dataDir], 180_000);
+    expect(down.code, down.stderr).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    releaseHostNetwork?.();
+  }
+}, 240_000);
+
+describe('kubets drain and a PodDisruptionBudget', () => {
+  it('fails at --timeout as kubectl does while the budget allows no disruption', async () => {
+    expect(await ok(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2'])).toBe('poddisruptionbudget.policy/web created\n');
+    await pollUntil(async () => {
+      const s = (await client.resource('podDisruptionBudget').get(NS, 'web')).status;
+      return s?.observedGeneration === 1 && s.currentHealthy === 2;
+    }, { ...WAIT, what: 'the budget counted by the disruption controller' });
+    expect(await ok(['get', 'pdb', 'web'])).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+2\s+N\/A\s+0\s+\S+\n$/);
+
+    const drain = await kubets(['drain', NODE, '--ignore-daemonsets', '--timeout=7s'], 120_000);
+    expect(drain.code).toBe(1);
+    expect(drain.stdout).toMatch(new RegExp(`^node/${NODE} cordoned\n`));
+    expect(drain.stderr).toContain(RETRY);
+    expect(drain.stderr).toContain('global timeout reached: 7s');
+    expect(drain.stderr).toContain(`There are pending nodes to be drained:\n ${NODE}\n`);
+    expect((await webPods()).filter(isReady)).toHaveLength(2);
+  }, TEST_TIMEOUT_MS);
+
+  it('retries until the budget allows the evictions, then completes', async () => {
+    const running = kubets(['drain', NODE, '--ignore-daemonsets', '--grace-period=1', '--timeout=240s'], 300_000);
+    // The node is already cordoned: give the drain time for its first refused attempt.
+    await sleep(25_000);
+    expect((await webPods()).filter(isReady)).toHaveLength(2);
+    await ok(['patch', 'pdb', 'web', '--type=merge', '-p', '{"spec":{"minAvailable":0}}']);
+    const drain = await running;
+    expect(drain.stderr).toContain(RETRY);
+    expect(drain.code, drain.stderr).toBe(0);
+    const names = (drain.stdout.match(/^pod\/\S+ evicted$/gm) ?? []).sort();
+    expect(names).toHaveLength(2);
+    expect(drain.stdout).toMatch(new RegExp(`node/${NODE} drained\n$`));
+    await pollUntil(async () => (await webPods()).every((p) => p.status?.phase === 'Pending' && !p.spec?.nodeName), { ...WAIT, what: 'the replacements waiting for a schedulable node' });
+  }, TEST_TIMEOUT_MS);
+});
