@@ -93,6 +93,19 @@ describe('pods/eviction with PodDisruptionBudgets', () => {
     expect(deleted.map((p) => p.metadata?.name)).toEqual(Object.keys(pdb.status?.disruptedPods ?? {}));
   });
 
+  it('checks the budget on a dry run without spending it or deleting the pod', async () => {
+    const ns = await makeNamespace();
+    const pod = await makePod(ns, 'a');
+    const pdb = await makeBudget(ns, 'web', 1);
+    const res = await restRequest(f.cp, 'POST', `/api/v1/namespaces/${ns}/pods/a/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'a', namespace: ns }, deleteOptions: { dryRun: ['All'] } });
+    expect(res.status).toBe(201);
+    await expectUntouched(ns, pod, pdb);
+    await makeBudget(ns, 'none-left', 0, { minAvailable: { intVal: 2 }, selector: { matchLabels: { app: 'other' } } });
+    await makePod(ns, 'b', { app: 'other' });
+    const refused = await restRequest(f.cp, 'POST', `/api/v1/namespaces/${ns}/pods/b/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'b', namespace: ns }, deleteOptions: { dryRun: ['All'] } });
+    expect(refused.status).toBe(429);
+  });
+
   it('answers 500 for a pod under two budgets, changing nothing', async () => {
     const ns = await makeNamespace();
     const pod = await makePod(ns, 'a');
