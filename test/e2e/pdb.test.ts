@@ -2,6 +2,7 @@
 // PodDisruptionBudget: with a short --timeout it fails as kubectl does, having retried every 5 s;
 // without one it keeps retrying until the budget is relaxed, then evicts and completes. Traffic
 // goes only to loopback.
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,9 @@ import type { Pod } from '../../lib/api/generated/index.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { holdHostNetwork } from '../harness/host-network-lock.js';
-import { pollUntil, sleep } from '../harness/poll.js';
+import { pollUntil } from '../harness/poll.js';
 import { freeKubeletPort, freePort } from '../harness/ports.js';
+import { REPO_ROOT } from './cli/cli-harness.js';
 import { clusterCli } from './cluster-cli.js';
 
 const NODE = `pdb-${Math.random().toString(36).slice(2, 7)}`;
@@ -32,9 +34,20 @@ spec:
       containers: [{name: app, image: kubets/busybox:1.36, command: [sleep, "3600"]}]
 `;
 
-const { dir, dataDir, kubets, ok } = clusterCli('pdb');
+const { dir, dataDir, env, kubets, ok } = clusterCli('pdb');
 let releaseHostNetwork: (() => void) | undefined;
 let client: ApiClient;
+
+/** A kubets command left running, its output readable while it runs (runCli only hands it over at the end). */
+function spawnDrain(args: string[]): { stdout: () => string; stderr: () => string; exit: Promise<number> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  return { stdout: () => stdout, stderr: () => stderr, exit };
+}
 
 const isReady = (p: Pod): boolean => !p.metadata?.deletionTimestamp && Boolean(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 const webPods = async (): Promise<Pod[]> => (await client.resource('pod').list(NS, { labelSelector: 'app=web' })).items;
@@ -79,17 +92,14 @@ describe('kubets drain and a PodDisruptionBudget', () => {
   }, TEST_TIMEOUT_MS);
 
   it('retries until the budget allows the evictions, then completes', async () => {
-    const running = kubets(['drain', NODE, '--ignore-daemonsets', '--grace-period=1', '--timeout=240s'], 300_000);
-    // The node is already cordoned: give the drain time for its first refused attempt.
-    await sleep(25_000);
+    const drain = spawnDrain(['drain', NODE, '--ignore-daemonsets', '--grace-period=1', '--timeout=240s']);
+    await pollUntil(() => drain.stderr().includes(RETRY), { ...WAIT, what: 'the drain refused by the budget' });
     expect((await webPods()).filter(isReady)).toHaveLength(2);
     await ok(['patch', 'pdb', 'web', '--type=merge', '-p', '{"spec":{"minAvailable":0}}']);
-    const drain = await running;
-    expect(drain.stderr).toContain(RETRY);
-    expect(drain.code, drain.stderr).toBe(0);
-    const names = (drain.stdout.match(/^pod\/\S+ evicted$/gm) ?? []).sort();
+    expect(await drain.exit, drain.stderr()).toBe(0);
+    const names = (drain.stdout().match(/^pod\/\S+ evicted$/gm) ?? []).sort();
     expect(names).toHaveLength(2);
-    expect(drain.stdout).toMatch(new RegExp(`node/${NODE} drained\n$`));
+    expect(drain.stdout()).toMatch(new RegExp(`node/${NODE} drained\n$`));
     await pollUntil(async () => (await webPods()).every((p) => p.status?.phase === 'Pending' && !p.spec?.nodeName), { ...WAIT, what: 'the replacements waiting for a schedulable node' });
   }, TEST_TIMEOUT_MS);
 });

@@ -54,7 +54,7 @@ describe('DisruptionController', () => {
     await env.client.resource('pod').create(readyPod('lost', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gone', uid: 'gone-uid' }));
     await budget({ maxUnavailable: { intVal: 1 } });
     await env.ctx.start(new DisruptionController(env.ctx));
-    const failed = await eventually(() => status()?.conditions?.length && status(), 10_000, 'budget status written');
+    const failed = await eventually(() => (status()?.conditions?.length ?? 0) > 0 && status(), 10_000, 'budget status written');
     expect(failed.disruptionsAllowed).toBe(0);
     expect(failed.conditions?.[0]).toMatchObject({ status: 'False', reason: 'SyncFailed', message: 'found no controllers for pod "lost"' });
   });
