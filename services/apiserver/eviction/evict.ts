@@ -1,9 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { ApiError, badRequest, isApiError } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { resourceByField } from '../../../lib/api/resources.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import { budgetCovers, isPodHealthy, withDisruptionAllowedCondition } from '../../../lib/policy/disruption-budget.js';
 import type { Registry } from '../registry/registry.js';
+import { KeyedSerializer } from '../registry/serializer.js';
 
 // pods/eviction (policy/v1 Eviction) as Kubernetes' eviction subresource decides it: a pod that is
 // not running is deleted at once; a running pod covered by a PodDisruptionBudget spends one of the
@@ -18,6 +20,21 @@ const PDB = resourceByField('podDisruptionBudget');
 const MAX_DISRUPTED_PODS = 2000;
 /** Attempts at spending a disruption when other writes to the budget win the compare. */
 const BUDGET_WRITE_ATTEMPTS = 20;
+/** The longest pause before asking again after a lost compare; pauses double up to it, randomized. */
+const MAX_RETRY_PAUSE_MS = 500;
+
+/**
+ * This process's budget writes, one at a time per budget (over gRPC and HTTP alike): the evictions
+ * of one drain arrive together and would otherwise race for the budget's resourceVersion, most of
+ * them losing each round. The compare still guards against other apiservers.
+ */
+const budgetWrites = new KeyedSerializer();
+
+/** A random pause before another attempt, when another apiserver's eviction won the compare. */
+function retryPause(attempt: number): Promise<void> {
+  const ceiling = Math.min(MAX_RETRY_PAUSE_MS, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, randomInt(1, ceiling + 1)));
+}
 
 export const BUDGET_VIOLATION_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
 export const MULTIPLE_BUDGETS_MESSAGE = 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.';
@@ -81,6 +98,7 @@ async function spendFromBudget(registry: Registry, first: t.PodDisruptionBudget,
     } catch (err) {
       if (!isApiError(err, 'Conflict')) throw err;
     }
+    await retryPause(attempt);
     pdb = (await registry.get(PDB, namespace, name)) as t.PodDisruptionBudget;
   }
   throw new ApiError('Conflict', `Operation cannot be fulfilled on poddisruptionbudgets.policy "${name}": too many concurrent evictions, try again`);
@@ -88,6 +106,7 @@ async function spendFromBudget(registry: Registry, first: t.PodDisruptionBudget,
 
 export interface EvictionDeps {
   registry: Registry;
+
   /** The pod's delete, as the Delete verb does it (options validated, audited). */
   deletePod(namespace: string, name: string, options: t.DeleteOptions): Promise<unknown>;
   now?: () => number;
@@ -120,6 +139,7 @@ export async function evictPod(deps: EvictionDeps, req: t.EvictRequest): Promise
       return evicted({ ...options, preconditions: { ...options.preconditions, resourceVersion: pod.metadata?.resourceVersion } });
     }
   }
-  await spendFromBudget(deps.registry, pdb, name, Boolean(options.dryRun), deps.now ?? Date.now);
+  const budgetKey = `${namespace}/${pdb.metadata?.name ?? ''}`;
+  await budgetWrites.run(budgetKey, () => spendFromBudget(deps.registry, pdb, name, Boolean(options.dryRun), deps.now ?? Date.now));
   return evicted(options);
 }

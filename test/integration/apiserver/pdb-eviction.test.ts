@@ -106,6 +106,18 @@ describe('pods/eviction with PodDisruptionBudgets', () => {
     expect(refused.status).toBe(429);
   });
 
+  it('lets ten concurrent evictions all spend a budget of ten, one write at a time', async () => {
+    const ns = await makeNamespace();
+    const names = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    await Promise.all(names.map((name) => makePod(ns, name)));
+    await makeBudget(ns, 'web', 10);
+    const answers = await Promise.all(names.map((name) => evictREST(ns, name)));
+    expect(answers.map((r) => r.status)).toEqual(names.map(() => 201));
+    const pdb = await f.client.resource('podDisruptionBudget').get(ns, 'web');
+    expect(pdb.status?.disruptionsAllowed).toBe(0);
+    expect(Object.keys(pdb.status?.disruptedPods ?? {}).sort()).toEqual(names);
+  });
+
   it('answers 500 for a pod under two budgets, changing nothing', async () => {
     const ns = await makeNamespace();
     const pod = await makePod(ns, 'a');
