@@ -1,4 +1,5 @@
 import { benchAuditCreates } from './apiserver/audit-creates.js';
+import { benchEvictionBudget } from './apiserver/eviction-budget.js';
 import { benchCreates } from './apiserver/creates.js';
 import { benchRestCreates } from './apiserver/rest-creates.js';
 import { benchRss } from './apiserver/rss.js';
@@ -45,6 +46,7 @@ const benches: Record<string, () => Promise<void>> = {
   'apiserver-audit-event-cost': benchAuditEventCost,
   'cluster-job-throughput': benchClusterJobThroughput,
   addons: benchAddons,
+  'apiserver-eviction-budget': benchEvictionBudget,
 };
 
 const wanted = process.argv.slice(2);

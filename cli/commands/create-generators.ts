@@ -11,6 +11,7 @@ import { createServiceAccountCommand, createTokenCommand } from './create-token.
 import { submitGenerated } from '../submit-generated.js';
 import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
+import { createPodDisruptionBudgetCommand } from './create-policy.js';
 
 // kubectl create's generators: `create namespace|configmap|secret generic|secret tls|deployment|
 // service clusterip|nodeport NAME [flags]` build the object from flags instead of a manifest.
@@ -219,5 +220,5 @@ function serviceCommand(deps: VerbDeps): Command {
 /** The generator subcommands of `kubets create`. */
 export function createGenerators(deps: VerbDeps = defaultDeps): Command[] {
   const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps));
-  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps)];
+  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps), createPodDisruptionBudgetCommand(deps)];
 }

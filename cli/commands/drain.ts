@@ -133,75 +133,115 @@ function describeGroups(groups: Map<string, string[]>): string {
   return [...groups].map(([message, pods]) => `${message}: ${pods.join(', ')}`).join('; ');
 }
 
-/**
- * Evicts one pod, asking again while the server refuses for now (429) until the deadline.
- * Returns false when the pod was already gone.
- */
-async function evictPod(ctx: CliContext, client: ApiClient, pod: Pod, flags: DrainFlags, deadline: number): Promise<boolean> {
-  const namespace = pod.metadata?.namespace ?? '';
-  const name = pod.metadata?.name ?? '';
-  for (;;) {
-    try {
-      await client.evict(namespace, name, flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {});
-      return true;
-    } catch (err) {
-      if (isApiError(err, 'NotFound')) return false;
-      if (!isApiError(err, 'TooManyRequests') || Date.now() + EVICTION_RETRY_MS > deadline) throw err;
-      ctx.err(`error when evicting pods/"${name}" -n "${namespace}" (will retry after 5s): ${err.message}\n`);
-      await new Promise((resolve) => setTimeout(resolve, EVICTION_RETRY_MS));
-    }
+/** A time.Duration as Go prints it (`7s`, `2m0s`, `1h0m0s`, `500ms`), as kubectl's timeout messages do. */
+function goDuration(ms: number): string {
+  if (ms < 1000) return ms === 0 ? '0s' : `${ms}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = `${(ms % 60_000) / 1000}s`;
+  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
+  return minutes > 0 ? `${minutes}m${seconds}` : seconds;
+}
+
+/** One node's evictions failed: the errors of the pods that could not be evicted, as kubectl words them. */
+class EvictionsFailed extends Error {
+  constructor(readonly podErrors: string[]) {
+    super(podErrors.length === 1 ? podErrors[0] : `[${podErrors.join(', ')}]`);
+    this.name = 'EvictionsFailed';
   }
 }
 
-async function drainNode(ctx: CliContext, client: ApiClient, name: string, flags: DrainFlags): Promise<void> {
-  await setUnschedulable(ctx, client, name, true, flags.dryRun);
+interface DrainDeadline {
+  at: number;
+  /** The --timeout as kubectl prints it in "global timeout reached". */
+  text: string;
+}
+
+/**
+ * Evicts one pod as kubectl does: announces each attempt, asks again every 5 s while the server
+ * refuses for now (429, a disruption budget) until the deadline, then waits for the pod to be
+ * gone. Throws kubectl's message for the pod when it cannot.
+ */
+async function evictAndWait(ctx: CliContext, client: ApiClient, pod: Pod, flags: DrainFlags, deadline: DrainDeadline): Promise<void> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
+  const ref = `pods/"${name}" -n "${namespace}"`;
+  for (;;) {
+    ctx.out(`evicting pod ${namespace}/${name}\n`);
+    if (Date.now() >= deadline.at) throw new Error(`error when evicting ${ref}: global timeout reached: ${deadline.text}`);
+    try {
+      await client.evict(namespace, name, flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {});
+      break;
+    } catch (err) {
+      if (isApiError(err, 'NotFound')) return;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!isApiError(err, 'TooManyRequests')) throw new Error(`error when evicting ${ref}: ${message}`);
+      ctx.err(`error when evicting ${ref} (will retry after 5s): ${message}\n`);
+      await new Promise((resolve) => setTimeout(resolve, EVICTION_RETRY_MS));
+    }
+  }
+  const uid = pod.metadata?.uid;
+  try {
+    await waitForDeletion(client, { info: PODS, namespace, name, ...(uid ? { uid } : {}) }, Math.max(0, deadline.at - Date.now()));
+  } catch {
+    throw new Error(`error when waiting for pod "${name}" in namespace "${namespace}" to terminate: global timeout reached: ${deadline.text}`);
+  }
+  ctx.out(`pod/${name} evicted\n`);
+}
+
+async function listNodePods(client: ApiClient, name: string, flags: DrainFlags): Promise<Pod[]> {
   const { items } = await client.resource('pod').listAll('', {
     fieldSelector: `spec.nodeName=${name}`,
     ...(flags.podSelector ? { labelSelector: flags.podSelector } : {}),
   });
-  const plan = planDrain(items, flags);
+  return items;
+}
+
+async function drainNode(ctx: CliContext, client: ApiClient, name: string, flags: DrainFlags): Promise<void> {
+  await setUnschedulable(ctx, client, name, true, flags.dryRun);
+  const plan = planDrain(await listNodePods(client, name, flags), flags);
   if (plan.errors.size > 0) throw new CliError(`unable to drain node "${name}" due to error: ${describeGroups(plan.errors)}, continuing command...`);
   if (plan.warnings.size > 0) ctx.err(`Warning: ${describeGroups(plan.warnings)}\n`);
   const suffix = dryRunSuffix(parseDryRun(flags.dryRun));
+  if (flags.dryRun !== 'none') {
+    for (const pod of plan.remove) ctx.out(`evicting pod ${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}${suffix}\n`);
+    ctx.out(`node/${name} drained${suffix}\n`);
+    return;
+  }
   const timeout = flags.timeout && flags.timeout > 0 ? flags.timeout : UNBOUNDED_WAIT_MS;
-  const deadline = Date.now() + timeout;
-  const removed: { namespace: string; name: string; uid?: string }[] = [];
-  for (const pod of plan.remove) {
-    const namespace = pod.metadata?.namespace ?? '';
-    const podName = pod.metadata?.name ?? '';
-    ctx.out(`evicting pod ${namespace}/${podName}${suffix}\n`);
-    if (flags.dryRun !== 'none') continue;
-    if (await evictPod(ctx, client, pod, flags, deadline)) {
-      const uid = pod.metadata?.uid;
-      removed.push({ namespace, name: podName, ...(uid ? { uid } : {}) });
-    }
+  const deadline = { at: Date.now() + timeout, text: goDuration(timeout) };
+  // Every pod at once, as kubectl does: one held back by its budget does not hold back the others.
+  const outcomes = await Promise.all(plan.remove.map((pod) => evictAndWait(ctx, client, pod, flags, deadline).then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)))));
+  const podErrors = outcomes.filter((e): e is string => e !== undefined);
+  if (podErrors.length > 0) {
+    const failure = new EvictionsFailed(podErrors);
+    const pending = planDrain(await listNodePods(client, name, flags), flags).remove;
+    if (pending.length > 0) ctx.err(`There are pending pods in node "${name}" when an error occurred: ${failure.message}\n${pending.map((p) => `pod/${p.metadata?.name ?? ''}\n`).join('')}`);
+    ctx.err(`error: unable to drain node "${name}" due to error: ${failure.message}, continuing command...\n`);
+    throw failure;
   }
-  for (const pod of removed) {
-    try {
-      await waitForDeletion(client, { info: PODS, ...pod }, Math.max(0, deadline - Date.now()));
-    } catch {
-      throw new CliError(`unable to drain node "${name}" due to error: global timeout reached: ${flags.timeout! / 1000}s, continuing command...`);
-    }
-    ctx.out(`pod/${pod.name} evicted\n`);
-  }
-  ctx.out(`node/${name} drained${suffix}\n`);
+  ctx.out(`node/${name} drained\n`);
 }
 
 async function runDrain(ctx: CliContext, names: string[], flags: DrainFlags): Promise<number> {
   const client = await ctx.client();
   const pending: string[] = [];
   const errors: unknown[] = [];
+  const evictionErrors: string[] = [];
   for (const name of await selectNodes(ctx, client, 'drain', names, flags.selector)) {
     try {
       await drainNode(ctx, client, name, flags);
     } catch (err) {
-      errors.push(err);
+      if (err instanceof EvictionsFailed) evictionErrors.push(...err.podErrors);
+      else errors.push(err);
       pending.push(name);
     }
   }
   const code = reportErrors(ctx, errors);
   if (pending.length > 0) ctx.err(`There are pending nodes to be drained:\n${pending.map((n) => ` ${n}\n`).join('')}`);
-  return code;
+  // kubectl ends with the pods' own errors, one a line.
+  for (const message of evictionErrors) ctx.err(`${message}\n`);
+  return evictionErrors.length > 0 ? 1 : code;
 }
 
 function nodeCommand(name: string, description: string): Command {

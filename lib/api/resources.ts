@@ -38,6 +38,7 @@ export interface KindTypes {
   nodeMetrics: t.NodeMetrics;
   serviceAccount: t.ServiceAccount;
   certificateSigningRequest: t.CertificateSigningRequest;
+  podDisruptionBudget: t.PodDisruptionBudget;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -115,6 +116,9 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** The API group of CertificateSigningRequests. */
 export const CERTIFICATES_GROUP = 'certificates.k8s.io';
 
+/** The API group of PodDisruptionBudgets (and of the Eviction subresource of pods). */
+export const POLICY_GROUP = 'policy';
+
 const appsLegacy = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
 
 // Keyed by envelope field, so a kind in KindTypes without an entry here fails to compile.
@@ -159,6 +163,7 @@ const table: { readonly [F in EnvelopeField]: ResourceInfo & { field: F } } = {
   nodeMetrics: { ...info('nodes', 'NodeMetrics', 'nodeMetrics', METRICS_GROUP, { ...measured, namespaced: false }), singular: '' },
   serviceAccount: info('serviceaccounts', 'ServiceAccount', 'serviceAccount', '', { shortNames: ['sa'], hasStatus: false }),
   certificateSigningRequest: info('certificatesigningrequests', 'CertificateSigningRequest', 'certificateSigningRequest', CERTIFICATES_GROUP, { namespaced: false, shortNames: ['csr'] }),
+  podDisruptionBudget: info('poddisruptionbudgets', 'PodDisruptionBudget', 'podDisruptionBudget', POLICY_GROUP, { shortNames: ['pdb'], legacyApiVersions: ['policy/v1beta1'] }),
 };
 
 export const resources: readonly ResourceInfo[] = Object.values(table);

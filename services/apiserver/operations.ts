@@ -17,6 +17,7 @@ import { createServiceAccountToken, type CreateTokenParams } from './serviceacco
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
+import { evictPod } from './eviction/evict.js';
 import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
 
@@ -281,14 +282,11 @@ export function apiOperations(deps: OperationDeps) {
       return scaleOf(scale, updated);
     },
     /**
-     * pods/eviction (policy/v1 Eviction): the pod's graceful delete with the eviction's options.
-     * kubets serves no PodDisruptionBudgets, so no budget can refuse it.
+     * pods/eviction (policy/v1 Eviction): the pod's graceful delete with the eviction's options,
+     * unless the PodDisruptionBudget that covers it allows no disruption now (see eviction/).
      */
     async evict(req: t.EvictRequest): Promise<t.Status> {
-      const name = req.name ?? '';
-      if (!name) throw badRequest('name: Required value');
-      await this.delete({ resource: 'pods', namespace: req.namespace, name }, req.deleteOptions ?? {});
-      return { status: 'Success', code: 201 };
+      return evictPod({ registry, deletePod: (namespace, name, options) => this.delete({ resource: 'pods', namespace, name }, options) }, req);
     },
     createToken: (params: CreateTokenParams): Promise<t.TokenRequest> => createServiceAccountToken(registry, deps.tokens, params),
     version(): t.VersionInfo {

@@ -27,6 +27,7 @@ import { TokenCleaner } from './bootstrap/token-cleaner.js';
 import { CsrApprovingController } from './certificates/csr-approver.js';
 import { CsrSigningController } from './certificates/csr-signer.js';
 import { CsrCleaner } from './certificates/csr-cleaner.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
 
 export interface ControllerDescriptor {
   name: string;
@@ -80,4 +81,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     enabled: (s) => s.clusterSigningCa !== undefined,
   },
   { name: 'csrcleaner', build: (ctx) => new CsrCleaner(ctx) },
+  { name: 'disruption', build: (ctx) => new DisruptionController(ctx) },
 ];

@@ -14,6 +14,7 @@ import { describeNetworkPolicy } from './network-policy.js';
 import { describeHorizontalPodAutoscaler } from './hpa.js';
 import { describeNode } from './node.js';
 import { describePod, type DescribeOptions } from './pod.js';
+import { describePodDisruptionBudget } from './policy.js';
 import { describeLimitRange, describeResourceQuota } from './quota.js';
 import { describeService } from './service.js';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass } from './storage.js';
@@ -109,7 +110,7 @@ const describers: { [F in EnvelopeField]: Describer<KindTypes[F]> } = {
   nodeMetrics: generic,
   serviceAccount: (sa, related) => describeServiceAccount(sa, related),
   certificateSigningRequest: (csr, related, info) =>
-    related.certificateRequest ? describeCertificateSigningRequest(csr, related.certificateRequest, related) : generic(csr, related, info),
+    related.certificateRequest ? describeCertificateSigningRequest(csr, related.certificateRequest, related) : generic(csr, related, info),  podDisruptionBudget: (pdb, related) => describePodDisruptionBudget(pdb, related),
 };
 
 /** `kubectl describe <kind> <name>`: the kind's describer. */

@@ -19,6 +19,7 @@ import { servicePrinter } from './services.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.js';
 import type { KindPrinter } from './types.js';
 import { certificateSigningRequestPrinter } from './certificates.js';
+import { podDisruptionBudgetPrinter } from './policy.js';
 import { deploymentPrinter, replicaSetPrinter, replicationControllerPrinter } from './workloads.js';
 
 // Typed per envelope field, so a kind added to the registry of resources without a printer
@@ -60,6 +61,7 @@ const printers: { [F in EnvelopeField]: KindPrinter<KindTypes[F]> } = {
   nodeMetrics: nodeMetricsPrinter,
   serviceAccount: serviceAccountPrinter,
   certificateSigningRequest: certificateSigningRequestPrinter,
+  podDisruptionBudget: podDisruptionBudgetPrinter,
 };
 
 /** The table printer of a resource's kind. */

@@ -72,7 +72,7 @@ const VIEW_RULES: PolicyRule[] = [
   rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
   rule(READ, ['batch'], ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']),
   rule(READ, ['discovery.k8s.io'], ['endpointslices']),
-  rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
+  rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),  rule(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
 ];
 
 const EDIT_RULES: PolicyRule[] = [
@@ -86,7 +86,7 @@ const EDIT_RULES: PolicyRule[] = [
   rule(WRITE, ['apps'], ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'daemonsets', 'statefulsets', 'statefulsets/scale']),
   rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
   rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
-  rule(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
+  rule(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),  rule(WRITE, ['policy'], ['poddisruptionbudgets']),
 ];
 
 const ADMIN_RULES: PolicyRule[] = [
@@ -141,7 +141,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   ]),
   clusterRole('system:kube-controller-manager', [
     // The garbage collector and the namespace controller read, update and delete objects of
-    // every kind; the other controllers create only these.
+    // every kind (the disruption controller's budget statuses and workload scales among them); the
+    // other controllers create only these.
     rule([...READ, 'patch', 'update', 'delete', 'deletecollection'], ['*'], ['*']),
     rule(['create'], [''], ['pods', 'endpoints', 'events']),
     rule(['create'], ['apps'], ['replicasets']),

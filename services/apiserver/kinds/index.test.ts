@@ -240,6 +240,12 @@ const rows: { [F in EnvelopeField]: Row } = {
     status: {},
     deletes: 'now',
   },
+  podDisruptionBudget: {
+    manifest: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { minAvailable: 1, selector } },
+    status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+    generation: 1,
+    deletes: 'now',
+  },
 };
 
 // The map is complete by its type: leaving a kind out does not compile.

@@ -12,6 +12,7 @@ import { namespaceStrategy } from './namespace.js';
 import { ingressClassStrategy, ingressStrategy, networkPolicyStrategy } from './networking.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
+import { podDisruptionBudgetStrategy } from './pod-disruption-budget.js';
 import { priorityClassStrategy } from './priority-class.js';
 import { limitRangeStrategy, resourceQuotaStrategy } from './quota.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
@@ -66,6 +67,7 @@ export const strategies: { readonly [F in EnvelopeField]: KindStrategy<KindTypes
   nodeMetrics: nodeMetricsStrategy,
   serviceAccount: serviceAccountStrategy,
   certificateSigningRequest: certificateSigningRequestStrategy,
+  podDisruptionBudget: podDisruptionBudgetStrategy,
 };
 
 /** The strategy of a resource's kind, for code that handles every kind alike. */

@@ -91,7 +91,7 @@ describe('decodeKubeProtobuf', () => {
 
   it('refuses a body without the magic as a bad request, and a kind it has no description of as 415', () => {
     expect(() => decodeKubeProtobuf(Buffer.from('{}'))).toThrow(expect.objectContaining({ reason: 'BadRequest', message: 'the protobuf body does not start with the k8s magic prefix' }));
-    expect(() => decodeKubeProtobuf(envelope('policy/v1', 'PodDisruptionBudget', message()))).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
+    expect(() => decodeKubeProtobuf(envelope('flowcontrol.apiserver.k8s.io/v1', 'FlowSchema', message()))).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
     expect(() => decodeKubeProtobuf(envelope('v1', 'ConfigMap', Buffer.from([0x0a, 0x05])))).toThrow(expect.objectContaining({ reason: 'BadRequest' }));
     // A RawExtension that is not JSON.
     const revision = message(msg(1, str(1, 'r')), msg(2, [1, 'bytes', Buffer.from('{not json')]));
