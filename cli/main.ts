@@ -4,6 +4,7 @@ import { registerClientCommands } from './commands/index.js';
 import { isCommanderError, useKubectlErrors } from './kubectl-errors.js';
 import { helpCommand, inherit, lazyCommand } from './lazy-command.js';
 import { VERSION } from '../lib/version.js';
+import { buildSchemaOnDemand } from '../lib/api/schema-build.js';
 
 // One binary: a subcommand for each daemon and kubectl's verbs for users. The daemons and the
 // local-cluster commands load their code only when they run, so a verb starts without it.
@@ -25,6 +26,11 @@ const clusterCommands = [
   lazyCommand('completion', 'Output shell completion code for bash or zsh', async () => (await import('./completion/completion-command.js')).completionCommand()),
   lazyCommand('join', 'Join this machine to a cluster as a node (bootstrap token, CA pinned by hash)', async () => (await import('./join/join-command.js')).joinCommand()),
 ];
+
+// A client verb lives for one call and reaches a small part of the API schema. The daemons and the
+// local-cluster commands are not bundled with this entry point (scripts/bundle-cli.mjs): they import
+// their own copy of lib/ and keep building the whole schema, which their code walks.
+buildSchemaOnDemand();
 
 function buildProgram(): Command {
   const program = new Command('kubets')
