@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,13 +9,14 @@ import { runVerb } from '../../../cli/testing/run-verb.js';
 import { projectRoot } from '../../../lib/paths.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 
-// The built `kubets` (dist/cli/main.js: bundled, the schema built one definition at a time,
-// grpc-js and protobufjs compiled from a code cache) against a real apiserver, printing exactly
-// what the same verbs print run in-process from the sources, which build the whole schema.
+// The built `kubets` (dist/cli/main.js running the client bundled into one script compiled from a
+// code cache, with the schema built one definition at a time) against a real apiserver, printing
+// exactly what the same verbs print run in-process from the sources, which build the whole schema.
 
 const run = promisify(execFile);
-const CLI = join(projectRoot, 'dist/cli/main.js');
-const VENDOR = join(projectRoot, 'dist/cli/vendor.cjs');
+const DIST = join(projectRoot, 'dist/cli');
+const CLI = join(DIST, 'main.js');
+const bundles = (): string[] => (existsSync(DIST) ? readdirSync(DIST).filter((name) => /^kubets-[0-9a-f]+\.cjs$/.test(name)) : []);
 
 const fixture = useControlPlane();
 let dir: string;
@@ -32,7 +33,7 @@ async function builtCli(args: string[]): Promise<{ stdout: string; stderr: strin
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI) || !existsSync(VENDOR)) throw new Error('run npm run build first: dist/cli is missing');
+  if (!existsSync(CLI) || bundles().length !== 1) throw new Error('run npm run build first: dist/cli is missing or holds more than one bundle');
   dir = mkdtempSync(join(tmpdir(), 'kubets-built-cli-'));
   const ca = join(dir, 'ca.crt');
   writeFileSync(ca, fixture.cp.caPem);
@@ -69,9 +70,14 @@ describe('the built kubets', () => {
     expect(built).toEqual(inProcess);
   });
 
-  it('compiles grpc-js and protobufjs from the cache the first call left, and replaces a cache V8 refuses', async () => {
-    const key = createHash('sha256').update(readFileSync(VENDOR)).digest('hex').slice(0, 16);
-    const cache = join(projectRoot, `dist/cli/vendor-${key}.cache`);
+  it('names its bundle by its hash', () => {
+    const bundle = bundles()[0]!;
+    expect(bundle).toBe(`kubets-${createHash('sha256').update(readFileSync(join(DIST, bundle))).digest('hex').slice(0, 16)}.cjs`);
+    expect(readFileSync(CLI, 'utf8')).toContain(bundle);
+  });
+
+  it('compiles the bundle from the cache the first call left, and replaces a cache V8 refuses', async () => {
+    const cache = join(DIST, bundles()[0]!.replace(/\.cjs$/, '.cache'));
     rmSync(cache, { force: true });
     expect((await builtCli(['get', 'pods'])).code).toBe(0);
     const written = statSync(cache).mtimeMs;

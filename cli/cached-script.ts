@@ -1,34 +1,13 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Script } from 'node:vm';
-import { projectRoot } from '../lib/paths.js';
 
-// grpc-js and protobufjs are most of the code a client call compiles, and compiling it again on
-// every call is time V8 can save: a code cache keeps what it compiled for the next process. Node 20
-// offers one only through vm.Script, so the build puts both libraries in one CommonJS file
-// (dist/cli/vendor.cjs, scripts/bundle-cli.mjs) that this module compiles with the cache beside
-// it. The cache's name carries a hash of that file, so a rebuilt vendor.cjs never meets an old
-// cache (V8 itself checks only the source's length, its own version and its flags; a cache it
-// refuses, say after an upgrade of node, is compiled around and written anew). A call that finds
-// no usable cache writes one as it exits, with every function it compiled.
-
-export interface Vendor {
-  grpc: unknown;
-  protobuf: unknown;
-}
-
-let vendor: Vendor | undefined;
-
-/** One of the bundled libraries; `key` is the hash of dist/cli/vendor.cjs the build saw. */
-export function vendorModule(name: keyof Vendor, key: string): unknown {
-  if (!vendor) {
-    const loaded = loadCommonJS(join(projectRoot, 'dist/cli/vendor.cjs'), join(projectRoot, `dist/cli/vendor-${key}.cache`));
-    if (!loaded.cacheUsed) process.once('exit', loaded.saveCache);
-    vendor = loaded.exports as Vendor;
-  }
-  return vendor[name];
-}
+// V8 can keep what it compiled for the next process, in a code cache. Node 20 offers that only
+// through vm.Script, for a script of CommonJS shape; the built CLI is one such file
+// (scripts/bundle-cli.mjs, cli/launcher.ts), and compiling it from its cache saves most of what
+// compiling and loading its modules cost each call. A script run so cannot use import(): code
+// compiled from a cache loses what resolves it.
 
 export interface LoadedCommonJS {
   exports: unknown;

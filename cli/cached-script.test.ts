@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadCommonJS } from './vendor-loader.js';
+import { loadCommonJS } from './cached-script.js';
 
 describe('loading a CommonJS file with a code cache', () => {
   let dir: string;
