@@ -22,6 +22,11 @@ describe('loading a CommonJS file with a code cache', () => {
     expect(exports.twice(21)).toBe(42);
   });
 
+  it('reads text beyond ASCII as UTF-8', () => {
+    writeFileSync(file, "exports.unit = 'µs';\n");
+    expect(loadCommonJS(file, cache).exports).toEqual({ unit: 'µs' });
+  });
+
   it('compiles from the cache a previous load saved', () => {
     const first = loadCommonJS(file, cache);
     expect(first.cacheUsed).toBe(false);

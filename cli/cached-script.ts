@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -20,12 +21,18 @@ export interface LoadedCommonJS {
 /** Runs a CommonJS file as node's loader would, compiled from `cacheFile` when V8 accepts it. */
 export function loadCommonJS(file: string, cacheFile: string): LoadedCommonJS {
   const cachedData = readIfPresent(cacheFile);
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${readText(file)}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData && { cachedData }) });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, cacheUsed: cachedData !== undefined && script.cachedDataRejected === false, saveCache: () => writeCache(script, cacheFile) };
+}
+
+/** A bundle is almost all ASCII, which reads as latin1 in a third of the time UTF-8 decoding takes. */
+function readText(file: string): string {
+  const bytes = readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function readIfPresent(file: string): Buffer | undefined {
