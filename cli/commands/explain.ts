@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import protobuf from 'protobufjs';
 import { documentationOf, encodedTypeOf } from '../../lib/api/field-docs.js';
 import { lookupMessage } from '../../lib/api/proto.js';
+import { resolvedTypeOf } from '../../lib/api/schema-on-demand.js';
 import type { ResourceInfo } from '../../lib/api/resources.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -27,8 +28,9 @@ const ENCODED_NAMES = { IntOrString: 'IntOrString', Quantity: 'Quantity', Time: 
 function valueTypeName(field: protobuf.Field): string {
   const encoded = encodedTypeOf(field);
   if (encoded) return ENCODED_NAMES[encoded];
-  if (field.resolvedType instanceof protobuf.Type) return field.resolvedType.name;
-  if (field.resolvedType instanceof protobuf.Enum) return 'string';
+  const type = resolvedTypeOf(field);
+  if (type instanceof protobuf.Type) return type.name;
+  if (type instanceof protobuf.Enum) return 'string';
   return SCALAR_NAMES[field.type] ?? 'integer';
 }
 
@@ -85,7 +87,8 @@ function fieldList(type: protobuf.Type): string {
 function recursiveFieldList(type: protobuf.Type, depth = 1, open: ReadonlySet<protobuf.Type> = new Set([type])): string {
   return sortedFields(type)
     .map((field) => {
-      const nested = field.resolvedType instanceof protobuf.Type && !encodedTypeOf(field) ? field.resolvedType : undefined;
+      const type = resolvedTypeOf(field);
+      const nested = type instanceof protobuf.Type && !encodedTypeOf(field) ? type : undefined;
       const below = nested && !open.has(nested) ? recursiveFieldList(nested, depth + 1, new Set([...open, nested])) : '';
       return `${fieldLine(field, '  '.repeat(depth))}${below}`;
     })
@@ -109,9 +112,9 @@ function walk(type: protobuf.Type, path: readonly string[]): { field?: protobuf.
   for (const name of path) {
     const next: protobuf.Field | undefined = current?.fields[name];
     if (!next) throw new CliError(`field "${name}" does not exist`);
-    next.resolve();
     field = next;
-    current = next.resolvedType instanceof protobuf.Type && !encodedTypeOf(next) ? next.resolvedType : undefined;
+    const type = resolvedTypeOf(next);
+    current = type instanceof protobuf.Type && !encodedTypeOf(next) ? type : undefined;
   }
   return { ...(field ? { field } : {}), ...(current ? { type: current } : {}) };
 }

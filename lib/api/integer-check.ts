@@ -2,6 +2,7 @@ import protobuf from 'protobufjs';
 import { unwrap, type Envelope } from './envelope.js';
 import { badRequest, invalid, type ApiError } from './errors.js';
 import { integerRangeProblem, isIntegerType } from './integer-range.js';
+import { resolvedTypeOf } from './schema-on-demand.js';
 import { FieldError } from '../validation/field-errors.js';
 
 // A request's integers, checked before protobufjs encodes them (it would wrap 4294967299 to 3 in an
@@ -18,8 +19,9 @@ export interface IntegerProblem {
 
 function checkValue(field: protobuf.Field, value: unknown, path: string, found: IntegerProblem[]): void {
   if (value === undefined || value === null) return;
-  if (field.resolvedType instanceof protobuf.Type) {
-    if (typeof value === 'object') findIntegerProblems(field.resolvedType, value as Record<string, unknown>, path, found);
+  const type = resolvedTypeOf(field);
+  if (type instanceof protobuf.Type) {
+    if (typeof value === 'object') findIntegerProblems(type, value as Record<string, unknown>, path, found);
     return;
   }
   if (!isIntegerType(field.type)) return;

@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { integerRangeProblem, isIntegerType } from './integer-range.js';
 import { lookupMessage } from './proto.js';
+import { resolvedTypeOf } from './schema-on-demand.js';
 import { FieldError, OMIT_VALUE } from '../validation/field-errors.js';
 import { toStoredVersion } from './conversion/index.js';
 import { ApiError } from './errors.js';
@@ -32,13 +33,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 function isIntOrString(field: protobuf.Field): boolean {
-  return field.resolvedType?.fullName === INT_OR_STRING;
+  return resolvedTypeOf(field)?.fullName === INT_OR_STRING;
 }
 
 // proto3 `optional` scalars live in a synthetic one-of named after the field; their zero values
 // are meaningful (replicas: 0) and must be written out.
 function hasPresence(field: protobuf.Field): boolean {
-  return field.partOf != null || field.resolvedType instanceof protobuf.Type;
+  return field.partOf != null || resolvedTypeOf(field) instanceof protobuf.Type;
 }
 
 function isZero(v: unknown): boolean {
@@ -46,7 +47,7 @@ function isZero(v: unknown): boolean {
 }
 
 function isFieldsV1(field: protobuf.Field): boolean {
-  return field.resolvedType?.fullName === FIELDS_V1;
+  return resolvedTypeOf(field)?.fullName === FIELDS_V1;
 }
 
 function valueToJSON(field: protobuf.Field, v: unknown): Json {
@@ -55,7 +56,8 @@ function valueToJSON(field: protobuf.Field, v: unknown): Json {
     return ios.strVal !== undefined && ios.strVal !== '' ? ios.strVal : (ios.intVal ?? 0);
   }
   if (isFieldsV1(field)) return JSON.parse((v as { raw?: string }).raw || '{}') as Json;
-  if (field.resolvedType instanceof protobuf.Type) return messageToJSON(field.resolvedType, v as Record<string, unknown>);
+  const type = resolvedTypeOf(field);
+  if (type instanceof protobuf.Type) return messageToJSON(type, v as Record<string, unknown>);
   if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v as Json;
 }
@@ -127,11 +129,12 @@ function scalarFromJSON(field: protobuf.Field, v: Json, path: string, problems: 
     return intVal === undefined ? undefined : { intVal };
   }
   if (isFieldsV1(field)) return typeof v === 'object' && v !== null && !Array.isArray(v) ? { raw: JSON.stringify(v) } : bad('object');
-  if (field.resolvedType instanceof protobuf.Type) {
+  const type = resolvedTypeOf(field);
+  if (type instanceof protobuf.Type) {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('object');
-    return messageFromJSON(field.resolvedType, v, path, problems);
+    return messageFromJSON(type, v, path, problems);
   }
-  if (field.resolvedType instanceof protobuf.Enum) return typeof v === 'string' ? v : bad('string');
+  if (type instanceof protobuf.Enum) return typeof v === 'string' ? v : bad('string');
   if (field.type === 'string') {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' && isQuantityMap(field)) return String(v);

@@ -17,9 +17,13 @@ function messageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
   return ns.nestedArray.flatMap((n) => [...(n instanceof protobuf.Type ? [n] : []), ...(n instanceof protobuf.Namespace ? messageTypes(n) : [])]);
 }
 
-/** Call before the root is resolved, so resolving does not make every type's constructor. */
-export function makeCodecsLazy(root: protobuf.Root): void {
-  for (const type of messageTypes(root)) if (!WRAPPED.has(type.fullName)) makeTypeLazy(type);
+/**
+ * Call before `ns` (a root, or a type with its nested types) is resolved, so resolving does not
+ * make every type's constructor, and after it has its place in the root (its full name decides).
+ */
+export function makeCodecsLazy(ns: protobuf.NamespaceBase): void {
+  const types = ns instanceof protobuf.Type ? [ns, ...messageTypes(ns)] : messageTypes(ns);
+  for (const type of types) if (!WRAPPED.has(type.fullName)) makeTypeLazy(type);
 }
 
 /**

@@ -5,6 +5,8 @@ import protobuf from 'protobufjs';
 import { projectRoot, protoDirs } from '../paths.js';
 import type { Object as ApiObjectEnvelope } from './generated/index.js';
 import { makeCodecsLazy } from './lazy-codecs.js';
+import { schemaBuiltOnDemand } from './schema-build.js';
+import { rootOnDemand } from './schema-on-demand.js';
 
 interface ProtoOptions {
   keepCase: boolean;
@@ -44,9 +46,11 @@ function loadSchema(): protobuf.Root {
   if (built === undefined) throw new Error(`kubets: ${SCHEMA_FILE} is missing: run npm run gen`);
   const stale = protoDirs.flatMap(protoSources).find((file) => (mtimeOf(file) ?? 0) > built);
   if (stale) throw new Error(`kubets: ${SCHEMA_FILE} is older than ${stale}: run npm run gen`);
+  const nested = (JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace).nested ?? {};
+  if (schemaBuiltOnDemand()) return rootOnDemand(nested);
   // Not Root.fromJSON, which resolves at once: the lazy codecs go in first.
   const loaded = new protobuf.Root();
-  loaded.addJSON((JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as protobuf.INamespace).nested ?? {});
+  loaded.addJSON(nested);
   makeCodecsLazy(loaded);
   loaded.resolveAll();
   return loaded;
@@ -111,6 +115,7 @@ function serviceDefinition(name: ServiceName): grpc.ServiceDefinition {
 function methodDefinitions(service: protobuf.Service): grpc.ServiceDefinition {
   const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const method of service.methodsArray) {
+    method.resolve();
     const request = method.resolvedRequestType!;
     const response = method.resolvedResponseType!;
     methods[method.name] = {

@@ -11,7 +11,9 @@ import { MAX_MESSAGE_BYTES } from '../grpc-options.js';
 
 /** The bytes of a unary request to the Resources service, or the ApiError the server would give. */
 export function encodeRequest(method: string, request: object, serialize: (value: object) => Buffer): Buffer {
-  const requestType = protoRoot().lookupService('kubets.v1.Resources').methods[method]!.resolvedRequestType!;
+  const rpc = protoRoot().lookupService('kubets.v1.Resources').methods[method]!;
+  rpc.resolve();
+  const requestType = rpc.resolvedRequestType!;
   const problems = findIntegerProblems(requestType, request as Record<string, unknown>);
   if (problems.length > 0) throw integerProblemsError(requestType.name, request as { object?: Envelope }, problems);
   const bytes = serialize(request);

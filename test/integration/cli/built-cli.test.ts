@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerb } from '../../../cli/testing/run-verb.js';
+import { projectRoot } from '../../../lib/paths.js';
+import { useControlPlane } from '../../harness/use-control-plane.js';
+
+// The built `kubets` (dist/cli/main.js running the client bundled into one script compiled from a
+// code cache, with the schema built one definition at a time) against a real apiserver, printing
+// exactly what the same verbs print run in-process from the sources, which build the whole schema.
+
+const run = promisify(execFile);
+const DIST = join(projectRoot, 'dist/cli');
+const CLI = join(DIST, 'main.js');
+const bundles = (): string[] => (existsSync(DIST) ? readdirSync(DIST).filter((name) => /^kubets-[0-9a-f]+\.cjs$/.test(name)) : []);
+
+const fixture = useControlPlane();
+let dir: string;
+let flags: string[];
+
+async function builtCli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, ...flags], { env: { PATH: process.env.PATH ?? '' } });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const failed = err as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI) || bundles().length !== 1) throw new Error('run npm run build first: dist/cli is missing or holds more than one bundle');
+  dir = mkdtempSync(join(tmpdir(), 'kubets-built-cli-'));
+  const ca = join(dir, 'ca.crt');
+  writeFileSync(ca, fixture.cp.caPem);
+  flags = ['--server', fixture.cp.apiservers[0]!.address, '--token', fixture.cp.token, '--certificate-authority', ca];
+  const manifest = join(dir, 'objects.yaml');
+  writeFileSync(
+    manifest,
+    [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "kubets/busybox:1.36", ports: [{containerPort: 8080}], resources: {limits: {cpu: 500m}}}]}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: one, labels: {app: one}}\nspec: {containers: [{name: c, image: "kubets/busybox:1.36", args: [sleep, "3600"]}], terminationGracePeriodSeconds: 0}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: "1"}',
+    ].join('\n---\n'),
+  );
+  const created = await builtCli(['apply', '-f', manifest]);
+  expect(created.stderr).toBe('');
+  expect(created.stdout).toBe('deployment.apps/web created\npod/one created\nconfigmap/settings created\n');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the built kubets', () => {
+  it.each([
+    ['get', 'pods', '-o', 'yaml'],
+    ['get', 'deployments,configmaps', '-o', 'json'],
+    ['get', 'deployment', 'web', '-o', 'custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,IMAGE:.spec.template.spec.containers[0].image'],
+    ['get', 'pod', 'one', '-o', 'jsonpath={.spec.containers[0].args}'],
+    ['describe', 'pod', 'one'],
+    ['explain', 'deployment.spec.strategy', '--recursive'],
+    ['create', 'configmap', 'other', '--from-literal=b=2', '--dry-run=client', '-o', 'yaml'],
+    ['get', 'pod', 'missing'],
+  ])('prints what the verb prints in-process: %s', async (...args) => {
+    const built = await builtCli(args);
+    const inProcess = await runVerb([...args, ...flags], {});
+    expect(built).toEqual(inProcess);
+  });
+
+  it('names its bundle by its hash', () => {
+    const bundle = bundles()[0]!;
+    expect(bundle).toBe(`kubets-${createHash('sha256').update(readFileSync(join(DIST, bundle))).digest('hex').slice(0, 16)}.cjs`);
+    expect(readFileSync(CLI, 'utf8')).toContain(bundle);
+  });
+
+  it('compiles the bundle from the cache the first call left, and replaces a cache V8 refuses', async () => {
+    const cache = join(DIST, bundles()[0]!.replace(/\.cjs$/, '.cache'));
+    rmSync(cache, { force: true });
+    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    const written = statSync(cache).mtimeMs;
+    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    expect(statSync(cache).mtimeMs).toBe(written);
+
+    writeFileSync(cache, 'not a code cache');
+    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+  });
+});
