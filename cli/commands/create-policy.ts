@@ -4,7 +4,8 @@ import { resourceByField } from '../../lib/api/resources.js';
 import { labelSelectorFromText } from '../../lib/labels/label-selector-text.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
+import { submitGenerated } from '../submit-generated.js';
+import { addWriteOptions, type WriteFlags } from '../write-output.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
 // `kubectl create poddisruptionbudget` (alias pdb): a budget over the pods a selector names, with
@@ -14,7 +15,7 @@ const PDB = resourceByField('podDisruptionBudget');
 /** A count or a percentage, as kubectl accepts them (10, 30%; not 10Gb). */
 const COUNT_OR_PERCENT = /^[0-9]+%?$/;
 
-interface CreatePdbFlags extends GeneratorFlags {
+interface CreatePdbFlags extends WriteFlags {
   selector?: string;
   minAvailable?: string;
   maxUnavailable?: string;
@@ -54,7 +55,7 @@ async function runCreatePdb(ctx: CliContext, name: string, flags: CreatePdbFlags
 }
 
 export function createPodDisruptionBudgetCommand(deps: VerbDeps = defaultDeps): Command {
-  return generatorOptions(new Command('poddisruptionbudget'))
+  return addWriteOptions(new Command('poddisruptionbudget'))
     .alias('pdb')
     .description('Create a pod disruption budget with the specified name')
     .usage('NAME --selector=SELECTOR --min-available=N [--dry-run=server|client|none]')
