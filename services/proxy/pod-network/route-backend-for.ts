@@ -9,6 +9,8 @@ export type NetworkBackend = { type: typeof HOST_GW_BACKEND } | ({ type: typeof 
 export interface RouteBackendHost {
   nodeName: string;
   nodeIp: string;
+  /** The cluster's pod network: the backend touches only routes into it. */
+  clusterCidr: string;
   ip: IpRunner;
   /** Writes annotations onto this node's Node (what VXLAN publishes for the other nodes). */
   publish: (annotations: Record<string, string>) => Promise<void>;
@@ -16,5 +18,5 @@ export interface RouteBackendHost {
 }
 
 export function routeBackendFor(backend: NetworkBackend, host: RouteBackendHost): RouteBackend {
-  return backend.type === VXLAN_BACKEND ? new VxlanBackend({ ...host, config: { vni: backend.vni, port: backend.port } }) : new HostGwBackend(host.ip, host.nodeName);
+  return backend.type === VXLAN_BACKEND ? new VxlanBackend({ ...host, config: { vni: backend.vni, port: backend.port } }) : new HostGwBackend(host.ip, host.nodeName, host.clusterCidr);
 }

@@ -183,6 +183,8 @@ export interface VxlanBackendOptions {
   nodeName: string;
   /** This node's address: the tunnel's local end and what it publishes as public IP. */
   nodeIp: string;
+  /** The cluster's pod network: only routes into it are this backend's (see ROUTE_PROTOCOL). */
+  clusterCidr: string;
   ip: IpRunner;
   /** Writes these annotations onto this node's Node. */
   publish: (annotations: Record<string, string>) => Promise<void>;
@@ -225,7 +227,7 @@ export class VxlanBackend implements RouteBackend {
   /** Removes the device (with it go its neighbours, forwarding entries and routes) and any route of ours left elsewhere. */
   async cleanup(): Promise<void> {
     if (await this.link()) await run(this.o.ip, ['link', 'del', this.device]);
-    for (const route of await ownRoutes(this.o.ip)) await run(this.o.ip, ['route', 'del', route.podCidr, 'proto', ROUTE_PROTOCOL]);
+    for (const route of await ownRoutes(this.o.ip, this.o.clusterCidr)) await run(this.o.ip, ['route', 'del', route.podCidr, 'proto', ROUTE_PROTOCOL]);
   }
 
   private async apply(plan: readonly NetCommand[]): Promise<void> {
@@ -278,7 +280,7 @@ export class VxlanBackend implements RouteBackend {
     const neighbours = JSON.parse((await run(this.o.ip, ['-j', 'neigh', 'show', 'dev', this.device])).trim() || '[]') as Array<{ dst?: string; lladdr?: string; state?: string[] }>;
     const fdb = JSON.parse((await run(this.o.ip, ['-j', 'fdb', 'show', 'dev', this.device], 'bridge')).trim() || '[]') as Array<{ mac?: string; dst?: string }>;
     return {
-      routes: await ownRoutes(this.o.ip),
+      routes: await ownRoutes(this.o.ip, this.o.clusterCidr),
       neighbours: neighbours.filter((n) => n.dst && n.lladdr && n.state?.includes('PERMANENT')).map((n) => ({ dst: n.dst!, lladdr: n.lladdr!.toLowerCase() })),
       fdb: fdb.filter((f) => f.mac && f.dst).map((f) => ({ mac: f.mac!.toLowerCase(), dst: f.dst! })),
     };
