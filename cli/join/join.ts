@@ -5,6 +5,7 @@ import { isApiError } from '../../lib/api/errors.js';
 import { parseBootstrapToken } from '../../lib/auth/bootstrap-token.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { writeClientConfig } from '../../lib/client-config.js';
+import { nodeProxierUser } from '../../lib/auth/node-proxier.js';
 import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
 import { checkHashFormat, checkPinnedCa, discoverCa, JoinError } from './discovery.js';
 import { requestCertificate } from '../../lib/certs/index.js';
@@ -114,9 +115,11 @@ export async function joinNode(o: JoinOptions): Promise<JoinedNode> {
       { purpose: 'serving', subject: { commonName: user, organizations: ['system:nodes'], hosts: [o.nodeName, o.nodeIp] }, signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'] },
       o.timeoutMs,
     );
+    // The proxy's own identity, for this node only: the apiserver lets it write nothing but the network annotations of this Node.
+    const proxier = nodeProxierUser(o.nodeName);
     proxy = await requestCertificate(
       asNode,
-      { purpose: 'proxy', subject: { commonName: 'system:kube-proxy' }, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['digital signature', 'client auth'] },
+      { purpose: 'proxy', subject: { commonName: proxier.name, organizations: proxier.groups }, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['digital signature', 'client auth'] },
       o.timeoutMs,
     );
   } finally {

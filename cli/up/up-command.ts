@@ -150,7 +150,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   const plan = o.nodes > 1 ? await prepareNodeNetwork(o, log) : undefined;
   const files = await ensureClusterFiles(o.dataDir, {
     servers: [server],
-    // Only this machine's kubelet has a token; further nodes join with a bootstrap token (joinLocalNodes).
+    // Only this machine's kubelet and proxy have tokens; further nodes join with a bootstrap token (joinLocalNodes).
     nodes: [o.nodeName],
     hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(plan ? [plan.hostIp] : [])],
   });
@@ -311,7 +311,8 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
   const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan.networkBackend).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
+  // Its own node's proxy identity: its pod network agent may annotate this Node and no other.
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.proxyConfigs[o.nodeName]!, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
   return true;
 }
