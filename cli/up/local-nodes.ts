@@ -42,6 +42,8 @@ export interface LocalNodePlan {
   nodes: NamespacedNode[];
   /** How pod traffic crosses nodes (absent in plans of earlier versions: host-gw). */
   networkBackend?: NetworkBackend;
+  /** The MTU of every pod's interface when the backend needs less than the engine's default (VXLAN's overhead). */
+  podMtu?: number;
 }
 
 export class LocalNodeError extends Error {

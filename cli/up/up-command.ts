@@ -32,7 +32,7 @@ import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from
 import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, unmountAllUnder } from '../../services/kubelet/index.js';
-import { cleanupHost, compileNetworkBackend, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE, NETWORK_BACKENDS } from '../../services/proxy/index.js';
+import { cleanupHost, compileNetworkBackend, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE, NETWORK_BACKENDS, podMtuFor } from '../../services/proxy/index.js';
 import { ensureAuditPolicy } from './audit-policy.js';
 
 const int = (v: string): number => {
@@ -68,6 +68,9 @@ async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodeP
     networkBackend: compileNetworkBackend(o),
   });
   await createNodeNetwork(plan);
+  // Every node sits on the node network's bridge: its MTU, less a tunnel's overhead, is every pod's.
+  const podMtu = await podMtuFor(plan.networkBackend ?? { type: 'host-gw' }, plan.hostIp);
+  if (podMtu !== undefined) plan.podMtu = podMtu;
   await savePlan(o.dataDir, plan);
   log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
   return plan;
@@ -292,7 +295,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet, metricsHost),
-    ...(plan ? nodeAgentArgs(nodeName, nodeIP, plan.networkBackend).kubelet : []),
+    ...(plan ? nodeAgentArgs(nodeName, nodeIP, plan).kubelet : []),
     ...componentArgs(o.kubeletArg),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
@@ -310,7 +313,7 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
-  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan.networkBackend).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
+  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
   // Its own node's proxy identity: its pod network agent may annotate this Node and no other.
   const proxy = selfCommand(['proxy', '--kubeconfig', files.proxyConfigs[o.nodeName]!, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });

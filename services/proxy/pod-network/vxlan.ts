@@ -178,6 +178,14 @@ class VxlanError extends Error {
   override readonly name = 'VxlanError';
 }
 
+/** The interface holding the node IP (which carries the tunnel packets) and its MTU. */
+export async function interfaceHolding(ipr: IpRunner, nodeIp: string): Promise<{ name: string; mtu: number }> {
+  const entries = JSON.parse((await run(ipr, ['-j', '-4', 'addr', 'show'])).trim() || '[]') as IpAddrEntry[];
+  const holder = entries.find((e) => e.addr_info?.some((a) => a.local === nodeIp));
+  if (!holder?.ifname || !holder.mtu) throw new VxlanError(`no interface holds the node IP ${nodeIp}: the VXLAN device needs one to send its packets from`);
+  return { name: holder.ifname, mtu: holder.mtu };
+}
+
 export interface VxlanBackendOptions {
   config: VxlanConfig;
   nodeName: string;
@@ -235,7 +243,7 @@ export class VxlanBackend implements RouteBackend {
   }
 
   private async ensureDevice(vtepIp: string, changes: string[]): Promise<VxlanLink> {
-    const parent = await this.parentInterface();
+    const parent = await interfaceHolding(this.o.ip, this.o.nodeIp);
     const spec: VxlanDeviceSpec = { ...this.o.config, device: this.device, parent: parent.name, local: this.o.nodeIp, mtu: parent.mtu - VXLAN_OVERHEAD, vtepIp };
     const plan = planDevice(spec, await this.link());
     if (plan.length === 0) return (await this.link())!;
@@ -245,14 +253,6 @@ export class VxlanBackend implements RouteBackend {
     if (!link) throw new VxlanError(`${this.device} is missing right after it was set up`);
     this.o.log.info({ device: this.device, vni: spec.vni, port: spec.port, mtu: spec.mtu, mac: link.mac, vtep: vtepIp }, 'vxlan device ready');
     return link;
-  }
-
-  /** The interface holding the node IP and its MTU. */
-  private async parentInterface(): Promise<{ name: string; mtu: number }> {
-    const entries = JSON.parse((await run(this.o.ip, ['-j', '-4', 'addr', 'show'])).trim() || '[]') as IpAddrEntry[];
-    const holder = entries.find((e) => e.addr_info?.some((a) => a.local === this.o.nodeIp));
-    if (!holder?.ifname || !holder.mtu) throw new VxlanError(`no interface holds the node IP ${this.o.nodeIp}: the VXLAN device needs one to send its packets from`);
-    return { name: holder.ifname, mtu: holder.mtu };
   }
 
   private async link(): Promise<VxlanLink | undefined> {
