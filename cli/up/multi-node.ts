@@ -9,12 +9,9 @@ import type { ApiClient } from '../../lib/client/client.js';
 import { joinNode, nodeArgs, podNetworkArgs } from '../join/join.js';
 import type { ClusterFiles } from './cluster-files.js';
 import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
-import { dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
+import { clusterCidrOf, dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
 import { waitFor } from './wait-for.js';
-
-/** The pod network of a multi-node local cluster, as Kubernetes' common default (flannel's). */
-export const CLUSTER_CIDR = '10.244.0.0/16';
 
 export interface NodeProcessOptions {
   files: ClusterFiles;
@@ -81,8 +78,8 @@ export async function joinLocalNodes(admin: ApiClient, plan: LocalNodePlan, o: {
 }
 
 /** The kubelet and proxy flags of every node of the plan: the pod network, its backend and MTU, and the node's own address for DNS. */
-export function nodeAgentArgs(nodeName: string, nodeIp: string, plan: Pick<LocalNodePlan, 'networkBackend' | 'podMtu'>): { kubelet: string[]; proxy: string[] } {
-  return podNetworkArgs(nodeName, nodeIp, { clusterCidr: CLUSTER_CIDR, backend: plan.networkBackend ?? { type: 'host-gw' }, ...(plan.podMtu !== undefined && { podMtu: plan.podMtu }) });
+export function nodeAgentArgs(nodeName: string, nodeIp: string, plan: Pick<LocalNodePlan, 'networkBackend' | 'podMtu' | 'clusterCidr'>): { kubelet: string[]; proxy: string[] } {
+  return podNetworkArgs(nodeName, nodeIp, { clusterCidr: clusterCidrOf(plan), backend: plan.networkBackend ?? { type: 'host-gw' }, ...(plan.podMtu !== undefined && { podMtu: plan.podMtu }) });
 }
 
 /**

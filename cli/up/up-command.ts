@@ -26,9 +26,9 @@ import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { DEFAULT_LOGGING_PORT, startLoggingAddon } from './logging-addon.js';
 import { DEFAULT_PROMETHEUS_PORT, discoveryPortOf, startMonitoringAddon } from './monitoring-addon.js';
-import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
+import { clusterCidrOf, createNodeNetwork, DEFAULT_CLUSTER_CIDR, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
-import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
+import { joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, unmountAllUnder } from '../../services/kubelet/index.js';
@@ -65,7 +65,7 @@ async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodeP
   if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
   const plan = planLocalNodes({
     clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir, registryPort: o.registryPort,
-    networkBackend: compileNetworkBackend(o),
+    networkBackend: compileNetworkBackend(o), clusterCidr: o.clusterCidr,
   });
   await createNodeNetwork(plan);
   // Every node sits on the node network's bridge: its MTU, less a tunnel's overhead, is every pod's.
@@ -91,6 +91,7 @@ interface UpOptions {
   detach?: boolean;
   nodes: number;
   nodeSubnet: string;
+  clusterCidr: string;
   registryPort: number;
   networkBackend: string;
   vxlanVni?: number;
@@ -197,7 +198,7 @@ async function runForeground(o: UpOptions): Promise<void> {
     'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager'], metricsHost),
     // csrsigning issues joining nodes' certificates; the CA key stays here, on the master.
     '--cluster-signing-cert-file', files.caFile, '--cluster-signing-key-file', join(files.pkiDir, 'ca.key'),
-    ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
+    ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', clusterCidrOf(plan)] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
@@ -359,6 +360,7 @@ export function upCommand(): Command {
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
+    .option('--cluster-cidr <cidr>', "the pod network the nodes' subnets come from (--nodes > 1); a second cluster on this machine needs one of its own", DEFAULT_CLUSTER_CIDR)
     .addOption(new Option('--network-backend <type>', 'how pod traffic crosses nodes (--nodes > 1): host-gw routes, or a vxlan tunnel').choices(NETWORK_BACKENDS).default('host-gw'))
     .option('--vxlan-vni <n>', 'the VXLAN network identifier of the pod network (--network-backend vxlan; default 1)', wholeNumber)
     .option('--vxlan-port <port>', 'the UDP port of the VXLAN tunnel (--network-backend vxlan; default 8472)', int)
@@ -407,7 +409,7 @@ async function removeWorkloads(dataDir: string, clusterId: string | undefined): 
       serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
       lockFile: DEFAULT_LOCK_FILE,
       log: createLogger('down', 'warn'),
-      ...(plan && { clusterCidr: CLUSTER_CIDR, ...(plan.networkBackend && { networkBackend: plan.networkBackend }) }),
+      ...(plan && { clusterCidr: clusterCidrOf(plan), ...(plan.networkBackend && { networkBackend: plan.networkBackend }) }),
     });
     process.stdout.write('removed the proxy rules\n');
   } catch (err) {
