@@ -159,8 +159,8 @@ describe('kubets up --nodes 3 --network-backend vxlan', () => {
           containers: [{
             name: 'echo',
             image: 'kubets/busybox:1.36',
-            // 8080 says hello; 9090 sends 1 MiB, for a transfer of full-size packets.
-            command: ['sh', '-c', '(while true; do head -c 1048576 /dev/zero | nc -l -p 9090; done) & while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
+            // 8080 says hello; 9090 serves 1 MiB over HTTP (which ends the transfer cleanly, unlike nc), for full-size packets.
+            command: ['sh', '-c', '(mkdir -p /www && head -c 1048576 /dev/zero >/www/blob && httpd -f -p 9090 -h /www) & while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
           }],
         },
       })),
@@ -196,7 +196,7 @@ describe('kubets up --nodes 3 --network-backend vxlan', () => {
     for (const [from, to] of [[1, 0], [0, 2], [2, 1]] as const) {
       const target = podOn(to).status!.podIP!;
       const received = await pollUntil(
-        () => ok(['exec', podOn(from).metadata!.name!, '--', 'sh', '-c', `nc -w 5 ${target} 9090 | wc -c`]).then((o) => (o.trim() === '1048576' ? o.trim() : undefined)).catch(() => undefined),
+        () => ok(['exec', podOn(from).metadata!.name!, '--', 'sh', '-c', `wget -q -O - http://${target}:9090/blob | wc -c`]).then((o) => (o.trim() === '1048576' ? o.trim() : undefined)).catch(() => undefined),
         { timeoutMs: 60_000, intervalMs: 2_000, what: `1 MiB from ${target} on ${NODES[to]} to ${NODES[from]}` },
       );
       expect(received).toBe('1048576');
