@@ -5,7 +5,8 @@ import { isApiError } from '../../lib/api/errors.js';
 import { parseBootstrapToken } from '../../lib/auth/bootstrap-token.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { writeClientConfig } from '../../lib/client-config.js';
-import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
+import { nodeProxierUser } from '../../lib/auth/node-proxier.js';
+import { networkBackendArgs, podMtuFor, type NetworkBackend } from '../../services/proxy/index.js';
 import { checkHashFormat, checkPinnedCa, discoverCa, JoinError } from './discovery.js';
 import { requestCertificate } from '../../lib/certs/index.js';
 import { tokenRefused } from './request-certificate.js';
@@ -28,6 +29,21 @@ export interface JoinOptions {
 export interface PodNetwork {
   clusterCidr: string;
   backend: NetworkBackend;
+  /** The MTU of pods' interfaces (podMtuFor: the node network's less a tunnel's overhead); unset, the engine's default. */
+  podMtu?: number;
+}
+
+/**
+ * The kubelet and proxy flags of a node on the cluster's pod network: the kubelet runs pods on a
+ * bridge of its pod subnet (kubenet, with the backend's MTU) and points them at the cluster DNS
+ * on the node's own address; the proxy routes to the other nodes' subnets by the backend and
+ * serves that DNS.
+ */
+export function podNetworkArgs(nodeName: string, nodeIp: string, podNetwork: PodNetwork): { kubelet: string[]; proxy: string[] } {
+  return {
+    kubelet: ['--network-plugin', 'kubenet', ...(podNetwork.podMtu !== undefined ? ['--network-plugin-mtu', String(podNetwork.podMtu)] : []), '--cluster-dns', nodeIp],
+    proxy: ['--hostname-override', nodeName, '--cluster-cidr', podNetwork.clusterCidr, ...networkBackendArgs(podNetwork.backend), '--cluster-dns-bind', `${nodeIp}:53`, '--pod-bridge', 'cbr0'],
+  };
 }
 
 /** The files a join writes into its data directory (the interface node provisioning relies on). */
@@ -44,15 +60,14 @@ export interface JoinedNode {
 
 /** The flags a node's kubelet and proxy run with, from the files a join wrote (and the pod network it was told of). */
 export function nodeArgs(dir: string, nodeName: string, nodeIp: string, podNetwork?: PodNetwork): { kubelet: string[]; proxy: string[] } {
+  const network = podNetwork && podNetworkArgs(nodeName, nodeIp, podNetwork);
   return {
     kubelet: [
       '--kubeconfig', join(dir, 'kubelet.conf'), '--node-name', nodeName, '--node-ip', nodeIp,
       '--tls-cert-file', join(dir, 'kubelet-serving.crt'), '--tls-private-key-file', join(dir, 'kubelet-serving.key'), '--client-ca-file', join(dir, 'ca.crt'),
+      ...(network?.kubelet ?? []),
     ],
-    proxy: [
-      '--kubeconfig', join(dir, 'proxy.conf'), '--node-ip', nodeIp, '--hostname-override', nodeName,
-      ...(podNetwork ? ['--cluster-cidr', podNetwork.clusterCidr, ...networkBackendArgs(podNetwork.backend)] : []),
-    ],
+    proxy: ['--kubeconfig', join(dir, 'proxy.conf'), '--node-ip', nodeIp, ...(network?.proxy ?? ['--hostname-override', nodeName])],
   };
 }
 
@@ -86,6 +101,8 @@ export async function joinNode(o: JoinOptions): Promise<JoinedNode> {
     );
   }
   checkHashFormat(o.caCertHashes);
+  // A tunnelling pod network's MTU comes from this machine's interface of the node IP (found before any certificate is asked for).
+  const podNetwork = o.podNetwork && { ...o.podNetwork, podMtu: o.podNetwork.podMtu ?? (await podMtuFor(o.podNetwork.backend, o.nodeIp)) };
   const caPem = await discoverCa(o.server, o.timeoutMs);
   if (!o.unsafeSkipCaVerification || o.caCertHashes.length > 0) checkPinnedCa(caPem, o.caCertHashes);
 
@@ -114,9 +131,11 @@ export async function joinNode(o: JoinOptions): Promise<JoinedNode> {
       { purpose: 'serving', subject: { commonName: user, organizations: ['system:nodes'], hosts: [o.nodeName, o.nodeIp] }, signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'] },
       o.timeoutMs,
     );
+    // The proxy's own identity, for this node only: the apiserver lets it write nothing but the network annotations of this Node.
+    const proxier = nodeProxierUser(o.nodeName);
     proxy = await requestCertificate(
       asNode,
-      { purpose: 'proxy', subject: { commonName: 'system:kube-proxy' }, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['digital signature', 'client auth'] },
+      { purpose: 'proxy', subject: { commonName: proxier.name, organizations: proxier.groups }, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['digital signature', 'client auth'] },
       o.timeoutMs,
     );
   } finally {
@@ -141,7 +160,7 @@ export async function joinNode(o: JoinOptions): Promise<JoinedNode> {
   });
   await writeClientConfig(file('kubelet.conf'), config(client));
   await writeClientConfig(file('proxy.conf'), config(proxy));
-  const args = nodeArgs(dir, o.nodeName, o.nodeIp, o.podNetwork);
+  const args = nodeArgs(dir, o.nodeName, o.nodeIp, podNetwork);
   await writeFileAtomic(file('node.env'), envLine('KUBETS_KUBELET_ARGS', args.kubelet) + envLine('KUBETS_PROXY_ARGS', args.proxy), { mode: 0o644 });
   return {
     caFile: file('ca.crt'),

@@ -16,12 +16,12 @@ export function certsCommand(): Command {
     .option('--etcd-hosts <list>', "every etcd member's IPs and names, for etcd's serving and peer certificates (comma-separated; localhost and 127.0.0.1 are always in them)", list, [])
     .option('--registry <ip:port>', "also the cluster image registry's serving certificate (pki/registry.crt) and docker-registry configuration (registry/config.yml) for this address")
     .option('--registry-storage <dir>', "where that registry keeps its blobs (default: registry/data in --data-dir)")
-    .option('--nodes <list>', 'node names to make kubelet identities for (system:node:<name>, comma-separated)', list, [hostname().toLowerCase()])
+    .option('--nodes <list>', 'node names to make kubelet and proxy identities for (system:node:<name>, system:kube-proxy:<name>; comma-separated)', list, [hostname().toLowerCase()])
     .action(async (o: { dataDir: string; hosts: string[]; etcdHosts: string[]; nodes: string[]; registry?: string; registryStorage?: string }, cmd: Command) => {
       const server = (cmd.optsWithGlobals() as { server?: string }).server;
       const servers = server ? list(server) : ['127.0.0.1:6443'];
       const files = await ensureClusterFiles(o.dataDir, { servers, hosts: ['127.0.0.1', 'localhost', ...o.hosts], nodes: o.nodes, etcdHosts: o.etcdHosts });
-      const configs = [...Object.values(files.configs), ...Object.values(files.kubeletConfigs)];
+      const configs = [...Object.values(files.configs), ...Object.values(files.kubeletConfigs), ...Object.values(files.proxyConfigs)];
       if (o.registry) {
         const registry = registryAt(o.dataDir, ...parseRegistryAddress(o.registry), o.registryStorage);
         await prepareRegistry(files, registry);

@@ -16,7 +16,7 @@ const tokens = (dir: string) => parseTokenFile(readFileSync(join(dir, 'tokens.cs
 const opts = { servers: ['127.0.0.1:6443'], hosts: ['127.0.0.1'], nodes: ['host', 'host-node2'] };
 
 describe('ensureClusterFiles', () => {
-  it('gives each component its Kubernetes user and each node its own kubelet identity', async () => {
+  it('gives each component its Kubernetes user and each node its own kubelet and proxy identity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubets-files-'));
     dirs.push(dir);
     const files = await ensureClusterFiles(dir, opts);
@@ -30,8 +30,11 @@ describe('ensureClusterFiles', () => {
       prometheus: { name: 'system:kubets:prometheus', groups: ['system:monitoring'] },
       'kubelet-host': { name: 'system:node:host', groups: ['system:nodes'] },
       'kubelet-host-node2': { name: 'system:node:host-node2', groups: ['system:nodes'] },
+      'proxy-host': { name: 'system:kube-proxy:host', groups: ['system:node-proxiers'] },
+      'proxy-host-node2': { name: 'system:kube-proxy:host-node2', groups: ['system:node-proxiers'] },
     });
     expect(Object.keys(files.kubeletConfigs)).toEqual(['host', 'host-node2']);
+    expect(Object.keys(files.proxyConfigs)).toEqual(['host', 'host-node2']);
   });
 
   it('puts the CA inside every client config, not a path that only this machine has', async () => {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { nodeProxierUser } from '../../lib/auth/node-proxier.js';
 import { generateToken, parseTokenFile, writeTokenFile, type TokenEntry } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts, ensureEtcdCerts, issueServingCert, splitHosts, subjectAltNames } from '../../lib/certs/index.js';
 import { aescbcConfigYaml, newAesKey } from '../../services/apiserver/index.js';
@@ -34,6 +35,8 @@ const USERS: Record<Identity, UserOf> = {
 /** A kubelet is its node to the apiserver (the Node authorizer reads the name). */
 const kubeletUser = (node: string): UserOf => ({ name: `system:node:${node}`, groups: ['system:nodes'] });
 const KUBELET_UID_PREFIX = 'kubelet';
+/** A node's proxy is a user of its own too, which may write only its own Node's network annotations. */
+const NODE_PROXY_UID_PREFIX = 'proxy';
 
 export interface ClusterFiles {
   dataDir: string;
@@ -44,6 +47,8 @@ export interface ClusterFiles {
   configs: Record<Identity, string>;
   /** Client config per node's kubelet (dataDir/kubelet-<node>.conf). */
   kubeletConfigs: Record<string, string>;
+  /** Client config per node's proxy (dataDir/proxy-<node>.conf, user system:kube-proxy:<node>). */
+  proxyConfigs: Record<string, string>;
   /** The admin's token, for the standard kubeconfig. */
   adminToken: string;
   etcd: EtcdFiles;
@@ -65,8 +70,9 @@ export interface EtcdFiles {
 
 const sameUser = (a: UserOf, b: UserOf): boolean => a.name === b.name && a.groups.join(',') === b.groups.join(',');
 
-/** Ours by uid: every identity and kubelet this command manages (older files had one shared "kubelet"). */
-const managedUid = (uid: string): boolean => (IDENTITIES as readonly string[]).includes(uid) || uid === KUBELET_UID_PREFIX || uid.startsWith(`${KUBELET_UID_PREFIX}-`);
+/** Ours by uid: every identity, kubelet and node proxy this command manages (older files had one shared "kubelet"). */
+const managedUid = (uid: string): boolean =>
+  (IDENTITIES as readonly string[]).includes(uid) || uid === KUBELET_UID_PREFIX || uid.startsWith(`${KUBELET_UID_PREFIX}-`) || uid.startsWith(`${NODE_PROXY_UID_PREFIX}-`);
 
 /**
  * The token file's entries for these identities (by uid): an existing token is kept while its
@@ -83,7 +89,7 @@ function tokenEntries(existing: TokenEntry[], wanted: Map<string, UserOf>): Toke
 }
 
 /**
- * Creates, once, the CA and certificates, a token per identity and per node's kubelet and a
+ * Creates, once, the CA and certificates, a token per identity and per node's kubelet and proxy and a
  * client config for each in the data directory. Re-running keeps everything that exists, so
  * tokens stay valid.
  */
@@ -105,7 +111,10 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
   const tokenFile = join(dataDir, 'tokens.csv');
   const existing: TokenEntry[] = existsSync(tokenFile) ? parseTokenFile(readFileSync(tokenFile, 'utf8'), tokenFile) : [];
   const wanted = new Map<string, UserOf>(IDENTITIES.map((id) => [id, USERS[id]]));
-  for (const node of opts.nodes ?? []) wanted.set(`${KUBELET_UID_PREFIX}-${node}`, kubeletUser(node));
+  for (const node of opts.nodes ?? []) {
+    wanted.set(`${KUBELET_UID_PREFIX}-${node}`, kubeletUser(node));
+    wanted.set(`${NODE_PROXY_UID_PREFIX}-${node}`, nodeProxierUser(node));
+  }
   const entries = tokenEntries(existing, wanted);
   await writeTokenFile(tokenFile, entries);
   const caFile = join(pkiDir, 'ca.crt');
@@ -123,8 +132,12 @@ export async function ensureClusterFiles(dataDir: string, opts: { servers: strin
   const configs = {} as Record<Identity, string>;
   for (const id of IDENTITIES) configs[id] = await writeConfig(id);
   const kubeletConfigs: Record<string, string> = {};
-  for (const node of opts.nodes ?? []) kubeletConfigs[node] = await writeConfig(`${KUBELET_UID_PREFIX}-${node}`);
-  return { dataDir, pkiDir, tokenFile, caFile, configs, kubeletConfigs, adminToken: entries.find((e) => e.user.uid === 'admin')!.token, etcd, encryptionConfig };
+  const proxyConfigs: Record<string, string> = {};
+  for (const node of opts.nodes ?? []) {
+    kubeletConfigs[node] = await writeConfig(`${KUBELET_UID_PREFIX}-${node}`);
+    proxyConfigs[node] = await writeConfig(`${NODE_PROXY_UID_PREFIX}-${node}`);
+  }
+  return { dataDir, pkiDir, tokenFile, caFile, configs, kubeletConfigs, proxyConfigs, adminToken: entries.find((e) => e.user.uid === 'admin')!.token, etcd, encryptionConfig };
 }
 
 /**

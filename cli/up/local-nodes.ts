@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
-import { formatIpv4Cidr, numberToIp, parseIpv4Cidr } from '../../lib/net/ipv4.js';
+import { cidrContains, formatIpv4Cidr, numberToIp, parseIpv4Cidr } from '../../lib/net/ipv4.js';
 import { mustRun, runCommand } from '../../lib/run-command.js';
 import type { NetworkBackend } from '../../services/proxy/index.js';
 import { untrustRegistry } from './registry.js';
@@ -42,7 +42,19 @@ export interface LocalNodePlan {
   nodes: NamespacedNode[];
   /** How pod traffic crosses nodes (absent in plans of earlier versions: host-gw). */
   networkBackend?: NetworkBackend;
+  /** The MTU of every pod's interface when the backend needs less than the engine's default (VXLAN's overhead). */
+  podMtu?: number;
+  /** The pod network the nodes' subnets come from (absent in plans of earlier versions: DEFAULT_CLUSTER_CIDR). */
+  clusterCidr?: string;
 }
+
+/** The pod network of a multi-node local cluster, as Kubernetes' common default (flannel's). */
+export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
+/** The pod network of a plan (plans of earlier versions had the default). */
+export const clusterCidrOf = (plan: Pick<LocalNodePlan, 'clusterCidr'>): string => plan.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
+
+/** The prefix length of each node's pod subnet (the controller manager's default). */
+const NODE_POD_SUBNET_BITS = 24;
 
 export class LocalNodeError extends Error {
   override readonly name = 'LocalNodeError';
@@ -61,10 +73,19 @@ export function planLocalNodes(opts: {
   dataDir: string;
   registryPort: number;
   networkBackend?: NetworkBackend;
+  clusterCidr?: string;
 }): LocalNodePlan {
   const subnet = parseIpv4Cidr(opts.subnet);
   if (!subnet || subnet.bits > 28) throw new LocalNodeError(`invalid node subnet "${opts.subnet}": expected an IPv4 CIDR of /28 or larger`);
   if (opts.count > 2 ** (32 - subnet.bits) - 2) throw new LocalNodeError(`${opts.count} nodes do not fit in ${opts.subnet}`);
+  const clusterCidr = parseIpv4Cidr(opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR);
+  if (!clusterCidr || clusterCidr.bits > NODE_POD_SUBNET_BITS || 2 ** (NODE_POD_SUBNET_BITS - clusterCidr.bits) < opts.count) {
+    throw new LocalNodeError(`invalid cluster CIDR "${opts.clusterCidr}": expected an IPv4 CIDR with a /${NODE_POD_SUBNET_BITS} pod subnet for each of the ${opts.count} nodes`);
+  }
+  const pods = formatIpv4Cidr(clusterCidr);
+  if (cidrContains(pods, formatIpv4Cidr(subnet)) || cidrContains(formatIpv4Cidr(subnet), pods)) {
+    throw new LocalNodeError(`the cluster CIDR ${pods} and the node subnet ${formatIpv4Cidr(subnet)} overlap`);
+  }
   const runDir = join('/run/kubets', opts.clusterId);
   const nodes: NamespacedNode[] = [];
   for (let k = 2; k <= opts.count; k++) {
@@ -91,6 +112,7 @@ export function planLocalNodes(opts: {
     registry: `${hostIp}:${opts.registryPort}`,
     nodes,
     ...(opts.networkBackend && { networkBackend: opts.networkBackend }),
+    clusterCidr: pods,
   };
 }
 

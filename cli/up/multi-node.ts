@@ -6,16 +6,12 @@ import type { Logger } from 'pino';
 import { bootstrapTokenSecretData, bootstrapTokenSecretName, BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_SECRET_TYPE, DEFAULT_NODE_TOKEN_GROUP, formatBootstrapToken, generateBootstrapToken } from '../../lib/auth/bootstrap-token.js';
 import { caCertHash } from '../../lib/certs/index.js';
 import type { ApiClient } from '../../lib/client/client.js';
-import { joinNode, nodeArgs } from '../join/join.js';
-import { networkBackendArgs, type NetworkBackend } from '../../services/proxy/index.js';
+import { joinNode, nodeArgs, podNetworkArgs } from '../join/join.js';
 import type { ClusterFiles } from './cluster-files.js';
 import { metricsArgs, type MetricsComponent } from './metrics-ports.js';
-import { dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
+import { clusterCidrOf, dockerdCommand, inNamespace, type LocalNodePlan, type NamespacedNode } from './local-nodes.js';
 import type { Supervisor } from './supervisor.js';
 import { waitFor } from './wait-for.js';
-
-/** The pod network of a multi-node local cluster, as Kubernetes' common default (flannel's). */
-export const CLUSTER_CIDR = '10.244.0.0/16';
 
 export interface NodeProcessOptions {
   files: ClusterFiles;
@@ -81,12 +77,9 @@ export async function joinLocalNodes(admin: ApiClient, plan: LocalNodePlan, o: {
   }
 }
 
-/** The kubelet and proxy flags every kubenet node shares: the pod network and its backend, and the node's own address for DNS. */
-export function nodeAgentArgs(nodeName: string, nodeIp: string, backend: NetworkBackend = { type: 'host-gw' }): { kubelet: string[]; proxy: string[] } {
-  return {
-    kubelet: ['--network-plugin', 'kubenet', '--cluster-dns', nodeIp],
-    proxy: ['--hostname-override', nodeName, '--cluster-cidr', CLUSTER_CIDR, ...networkBackendArgs(backend), '--cluster-dns-bind', `${nodeIp}:53`, '--pod-bridge', 'cbr0'],
-  };
+/** The kubelet and proxy flags of every node of the plan: the pod network, its backend and MTU, and the node's own address for DNS. */
+export function nodeAgentArgs(nodeName: string, nodeIp: string, plan: Pick<LocalNodePlan, 'networkBackend' | 'podMtu' | 'clusterCidr'>): { kubelet: string[]; proxy: string[] } {
+  return podNetworkArgs(nodeName, nodeIp, { clusterCidr: clusterCidrOf(plan), backend: plan.networkBackend ?? { type: 'host-gw' }, ...(plan.podMtu !== undefined && { podMtu: plan.podMtu }) });
 }
 
 /**
@@ -103,7 +96,7 @@ export async function startNamespacedNode(supervisor: Supervisor, node: Namespac
   const nodeDir = join(o.dataDir, 'nodes', node.name);
   // The flags its join wrote into node.env: its own client configs, serving certificate and CA.
   const joined = nodeArgs(nodeDir, node.name, node.ip);
-  const agents = nodeAgentArgs(node.name, node.ip, plan.networkBackend);
+  const agents = nodeAgentArgs(node.name, node.ip, plan);
   const kubelet = o.self([
     'kubelet', ...joined.kubelet, '--cluster-id', plan.clusterId, '--port', String(o.kubeletPort), '--root-dir', join(nodeDir, 'kubelet'),
     ...metricsArgs(o.metricsPorts.kubelet, node.ip),

@@ -26,13 +26,13 @@ import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { parseAddons, startIngressAddon, type Addon } from './ingress-addon.js';
 import { DEFAULT_LOGGING_PORT, startLoggingAddon } from './logging-addon.js';
 import { DEFAULT_PROMETHEUS_PORT, discoveryPortOf, startMonitoringAddon } from './monitoring-addon.js';
-import { createNodeNetwork, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
+import { clusterCidrOf, createNodeNetwork, DEFAULT_CLUSTER_CIDR, loadPlan, planLocalNodes, removeLocalNodes, savePlan, type LocalNodePlan } from './local-nodes.js';
 import { metricsArgs, metricsPortsOf, recordMetricsEndpoints } from './metrics-ports.js';
-import { CLUSTER_CIDR, joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
+import { joinLocalNodes, nodeAgentArgs, startNamespacedNode } from './multi-node.js';
 import { prepareRegistry, pushLocalImages, registryAnswers, registryAt, relayLoopback, trustRegistry } from './registry.js';
 import { APISERVER_NODE_FLAGS } from '../../services/apiserver/index.js';
 import { bridgeInterfaceAddress, dockerBridgeGateway, KUBENET_NETWORK, unmountAllUnder } from '../../services/kubelet/index.js';
-import { cleanupHost, compileNetworkBackend, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE, NETWORK_BACKENDS } from '../../services/proxy/index.js';
+import { cleanupHost, compileNetworkBackend, DEFAULT_LOCK_FILE, HostLockError, DEFAULT_SERVICE_CLUSTER_IP_RANGE, NETWORK_BACKENDS, podMtuFor } from '../../services/proxy/index.js';
 import { ensureAuditPolicy } from './audit-policy.js';
 
 const int = (v: string): number => {
@@ -65,9 +65,12 @@ async function prepareNodeNetwork(o: UpOptions, log: Logger): Promise<LocalNodeP
   if (process.getuid?.() !== 0) throw new Error('--nodes > 1 needs root: each further node gets a network namespace and a Docker engine of its own');
   const plan = planLocalNodes({
     clusterId: await ensureClusterId(o.dataDir), count: o.nodes, subnet: o.nodeSubnet, hostName: o.nodeName, dataDir: o.dataDir, registryPort: o.registryPort,
-    networkBackend: compileNetworkBackend(o),
+    networkBackend: compileNetworkBackend(o), clusterCidr: o.clusterCidr,
   });
   await createNodeNetwork(plan);
+  // Every node sits on the node network's bridge: its MTU, less a tunnel's overhead, is every pod's.
+  const podMtu = await podMtuFor(plan.networkBackend ?? { type: 'host-gw' }, plan.hostIp);
+  if (podMtu !== undefined) plan.podMtu = podMtu;
   await savePlan(o.dataDir, plan);
   log.info({ bridge: plan.bridge, subnet: plan.subnet, nodes: plan.nodes.map((n) => `${n.name}=${n.ip}`) }, 'node network ready');
   return plan;
@@ -88,6 +91,7 @@ interface UpOptions {
   detach?: boolean;
   nodes: number;
   nodeSubnet: string;
+  clusterCidr: string;
   registryPort: number;
   networkBackend: string;
   vxlanVni?: number;
@@ -150,7 +154,7 @@ async function runForeground(o: UpOptions): Promise<void> {
   const plan = o.nodes > 1 ? await prepareNodeNetwork(o, log) : undefined;
   const files = await ensureClusterFiles(o.dataDir, {
     servers: [server],
-    // Only this machine's kubelet has a token; further nodes join with a bootstrap token (joinLocalNodes).
+    // Only this machine's kubelet and proxy have tokens; further nodes join with a bootstrap token (joinLocalNodes).
     nodes: [o.nodeName],
     hosts: ['127.0.0.1', 'localhost', '10.96.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(plan ? [plan.hostIp] : [])],
   });
@@ -194,7 +198,7 @@ async function runForeground(o: UpOptions): Promise<void> {
     'controller-manager', '--kubeconfig', files.configs['controller-manager'], '--local-path-dir', join(o.dataDir, 'storage'), ...metricsArgs(metricsPorts['controller-manager'], metricsHost),
     // csrsigning issues joining nodes' certificates; the CA key stays here, on the master.
     '--cluster-signing-cert-file', files.caFile, '--cluster-signing-key-file', join(files.pkiDir, 'ca.key'),
-    ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', CLUSTER_CIDR] : []),
+    ...(plan ? ['--allocate-node-cidrs', '--cluster-cidr', clusterCidrOf(plan)] : []),
     ...componentArgs(o.controllerManagerArg),
   ]);
   supervisor.start({ name: 'controller-manager', ...controllerManager, logFile: join(logs, 'controller-manager.log') });
@@ -292,7 +296,7 @@ async function startLocalKubelet(supervisor: Supervisor, files: ClusterFiles, o:
     '--root-dir', join(o.dataDir, 'kubelet'), '--pod-manifest-path', join(o.dataDir, 'manifests'),
     '--tls-cert-file', cert.certFile, '--tls-private-key-file', cert.keyFile, '--client-ca-file', files.caFile,
     ...metricsArgs(metricsPortsOf(o.kubeletPort).kubelet, metricsHost),
-    ...(plan ? nodeAgentArgs(nodeName, nodeIP, plan.networkBackend).kubelet : []),
+    ...(plan ? nodeAgentArgs(nodeName, nodeIP, plan).kubelet : []),
     ...componentArgs(o.kubeletArg),
   ]);
   supervisor.start({ name: 'kubelet', ...kubelet, logFile: join(logs, 'kubelet.log') });
@@ -310,8 +314,9 @@ async function startLocalProxy(supervisor: Supervisor, files: ClusterFiles, o: U
   }
   const gateway = (await dockerBridgeGateway(new Docker())) ?? bridgeInterfaceAddress();
   // The proxy enforces NetworkPolicies for the pods of its own Node, so it must carry the kubelet's node name.
-  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan.networkBackend).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
-  const proxy = selfCommand(['proxy', '--kubeconfig', files.configs.proxy, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
+  const nodeArgs = plan ? nodeAgentArgs(o.nodeName, nodeIP, plan).proxy : ['--hostname-override', o.nodeName, ...(gateway ? ['--cluster-dns-bind', `${gateway}:53`] : [])];
+  // Its own node's proxy identity: its pod network agent may annotate this Node and no other.
+  const proxy = selfCommand(['proxy', '--kubeconfig', files.proxyConfigs[o.nodeName]!, '--node-ip', nodeIP, ...nodeArgs, ...metricsArgs(metricsPortsOf(o.kubeletPort).proxy, metricsHost), ...componentArgs(o.proxyArg)]);
   supervisor.start({ name: 'proxy', ...proxy, logFile: join(logs, 'proxy.log') });
   return true;
 }
@@ -355,6 +360,7 @@ export function upCommand(): Command {
     .option('--node-name <name>', "this machine's node name; further nodes are <name>-node2, -node3, ...", hostname().toLowerCase())
     .option('--nodes <n>', 'nodes to run: this machine, and each further one in its own network namespace with its own Docker engine', count, 1)
     .option('--node-subnet <cidr>', 'the network the nodes share when --nodes > 1 (this machine is its first address)', DEFAULT_NODE_SUBNET)
+    .option('--cluster-cidr <cidr>', "the pod network the nodes' subnets come from (--nodes > 1); a second cluster on this machine needs one of its own", DEFAULT_CLUSTER_CIDR)
     .addOption(new Option('--network-backend <type>', 'how pod traffic crosses nodes (--nodes > 1): host-gw routes, or a vxlan tunnel').choices(NETWORK_BACKENDS).default('host-gw'))
     .option('--vxlan-vni <n>', 'the VXLAN network identifier of the pod network (--network-backend vxlan; default 1)', wholeNumber)
     .option('--vxlan-port <port>', 'the UDP port of the VXLAN tunnel (--network-backend vxlan; default 8472)', int)
@@ -403,7 +409,7 @@ async function removeWorkloads(dataDir: string, clusterId: string | undefined): 
       serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
       lockFile: DEFAULT_LOCK_FILE,
       log: createLogger('down', 'warn'),
-      ...(plan && { clusterCidr: CLUSTER_CIDR, ...(plan.networkBackend && { networkBackend: plan.networkBackend }) }),
+      ...(plan && { clusterCidr: clusterCidrOf(plan), ...(plan.networkBackend && { networkBackend: plan.networkBackend }) }),
     });
     process.stdout.write('removed the proxy rules\n');
   } catch (err) {

@@ -26,3 +26,10 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
 export function formatIpv4Cidr(cidr: Ipv4Cidr): string {
   return `${numberToIp(cidr.base)}/${cidr.bits}`;
 }
+
+/** Whether `inner` lies wholly inside `outer` (both IPv4 CIDRs; false when either is not one). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = parseIpv4Cidr(outer);
+  const i = parseIpv4Cidr(inner);
+  return o !== undefined && i !== undefined && i.bits >= o.bits && Math.floor(i.base / 2 ** (32 - o.bits)) * 2 ** (32 - o.bits) === o.base;
+}

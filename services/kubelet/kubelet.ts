@@ -57,6 +57,8 @@ export interface KubeletOptions {
    * pod subnet (spec.podCIDR), which the kubelet waits for; what a multi-node pod network needs.
    */
   networkPlugin?: NetworkPlugin;
+  /** The MTU of pods' interfaces with kubenet (the engine's default when unset). */
+  networkPluginMtu?: number;
   docker?: Docker;
   /** How often container states are listed (Kubernetes' PLEG relist). */
   relistIntervalMs?: number;
@@ -227,7 +229,7 @@ export class Kubelet {
     this.#heartbeatLoop = heartbeat.run(signal);
     if (options.networkPlugin === 'kubenet' && this.#docker) {
       const podCidr = await waitForPodCidr(this.#client, this.nodeName, signal, this.#log);
-      await ensureKubenetNetwork(this.#docker.docker, podCidr, this.#log);
+      await ensureKubenetNetwork(this.#docker.docker, podCidr, this.#log, options.networkPluginMtu);
     }
     this.#recorder.event({ kind: 'Node', name: this.nodeName, uid: this.nodeName, namespace: '' }, 'Normal', 'Starting', 'Starting kubelet.');
 

@@ -6,6 +6,6 @@ export { proxyCommand } from './command.js';
 export { ProxyServer, cleanupHost } from './proxy-server.js';
 export { compileProxyOptions, DEFAULT_LOCK_FILE, DEFAULT_SERVICE_CLUSTER_IP_RANGE, type ProxyOptions } from './options.js';
 export { compileNetworkBackend, networkBackendArgs, NETWORK_BACKENDS } from './options.js';
-export type { NetworkBackend } from './pod-network/route-backend-for.js';
+export { podMtuFor, type NetworkBackend } from './pod-network/route-backend-for.js';
 export { vxlanDeviceName } from './pod-network/vxlan.js';
 export { HostLockError } from './host-lock.js';

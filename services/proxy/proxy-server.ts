@@ -90,6 +90,7 @@ export class ProxyServer {
       const backend = routeBackendFor(options.networkBackend, {
         nodeName: options.nodeName,
         nodeIp: options.nodeIp,
+        clusterCidr: options.clusterCidr,
         ip: deps.ip ?? execIp,
         publish: async (annotations) => void (await client.resource('node').patch('', options.nodeName, { metadata: { annotations } })),
         log: this.log,
@@ -235,7 +236,7 @@ export async function cleanupHost(opts: {
     await new NetworkPolicyAgent({ nodeName: '', iptables: runner, log: opts.log }).cleanup();
     if (opts.clusterCidr) {
       // Only cleanup runs: no node, address or Node to publish on is needed.
-      const host = { nodeName: '', nodeIp: '', ip: opts.ip ?? execIp, publish: async () => undefined, log: opts.log };
+      const host = { nodeName: '', nodeIp: '', clusterCidr: opts.clusterCidr, ip: opts.ip ?? execIp, publish: async () => undefined, log: opts.log };
       const backend = routeBackendFor(opts.networkBackend ?? { type: 'host-gw' }, host);
       await new PodNetworkAgent({ clusterCidr: opts.clusterCidr, backend, iptables: runner, log: opts.log }).cleanup();
     }

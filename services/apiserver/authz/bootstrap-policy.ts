@@ -1,6 +1,7 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../../../lib/api/generated/index.js';
 import { METRICS_GROUP, RBAC_GROUP } from '../../../lib/api/resources.js';
 import { DEFAULT_NODE_TOKEN_GROUP } from '../../../lib/auth/bootstrap-token.js';
+import { NODE_PROXIERS_GROUP } from '../../../lib/auth/node-proxier.js';
 import { SYSTEM_AUTHENTICATED, SYSTEM_MASTERS } from './attributes.js';
 
 // The roles and bindings every cluster starts with, as Kubernetes' bootstrap policy
@@ -18,6 +19,7 @@ export const KUBE_SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
 const NETWORK_POLICY_AGENT_ROLE = 'system:kubets:network-policy-agent';
+const NODE_NETWORK_AGENT_ROLE = 'system:kubets:node-network-agent';
 export const NODE_CLIENT_ROLE = 'system:certificates.k8s.io:certificatesigningrequests:nodeclient';
 export const SELF_NODE_CLIENT_ROLE = 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient';
 const NODES_GROUP = 'system:nodes';
@@ -162,13 +164,14 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:node-proxier', [
     rule(['list', 'watch'], [''], ['services', 'endpoints']),
     rule(READ, [''], ['nodes']),
-    // The pod network's VXLAN backend publishes its node's tunnel endpoint as Node annotations (flannel's role allows the same).
-    rule(['patch'], [''], ['nodes']),
     ...EVENT_WRITES,
     rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
   ]),
   // The proxy's network policy agent: which pods the policies select, and where they run.
   clusterRole(NETWORK_POLICY_AGENT_ROLE, [rule(['list', 'watch'], [''], ['pods', 'namespaces']), rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies'])]),
+  // The pod network agent of each node's proxy publishes its tunnel endpoint as annotations of its
+  // Node (flannel's role allows the same); admission keeps it to its own Node and those annotations.
+  clusterRole(NODE_NETWORK_AGENT_ROLE, [rule(['patch'], [''], ['nodes'])]),
   // For reference: kubelets are authorized by the Node authorizer, which applies these rules.
   clusterRole('system:node', [...NODE_RULES]),
   // Who may view a namespace may see what its pods use, as metrics-server's role of this name grants.
@@ -207,8 +210,10 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:kube-scheduler', 'system:kube-scheduler', [user(KUBE_SCHEDULER_USER)]),
   binding('system:volume-scheduler', 'system:volume-scheduler', [user(KUBE_SCHEDULER_USER)]),
   binding('system:kube-controller-manager', 'system:kube-controller-manager', [user(KUBE_CONTROLLER_MANAGER_USER)]),
-  binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER)]),
-  binding(NETWORK_POLICY_AGENT_ROLE, NETWORK_POLICY_AGENT_ROLE, [user(KUBE_PROXY_USER)]),
+  // The shared kube-proxy identity, and each node's own proxy (system:kube-proxy:<node>).
+  binding('system:node-proxier', 'system:node-proxier', [user(KUBE_PROXY_USER), group(NODE_PROXIERS_GROUP)]),
+  binding(NETWORK_POLICY_AGENT_ROLE, NETWORK_POLICY_AGENT_ROLE, [user(KUBE_PROXY_USER), group(NODE_PROXIERS_GROUP)]),
+  binding(NODE_NETWORK_AGENT_ROLE, NODE_NETWORK_AGENT_ROLE, [group(NODE_PROXIERS_GROUP)]),
   // Bound to nobody, as in Kubernetes: kubelets go through the Node authorizer.
   binding('system:node', 'system:node', []),
   binding('system:monitoring', 'system:monitoring', [group(SYSTEM_MONITORING)]),

@@ -7,9 +7,10 @@ import { nodeNameOf } from './node-identity.js';
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+export const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-function refuse(attrs: Attributes, name: string, message: string): ApiError {
+/** Kubernetes' Forbidden of an admission plugin: `<resource> "<name>" is forbidden: <message>`. */
+export function refuse(attrs: Attributes, name: string, message: string): ApiError {
   const resource = attrs.apiGroup ? `${attrs.resource}.${attrs.apiGroup}` : attrs.resource;
   return new ApiError('Forbidden', `${resource} ${JSON.stringify(name)} is forbidden: ${message}`, { name, group: attrs.apiGroup, kind: attrs.resource });
 }

@@ -11,6 +11,7 @@ import { impersonate } from './impersonation.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 import { NodeGraph } from './node-graph.js';
 import { nodeNameOf } from './node-identity.js';
+import { admitNodeProxierWrite } from './node-proxier-restriction.js';
 import { admitNodeWrite } from './node-restriction.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { watchCachePolicy } from './policy-source.js';
@@ -93,12 +94,13 @@ export class RequestAuthorizer {
   }
 
   /**
-   * Admission that depends on who writes: NodeRestriction, and RBAC's escalation check (no role or
+   * Admission that depends on who writes: NodeRestriction (for kubelets and for each node's proxy), and RBAC's escalation check (no role or
    * binding grants more than its writer holds). `object` is what a create or update carries,
    * `patch` what a patch does.
    */
   admit(attrs: Attributes, object?: AnyObject | TokenRequest, patch?: PatchBody): void {
     admitNodeWrite(attrs, this.graph, object);
+    admitNodeProxierWrite(attrs, object as AnyObject | undefined, patch);
     // A TokenRequest is no RBAC object: only kinds of the resource table can escalate.
     if (attrs.subresource !== 'token') preventEscalation(attrs, object as AnyObject | undefined, this.escalation, patch);
   }

@@ -59,10 +59,14 @@ describe('csrapproving', () => {
     expect(await decide(otherNode)).toBeUndefined();
   });
 
-  it("approves the proxy's system:kube-proxy client request from a node only", async () => {
-    const proxy = { commonName: 'system:kube-proxy' };
-    expect(await decide(await request(proxy, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBe('Auto approving kube-proxy client certificate for a node.');
+  it("approves a node's request for its own proxy identity only, from that node only", async () => {
+    const proxy = { commonName: 'system:kube-proxy:n1', organizations: ['system:node-proxiers'] };
+    expect(await decide(await request(proxy, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBe("Auto approving kube-proxy client certificate: node n1 asked for its own proxy's identity.");
     expect(await decide(await request(proxy, 'kubernetes.io/kube-apiserver-client', clientUsages, bootstrapper))).toBeUndefined();
+    // Another node's proxy, the shared kube-proxy identity, or the right name without its group.
+    expect(await decide(await request({ ...proxy, commonName: 'system:kube-proxy:n2' }, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBeUndefined();
+    expect(await decide(await request({ commonName: 'system:kube-proxy' }, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBeUndefined();
+    expect(await decide(await request({ commonName: 'system:kube-proxy:n1' }, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBeUndefined();
     expect(await decide(await request({ commonName: 'admin', organizations: ['system:masters'] }, 'kubernetes.io/kube-apiserver-client', clientUsages, node1))).toBeUndefined();
   });
 });

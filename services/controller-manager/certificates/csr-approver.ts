@@ -42,8 +42,10 @@ export async function approvalFor(
       if (!known || servingNamesProblem(x, known)) return undefined;
       return `Auto approving kubelet serving certificate: node ${node} asked for its own name and addresses.`;
     }
-    case KUBE_APISERVER_CLIENT:
-      return requestingNode(csr) && !kubeProxyClientProblem(x, usages) ? 'Auto approving kube-proxy client certificate for a node.' : undefined;
+    case KUBE_APISERVER_CLIENT: {
+      const node = requestingNode(csr);
+      return node && !kubeProxyClientProblem(x, usages, node) ? `Auto approving kube-proxy client certificate: node ${node} asked for its own proxy's identity.` : undefined;
+    }
     default:
       return undefined;
   }
@@ -51,9 +53,9 @@ export async function approvalFor(
 
 /**
  * Kubernetes' csrapproving controller, plus two rules of kubets for joining nodes: a node's serving
- * certificate naming only that node (see servingNamesProblem), and the proxy's `system:kube-proxy`
- * client certificate when a node asks for it. Anything else stays pending for an administrator
- * (`kubets certificate approve|deny`). Keys are CSR names.
+ * certificate naming only that node (see servingNamesProblem), and its proxy's client certificate
+ * (`system:kube-proxy:<node>` in `system:node-proxiers`) when that node asks for it. Anything else
+ * stays pending for an administrator (`kubets certificate approve|deny`). Keys are CSR names.
  */
 export class CsrApprovingController extends QueueController {
   private readonly csrs: Informer<CertificateSigningRequest>;

@@ -1,4 +1,5 @@
 import type { CertificateSigningRequest, CertificateSigningRequestCondition, Node } from '../../../lib/api/generated/index.js';
+import { nodeProxierUser } from '../../../lib/auth/node-proxier.js';
 import type { ParsedCsr } from '../../../lib/certs/index.js';
 
 // What the approver and the signer both need to know about a request: its decision, and which of
@@ -11,7 +12,6 @@ export const SIGNERS: readonly string[] = [KUBE_APISERVER_CLIENT_KUBELET, KUBELE
 
 const NODES_GROUP = 'system:nodes';
 const NODE_USER_PREFIX = 'system:node:';
-export const KUBE_PROXY_USER = 'system:kube-proxy';
 
 export const conditionOf = (csr: CertificateSigningRequest, type: string): CertificateSigningRequestCondition | undefined =>
   (csr.status?.conditions ?? []).find((c) => c.type === type && c.status === 'True');
@@ -80,9 +80,10 @@ export function servingNamesProblem(x: ParsedCsr, node: Node): string | undefine
   return foreign.length === 0 ? undefined : `not addresses of node ${name}: ${foreign.join(', ')}`;
 }
 
-/** A proxy's identity for a joined node: exactly CN=system:kube-proxy, no groups, no SANs, client usages. */
-export function kubeProxyClientProblem(x: ParsedCsr, usages: readonly string[]): string | undefined {
-  if (x.commonName !== KUBE_PROXY_USER || x.organizations.length > 0) return `subject must be exactly CN=${KUBE_PROXY_USER}`;
+/** The proxy identity of a joined node, for that node only: exactly CN=system:kube-proxy:<node>, O=system:node-proxiers, no SANs, client usages. */
+export function kubeProxyClientProblem(x: ParsedCsr, usages: readonly string[], node: string): string | undefined {
+  const wanted = nodeProxierUser(node);
+  if (x.commonName !== wanted.name || !sameList(x.organizations, wanted.groups)) return `subject must be exactly CN=${wanted.name}, O=${wanted.groups.join(',')}`;
   if (!noSans(x)) return 'subject alternative names are not allowed';
   return apiserverClientProblem(x, usages);
 }

@@ -41,39 +41,69 @@ export async function waitForPodCidr(client: ApiClient, nodeName: string, signal
 interface NetworkInfo {
   Id: string;
   IPAM?: { Config?: Array<{ Subnet?: string }> };
+  Options?: Record<string, string>;
   Containers?: Record<string, unknown>;
 }
 
+/** Docker's bridge driver option for the MTU of the bridge and of every pod's eth0 on it. */
+const MTU_OPTION = 'com.docker.network.driver.mtu';
+
 /**
- * Makes the engine's kubenet network the node's pod subnet: a bridge (cbr0) holding the gateway,
- * pods numbered from the subnet, and no masquerading by Docker: pod addresses stay visible inside
- * the cluster CIDR, and the node's network agent masquerades only what leaves it. A network left
- * with another subnet (a node that was given a new one) is replaced while no container uses it.
+ * The kubenet network of a pod subnet: a bridge (cbr0) holding the gateway, pods numbered from the
+ * subnet, no masquerading by Docker, and the MTU pods' interfaces get (`mtu`, when the pod network
+ * needs less than the engine's default: a VXLAN backend's 50 bytes of encapsulation).
  */
-export async function ensureKubenetNetwork(docker: Docker, podCidr: string, log: Logger): Promise<void> {
+export function kubenetNetworkSpec(podCidr: string, mtu?: number): Docker.NetworkCreateOptions {
   const subnet = formatIpv4Cidr(parseIpv4Cidr(podCidr)!);
-  const gateway = podGateway(podCidr);
-  const existing = (await docker.listNetworks({ filters: { name: [KUBENET_NETWORK] } })).find((n) => n.Name === KUBENET_NETWORK) as NetworkInfo | undefined;
-  if (existing) {
-    const current = existing.IPAM?.Config?.[0]?.Subnet;
-    if (current === subnet) return;
-    const inspected = (await docker.getNetwork(existing.Id).inspect()) as NetworkInfo;
-    if (Object.keys(inspected.Containers ?? {}).length > 0) {
-      throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${current} but the node's podCIDR is ${subnet}, and containers still use it`);
-    }
-    log.info({ from: current, to: subnet }, 'replacing the pod network with the new pod subnet');
-    await docker.getNetwork(existing.Id).remove();
-  }
-  await docker.createNetwork({
+  return {
     Name: KUBENET_NETWORK,
     Driver: 'bridge',
-    IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
+    IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: podGateway(podCidr) }] },
     Options: {
       'com.docker.network.bridge.name': KUBENET_BRIDGE,
       'com.docker.network.bridge.enable_ip_masquerade': 'false',
       'com.docker.network.bridge.enable_icc': 'true',
+      ...(mtu !== undefined && { [MTU_OPTION]: String(mtu) }),
     },
     Labels: { 'io.kubets.pod-cidr': subnet },
-  });
-  log.info({ podCIDR: subnet, gateway, bridge: KUBENET_BRIDGE }, 'pod network ready');
+  };
+}
+
+/** How an existing network differs from the wanted one (its subnet, its MTU), or undefined when it fits. */
+export function kubenetDifference(existing: Pick<NetworkInfo, 'IPAM' | 'Options'>, wanted: Docker.NetworkCreateOptions): { subnet?: string; mtu?: string } | undefined {
+  const subnet = existing.IPAM?.Config?.[0]?.Subnet;
+  const mtu = existing.Options?.[MTU_OPTION];
+  const difference = {
+    ...(subnet !== wanted.IPAM?.Config?.[0]?.Subnet && { subnet: subnet ?? 'none' }),
+    ...(mtu !== wanted.Options?.[MTU_OPTION] && { mtu: mtu ?? "the engine's default" }),
+  };
+  return Object.keys(difference).length > 0 ? difference : undefined;
+}
+
+/**
+ * Makes the engine's kubenet network the node's pod subnet (kubenetNetworkSpec): pod addresses
+ * stay visible inside the cluster CIDR, and the node's network agent masquerades only what leaves
+ * it. A network left with another subnet (a node that was given a new one) or another MTU (a pod
+ * network moved to another backend) is replaced while no container uses it; one with another
+ * subnet that containers still use stops the kubelet, one with only another MTU is kept (its pods
+ * work, with the old MTU, until they are gone and the kubelet restarts).
+ */
+export async function ensureKubenetNetwork(docker: Docker, podCidr: string, log: Logger, mtu?: number): Promise<void> {
+  const wanted = kubenetNetworkSpec(podCidr, mtu);
+  const subnet = wanted.IPAM!.Config![0]!.Subnet!;
+  const existing = (await docker.listNetworks({ filters: { name: [KUBENET_NETWORK] } })).find((n) => n.Name === KUBENET_NETWORK) as NetworkInfo | undefined;
+  if (existing) {
+    const difference = kubenetDifference(existing, wanted);
+    if (!difference) return;
+    const inspected = (await docker.getNetwork(existing.Id).inspect()) as NetworkInfo;
+    if (Object.keys(inspected.Containers ?? {}).length > 0) {
+      if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and containers still use it`);
+      log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default" }, `the ${KUBENET_NETWORK} network has another MTU and containers still use it: kept until they are gone`);
+      return;
+    }
+    log.info({ ...difference, podCIDR: subnet, mtu }, 'replacing the pod network with the wanted subnet and MTU');
+    await docker.getNetwork(existing.Id).remove();
+  }
+  await docker.createNetwork(wanted);
+  log.info({ podCIDR: subnet, gateway: podGateway(podCidr), bridge: KUBENET_BRIDGE, ...(mtu !== undefined && { mtu }) }, 'pod network ready');
 }

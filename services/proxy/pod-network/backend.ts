@@ -18,13 +18,15 @@ export class HostGwBackend implements RouteBackend {
   constructor(
     private readonly ip: IpRunner,
     private readonly nodeName: string,
+    /** Only routes into it are this cluster's (see ROUTE_PROTOCOL). */
+    private readonly clusterCidr: string,
   ) {}
 
   sync(nodes: readonly Node[]): Promise<string[]> {
-    return syncRoutes(this.ip, desiredRoutes(nodes, this.nodeName));
+    return syncRoutes(this.ip, this.clusterCidr, desiredRoutes(nodes, this.nodeName));
   }
 
   async cleanup(): Promise<void> {
-    await syncRoutes(this.ip, []);
+    await syncRoutes(this.ip, this.clusterCidr, []);
   }
 }

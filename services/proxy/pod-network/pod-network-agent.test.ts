@@ -59,7 +59,7 @@ describe('PodNetworkAgent', () => {
   const setup = () => {
     const ip = new FakeIp();
     const iptables = new FakeIptables();
-    const agent = new PodNetworkAgent({ clusterCidr: '10.244.0.0/16', backend: new HostGwBackend(ip, 'n1'), iptables, log: pino({ level: 'silent' }) });
+    const agent = new PodNetworkAgent({ clusterCidr: '10.244.0.0/16', backend: new HostGwBackend(ip, 'n1', '10.244.0.0/16'), iptables, log: pino({ level: 'silent' }) });
     return { ip, iptables, agent };
   };
 
@@ -90,6 +90,19 @@ describe('PodNetworkAgent', () => {
     expect(ip.routes.size).toBe(0);
     expect(iptables.tables.filter.get('FORWARD')).toEqual([]);
     expect(iptables.tables.nat.get('POSTROUTING')).toEqual([]);
+  });
+
+  it("takes for its own only the routes inside its cluster CIDR: another cluster's routes of the same protocol stay through sync and cleanup", async () => {
+    const { ip, agent } = setup();
+    ip.routes.set('10.245.1.0/24', '10.251.0.2');
+    ip.routes.set('10.245.2.0/24', '10.251.0.3');
+    await agent.sync([node('n1', '10.250.0.1', '10.244.0.0/24'), node('n2', '10.250.0.2', '10.244.1.0/24')]);
+    expect(ip.calls.filter((c) => c.startsWith('route del'))).toEqual([]);
+    await agent.cleanup();
+    expect([...ip.routes]).toEqual([
+      ['10.245.1.0/24', '10.251.0.2'],
+      ['10.245.2.0/24', '10.251.0.3'],
+    ]);
   });
 
   it("forwards a tunnel's UDP packets between nodes too, and removes that rule with the rest", async () => {

@@ -1,11 +1,15 @@
 import type { Node } from '../../../lib/api/generated/index.js';
 import { podCidrsOf } from '../../../lib/api/node-pod-cidrs.js';
+import { cidrContains } from '../../../lib/net/ipv4.js';
 import { runCommand, type CommandResult } from '../../../lib/run-command.js';
 import { publishedNetworkData } from './annotations.js';
 
 /**
  * Routes this agent owns carry this protocol number, so a sync can tell them from every other
  * route of the host and remove the ones whose node has gone (as flannel's host-gw backend does).
+ * The number is the same for every cluster: another cluster on this host (another `kubets up`, its
+ * own --cluster-cidr) marks its routes alike, so an agent takes for its own only the routes of
+ * that protocol whose destination lies inside its cluster CIDR.
  */
 export const ROUTE_PROTOCOL = '211';
 
@@ -66,16 +70,18 @@ export async function run(ipr: IpRunner, args: readonly string[], tool: 'ip' | '
   return result.stdout;
 }
 
-/** The routes this agent installed earlier, as `ip -j route` lists them. */
-export async function ownRoutes(ipr: IpRunner): Promise<PodRoute[]> {
+/** The routes this agent installed earlier, as `ip -j route` lists them: ours by protocol, this cluster's by destination. */
+export async function ownRoutes(ipr: IpRunner, clusterCidr: string): Promise<PodRoute[]> {
   const out = await run(ipr, ['-j', 'route', 'show', 'proto', ROUTE_PROTOCOL]);
   const listed = JSON.parse(out.trim() || '[]') as Array<{ dst?: string; gateway?: string; dev?: string }>;
-  return listed.filter((r) => r.dst && r.gateway).map((r) => ({ podCidr: r.dst!, via: r.gateway!, ...(r.dev && { dev: r.dev }) }));
+  return listed
+    .filter((r) => r.dst && r.gateway && cidrContains(clusterCidr, r.dst))
+    .map((r) => ({ podCidr: r.dst!, via: r.gateway!, ...(r.dev && { dev: r.dev }) }));
 }
 
-/** Makes our routes exactly the wanted ones: replaces what changed, removes what is no longer wanted. Returns the changes made. */
-export async function syncRoutes(ipr: IpRunner, wanted: readonly PodRoute[]): Promise<string[]> {
-  const current = await ownRoutes(ipr);
+/** Makes this cluster's routes exactly the wanted ones: replaces what changed, removes what is no longer wanted. Returns the changes made. */
+export async function syncRoutes(ipr: IpRunner, clusterCidr: string, wanted: readonly PodRoute[]): Promise<string[]> {
+  const current = await ownRoutes(ipr, clusterCidr);
   const changes: string[] = [];
   for (const route of wanted) {
     if (current.some((r) => r.podCidr === route.podCidr && r.via === route.via)) continue;

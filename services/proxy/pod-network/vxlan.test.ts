@@ -172,6 +172,7 @@ describe('VxlanBackend', () => {
       config: { vni: 1, port: 8472 },
       nodeName: 'n1',
       nodeIp: '10.250.0.1',
+      clusterCidr: '10.244.0.0/16',
       ip: kernel,
       publish: async (a) => void published.push(a),
       log: pino({ level: 'silent' }),
@@ -209,5 +210,15 @@ describe('VxlanBackend', () => {
     await backend.cleanup();
     expect(kernel.link).toBeUndefined();
     expect(kernel.routes.size).toBe(0);
+  });
+
+  it("leaves another cluster's tunnel routes alone (same protocol, outside its cluster CIDR)", async () => {
+    const { kernel, backend } = setup();
+    kernel.routes.set('10.245.1.0/24', { via: '10.245.1.0', dev: 'kubets.2' });
+    await backend.sync([self, n2]);
+    await backend.sync([self]);
+    expect(kernel.calls.filter((c) => c.includes('10.245.'))).toEqual([]);
+    await backend.cleanup();
+    expect([...kernel.routes]).toEqual([['10.245.1.0/24', { via: '10.245.1.0', dev: 'kubets.2' }]]);
   });
 });

@@ -178,11 +178,21 @@ class VxlanError extends Error {
   override readonly name = 'VxlanError';
 }
 
+/** The interface holding the node IP (which carries the tunnel packets) and its MTU. */
+export async function interfaceHolding(ipr: IpRunner, nodeIp: string): Promise<{ name: string; mtu: number }> {
+  const entries = JSON.parse((await run(ipr, ['-j', '-4', 'addr', 'show'])).trim() || '[]') as IpAddrEntry[];
+  const holder = entries.find((e) => e.addr_info?.some((a) => a.local === nodeIp));
+  if (!holder?.ifname || !holder.mtu) throw new VxlanError(`no interface holds the node IP ${nodeIp}: the VXLAN device needs one to send its packets from`);
+  return { name: holder.ifname, mtu: holder.mtu };
+}
+
 export interface VxlanBackendOptions {
   config: VxlanConfig;
   nodeName: string;
   /** This node's address: the tunnel's local end and what it publishes as public IP. */
   nodeIp: string;
+  /** The cluster's pod network: only routes into it are this backend's (see ROUTE_PROTOCOL). */
+  clusterCidr: string;
   ip: IpRunner;
   /** Writes these annotations onto this node's Node. */
   publish: (annotations: Record<string, string>) => Promise<void>;
@@ -225,7 +235,7 @@ export class VxlanBackend implements RouteBackend {
   /** Removes the device (with it go its neighbours, forwarding entries and routes) and any route of ours left elsewhere. */
   async cleanup(): Promise<void> {
     if (await this.link()) await run(this.o.ip, ['link', 'del', this.device]);
-    for (const route of await ownRoutes(this.o.ip)) await run(this.o.ip, ['route', 'del', route.podCidr, 'proto', ROUTE_PROTOCOL]);
+    for (const route of await ownRoutes(this.o.ip, this.o.clusterCidr)) await run(this.o.ip, ['route', 'del', route.podCidr, 'proto', ROUTE_PROTOCOL]);
   }
 
   private async apply(plan: readonly NetCommand[]): Promise<void> {
@@ -233,7 +243,7 @@ export class VxlanBackend implements RouteBackend {
   }
 
   private async ensureDevice(vtepIp: string, changes: string[]): Promise<VxlanLink> {
-    const parent = await this.parentInterface();
+    const parent = await interfaceHolding(this.o.ip, this.o.nodeIp);
     const spec: VxlanDeviceSpec = { ...this.o.config, device: this.device, parent: parent.name, local: this.o.nodeIp, mtu: parent.mtu - VXLAN_OVERHEAD, vtepIp };
     const plan = planDevice(spec, await this.link());
     if (plan.length === 0) return (await this.link())!;
@@ -243,14 +253,6 @@ export class VxlanBackend implements RouteBackend {
     if (!link) throw new VxlanError(`${this.device} is missing right after it was set up`);
     this.o.log.info({ device: this.device, vni: spec.vni, port: spec.port, mtu: spec.mtu, mac: link.mac, vtep: vtepIp }, 'vxlan device ready');
     return link;
-  }
-
-  /** The interface holding the node IP and its MTU. */
-  private async parentInterface(): Promise<{ name: string; mtu: number }> {
-    const entries = JSON.parse((await run(this.o.ip, ['-j', '-4', 'addr', 'show'])).trim() || '[]') as IpAddrEntry[];
-    const holder = entries.find((e) => e.addr_info?.some((a) => a.local === this.o.nodeIp));
-    if (!holder?.ifname || !holder.mtu) throw new VxlanError(`no interface holds the node IP ${this.o.nodeIp}: the VXLAN device needs one to send its packets from`);
-    return { name: holder.ifname, mtu: holder.mtu };
   }
 
   private async link(): Promise<VxlanLink | undefined> {
@@ -278,7 +280,7 @@ export class VxlanBackend implements RouteBackend {
     const neighbours = JSON.parse((await run(this.o.ip, ['-j', 'neigh', 'show', 'dev', this.device])).trim() || '[]') as Array<{ dst?: string; lladdr?: string; state?: string[] }>;
     const fdb = JSON.parse((await run(this.o.ip, ['-j', 'fdb', 'show', 'dev', this.device], 'bridge')).trim() || '[]') as Array<{ mac?: string; dst?: string }>;
     return {
-      routes: await ownRoutes(this.o.ip),
+      routes: await ownRoutes(this.o.ip, this.o.clusterCidr),
       neighbours: neighbours.filter((n) => n.dst && n.lladdr && n.state?.includes('PERMANENT')).map((n) => ({ dst: n.dst!, lladdr: n.lladdr!.toLowerCase() })),
       fdb: fdb.filter((f) => f.mac && f.dst).map((f) => ({ mac: f.mac!.toLowerCase(), dst: f.dst! })),
     };

@@ -159,7 +159,8 @@ describe('kubets up --nodes 3 --network-backend vxlan', () => {
           containers: [{
             name: 'echo',
             image: 'kubets/busybox:1.36',
-            command: ['sh', '-c', 'while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
+            // 8080 says hello; 9090 serves 1 MiB over HTTP (which ends the transfer cleanly, unlike nc), for full-size packets.
+            command: ['sh', '-c', '(mkdir -p /www && head -c 1048576 /dev/zero >/www/blob && httpd -f -p 9090 -h /www) & while true; do echo "hello from $(hostname)" | nc -l -p 8080; done'],
           }],
         },
       })),
@@ -185,5 +186,20 @@ describe('kubets up --nodes 3 --network-backend vxlan', () => {
     }
     // What this machine's pods sent to the others went out through its VXLAN device.
     expect(deviceOf(0).stats64?.tx?.packets ?? 0).toBeGreaterThan(sentBefore);
+  }, TEST_TIMEOUT_MS);
+
+  it("gives every pod the tunnel's MTU, so 1 MiB crosses nodes in full-size packets both ways", async () => {
+    for (const pod of pods) {
+      expect((await ok(['exec', pod.metadata!.name!, '--', 'cat', '/sys/class/net/eth0/mtu'])).trim()).toBe('1450');
+    }
+    const podOn = (k: number) => pods.find((p) => p.spec?.nodeName === NODES[k])!;
+    for (const [from, to] of [[1, 0], [0, 2], [2, 1]] as const) {
+      const target = podOn(to).status!.podIP!;
+      const received = await pollUntil(
+        () => ok(['exec', podOn(from).metadata!.name!, '--', 'sh', '-c', `wget -q -O - http://${target}:9090/blob | wc -c`]).then((o) => (o.trim() === '1048576' ? o.trim() : undefined)).catch(() => undefined),
+        { timeoutMs: 60_000, intervalMs: 2_000, what: `1 MiB from ${target} on ${NODES[to]} to ${NODES[from]}` },
+      );
+      expect(received).toBe('1048576');
+    }
   }, TEST_TIMEOUT_MS);
 });

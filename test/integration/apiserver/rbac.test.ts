@@ -118,7 +118,8 @@ describe('component identities get only their role', () => {
     ['proxy cannot change a pod', PROXY, () => as[PROXY]!.resource('pod').patch('default', 'web1', { metadata: { labels: { a: 'b' } } }), 'forbidden'],
     ['proxy cannot write network policies', PROXY, () => as[PROXY]!.resource('networkPolicy').create({ metadata: { name: 'open', namespace: 'default' }, spec: { podSelector: {} } }), 'forbidden'],
     ['proxy cannot read Secrets', PROXY, () => as[PROXY]!.resource('secret').list(''), 'forbidden'],
-    ['proxy annotates a node (its VXLAN endpoint)', PROXY, () => as[PROXY]!.resource('node').patch('', 'n1', { metadata: { annotations: { 'network.kubets.io/public-ip': '10.0.0.1' } } }), 'allowed'],
+    // Only a node's own proxy identity annotates its Node (test/integration/apiserver/node-proxier.test.ts).
+    ['proxy cannot annotate a node', PROXY, () => as[PROXY]!.resource('node').patch('', 'n1', { metadata: { annotations: { 'network.kubets.io/public-ip': '10.0.0.1' } } }), 'forbidden'],
     ['proxy cannot delete a node', PROXY, () => as[PROXY]!.resource('node').delete('', 'n1'), 'forbidden'],
     // kubelet n1: its node, its pods, what they use; nothing of n2's.
     ['kubelet registers its node', NODE1, () => as[NODE1]!.resource('node').create({ metadata: { name: 'n1' } }), 'allowed'],

@@ -101,6 +101,10 @@ describe('kubets join', () => {
     try {
       await proxy.resource('service').list('default');
       await expect(proxy.resource('secret').list('kube-system')).rejects.toSatisfy((err) => isApiError(err, 'Forbidden'));
+      // Its own identity (system:kube-proxy:joined-1): the network annotations of its own Node, nobody else's.
+      const network = { metadata: { annotations: { 'network.kubets.io/public-ip': '10.20.0.2' } } };
+      await proxy.resource('node').patch('', 'joined-1', network);
+      await expect(proxy.resource('node').patch('', 'someone-else', network)).rejects.toThrow('node "joined-1" is not allowed to modify node "someone-else"');
     } finally {
       proxy.close();
     }
