@@ -276,7 +276,7 @@ export class PodWorkers {
     });
     updateReasons(worker.reasons, result);
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
-    const after = changed ? await this.#runtime.getPodStatus(identity) : before;
+    const after = result.status ?? (changed ? await this.#runtime.getPodStatus(identity) : before);
     // What this sync did is already seen; the next relist should not wake the pod for it again.
     // What it made counts as running: one that already exited (a crash at once) is news.
     this.#lastRelist.set(worker.uid, runtimeSignature(after, syncStartedAt - CLOCK_SLACK_MS));

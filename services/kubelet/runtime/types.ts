@@ -118,6 +118,11 @@ export interface PodSyncResult {
   sandboxError?: string;
   /** The soonest a waiting container's backoff ends, so the caller can sync again then. */
   retryAfterMs?: number;
+  /**
+   * What the pod has after the sync, when the runtime knows it without listing the pod again
+   * (it only added containers, and read each back); otherwise the caller asks getPodStatus.
+   */
+  status?: RuntimePodStatus;
 }
 
 export interface LogOptions {
