@@ -250,15 +250,17 @@ export class PodWorkers {
       return undefined;
     }
 
-    // Neither needs the other: the volumes are set up (a token request, a tmpfs mount) while the
-    // engine is asked what the pod has, rather than one after the other on every new pod's way.
-    const [volumes, before] = await Promise.all([setUpVolumes(this.#options.volumes, pod), this.#runtime.getPodStatus(identity)]);
-    if (volumes instanceof PodVolumesError) {
-      for (const failure of volumes.failures) this.#events.event(pod, 'Warning', 'FailedMount', failure.message);
-      this.#report(worker, before);
-      return setupRetryDelay(worker);
+    // The volumes are set up (a token request, files on the kubelet's tmpfs) while the engine is
+    // asked what the pod has, and for a new pod while the engine makes its sandbox too, which
+    // does not need them; only containers wait for them. A pod that has containers already waits
+    // for its volumes before anything changes, as in Kubernetes.
+    const volumes = awaitedLater(setUpVolumes(this.#options.volumes, pod));
+    const before = await this.#runtime.getPodStatus(identity);
+    if (before.sandboxes.length > 0 || before.containers.length > 0) {
+      const ready = await volumes;
+      if (ready instanceof PodVolumesError) return this.#volumesFailed(worker, ready, before);
     }
-    const volumePaths = volumes;
+    const volumePaths = awaitedLater(volumes.then((ready) => (ready instanceof PodVolumesError ? new Map() : ready)));
 
     const syncStartedAt = Date.now();
     const result = await this.#runtime.syncPod(pod, before, {
@@ -273,6 +275,7 @@ export class PodWorkers {
       }),
       probes: this.#verdicts,
       events: this.#events,
+      volumesReady: awaitedLater(volumes.then((ready) => !(ready instanceof PodVolumesError))),
     });
     updateReasons(worker.reasons, result);
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
@@ -280,6 +283,8 @@ export class PodWorkers {
     // What this sync did is already seen; the next relist should not wake the pod for it again.
     // What it made counts as running: one that already exited (a crash at once) is news.
     this.#lastRelist.set(worker.uid, runtimeSignature(after, syncStartedAt - CLOCK_SLACK_MS));
+    const ready = await volumes;
+    if (ready instanceof PodVolumesError) return this.#volumesFailed(worker, ready, after);
     this.#report(worker, after);
 
     let next = this.#resyncMs;
@@ -288,6 +293,17 @@ export class PodWorkers {
     if (result.sandboxError !== undefined) return Math.min(next, setupRetryDelay(worker));
     worker.setupFailures = 0;
     return next;
+  }
+
+  /**
+   * FailedMount events, the pod's status, and a retry soon. A pod none of whose containers ever
+   * ran shows no sandbox (no IP) until its volumes are set up, as in Kubernetes, where the sandbox
+   * waits for them.
+   */
+  #volumesFailed(worker: Worker, failed: PodVolumesError, status: RuntimePodStatus): number {
+    for (const failure of failed.failures) this.#events.event(worker.pod, 'Warning', 'FailedMount', failure.message);
+    this.#report(worker, status.containers.length === 0 ? { ...status, sandboxes: [] } : status);
+    return setupRetryDelay(worker);
   }
 
   #report(worker: Worker, runtimeStatus: RuntimePodStatus, terminal = false): void {
@@ -389,6 +405,15 @@ async function setUpVolumes(volumes: PodVolumes, pod: Pod): Promise<PodVolumePat
     if (err instanceof PodVolumesError) return err;
     throw err;
   }
+}
+
+/**
+ * A promise that may be awaited late or not at all (the sync stopped first): its failure is not an
+ * unhandled rejection; whoever awaits it still gets it.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** 1 s doubling to 30 s while volumes or the sandbox keep failing. */

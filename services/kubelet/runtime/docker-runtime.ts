@@ -228,6 +228,7 @@ export class DockerRuntime implements ContainerRuntime {
       }
     }
     if (!sandboxId) return result;
+    if (context.volumesReady && !(await context.volumesReady)) return result;
     const target = { sandboxId, podIP };
 
     const start = async (container: Container, init: boolean): Promise<ContainerSyncResult> => {
@@ -262,7 +263,7 @@ export class DockerRuntime implements ContainerRuntime {
     const checks = new Map<string, Promise<unknown>>();
     for (const container of containers) {
       const check = this.#images.ensureImage(pod, container, context.events, containerFieldPath(container.name ?? '', init));
-      // Awaited by the container's start; a sandbox that fails first leaves it unawaited.
+      // Awaited by the container's start; a sandbox that fails first leaves it unawaited, which must not count as unhandled.
       check.catch(() => undefined);
       checks.set(container.name ?? '', check);
     }

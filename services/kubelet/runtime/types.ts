@@ -103,6 +103,11 @@ export interface SyncPodContext {
   options: ContainerOptionsProvider;
   probes: ProbeVerdicts;
   events: EventRecorder;
+  /**
+   * Resolves true once the pod's volumes are set up, false if they could not be: the sandbox may
+   * be made meanwhile, the containers wait for it. Absent: the volumes are ready.
+   */
+  volumesReady?: Promise<boolean>;
 }
 
 export interface ContainerSyncResult {
