@@ -77,12 +77,13 @@ describe('PodWorkers', () => {
         return new Map();
       },
     };
-    const { workers, events } = harness({ volumes: failing });
+    const { workers, events, runtime } = harness({ volumes: failing });
     workers.updatePod(pod('c'));
     await until(() => workers.getStatus('c')?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
     expect(events).toContain('FailedMount: MountVolume.SetUp failed for volume "x" : configmap "y" not found');
-    // Its sandbox may exist already; a pod without its volumes still shows no IP.
+    // The sandbox made while the volumes were tried is gone again: no IP, no containers.
     expect(workers.getStatus('c')?.podIP ?? '').toBe('');
+    expect(await runtime.listPods()).toEqual([]);
     await until(() => workers.getStatus('c')?.phase === 'Running');
     expect(workers.getStatus('c')?.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(attempts).toBe(3);

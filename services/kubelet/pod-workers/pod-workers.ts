@@ -251,12 +251,13 @@ export class PodWorkers {
     }
 
     // The volumes are set up (a token request, files on the kubelet's tmpfs) while the engine is
-    // asked what the pod has, and for a new pod while the engine makes its sandbox too, which
-    // does not need them; only containers wait for them. A pod that has containers already waits
-    // for its volumes before anything changes, as in Kubernetes.
+    // asked what the pod has, and on a new pod's first try while the engine makes its sandbox
+    // too, which does not need them; only containers wait for them. Any other sync waits for the
+    // volumes before anything changes, as in Kubernetes.
     const volumes = awaitedLater(setUpVolumes(this.#options.volumes, pod));
     const before = await this.#runtime.getPodStatus(identity);
-    if (before.sandboxes.length > 0 || before.containers.length > 0) {
+    const firstTry = worker.setupFailures === 0 && before.sandboxes.length === 0 && before.containers.length === 0;
+    if (!firstTry) {
       const ready = await volumes;
       if (ready instanceof PodVolumesError) return this.#volumesFailed(worker, ready, before);
     }
@@ -280,11 +281,16 @@ export class PodWorkers {
     updateReasons(worker.reasons, result);
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
     const after = result.status ?? (changed ? await this.#runtime.getPodStatus(identity) : before);
+    const ready = await volumes;
+    if (ready instanceof PodVolumesError) {
+      // The sandbox made meanwhile goes again: a pod whose volumes are not set up has no containers.
+      await this.#runtime.killPod(identity);
+      await this.#runtime.removePod(worker.uid);
+      return this.#volumesFailed(worker, ready, before);
+    }
     // What this sync did is already seen; the next relist should not wake the pod for it again.
     // What it made counts as running: one that already exited (a crash at once) is news.
     this.#lastRelist.set(worker.uid, runtimeSignature(after, syncStartedAt - CLOCK_SLACK_MS));
-    const ready = await volumes;
-    if (ready instanceof PodVolumesError) return this.#volumesFailed(worker, ready, after);
     this.#report(worker, after);
 
     let next = this.#resyncMs;
@@ -295,14 +301,10 @@ export class PodWorkers {
     return next;
   }
 
-  /**
-   * FailedMount events, the pod's status, and a retry soon. A pod none of whose containers ever
-   * ran shows no sandbox (no IP) until its volumes are set up, as in Kubernetes, where the sandbox
-   * waits for them.
-   */
+  /** FailedMount events, the pod's status, and a retry soon. */
   #volumesFailed(worker: Worker, failed: PodVolumesError, status: RuntimePodStatus): number {
     for (const failure of failed.failures) this.#events.event(worker.pod, 'Warning', 'FailedMount', failure.message);
-    this.#report(worker, status.containers.length === 0 ? { ...status, sandboxes: [] } : status);
+    this.#report(worker, status);
     return setupRetryDelay(worker);
   }
 
