@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { pollUntil } from '../../test/harness/poll.js';
 import { printResult } from '../harness/report.js';
 import { rssMiB } from '../harness/stats.js';
 import { startLocalCluster } from './local-cluster.js';
+import { kubeletOf, processes, type Proc } from './processes.js';
 
 // What one more node of a local multi-node cluster costs in memory: `kubets up --nodes 3`, then
 // the resident size of each namespaced node's engine (its dockerd and the containerd that dockerd
@@ -16,32 +17,11 @@ const PODS_PER_NODE = 10;
 const NODES = 3;
 const SUBNET = '10.253.9.0/24';
 
-interface Proc {
-  pid: number;
-  ppid: number;
-  cmd: string;
-}
-
-function processes(): Proc[] {
-  const procs: Proc[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1] ?? 0);
-      procs.push({ pid: Number(entry), ppid, cmd });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return procs;
-}
-
 /** RSS of one namespaced node's parts, found by their command lines. */
 function nodeParts(procs: Proc[], name: string, socketDir: string): Record<string, number> {
   const dockerd = procs.find((p) => p.cmd.includes('dockerd') && p.cmd.includes(socketDir) && !p.cmd.startsWith('nsenter'));
   const containerd = dockerd ? procs.filter((p) => p.ppid === dockerd.pid && p.cmd.startsWith('containerd')) : [];
-  const kubelet = procs.find((p) => p.cmd.includes(' kubelet ') && p.cmd.includes(`--node-name ${name} `));
+  const kubelet = kubeletOf(procs, name);
   const proxy = procs.find((p) => p.cmd.includes(' proxy ') && p.cmd.includes(`--hostname-override ${name} `));
   const mib = (p: Proc | undefined): number => (p ? rssMiB(p.pid) : 0);
   return {

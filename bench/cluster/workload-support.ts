@@ -26,7 +26,7 @@ const DIRECT_NODE = `bench-direct-${process.pid}`;
 
 export const sec = (ms: number): number => Math.round(ms) / 1000;
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export interface Engine {
   name: string;

@@ -7,8 +7,9 @@ import { pollUntil } from '../../test/harness/poll.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { newThroughputSeries, printThroughput, throughputRound } from './job-throughput.js';
 import { PodTimeline, timelineSummary } from './pod-timeline.js';
+import { kubeletsCpuSeconds } from './processes.js';
 import {
-  deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, newSeries, NS, podsOf, ready, removeDirect, SLEEP, summary, template, timed, WAIT, warmUp,
+  deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, median, newSeries, NS, podsOf, ready, removeDirect, round2, SLEEP, summary, template, timed, WAIT, warmUp,
   type Engine, type Series,
 } from './workload-support.js';
 
@@ -28,11 +29,20 @@ const PODS = 30;
 const JOB_COMPLETIONS = 30;
 const JOB_PARALLELISM = 6;
 
-async function podsRound(cluster: LocalCluster, round: number): Promise<{ ms: number; perNode: Record<string, number>; timeline: Record<string, unknown> }> {
+interface PodsRound {
+  ms: number;
+  perNode: Record<string, number>;
+  timeline: Record<string, unknown>;
+  /** CPU-seconds of the three kubelets (and the mounts they ran) from the create to all Ready. */
+  kubeletCpuSec: number;
+}
+
+async function podsRound(cluster: LocalCluster, round: number): Promise<PodsRound> {
   const { client } = cluster;
   const name = `pods-${round}`;
   let pods: Pod[] = [];
   const timeline = new PodTimeline(client, NS, `app=${name}`);
+  const cpuBefore = kubeletsCpuSeconds(cluster.engines.keys());
   const t0 = Date.now();
   const ms = await timed(async () => {
     await client.resource('replicationController').create({
@@ -44,11 +54,12 @@ async function podsRound(cluster: LocalCluster, round: number): Promise<{ ms: nu
       return pods.length === PODS && pods.every(ready);
     }, { ...WAIT, what: `${PODS} pods Ready` });
   });
+  const kubeletCpuSec = kubeletsCpuSeconds(cluster.engines.keys()) - cpuBefore;
   const marks = await timeline.finish(cluster.engines);
   const perNode: Record<string, number> = {};
   for (const p of pods) perNode[p.spec?.nodeName ?? ''] = (perNode[p.spec?.nodeName ?? ''] ?? 0) + 1;
   await deleteAndDrain(client, 'replicationController', name);
-  return { ms, perNode, timeline: timelineSummary(t0, marks) };
+  return { ms, perNode, timeline: timelineSummary(t0, marks), kubeletCpuSec };
 }
 
 async function daemonSetRound(client: ApiClient, round: number): Promise<number> {
@@ -74,10 +85,13 @@ async function jobRound(client: ApiClient, round: number): Promise<number> {
   return ms;
 }
 
-async function directPodsRound(engines: Engine[]): Promise<number> {
+/** The direct pairs; the kubelets meanwhile only idle, which gives their idle CPU rate under the same load. */
+async function directPodsRound(engines: Engine[], cluster: LocalCluster, idleCpuPerSec: number[]): Promise<number> {
+  const cpuBefore = kubeletsCpuSeconds(cluster.engines.keys());
   const ms = await timed(async () => {
     await Promise.all(Array.from({ length: PODS }, (_, i) => directPair(engineFor(engines, i), SLEEP, false)));
   });
+  idleCpuPerSec.push((kubeletsCpuSeconds(cluster.engines.keys()) - cpuBefore) / (ms / 1000));
   await removeDirect(engines);
   return ms;
 }
@@ -98,6 +112,16 @@ async function directJobRound(engines: Engine[]): Promise<number> {
   return ms;
 }
 
+/**
+ * The kubelets' CPU per pod started, in milliseconds, per round: their CPU from the create to all
+ * Ready, less what they spend idle over as long (heartbeats, relists, stats; measured while the
+ * direct pairs of the same round ran), over the pods.
+ */
+function kubeletCpuPerPod(pods: Series, cpu: { podsSec: number[]; idlePerSec: number[] }): { rounds: number[]; median: number } {
+  const rounds = cpu.podsSec.map((sec, i) => Math.round(((sec - cpu.idlePerSec[i]! * (pods.cluster[i]! / 1000)) / PODS) * 1000));
+  return { rounds, median: median(rounds) };
+}
+
 /** One round of a workload: the load average, then the direct pairs, then the cluster. */
 async function measure(series: Series, direct: () => Promise<number>, viaCluster: () => Promise<number>): Promise<void> {
   series.load.push(loadavg()[0]!);
@@ -112,15 +136,18 @@ export async function benchClusterWorkloads(): Promise<void> {
   const throughput = newThroughputSeries();
   const spread: Record<string, number>[] = [];
   const timelines: Record<string, unknown>[] = [];
+  const kubeletCpu: { podsSec: number[]; idlePerSec: number[] } = { podsSec: [], idlePerSec: [] };
   try {
     await warmUp(cluster.client, NODES);
     for (let round = 0; round < ROUNDS; round++) {
       if (WORKLOADS.has('pods')) {
-        await measure(series.pods, () => directPodsRound(engines), async () => {
+        await measure(series.pods, () => directPodsRound(engines, cluster, kubeletCpu.idlePerSec), async () => {
           const pods = await podsRound(cluster, round);
           spread.push(pods.perNode);
           timelines.push(pods.timeline);
-          process.stderr.write(`round ${round + 1}/${ROUNDS}: ${JSON.stringify({ pods: pods.ms, podsDirect: series.pods.direct[round], perNode: pods.perNode, timeline: pods.timeline })}\n`);
+          kubeletCpu.podsSec.push(pods.kubeletCpuSec);
+          const cpu = { kubeletCpuSec: round2(pods.kubeletCpuSec), kubeletIdleCpuPerSec: round2(kubeletCpu.idlePerSec[round]!) };
+          process.stderr.write(`round ${round + 1}/${ROUNDS}: ${JSON.stringify({ pods: pods.ms, podsDirect: series.pods.direct[round], perNode: pods.perNode, ...cpu, timeline: pods.timeline })}\n`);
           return pods.ms;
         });
       }
@@ -128,7 +155,9 @@ export async function benchClusterWorkloads(): Promise<void> {
       if (WORKLOADS.has('job')) await measure(series.job, () => directJobRound(engines), () => jobRound(cluster.client, round));
       if (WORKLOADS.has('throughput')) await throughputRound(cluster.client, engines, round, throughput);
     }
-    if (WORKLOADS.has('pods')) printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods), podsPerNode: spread, timelines });
+    if (WORKLOADS.has('pods')) {
+      printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods), kubeletCpuPerPodMs: kubeletCpuPerPod(series.pods, kubeletCpu), podsPerNode: spread, timelines });
+    }
     if (WORKLOADS.has('daemonset')) printResult('cluster-daemonset', { nodes: NODES, ...summary(series.daemonSet) });
     if (WORKLOADS.has('job')) printResult('cluster-job', { completions: JOB_COMPLETIONS, parallelism: JOB_PARALLELISM, ...summary(series.job) });
     if (WORKLOADS.has('throughput')) printThroughput(throughput);

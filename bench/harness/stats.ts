@@ -42,12 +42,16 @@ export function peakRssMiB(pid: number): number {
 // Linux reports utime/stime in clock ticks; USER_HZ is 100 on every architecture Node runs on.
 const CLOCK_TICKS_PER_SEC = 100;
 
-/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat; with
+ * `children`, also that of the child processes it has waited for (cutime, cstime).
+ */
+export function cpuSeconds(pid: number, opts: { children?: boolean } = {}): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  return (utime + stime) / CLOCK_TICKS_PER_SEC;
+  const waitedChildren = opts.children ? Number(fields[13]) + Number(fields[14]) : 0;
+  return (utime + stime + waitedChildren) / CLOCK_TICKS_PER_SEC;
 }

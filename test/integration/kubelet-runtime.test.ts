@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -324,10 +324,13 @@ describe.concurrent('kubelet runtime on real Docker', () => {
     expect(await sh(id, 'cat /etc/podinfo/labels')).toBe('app="volumes"\ntier="db"');
     expect(await sh(id, 'echo $DB_PASSWORD')).toBe('s3cr3t\n');
     expect((await execText(id, ['sh', '-c', 'echo x > /etc/creds/new'])).exitCode).not.toBe(0);
-    const secretDir = join(root, NODE, 'pods', pod.metadata?.uid ?? '', 'volumes/kubernetes.io~secret/creds');
-    expect(await isMountPoint(secretDir)).toBe(true);
+    // Secrets sit on the kubelet's one tmpfs, never on disk; the pod's share goes with the pod.
+    const memoryVolumes = join(root, NODE, 'memory-volumes');
+    const secretDir = join(memoryVolumes, pod.metadata?.uid ?? '', 'kubernetes.io~secret/creds');
+    expect(await isMountPoint(memoryVolumes)).toBe(true);
+    expect((await stat(join(secretDir, 'password'))).isFile()).toBe(true);
     await workers.terminatePod(pod.metadata?.uid ?? '');
-    expect(await isMountPoint(secretDir)).toBe(false);
+    await expect(stat(secretDir)).rejects.toThrow();
 
     const broken = makePod('missing-volume', {
       volumes: [{ name: 'x', configMap: { name: 'nope' } }],

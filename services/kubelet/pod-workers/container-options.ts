@@ -8,8 +8,8 @@ import type { PodObjectSource } from './object-source.js';
 export interface ContainerOptionsInput {
   objects: PodObjectSource;
   volumes: PodVolumes;
-  /** The pod's volumes as set up for this sync. */
-  volumePaths: PodVolumePaths;
+  /** The pod's volumes as set up for this sync (the runtime asks for options only once they are). */
+  volumePaths: Promise<PodVolumePaths>;
   hostIP: string;
   events: EventRecorder;
   nodeAllocatable?: Record<string, string>;
@@ -29,7 +29,7 @@ export function containerOptionsProvider(input: ContainerOptionsInput): Containe
         ...(input.nodeAllocatable && { nodeAllocatable: input.nodeAllocatable }),
         onInvalidKeys: (message) => input.events.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', message),
       });
-      const mounts = await input.volumes.mountsFor(pod, container, input.volumePaths);
+      const mounts = await input.volumes.mountsFor(pod, container, await input.volumePaths);
       return { env, mounts, ...expandCommandAndArgs(container, env) };
     },
   };

@@ -77,11 +77,15 @@ describe('PodWorkers', () => {
         return new Map();
       },
     };
-    const { workers, events } = harness({ volumes: failing });
+    const { workers, events, runtime } = harness({ volumes: failing });
     workers.updatePod(pod('c'));
     await until(() => workers.getStatus('c')?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
     expect(events).toContain('FailedMount: MountVolume.SetUp failed for volume "x" : configmap "y" not found');
+    // The sandbox made while the volumes were tried is gone again: no IP, no containers.
+    expect(workers.getStatus('c')?.podIP ?? '').toBe('');
+    expect(await runtime.listPods()).toEqual([]);
     await until(() => workers.getStatus('c')?.phase === 'Running');
+    expect(workers.getStatus('c')?.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(attempts).toBe(3);
     await workers.stop();
   });
@@ -100,6 +104,35 @@ describe('PodWorkers', () => {
     const { workers } = harness({ volumes: slowVolumes, runtime });
     workers.updatePod(pod('v'));
     await until(() => workers.getStatus('v')?.phase === 'Running');
+    await workers.stop();
+  });
+
+  it("makes a new pod's sandbox while its volumes are set up, and starts its containers only once they are", async () => {
+    let syncEntered!: () => void;
+    const entered = new Promise<void>((resolve) => (syncEntered = resolve));
+    let volumesDone = false;
+    // The volumes finish only once the runtime is syncing the pod: done one after the other, this never ends.
+    const slowVolumes: PodVolumes = {
+      ...noVolumes,
+      setUp: async () => {
+        await entered;
+        volumesDone = true;
+        return new Map();
+      },
+    };
+    const runtime = new HollowRuntime();
+    const syncPod = runtime.syncPod.bind(runtime);
+    const startedBeforeVolumes: boolean[] = [];
+    runtime.syncPod = async (p, status, context) => {
+      syncEntered();
+      const result = await syncPod(p, status, context);
+      if (result.containers.length > 0) startedBeforeVolumes.push(!volumesDone);
+      return result;
+    };
+    const { workers } = harness({ volumes: slowVolumes, runtime });
+    workers.updatePod(pod('s'));
+    await until(() => workers.getStatus('s')?.phase === 'Running');
+    expect(startedBeforeVolumes).toEqual([false]);
     await workers.stop();
   });
 

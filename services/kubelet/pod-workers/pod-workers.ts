@@ -250,15 +250,18 @@ export class PodWorkers {
       return undefined;
     }
 
-    // Neither needs the other: the volumes are set up (a token request, a tmpfs mount) while the
-    // engine is asked what the pod has, rather than one after the other on every new pod's way.
-    const [volumes, before] = await Promise.all([setUpVolumes(this.#options.volumes, pod), this.#runtime.getPodStatus(identity)]);
-    if (volumes instanceof PodVolumesError) {
-      for (const failure of volumes.failures) this.#events.event(pod, 'Warning', 'FailedMount', failure.message);
-      this.#report(worker, before);
-      return setupRetryDelay(worker);
+    // The volumes are set up (a token request, files on the kubelet's tmpfs) while the engine is
+    // asked what the pod has, and on a new pod's first try while the engine makes its sandbox
+    // too, which does not need them; only containers wait for them. Any other sync waits for the
+    // volumes before anything changes, as in Kubernetes.
+    const volumes = awaitedLater(setUpVolumes(this.#options.volumes, pod));
+    const before = await this.#runtime.getPodStatus(identity);
+    const firstTry = worker.setupFailures === 0 && before.sandboxes.length === 0 && before.containers.length === 0;
+    if (!firstTry) {
+      const ready = await volumes;
+      if (ready instanceof PodVolumesError) return this.#volumesFailed(worker, ready, before);
     }
-    const volumePaths = volumes;
+    const volumePaths = awaitedLater(volumes.then((ready) => (ready instanceof PodVolumesError ? new Map() : ready)));
 
     const syncStartedAt = Date.now();
     const result = await this.#runtime.syncPod(pod, before, {
@@ -273,10 +276,18 @@ export class PodWorkers {
       }),
       probes: this.#verdicts,
       events: this.#events,
+      volumesReady: awaitedLater(volumes.then((ready) => !(ready instanceof PodVolumesError))),
     });
     updateReasons(worker.reasons, result);
     const changed = result.containers.length > 0 || result.sandboxError !== undefined;
-    const after = changed ? await this.#runtime.getPodStatus(identity) : before;
+    const after = result.status ?? (changed ? await this.#runtime.getPodStatus(identity) : before);
+    const ready = await volumes;
+    if (ready instanceof PodVolumesError) {
+      // The sandbox made meanwhile goes again: a pod whose volumes are not set up has no containers.
+      await this.#runtime.killPod(identity);
+      await this.#runtime.removePod(worker.uid);
+      return this.#volumesFailed(worker, ready, before);
+    }
     // What this sync did is already seen; the next relist should not wake the pod for it again.
     // What it made counts as running: one that already exited (a crash at once) is news.
     this.#lastRelist.set(worker.uid, runtimeSignature(after, syncStartedAt - CLOCK_SLACK_MS));
@@ -288,6 +299,13 @@ export class PodWorkers {
     if (result.sandboxError !== undefined) return Math.min(next, setupRetryDelay(worker));
     worker.setupFailures = 0;
     return next;
+  }
+
+  /** FailedMount events, the pod's status, and a retry soon. */
+  #volumesFailed(worker: Worker, failed: PodVolumesError, status: RuntimePodStatus): number {
+    for (const failure of failed.failures) this.#events.event(worker.pod, 'Warning', 'FailedMount', failure.message);
+    this.#report(worker, status);
+    return setupRetryDelay(worker);
   }
 
   #report(worker: Worker, runtimeStatus: RuntimePodStatus, terminal = false): void {
@@ -389,6 +407,15 @@ async function setUpVolumes(volumes: PodVolumes, pod: Pod): Promise<PodVolumePat
     if (err instanceof PodVolumesError) return err;
     throw err;
   }
+}
+
+/**
+ * A promise that may be awaited late or not at all (the sync stopped first): its failure is not an
+ * unhandled rejection; whoever awaits it still gets it.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** 1 s doubling to 30 s while volumes or the sandbox keep failing. */

@@ -143,7 +143,7 @@ export class DockerRuntime implements ContainerRuntime {
       if (info.Config.Labels?.[LABEL_CONTAINER_NAME] === SANDBOX_CONTAINER_NAME) {
         sandboxes.push(sandboxStatusFromInspect(info, this.#network));
       } else {
-        containers.push(containerStatusFromInspect(info, await this.#imageRef(info.Image), await this.#cannotRunMessage(info)));
+        containers.push(await this.#containerStatus(info));
       }
     }
     sandboxes.sort((a, b) => newestFirst({ createdAt: a.createdAt, restartCount: a.attempt }, { createdAt: b.createdAt, restartCount: b.attempt }));
@@ -152,9 +152,35 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async syncPod(pod: Pod, status: RuntimePodStatus, context: SyncPodContext): Promise<PodSyncResult> {
+    const made: MadeInSync = { containerIds: [], listAgain: false };
+    const result = await this.#converge(pod, status, context, made);
+    const after = made.listAgain ? undefined : await this.#statusAfter(status, made);
+    return after ? { ...result, status: after } : result;
+  }
+
+  /**
+   * The pod's status after a sync that only added containers: what it had, the new sandbox as its
+   * inspect after the start showed it, and each new container read back once; undefined when one
+   * of them is gone already (the caller then lists the pod).
+   */
+  async #statusAfter(before: RuntimePodStatus, made: MadeInSync): Promise<RuntimePodStatus | undefined> {
+    if (!made.sandbox && made.containerIds.length === 0) return before;
+    const inspected = await Promise.all(made.containerIds.map((id) => this.#inspectOrUndefined(id)));
+    const containers: RuntimeContainerStatus[] = [...before.containers];
+    for (const info of inspected) {
+      if (!info) return undefined;
+      containers.push(await this.#containerStatus(info));
+    }
+    containers.sort(newestFirst);
+    return { ...before, sandboxes: made.sandbox ? [made.sandbox, ...before.sandboxes] : before.sandboxes, containers };
+  }
+
+  async #converge(pod: Pod, status: RuntimePodStatus, context: SyncPodContext, made: MadeInSync): Promise<PodSyncResult> {
     const actions = computePodActions(pod, status, context.probes);
     const result: PodSyncResult = { containers: [] };
     const grace = podGracePeriodSeconds(pod);
+    const hadAny = status.sandboxes.length > 0 || status.containers.length > 0;
+    made.listAgain = (actions.killPod && hadAny) || actions.containersToKill.length > 0;
 
     if (actions.killPod) {
       if (actions.createSandbox && status.sandboxes.length > 0) {
@@ -172,18 +198,29 @@ export class DockerRuntime implements ContainerRuntime {
         }),
       );
     }
-    await this.#pruneDeadContainers(status);
+    if (await this.#pruneDeadContainers(status)) made.listAgain = true;
 
     if (!actions.createSandbox && actions.nextInitContainer === undefined && actions.containersToStart.length === 0) return result;
+
+    const inits = pod.spec?.initContainers ?? [];
+    const containers = pod.spec?.containers ?? [];
+    const init = actions.nextInitContainer !== undefined;
+    const toStart = (init ? [inits[actions.nextInitContainer ?? 0]] : actions.containersToStart.map((index) => containers[index])).filter(
+      (c): c is Container => c !== undefined,
+    );
+    // A pod's first start: its images are checked while the engine makes the sandbox, not after.
+    const images = actions.createSandbox && !hadAny ? this.#checkImagesEarly(pod, toStart, init, context) : new Map<string, Promise<unknown>>();
 
     let sandboxId = actions.sandboxId;
     let podIP = status.sandboxes[0]?.ip ?? '';
     if (actions.createSandbox) {
       try {
         const sandbox = await this.#createSandbox(pod, actions.sandboxAttempt);
+        made.sandbox = sandbox;
         sandboxId = sandbox.id;
         podIP = sandbox.ip ?? '';
       } catch (err) {
+        made.listAgain = true;
         const message = `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`;
         context.events.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
         this.#log.warn({ pod: status.name, namespace: status.namespace, err: message }, 'sandbox creation failed');
@@ -191,6 +228,7 @@ export class DockerRuntime implements ContainerRuntime {
       }
     }
     if (!sandboxId) return result;
+    if (context.volumesReady && !(await context.volumesReady)) return result;
     const target = { sandboxId, podIP };
 
     const start = async (container: Container, init: boolean): Promise<ContainerSyncResult> => {
@@ -203,7 +241,7 @@ export class DockerRuntime implements ContainerRuntime {
         return outcome;
       }
       try {
-        await this.#startContainer(pod, container, init, status, target, context);
+        await this.#startContainer(pod, container, init, status, target, context, made, images.get(name));
       } catch (err) {
         const failure = err instanceof ContainerStartError ? err : new ContainerStartError('RunContainerError', dockerMessage(err));
         outcome.error = { reason: failure.reason, message: failure.message };
@@ -215,21 +253,21 @@ export class DockerRuntime implements ContainerRuntime {
       return outcome;
     };
 
-    const inits = pod.spec?.initContainers ?? [];
-    if (actions.nextInitContainer !== undefined) {
-      const init = inits[actions.nextInitContainer];
-      if (init) result.containers.push(await start(init, true));
-      return result;
-    }
-    const containers = pod.spec?.containers ?? [];
-    const started = await Promise.all(
-      actions.containersToStart.flatMap((index) => {
-        const container = containers[index];
-        return container ? [start(container, false)] : [];
-      }),
-    );
+    const started = await Promise.all(toStart.map((container) => start(container, init)));
     result.containers.push(...started);
     return result;
+  }
+
+  /** Starts each container's image check now; #startContainer awaits it (and reports its failure) later. */
+  #checkImagesEarly(pod: Pod, containers: Container[], init: boolean, context: SyncPodContext): Map<string, Promise<unknown>> {
+    const checks = new Map<string, Promise<unknown>>();
+    for (const container of containers) {
+      const check = this.#images.ensureImage(pod, container, context.events, containerFieldPath(container.name ?? '', init));
+      // Awaited by the container's start; a sandbox that fails first leaves it unawaited, which must not count as unhandled.
+      check.catch(() => undefined);
+      checks.set(container.name ?? '', check);
+    }
+    return checks;
   }
 
   async killPod(pod: PodIdentity, gracePeriodSeconds?: number, events?: { pod: Pod; recorder: EventRecorder }): Promise<void> {
@@ -312,12 +350,14 @@ export class DockerRuntime implements ContainerRuntime {
     status: RuntimePodStatus,
     target: { sandboxId: string; podIP: string },
     context: SyncPodContext,
+    made: MadeInSync,
+    imageCheck?: Promise<unknown>,
   ): Promise<void> {
     const name = container.name ?? '';
     const fieldPath = containerFieldPath(name, init);
     const failed = (message: string) => context.events.event(pod, 'Warning', 'Failed', `Error: ${message}`, fieldPath);
     try {
-      await this.#images.ensureImage(pod, container, context.events, fieldPath);
+      await (imageCheck ?? this.#images.ensureImage(pod, container, context.events, fieldPath));
     } catch (err) {
       if (err instanceof ContainerStartError) failed(err.reason);
       throw err;
@@ -355,6 +395,7 @@ export class DockerRuntime implements ContainerRuntime {
       failed(message);
       throw new ContainerStartError('CreateContainerError', message);
     }
+    made.containerIds.push(created.id);
     context.events.event(pod, 'Normal', 'Created', `Created container ${name}`, fieldPath);
     try {
       await created.start();
@@ -366,7 +407,7 @@ export class DockerRuntime implements ContainerRuntime {
     context.events.event(pod, 'Normal', 'Started', `Started container ${name}`, fieldPath);
   }
 
-  async #createSandbox(pod: Pod, attempt: number): Promise<{ id: string; ip?: string }> {
+  async #createSandbox(pod: Pod, attempt: number): Promise<RuntimeSandboxStatus> {
     if (!this.#pausePresent) {
       try {
         await this.#images.ensurePresent(this.#pauseImage);
@@ -401,7 +442,7 @@ export class DockerRuntime implements ContainerRuntime {
     const sandbox = sandboxStatusFromInspect(info, this.#network);
     if (!sandbox.ready) throw new SandboxError(`pause container ${info.Id.slice(0, 12)} stopped right after starting`);
     await this.#writeResolvConf(pod, info);
-    return { id: info.Id, ...(sandbox.ip !== undefined && { ip: sandbox.ip }) };
+    return sandbox;
   }
 
   /**
@@ -480,8 +521,8 @@ export class DockerRuntime implements ContainerRuntime {
     await Promise.all(status.containers.filter((c) => c.init && c.state !== 'running').map((c) => this.#removeContainer(c.id)));
   }
 
-  /** Keeps the newest instances of each container and the newest sandbox; removes older dead ones. */
-  async #pruneDeadContainers(status: RuntimePodStatus): Promise<void> {
+  /** Keeps the newest instances of each container and the newest sandbox; removes older dead ones. Says whether it removed any. */
+  async #pruneDeadContainers(status: RuntimePodStatus): Promise<boolean> {
     const seen = new Map<string, number>();
     const doomed: string[] = [];
     for (const c of status.containers) {
@@ -492,8 +533,9 @@ export class DockerRuntime implements ContainerRuntime {
     status.sandboxes.slice(1).forEach((s) => {
       if (!s.ready) doomed.push(s.id);
     });
-    if (doomed.length === 0) return;
+    if (doomed.length === 0) return false;
     await Promise.all(doomed.map((id) => this.#removeContainer(id)));
+    return true;
   }
 
   async #inspectOrUndefined(id: string): Promise<ContainerInspectInfo | undefined> {
@@ -503,6 +545,10 @@ export class DockerRuntime implements ContainerRuntime {
       if (dockerStatusCode(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  async #containerStatus(info: ContainerInspectInfo): Promise<RuntimeContainerStatus> {
+    return containerStatusFromInspect(info, await this.#imageRef(info.Image), await this.#cannotRunMessage(info));
   }
 
   async #imageRef(imageId: string): Promise<string> {
@@ -528,6 +574,15 @@ export class DockerRuntime implements ContainerRuntime {
     remember(this.#cannotRun, info.Id, message ?? null);
     return message;
   }
+}
+
+/** What one sync made, so the status after it needs no new listing. */
+interface MadeInSync {
+  sandbox?: RuntimeSandboxStatus;
+  /** Containers created (started or not). */
+  containerIds: string[];
+  /** The pod changed in ways only a new listing shows: containers stopped or removed, a sandbox that failed. */
+  listAgain: boolean;
 }
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {

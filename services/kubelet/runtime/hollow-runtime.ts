@@ -92,6 +92,7 @@ export class HollowRuntime implements ContainerRuntime {
     if (actions.createSandbox) {
       hollow.sandboxes.unshift({ id: fakeId(), ready: true, ip: this.#allocateIP(), attempt: actions.sandboxAttempt, createdAt: now, hostNetwork: Boolean(pod.spec?.hostNetwork) });
     }
+    if (context.volumesReady && !(await context.volumesReady)) return result;
     const start = (index: number, init: boolean) => {
       const container = (init ? pod.spec?.initContainers : pod.spec?.containers)?.[index];
       if (!container) return;

@@ -103,6 +103,11 @@ export interface SyncPodContext {
   options: ContainerOptionsProvider;
   probes: ProbeVerdicts;
   events: EventRecorder;
+  /**
+   * Resolves true once the pod's volumes are set up, false if they could not be: the sandbox may
+   * be made meanwhile, the containers wait for it. Absent: the volumes are ready.
+   */
+  volumesReady?: Promise<boolean>;
 }
 
 export interface ContainerSyncResult {
@@ -118,6 +123,11 @@ export interface PodSyncResult {
   sandboxError?: string;
   /** The soonest a waiting container's backoff ends, so the caller can sync again then. */
   retryAfterMs?: number;
+  /**
+   * What the pod has after the sync, when the runtime knows it without listing the pod again
+   * (it only added containers, and read each back); otherwise the caller asks getPodStatus.
+   */
+  status?: RuntimePodStatus;
 }
 
 export interface LogOptions {

@@ -31,10 +31,11 @@ export async function mountPointsUnder(dir: string): Promise<string[]> {
   return [...new Set(below)].sort((a, b) => b.length - a.length);
 }
 
-/** Mounts a tmpfs (memory-backed emptyDir, secret volumes) unless one is already there. */
-export async function mountTmpfs(path: string, sizeBytes?: number): Promise<void> {
+/** Mounts a tmpfs (memory-backed emptyDir, the kubelet's secret store) unless one is already there. */
+export async function mountTmpfs(path: string, opts: { sizeBytes?: number; mode?: number } = {}): Promise<void> {
   if (await isMountPoint(path)) return;
-  const options = ['mode=0755', ...(sizeBytes !== undefined && sizeBytes > 0 ? [`size=${sizeBytes}`] : [])].join(',');
+  const { sizeBytes, mode = 0o755 } = opts;
+  const options = [`mode=0${mode.toString(8)}`, ...(sizeBytes !== undefined && sizeBytes > 0 ? [`size=${sizeBytes}`] : [])].join(',');
   await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path], { timeout: MOUNT_TIMEOUT_MS });
 }
 

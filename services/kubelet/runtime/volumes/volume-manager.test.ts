@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../../lib/api/generated/index.js';
 import { InMemoryObjectSource } from '../../pod-workers/object-source.js';
+import { mountPointsUnder, unmountAllUnder } from './mounts.js';
 import { TokenManager } from './token-manager.js';
 import { PodVolumesError, VolumeManager } from './volume-manager.js';
 
@@ -12,6 +13,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'volumes-'));
 });
 afterEach(async () => {
+  await unmountAllUnder(root);
   await rm(root, { recursive: true, force: true });
 });
 
@@ -124,7 +126,7 @@ describe('VolumeManager (projected volumes)', () => {
     ]);
     try {
       const dir = (await manager.setUp(p)).get('kube-api-access-abcde')!;
-      expect(dir).toEqual({ hostPath: join(root, 'pods/uid-1/volumes/kubernetes.io~projected/kube-api-access-abcde'), readOnly: true });
+      expect(dir).toEqual({ hostPath: join(root, 'memory-volumes/uid-1/kubernetes.io~projected/kube-api-access-abcde'), readOnly: true });
       const read = (name: string) => readFile(join(dir.hostPath, name), 'utf8');
       expect([await read('token'), await read('ca.crt'), await read('namespace')]).toEqual(['token-1', 'CA PEM', 'ns']);
       await manager.setUp(p);
@@ -135,5 +137,37 @@ describe('VolumeManager (projected volumes)', () => {
     } finally {
       await manager.tearDown('uid-1');
     }
+  });
+});
+
+describe('VolumeManager (the kubelet\'s tmpfs for secrets)', () => {
+  it("keeps every pod's secret and projected volumes on one memory-backed mount, and removes a pod's share with the pod", async () => {
+    const objects = new InMemoryObjectSource().setSecret({ metadata: { namespace: 'ns', name: 'creds' }, data: { password: Buffer.from('s3cr3t') } });
+    const tokens = new TokenManager(async (_ns, _name, req) => ({ ...req, status: { token: 'tok', expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() } }));
+    const manager = new VolumeManager({ rootDir: root, objects, tokens });
+    const volumes: NonNullable<Pod['spec']>['volumes'] = [
+      { name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400 } },
+      { name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+    ];
+    const pods = ['uid-a', 'uid-b'].map((uid): Pod => ({ metadata: { uid, name: uid, namespace: 'ns' }, spec: { volumes, containers: [{ name: 'c' }] } }));
+    const paths = await Promise.all(pods.map((p) => manager.setUp(p)));
+
+    expect(await mountPointsUnder(root)).toEqual([manager.memoryDir]);
+    const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(mountInfo.split('\n').find((line) => line.split(' ')[4] === manager.memoryDir)).toMatch(/ - tmpfs /);
+    expect((await stat(manager.memoryDir)).mode & 0o777).toBe(0o700);
+    for (const [i, p] of paths.entries()) {
+      const creds = p.get('creds')!.hostPath;
+      expect(creds).toBe(join(manager.memoryDir, `uid-${'ab'[i]}`, 'kubernetes.io~secret', 'creds'));
+      expect(await readFile(join(creds, 'password'), 'utf8')).toBe('s3cr3t');
+      expect((await stat(join(creds, 'password'))).mode & 0o777).toBe(0o400);
+      expect(await readFile(join(p.get('token')!.hostPath, 'token'), 'utf8')).toBe('tok');
+    }
+    expect((await manager.podsOnDisk()).sort()).toEqual(['uid-a', 'uid-b']);
+
+    await manager.tearDown('uid-a');
+    await expect(stat(join(manager.memoryDir, 'uid-a'))).rejects.toThrow();
+    expect(await readFile(join(paths[1]!.get('creds')!.hostPath, 'password'), 'utf8')).toBe('s3cr3t');
+    expect(await manager.podsOnDisk()).toEqual(['uid-b']);
   });
 });

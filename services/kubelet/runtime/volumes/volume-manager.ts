@@ -72,6 +72,15 @@ export interface VolumeManagerOptions {
   tokens?: TokenManager;
 }
 
+/**
+ * Every pod's secret and projected volumes (tokens, secrets) live on one tmpfs per kubelet, under
+ * `<root-dir>/memory-volumes/<pod uid>/<plugin>/<volume>`: memory-backed, so they never touch the
+ * disk, without a mount (a `mount` process) per pod. Only root reads it on the host; containers
+ * see their own volume's directory through its bind mount.
+ */
+const MEMORY_VOLUMES_DIR = 'memory-volumes';
+const MEMORY_VOLUMES_MODE = 0o700;
+
 const PLUGIN_DIRS = {
   emptyDir: 'kubernetes.io~empty-dir',
   configMap: 'kubernetes.io~configmap',
@@ -84,20 +93,29 @@ const PLUGIN_DIRS = {
 /** Volumes on the host, bind-mounted into each container of the pod, laid out as the kubelet does. */
 export class VolumeManager implements PodVolumes {
   readonly rootDir: string;
+  /** The kubelet's one tmpfs holding secret and projected volumes. */
+  readonly memoryDir: string;
   readonly #objects: PodObjectSource;
   readonly #nodeAllocatable: Record<string, string> | undefined;
   readonly #tokens: TokenManager | undefined;
+  /** The tmpfs check and mount in flight: concurrent pods must not stack two mounts. */
+  #memoryMount: Promise<void> | undefined;
 
   constructor(options: VolumeManagerOptions) {
     this.rootDir = resolve(options.rootDir);
+    this.memoryDir = join(this.rootDir, MEMORY_VOLUMES_DIR);
     this.#objects = options.objects;
     this.#nodeAllocatable = options.nodeAllocatable;
     this.#tokens = options.tokens;
   }
 
   podDir(uid: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(uid) || uid.startsWith('.')) throw new Error(`invalid pod uid ${JSON.stringify(uid)}`);
-    return join(this.rootDir, 'pods', uid);
+    return join(this.rootDir, 'pods', checkedUid(uid));
+  }
+
+  /** The pod's share of the kubelet's tmpfs. */
+  podMemoryDir(uid: string): string {
+    return join(this.memoryDir, checkedUid(uid));
   }
 
   async setUp(pod: Pod): Promise<PodVolumePaths> {
@@ -120,11 +138,18 @@ export class VolumeManager implements PodVolumes {
     const namespace = pod.metadata?.namespace || 'default';
     const name = volume.name ?? '';
     const dirFor = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, name);
+    const memoryDirFor = async (plugin: string): Promise<string> => {
+      await this.#ensureMemoryTmpfs();
+      const dir = join(this.podMemoryDir(uid), plugin, name);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    };
     if (volume.emptyDir) {
       const dir = dirFor(PLUGIN_DIRS.emptyDir);
       await mkdir(dir, { recursive: true });
       if (volume.emptyDir.medium === 'Memory') {
-        await mountTmpfs(dir, volume.emptyDir.sizeLimit ? memoryBytes(volume.emptyDir.sizeLimit) : undefined);
+        // A tmpfs of its own: its size limit is the volume's, and the pod writes to it.
+        await mountTmpfs(dir, volume.emptyDir.sizeLimit ? { sizeBytes: memoryBytes(volume.emptyDir.sizeLimit) } : {});
       }
       // Any user of any container may write to an emptyDir, as in Kubernetes.
       await chmod(dir, 0o777);
@@ -140,10 +165,8 @@ export class VolumeManager implements PodVolumes {
     if (volume.secret) {
       const secret = await this.#objects.getSecret(namespace, volume.secret.secretName ?? '');
       const payload = secretPayload(secret, volume.secret);
-      const dir = dirFor(PLUGIN_DIRS.secret);
-      await mkdir(dir, { recursive: true });
       // Secrets never touch the disk.
-      await mountTmpfs(dir);
+      const dir = await memoryDirFor(PLUGIN_DIRS.secret);
       await writeAtomically(dir, payload);
       return { hostPath: dir, readOnly: true };
     }
@@ -162,14 +185,23 @@ export class VolumeManager implements PodVolumes {
     }
     if (volume.projected) {
       const payload = await this.#projectedPayload(pod, volume.projected);
-      const dir = dirFor(PLUGIN_DIRS.projected);
-      await mkdir(dir, { recursive: true });
       // It may hold a token or secrets: memory only, as secret volumes.
-      await mountTmpfs(dir);
+      const dir = await memoryDirFor(PLUGIN_DIRS.projected);
       await writeAtomically(dir, payload);
       return { hostPath: dir, readOnly: true };
     }
     throw new Error('volume type is not supported by this kubelet (supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected, nfs, persistentVolumeClaim)');
+  }
+
+  /** Mounts the kubelet's tmpfs unless it is there (checked on every use: no secret may land on disk). */
+  #ensureMemoryTmpfs(): Promise<void> {
+    this.#memoryMount ??= (async () => {
+      await mkdir(this.memoryDir, { recursive: true, mode: MEMORY_VOLUMES_MODE });
+      await mountTmpfs(this.memoryDir, { mode: MEMORY_VOLUMES_MODE });
+    })().finally(() => {
+      this.#memoryMount = undefined;
+    });
+    return this.#memoryMount;
   }
 
   async #mount(plan: MountPlan): Promise<{ hostPath: string; readOnly: boolean }> {
@@ -241,13 +273,24 @@ export class VolumeManager implements PodVolumes {
     const left = await unmountAllUnder(dir);
     if (left.length > 0) throw new VolumeCleanupError(`still mounted under ${dir}: ${left.join(', ')}`);
     await rm(dir, { recursive: true, force: true });
+    await rm(this.podMemoryDir(podUid), { recursive: true, force: true });
   }
 
   async podsOnDisk(): Promise<string[]> {
-    try {
-      return await readdir(join(this.rootDir, 'pods'));
-    } catch {
-      return [];
-    }
+    const [onDisk, inMemory] = await Promise.all([readdirOrEmpty(join(this.rootDir, 'pods')), readdirOrEmpty(this.memoryDir)]);
+    return [...new Set([...onDisk, ...inMemory])];
+  }
+}
+
+function checkedUid(uid: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(uid) || uid.startsWith('.')) throw new Error(`invalid pod uid ${JSON.stringify(uid)}`);
+  return uid;
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
   }
 }
