@@ -148,6 +148,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     const sentAt = new Array<number>(pods);
     const answeredAt = new Array<number>(pods);
     let createsAnsweredAlreadyExists = 0;
+    let createsRetriedAfterTimeout = 0;
     let createsStart = 0;
     let createsEnd = 0;
     const createPods = async (): Promise<void> => {
@@ -156,13 +157,22 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
         const due = createsStart + (i * 1000) / PACE_PER_SEC;
         if (mode === 'paced' && due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
         sentAt[i] = performance.now();
-        try {
-          await client.resource('pod').create(benchPod(names[i]!, i));
-        } catch (err) {
-          // On a machine loaded far past its cores the apiserver's etcd client may send a create's
-          // transaction again after its first attempt went through: the pod is there all the same.
-          if (!isApiError(err, 'AlreadyExists')) throw err;
-          createsAnsweredAlreadyExists++;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.resource('pod').create(benchPod(names[i]!, i));
+          } catch (err) {
+            // On a machine loaded far past its cores etcd may not answer within the apiserver's
+            // storage deadline: the create is sent again (counted), as a client retries a Timeout.
+            if (isApiError(err, 'Timeout') && attempt < 3) {
+              createsRetriedAfterTimeout++;
+              continue;
+            }
+            // The apiserver's etcd client (or a retry above) may send a create's transaction again
+            // after its first attempt went through: the pod is there all the same.
+            if (!isApiError(err, 'AlreadyExists')) throw err;
+            createsAnsweredAlreadyExists++;
+          }
+          break;
         }
         answeredAt[i] = performance.now();
       });
@@ -225,6 +235,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
       wallS: Number(wallS.toFixed(2)),
       createsPerSec: Math.round(pods / ((createsEnd - createsStart) / 1000)),
       createsAnsweredAlreadyExists,
+      createsRetriedAfterTimeout,
     };
     if (live) {
       const lat = summarize(names.map((n, i) => (seen.bound.get(n) as number) - (sentAt[i] as number)));

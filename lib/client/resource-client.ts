@@ -1,6 +1,6 @@
 import { ApiError, isApiError, type StatusReason } from '../api/errors.js';
 import { unwrapAs, wrap } from '../api/envelope.js';
-import type { DeleteOptions, Object as Envelope, Status } from '../api/generated/index.js';
+import type { DeleteOptions, Object as Envelope, Status, WatchEvent as WireWatchEvent } from '../api/generated/index.js';
 import { requestNameOf, type EnvelopeField, type KindTypes, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from './keys.js';
 import type { Transport } from './transport.js';
@@ -223,22 +223,26 @@ export class ResourceClient<T extends KubeObject> {
       resourceVersion: opts.resourceVersion ?? '',
       allowWatchBookmarks: opts.allowWatchBookmarks ?? false,
       timeoutSeconds: opts.timeoutSeconds ?? 0,
+      // A busy apiserver then sends the events waiting for this watch together, not one message each.
+      batchEvents: true,
     };
-    for await (const event of this.transport.serverStream('Watch', request, opts.signal)) {
-      switch (event.type) {
-        case 'ADDED':
-        case 'MODIFIED':
-        case 'DELETED':
-          yield { type: event.type, object: this.unwrap(event.object) };
-          break;
-        case 'BOOKMARK':
-          yield { type: 'BOOKMARK', object: (event.object?.[this.field] ?? {}) as T };
-          break;
-        case 'ERROR':
-          throw apiErrorFromStatus(event.status);
-        default:
-          throw new ApiError('InternalError', `unknown watch event type ${JSON.stringify(event.type)}`);
-      }
+    for await (const message of this.transport.serverStream('Watch', request, opts.signal)) {
+      for (const event of [message, ...(message.following ?? [])]) yield this.watchEvent(event);
+    }
+  }
+
+  private watchEvent(event: WireWatchEvent): WatchEvent<T> {
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED':
+      case 'DELETED':
+        return { type: event.type, object: this.unwrap(event.object) };
+      case 'BOOKMARK':
+        return { type: 'BOOKMARK', object: (event.object?.[this.field] ?? {}) as T };
+      case 'ERROR':
+        throw apiErrorFromStatus(event.status);
+      default:
+        throw new ApiError('InternalError', `unknown watch event type ${JSON.stringify(event.type)}`);
     }
   }
 

@@ -25,6 +25,7 @@ import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope
 import { configurationOf, noteFieldManager } from './managed-fields/index.js';
 import { wireObject } from './wire-object.js';
 import { encodeWatchEvent } from './watch-event-encoding.js';
+import { WatchBatcher } from './watch-batching.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: BearerAuthenticator | undefined;
@@ -332,6 +333,15 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         observed.known(req);
         const info = resolveResource(req.resource ?? '');
         const { events } = ops.watch({ ...target(info, req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
+        if (req.batchEvents) {
+          const batcher = new WatchBatcher(call, abort.signal);
+          for await (const ev of events) {
+            await batcher.send(encodeEvent(info, ev));
+            if (abort.signal.aborted) break;
+          }
+          await batcher.drained();
+          return;
+        }
         for await (const ev of events) {
           if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;

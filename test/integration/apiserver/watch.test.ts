@@ -8,7 +8,9 @@ import { resources } from '../../../lib/api/resources.js';
 import { openEtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { within } from '../../harness/poll.js';
-import { configMap, etcdWatcherCount, eventually, nsObject, pod, sleep } from './helpers.js';
+import { lookupMessage } from '../../../lib/api/proto.js';
+import { encodeMessage } from '../../../services/apiserver/grpc-service.js';
+import { configMap, etcdWatcherCount, eventually, nsObject, pod, rawClient, sleep, tokenMetadata } from './helpers.js';
 
 // Issue 3, "Must show": ordered watch events from a resourceVersion, no gaps or duplicates when the
 // client moves to another (or a restarted) apiserver, Expired then relist, selector transitions
@@ -198,6 +200,74 @@ describe('1,000 watches', () => {
       abort.abort();
       await Promise.allSettled(watches);
     }
+  });
+});
+
+describe('events waiting for a busy stream', () => {
+  interface RawEvent {
+    type: string;
+    object?: { configMap?: { metadata?: { name?: string; resourceVersion?: string } } };
+    following?: RawEvent[];
+  }
+
+  /** The messages of a raw gRPC watch read after all the writes were made, until `count` events arrived. */
+  async function rawWatch(namespace: string, batchEvents: boolean, write: () => Promise<void>, count: number): Promise<RawEvent[]> {
+    const raw = rawClient(cp, cp.apiservers[0]!.address);
+    const type = lookupMessage('WatchEvent');
+    // From the revision before the writes, so every event is live (in revision order), not a listed one.
+    const { resourceVersion } = await client.resource('configMap').list(namespace);
+    const request = encodeMessage('kubets.v1.WatchRequest', { resource: 'configmaps', namespace, resourceVersion, batchEvents });
+    const stream = raw.client.makeServerStreamRequest('/kubets.v1.Resources/Watch', (b: Buffer) => b, (b: Buffer) => b, request, tokenMetadata(cp.token));
+    // Not read while the writes go on: the stream fills its HTTP/2 window and the server's writes wait.
+    stream.pause();
+    const messages: RawEvent[] = [];
+    try {
+      const done = new Promise<void>((resolve, reject) => {
+        let events = 0;
+        stream.on('data', (bytes: Buffer) => {
+          const message = type.toObject(type.decode(bytes)) as RawEvent;
+          messages.push(message);
+          events += 1 + (message.following?.length ?? 0);
+          if (events >= count) resolve();
+        });
+        stream.on('error', reject);
+      });
+      await write();
+      stream.resume();
+      await within(done, 30_000, 'the watch');
+    } finally {
+      stream.cancel();
+      raw.close();
+    }
+    return messages;
+  }
+
+  const write = (namespace: string, count: number) => async (): Promise<void> => {
+    const data = { filler: 'x'.repeat(2048) };
+    for (let i = 0; i < count; i += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, k) => client.resource('configMap').create(configMap(`cm-${String(i + k).padStart(3, '0')}`, namespace, undefined, data))));
+    }
+  };
+
+  const flatten = (messages: RawEvent[]): { type: string; name: string; rv: number }[] =>
+    messages.flatMap((m) => [m, ...(m.following ?? [])]).map((e) => ({ type: e.type, name: e.object?.configMap?.metadata?.name ?? '', rv: Number(e.object?.configMap?.metadata?.resourceVersion) }));
+
+  it('reach a watch that reads `following` together, each once and in order', async () => {
+    await client.resource('namespace').create(nsObject('batched'));
+    const messages = await rawWatch('batched', true, write('batched', 200), 200);
+    const events = flatten(messages);
+    expect(events.map((e) => e.type)).toEqual(Array(200).fill('ADDED'));
+    expect(new Set(events.map((e) => e.name)).size).toBe(200);
+    expect(events.map((e) => e.rv)).toEqual([...events.map((e) => e.rv)].sort((a, b) => a - b));
+    expect(messages.length).toBeLessThan(200);
+  });
+
+  it('reach a watch that does not, one message each', async () => {
+    await client.resource('namespace').create(nsObject('unbatched'));
+    const messages = await rawWatch('unbatched', false, write('unbatched', 100), 100);
+    expect(messages).toHaveLength(100);
+    expect(messages.every((m) => (m.following ?? []).length === 0)).toBe(true);
+    expect(new Set(flatten(messages).map((e) => e.name)).size).toBe(100);
   });
 });
 
