@@ -1,3 +1,4 @@
+import type protobuf from 'protobufjs';
 import { ApiError } from '../api/errors.js';
 import { unwrap, type Envelope } from '../api/envelope.js';
 import { findIntegerProblems, integerProblemsError } from '../api/integer-check.js';
@@ -9,11 +10,24 @@ import { MAX_MESSAGE_BYTES } from '../grpc-options.js';
 // them silently, and the server would then see a valid but different number) and messages over
 // the server's receive limit (grpc-js would only say RESOURCE_EXHAUSTED).
 
+const requestTypes = new Map<string, protobuf.Type>();
+
+/** The request message type of a Resources method, looked up in the schema once. */
+function requestTypeOf(method: string): protobuf.Type {
+  let type = requestTypes.get(method);
+  if (!type) {
+    // Resolved here: with the schema built on demand (the CLI), a method's types are not resolved until asked for.
+    const rpc = protoRoot().lookupService('kubets.v1.Resources').methods[method]!;
+    rpc.resolve();
+    type = rpc.resolvedRequestType!;
+    requestTypes.set(method, type);
+  }
+  return type;
+}
+
 /** The bytes of a unary request to the Resources service, or the ApiError the server would give. */
 export function encodeRequest(method: string, request: object, serialize: (value: object) => Buffer): Buffer {
-  const rpc = protoRoot().lookupService('kubets.v1.Resources').methods[method]!;
-  rpc.resolve();
-  const requestType = rpc.resolvedRequestType!;
+  const requestType = requestTypeOf(method);
   const problems = findIntegerProblems(requestType, request as Record<string, unknown>);
   if (problems.length > 0) throw integerProblemsError(requestType.name, request as { object?: Envelope }, problems);
   const bytes = serialize(request);

@@ -215,11 +215,11 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
    * work's outcome unchanged.
    */
   function audited<T>(method: string, call: { metadata: grpc.Metadata; getPeer(): string }, scope: RequestScope, work: () => Promise<T>): Promise<T> {
-    const receivedAt = new Date();
+    const audit = deps.audit;
+    const receivedAt = audit && new Date();
     const outcome = inRequestScope(scope, () => Promise.resolve().then(work));
     outcome.catch((err: unknown) => logAuthenticationFailure(log, err, peerAddress(call.getPeer())));
-    const audit = deps.audit;
-    if (!audit) return outcome;
+    if (!audit || !receivedAt) return outcome;
     const record = (err?: unknown): void => {
       const apiErr = err === undefined ? undefined : err instanceof ApiError ? err : (storageUnavailable(err) ?? new ApiError('InternalError', 'an error on the server has prevented the request from succeeding'));
       audit.record({

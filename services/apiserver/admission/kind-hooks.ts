@@ -2,13 +2,17 @@ import { resources, type AnyObject, type EnvelopeField, type ResourceInfo } from
 import { strategyFor, type KindHooks, type KindPlugins } from '../kinds/index.js';
 import { combineHooks, type WriteHooks } from '../registry/hooks.js';
 
+/** The steps the kind's hooks have, and only those (combineHooks skips the absent ones). */
 function forAnyKind(hooks: KindHooks<AnyObject>): WriteHooks {
+  const { admit, txnForCreate, txnForUpdate, txnForDelete } = hooks;
   return {
-    writeLanes: (info) => (hooks.serializeWrites ? [info.resource] : []),
-    admit: async (_info, op, object, old) => hooks.admit?.(op, object, old),
-    txnForCreate: async (_info, object) => hooks.txnForCreate?.(object),
-    txnForUpdate: async (_info, object, old) => hooks.txnForUpdate?.(object, old),
-    txnForDelete: async (_info, old) => hooks.txnForDelete?.(old),
+    writeLanes: hooks.serializeWrites ? (info) => [info.resource] : undefined,
+    admit: admit && ((_info, op, object, old) => admit.call(hooks, op, object, old)),
+    txnForCreate: txnForCreate && ((_info, object) => txnForCreate.call(hooks, object)),
+    // A kind's txn hooks are its allocators, which write what they allocate into the object.
+    changesOnCreate: txnForCreate && (() => true),
+    txnForUpdate: txnForUpdate && ((_info, object, old) => txnForUpdate.call(hooks, object, old)),
+    txnForDelete: txnForDelete && ((_info, old) => txnForDelete.call(hooks, old)),
   };
 }
 
@@ -26,5 +30,6 @@ export function kindHooks(plugins: KindPlugins): WriteHooks {
     txnForCreate: (info, object) => of(info).txnForCreate(info, object),
     txnForUpdate: (info, object, old) => of(info).txnForUpdate(info, object, old),
     txnForDelete: (info, old) => of(info).txnForDelete(info, old),
+    changesOnCreate: (info) => of(info).changesOnCreate(info),
   };
 }

@@ -19,36 +19,62 @@ export interface WriteHooks {
   writeLanes?(info: ResourceInfo, op: WriteOp, object: AnyObject, old?: AnyObject): string[];
   admit?(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject): Promise<void>;
   txnForCreate?(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined>;
+  /**
+   * Whether txnForCreate may change the object of this kind (an allocation written into it).
+   * Only then does each attempt of a create start from a copy, so that a retried attempt starts
+   * from the admitted object; hooks that only add compares and puts leave it as it was.
+   */
+  changesOnCreate?(info: ResourceInfo): boolean;
   txnForUpdate?(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined>;
   txnForDelete?(info: ResourceInfo, old: AnyObject): Promise<TxnExtra | undefined>;
 }
 
-/** Runs several hook sets in order, merging their transaction parts. */
+const NO_LANES: readonly string[] = Object.freeze([]);
+
+/**
+ * Runs several hook sets in order, merging their transaction parts. Each step calls only the sets
+ * that have it, without a promise for those that do not (every write goes through here).
+ */
 export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
   const merge = (parts: (TxnExtra | undefined)[]): TxnExtra | undefined => {
     const present = parts.filter((p): p is TxnExtra => p !== undefined);
     if (present.length === 0) return undefined;
     return { compares: present.flatMap((p) => p.compares), puts: present.flatMap((p) => p.puts) };
   };
+  const having = <K extends keyof WriteHooks>(step: K): Required<Pick<WriteHooks, K>>[] => list.filter((h): h is WriteHooks & Required<Pick<WriteHooks, K>> => h[step] !== undefined);
+  const lanes = having('writeLanes');
+  const admits = having('admit');
+  const creates = having('txnForCreate');
+  const updates = having('txnForUpdate');
+  const deletes = having('txnForDelete');
+  const changing = having('changesOnCreate');
   return {
-    writeLanes: (info, op, object, old) => [...new Set(list.flatMap((h) => h.writeLanes?.(info, op, object, old) ?? []))].sort(),
+    writeLanes(info, op, object, old) {
+      let all: string[] | undefined;
+      for (const h of lanes) {
+        const some = h.writeLanes(info, op, object, old);
+        if (some.length > 0) (all ??= []).push(...some);
+      }
+      return all ? [...new Set(all)].sort() : (NO_LANES as string[]);
+    },
     async admit(info, op, object, old) {
-      for (const h of list) await h.admit?.(info, op, object, old);
+      for (const h of admits) await h.admit(info, op, object, old);
     },
     async txnForCreate(info, object) {
       const parts = [];
-      for (const h of list) parts.push(await h.txnForCreate?.(info, object));
+      for (const h of creates) parts.push(await h.txnForCreate(info, object));
       return merge(parts);
     },
     async txnForUpdate(info, object, old) {
       const parts = [];
-      for (const h of list) parts.push(await h.txnForUpdate?.(info, object, old));
+      for (const h of updates) parts.push(await h.txnForUpdate(info, object, old));
       return merge(parts);
     },
     async txnForDelete(info, old) {
       const parts = [];
-      for (const h of list) parts.push(await h.txnForDelete?.(info, old));
+      for (const h of deletes) parts.push(await h.txnForDelete(info, old));
       return merge(parts);
     },
+    changesOnCreate: (info) => changing.some((h) => h.changesOnCreate(info)),
   };
 }

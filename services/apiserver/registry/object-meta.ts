@@ -1,8 +1,25 @@
 import { randomInt, randomUUID } from 'node:crypto';
 
 /** Kubernetes' metav1.Time: RFC3339 with second precision, UTC. */
-export function rfc3339(date: Date = new Date()): string {
+export function rfc3339(date?: Date): string {
+  return date ? secondsText(date) : nowText();
+}
+
+function secondsText(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// Every create stamps the time: the text of the current second is made once per second.
+let lastSecond = NaN;
+let lastText = '';
+
+function nowText(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = secondsText(new Date(second * 1000));
+  }
+  return lastText;
 }
 
 // Kubernetes' generateName suffix alphabet avoids vowels and look-alike characters.

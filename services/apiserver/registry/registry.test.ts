@@ -257,6 +257,48 @@ describe('Registry (on MemoryStore)', () => {
     });
   });
 
+  describe('retried creates', () => {
+    // A hook whose compare fails on the first attempt (another writer moved the key), as a quota's does under contention.
+    function contendedOnce(onAttempt: (object: AnyObject) => void, changesOnCreate: boolean): Registry {
+      let attempts = 0;
+      return new Registry(
+        store,
+        {
+          txnForCreate: async (_info, object) => {
+            onAttempt(object);
+            attempts++;
+            return { compares: [{ key: '/registry/contended', modRevision: attempts === 1 ? 99 : 0 }], puts: [] };
+          },
+          changesOnCreate: () => changesOnCreate,
+        },
+        log,
+      );
+    }
+
+    it('starts each attempt from the admitted object when the hooks change it', async () => {
+      const seen: (string | undefined)[] = [];
+      registry = contendedOnce((object) => {
+        const data = ((object as ConfigMap).data ??= {});
+        seen.push(data.allocated);
+        data.allocated = `attempt-${seen.length}`;
+      }, true);
+      const created = (await registry.create(configMaps, 'default', configMap('c'))) as ConfigMap;
+      expect(seen).toEqual([undefined, undefined]);
+      expect(created.data?.allocated).toBe('attempt-2');
+    });
+
+    it('writes the same object again when the hooks only add compares', async () => {
+      const names: (string | undefined)[] = [];
+      registry = contendedOnce((object) => names.push(object.metadata?.uid), false);
+      const input = configMap('d', { k: 'v' });
+      const created = await registry.create(configMaps, 'default', input);
+      expect(names).toEqual([created.metadata?.uid, created.metadata?.uid]);
+      expect(created.metadata?.resourceVersion).toBeDefined();
+      expect(input).toEqual(configMap('d', { k: 'v' }));
+      expect(await registry.get(configMaps, 'default', 'd')).toMatchObject({ data: { k: 'v' } });
+    });
+  });
+
   describe('transform (server-side changes such as a binding)', () => {
     const bind = (object: AnyObject): AnyObject => {
       const p = object as Pod;

@@ -118,9 +118,11 @@ export class Registry {
     this.validate(info, object, validateObject(info, object));
     if (!opts.fieldsOwned) recordManagedFields(info, object, undefined, 'main');
 
+    // Only an attempt that follows one whose hooks may have changed the object needs a fresh copy.
+    const copyEachAttempt = this.hooks.changesOnCreate?.(info) ?? true;
     let collisions = 0;
     for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS && collisions < MAX_WRITE_ATTEMPTS; attempt++) {
-      const candidate = structuredClone(object);
+      const candidate = attempt === 0 && !copyEachAttempt ? object : structuredClone(object);
       if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
       const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
       let bytes: Buffer | undefined;

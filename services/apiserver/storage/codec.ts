@@ -25,62 +25,111 @@ export function decodeFromStorage(info: ResourceInfo, stored: StoredValue): AnyO
 const LENGTH_DELIMITED = 2;
 const RESOURCE_VERSION_FIELD = lookupMessage('ObjectMeta').fields.resourceVersion!.id;
 
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
+function varintLength(value: number): number {
+  let n = 1;
   while (value > 0x7f) {
-    bytes.push((value & 0x7f) | 0x80);
+    value >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+function writeVarint(out: Buffer, pos: number, value: number): number {
+  while (value > 0x7f) {
+    out[pos++] = (value & 0x7f) | 0x80;
     value >>>= 7;
   }
-  bytes.push(value);
-  return Buffer.from(bytes);
+  out[pos++] = value;
+  return pos;
 }
 
-function stringField(field: number, value: string | undefined): Buffer[] {
-  if (!value) return [];
-  const bytes = Buffer.from(value);
-  return [varint((field << 3) | LENGTH_DELIMITED), varint(bytes.length), bytes];
+/** The size of a length-delimited field's tag and length. */
+function headerLength(field: number, length: number): number {
+  return varintLength((field << 3) | LENGTH_DELIMITED) + varintLength(length);
 }
 
-function delimited(field: number, parts: Buffer[]): Buffer[] {
-  const length = parts.reduce((n, p) => n + p.length, 0);
-  return [varint((field << 3) | LENGTH_DELIMITED), varint(length), ...parts];
+function writeHeader(out: Buffer, pos: number, field: number, length: number): number {
+  return writeVarint(out, writeVarint(out, pos, (field << 3) | LENGTH_DELIMITED), length);
+}
+
+interface KindLayout {
+  /** The Object envelope's field of the kind. */
+  objectField: number;
+  metadataField: number;
+  /** The kind's apiVersion and kind fields, encoded: the same for every object of the kind. */
+  typeFields: Buffer;
+}
+
+const layouts = new Map<ResourceInfo, KindLayout>();
+
+function layoutOf(info: ResourceInfo): KindLayout {
+  let layout = layouts.get(info);
+  if (!layout) {
+    const objectField = lookupMessage('Object').fields[info.field]!;
+    const fields = (objectField.resolvedType as protobuf.Type).fields;
+    const writer = protobuf.Writer.create();
+    if (info.apiVersion) writer.uint32((fields.apiVersion!.id << 3) | LENGTH_DELIMITED).string(info.apiVersion);
+    if (info.kind) writer.uint32((fields.kind!.id << 3) | LENGTH_DELIMITED).string(info.kind);
+    layout = { objectField: objectField.id, metadataField: fields.metadata!.id, typeFields: Buffer.from(writer.finish()) };
+    layouts.set(info, layout);
+  }
+  return layout;
 }
 
 /**
  * The wire envelope (lib/api/proto.ts encodeObject) of object, built from bytes that
  * encodeForStorage made of it, when object has since changed only in metadata.resourceVersion:
- * the stored bytes with apiVersion, kind and resourceVersion added, which costs a copy instead of
- * a second conversion and encoding of the whole object. Decodes to the same object as
- * encodeObject(wireObject(info, object)), apiVersion and kind being always the resource's.
+ * the stored bytes with apiVersion, kind and resourceVersion added, written into one buffer,
+ * which costs a copy instead of a second conversion and encoding of the whole object. Decodes to
+ * the same object as encodeObject(wireObject(info, object)), apiVersion and kind being always the
+ * resource's.
  */
 export function wireEnvelopeFromStored(info: ResourceInfo, object: AnyObject, stored: Buffer): Buffer {
-  const kindType = lookupMessage('Object').fields[info.field]!.resolvedType as protobuf.Type;
+  const { objectField, metadataField, typeFields } = layoutOf(info);
   const reader = protobuf.Reader.create(stored);
   const tag = reader.uint32();
   const length = reader.uint32();
-  if (tag !== ((lookupMessage('Object').fields[info.field]!.id << 3) | LENGTH_DELIMITED) || reader.pos + length !== stored.length) {
+  if (tag !== ((objectField << 3) | LENGTH_DELIMITED) || reader.pos + length !== stored.length) {
     throw new Error(`stored bytes do not hold one ${info.kind}`);
   }
-  const metadataField = kindType.fields.metadata!.id;
-  const parts = [...stringField(kindType.fields.apiVersion!.id, info.apiVersion), ...stringField(kindType.fields.kind!.id, info.kind)];
-  const version = stringField(RESOURCE_VERSION_FIELD, object.metadata?.resourceVersion);
-  let sawMetadata = false;
+  const bodyStart = reader.pos;
+  // Where the metadata field is (tag to end) and its contents; the other fields are copied as they are.
+  let metaFieldStart = stored.length;
+  let metaFieldEnd = stored.length;
+  let metaStart = stored.length;
   while (reader.pos < stored.length) {
     const start = reader.pos;
     const fieldTag = reader.uint32();
     if (fieldTag === ((metadataField << 3) | LENGTH_DELIMITED)) {
       const metaLength = reader.uint32();
-      const meta = stored.subarray(reader.pos, reader.pos + metaLength);
-      reader.pos += metaLength;
-      parts.push(...delimited(metadataField, [meta, ...version]));
-      sawMetadata = true;
-    } else {
-      reader.skipType(fieldTag & 7);
-      parts.push(stored.subarray(start, reader.pos));
+      metaFieldStart = start;
+      metaStart = reader.pos;
+      metaFieldEnd = reader.pos + metaLength;
+      break;
+    }
+    reader.skipType(fieldTag & 7);
+  }
+  const version = object.metadata?.resourceVersion;
+  const versionBytes = version ? Buffer.byteLength(version) : 0;
+  const versionField = version ? headerLength(RESOURCE_VERSION_FIELD, versionBytes) + versionBytes : 0;
+  const metaLength = metaFieldEnd - metaStart + versionField;
+  const hasMeta = metaFieldStart < stored.length || versionField > 0;
+  const body = typeFields.length + (stored.length - bodyStart) - (metaFieldEnd - metaFieldStart) + (hasMeta ? headerLength(metadataField, metaLength) + metaLength : 0);
+  const out = Buffer.allocUnsafe(headerLength(objectField, body) + body);
+  let pos = writeHeader(out, 0, objectField, body);
+  pos += typeFields.copy(out, pos);
+  pos += stored.copy(out, pos, bodyStart, metaFieldStart);
+  if (hasMeta) {
+    pos = writeHeader(out, pos, metadataField, metaLength);
+    pos += stored.copy(out, pos, metaStart, metaFieldEnd);
+    if (version) {
+      pos = writeHeader(out, pos, RESOURCE_VERSION_FIELD, versionBytes);
+      pos += out.write(version, pos);
     }
   }
-  if (!sawMetadata && version.length > 0) parts.push(...delimited(metadataField, version));
-  return Buffer.concat(delimited(lookupMessage('Object').fields[info.field]!.id, parts));
+  pos += stored.copy(out, pos, metaFieldEnd);
+  if (pos !== out.length) throw new Error(`spliced ${info.kind} envelope is ${pos} bytes, expected ${out.length}`);
+  return out;
 }
 
 /** Objects whose stored bytes are known: what encodeForStorage made of them, written to the store. */
