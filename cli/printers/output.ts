@@ -6,7 +6,7 @@ import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from '../../lib/printers/kinds/registry.js';
 import { alignTabs } from '../../lib/printers/tabwriter.js';
 import { TABLE_LAYOUT } from '../../lib/printers/table.js';
-import { yaml } from '../lazy-yaml.js';
+import { goYAML } from './go-yaml.js';
 
 // The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,
 // jsonpath=TEMPLATE and custom-columns=SPEC. JSON and YAML carry Kubernetes' v1 JSON with keys
@@ -111,12 +111,9 @@ export function formatJSON(document: JsonValue): string {
   return `${goJSON(document, '    ')}\n`;
 }
 
-/**
- * YAML as `kubectl get -o yaml` prints it: block style, two-space indent, list items not indented
- * under their key, YAML 1.1 quoting (so "yes", "on" and timestamps stay strings) as Go's yaml.v2.
- */
+/** YAML as `kubectl get -o yaml` prints it (go-yaml v2's layout, key order, quoting and folding). */
 export function formatYAML(document: JsonValue): string {
-  return yaml().stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
+  return goYAML(document);
 }
 
 /** A custom-columns table: one row per object, several values joined by commas, `<none>` for none. */
