@@ -5,7 +5,7 @@ import type { ConfigMap, Deployment, Namespace, Secret, Service, ServicePort } f
 import { resourceByField } from '../../lib/api/resources.js';
 import { collectWhole, integer } from '../../lib/flags.js';
 import type { CliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { createCronJobCommand, createJobCommand } from './create-batch.js';
 import { createServiceAccountCommand, createTokenCommand } from './create-token.js';
 import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
@@ -57,6 +57,9 @@ async function envFileEntries(path: string): Promise<[string, Buffer][]> {
 
 /** Every key of --from-literal, --from-file and --from-env-file; a key given twice is an error, as in kubectl. */
 async function collectData(flags: DataFlags): Promise<Map<string, Buffer>> {
+  if (flags.fromEnvFile.length > 0 && (flags.fromFile.length > 0 || flags.fromLiteral.length > 0)) {
+    throw new CliError('from-env-file cannot be combined with from-file or from-literal');
+  }
   const entries: [string, Buffer][] = [];
   for (const literal of flags.fromLiteral) {
     const eq = literal.indexOf('=');
@@ -80,16 +83,16 @@ function dataOptions(command: Command): Command {
     .option('--from-env-file <path>', 'KEY=VALUE lines of a file; repeatable', collectWhole, []);
 }
 
-function named(args: unknown[]): string {
+function named(args: unknown[], command: Command): string {
   const name = args[0] as string | undefined;
-  if (!name) throw new CliError('NAME is required');
+  if (!name) throw usageError(command, 'exactly one NAME is required, got 0');
   return name;
 }
 
 function namespaceCommand(deps: VerbDeps): Command {
   return generatorOptions(new Command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[name]')).action(
     verbAction(deps, async (ctx, args, cmd) => {
-      const namespace: Namespace = { metadata: { name: named(args) } };
+      const namespace: Namespace = { metadata: { name: named(args, cmd) } };
       await submitGenerated(ctx, resourceByField('namespace'), namespace, cmd.opts<GeneratorFlags>());
     }),
   );
@@ -105,7 +108,7 @@ function configMapCommand(deps: VerbDeps): Command {
         if (Buffer.from(value.toString('utf8')).equals(value)) data[key] = value.toString('utf8');
         else binaryData[key] = value;
       }
-      const configMap: ConfigMap = { metadata: { name: named(args) }, data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };
+      const configMap: ConfigMap = { metadata: { name: named(args, cmd) }, data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };
       await submitGenerated(ctx, resourceByField('configMap'), configMap, flags);
     }),
   );
@@ -113,11 +116,11 @@ function configMapCommand(deps: VerbDeps): Command {
 
 function secretGenericCommand(deps: VerbDeps): Command {
   return dataOptions(new Command('generic').description('Create a secret from a local file, directory or literal value').argument('[name]'))
-    .option('--type <type>', 'the secret type (default Opaque)')
+    .option('--type <type>', 'the secret type (the server makes it Opaque)')
     .action(
       verbAction(deps, async (ctx, args, cmd) => {
         const flags = cmd.opts<DataFlags & { type?: string }>();
-        const secret: Secret = { metadata: { name: named(args) }, type: flags.type ?? 'Opaque', data: Object.fromEntries(await collectData(flags)) };
+        const secret: Secret = { metadata: { name: named(args, cmd) }, ...(flags.type ? { type: flags.type } : {}), data: Object.fromEntries(await collectData(flags)) };
         await submitGenerated(ctx, resourceByField('secret'), secret, flags);
       }),
     );
@@ -132,7 +135,7 @@ function secretTlsCommand(deps: VerbDeps): Command {
         const flags = cmd.opts<GeneratorFlags & { cert?: string; key?: string }>();
         if (!flags.cert || !flags.key) throw new CliError('--cert and --key must both be given');
         const read = (path: string) => readFile(path).catch(() => Promise.reject(new CliError(`error reading ${path}: no such file or directory`)));
-        const secret: Secret = { metadata: { name: named(args) }, type: 'kubernetes.io/tls', data: { 'tls.crt': await read(flags.cert), 'tls.key': await read(flags.key) } };
+        const secret: Secret = { metadata: { name: named(args, cmd) }, type: 'kubernetes.io/tls', data: { 'tls.crt': await read(flags.cert), 'tls.key': await read(flags.key) } };
         await submitGenerated(ctx, resourceByField('secret'), secret, flags);
       }),
     );
@@ -152,7 +155,7 @@ function deploymentCommand(deps: VerbDeps): Command {
     .action(
       verbAction(deps, async (ctx, args, cmd) => {
         const [name, ...command] = args[0] as string[];
-        if (!name) throw new CliError('NAME is required');
+        if (!name) throw usageError(cmd, 'exactly one NAME is required, got 0');
         const flags = cmd.opts<GeneratorFlags & { image: string[]; replicas: number; port?: number }>();
         if (flags.image.length === 0) throw new CliError('required flag(s) "image" not set');
         if (command.length > 0 && flags.image.length > 1) throw new CliError('cannot specify multiple --image options and command');
@@ -196,7 +199,7 @@ function serviceCommand(deps: VerbDeps): Command {
     return command.action(
       verbAction(deps, async (ctx, args, cmd) => {
         const flags = cmd.opts<GeneratorFlags & { tcp: string[]; clusterip?: string; nodePort?: number }>();
-        const serviceName = named(args);
+        const serviceName = named(args, cmd);
         const headless = flags.clusterip === 'None';
         if (flags.tcp.length === 0 && !headless) throw new CliError('at least one --tcp port is required');
         const service: Service = {
