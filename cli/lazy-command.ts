@@ -10,7 +10,11 @@ import { useKubectlErrors } from './kubectl-errors.js';
  * and report command-line mistakes in kubectl's words naming themselves.
  */
 export function inherit(command: Command, parent: Command): Command {
+  // A command whose own options may only come before its subcommands (`create -f --dry-run`,
+  // `create job --dry-run`) keeps that, which copying the parent's settings would undo.
+  const positional = (command as unknown as { _enablePositionalOptions: boolean })._enablePositionalOptions;
   command.copyInheritedSettings(parent);
+  if (positional) command.enablePositionalOptions();
   useKubectlErrors(command);
   for (const sub of command.commands) inherit(sub, command);
   return command;

@@ -1,9 +1,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import type { ConfigMap, Deployment, Namespace, Secret, Service, ServicePort } from '../../lib/api/generated/index.js';
+import type { ConfigMap, Deployment, Namespace, PriorityClass, Secret, Service, ServicePort } from '../../lib/api/generated/index.js';
 import { resourceByField } from '../../lib/api/resources.js';
-import { collectWhole, integer } from '../../lib/flags.js';
+import { boolFlag, collectWhole, integer } from '../../lib/flags.js';
+import { goQuote } from '../printers/go-values.js';
 import type { CliContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { createCronJobCommand, createJobCommand } from './create-batch.js';
@@ -11,8 +12,9 @@ import { createServiceAccountCommand, createTokenCommand } from './create-token.
 import { generatorOptions, submitGenerated, type GeneratorFlags } from '../submit-generated.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-// kubectl create's generators: `create namespace|configmap|secret generic|secret tls|deployment|
-// service clusterip|nodeport NAME [flags]` build the object from flags instead of a manifest.
+// kubectl create's generators: `create namespace|configmap|secret generic|secret tls|secret
+// docker-registry|deployment|service clusterip|nodeport|priorityclass NAME [flags]` build the
+// object from flags instead of a manifest.
 
 interface DataFlags extends GeneratorFlags {
   fromLiteral: string[];
@@ -141,6 +143,70 @@ function secretTlsCommand(deps: VerbDeps): Command {
     );
 }
 
+/** Where `create secret docker-registry` points without --docker-server: Docker Hub, as kubectl. */
+const DOCKER_HUB = 'https://index.docker.io/v1/';
+
+interface DockerRegistryFlags extends GeneratorFlags {
+  dockerServer: string;
+  dockerUsername?: string;
+  dockerPassword?: string;
+  dockerEmail?: string;
+}
+
+/** A .dockerconfigjson of one registry, byte for byte as kubectl writes it (Go's field order, empty fields left out). */
+export function dockerConfigJSON(server: string, username: string, password: string, email = ''): string {
+  const fields: [string, string][] = [
+    ['username', username],
+    ['password', password],
+    ['email', email],
+    ['auth', Buffer.from(`${username}:${password}`).toString('base64')],
+  ];
+  const entry = fields
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `${goQuote(key)}:${goQuote(value)}`)
+    .join(',');
+  return `{"auths":{${goQuote(server)}:{${entry}}}}`;
+}
+
+function secretDockerRegistryCommand(deps: VerbDeps): Command {
+  return generatorOptions(new Command('docker-registry').description('Create a secret for use with a Docker registry').argument('[name]'))
+    .option('--docker-server <server>', 'server location for the Docker registry', DOCKER_HUB)
+    .option('--docker-username <name>', 'username for Docker registry authentication')
+    .option('--docker-password <password>', 'password for Docker registry authentication')
+    .option('--docker-email <email>', 'email for the Docker registry')
+    .action(
+      verbAction(deps, async (ctx, args, cmd) => {
+        const flags = cmd.opts<DockerRegistryFlags>();
+        const name = named(args, cmd);
+        if (!flags.dockerUsername || !flags.dockerPassword) throw new CliError('either --from-file or the combination of --docker-username, --docker-password and --docker-server is required');
+        const config = dockerConfigJSON(flags.dockerServer, flags.dockerUsername, flags.dockerPassword, flags.dockerEmail);
+        const secret: Secret = { metadata: { name }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(config) } };
+        await submitGenerated(ctx, resourceByField('secret'), secret, flags);
+      }),
+    );
+}
+
+function priorityClassCommand(deps: VerbDeps): Command {
+  return generatorOptions(new Command('priorityclass').alias('pc').description('Create a priority class with the specified name').argument('[name]'))
+    .option('--value <value>', 'the value of this priority class', integer, 0)
+    .addOption(boolFlag('--global-default', 'whether this priority class is the default for pods without one', false))
+    .option('--description <text>', 'what this priority class is for', '')
+    .option('--preemption-policy <policy>', 'whether its pods may preempt others: PreemptLowerPriority or Never', 'PreemptLowerPriority')
+    .action(
+      verbAction(deps, async (ctx, args, cmd) => {
+        const flags = cmd.opts<GeneratorFlags & { value: number; globalDefault: boolean; description: string; preemptionPolicy: string }>();
+        const priorityClass: PriorityClass = {
+          metadata: { name: named(args, cmd) },
+          value: flags.value,
+          ...(flags.globalDefault ? { globalDefault: true } : {}),
+          ...(flags.description ? { description: flags.description } : {}),
+          preemptionPolicy: flags.preemptionPolicy,
+        };
+        await submitGenerated(ctx, resourceByField('priorityClass'), priorityClass, flags);
+      }),
+    );
+}
+
 /** kubectl names a deployment's container after its image: `registry/nginx:1.25` → `nginx`. */
 export function containerNameFor(image: string): string {
   const last = image.split('/').pop() ?? image;
@@ -220,6 +286,6 @@ function serviceCommand(deps: VerbDeps): Command {
 
 /** The generator subcommands of `kubets create`. */
 export function createGenerators(deps: VerbDeps = defaultDeps): Command[] {
-  const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps));
-  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps)];
+  const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps)).addCommand(secretDockerRegistryCommand(deps));
+  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps), priorityClassCommand(deps)];
 }

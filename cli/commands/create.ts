@@ -8,9 +8,12 @@ import { loadManifests, type Manifest } from '../manifests.js';
 import { objectRef } from '../resource-args.js';
 import { reportErrors } from '../report.js';
 import { createGenerators } from './create-generators.js';
+import { dryRunSuffix, parseDryRun } from '../dry-run.js';
+import { parseOutputFormat, printObjects } from '../printers/output.js';
+import { generatorOptions, type GeneratorFlags } from '../submit-generated.js';
 import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-interface CreateOptions {
+interface CreateOptions extends GeneratorFlags {
   filename: string[];
   recursive?: boolean;
   saveConfig?: boolean;
@@ -26,12 +29,15 @@ async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> 
     namespaceExplicit: ctx.namespaceExplicit,
     verb: 'create',
   });
-  const client = manifests.length > 0 ? await ctx.client() : undefined;
+  const mode = parseDryRun(opts.dryRun);
+  const format = opts.output ? parseOutputFormat(opts.output) : undefined;
+  const client = manifests.length > 0 && mode !== 'client' ? await ctx.client() : undefined;
   for (const manifest of manifests) {
     try {
       const object = opts.saveConfig ? withLastApplied(manifest.info, manifest.object) : manifest.object;
-      const created = await client!.resource(manifest.info.field).create(object as never);
-      ctx.out(`${objectRef(manifest.info, created.metadata?.name ?? '')} created\n`);
+      const created = mode === 'client' ? object : await client!.resource(manifest.info.field).create(object as never, { dryRun: mode === 'server' });
+      if (format) ctx.out(printObjects(manifest.info, [created], format, { single: true, unsaved: mode === 'client' }));
+      else ctx.out(`${objectRef(manifest.info, created.metadata?.name ?? '')} created${dryRunSuffix(mode)}\n`);
     } catch (err) {
       errors.push(sourced(err, 'creating', manifest));
     }
@@ -44,7 +50,8 @@ export function sourced(err: unknown, verb: string, manifest: Manifest): unknown
 }
 
 export function createCommand(deps: VerbDeps = defaultDeps): Command {
-  const command = new Command('create')
+  // Its own --dry-run and -o only before a generator's name, after which they are the generator's.
+  const command = generatorOptions(new Command('create').enablePositionalOptions())
     .description('Create resources from files or stdin')
     .option('-f, --filename <file>', 'file, directory or - (stdin) with the resources to create; repeatable', collectWhole, [])
     .option('-R, --recursive', 'process directories under the -f directories too')
