@@ -34,7 +34,7 @@ export async function submitGenerated(
   const result =
     mode === 'client' ? object : await (await ctx.client()).resource(info.field).create(object as never, mode === 'server' ? { dryRun: true } : {});
   if (opts.silent) return result;
-  if (format) ctx.out(printObjects(info, [result], format, { single: true, unsaved: mode === 'client' }));
+  if (format) ctx.out(printObjects(info, [result], format, { single: true, ...(mode === 'client' ? { origin: 'generated' } : {}) }));
   else ctx.out(`${objectRef(info, result.metadata?.name ?? '')} ${opts.done ?? 'created'}${dryRunSuffix(mode)}\n`);
   return result;
 }

@@ -32,11 +32,16 @@ async function runCreate(ctx: CliContext, opts: CreateOptions): Promise<number> 
   const mode = parseDryRun(opts.dryRun);
   const format = opts.output ? parseOutputFormat(opts.output) : undefined;
   const client = manifests.length > 0 && mode !== 'client' ? await ctx.client() : undefined;
+  let printed = 0;
   for (const manifest of manifests) {
     try {
       const object = opts.saveConfig ? withLastApplied(manifest.info, manifest.object) : manifest.object;
       const created = mode === 'client' ? object : await client!.resource(manifest.info.field).create(object as never, { dryRun: mode === 'server' });
-      if (format) ctx.out(printObjects(manifest.info, [created], format, { single: true, unsaved: mode === 'client' }));
+      if (format) {
+        // kubectl's YAML printer starts every document after the first with a separator.
+        if (format.type === 'yaml' && printed++ > 0) ctx.out('---\n');
+        ctx.out(printObjects(manifest.info, [created], format, { single: true, ...(mode === 'client' ? { origin: 'file' } : {}) }));
+      }
       else ctx.out(`${objectRef(manifest.info, created.metadata?.name ?? '')} created${dryRunSuffix(mode)}\n`);
     } catch (err) {
       errors.push(sourced(err, 'creating', manifest));

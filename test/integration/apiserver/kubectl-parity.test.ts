@@ -173,8 +173,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'set image deployment/frontend tomcat-demo=kubeguide/tomcat-app:v2 --dry-run=client -o yaml': NO_SET_DRY_RUN,
   'set env deployment/frontend A=B C=on --dry-run=client -o yaml': NO_SET_DRY_RUN,
   'set resources deployment/frontend --limits=cpu=200m,memory=512Mi --requests=cpu=100m --dry-run=client -o yaml': NO_SET_DRY_RUN,
-  'create -f FILES/objects.yaml --dry-run=client -o yaml':
-    'kubets prints objects read from files with the empty structs and null creationTimestamp of typed objects, and without the --- between them',
   'get pods -o bogus': 'kubets lists only the output formats it has (no go-template, template, jsonpath-file, custom-columns-file, jsonpath-as-json)',
   'patch pod web-1 -p {bad': 'kubets reads the patch itself and names the YAML error; kubectl sends it and prints the server\'s answer',
   'create -f FILES/bad-second.yaml --dry-run=client': 'kubets reads every document before sending any, so nothing is created from a file with a syntax error',
