@@ -115,6 +115,7 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
         related.lease = await client.resource('lease').get(NODE_LEASE_NAMESPACE, (object as Node).metadata?.name ?? '');
       } catch (err) {
         if (!isApiError(err, 'NotFound')) throw err;
+        related.leaseError = err.message;
       }
       break;
     }
@@ -134,6 +135,7 @@ export async function describeRelated(client: ApiClient, info: ResourceInfo, obj
         related.endpoints = await client.resource('endpoints').get(namespace, (object as Service).metadata?.name ?? name);
       } catch (err) {
         if (!isApiError(err, 'NotFound')) throw err;
+        related.leaseError = err.message;
       }
       break;
     case 'persistentVolumeClaim':

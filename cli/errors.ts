@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import { isApiError, type ApiError } from '../lib/api/errors.js';
+import { commandPath } from './kubectl-errors.js';
 
 // What users see when a verb fails, in kubectl's words (cmdutil.CheckErr / StandardErrorMessage):
 // server errors as `Error from server (Reason): message`, Invalid as `The Kind "name" is invalid:`
@@ -8,6 +10,11 @@ import { isApiError, type ApiError } from '../lib/api/errors.js';
 /** A failure of the command itself (bad arguments, unknown type): printed as `error: <message>`. */
 export class CliError extends Error {
   override readonly name: string = 'CliError';
+}
+
+/** A mistake in a command's arguments, as kubectl's UsageErrorf words it: the message, then where to read the usage. */
+export function usageError(command: Command, message: string): CliError {
+  return new CliError(`${message}\nSee '${commandPath(command)} -h' for help and examples`);
 }
 
 /** An ApiError with where it happened, as kubectl's AddSourceToErr adds `error when creating "f.yaml": `. */

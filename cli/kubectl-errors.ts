@@ -4,7 +4,7 @@ import { CommanderError, type Command } from 'commander';
 // know, instead of commander's: `error: unknown flag: --x` and where to read the usage.
 
 /** `kubets rollout`: the command's path from the program down. */
-function commandPath(command: Command): string {
+export function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');

@@ -68,6 +68,7 @@ export class WriteReport {
     const separator = this.format.type === 'yaml' && this.printed > 0 ? '---\n' : '';
     this.printed++;
     const shown = this.showManagedFields ? object : withoutManagedFields(object);
-    this.ctx.out(separator + printObjects(info, [shown], this.format, { single: true, unsaved: this.clientOnly && !this.opts.fromFiles }));
+    const origin = !this.clientOnly ? 'server' : this.opts.fromFiles ? 'file' : 'generated';
+    this.ctx.out(separator + printObjects(info, [shown], this.format, { single: true, origin }));
   }
 }

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { resources, type ResourceInfo } from '../../lib/api/resources.js';
+import { categoriesOf } from '../../lib/api/categories.js';
+import { resources, servedResources, type ResourceInfo } from '../../lib/api/resources.js';
+import { resourceVerbs } from '../../lib/api/verbs.js';
 import { compareStrings } from '../../lib/printers/order.js';
 import { renderTable, type ColumnDefinition } from '../../lib/printers/table.js';
 import type { CliContext } from '../context.js';
@@ -20,9 +22,8 @@ const COLUMNS: ColumnDefinition[] = [
   { name: 'Namespaced' },
   { name: 'Kind' },
   { name: 'Verbs', wide: true },
+  { name: 'Categories', wide: true },
 ];
-
-const VERBS = '[create delete get list patch update watch]';
 
 /** Discovery order: the core group first, then groups alphabetically; resources by name within a group. */
 function discoveryOrder(list: readonly ResourceInfo[]): ResourceInfo[] {
@@ -41,7 +42,7 @@ function runApiResources(ctx: CliContext, flags: ApiResourcesFlags): void {
     for (const r of shown) ctx.out(`${r.group ? `${r.resource}.${r.group}` : r.resource}\n`);
     return;
   }
-  const rows = shown.map((r) => ({ cells: [r.resource, r.shortNames.join(','), r.apiVersion, String(r.namespaced), r.kind, VERBS] }));
+  const rows = shown.map((r) => ({ cells: [r.resource, r.shortNames.join(','), r.apiVersion, String(r.namespaced), r.kind, resourceVerbs(r).join(','), categoriesOf(r).join(',')] }));
   ctx.out(renderTable(COLUMNS, rows, { wide: flags.output === 'wide', noHeaders: !flags.headers }));
 }
 
@@ -53,4 +54,14 @@ export function apiResourcesCommand(deps: VerbDeps = defaultDeps): Command {
     .option('--api-group <group>', 'only resources in this API group ("" for the core group)')
     .option('--no-headers', 'print no header line')
     .action(verbAction(deps, async (ctx, _args, cmd) => runApiResources(ctx, cmd.opts<ApiResourcesFlags>())));
+}
+
+/** `kubets api-versions`: every served group/version, one a line, sorted as kubectl prints them. */
+function runApiVersions(ctx: CliContext): void {
+  const versions = new Set(servedResources().map((r) => r.apiVersion));
+  ctx.out([...versions].sort(compareStrings).map((v) => `${v}\n`).join(''));
+}
+
+export function apiVersionsCommand(deps: VerbDeps = defaultDeps): Command {
+  return new Command('api-versions').description('Print the supported API versions on the server, in the form of "group/version"').action(verbAction(deps, async (ctx) => runApiVersions(ctx)));
 }

@@ -31,12 +31,11 @@ function podTemplate(name: string, image: string, command: string[], restartPoli
 }
 
 /** The Job kubectl makes from a CronJob's template: same labels and spec, marked as started by hand, owned by the CronJob. */
-export function jobFromCronJob(name: string, namespace: string, cronJob: CronJob): Job {
+export function jobFromCronJob(name: string, cronJob: CronJob): Job {
   const template = cronJob.spec?.jobTemplate ?? {};
   return {
     metadata: {
       name,
-      namespace,
       labels: { ...template.metadata?.labels },
       annotations: { [INSTANTIATE_ANNOTATION]: 'manual', ...template.metadata?.annotations },
       // Not blockOwnerDeletion, as kubectl: that would need rights on the CronJob's finalizers.
@@ -58,17 +57,16 @@ async function sourceCronJob(ctx: CliContext, from: string, namespace: string): 
 async function runCreateJob(ctx: CliContext, name: string, command: string[], flags: CreateJobFlags): Promise<void> {
   if (Boolean(flags.image) === Boolean(flags.from)) throw new CliError('either --image or --from must be specified');
   if (flags.from && command.length > 0) throw new CliError('cannot specify --from and command');
-  const namespace = await ctx.namespace();
+  // The namespace goes in only as the request's (submitGenerated): kubectl's generators leave it out.
   const job: Job = flags.from
-    ? jobFromCronJob(name, namespace, await sourceCronJob(ctx, flags.from, namespace))
-    : { metadata: { name, namespace }, spec: { template: podTemplate(name, flags.image ?? '', command, 'Never') } };
+    ? jobFromCronJob(name, await sourceCronJob(ctx, flags.from, await ctx.namespace()))
+    : { metadata: { name }, spec: { template: podTemplate(name, flags.image ?? '', command, 'Never') } };
   await submitGenerated(ctx, JOB, job, flags);
 }
 
 async function runCreateCronJob(ctx: CliContext, name: string, command: string[], flags: CreateCronJobFlags): Promise<void> {
-  const namespace = await ctx.namespace();
   const cronJob: CronJob = {
-    metadata: { name, namespace },
+    metadata: { name },
     spec: {
       schedule: flags.schedule,
       jobTemplate: { metadata: { name }, spec: { template: podTemplate(name, flags.image, command, flags.restart) } },

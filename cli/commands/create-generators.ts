@@ -1,20 +1,22 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import type { ConfigMap, Deployment, Namespace, Secret, Service, ServicePort } from '../../lib/api/generated/index.js';
+import type { ConfigMap, Deployment, Namespace, PriorityClass, Secret, Service, ServicePort } from '../../lib/api/generated/index.js';
 import { resourceByField } from '../../lib/api/resources.js';
-import { collectWhole, integer } from '../../lib/flags.js';
+import { boolFlag, collectWhole, integer } from '../../lib/flags.js';
+import { goQuote } from '../printers/go-values.js';
 import type { CliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { createCronJobCommand, createJobCommand } from './create-batch.js';
 import { createServiceAccountCommand, createTokenCommand } from './create-token.js';
 import { submitGenerated } from '../submit-generated.js';
 import { addWriteOptions, type WriteFlags } from '../write-output.js';
-import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 import { createPodDisruptionBudgetCommand } from './create-policy.js';
+import { defaultDeps, verbAction, type VerbDeps } from '../verb.js';
 
-// kubectl create's generators: `create namespace|configmap|secret generic|secret tls|deployment|
-// service clusterip|nodeport NAME [flags]` build the object from flags instead of a manifest.
+// kubectl create's generators: `create namespace|configmap|secret generic|secret tls|secret
+// docker-registry|deployment|service clusterip|nodeport|priorityclass NAME [flags]` build the
+// object from flags instead of a manifest.
 
 interface DataFlags extends WriteFlags {
   fromLiteral: string[];
@@ -59,6 +61,9 @@ async function envFileEntries(path: string): Promise<[string, Buffer][]> {
 
 /** Every key of --from-literal, --from-file and --from-env-file; a key given twice is an error, as in kubectl. */
 async function collectData(flags: DataFlags): Promise<Map<string, Buffer>> {
+  if (flags.fromEnvFile.length > 0 && (flags.fromFile.length > 0 || flags.fromLiteral.length > 0)) {
+    throw new CliError('from-env-file cannot be combined with from-file or from-literal');
+  }
   const entries: [string, Buffer][] = [];
   for (const literal of flags.fromLiteral) {
     const eq = literal.indexOf('=');
@@ -82,16 +87,16 @@ function dataOptions(command: Command): Command {
     .option('--from-env-file <path>', 'KEY=VALUE lines of a file; repeatable', collectWhole, []);
 }
 
-function named(args: unknown[]): string {
+function named(args: unknown[], command: Command): string {
   const name = args[0] as string | undefined;
-  if (!name) throw new CliError('NAME is required');
+  if (!name) throw usageError(command, 'exactly one NAME is required, got 0');
   return name;
 }
 
 function namespaceCommand(deps: VerbDeps): Command {
   return addWriteOptions(new Command('namespace').alias('ns').description('Create a namespace with the specified name').argument('[name]')).action(
     verbAction(deps, async (ctx, args, cmd) => {
-      const namespace: Namespace = { metadata: { name: named(args) } };
+      const namespace: Namespace = { metadata: { name: named(args, cmd) } };
       await submitGenerated(ctx, resourceByField('namespace'), namespace, cmd.opts<WriteFlags>());
     }),
   );
@@ -107,7 +112,7 @@ function configMapCommand(deps: VerbDeps): Command {
         if (Buffer.from(value.toString('utf8')).equals(value)) data[key] = value.toString('utf8');
         else binaryData[key] = value;
       }
-      const configMap: ConfigMap = { metadata: { name: named(args) }, data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };
+      const configMap: ConfigMap = { metadata: { name: named(args, cmd) }, data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };
       await submitGenerated(ctx, resourceByField('configMap'), configMap, flags);
     }),
   );
@@ -115,11 +120,11 @@ function configMapCommand(deps: VerbDeps): Command {
 
 function secretGenericCommand(deps: VerbDeps): Command {
   return dataOptions(new Command('generic').description('Create a secret from a local file, directory or literal value').argument('[name]'))
-    .option('--type <type>', 'the secret type (default Opaque)')
+    .option('--type <type>', 'the secret type (the server makes it Opaque)')
     .action(
       verbAction(deps, async (ctx, args, cmd) => {
         const flags = cmd.opts<DataFlags & { type?: string }>();
-        const secret: Secret = { metadata: { name: named(args) }, type: flags.type ?? 'Opaque', data: Object.fromEntries(await collectData(flags)) };
+        const secret: Secret = { metadata: { name: named(args, cmd) }, ...(flags.type ? { type: flags.type } : {}), data: Object.fromEntries(await collectData(flags)) };
         await submitGenerated(ctx, resourceByField('secret'), secret, flags);
       }),
     );
@@ -134,8 +139,72 @@ function secretTlsCommand(deps: VerbDeps): Command {
         const flags = cmd.opts<WriteFlags & { cert?: string; key?: string }>();
         if (!flags.cert || !flags.key) throw new CliError('--cert and --key must both be given');
         const read = (path: string) => readFile(path).catch(() => Promise.reject(new CliError(`error reading ${path}: no such file or directory`)));
-        const secret: Secret = { metadata: { name: named(args) }, type: 'kubernetes.io/tls', data: { 'tls.crt': await read(flags.cert), 'tls.key': await read(flags.key) } };
+        const secret: Secret = { metadata: { name: named(args, cmd) }, type: 'kubernetes.io/tls', data: { 'tls.crt': await read(flags.cert), 'tls.key': await read(flags.key) } };
         await submitGenerated(ctx, resourceByField('secret'), secret, flags);
+      }),
+    );
+}
+
+/** Where `create secret docker-registry` points without --docker-server: Docker Hub, as kubectl. */
+const DOCKER_HUB = 'https://index.docker.io/v1/';
+
+interface DockerRegistryFlags extends WriteFlags {
+  dockerServer: string;
+  dockerUsername?: string;
+  dockerPassword?: string;
+  dockerEmail?: string;
+}
+
+/** A .dockerconfigjson of one registry, byte for byte as kubectl writes it (Go's field order, empty fields left out). */
+export function dockerConfigJSON(server: string, username: string, password: string, email = ''): string {
+  const fields: [string, string][] = [
+    ['username', username],
+    ['password', password],
+    ['email', email],
+    ['auth', Buffer.from(`${username}:${password}`).toString('base64')],
+  ];
+  const entry = fields
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `${goQuote(key)}:${goQuote(value)}`)
+    .join(',');
+  return `{"auths":{${goQuote(server)}:{${entry}}}}`;
+}
+
+function secretDockerRegistryCommand(deps: VerbDeps): Command {
+  return addWriteOptions(new Command('docker-registry').description('Create a secret for use with a Docker registry').argument('[name]'))
+    .option('--docker-server <server>', 'server location for the Docker registry', DOCKER_HUB)
+    .option('--docker-username <name>', 'username for Docker registry authentication')
+    .option('--docker-password <password>', 'password for Docker registry authentication')
+    .option('--docker-email <email>', 'email for the Docker registry')
+    .action(
+      verbAction(deps, async (ctx, args, cmd) => {
+        const flags = cmd.opts<DockerRegistryFlags>();
+        const name = named(args, cmd);
+        if (!flags.dockerUsername || !flags.dockerPassword) throw new CliError('either --from-file or the combination of --docker-username, --docker-password and --docker-server is required');
+        const config = dockerConfigJSON(flags.dockerServer, flags.dockerUsername, flags.dockerPassword, flags.dockerEmail);
+        const secret: Secret = { metadata: { name }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(config) } };
+        await submitGenerated(ctx, resourceByField('secret'), secret, flags);
+      }),
+    );
+}
+
+function priorityClassCommand(deps: VerbDeps): Command {
+  return addWriteOptions(new Command('priorityclass').alias('pc').description('Create a priority class with the specified name').argument('[name]'))
+    .option('--value <value>', 'the value of this priority class', integer, 0)
+    .addOption(boolFlag('--global-default', 'whether this priority class is the default for pods without one', false))
+    .option('--description <text>', 'what this priority class is for', '')
+    .option('--preemption-policy <policy>', 'whether its pods may preempt others: PreemptLowerPriority or Never', 'PreemptLowerPriority')
+    .action(
+      verbAction(deps, async (ctx, args, cmd) => {
+        const flags = cmd.opts<WriteFlags & { value: number; globalDefault: boolean; description: string; preemptionPolicy: string }>();
+        const priorityClass: PriorityClass = {
+          metadata: { name: named(args, cmd) },
+          value: flags.value,
+          ...(flags.globalDefault ? { globalDefault: true } : {}),
+          ...(flags.description ? { description: flags.description } : {}),
+          preemptionPolicy: flags.preemptionPolicy,
+        };
+        await submitGenerated(ctx, resourceByField('priorityClass'), priorityClass, flags);
       }),
     );
 }
@@ -154,7 +223,7 @@ function deploymentCommand(deps: VerbDeps): Command {
     .action(
       verbAction(deps, async (ctx, args, cmd) => {
         const [name, ...command] = args[0] as string[];
-        if (!name) throw new CliError('NAME is required');
+        if (!name) throw usageError(cmd, 'exactly one NAME is required, got 0');
         const flags = cmd.opts<WriteFlags & { image: string[]; replicas: number; port?: number }>();
         if (flags.image.length === 0) throw new CliError('required flag(s) "image" not set');
         if (command.length > 0 && flags.image.length > 1) throw new CliError('cannot specify multiple --image options and command');
@@ -198,7 +267,7 @@ function serviceCommand(deps: VerbDeps): Command {
     return command.action(
       verbAction(deps, async (ctx, args, cmd) => {
         const flags = cmd.opts<WriteFlags & { tcp: string[]; clusterip?: string; nodePort?: number }>();
-        const serviceName = named(args);
+        const serviceName = named(args, cmd);
         const headless = flags.clusterip === 'None';
         if (flags.tcp.length === 0 && !headless) throw new CliError('at least one --tcp port is required');
         const service: Service = {
@@ -219,6 +288,6 @@ function serviceCommand(deps: VerbDeps): Command {
 
 /** The generator subcommands of `kubets create`. */
 export function createGenerators(deps: VerbDeps = defaultDeps): Command[] {
-  const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps));
-  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps), createPodDisruptionBudgetCommand(deps)];
+  const secret = new Command('secret').description('Create a secret using a specified subcommand').addCommand(secretGenericCommand(deps)).addCommand(secretTlsCommand(deps)).addCommand(secretDockerRegistryCommand(deps));
+  return [namespaceCommand(deps), configMapCommand(deps), secret, deploymentCommand(deps), serviceCommand(deps), createJobCommand(deps), createCronJobCommand(deps), createServiceAccountCommand(deps), createTokenCommand(deps), priorityClassCommand(deps), createPodDisruptionBudgetCommand(deps)];
 }

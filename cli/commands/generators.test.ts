@@ -121,14 +121,20 @@ describe('create generators', () => {
     writeFileSync(join(dir, 'conf', 'b.txt'), 'B');
     expect((await run('create', 'namespace', 'dev')).stdout).toBe('namespace/dev created\n');
     expect(
-      (await run('create', 'configmap', 'cfg', '--from-literal=k=v', `--from-file=${join(dir, 'app.properties')}`, `--from-file=custom=${join(dir, 'app.properties')}`, `--from-env-file=${join(dir, 'app.env')}`)).stdout,
+      (await run('create', 'configmap', 'cfg', '--from-literal=k=v', `--from-file=${join(dir, 'app.properties')}`, `--from-file=custom=${join(dir, 'app.properties')}`)).stdout,
     ).toBe('configmap/cfg created\n');
-    expect(api.fake.stored('configMap', 'default', 'cfg')?.data).toEqual({ k: 'v', 'app.properties': 'color=blue\n', custom: 'color=blue\n', MODE: 'fast', LEVEL: '3' });
+    expect(api.fake.stored('configMap', 'default', 'cfg')?.data).toEqual({ k: 'v', 'app.properties': 'color=blue\n', custom: 'color=blue\n' });
+    expect((await run('create', 'configmap', 'env', `--from-env-file=${join(dir, 'app.env')}`)).stdout).toBe('configmap/env created\n');
+    expect(api.fake.stored('configMap', 'default', 'env')?.data).toEqual({ MODE: 'fast', LEVEL: '3' });
+    expect((await run('create', 'configmap', 'mixed', '--from-literal=k=v', `--from-env-file=${join(dir, 'app.env')}`)).stderr).toBe(
+      'error: from-env-file cannot be combined with from-file or from-literal\n',
+    );
     expect((await run('create', 'cm', 'dir', `--from-file=${join(dir, 'conf')}`)).stdout).toBe('configmap/dir created\n');
     expect(api.fake.stored('configMap', 'default', 'dir')?.data).toEqual({ 'a.txt': 'A', 'b.txt': 'B' });
     expect((await run('create', 'secret', 'generic', 'db', '--from-literal=password=s3cret')).stdout).toBe('secret/db created\n');
     const secret = api.fake.stored('secret', 'default', 'db');
-    expect(secret?.type).toBe('Opaque');
+    // The type is the server's default (Opaque), as kubectl leaves it out without --type.
+    expect(secret?.type).toBeUndefined();
     expect(Buffer.from(secret!.data!.password!).toString()).toBe('s3cret');
     expect((await run('create', 'configmap', 'dup', '--from-literal=k=1', '--from-literal=k=2')).stderr).toBe(
       'error: cannot add key k, another key by that name already exists in data\n',

@@ -4,7 +4,7 @@ import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import type { CliContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { collect, collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
 import { executeJSONPath } from '../printers/jsonpath.js';
@@ -237,7 +237,12 @@ function printWatchEvent(info: ResourceInfo, change: WatchedChange, format: Outp
   return printObjects(info, [change.object], format, { single: true, noHeaders: true });
 }
 
-async function runGet(ctx: CliContext, args: string[], flags: GetFlags): Promise<number> {
+async function runGet(ctx: CliContext, args: string[], flags: GetFlags, command: Command): Promise<number> {
+  if (args.length === 0 && flags.filename.length === 0) {
+    // kubectl get says this before the usage error itself.
+    ctx.err('You must specify the type of resource to get. Use "kubets api-resources" for a complete list of supported resources.\n\n');
+    throw usageError(command, 'Required resource not specified.\nUse "kubets explain <resource>" for a detailed description of that resource (e.g. kubets explain pods).');
+  }
   const format = outputFormat(flags.output);
   const { selections, errors } = await selectionsOf(ctx, args, flags);
   if (flags.watch || flags.watchOnly) {
@@ -286,5 +291,5 @@ export function getCommand(deps: VerbDeps = defaultDeps): Command {
     .option('--show-managed-fields', 'with -o json or yaml, keep metadata.managedFields in the output')
     .option('--output-watch-events', 'with --watch, print each change as a watch event (ADDED, MODIFIED, DELETED)')
     .option('--sort-by <jsonpath>', 'sort the list by this field (e.g. .metadata.name, {.status.startTime}, .spec.capacity.storage)')
-    .action(verbAction(deps, (ctx, args, cmd) => runGet(ctx, args[0] as string[], cmd.opts<GetFlags>())));
+    .action(verbAction(deps, (ctx, args, cmd) => runGet(ctx, args[0] as string[], cmd.opts<GetFlags>(), cmd)));
 }

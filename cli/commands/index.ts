@@ -44,6 +44,7 @@ const VERBS: ReadonlyArray<[name: string, summary: string, load: (deps?: VerbDep
   ['top', 'Display resource (CPU/memory) usage', async (d) => (await import('./top.js')).topCommand(d)],
   ['certificate', 'Modify certificate resources', async (d) => (await import('./certificate.js')).certificateCommand(d)],
   ['token', 'Manage bootstrap tokens for joining nodes', async (d) => (await import('./token.js')).tokenCommand(d)],
+  ['api-versions', 'Print the supported API versions on the server, in the form of "group/version"', async (d) => (await import('./api-resources.js')).apiVersionsCommand(d)],
 ];
 
 /** kubectl's client verbs and global flags, registered on the kubets program (tests pass their own deps). */

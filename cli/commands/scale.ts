@@ -91,7 +91,8 @@ async function scaleDryRun(client: ApiClient, target: Target, replicas: number, 
 }
 
 async function runScale(ctx: CliContext, args: string[], flags: ScaleFlags): Promise<number> {
-  if (flags.replicas === undefined || flags.replicas < 0) {
+  if (flags.replicas === undefined) throw new CliError('required flag(s) "replicas" not set');
+  if (flags.replicas < 0) {
     throw new CliError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }
   const report = new WriteReport(ctx, flags);

@@ -69,7 +69,8 @@ describe('argument handling', () => {
     expect((await run('scale', 'rc', 'mysql', '--replicas=3')).stdout).toBe('replicationcontroller/mysql scaled\n');
     expect((await run('scale', 'rc', 'mysql', '--replicas=2', '--current-replicas=1')).stderr).toBe('error: Expected replicas to be 1, was 3\n');
     expect((await run('scale', 'rc', 'mysql', '--replicas=2', '--resource-version=1')).stderr).toMatch(/^error: Expected resource version to be 1, was \d+\n$/);
-    expect((await run('scale', 'rc', 'mysql')).stderr).toBe('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n');
+    expect((await run('scale', 'rc', 'mysql')).stderr).toBe('error: required flag(s) "replicas" not set\n');
+    expect((await run('scale', 'rc', 'mysql', '--replicas=-1')).stderr).toBe('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n');
     expect(api.fake.stored('replicationController', 'default', 'mysql')?.spec?.replicas).toBe(3);
   });
 

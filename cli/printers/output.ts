@@ -6,7 +6,7 @@ import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from '../../lib/printers/kinds/registry.js';
 import { alignTabs } from '../../lib/printers/tabwriter.js';
 import { TABLE_LAYOUT } from '../../lib/printers/table.js';
-import { yaml } from '../lazy-yaml.js';
+import { goYAML } from './go-yaml.js';
 
 // The -o/--output formats of kubectl get: the table (default and wide), name, json, yaml,
 // jsonpath=TEMPLATE and custom-columns=SPEC. JSON and YAML carry Kubernetes' v1 JSON with keys
@@ -92,14 +92,19 @@ export function formatName(info: ResourceInfo, object: AnyObject): string {
   return `${info.group ? `${kind}.${info.group}` : kind}/${object.metadata?.name ?? ''}`;
 }
 
+/** Where a printed object comes from: the server, a generator of this CLI, or a file as written. */
+export type ObjectOrigin = 'server' | 'generated' | 'file';
+
 /**
  * The JSON document kubectl prints: the object itself when one was asked for by name, otherwise a
  * v1 List of them (even of one or none).
  */
-export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean, unsaved = false): JsonValue {
+export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], single: boolean, origin: ObjectOrigin = 'server'): JsonValue {
   const json = (o: AnyObject): JsonValue => {
+    // Objects read from a file stay as written: kubectl holds them unstructured, not as Go structs.
+    if (origin === 'file') return toKubeJSON(info, o);
     const document = withGoZeroStructs(info.kind, toKubeJSON(info, o));
-    return unsaved ? withZeroCreationTimestamp(document) : document;
+    return origin === 'generated' ? withZeroCreationTimestamp(document) : document;
   };
   if (single && objects.length === 1) return sortKeysDeep(json(objects[0]!));
   return sortKeysDeep({ apiVersion: 'v1', items: objects.map(json), kind: 'List', metadata: { resourceVersion: '' } });
@@ -117,12 +122,9 @@ export function formatJSON(document: JsonValue): string {
   return `${goJSON(document, '    ')}\n`;
 }
 
-/**
- * YAML as `kubectl get -o yaml` prints it: block style, two-space indent, list items not indented
- * under their key, YAML 1.1 quoting (so "yes", "on" and timestamps stay strings) as Go's yaml.v2.
- */
+/** YAML as `kubectl get -o yaml` prints it (go-yaml v2's layout, key order, quoting and folding). */
 export function formatYAML(document: JsonValue): string {
-  return yaml().stringify(sortKeysDeep(document), { indentSeq: false, version: '1.1' });
+  return goYAML(document);
 }
 
 /** A custom-columns table: one row per object, several values joined by commas, `<none>` for none. */
@@ -143,13 +145,13 @@ export function formatCustomColumns(columns: readonly CustomColumn[], documents:
 interface PrintObjectsOptions extends PrintTableOptions {
   /** The objects were asked for by name, so one object prints as itself rather than as a List. */
   single?: boolean;
-  /** The objects were built here and never sent (--dry-run=client). */
-  unsaved?: boolean;
+  /** Where the objects come from, when not from the server (--dry-run=client). */
+  origin?: ObjectOrigin;
 }
 
 /** Everything `kubectl get` can print for objects of one kind, by output format. */
 export function printObjects(info: ResourceInfo, objects: readonly AnyObject[], format: OutputFormat, options: PrintObjectsOptions = {}): string {
-  const { single = false, unsaved = false, ...tableOptions } = options;
+  const { single = false, origin = 'server', ...tableOptions } = options;
   switch (format.type) {
     case 'table':
       return printTable(info, objects, tableOptions);
@@ -158,11 +160,11 @@ export function printObjects(info: ResourceInfo, objects: readonly AnyObject[], 
     case 'name':
       return objects.map((o) => `${formatName(info, o)}\n`).join('');
     case 'json':
-      return formatJSON(kubeDocument(info, objects, single, unsaved));
+      return formatJSON(kubeDocument(info, objects, single, origin));
     case 'yaml':
-      return formatYAML(kubeDocument(info, objects, single, unsaved));
+      return formatYAML(kubeDocument(info, objects, single, origin));
     case 'jsonpath':
-      return executeJSONPath(format.template, kubeDocument(info, objects, single, unsaved));
+      return executeJSONPath(format.template, kubeDocument(info, objects, single, origin));
     case 'custom-columns':
       return formatCustomColumns(
         format.columns,

@@ -3,3 +3,8 @@
  * kubets CLI expands `all` with it, and the HTTP API's discovery lists it as each kind's category.
  */
 export const ALL_CATEGORY: readonly string[] = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers'];
+
+/** The categories discovery lists for a kind (`kubets api-resources -o wide` prints them too). */
+export function categoriesOf(r: { resource: string }): string[] {
+  return ALL_CATEGORY.includes(r.resource) ? ['all'] : [];
+}

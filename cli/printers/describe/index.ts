@@ -51,6 +51,8 @@ export interface DescribeRelated extends DescribeOptions {
   endpoints?: Endpoints;
   /** Node: its heartbeat Lease. */
   lease?: Lease;
+  /** Node: why its Lease could not be read (kubectl prints it in the Lease line). */
+  leaseError?: string;
   /** Deployment: replica sets of older revisions and of the current one. */
   oldReplicaSets?: readonly ReplicaSet[];
   newReplicaSet?: ReplicaSet;

@@ -159,4 +159,10 @@ describe('describeNode', () => {
     ]);
     expect(text).not.toContain('Events:');
   });
+
+  it('says why the lease could not be read, as kubectl does', () => {
+    const node: Node = { metadata: { name: 'n1', creationTimestamp: '2024-05-08T10:00:00Z' } };
+    const text = describeNode(node, { now, pods: [], leaseError: 'leases "n1" not found' });
+    expect(text).toContain('Unschedulable:      false\nLease:              Failed to get lease: leases "n1" not found\n');
+  });
 });

@@ -14,6 +14,8 @@ export interface DescribeNodeOptions extends DescribeOptions {
   pods: readonly Pod[];
   /** The node's heartbeat Lease (kube-node-lease/<node>), if the cluster keeps one. */
   lease?: Lease;
+  /** Why the Lease could not be read, when it could not. */
+  leaseError?: string;
 }
 
 const ZERO = Quantity.fromValue(0);
@@ -95,6 +97,8 @@ export function describeNode(node: Node, options: DescribeNodeOptions): string {
     w.write(1, `HolderIdentity:\t${spec.holderIdentity ?? '<unset>'}\n`);
     w.write(1, `AcquireTime:\t${spec.acquireTime ? formatTime(spec.acquireTime) : '<unset>'}\n`);
     w.write(1, `RenewTime:\t${spec.renewTime ? formatTime(spec.renewTime) : '<unset>'}\n`);
+  } else if (options.leaseError) {
+    w.write(0, `Lease:\tFailed to get lease: ${options.leaseError}\n`);
   }
   if (status.conditions?.length) {
     w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');

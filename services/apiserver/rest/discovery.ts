@@ -1,5 +1,6 @@
-import { ALL_CATEGORY } from '../../../lib/api/categories.js';
+import { categoriesOf } from '../../../lib/api/categories.js';
 import { resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
+import { resourceVerbs } from '../../../lib/api/verbs.js';
 import { VERSION } from '../../../lib/version.js';
 
 // Discovery documents built from the resource table, so a kind added there is served here without
@@ -7,11 +8,7 @@ import { VERSION } from '../../../lib/version.js';
 // answer to /api and /apis, which kubectl asks for first) and the older per-group-version ones
 // that other clients read.
 
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
-/** Measured kinds (metrics.k8s.io) are read, never written or watched. */
-const MEASURED_VERBS = ['get', 'list'];
-const verbsOf = (r: ResourceInfo): string[] => (r.stored ? VERBS : MEASURED_VERBS);
 
 interface GroupVersion {
   groupVersion: string;
@@ -55,10 +52,6 @@ export function groupDocument(group: string): object | undefined {
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) };
 }
 
-function categoriesOf(r: ResourceInfo): string[] {
-  return ALL_CATEGORY.includes(r.resource) ? ['all'] : [];
-}
-
 function resourceEntries(r: ResourceInfo): object[] {
   const entries: object[] = [
     {
@@ -66,7 +59,7 @@ function resourceEntries(r: ResourceInfo): object[] {
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: verbsOf(r),
+      verbs: resourceVerbs(r),
       ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
       ...(categoriesOf(r).length > 0 ? { categories: categoriesOf(r) } : {}),
     },
@@ -98,7 +91,7 @@ function aggregatedResource(r: ResourceInfo): object {
     responseKind: { group: r.group, version: r.version, kind: r.kind },
     scope: r.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: r.singular,
-    verbs: verbsOf(r),
+    verbs: resourceVerbs(r),
     ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
     ...(categoriesOf(r).length > 0 ? { categories: categoriesOf(r) } : {}),
     ...(subresources.length > 0 ? { subresources } : {}),
