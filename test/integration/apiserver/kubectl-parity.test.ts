@@ -147,7 +147,6 @@ const mistakes = [
 const commands = [...perKind, ...getFlags, ...generators, ...discovery, ...mistakes];
 
 const HTTP_ZERO_STRUCTS = "kubets' HTTP API leaves Go's zero structs (a template's creationTimestamp: null, an HPA's empty status) out of its JSON, which Kubernetes' apiserver writes; kubets itself prints them";
-const NO_SET_DRY_RUN = 'kubets set has no --dry-run or -o yet';
 
 /**
  * Commands whose outputs still differ, with why. They run as expected failures, so one that comes
@@ -170,9 +169,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'get daemonsets ds1 -o json': HTTP_ZERO_STRUCTS,
   'get statefulsets ss1 -o yaml': HTTP_ZERO_STRUCTS,
   'get statefulsets ss1 -o json': HTTP_ZERO_STRUCTS,
-  'set image deployment/frontend tomcat-demo=kubeguide/tomcat-app:v2 --dry-run=client -o yaml': NO_SET_DRY_RUN,
-  'set env deployment/frontend A=B C=on --dry-run=client -o yaml': NO_SET_DRY_RUN,
-  'set resources deployment/frontend --limits=cpu=200m,memory=512Mi --requests=cpu=100m --dry-run=client -o yaml': NO_SET_DRY_RUN,
   'get pods -o bogus': 'kubets lists only the output formats it has (no go-template, template, jsonpath-file, custom-columns-file, jsonpath-as-json)',
   'patch pod web-1 -p {bad': 'kubets reads the patch itself and names the YAML error; kubectl sends it and prints the server\'s answer',
   'create -f FILES/bad-second.yaml --dry-run=client': 'kubets reads every document before sending any, so nothing is created from a file with a syntax error',
