@@ -351,6 +351,26 @@ describe('Scheduler: requeueing', () => {
     expect(api.nodeOf('default/p')).toBe('stays');
   });
 
+  it('a queued pod the cache already holds as bound is skipped, not assumed again', async () => {
+    const { api, s } = setup();
+    api.createNode(makeNode('n').capacity({ cpu: '1' }).obj());
+    const pod = makePod('p').obj();
+    api.createPod(pod);
+    const bound = { ...pod, spec: { ...pod.spec, nodeName: 'n' } };
+    // The cache learns it is bound while it is still queued: the cycle leaves it alone.
+    s.cache.addPod(bound);
+    expect(s.scheduleNext()).toMatchObject({ pod: 'default/p', result: 'skipped' });
+    // The informer reports it bound as an add (by another scheduler, or a binding made before a restart): it leaves the queue.
+    const other = makePod('q').obj();
+    api.createPod(other);
+    expect(s.queue.where('default/q')).toBeDefined();
+    s.onPodAdd({ ...other, spec: { ...other.spec, nodeName: 'n' } });
+    expect(s.queue.where('default/q')).toBeUndefined();
+    expect(s.scheduleNext()).toBeUndefined();
+    await s.settle();
+    expect(api.bindings).toEqual([]);
+  });
+
   it('a pod deleted while its binding is in flight is not requeued', async () => {
     const { api, s } = setup();
     api.createNode(makeNode('n').capacity({ cpu: '1' }).obj());

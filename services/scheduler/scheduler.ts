@@ -177,6 +177,8 @@ export class Scheduler {
   onPodAdd(pod: Pod): void {
     if (pod.spec?.nodeName) {
       this.cache.addPod(pod);
+      this.#pending.delete(PodInfo.of(pod).key);
+      this.queue.delete(pod);
       this.queue.deleteNominatedPod(pod);
       this.queue.moveAllToActiveOrBackoff(AssignedPodAdded);
     } else if (this.#responsibleFor(pod)) {
@@ -309,6 +311,12 @@ export class Scheduler {
     if (latest !== q.podInfo.pod) q.podInfo = PodInfo.of(latest);
     const pod = q.podInfo;
     if (pod.terminating || this.cache.isAssumed(pod.uid)) return { pod: pod.key, result: 'skipped' };
+    if (this.cache.getPod(pod.uid)) {
+      // Bound already, as the cache knows from the informer (the update that would have taken it
+      // out of the queue came as an add, or was older than the queued copy): nothing to schedule.
+      this.#pending.delete(pod.key);
+      return { pod: pod.key, result: 'skipped' };
+    }
     if (pod.parseErrors.length > 0) {
       const message = `invalid pod: ${pod.parseErrors.join('; ')}`;
       this.#handleFailure(q, podCycle, 'Unschedulable', message, new Set([INVALID_POD]));
