@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node } from '../../lib/api/generated/index.js';
@@ -25,6 +25,8 @@ export interface ClusterCli {
   getJson<T>(args: string[]): Promise<T>;
   /** Waits until `count` nodes are Ready with a pod subnet, as `kubets get nodes` shows them. */
   nodesReady(count: number, timeoutMs?: number): Promise<void>;
+  /** `kubets down` of the cluster (failing unless it exits 0), then the temp dir removed whatever happened. */
+  downAndRemove(extraArgs?: string[], timeoutMs?: number): Promise<void>;
 }
 
 export function clusterCli(name: string): ClusterCli {
@@ -50,5 +52,13 @@ export function clusterCli(name: string): ClusterCli {
       { timeoutMs, intervalMs: 1_000, what: `${count} Ready nodes with pod subnets` },
     );
   };
-  return { dir, dataDir, env, kubets, ok, getJson, nodesReady };
+  const downAndRemove = async (extraArgs: string[] = [], timeoutMs = 180_000): Promise<void> => {
+    try {
+      const down = await kubets(['down', '--data-dir', dataDir, ...extraArgs], timeoutMs);
+      if (down.code !== 0) throw new Error(`kubets down failed (${down.code}): ${down.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { dir, dataDir, env, kubets, ok, getJson, nodesReady, downAndRemove };
 }

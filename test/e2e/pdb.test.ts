@@ -3,7 +3,6 @@
 // without one it keeps retrying until the budget is relaxed, then evicts and completes. Traffic
 // goes only to loopback.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../lib/api/generated/index.js';
@@ -34,7 +33,7 @@ spec:
       containers: [{name: app, image: kubets/busybox:1.36, command: [sleep, "3600"]}]
 `;
 
-const { dir, dataDir, env, kubets, ok } = clusterCli('pdb');
+const { dir, dataDir, env, kubets, ok, downAndRemove } = clusterCli('pdb');
 let releaseHostNetwork: (() => void) | undefined;
 let client: ApiClient;
 
@@ -65,10 +64,8 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     client?.close();
-    const down = await kubets(['down', '--data-dir', dataDir], 180_000);
-    expect(down.code, down.stderr).toBe(0);
+    await downAndRemove([], 180_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     releaseHostNetwork?.();
   }
 }, 240_000);

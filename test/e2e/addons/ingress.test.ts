@@ -2,7 +2,7 @@
 // rules; requests to 127.0.0.1 with a Host header reach the right pods, TLS is served with the
 // Secret's certificate, and an update of the Ingress reroutes while a bounded loop of requests
 // sees no error across HAProxy's reload. Traffic goes only to loopback and the pods this test makes.
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `ing-${SUFFIX}`;
-const { dir, dataDir, kubets, ok } = clusterCli('ingress-e2e');
+const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('ingress-e2e');
 let releaseHostNetwork: (() => void) | undefined;
 let httpPort = 0;
 let httpsPort = 0;
@@ -103,10 +103,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
+    await downAndRemove(['--node-name', NODE], 120_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     releaseHostNetwork?.();
   }
 }, 180_000);

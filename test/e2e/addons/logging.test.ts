@@ -4,7 +4,7 @@
 // name on the same engine is not shipped; the kubelet's container log rotation flags reach the
 // engine. Traffic goes only to loopback and the pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
@@ -14,7 +14,7 @@ import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `log-${SUFFIX}`;
-const { dir, dataDir, kubets, ok } = clusterCli('logging');
+const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('logging');
 const journal = join(dataDir, 'logging', 'journal');
 let releaseHostNetwork: (() => void) | undefined;
 
@@ -40,10 +40,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
+    await downAndRemove(['--node-name', NODE], 120_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     releaseHostNetwork?.();
   }
 }, 180_000);

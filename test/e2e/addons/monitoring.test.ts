@@ -3,7 +3,7 @@
 // a pod's CPU, and the crash-loop alert fires for a crash-looping pod. Intervals and the alerts'
 // `for:` are shortened by flags. Traffic goes only to loopback, the node's bridge address and the
 // pods this test makes.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
@@ -13,7 +13,7 @@ import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `mon-${SUFFIX}`;
-const { dir, dataDir, kubets, ok } = clusterCli('monitoring');
+const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('monitoring');
 let releaseHostNetwork: (() => void) | undefined;
 let prometheus = '';
 
@@ -57,10 +57,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
+    await downAndRemove(['--node-name', NODE], 120_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     releaseHostNetwork?.();
   }
 }, 180_000);

@@ -3,7 +3,7 @@
 // headless Service, DNS names and per-ordinal claims, Jobs (plain, Indexed and failing) and CronJobs. Objects
 // go in through the API as a user's client sends them; exec goes through the CLI. Traffic goes only
 // to loopback and to the namespaces and pods this test makes.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
@@ -27,7 +27,7 @@ const SLEEP = ['sleep', '3600'];
 /** The Job controller's first delay before replacing a failed pod, short here so the doubling shows in seconds. */
 const JOB_BACKOFF_BASE_S = 2;
 
-const { dir, dataDir, env, kubets, ok, nodesReady } = clusterCli('workloads');
+const { dir, dataDir, env, kubets, ok, nodesReady, downAndRemove } = clusterCli('workloads');
 let releaseHostNetwork: (() => void) | undefined;
 let client: ApiClient;
 
@@ -96,10 +96,8 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     client?.close();
-    const down = await kubets(['down', '--data-dir', dataDir], 180_000);
-    expect(down.code, down.stderr).toBe(0);
+    await downAndRemove([], 180_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     releaseHostNetwork?.();
   }
 }, 240_000);
