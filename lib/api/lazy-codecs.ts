@@ -52,12 +52,20 @@ function makeTypeLazy(type: protobuf.Type): void {
   let fieldTypes: unknown[] | undefined;
   // The generated functions reach nested messages as types[i], one per field in declaration order.
   const types = (): unknown[] => (fieldTypes ??= type.fieldsArray.map((field) => field.resolve().resolvedType));
-  const build: Record<CodecName, () => unknown> = {
-    encode: () => protobuf.encoder(type)({ Writer, types: types(), util }),
-    decode: () => protobuf.decoder(type)({ Reader, types: types(), util }),
-    fromObject: () => protobuf.converter.fromObject(type)({ types: types(), util }),
-    toObject: () => protobuf.converter.toObject(type)({ types: types(), util }),
+  // types() runs before the generator: it resolves the fields, and a generator that saw a message
+  // field unresolved (a schema built on demand resolves them only here) would treat it as a
+  // scalar and copy the nested message unconverted (int64 values as Long objects).
+  const generated = (generator: (t: protobuf.Type) => protobuf.Codegen, scope: Record<string, unknown> = {}) => () => {
+    const fields = types();
+    return generator(type)({ ...scope, types: fields, util });
   };
+  const build: Record<CodecName, () => unknown> = {
+    encode: generated(protobuf.encoder, { Writer }),
+    decode: generated(protobuf.decoder, { Reader }),
+    fromObject: generated(protobuf.converter.fromObject),
+    toObject: generated(protobuf.converter.toObject),
+  };
+
   for (const name of Object.keys(build) as CodecName[]) {
     Object.defineProperty(type, name, {
       configurable: true,
