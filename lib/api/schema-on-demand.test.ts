@@ -89,7 +89,8 @@ describe('schema built on demand', () => {
     const type = rootOnDemand(nested()).lookupType('kubets.v1.Object');
     const bytes = type.encode(type.fromObject({ deployment: { metadata: { name: 'web', generation: 3 } } })).finish();
     // The order of a gRPC deserializer of the Get answer: the toObject getter is read before decode builds anything.
-    const rpc = rootOnDemand(nested()).lookupService('kubets.v1.Resources').methods.Get!.resolve();
+    const rpc = rootOnDemand(nested()).lookupService('kubets.v1.Resources').methods.Get!;
+    rpc.resolve();
     const fresh = rpc.resolvedResponseType!;
     const object = fresh.toObject(fresh.decode(bytes), toObjectOptions) as { deployment: { metadata: { generation: unknown } } };
     expect(object.deployment.metadata.generation).toBe(3);
