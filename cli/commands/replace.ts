@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isApiError } from '../../lib/api/errors.js';
+import type { DeleteOptions } from '../../lib/api/generated/index.js';
 import type { AnyObject } from '../../lib/api/resources.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { withLastApplied } from '../apply/last-applied.js';
@@ -51,13 +52,13 @@ async function replaceOne(client: ApiClient, manifest: Manifest, object: AnyObje
 }
 
 /** --force: delete the live object, wait until it is gone, create the file's object in its place. */
-async function forceReplaceOne(ctx: CliContext, client: ApiClient, manifest: Manifest, object: AnyObject, flags: ReplaceFlags): Promise<AnyObject> {
+async function forceReplaceOne(ctx: CliContext, client: ApiClient, manifest: Manifest, object: AnyObject, flags: ReplaceFlags, deleteOptions: DeleteOptions): Promise<AnyObject> {
   const { info } = manifest;
   const resource = client.resource(info.field);
   const namespace = object.metadata?.namespace ?? '';
   const name = object.metadata?.name ?? '';
   try {
-    const deleted = await resource.delete(namespace, name, { propagationPolicy: parseCascade(flags.cascade), ...(flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {}) });
+    const deleted = await resource.delete(namespace, name, deleteOptions);
     ctx.out(`${quotedRef(info, name)} deleted\n`);
     const uid = deleted.metadata?.uid;
     await waitForDeletion(client, { info, namespace, name, ...(uid ? { uid } : {}) }, flags.timeout && flags.timeout > 0 ? flags.timeout : DEFAULT_DELETE_WAIT_MS);
@@ -73,21 +74,23 @@ async function forceReplaceOne(ctx: CliContext, client: ApiClient, manifest: Man
   }
 }
 
-function checkFlags(flags: ReplaceFlags, report: WriteReport): void {
+/** Checks the flags before anything is read or sent; returns the deletion --force asks for. */
+function checkFlags(flags: ReplaceFlags, report: WriteReport): DeleteOptions {
   refuseKustomize(flags);
   if (flags.filename.length === 0) throw new CliError('must specify one of -f and -k');
-  parseCascade(flags.cascade);
+  const propagationPolicy = parseCascade(flags.cascade);
   if (flags.force && report.dryRun !== 'none') throw new CliError('--dry-run can not be used when --force is set');
   if (flags.gracePeriod >= 0 && !flags.force) throw new CliError('--grace-period must have --force specified');
   if (flags.timeout && !flags.force) throw new CliError('--timeout must have --force specified');
   if (flags.subresource !== undefined && !SUBRESOURCES.includes(flags.subresource)) {
     throw new CliError(`invalid subresource value: "${flags.subresource}". Must be one of [${SUBRESOURCES.join(' ')}]`);
   }
+  return { propagationPolicy, ...(flags.gracePeriod >= 0 ? { gracePeriodSeconds: flags.gracePeriod } : {}) };
 }
 
 async function runReplace(ctx: CliContext, flags: ReplaceFlags): Promise<number> {
   const report = new WriteReport(ctx, flags, { fromFiles: true });
-  checkFlags(flags, report);
+  const deleteOptions = checkFlags(flags, report);
   const { manifests, errors } = await loadManifests(flags.filename, {
     stdin: ctx.io.stdin,
     recursive: flags.recursive ?? false,
@@ -99,7 +102,7 @@ async function runReplace(ctx: CliContext, flags: ReplaceFlags): Promise<number>
   for (const manifest of manifests) {
     try {
       const object = flags.saveConfig ? withLastApplied(manifest.info, manifest.object) : structuredClone(manifest.object);
-      const written = flags.force ? await forceReplaceOne(ctx, client!, manifest, object, flags) : await replaceOne(client!, manifest, object, flags, report);
+      const written = flags.force ? await forceReplaceOne(ctx, client!, manifest, object, flags, deleteOptions) : await replaceOne(client!, manifest, object, flags, report);
       report.written(manifest.info, written, 'replaced');
     } catch (err) {
       errors.push(err);
