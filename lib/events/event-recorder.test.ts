@@ -94,6 +94,14 @@ describe('EventRecorder', () => {
     expect(await events('web')).toHaveLength(1);
   });
 
+  it('keeps retrying an event through a long run of timeouts, as client-go does', async () => {
+    const patient = new EventRecorder({ client: api.client, component: 'default-scheduler', host: 'node-1', retryDelayMs: 1 });
+    api.fake.failNext('Create', new ApiError('Timeout', 'storage deadline exceeded'), 8);
+    patient.event(podRef, 'Normal', 'Scheduled', 'Successfully assigned web/frontend-1 to node-1');
+    await patient.flush();
+    expect(await events('web')).toHaveLength(1);
+  });
+
   it('drops events beyond the queue bound instead of blocking', async () => {
     // A generous deadline: the writes after the hung one must not miss it on a loaded machine.
     const impatient = api.fake.client({ deadlineMs: 1000 });

@@ -29,6 +29,8 @@ export interface EventRecorderOptions {
    * raises it. Repeats of one event are still written one after the other, so they count up.
    */
   maxInFlight?: number;
+  /** The first wait before retrying a transient failure; it doubles up to 10 s. Default 250 ms. */
+  retryDelayMs?: number;
   clock?: () => number;
 }
 
@@ -49,8 +51,13 @@ interface Seen {
 }
 
 const TRANSIENT: StatusReason[] = ['ServiceUnavailable', 'Timeout', 'InternalError', 'TooManyRequests'];
-const MAX_ATTEMPTS = 3;
-const RETRY_DELAY_MS = 250;
+/**
+ * client-go's recorder tries an Event 12 times, 10 s apart: an apiserver that is busy for a minute
+ * (timeouts under a create burst) must not cost the events of that minute. The waits here start
+ * shorter and double, so a brief hiccup costs less than 10 s of delay.
+ */
+const MAX_ATTEMPTS = 12;
+const MAX_RETRY_DELAY_MS = 10_000;
 
 /**
  * Records Kubernetes Events for objects, like client-go's recorder and EventCorrelator: event()
@@ -68,6 +75,7 @@ export class EventRecorder {
   private readonly cacheSize: number;
   private readonly clock: () => number;
   private readonly maxInFlight: number;
+  private readonly retryDelayMs: number;
   private readonly queue: Pending[] = [];
   /** Recently written events by correlation key, least recently used first. */
   private readonly seen = new Map<string, Seen>();
@@ -87,6 +95,7 @@ export class EventRecorder {
     this.cacheSize = options.cacheSize ?? 4096;
     this.clock = options.clock ?? Date.now;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+    this.retryDelayMs = options.retryDelayMs ?? 250;
   }
 
   event(involved: InvolvedObject, type: EventType, reason: string, message: string): void {
@@ -212,7 +221,7 @@ export class EventRecorder {
       } catch (err) {
         const transient = TRANSIENT.some((reason) => isApiError(err, reason));
         if (!transient || attempt >= MAX_ATTEMPTS) throw err;
-        await sleep(RETRY_DELAY_MS * attempt);
+        await sleep(Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** (attempt - 1)));
       }
     }
   }
