@@ -2,7 +2,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 
 /** Where and how to reach one cluster as one user: kubeconfig's cluster, user and namespace in one place. */
 export interface ClientContext {
@@ -140,6 +139,9 @@ export function validateClientConfig(value: unknown, path: string): ClientConfig
 export async function writeClientConfig(path: string, config: ClientConfigFile): Promise<void> {
   const valid = validateClientConfig(config, path);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Loaded here: every CLI call reads this file and few write it, and write-file-atomic loads
+  // node's worker_threads when it loads.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(path, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
 }
 

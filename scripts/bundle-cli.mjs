@@ -16,7 +16,10 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist/cli');
 const UNBUNDLED = /^\.\.?\/(services|up|join|completion)\//;
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false };
+// Whitespace and syntax minified (names kept, so errors and stack frames still name our
+// functions): every call reads and converts the whole script before its code cache can be used,
+// and a third less text is a third less of that.
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false, minifyWhitespace: true, minifySyntax: true };
 
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 for (const name of readdirSync(outdir)) if (/^kubets-.*\.(cjs|cache)/.test(name)) rmSync(join(outdir, name), { force: true });

@@ -111,13 +111,15 @@ function serviceDefinition(name: ServiceName): grpc.ServiceDefinition {
 /**
  * A service's methods as grpc-js takes them. @grpc/proto-loader builds the same, plus reflection
  * descriptors of every message in the schema, which we never serve and which take half a second.
+ * A method's request and response types are resolved when it first encodes or decodes: a CLI
+ * call uses one method of the dozens a service has, and resolving them all built a few hundred
+ * message types from a schema loaded on demand.
  */
 function methodDefinitions(service: protobuf.Service): grpc.ServiceDefinition {
   const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType!;
-    const response = method.resolvedResponseType!;
+    const request = once(() => resolved(method).resolvedRequestType!);
+    const response = once(() => resolved(method).resolvedResponseType!);
     methods[method.name] = {
       path: `/${service.fullName.slice(1)}/${method.name}`,
       requestStream: method.requestStream === true,
@@ -132,15 +134,29 @@ function methodDefinitions(service: protobuf.Service): grpc.ServiceDefinition {
   return methods as grpc.ServiceDefinition;
 }
 
-function serializer(type: protobuf.Type): (value: object) => Buffer {
+function resolved(method: protobuf.Method): protobuf.Method {
+  method.resolve();
+  return method;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function serializer(typeOf: () => protobuf.Type): (value: object) => Buffer {
   return (value) => {
+    const type = typeOf();
     if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
     return Buffer.from(type.encode(type.fromObject(value)).finish());
   };
 }
 
-function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
-  return (bytes) => type.toObject(type.decode(bytes), toObjectOptions);
+function deserializer(typeOf: () => protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => {
+    const type = typeOf();
+    return type.toObject(type.decode(bytes), toObjectOptions);
+  };
 }
 
 /** The gRPC services by full name; each is built on first use. */

@@ -70,6 +70,23 @@ describe('the built kubets', () => {
     expect(built).toEqual(inProcess);
   });
 
+  // The bundle builds each message's codecs when first used; once they were built before the
+  // message's fields were resolved and printed int64 fields as protobufjs Long objects.
+  it('prints int64 fields as JSON numbers', async () => {
+    const manifest = join(dir, 'int64.yaml');
+    writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata: {name: timed}\nspec: {containers: [{name: c, image: "kubets/busybox:1.36"}], terminationGracePeriodSeconds: 45, activeDeadlineSeconds: 600}');
+    expect((await builtCli(['create', '-f', manifest])).stdout).toBe('pod/timed created\n');
+    const pod = await builtCli(['get', 'pod', 'timed', '-o', 'json']);
+    expect(pod.stdout).not.toContain('"low"');
+    const spec = (JSON.parse(pod.stdout) as { spec: Record<string, unknown> }).spec;
+    expect(spec).toMatchObject({ terminationGracePeriodSeconds: 45, activeDeadlineSeconds: 600 });
+    const deployment = await builtCli(['get', 'deployment', 'web', '-o', 'json']);
+    expect(deployment.stdout).not.toContain('"low"');
+    const { metadata } = JSON.parse(deployment.stdout) as { metadata: { generation: unknown } };
+    expect(typeof metadata.generation).toBe('number');
+    expect(metadata.generation).toBeGreaterThanOrEqual(1);
+  });
+
   it('names its bundle by its hash', () => {
     const bundle = bundles()[0]!;
     expect(bundle).toBe(`kubets-${createHash('sha256').update(readFileSync(join(DIST, bundle))).digest('hex').slice(0, 16)}.cjs`);
