@@ -10,15 +10,19 @@ import { projectRoot } from '../../lib/paths.js';
 import { startBenchCluster, type BenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { cpuSeconds, peakRssMiB, rssMiB, runConcurrent, summarize } from '../harness/stats.js';
+import { epochNow, watchBindings, type Sightings } from './sightings.js';
 
 // The whole scheduling path: etcd, the built apiserver and the built scheduler, each its own
 // process, with hollow Node objects (no kubelets). Pods are created 100 at a time, while the
 // scheduler runs or before it starts; a watch in this process sees each binding. Figures: pods/s
 // up to the last binding seen, latency from a pod's create sent to its binding seen, the
-// scheduler's RSS, and the CPU time each process spent during the run.
+// scheduler's RSS, and the CPU time each process spent during the run. With
+// BENCH_SCHED_SEPARATE_WATCHER=1 a second watch runs in a process of its own, to tell how much of
+// a late sighting is this process's event loop being busy with its creates.
 
 const NAMESPACE = 'default';
 const CREATE_CONCURRENCY = Number(process.env.BENCH_SCHED_CREATE_CONCURRENCY ?? 100);
+const SEPARATE_WATCHER = process.env.BENCH_SCHED_SEPARATE_WATCHER === '1';
 const SCENARIOS: Array<{ nodes: number; pods: number }> = process.env.BENCH_SCHED_SCENARIOS
   ? process.env.BENCH_SCHED_SCENARIOS.split(',').map((s) => {
       const [nodes, pods] = s.split('x').map(Number);
@@ -60,38 +64,6 @@ function startScheduler(cluster: BenchCluster): { child: ChildProcess; logFile: 
   return { child, logFile };
 }
 
-interface Sightings {
-  /** When each pod's creation reached a watcher: from then on the scheduler could see it too. */
-  added: Map<string, number>;
-  bound: Map<string, number>;
-}
-
-/** Resolves with the times each named pod was first seen, and first seen bound, once all are bound. */
-function watchBindings(client: ApiClient, names: Set<string>, resourceVersion: string, timeoutMs: number): Promise<Sightings> {
-  const seen: Sightings = { added: new Map(), bound: new Map() };
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  return (async () => {
-    try {
-      for await (const ev of client.resource('pod').watch(NAMESPACE, { resourceVersion, signal: abort.signal })) {
-        const name = ev.object.metadata?.name ?? '';
-        if (!names.has(name)) continue;
-        const now = performance.now();
-        if (!seen.added.has(name)) seen.added.set(name, now);
-        if (ev.object.spec?.nodeName && !seen.bound.has(name)) {
-          seen.bound.set(name, now);
-          if (seen.bound.size === names.size) break;
-        }
-      }
-    } finally {
-      clearTimeout(timer);
-      abort.abort();
-    }
-    if (seen.bound.size < names.size) throw new Error(`only ${seen.bound.size}/${names.size} pods bound within ${timeoutMs / 1000}s`);
-    return seen;
-  })();
-}
-
 async function waitBound(client: ApiClient, name: string, timeoutMs: number, scheduler: ChildProcess, logFile: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -100,6 +72,24 @@ async function waitBound(client: ApiClient, name: string, timeoutMs: number, sch
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${name} not bound within ${timeoutMs / 1000}s`);
+}
+
+/** The bench's watch in its own process (sightings-process.ts); resolves once it is watching. */
+async function startSeparateWatcher(cluster: BenchCluster, names: string[], resourceVersion: string, timeoutMs: number): Promise<{ sightings: Promise<Sightings>; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(projectRoot, 'dist/bench/scheduler/sightings-process.js'), cluster.adminConfig, NAMESPACE, resourceVersion, names.join(','), String(timeoutMs)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let watching!: () => void;
+  const ready = new Promise<void>((r) => (watching = r));
+  const sightings = new Promise<Sightings>((resolve, reject) => {
+    child.on('message', (msg: 'watching' | { added: [string, number][]; bound: [string, number][] }) => {
+      if (msg === 'watching') watching();
+      else resolve({ added: new Map(msg.added), bound: new Map(msg.bound) });
+    });
+    child.on('exit', (code) => reject(new Error(`the separate watcher exited (${code}) before it saw every pod bound`)));
+  });
+  await Promise.race([ready, sightings]);
+  return { sightings, child };
 }
 
 /** Scheduled events are written after their bindings: count them once the count stops growing. */
@@ -136,6 +126,7 @@ const MODE_TEXT: Record<Mode, string> = {
 async function runScenario(nodes: number, pods: number, mode: Mode): Promise<void> {
   const cluster = await startBenchCluster();
   let scheduler: ChildProcess | undefined;
+  let separateWatcher: ChildProcess | undefined;
   try {
     const client = await cluster.client();
     const watcher = await cluster.client();
@@ -152,11 +143,11 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     let createsStart = 0;
     let createsEnd = 0;
     const createPods = async (): Promise<void> => {
-      createsStart = performance.now();
+      createsStart = epochNow();
       await runConcurrent(pods, CREATE_CONCURRENCY, async (i) => {
         const due = createsStart + (i * 1000) / PACE_PER_SEC;
-        if (mode === 'paced' && due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
-        sentAt[i] = performance.now();
+        if (mode === 'paced' && due > epochNow()) await new Promise((r) => setTimeout(r, due - epochNow()));
+        sentAt[i] = epochNow();
         for (let attempt = 1; ; attempt++) {
           try {
             await client.resource('pod').create(benchPod(names[i]!, i));
@@ -174,20 +165,24 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
           }
           break;
         }
-        answeredAt[i] = performance.now();
+        answeredAt[i] = epochNow();
       });
-      createsEnd = performance.now();
+      createsEnd = epochNow();
     };
     const rv = (await client.resource('pod').list(NAMESPACE, { limit: 1 })).resourceVersion;
     // Generous: on a machine shared with other work a run takes several times its quiet duration.
-    const bound = watchBindings(watcher, new Set(names), rv, Math.max(600_000, pods * 60));
+    const watchTimeoutMs = Math.max(600_000, pods * 60);
+    const bound = watchBindings(watcher, NAMESPACE, new Set(names), rv, watchTimeoutMs);
     // Awaited below; a failure before then (a create) is the one to report, not this watch ending with the cluster.
     bound.catch(() => undefined);
+    const separate = SEPARATE_WATCHER ? await startSeparateWatcher(cluster, names, rv, watchTimeoutMs) : undefined;
+    separateWatcher = separate?.child;
+    separate?.sightings.catch(() => undefined);
     if (mode === 'precreated') await createPods();
 
     const cpuBefore = { apiserver: cpuSeconds(cluster.apiserver.pid!), etcd: cpuSeconds(cluster.etcd.process.pid!), bench: process.cpuUsage() };
     const loadBefore = loadavg()[0]!;
-    const spawnedAt = performance.now();
+    const spawnedAt = epochNow();
     const started = startScheduler(cluster);
     scheduler = started.child;
     const pid = scheduler.pid!;
@@ -257,6 +252,19 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
         watchToBoundP50Ms: Math.round(watchToBound.p50),
         watchToBoundP99Ms: Math.round(watchToBound.p99),
       });
+      if (separate) {
+        const other = await separate.sightings;
+        const toOther = summarize(names.map((n, i) => (other.added.get(n) as number) - (sentAt[i] as number)));
+        const answerToOther = summarize(names.map((n, i) => (other.added.get(n) as number) - (answeredAt[i] as number)));
+        Object.assign(result, {
+          separateWatcher: {
+            createToWatchP50Ms: Math.round(toOther.p50),
+            createToWatchP99Ms: Math.round(toOther.p99),
+            answerToWatchP50Ms: Math.round(answerToOther.p50),
+            answerToWatchP99Ms: Math.round(answerToOther.p99),
+          },
+        });
+      }
     } else {
       Object.assign(result, {
         firstBindingAfterSpawnS: Number(((firstBound - spawnedAt) / 1000).toFixed(2)),
@@ -279,6 +287,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
     // Kept when the run fails, for the reason.
     rmSync(started.logFile, { force: true });
   } finally {
+    if (separateWatcher && separateWatcher.exitCode === null) separateWatcher.kill('SIGTERM');
     if (scheduler && scheduler.exitCode === null) {
       const exited = new Promise((r) => scheduler!.once('exit', r));
       scheduler.kill('SIGTERM');

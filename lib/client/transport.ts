@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { APISERVER_SERVICE_NAMES } from '../certs/names.js';
-import { LEAN_CHANNEL_OPTIONS } from '../grpc-options.js';
+import { LEAN_CHANNEL_OPTIONS, WIDE_RECEIVE_WINDOW } from '../grpc-options.js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
@@ -65,17 +65,16 @@ interface UnaryCallOptions {
 }
 
 // Keepalive pings find a silently dead apiserver under a long watch; short reconnect backoff lets a
-// restarted apiserver be used again within seconds. The HTTP/2 receive window (per stream and per
-// connection) is of the order Go's HTTP/2 client uses rather than the protocol's 64 KiB: with
-// 64 KiB a busy apiserver could send a watch only that much per window update it got back, and
-// under a burst of pod creates watchers fell tens of seconds behind the writes.
+// restarted apiserver be used again within seconds. The wide receive window keeps a busy
+// apiserver's watch events flowing: with 64 KiB, under a burst of pod creates, watchers fell tens
+// of seconds behind the writes.
 const channelOptions: grpc.ClientOptions = {
   ...LEAN_CHANNEL_OPTIONS,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5_000,
-  'grpc-node.flow_control_window': 16 * 1024 * 1024,
+  ...WIDE_RECEIVE_WINDOW,
 };
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel';
 import { Etcd3, isRecoverableError, type CallContext } from 'etcd3';
-import { LEAN_CHANNEL_OPTIONS } from '../../../lib/grpc-options.js';
+import { LEAN_CHANNEL_OPTIONS, WIDE_RECEIVE_WINDOW } from '../../../lib/grpc-options.js';
 import { ATTEMPT_TIMEOUT_MS, BACKOFF_FIRST_MS, BACKOFF_MAX_MS, FAILURES_BEFORE_PAUSE, isMemberUnreachable, LIST_ATTEMPT_TIMEOUT_MS, MAX_RETRIES, PAUSE_MS } from './etcd-failover.js';
 import { EtcdKv } from './etcd-kv.js';
 
@@ -24,14 +24,23 @@ export interface EtcdClients {
  */
 export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): EtcdClients {
   const credentials = tls ? etcdCredentials(endpoints, tls) : undefined;
-  // A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count.
-  const grpcOptions = { 'grpc.max_receive_message_length': -1, ...LEAN_CHANNEL_OPTIONS };
+  const grpcOptions = etcdChannelOptions();
   const kv = new EtcdKv({
     endpoints,
     credentials: kvCredentials(endpoints, credentials),
     channelOptions: grpcOptions,
   });
   return { kv, etcd: connectEtcd3(endpoints, credentials, grpcOptions) };
+}
+
+/**
+ * A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count. Every
+ * watch cache's events come over the etcd3 client's one watch stream: with HTTP/2's default 64 KiB
+ * window etcd sent only that much per turn of the busy apiserver's event loop, and under a burst of pod creates a pod reached the watch cache (and every
+ * watcher) about two seconds after its create had committed.
+ */
+export function etcdChannelOptions(): grpc.ChannelOptions {
+  return { 'grpc.max_receive_message_length': -1, ...LEAN_CHANNEL_OPTIONS, ...WIDE_RECEIVE_WINDOW };
 }
 
 /** As etcd3 chooses: the given TLS files, else TLS with the system's CAs for https:// members, else plaintext. */
