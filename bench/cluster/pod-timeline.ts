@@ -17,6 +17,8 @@ export interface PodMarks {
   appStarted?: number;
   running?: number;
   ready?: number;
+  /** Writes to the pod the watch saw after its creation (the binding, each status write) until the round ended. */
+  updates: number;
 }
 
 const STAGES = ['created', 'bound', 'sandboxCreated', 'appStarted', 'running', 'ready'] as const;
@@ -41,8 +43,9 @@ export class PodTimeline {
   #observe(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
     const now = Date.now();
-    const marks = this.#marks.get(uid) ?? { created: now };
+    const marks = this.#marks.get(uid) ?? { created: now, updates: -1 };
     this.#marks.set(uid, marks);
+    marks.updates++;
     if (pod.spec?.nodeName) {
       marks.node = pod.spec.nodeName;
       marks.bound ??= now;
@@ -87,5 +90,6 @@ export function timelineSummary(t0: number, pods: PodMarks[]): Record<string, un
     const spans = pods.flatMap((p) => (p[from] !== undefined && p[to] !== undefined ? [p[to]! - p[from]!] : []));
     if (spans.length > 0) perPod[`${from}->${to}`] = { median: median(spans), max: Math.max(...spans) };
   }
-  return { lastPodAtMs: lastAt, perPodMs: perPod };
+  const updates = pods.map((p) => p.updates);
+  return { lastPodAtMs: lastAt, perPodMs: perPod, updatesPerPod: { median: median(updates), max: Math.max(...updates) } };
 }

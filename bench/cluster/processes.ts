@@ -47,3 +47,42 @@ export function kubeletsCpuSeconds(nodeNames: Iterable<string>): number {
   }
   return total;
 }
+
+/** The parts of a `kubets up` cluster whose CPU is counted apart. */
+const COMPONENTS = ['etcd', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy'] as const;
+/** The namespaced nodes' engines (dockerd, its containerd, the containers' shims); the host's engine is shared with everything else on the machine. */
+const NODE_ENGINES = 'node-engines';
+export type CpuPart = (typeof COMPONENTS)[number] | typeof NODE_ENGINES;
+
+/**
+ * CPU-seconds used so far by each part of the cluster on `dataDir` (processes found by the data
+ * dir or the cluster's /run/kubets/<id> path on their command line), with the children they waited
+ * for (mounts, runc under a shim). Processes gone already no longer count: compare two readings
+ * taken while the same containers run.
+ */
+export function clusterCpuSeconds(dataDir: string, clusterId: string): Record<CpuPart, number> {
+  const runDir = `/run/kubets/${clusterId}/`;
+  const totals = Object.fromEntries([...COMPONENTS, NODE_ENGINES].map((part) => [part, 0])) as Record<CpuPart, number>;
+  for (const proc of processes()) {
+    const part = cpuPartOf(proc.cmd, dataDir, runDir);
+    if (!part) continue;
+    try {
+      totals[part] += cpuSeconds(proc.pid, { children: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return totals;
+}
+
+function cpuPartOf(cmd: string, dataDir: string, runDir: string): CpuPart | undefined {
+  if (cmd.includes(runDir) && /^(\S*\/)?(dockerd|containerd|containerd-shim-runc-v2) /.test(cmd)) return NODE_ENGINES;
+  if (!cmd.includes(dataDir)) return undefined;
+  if (/^(\S*\/)?etcd /.test(cmd)) return 'etcd';
+  return COMPONENTS.find((c) => c !== 'etcd' && cmd.includes(` ${c} `));
+}
+
+/** b − a per part, rounded to 10 ms. */
+export function cpuDelta(a: Record<CpuPart, number>, b: Record<CpuPart, number>): Record<CpuPart, number> {
+  return Object.fromEntries(Object.entries(b).map(([part, sec]) => [part, Math.round((sec - a[part as CpuPart]) * 100) / 100])) as Record<CpuPart, number>;
+}

@@ -7,7 +7,7 @@ import { pollUntil } from '../../test/harness/poll.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { newThroughputSeries, printThroughput, throughputRound } from './job-throughput.js';
 import { PodTimeline, timelineSummary } from './pod-timeline.js';
-import { kubeletsCpuSeconds } from './processes.js';
+import { clusterCpuSeconds, cpuDelta, kubeletsCpuSeconds, type CpuPart } from './processes.js';
 import {
   deleteAndDrain, directPair, DONE, engineFor, enginesOf, jobComplete, median, newSeries, NS, podsOf, ready, removeDirect, round2, SLEEP, summary, template, timed, WAIT, warmUp,
   type Engine, type Series,
@@ -35,6 +35,8 @@ interface PodsRound {
   timeline: Record<string, unknown>;
   /** CPU-seconds of the three kubelets (and the mounts they ran) from the create to all Ready. */
   kubeletCpuSec: number;
+  /** CPU-seconds of each part of the cluster over the same span. */
+  cpuSec: Record<CpuPart, number>;
 }
 
 async function podsRound(cluster: LocalCluster, round: number): Promise<PodsRound> {
@@ -43,6 +45,7 @@ async function podsRound(cluster: LocalCluster, round: number): Promise<PodsRoun
   let pods: Pod[] = [];
   const timeline = new PodTimeline(client, NS, `app=${name}`);
   const cpuBefore = kubeletsCpuSeconds(cluster.engines.keys());
+  const partsBefore = clusterCpuSeconds(cluster.dataDir, cluster.clusterId);
   const t0 = Date.now();
   const ms = await timed(async () => {
     await client.resource('replicationController').create({
@@ -55,11 +58,12 @@ async function podsRound(cluster: LocalCluster, round: number): Promise<PodsRoun
     }, { ...WAIT, what: `${PODS} pods Ready` });
   });
   const kubeletCpuSec = kubeletsCpuSeconds(cluster.engines.keys()) - cpuBefore;
+  const cpuSec = cpuDelta(partsBefore, clusterCpuSeconds(cluster.dataDir, cluster.clusterId));
   const marks = await timeline.finish(cluster.engines);
   const perNode: Record<string, number> = {};
   for (const p of pods) perNode[p.spec?.nodeName ?? ''] = (perNode[p.spec?.nodeName ?? ''] ?? 0) + 1;
   await deleteAndDrain(client, 'replicationController', name);
-  return { ms, perNode, timeline: timelineSummary(t0, marks), kubeletCpuSec };
+  return { ms, perNode, timeline: timelineSummary(t0, marks), kubeletCpuSec, cpuSec };
 }
 
 async function daemonSetRound(client: ApiClient, round: number): Promise<number> {
@@ -85,13 +89,19 @@ async function jobRound(client: ApiClient, round: number): Promise<number> {
   return ms;
 }
 
-/** The direct pairs; the kubelets meanwhile only idle, which gives their idle CPU rate under the same load. */
-async function directPodsRound(engines: Engine[], cluster: LocalCluster, idleCpuPerSec: number[]): Promise<number> {
+/**
+ * The direct pairs; the kubelets meanwhile only idle, which gives their idle CPU rate under the
+ * same load. `cpuSec` gets each cluster part's CPU over the round (the namespaced engines' is the
+ * direct pairs' work there).
+ */
+async function directPodsRound(engines: Engine[], cluster: LocalCluster, idleCpuPerSec: number[], cpuSec: Record<CpuPart, number>[]): Promise<number> {
   const cpuBefore = kubeletsCpuSeconds(cluster.engines.keys());
+  const partsBefore = clusterCpuSeconds(cluster.dataDir, cluster.clusterId);
   const ms = await timed(async () => {
     await Promise.all(Array.from({ length: PODS }, (_, i) => directPair(engineFor(engines, i), SLEEP, false)));
   });
   idleCpuPerSec.push((kubeletsCpuSeconds(cluster.engines.keys()) - cpuBefore) / (ms / 1000));
+  cpuSec.push(cpuDelta(partsBefore, clusterCpuSeconds(cluster.dataDir, cluster.clusterId)));
   await removeDirect(engines);
   return ms;
 }
@@ -137,16 +147,19 @@ export async function benchClusterWorkloads(): Promise<void> {
   const spread: Record<string, number>[] = [];
   const timelines: Record<string, unknown>[] = [];
   const kubeletCpu: { podsSec: number[]; idlePerSec: number[] } = { podsSec: [], idlePerSec: [] };
+  const directCpu: Record<CpuPart, number>[] = [];
+  const clusterCpu: Record<CpuPart, number>[] = [];
   try {
     await warmUp(cluster.client, NODES);
     for (let round = 0; round < ROUNDS; round++) {
       if (WORKLOADS.has('pods')) {
-        await measure(series.pods, () => directPodsRound(engines, cluster, kubeletCpu.idlePerSec), async () => {
+        await measure(series.pods, () => directPodsRound(engines, cluster, kubeletCpu.idlePerSec, directCpu), async () => {
           const pods = await podsRound(cluster, round);
           spread.push(pods.perNode);
           timelines.push(pods.timeline);
           kubeletCpu.podsSec.push(pods.kubeletCpuSec);
-          const cpu = { kubeletCpuSec: round2(pods.kubeletCpuSec), kubeletIdleCpuPerSec: round2(kubeletCpu.idlePerSec[round]!) };
+          clusterCpu.push(pods.cpuSec);
+          const cpu = { kubeletCpuSec: round2(pods.kubeletCpuSec), kubeletIdleCpuPerSec: round2(kubeletCpu.idlePerSec[round]!), cpuSec: { cluster: pods.cpuSec, direct: directCpu[round] } };
           process.stderr.write(`round ${round + 1}/${ROUNDS}: ${JSON.stringify({ pods: pods.ms, podsDirect: series.pods.direct[round], perNode: pods.perNode, ...cpu, timeline: pods.timeline })}\n`);
           return pods.ms;
         });
@@ -156,7 +169,7 @@ export async function benchClusterWorkloads(): Promise<void> {
       if (WORKLOADS.has('throughput')) await throughputRound(cluster.client, engines, round, throughput);
     }
     if (WORKLOADS.has('pods')) {
-      printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods), kubeletCpuPerPodMs: kubeletCpuPerPod(series.pods, kubeletCpu), podsPerNode: spread, timelines });
+      printResult('cluster-pod-startup', { pods: PODS, nodes: NODES, ...summary(series.pods), kubeletCpuPerPodMs: kubeletCpuPerPod(series.pods, kubeletCpu), cpuSecPerRound: { cluster: clusterCpu, direct: directCpu }, podsPerNode: spread, timelines });
     }
     if (WORKLOADS.has('daemonset')) printResult('cluster-daemonset', { nodes: NODES, ...summary(series.daemonSet) });
     if (WORKLOADS.has('job')) printResult('cluster-job', { completions: JOB_COMPLETIONS, parallelism: JOB_PARALLELISM, ...summary(series.job) });

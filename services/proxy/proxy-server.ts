@@ -98,7 +98,7 @@ export class ProxyServer {
       this.podNetwork = new PodNetworkAgent({ clusterCidr: options.clusterCidr, backend, iptables: this.runner, log: this.log });
     }
     if (options.networkPolicy) {
-      const agent = new NetworkPolicyAgent({ nodeName: options.nodeName, iptables: this.runner, log: this.log });
+      const agent = new NetworkPolicyAgent({ nodeName: options.nodeName, iptables: this.runner, log: this.log, rewriteUnchangedAfterMs: options.syncPeriodMs });
       this.policy = {
         policies: this.informers.informerFor('networkPolicy'),
         pods: this.informers.informerFor('pod'),

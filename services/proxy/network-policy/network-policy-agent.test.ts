@@ -29,4 +29,23 @@ describe('NetworkPolicyAgent', () => {
     expect(ipt.rules('filter', 'FORWARD')).toEqual(['-j DOCKER-FORWARD', '-j DOCKER-USER']);
     expect([...ipt.tables.filter.keys()].filter((c) => c.startsWith('KUBE-NWP'))).toEqual([]);
   });
+
+  it('skips a write whose isolated pods are unchanged until the last write is rewriteUnchangedAfterMs old', async () => {
+    const ipt = new FakeIptables();
+    let now = 0;
+    const agent = new NetworkPolicyAgent({ nodeName: 'n1', iptables: ipt, log: pino({ level: 'silent' }), rewriteUnchangedAfterMs: 30_000, clock: () => now });
+    await agent.sync(inputs);
+    // Another pod of another node, and an unrelated pod update: the ruleset would be the same.
+    const other = { metadata: { namespace: 'default', name: 'b' }, spec: { nodeName: 'n2' }, status: { phase: 'Running', podIP: '10.0.1.2' } };
+    now = 1_000;
+    await agent.sync({ ...inputs, pods: [...inputs.pods, other] });
+    expect(ipt.restores).toHaveLength(1);
+    now = 2_000;
+    await agent.sync({ ...inputs, pods: [{ ...inputs.pods[0]!, status: { phase: 'Running', podIP: '10.0.0.3' } }] });
+    expect(ipt.restores).toHaveLength(2);
+    expect(ipt.restores[1]).toContain('-A KUBE-NWPLCY -d 10.0.0.3/32 -j KUBE-NWP-I-');
+    now = 32_000;
+    await agent.sync({ ...inputs, pods: [{ ...inputs.pods[0]!, status: { phase: 'Running', podIP: '10.0.0.3' } }] });
+    expect(ipt.restores).toHaveLength(3);
+  });
 });

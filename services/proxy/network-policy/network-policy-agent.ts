@@ -23,6 +23,15 @@ export interface NetworkPolicyAgentOptions {
   nodeName: string;
   iptables: IptablesRunner;
   log: Logger;
+  /**
+   * A sync whose isolated pods are what the last written ruleset was made from is skipped unless
+   * that write started this long ago (the proxy's sync period, when everything is written again to
+   * repair what others changed). Without it every sync writes. Pods come and go all the time and
+   * each change asks for a sync; with few or no policies almost none changes the ruleset, yet each
+   * write is an iptables-save, an iptables-restore and a check of each jump.
+   */
+  rewriteUnchangedAfterMs?: number;
+  clock?: () => number;
 }
 
 /**
@@ -30,16 +39,25 @@ export interface NetworkPolicyAgentOptions {
  * rewrites the whole policy ruleset from the policies, pods and namespaces it is given.
  */
 export class NetworkPolicyAgent {
+  /** What the last successful write was made from, and when it started. */
+  #written: { pods: string; at: number } | undefined;
+
   constructor(private readonly options: NetworkPolicyAgentOptions) {}
 
   async sync(inputs: Omit<PolicyInputs, 'nodeName'>): Promise<{ isolatedPods: number }> {
-    const { iptables, nodeName, log } = this.options;
+    const { iptables, nodeName, log, rewriteUnchangedAfterMs } = this.options;
     const pods = isolatedPods({ ...inputs, nodeName });
+    const model = JSON.stringify(pods);
+    const now = (this.options.clock ?? Date.now)();
+    const written = this.#written;
+    if (rewriteUnchangedAfterMs !== undefined && written?.pods === model && now - written.at < rewriteUnchangedAfterMs) return { isolatedPods: pods.length };
+    this.#written = undefined;
     await iptables.restore(renderPolicyRules(pods, chainsIn(await iptables.save('filter'))));
     await ensureChain(iptables, 'filter', DOCKER_USER_CHAIN);
     for (const jump of JUMPS) {
       if (await ensureRuleFirst(iptables, jump)) log.info({ rule: describeRule(jump) }, 'network policy jump installed');
     }
+    this.#written = { pods: model, at: now };
     return { isolatedPods: pods.length };
   }
 
