@@ -1,7 +1,7 @@
+import { withGoZeroStructs } from '../../lib/api/go-zero-structs.js';
 import { toKubeJSON } from '../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../lib/api/resources.js';
 import { goJSON, goValueString, sortKeysDeep, type JsonValue } from './go-values.js';
-import { withGoZeroStructs } from './go-zero-structs.js';
 import { executeJSONPath, findResults } from './jsonpath.js';
 import { printTable, type PrintTableOptions } from '../../lib/printers/kinds/registry.js';
 import { alignTabs } from '../../lib/printers/tabwriter.js';
@@ -103,7 +103,7 @@ export function kubeDocument(info: ResourceInfo, objects: readonly AnyObject[], 
   const json = (o: AnyObject): JsonValue => {
     // Objects read from a file stay as written: kubectl holds them unstructured, not as Go structs.
     if (origin === 'file') return toKubeJSON(info, o);
-    const document = withGoZeroStructs(info.kind, toKubeJSON(info, o));
+    const document = withGoZeroStructs(info, toKubeJSON(info, o));
     return origin === 'generated' ? withZeroCreationTimestamp(document) : document;
   };
   if (single && objects.length === 1) return sortKeysDeep(json(objects[0]!));

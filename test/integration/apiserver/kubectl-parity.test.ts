@@ -146,29 +146,11 @@ const mistakes = [
 
 const commands = [...perKind, ...getFlags, ...generators, ...discovery, ...mistakes];
 
-const HTTP_ZERO_STRUCTS = "kubets' HTTP API leaves Go's zero structs (a template's creationTimestamp: null, an HPA's empty status) out of its JSON, which Kubernetes' apiserver writes; kubets itself prints them";
-
 /**
  * Commands whose outputs still differ, with why. They run as expected failures, so one that comes
  * to match fails here and leaves the list.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'get replicationcontrollers mysql -o yaml': HTTP_ZERO_STRUCTS,
-  'get replicationcontrollers mysql -o json': HTTP_ZERO_STRUCTS,
-  'get replicasets rs1 -o yaml': HTTP_ZERO_STRUCTS,
-  'get replicasets rs1 -o json': HTTP_ZERO_STRUCTS,
-  'get deployments frontend -o yaml': HTTP_ZERO_STRUCTS,
-  'get deployments frontend -o json': HTTP_ZERO_STRUCTS,
-  'get hpa php-apache -o yaml': HTTP_ZERO_STRUCTS,
-  'get hpa php-apache -o json': HTTP_ZERO_STRUCTS,
-  'get jobs pi -o yaml': HTTP_ZERO_STRUCTS,
-  'get jobs pi -o json': HTTP_ZERO_STRUCTS,
-  'get cronjobs hello -o yaml': HTTP_ZERO_STRUCTS,
-  'get cronjobs hello -o json': HTTP_ZERO_STRUCTS,
-  'get daemonsets ds1 -o yaml': HTTP_ZERO_STRUCTS,
-  'get daemonsets ds1 -o json': HTTP_ZERO_STRUCTS,
-  'get statefulsets ss1 -o yaml': HTTP_ZERO_STRUCTS,
-  'get statefulsets ss1 -o json': HTTP_ZERO_STRUCTS,
   'get pods -o bogus': 'kubets lists only the output formats it has (no go-template, template, jsonpath-file, custom-columns-file, jsonpath-as-json)',
   'patch pod web-1 -p {bad': 'kubets reads the patch itself and names the YAML error; kubectl sends it and prints the server\'s answer',
   'create -f FILES/bad-second.yaml --dry-run=client': 'kubets reads every document before sending any, so nothing is created from a file with a syntax error',
