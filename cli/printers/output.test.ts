@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Pod, ReplicationController } from '../../lib/api/generated/index.js';
 import { resourceByName } from '../../lib/api/resources.js';
-import { OutputFormatError, formatName, parseOutputFormat, printObjects, type OutputFormat } from './output.js';
+import { OutputFormatError, formatName, parseOutputFormat, printObjects, WRITE_OUTPUT_FORMATS, type OutputFormat } from './output.js';
 
 const pods = resourceByName('pods')!;
 const now = Date.parse('2024-05-10T12:00:00Z');
@@ -78,6 +78,11 @@ describe('parseOutputFormat', () => {
     expect(() => parseOutputFormat('xml')).toThrow(
       new OutputFormatError(
         'unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml',
+      ),
+    );
+    expect(() => parseOutputFormat('wide', WRITE_OUTPUT_FORMATS)).toThrow(
+      new OutputFormatError(
+        'unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml',
       ),
     );
     expect(() => parseOutputFormat('jsonpath')).toThrow(new OutputFormatError('template format specified but no template given'));

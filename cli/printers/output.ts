@@ -37,8 +37,8 @@ export type OutputFormat =
   /** `headers: 'always'`: a columns file prints its headers even with --no-headers, as in kubectl. */
   | { type: 'custom-columns'; columns: CustomColumn[]; headers?: 'always' };
 
-/** kubectl's list, sorted as it prints it; the Go template formats are refused with their own message. */
-const OUTPUT_FORMATS = [
+/** kubectl get's list, sorted as it prints it; the Go template formats are refused with their own message. */
+export const GET_OUTPUT_FORMATS = [
   'custom-columns',
   'custom-columns-file',
   'go-template',
@@ -53,6 +53,11 @@ const OUTPUT_FORMATS = [
   'wide',
   'yaml',
 ] as const;
+
+type OutputFormatName = (typeof GET_OUTPUT_FORMATS)[number];
+
+/** The write verbs' (create, run, expose, apply, ...) -o: kubectl prints no table or columns for them. */
+export const WRITE_OUTPUT_FORMATS: readonly OutputFormatName[] = GET_OUTPUT_FORMATS.filter((f) => !f.startsWith('custom-columns') && f !== 'wide');
 
 /** custom-columns accepts `.a.b`, `a.b`, `{.a.b}` and `{a.b}`, as kubectl's relaxed JSONPath does. */
 export function relaxedTemplate(path: string): string {
@@ -101,12 +106,17 @@ function readTemplateFile(path: string, what: string): string {
   }
 }
 
-/** Reads the value of -o; undefined or empty means the default table. Files it names are read here. */
-export function parseOutputFormat(flag: string | undefined): OutputFormat {
+/**
+ * Reads the value of -o, one of the command's `allowed` formats; undefined or empty means the
+ * default table. Files it names are read here.
+ */
+export function parseOutputFormat(flag: string | undefined, allowed: readonly OutputFormatName[] = GET_OUTPUT_FORMATS): OutputFormat {
   if (!flag) return { type: 'table' };
   const eq = flag.indexOf('=');
   const name = eq < 0 ? flag : flag.slice(0, eq);
   const argument = eq < 0 ? '' : flag.slice(eq + 1);
+  const unmatched = new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${allowed.join(',')}`);
+  if (!(allowed as readonly string[]).includes(name)) throw unmatched;
   switch (name) {
     case 'wide':
     case 'name':
@@ -133,7 +143,7 @@ export function parseOutputFormat(flag: string | undefined): OutputFormat {
       // kubectl runs Go's text/template; no maintained implementation of it exists for JavaScript.
       throw new OutputFormatError(`output format "${name}" is not supported by kubets: it needs Go's text/template, which has no JavaScript implementation; use -o jsonpath=TEMPLATE instead`);
   }
-  throw new OutputFormatError(`unable to match a printer suitable for the output format "${flag}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`);
+  throw unmatched;
 }
 
 /** As kubectl since 1.21: metadata.managedFields is long and rarely wanted, so it is left out unless asked for. */

@@ -155,6 +155,10 @@ const mistakes = [
   ['get', 'pods', '-o', 'custom-columns-file=FILES/columns-mismatch.txt'],
   ['get', 'pods', '-o', 'custom-columns-file=FILES/header-only.txt'],
   ['get', 'pods', '-o', 'custom-columns-file=FILES/bad-path.txt'],
+  ['create', 'namespace', 'ns1', '--dry-run=client', '-o', 'bogus'],
+  ['create', 'namespace', 'ns1', '--dry-run=client', '-o', 'wide'],
+  ['create', 'namespace', 'ns1', '--dry-run=client', '-o', 'custom-columns=NAME:.metadata.name'],
+  ['create', 'namespace', 'ns1', '--dry-run=client', '-o', 'jsonpath-as-json={.metadata}'],
 ];
 
 const commands = [...perKind, ...getFlags, ...generators, ...discovery, ...mistakes];
