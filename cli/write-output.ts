@@ -1,7 +1,7 @@
 import type { AnyObject, ResourceInfo } from '../lib/api/resources.js';
 import type { CliContext } from './context.js';
 import { dryRunSuffix, parseDryRun, type DryRun } from './dry-run.js';
-import { parseOutputFormat, printObjects, withoutManagedFields, type OutputFormat } from './printers/output.js';
+import { parseOutputFormat, printObjects, withoutManagedFields, WRITE_OUTPUT_FORMATS, type OutputFormat } from './printers/output.js';
 import { objectRef } from './resource-args.js';
 
 // What every kubectl write verb does after a write: print "<kind>/<name> <done>" (with " (dry run)"
@@ -39,7 +39,7 @@ export class WriteReport {
     private readonly opts: { fromFiles?: boolean; quietDryRun?: boolean } = {},
   ) {
     this.dryRun = parseDryRun(flags.dryRun);
-    this.format = flags.output ? parseOutputFormat(flags.output) : undefined;
+    this.format = flags.output ? parseOutputFormat(flags.output, WRITE_OUTPUT_FORMATS) : undefined;
     this.showManagedFields = flags.showManagedFields ?? false;
   }
 

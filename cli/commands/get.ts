@@ -7,10 +7,10 @@ import type { CliContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { collect, collectWhole } from '../../lib/flags.js';
 import { sortKeysDeep, type JsonValue } from '../printers/go-values.js';
-import { executeJSONPath } from '../printers/jsonpath.js';
 import {
   formatCustomColumns,
   formatJSON,
+  formatJSONPath,
   formatName,
   formatYAML,
   kubeDocument,
@@ -142,7 +142,7 @@ function printGeneric(found: readonly Found[], format: OutputFormat, single: boo
     case 'name':
       return found.map((f) => `${formatName(f.info, f.object)}\n`).join('');
     case 'custom-columns':
-      return formatCustomColumns(format.columns, found.map((f) => kubeDocument(f.info, [f.object], true)), !flags.headers);
+      return formatCustomColumns(format, found.map((f) => kubeDocument(f.info, [f.object], true)), !flags.headers);
     default: {
       const list = sortKeysDeep({
         apiVersion: 'v1',
@@ -152,7 +152,7 @@ function printGeneric(found: readonly Found[], format: OutputFormat, single: boo
       });
       if (format.type === 'json') return formatJSON(list);
       if (format.type === 'yaml') return formatYAML(list);
-      if (format.type === 'jsonpath') return executeJSONPath(format.template, list);
+      if (format.type === 'jsonpath') return formatJSONPath(format, list);
       return '';
     }
   }
@@ -233,7 +233,7 @@ function printWatchEvent(info: ResourceInfo, change: WatchedChange, format: Outp
   // Go prints the WatchEvent struct's fields in declaration order, type first.
   if (format.type === 'json') return `{\n    "type": ${JSON.stringify(change.type)},\n    "object": ${formatJSON(object).trimEnd().replaceAll('\n', '\n    ')}\n}\n`;
   if (format.type === 'yaml') return formatYAML(event);
-  if (format.type === 'jsonpath') return executeJSONPath(format.template, event);
+  if (format.type === 'jsonpath') return formatJSONPath(format, event);
   return printObjects(info, [change.object], format, { single: true, noHeaders: true });
 }
 

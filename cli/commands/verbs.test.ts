@@ -21,7 +21,7 @@ describe('argument handling', () => {
     expect(await run('get', 'podz')).toEqual({ stdout: '', stderr: `error: the server doesn't have a resource type "podz"\n`, code: 1 });
     expect(await run('get', 'pods', '--bogus')).toMatchObject({ stderr: "error: unknown flag: --bogus\nSee 'kubets get --help' for usage.\n", code: 1 });
     expect((await run('get', 'pods', '-o', 'xml')).stderr).toBe(
-      'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml\n',
+      'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n',
     );
     expect((await run('get')).stderr).toContain('You must specify the type of resource to get.');
   });

@@ -326,19 +326,26 @@ function resultText(value: JsonValue): string {
   return String(value);
 }
 
-function render(nodes: TemplateNode[], data: JsonValue): string {
-  let out = '';
-  for (const node of nodes) {
-    if (node.kind === 'text') out += node.text;
-    else if (node.kind === 'path') out += evaluate(node.steps, data).map(resultText).join(' ');
-    else for (const item of evaluate(node.steps, data)) out += render(node.body, item);
-  }
-  return out;
+/**
+ * What each node of the template prints, in order: a text node its text, a path its values, a
+ * range the results of its body's nodes for every item.
+ */
+function nodeResults(nodes: TemplateNode[], data: JsonValue): JsonValue[][] {
+  return nodes.flatMap((node) => {
+    if (node.kind === 'text') return [[node.text]];
+    if (node.kind === 'path') return [evaluate(node.steps, data)];
+    return evaluate(node.steps, data).flatMap((item) => nodeResults(node.body, item));
+  });
 }
 
-/** `-o jsonpath=TEMPLATE` output for a JSON document; missing keys print nothing, as in kubectl get. */
-export function executeJSONPath(template: string, data: JsonValue): string {
-  return render(parseTemplate(template), data);
+/**
+ * `-o jsonpath=TEMPLATE` output for a JSON document; missing keys print nothing, as in kubectl get.
+ * With `asJSON` (`-o jsonpath-as-json`) each node's results print as an indented JSON list instead.
+ */
+export function executeJSONPath(template: string, data: JsonValue, { asJSON = false } = {}): string {
+  const results = nodeResults(parseTemplate(template), data);
+  if (asJSON) return results.map((values) => `${goJSON(values, '    ')}\n`).join('');
+  return results.map((values) => values.map(resultText).join(' ')).join('');
 }
 
 /** Every value the paths of a template select, in order (what custom-columns prints per cell). */

@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Pod, ReplicationController } from '../../lib/api/generated/index.js';
 import { resourceByName } from '../../lib/api/resources.js';
-import { OutputFormatError, formatName, parseOutputFormat, printObjects } from './output.js';
+import { OutputFormatError, formatName, parseOutputFormat, printObjects, WRITE_OUTPUT_FORMATS, type OutputFormat } from './output.js';
 
 const pods = resourceByName('pods')!;
 const now = Date.parse('2024-05-10T12:00:00Z');
@@ -26,7 +29,8 @@ describe('parseOutputFormat', () => {
     expect(parseOutputFormat(undefined)).toEqual({ type: 'table' });
     expect(parseOutputFormat('wide')).toEqual({ type: 'wide' });
     expect(parseOutputFormat('yaml')).toEqual({ type: 'yaml' });
-    expect(parseOutputFormat('jsonpath={.metadata.name}')).toEqual({ type: 'jsonpath', template: '{.metadata.name}' });
+    expect(parseOutputFormat('jsonpath={.metadata.name}')).toEqual({ type: 'jsonpath', template: '{.metadata.name}', asJSON: false });
+    expect(parseOutputFormat('jsonpath-as-json={.metadata.name}')).toEqual({ type: 'jsonpath', template: '{.metadata.name}', asJSON: true });
     expect(parseOutputFormat('custom-columns=NAME:.metadata.name,IMAGE:spec.containers[*].image')).toEqual({
       type: 'custom-columns',
       columns: [
@@ -36,9 +40,50 @@ describe('parseOutputFormat', () => {
     });
   });
 
+  it('reads the template of jsonpath-file and the columns of custom-columns-file from their files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-output-'));
+    writeFileSync(join(dir, 'names.jsonpath'), '{.metadata.name}\n');
+    writeFileSync(join(dir, 'columns.txt'), 'NAME\t IMAGE\r\n.metadata.name  {.spec.containers[*].image}\n');
+    expect(parseOutputFormat(`jsonpath-file=${join(dir, 'names.jsonpath')}`)).toEqual({ type: 'jsonpath', template: '{.metadata.name}\n', asJSON: false });
+    expect(parseOutputFormat(`custom-columns-file=${join(dir, 'columns.txt')}`)).toEqual({
+      type: 'custom-columns',
+      columns: [
+        { header: 'NAME', template: '{.metadata.name}' },
+        { header: 'IMAGE', template: '{.spec.containers[*].image}' },
+      ],
+      headers: 'always',
+    });
+  });
+
+  it('refuses missing and malformed template files as kubectl does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubets-output-'));
+    const missing = join(dir, 'missing');
+    expect(() => parseOutputFormat(`jsonpath-file=${missing}`)).toThrow(new OutputFormatError(`error reading --template ${missing}, open ${missing}: no such file or directory`));
+    expect(() => parseOutputFormat(`custom-columns-file=${missing}`)).toThrow(new OutputFormatError(`error reading template ${missing}, open ${missing}: no such file or directory`));
+    expect(() => parseOutputFormat('jsonpath-file=')).toThrow(new OutputFormatError('template format specified but no template given'));
+    expect(() => parseOutputFormat('custom-columns-file=')).toThrow(new OutputFormatError('custom-columns format specified but no custom columns given'));
+    const expected = 'Expected format is one line of space separated headers, one line of space separated column specs.';
+    const columns = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text);
+      return `custom-columns-file=${join(dir, name)}`;
+    };
+    expect(() => parseOutputFormat(columns('empty', ''))).toThrow(new OutputFormatError(`invalid template, missing header line. ${expected}`));
+    expect(() => parseOutputFormat(columns('headers', 'NAME\n'))).toThrow(new OutputFormatError(`invalid template, missing spec line. ${expected}`));
+    expect(() => parseOutputFormat(columns('mismatch', 'NAME IMAGE\n.metadata.name\n'))).toThrow(
+      new OutputFormatError("number of headers (2) and field specifications (1) don't match"),
+    );
+  });
+
   it('rejects unknown or incomplete formats with kubectl messages', () => {
     expect(() => parseOutputFormat('xml')).toThrow(
-      new OutputFormatError('unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml'),
+      new OutputFormatError(
+        'unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml',
+      ),
+    );
+    expect(() => parseOutputFormat('wide', WRITE_OUTPUT_FORMATS)).toThrow(
+      new OutputFormatError(
+        'unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml',
+      ),
     );
     expect(() => parseOutputFormat('jsonpath')).toThrow(new OutputFormatError('template format specified but no template given'));
     expect(() => parseOutputFormat('custom-columns=')).toThrow(new OutputFormatError('custom-columns format specified but no custom columns given'));
@@ -177,6 +222,12 @@ describe('printObjects', () => {
     expect(printObjects(pods, [mysql, web], parseOutputFormat('jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'))).toBe('mysql-x7k2p\nweb-1\n');
   });
 
+  it('-o jsonpath-as-json prints each node\'s results as an indented JSON list', () => {
+    expect(printObjects(pods, [mysql, web], parseOutputFormat('jsonpath-as-json=n={.items[*].metadata.name}{.items[0].nosuch}'))).toBe(
+      '[\n    "n="\n]\n[\n    "mysql-x7k2p",\n    "web-1"\n]\n[]\n',
+    );
+  });
+
   it('-o custom-columns prints one row per object, joining several values and showing <none> for none', () => {
     const format = parseOutputFormat('custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image,LABELS:.metadata.labels,NODE:.spec.nodeName');
     expect(printObjects(pods, [mysql, web], format)).toBe(
@@ -188,6 +239,9 @@ describe('printObjects', () => {
       ].join('\n'),
     );
     expect(printObjects(pods, [mysql], format, { noHeaders: true })).toBe('mysql-x7k2p   mysql:5.7   map[app:mysql]   node-1\n');
+    // A columns file's headers print even with --no-headers, as kubectl prints them.
+    const fromFile: OutputFormat = { type: 'custom-columns', columns: [{ header: 'NAME', template: '{.metadata.name}' }], headers: 'always' };
+    expect(printObjects(pods, [mysql], fromFile, { noHeaders: true })).toBe('NAME\nmysql-x7k2p\n');
   });
 
   it('prints the default and wide tables', () => {

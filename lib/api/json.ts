@@ -29,7 +29,7 @@ export class DecodeError extends Error {
   }
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 function isIntOrString(field: protobuf.Field): boolean {

@@ -1,6 +1,7 @@
 import { badRequest } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import { fromStoredVersion, toStoredVersion } from '../../../lib/api/conversion/index.js';
+import { withGoZeroStructs } from '../../../lib/api/go-zero-structs.js';
 import { decodeKubeJSON, DecodeError, toKubeJSON } from '../../../lib/api/json.js';
 import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import { dryRunOf, integerParam } from './query.js';
@@ -14,8 +15,19 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A stored object in the route's version. */
+/**
+ * A stored object in the route's version as Kubernetes' apiserver encodes it: with the zero
+ * structs and fields Go's encoder writes (a pod template's `creationTimestamp: null`, `status: {}`).
+ */
 export function objectJSON(info: ResourceInfo, object: AnyObject): JsonObject {
+  return withGoZeroStructs(info, configurationJSON(info, object));
+}
+
+/**
+ * An object in the route's version with only the fields it holds: for an applied configuration,
+ * where a zero struct would claim a field its sender never set.
+ */
+export function configurationJSON(info: ResourceInfo, object: AnyObject): ReturnType<typeof toKubeJSON> {
   return toKubeJSON(info, fromStoredVersion(info, object));
 }
 

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '../../../../lib/api/errors.js';
-import { fieldValidationOf, objectJSON } from '../objects.js';
+import { configurationJSON, fieldValidationOf } from '../objects.js';
 import { bodyType, readBody } from '../negotiation.js';
 import { addWarnings, requestObject, send, type ResourceCall } from '../call.js';
 import { flag, isDryRun } from '../query.js';
@@ -51,7 +51,7 @@ async function applyObject(call: ResourceCall): Promise<void> {
   }
   call.admit(object);
   // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
-  const configuration = objectJSON(call.info, object);
+  const configuration = configurationJSON(call.info, object);
   const { object: applied, created } = await call.ops.apply(call.target, configuration, { force: flag(call.query, 'force'), dryRun: isDryRun(call.query), view: call.info });
   send(call.res, created ? 201 : 200, call.encoding, call.present.object(call.info, applied));
 }
