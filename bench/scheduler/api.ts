@@ -52,13 +52,13 @@ function benchPod(name: string, i: number): Pod {
   };
 }
 
-/** The built scheduler as its own process, against the bench cluster. */
+/** The built scheduler as its own process, against the bench cluster; without a metrics endpoint, whose fixed port another run on the machine may hold. */
 function startScheduler(cluster: BenchCluster): { child: ChildProcess; logFile: string } {
   const logFile = join(tmpdir(), `kubets-bench-scheduler-${process.pid}-${Date.now()}.log`);
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_SCHEDULER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'scheduler', '--kubeconfig', cluster.adminConfig, '--leader-elect=false'],
+    [...(process.env.BENCH_SCHEDULER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'scheduler', '--kubeconfig', cluster.adminConfig, '--leader-elect=false', '--metrics-port=0'],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   return { child, logFile };

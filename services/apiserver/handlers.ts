@@ -92,6 +92,18 @@ function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
   return bytes;
 }
 
+// Answers that are one shared frozen object (a binding's Success), serialized once.
+const encodedAnswers = new WeakMap<object, Buffer>();
+
+function encodedOnce(typeName: string, answer: Readonly<object>): Buffer {
+  let bytes = encodedAnswers.get(answer);
+  if (!bytes) {
+    bytes = encodeMessage(typeName, answer);
+    encodedAnswers.set(answer, bytes);
+  }
+  return bytes;
+}
+
 const encodedSizes = new WeakMap<object, number>();
 
 function encodedSize(info: ResourceInfo, object: AnyObject): number {
@@ -306,7 +318,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const info = resolveResource(req.resource ?? '');
       return wireObject(info, await ops.delete(target(info, req), req.options ?? {}));
     }),
-    Bind: unary<t.BindRequest, t.Status>('Bind', 'BindRequest', ops.bind),
+    Bind: unary<t.BindRequest, Buffer>('Bind', 'BindRequest', async (req) => encodedOnce(REQ('Status'), await ops.bind(req))),
     Evict: unary<t.EvictRequest, t.Status>('Evict', 'EvictRequest', (req) => ops.evict(req)),
     GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(resolveResource(req.resource ?? ''), req))),
     UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(resolveResource(req.resource ?? ''), req), req.scale)),

@@ -103,6 +103,9 @@ async function noted(request: AnyObject | undefined, write: () => Promise<AnyObj
   return response;
 }
 
+/** What every binding answers: one shared object, so a transport can encode it once. */
+export const BOUND: Readonly<t.Status> = Object.freeze({ status: 'Success', code: 201 });
+
 export type ApiOperations = ReturnType<typeof apiOperations>;
 
 export function apiOperations(deps: OperationDeps) {
@@ -196,7 +199,7 @@ export function apiOperations(deps: OperationDeps) {
     };
     // The scheduler binds pods it has just seen on its watch, so the cache is almost always current.
     await registry.transform(pods, namespace, name, bound, deps.caches.get(pods.resource)?.get(namespace, name));
-    return { status: 'Success', code: 201 };
+    return BOUND;
   }
 
   return {

@@ -11,6 +11,7 @@ import { loadTokenFile } from '../../lib/auth/token-file.js';
 import { ensureClusterCerts, ensureServiceAccountKey } from '../../lib/certs/index.js';
 import { admissionChain } from './admission/chain.js';
 import { LimitRanger } from './admission/limit-ranger.js';
+import { liveLookup } from './admission/live-lookup.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/pod-tolerations.js';
 import { DEFAULT_POD_SECURITY_CONFIG, loadPodSecurityConfig, PodSecurityAdmission } from './admission/pod-security.js';
@@ -122,6 +123,8 @@ async function serviceAccountTokens(config: ApiserverConfig, caches: Map<string,
 }
 
 const AUDIT_BUFFERED_EVENTS = 10_000;
+/** Kubernetes' LimitRanger keeps a live lookup 30 s, for up to 10,000 namespaces. */
+const LIVE_LOOKUP = { ttlMs: 30_000, maxEntries: 10_000 };
 
 /** The audit log when both a policy and a path are given, as kube-apiserver audits only then. */
 async function startAuditing(config: ApiserverConfig, log: Logger): Promise<{ auditor: Auditor; writer: AuditLogWriter } | undefined> {
@@ -172,13 +175,14 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
   const namespaces = caches.get('namespaces')!;
   const inNamespace = <T>(resource: string) => (namespace: string): T[] =>
     caches.get(resource)!.list({ namespace, label: undefined, fields: [] }, {}).items as T[];
-  // As Kubernetes' LimitRanger does: when the cache has none, one may have just been created (by the
-  // previous request, or through another apiserver) and not have reached the cache yet.
-  const inNamespaceOrLive = <T>(resource: string) => async (namespace: string): Promise<T[]> => {
-    const cached = inNamespace<T>(resource)(namespace);
-    if (cached.length > 0) return cached;
+  // As Kubernetes' LimitRanger does: when the cache has none, storage is asked (see live-lookup.ts).
+  const inNamespaceOrLive = <T>(resource: string) => {
     const info = resourceByName(resource)!;
-    return (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T);
+    const live = liveLookup(async (namespace) => (await store.list(listPrefix(info, namespace))).items.map((kv) => decodeFromStorage(info, kv) as T), LIVE_LOOKUP);
+    return async (namespace: string): Promise<T[]> => {
+      const cached = inNamespace<T>(resource)(namespace);
+      return cached.length > 0 ? cached : live(namespace);
+    };
   };
   const tokens = await serviceAccountTokens(config, caches);
   const bootstrapTokens = new BootstrapTokenVerifier((namespace, name) => caches.get('secrets')!.get(namespace, name) as t.Secret | undefined);
