@@ -2,6 +2,7 @@ import { benchAuditCreates } from './apiserver/audit-creates.js';
 import { benchEvictionBudget } from './apiserver/eviction-budget.js';
 import { benchCreates } from './apiserver/creates.js';
 import { benchRestCreates } from './apiserver/rest-creates.js';
+import { benchRegistryCreates } from './apiserver/registry-creates.js';
 import { benchRss } from './apiserver/rss.js';
 import { benchWatchLatency } from './apiserver/watch-latency.js';
 import { benchSchedulerApi } from './scheduler/api.js';
@@ -47,6 +48,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cluster-job-throughput': benchClusterJobThroughput,
   addons: benchAddons,
   'apiserver-eviction-budget': benchEvictionBudget,
+  'apiserver-registry-creates': benchRegistryCreates,
 };
 
 const wanted = process.argv.slice(2);

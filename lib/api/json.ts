@@ -50,31 +50,57 @@ function isFieldsV1(field: protobuf.Field): boolean {
   return resolvedTypeOf(field)?.fullName === FIELDS_V1;
 }
 
-function valueToJSON(field: protobuf.Field, v: unknown): Json {
-  if (isIntOrString(field)) {
-    const ios = v as { intVal?: number; strVal?: string };
-    return ios.strVal !== undefined && ios.strVal !== '' ? ios.strVal : (ios.intVal ?? 0);
-  }
-  if (isFieldsV1(field)) return JSON.parse((v as { raw?: string }).raw || '{}') as Json;
-  const type = resolvedTypeOf(field);
-  if (type instanceof protobuf.Type) return messageToJSON(type, v as Record<string, unknown>);
+function scalarToJSON(v: unknown): Json {
   if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return v as Json;
 }
 
+function intOrStringToJSON(v: unknown): Json {
+  const ios = v as { intVal?: number; strVal?: string };
+  return ios.strVal !== undefined && ios.strVal !== '' ? ios.strVal : (ios.intVal ?? 0);
+}
+
+function fieldsV1ToJSON(v: unknown): Json {
+  return JSON.parse((v as { raw?: string }).raw || '{}') as Json;
+}
+
+/** How messageToJSON writes a field's values, worked out from the schema once, when the field is first written. */
+interface FieldWriter {
+  /** Whether a zero value is written too. */
+  presence: boolean;
+  toJSON: (v: unknown) => Json;
+}
+
+function fieldWriter(field: protobuf.Field): FieldWriter {
+  const type = resolvedTypeOf(field);
+  let toJSON: (v: unknown) => Json = scalarToJSON;
+  if (isIntOrString(field)) toJSON = intOrStringToJSON;
+  else if (isFieldsV1(field)) toJSON = fieldsV1ToJSON;
+  else if (type instanceof protobuf.Type) toJSON = (v) => messageToJSON(type, v as Record<string, unknown>);
+  return { presence: hasPresence(field), toJSON };
+}
+
+/** Each type's field writers, by the field's place in fieldsArray. */
+const fieldWriters = new WeakMap<protobuf.Type, (FieldWriter | undefined)[]>();
+
 function messageToJSON(type: protobuf.Type, value: Record<string, unknown>): JsonObject {
   const out: JsonObject = {};
-  for (const field of type.fieldsArray) {
+  const fields = type.fieldsArray;
+  let writers = fieldWriters.get(type);
+  if (!writers) fieldWriters.set(type, (writers = []));
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const v = value[field.name];
     if (v === undefined || v === null) continue;
+    const { presence, toJSON } = (writers[i] ??= fieldWriter(field));
     if (field.map) {
       const entries = Object.entries(v as Record<string, unknown>);
-      if (entries.length > 0) out[field.name] = Object.fromEntries(entries.map(([k, x]) => [k, valueToJSON(field, x)]));
+      if (entries.length > 0) out[field.name] = Object.fromEntries(entries.map(([k, x]) => [k, toJSON(x)]));
     } else if (field.repeated) {
       const list = v as unknown[];
-      if (list.length > 0) out[field.name] = list.map((x) => valueToJSON(field, x));
-    } else if (hasPresence(field) || !isZero(v)) {
-      out[field.name] = valueToJSON(field, v);
+      if (list.length > 0) out[field.name] = list.map(toJSON);
+    } else if (presence || !isZero(v)) {
+      out[field.name] = toJSON(v);
     }
   }
   return out;

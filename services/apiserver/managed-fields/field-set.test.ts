@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, decodeFields, describePath, encodeFields, fieldsOf, removeFields, union, valueAt, type JsonObject } from './field-set.js';
+import { changedFields, decodeFields, describePath, encodedFieldsOf, encodeFields, fieldsOf, removeFields, union, valueAt, type Json, type JsonObject } from './field-set.js';
 
 const deployment = (): JsonObject => ({
   apiVersion: 'apps/v1',
@@ -112,5 +112,46 @@ describe('removeFields', () => {
     const object = deployment();
     removeFields(object, fieldsOf({ metadata: { finalizers: ['a'] } }), new Map());
     expect((object.metadata as JsonObject).finalizers).toEqual(['b']);
+  });
+});
+
+describe('encodedFieldsOf', () => {
+  const viaSet = (json: JsonObject, part: 'all' | 'main' | 'status'): string | undefined => {
+    const set = fieldsOf(json, part);
+    return set.size > 0 ? JSON.stringify(encodeFields(set)) : undefined;
+  };
+  const pod = (containers: Json[], extra: JsonObject = {}): JsonObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', uid: 'u', labels: { app: 'web', 'a.b/c': 'd' }, finalizers: ['x'], ownerReferences: [{ uid: 'o1', name: 'rs' }] },
+    spec: { containers, tolerations: [{ key: 'k', operator: 'Exists' }], nodeSelector: {}, ...extra },
+    status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] },
+  });
+  const cases: [string, JsonObject][] = [
+    ['a Deployment', deployment()],
+    ['a Pod with keyed lists inside keyed lists', pod([{ name: 'a', image: 'i', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 81 }], env: [{ name: 'E', value: 'v' }] }, { name: 'b', image: 'j' }])],
+    ['fields that are null, empty objects and empty lists', pod([{ name: 'a', image: null, args: [], resources: {} }], { affinity: { nodeAffinity: null }, volumes: [] })],
+    ['a list element whose fields are all null but its key', pod([{ name: 'a', image: null }])],
+    ['a keyed list with a repeated key', pod([{ name: 'a', image: 'i' }, { name: 'a', args: ['x'] }, { name: 'b' }])],
+    ['a repeated key whose field is a leaf in one element and an object in the other', pod([{ name: 'a', resources: 'leaf' }, { name: 'a', resources: { limits: { cpu: '1' } } }])],
+    ['the same, the object first', pod([{ name: 'a', resources: { limits: { cpu: '1' } } }, { name: 'a', resources: 'leaf' }])],
+    ['a set list with a repeated value', { metadata: { finalizers: ['a', 'b', 'a'] } }],
+    ['a list that is not all keyed, so atomic', pod([{ name: 'a' }, { image: 'no-name' }])],
+    ['a field name holding the path separator', { metadata: { annotations: { 'a\nb': 'x', a: 'y' } }, spec: { 'a\nf:b': {}, a: { b: 1 } } }],
+    ['nothing owned', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', uid: 'u', labels: { a: null } } }],
+  ];
+  for (const [what, json] of cases) {
+    for (const part of ['all', 'main', 'status'] as const) {
+      it(`writes what encodeFields of fieldsOf writes: ${what}, part ${part}`, () => {
+        expect(encodedFieldsOf(json, part)).toEqual(viaSet(json, part));
+      });
+    }
+  }
+
+  it('differs for objects of different shapes', () => {
+    const one = encodedFieldsOf(pod([{ name: 'a', image: 'i' }]));
+    expect(encodedFieldsOf(pod([{ name: 'b', image: 'i' }]))).not.toEqual(one);
+    expect(encodedFieldsOf(pod([{ name: 'a', image: 'i', args: ['x'] }]))).not.toEqual(one);
+    expect(encodedFieldsOf(pod([{ name: 'a', image: 'other' }]))).toEqual(one);
   });
 });

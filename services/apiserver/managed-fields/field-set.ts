@@ -94,20 +94,88 @@ function collect(value: Json, path: string[], names: string[], out: FieldSet): v
  */
 export type FieldPart = 'all' | 'main' | 'status';
 
-/** The fields an object's Kubernetes JSON sets, of one part of it. */
-export function fieldsOf(json: JsonObject, part: FieldPart = 'all'): FieldSet {
-  const out: FieldSet = new Map();
+/** What the fields of one part of an object come from: values with their path and field names, as collect takes them. */
+function ownedValues(json: JsonObject, part: FieldPart): { value: JsonObject; path: string[]; names: string[] }[] {
+  const values = [];
   for (const [field, v] of Object.entries(json)) {
     if (field === 'apiVersion' || field === 'kind' || v === null) continue;
     if (part !== 'all' && (field === 'status') !== (part === 'status')) continue;
     if (field === 'metadata' && isObject(v)) {
       const owned = Object.fromEntries(Object.entries(v).filter(([k]) => !UNOWNED_METADATA.has(k)));
-      if (Object.keys(owned).length > 0) collect(owned, ['f:metadata'], ['metadata'], out);
+      if (Object.keys(owned).length > 0) values.push({ value: owned, path: ['f:metadata'], names: ['metadata'] });
       continue;
     }
-    collect({ [field]: v }, [], [], out);
+    values.push({ value: { [field]: v }, path: [], names: [] });
+  }
+  return values;
+}
+
+/** The fields an object's Kubernetes JSON sets, of one part of it. */
+export function fieldsOf(json: JsonObject, part: FieldPart = 'all'): FieldSet {
+  const out: FieldSet = new Map();
+  for (const { value, path, names } of ownedValues(json, part)) collect(value, path, names, out);
+  return out;
+}
+
+/** A list repeats an element (a key or a value): the set merges those, the text written in one walk would not. */
+const REPEATED = Symbol('repeated element');
+
+/**
+ * The FieldsV1 members (`"f:a":{...}`, comma-separated) of the fields collect finds in value,
+ * written as it walks, in the order encodeFields writes them: `.` first in a list element.
+ */
+function membersOf(value: JsonObject, names: string[]): string | typeof REPEATED {
+  let out = '';
+  for (const [field, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    // A path's text joins elements with SEPARATOR; a name holding it could be another path's text.
+    if (field.includes(SEPARATOR)) return REPEATED;
+    let inner = '';
+    if (Array.isArray(v) && v.length > 0) {
+      const shape = listShape(names, field, v);
+      if (shape !== 'atomic') {
+        const seen = new Set<string>();
+        for (const item of v) {
+          const element = shape === 'set' ? `v:${JSON.stringify(item)}` : keyElement(item, shape.key)!;
+          if (seen.has(element)) return REPEATED;
+          seen.add(element);
+          let content = '';
+          if (shape !== 'set') {
+            const members = membersOf(item as JsonObject, [...names, field]);
+            if (members === REPEATED) return REPEATED;
+            content = members && `".":{},${members}`;
+          }
+          inner += `${inner ? ',' : ''}${JSON.stringify(element)}:{${content}}`;
+        }
+      }
+    } else if (isObject(v) && Object.keys(v).length > 0) {
+      const members = membersOf(v, [...names, field]);
+      if (members === REPEATED) return REPEATED;
+      // An object whose fields are all null sets no field.
+      if (!members) continue;
+      inner = members;
+    }
+    out += `${out ? ',' : ''}${JSON.stringify(`f:${field}`)}:{${inner}}`;
   }
   return out;
+}
+
+/**
+ * The FieldsV1 text of fieldsOf(json, part), as encodeFields then JSON.stringify write it, or
+ * undefined when the part sets no field. Written in one walk of the object, without the set of
+ * paths (a create, which owns every field it sets, needs nothing else).
+ */
+export function encodedFieldsOf(json: JsonObject, part: FieldPart = 'all'): string | undefined {
+  let out = '';
+  for (const { value, path, names } of ownedValues(json, part)) {
+    const members = membersOf(value, names);
+    if (members === REPEATED) {
+      const set = fieldsOf(json, part);
+      return set.size > 0 ? JSON.stringify(encodeFields(set)) : undefined;
+    }
+    if (members) out += `${out ? ',' : ''}${path.reduceRight((inner, element) => `${JSON.stringify(element)}:{${inner}}`, members)}`;
+  }
+  return out ? `{${out}}` : undefined;
 }
 
 /** The value a path names in an object, or undefined when the object does not have it. */

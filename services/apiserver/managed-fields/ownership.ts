@@ -5,6 +5,7 @@ import {
   describePath,
   difference,
   encodeFields,
+  encodedFieldsOf,
   fieldsOf,
   intersection,
   removeFields,
@@ -74,7 +75,9 @@ function withWriter(owned: Owned[], writer: Writer, operation: 'Apply' | 'Update
 
 /** The entries of a newly created object: its creator owns every field it set. */
 export function ownersOnCreate(json: JsonObject, part: FieldPart, writer: Writer): ManagedFieldsEntry[] {
-  return encodeEntries([{ entry: { manager: writer.manager, operation: 'Update', apiVersion: writer.apiVersion, time: writer.time }, fields: fieldsOf(json, part) }]);
+  const raw = encodedFieldsOf(json, part);
+  if (raw === undefined) return [];
+  return [{ manager: writer.manager, operation: 'Update', apiVersion: writer.apiVersion, time: writer.time, fieldsType: 'FieldsV1', fieldsV1: { raw } }];
 }
 
 /**

@@ -13,6 +13,7 @@ import type { WriteHooks, WriteOp } from './hooks.js';
 import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
+import { cloneObject } from './clone.js';
 import { recordManagedFields } from '../managed-fields/index.js';
 import {
   applyDefaults,
@@ -99,7 +100,7 @@ export class Registry {
   }
 
   async create(info: ResourceInfo, namespace: string, input: AnyObject, opts: WriteOptions = {}): Promise<AnyObject> {
-    const object = structuredClone(input);
+    const object = cloneObject(input);
     const meta = (object.metadata ??= {});
     if (info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -122,7 +123,7 @@ export class Registry {
     const copyEachAttempt = this.hooks.changesOnCreate?.(info) ?? true;
     let collisions = 0;
     for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS && collisions < MAX_WRITE_ATTEMPTS; attempt++) {
-      const candidate = attempt === 0 && !copyEachAttempt ? object : structuredClone(object);
+      const candidate = attempt === 0 && !copyEachAttempt ? object : cloneObject(object);
       if (generate && attempt > 0) candidate.metadata!.name = generatedName(candidate.metadata!.generateName!);
       const key = objectKey(info, candidate.metadata!.namespace ?? '', candidate.metadata!.name!);
       let bytes: Buffer | undefined;
@@ -193,7 +194,7 @@ export class Registry {
       if (input.metadata?.uid && input.metadata.uid !== old.metadata?.uid) {
         throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${old.metadata?.uid}`);
       }
-      const object = part === 'main' ? structuredClone(input) : statusUpdateOf(structuredClone(input), old);
+      const object = part === 'main' ? cloneObject(input) : statusUpdateOf(cloneObject(input), old);
       object.metadata = { ...object.metadata, namespace: ns || undefined };
       if (part === 'main') {
         prepareForUpdate(info, object, old);
@@ -268,7 +269,7 @@ export class Registry {
   ): Promise<AnyObject> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const { stored, object: old } = await this.getStored(info, namespace, name);
-      const changed = change(structuredClone(old));
+      const changed = change(cloneObject(old));
       changed.metadata = { ...changed.metadata, resourceVersion: String(stored.modRevision) };
       try {
         return await this.rewrite(info, namespace, changed, part, opts);
