@@ -1,5 +1,7 @@
+import type Docker from 'dockerode';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { kubenetDifference, kubenetNetworkSpec, PodCidrError, podGateway } from './kubenet.js';
+import { ensureKubenetNetwork, KUBENET_NETWORK, kubenetDifference, kubenetNetworkSpec, PodCidrError, podGateway } from './kubenet.js';
 
 describe('podGateway', () => {
   it.each([
@@ -30,5 +32,40 @@ describe('kubenetNetworkSpec', () => {
     expect(kubenetDifference({ ...fits, Options: {} }, wanted)).toEqual({ mtu: "the engine's default" });
     expect(kubenetDifference({ ...fits, IPAM: { Config: [{ Subnet: '10.244.7.0/24' }] } }, wanted)).toEqual({ subnet: '10.244.7.0/24' });
     expect(kubenetDifference(fits, kubenetNetworkSpec('10.244.2.0/24'))).toEqual({ mtu: '1450' });
+  });
+});
+
+describe('ensureKubenetNetwork', () => {
+  const log = pino({ level: 'silent' });
+  /** An engine holding a kubenet network of the engine's default MTU and the given attached containers. */
+  function engine(attached: Array<{ Id: string; State: string }>) {
+    const calls: string[] = [];
+    const docker = {
+      listNetworks: async () => [{ Id: 'net1', Name: KUBENET_NETWORK, IPAM: { Config: [{ Subnet: '10.244.0.0/24' }] }, Options: {} }],
+      listContainers: async (options: { all?: boolean; filters?: { network?: string[] } }) => {
+        calls.push(`list all=${options.all} network=${options.filters?.network?.join(',')}`);
+        return options.all ? attached : attached.filter((c) => c.State === 'running');
+      },
+      getNetwork: () => ({ remove: async () => void calls.push('remove') }),
+      createNetwork: async () => void calls.push('create'),
+    };
+    return { docker: docker as unknown as Docker, calls };
+  }
+
+  it('keeps a network that a created, never started container is attached to (Docker would refuse to remove it)', async () => {
+    const { docker, calls } = engine([{ Id: 'c1', State: 'created' }]);
+    await ensureKubenetNetwork(docker, '10.244.0.0/24', log, 1450);
+    expect(calls).toEqual(['list all=true network=net1']);
+  });
+
+  it('replaces a network of another MTU that no container is attached to', async () => {
+    const { docker, calls } = engine([]);
+    await ensureKubenetNetwork(docker, '10.244.0.0/24', log, 1450);
+    expect(calls).toEqual(['list all=true network=net1', 'remove', 'create']);
+  });
+
+  it('stops at a network of another subnet that a container is attached to', async () => {
+    const { docker } = engine([{ Id: 'c1', State: 'exited' }]);
+    await expect(ensureKubenetNetwork(docker, '10.244.5.0/24', log)).rejects.toThrow(/subnet 10.244.0.0\/24 .* containers still use it/);
   });
 });

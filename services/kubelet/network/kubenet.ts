@@ -42,7 +42,6 @@ interface NetworkInfo {
   Id: string;
   IPAM?: { Config?: Array<{ Subnet?: string }> };
   Options?: Record<string, string>;
-  Containers?: Record<string, unknown>;
 }
 
 /** Docker's bridge driver option for the MTU of the bridge and of every pod's eth0 on it. */
@@ -95,8 +94,10 @@ export async function ensureKubenetNetwork(docker: Docker, podCidr: string, log:
   if (existing) {
     const difference = kubenetDifference(existing, wanted);
     if (!difference) return;
-    const inspected = (await docker.getNetwork(existing.Id).inspect()) as NetworkInfo;
-    if (Object.keys(inspected.Containers ?? {}).length > 0) {
+    // Every container attached, created or stopped ones too: the network's own inspect lists only
+    // running ones, yet Docker refuses to remove a network any container is attached to.
+    const attached = await docker.listContainers({ all: true, filters: { network: [existing.Id] } });
+    if (attached.length > 0) {
       if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and containers still use it`);
       log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default" }, `the ${KUBENET_NETWORK} network has another MTU and containers still use it: kept until they are gone`);
       return;
