@@ -38,7 +38,7 @@ describe('kubenetNetworkSpec', () => {
 describe('ensureKubenetNetwork', () => {
   const log = pino({ level: 'silent' });
   /** An engine holding a kubenet network of the engine's default MTU and the given attached containers. */
-  function engine(attached: Array<{ Id: string; State: string }>) {
+  function engine(attached: Array<{ Id: string; State: string }>, removeFails = false) {
     const calls: string[] = [];
     const docker = {
       listNetworks: async () => [{ Id: 'net1', Name: KUBENET_NETWORK, IPAM: { Config: [{ Subnet: '10.244.0.0/24' }] }, Options: {} }],
@@ -46,7 +46,12 @@ describe('ensureKubenetNetwork', () => {
         calls.push(`list all=${options.all} network=${options.filters?.network?.join(',')}`);
         return options.all ? attached : attached.filter((c) => c.State === 'running');
       },
-      getNetwork: () => ({ remove: async () => void calls.push('remove') }),
+      getNetwork: () => ({
+        remove: async () => {
+          calls.push('remove');
+          if (removeFails) throw new Error('error while removing network: network kubenet has active endpoints');
+        },
+      }),
       createNetwork: async () => void calls.push('create'),
     };
     return { docker: docker as unknown as Docker, calls };
@@ -62,6 +67,13 @@ describe('ensureKubenetNetwork', () => {
     const { docker, calls } = engine([]);
     await ensureKubenetNetwork(docker, '10.244.0.0/24', log, 1450);
     expect(calls).toEqual(['list all=true network=net1', 'remove', 'create']);
+  });
+
+  it('keeps a network of another MTU that the engine refuses to remove (endpoints of containers long gone), and stops at one of another subnet', async () => {
+    const { docker, calls } = engine([], true);
+    await ensureKubenetNetwork(docker, '10.244.0.0/24', log, 1450);
+    expect(calls).toEqual(['list all=true network=net1', 'remove']);
+    await expect(ensureKubenetNetwork(docker, '10.244.5.0/24', log)).rejects.toThrow(/engine refuses to remove it: .*active endpoints/);
   });
 
   it('stops at a network of another subnet that a container is attached to', async () => {

@@ -103,7 +103,15 @@ export async function ensureKubenetNetwork(docker: Docker, podCidr: string, log:
       return;
     }
     log.info({ ...difference, podCIDR: subnet, mtu }, 'replacing the pod network with the wanted subnet and MTU');
-    await docker.getNetwork(existing.Id).remove();
+    try {
+      await docker.getNetwork(existing.Id).remove();
+    } catch (err) {
+      // The engine may still count endpoints of containers long gone (an engine killed while pods
+      // ran keeps them in its network store): the same subnet with another MTU still carries pods.
+      if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and the engine refuses to remove it: ${(err as Error).message}`);
+      log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default", err: (err as Error).message }, `the engine refuses to remove the ${KUBENET_NETWORK} network of another MTU: kept`);
+      return;
+    }
   }
   await docker.createNetwork(wanted);
   log.info({ podCIDR: subnet, gateway: podGateway(podCidr), bridge: KUBENET_BRIDGE, ...(mtu !== undefined && { mtu }) }, 'pod network ready');
