@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from '../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../harness/host-network-lock.js';
 import { pollUntil } from '../harness/poll.js';
-import { freeKubeletPort, freePort } from '../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
 import { KUBECTL, requireKubectl } from '../integration/apiserver/rest-helpers.js';
 import { runCli } from './cli/cli-harness.js';
 
@@ -115,7 +115,7 @@ spec:
 beforeAll(async () => {
   requireKubectl();
   releaseHostNetwork = await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   const up = await runCli(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], kubetsEnv, { timeoutMs: 180_000 });
   if (up.code !== 0) throw new Error(`kubets up failed: ${up.stderr}${up.stdout}`);
   await pollUntil(

@@ -10,7 +10,7 @@ import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { holdHostNetwork } from '../harness/host-network-lock.js';
 import { pollUntil } from '../harness/poll.js';
-import { freeKubeletPort, freePort } from '../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
 import { REPO_ROOT } from './cli/cli-harness.js';
 import { clusterCli } from './cluster-cli.js';
 
@@ -53,7 +53,7 @@ const webPods = async (): Promise<Pod[]> => (await client.resource('pod').list(N
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork(1_800_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 240_000);
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
   await pollUntil(async () => (await client.resource('serviceAccount').list(NS)).items.some((s) => s.metadata?.name === 'default'), { ...WAIT, what: 'the default ServiceAccount' });

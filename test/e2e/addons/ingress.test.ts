@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueServingCert } from '../../../lib/certs/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -83,7 +83,7 @@ const ingress = (betaHost: string) => ({
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   [httpPort, httpsPort] = [await freePort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -26,7 +26,7 @@ function search(...matches: string[]): Record<string, string>[] {
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
-  const [port, etcdPort, kubeletPort, loggingPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, loggingPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
       '--addons', 'logging', '--logging-port', String(loggingPort),

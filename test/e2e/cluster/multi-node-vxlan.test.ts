@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -77,7 +77,7 @@ beforeAll(async () => {
 }, HOST_NETWORK_WAIT_MS + 60_000);
 
 beforeAll(async () => {
-  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   udpPort = await freeUdpPort();
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const NODE = `sec-${Math.random().toString(36).slice(2, 7)}`;
@@ -88,7 +88,7 @@ function runInPodNetwork(pid: string, environment: Record<string, string>): Prom
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], { timeoutMs: 180_000 });
   // The controller manager makes each namespace's default ServiceAccount; pods wait for it.
   await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 60_000, intervalMs: 1_000, what: 'the default ServiceAccount' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -57,7 +57,7 @@ const TEST_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   releaseHostNetwork = await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freePort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   registryPort = await freePort();
   await ok(
     ['up', '--detach', '--nodes', '2', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

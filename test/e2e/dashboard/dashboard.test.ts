@@ -13,7 +13,7 @@ import type { Deployment, Node } from '../../../lib/api/generated/index.js';
 import { launchChromium } from '../../harness/chromium.js';
 import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { REPO_ROOT } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
   releaseHostNetwork = await holdHostNetwork(1_500_000);
-  const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   // With the monitoring add-on, so the usage charts are drawn from the real Prometheus (scraping every 2 s here).
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
