@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,10 +37,19 @@ describe('leftover processes of a data directory', () => {
     expect(found).not.toContain(process.pid);
   });
 
-  it('leaves processes of another mount namespace alone (a container\'s, kept with --keep-workloads)', () => {
+  it('leaves processes of another mount namespace alone (a container\'s, kept with --keep-workloads)', async () => {
     const dir = dataDir();
     const contained = spawn('unshare', ['--mount', 'sleep', '60', join(dir, 'x')], { stdio: 'ignore' });
     children.push(contained);
+    // Until unshare has made its namespace it is a process of ours naming the path.
+    const mountNamespace = (pid: number | string): string | undefined => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/mnt`);
+      } catch {
+        return undefined;
+      }
+    };
+    for (let tries = 0; mountNamespace(contained.pid!) === mountNamespace('self') && tries < 500; tries++) await new Promise((r) => setTimeout(r, 10));
     const plain = sleeper(join(dir, 'x'));
     const found = processesUsing(dir);
     expect(found).toContain(plain.pid);
