@@ -97,20 +97,20 @@ export async function ensureKubenetNetwork(docker: Docker, podCidr: string, log:
     // Every container attached, created or stopped ones too: the network's own inspect lists only
     // running ones, yet Docker refuses to remove a network any container is attached to.
     const attached = await docker.listContainers({ all: true, filters: { network: [existing.Id] } });
-    if (attached.length > 0) {
-      if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and containers still use it`);
-      log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default" }, `the ${KUBENET_NETWORK} network has another MTU and containers still use it: kept until they are gone`);
-      return;
-    }
+    // A network that cannot be replaced: another subnet stops the kubelet; the same subnet with
+    // another MTU still carries pods, so it is kept.
+    const keepOrStop = (why: string): void => {
+      if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and ${why}`);
+      log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default" }, `the ${KUBENET_NETWORK} network has another MTU and ${why}: kept`);
+    };
+    if (attached.length > 0) return keepOrStop('containers still use it');
     log.info({ ...difference, podCIDR: subnet, mtu }, 'replacing the pod network with the wanted subnet and MTU');
     try {
       await docker.getNetwork(existing.Id).remove();
     } catch (err) {
       // The engine may still count endpoints of containers long gone (an engine killed while pods
-      // ran keeps them in its network store): the same subnet with another MTU still carries pods.
-      if (difference.subnet) throw new PodCidrError(`the ${KUBENET_NETWORK} network has subnet ${difference.subnet} but the node's podCIDR is ${subnet}, and the engine refuses to remove it: ${(err as Error).message}`);
-      log.warn({ mtu: difference.mtu, wanted: mtu ?? "the engine's default", err: (err as Error).message }, `the engine refuses to remove the ${KUBENET_NETWORK} network of another MTU: kept`);
-      return;
+      // ran keeps them in its network store).
+      return keepOrStop(`the engine refuses to remove it: ${(err as Error).message}`);
     }
   }
   await docker.createNetwork(wanted);
