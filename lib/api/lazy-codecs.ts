@@ -21,9 +21,61 @@ function messageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
  * Call before `ns` (a root, or a type with its nested types) is resolved, so resolving does not
  * make every type's constructor, and after it has its place in the root (its full name decides).
  */
-export function makeCodecsLazy(ns: protobuf.NamespaceBase): void {
+export function makeCodecsLazy(ns: protobuf.NamespaceBase, namesMessage?: MessageFieldTest): void {
   const types = ns instanceof protobuf.Type ? [ns, ...messageTypes(ns)] : messageTypes(ns);
-  for (const type of types) if (!WRAPPED.has(type.fullName)) makeTypeLazy(type);
+  for (const type of types) if (!WRAPPED.has(type.fullName)) makeTypeLazy(type, namesMessage);
+}
+
+/**
+ * Whether a field's type is a message, told without building that message (a schema built on
+ * demand reads it from the JSON); undefined when it cannot tell.
+ */
+export type MessageFieldTest = (field: protobuf.Field) => boolean | undefined;
+
+// What a generator sees as the type of a message field whose type is not built yet: protobufjs'
+// generators ask only whether a field has a type and whether it is an enum, and the generated
+// code reaches the real type through types[i] when a message of that field turns up.
+const UNBUILT_MESSAGE = Object.freeze({});
+
+/**
+ * Runs `run` with every message field not yet resolved standing in as resolved, its type unbuilt;
+ * `run` gets those fields. A pod list's Pods carry a fraction of the fields their types declare
+ * (the list envelope alone declares every kind), and building the type of every declared message
+ * field, recursively as each codec is made, built several times the types the data reaches. A
+ * field being resolved already has its type and is left alone (resolving a field puts its
+ * default on its message's prototype, which can make the constructor).
+ */
+function withMessageFieldsUnbuilt<T>(fields: protobuf.Field[], namesMessage: MessageFieldTest, run: (standIns: protobuf.Field[]) => T): T {
+  const standIns = fields.filter((field) => !field.resolved && field.resolvedType === null && namesMessage(field) === true);
+  for (const field of standIns) {
+    field.resolved = true;
+    field.resolvedType = UNBUILT_MESSAGE as protobuf.Type;
+  }
+  try {
+    return run(standIns);
+  } finally {
+    for (const field of standIns) {
+      field.resolved = false;
+      field.resolvedType = null;
+    }
+  }
+}
+
+/** The fields' types as generated code reads them (types[i]), each resolved when first read. */
+function typesOnFirstRead(fields: protobuf.Field[]): unknown[] {
+  const types: unknown[] = [];
+  fields.forEach((field, i) => {
+    Object.defineProperty(types, i, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const type = field.resolve().resolvedType;
+        Object.defineProperty(types, i, { value: type, writable: true, enumerable: true });
+        return type;
+      },
+    });
+  });
+  return types;
 }
 
 /**
@@ -42,22 +94,42 @@ function constructorFor(type: protobuf.Type): protobuf.Constructor<object> {
 }
 
 /** Replaces an own property by a plain value; protobufjs' prototype setter runs for `ctor`. */
-function settle(type: protobuf.Type, name: CodecName | 'ctor', value: unknown): void {
+function settle(type: protobuf.Type, name: CodecName | 'ctor', value: unknown, namesMessage: MessageFieldTest | undefined): void {
   delete (type as unknown as Record<string, unknown>)[name];
-  if (name === 'ctor') type.ctor = value as protobuf.Constructor<object>;
-  else Object.defineProperty(type, name, { value, writable: true, configurable: true });
+  if (name !== 'ctor') {
+    Object.defineProperty(type, name, { value, writable: true, configurable: true });
+    return;
+  }
+  const ctor = value as protobuf.Constructor<object>;
+  if (!namesMessage) {
+    type.ctor = ctor;
+    return;
+  }
+  // The setter resolves every field to put its default value on the prototype; a message field
+  // gets the default resolving would give it (null, or the shared empty list or map) unresolved.
+  withMessageFieldsUnbuilt(type.fieldsArray, namesMessage, (standIns) => {
+    type.ctor = ctor;
+    const prototype = ctor.prototype as Record<string, unknown>;
+    for (const field of standIns) prototype[field.name] = field.map ? util.emptyObject : field.repeated ? util.emptyArray : null;
+  });
 }
 
-function makeTypeLazy(type: protobuf.Type): void {
+function makeTypeLazy(type: protobuf.Type, namesMessage: MessageFieldTest | undefined): void {
   let fieldTypes: unknown[] | undefined;
   // The generated functions reach nested messages as types[i], one per field in declaration order.
-  const types = (): unknown[] => (fieldTypes ??= type.fieldsArray.map((field) => field.resolve().resolvedType));
-  // types() runs before the generator: it resolves the fields, and a generator that saw a message
-  // field unresolved (a schema built on demand resolves them only here) would treat it as a
-  // scalar and copy the nested message unconverted (int64 values as Long objects).
+  const types = (): unknown[] =>
+    (fieldTypes ??= namesMessage ? typesOnFirstRead(type.fieldsArray) : type.fieldsArray.map((field) => field.resolve().resolvedType));
+  // Every field is resolved (or stood in for) before the generator runs: a generator that saw a
+  // message field unresolved (a schema built on demand resolves them only here) would treat it as
+  // a scalar and copy the nested message unconverted (int64 values as Long objects).
   const generated = (generator: (t: protobuf.Type) => protobuf.Codegen, scope: Record<string, unknown> = {}) => () => {
     const fields = types();
-    return generator(type)({ ...scope, types: fields, util });
+    const generate = () => generator(type)({ ...scope, types: fields, util });
+    if (!namesMessage) return generate();
+    return withMessageFieldsUnbuilt(type.fieldsArray, namesMessage, () => {
+      for (const field of type.fieldsArray) field.resolve();
+      return generate();
+    });
   };
   const build: Record<CodecName, () => unknown> = {
     encode: generated(protobuf.encoder, { Writer }),
@@ -70,23 +142,23 @@ function makeTypeLazy(type: protobuf.Type): void {
     Object.defineProperty(type, name, {
       configurable: true,
       get() {
-        settle(type, name, build[name]());
+        settle(type, name, build[name](), namesMessage);
         return type[name];
       },
       // protobufjs' own setup (which verify() still runs) assigns all of them.
       set(value: unknown) {
-        settle(type, name, value);
+        settle(type, name, value, namesMessage);
       },
     });
   }
   Object.defineProperty(type, 'ctor', {
     configurable: true,
     get() {
-      settle(type, 'ctor', constructorFor(type));
+      settle(type, 'ctor', constructorFor(type), namesMessage);
       return type.ctor;
     },
     set(value: unknown) {
-      settle(type, 'ctor', value);
+      settle(type, 'ctor', value, namesMessage);
     },
   });
 }

@@ -79,6 +79,24 @@ describe('schema built on demand', () => {
     }
   });
 
+  it('builds no type for a message field the data does not carry: the envelope builds the Pod alone, a container no probe', () => {
+    const built = vi.spyOn(protobuf.Type, 'fromJSON');
+    try {
+      const list = rootOnDemand(nested()).lookupType('kubets.v1.ListResponse');
+      const bytes = list.encode(list.fromObject({ items: [{ pod: { metadata: { name: 'web' }, spec: { containers: [{ name: 'web' }] } } }] })).finish();
+      built.mockClear();
+      expect(list.toObject(list.decode(bytes), toObjectOptions)).toEqual({ items: [{ pod: { metadata: { name: 'web' }, spec: { containers: [{ name: 'web' }] } } }] });
+      const names = new Set(built.mock.calls.map(([name]) => name));
+      expect(names).toEqual(new Set());
+      const fresh = rootOnDemand(nested()).lookupType('kubets.v1.ListResponse');
+      built.mockClear();
+      fresh.toObject(fresh.decode(bytes), toObjectOptions);
+      expect(new Set(built.mock.calls.map(([name]) => name))).toEqual(new Set(['Object', 'Pod', 'ObjectMeta', 'PodSpec', 'Container']));
+    } finally {
+      built.mockRestore();
+    }
+  });
+
   it('resolves a field before giving its type', () => {
     const pod = rootOnDemand(nested()).lookupType('kubets.v1.Pod');
     expect(pod.fields.spec!.resolvedType).toBeNull();

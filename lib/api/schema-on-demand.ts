@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { makeCodecsLazy } from './lazy-codecs.js';
+import { makeCodecsLazy, type MessageFieldTest } from './lazy-codecs.js';
 
 // Building the whole schema (about 700 messages and 2,700 fields: every one made, its features
 // and type references resolved) costs a CLI call more CPU than anything else it does, and a call
@@ -21,21 +21,50 @@ interface NestedNamespace {
 /** A root holding `nested` (protobufjs JSON, as `toJSON` writes it), each definition built on first use. */
 export function rootOnDemand(nested: NestedJSON): protobuf.Root {
   const root = new protobuf.Root();
-  addOnDemand(root, nested);
+  addOnDemand(root, nested, namesMessageIn(nested));
   return root;
+}
+
+/**
+ * Tells from the JSON whether a field names a message, as protobufjs would resolve the name: a
+ * name with a leading dot from the root, any other from the field's message outwards.
+ */
+function namesMessageIn(nested: NestedJSON): MessageFieldTest {
+  let messages: Set<string> | undefined;
+  return (field) => {
+    messages ??= messageNames(nested, '', new Set());
+    const name = field.type;
+    if (name.startsWith('.')) return messages.has(name.slice(1));
+    let scope = (field.declaringField?.parent ?? field.parent)?.fullName.slice(1);
+    while (scope !== undefined) {
+      if (messages.has(scope ? `${scope}.${name}` : name)) return true;
+      scope = scope ? scope.slice(0, Math.max(0, scope.lastIndexOf('.'))) : undefined;
+    }
+    return undefined;
+  };
+}
+
+/** The full names (without the leading dot) of every message in `nested`, nested messages included. */
+function messageNames(nested: NestedJSON, prefix: string, into: Set<string>): Set<string> {
+  for (const [name, json] of Object.entries(nested)) {
+    const fullName = prefix ? `${prefix}.${name}` : name;
+    if ('fields' in json) into.add(fullName);
+    if ('nested' in json && json.nested) messageNames(json.nested, fullName, into);
+  }
+  return into;
 }
 
 function isPackage(json: protobuf.AnyNestedObject): json is protobuf.INamespace {
   return !('fields' in json) && !('values' in json) && !('methods' in json) && !('id' in json);
 }
 
-function addOnDemand(ns: protobuf.Namespace, nested: NestedJSON): void {
+function addOnDemand(ns: protobuf.Namespace, nested: NestedJSON, namesMessage: MessageFieldTest): void {
   for (const [name, json] of Object.entries(nested)) {
     if (isPackage(json)) {
       const pkg = new protobuf.Namespace(name, json.options);
       ns.add(pkg);
-      addOnDemand(pkg, json.nested ?? {});
-    } else addWhenLookedUp(ns, name, json);
+      addOnDemand(pkg, json.nested ?? {}, namesMessage);
+    } else addWhenLookedUp(ns, name, json, namesMessage);
   }
 }
 
@@ -52,7 +81,7 @@ function build(name: string, json: protobuf.AnyNestedObject): protobuf.Reflectio
  * place and its own iteration order), and it gets what resolving the whole root would have given
  * it before any lookup returns it: its editions features and lazy codecs.
  */
-function addWhenLookedUp(ns: protobuf.Namespace, name: string, json: protobuf.AnyNestedObject): void {
+function addWhenLookedUp(ns: protobuf.Namespace, name: string, json: protobuf.AnyNestedObject, namesMessage: MessageFieldTest): void {
   let built: protobuf.ReflectionObject | undefined;
   let building = false;
   const entries = ((ns as unknown as NestedNamespace).nested ??= {});
@@ -66,7 +95,7 @@ function addWhenLookedUp(ns: protobuf.Namespace, name: string, json: protobuf.An
         ns.add(object);
         const withFeatures = object as unknown as NestedNamespace;
         withFeatures._resolveFeaturesRecursive(withFeatures._edition);
-        if (object instanceof protobuf.Type) makeCodecsLazy(object);
+        if (object instanceof protobuf.Type) makeCodecsLazy(object, namesMessage);
       }
       return built;
     },
