@@ -1,8 +1,13 @@
-import { isAscii } from 'node:buffer';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import type * as vm from 'node:vm';
+
+// Taken with getBuiltinModule rather than imported: the built CLI's entry point is an ES module,
+// and importing node:fs there builds its module namespace, which reads every export, and so
+// loads fs' streams and promises a `get pods` never uses.
+const { isAscii } = process.getBuiltinModule('node:buffer');
+const { readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire } = process.getBuiltinModule('node:module');
+const { dirname } = process.getBuiltinModule('node:path');
+const { Script } = process.getBuiltinModule('node:vm');
 
 // V8 can keep what it compiled for the next process, in a code cache. Node 20 offers that only
 // through vm.Script, for a script of CommonJS shape; the built CLI is one such file
@@ -43,7 +48,7 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-function writeCache(script: Script, cacheFile: string): void {
+function writeCache(script: vm.Script, cacheFile: string): void {
   const partial = `${cacheFile}.${process.pid}`;
   try {
     writeFileSync(partial, script.createCachedData());

@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadCommonJS } from './cached-script.js';
 import { CLUSTER_COMMANDS, DAEMON_COMMANDS } from './external-commands.js';
 
@@ -12,6 +10,10 @@ import { CLUSTER_COMMANDS, DAEMON_COMMANDS } from './external-commands.js';
 // daemons and the local-cluster commands are imported from here, as ES modules.
 
 declare const KUBETS_BUNDLE: { script: string; cache: string };
+
+// Not imported, for the reason cli/cached-script.ts gives.
+const { dirname, join } = process.getBuiltinModule('node:path');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = loadCommonJS(join(here, KUBETS_BUNDLE.script), join(here, KUBETS_BUNDLE.cache));

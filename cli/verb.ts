@@ -4,7 +4,16 @@ import { formatError } from './errors.js';
 
 /** The process's own streams; tests substitute their own. */
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // stdin only when a verb reads it: making process.stdin loads a stream implementation (fs' or
+  // net's, by what stdin is), which most verbs never need.
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 export interface VerbDeps {
