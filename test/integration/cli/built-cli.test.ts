@@ -93,6 +93,17 @@ describe('the built kubets', () => {
     expect(readFileSync(CLI, 'utf8')).toContain(bundle);
   });
 
+  // Every built-in module a call loads costs it start-up time; these serve verbs that run other
+  // programs, compressed calls and verbs that read stdin.
+  it('loads no built-in module a get pods leaves unused', async () => {
+    const probe = join(dir, 'loaded-builtins.cjs');
+    writeFileSync(probe, "process.on('exit', () => { const loaded = JSON.stringify(process.moduleLoadList); process.stderr.write(loaded); });");
+    const { stderr } = await run(process.execPath, ['--require', probe, CLI, 'get', 'pods', ...flags], { env: { PATH: process.env.PATH ?? '' } });
+    const loaded = JSON.parse(stderr) as string[];
+    expect(loaded).toContain('NativeModule http2');
+    for (const unused of ['NativeModule child_process', 'NativeModule zlib', 'NativeModule internal/fs/streams']) expect(loaded).not.toContain(unused);
+  });
+
   it('compiles the bundle from the cache the first call left, and replaces a cache V8 refuses', async () => {
     const cache = join(DIST, bundles()[0]!.replace(/\.cjs$/, '.cache'));
     rmSync(cache, { force: true });
