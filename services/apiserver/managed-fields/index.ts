@@ -14,8 +14,8 @@ import { applyOwnership, ApplyConflicts, ownersOnCreate, ownersOnUpdate, type Wr
 // metadata.managedFields as the apiserver keeps it on every write: the registry records the
 // request's field manager as the owner of what a create or update set (Update), and server-side
 // apply (applyConfiguration) merges a configuration under its manager's ownership (Apply). The
-// manager comes from the request scope, which the transports fill (fieldManagerOf); writes made
-// outside a request (the apiserver's own bootstrap) record no owner.
+// manager is the one of the request scope a write is given, which the transports fill
+// (fieldManagerOf); writes made outside a request (the apiserver's own bootstrap) record no owner.
 
 /** Kubernetes' default manager: the user agent's product name (`kubectl/v1.32.0 (...)` → kubectl). */
 export function fieldManagerOf(explicit: string | undefined, userAgent: string | undefined): string {
