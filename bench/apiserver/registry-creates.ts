@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Event, Pod } from '../../lib/api/generated/index.js';
 import { resourceByName } from '../../lib/api/resources.js';
 import { Registry } from '../../services/apiserver/registry/registry.js';
-import { inRequestScope, newRequestScope } from '../../services/apiserver/request-scope.js';
+import { newRequestScope } from '../../services/apiserver/request-scope.js';
 import { MemoryStore } from '../../services/apiserver/storage/testing/memory-store.js';
 import { printResult } from '../harness/report.js';
 
@@ -45,10 +45,8 @@ export async function benchRegistryCreates(): Promise<void> {
   scope.fieldManager = 'bench';
   const run = async (from: number, to: number): Promise<void> => {
     for (let i = from; i < to; i++) {
-      await inRequestScope(scope, async () => {
-        await registry.create(pods, 'default', benchPod(i));
-        await registry.create(events, 'default', scheduledEvent(i));
-      });
+      await registry.create(pods, 'default', benchPod(i), { scope });
+      await registry.create(events, 'default', scheduledEvent(i), { scope });
     }
   };
   await run(0, WARM);

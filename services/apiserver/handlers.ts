@@ -21,7 +21,7 @@ import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
 import { WARNING_METADATA } from '../../lib/api/warnings.js';
-import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from './request-scope.js';
+import { newRequestScope, type RequestScope } from './request-scope.js';
 import { configurationOf, noteFieldManager } from './managed-fields/index.js';
 import { wireObject } from './wire-object.js';
 import { encodeWatchEvent } from './watch-event-encoding.js';
@@ -138,18 +138,17 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   const { log, authorizer } = deps;
   const ops = apiOperations(deps);
   // Operations work on the stored version; a request in another version is converted here.
-  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }): Target => ({ resource: storedRequestName(info), namespace: req.namespace, name: req.name });
+  const target = (info: ResourceInfo, req: { namespace?: string; name?: string }, scope: RequestScope): Target => ({ resource: storedRequestName(info), namespace: req.namespace, name: req.name, scope });
 
   /**
    * The one door of every call: who is calling (token, then impersonation), then whether they may
    * make this call (the attributes of the request it stands for), then write admission by identity.
    */
-  function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown): UserInfo {
-    const user = authorizer.identify(authenticated, metadataValues(metadata));
+  function admitCall(method: string, authenticated: UserInfo, metadata: grpc.Metadata, req: unknown, scope: RequestScope): UserInfo {
+    const user = authorizer.identify(authenticated, metadataValues(metadata), scope);
     const attrs = grpcAttributes(method, user, req);
-    const scope = currentRequestScope();
-    if (scope) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
-    authorizer.authorize(attrs);
+    scope.user = { name: user.name, uid: user.uid, groups: user.groups };
+    authorizer.authorize(attrs, scope);
     authorizer.admit(attrs, requestObject(method, req), requestPatch(method, req));
     return user;
   }
@@ -189,7 +188,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     return toServiceError(apiErr ?? err);
   }
 
-  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
+  function unary<Req, Res>(method: string, reqType: string, fn: (req: Req, user: UserInfo, scope: RequestScope) => Promise<Res>): grpc.handleUnaryCall<Buffer, Res> {
     return (call, callback) => {
       const observed = observe(method);
       const scope = newRequestScope();
@@ -205,9 +204,9 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const anonymousRead = method === 'Get' && isClusterInfoRead(resourceByName(q.resource ?? ''), 'get', q.namespace, q.name);
         const authenticated = known ?? (anonymousRead ? ANONYMOUS : authenticate(deps.authenticator, call.metadata, auth));
         observed.known(req);
-        noteFieldManager((req as { fieldManager?: string }).fieldManager, call.metadata.get('user-agent')[0]?.toString());
+        noteFieldManager(scope, (req as { fieldManager?: string }).fieldManager, call.metadata.get('user-agent')[0]?.toString());
         if (CARRIES_OBJECT.has(method) && call.request.length > MAX_OBJECT_BYTES) throw tooLarge(req as ObjectRequest, call.request.length);
-        return fn(req, admitCall(method, authenticated, call.metadata, req));
+        return fn(req, admitCall(method, authenticated, call.metadata, req, scope), scope);
       }).then(
         (res) => {
           callback(null, res, warningTrailer(scope));
@@ -222,14 +221,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   }
 
   /**
-   * Runs a call's work in its request scope, logs a failed authentication and, when auditing is
+   * Runs a call's work, logs a failed authentication and, when auditing is
    * on, records its audit event once the work settles (a stream's when it ends). Returns the
    * work's outcome unchanged.
    */
   function audited<T>(method: string, call: { metadata: grpc.Metadata; getPeer(): string }, scope: RequestScope, work: () => Promise<T>): Promise<T> {
     const audit = deps.audit;
     const receivedAt = audit && new Date();
-    const outcome = inRequestScope(scope, () => Promise.resolve().then(work));
+    const outcome = Promise.resolve().then(work);
     outcome.catch((err: unknown) => logAuthenticationFailure(log, err, peerAddress(call.getPeer())));
     if (!audit || !receivedAt) return outcome;
     const record = (err?: unknown): void => {
@@ -252,14 +251,15 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   /** Exec, Attach and PortForward: authenticated here, authorized on their start frame, then relayed frame by frame to the pod's kubelet. */
   function relayToKubelet(method: 'Exec' | 'Attach' | 'PortForward', frameType: 'ExecFrame' | 'PortForwardFrame', call: grpc.ServerDuplexStream<Buffer, unknown>): void {
     const observed = observe(method, true);
-    audited(method, call, newRequestScope(), async () => {
+    const scope = newRequestScope();
+    audited(method, call, scope, async () => {
       const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
       return deps.kubelets.stream(
         method,
         call,
         (bytes) => decodeRequest<t.ExecFrame | t.PortForwardFrame>(REQ(frameType), bytes),
         (start) => {
-          admitCall(method, authenticated, call.metadata, start);
+          admitCall(method, authenticated, call.metadata, start, scope);
           observed.known(start);
         },
       );
@@ -281,47 +281,47 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
   }
 
   return {
-    Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req) => {
+    Create: unary<t.CreateRequest, Buffer>('Create', 'CreateRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '', req.object);
-      return encodeWireEnvelope(info, await ops.create(target(info, req), objectOf(info, req.object), req.dryRun));
+      return encodeWireEnvelope(info, await ops.create(target(info, req, scope), objectOf(info, req.object), req.dryRun));
     }),
-    Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req) => {
+    Get: unary<t.GetRequest, Envelope>('Get', 'GetRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '');
-      return wireObject(info, await ops.get(target(info, req)));
+      return wireObject(info, await ops.get(target(info, req, scope)));
     }),
-    List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', async (req) => {
+    List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '');
-      const params = { ...target(info, req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, limit: req.limit, continueToken: req.continueToken, resourceVersion: req.resourceVersion };
+      const params = { ...target(info, req, scope), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, limit: req.limit, continueToken: req.continueToken, resourceVersion: req.resourceVersion };
       const { items, metadata } = await ops.list(params, { maxBytes: LIST_BYTES_BUDGET, sizeOf: encodedSize });
       return { metadata, items: items.map((o) => wireObject(info, o)) };
     }),
-    Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req) => {
+    Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '', req.object);
-      return encodeWireEnvelope(info, await ops.update(target(info, req), objectOf(info, req.object), req.dryRun));
+      return encodeWireEnvelope(info, await ops.update(target(info, req, scope), objectOf(info, req.object), req.dryRun));
     }),
-    UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req) => {
+    UpdateStatus: unary<t.UpdateRequest, Buffer>('UpdateStatus', 'UpdateRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '', req.object);
-      return encodeWireEnvelope(info, await ops.updateStatus(target(info, req), objectOf(info, req.object), req.dryRun, statusSubresource(req.subresource)));
+      return encodeWireEnvelope(info, await ops.updateStatus(target(info, req, scope), objectOf(info, req.object), req.dryRun, statusSubresource(req.subresource)));
     }),
-    Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req) => {
+    Patch: unary<t.PatchRequest, Envelope>('Patch', 'PatchRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '');
       if (req.patchType === 'apply' && !req.status) {
         if (!req.fieldManager) throw badRequest('Patch with patchType "apply" requires fieldManager to be set');
         const configuration = configurationOf(info, req.name ?? '', req.patch ?? '');
-        const { object } = await ops.apply(target(info, req), configuration, { force: req.force, dryRun: req.dryRun, view: info });
+        const { object } = await ops.apply(target(info, req, scope), configuration, { force: req.force, dryRun: req.dryRun, view: info });
         return wireObject(info, object);
       }
-      const patched = await ops.patch(target(info, req), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun, view: info });
+      const patched = await ops.patch(target(info, req, scope), req.patchType ?? 'merge', req.patch ?? '{}', { status: req.status, dryRun: req.dryRun, view: info });
       return wireObject(info, patched);
     }),
-    Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req) => {
+    Delete: unary<t.DeleteRequest, Envelope>('Delete', 'DeleteRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '');
-      return wireObject(info, await ops.delete(target(info, req), req.options ?? {}));
+      return wireObject(info, await ops.delete(target(info, req, scope), req.options ?? {}));
     }),
     Bind: unary<t.BindRequest, Buffer>('Bind', 'BindRequest', async (req) => encodedOnce(REQ('Status'), await ops.bind(req))),
-    Evict: unary<t.EvictRequest, t.Status>('Evict', 'EvictRequest', (req) => ops.evict(req)),
-    GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req) => ops.getScale(target(resolveResource(req.resource ?? ''), req))),
-    UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req) => ops.updateScale(target(resolveResource(req.resource ?? ''), req), req.scale)),
+    Evict: unary<t.EvictRequest, t.Status>('Evict', 'EvictRequest', (req, _user, scope) => ops.evict(req, scope)),
+    GetScale: unary<t.ScaleRequest, t.Scale>('GetScale', 'ScaleRequest', (req, _user, scope) => ops.getScale(target(resolveResource(req.resource ?? ''), req, scope))),
+    UpdateScale: unary<t.ScaleRequest, t.Scale>('UpdateScale', 'ScaleRequest', (req, _user, scope) => ops.updateScale(target(resolveResource(req.resource ?? ''), req, scope), req.scale)),
     Version: unary<t.VersionRequest, t.VersionInfo>('Version', 'VersionRequest', async () => ops.version()),
     SubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SubjectAccessReview', 'SubjectAccessReview', async (req) => subjectAccessReview(req, authorizer)),
     SelfSubjectAccessReview: unary<t.SubjectAccessReview, t.SubjectAccessReview>('SelfSubjectAccessReview', 'SubjectAccessReview', async (req, user) =>
@@ -338,13 +338,14 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('close', () => abort.abort());
-      audited('Watch', call, newRequestScope(), async () => {
+      const scope = newRequestScope();
+      audited('Watch', call, scope, async () => {
         const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
-        admitCall('Watch', authenticated, call.metadata, req);
+        admitCall('Watch', authenticated, call.metadata, req, scope);
         observed.known(req);
         const info = resolveResource(req.resource ?? '');
-        const { events } = ops.watch({ ...target(info, req), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
+        const { events } = ops.watch({ ...target(info, req, scope), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         if (req.batchEvents) {
           const batcher = new WatchBatcher(call, abort.signal);
           for await (const ev of events) {
@@ -377,10 +378,11 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const observed = observe('Logs', true);
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      audited('Logs', call, newRequestScope(), async () => {
+      const scope = newRequestScope();
+      audited('Logs', call, scope, async () => {
         const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
         const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
-        admitCall('Logs', authenticated, call.metadata, req);
+        admitCall('Logs', authenticated, call.metadata, req, scope);
         observed.known(req);
         return deps.kubelets.logs(req, call, cancelled.signal);
       }).then(...streamEnd(call, observed));

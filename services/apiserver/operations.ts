@@ -10,7 +10,7 @@ import { applyConfiguration } from './managed-fields/index.js';
 import type { MetricsSource } from './metrics/index.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
-import { noteObjects } from './request-scope.js';
+import { noteObjects, type RequestScope } from './request-scope.js';
 import { listPrefix, objectKey } from './storage/keys.js';
 import type { Store } from './storage/store.js';
 import { createServiceAccountToken, type CreateTokenParams } from './serviceaccount/token-request.js';
@@ -39,6 +39,8 @@ export interface Target {
   resource: string;
   namespace?: string;
   name?: string;
+  /** The request this serves (see request-scope.ts); absent for the apiserver's own calls. */
+  scope?: RequestScope;
 }
 
 export interface ListParams extends Target {
@@ -96,10 +98,10 @@ function scalable(resource: string): { info: ResourceInfo; scale: ScaleStrategy<
  * Runs a write, keeping its objects for its audit event (its name, levels Request and
  * RequestResponse): the one sent at once, so a refused write has it too, and the answer after.
  */
-async function noted(request: AnyObject | undefined, write: () => Promise<AnyObject>): Promise<AnyObject> {
-  noteObjects(request, undefined);
+async function noted(scope: RequestScope | undefined, request: AnyObject | undefined, write: () => Promise<AnyObject>): Promise<AnyObject> {
+  noteObjects(scope, request, undefined);
   const response = await write();
-  noteObjects(request, response);
+  noteObjects(scope, request, response);
   return response;
 }
 
@@ -209,7 +211,7 @@ export function apiOperations(deps: OperationDeps) {
     bind,
     async create(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return noted(object, () => registry.create(info, namespace, object, { dryRun }));
+      return noted(req.scope, object, () => registry.create(info, namespace, object, { dryRun, scope: req.scope }));
     },
     async get(req: Target): Promise<AnyObject> {
       const { info, namespace, name } = target(req);
@@ -218,11 +220,11 @@ export function apiOperations(deps: OperationDeps) {
     },
     async update(req: Target, object: AnyObject, dryRun?: boolean): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return noted(object, () => registry.update(info, namespace, object, { dryRun }));
+      return noted(req.scope, object, () => registry.update(info, namespace, object, { dryRun, scope: req.scope }));
     },
     async updateStatus(req: Target, object: AnyObject, dryRun?: boolean, subresource?: 'status' | 'approval'): Promise<AnyObject> {
       const { info, namespace } = storedTarget(req);
-      return noted(object, () => registry.updateStatus(info, namespace, object, { dryRun, subresource }));
+      return noted(req.scope, object, () => registry.updateStatus(info, namespace, object, { dryRun, subresource, scope: req.scope }));
     },
     /**
      * patchType: "merge" (RFC 7396), "json" (RFC 6902) or "strategic". Unknown fields in the result
@@ -238,7 +240,7 @@ export function apiOperations(deps: OperationDeps) {
       const { info, namespace, name } = storedTarget(req);
       const view = opts.view ?? info;
       const patchIn = (current: AnyObject): AnyObject => toStoredVersion(view, applyPatch(view, fromStoredVersion(view, current), patchType, patch, opts.onUnknownFields));
-      return noted(undefined, () => registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun }));
+      return noted(req.scope, undefined, () => registry.modify(info, namespace, name, patchIn, opts.status ? 'status' : 'main', { dryRun: opts.dryRun, scope: req.scope }));
     },
     /**
      * Server-side apply of a configuration (Kubernetes JSON in the version of opts.view) under the
@@ -248,22 +250,22 @@ export function apiOperations(deps: OperationDeps) {
       const { info, namespace, name } = storedTarget(req);
       const view = opts.view ?? info;
       const applied = configuration as Parameters<typeof applyConfiguration>[2];
-      const applyTo = (current: AnyObject | undefined): AnyObject => toStoredVersion(view, applyConfiguration(view, current && fromStoredVersion(view, current), applied, Boolean(opts.force)));
-      const writeOpts = { dryRun: opts.dryRun, fieldsOwned: true };
+      const applyTo = (current: AnyObject | undefined): AnyObject => toStoredVersion(view, applyConfiguration(view, current && fromStoredVersion(view, current), applied, Boolean(opts.force), req.scope?.fieldManager));
+      const writeOpts = { dryRun: opts.dryRun, fieldsOwned: true, scope: req.scope };
       try {
-        return { object: await noted(undefined, () => registry.modify(info, namespace, name, applyTo, 'main', writeOpts)), created: false };
+        return { object: await noted(req.scope, undefined, () => registry.modify(info, namespace, name, applyTo, 'main', writeOpts)), created: false };
       } catch (err) {
         if (!(err instanceof ApiError) || err.reason !== 'NotFound' || err.details.kind !== info.resource || err.details.name !== name) throw err;
       }
       const object = applyTo(undefined);
       object.metadata = { ...object.metadata, name, namespace: info.namespaced ? object.metadata?.namespace || namespace : undefined };
-      return { object: await noted(object, () => registry.create(info, namespace, object, writeOpts)), created: true };
+      return { object: await noted(req.scope, object, () => registry.create(info, namespace, object, writeOpts)), created: true };
     },
     async delete(req: Target, options: t.DeleteOptions): Promise<AnyObject> {
       const { info, namespace, name } = storedTarget(req);
       const optionErrors = validateDeleteOptions(options);
       if (optionErrors.length > 0) throw invalid('DeleteOptions', '', optionErrors);
-      return noted(undefined, () => registry.delete(info, namespace, name, options));
+      return noted(req.scope, undefined, () => registry.delete(info, namespace, name, options));
     },
     async getScale(req: Target): Promise<t.Scale> {
       const { info, scale } = scalable(req.resource);
@@ -281,15 +283,15 @@ export function apiOperations(deps: OperationDeps) {
         const o = current as t.ReplicaSet;
         o.spec = { ...o.spec, replicas };
         return o;
-      });
+      }, 'main', { scope: req.scope });
       return scaleOf(scale, updated);
     },
     /**
      * pods/eviction (policy/v1 Eviction): the pod's graceful delete with the eviction's options,
      * unless the PodDisruptionBudget that covers it allows no disruption now (see eviction/).
      */
-    async evict(req: t.EvictRequest): Promise<t.Status> {
-      return evictPod({ registry, deletePod: (namespace, name, options) => this.delete({ resource: 'pods', namespace, name }, options) }, req);
+    async evict(req: t.EvictRequest, scope?: RequestScope): Promise<t.Status> {
+      return evictPod({ registry, scope, deletePod: (namespace, name, options) => this.delete({ resource: 'pods', namespace, name, scope }, options) }, req);
     },
     createToken: (params: CreateTokenParams): Promise<t.TokenRequest> => createServiceAccountToken(registry, deps.tokens, params),
     version(): t.VersionInfo {

@@ -7,7 +7,7 @@ function forAnyKind(hooks: KindHooks<AnyObject>): WriteHooks {
   const { admit, txnForCreate, txnForUpdate, txnForDelete } = hooks;
   return {
     writeLanes: hooks.serializeWrites ? (info) => [info.resource] : undefined,
-    admit: admit && ((_info, op, object, old) => admit.call(hooks, op, object, old)),
+    admit: admit && ((_info, op, object, old, scope) => admit.call(hooks, op, object, old, scope)),
     txnForCreate: txnForCreate && ((_info, object) => txnForCreate.call(hooks, object)),
     // A kind's txn hooks are its allocators, which write what they allocate into the object.
     changesOnCreate: txnForCreate && (() => true),
@@ -26,7 +26,7 @@ export function kindHooks(plugins: KindPlugins): WriteHooks {
   const of = (info: ResourceInfo): Required<WriteHooks> => byField.get(info.field)!;
   return {
     writeLanes: (info, op, object, old) => of(info).writeLanes(info, op, object, old),
-    admit: (info, op, object, old) => of(info).admit(info, op, object, old),
+    admit: (info, op, object, old, scope) => of(info).admit(info, op, object, old, scope),
     txnForCreate: (info, object) => of(info).txnForCreate(info, object),
     txnForUpdate: (info, object, old) => of(info).txnForUpdate(info, object, old),
     txnForDelete: (info, old) => of(info).txnForDelete(info, old),

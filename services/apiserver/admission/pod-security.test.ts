@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Namespace, Pod } from '../../../lib/api/generated/index.js';
 import { resourceByField } from '../../../lib/api/resources.js';
-import { inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
+import { newRequestScope, type RequestScope } from '../request-scope.js';
 import { DEFAULT_POD_SECURITY_CONFIG, loadPodSecurityConfig, PodSecurityAdmission } from './pod-security.js';
 
 const labelled = (name: string, labels: Record<string, string> = {}): Namespace => ({ metadata: { name, labels } });
@@ -25,9 +25,10 @@ let existing: Pod[] = [];
 const plugin = new PodSecurityAdmission(DEFAULT_POD_SECURITY_CONFIG, async (name) => namespaces[name], () => existing);
 const pods = resourceByField('pod');
 
-async function inScope(fn: () => Promise<void>, user = 'alice'): Promise<RequestScope> {
+/** Runs fn with a request scope of user; returns the scope (its warnings and audit annotations). */
+async function inScope(fn: (scope: RequestScope) => Promise<void>, user = 'alice'): Promise<RequestScope> {
   const scope = { ...newRequestScope(), user: { name: user, groups: [] } };
-  await inRequestScope(scope, fn);
+  await fn(scope);
   return scope;
 }
 
@@ -36,15 +37,15 @@ const BASELINE_REFUSAL =
 
 describe('PodSecurity admission', () => {
   it('enforces baseline by default, with Kubernetes message', async () => {
-    await expect(inScope(() => plugin.admit(pods, 'create', hostPod('plain')))).rejects.toMatchObject({ reason: 'Forbidden', message: `pods "web" is forbidden: ${BASELINE_REFUSAL}` });
-    const scope = await inScope(() => plugin.admit(pods, 'create', plainPod('plain')));
+    await expect(inScope((within) => plugin.admit(pods, 'create', hostPod('plain'), undefined, within))).rejects.toMatchObject({ reason: 'Forbidden', message: `pods "web" is forbidden: ${BASELINE_REFUSAL}` });
+    const scope = await inScope((within) => plugin.admit(pods, 'create', plainPod('plain'), undefined, within));
     expect(scope.annotations).toEqual({ 'pod-security.kubernetes.io/enforce-policy': 'baseline:latest' });
     expect([...scope.warnings]).toEqual([]);
   });
 
   it('lets a privileged namespace and kube-system run anything', async () => {
-    await inScope(() => plugin.admit(pods, 'create', hostPod('open')));
-    const scope = await inScope(() => plugin.admit(pods, 'create', hostPod('kube-system')));
+    await inScope((within) => plugin.admit(pods, 'create', hostPod('open'), undefined, within));
+    const scope = await inScope((within) => plugin.admit(pods, 'create', hostPod('kube-system'), undefined, within));
     expect(scope.annotations).toEqual({ 'pod-security.kubernetes.io/exempt': 'namespace' });
   });
 
@@ -57,7 +58,7 @@ describe('PodSecurity admission', () => {
   });
 
   it('warns and audits in warn and audit mode without refusing', async () => {
-    const scope = await inScope(() => plugin.admit(pods, 'create', plainPod('watched')));
+    const scope = await inScope((within) => plugin.admit(pods, 'create', plainPod('watched'), undefined, within));
     const would =
       'would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "c" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "c" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
     expect([...scope.warnings]).toEqual([would]);
@@ -66,10 +67,10 @@ describe('PodSecurity admission', () => {
 
   it('warns about pod templates instead of refusing them', async () => {
     const deployment = { metadata: { name: 'd', namespace: 'plain' }, spec: { template: { spec: hostPod('plain').spec } } };
-    const scope = await inScope(() => plugin.admit(resourceByField('deployment'), 'create', deployment));
+    const scope = await inScope((within) => plugin.admit(resourceByField('deployment'), 'create', deployment, undefined, within));
     expect([...scope.warnings]).toEqual([`would ${BASELINE_REFUSAL.replace('violates', 'violate')}`]);
     const cronJob = { metadata: { name: 'cj', namespace: 'plain' }, spec: { jobTemplate: { spec: { template: { spec: hostPod('plain').spec } } } } };
-    const cronScope = await inScope(() => plugin.admit(resourceByField('cronJob'), 'create', cronJob));
+    const cronScope = await inScope((within) => plugin.admit(resourceByField('cronJob'), 'create', cronJob, undefined, within));
     expect(cronScope.warnings.size).toBe(1);
   });
 
@@ -84,7 +85,7 @@ describe('PodSecurity admission', () => {
 
   it('exempts configured users', async () => {
     const exemptUser = new PodSecurityAdmission({ ...DEFAULT_POD_SECURITY_CONFIG, exemptions: { ...DEFAULT_POD_SECURITY_CONFIG.exemptions, usernames: ['root-ci'] } }, async (n) => namespaces[n], () => []);
-    const scope = await inScope(() => exemptUser.admit(pods, 'create', hostPod('plain')), 'root-ci');
+    const scope = await inScope((within) => exemptUser.admit(pods, 'create', hostPod('plain'), undefined, within), 'root-ci');
     expect(scope.annotations).toEqual({ 'pod-security.kubernetes.io/exempt': 'user' });
   });
 
@@ -100,10 +101,10 @@ describe('PodSecurity admission', () => {
   it('warns about existing pods when a namespace gets a stricter enforce level', async () => {
     existing = [hostPod('plain', 'a'), hostPod('plain', 'b'), plainPod('plain', 'ok')];
     const tightened = labelled('plain', { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'latest', x: 'y' });
-    const unchanged = await inScope(() => plugin.admit(resourceByField('namespace'), 'update', tightened, namespaces.plain));
+    const unchanged = await inScope((within) => plugin.admit(resourceByField('namespace'), 'update', tightened, namespaces.plain, within));
     expect([...unchanged.warnings]).toEqual([]);
     const privileged = labelled('p', { 'pod-security.kubernetes.io/enforce': 'privileged' });
-    const scope = await inScope(() => plugin.admit(resourceByField('namespace'), 'update', labelled('p', { 'pod-security.kubernetes.io/enforce': 'baseline' }), privileged));
+    const scope = await inScope((within) => plugin.admit(resourceByField('namespace'), 'update', labelled('p', { 'pod-security.kubernetes.io/enforce': 'baseline' }), privileged, within));
     expect([...scope.warnings]).toEqual([
       'existing pods in namespace "p" violate the new PodSecurity enforce level "baseline:latest"',
       `a (and 1 other pod): ${BASELINE_REFUSAL.replace('violates PodSecurity "baseline:latest": ', '')}`,

@@ -3,7 +3,7 @@ import { invalid } from '../../../lib/api/errors.js';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, EnvelopeField, ResourceInfo } from '../../../lib/api/resources.js';
 import type { WriteHooks } from '../registry/hooks.js';
-import { addAuditAnnotation, addWarning, currentRequestScope } from '../request-scope.js';
+import { addAuditAnnotation, addWarning, type RequestScope } from '../request-scope.js';
 import { admissionForbidden } from './forbidden.js';
 import { describeViolations, evaluatePod, type PodLike } from './pod-security/checks.js';
 import { formatLevel, namespacePolicy, strictness, validatePolicyLabels, type LevelVersion, type PodSecurityConfig } from './pod-security/policy.js';
@@ -64,26 +64,26 @@ export class PodSecurityAdmission implements WriteHooks {
     private readonly podsIn: (namespace: string) => t.Pod[],
   ) {}
 
-  async admit(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject): Promise<void> {
-    if (info.field === 'namespace') return this.admitNamespace(object as t.Namespace, old as t.Namespace | undefined);
+  async admit(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject, scope?: RequestScope): Promise<void> {
+    if (info.field === 'namespace') return this.admitNamespace(object as t.Namespace, old as t.Namespace | undefined, scope);
     if (info.field === 'pod') {
       if (op === 'update' && old && !significantPodUpdate(object as t.Pod, old as t.Pod)) return;
-      return this.admitPod(info, object as t.Pod);
+      return this.admitPod(info, object as t.Pod, scope);
     }
     const templateOf = TEMPLATES[info.field];
     if (!templateOf) return;
     const template = templateOf(object);
     if (op === 'update' && old && isDeepStrictEqual(plain(template), plain(templateOf(old)))) return;
-    return this.admitTemplate(object, template ?? {});
+    return this.admitTemplate(object, template ?? {}, scope);
   }
 
-  private exempt(namespace: string): boolean {
+  private exempt(namespace: string, scope: RequestScope | undefined): boolean {
     const why = this.config.exemptions.namespaces.includes(namespace)
       ? 'namespace'
-      : this.config.exemptions.usernames.includes(currentRequestScope()?.user?.name ?? '')
+      : this.config.exemptions.usernames.includes(scope?.user?.name ?? '')
         ? 'user'
         : undefined;
-    if (why) addAuditAnnotation(EXEMPT, why);
+    if (why) addAuditAnnotation(scope, EXEMPT, why);
     return why !== undefined;
   }
 
@@ -91,33 +91,33 @@ export class PodSecurityAdmission implements WriteHooks {
     return namespacePolicy((await this.getNamespace(namespace))?.metadata, this.config.defaults);
   }
 
-  private async admitPod(info: ResourceInfo, pod: t.Pod): Promise<void> {
+  private async admitPod(info: ResourceInfo, pod: t.Pod, scope: RequestScope | undefined): Promise<void> {
     const namespace = pod.metadata?.namespace ?? '';
-    if (this.exempt(namespace)) return;
+    if (this.exempt(namespace, scope)) return;
     const policy = await this.policyOf(namespace);
-    addAuditAnnotation(ENFORCE_POLICY, formatLevel(policy.enforce));
+    addAuditAnnotation(scope, ENFORCE_POLICY, formatLevel(policy.enforce));
     const enforced = evaluatePod(policy.enforce.level, pod);
     if (enforced.length > 0) throw admissionForbidden(info.resource, pod, `violates PodSecurity "${formatLevel(policy.enforce)}": ${describeViolations(enforced)}`);
-    this.auditAndWarn(pod, policy.audit, policy.warn);
+    this.auditAndWarn(scope, pod, policy.audit, policy.warn);
   }
 
-  private async admitTemplate(owner: AnyObject, template: t.PodTemplateSpec): Promise<void> {
+  private async admitTemplate(owner: AnyObject, template: t.PodTemplateSpec, scope: RequestScope | undefined): Promise<void> {
     const namespace = owner.metadata?.namespace ?? '';
-    if (this.exempt(namespace)) return;
+    if (this.exempt(namespace, scope)) return;
     const policy = await this.policyOf(namespace);
     // A controller is never refused; its pods will be, so the client hears about it now.
-    this.auditAndWarn(template, policy.enforce, policy.enforce);
-    this.auditAndWarn(template, policy.audit, policy.warn);
+    this.auditAndWarn(scope, template, policy.enforce, policy.enforce);
+    this.auditAndWarn(scope, template, policy.audit, policy.warn);
   }
 
-  private auditAndWarn(pod: PodLike, audit: LevelVersion, warn: LevelVersion): void {
+  private auditAndWarn(scope: RequestScope | undefined, pod: PodLike, audit: LevelVersion, warn: LevelVersion): void {
     const audited = evaluatePod(audit.level, pod);
-    if (audited.length > 0) addAuditAnnotation(AUDIT_VIOLATIONS, `would violate PodSecurity "${formatLevel(audit)}": ${describeViolations(audited)}`);
+    if (audited.length > 0) addAuditAnnotation(scope, AUDIT_VIOLATIONS, `would violate PodSecurity "${formatLevel(audit)}": ${describeViolations(audited)}`);
     const warned = evaluatePod(warn.level, pod);
-    if (warned.length > 0) addWarning(`would violate PodSecurity "${formatLevel(warn)}": ${describeViolations(warned)}`);
+    if (warned.length > 0) addWarning(scope, `would violate PodSecurity "${formatLevel(warn)}": ${describeViolations(warned)}`);
   }
 
-  private admitNamespace(namespace: t.Namespace, old: t.Namespace | undefined): void {
+  private admitNamespace(namespace: t.Namespace, old: t.Namespace | undefined, scope: RequestScope | undefined): void {
     const errors = validatePolicyLabels(namespace.metadata);
     if (errors.length > 0) throw invalid('Namespace', namespace.metadata?.name ?? '', errors);
     const name = namespace.metadata?.name ?? '';
@@ -125,11 +125,11 @@ export class PodSecurityAdmission implements WriteHooks {
     const now = namespacePolicy(namespace.metadata, this.config.defaults).enforce;
     const before = namespacePolicy(old.metadata, this.config.defaults).enforce;
     if (now.level === 'privileged' || (now.level === before.level && now.version === before.version) || strictness(now.level) < strictness(before.level)) return;
-    this.warnAboutExistingPods(name, now);
+    this.warnAboutExistingPods(name, now, scope);
   }
 
   /** Kubernetes' warnings: one line, then one per distinct set of violations, naming a pod and counting the others. */
-  private warnAboutExistingPods(namespace: string, level: LevelVersion): void {
+  private warnAboutExistingPods(namespace: string, level: LevelVersion, scope: RequestScope | undefined): void {
     const groups = new Map<string, string[]>();
     for (const pod of this.podsIn(namespace)) {
       const violations = evaluatePod(level.level, pod);
@@ -138,11 +138,11 @@ export class PodSecurityAdmission implements WriteHooks {
       groups.set(key, [...(groups.get(key) ?? []), pod.metadata?.name ?? '']);
     }
     if (groups.size === 0) return;
-    addWarning(`existing pods in namespace "${namespace}" violate the new PodSecurity enforce level "${formatLevel(level)}"`);
+    addWarning(scope, `existing pods in namespace "${namespace}" violate the new PodSecurity enforce level "${formatLevel(level)}"`);
     for (const [violations, pods] of [...groups].slice(0, MAX_LISTED_POD_GROUPS)) {
       const others = pods.length - 1;
       const who = others === 0 ? pods[0] : `${pods[0]} (and ${others} other ${others === 1 ? 'pod' : 'pods'})`;
-      addWarning(`${who}: ${violations}`);
+      addWarning(scope, `${who}: ${violations}`);
     }
   }
 }

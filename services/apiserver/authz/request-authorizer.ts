@@ -16,7 +16,7 @@ import { admitNodeWrite } from './node-restriction.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { watchCachePolicy } from './policy-source.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
-import { noteAuthorization } from '../request-scope.js';
+import { noteAuthorization, type RequestScope } from '../request-scope.js';
 
 /** Members of system:masters may do anything, whatever the RBAC objects say (so a broken policy can be fixed). */
 const mastersAuthorizer: Authorizer = {
@@ -73,23 +73,23 @@ export class RequestAuthorizer {
   /**
    * The user a request acts as: the authenticated one (every one of them is in
    * system:authenticated), or whom it impersonates when allowed. `header` reads a request header
-   * or metadata key (all its values).
+   * or metadata key (all its values). The impersonation checks are noted in scope, as authorize notes its verdict.
    */
-  identify(authenticated: UserInfo, header: (name: string) => string[]): UserInfo {
+  identify(authenticated: UserInfo, header: (name: string) => string[], scope?: RequestScope): UserInfo {
     // The anonymous user is the one user who is not authenticated.
     const groups = authenticated.name === ANONYMOUS_USER || authenticated.groups.includes(SYSTEM_AUTHENTICATED) ? authenticated.groups : [...authenticated.groups, SYSTEM_AUTHENTICATED];
     const user: UserInfo = { ...authenticated, groups };
-    return impersonate(user, header, (attrs) => this.authorize(attrs));
+    return impersonate(user, header, (attrs) => this.authorize(attrs, scope));
   }
 
   decide(attrs: Attributes): Decision {
     return this.chain.authorize(attrs);
   }
 
-  /** Throws Kubernetes' Forbidden unless some authorizer allows the request. */
-  authorize(attrs: Attributes): void {
+  /** Throws Kubernetes' Forbidden unless some authorizer allows the request; the verdict goes into the request's scope for its audit event. */
+  authorize(attrs: Attributes, scope?: RequestScope): void {
     const decision = this.decide(attrs);
-    noteAuthorization(attrs, decision.verdict === 'allow', decision.reason);
+    noteAuthorization(scope, attrs, decision.verdict === 'allow', decision.reason);
     if (decision.verdict !== 'allow') throw forbidden(attrs, decision.reason);
   }
 

@@ -5,6 +5,7 @@ import { resourceByField } from '../../../lib/api/resources.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import { budgetCovers, isPodHealthy, withDisruptionAllowedCondition } from '../../../lib/policy/disruption-budget.js';
 import type { Registry } from '../registry/registry.js';
+import type { RequestScope } from '../request-scope.js';
 import { KeyedSerializer } from '../registry/serializer.js';
 
 // pods/eviction (policy/v1 Eviction) as Kubernetes' eviction subresource decides it: a pod that is
@@ -85,7 +86,7 @@ async function budgetsOf(registry: Registry, pod: t.Pod): Promise<t.PodDisruptio
  * Spends one disruption of the budget, reading it again whenever another write got there first;
  * a dry run only checks. Throws 429 once none is left.
  */
-async function spendFromBudget(registry: Registry, first: t.PodDisruptionBudget, podName: string, dryRun: boolean, now: () => number): Promise<void> {
+async function spendFromBudget(registry: Registry, first: t.PodDisruptionBudget, podName: string, dryRun: boolean, now: () => number, scope: RequestScope | undefined): Promise<void> {
   let pdb = first;
   const namespace = pdb.metadata?.namespace ?? '';
   const name = pdb.metadata?.name ?? '';
@@ -93,7 +94,7 @@ async function spendFromBudget(registry: Registry, first: t.PodDisruptionBudget,
     const spent = spendDisruption(pdb, podName, now());
     if (dryRun) return;
     try {
-      await registry.updateStatus(PDB, namespace, spent);
+      await registry.updateStatus(PDB, namespace, spent, { scope });
       return;
     } catch (err) {
       if (!isApiError(err, 'Conflict')) throw err;
@@ -110,6 +111,8 @@ export interface EvictionDeps {
   /** The pod's delete, as the Delete verb does it (options validated, audited). */
   deletePod(namespace: string, name: string, options: t.DeleteOptions): Promise<unknown>;
   now?: () => number;
+  /** The eviction request (its field manager owns the budget's status change). */
+  scope?: RequestScope;
 }
 
 /** Evicts a pod, honouring the budget that covers it; answers the Success status of a 201. */
@@ -140,6 +143,6 @@ export async function evictPod(deps: EvictionDeps, req: t.EvictRequest): Promise
     }
   }
   const budgetKey = `${namespace}/${pdb.metadata?.name ?? ''}`;
-  await budgetWrites.run(budgetKey, () => spendFromBudget(deps.registry, pdb, name, Boolean(options.dryRun), deps.now ?? Date.now));
+  await budgetWrites.run(budgetKey, () => spendFromBudget(deps.registry, pdb, name, Boolean(options.dryRun), deps.now ?? Date.now, deps.scope));
   return evicted(options);
 }

@@ -1,5 +1,5 @@
 import type { CertificateSigningRequest } from '../../../lib/api/generated/index.js';
-import { currentRequestScope } from '../request-scope.js';
+import type { RequestScope } from '../request-scope.js';
 import {
   validateCertificateSigningRequest,
   validateCertificateSigningRequestApproval,
@@ -12,8 +12,8 @@ import { fieldText as str, selectableFields, type KindStrategy } from './types.j
  * The requestor is whoever created the request, never what the client wrote: the approver and
  * the signer decide on it. Outside a request (the apiserver's own writes) nobody is recorded.
  */
-function recordRequestor(csr: CertificateSigningRequest): void {
-  const user = currentRequestScope()?.user;
+function recordRequestor(csr: CertificateSigningRequest, scope: RequestScope | undefined): void {
+  const user = scope?.user;
   csr.spec = { ...csr.spec, username: user?.name ?? '', uid: user?.uid ?? '', groups: [...(user?.groups ?? [])] };
 }
 
@@ -29,5 +29,5 @@ export const certificateSigningRequestStrategy: KindStrategy<CertificateSigningR
   approval: { validateUpdate: validateCertificateSigningRequestApproval },
   tracksGeneration: false,
   fields: selectableFields({ 'spec.signerName': (csr) => str(csr.spec?.signerName) }),
-  hooks: () => [{ admit: async (op, csr) => (op === 'create' ? recordRequestor(csr) : undefined) }],
+  hooks: () => [{ admit: async (op, csr, _old, scope) => (op === 'create' ? recordRequestor(csr, scope) : undefined) }],
 };

@@ -1,6 +1,7 @@
 import type { DeleteOptions, PersistentVolumeClaim, Pod, Service } from '../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import type { FieldError } from '../../../lib/validation/field-errors.js';
+import type { RequestScope } from '../request-scope.js';
 import type { TxnExtra } from '../storage/store.js';
 
 // What the generic registry, watch filtering and admission chain need to know about one kind, as
@@ -68,7 +69,7 @@ export interface ScaleStrategy<T> {
 export interface KindHooks<T> {
   /** The txn hooks compare shared keys: the registry runs this kind's writes one at a time. */
   readonly serializeWrites?: boolean;
-  admit?(op: 'create' | 'update', object: T, old?: T): Promise<void>;
+  admit?(op: 'create' | 'update', object: T, old?: T, scope?: RequestScope): Promise<void>;
   txnForCreate?(object: T): Promise<TxnExtra | undefined>;
   txnForUpdate?(object: T, old: T): Promise<TxnExtra | undefined>;
   txnForDelete?(old: T): Promise<TxnExtra | undefined>;

@@ -7,15 +7,15 @@ import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { strategicMergePatch } from '../../../lib/patch/strategic-merge.js';
 import { strategyFor } from '../kinds/index.js';
 import { rfc3339 } from '../registry/object-meta.js';
-import { currentRequestScope } from '../request-scope.js';
+import type { RequestScope } from '../request-scope.js';
 import { describePath, type FieldPart, type JsonObject } from './field-set.js';
 import { applyOwnership, ApplyConflicts, ownersOnCreate, ownersOnUpdate, type Writer } from './ownership.js';
 
 // metadata.managedFields as the apiserver keeps it on every write: the registry records the
 // request's field manager as the owner of what a create or update set (Update), and server-side
 // apply (applyConfiguration) merges a configuration under its manager's ownership (Apply). The
-// manager comes from the request scope, which the transports fill (fieldManagerOf); writes made
-// outside a request (the apiserver's own bootstrap) record no owner.
+// manager is the one of the request scope a write is given, which the transports fill
+// (fieldManagerOf); writes made outside a request (the apiserver's own bootstrap) record no owner.
 
 /** Kubernetes' default manager: the user agent's product name (`kubectl/v1.32.0 (...)` → kubectl). */
 export function fieldManagerOf(explicit: string | undefined, userAgent: string | undefined): string {
@@ -27,12 +27,10 @@ export function fieldManagerOf(explicit: string | undefined, userAgent: string |
 const MAX_MANAGER_LENGTH = 128;
 
 /**
- * Names the current request's field manager (from the request's fieldManager, else its user
+ * Names the request's field manager (from the request's fieldManager, else its user
  * agent); the transports call it for every request. A name Kubernetes refuses is refused here.
  */
-export function noteFieldManager(explicit: string | undefined, userAgent: string | undefined): void {
-  const scope = currentRequestScope();
-  if (!scope) return;
+export function noteFieldManager(scope: RequestScope, explicit: string | undefined, userAgent: string | undefined): void {
   const manager = fieldManagerOf(explicit, userAgent);
   if (manager.length > MAX_MANAGER_LENGTH) {
     throw new ApiError('BadRequest', `fieldManager: Invalid value: "${manager}": must be no more than ${MAX_MANAGER_LENGTH} characters`);
@@ -45,8 +43,7 @@ function partOf(info: ResourceInfo, part: 'main' | 'status' | 'approval'): Field
   return strategyFor(info).status ? 'main' : 'all';
 }
 
-function writerOf(info: ResourceInfo, part: 'main' | 'status' | 'approval'): Writer | undefined {
-  const manager = currentRequestScope()?.fieldManager;
+function writerOf(info: ResourceInfo, part: 'main' | 'status' | 'approval', manager: string | undefined): Writer | undefined {
   if (!manager) return undefined;
   return { manager, apiVersion: info.apiVersion, subresource: part === 'main' ? '' : part, time: rfc3339() };
 }
@@ -56,12 +53,12 @@ function writerOf(info: ResourceInfo, part: 'main' | 'status' | 'approval'): Wri
  * update that sends no managedFields keeps the stored ones; one that sends them replaces them
  * (`[{}]` clears them, as in Kubernetes).
  */
-export function recordManagedFields(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined, part: 'main' | 'status' | 'approval'): void {
+export function recordManagedFields(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined, part: 'main' | 'status' | 'approval', manager: string | undefined): void {
   const meta = (object.metadata ??= {});
   const sent = meta.managedFields?.length ? meta.managedFields.filter((e) => e.manager || e.operation) : undefined;
   const base = sent ?? old?.metadata?.managedFields;
   meta.managedFields = base?.length ? base : undefined;
-  const writer = writerOf(info, part);
+  const writer = writerOf(info, part, manager);
   if (!writer) return;
   if (!old) {
     const owners = ownersOnCreate(toKubeJSON(info, object), partOf(info, part), writer);
@@ -83,8 +80,8 @@ function conflictError(err: ApplyConflicts): ApiError {
  * onto `live` (that version of the stored object, or undefined to create it). Returns the object
  * to write, with its managedFields; a conflict is Kubernetes' 409 with FieldManagerConflict causes.
  */
-export function applyConfiguration(info: ResourceInfo, live: AnyObject | undefined, applied: JsonObject, force: boolean): AnyObject {
-  const writer = writerOf(info, 'main');
+export function applyConfiguration(info: ResourceInfo, live: AnyObject | undefined, applied: JsonObject, force: boolean, manager: string | undefined): AnyObject {
+  const writer = writerOf(info, 'main', manager);
   if (!writer) throw new ApiError('BadRequest', 'PATCH, application/apply-patch+yaml requests require fieldManager to be set');
   const { apiVersion: _v, kind: _k, ...configuration } = applied;
   const liveJson = live ? toKubeJSON(info, live) : { metadata: {} };

@@ -1,4 +1,5 @@
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import type { RequestScope } from '../request-scope.js';
 import type { TxnExtra } from '../storage/store.js';
 
 export type WriteOp = 'create' | 'update' | 'delete';
@@ -17,7 +18,8 @@ export interface WriteHooks {
    * writes do not fail each other's compares. Another apiserver's still can; those are retried.
    */
   writeLanes?(info: ResourceInfo, op: WriteOp, object: AnyObject, old?: AnyObject): string[];
-  admit?(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject): Promise<void>;
+  /** scope: the request the write serves (its user; where warnings and audit annotations go), absent for the apiserver's own writes. */
+  admit?(info: ResourceInfo, op: 'create' | 'update', object: AnyObject, old?: AnyObject, scope?: RequestScope): Promise<void>;
   txnForCreate?(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined>;
   /**
    * Whether txnForCreate may change the object of this kind (an allocation written into it).
@@ -57,8 +59,8 @@ export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
       }
       return all ? [...new Set(all)].sort() : (NO_LANES as string[]);
     },
-    async admit(info, op, object, old) {
-      for (const h of admits) await h.admit(info, op, object, old);
+    async admit(info, op, object, old, scope) {
+      for (const h of admits) await h.admit(info, op, object, old, scope);
     },
     async txnForCreate(info, object) {
       const parts = [];

@@ -1,12 +1,14 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, isApiError } from '../../../lib/api/errors.js';
-import type { ConfigMap, Deployment, Event, Pod, Service } from '../../../lib/api/generated/index.js';
+import type { CertificateSigningRequest, ConfigMap, Deployment, Event, Pod, Service } from '../../../lib/api/generated/index.js';
 import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
 import { kindHooks } from '../admission/kind-hooks.js';
 import { NODE_PORTS_KEY, SERVICE_IPS_KEY, ServiceAllocator } from '../allocators/service-allocation.js';
 import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
+import { createCsr } from '../../../lib/certs/index.js';
+import { newRequestScope } from '../request-scope.js';
 import { Registry } from './registry.js';
 
 const configMaps = resourceByName('configmaps')!;
@@ -367,6 +369,33 @@ describe('Registry (on MemoryStore)', () => {
       expect(await store.get(SERVICE_IPS_KEY)).toMatchObject({ modRevision: Number(deleted.metadata?.resourceVersion) });
       const again = (await registry.create(services, 'default', { ...svc, spec: { ...svc.spec, clusterIP: created.spec?.clusterIP } } as Service)) as Service;
       expect(again.spec?.clusterIP).toBe(created.spec?.clusterIP);
+    });
+  });
+
+  describe('the request a write serves', () => {
+    const csrs = resourceByName('certificatesigningrequests')!;
+    let csrPem = '';
+    const csr = (name: string): CertificateSigningRequest => ({
+      metadata: { name },
+      spec: { request: Buffer.from(csrPem), signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] },
+    });
+
+    beforeEach(async () => {
+      csrPem ||= (await createCsr({ commonName: 'system:node:n1', organizations: ['system:nodes'] })).csrPem;
+      registry = new Registry(store, kindHooks({ limitRanger: { pods: {}, claims: {} }, defaultTolerationSeconds: {}, priority: {}, serviceAccount: {}, serviceAllocation: new ServiceAllocator(store, '10.96.0.0/12', '30000-32767'), defaultStorageClass: {} }), log);
+    });
+
+    it("reaches admission and field ownership through the write's options: its user is the CSR's requestor, its manager owns the fields", async () => {
+      const scope = { ...newRequestScope(), user: { name: 'alice', uid: 'u-1', groups: ['devs'] }, fieldManager: 'kubectl' };
+      const created = (await registry.create(csrs, '', csr('with-scope'), { scope, dryRun: true })) as CertificateSigningRequest;
+      expect(created.spec).toMatchObject({ username: 'alice', uid: 'u-1', groups: ['devs'] });
+      expect(created.metadata?.managedFields?.map((e) => [e.manager, e.operation])).toEqual([['kubectl', 'Update']]);
+    });
+
+    it("records nobody for the apiserver's own writes, which have no request", async () => {
+      const created = (await registry.create(csrs, '', csr('own'), { dryRun: true })) as CertificateSigningRequest;
+      expect(created.spec).toMatchObject({ username: '', uid: '', groups: [] });
+      expect(created.metadata?.managedFields).toBeUndefined();
     });
   });
 });

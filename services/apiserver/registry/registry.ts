@@ -15,6 +15,7 @@ import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
 import { cloneObject } from './clone.js';
 import { recordManagedFields } from '../managed-fields/index.js';
+import type { RequestScope } from '../request-scope.js';
 import {
   applyDefaults,
   prepareForCreate,
@@ -45,6 +46,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** The write carries its metadata.managedFields already (server-side apply): record no Update owner. */
   fieldsOwned?: boolean;
+  /** The request the write serves (its user and field manager; where admission's warnings go), absent for the apiserver's own writes. */
+  scope?: RequestScope;
 }
 
 export interface ListOptions {
@@ -114,10 +117,10 @@ export class Registry {
     const generate = !meta.name && Boolean(meta.generateName);
     prepareForCreate(info, object);
     applyDefaults(info, object);
-    await this.hooks.admit?.(info, 'create', object);
+    await this.hooks.admit?.(info, 'create', object, undefined, opts.scope);
     if (generate) object.metadata!.name = generatedName(object.metadata!.generateName!);
     this.validate(info, object, validateObject(info, object));
-    if (!opts.fieldsOwned) recordManagedFields(info, object, undefined, 'main');
+    if (!opts.fieldsOwned) recordManagedFields(info, object, undefined, 'main', opts.scope?.fieldManager);
 
     // Only an attempt that follows one whose hooks may have changed the object needs a fresh copy.
     const copyEachAttempt = this.hooks.changesOnCreate?.(info) ?? true;
@@ -173,7 +176,7 @@ export class Registry {
     return this.rewrite(info, namespace, input, 'main', opts);
   }
 
-  async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean; subresource?: 'status' | 'approval' } = {}): Promise<AnyObject> {
+  async updateStatus(info: ResourceInfo, namespace: string, input: AnyObject, opts: { dryRun?: boolean; subresource?: 'status' | 'approval'; scope?: RequestScope } = {}): Promise<AnyObject> {
     const part = opts.subresource ?? 'status';
     if (!strategyFor(info)[part]) throw new ApiError('NotFound', `the server could not find the requested resource: ${info.resource}/${part}`);
     return this.rewrite(info, namespace, input, part, opts);
@@ -200,12 +203,12 @@ export class Registry {
         prepareForUpdate(info, object, old);
         applyDefaults(info, object);
         updateGeneration(info, object, old);
-        await this.hooks.admit?.(info, 'update', object, old);
+        await this.hooks.admit?.(info, 'update', object, old, opts.scope);
         this.validate(info, object, validateObjectUpdate(info, object, old));
       } else {
         this.validate(info, object, validateStatusUpdate(info, object, old, part));
       }
-      if (!opts.fieldsOwned) recordManagedFields(info, object, old, part);
+      if (!opts.fieldsOwned) recordManagedFields(info, object, old, part, opts.scope?.fieldManager);
       const res = await this.commitUpdate(info, object, old, stored, opts);
       if (res) return res;
       const now = await this.store.get(objectKey(info, ns, name));

@@ -5,7 +5,7 @@ import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import type { ApiOperations, Target } from '../operations.js';
 import { warningHeader } from '../../../lib/api/warnings.js';
-import { currentRequestScope } from '../request-scope.js';
+import type { RequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
 import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
@@ -18,7 +18,10 @@ export interface ResourceCall {
   res: ServerResponse;
   ops: ApiOperations;
   info: ResourceInfo;
+  /** Carries the request's scope to the operations. */
   target: Target;
+  /** The request's user, warnings and audit notes (request-scope.ts). */
+  scope: RequestScope;
   subresource?: string;
   /** Where a services/<name>/proxy/<path> request goes. */
   proxy?: ServiceProxyTarget;
@@ -47,9 +50,10 @@ export interface Presenter {
   list(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): unknown;
 }
 
-export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown): void {
+/** Writes the response, with the warnings the request's scope gathered (Warning headers). */
+export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown, scope?: RequestScope): void {
   const { bytes, contentType } = serialize(encoding, body);
-  const warnings = [...(currentRequestScope()?.warnings ?? [])].map(warningHeader);
+  const warnings = [...(scope?.warnings ?? [])].map(warningHeader);
   res.writeHead(code, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(bytes),

@@ -34,7 +34,7 @@ import { presentEvent, watchEvents } from './verbs/read.js';
 import { bearerFromProtocols, isWatchUpgrade, WatchSocketServer } from './watch-socket.js';
 import type { WatchOut } from '../watch/index.js';
 import type { Auditor } from '../audit/index.js';
-import { currentRequestScope, inRequestScope, newRequestScope, type RequestScope } from '../request-scope.js';
+import { newRequestScope, type RequestScope } from '../request-scope.js';
 import { noteFieldManager } from '../managed-fields/index.js';
 
 // Kubernetes' HTTP API beside the gRPC service, for kubectl and Kubernetes client libraries. It
@@ -155,20 +155,19 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
   }
 
   /** kind: what the request is, filled in here as it becomes known, for the request metrics. */
-  async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController, kind: RequestKind): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, abort: AbortController, kind: RequestKind, scope: RequestScope): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const route = parseRoute(url.pathname);
     const anonymousRead = route.type === 'resource' && !route.subresource && req.method === 'GET' && isClusterInfoRead(route.info, 'get', route.namespace, route.name) && !hasCredentials(req);
-    const user = unauthenticated(route) ? undefined : opts.authorizer.identify(anonymousRead ? ANONYMOUS : authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name));
-    const scope = currentRequestScope();
-    if (user && scope) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
+    const user = unauthenticated(route) ? undefined : opts.authorizer.identify(anonymousRead ? ANONYMOUS : authenticateRequest(opts.authenticator, req), (name) => headerValues(req, name), scope);
+    if (user) scope.user = { name: user.name, uid: user.uid, groups: user.groups };
     // Discovery, OpenAPI and the rest of the non-resource paths: RBAC's nonResourceURLs decide.
-    if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname));
+    if (user && route.type !== 'resource') opts.authorizer.authorize(nonResourceAttributes(user, 'get', url.pathname), scope);
     const format = responseFormat(req.headers.accept);
     const aggregated = acceptsAggregatedDiscovery(req.headers.accept);
     const json = (body: object | undefined): void => {
       if (!body) throw notFound();
-      send(res, 200, 'json', body);
+      send(res, 200, 'json', body, scope);
     };
     switch (route.type) {
       case 'version':
@@ -192,22 +191,22 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       case 'resource': {
         const present = format.table ? tablePresenter(url.searchParams) : jsonPresenter;
         // Operations work on the stored version; the verbs convert a request in another version.
-        const target = { resource: storedRequestName(route.info), namespace: route.namespace, name: route.name };
+        const target = { resource: storedRequestName(route.info), namespace: route.namespace, name: route.name, scope };
         let attrs: Attributes | undefined;
         kind.info = route.info;
         kind.subresource = route.subresource;
         const call: ResourceCall = {
-          req, res, ops, info: route.info, target, subresource: route.subresource, proxy: route.proxy, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
+          req, res, ops, info: route.info, target, scope, subresource: route.subresource, proxy: route.proxy, query: url.searchParams, encoding: format.encoding, abort, present, logs: opts.logs, log,
           authorize: (verb) => {
             attrs = resourceAttributes(user!, verb, { apiGroup: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: target.namespace, name: target.name });
-            opts.authorizer.authorize(attrs);
+            opts.authorizer.authorize(attrs, scope);
             kind.verb = requestVerb(verb);
             kind.scope = requestScope(route.info, target.namespace, Boolean(target.name));
             if (opts.requestMetrics && (verb === 'watch' || route.subresource === 'log')) res.once('close', opts.requestMetrics.longRunning(kind));
           },
           admit: (object, patch) => opts.authorizer.admit(attrs!, object, patch),
         };
-        noteFieldManager(url.searchParams.get('fieldManager') ?? undefined, req.headers['user-agent']);
+        noteFieldManager(scope, url.searchParams.get('fieldManager') ?? undefined, req.headers['user-agent']);
         return dispatch(req.method ?? 'GET', call);
       }
       case 'dashboard':
@@ -276,7 +275,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       const scope = newRequestScope();
       let failure: { reason: string; message: string } | undefined;
       if (opts.audit) auditWhenDone(opts.audit, req, res, scope, () => failure);
-      inRequestScope(scope, () => handle(req, res, abort, kind)).catch((err: unknown) => {
+      handle(req, res, abort, kind, scope).catch((err: unknown) => {
         const apiErr = apiErrorOf(err);
         if (!apiErr) log.error({ err, method: req.method, url: req.url }, 'request failed');
         logAuthenticationFailure(log, err, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''));

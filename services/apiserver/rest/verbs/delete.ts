@@ -15,7 +15,7 @@ async function optionsOf(call: ResourceCall): Promise<t.DeleteOptions> {
 
 export async function deleteObject(call: ResourceCall): Promise<void> {
   const deleted = await call.ops.delete(call.target, await optionsOf(call));
-  send(call.res, 200, call.encoding, call.present.object(call.info, deleted));
+  send(call.res, 200, call.encoding, call.present.object(call.info, deleted), call.scope);
 }
 
 export async function deleteCollection(call: ResourceCall): Promise<void> {
@@ -35,5 +35,5 @@ export async function deleteCollection(call: ResourceCall): Promise<void> {
       if (!isApiError(err, 'NotFound')) throw err;
     }
   }
-  send(call.res, 200, call.encoding, call.present.list(info, deleted, { resourceVersion: metadata.resourceVersion }));
+  send(call.res, 200, call.encoding, call.present.list(info, deleted, { resourceVersion: metadata.resourceVersion }), call.scope);
 }

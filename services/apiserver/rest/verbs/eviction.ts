@@ -13,6 +13,6 @@ export async function evictPod(call: ResourceCall): Promise<void> {
     throw badRequest(`name in URL does not match name in Eviction object`);
   }
   call.admit(undefined);
-  const status = await call.ops.evict({ namespace: call.target.namespace, name: call.target.name, deleteOptions: deleteOptions(body.deleteOptions, call.query) });
-  send(call.res, 201, call.encoding, { apiVersion: 'v1', kind: 'Status', metadata: {}, ...status });
+  const status = await call.ops.evict({ namespace: call.target.namespace, name: call.target.name, deleteOptions: deleteOptions(body.deleteOptions, call.query) }, call.scope);
+  send(call.res, 201, call.encoding, { apiVersion: 'v1', kind: 'Status', metadata: {}, ...status }, call.scope);
 }

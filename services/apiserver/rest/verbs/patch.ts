@@ -40,7 +40,7 @@ export async function patchObject(call: ResourceCall, status: boolean): Promise<
   };
   const patched = await call.ops.patch(call.target, patchType, text, { status, dryRun: isDryRun(call.query), onUnknownFields, view: call.info });
   addWarnings(call.res, warnings);
-  send(call.res, 200, call.encoding, call.present.object(call.info, patched));
+  send(call.res, 200, call.encoding, call.present.object(call.info, patched), call.scope);
 }
 
 async function applyObject(call: ResourceCall): Promise<void> {
@@ -53,5 +53,5 @@ async function applyObject(call: ResourceCall): Promise<void> {
   // The decoded object, not the body: fields dropped under fieldValidation=Warn or Ignore stay out.
   const configuration = configurationJSON(call.info, object);
   const { object: applied, created } = await call.ops.apply(call.target, configuration, { force: flag(call.query, 'force'), dryRun: isDryRun(call.query), view: call.info });
-  send(call.res, created ? 201 : 200, call.encoding, call.present.object(call.info, applied));
+  send(call.res, created ? 201 : 200, call.encoding, call.present.object(call.info, applied), call.scope);
 }

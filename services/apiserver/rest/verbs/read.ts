@@ -13,7 +13,7 @@ function selectors(query: URLSearchParams): { labelSelector?: string; fieldSelec
 }
 
 export async function getObject(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.encoding, call.present.object(call.info, await call.ops.get(call.target)));
+  send(call.res, 200, call.encoding, call.present.object(call.info, await call.ops.get(call.target)), call.scope);
 }
 
 export async function listObjects(call: ResourceCall): Promise<void> {
@@ -27,7 +27,7 @@ export async function listObjects(call: ResourceCall): Promise<void> {
     continueToken: query.get('continue') ?? undefined,
     resourceVersion: query.get('resourceVersion') ?? undefined,
   });
-  send(call.res, 200, call.encoding, call.present.list(call.info, items, metadata));
+  send(call.res, 200, call.encoding, call.present.list(call.info, items, metadata), call.scope);
 }
 
 export function isWatch(query: URLSearchParams): boolean {

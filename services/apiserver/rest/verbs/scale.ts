@@ -21,13 +21,13 @@ function scaleFromBody(body: unknown): t.Scale {
 }
 
 export async function getScale(call: ResourceCall): Promise<void> {
-  send(call.res, 200, call.encoding, await call.ops.getScale(call.target));
+  send(call.res, 200, call.encoding, await call.ops.getScale(call.target), call.scope);
 }
 
 export async function replaceScale(call: ResourceCall): Promise<void> {
   const scale = scaleFromBody(await requestBody(call));
   call.admit(scale);
-  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, scale));
+  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, scale), call.scope);
 }
 
 export async function patchScale(call: ResourceCall): Promise<void> {
@@ -38,5 +38,5 @@ export async function patchScale(call: ResourceCall): Promise<void> {
   // The read and the write are not one transaction: the version read is only a precondition when the patch set it.
   if (wanted.metadata?.resourceVersion === current.metadata?.resourceVersion) wanted.metadata = {};
   call.admit(wanted);
-  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, wanted));
+  send(call.res, 200, call.encoding, await call.ops.updateScale(call.target, wanted), call.scope);
 }

@@ -29,5 +29,5 @@ export async function createToken(call: ResourceCall): Promise<void> {
   const request = tokenRequestFromBody(await requestBody(call));
   call.admit(request);
   const created = await call.ops.createToken({ namespace: call.target.namespace ?? '', name: call.target.name ?? '', request, dryRun: isDryRun(call.query) });
-  send(call.res, 201, call.encoding, created);
+  send(call.res, 201, call.encoding, created, call.scope);
 }

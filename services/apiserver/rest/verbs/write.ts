@@ -8,7 +8,7 @@ export async function createObject(call: ResourceCall): Promise<void> {
   const { object } = await requestObject(call);
   call.admit(object);
   const created = await call.ops.create(call.target, object, isDryRun(call.query));
-  send(call.res, 201, call.encoding, call.present.object(call.info, created));
+  send(call.res, 201, call.encoding, call.present.object(call.info, created), call.scope);
 }
 
 export async function replaceObject(call: ResourceCall, status: boolean): Promise<void> {
@@ -27,5 +27,5 @@ async function replace(call: ResourceCall, part: 'main' | 'status' | 'approval')
   const dryRun = isDryRun(call.query);
   call.admit(object);
   const updated = part === 'main' ? await call.ops.update(call.target, object, dryRun) : await call.ops.updateStatus(call.target, object, dryRun, part);
-  send(call.res, 200, call.encoding, call.present.object(call.info, updated));
+  send(call.res, 200, call.encoding, call.present.object(call.info, updated), call.scope);
 }
