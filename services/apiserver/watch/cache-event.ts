@@ -61,10 +61,13 @@ export function watchOut(type: WatchEventType, object: AnyObject, revision: numb
 
 /** A WatchOut whose object is decoded from the cache entry on first read (a spread would decode it). */
 export function lazyWatchOut(type: WatchEventType, entry: CachedObject, revision: number, stored?: Buffer): WatchOut {
-  const out: { type: WatchEventType; readonly object: AnyObject; revision: number; stored?: Buffer } = {
+  const out: { type: WatchEventType; readonly object: AnyObject; readonly view: AnyObject; revision: number; stored?: Buffer } = {
     type,
     get object(): AnyObject {
       return entry.object;
+    },
+    get view(): AnyObject {
+      return entry.view;
     },
     revision,
   };
