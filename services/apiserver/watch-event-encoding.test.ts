@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeObject, lookupMessage } from '../../lib/api/proto.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import { encodeMessage } from './grpc-service.js';
-import { encodeForStorage } from './storage/codec.js';
+import { decodeFromStorage, encodeForStorage } from './storage/codec.js';
 import { encodeWatchEvent } from './watch-event-encoding.js';
-import { watchOut } from './watch/cache-event.js';
+import { lazyWatchOut, watchOut } from './watch/cache-event.js';
+import { CacheDecoder, CachedObject } from './watch/cached-object.js';
 import { wireObject } from './wire-object.js';
 
 const pods = resourceByField('pod');
@@ -39,5 +40,15 @@ describe('encodeWatchEvent', () => {
 
   it('encodes the object in full when there are no stored bytes', () => {
     expect(decodeEvent(encodeWatchEvent(pods, watchOut('DELETED', object, 12)))).toEqual(fullEncoding(pods, 'DELETED', object));
+  });
+});
+
+describe('encodeWatchEvent of a cache event', () => {
+  it('sends byte for byte what it sent when the cache decoded every object', () => {
+    const object: AnyObject = { metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'busybox:1' }], nodeName: 'n1' } };
+    const stored = encodeForStorage(pods, object);
+    const entry = CachedObject.fromStorage(new CacheDecoder(pods, true), '/registry/pods/ns/p', stored, 12);
+    const decodedFirst = watchOut('MODIFIED', decodeFromStorage(pods, { key: 'k', value: stored, modRevision: 12, createRevision: 3, version: 2 }), 12, stored);
+    expect(encodeWatchEvent(pods, lazyWatchOut('MODIFIED', entry, 12, stored)).equals(encodeWatchEvent(pods, decodedFirst))).toBe(true);
   });
 });

@@ -20,9 +20,10 @@ function watchEventAround(type: string, envelope: Buffer): Buffer {
 /**
  * The gRPC WatchEvent of ev for a watcher of info's version. An event that came from storage, sent
  * in the stored version, is its stored bytes spliced (revision, apiVersion and kind added): no
- * conversion and encoding of the whole object on the fan-out path.
+ * conversion and encoding of the whole object on the fan-out path, nor even its decoding (the
+ * revision of an event from storage is its object's resourceVersion).
  */
 export function encodeWatchEvent(info: ResourceInfo, ev: WatchOut): Buffer {
-  if (ev.stored && isStoredVersion(info)) return watchEventAround(ev.type, wireEnvelopeFromStored(info, ev.object, ev.stored));
+  if (ev.stored && isStoredVersion(info)) return watchEventAround(ev.type, wireEnvelopeFromStored(info, String(ev.revision), ev.stored));
   return encodeMessage('kubets.v1.WatchEvent', { type: ev.type, object: wireObject(info, ev.object) });
 }

@@ -35,4 +35,23 @@ describe('NodeGraph', () => {
     expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(false);
     expect(graph.nodeOf('default', 'web')).toBe('');
   });
+
+  it('binds a pod on its selection view, with the references read once from its first state', () => {
+    const graph = new NodeGraph();
+    const web = pod('web', undefined, { volumes: [{ name: 'a', secret: { secretName: 's1' } }] });
+    let wholeReads = 0;
+    const whole = (p: Pod) => () => (wholeReads++, p);
+    graph.apply('ADDED', { metadata: web.metadata }, whole(web));
+    const bound = { metadata: web.metadata, spec: { nodeName: 'n1' } };
+    graph.apply('MODIFIED', bound, whole({ ...web, spec: { ...web.spec, nodeName: 'n1' } }));
+    expect(wholeReads).toBe(1);
+    expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(true);
+    // The same name made again is another pod, with its own references.
+    graph.apply('DELETED', bound);
+    const again = pod('web', 'n1', { volumes: [{ name: 'a', secret: { secretName: 's2' } }] });
+    graph.apply('ADDED', { metadata: again.metadata, spec: { nodeName: 'n1' } }, whole(again));
+    expect(wholeReads).toBe(2);
+    expect(graph.reaches('n1', 'secret', 'default', 's1')).toBe(false);
+    expect(graph.reaches('n1', 'secret', 'default', 's2')).toBe(true);
+  });
 });

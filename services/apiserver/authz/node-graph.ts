@@ -52,14 +52,30 @@ export function podReferences(pod: Pod): Set<string> {
 export class NodeGraph {
   private readonly pods = new Map<string, PodEdges>();
   private readonly podsByNode = new Map<string, Set<string>>();
+  /**
+   * The references of every pod seen, bound or not: validation keeps a pod's volumes, env and
+   * service account as they were created, so its first state gives them for good, and binding it
+   * needs no second look at the whole pod.
+   */
+  private readonly refsOf = new Map<string, ReadonlySet<string>>();
 
-  apply(type: WatchOut['type'], pod: Pod): void {
+  /**
+   * Applies one event of a pod. pod needs only its name, namespace and spec.nodeName; whole gives
+   * the whole pod, asked for only when the pod's references are not known yet.
+   */
+  apply(type: WatchOut['type'], pod: Pod, whole: () => Pod = () => pod): void {
     const namespace = pod.metadata?.namespace ?? '';
     const key = `${namespace}/${pod.metadata?.name ?? ''}`;
     this.remove(key);
+    if (type === 'DELETED') {
+      this.refsOf.delete(key);
+      return;
+    }
+    let refs = this.refsOf.get(key);
+    if (!refs) this.refsOf.set(key, (refs = podReferences(whole())));
     const node = pod.spec?.nodeName;
-    if (type === 'DELETED' || !node) return;
-    this.pods.set(key, { node, namespace, refs: podReferences(pod) });
+    if (!node) return;
+    this.pods.set(key, { node, namespace, refs });
     let onNode = this.podsByNode.get(node);
     if (!onNode) this.podsByNode.set(node, (onNode = new Set()));
     onNode.add(key);
@@ -103,6 +119,7 @@ export class NodeGraph {
   private clear(): void {
     this.pods.clear();
     this.podsByNode.clear();
+    this.refsOf.clear();
   }
 
   /**
@@ -114,7 +131,8 @@ export class NodeGraph {
       this.clear();
       try {
         for await (const ev of pods.watch({ namespace: '', label: undefined, fields: [] }, { resourceVersion: 0, bookmarks: false, signal })) {
-          if (ev.type !== 'BOOKMARK') this.apply(ev.type, ev.object as Pod);
+          // The selection view holds spec.nodeName: most events need no whole pod decoded.
+          if (ev.type !== 'BOOKMARK') this.apply(ev.type, (ev.view ?? ev.object) as Pod, () => ev.object as Pod);
         }
       } catch (err) {
         if (!signal.aborted) log.warn({ err: (err as Error).message }, 'node graph watch ended; starting over');

@@ -34,6 +34,7 @@ export const podStrategy: KindStrategy<Pod> = {
       'status.nominatedNodeName': (p) => str(p.status?.nominatedNodeName),
     },
     'spec.nodeName',
+    ['status.podIPs'],
   ),
   deletion: {
     gracePeriodSeconds: podGrace,

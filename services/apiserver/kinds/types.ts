@@ -19,14 +19,19 @@ export interface SelectableFields<T> {
    * want it (a kubelet watches `spec.nodeName=<its node>`).
    */
   indexed?: string;
+  /**
+   * Paths the getters read beyond their own names (a field whose value may come from a newer
+   * one): the watch cache decodes only the selectable paths to filter events.
+   */
+  reads?: readonly string[];
 }
 
 /** A string field as a selector compares it: absent reads as "". */
 export const fieldText = (value: string | undefined): string => value ?? '';
 
 /** The selectable fields of a kind; the compiler checks that the indexed field is one of them. */
-export function selectableFields<T, K extends string>(getters: Record<K, FieldGetter<T>>, indexed?: NoInfer<K>): SelectableFields<T> {
-  return indexed === undefined ? { getters } : { getters, indexed };
+export function selectableFields<T, K extends string>(getters: Record<K, FieldGetter<T>>, indexed?: NoInfer<K>, reads?: readonly string[]): SelectableFields<T> {
+  return { getters, ...(indexed === undefined ? {} : { indexed }), ...(reads ? { reads } : {}) };
 }
 
 type StatusOf<T> = T extends { status?: infer S } ? S | undefined : undefined;

@@ -78,13 +78,14 @@ function layoutOf(info: ResourceInfo): KindLayout {
 
 /**
  * The wire envelope (lib/api/proto.ts encodeObject) of object, built from bytes that
- * encodeForStorage made of it, when object has since changed only in metadata.resourceVersion:
+ * encodeForStorage made of it, when object has since changed only in metadata.resourceVersion
+ * (given as resourceVersion, so a caller holding only the bytes need not decode them):
  * the stored bytes with apiVersion, kind and resourceVersion added, written into one buffer,
  * which costs a copy instead of a second conversion and encoding of the whole object. Decodes to
  * the same object as encodeObject(wireObject(info, object)), apiVersion and kind being always the
  * resource's.
  */
-export function wireEnvelopeFromStored(info: ResourceInfo, object: AnyObject, stored: Buffer): Buffer {
+export function wireEnvelopeFromStored(info: ResourceInfo, resourceVersion: string | undefined, stored: Buffer): Buffer {
   const { objectField, metadataField, typeFields } = layoutOf(info);
   const reader = protobuf.Reader.create(stored);
   const tag = reader.uint32();
@@ -109,7 +110,7 @@ export function wireEnvelopeFromStored(info: ResourceInfo, object: AnyObject, st
     }
     reader.skipType(fieldTag & 7);
   }
-  const version = object.metadata?.resourceVersion;
+  const version = resourceVersion;
   const versionBytes = version ? Buffer.byteLength(version) : 0;
   const versionField = version ? headerLength(RESOURCE_VERSION_FIELD, versionBytes) + versionBytes : 0;
   const metaLength = metaFieldEnd - metaStart + versionField;
@@ -143,5 +144,5 @@ export function noteStoredForm(object: AnyObject, bytes: Buffer): void {
 /** The wire envelope of object: spliced from its stored bytes when they are known, else encoded in full. */
 export function encodeWireEnvelope(info: ResourceInfo, object: AnyObject): Buffer {
   const stored = storedForms.get(object);
-  return stored && isStoredVersion(info) ? wireEnvelopeFromStored(info, object, stored) : encodeObject(wireObject(info, object));
+  return stored && isStoredVersion(info) ? wireEnvelopeFromStored(info, object.metadata?.resourceVersion, stored) : encodeObject(wireObject(info, object));
 }

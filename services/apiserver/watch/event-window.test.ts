@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { CacheEvent } from './cache-event.js';
 import { EventWindow } from './event-window.js';
+import { cachedPod } from './test-support.js';
 
-const obj = { metadata: { name: 'a' } } as AnyObject;
+const obj = cachedPod({ metadata: { name: 'a' } } as AnyObject, 1);
 const ev = (revision: number, at = 0): CacheEvent => new CacheEvent('MODIFIED', `/k/${revision}`, '', obj, obj, revision, at);
 
 describe('EventWindow', () => {

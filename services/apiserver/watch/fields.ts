@@ -45,3 +45,11 @@ export function validateFieldSelector(info: ResourceInfo, requirements: readonly
     if (!Object.hasOwn(getters, r.field)) throw badRequest(`field label not supported: ${r.field}`);
   }
 }
+
+/**
+ * The paths of an object that decide whether a watch or list selects it: name, namespace and
+ * labels, each selectable field (whose name is its path) and what its getter reads besides.
+ */
+export function selectionPaths(info: ResourceInfo): string[] {
+  return ['metadata.name', 'metadata.namespace', 'metadata.labels', ...Object.keys(gettersFor(info)), ...(strategyFor(info).fields?.reads ?? [])];
+}

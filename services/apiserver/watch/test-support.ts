@@ -1,11 +1,12 @@
 import { pino } from 'pino';
 import type { Pod } from '../../../lib/api/generated/index.js';
-import { resourceByName } from '../../../lib/api/resources.js';
+import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
 import { parseFieldSelector } from '../../../lib/labels/field-selector.js';
 import { parseSelector } from '../../../lib/labels/selector.js';
 import { encodeForStorage } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import type { Store } from '../storage/store.js';
+import { CacheDecoder, CachedObject } from './cached-object.js';
 import type { WatchFilter, WatchOut } from './types.js';
 import { WatchCache, type WatchCacheOptions } from './watch-cache.js';
 
@@ -107,4 +108,10 @@ export function cacheFixture(defaultStore: () => Store) {
       for (const c of caches.splice(0)) await c.stop();
     },
   };
+}
+
+/** A pod as the cache holds it after storage delivered it at revision. */
+export function cachedPod(object: AnyObject, revision: number): CachedObject {
+  const key = objectKey(pods, object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+  return CachedObject.fromStorage(new CacheDecoder(pods, true), key, encodeForStorage(pods, object), revision);
 }

@@ -17,6 +17,11 @@ export interface WatchOut {
    * server can send them spliced instead of converting and encoding the object again.
    */
   readonly stored?: Buffer;
+  /**
+   * For an event from the cache, what its selectors read (name, namespace, labels, selectable
+   * fields), cheaper than object until someone has decoded that.
+   */
+  readonly view?: AnyObject;
 }
 
 export interface WatchFilter {

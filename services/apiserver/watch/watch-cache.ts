@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { ApiError, gone } from '../../../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { decodeFromStorage } from '../storage/codec.js';
 import { CompactedError, type Store, type StoredValue, type StoreWatch, type WatchBatch } from '../storage/store.js';
 import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
-import { CacheEvent, watchOut } from './cache-event.js';
+import { CacheEvent, lazyWatchOut, watchOut } from './cache-event.js';
+import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
@@ -74,8 +74,9 @@ interface FreshnessWaiter {
 
 /**
  * The apiserver's view of one resource, kept current by a single storage watch and shared by every
- * list and watch of that resource (Kubernetes' cacher). Each object is decoded once and shared,
- * frozen, by the map, the event window and every watcher. Events are applied and fanned out
+ * list and watch of that resource (Kubernetes' cacher). Each object is decoded once, only as far
+ * as someone needs it (cached-object.ts), and shared, frozen, by the map, the event window and
+ * every watcher. Events are applied and fanned out
  * synchronously, so a watcher that registers between two events sees exactly the later one:
  * no gaps and no duplicates.
  */
@@ -92,16 +93,16 @@ export class WatchCache {
   private readonly pageSize: number;
   private readonly startHistoryRevisions: number;
   private readonly startCatchUpMs: number;
-  private readonly freeze: boolean;
+  private readonly decoder: CacheDecoder;
 
-  private objects = new Map<string, AnyObject>();
+  private objects = new Map<string, CachedObject>();
   private keys = new SortedKeys();
   private appliedRevision = 0;
   private readonly watchers: WatcherIndex;
   private readonly bookmarkWatchers = new Set<CacheWatcher>();
   private waiters: FreshnessWaiter[] = [];
-  private snapshotCache: { revision: number; objects: readonly AnyObject[] } | undefined;
-  private readonly addedOuts = new WeakMap<AnyObject, WatchOut>();
+  private snapshotCache: { revision: number; objects: readonly CachedObject[] } | undefined;
+  private readonly addedOuts = new WeakMap<CachedObject, WatchOut>();
   private bookmarkOut: WatchOut | undefined;
 
   private storeWatch: StoreWatch | undefined;
@@ -130,7 +131,7 @@ export class WatchCache {
     this.freshnessWaitMs = opts.freshnessWaitMs ?? 3_000;
     this.progressPingDelayMs = opts.progressPingDelayMs ?? 25;
     this.pageSize = opts.listPageSize ?? 500;
-    this.freeze = opts.freezeObjects ?? true;
+    this.decoder = new CacheDecoder(opts.info, opts.freezeObjects ?? true);
     this.startHistoryRevisions = opts.startHistoryRevisions ?? 0;
     this.startCatchUpMs = opts.startCatchUpMs ?? 30_000;
     const field = indexedField(opts.info);
@@ -208,7 +209,7 @@ export class WatchCache {
   }
 
   get(namespace: string, name: string): AnyObject | undefined {
-    return this.objects.get(objectKey(this.info, namespace, name));
+    return this.objects.get(objectKey(this.info, namespace, name))?.object;
   }
 
   /**
@@ -236,10 +237,10 @@ export class WatchCache {
     const items: AnyObject[] = [];
     let lastKey = '';
     let remaining = 0;
-    for (const [key, obj] of this.entriesAt(revision, from, prefixEnd(prefix))) {
-      if (matches && !matches(obj)) continue;
+    for (const [key, entry] of this.entriesAt(revision, from, prefixEnd(prefix))) {
+      if (matches && !matches(entry.view)) continue;
       if (items.length < limit) {
-        items.push(obj);
+        items.push(entry.object);
         lastKey = key;
       } else {
         remaining++;
@@ -336,7 +337,7 @@ export class WatchCache {
       },
     });
     if (rv === 0) {
-      watcher.setInitial(this.snapshot(filter.namespace), (obj) => (!matches || matches(obj) ? this.addedOut(obj) : undefined));
+      watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? this.addedOut(entry) : undefined));
       // Tells the client the revision its initial objects add up to, before any live event.
       if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
     } else if (rv !== undefined) {
@@ -378,7 +379,7 @@ export class WatchCache {
 
   /** Reads every object in pages at one revision (0: the current one) and replaces the cached state with them. */
   private async load(atRevision: number): Promise<number> {
-    const objects = new Map<string, AnyObject>();
+    const objects = new Map<string, CachedObject>();
     const keys: string[] = [];
     let revision = atRevision;
     let startAfter: string | undefined;
@@ -386,7 +387,7 @@ export class WatchCache {
       const page = await this.store.list(this.prefix, { limit: this.pageSize, startAfter, revision });
       revision ||= page.revision;
       for (const stored of page.items) {
-        const obj = this.decode(stored.key, stored);
+        const obj = this.cached(stored);
         if (!obj) continue;
         objects.set(stored.key, obj);
         keys.push(stored.key);
@@ -437,7 +438,7 @@ export class WatchCache {
 
   private applyPut(stored: StoredValue, now: number): void {
     const key = stored.key;
-    const obj = this.decode(key, stored);
+    const obj = this.cached(stored);
     if (!obj) return;
     const prev = this.objects.get(key);
     this.objects.set(key, obj);
@@ -452,8 +453,7 @@ export class WatchCache {
     const revision = stored.modRevision;
     this.objects.delete(key);
     this.keys.remove(key);
-    const last = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } } as AnyObject;
-    this.record(new CacheEvent('DELETED', key, this.namespaceOf(key), this.freezeObject(last), prev, revision, now));
+    this.record(new CacheEvent('DELETED', key, this.namespaceOf(key), prev.atRevision(revision), prev, revision, now));
   }
 
   private record(event: CacheEvent): void {
@@ -550,17 +550,14 @@ export class WatchCache {
   }
 
 
-  private decode(key: string, stored: StoredValue): AnyObject | undefined {
+  /** The stored object, its selection view decoded (which checks its kind); undefined when that fails. */
+  private cached(stored: StoredValue): CachedObject | undefined {
     try {
-      return this.freezeObject(decodeFromStorage(this.info, stored));
+      return CachedObject.fromStorage(this.decoder, stored.key, stored.value, stored.modRevision);
     } catch (err) {
-      this.log.error({ key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
+      this.log.error({ key: stored.key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
       return undefined;
     }
-  }
-
-  private freezeObject(obj: AnyObject): AnyObject {
-    return this.freeze ? deepFreeze(obj) : obj;
   }
 
   private namespaceOf(key: string): string {
@@ -570,7 +567,7 @@ export class WatchCache {
   }
 
   /** The objects of a namespace (or all) at the current revision, in key order; shared while nothing changes. */
-  private snapshot(namespace: string): readonly AnyObject[] {
+  private snapshot(namespace: string): readonly CachedObject[] {
     if (this.info.namespaced && namespace) {
       const prefix = listPrefix(this.info, namespace);
       return [...this.keys.range(prefix, prefixEnd(prefix))].map((k) => this.objects.get(k)!);
@@ -582,11 +579,11 @@ export class WatchCache {
     return this.snapshotCache.objects;
   }
 
-  private addedOut(obj: AnyObject): WatchOut {
-    let out = this.addedOuts.get(obj);
+  private addedOut(entry: CachedObject): WatchOut {
+    let out = this.addedOuts.get(entry);
     if (!out) {
-      out = watchOut('ADDED', obj, Number(obj.metadata?.resourceVersion ?? 0));
-      this.addedOuts.set(obj, out);
+      out = lazyWatchOut('ADDED', entry, entry.revision);
+      this.addedOuts.set(entry, out);
     }
     return out;
   }
@@ -595,11 +592,11 @@ export class WatchCache {
    * Objects in [from, to) as they were at revision: the current state with every later event in
    * the window undone (each key takes the state before its oldest later event).
    */
-  private *entriesAt(revision: number, from: string, to: string): Generator<[string, AnyObject]> {
-    const older = new Map<string, AnyObject | undefined>();
+  private *entriesAt(revision: number, from: string, to: string): Generator<[string, CachedObject]> {
+    const older = new Map<string, CachedObject | undefined>();
     if (revision < this.appliedRevision) {
       for (const event of this.window.since(revision)) {
-        if (event.key >= from && event.key < to && !older.has(event.key)) older.set(event.key, event.prevObject);
+        if (event.key >= from && event.key < to && !older.has(event.key)) older.set(event.key, event.prev);
       }
     }
     if (older.size === 0) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { CacheEvent } from './cache-event.js';
+import { cachedPod } from './test-support.js';
 import { CacheWatcher } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
 
@@ -27,12 +28,12 @@ describe('WatcherIndex', () => {
       index.forEachCandidate(event, (w) => out.push(w));
       return out;
     };
-    expect(visited(new CacheEvent('ADDED', 'k', 'dev', pod('dev', 'n1'), undefined, 1, 0))).toEqual([all, n1]);
-    expect(visited(new CacheEvent('MODIFIED', 'k', 'prod', pod('prod', 'n2'), pod('prod', 'n1'), 2, 0))).toEqual([all, inProd, n2, n1]);
-    expect(visited(new CacheEvent('MODIFIED', 'k', 'prod', pod('prod', 'n2'), pod('prod', 'n2'), 3, 0))).toEqual([all, inProd, n2]);
+    expect(visited(new CacheEvent('ADDED', 'k', 'dev', cachedPod(pod('dev', 'n1'), 1), undefined, 1, 0))).toEqual([all, n1]);
+    expect(visited(new CacheEvent('MODIFIED', 'k', 'prod', cachedPod(pod('prod', 'n2'), 2), cachedPod(pod('prod', 'n1'), 1), 2, 0))).toEqual([all, inProd, n2, n1]);
+    expect(visited(new CacheEvent('MODIFIED', 'k', 'prod', cachedPod(pod('prod', 'n2'), 3), cachedPod(pod('prod', 'n2'), 1), 3, 0))).toEqual([all, inProd, n2]);
     index.remove(n2);
     index.remove(inProd);
     expect(index.size).toBe(3);
-    expect(visited(new CacheEvent('DELETED', 'k', 'prod', pod('prod', 'n2'), pod('prod', 'n2'), 4, 0))).toEqual([all]);
+    expect(visited(new CacheEvent('DELETED', 'k', 'prod', cachedPod(pod('prod', 'n2'), 4), cachedPod(pod('prod', 'n2'), 1), 4, 0))).toEqual([all]);
   });
 });

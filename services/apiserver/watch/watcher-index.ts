@@ -1,3 +1,4 @@
+import type { AnyObject } from '../../../lib/api/resources.js';
 import type { CacheEvent } from './cache-event.js';
 import type { WatcherBucket } from './filter.js';
 import type { CacheWatcher } from './watcher.js';
@@ -13,7 +14,7 @@ export class WatcherIndex {
   private readonly byField = new Map<string, Set<CacheWatcher>>();
   private readonly homes = new Map<CacheWatcher, { set: Set<CacheWatcher>; map?: Map<string, Set<CacheWatcher>>; value?: string }>();
 
-  constructor(private readonly indexedValue: ((obj: CacheEvent['object']) => string) | undefined) {}
+  constructor(private readonly indexedValue: ((obj: AnyObject) => string) | undefined) {}
 
   get size(): number {
     return this.homes.size;
@@ -50,11 +51,11 @@ export class WatcherIndex {
     const inNamespace = event.namespace ? this.byNamespace.get(event.namespace) : undefined;
     if (inNamespace) for (const w of inNamespace) fn(w);
     if (!this.indexedValue || this.byField.size === 0) return;
-    const now = this.indexedValue(event.object);
+    const now = this.indexedValue(event.entry.view);
     const nowSet = this.byField.get(now);
     if (nowSet) for (const w of nowSet) fn(w);
-    if (!event.prevObject) return;
-    const before = this.indexedValue(event.prevObject);
+    if (!event.prev) return;
+    const before = this.indexedValue(event.prev.view);
     const beforeSet = before !== now ? this.byField.get(before) : undefined;
     if (beforeSet) for (const w of beforeSet) fn(w);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import type { AnyObject } from '../../../lib/api/resources.js';
 import { CacheEvent, watchOut } from './cache-event.js';
+import { cachedPod } from './test-support.js';
 import { CacheWatcher, outFor, type ObjectMatcher } from './watcher.js';
 
 const obj = (name: string, app = 'web'): AnyObject => ({ metadata: { name, labels: { app } } });
@@ -15,20 +16,20 @@ function newWatcher(queueLimit = 10, matches?: ObjectMatcher) {
 
 describe('outFor', () => {
   it('maps selector transitions like Kubernetes and shares instances', () => {
-    const added = new CacheEvent('ADDED', 'k', '', obj('a'), undefined, 2, 0);
+    const added = new CacheEvent('ADDED', 'k', '', cachedPod(obj('a'), 2), undefined, 2, 0);
     expect(outFor(added, isWeb)).toBe(outFor(added, undefined));
-    expect(outFor(new CacheEvent('ADDED', 'k', '', obj('a', 'db'), undefined, 2, 0), isWeb)).toBeUndefined();
+    expect(outFor(new CacheEvent('ADDED', 'k', '', cachedPod(obj('a', 'db'), 2), undefined, 2, 0), isWeb)).toBeUndefined();
 
-    const starts = new CacheEvent('MODIFIED', 'k', '', obj('a'), obj('a', 'db'), 3, 0);
+    const starts = new CacheEvent('MODIFIED', 'k', '', cachedPod(obj('a'), 3), cachedPod(obj('a', 'db'), 1), 3, 0);
     expect(outFor(starts, isWeb)?.type).toBe('ADDED');
     expect(outFor(starts, undefined)?.type).toBe('MODIFIED');
     expect(outFor(starts, isWeb)).toBe(outFor(starts, isWeb));
 
-    const stops = new CacheEvent('MODIFIED', 'k', '', obj('a', 'db'), obj('a'), 4, 0);
+    const stops = new CacheEvent('MODIFIED', 'k', '', cachedPod(obj('a', 'db'), 4), cachedPod(obj('a'), 1), 4, 0);
     expect(outFor(stops, isWeb)).toMatchObject({ type: 'DELETED', object: stops.object, revision: 4 });
-    expect(outFor(new CacheEvent('MODIFIED', 'k', '', obj('a', 'db'), obj('a', 'x'), 5, 0), isWeb)).toBeUndefined();
+    expect(outFor(new CacheEvent('MODIFIED', 'k', '', cachedPod(obj('a', 'db'), 5), cachedPod(obj('a', 'x'), 1), 5, 0), isWeb)).toBeUndefined();
 
-    const gone = new CacheEvent('DELETED', 'k', '', obj('a'), obj('a'), 6, 0);
+    const gone = new CacheEvent('DELETED', 'k', '', cachedPod(obj('a'), 6), cachedPod(obj('a'), 1), 6, 0);
     expect(outFor(gone, isWeb)?.type).toBe('DELETED');
   });
 });

@@ -5,17 +5,20 @@ import type { WatchOut } from './types.js';
 
 export type ObjectMatcher = (obj: AnyObject) => boolean;
 
-/** Which WatchOut, if any, a watcher with this matcher gets for an event (undefined matcher = everything). */
+/**
+ * Which WatchOut, if any, a watcher with this matcher gets for an event (undefined matcher =
+ * everything). Matchers read the selection views: routing an event decodes no whole object.
+ */
 export function outFor(event: CacheEvent, matches: ObjectMatcher | undefined): WatchOut | undefined {
   if (!matches) return event.asIs();
   switch (event.type) {
     case 'ADDED':
-      return matches(event.object) ? event.asIs() : undefined;
+      return matches(event.entry.view) ? event.asIs() : undefined;
     case 'DELETED':
-      return event.prevObject && matches(event.prevObject) ? event.asIs() : undefined;
+      return event.prev && matches(event.prev.view) ? event.asIs() : undefined;
     case 'MODIFIED': {
-      const now = matches(event.object);
-      const before = event.prevObject !== undefined && matches(event.prevObject);
+      const now = matches(event.entry.view);
+      const before = event.prev !== undefined && matches(event.prev.view);
       if (now) return before ? event.asIs() : event.asAdded();
       return before ? event.asDeleted() : undefined;
     }
