@@ -21,7 +21,7 @@ function checkValue(field: protobuf.Field, value: unknown, path: string, found: 
   if (value === undefined || value === null) return;
   const type = resolvedTypeOf(field);
   if (type instanceof protobuf.Type) {
-    if (typeof value === 'object') findIntegerProblems(type, value as Record<string, unknown>, path, found);
+    if (typeof value === 'object') collectIntegerProblems(type, value as Record<string, unknown>, path, found);
     return;
   }
   if (!isIntegerType(field.type)) return;
@@ -35,6 +35,13 @@ function checkValue(field: protobuf.Field, value: unknown, path: string, found: 
 
 /** Every integer of a decoded-shape message that its field's type cannot hold. */
 export function findIntegerProblems(type: protobuf.Type, message: Record<string, unknown>, path = '', found: IntegerProblem[] = []): IntegerProblem[] {
+  // Nearly every request is fine: a walk that builds no paths says so, and only a message with a
+  // problem is walked again for the paths (they cost a string per field of every request).
+  if (!hasIntegerProblem(type, message)) return found;
+  return collectIntegerProblems(type, message, path, found);
+}
+
+function collectIntegerProblems(type: protobuf.Type, message: Record<string, unknown>, path: string, found: IntegerProblem[]): IntegerProblem[] {
   for (const field of type.fieldsArray) {
     const value = message[field.name];
     if (value === undefined || value === null) continue;
@@ -48,6 +55,36 @@ export function findIntegerProblems(type: protobuf.Type, message: Record<string,
     }
   }
   return found;
+}
+
+/**
+ * Whether any integer in the message does not fit. Walks the keys the message has rather than the
+ * fields its type has: the envelope of a create has a field per kind and carries one of them.
+ */
+function hasIntegerProblem(type: protobuf.Type, message: Record<string, unknown>): boolean {
+  const fields = type.fields;
+  for (const key of Object.keys(message)) {
+    const field = fields[key];
+    const value = message[key];
+    if (!field || value === undefined || value === null) continue;
+    if (field.map) {
+      for (const x of Object.values(value as Record<string, unknown>)) if (valueHasProblem(field, x)) return true;
+    } else if (field.repeated && Array.isArray(value)) {
+      for (const x of value) if (valueHasProblem(field, x)) return true;
+    } else if (valueHasProblem(field, value)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function valueHasProblem(field: protobuf.Field, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  const type = resolvedTypeOf(field);
+  if (type instanceof protobuf.Type) return typeof value === 'object' && hasIntegerProblem(type, value as Record<string, unknown>);
+  if (!isIntegerType(field.type)) return false;
+  if (typeof value !== 'number' && typeof value !== 'bigint') return true;
+  return integerRangeProblem(field.type, value) !== undefined;
 }
 
 /**

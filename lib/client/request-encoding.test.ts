@@ -31,6 +31,22 @@ describe('encodeRequest', () => {
     expect(refusal('List', { resource: 'pods', limit: '10' }).message).toBe('invalid ListRequest: limit: Invalid value: "10": expected integer, got string');
   });
 
+  it('finds a bad integer deep in lists of an object among valid ones, with its path', () => {
+    const pod = {
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          { name: 'a', image: 'x', ports: [{ containerPort: 80 }] },
+          { name: 'b', image: 'x', ports: [{ containerPort: 8080 }, { containerPort: 4294967376 }] },
+        ],
+      },
+    };
+    expect(refusal('Create', { resource: 'pods', object: { pod } }).message).toBe(
+      'Pod "p" is invalid: spec.containers[1].ports[1].containerPort: Invalid value: 4294967376: must be a 32-bit integer',
+    );
+    expect(encodeRequest('Create', { resource: 'pods', object: { pod: { ...pod, spec: { containers: [pod.spec.containers[0]!] } } } }, serialize).length).toBeGreaterThan(0);
+  });
+
   it('refuses a message over the server limit naming the object', () => {
     const big = { resource: 'configmaps', object: { configMap: { metadata: { name: 'huge' }, data: { blob: 'x'.repeat(5 * 1024 * 1024) } } } };
     const err = refusal('Create', big);

@@ -145,5 +145,18 @@ describe('EventRecorder', () => {
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(4);
   });
+
+  it('writes a backlog of thousands, repeats among them counted on one Event', async () => {
+    const busy = new EventRecorder({ client: api.client, component: 'default-scheduler', host: 'node-1', clock: () => now, maxInFlight: 8, maxQueue: 5000 });
+    for (let i = 0; i < 2000; i++) {
+      busy.event({ ...podRef, name: `p-${i}`, uid: `u-${i}` }, 'Normal', 'Scheduled', `Successfully assigned web/p-${i} to node-1`);
+      if (i % 100 === 0) busy.event(podRef, 'Warning', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient cpu.');
+    }
+    await busy.flush();
+    const all = await events('web');
+    expect(all).toHaveLength(2001);
+    expect(all.filter((e) => e.reason === 'Scheduled').map((e) => e.involvedObject?.name).sort()).toEqual(Array.from({ length: 2000 }, (_, i) => `p-${i}`).sort());
+    expect(all.find((e) => e.reason === 'FailedScheduling')?.count).toBe(20);
+  });
 });
 

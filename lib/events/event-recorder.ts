@@ -76,7 +76,9 @@ export class EventRecorder {
   private readonly clock: () => number;
   private readonly maxInFlight: number;
   private readonly retryDelayMs: number;
-  private readonly queue: Pending[] = [];
+  /** Events waiting to be written, oldest first from `head` (taking the oldest moves `head`, not the array). */
+  private queue: Pending[] = [];
+  private head = 0;
   /** Recently written events by correlation key, least recently used first. */
   private readonly seen = new Map<string, Seen>();
   /** Correlation keys of the events being written. */
@@ -99,7 +101,7 @@ export class EventRecorder {
   }
 
   event(involved: InvolvedObject, type: EventType, reason: string, message: string): void {
-    if (this.queue.length >= this.maxQueue) {
+    if (this.queue.length - this.head >= this.maxQueue) {
       if (this.dropped++ === 0) this.log.warn({ reason, object: `${involved.namespace ?? ''}/${involved.name ?? ''}` }, 'event queue full; dropping events');
       return;
     }
@@ -110,23 +112,45 @@ export class EventRecorder {
 
   /** Resolves once every event recorded so far has been written (or given up on). */
   flush(): Promise<void> {
-    if (this.queue.length === 0 && this.writing.size === 0) return Promise.resolve();
+    if (this.queue.length === this.head && this.writing.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Starts writes while there is room: the oldest waiting event whose repeat is not being written. */
   private pump(): void {
     while (this.writing.size < this.maxInFlight) {
-      const index = this.queue.findIndex((p) => !this.writing.has(p.key));
-      if (index < 0) break;
-      const [item] = this.queue.splice(index, 1) as [Pending];
+      const item = this.takeWritable();
+      if (!item) break;
       this.writing.add(item.key);
       void this.write(item).finally(() => {
         this.writing.delete(item.key);
         this.pump();
       });
     }
-    if (this.queue.length === 0 && this.writing.size === 0) this.becameIdle();
+    if (this.queue.length === this.head && this.writing.size === 0) this.becameIdle();
+  }
+
+  /**
+   * Takes the oldest waiting event whose repeat is not being written. That is nearly always the
+   * oldest of all, taken in constant time; a backlog of thousands (an event per pod scheduled)
+   * made taking it by splicing the array's front cost a copy of the whole backlog each time.
+   */
+  private takeWritable(): Pending | undefined {
+    let index = this.head;
+    while (index < this.queue.length && this.writing.has(this.queue[index]!.key)) index++;
+    if (index === this.queue.length) return undefined;
+    const item = this.queue[index]!;
+    if (index === this.head) this.head++;
+    else this.queue.splice(index, 1);
+    // The taken front is dropped once it is most of the array, so the array stays proportional to the backlog.
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return item;
   }
 
   private becameIdle(): void {

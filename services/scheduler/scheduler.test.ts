@@ -430,6 +430,30 @@ describe('Scheduler: run loop', () => {
     expect(api.nodeOf('default/late')).toBeUndefined();
   });
 
+  it('runs the cycles of the pods waiting in one turn of the event loop, until its time budget is spent', async () => {
+    const cyclesInFirstTurn = async (msPerCycle: number): Promise<number> => {
+      const { api, s } = setup();
+      api.createNode(makeNode('n').capacity({ cpu: '2' }).obj());
+      for (let i = 0; i < 5; i++) api.createPod(makePod(`p${i}`).req({ cpu: '100m' }).obj());
+      let cycles = 0;
+      const schedulePod = s.schedulePod.bind(s);
+      s.schedulePod = (state, pod) => {
+        cycles++;
+        api.clock += msPerCycle;
+        return schedulePod(state, pod);
+      };
+      const ac = new AbortController();
+      const running = s.run(ac.signal);
+      await new Promise((r) => setImmediate(r));
+      const inFirstTurn = cycles;
+      ac.abort();
+      await running;
+      return inFirstTurn;
+    };
+    expect(await cyclesInFirstTurn(0)).toBe(5);
+    expect(await cyclesInFirstTurn(5)).toBe(1);
+  });
+
   it('informer handlers log a failing notification instead of throwing', () => {
     const { s } = setup();
     const handlers = s.podHandlers();

@@ -47,6 +47,11 @@ export interface SchedulerOptions {
   random?: () => number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long the run loop schedules waiting pods before it yields to the event loop (informer
+   * events, binding results). Default 5 ms.
+   */
+  cycleBatchMs?: number;
   maxUnschedulableMs?: number;
   log?: Logger;
 }
@@ -67,6 +72,7 @@ function compileOptions(o: SchedulerOptions): Config {
     random: o.random ?? Math.random,
     initialBackoffMs: o.initialBackoffMs ?? 1000,
     maxBackoffMs: o.maxBackoffMs ?? 10_000,
+    cycleBatchMs: o.cycleBatchMs ?? 5,
     maxUnschedulableMs: o.maxUnschedulableMs ?? 5 * 60_000,
     log: (o.log ?? pino({ level: 'silent' })).child({ component: 'scheduler' }),
   };
@@ -260,8 +266,9 @@ export class Scheduler {
   // ---- the loop ----
 
   /**
-   * Schedules pods until `signal` aborts: waits for a pod, runs its cycle, and yields to the
-   * event loop between cycles so informer events and binding results are not starved. Also
+   * Schedules pods until `signal` aborts: waits for a pod, runs its cycle and those of the pods
+   * waiting after it for up to `cycleBatchMs`, then yields to the event loop so informer events
+   * and binding results are not starved. Also
    * runs kube-scheduler's two queue timers: backoff expiry (every second) and the flush of pods
    * unschedulable for over 5 minutes (every 30 seconds).
    */
@@ -273,9 +280,16 @@ export class Scheduler {
     leftoverTimer.unref();
     try {
       while (!signal.aborted) {
-        const q = await this.queue.pop(signal);
+        let q = await this.queue.pop(signal);
         if (!q) break;
-        this.#scheduleQueued(q);
+        // Pods already waiting run in the same turn, up to a time budget: a turn per pod cost a
+        // pass of the event loop each, and sent each binding in a write of its own.
+        const until = this.callbacks.now() + this.#config.cycleBatchMs;
+        while (q) {
+          this.#scheduleQueued(q);
+          if (signal.aborted || this.callbacks.now() >= until) break;
+          q = this.queue.tryPop();
+        }
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runScore } from '../../testing/harness.js';
+import { CycleState } from '../../framework/cycle-state.js';
+import { Framework } from '../../framework/framework.js';
+import { PodInfo } from '../../framework/pod-info.js';
+import { runScore, testCluster } from '../../testing/harness.js';
 import { makeNode, makePod } from '../../testing/builders.js';
 import { newImageLocality } from './index.js';
 import * as names from '../names.js';
@@ -36,5 +39,17 @@ describe('ImageLocality', () => {
     },
   ])('$name', ({ pod, nodes, want }) => {
     expect(runScore(spec, pod.obj(), nodes.map((n) => n.obj()))).toEqual(want);
+  });
+
+  it('skips scoring when no node holds any of the pod\'s images, and scores when one does', () => {
+    const pod = PodInfo.of(makePod('p').container('app:v1').container('side:v2').obj());
+    const skipped = (nodes: ReturnType<typeof makeNode>[]): boolean => {
+      const { handle, nodeInfos } = testCluster(nodes.map((n) => n.obj()));
+      const state = new CycleState();
+      new Framework(handle, [spec]).runPreScorePlugins(state, pod, nodeInfos);
+      return state.skipScorePlugins.has(names.ImageLocality);
+    };
+    expect(skipped([makeNode('a'), makeNode('b').image(['other:v1'], 500 * MB)])).toBe(true);
+    expect(skipped([makeNode('a'), makeNode('b').image(['side:v2'], 500 * MB)])).toBe(false);
   });
 });

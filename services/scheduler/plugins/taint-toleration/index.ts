@@ -22,6 +22,8 @@ function untoleratedTaintReason(taint: Taint): string {
 
 const blocksScheduling = (t: Taint): boolean => t.effect === TAINT_NO_SCHEDULE || t.effect === TAINT_NO_EXECUTE;
 
+const prefersNoSchedule = (t: Taint): boolean => t.effect === TAINT_PREFER_NO_SCHEDULE;
+
 const PRE_SCORE_KEY = `PreScore${names.TaintToleration}`;
 
 class PreScoreState implements StateData {
@@ -39,6 +41,7 @@ class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin
   readonly name = names.TaintToleration;
   /** Statuses by reason, so rejecting thousands of nodes with the same taint allocates once. */
   readonly #rejections = new Map<string, Status>();
+  readonly #skip = Status.skip(this.name);
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): PluginResult {
     if (nodeInfo.taints.length === 0) return null;
@@ -53,7 +56,12 @@ class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, ScorePlugin
     return status;
   }
 
-  preScore(state: CycleState, pod: PodInfo): PluginResult {
+  /**
+   * Skip when no feasible node has a PreferNoSchedule taint: every node would score the same,
+   * which changes no ranking, and the common untainted cluster saves a pass over its nodes.
+   */
+  preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): PluginResult {
+    if (!nodes.some((n) => n.taints.some(prefersNoSchedule))) return this.#skip;
     // An empty effect tolerates every effect, PreferNoSchedule included.
     const tolerations = pod.tolerations.filter((t) => !t.effect || t.effect === TAINT_PREFER_NO_SCHEDULE);
     state.write(PRE_SCORE_KEY, new PreScoreState(tolerations));

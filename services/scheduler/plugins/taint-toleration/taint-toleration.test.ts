@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { filterReasons, runScore } from '../../testing/harness.js';
+import type { Node } from '../../../../lib/api/generated/index.js';
+import { CycleState } from '../../framework/cycle-state.js';
+import { Framework } from '../../framework/framework.js';
+import { PodInfo } from '../../framework/pod-info.js';
+import { filterReasons, runScore, testCluster } from '../../testing/harness.js';
 import { makeNode, makePod } from '../../testing/builders.js';
 import { newTaintToleration } from './index.js';
 import * as names from '../names.js';
@@ -86,5 +90,17 @@ describe('TaintToleration score', () => {
     },
   ])('$name', ({ pod, want }) => {
     expect(runScore(spec, pod.obj(), nodes())).toEqual(want);
+  });
+
+  it('skips scoring when no feasible node has a PreferNoSchedule taint', () => {
+    const pod = PodInfo.of(makePod('p').obj());
+    const skipped = (nodes: Node[]): boolean => {
+      const { handle, nodeInfos } = testCluster(nodes);
+      const state = new CycleState();
+      new Framework(handle, [spec]).runPreScorePlugins(state, pod, nodeInfos);
+      return state.skipScorePlugins.has(names.TaintToleration);
+    };
+    expect(skipped([makeNode('clean').obj(), makeNode('hard').taint('a', '1', 'NoSchedule').obj()])).toBe(true);
+    expect(skipped(nodes())).toBe(false);
   });
 });
