@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
 import { HollowRuntime } from '../runtime/hollow-runtime.js';
 import { noVolumes, PodVolumesError, VolumeSetupError, type PodVolumes } from '../runtime/volumes/volume-manager.js';
@@ -147,5 +147,28 @@ describe('PodWorkers', () => {
     expect(await again.cleanupOrphans(['d'])).toEqual(['e']);
     expect((await runtime.listPods()).map((p) => p.uid)).toEqual(['d']);
     await again.stop();
+  });
+
+  it('resyncs a running pod once a minute by default, which repairs drift nothing else reported', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const runtime = new HollowRuntime();
+      // No relist in this test: only the resync can notice the pod's containers went away.
+      const { workers } = harness({ runtime, relistIntervalMs: 3_600_000, resyncIntervalMs: undefined });
+      const statusReads = vi.spyOn(runtime, 'getPodStatus');
+      workers.updatePod(pod('r'));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(workers.getStatus('r')?.phase).toBe('Running');
+      const reads = statusReads.mock.calls.length;
+      await runtime.removePod('r');
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(statusReads.mock.calls.length).toBe(reads);
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(statusReads.mock.calls.length).toBeGreaterThan(reads);
+      expect((await runtime.listPods()).map((p) => p.uid)).toEqual(['r']);
+      await workers.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -35,7 +35,13 @@ export interface PodWorkersOptions {
   log?: Logger;
 }
 
-const DEFAULT_RESYNC_MS = 10_000;
+/**
+ * Kubernetes' --sync-frequency. Container exits reach a pod within a relist, spec changes at once;
+ * the resync is the backstop that repairs any other drift and carries configMap, secret and token
+ * changes into volumes (tokens are renewed at 80% of at least ten minutes). Every 10 s it cost each
+ * running pod a listing, an inspect per container and its volumes' set-up.
+ */
+const DEFAULT_RESYNC_MS = 60_000;
 const DEFAULT_RELIST_MS = 1_000;
 /** After ErrImagePull, look again soon so users see ImagePullBackOff while the backoff lasts. */
 const IMAGE_PULL_RECHECK_MS = 1_000;
