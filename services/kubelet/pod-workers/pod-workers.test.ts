@@ -171,4 +171,34 @@ describe('PodWorkers', () => {
       vi.useRealTimers();
     }
   });
+
+  it('starts a new pod without asking the engine for its containers once a relist found none, and still adopts the containers of an earlier run', async () => {
+    const runtime = new HollowRuntime();
+    const earlier = harness({ runtime });
+    earlier.workers.updatePod(pod('old'));
+    await until(() => earlier.workers.getStatus('old')?.phase === 'Running');
+    await earlier.workers.stop();
+    const containersOf = async (uid: string) => (await runtime.listPods()).find((p) => p.uid === uid)?.containers.map((c) => c.id);
+    const adopted = await containersOf('old');
+
+    const statusReads = vi.spyOn(runtime, 'getPodStatus');
+    const syncs = vi.spyOn(runtime, 'syncPod');
+    const listings = vi.spyOn(runtime, 'listPods');
+    const { workers } = harness({ runtime });
+    await until(() => listings.mock.calls.length > 0 && listings.mock.results[0]?.type === 'return');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    workers.updatePod(pod('new'));
+    workers.updatePod(pod('old'));
+    await until(() => workers.getStatus('new')?.phase === 'Running' && workers.getStatus('old')?.phase === 'Running');
+
+    const firstSyncOf = (uid: string) => syncs.mock.calls.findIndex(([p]) => p.metadata?.uid === uid);
+    const readsOf = (uid: string) => statusReads.mock.calls.map(([p], i) => ({ uid: p.uid, order: statusReads.mock.invocationCallOrder[i]! })).filter((r) => r.uid === uid);
+    const newSync = firstSyncOf('new');
+    expect(syncs.mock.calls[newSync]![1]).toMatchObject({ sandboxes: [], containers: [] });
+    expect(readsOf('new').filter((r) => r.order < syncs.mock.invocationCallOrder[newSync]!)).toEqual([]);
+    // The earlier run's pod is read from the engine, and its containers are kept, not made again.
+    expect(readsOf('old').length).toBeGreaterThan(0);
+    expect(await containersOf('old')).toEqual(adopted);
+    await workers.stop();
+  });
 });
