@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/errors.js';
+import type { Lease } from '../api/generated/index.js';
 import type { ApiClient } from '../client/client.js';
 import { useFakeApiServer } from '../client/testing/fake-api-per-test.js';
 import { LeaderElectionConfigError, runLeaderElection, type LeaderElectionConfig } from './leader-election.js';
@@ -205,5 +206,124 @@ describe('runLeaderElection', () => {
     await expect(runLeaderElection({ ...base, leaseDurationMs: 1000, renewDeadlineMs: 1000 })).rejects.toThrow(LeaderElectionConfigError);
     await expect(runLeaderElection({ ...base, renewDeadlineMs: 2000, retryPeriodMs: 2000 })).rejects.toThrow(LeaderElectionConfigError);
     await expect(runLeaderElection({ ...base, identity: '' })).rejects.toThrow(LeaderElectionConfigError);
+  });
+});
+
+/** A lease store whose calls take as long as `latencyMs` says, on fake timers, honouring each call's deadline. */
+function slowLeases() {
+  const calls: { method: string; at: number; deadlineMs: number }[] = [];
+  let stored: Lease | undefined;
+  let version = 0;
+  const store = {
+    calls,
+    latencyMs: (_method: string): number => 10,
+    stored: () => stored,
+  };
+  const call = <T>(method: string, opts: { deadlineMs: number }, work: () => T): Promise<T> => {
+    calls.push({ method, at: performance.now(), deadlineMs: opts.deadlineMs });
+    const latency = store.latencyMs(method);
+    return new Promise((resolve, reject) => {
+      if (latency > opts.deadlineMs) setTimeout(() => reject(new ApiError('Timeout', 'deadline exceeded')), opts.deadlineMs);
+      else setTimeout(() => {
+        try {
+          resolve(work());
+        } catch (err) {
+          reject(err);
+        }
+      }, latency);
+    });
+  };
+  const write = (lease: Lease): Lease => {
+    stored = { ...lease, metadata: { ...lease.metadata, resourceVersion: String(++version) } };
+    return stored;
+  };
+  const leases = {
+    get: (_ns: string, _name: string, opts: { deadlineMs: number }) =>
+      call('Get', opts, () => {
+        if (!stored) throw new ApiError('NotFound', 'no lease');
+        return stored;
+      }),
+    create: (lease: Lease, opts: { deadlineMs: number }) => call('Create', opts, () => write(lease)),
+    update: (lease: Lease, opts: { deadlineMs: number }) =>
+      call('Update', opts, () => {
+        if (lease.metadata?.resourceVersion !== stored?.metadata?.resourceVersion) throw new ApiError('Conflict', 'changed');
+        return write(lease);
+      }),
+  };
+  return { store, client: { resource: () => leases } as unknown as ApiClient };
+}
+
+describe('runLeaderElection renewals (fake timers)', () => {
+  const timing15 = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] }));
+  afterEach(() => vi.useRealTimers());
+
+  function lead(client: ApiClient) {
+    const stop = new AbortController();
+    const state = { leading: false, startedAt: -1, stoppedAt: -1 };
+    const outcome = runLeaderElection({
+      client, name: 'scheduler', identity: 'a', ...timing15, signal: stop.signal, releaseOnCancel: false,
+      onStartedLeading: () => {
+        state.leading = true;
+        state.startedAt = performance.now();
+      },
+      onStoppedLeading: () => {
+        state.leading = false;
+        state.stoppedAt = performance.now();
+      },
+    });
+    return { stop, state, outcome };
+  }
+
+  it('renews the lease it holds with one compare-and-swap every retry period, reading it only after a conflict', async () => {
+    const { store, client } = slowLeases();
+    const a = lead(client);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(a.state.leading).toBe(true);
+    store.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(store.calls.map((c) => c.method)).toEqual(['Update', 'Update', 'Update']);
+
+    // Someone else touched the lease (without taking it): the cached write conflicts, a read settles it.
+    const current = store.stored()!;
+    const touched = client.resource('lease').update({ ...current, metadata: { ...current.metadata } }, { deadlineMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(10);
+    await touched;
+    store.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(store.calls.map((c) => c.method)).toEqual(['Update', 'Get', 'Update']);
+    expect(a.state.leading).toBe(true);
+    a.stop.abort();
+    expect(await a.outcome).toBe('stopped');
+  });
+
+  it('retries a stalled renewal within the renew deadline, no call outlasting it, and keeps leading', async () => {
+    const { store, client } = slowLeases();
+    const a = lead(client);
+    await vi.advanceTimersByTimeAsync(100);
+    const renewedAt = a.state.startedAt;
+    // The calls sent in the 3 s after the renewal is due are never answered; later ones are, at once.
+    const slowUntil = renewedAt + 5_000;
+    store.latencyMs = () => (performance.now() < slowUntil ? 60_000 : 10);
+    store.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(a.state.leading).toBe(true);
+    const windowEnd = renewedAt + timing15.retryPeriodMs + timing15.renewDeadlineMs;
+    for (const c of store.calls.filter((call) => call.at < slowUntil)) expect(c.at + c.deadlineMs).toBeLessThanOrEqual(windowEnd + 1);
+    expect(store.calls.filter((c) => c.at >= slowUntil).length).toBeGreaterThan(0);
+    a.stop.abort();
+    expect(await a.outcome).toBe('stopped');
+  });
+
+  it('gives up leading before the lease expires when no renewal gets through', async () => {
+    const { store, client } = slowLeases();
+    const a = lead(client);
+    await vi.advanceTimersByTimeAsync(100);
+    const renewedAt = a.state.startedAt;
+    store.latencyMs = () => 60_000;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(await a.outcome).toBe('lost');
+    expect(a.state.stoppedAt - renewedAt).toBeLessThanOrEqual(timing15.retryPeriodMs + timing15.renewDeadlineMs + 1);
+    expect(a.state.stoppedAt - renewedAt).toBeLessThan(timing15.leaseDurationMs);
   });
 });

@@ -133,7 +133,7 @@ class LeaderElector {
   private async acquire(): Promise<boolean> {
     const { signal } = this.config;
     while (!signal.aborted) {
-      const ok = await this.tryAcquireOrRenew(this.settings.renewDeadlineMs);
+      const ok = await this.tryAcquireOrRenew(performance.now() + this.settings.renewDeadlineMs);
       this.reportLeader();
       if (ok) return true;
       await sleep(this.settings.retryPeriodMs * (1 + Math.random() * JITTER_FACTOR), signal);
@@ -141,30 +141,41 @@ class LeaderElector {
     return false;
   }
 
-  /** Renews every retry period; false once a renewal could not succeed within the renew deadline, true when stopped. */
+  /**
+   * Renews a retry period after the last renewal and retries every retry period until the renew
+   * deadline; false once no renewal succeeded in time, true when stopped. The window is counted
+   * from when the last successful renewal began, not from when a timer fired: a busy event loop
+   * that runs a timer late shortens the window rather than stretching leadership towards the
+   * lease's expiry, and no attempt's calls outlast it. An attempt gets at most half the renew
+   * deadline, so a call that stalls (a lost connection, an overloaded apiserver) leaves time for
+   * another.
+   */
   private async renewLoop(): Promise<boolean> {
     const { signal } = this.config;
+    const { retryPeriodMs, renewDeadlineMs } = this.settings;
+    let renewedAt = performance.now();
     while (!signal.aborted) {
-      const deadline = performance.now() + this.settings.renewDeadlineMs;
+      const deadline = renewedAt + retryPeriodMs + renewDeadlineMs;
+      await sleepUntil(renewedAt + retryPeriodMs, signal);
       let renewed = false;
-      while (!signal.aborted) {
-        const remaining = deadline - performance.now();
-        if (remaining <= 0) break;
-        if (await this.tryAcquireOrRenew(remaining)) {
+      while (!signal.aborted && performance.now() < deadline) {
+        const attemptAt = performance.now();
+        if (await this.tryAcquireOrRenew(Math.min(deadline, attemptAt + renewDeadlineMs / 2))) {
           renewed = true;
+          renewedAt = attemptAt;
           break;
         }
-        await sleep(Math.min(this.settings.retryPeriodMs, Math.max(0, deadline - performance.now())), signal);
+        await sleepUntil(Math.min(attemptAt + retryPeriodMs, deadline), signal);
       }
       this.reportLeader();
       if (signal.aborted) return true;
       if (!renewed) return false;
-      await sleep(this.settings.retryPeriodMs, signal);
     }
     return true;
   }
 
-  private async tryAcquireOrRenew(deadlineMs: number): Promise<boolean> {
+  /** One attempt, every call of it bounded by `deadline` (performance.now() time). */
+  private async tryAcquireOrRenew(deadline: number): Promise<boolean> {
     const now = formatMicroTime();
     const ours: LeaseSpec = {
       holderIdentity: this.config.identity,
@@ -173,11 +184,14 @@ class LeaderElector {
       renewTime: now,
       leaseTransitions: 0,
     };
-    const callOpts = { deadlineMs: Math.max(1, Math.round(deadlineMs)) };
+    const callOpts = (): { deadlineMs: number } => ({ deadlineMs: Math.max(1, Math.round(deadline - performance.now())) });
+
+    if (await this.tryRenewCached(ours, callOpts())) return true;
+    if (performance.now() >= deadline) return false;
 
     let current: Lease;
     try {
-      current = await this.leases.get(this.settings.namespace, this.config.name, callOpts);
+      current = await this.leases.get(this.settings.namespace, this.config.name, callOpts());
     } catch (err) {
       if (!isApiError(err, 'NotFound')) {
         this.log.warn({ err: (err as Error).message }, 'cannot read the lease');
@@ -186,7 +200,7 @@ class LeaderElector {
       try {
         const created = await this.leases.create(
           { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.config.name, namespace: this.settings.namespace }, spec: ours },
-          callOpts,
+          callOpts(),
         );
         this.observe(created);
         return true;
@@ -214,10 +228,28 @@ class LeaderElector {
       ours.leaseTransitions = (old.leaseTransitions ?? 0) + 1;
     }
     try {
-      this.observe(await this.leases.update({ ...current, spec: ours }, callOpts));
+      this.observe(await this.leases.update({ ...current, spec: ours }, callOpts()));
       return true;
     } catch (err) {
       if (!isApiError(err, 'Conflict')) this.log.warn({ err: (err as Error).message }, 'cannot update the lease');
+      return false;
+    }
+  }
+
+  /**
+   * The leader's renewal as one compare-and-swap on the lease as we last wrote it, without reading
+   * it first (half the calls, and half the wait on a busy apiserver); false, for a read and a
+   * fresh try, if we do not hold it or it changed meanwhile.
+   */
+  private async tryRenewCached(ours: LeaseSpec, callOpts: { deadlineMs: number }): Promise<boolean> {
+    const cached = this.lease;
+    const held = cached?.spec;
+    if (!cached || held?.holderIdentity !== this.config.identity) return false;
+    try {
+      this.observe(await this.leases.update({ ...cached, spec: { ...ours, acquireTime: held.acquireTime ?? ours.acquireTime, leaseTransitions: held.leaseTransitions ?? 0 } }, callOpts));
+      return true;
+    } catch (err) {
+      if (!isApiError(err, 'Conflict')) this.log.warn({ err: (err as Error).message }, 'cannot renew the lease');
       return false;
     }
   }
@@ -260,6 +292,11 @@ class LeaderElector {
       this.log.error({ err }, 'leader election callback failed');
     }
   }
+}
+
+/** Sleeps until a performance.now() time (at once if it has passed). */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  return sleep(Math.max(0, at - performance.now()), signal);
 }
 
 function sameRecord(a: LeaseSpec, b: LeaseSpec | undefined): boolean {

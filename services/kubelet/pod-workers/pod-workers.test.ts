@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Pod, PodStatus } from '../../../lib/api/generated/index.js';
 import { HollowRuntime } from '../runtime/hollow-runtime.js';
 import { noVolumes, PodVolumesError, VolumeSetupError, type PodVolumes } from '../runtime/volumes/volume-manager.js';
@@ -147,5 +147,58 @@ describe('PodWorkers', () => {
     expect(await again.cleanupOrphans(['d'])).toEqual(['e']);
     expect((await runtime.listPods()).map((p) => p.uid)).toEqual(['d']);
     await again.stop();
+  });
+
+  it('resyncs a running pod once a minute by default, which repairs drift nothing else reported', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const runtime = new HollowRuntime();
+      // No relist in this test: only the resync can notice the pod's containers went away.
+      const { workers } = harness({ runtime, relistIntervalMs: 3_600_000, resyncIntervalMs: undefined });
+      const statusReads = vi.spyOn(runtime, 'getPodStatus');
+      workers.updatePod(pod('r'));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(workers.getStatus('r')?.phase).toBe('Running');
+      const reads = statusReads.mock.calls.length;
+      await runtime.removePod('r');
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(statusReads.mock.calls.length).toBe(reads);
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(statusReads.mock.calls.length).toBeGreaterThan(reads);
+      expect((await runtime.listPods()).map((p) => p.uid)).toEqual(['r']);
+      await workers.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('starts a new pod without asking the engine for its containers once a relist found none, and still adopts the containers of an earlier run', async () => {
+    const runtime = new HollowRuntime();
+    const earlier = harness({ runtime });
+    earlier.workers.updatePod(pod('old'));
+    await until(() => earlier.workers.getStatus('old')?.phase === 'Running');
+    await earlier.workers.stop();
+    const containersOf = async (uid: string) => (await runtime.listPods()).find((p) => p.uid === uid)?.containers.map((c) => c.id);
+    const adopted = await containersOf('old');
+
+    const statusReads = vi.spyOn(runtime, 'getPodStatus');
+    const syncs = vi.spyOn(runtime, 'syncPod');
+    const listings = vi.spyOn(runtime, 'listPods');
+    const { workers } = harness({ runtime });
+    await until(() => listings.mock.calls.length > 0 && listings.mock.results[0]?.type === 'return');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    workers.updatePod(pod('new'));
+    workers.updatePod(pod('old'));
+    await until(() => workers.getStatus('new')?.phase === 'Running' && workers.getStatus('old')?.phase === 'Running');
+
+    const firstSyncOf = (uid: string) => syncs.mock.calls.findIndex(([p]) => p.metadata?.uid === uid);
+    const readsOf = (uid: string) => statusReads.mock.calls.map(([p], i) => ({ uid: p.uid, order: statusReads.mock.invocationCallOrder[i]! })).filter((r) => r.uid === uid);
+    const newSync = firstSyncOf('new');
+    expect(syncs.mock.calls[newSync]![1]).toMatchObject({ sandboxes: [], containers: [] });
+    expect(readsOf('new').filter((r) => r.order < syncs.mock.invocationCallOrder[newSync]!)).toEqual([]);
+    // The earlier run's pod is read from the engine, and its containers are kept, not made again.
+    expect(readsOf('old').length).toBeGreaterThan(0);
+    expect(await containersOf('old')).toEqual(adopted);
+    await workers.stop();
   });
 });

@@ -35,7 +35,13 @@ export interface PodWorkersOptions {
   log?: Logger;
 }
 
-const DEFAULT_RESYNC_MS = 10_000;
+/**
+ * Kubernetes' --sync-frequency. Container exits reach a pod within a relist, spec changes at once;
+ * the resync is the backstop that repairs any other drift and carries configMap, secret and token
+ * changes into volumes (tokens are renewed at 80% of at least ten minutes). Every 10 s it cost each
+ * running pod a listing, an inspect per container and its volumes' set-up.
+ */
+const DEFAULT_RESYNC_MS = 60_000;
 const DEFAULT_RELIST_MS = 1_000;
 /** After ErrImagePull, look again soon so users see ImagePullBackOff while the backoff lasts. */
 const IMAGE_PULL_RECHECK_MS = 1_000;
@@ -62,6 +68,8 @@ interface Worker {
   setupFailures: number;
   terminating?: Promise<void>;
   terminatedPhaseKilled: boolean;
+  /** Whether a sync of it has begun in this process (until then no container of it was made here). */
+  synced?: boolean;
   /**
    * When this kubelet first saw the pod (performance.now()), until it is first reported running;
    * absent for pods already running when seen (adopted after a restart), which are not timed.
@@ -88,6 +96,8 @@ export class PodWorkers {
   readonly #resyncMs: number;
   readonly #relistMs: number;
   readonly #lastRelist = new Map<string, string>();
+  /** The pods the last complete relist found containers of; undefined until one completed. */
+  #relisted: Set<string> | undefined;
   /** Terminated pod uid → when; updates for these are not new pods. */
   readonly #finished = new Map<string, number>();
   #relistTimer: NodeJS.Timeout | undefined;
@@ -255,7 +265,8 @@ export class PodWorkers {
     // too, which does not need them; only containers wait for them. Any other sync waits for the
     // volumes before anything changes, as in Kubernetes.
     const volumes = awaitedLater(setUpVolumes(this.#options.volumes, pod));
-    const before = await this.#runtime.getPodStatus(identity);
+    const before = this.#knownEmpty(worker) ? { ...identity, sandboxes: [], containers: [] } : await this.#runtime.getPodStatus(identity);
+    worker.synced = true;
     const firstTry = worker.setupFailures === 0 && before.sandboxes.length === 0 && before.containers.length === 0;
     if (!firstTry) {
       const ready = await volumes;
@@ -358,6 +369,17 @@ export class PodWorkers {
     this.#options.onTerminated?.(pod);
   }
 
+  /**
+   * Whether a pod has no containers without asking the engine (Kubernetes' kubelet reads a new
+   * pod's state from the relist's cache too): nothing of it was synced in this process, and a
+   * relist of this process found none of its containers. Only this pod's worker makes its
+   * containers, so none can have appeared since; containers of an earlier kubelet's run were
+   * there before any relist of this one.
+   */
+  #knownEmpty(worker: Worker): boolean {
+    return !worker.synced && this.#relisted !== undefined && !this.#relisted.has(worker.uid);
+  }
+
   /** Wakes the workers of pods whose containers changed state since the last listing. */
   async #relist(): Promise<void> {
     let pods: RuntimePod[];
@@ -371,6 +393,7 @@ export class PodWorkers {
     for (const pod of pods) {
       now.set(pod.uid, relistSignature(pod.containers.map((c) => ({ id: c.id, running: c.state === 'running' }))));
     }
+    this.#relisted = new Set(now.keys());
     for (const uid of new Set([...now.keys(), ...this.#lastRelist.keys()])) {
       // A pod in the middle of a sync is changing because of it; the sync records what it leaves behind.
       if (this.#workers.get(uid)?.running) continue;

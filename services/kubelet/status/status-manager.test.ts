@@ -56,6 +56,21 @@ describe('StatusManager', () => {
     expect(api.fake.callCount('UpdateStatus')).toBe(1);
   });
 
+  it('sends only the status with the pod\'s identity and revision; the pod keeps its spec and labels', async () => {
+    const made = await api.client.resource('pod').create({ metadata: { name: 'lean', namespace: 'default', labels: { app: 'lean' } }, spec: { nodeName: 'n', containers: [{ name: 'c', image: 'i:1' }] } });
+    cache.set('default/lean', made);
+    manager.setStatus(made, running);
+    await until(() => api.fake.stored('pod', 'default', 'lean')?.status?.phase === 'Running');
+    const sent = (api.fake.calls.find((c) => c.method === 'UpdateStatus')!.request as { object: { pod: Pod } }).object.pod;
+    expect(sent.spec ?? {}).toEqual({});
+    expect(sent.metadata).toMatchObject({ name: 'lean', namespace: 'default', uid: made.metadata?.uid, resourceVersion: made.metadata?.resourceVersion });
+    expect(sent.metadata?.labels ?? {}).toEqual({});
+    expect(sent.metadata?.managedFields ?? []).toEqual([]);
+    const stored = api.fake.stored('pod', 'default', 'lean')!;
+    expect(stored.spec?.containers?.[0]?.image).toBe('i:1');
+    expect(stored.metadata?.labels).toEqual({ app: 'lean' });
+  });
+
   it('builds on its own last write when the cache lags behind, and rereads on a conflict', async () => {
     const pod = await createPod('web');
     manager.setStatus(pod, running);

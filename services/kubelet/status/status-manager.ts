@@ -161,7 +161,7 @@ export class StatusManager {
     for (let attempt = 0; target; attempt++) {
       if (sameStatus(target.status, status)) return;
       try {
-        const updated = await this.#client.resource('pod').updateStatus({ ...target, status });
+        const updated = await this.#client.resource('pod').updateStatus(statusWrite(target, status));
         this.#written.set(uid, updated);
         return;
       } catch (err) {
@@ -190,6 +190,16 @@ export class StatusManager {
       throw err;
     }
   }
+}
+
+/**
+ * What a status write carries: the status and the pod's identity and revision, nothing of its
+ * spec, labels or managed fields, which the status subresource takes from the stored pod anyway
+ * (encoding the whole pod was the largest part of the kubelet's own CPU for a pod start).
+ */
+function statusWrite(target: Pod, status: PodStatus): Pod {
+  const { name, namespace, uid, resourceVersion } = target.metadata ?? {};
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid, resourceVersion }, status };
 }
 
 function podName(pod: Pod): string {
