@@ -45,11 +45,20 @@ describe('EtcdStore: a write sent again after its answer was lost', () => {
     expect(res.ok && res.revision).toBe((await store.get('/registry/replay/b'))!.modRevision);
   });
 
-  it('applies an update sent again only once, and answers the second attempt as a conflict showing the change', async () => {
+  it('applies an update sent again only once, and reports it as applied at its revision', async () => {
     const created = await store.create('/registry/replay/u', Buffer.from('v1'));
     if (!created.ok) throw new Error('setup');
     const res = await replaying.update('/registry/replay/u', Buffer.from('v2'), created.revision);
-    expect(res).toMatchObject({ ok: false, current: { value: Buffer.from('v2'), version: 2 } });
+    const now = (await store.get('/registry/replay/u'))!;
+    expect(now).toMatchObject({ value: Buffer.from('v2'), version: 2 });
+    expect(res).toEqual({ ok: true, revision: now.modRevision });
+  });
+
+  it('reports an update applied by the earlier attempt with its extra puts as applied', async () => {
+    const created = await store.create('/registry/replay/e', Buffer.from('v1'));
+    if (!created.ok) throw new Error('setup');
+    const res = await replaying.update('/registry/replay/e', Buffer.from('v2'), created.revision, { compares: [], puts: [{ key: '/registry/replay/e-bitmap', value: Buffer.from('2') }] });
+    expect(res).toEqual({ ok: true, revision: (await store.get('/registry/replay/e'))!.modRevision });
   });
 
   it('still refuses a create of a key that holds other bytes, and a stale update', async () => {

@@ -62,12 +62,12 @@ export class EtcdStore implements Store {
 
   async create(key: string, value: Buffer, extra?: TxnExtra, lease?: string): Promise<WriteResult> {
     const keyBytes = Buffer.from(key);
-    return this.commit('create', { key, created: value }, { key: keyBytes, target: 'version', value: 0 }, { put: { key: keyBytes, value, lease } }, extra);
+    return this.commit('create', { key, written: value }, { key: keyBytes, target: 'version', value: 0 }, { put: { key: keyBytes, value, lease } }, extra);
   }
 
   async update(key: string, value: Buffer, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
     const keyBytes = Buffer.from(key);
-    return this.commit('update', { key }, { key: keyBytes, target: 'mod', value: expectedRevision }, { put: { key: keyBytes, value } }, extra);
+    return this.commit('update', { key, written: value }, { key: keyBytes, target: 'mod', value: expectedRevision }, { put: { key: keyBytes, value } }, extra);
   }
 
   async delete(key: string, expectedRevision: number, extra?: TxnExtra): Promise<WriteResult> {
@@ -77,21 +77,21 @@ export class EtcdStore implements Store {
 
   /**
    * One transaction: guard and extra's compares, then op and extra's puts; else a read of key
-   * (and for a create of extra's keys too, to recognise one that already happened: see ownEarlierCreate).
+   * (and for a put of extra's keys too, to recognise one that already happened: see ownEarlierWrite).
    */
-  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; created?: Buffer }, guard: KvCompare, op: KvOp, extra?: TxnExtra): Promise<WriteResult> {
+  private async commit(operation: 'create' | 'update' | 'delete', write: { key: string; written?: Buffer }, guard: KvCompare, op: KvOp, extra?: TxnExtra): Promise<WriteResult> {
     const compare: KvCompare[] = [guard];
     const success: KvOp[] = [op];
     const failure: KvOp[] = [{ range: guard.key }];
     for (const c of extra?.compares ?? []) compare.push({ key: Buffer.from(c.key), target: 'mod', value: c.modRevision });
     for (const p of extra?.puts ?? []) {
       success.push({ put: { key: Buffer.from(p.key), value: p.value } });
-      if (write.created) failure.push({ range: Buffer.from(p.key) });
+      if (write.written) failure.push({ range: Buffer.from(p.key) });
     }
     const res = await timeEtcd(operation, write.key, () => this.kv.txn({ compare, success, failure }));
     if (res.succeeded) return { ok: true, revision: res.revision };
     const [kv, ...extraKvs] = res.responses.map((r) => r?.kvs[0]);
-    const revision = write.created && ownEarlierCreate([{ key: write.key, value: write.created }, ...(extra?.puts ?? [])], [kv, ...extraKvs]);
+    const revision = write.written && ownEarlierWrite([{ key: write.key, value: write.written }, ...(extra?.puts ?? [])], [kv, ...extraKvs]);
     if (revision) return { ok: true, revision };
     return { ok: false, current: kv };
   }
@@ -206,15 +206,16 @@ export class EtcdStore implements Store {
 }
 
 /**
- * The revision of this very create when its failed compare shows it already happened: EtcdKv sends
+ * The revision of this very write when its failed compare shows it already happened: EtcdKv sends
  * a transaction again when an earlier attempt got no answer (a deadline, a dropped connection, the
  * leader lost), and that attempt may have been applied. Then the key, and every key put with it,
- * holds exactly the bytes written, all at one revision; the object carries the uid made for this
- * create, so no other write can match. (A retried update that was applied fails its compare on the
- * mod revision it moved and is answered as a conflict, as etcd's own client would leave it; the
- * caller reads it again and finds its change.)
+ * holds exactly the bytes written, all at one revision. A create's object carries the uid made for
+ * it, so no other write can match; an update's bytes carry its managedFields time and the caller's
+ * change, and another writer's identical bytes leave the object as this write wanted it anyway.
+ * Reported as a conflict instead, an update with the client's resourceVersion (a leader renewing
+ * its lease on a slow etcd) failed although it was applied.
  */
-function ownEarlierCreate(puts: { key: string; value: Buffer }[], current: (StoredValue | undefined)[]): number | undefined {
+function ownEarlierWrite(puts: { key: string; value: Buffer }[], current: (StoredValue | undefined)[]): number | undefined {
   const revision = current[0]?.modRevision;
   const matches = puts.every((p, i) => {
     const kv = current[i];
