@@ -5,7 +5,7 @@
 // to loopback and to the namespaces and pods this test makes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
 import type { DaemonSet, Job, Node, Pod, PodTemplateSpec } from '../../../lib/api/generated/index.js';
 import { ApiClient } from '../../../lib/client/client.js';
@@ -13,7 +13,6 @@ import { loadClientConfig } from '../../../lib/client-config.js';
 import { parseTime } from '../../../lib/client/api-time.js';
 import { loadPlan } from '../../../cli/up/local-nodes.js';
 import { LABEL_POD_UID } from '../../../lib/container-labels.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
@@ -27,8 +26,7 @@ const SLEEP = ['sleep', '3600'];
 /** The Job controller's first delay before replacing a failed pod, short here so the doubling shows in seconds. */
 const JOB_BACKOFF_BASE_S = 2;
 
-const { dir, dataDir, env, kubets, ok, nodesReady, downAndRemove } = clusterCli('workloads');
-let releaseHostNetwork: (() => void) | undefined;
+const { dataDir, ok, nodesReady, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('workloads');
 let client: ApiClient;
 
 const exec = (pod: string, script: string): Promise<string> => ok(['exec', '-n', NS, pod, '--', 'sh', '-c', script]);
@@ -77,7 +75,7 @@ function kubeletPid(nodeName: string): number {
 }
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork(1_800_000);
+  await holdHostNetwork(1_800_000);
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', '10.253.12.0/24', '--data-dir', dataDir,
@@ -90,17 +88,10 @@ beforeAll(async () => {
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
   await nodesReady(3, 240_000);
   await client.resource('namespace').create({ metadata: { name: NS } });
-  await pollUntil(async () => (await client.resource('serviceAccount').list(NS)).items.some((s) => s.metadata?.name === 'default'), { ...WAIT, what: 'the default ServiceAccount' });
+  await defaultServiceAccount(NS);
 }, 600_000);
 
-afterAll(async () => {
-  try {
-    client?.close();
-    await downAndRemove([], 180_000);
-  } finally {
-    releaseHostNetwork?.();
-  }
-}, 240_000);
+tearDownAfterAll({ beforeDown: () => client?.close() });
 
 describe('DaemonSets on three real nodes', () => {
   it('runs exactly one pod per node', async () => {
