@@ -100,12 +100,7 @@ class Scanner {
   }
 
   private object(): void {
-    this.skipSpace();
-    if (this.peek() === ch('}')) {
-      this.at++;
-      return;
-    }
-    for (;;) {
+    this.members(ch('}'), 'after object key:value pair', () => {
       this.skipSpace();
       const quote = this.next();
       if (quote !== ch('"')) this.fail('looking for beginning of object key string', quote);
@@ -114,25 +109,26 @@ class Scanner {
       const colon = this.next();
       if (colon !== ch(':')) this.fail('after object key', colon);
       this.value();
-      this.skipSpace();
-      const after = this.next();
-      if (after === ch('}')) return;
-      if (after !== ch(',')) this.fail('after object key:value pair', after);
-    }
+    });
   }
 
   private array(): void {
+    this.members(ch(']'), 'after array element', () => this.value());
+  }
+
+  /** The comma-separated members of an object or array whose opening was read, through its closing byte. */
+  private members(close: number, afterMember: string, member: () => void): void {
     this.skipSpace();
-    if (this.peek() === ch(']')) {
+    if (this.peek() === close) {
       this.at++;
       return;
     }
     for (;;) {
-      this.value();
+      member();
       this.skipSpace();
       const after = this.next();
-      if (after === ch(']')) return;
-      if (after !== ch(',')) this.fail('after array element', after);
+      if (after === close) return;
+      if (after !== ch(',')) this.fail(afterMember, after);
     }
   }
 
