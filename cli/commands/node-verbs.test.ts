@@ -139,6 +139,8 @@ describe('patch', () => {
     expect(api.fake.stored('pod', 'default', 'web')?.metadata?.labels).toEqual({ tier: 'web' });
     expect((await run('patch', 'pod', 'web', '--dry-run=server', '-p', '{"metadata":{"labels":{"z":"1"}}}')).stdout).toBe('pod/web patched (server dry run)\n');
     expect(api.fake.stored('pod', 'default', 'web')?.metadata?.labels).toEqual({ tier: 'web' });
+    // A patch that opens with a brace goes to the server unread, as kubectl sends it: the server names the mistake.
+    expect(await run('patch', 'pod', 'web', '-p', '{bad')).toEqual({ code: 1, stdout: '', stderr: "Error from server (BadRequest): invalid character 'b' looking for beginning of object key string\n" });
   });
 
   it('rejects a missing or unreadable patch and unknown types', async () => {

@@ -26,8 +26,12 @@ function patchType(flag: string): PatchType {
   return type;
 }
 
-/** kubectl accepts the patch as JSON or YAML and sends JSON. */
+/**
+ * kubectl accepts the patch as JSON or YAML and sends JSON. Text that opens with a brace it takes
+ * for JSON and sends unread, so the server judges its syntax (and names the mistake in its words).
+ */
 function patchDocument(text: string): string {
+  if (text.trimStart().startsWith('{')) return text;
   let parsed: unknown;
   try {
     parsed = yaml().parse(text);

@@ -1,6 +1,7 @@
 import jsonpatch from 'fast-json-patch';
 import mergePatch from 'json-merge-patch';
 import { ApiError, badRequest, invalid } from '../api/errors.js';
+import { JsonSyntaxError, parseJson } from '../api/go-json-syntax.js';
 import { decodeKubeJSON, DecodeError, fromKubeJSON, toKubeJSON } from '../api/json.js';
 import type { AnyObject, ResourceInfo } from '../api/resources.js';
 import { FieldError, invalid as fieldInvalid, root } from '../validation/field-errors.js';
@@ -9,12 +10,17 @@ import { strategicMergePatch } from './strategic-merge.js';
 
 type JsonObject = Record<string, unknown>;
 
-function parsePatch(text: string): unknown {
+/**
+ * The patch as JSON. A syntax error is worded as Go's encoding/json words it, and introduced as
+ * Kubernetes does: a strategic merge patch's bare, a merge or JSON patch's after "error decoding patch:".
+ */
+function parsePatch(type: string, text: string): unknown {
   checkPatchLimits(text);
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw badRequest(type === 'strategic' ? err.message : `error decoding patch: ${err.message}`);
   }
 }
 
@@ -32,7 +38,7 @@ function checkIdentityKept(current: AnyObject, patched: JsonObject): void {
  * (Kubernetes' strategic merge patch, which merges lists by their patchMergeKey).
  */
 export function patchDocument(original: JsonObject, type: string, text: string): unknown {
-  const patch = parsePatch(text);
+  const patch = parsePatch(type, text);
   if (type === 'json') {
     if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
     if (patch.length > MAX_JSON_PATCH_OPERATIONS) {

@@ -1,13 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Node } from '../../lib/api/generated/index.js';
+import { holdHostNetwork } from '../harness/host-network-lock.js';
 import { pollUntil } from '../harness/poll.js';
 import { runCli, type CliResult } from './cli/cli-harness.js';
 
 export interface CliCallOptions {
   timeoutMs?: number;
   stdin?: string;
+}
+
+/** How an e2e file's cluster goes down after its tests. */
+export interface TearDownOptions {
+  /** Added to `kubets down` (e.g. `--node-name`). */
+  downArgs?: string[];
+  /** Before `kubets down`: close the file's clients and browsers, check the running cluster; `down` runs even if this throws. */
+  beforeDown?: () => unknown;
+  /** After a `kubets down` that exited 0: check the host was left as found. */
+  afterDown?: () => unknown;
+  /** For `kubets down` itself. */
+  downTimeoutMs?: number;
 }
 
 /** The kubets CLI bound to one e2e cluster: its own HOME and data directory under a new temp dir. */
@@ -25,8 +39,18 @@ export interface ClusterCli {
   getJson<T>(args: string[]): Promise<T>;
   /** Waits until `count` nodes are Ready with a pod subnet, as `kubets get nodes` shows them. */
   nodesReady(count: number, timeoutMs?: number): Promise<void>;
-  /** `kubets down` of the cluster (failing unless it exits 0), then the temp dir removed whatever happened. */
-  downAndRemove(extraArgs?: string[], timeoutMs?: number): Promise<void>;
+  /**
+   * Takes the host network for this file (other e2e files program the same iptables), waiting up to
+   * timeoutMs for the file that holds it; tearDownAfterAll releases it.
+   */
+  holdHostNetwork(timeoutMs?: number): Promise<void>;
+  /** Waits for a namespace's default ServiceAccount, which the pods of that namespace need to be admitted. */
+  defaultServiceAccount(namespace?: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Registers the file's afterAll: beforeDown, `kubets down` (failing unless it exits 0), afterDown;
+   * then, whatever happened, the temp dir removed and the host network released.
+   */
+  tearDownAfterAll(opts?: TearDownOptions): void;
 }
 
 export function clusterCli(name: string): ClusterCli {
@@ -52,13 +76,31 @@ export function clusterCli(name: string): ClusterCli {
       { timeoutMs, intervalMs: 1_000, what: `${count} Ready nodes with pod subnets` },
     );
   };
-  const downAndRemove = async (extraArgs: string[] = [], timeoutMs = 180_000): Promise<void> => {
-    try {
-      const down = await kubets(['down', '--data-dir', dataDir, ...extraArgs], timeoutMs);
-      if (down.code !== 0) throw new Error(`kubets down failed (${down.code}): ${down.stderr}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  let releaseHostNetwork: (() => void) | undefined;
+  const holdHostNetworkForFile = async (timeoutMs?: number): Promise<void> => {
+    releaseHostNetwork = await holdHostNetwork(timeoutMs);
   };
-  return { dir, dataDir, env, kubets, ok, getJson, nodesReady, downAndRemove };
+  const defaultServiceAccount = async (namespace = 'default', timeoutMs = 180_000): Promise<void> => {
+    await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default', '-n', namespace])).code === 0, { timeoutMs, intervalMs: 1_000, what: `the default ServiceAccount of namespace ${namespace}` });
+  };
+  const down = async ({ downArgs = [], beforeDown, afterDown, downTimeoutMs = 180_000 }: TearDownOptions): Promise<void> => {
+    try {
+      await beforeDown?.();
+    } finally {
+      const r = await kubets(['down', '--data-dir', dataDir, ...downArgs], downTimeoutMs);
+      if (r.code !== 0) throw new Error(`kubets down failed (${r.code}): ${r.stderr}`);
+    }
+    await afterDown?.();
+  };
+  const tearDownAfterAll = (opts: TearDownOptions = {}): void => {
+    afterAll(async () => {
+      try {
+        await down(opts);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        releaseHostNetwork?.();
+      }
+    }, (opts.downTimeoutMs ?? 180_000) + 60_000);
+  };
+  return { dir, dataDir, env, kubets, ok, getJson, nodesReady, holdHostNetwork: holdHostNetworkForFile, defaultServiceAccount, tearDownAfterAll };
 }

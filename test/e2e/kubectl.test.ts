@@ -5,31 +5,26 @@
 // --server-side with a conflict between field managers, and drain through pods/eviction. Traffic
 // goes to loopback and to the pods this test makes only.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from '../../lib/api/generated/index.js';
-import { holdHostNetwork } from '../harness/host-network-lock.js';
 import { pollUntil } from '../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
 import { KUBECTL, requireKubectl } from '../integration/apiserver/rest-helpers.js';
-import { runCli } from './cli/cli-harness.js';
+import { clusterCli } from './cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `kc-${SUFFIX}`;
-const dir = mkdtempSync(join(tmpdir(), 'kubets-kubectl-'));
-const dataDir = join(dir, 'data');
-const kubetsEnv = { HOME: dir, KUBETS_CONFIG: join(dataDir, 'admin.conf') };
+const { dir, dataDir, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('kubectl');
 // `kubets up` writes the kubeconfig into the user's home, which is this test's folder.
 const kubeconfig = join(dir, '.kubets', 'kubeconfig');
 const kubectlEnv = { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig };
 const execFileAsync = promisify(execFile);
 const TEST_TIMEOUT_MS = 300_000;
-let releaseHostNetwork: (() => void) | undefined;
 
 interface Result {
   code: number;
@@ -114,10 +109,9 @@ spec:
 // The setup's time includes up to 600 s waiting for the host network, which other suites running a cluster hold.
 beforeAll(async () => {
   requireKubectl();
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
-  const up = await runCli(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], kubetsEnv, { timeoutMs: 180_000 });
-  if (up.code !== 0) throw new Error(`kubets up failed: ${up.stderr}${up.stdout}`);
+  await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 180_000);
   await pollUntil(
     async () => {
       const nodes = JSON.parse(await kubectlOk(['get', 'nodes', '-o', 'json'])) as { items: Node[] };
@@ -129,15 +123,7 @@ beforeAll(async () => {
   await kubectlOk(['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
 }, 1_000_000);
 
-afterAll(async () => {
-  try {
-    const down = await runCli(['down', '--data-dir', dataDir, '--node-name', NODE], kubetsEnv, { timeoutMs: 120_000 });
-    expect(down.code, down.stderr).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 describe('kubectl 1.32 against a kubets cluster', () => {
   it('port-forwards a local port to the pod, reached on loopback', async () => {

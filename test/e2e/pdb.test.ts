@@ -4,11 +4,10 @@
 // goes only to loopback.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../lib/api/generated/index.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
-import { holdHostNetwork } from '../harness/host-network-lock.js';
 import { pollUntil } from '../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
 import { REPO_ROOT } from './cli/cli-harness.js';
@@ -33,8 +32,7 @@ spec:
       containers: [{name: app, image: kubets/busybox:1.36, command: [sleep, "3600"]}]
 `;
 
-const { dir, dataDir, env, kubets, ok, downAndRemove } = clusterCli('pdb');
-let releaseHostNetwork: (() => void) | undefined;
+const { dataDir, env, kubets, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('pdb');
 let client: ApiClient;
 
 /** A kubets command left running, its output readable while it runs (runCli only hands it over at the end). */
@@ -52,23 +50,16 @@ const isReady = (p: Pod): boolean => !p.metadata?.deletionTimestamp && Boolean(p
 const webPods = async (): Promise<Pod[]> => (await client.resource('pod').list(NS, { labelSelector: 'app=web' })).items;
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork(1_800_000);
+  await holdHostNetwork(1_800_000);
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 240_000);
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
-  await pollUntil(async () => (await client.resource('serviceAccount').list(NS)).items.some((s) => s.metadata?.name === 'default'), { ...WAIT, what: 'the default ServiceAccount' });
+  await defaultServiceAccount(NS);
   await ok(['apply', '-f', '-'], { stdin: WEB });
   await pollUntil(async () => (await webPods()).filter(isReady).length === 2, { ...WAIT, what: 'two Ready web pods' });
 }, 1_800_000);
 
-afterAll(async () => {
-  try {
-    client?.close();
-    await downAndRemove([], 180_000);
-  } finally {
-    releaseHostNetwork?.();
-  }
-}, 240_000);
+tearDownAfterAll({ beforeDown: () => client?.close() });
 
 describe('kubets drain and a PodDisruptionBudget', () => {
   it('fails at --timeout as kubectl does while the budget allows no disruption', async () => {

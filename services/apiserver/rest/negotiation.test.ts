@@ -30,7 +30,8 @@ describe('parseBody', () => {
 
   it('refuses empty and malformed bodies as BadRequest and other media types as 415', () => {
     expect(() => parseBody('  ', 'application/json')).toThrow('the request carries no object');
-    expect(() => parseBody('{', 'application/json')).toThrow(/^error decoding JSON: /);
+    expect(() => parseBody('{', 'application/json')).toThrow('error decoding JSON: unexpected end of JSON input');
+    expect(() => parseBody('{"kind":"Pod" "x"}', 'application/json')).toThrow(`error decoding JSON: invalid character '"' after object key:value pair`);
     expect(() => parseBody('<x/>', 'application/xml')).toThrow(expect.objectContaining({ reason: 'UnsupportedMediaType' }));
   });
 });

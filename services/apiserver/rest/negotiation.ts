@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
 import { ApiError, badRequest } from '../../../lib/api/errors.js';
+import { parseJson } from '../../../lib/api/go-json-syntax.js';
 import { MAX_OBJECT_BYTES } from '../registry/registry.js';
 import { decodeKubeProtobuf, encodeKubeProtobuf, hasKubeProtobuf, PROTOBUF_TYPE } from './kube-protobuf.js';
 
@@ -114,7 +115,8 @@ export function parseBody(raw: Buffer | string, type: string): unknown {
   if (text.trim() === '') throw badRequest('the request carries no object');
   try {
     // Duplicate keys are found apart (duplicate-fields.ts), so that fieldValidation decides about them.
-    return isYamlType(type) ? yamlParse(text, { uniqueKeys: false }) : JSON.parse(text);
+    // A JSON syntax error is in Go's words, as Kubernetes reports it (go-json-syntax.ts).
+    return isYamlType(type) ? yamlParse(text, { uniqueKeys: false }) : parseJson(text);
   } catch (err) {
     throw badRequest(`error decoding ${type === 'application/yaml' ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -43,9 +43,9 @@ describe('Secret', () => {
     ['basic auth without credentials', secret({ type: 'kubernetes.io/basic-auth' }), ['data[username]: Required value', 'data[password]: Required value']],
     [
       'a docker config that is not JSON',
-      // The parser's own message would quote the secret ("{nope").
+      // In Go's words, as Kubernetes answers; V8's own message would quote the secret ("{nope").
       secret({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64('{nope') } }),
-      ['data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": not valid JSON'],
+      ['data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character \'n\' looking for beginning of object key string'],
     ],
     [
       'a service account token without its account',

@@ -1,4 +1,5 @@
 import type { ConfigMap, Secret } from '../../../lib/api/generated/index.js';
+import { goJsonSyntaxError } from '../../../lib/api/go-json-syntax.js';
 import * as field from '../../../lib/validation/field-errors.js';
 import type { FieldError } from '../../../lib/validation/field-errors.js';
 import { isConfigMapKey } from '../../../lib/validation/names.js';
@@ -53,19 +54,6 @@ export function validateConfigMapUpdate(configMap: ConfigMap, old: ConfigMap): F
   return errs;
 }
 
-/**
- * Why bytes are not JSON, without quoting them: V8's parse errors echo a stretch of the input, here a
- * secret. The bytes may be a plain Uint8Array (decoded from JSON's base64), whose toString lists numbers.
- */
-function isJSON(bytes: Uint8Array): string | undefined {
-  try {
-    JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-    return undefined;
-  } catch {
-    return 'not valid JSON';
-  }
-}
-
 export function validateSecret(secret: Secret): FieldError[] {
   const errs = validateObjectMeta(secret.metadata, true, nameIsDNSSubdomain);
   const dataPath = field.root('data');
@@ -97,7 +85,8 @@ export function validateSecret(secret: Secret): FieldError[] {
   const jsonKey = JSON_SECRET_KEYS[type];
   const jsonValue = jsonKey ? data[jsonKey] : undefined;
   if (jsonKey && jsonValue) {
-    const problem = isJSON(jsonValue);
+    // Go's wording, as Kubernetes reports it, and never a stretch of the secret (V8's parse errors echo one).
+    const problem = goJsonSyntaxError(jsonValue);
     if (problem) errs.push(field.invalid(dataPath.key(jsonKey), '<secret contents redacted>', problem));
   }
   return errs;

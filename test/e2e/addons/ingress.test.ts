@@ -6,17 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueServingCert } from '../../../lib/certs/index.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `ing-${SUFFIX}`;
-const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('ingress-e2e');
-let releaseHostNetwork: (() => void) | undefined;
+const { dir, dataDir, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('ingress-e2e');
 let httpPort = 0;
 let httpsPort = 0;
 let caPem = '';
@@ -82,7 +80,7 @@ const ingress = (betaHost: string) => ({
 });
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   [httpPort, httpsPort] = [await freePort(), await freePort()];
   await ok(
@@ -90,8 +88,7 @@ beforeAll(async () => {
       '--addons', 'ingress', '--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort)],
     180_000,
   );
-  // Pods are admitted once their namespace's default ServiceAccount exists.
-  await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 120_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
+  await defaultServiceAccount();
   const ca = await createCertificateAuthority({ commonName: 'e2e CA' });
   caPem = ca.certPem;
   const cert = await issueServingCert(ca, { commonName: 'shop.example.com', hosts: ['shop.example.com'] });
@@ -101,13 +98,7 @@ beforeAll(async () => {
   // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
 }, 1_000_000);
 
-afterAll(async () => {
-  try {
-    await downAndRemove(['--node-name', NODE], 120_000);
-  } finally {
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 /** The pods answering a route: each answers with its own name. */
 async function answeringPods(host: string, path: string, tries = 12): Promise<Set<string>> {

@@ -6,17 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `log-${SUFFIX}`;
-const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('logging');
+const { dir, dataDir, kubets, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('logging');
 const journal = join(dataDir, 'logging', 'journal');
-let releaseHostNetwork: (() => void) | undefined;
 
 /** What a user runs to search the store: journalctl on its directory, by field. */
 function search(...matches: string[]): Record<string, string>[] {
@@ -25,7 +23,7 @@ function search(...matches: string[]): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort, loggingPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
@@ -33,18 +31,11 @@ beforeAll(async () => {
       '--kubelet-arg', 'container-log-max-size=64Ki', '--kubelet-arg', 'container-log-max-files=3'],
     180_000,
   );
-  // Pods are admitted once their namespace's default ServiceAccount exists.
-  await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 120_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
+  await defaultServiceAccount();
   // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
 }, 1_000_000);
 
-afterAll(async () => {
-  try {
-    await downAndRemove(['--node-name', NODE], 120_000);
-  } finally {
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 describe('kubets up --addons logging', () => {
   it("finds a pod's line in the store by pod name within 10 s, with its namespace, container and node", async () => {

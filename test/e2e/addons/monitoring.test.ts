@@ -5,16 +5,14 @@
 // pods this test makes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `mon-${SUFFIX}`;
-const { dir, dataDir, kubets, ok, downAndRemove } = clusterCli('monitoring');
-let releaseHostNetwork: (() => void) | undefined;
+const { dir, dataDir, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('monitoring');
 let prometheus = '';
 
 interface QueryResult {
@@ -33,7 +31,7 @@ async function query(promql: string): Promise<QueryResult[]> {
 const TEST_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
@@ -55,13 +53,7 @@ beforeAll(async () => {
   // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
 }, 1_000_000);
 
-afterAll(async () => {
-  try {
-    await downAndRemove(['--node-name', NODE], 120_000);
-  } finally {
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 describe('kubets up --addons monitoring', () => {
   it('discovers the components from the API and answers for the apiserver request rate', async () => {

@@ -4,11 +4,10 @@
 // Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
@@ -22,8 +21,7 @@ const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
 const VNI = 1000 + Math.floor(Math.random() * 9000);
 const DEVICE = `kubets.${VNI}`;
 
-const { dir, dataDir, env, kubets, ok, getJson, nodesReady } = clusterCli('vxlan');
-let releaseHostNetwork: (() => void) | undefined;
+const { dataDir, env, ok, getJson, nodesReady, holdHostNetwork, tearDownAfterAll } = clusterCli('vxlan');
 
 const ip = (args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
 
@@ -73,7 +71,7 @@ let udpPort = 0;
 
 const HOST_NETWORK_WAIT_MS = 1_500_000;
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork(HOST_NETWORK_WAIT_MS);
+  await holdHostNetwork(HOST_NETWORK_WAIT_MS);
 }, HOST_NETWORK_WAIT_MS + 60_000);
 
 beforeAll(async () => {
@@ -88,18 +86,15 @@ beforeAll(async () => {
   await nodesReady(3);
 }, 400_000);
 
-afterAll(async () => {
-  try {
-    const id = clusterId();
+let id = '';
+tearDownAfterAll({
+  downTimeoutMs: 120_000,
+  beforeDown: () => {
+    id = clusterId();
     expect(hostTraces(id).length).toBeGreaterThan(0);
-    const down = await kubets(['down', '--data-dir', dataDir], 120_000);
-    expect(down.code, down.stderr).toBe(0);
-    expect(hostTraces(id)).toEqual([]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+  },
+  afterDown: () => expect(hostTraces(id)).toEqual([]),
+});
 
 describe('kubets up --nodes 3 --network-backend vxlan', () => {
   let nodes: Node[] = [];

@@ -2,12 +2,11 @@
 // own Docker engine, kubelet and proxy; a pod network between them; then `kubets down`, which must
 // leave nothing behind. Traffic goes only to loopback and to the namespaces and pods this test makes.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSigningRequest, Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
@@ -19,8 +18,7 @@ const SUBNET_PREFIX = '10.253.7';
 const NODE_IPS = [`${SUBNET_PREFIX}.1`, `${SUBNET_PREFIX}.2`, `${SUBNET_PREFIX}.3`];
 const NODES = [NODE, `${NODE}-node2`, `${NODE}-node3`];
 
-const { dir, dataDir, env, kubets, ok, getJson, nodesReady } = clusterCli('multinode');
-let releaseHostNetwork: (() => void) | undefined;
+const { dir, dataDir, env, kubets, ok, getJson, nodesReady, holdHostNetwork, tearDownAfterAll } = clusterCli('multinode');
 
 /** What of this cluster the host shows: namespaces, links and routes that carry its names or addresses. */
 function hostTraces(): string[] {
@@ -63,7 +61,7 @@ let ports: { port: number; etcdPort: number; kubeletPort: number };
 // Waiting for another test file's turn on the host network is not this file's start-up time.
 const HOST_NETWORK_WAIT_MS = 1_500_000;
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork(HOST_NETWORK_WAIT_MS);
+  await holdHostNetwork(HOST_NETWORK_WAIT_MS);
 }, HOST_NETWORK_WAIT_MS + 60_000);
 
 beforeAll(async () => {
@@ -80,16 +78,7 @@ beforeAll(async () => {
   await nodesReady(3);
 }, 400_000);
 
-afterAll(async () => {
-  try {
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
-    expect(hostTraces()).toEqual(before);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000, afterDown: () => expect(hostTraces()).toEqual(before) });
 
 describe('kubets up --nodes 3', () => {
   let pods: Pod[] = [];

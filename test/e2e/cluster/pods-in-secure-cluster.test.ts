@@ -3,10 +3,8 @@
 // NetworkPolicy decides which of the kubelet's pods reach another. Traffic goes only to loopback
 // and to the pods this test makes.
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
@@ -15,8 +13,7 @@ const NODE = `sec-${Math.random().toString(36).slice(2, 7)}`;
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const TEST_TIMEOUT_MS = 240_000;
 
-const { dir, dataDir, env, kubets, ok } = clusterCli('secure');
-let releaseHostNetwork: (() => void) | undefined;
+const { dataDir, kubets, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('secure');
 
 const apply = (objects: unknown[]) => ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
 
@@ -87,22 +84,13 @@ function runInPodNetwork(pid: string, environment: Record<string, string>): Prom
 }
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], { timeoutMs: 180_000 });
-  // The controller manager makes each namespace's default ServiceAccount; pods wait for it.
-  await pollUntil(async () => (await kubets(['get', 'serviceaccount', 'default'])).code === 0, { timeoutMs: 60_000, intervalMs: 1_000, what: 'the default ServiceAccount' });
+  await defaultServiceAccount();
 }, 1_000_000);
 
-afterAll(async () => {
-  try {
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], { timeoutMs: 120_000 });
-    expect(down.code, down.stderr).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 describe('a pod in a kubets cluster', () => {
   it('calls the API through the kubernetes Service with its ServiceAccount token, and only as far as its role allows', async () => {

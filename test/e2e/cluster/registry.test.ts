@@ -3,11 +3,10 @@
 // its engine pulling from the registry; the local images reach that node the same way, and a pull
 // of anything else stays fenced. Traffic goes only to loopback and the namespaces this test makes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../../lib/api/generated/index.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../../../lib/api/generated/index.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
@@ -20,8 +19,7 @@ const SUBNET_PREFIX = '10.253.9';
 const HOST_IP = `${SUBNET_PREFIX}.1`;
 const APP = `app-${SUFFIX}`;
 
-const { dir, dataDir, env, kubets, ok } = clusterCli('registry');
-let releaseHostNetwork: (() => void) | undefined;
+const { dir, dataDir, env, ok, nodesReady, holdHostNetwork, tearDownAfterAll } = clusterCli('registry');
 let registryPort = 0;
 let builtImage = '';
 
@@ -56,7 +54,7 @@ function buildUserImage(tag: string): void {
 const TEST_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
-  releaseHostNetwork = await holdHostNetwork();
+  await holdHostNetwork();
   const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
   registryPort = await freePort();
   await ok(
@@ -64,26 +62,15 @@ beforeAll(async () => {
       '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort), '--registry-port', String(registryPort)],
     180_000,
   );
-  await pollUntil(
-    async () => {
-      const nodes = (JSON.parse(await ok(['get', 'nodes', '-o', 'json'])) as { items: Node[] }).items;
-      return nodes.filter((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 2;
-    },
-    { timeoutMs: 180_000, intervalMs: 1_000, what: 'two Ready nodes with pod subnets' },
-  );
+  await nodesReady(2);
 }, 900_000);
 
-afterAll(async () => {
-  try {
-    if (builtImage) execFileSync('docker', ['rmi', '-f', builtImage], { stdio: 'ignore' });
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
-    expect(existsSync(`/etc/docker/certs.d/${HOST_IP}:${registryPort}`)).toBe(false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({
+  downArgs: ['--node-name', NODE],
+  downTimeoutMs: 120_000,
+  beforeDown: () => builtImage && execFileSync('docker', ['rmi', '-f', builtImage], { stdio: 'ignore' }),
+  afterDown: () => expect(existsSync(`/etc/docker/certs.d/${HOST_IP}:${registryPort}`)).toBe(false),
+});
 
 describe('the cluster registry of kubets up --nodes 2', () => {
   it("starts the second node's engine empty and gives it the pause and busybox images from the registry", async () => {

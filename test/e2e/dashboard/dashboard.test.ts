@@ -5,13 +5,12 @@
 // scaled from the page (its pods follow), and a pod's log is followed; a token without rights
 // sees the API's Forbidden. Each page's screenshot is saved in SCREENSHOTS (git-ignored), which
 // the run prints. Traffic goes only to loopback and to the pods this test makes.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Node } from '../../../lib/api/generated/index.js';
 import { launchChromium } from '../../harness/chromium.js';
-import { holdHostNetwork } from '../../harness/host-network-lock.js';
 import { pollUntil } from '../../harness/poll.js';
 import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { REPO_ROOT } from '../cli/cli-harness.js';
@@ -22,8 +21,7 @@ const NODE = `dash-${SUFFIX}`;
 const APP = `web-${SUFFIX}`;
 const SCREENSHOTS = join(REPO_ROOT, 'test', 'e2e', 'dashboard', 'screenshots');
 
-const { dir, dataDir, env, kubets, ok } = clusterCli('dashboard');
-let releaseHostNetwork: (() => void) | undefined;
+const { dataDir, env, kubets, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('dashboard');
 let browser: Browser | undefined;
 let page: Page;
 let url = '';
@@ -65,7 +63,7 @@ spec:
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
-  releaseHostNetwork = await holdHostNetwork(1_500_000);
+  await holdHostNetwork(1_500_000);
   const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   // With the monitoring add-on, so the usage charts are drawn from the real Prometheus (scraping every 2 s here).
   await ok(
@@ -91,16 +89,7 @@ beforeAll(async () => {
   await page.setViewport({ width: 1400, height: 900 });
 }, 2_000_000);
 
-afterAll(async () => {
-  try {
-    await browser?.close();
-    const down = await kubets(['down', '--data-dir', dataDir, '--node-name', NODE], 120_000);
-    expect(down.code, down.stderr).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    releaseHostNetwork?.();
-  }
-}, 180_000);
+tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000, beforeDown: () => browser?.close() });
 
 async function logIn(token: string): Promise<void> {
   await page.goto(url, { waitUntil: 'domcontentloaded' });

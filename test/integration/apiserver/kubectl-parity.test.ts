@@ -168,7 +168,6 @@ const commands = [...perKind, ...getFlags, ...generators, ...discovery, ...mista
  * to match fails here and leaves the list.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'patch pod web-1 -p {bad': 'kubets reads the patch itself and names the YAML error; kubectl sends it and prints the server\'s answer',
   'create -f FILES/bad-second.yaml --dry-run=client': 'kubets reads every document before sending any, so nothing is created from a file with a syntax error',
 };
 
