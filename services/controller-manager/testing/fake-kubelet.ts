@@ -20,6 +20,8 @@ export class FakeKubelet {
   private readonly informer: Informer<Pod>;
   private readonly started = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Status writes under way: stop() waits for them, so none is left to fail on a server shut down after it. */
+  private readonly writes = new Set<Promise<void>>();
   private nextIp = 2;
   /** Pods are only made ready while this is true. */
   enabled = true;
@@ -39,6 +41,7 @@ export class FakeKubelet {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    await Promise.all(this.writes);
     await this.informer.stop();
   }
 
@@ -55,7 +58,8 @@ export class FakeKubelet {
     this.started.add(uid);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.report(pod);
+      const write = this.report(pod).finally(() => this.writes.delete(write));
+      this.writes.add(write);
     }, this.options.readyDelayMs ?? 50);
     this.timers.add(timer);
   }
