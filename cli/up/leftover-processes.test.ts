@@ -20,8 +20,10 @@ describe('leftover processes of a data directory', () => {
   }
 
   function sleeper(...args: string[]): ChildProcess {
-    // sh -c with extra arguments: they sit in its command line without being run.
-    const child = spawn('sh', ['-c', 'sleep 60', 'sh', ...args], { stdio: 'ignore' });
+    // sh -c with extra arguments: they sit in its command line without being run. It waits in the
+    // builtin read on a pipe left open, not in sleep: a child forked for sleep carries the same
+    // command line until its exec, and was once counted as a second process naming the path.
+    const child = spawn('sh', ['-c', 'read _', 'sh', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(child);
     return child;
   }
