@@ -227,13 +227,7 @@ class LeaderElector {
     } else {
       ours.leaseTransitions = (old.leaseTransitions ?? 0) + 1;
     }
-    try {
-      this.observe(await this.leases.update({ ...current, spec: ours }, callOpts()));
-      return true;
-    } catch (err) {
-      if (!isApiError(err, 'Conflict')) this.log.warn({ err: (err as Error).message }, 'cannot update the lease');
-      return false;
-    }
+    return this.writeLease({ ...current, spec: ours }, callOpts());
   }
 
   /**
@@ -245,11 +239,16 @@ class LeaderElector {
     const cached = this.lease;
     const held = cached?.spec;
     if (!cached || held?.holderIdentity !== this.config.identity) return false;
+    return this.writeLease({ ...cached, spec: { ...ours, acquireTime: held.acquireTime ?? ours.acquireTime, leaseTransitions: held.leaseTransitions ?? 0 } }, callOpts);
+  }
+
+  /** One compare-and-swap of the lease; false when it lost (a Conflict) or failed. */
+  private async writeLease(lease: Lease, callOpts: { deadlineMs: number }): Promise<boolean> {
     try {
-      this.observe(await this.leases.update({ ...cached, spec: { ...ours, acquireTime: held.acquireTime ?? ours.acquireTime, leaseTransitions: held.leaseTransitions ?? 0 } }, callOpts));
+      this.observe(await this.leases.update(lease, callOpts));
       return true;
     } catch (err) {
-      if (!isApiError(err, 'Conflict')) this.log.warn({ err: (err as Error).message }, 'cannot renew the lease');
+      if (!isApiError(err, 'Conflict')) this.log.warn({ err: (err as Error).message }, 'cannot update the lease');
       return false;
     }
   }
