@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { ApiError, fromServiceError, notFound, STATUS_DETAILS_TRAILER, STATUS_TYPE_URL, toServiceError } from './errors.js';
+import { ApiError, conflict, fromServiceError, isGoneOrReplaced, notFound, STATUS_DETAILS_TRAILER, STATUS_TYPE_URL, toServiceError, uidPreconditionFailed } from './errors.js';
 import { lookupType, toObjectOptions } from './proto.js';
 
 describe('errors on the wire', () => {
@@ -31,5 +31,22 @@ describe('errors on the wire', () => {
       reason: 'ServiceUnavailable',
       message: 'No connection established',
     });
+  });
+});
+
+describe('isGoneOrReplaced', () => {
+  it('is true for NotFound and for a failed uid precondition, also after the trip over gRPC', () => {
+    const replaced = uidPreconditionFailed('jobs', 'once', 'uid-1', 'uid-2');
+    expect(replaced.message).toBe('Operation cannot be fulfilled on jobs "once": Precondition failed: UID in precondition: uid-1, UID in object meta: uid-2');
+    expect(isGoneOrReplaced(replaced)).toBe(true);
+    expect(isGoneOrReplaced(fromServiceError(toServiceError(replaced)))).toBe(true);
+    expect(isGoneOrReplaced(notFound('jobs', 'once'))).toBe(true);
+  });
+
+  it('is false for the conflicts a retry resolves and for other errors', () => {
+    expect(isGoneOrReplaced(conflict('jobs', 'once', 'too many concurrent changes, try again'))).toBe(false);
+    expect(isGoneOrReplaced(conflict('jobs', 'once', 'the object has been modified; please apply your changes to the latest version and try again'))).toBe(false);
+    expect(isGoneOrReplaced(new ApiError('ServiceUnavailable', 'etcd is unavailable'))).toBe(false);
+    expect(isGoneOrReplaced(new Error('Precondition failed: UID in precondition: a, UID in object meta: b'))).toBe(false);
   });
 });

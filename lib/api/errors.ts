@@ -108,6 +108,24 @@ export const alreadyExists = (resource: string, name: string): ApiError =>
 export const conflict = (resource: string, name: string, detail: string): ApiError =>
   new ApiError('Conflict', `Operation cannot be fulfilled on ${resource} "${name}": ${detail}`, { name, kind: resource });
 
+const UID_PRECONDITION_FAILED = 'Precondition failed: UID in precondition';
+
+/**
+ * Kubernetes' Conflict for a write whose uid precondition names an object that is no longer
+ * there: the name now belongs to another object.
+ */
+export const uidPreconditionFailed = (resource: string, name: string, wanted: string, actual: string): ApiError =>
+  conflict(resource, name, `${UID_PRECONDITION_FAILED}: ${wanted}, UID in object meta: ${actual}`);
+
+/**
+ * Whether a write guarded by the object's uid failed because that object is gone: deleted, or
+ * replaced by another of the same name (whose own events bring its controller back). Any other
+ * Conflict (a stale resourceVersion, too many concurrent changes) is not: the write must be retried.
+ */
+export function isGoneOrReplaced(err: unknown): boolean {
+  return isApiError(err, 'NotFound') || (isApiError(err, 'Conflict') && err.message.includes(`: ${UID_PRECONDITION_FAILED}: `));
+}
+
 export const badRequest = (message: string): ApiError => new ApiError('BadRequest', message);
 
 export const gone = (message: string): ApiError => new ApiError('Expired', message);

@@ -1,4 +1,4 @@
-import { ApiError, badRequest, conflict, invalid } from '../../lib/api/errors.js';
+import { ApiError, badRequest, conflict, invalid, uidPreconditionFailed } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import { fromStoredVersion, toStoredVersion } from '../../lib/api/conversion/index.js';
@@ -191,7 +191,7 @@ export function apiOperations(deps: OperationDeps) {
     const bound = (object: AnyObject): AnyObject => {
       const pod = object as t.Pod;
       if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
-        throw conflict('pods', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid ?? ''}`);
+        throw uidPreconditionFailed('pods', name, binding.metadata.uid, pod.metadata?.uid ?? '');
       }
       if (pod.metadata?.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
       if (pod.spec?.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);

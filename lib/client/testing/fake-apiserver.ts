@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, alreadyExists, badRequest, conflict, gone, notFound, toServiceError } from '../../api/errors.js';
+import { ApiError, alreadyExists, badRequest, conflict, gone, notFound, toServiceError, uidPreconditionFailed } from '../../api/errors.js';
 import { unwrapAs, wrap } from '../../api/envelope.js';
 import type { ResourcesHandlers } from '../../api/generated/kubets/v1/Resources.js';
 import { selectorFromLabelSelector } from '../../labels/selector.js';
@@ -243,7 +243,7 @@ export class FakeApiServer {
         const old = this.existing(info, req.namespace ?? '', req.name ?? '');
         const pre = req.options?.preconditions;
         if (pre?.uid && pre.uid !== old.metadata.uid) {
-          throw conflict(info.resource, req.name ?? '', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+          throw uidPreconditionFailed(info.resource, req.name ?? '', pre.uid, old.metadata.uid ?? '');
         }
         if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
           throw conflict(info.resource, req.name ?? '', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);

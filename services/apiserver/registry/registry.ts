@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound } from '../../../lib/api/errors.js';
+import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound, uidPreconditionFailed } from '../../../lib/api/errors.js';
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { decodeFromStorage, encodeForStorage, noteStoredForm } from '../storage/codec.js';
@@ -195,7 +195,7 @@ export class Registry {
       const { stored, object: old } = await this.getStored(info, ns, name);
       if (wanted && Number(wanted) !== stored.modRevision) throw this.conflictAt(info, name, wanted, stored.modRevision);
       if (input.metadata?.uid && input.metadata.uid !== old.metadata?.uid) {
-        throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${old.metadata?.uid}`);
+        throw uidPreconditionFailed(info.resource, name, input.metadata.uid, old.metadata?.uid ?? '');
       }
       const object = part === 'main' ? cloneObject(input) : statusUpdateOf(cloneObject(input), old);
       object.metadata = { ...object.metadata, namespace: ns || undefined };
@@ -319,7 +319,7 @@ export class Registry {
       const { stored, object } = await this.getStored(info, namespace, name);
       const pre = options.preconditions;
       if (pre?.uid !== undefined && pre.uid !== object.metadata?.uid) {
-        throw conflict(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${object.metadata?.uid ?? ''}`);
+        throw uidPreconditionFailed(info.resource, name, pre.uid, object.metadata?.uid ?? '');
       }
       if (pre?.resourceVersion !== undefined && Number(pre.resourceVersion) !== stored.modRevision) {
         throw conflict(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.modRevision}`);

@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { OwnerReference } from '../../../lib/api/generated/index.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -101,7 +101,7 @@ async function adopt<T extends KubeObject>(obj: T, options: ClaimOptions<T>): Pr
     await options.resource.patch(meta.namespace ?? '', meta.name ?? '', patch, { type: 'strategic' });
     return true;
   } catch (err) {
-    if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict') || isApiError(err, 'Invalid')) return false;
+    if (isGoneOrReplaced(err) || isApiError(err, 'Invalid')) return false;
     throw err;
   }
 }
@@ -112,6 +112,6 @@ async function release<T extends KubeObject>(obj: T, options: ClaimOptions<T>): 
   try {
     await options.resource.patch(meta.namespace ?? '', meta.name ?? '', patch, { type: 'strategic' });
   } catch (err) {
-    if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict') && !isApiError(err, 'Invalid')) throw err;
+    if (!isGoneOrReplaced(err) && !isApiError(err, 'Invalid')) throw err;
   }
 }

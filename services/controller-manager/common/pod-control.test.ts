@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../lib/api/errors.js';
+import { ApiError, conflict } from '../../../lib/api/errors.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { useFakeApiServer } from '../../../lib/client/testing/fake-api-per-test.js';
 import { EventRecorder } from '../../../lib/events/event-recorder.js';
@@ -48,5 +48,19 @@ describe('pod control', () => {
   it('treats a pod already gone as deleted', async () => {
     const events = await withControl((control) => deletePods(control, [{ metadata: { name: 'gone', namespace: ns, uid: 'u-gone' } }], () => undefined));
     expect(events).toEqual([]);
+  });
+
+  it('treats a pod replaced under its name as deleted, but reports a delete that lost to concurrent writes', async () => {
+    const named = (name: string): Promise<Pod> => api.client.resource('pod').create({ ...pod(), metadata: { name, namespace: ns } });
+    const [first, second] = [await named('a'), await named('b')];
+    const replaced = { metadata: { ...first.metadata, uid: 'u-older' } };
+    let events = await withControl((control) => deletePods(control, [replaced], () => undefined));
+    expect(events).toEqual([]);
+
+    api.fake.failNext('Delete', conflict('pods', 'b', 'too many concurrent changes, try again'));
+    events = await withControl(async (control) => {
+      await expect(deletePods(control, [second], () => undefined)).rejects.toThrow('too many concurrent changes');
+    });
+    expect(events).toEqual(['FailedDelete: Error deleting: Operation cannot be fulfilled on pods "b": too many concurrent changes, try again']);
   });
 });

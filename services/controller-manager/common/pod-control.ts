@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { Pod, PodSpec, PodTemplateSpec } from '../../../lib/api/generated/index.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -49,7 +49,7 @@ export async function deletePods(control: PodControl, pods: readonly Pod[], dele
         deleted(await control.pods.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } }));
         control.recorder.event(control.owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta.name ?? ''}`);
       } catch (err) {
-        if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
+        if (isGoneOrReplaced(err)) return;
         control.recorder.event(control.owner, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
         throw err;
       }

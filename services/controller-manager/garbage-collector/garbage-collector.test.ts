@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflict } from '../../../lib/api/errors.js';
 import type { OwnerReference, Pod, ReplicationController } from '../../../lib/api/generated/index.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -62,6 +63,21 @@ describe('GarbageCollector', () => {
     await env.client.resource('replicationController').delete(ns, 'fg');
     await eventually(() => env.fake.stored('replicationController', ns, 'fg') === undefined, 20_000, 'owner removed');
     await eventually(() => pod('fg-a') === undefined && pod('fg-b') === undefined, 20_000, 'dependents removed');
+  });
+
+  it('foreground: retries a dependent\'s delete that lost to concurrent writes, though the dependent sends no event', async () => {
+    const owner = await env.client.resource('replicationController').create(rc('busy', ['foregroundDeletion']));
+    await env.client.resource('pod').create(ownedPod('busy-a', [refTo(owner)]));
+    let refused = 0;
+    env.fake.intercept = (method, request) => {
+      if (method !== 'Delete' || (request as { name?: string }).name !== 'busy-a' || refused++ > 0) return;
+      return conflict('pods', 'busy-a', 'too many concurrent changes, try again');
+    };
+    await start();
+    await env.client.resource('replicationController').delete(ns, 'busy');
+    await eventually(() => pod('busy-a') === undefined, 20_000, 'dependent removed');
+    await eventually(() => env.fake.stored('replicationController', ns, 'busy') === undefined, 20_000, 'owner removed');
+    expect(refused).toBeGreaterThan(1);
   });
 
   it('foreground: the owner waits while a blocking dependent is still finishing', async () => {

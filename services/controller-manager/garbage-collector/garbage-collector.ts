@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { OwnerReference } from '../../../lib/api/generated/index.js';
 import { resourceByKind, resources, type EnvelopeField, type ResourceInfo } from '../../../lib/api/resources.js';
 import { keyFor, keyOf, type KubeObject } from '../../../lib/client/keys.js';
@@ -206,12 +206,15 @@ export class GarbageCollector extends QueueController<Item> {
     await this.ignoreGone(removeFinalizer(this.client(field), owner, ORPHAN_FINALIZER));
   }
 
-  /** A NotFound or a uid Conflict means the object is gone or replaced: nothing left to do for it. */
+  /**
+   * A NotFound or a failed uid precondition means the object is gone or replaced: nothing left to
+   * do for it. Any other error is retried: a dependent's status churn wakes no sync here.
+   */
   private async ignoreGone(call: Promise<unknown>): Promise<void> {
     try {
       await call;
     } catch (err) {
-      if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+      if (!isGoneOrReplaced(err)) throw err;
     }
   }
 }

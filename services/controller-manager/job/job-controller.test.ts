@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflict } from '../../../lib/api/errors.js';
 import type { Job, Pod } from '../../../lib/api/generated/index.js';
 import { formatTime } from '../../../lib/client/api-time.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
@@ -211,5 +212,15 @@ describe('JobController', () => {
     const [pod] = await eventually(async () => ((await activePods('short-lived')).length === 1 ? activePods('short-lived') : undefined));
     await finish(pod!, 'Succeeded');
     await eventually(async () => !(await jobs().list(ns)).items.some((j) => j.metadata?.name === 'short-lived'));
+  });
+
+  it('retries the ttlSecondsAfterFinished delete that lost to concurrent writes, though no event comes', async () => {
+    await jobs().create(job('contended', { ttlSecondsAfterFinished: 0 }));
+    await start();
+    const [pod] = await eventually(async () => ((await activePods('contended')).length === 1 ? activePods('contended') : undefined));
+    env.fake.failNext('Delete', conflict('jobs', 'contended', 'too many concurrent changes, try again'));
+    await finish(pod!, 'Succeeded');
+    await eventually(async () => !(await jobs().list(ns)).items.some((j) => j.metadata?.name === 'contended'));
+    expect(env.fake.callCount('Delete')).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { Job, JobStatus, Pod } from '../../../lib/api/generated/index.js';
 import { formatTime, parseTime } from '../../../lib/client/api-time.js';
 import { keyFor, keyOf } from '../../../lib/client/keys.js';
@@ -262,7 +262,9 @@ export class JobController extends QueueController {
       await this.jobClient.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' }, propagationPolicy: 'Foreground' });
       this.log.info({ key }, 'deleted finished job after its ttlSecondsAfterFinished');
     } catch (err) {
-      if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+      // Anything else (a conflict with concurrent writes, an unavailable apiserver) is retried with
+      // backoff: no event may come to wake a finished Job again.
+      if (!isGoneOrReplaced(err)) throw err;
     }
   }
 
