@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflict } from '../../../lib/api/errors.js';
 import type { CronJob, Job } from '../../../lib/api/generated/index.js';
 import { formatTime, parseTime } from '../../../lib/client/api-time.js';
 import { parseSchedule } from '../../../lib/cron/schedule.js';
@@ -145,6 +146,24 @@ describe('CronJobController', () => {
       return names.length === 2 ? names : undefined;
     });
     expect(left).toEqual(['history-4', 'history-5']);
+  });
+
+  it('retries pruning a finished Job whose delete lost to concurrent writes', async () => {
+    const { created } = await setUp(cronJob('pruned', { suspend: true, successfulJobsHistoryLimit: 1 }));
+    const owner = { apiVersion: 'batch/v1', kind: 'CronJob', name: 'pruned', uid: created.metadata?.uid ?? '', controller: true };
+    const base = Date.now() - 3_600_000;
+    for (const minute of [1, 2]) {
+      const job = await env.client.resource('job').create({ metadata: { name: `pruned-${minute}`, namespace: ns, labels: { app: 'pruned' }, ownerReferences: [owner] }, spec: {} });
+      await finishJob(job, 'Complete', base + minute * 60_000);
+    }
+    env.fake.failNext('Delete', conflict('jobs', 'pruned-1', 'too many concurrent changes, try again'));
+    await cronJobs().patch(ns, 'pruned', { metadata: { labels: { poke: 'now' } } });
+    await eventually(async () => (await events('FailedDelete')).length > 0);
+    const left = await eventually(async () => {
+      const names = (await jobsOf('pruned')).map((j) => j.metadata?.name);
+      return names.length === 1 ? names : undefined;
+    });
+    expect(left).toEqual(['pruned-2']);
   });
 
   it('runs nothing while suspended, but still tracks its Jobs', async () => {

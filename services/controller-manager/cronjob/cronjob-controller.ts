@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { CronJob, CronJobStatus, Job, ObjectReference } from '../../../lib/api/generated/index.js';
 import { formatTime, parseTime } from '../../../lib/client/api-time.js';
 import { keyFor, keyOf } from '../../../lib/client/keys.js';
@@ -194,7 +194,7 @@ export class CronJobController extends QueueController {
       await this.jobClient.delete(namespace, name, { preconditions: { uid }, propagationPolicy: 'Background' });
       this.recorder.event(ref, 'Normal', 'SuccessfulDelete', `Deleted job ${name}`);
     } catch (err) {
-      if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return;
+      if (isGoneOrReplaced(err)) return;
       this.recorder.event(ref, 'Warning', 'FailedDelete', `Deleted job: ${(err as Error).message}`);
       throw err;
     }
