@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflict, uidPreconditionFailed } from '../../../lib/api/errors.js';
 import type { ControllerRevision, DaemonSet } from '../../../lib/api/generated/index.js';
 import { useFakeApiServer } from '../../../lib/client/testing/fake-api-per-test.js';
 import { Informer } from '../../../lib/informer/informer.js';
@@ -58,5 +59,16 @@ describe('ControllerHistory', () => {
     const inUse = new Set([revisions[0]!.metadata!.name!, revisions[3]!.metadata!.name!]);
     await h.truncate(revisions, inUse, 1);
     expect((await all()).map((r) => r.revision).sort()).toEqual([1, 3, 4]);
+  });
+
+  it('takes a revision replaced under its name as truncated, but fails on a delete that lost to concurrent writes', async () => {
+    const h = history();
+    for (const image of ['v1', 'v2']) await h.updateRevision(owner(image), await all());
+    const [oldest, newest] = (await all()).sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
+    const keep = new Set([newest!.metadata!.name!]);
+    api.fake.failNext('Delete', uidPreconditionFailed('controllerrevisions', oldest!.metadata!.name!, oldest!.metadata!.uid!, 'newer'));
+    await h.truncate([oldest!, newest!], keep, 0);
+    api.fake.failNext('Delete', conflict('controllerrevisions', oldest!.metadata!.name!, 'too many concurrent changes, try again'));
+    await expect(h.truncate([oldest!, newest!], keep, 0)).rejects.toThrow('too many concurrent changes');
   });
 });

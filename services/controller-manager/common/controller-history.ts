@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { ControllerRevision, PodTemplateSpec } from '../../../lib/api/generated/index.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -116,7 +116,7 @@ export class ControllerHistory {
     try {
       await this.client.delete(meta.namespace ?? '', meta.name ?? '', { preconditions: { uid: meta.uid ?? '' } });
     } catch (err) {
-      if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+      if (!isGoneOrReplaced(err)) throw err;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 
@@ -30,7 +30,7 @@ export async function disruptPod(client: ApiClient, pod: Pod, disruption: Disrup
     await pods.delete(namespace, name, { preconditions: { uid: meta.uid ?? '' }, ...(disruption.force ? { gracePeriodSeconds: 0 } : {}) });
     return true;
   } catch (err) {
-    if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) return false;
+    if (isGoneOrReplaced(err)) return false;
     throw err;
   }
 }
