@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { conflict } from '../../../lib/api/errors.js';
 import type { Deployment, ReplicaSet } from '../../../lib/api/generated/index.js';
 import { rollbackPatch } from '../../../lib/deployment/rollback.js';
 import { REPLICA_SET_KIND } from '../replicaset/replica-kind.js';
@@ -171,6 +172,21 @@ describe('DeploymentController', () => {
       return sets.length === 2 ? sets.map((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']).sort() : undefined;
     });
     expect(revisions).toEqual(['2', '3']);
+  });
+
+  it('retries deleting an old ReplicaSet whose delete lost to concurrent writes', async () => {
+    await env.client.resource('deployment').create(nginx('nginx:1.0', { revisionHistoryLimit: 0 }));
+    let refused = 0;
+    env.fake.intercept = (method, request) => {
+      if (method !== 'Delete' || (request as { resource?: string }).resource !== 'replicasets' || refused++ > 0) return;
+      return conflict('replicasets', (request as { name?: string }).name ?? '', 'too many concurrent changes, try again');
+    };
+    await start();
+    await eventually(() => rolledOut('1'), 30_000, 'rollout of revision 1');
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    await eventually(() => rolledOut('2'), 30_000, 'rollout of revision 2');
+    await eventually(async () => (await replicaSets()).length === 1, 20_000, 'old ReplicaSet deleted');
+    expect(refused).toBeGreaterThan(1);
   });
 
   it('scales a rollout in progress proportionally', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../lib/api/generated/index.js';
 import type { ApiClient } from '../../../lib/client/client.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -437,7 +437,7 @@ export class DeploymentSync {
       try {
         await this.replicaSets.delete(rs.metadata?.namespace ?? '', rs.metadata?.name ?? '', { preconditions: { uid: rs.metadata?.uid ?? '' } });
       } catch (err) {
-        if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+        if (!isGoneOrReplaced(err)) throw err;
       }
     }
   }
