@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conflict } from '../../../lib/api/errors.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
 import { NamespaceController } from './namespace-controller.js';
 
@@ -38,5 +39,23 @@ describe('NamespaceController', () => {
     expect(conditions).toMatchObject({ NamespaceContentRemaining: 'False', NamespaceFinalizersRemaining: 'False', NamespaceDeletionContentFailure: 'False' });
     expect(env.fake.stored('configMap', 'other', 'keep')).toBeDefined();
     expect(env.fake.stored('namespace', '', 'other')).toBeDefined();
+  });
+
+  it('keeps its finalizer while an object whose delete lost to concurrent writes is still there', async () => {
+    await env.client.resource('configMap').create({ metadata: { name: 'busy', namespace: 'dev' }, data: { a: 'b' } });
+    let refused = 0;
+    env.fake.intercept = (method, request) => {
+      if (method !== 'Delete' || (request as { name?: string }).name !== 'busy' || refused++ > 0) return;
+      return conflict('configmaps', 'busy', 'too many concurrent changes, try again');
+    };
+    await env.ctx.start(new NamespaceController(env.ctx));
+    await env.client.resource('namespace').create({
+      metadata: { name: 'dev', deletionTimestamp: '2024-01-01T00:00:00Z', finalizers: ['test/keep'] },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Terminating' },
+    });
+    await eventually(() => (env.fake.stored('namespace', '', 'dev')?.spec?.finalizers ?? []).length === 0, 20_000, 'kubernetes finalizer removed');
+    expect(refused).toBeGreaterThan(1);
+    expect(env.fake.stored('configMap', 'dev', 'busy')).toBeUndefined();
   });
 });

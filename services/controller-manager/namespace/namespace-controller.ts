@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { Namespace, Pod } from '../../../lib/api/generated/index.js';
 import { resources, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
 import type { KubeObject } from '../../../lib/client/keys.js';
@@ -89,7 +89,7 @@ export class NamespaceController extends QueueController {
             // The delete either removed the object (gone) or marked it (still there, finishing).
             left = result.metadata?.deletionTimestamp ? result : undefined;
           } catch (err) {
-            if (isApiError(err, 'NotFound') || isApiError(err, 'Conflict')) left = undefined;
+            if (isGoneOrReplaced(err)) left = undefined;
             else {
               report.errors.push(`${qualifiedName(info)} "${item.metadata?.name ?? ''}": ${(err as Error).message}`);
               continue;
