@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isApiError } from '../../../lib/api/errors.js';
+import { conflict, isApiError } from '../../../lib/api/errors.js';
 import type { Pod, StatefulSet } from '../../../lib/api/generated/index.js';
 import { FakeKubelet } from '../testing/fake-kubelet.js';
 import { eventually, useControllerTestEnv } from '../testing/fake-context.js';
@@ -189,5 +189,24 @@ describe('StatefulSetController', () => {
       { apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: web1.metadata?.uid },
     ]);
     expect(claims.find((c) => c.metadata?.name === 'data-web-0')?.metadata?.ownerReferences ?? []).toEqual([]);
+  });
+
+  it('with whenScaled: Delete, keeps the pod until its claim is handed over, retrying a hand-over that lost to concurrent writes', async () => {
+    await env.client.resource('statefulSet').create(
+      web(2, { podManagementPolicy: 'Parallel', persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } }),
+    );
+    await start();
+    const pods = await podsNamed(['web-0', 'web-1']);
+    await eventually(async () => (await env.client.resource('persistentVolumeClaim').list(ns)).items.length === 2);
+    let refused = 0;
+    env.fake.intercept = (method, request) => {
+      if (method !== 'Patch' || (request as { name?: string }).name !== 'data-web-1' || refused++ > 0) return;
+      return conflict('persistentvolumeclaims', 'data-web-1', 'too many concurrent changes, try again');
+    };
+    await update((s) => (s.spec!.replicas = 1));
+    await podsNamed(['web-0']);
+    const claim = await env.client.resource('persistentVolumeClaim').get(ns, 'data-web-1');
+    expect(claim.metadata?.ownerReferences?.[0]?.uid).toBe(pods.find((p) => p.metadata?.name === 'web-1')?.metadata?.uid);
+    expect(refused).toBeGreaterThan(1);
   });
 });

@@ -1,4 +1,4 @@
-import { isApiError } from '../../../lib/api/errors.js';
+import { isApiError, isGoneOrReplaced } from '../../../lib/api/errors.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, Service, StatefulSet, StatefulSetStatus } from '../../../lib/api/generated/index.js';
 import { keyFor, keyOf } from '../../../lib/client/keys.js';
 import type { ResourceClient } from '../../../lib/client/resource-client.js';
@@ -226,7 +226,7 @@ export class StatefulSetController extends QueueController {
       try {
         await this.claimClient.patch(meta.namespace ?? '', meta.name ?? '', { metadata: { ownerReferences: [ref], uid: cached.metadata?.uid } }, { type: 'strategic' });
       } catch (err) {
-        if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+        if (!isGoneOrReplaced(err)) throw err;
       }
     }
   }
