@@ -8,7 +8,7 @@ import { containerCreateOptions, sandboxCreateOptions } from '../../services/kub
 import { DEFAULT_PAUSE_IMAGE } from '../../services/kubelet/runtime/docker-runtime.js';
 import { podQOSClass } from '../../services/kubelet/runtime/qos.js';
 import { oomScoreFloor } from '../../services/kubelet/runtime/resources.js';
-import { pollUntil } from '../../test/harness/poll.js';
+import { pollUntil, within } from '../../test/harness/poll.js';
 import type { LocalCluster } from './local-cluster.js';
 
 // What the workload benchmarks over `kubets up --nodes 3` share: the same pause + app pairs the
@@ -61,11 +61,23 @@ export async function directPair(engine: Engine, command: string[], waitExit: bo
   if (waitExit) await app.wait();
 }
 
-export async function removeDirect(engines: Engine[]): Promise<void> {
-  for (const e of engines) {
+/**
+ * Removes the direct containers from every engine and waits until none is listed, so the next
+ * round starts clean. Bounded like every wait here: a pass repeats what a refused remove left,
+ * and an engine that stops answering fails the run after timeoutMs instead of hanging it.
+ */
+export async function removeDirect(engines: Pick<Engine, 'docker'>[], timeoutMs = WAIT.timeoutMs): Promise<void> {
+  const what = 'direct containers removed';
+  const removeLeft = async (e: Pick<Engine, 'docker'>): Promise<boolean> => {
     const containers = await e.docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${DIRECT_NODE}`] } });
     await Promise.all(containers.map((c) => e.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  }
+    return containers.length === 0;
+  };
+  await within(
+    pollUntil(async () => (await Promise.all(engines.map(removeLeft))).every(Boolean), { timeoutMs, intervalMs: WAIT.intervalMs, what }),
+    timeoutMs,
+    what,
+  );
 }
 
 export async function timed(work: () => Promise<void>): Promise<number> {
