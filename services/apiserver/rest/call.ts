@@ -11,6 +11,7 @@ import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encodin
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
 import type { ServiceProxyTarget } from './routes.js';
+import { parseObjectJSON, typeMetaObject } from './type-meta.js';
 
 /** One HTTP request on a resource, as the verb handlers see it. */
 export interface ResourceCall {
@@ -76,13 +77,18 @@ export function addWarnings(res: ServerResponse, warnings: readonly string[]): v
   res.setHeader('Warning', [...existing, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
 }
 
+/** The body read as Kubernetes' decoder reads a create or update: an object whose apiVersion and kind can be read. */
+function objectBody(call: ResourceCall, raw: Buffer, type: string): Record<string, unknown> {
+  return type === 'application/json' ? parseObjectJSON(call.info, raw) : typeMetaObject(call.info, parseBody(raw, type), raw);
+}
+
 /**
  * The request's object of the route's kind, under its fieldValidation: unknown and duplicate
  * fields refused (Strict), or dropped with a Warning header each (Warn, the default), or dropped.
  */
 export async function requestObject(call: ResourceCall, type = bodyType(call.req)): Promise<{ body: unknown; object: AnyObject }> {
   const raw = await readBodyBytes(call.req);
-  const body = parseBody(raw, type);
+  const body = objectBody(call, raw, type);
   const validation = fieldValidationOf(call.query);
   // A protobuf message has no duplicate keys to look for: a repeated field number is last-wins by design.
   const duplicates = validation === 'Ignore' || type === PROTOBUF_TYPE ? [] : duplicateFields(raw.toString('utf8'), isYamlType(type));

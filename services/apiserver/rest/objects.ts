@@ -3,8 +3,9 @@ import type * as t from '../../../lib/api/generated/index.js';
 import { fromStoredVersion, toStoredVersion } from '../../../lib/api/conversion/index.js';
 import { withGoZeroStructs } from '../../../lib/api/go-zero-structs.js';
 import { decodeKubeJSON, DecodeError, toKubeJSON } from '../../../lib/api/json.js';
-import { acceptsApiVersion, type AnyObject, type ResourceInfo } from '../../../lib/api/resources.js';
+import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { dryRunOf, integerParam } from './query.js';
+import { typeMetaMismatch } from './type-meta.js';
 
 // Objects in and out of the HTTP API in Kubernetes' JSON shape, through the same schema-driven
 // codec as manifests (lib/api/json.ts): strict about unknown fields and wrong types.
@@ -61,17 +62,14 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
 }
 
 /**
- * Decodes a request body that must be an object of the route's kind and version, into the stored
- * version. Unknown fields (and the
+ * Decodes a request body that must be an object of the route's kind and version (apiVersion and
+ * kind default to the route's), into the stored version. Unknown fields (and the
  * duplicates found in its text) are refused under Strict; otherwise unknown fields are dropped,
  * the last of duplicates wins, and both are returned as warnings (none under Ignore).
  */
-export function decodeObject(info: ResourceInfo, body: unknown, validation: FieldValidation = 'Strict', duplicates: readonly string[] = []): { object: AnyObject; warnings: string[] } {
-  if (!isObject(body)) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: expected an object`);
-  const { kind, apiVersion } = body;
-  if ((kind !== undefined && kind !== info.kind) || (apiVersion !== undefined && !acceptsApiVersion(info, String(apiVersion)))) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${String(apiVersion)}, Kind=${String(kind)}`);
-  }
+export function decodeObject(info: ResourceInfo, body: JsonObject, validation: FieldValidation = 'Strict', duplicates: readonly string[] = []): { object: AnyObject; warnings: string[] } {
+  const mismatch = typeMetaMismatch(info, body);
+  if (mismatch) throw mismatch;
   try {
     const { object, unknownFields } = decodeKubeJSON(info, body as never);
     const problems = [...duplicates, ...unknownFields];

@@ -39,10 +39,21 @@ describe('JSON syntax errors in request bodies', () => {
     );
   });
 
-  it('names the mistake in a malformed JSON body of a create in the same words', async () => {
-    const res = await restRequest(f.cp, 'POST', `${ns}/configmaps`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},}');
-    expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ reason: 'BadRequest', message: `error decoding JSON: invalid character '}' looking for beginning of object key string` });
+  it('answers a create whose body is not an object of the kind as Kubernetes does, naming the mistake in the same words', async () => {
+    const unrecognized = (problem: string, summary: string): string =>
+      `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: ${problem} (${summary})`;
+    const cases: [body: string, message: string][] = [
+      ['{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},}', unrecognized(`invalid character '}' looking for beginning of object key string`, '{"apiVersion":"v1","kind":"Con ...')],
+      ['{"apiVersion":"v1","kind":"ConfigMap"', unrecognized('unexpected end of JSON input', '{"apiVersion":"v1","kind":"Con ...')],
+      ['[{"metadata":{"name":"x"}}]', unrecognized('json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }', '5b7b226d65746164617461223a7b226e616d65223a2278227d7d5d')],
+      ['{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}', 'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion'],
+      ['{"apiVersion":"v2","kind":"ConfigMap","metadata":{"name":"x"}}', 'ConfigMap in version "v2" cannot be handled as a ConfigMap: no kind "ConfigMap" is registered for version "v2" in scheme "pkg/api/legacyscheme/scheme.go:30"'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await restRequest(f.cp, 'POST', `${ns}/configmaps`, body);
+      expect({ body, status: res.status, answer: res.json() }).toEqual({ body, status: 400, answer: expect.objectContaining({ kind: 'Status', reason: 'BadRequest', code: 400, message }) });
+    }
+    await expectApiError(f.client.resource('configMap').get('default', 'x'), 'NotFound');
   });
 
   it('says why a docker config Secret is not JSON without quoting it', async () => {
