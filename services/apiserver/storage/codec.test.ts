@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../lib/api/errors.js';
 import { decodeObject, encodeObject } from '../../../lib/api/proto.js';
 import { resourceByField, resources, type AnyObject } from '../../../lib/api/resources.js';
 import { wireObject } from '../wire-object.js';
-import { encodeForStorage, encodeWireEnvelope, noteStoredForm, wireEnvelopeFromStored } from './codec.js';
+import { decodeFromStorage, encodeForStorage, encodeWireEnvelope, noteStoredForm, wireEnvelopeFromStored } from './codec.js';
 
 const configMaps = resourceByField('configMap');
 const pods = resourceByField('pod');
@@ -56,5 +57,22 @@ describe('encodeWireEnvelope', () => {
     (noted as { data: Record<string, string> }).data = { k: 'changed after storing' };
     expect(decodeObject(encodeWireEnvelope(configMaps, noted)).configMap?.data).toEqual({ k: 'v' });
     expect(decodeObject(encodeWireEnvelope(configMaps, plain))).toEqual(decodeObject(encodeObject(wireObject(configMaps, plain))));
+  });
+});
+
+describe('decodeFromStorage', () => {
+  it('answers a value broken inside with an internal error naming its key', () => {
+    const value = encodeForStorage(configMaps, { metadata: { name: 'cm', namespace: 'default' }, data: { k: 'v' } });
+    // The data entry's key tag becomes a field of wire type 7, which no protobuf value has.
+    value[value.indexOf(Buffer.from([0x0a, 0x01, 0x6b, 0x12]))] = 0x1f;
+    let err: unknown;
+    try {
+      decodeFromStorage(configMaps, { key: '/registry/configmaps/default/cm', value, modRevision: 5, createRevision: 5, version: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).reason).toBe('InternalError');
+    expect((err as ApiError).message).toMatch(/^Internal error occurred: the object stored at \/registry\/configmaps\/default\/cm cannot be decoded: invalid wire type 7 at offset \d+$/);
   });
 });

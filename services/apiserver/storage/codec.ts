@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { unwrap, wrap } from '../../../lib/api/envelope.js';
+import { ApiError } from '../../../lib/api/errors.js';
 import { wireObject } from '../wire-object.js';
 import { decodeObject, encodeObject, lookupMessage } from '../../../lib/api/proto.js';
 import { isStoredVersion, type AnyObject, type KindTypes, type ResourceInfo } from '../../../lib/api/resources.js';
@@ -14,8 +15,21 @@ export function encodeForStorage(info: ResourceInfo, object: AnyObject): Buffer 
   return encodeObject(wrap(info.field, { ...rest, metadata } as KindTypes[typeof info.field]));
 }
 
+/**
+ * A stored value that does not decode (broken in storage): an internal error, as Kubernetes
+ * answers a corrupt object, naming the key so that an operator can find it.
+ */
+export function undecodableObject(key: string, err: unknown): ApiError {
+  return new ApiError('InternalError', `Internal error occurred: the object stored at ${key} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 export function decodeFromStorage(info: ResourceInfo, stored: StoredValue): AnyObject {
-  const decoded = unwrap(decodeObject(stored.value));
+  let decoded: ReturnType<typeof unwrap>;
+  try {
+    decoded = unwrap(decodeObject(stored.value));
+  } catch (err) {
+    throw undecodableObject(stored.key, err);
+  }
   if (!decoded || decoded.info !== info) throw new Error(`stored value at ${stored.key} is not a ${info.kind}`);
   const object = decoded.object;
   object.metadata = { ...object.metadata, resourceVersion: String(stored.modRevision) };
