@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { ApiError } from '../../../lib/api/errors.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
