@@ -45,11 +45,12 @@ function jobCondition(job: t.Job, type: string): t.Condition | undefined {
   return job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 }
 
-async function finishedJob(client: ApiClient, namespace: string, name: string, type: 'Complete' | 'Failed'): Promise<t.Job> {
+/** timeoutMs below the test's own timeout names this wait when it is the one that stalls. */
+async function finishedJob(client: ApiClient, namespace: string, name: string, type: 'Complete' | 'Failed', timeoutMs = 60_000): Promise<t.Job> {
   return eventually(async () => {
     const job = await client.resource('job').get(namespace, name);
     return jobCondition(job, type) ? job : undefined;
-  }, 60_000, `job ${name} ${type}`);
+  }, timeoutMs, `job ${name} ${type}`);
 }
 
 /** The most pods of the namespace that were running at once, as a pod watch saw them; stop() ends the watch. */
@@ -163,7 +164,7 @@ describe('Job controller: ttlSecondsAfterFinished', () => {
       return pods.length === 1 ? pods : undefined;
     });
     await reportExit(cluster.client, pod!, 0);
-    await finishedJob(cluster.client, ns, 'once', 'Complete');
+    await finishedJob(cluster.client, ns, 'once', 'Complete', 30_000);
     await eventually(async () => (await cluster.client.resource('job').list(ns)).items.length === 0, 30_000, 'job deleted');
     await eventually(async () => (await podsOfJob(cluster.client, ns, 'once')).length === 0, 30_000, 'pods deleted');
   });
