@@ -89,7 +89,9 @@ export function lookupMessage(name: string): protobuf.Type {
  * while it costs a walk and an allocation for every message of the object.
  */
 export function encodeObject(envelope: ApiObjectEnvelope): Buffer {
-  return Buffer.from(lookupMessage('Object').encode(envelope).finish());
+  const bytes = lookupMessage('Object').encode(envelope).finish();
+  // Under Node protobufjs already writes into a Buffer of its own: no second copy.
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
 }
 
 export function decodeObject(bytes: Uint8Array): ApiObjectEnvelope {

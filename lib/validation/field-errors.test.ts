@@ -16,6 +16,7 @@ describe('FieldPath', () => {
     [root('root').child('first').index(1).index(2), 'root.first[1][2]'],
     [root('root').key('a').key('b'), 'root[a][b]'],
     [root('root', 'first', 'second'), 'root.first.second'],
+    [root('root').child('first', 'second', 'third').index(0), 'root.first.second.third[0]'],
     [root('root').child('first', 'second'), 'root.first.second'],
     [root('spec').child('containers').index(0).child('image'), 'spec.containers[0].image'],
     [root('metadata').child('labels').key('app.kubernetes.io/name'), 'metadata.labels[app.kubernetes.io/name]'],

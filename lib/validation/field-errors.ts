@@ -16,12 +16,16 @@ export class FieldPath {
     private readonly parent: FieldPath | undefined,
   ) {}
 
+  // Validation makes paths for every field it looks at, valid or not: one name, the common case, is one allocation.
   static root(name: string, ...moreNames: string[]): FieldPath {
-    return moreNames.reduce<FieldPath>((p, n) => p.child(n), new FieldPath(name, undefined, undefined));
+    const path = new FieldPath(name, undefined, undefined);
+    return moreNames.length === 0 ? path : path.child(...(moreNames as [string, ...string[]]));
   }
 
   child(name: string, ...moreNames: string[]): FieldPath {
-    return [name, ...moreNames].reduce<FieldPath>((p, n) => new FieldPath(n, undefined, p), this);
+    let path = new FieldPath(name, undefined, this);
+    for (const n of moreNames) path = new FieldPath(n, undefined, path);
+    return path;
   }
 
   index(index: number): FieldPath {

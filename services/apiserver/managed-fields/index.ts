@@ -17,11 +17,18 @@ import { applyOwnership, ApplyConflicts, ownersOnCreate, ownersOnUpdate, type Wr
 // manager is the one of the request scope a write is given, which the transports fill
 // (fieldManagerOf); writes made outside a request (the apiserver's own bootstrap) record no owner.
 
+// Every request names its manager, and a client sends the same user agent on every call.
+let lastUserAgent: string | undefined;
+let lastProduct = 'unknown';
+
 /** Kubernetes' default manager: the user agent's product name (`kubectl/v1.32.0 (...)` → kubectl). */
 export function fieldManagerOf(explicit: string | undefined, userAgent: string | undefined): string {
   if (explicit) return explicit;
-  const product = (userAgent ?? '').split('/')[0]!.trim();
-  return product || 'unknown';
+  if (userAgent !== lastUserAgent) {
+    lastUserAgent = userAgent;
+    lastProduct = (userAgent ?? '').split('/')[0]!.trim() || 'unknown';
+  }
+  return lastProduct;
 }
 
 const MAX_MANAGER_LENGTH = 128;

@@ -32,17 +32,37 @@ export interface WriteHooks {
 }
 
 const NO_LANES: readonly string[] = Object.freeze([]);
+const DONE: Promise<void> = Promise.resolve();
+const NO_PART: Promise<TxnExtra | undefined> = Promise.resolve(undefined);
+
+/** Runs step over the hook sets one after another; a list without any costs no promise (most kinds have no kind-specific plugin). */
+function inOrder<H>(list: readonly H[], step: (h: H) => Promise<void>): Promise<void> {
+  if (list.length === 0) return DONE;
+  if (list.length === 1) return step(list[0]!);
+  return (async () => {
+    for (const h of list) await step(h);
+  })();
+}
+
+/** The transaction parts of the hook sets, merged; undefined when none adds one. */
+function mergedParts<H>(list: readonly H[], step: (h: H) => Promise<TxnExtra | undefined>): Promise<TxnExtra | undefined> {
+  if (list.length === 0) return NO_PART;
+  if (list.length === 1) return step(list[0]!);
+  return (async () => {
+    let merged: TxnExtra | undefined;
+    for (const h of list) {
+      const part = await step(h);
+      if (part) merged = merged ? { compares: [...merged.compares, ...part.compares], puts: [...merged.puts, ...part.puts] } : part;
+    }
+    return merged;
+  })();
+}
 
 /**
  * Runs several hook sets in order, merging their transaction parts. Each step calls only the sets
  * that have it, without a promise for those that do not (every write goes through here).
  */
 export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
-  const merge = (parts: (TxnExtra | undefined)[]): TxnExtra | undefined => {
-    const present = parts.filter((p): p is TxnExtra => p !== undefined);
-    if (present.length === 0) return undefined;
-    return { compares: present.flatMap((p) => p.compares), puts: present.flatMap((p) => p.puts) };
-  };
   const having = <K extends keyof WriteHooks>(step: K): Required<Pick<WriteHooks, K>>[] => list.filter((h): h is WriteHooks & Required<Pick<WriteHooks, K>> => h[step] !== undefined);
   const lanes = having('writeLanes');
   const admits = having('admit');
@@ -59,24 +79,10 @@ export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
       }
       return all ? [...new Set(all)].sort() : (NO_LANES as string[]);
     },
-    async admit(info, op, object, old, scope) {
-      for (const h of admits) await h.admit(info, op, object, old, scope);
-    },
-    async txnForCreate(info, object) {
-      const parts = [];
-      for (const h of creates) parts.push(await h.txnForCreate(info, object));
-      return merge(parts);
-    },
-    async txnForUpdate(info, object, old) {
-      const parts = [];
-      for (const h of updates) parts.push(await h.txnForUpdate(info, object, old));
-      return merge(parts);
-    },
-    async txnForDelete(info, old) {
-      const parts = [];
-      for (const h of deletes) parts.push(await h.txnForDelete(info, old));
-      return merge(parts);
-    },
+    admit: (info, op, object, old, scope) => inOrder(admits, (h) => h.admit(info, op, object, old, scope)),
+    txnForCreate: (info, object) => mergedParts(creates, (h) => h.txnForCreate(info, object)),
+    txnForUpdate: (info, object, old) => mergedParts(updates, (h) => h.txnForUpdate(info, object, old)),
+    txnForDelete: (info, old) => mergedParts(deletes, (h) => h.txnForDelete(info, old)),
     changesOnCreate: (info) => changing.some((h) => h.changesOnCreate(info)),
   };
 }

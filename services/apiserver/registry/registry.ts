@@ -154,6 +154,7 @@ export class Registry {
    */
   private hookedWrite<T>(info: ResourceInfo, op: WriteOp, object: AnyObject, old: AnyObject | undefined, write: () => Promise<T>): Promise<T> {
     const lanes = this.hooks.writeLanes?.(info, op, object, old) ?? [];
+    if (lanes.length === 0) return write();
     return lanes.reduceRight<() => Promise<T>>((inner, lane) => () => this.serializer.run(lane, inner), write)();
   }
 
