@@ -4,7 +4,7 @@ import { lookupMessage } from '../../../lib/api/proto.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject } from '../../../lib/api/resources.js';
 import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
-import { lengthDelimitedField, wireFields } from '../storage/wire-fields.js';
+import { join, lengthDelimited, wireFields } from '../storage/wire-fields.js';
 import { bindStoredPod } from './pod-binding.js';
 
 const pods = resourceByField('pod');
@@ -91,7 +91,7 @@ describe('bindStoredPod', () => {
     const whole = stored({ ...pod, spec: first });
     const [envelope] = wireFields(whole);
     const second = Buffer.from(lookupMessage('PodSpec').encode({ nodeSelector, tolerations }).finish());
-    const split = lengthDelimitedField(envelope!.id, Buffer.concat([whole.subarray(envelope!.valueStart), lengthDelimitedField(lookupMessage('Pod').fields.spec!.id, second)]));
+    const split = join(lengthDelimited(envelope!.id, [whole.subarray(envelope!.valueStart), ...lengthDelimited(lookupMessage('Pod').fields.spec!.id, [second])]));
     expect(decoded(bind(split))).toEqual(boundByDecoding(decoded(stored(pod)), 'n1'));
   });
 

@@ -1,7 +1,7 @@
 import { conflict } from '../../../lib/api/errors.js';
 import { lookupMessage } from '../../../lib/api/proto.js';
 import { resourceByField } from '../../../lib/api/resources.js';
-import { lengthDelimitedField, messageOf, stringField, stringOf, wireFields, withField, type WireField } from '../storage/wire-fields.js';
+import { join, lengthDelimited, messageOf, stringField, stringOf, wireFields, withFields, type WireField } from '../storage/wire-fields.js';
 
 // A binding changes two fields of a pod that is otherwise as it was created, so it is made on the
 // stored bytes: a pod's containers, volumes and managed fields are copied, not decoded, checked
@@ -49,8 +49,15 @@ function fieldIds(): FieldIds {
   return ids;
 }
 
+/** The True PodScheduled condition at now; binds within one second share it. */
+let lastCondition: { now: string; encoded: Buffer } | undefined;
+
 function scheduledCondition(now: string): Buffer {
-  return Buffer.from(lookupMessage('Condition').encode({ type: POD_SCHEDULED, status: 'True', lastTransitionTime: now }).finish());
+  if (lastCondition?.now !== now) {
+    const encoded = Buffer.from(lookupMessage('Condition').encode({ type: POD_SCHEDULED, status: 'True', lastTransitionTime: now }).finish());
+    lastCondition = { now, encoded: join(lengthDelimited(fieldIds().conditions, [encoded])) };
+  }
+  return lastCondition.encoded;
 }
 
 /**
@@ -76,7 +83,7 @@ export function bindStoredPod(stored: Buffer, binding: PodBinding, now: string):
   const specFields = wireFields(spec);
   const assigned = stringOf(spec, specFields, id.nodeName);
   if (assigned) throw conflict('pods/binding', binding.name, `pod ${binding.name} is already assigned to node "${assigned}"`);
-  const boundSpec = withField(spec, specFields, id.nodeName, [stringField(id.nodeName, binding.node)]);
+  const boundSpec = withFields(spec, specFields, [{ id: id.nodeName, encoded: stringField(id.nodeName, binding.node) }]);
 
   const status = messageOf(pod, podFields, id.status);
   const statusFields = wireFields(status);
@@ -85,9 +92,11 @@ export function bindStoredPod(stored: Buffer, binding: PodBinding, now: string):
     return stringOf(contents, wireFields(contents), id.conditionType);
   };
   const kept = statusFields.filter((f) => f.id === id.conditions && typeOf(f) !== POD_SCHEDULED).map((f) => status.subarray(f.start, f.end));
-  const boundStatus = withField(status, statusFields, id.conditions, [...kept, lengthDelimitedField(id.conditions, scheduledCondition(now))]);
+  const boundStatus = withFields(status, statusFields, [{ id: id.conditions, encoded: [...kept, scheduledCondition(now)] }]);
 
-  const withSpec = withField(pod, podFields, id.spec, [lengthDelimitedField(id.spec, boundSpec)]);
-  const bound = withField(withSpec, wireFields(withSpec), id.status, [lengthDelimitedField(id.status, boundStatus)]);
-  return lengthDelimitedField(id.envelopePod, bound);
+  const bound = withFields(pod, podFields, [
+    { id: id.spec, encoded: lengthDelimited(id.spec, boundSpec) },
+    { id: id.status, encoded: lengthDelimited(id.status, boundStatus) },
+  ]);
+  return join(lengthDelimited(id.envelopePod, bound));
 }
