@@ -106,14 +106,14 @@ function writeVarint(out: Buffer, pos: number, value: number): number {
 }
 
 /** The tag and length of a length-delimited field of that many bytes. */
-export function fieldHeader(id: number, length: number): Buffer {
+function fieldHeader(id: number, length: number): Buffer {
   const tag = id * 8 + LENGTH_DELIMITED;
   const header = Buffer.allocUnsafe(varintLength(tag) + varintLength(length));
   writeVarint(header, writeVarint(header, 0, tag), length);
   return header;
 }
 
-export function piecesLength(pieces: Pieces): number {
+function piecesLength(pieces: Pieces): number {
   let length = 0;
   for (const piece of pieces) length += piece.length;
   return length;
