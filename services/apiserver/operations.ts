@@ -1,10 +1,11 @@
-import { ApiError, badRequest, conflict, invalid, uidPreconditionFailed } from '../../lib/api/errors.js';
+import { ApiError, badRequest, conflict, invalid } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import { fromStoredVersion, toStoredVersion } from '../../lib/api/conversion/index.js';
 import { applyPatch } from '../../lib/patch/apply-patch.js';
 import { VERSION } from '../../lib/version.js';
 import { strategyFor, type ScaleStrategy } from './kinds/index.js';
+import { bindStoredPod } from './kinds/pod-binding.js';
 import { rfc3339 } from './registry/object-meta.js';
 import { applyConfiguration } from './managed-fields/index.js';
 import type { MetricsSource } from './metrics/index.js';
@@ -188,19 +189,9 @@ export function apiOperations(deps: OperationDeps) {
     const bindingErrors = validateBinding(binding);
     if (bindingErrors.length > 0) throw invalid('Binding', name, bindingErrors);
     const namespace = req.namespace || binding.metadata?.namespace || '';
-    const bound = (object: AnyObject): AnyObject => {
-      const pod = object as t.Pod;
-      if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
-        throw uidPreconditionFailed('pods', name, binding.metadata.uid, pod.metadata?.uid ?? '');
-      }
-      if (pod.metadata?.deletionTimestamp) throw conflict('pods/binding', name, 'pod is being deleted, cannot be assigned to a host');
-      if (pod.spec?.nodeName) throw conflict('pods/binding', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-      const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: rfc3339() });
-      return { ...pod, spec: { ...pod.spec, nodeName: node }, status: { ...pod.status, conditions } } as AnyObject;
-    };
+    const bind = (stored: Buffer): Buffer => bindStoredPod(stored, { name, node, uid: binding.metadata?.uid }, rfc3339());
     // The scheduler binds pods it has just seen on its watch, so the cache is almost always current.
-    await registry.transform(pods, namespace, name, bound, deps.caches.get(pods.resource)?.get(namespace, name));
+    await registry.transform(pods, namespace, name, bind, deps.caches.get(pods.resource)?.stored(namespace, name));
     return BOUND;
   }
 

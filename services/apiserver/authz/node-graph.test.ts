@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
-import { NodeGraph, podReferences } from './node-graph.js';
+import { resourceByField } from '../../../lib/api/resources.js';
+import { encodeForStorage } from '../storage/codec.js';
+import { NodeGraph, podReferences, storedPodReferences } from './node-graph.js';
 
 const pod = (name: string, node: string | undefined, spec: Partial<NonNullable<Pod['spec']>> = {}): Pod => ({
   metadata: { name, namespace: 'default' },
@@ -17,6 +19,26 @@ describe('podReferences', () => {
       }),
     );
     expect([...refs].sort()).toEqual(['configMap/c1', 'configMap/c2', 'configMap/c3', 'persistentVolumeClaim/pvc1', 'secret/s1', 'secret/s2']);
+  });
+});
+
+describe('storedPodReferences', () => {
+  it('decodes from the stored bytes what podReferences reads, and nothing of the containers beyond it', () => {
+    const full = pod('p', 'n1', {
+      serviceAccountName: 'robot',
+      volumes: [
+        { name: 'a', secret: { secretName: 's1' } },
+        { name: 'b', configMap: { name: 'c1' } },
+        { name: 'c', persistentVolumeClaim: { claimName: 'pvc1' } },
+        { name: 'd', projected: { sources: [{ secret: { name: 's3' } }, { configMap: { name: 'c4' } }] } },
+      ],
+      initContainers: [{ name: 'i', image: 'x', env: [{ name: 'E', valueFrom: { secretKeyRef: { name: 's2', key: 'k' } } }], envFrom: [{ secretRef: { name: 's4' } }] }],
+      containers: [{ name: 'c', image: 'x', envFrom: [{ configMapRef: { name: 'c2' } }], env: [{ name: 'F', value: 'plain' }, { name: 'G', valueFrom: { configMapKeyRef: { name: 'c3', key: 'k' } } }] }],
+    });
+    const view = storedPodReferences(encodeForStorage(resourceByField('pod'), full));
+    expect([...podReferences(view)].sort()).toEqual([...podReferences(full)].sort());
+    expect(podReferences(full).size).toBe(10);
+    expect(view.spec?.containers?.[0]?.image).toBeUndefined();
   });
 });
 

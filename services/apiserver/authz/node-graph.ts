@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Pod } from '../../../lib/api/generated/index.js';
-import type { WatchCache, WatchOut } from '../watch/index.js';
+import { resourceByField } from '../../../lib/api/resources.js';
+import { prunedDecoder, type SelectionDecoder, type WatchCache, type WatchOut } from '../watch/index.js';
 
 /** The kinds a pod can make its node read: what the kubelet needs to run it. */
 export type ReferencedKind = 'secret' | 'configMap' | 'persistentVolumeClaim' | 'serviceAccount';
@@ -42,6 +43,31 @@ export function podReferences(pod: Pod): Set<string> {
     }
   }
   return refs;
+}
+
+const CONTAINER_REFERENCE_PATHS = ['env.valueFrom.secretKeyRef.name', 'env.valueFrom.configMapKeyRef.name', 'envFrom.secretRef.name', 'envFrom.configMapRef.name'];
+
+/** What podReferences reads of a pod. */
+const REFERENCE_PATHS = [
+  'spec.serviceAccountName',
+  'spec.volumes.secret.secretName',
+  'spec.volumes.configMap.name',
+  'spec.volumes.persistentVolumeClaim.claimName',
+  'spec.volumes.projected.sources.secret.name',
+  'spec.volumes.projected.sources.configMap.name',
+  ...['initContainers', 'containers'].flatMap((list) => CONTAINER_REFERENCE_PATHS.map((path) => `spec.${list}.${path}`)),
+];
+
+let referencesDecoder: SelectionDecoder | undefined;
+
+/**
+ * The part of a stored pod podReferences reads: decoding just that skips the bulk of a pod
+ * (its containers' images, resources and probes, its managed fields), and leaves the watch cache's
+ * copy undecoded, so a binding can be made on its bytes.
+ */
+export function storedPodReferences(stored: Buffer): Pod {
+  referencesDecoder ??= prunedDecoder(resourceByField('pod'), REFERENCE_PATHS);
+  return referencesDecoder(stored) as Pod;
 }
 
 /**
@@ -131,8 +157,8 @@ export class NodeGraph {
       this.clear();
       try {
         for await (const ev of pods.watch({ namespace: '', label: undefined, fields: [] }, { resourceVersion: 0, bookmarks: false, signal })) {
-          // The selection view holds spec.nodeName: most events need no whole pod decoded.
-          if (ev.type !== 'BOOKMARK') this.apply(ev.type, (ev.view ?? ev.object) as Pod, () => ev.object as Pod);
+          // The selection view holds spec.nodeName, the stored bytes the references: no event needs the whole pod decoded.
+          if (ev.type !== 'BOOKMARK') this.apply(ev.type, (ev.view ?? ev.object) as Pod, () => (ev.stored ? storedPodReferences(ev.stored) : (ev.object as Pod)));
         }
       } catch (err) {
         if (!signal.aborted) log.warn({ err: (err as Error).message }, 'node graph watch ended; starting over');

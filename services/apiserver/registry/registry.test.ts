@@ -9,7 +9,8 @@ import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
 import { createCsr } from '../../../lib/certs/index.js';
 import { newRequestScope } from '../request-scope.js';
-import { Registry } from './registry.js';
+import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
+import { Registry, type CachedValue } from './registry.js';
 
 const configMaps = resourceByName('configmaps')!;
 const pods = resourceByName('pods')!;
@@ -301,12 +302,13 @@ describe('Registry (on MemoryStore)', () => {
     });
   });
 
-  describe('transform (server-side changes such as a binding)', () => {
-    const bind = (object: AnyObject): AnyObject => {
-      const p = object as Pod;
+  describe('transform (server-side changes such as a binding, made on the stored bytes)', () => {
+    const bind = (stored: Buffer): Buffer => {
+      const p = decodeFromStorage(pods, { key: '', value: stored, modRevision: 0, createRevision: 0, version: 0 }) as Pod;
       if (p.spec?.nodeName) throw new ApiError('Conflict', `already on ${p.spec.nodeName}`);
-      return { ...p, spec: { ...p.spec, nodeName: 'n1' } } as AnyObject;
+      return encodeForStorage(pods, { ...p, spec: { ...p.spec, nodeName: 'n1' } } as AnyObject);
     };
+    const cachedOf = (object: AnyObject): CachedValue => ({ value: encodeForStorage(pods, object), revision: Number(object.metadata?.resourceVersion) });
     const reads = (): { count: number } => {
       const counter = { count: 0 };
       const get = store.get.bind(store);
@@ -317,32 +319,37 @@ describe('Registry (on MemoryStore)', () => {
       return counter;
     };
 
-    it('writes on a current cached copy (frozen, as the watch cache holds it) without reading storage', async () => {
-      const cached = Object.freeze(await registry.create(pods, 'default', pod('p')));
+    it('writes on a current cached copy without reading storage', async () => {
+      const cached = cachedOf(await registry.create(pods, 'default', pod('p')));
       const counter = reads();
-      const bound = (await registry.transform(pods, 'default', 'p', bind, cached)) as Pod;
+      const revision = await registry.transform(pods, 'default', 'p', bind, cached);
       expect(counter.count).toBe(0);
-      expect(bound.spec?.nodeName).toBe('n1');
       expect(((await registry.get(pods, 'default', 'p')) as Pod).spec?.nodeName).toBe('n1');
-      expect(bound.metadata?.resourceVersion).toBe(String(await store.currentRevision()));
+      expect(revision).toBe(await store.currentRevision());
     });
 
     it('reads storage when the cached copy is stale, so the change applies to the current state', async () => {
-      const stale = await registry.create(pods, 'default', pod('p'));
+      const stale = cachedOf(await registry.create(pods, 'default', pod('p')));
       await registry.update(pods, 'default', { ...pod('p'), metadata: { ...pod('p').metadata, labels: { changed: 'yes' } } });
-      const bound = (await registry.transform(pods, 'default', 'p', bind, stale)) as Pod;
+      await registry.transform(pods, 'default', 'p', bind, stale);
+      const bound = (await registry.get(pods, 'default', 'p')) as Pod;
       expect(bound.metadata?.labels).toEqual({ changed: 'yes' });
       expect(bound.spec?.nodeName).toBe('n1');
     });
 
     it('reads storage when the change refuses the cached copy, and reports what the current state says', async () => {
       const created = await registry.create(pods, 'default', pod('p'));
-      const staleBound = { ...created, spec: { ...(created as Pod).spec, nodeName: 'old' } } as AnyObject;
+      const staleBound = cachedOf({ ...created, spec: { ...(created as Pod).spec, nodeName: 'old' } } as AnyObject);
       const counter = reads();
-      expect(((await registry.transform(pods, 'default', 'p', bind, staleBound)) as Pod).spec?.nodeName).toBe('n1');
+      await registry.transform(pods, 'default', 'p', bind, staleBound);
       expect(counter.count).toBe(1);
-      const err = await apiError(registry.transform(pods, 'default', 'p', bind, created));
+      expect(((await registry.get(pods, 'default', 'p')) as Pod).spec?.nodeName).toBe('n1');
+      const err = await apiError(registry.transform(pods, 'default', 'p', bind, cachedOf(created)));
       expect(err.message).toBe('already on n1');
+    });
+
+    it('answers NotFound for an object storage does not hold', async () => {
+      expect((await apiError(registry.transform(pods, 'default', 'missing', bind))).reason).toBe('NotFound');
     });
   });
 

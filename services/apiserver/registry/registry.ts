@@ -50,6 +50,12 @@ export interface WriteOptions {
   scope?: RequestScope;
 }
 
+/** What the watch cache holds for an object: its stored bytes and the revision they are at. */
+export interface CachedValue {
+  value: Buffer;
+  revision: number;
+}
+
 export interface ListOptions {
   limit?: number;
   continue?: string;
@@ -85,9 +91,12 @@ export class Registry {
   }
 
   private encode(info: ResourceInfo, object: AnyObject): Buffer {
-    const bytes = encodeForStorage(info, object);
+    return this.checkedSize(info, object.metadata?.name ?? '', encodeForStorage(info, object));
+  }
+
+  private checkedSize(info: ResourceInfo, name: string, bytes: Buffer): Buffer {
     if (bytes.length > MAX_OBJECT_BYTES) {
-      throw new ApiError('RequestEntityTooLarge', `Request entity too large: ${info.kind} "${object.metadata?.name ?? ''}" is ${bytes.length} bytes, limit is ${MAX_OBJECT_BYTES}`);
+      throw new ApiError('RequestEntityTooLarge', `Request entity too large: ${info.kind} "${name}" is ${bytes.length} bytes, limit is ${MAX_OBJECT_BYTES}`);
     }
     return bytes;
   }
@@ -286,31 +295,32 @@ export class Registry {
   }
 
   /**
-   * Writes a server-side change (pod binding) with compare-and-swap and retries, bypassing the
-   * user-facing update rules that would forbid it. change must not modify what it is given (a
-   * cached object is frozen). With cached (the object as the watch cache holds it, revision
-   * included) the first try writes on that state without reading etcd, as Kubernetes'
-   * GuaranteedUpdate does: one round trip instead of two when the cache is current. A stale copy
-   * (the compare fails, or change refuses what may be an old state) costs a read, then the usual loop.
+   * Writes a server-side change (pod binding), made on the stored bytes, with compare-and-swap and
+   * retries, bypassing the user-facing update rules that would forbid it. With cached (what the
+   * watch cache holds for the object and its revision) the first try writes on that state without
+   * reading etcd, as Kubernetes' GuaranteedUpdate does: one round trip instead of two when the
+   * cache is current. A stale copy (the compare fails, or change refuses what may be an old state)
+   * costs a read, then the usual loop. Returns the revision written.
    */
-  async transform(info: ResourceInfo, namespace: string, name: string, change: (current: AnyObject) => AnyObject, cached?: AnyObject): Promise<AnyObject> {
+  async transform(info: ResourceInfo, namespace: string, name: string, change: (stored: Buffer) => Buffer, cached?: CachedValue): Promise<number> {
+    const key = objectKey(info, namespace, name);
     if (cached) {
-      let changed: AnyObject | undefined;
+      let changed: Buffer | undefined;
       try {
-        changed = change(cached);
+        changed = change(cached.value);
       } catch {
         changed = undefined;
       }
       if (changed) {
-        const res = await this.store.update(objectKey(info, namespace, name), this.encode(info, changed), Number(cached.metadata?.resourceVersion));
-        if (res.ok) return this.withVersion(changed, res.revision);
+        const res = await this.store.update(key, this.checkedSize(info, name, changed), cached.revision);
+        if (res.ok) return res.revision;
       }
     }
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const { stored, object } = await this.getStored(info, namespace, name);
-      const changed = change(object);
-      const res = await this.store.update(stored.key, this.encode(info, changed), stored.modRevision);
-      if (res.ok) return this.withVersion(changed, res.revision);
+      const stored = await this.store.get(key);
+      if (!stored) throw notFound(info.resource, name);
+      const res = await this.store.update(key, this.checkedSize(info, name, change(stored.value)), stored.modRevision);
+      if (res.ok) return res.revision;
     }
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
   }

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../lib/api/errors.js';
 import type { ResourceCall } from './call.js';
 import { deleteCollection, deleteObject } from './verbs/delete.js';
+import { bindPod } from './verbs/binding.js';
 import { evictPod } from './verbs/eviction.js';
 import { podLogs } from './verbs/logs.js';
 import { patchObject } from './verbs/patch.js';
@@ -78,6 +79,7 @@ function subresourceVerb(method: string, call: ResourceCall): Handler | undefine
   if (call.subresource === 'token' && call.info.field === 'serviceAccount') return method === 'POST' ? createToken : undefined;
   if (call.subresource === 'approval' && call.info.field === 'certificateSigningRequest') return ({ GET: getObject, PUT: replaceApproval } as Record<string, Handler>)[method];
   if (call.subresource === 'eviction' && call.info.field === 'pod') return method === 'POST' ? evictPod : undefined;
+  if (call.subresource === 'binding' && call.info.field === 'pod') return method === 'POST' ? bindPod : undefined;
   const proxy = call.proxy;
   if (proxy && call.info.field === 'service') return (c) => serviceProxy(c, proxy);
   throw new ApiError('NotFound', `the server could not find the requested resource (${call.info.resource}/${call.subresource})`);

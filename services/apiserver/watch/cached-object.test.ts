@@ -38,6 +38,14 @@ describe('CachedObject', () => {
     expect(decoded.atRevision(9).revision).toBe(9);
   });
 
+  it('hands out what storage holds for it, before and after the whole object is decoded', () => {
+    const object = pod('ns', 'p', { node: 'n1', labels: { app: 'web' } });
+    const { entry } = stored(object, 7);
+    expect(entry.stored).toEqual(encodeForStorage(pods, object));
+    void entry.object;
+    expect(entry.stored).toEqual(encodeForStorage(pods, object));
+  });
+
   it('refuses bytes whose selection view cannot be decoded', () => {
     expect(() => CachedObject.fromStorage(new CacheDecoder(pods, true), 'k', Buffer.from([0xff, 0xff, 0xff]), 1)).toThrow();
   });

@@ -1,5 +1,5 @@
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { decodeFromStorage } from '../storage/codec.js';
+import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
 import { deepFreeze } from './freeze.js';
 import { selectionDecoder, type SelectionDecoder } from './selection-decoder.js';
 
@@ -16,6 +16,11 @@ export class CacheDecoder {
 
   whole(key: string, bytes: Buffer, revision: number): AnyObject {
     return this.frozen(decodeFromStorage(this.info, { key, value: bytes, modRevision: revision, createRevision: 0, version: 0 }));
+  }
+
+  /** What storage holds for a decoded object: the bytes it was decoded from, encoded again. */
+  stored(object: AnyObject): Buffer {
+    return encodeForStorage(this.info, object);
   }
 
   view(bytes: Buffer): AnyObject {
@@ -62,6 +67,11 @@ export class CachedObject {
       this.bytes = undefined;
     }
     return this.whole;
+  }
+
+  /** What storage holds for the object (its revision aside): the bytes while held, else encoded from the whole object. */
+  get stored(): Buffer {
+    return this.bytes ?? this.decoder.stored(this.whole!);
   }
 
   /** What a selector or the watcher index reads: the whole object once decoded, else the selection view. */

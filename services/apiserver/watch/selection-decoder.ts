@@ -111,17 +111,22 @@ const decoders = new Map<ResourceInfo, SelectionDecoder>();
 export function selectionDecoder(info: ResourceInfo): SelectionDecoder {
   let decoder = decoders.get(info);
   if (!decoder) {
-    decoder = buildDecoder(info);
+    decoder = prunedDecoder(info, selectionPaths(info));
     decoders.set(info, decoder);
   }
   return decoder;
 }
 
-function buildDecoder(info: ResourceInfo): SelectionDecoder {
+/**
+ * A decoder of info's stored bytes into an object holding only paths (dotted field names; a
+ * repeated message field's path reaches into each of its items). Building one costs a schema
+ * copy: build it once.
+ */
+export function prunedDecoder(info: ResourceInfo, paths: readonly string[]): SelectionDecoder {
   const objectField = lookupMessage('Object').fields[info.field]!;
   const kindType = objectField.resolve().resolvedType as protobuf.Type;
   const copier = new SchemaCopier();
-  const kindName = copier.prunedCopy(kindType, treeOf(selectionPaths(info)));
+  const kindName = copier.prunedCopy(kindType, treeOf(paths));
   const envelope = new protobuf.Type('Envelope').add(new protobuf.Field(info.field, objectField.id, kindName));
   copier.add(envelope);
   copier.root.resolveAll();

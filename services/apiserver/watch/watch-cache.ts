@@ -212,6 +212,12 @@ export class WatchCache {
     return this.objects.get(objectKey(this.info, namespace, name))?.object;
   }
 
+  /** What storage held for an object at the revision the cache has it, without decoding it. */
+  stored(namespace: string, name: string): { value: Buffer; revision: number } | undefined {
+    const cached = this.objects.get(objectKey(this.info, namespace, name));
+    return cached && { value: cached.stored, revision: cached.revision };
+  }
+
   /**
    * A page of the objects matching filter, in key order. Later pages (continue) are read at the
    * first page's revision, rebuilt from the event window, so a paged list is one consistent

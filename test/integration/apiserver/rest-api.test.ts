@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { restRequest } from './rest-helpers.js';
 
@@ -10,6 +11,44 @@ const cm = (name: string, labels: Record<string, string> = {}) => ({ apiVersion:
 
 describe('HTTP API', () => {
   const f = useControlPlane();
+
+  it('binds a pod with POST pods/<name>/binding once, sending watchers the bound pod, and refuses what Kubernetes refuses', async () => {
+    const podBody = (name: string, finalizers?: string[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, finalizers }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } });
+    const binding = (name: string, node: string, uid?: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name, uid }, target: { kind: 'Node', name: node } });
+    const created = (await restRequest(f.cp, 'POST', `${ns}/pods`, podBody('bind-me'))).json<Pod>();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 30_000);
+    const watched = (async () => {
+      for await (const ev of f.client.resource('pod').watch('default', { resourceVersion: created.metadata?.resourceVersion, signal: abort.signal })) {
+        if (ev.type === 'MODIFIED' && ev.object.metadata?.name === 'bind-me') return ev.object;
+      }
+      return undefined;
+    })().finally(() => clearTimeout(timer));
+
+    expect((await restRequest(f.cp, 'POST', `${ns}/pods/bind-me/binding`, binding('bind-me', 'n1', 'wrong-uid'))).json()).toMatchObject({ code: 409, message: expect.stringContaining('Precondition failed: UID in precondition: wrong-uid') });
+    const bound = await restRequest(f.cp, 'POST', `${ns}/pods/bind-me/binding`, binding('bind-me', 'n1', created.metadata?.uid));
+    expect(bound.status).toBe(201);
+    expect(bound.json()).toMatchObject({ kind: 'Status', status: 'Success' });
+    const seen = await watched;
+    abort.abort();
+    const stored = (await restRequest(f.cp, 'GET', `${ns}/pods/bind-me`)).json<Pod>();
+    expect(stored.spec?.nodeName).toBe('n1');
+    expect(stored.status?.conditions?.filter((c) => c.type === 'PodScheduled')).toEqual([{ type: 'PodScheduled', status: 'True', lastTransitionTime: expect.stringMatching(/Z$/) }]);
+    expect(seen?.spec).toEqual(stored.spec);
+    expect(seen?.status).toEqual(stored.status);
+    expect(seen?.metadata?.resourceVersion).toBe(stored.metadata?.resourceVersion);
+
+    const again = await restRequest(f.cp, 'POST', `${ns}/pods/bind-me/binding`, binding('bind-me', 'n2'));
+    expect(again.status).toBe(409);
+    expect(again.json()).toMatchObject({ reason: 'Conflict', message: 'Operation cannot be fulfilled on pods/binding "bind-me": pod bind-me is already assigned to node "n1"' });
+    expect((await restRequest(f.cp, 'POST', `${ns}/pods/bind-me/binding`, binding('other-name', 'n2'))).status).toBe(400);
+
+    await restRequest(f.cp, 'POST', `${ns}/pods`, podBody('leaving', ['example.com/hold']));
+    await restRequest(f.cp, 'DELETE', `${ns}/pods/leaving`);
+    const leaving = await restRequest(f.cp, 'POST', `${ns}/pods/leaving/binding`, binding('leaving', 'n1'));
+    expect(leaving.json()).toMatchObject({ code: 409, message: 'Operation cannot be fulfilled on pods/binding "leaving": pod is being deleted, cannot be assigned to a host' });
+    await restRequest(f.cp, 'PATCH', `${ns}/pods/leaving`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+  });
 
   it('serves version, health and discovery documents built from the resource table', async () => {
     expect((await restRequest(f.cp, 'GET', '/version', undefined, { Authorization: '' })).json()).toMatchObject({ gitVersion: expect.stringMatching(/^v/) });
