@@ -11,7 +11,9 @@ import { WARNING_METADATA } from '../api/warnings.js';
 import { encodeRequest } from './request-encoding.js';
 import { diagnoseTls } from './tls-diagnosis.js';
 
-const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
+let resources: ResourcesDefinition | undefined;
+/** The service's methods, looked up on the first call and kept: every call reads them. */
+const service = (): ResourcesDefinition => (resources ??= packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition);
 
 type Methods = ResourcesDefinition;
 type UnaryMethod =
