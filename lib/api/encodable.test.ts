@@ -11,7 +11,7 @@ const viaCopy = (typeName: string, message: object): Buffer => {
 const asIs = (typeName: string, message: object): Buffer => Buffer.from(lookupMessage(typeName).encode(message).finish());
 
 describe('encodesAsIs', () => {
-  const requestTypes = [...new Set(protoRoot().lookupService('kubets.v1.Resources').methodsArray.map((m) => m.resolve().resolvedRequestType!))];
+  const requestTypes = [...new Set(protoRoot().lookupService('kubets.v1.Resources').methodsArray.map((m) => (m.resolve(), m.resolvedRequestType!)))];
 
   for (const type of requestTypes) {
     it(`says yes to a full ${type.name}, whose bytes are then those of the fromObject copy`, () => {
