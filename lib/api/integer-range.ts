@@ -8,17 +8,20 @@ const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 interface IntegerRange {
   min: bigint;
   max: bigint;
+  /** The same bounds as numbers (all within 2^53), so a number is checked without a BigInt per value. */
+  minNumber: number;
+  maxNumber: number;
   rule: string;
 }
 
-const INT32: IntegerRange = { min: -(2n ** 31n), max: 2n ** 31n - 1n, rule: 'must be a 32-bit integer' };
-const UINT32: IntegerRange = { min: 0n, max: 2n ** 32n - 1n, rule: 'must be an unsigned 32-bit integer' };
-const INT64: IntegerRange = {
-  min: -MAX_EXACT,
-  max: MAX_EXACT,
-  rule: `must be an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
-};
-const UINT64: IntegerRange = { min: 0n, max: MAX_EXACT, rule: `must be an integer between 0 and ${Number.MAX_SAFE_INTEGER}` };
+function integerRange(min: bigint, max: bigint, rule: string): IntegerRange {
+  return { min, max, minNumber: Number(min), maxNumber: Number(max), rule };
+}
+
+const INT32 = integerRange(-(2n ** 31n), 2n ** 31n - 1n, 'must be a 32-bit integer');
+const UINT32 = integerRange(0n, 2n ** 32n - 1n, 'must be an unsigned 32-bit integer');
+const INT64 = integerRange(-MAX_EXACT, MAX_EXACT, `must be an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+const UINT64 = integerRange(0n, MAX_EXACT, `must be an integer between 0 and ${Number.MAX_SAFE_INTEGER}`);
 
 const RANGES: Record<string, IntegerRange> = {
   int32: INT32,
@@ -49,7 +52,7 @@ export function integerRangeProblem(type: string, value: number | bigint): strin
     if (!Number.isInteger(value)) return 'must be an integer';
     // Beyond 2^53 a number is already rounded: it cannot be the integer that was written.
     if (!Number.isSafeInteger(value)) return range.rule;
-    value = BigInt(value);
+    return value < range.minNumber || value > range.maxNumber ? range.rule : undefined;
   }
   return value < range.min || value > range.max ? range.rule : undefined;
 }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ApiError, fromServiceError } from '../api/errors.js';
-import { encodeObject } from '../api/proto.js';
+import { encodeObject, lookupMessage, packageDefinition } from '../api/proto.js';
 import { encodeRequest } from './request-encoding.js';
 
 const serialize = (value: object): Buffer => encodeObject((value as { object: never }).object);
@@ -45,6 +45,16 @@ describe('encodeRequest', () => {
       'Pod "p" is invalid: spec.containers[1].ports[1].containerPort: Invalid value: 4294967376: must be a 32-bit integer',
     );
     expect(encodeRequest('Create', { resource: 'pods', object: { pod: { ...pod, spec: { containers: [pod.spec.containers[0]!] } } } }, serialize).length).toBeGreaterThan(0);
+  });
+
+  it('encodes a request whose values are of their fields\' types as is, and converts one that needs it as before', () => {
+    const create = packageDefinition['kubets.v1.Resources'].Create!.requestSerialize;
+    const type = lookupMessage('CreateRequest');
+    const typed = { resource: 'pods', object: { pod: { metadata: { name: 'p', labels: { a: 'b' } }, spec: { priority: 5 } } } };
+    expect(encodeRequest('Create', typed, create)).toEqual(Buffer.from(type.encode(type.fromObject(typed)).finish()));
+    const loose = { resource: 'pods', dryRun: 1, object: { pod: { metadata: { name: 7 }, spec: { priority: 5 } } } };
+    const converted = { resource: 'pods', dryRun: true, object: { pod: { metadata: { name: '7' }, spec: { priority: 5 } } } };
+    expect(encodeRequest('Create', loose, create)).toEqual(encodeRequest('Create', converted, create));
   });
 
   it('refuses a message over the server limit naming the object', () => {

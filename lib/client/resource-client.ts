@@ -1,6 +1,6 @@
 import { ApiError, isApiError, type StatusReason } from '../api/errors.js';
 import { unwrapAs, wrap } from '../api/envelope.js';
-import type { DeleteOptions, Object as Envelope, Status, WatchEvent as WireWatchEvent } from '../api/generated/index.js';
+import type { CreateRequest, DeleteOptions, Object as Envelope, Status, WatchEvent as WireWatchEvent } from '../api/generated/index.js';
 import { requestNameOf, type EnvelopeField, type KindTypes, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from './keys.js';
 import type { Transport } from './transport.js';
@@ -102,13 +102,20 @@ export class ResourceClient<T extends KubeObject> {
   }
 
   async create(obj: T, opts: CreateOptions = {}): Promise<T> {
+    return this.unwrap(await this.transport.unary('Create', this.createRequest(obj, opts), { idempotent: false, ...callOpts(opts) }));
+  }
+
+  /**
+   * Creates the object and resolves once the server has stored it, without decoding the object the
+   * server answers with: for writers that keep nothing of it but what they sent (an event recorder).
+   */
+  async createIgnoringResult(obj: T, opts: CreateOptions = {}): Promise<void> {
+    await this.transport.unaryIgnoringResponse('Create', this.createRequest(obj, opts), { idempotent: false, ...callOpts(opts) });
+  }
+
+  private createRequest(obj: T, opts: CreateOptions): CreateRequest {
     const namespace = this.info.namespaced ? (opts.namespace ?? obj.metadata?.namespace ?? '') : '';
-    const res = await this.transport.unary(
-      'Create',
-      { resource: this.requestName, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false, fieldManager: opts.fieldManager ?? '' },
-      { idempotent: false, ...callOpts(opts) },
-    );
-    return this.unwrap(res);
+    return { resource: this.requestName, namespace, object: this.wrap(obj), dryRun: opts.dryRun ?? false, fieldManager: opts.fieldManager ?? '' };
   }
 
   async get(namespace: string, name: string, opts: CallOptions = {}): Promise<T> {

@@ -11,7 +11,9 @@ import { WARNING_METADATA } from '../api/warnings.js';
 import { encodeRequest } from './request-encoding.js';
 import { diagnoseTls } from './tls-diagnosis.js';
 
-const service = (): ResourcesDefinition => packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition;
+let resources: ResourcesDefinition | undefined;
+/** The service's methods, looked up on the first call and kept: every call reads them. */
+const service = (): ResourcesDefinition => (resources ??= packageDefinition['kubets.v1.Resources'] as unknown as ResourcesDefinition);
 
 type Methods = ResourcesDefinition;
 type UnaryMethod =
@@ -135,7 +137,19 @@ export class Transport {
     return this.endpoints.map((e) => e.address);
   }
 
-  async unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
+  unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<ResponseOf<M>> {
+    return this.call(method, request, opts, true) as Promise<ResponseOf<M>>;
+  }
+
+  /**
+   * A unary call whose caller keeps nothing of the answer (an event recorder's writes): it
+   * resolves once the server has answered OK, without decoding the response message.
+   */
+  async unaryIgnoringResponse<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions): Promise<void> {
+    await this.call(method, request, opts, false);
+  }
+
+  private async call<M extends UnaryMethod>(method: M, request: RequestOf<M>, opts: UnaryCallOptions, decode: boolean): Promise<ResponseOf<M> | undefined> {
     const deadline = Date.now() + (opts.deadlineMs ?? this.options.deadlineMs);
     const bytes = encodeRequest(method, request as object, service()[method].requestSerialize as (value: object) => Buffer);
     const failures: string[] = [];
@@ -147,7 +161,7 @@ export class Transport {
         continue;
       }
       try {
-        return await this.sendUnary(endpoint, method, bytes, deadline, opts.signal);
+        return await this.sendUnary(endpoint, method, bytes, deadline, decode, opts.signal);
       } catch (err) {
         if (opts.signal?.aborted) throw abortReason(opts.signal);
         const apiErr = fromServiceError(err);
@@ -268,15 +282,17 @@ export class Transport {
   /**
    * One call straight on the endpoint's channel, as grpc-js' makeUnaryRequest would make it but
    * without what every call of that path costs and this client does not use: a caller-stack
-   * Error, the interceptor chain and an EventEmitter per call. The request is already encoded.
+   * Error, the interceptor chain and an EventEmitter per call. The request is already encoded;
+   * the response is decoded only when `decode` is set.
    */
   private sendUnary<M extends UnaryMethod>(
     endpoint: Endpoint,
     method: M,
     encoded: Buffer,
     deadline: number,
+    decode: boolean,
     signal?: AbortSignal,
-  ): Promise<ResponseOf<M>> {
+  ): Promise<ResponseOf<M> | undefined> {
     const def = service()[method];
     const deserialize = def.responseDeserialize as (value: Buffer) => ResponseOf<M>;
     return new Promise((resolve, reject) => {
@@ -295,6 +311,7 @@ export class Transport {
           if (onWarning) for (const w of status.metadata.get(WARNING_METADATA)) onWarning(w.toString());
           if (status.code !== grpc.status.OK) return reject(callError(status));
           if (!response) return reject(callError({ code: grpc.status.UNIMPLEMENTED, details: 'No message received', metadata: status.metadata }));
+          if (!decode) return resolve(undefined);
           let value: ResponseOf<M>;
           try {
             value = deserialize(response);

@@ -134,7 +134,7 @@ describe('EventRecorder', () => {
         inFlight--;
       }
     };
-    eventClient.create = slowly(eventClient.create.bind(eventClient));
+    eventClient.createIgnoringResult = slowly(eventClient.createIgnoringResult.bind(eventClient));
     eventClient.patch = slowly(eventClient.patch.bind(eventClient));
     for (let i = 0; i < 12; i++) busy.event({ ...podRef, name: `p-${i}`, uid: `u-${i}` }, 'Normal', 'Scheduled', `Successfully assigned web/p-${i} to node-1`);
     for (let i = 0; i < 3; i++) busy.event(podRef, 'Warning', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient cpu.');

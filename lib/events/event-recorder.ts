@@ -185,13 +185,10 @@ export class EventRecorder {
           return;
         }
       }
-      const created = await this.withRetries(() => this.client.resource('event').create(this.newEvent(item)));
-      this.remember(key, {
-        namespace: created.metadata?.namespace ?? '',
-        name: created.metadata?.name ?? '',
-        count: created.count ?? 1,
-        lastSeenAt: item.at,
-      });
+      // The stored Event is what was sent (its name is ours, its count 1): the answer is not decoded.
+      let sent!: Event;
+      await this.withRetries(() => this.client.resource('event').createIgnoringResult((sent = this.newEvent(item))));
+      this.remember(key, { namespace: sent.metadata?.namespace ?? '', name: sent.metadata?.name ?? '', count: sent.count ?? 1, lastSeenAt: item.at });
     } catch (err) {
       this.log.warn({ err: (err as Error).message, reason: item.reason, object: `${item.involved.namespace ?? ''}/${item.involved.name ?? ''}` }, 'cannot write event');
     }
