@@ -98,7 +98,9 @@ export function integerProblemsError(requestName: string, request: { object?: En
   if (carried && prefix && found.every((f) => f.path.startsWith(prefix))) {
     const meta = carried.object.metadata;
     const errors = found.map((f) => new FieldError('FieldValueInvalid', f.path.slice(prefix.length), f.value, f.rule));
-    return invalid(carried.info.kind, meta?.name ?? meta?.generateName ?? '', errors);
+    // The name is only as well-typed as the rest of the request: a number there must not break the report.
+    const name = [meta?.name, meta?.generateName].find((n): n is string => typeof n === 'string') ?? '';
+    return invalid(carried.info.kind, name, errors);
   }
   const problems = found.map((f) => new FieldError('FieldValueInvalid', f.path, f.value, f.rule).message);
   return badRequest(`invalid ${requestName}: ${problems.join(', ')}`);

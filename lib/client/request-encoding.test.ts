@@ -23,6 +23,11 @@ describe('encodeRequest', () => {
     expect(err.details.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: 4294967299: must be a 32-bit integer' }]);
   });
 
+  it('reports an int32 out of range even when the name is not a string', () => {
+    const err = refusal('Create', { resource: 'replicationcontrollers', object: { replicationController: { metadata: { name: 7 }, spec: { replicas: 4294967299 } } } });
+    expect(err.message).toBe('ReplicationController "" is invalid: spec.replicas: Invalid value: 4294967299: must be a 32-bit integer');
+  });
+
   it('refuses a fraction, NaN or a string in an integer field of the request itself as BadRequest', () => {
     expect(refusal('Delete', { resource: 'pods', name: 'p', options: { gracePeriodSeconds: 1.5 } }).message).toBe(
       'invalid DeleteRequest: options.gracePeriodSeconds: Invalid value: 1.5: must be an integer',
