@@ -26,6 +26,8 @@ export async function benchRss(): Promise<void> {
     const pid = cluster.apiserver.pid!;
     const idle = rssMiB(pid);
     const client = await cluster.client();
+    // Pods need their ServiceAccount (ServiceAccount admission); no controller-manager runs here to create it.
+    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: 'default' } });
     const pods = client.resource('pod');
     const rate = await runConcurrent(PODS, 100, async (i) => {
       await pods.create(samplePod(i));

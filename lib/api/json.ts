@@ -84,18 +84,24 @@ function fieldWriter(field: protobuf.Field): FieldWriter {
 const fieldWriters = new WeakMap<protobuf.Type, (FieldWriter | undefined)[]>();
 
 function messageToJSON(type: protobuf.Type, value: Record<string, unknown>): JsonObject {
-  const out: JsonObject = {};
+  return writeFields(type, value, {});
+}
+
+/** Writes the fields of value into out, in schema order, but those in skip. */
+function writeFields(type: protobuf.Type, value: Record<string, unknown>, out: JsonObject, skip?: ReadonlySet<string>): JsonObject {
   const fields = type.fieldsArray;
   let writers = fieldWriters.get(type);
   if (!writers) fieldWriters.set(type, (writers = []));
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
     const v = value[field.name];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || skip?.has(field.name)) continue;
     const { presence, toJSON } = (writers[i] ??= fieldWriter(field));
     if (field.map) {
-      const entries = Object.entries(v as Record<string, unknown>);
-      if (entries.length > 0) out[field.name] = Object.fromEntries(entries.map(([k, x]) => [k, toJSON(x)]));
+      const map = v as Record<string, unknown>;
+      let written: JsonObject | undefined;
+      for (const k in map) (written ??= {})[k] = toJSON(map[k]);
+      if (written) out[field.name] = written;
     } else if (field.repeated) {
       const list = v as unknown[];
       if (list.length > 0) out[field.name] = list.map(toJSON);
@@ -106,12 +112,12 @@ function messageToJSON(type: protobuf.Type, value: Record<string, unknown>): Jso
   return out;
 }
 
+/** The fields toKubeJSON writes from the resource instead of the object. */
+const TYPE_META = new Set(['apiVersion', 'kind']);
+
 /** Kubernetes' JSON for an object: apiVersion and kind first, then the fields in schema order. */
 export function toKubeJSON(info: ResourceInfo, object: AnyObject): JsonObject {
-  const body = messageToJSON(lookupMessage(info.kind), object as Record<string, unknown>);
-  delete body.apiVersion;
-  delete body.kind;
-  return { apiVersion: info.apiVersion, kind: info.kind, ...body };
+  return writeFields(lookupMessage(info.kind), object as Record<string, unknown>, { apiVersion: info.apiVersion, kind: info.kind }, TYPE_META);
 }
 
 function describe(v: Json): string {

@@ -37,7 +37,7 @@ export function mergesAsSet(field: string): boolean {
 }
 
 /** Ports merge on different keys depending on where they are. */
-export function mergeKeyFor(path: string[], field: string): string | undefined {
+export function mergeKeyFor(path: readonly string[], field: string): string | undefined {
   if (field === 'ports') return path.includes('containers') || path.includes('initContainers') ? 'containerPort' : 'port';
   return MERGE_KEYS[field];
 }

@@ -216,7 +216,7 @@ export async function startApiserver(options: ApiserverOptions, log: Logger): Pr
     podSecurity: new PodSecurityAdmission(podSecurityConfig, namespaceOf, inNamespace<t.Pod>('pods')),
   });
   const registry = new Registry(store, hooks, log.child({ part: 'registry' }));
-  registry.eventTtlSeconds = config.eventTtlSeconds;
+  registry.eventLeases.ttlSeconds = config.eventTtlSeconds;
   const authorizer = new RequestAuthorizer({ caches, log: log.child({ part: 'authorizer' }) });
   authorizer.start();
   const aggregator = new ClusterRoleAggregator({ registry, clusterRoles: caches.get('clusterroles')!, log: log.child({ part: 'clusterrole-aggregation' }) });

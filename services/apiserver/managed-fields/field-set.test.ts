@@ -139,6 +139,9 @@ describe('encodedFieldsOf', () => {
     ['a list that is not all keyed, so atomic', pod([{ name: 'a' }, { image: 'no-name' }])],
     ['a field name holding the path separator', { metadata: { annotations: { 'a\nb': 'x', a: 'y' } }, spec: { 'a\nf:b': {}, a: { b: 1 } } }],
     ['nothing owned', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', uid: 'u', labels: { a: null } } }],
+    ['empty metadata, and metadata with only what nobody owns', { metadata: {}, spec: { a: 1 }, status: { metadata: { name: 'x' } } }],
+    ['names JSON escapes: quotes, backslashes, control characters, surrogates', { metadata: { labels: { 'a"b': 'x', 'c\\d': 'y', 'e\tf': 'z', 'g\ud800': 'w', 'h\ud83d\ude00': 'v' } } }],
+    ['keyed elements and set values that JSON escapes', pod([{ name: 'a"b', image: 'i' }], { volumes: [{ name: 'v\\1' }] })],
   ];
   for (const [what, json] of cases) {
     for (const part of ['all', 'main', 'status'] as const) {

@@ -48,8 +48,8 @@ function keyElement(item: Json, key: string): string | undefined {
 
 /** How a list field merges: on a key, as a set of values, or whole. */
 function listShape(names: readonly string[], field: string, list: Json[]): { key: string } | 'set' | 'atomic' {
-  const key = mergeKeyFor([...names], field);
-  if (key && list.every((item) => keyElement(item, key) !== undefined)) return { key };
+  const key = mergeKeyFor(names, field);
+  if (key && list.every((item) => hasKey(item, key))) return { key };
   if (mergesAsSet(field) && list.every((item) => !isObject(item) && !Array.isArray(item))) return 'set';
   return 'atomic';
 }
@@ -120,44 +120,76 @@ export function fieldsOf(json: JsonObject, part: FieldPart = 'all'): FieldSet {
 /** A list repeats an element (a key or a value): the set merges those, the text written in one walk would not. */
 const REPEATED = Symbol('repeated element');
 
+/** Characters JSON.stringify escapes in a string (quotes, backslashes, control characters, lone surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON text of an element, `f:` + field or a key element, without JSON.stringify for the common case. */
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
+}
+
+function hasKeys(value: JsonObject): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+/** Whether a list element carries the merge key (what keyElement would name it by). */
+function hasKey(item: Json, key: string): boolean {
+  return isObject(item) && item[key] !== undefined && item[key] !== null;
+}
+
 /**
  * The FieldsV1 members (`"f:a":{...}`, comma-separated) of the fields collect finds in value,
  * written as it walks, in the order encodeFields writes them: `.` first in a list element.
+ * names: the field names above value, a stack this walk pushes to and pops from (every create
+ * goes through here: no copies of it, no entry arrays). skip: fields of value nobody owns.
  */
-function membersOf(value: JsonObject, names: string[]): string | typeof REPEATED {
+function membersOf(value: JsonObject, names: string[], skip?: ReadonlySet<string>): string | typeof REPEATED {
   let out = '';
-  for (const [field, v] of Object.entries(value)) {
-    if (v === null || v === undefined) continue;
-    // A path's text joins elements with SEPARATOR; a name holding it could be another path's text.
-    if (field.includes(SEPARATOR)) return REPEATED;
-    let inner = '';
-    if (Array.isArray(v) && v.length > 0) {
-      const shape = listShape(names, field, v);
-      if (shape !== 'atomic') {
-        const seen = new Set<string>();
-        for (const item of v) {
-          const element = shape === 'set' ? `v:${JSON.stringify(item)}` : keyElement(item, shape.key)!;
-          if (seen.has(element)) return REPEATED;
-          seen.add(element);
-          let content = '';
-          if (shape !== 'set') {
-            const members = membersOf(item as JsonObject, [...names, field]);
-            if (members === REPEATED) return REPEATED;
-            content = members && `".":{},${members}`;
-          }
-          inner += `${inner ? ',' : ''}${JSON.stringify(element)}:{${content}}`;
-        }
-      }
-    } else if (isObject(v) && Object.keys(v).length > 0) {
-      const members = membersOf(v, [...names, field]);
-      if (members === REPEATED) return REPEATED;
-      // An object whose fields are all null sets no field.
-      if (!members) continue;
-      inner = members;
-    }
-    out += `${out ? ',' : ''}${JSON.stringify(`f:${field}`)}:{${inner}}`;
+  for (const field in value) {
+    const v = value[field];
+    if (v === null || v === undefined || skip?.has(field)) continue;
+    const member = memberOf(field, v, names);
+    if (member === REPEATED) return REPEATED;
+    if (member) out += out ? ',' + member : member;
   }
   return out;
+}
+
+/** One field's member (`"f:field":{...}`), '' when it sets nothing. */
+function memberOf(field: string, v: Json, names: string[], skip?: ReadonlySet<string>): string | typeof REPEATED {
+  // A path's text joins elements with SEPARATOR; a name holding it could be another path's text.
+  if (field.includes(SEPARATOR)) return REPEATED;
+  let inner = '';
+  if (Array.isArray(v) && v.length > 0) {
+    const shape = listShape(names, field, v);
+    if (shape !== 'atomic') {
+      const seen = v.length > 1 ? new Set<string>() : undefined;
+      names.push(field);
+      for (const item of v) {
+        const element = shape === 'set' ? `v:${JSON.stringify(item)}` : keyElement(item, shape.key)!;
+        if (seen?.has(element)) return REPEATED;
+        seen?.add(element);
+        let content = '';
+        if (shape !== 'set') {
+          const members = membersOf(item as JsonObject, names);
+          if (members === REPEATED) return REPEATED;
+          if (members) content = '".":{},' + members;
+        }
+        inner += (inner ? ',' : '') + quoted(element) + ':{' + content + '}';
+      }
+      names.pop();
+    }
+  } else if (isObject(v) && (skip !== undefined || hasKeys(v))) {
+    names.push(field);
+    const members = membersOf(v, names, skip);
+    names.pop();
+    if (members === REPEATED) return REPEATED;
+    // An object whose fields are all null (or nobody's) sets no field.
+    if (!members) return '';
+    inner = members;
+  }
+  return quoted('f:' + field) + ':{' + inner + '}';
 }
 
 /**
@@ -167,15 +199,19 @@ function membersOf(value: JsonObject, names: string[]): string | typeof REPEATED
  */
 export function encodedFieldsOf(json: JsonObject, part: FieldPart = 'all'): string | undefined {
   let out = '';
-  for (const { value, path, names } of ownedValues(json, part)) {
-    const members = membersOf(value, names);
-    if (members === REPEATED) {
+  const names: string[] = [];
+  for (const field in json) {
+    const v = json[field];
+    if (field === 'apiVersion' || field === 'kind' || v === null || v === undefined) continue;
+    if (part !== 'all' && (field === 'status') !== (part === 'status')) continue;
+    const member = memberOf(field, v, names, field === 'metadata' && isObject(v) ? UNOWNED_METADATA : undefined);
+    if (member === REPEATED) {
       const set = fieldsOf(json, part);
       return set.size > 0 ? JSON.stringify(encodeFields(set)) : undefined;
     }
-    if (members) out += `${out ? ',' : ''}${path.reduceRight((inner, element) => `${JSON.stringify(element)}:{${inner}}`, members)}`;
+    if (member) out += out ? ',' + member : member;
   }
-  return out ? `{${out}}` : undefined;
+  return out ? '{' + out + '}' : undefined;
 }
 
 /** The value a path names in an object, or undefined when the object does not have it. */

@@ -14,6 +14,7 @@ import { required, root } from '../../../lib/validation/field-errors.js';
 import { generatedName } from './object-meta.js';
 import { KeyedSerializer } from './serializer.js';
 import { cloneObject } from './clone.js';
+import { EventLeases } from './event-leases.js';
 import { recordManagedFields } from '../managed-fields/index.js';
 import type { RequestScope } from '../request-scope.js';
 import {
@@ -79,6 +80,12 @@ export interface ListResult {
  */
 export class Registry {
   private readonly serializer = new KeyedSerializer();
+  /** The leases Events expire through (its ttlSeconds is the apiserver's --event-ttl). */
+  readonly eventLeases = new EventLeases(async (ttlSeconds) => {
+    const id = await this.store.grantLease(ttlSeconds);
+    this.log.debug({ lease: id, ttlSeconds }, 'granted event lease');
+    return id;
+  });
 
   constructor(
     private readonly store: Store,
@@ -143,7 +150,7 @@ export class Registry {
         const extra = await this.hooks.txnForCreate?.(info, candidate);
         bytes = this.encode(info, candidate);
         if (opts.dryRun) return undefined;
-        const lease = strategyFor(info).expiresAfterEventTtl ? await this.eventLease() : undefined;
+        const lease = strategyFor(info).expiresAfterEventTtl ? await this.eventLeases.lease() : undefined;
         return this.store.create(key, bytes, extra, lease);
       });
       if (!res) return candidate;
@@ -404,19 +411,5 @@ export class Registry {
     }
     const token = more && startAfter ? encodeContinueToken(revision, startAfter, prefix) : '';
     return { items, resourceVersion: String(revision), continue: token, remainingItemCount: token ? remaining : undefined };
-  }
-
-  private leaseCache: { id: string; grantedAt: number } | undefined;
-
-  /** Events expire through an etcd lease; one lease is shared by the events of a minute, as kube-apiserver does. */
-  eventTtlSeconds = 3600;
-
-  private async eventLease(): Promise<string> {
-    const now = Date.now();
-    if (!this.leaseCache || now - this.leaseCache.grantedAt > 60_000) {
-      this.leaseCache = { id: await this.store.grantLease(this.eventTtlSeconds + 60), grantedAt: now };
-      this.log.debug({ lease: this.leaseCache.id }, 'granted event lease');
-    }
-    return this.leaseCache.id;
   }
 }
