@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,11 @@ describe('the built kubets', () => {
     const { metadata } = JSON.parse(deployment.stdout) as { metadata: { generation: unknown } };
     expect(typeof metadata.generation).toBe('number');
     expect(metadata.generation).toBeGreaterThanOrEqual(1);
+  });
+
+  // The entry point then reads it as latin1, without decoding UTF-8 into a two-byte string.
+  it('is built as ASCII', () => {
+    expect(isAscii(readFileSync(join(DIST, bundles()[0]!)))).toBe(true);
   });
 
   it('names its bundle by its hash', () => {
