@@ -159,6 +159,11 @@ export class CliContext {
     this.io.stderr.write(text);
   }
 
+  /** Whether this context made a client of its own (from the config and flags) and has not closed it. */
+  get connected(): boolean {
+    return this.apiClient !== undefined;
+  }
+
   close(): void {
     this.apiClient?.close();
     this.apiClient = undefined;
