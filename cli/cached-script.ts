@@ -4,7 +4,7 @@ import type * as vm from 'node:vm';
 // and importing node:fs there builds its module namespace, which reads every export, and so
 // loads fs' streams and promises a `get pods` never uses.
 const { isAscii } = process.getBuiltinModule('node:buffer');
-const { readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire } = process.getBuiltinModule('node:module');
 const { dirname } = process.getBuiltinModule('node:path');
 const { Script } = process.getBuiltinModule('node:vm');
@@ -17,21 +17,40 @@ const { Script } = process.getBuiltinModule('node:vm');
 
 export interface LoadedCommonJS {
   exports: unknown;
-  /** Whether V8 compiled it from the cache file. */
+  /** The cache file that was read (the first of the candidates present), whether or not V8 took it. */
+  cacheRead: string | undefined;
+  /** Whether V8 compiled it from that file. */
   cacheUsed: boolean;
-  /** Writes the cache of everything compiled so far (best effort: a user who may not write there goes without). */
-  saveCache(): void;
+  /**
+   * Writes the cache of everything compiled so far to `cacheFile`, in a directory only its user
+   * may enter, readable by that user alone, and whole or not at all (best effort: where it may
+   * not write, the call goes without).
+   */
+  saveCache(cacheFile: string): void;
 }
 
-/** Runs a CommonJS file as node's loader would, compiled from `cacheFile` when V8 accepts it. */
-export function loadCommonJS(file: string, cacheFile: string): LoadedCommonJS {
-  const cachedData = readIfPresent(cacheFile);
+/** Runs a CommonJS file as node's loader would, compiled from the first of `cacheFiles` present when V8 accepts it. */
+export function loadCommonJS(file: string, cacheFiles: readonly string[]): LoadedCommonJS {
+  let cacheRead: string | undefined;
+  let cachedData: Buffer | undefined;
+  for (const candidate of cacheFiles) {
+    cachedData = readIfPresent(candidate);
+    if (cachedData) {
+      cacheRead = candidate;
+      break;
+    }
+  }
   const source = `(function (exports, require, module, __filename, __dirname) {${readText(file)}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData && { cachedData }) });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));
-  return { exports: module.exports, cacheUsed: cachedData !== undefined && script.cachedDataRejected === false, saveCache: () => writeCache(script, cacheFile) };
+  return {
+    exports: module.exports,
+    cacheRead,
+    cacheUsed: cachedData !== undefined && script.cachedDataRejected === false,
+    saveCache: (cacheFile) => writeCache(script, cacheFile),
+  };
 }
 
 /** A bundle is almost all ASCII, which reads as latin1 in a third of the time UTF-8 decoding takes. */
@@ -51,10 +70,20 @@ function readIfPresent(file: string): Buffer | undefined {
 function writeCache(script: vm.Script, cacheFile: string): void {
   const partial = `${cacheFile}.${process.pid}`;
   try {
-    writeFileSync(partial, script.createCachedData());
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, cacheFile);
   } catch {
     // Not writable (or gone): the next call compiles again.
-    rmSync(partial, { force: true });
+    discardCache(partial);
+  }
+}
+
+/** Removes a cache file if there is one (best effort, as writing it is). */
+export function discardCache(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Its directory is not one (or not ours): there is nothing of ours to remove.
   }
 }

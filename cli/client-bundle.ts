@@ -8,3 +8,4 @@ import { buildSchemaOnDemand } from '../lib/api/schema-build.js';
 buildSchemaOnDemand();
 
 export { runKubets } from './program.js';
+export { servedVerb } from './served-verb.js';

@@ -1,8 +1,12 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeServer, resolveConnection } from './context.js';
+import { createCertificateAuthority } from '../lib/certs/index.js';
+import { CliContext, normalizeServer, resolveConnection } from './context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubets-context-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +58,26 @@ describe('resolveConnection', () => {
   it('normalizes server addresses', () => {
     expect(normalizeServer('https://example.com:6443/')).toBe('example.com:6443');
     expect(normalizeServer(' 127.0.0.1:1 ')).toBe('127.0.0.1:1');
+  });
+});
+
+describe('CliContext', () => {
+  // The verb then loads the schema and encodes its first request while the apiserver answers the
+  // TLS handshake, instead of doing both one after the other.
+  it('starts connecting to the apiserver as soon as it makes the client, before any call', async () => {
+    const listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const accepted = once(listener, 'connection');
+    const caFile = join(dir, 'real-ca.crt');
+    writeFileSync(caFile, (await createCertificateAuthority()).certPem);
+    const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: { KUBETS_CONFIG: join(dir, 'missing') } };
+    const ctx = new CliContext({ server: `127.0.0.1:${(listener.address() as AddressInfo).port}`, token: 't', certificateAuthority: caFile }, io);
+    try {
+      await ctx.client();
+      await accepted;
+    } finally {
+      ctx.close();
+      listener.close();
+    }
   });
 });

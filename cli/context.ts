@@ -39,6 +39,17 @@ interface ConnectionSettings {
 // A CLI call should fail fast when nothing listens; long operations pass their own deadlines.
 const CONNECT_TIMEOUT_MS = 5_000;
 
+// Turns of the event loop a verb's new connection gets before the verb goes on: grpc-js resolves
+// the address in the first, the socket connects and sends the TLS ClientHello in the next. The
+// apiserver then works on its half of the handshake, on its own CPU, while this process loads the
+// schema and encodes the first request, work that used to come before the connection opened.
+const CONNECT_HEAD_START_TURNS = 3;
+
+async function giveConnectionAHeadStart(client: ApiClient): Promise<void> {
+  client.connectEarly();
+  for (let turn = 0; turn < CONNECT_HEAD_START_TURNS; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** `https://host:port/` and `host:port` both name a server; the transport wants `host:port`. */
 export function normalizeServer(server: string): string {
   const trimmed = server.trim().replace(/\/+$/, '');
@@ -123,6 +134,7 @@ export class CliContext {
         onWarning: (message) => this.err(`Warning: ${message}\n`),
         ...(impersonate && { impersonate }),
       });
+      await giveConnectionAHeadStart(this.apiClient);
     }
     return this.apiClient;
   }
@@ -145,6 +157,11 @@ export class CliContext {
 
   err(text: string): void {
     this.io.stderr.write(text);
+  }
+
+  /** Whether this context made a client of its own (from the config and flags) and has not closed it. */
+  get connected(): boolean {
+    return this.apiClient !== undefined;
   }
 
   close(): void {

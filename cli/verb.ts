@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIO, type GlobalOptions, type InjectedConnection } from './context.js';
 import { formatError } from './errors.js';
+import { noteServedVerb } from './served-verb.js';
 
 /** The process's own streams; tests substitute their own. */
 function processIO(): CliIO {
@@ -50,6 +51,7 @@ export function verbAction(deps: VerbDeps, handler: (ctx: CliContext, args: unkn
     let code = 0;
     try {
       code = (await handler(ctx, positional, command)) ?? 0;
+      if (code === 0 && ctx.connected) noteServedVerb();
     } catch (err) {
       ctx.err(`${formatError(err)}\n`);
       code = 1;

@@ -7,6 +7,7 @@ describe('flag parsers', () => {
     expect(duration('1m0s')).toBe(60_000);
     expect(duration('500ms')).toBe(500);
     expect(duration('1h2m3s')).toBe(3_723_000);
+    expect(duration('1500µs')).toBe(1.5);
     expect(duration('2')).toBe(2000);
     expect(() => duration('5 minutes')).toThrow('time: invalid duration "5 minutes"');
     expect(() => duration('')).toThrow();

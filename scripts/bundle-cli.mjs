@@ -58,8 +58,21 @@ const client = await build({
   banner: { js: "'use strict';\nconst kubetsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 const code = client.outputFiles[0].contents;
+assertAscii(code);
 const name = `kubets-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`;
 writeFileSync(join(outdir, `${name}.cjs`), code);
+
+/**
+ * The entry point reads an ASCII bundle as latin1, a plain copy, where one other character makes
+ * it decode all 2 MB as UTF-8 into a string of twice the size (cli/cached-script.ts). esbuild
+ * escapes strings and names but copies regular expressions as written: write `\u00b5`, not `µ`.
+ */
+function assertAscii(bytes) {
+  const at = bytes.findIndex((byte) => byte > 0x7f);
+  if (at < 0) return;
+  const around = Buffer.from(bytes.subarray(Math.max(0, at - 60), at + 20)).toString('utf8');
+  throw new Error(`the CLI bundle must be ASCII; a character at byte ${at} is not: ...${around}...`);
+}
 
 const launcher = await build({
   ...common,

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, isApiError } from '../api/errors.js';
@@ -338,6 +340,21 @@ describe('ApiClient authentication and transport security', () => {
   it('needs a CA unless explicitly insecure', () => {
     expect(() => new ApiClient({ servers: ['127.0.0.1:1'] })).toThrow(InvalidClientOptionsError);
     expect(() => new ApiClient({ servers: [], insecure: true })).toThrow(InvalidClientOptionsError);
+  });
+
+  // A short-lived caller (a CLI verb) has the server answer the TLS handshake while it prepares its first call.
+  it('opens its connection before the first call when asked to', async () => {
+    const listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const accepted = once(listener, 'connection');
+    const client = new ApiClient({ servers: [`127.0.0.1:${(listener.address() as AddressInfo).port}`], insecure: true });
+    try {
+      client.connectEarly();
+      await accepted;
+    } finally {
+      client.close();
+      listener.close();
+    }
   });
 
   it('builds from a resolved client config', async () => {

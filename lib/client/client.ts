@@ -90,6 +90,15 @@ export class ApiClient {
   }
 
   /**
+   * Opens the connection to the apiserver before the first call needs it. A short-lived caller (a
+   * CLI verb) that calls this as soon as it knows the server, and then yields to the event loop,
+   * has the server answer the TLS handshake while it goes on with its own work.
+   */
+  connectEarly(): void {
+    this.transport.connectEarly();
+  }
+
+  /**
    * Authenticates with another client certificate from now on, without a new client (a kubelet's
    * renewed identity): its informers and callers keep working, on new connections.
    */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,9 +23,10 @@ const fixture = useControlPlane();
 let dir: string;
 let flags: string[];
 
-async function builtCli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Runs the built CLI with the flags that reach the test's apiserver; its per-user code cache goes under the test's directory unless `env` says otherwise. */
+async function builtCli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, ...flags], { env: { PATH: process.env.PATH ?? '' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args, ...flags], { env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: join(dir, 'cache-home'), ...env } });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const failed = err as { stdout: string; stderr: string; code: number };
@@ -87,6 +89,11 @@ describe('the built kubets', () => {
     expect(metadata.generation).toBeGreaterThanOrEqual(1);
   });
 
+  // The entry point then reads it as latin1, without decoding UTF-8 into a two-byte string.
+  it('is built as ASCII', () => {
+    expect(isAscii(readFileSync(join(DIST, bundles()[0]!)))).toBe(true);
+  });
+
   it('names its bundle by its hash', () => {
     const bundle = bundles()[0]!;
     expect(bundle).toBe(`kubets-${createHash('sha256').update(readFileSync(join(DIST, bundle))).digest('hex').slice(0, 16)}.cjs`);
@@ -98,22 +105,51 @@ describe('the built kubets', () => {
   it('loads no built-in module a get pods leaves unused', async () => {
     const probe = join(dir, 'loaded-builtins.cjs');
     writeFileSync(probe, "process.on('exit', () => { const loaded = JSON.stringify(process.moduleLoadList); process.stderr.write(loaded); });");
-    const { stderr } = await run(process.execPath, ['--require', probe, CLI, 'get', 'pods', ...flags], { env: { PATH: process.env.PATH ?? '' } });
+    const { stderr } = await run(process.execPath, ['--require', probe, CLI, 'get', 'pods', ...flags], { env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: join(dir, 'cache-home') } });
     const loaded = JSON.parse(stderr) as string[];
     expect(loaded).toContain('NativeModule http2');
     for (const unused of ['NativeModule child_process', 'NativeModule zlib', 'NativeModule internal/fs/streams']) expect(loaded).not.toContain(unused);
   });
 
-  it('compiles the bundle from the cache the first call left, and replaces a cache V8 refuses', async () => {
+  it('compiles the bundle from the cache the first call left beside it, and replaces a cache V8 refuses', async () => {
     const cache = join(DIST, bundles()[0]!.replace(/\.cjs$/, '.cache'));
+    // A user whose cache directory cannot be made (a file is in the way) has only that cache.
+    const noUserCache = { XDG_CACHE_HOME: join(dir, 'objects.yaml') };
     rmSync(cache, { force: true });
-    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    expect((await builtCli(['get', 'pods'], noUserCache)).code).toBe(0);
     const written = statSync(cache).mtimeMs;
-    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    expect((await builtCli(['get', 'pods'], noUserCache)).code).toBe(0);
     expect(statSync(cache).mtimeMs).toBe(written);
 
     writeFileSync(cache, 'not a code cache');
-    expect((await builtCli(['get', 'pods'])).code).toBe(0);
+    expect((await builtCli(['get', 'pods'], noUserCache)).code).toBe(0);
     expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+  });
+
+  // The cache beside the bundle holds what a call compiles before it connects; the user's holds a
+  // whole call, answer and printing included, and is what every later call compiles from.
+  it("keeps the user's own cache of a call that reached the apiserver, uses it, and drops one V8 refuses", async () => {
+    const cacheDir = join(dir, 'own-cache', 'kubets');
+    const env = { XDG_CACHE_HOME: join(dir, 'own-cache') };
+    expect((await builtCli(['--help'], env)).code).toBe(0);
+    expect(existsSync(cacheDir)).toBe(false);
+
+    const listed = await builtCli(['get', 'pods'], env);
+    expect(listed.code).toBe(0);
+    const names = readdirSync(cacheDir);
+    expect(names).toEqual([expect.stringMatching(new RegExp(`^${bundles()[0]!.replace(/\.cjs$/, '')}-node[\\d.]+-[0-9a-f]{8}\\.cache$`))]);
+    const own = join(cacheDir, names[0]!);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(statSync(own).mode & 0o777).toBe(0o600);
+    const written = statSync(own).mtimeMs;
+    expect(await builtCli(['get', 'pods'], env)).toEqual(listed);
+    expect(statSync(own).mtimeMs).toBe(written);
+
+    writeFileSync(own, 'not a code cache');
+    expect((await builtCli(['--help'], env)).code).toBe(0);
+    expect(existsSync(own)).toBe(false);
+    writeFileSync(own, 'not a code cache');
+    expect(await builtCli(['get', 'pods'], env)).toEqual(listed);
+    expect(readFileSync(own, 'utf8')).not.toBe('not a code cache');
   });
 });
