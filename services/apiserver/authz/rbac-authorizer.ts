@@ -21,40 +21,60 @@ export function subjectMatches(subject: Subject, user: UserInfo, bindingNamespac
 }
 
 /**
+ * Users and namespaces whose bound rules are kept at once. Every call of a user in a namespace
+ * needs the same rules, and finding them walks every ClusterRoleBinding and the namespace's
+ * RoleBindings; the kept rules are dropped as soon as the policy's generation moves, so a change
+ * to any role or binding counts from the moment the watch cache has it, as without them.
+ */
+const MAX_CACHED_RULE_SETS = 4096;
+
+/**
  * Kubernetes' RBAC authorizer: a request is allowed when some rule granted to the user allows it.
  * Rules only ever add (there are no deny rules): ClusterRoleBindings grant everywhere, RoleBindings
  * in their own namespace. Anything not granted gets no opinion, and so is denied at the end.
  */
 export class RbacAuthorizer implements Authorizer {
+  readonly #bound = new Map<string, readonly (readonly PolicyRule[])[]>();
+  #generation = -1;
+
   constructor(private readonly policy: PolicySource) {}
 
   authorize(attrs: Attributes): Decision {
-    let allowed = false;
-    this.visitRules(attrs.user, attrs.namespace, (rules) => (allowed = rulesAllow(attrs, rules)));
-    return allowed ? ALLOW : noOpinion('');
+    return this.boundRules(attrs.user, attrs.namespace).some((rules) => rulesAllow(attrs, rules)) ? ALLOW : noOpinion('');
   }
 
   /** Every rule that applies to the user in the namespace ('' for cluster-wide rules only), for a rules review. */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
-    const all: PolicyRule[] = [];
-    this.visitRules(user, namespace, (rules) => {
-      all.push(...rules);
-      return false;
-    });
-    return all;
+    return this.boundRules(user, namespace).flat();
   }
 
-  /** Calls visit with the rules of each role bound to the user until it returns true. */
-  private visitRules(user: UserInfo, namespace: string, visit: (rules: readonly PolicyRule[]) => boolean): void {
+  /** The rules of each role bound to the user: cluster-wide, then in the namespace. */
+  private boundRules(user: UserInfo, namespace: string): readonly (readonly PolicyRule[])[] {
+    const generation = this.policy.generation();
+    if (generation !== this.#generation) {
+      this.#bound.clear();
+      this.#generation = generation;
+    }
+    const key = JSON.stringify([user.name, user.groups, namespace]);
+    let bound = this.#bound.get(key);
+    if (!bound) {
+      bound = this.findBoundRules(user, namespace);
+      if (this.#bound.size >= MAX_CACHED_RULE_SETS) this.#bound.clear();
+      this.#bound.set(key, bound);
+    }
+    return bound;
+  }
+
+  private findBoundRules(user: UserInfo, namespace: string): (readonly PolicyRule[])[] {
+    const bound: (readonly PolicyRule[])[] = [];
     for (const binding of this.policy.clusterRoleBindings()) {
-      if (!(binding.subjects ?? []).some((s) => subjectMatches(s, user, ''))) continue;
-      if (visit(this.rulesOf(binding.roleRef, ''))) return;
+      if ((binding.subjects ?? []).some((s) => subjectMatches(s, user, ''))) bound.push(this.rulesOf(binding.roleRef, ''));
     }
-    if (!namespace) return;
+    if (!namespace) return bound;
     for (const binding of this.policy.roleBindings(namespace)) {
-      if (!(binding.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
-      if (visit(this.rulesOf(binding.roleRef, namespace))) return;
+      if ((binding.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) bound.push(this.rulesOf(binding.roleRef, namespace));
     }
+    return bound;
   }
 
   /** A binding to a role that does not exist grants nothing (it may be created later). */
