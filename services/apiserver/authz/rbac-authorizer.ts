@@ -34,8 +34,12 @@ const MAX_CACHED_RULE_SETS = 4096;
  * in their own namespace. Anything not granted gets no opinion, and so is denied at the end.
  */
 export class RbacAuthorizer implements Authorizer {
-  readonly #bound = new Map<string, readonly (readonly PolicyRule[])[]>();
+  /** Bound rules by user (its key) and namespace, and how many sets that is. */
+  #bound = new Map<string, Map<string, readonly (readonly PolicyRule[])[]>>();
+  #boundSets = 0;
   #generation = -1;
+  /** Each user object's key, made once: the token file's users are the same objects on every call. */
+  readonly #userKeys = new WeakMap<UserInfo, string>();
 
   constructor(private readonly policy: PolicySource) {}
 
@@ -51,18 +55,31 @@ export class RbacAuthorizer implements Authorizer {
   /** The rules of each role bound to the user: cluster-wide, then in the namespace. */
   private boundRules(user: UserInfo, namespace: string): readonly (readonly PolicyRule[])[] {
     const generation = this.policy.generation();
-    if (generation !== this.#generation) {
-      this.#bound.clear();
+    if (generation !== this.#generation || this.#boundSets >= MAX_CACHED_RULE_SETS) {
+      this.#bound = new Map();
+      this.#boundSets = 0;
       this.#generation = generation;
     }
-    const key = JSON.stringify([user.name, user.groups, namespace]);
-    let bound = this.#bound.get(key);
+    const userKey = this.userKey(user);
+    let byNamespace = this.#bound.get(userKey);
+    if (!byNamespace) this.#bound.set(userKey, (byNamespace = new Map()));
+    let bound = byNamespace.get(namespace);
     if (!bound) {
       bound = this.findBoundRules(user, namespace);
-      if (this.#bound.size >= MAX_CACHED_RULE_SETS) this.#bound.clear();
-      this.#bound.set(key, bound);
+      byNamespace.set(namespace, bound);
+      this.#boundSets++;
     }
     return bound;
+  }
+
+  /** What the bound rules depend on of a user: its name and groups. */
+  private userKey(user: UserInfo): string {
+    let key = this.#userKeys.get(user);
+    if (key === undefined) {
+      key = JSON.stringify([user.name, user.groups]);
+      this.#userKeys.set(user, key);
+    }
+    return key;
   }
 
   private findBoundRules(user: UserInfo, namespace: string): (readonly PolicyRule[])[] {
