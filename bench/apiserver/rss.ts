@@ -27,6 +27,8 @@ export async function benchRss(): Promise<void> {
     const idle = rssMiB(pid);
     const client = await cluster.client();
     const pods = client.resource('pod');
+    // Pods need their namespace's default ServiceAccount (ServiceAccount admission); no controller makes it here.
+    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: 'default' } });
     const rate = await runConcurrent(PODS, 100, async (i) => {
       await pods.create(samplePod(i));
     });
