@@ -22,6 +22,7 @@ import { benchClusterWorkloads } from './cluster/workloads.js';
 import { benchAuditEventCost } from './apiserver/audit-event-cost.js';
 import { benchClusterJobThroughput } from './cluster/job-throughput.js';
 import { benchAddons } from './addons/addons.js';
+import { benchUnaryCalls } from './apiserver/unary-calls.js';
 
 // `npm run bench [name...]`: runs the named benchmarks (all by default), each printing JSON lines.
 const benches: Record<string, () => Promise<void>> = {
@@ -49,6 +50,7 @@ const benches: Record<string, () => Promise<void>> = {
   addons: benchAddons,
   'apiserver-eviction-budget': benchEvictionBudget,
   'apiserver-registry-creates': benchRegistryCreates,
+  'apiserver-unary-calls': benchUnaryCalls,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,10 +1,8 @@
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-
-/** What grpc-js knows of a call's connection: the client certificate, when the cluster CA signed it. */
-type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>['getAuthContext']>;
+import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../lib/api/errors.js';
 import type { TokenAuthenticator, TokenUser } from '../../lib/auth/token-file.js';
+import type { AuthContext } from './connection-auth.js';
 
 /** A source of users for bearer tokens besides the token file (ServiceAccount tokens). */
 export interface TokenVerifier {

@@ -9,6 +9,7 @@ import { isStoredVersion, resourceByName, storedRequestName, type AnyObject, typ
 import type { Auditor } from './audit/index.js';
 import { authenticate, logAuthenticationFailure, type BearerAuthenticator } from './auth.js';
 import { grpcAttributes, requestObject, requestPatch, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, type RequestAuthorizer, type UserInfo } from './authz/index.js';
+import { connectionAuthContext } from './connection-auth.js';
 import { grpcRequestKind } from './grpc-request-kind.js';
 import { decodeRequest, encodeMessage } from './grpc-service.js';
 import type { KubeletProxy } from './kubelet-proxy.js';
@@ -193,9 +194,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const observed = observe(method);
       const scope = newRequestScope();
       audited(method, call, scope, async () => {
-        // A bearer token decides alone, so the client certificate (which grpc-js parses anew on
-        // every call) is looked at only without one.
-        const auth = call.metadata.get('authorization').length === 0 ? call.getAuthContext() : undefined;
+        // A bearer token decides alone, so the client certificate is looked at only without one.
+        const auth = call.metadata.get('authorization').length === 0 ? connectionAuthContext(call) : undefined;
         const withoutCredentials = auth !== undefined && !auth.sslPeerCertificate;
         const known = withoutCredentials ? undefined : authenticate(deps.authenticator, call.metadata, auth);
         const req = decodeRequest<Req>(REQ(reqType), call.request);
@@ -253,7 +253,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
     const observed = observe(method, true);
     const scope = newRequestScope();
     audited(method, call, scope, async () => {
-      const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
+      const authenticated = authenticate(deps.authenticator, call.metadata, connectionAuthContext(call));
       return deps.kubelets.stream(
         method,
         call,
@@ -340,7 +340,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       call.on('close', () => abort.abort());
       const scope = newRequestScope();
       audited('Watch', call, scope, async () => {
-        const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
+        const authenticated = authenticate(deps.authenticator, call.metadata, connectionAuthContext(call));
         const req = decodeRequest<t.WatchRequest>(REQ('WatchRequest'), call.request);
         admitCall('Watch', authenticated, call.metadata, req, scope);
         observed.known(req);
@@ -380,7 +380,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       call.on('cancelled', () => cancelled.abort());
       const scope = newRequestScope();
       audited('Logs', call, scope, async () => {
-        const authenticated = authenticate(deps.authenticator, call.metadata, call.getAuthContext());
+        const authenticated = authenticate(deps.authenticator, call.metadata, connectionAuthContext(call));
         const req = decodeRequest<t.LogsRequest>(REQ('LogsRequest'), call.request);
         admitCall('Logs', authenticated, call.metadata, req, scope);
         observed.known(req);

@@ -21,40 +21,77 @@ export function subjectMatches(subject: Subject, user: UserInfo, bindingNamespac
 }
 
 /**
+ * Users and namespaces whose bound rules are kept at once. Every call of a user in a namespace
+ * needs the same rules, and finding them walks every ClusterRoleBinding and the namespace's
+ * RoleBindings; the kept rules are dropped as soon as the policy's generation moves, so a change
+ * to any role or binding counts from the moment the watch cache has it, as without them.
+ */
+const MAX_CACHED_RULE_SETS = 4096;
+
+/**
  * Kubernetes' RBAC authorizer: a request is allowed when some rule granted to the user allows it.
  * Rules only ever add (there are no deny rules): ClusterRoleBindings grant everywhere, RoleBindings
  * in their own namespace. Anything not granted gets no opinion, and so is denied at the end.
  */
 export class RbacAuthorizer implements Authorizer {
+  /** Bound rules by user (its key) and namespace, and how many sets that is. */
+  #bound = new Map<string, Map<string, readonly (readonly PolicyRule[])[]>>();
+  #boundSets = 0;
+  #generation = -1;
+  /** Each user object's key, made once: the token file's users are the same objects on every call. */
+  readonly #userKeys = new WeakMap<UserInfo, string>();
+
   constructor(private readonly policy: PolicySource) {}
 
   authorize(attrs: Attributes): Decision {
-    let allowed = false;
-    this.visitRules(attrs.user, attrs.namespace, (rules) => (allowed = rulesAllow(attrs, rules)));
-    return allowed ? ALLOW : noOpinion('');
+    return this.boundRules(attrs.user, attrs.namespace).some((rules) => rulesAllow(attrs, rules)) ? ALLOW : noOpinion('');
   }
 
   /** Every rule that applies to the user in the namespace ('' for cluster-wide rules only), for a rules review. */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
-    const all: PolicyRule[] = [];
-    this.visitRules(user, namespace, (rules) => {
-      all.push(...rules);
-      return false;
-    });
-    return all;
+    return this.boundRules(user, namespace).flat();
   }
 
-  /** Calls visit with the rules of each role bound to the user until it returns true. */
-  private visitRules(user: UserInfo, namespace: string, visit: (rules: readonly PolicyRule[]) => boolean): void {
+  /** The rules of each role bound to the user: cluster-wide, then in the namespace. */
+  private boundRules(user: UserInfo, namespace: string): readonly (readonly PolicyRule[])[] {
+    const generation = this.policy.generation();
+    if (generation !== this.#generation || this.#boundSets >= MAX_CACHED_RULE_SETS) {
+      this.#bound = new Map();
+      this.#boundSets = 0;
+      this.#generation = generation;
+    }
+    const userKey = this.userKey(user);
+    let byNamespace = this.#bound.get(userKey);
+    if (!byNamespace) this.#bound.set(userKey, (byNamespace = new Map()));
+    let bound = byNamespace.get(namespace);
+    if (!bound) {
+      bound = this.findBoundRules(user, namespace);
+      byNamespace.set(namespace, bound);
+      this.#boundSets++;
+    }
+    return bound;
+  }
+
+  /** What the bound rules depend on of a user: its name and groups. */
+  private userKey(user: UserInfo): string {
+    let key = this.#userKeys.get(user);
+    if (key === undefined) {
+      key = JSON.stringify([user.name, user.groups]);
+      this.#userKeys.set(user, key);
+    }
+    return key;
+  }
+
+  private findBoundRules(user: UserInfo, namespace: string): (readonly PolicyRule[])[] {
+    const bound: (readonly PolicyRule[])[] = [];
     for (const binding of this.policy.clusterRoleBindings()) {
-      if (!(binding.subjects ?? []).some((s) => subjectMatches(s, user, ''))) continue;
-      if (visit(this.rulesOf(binding.roleRef, ''))) return;
+      if ((binding.subjects ?? []).some((s) => subjectMatches(s, user, ''))) bound.push(this.rulesOf(binding.roleRef, ''));
     }
-    if (!namespace) return;
+    if (!namespace) return bound;
     for (const binding of this.policy.roleBindings(namespace)) {
-      if (!(binding.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
-      if (visit(this.rulesOf(binding.roleRef, namespace))) return;
+      if ((binding.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) bound.push(this.rulesOf(binding.roleRef, namespace));
     }
+    return bound;
   }
 
   /** A binding to a role that does not exist grants nothing (it may be created later). */

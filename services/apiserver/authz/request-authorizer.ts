@@ -42,6 +42,7 @@ export class RequestAuthorizer {
   private readonly escalation: EscalationDeps;
   private readonly abort = new AbortController();
   private following: Promise<void> | undefined;
+  private readonly authenticatedUsers = new WeakMap<UserInfo, UserInfo>();
 
   constructor(private readonly opts: { caches: ReadonlyMap<string, WatchCache>; log: Logger }) {
     this.rbac = new RbacAuthorizer(watchCachePolicy(opts.caches));
@@ -76,10 +77,22 @@ export class RequestAuthorizer {
    * or metadata key (all its values). The impersonation checks are noted in scope, as authorize notes its verdict.
    */
   identify(authenticated: UserInfo, header: (name: string) => string[], scope?: RequestScope): UserInfo {
+    return impersonate(this.asAuthenticated(authenticated), header, (attrs) => this.authorize(attrs, scope));
+  }
+
+  /**
+   * The user with system:authenticated among its groups; made once per user object, since the
+   * token file's users are the same objects on every call (and users are never changed).
+   */
+  private asAuthenticated(user: UserInfo): UserInfo {
     // The anonymous user is the one user who is not authenticated.
-    const groups = authenticated.name === ANONYMOUS_USER || authenticated.groups.includes(SYSTEM_AUTHENTICATED) ? authenticated.groups : [...authenticated.groups, SYSTEM_AUTHENTICATED];
-    const user: UserInfo = { ...authenticated, groups };
-    return impersonate(user, header, (attrs) => this.authorize(attrs, scope));
+    if (user.name === ANONYMOUS_USER || user.groups.includes(SYSTEM_AUTHENTICATED)) return user;
+    let member = this.authenticatedUsers.get(user);
+    if (!member) {
+      member = { ...user, groups: [...user.groups, SYSTEM_AUTHENTICATED] };
+      this.authenticatedUsers.set(user, member);
+    }
+    return member;
   }
 
   decide(attrs: Attributes): Decision {

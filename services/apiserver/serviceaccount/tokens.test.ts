@@ -108,4 +108,24 @@ describe('ServiceAccount tokens', () => {
     clock.now += 30_000;
     expect(tokens.authenticate(token)).toBeUndefined();
   });
+
+  it('check a signature once per token, and the rest of the token on every call', () => {
+    const { tokens, accounts, key, clock } = world();
+    const verifier = new JwtVerifier([key.publicPem]);
+    let verified = 0;
+    const verify = verifier.verify.bind(verifier);
+    verifier.verify = (token) => {
+      verified++;
+      return verify(token);
+    };
+    const counted = new ServiceAccountTokens({ signer: new JwtSigner(key.privatePem), verifier, issuer: ISSUER, apiAudiences: [ISSUER], serviceAccount: (ns, name) => accounts.get(`${ns}/${name}`), pod: () => undefined, now: () => clock.now });
+    const { token } = tokens.issue(accounts.get('default/app')!, { audiences: [ISSUER], expirationSeconds: 3600 });
+    for (let i = 0; i < 3; i++) expect(counted.authenticate(token)?.name).toBe('system:serviceaccount:default:app');
+    expect(verified).toBe(1);
+    accounts.delete('default/app');
+    expect(counted.authenticate(token)).toBeUndefined();
+    accounts.set('default/app', { metadata: { name: 'app', namespace: 'default', uid: 'sa-uid-1' } });
+    expect(counted.authenticate(token)?.name).toBe('system:serviceaccount:default:app');
+    expect(counted.authenticate(`${token.slice(0, -4)}AAAA`)).toBeUndefined();
+  });
 });

@@ -44,9 +44,19 @@ export interface TokenIssuerOptions {
   now?: () => number;
 }
 
+/**
+ * Tokens whose signature was checked, with their claims. The signature is all the cache skips: it
+ * depends only on the token and the keys, which are fixed while the apiserver runs; expiry,
+ * audience and the account and pod (revocation) are checked on every call as before. Only tokens
+ * this apiserver's keys signed get in, so callers cannot fill it with garbage; the bound keeps it
+ * small should many pods' tokens be used at once.
+ */
+const MAX_VERIFIED_TOKENS = 4096;
+
 export class ServiceAccountTokens implements TokenVerifier {
   readonly #opts: TokenIssuerOptions;
   readonly #now: () => number;
+  readonly #verified = new Map<string, Readonly<JwtClaims>>();
 
   constructor(opts: TokenIssuerOptions) {
     this.#opts = opts;
@@ -88,6 +98,17 @@ export class ServiceAccountTokens implements TokenVerifier {
 
   /** The user of a valid token; undefined for anything else (another issuer's JWT, a static token, a stale one). */
   authenticate(token: string): TokenUser | undefined {
+    const claims = this.#verifiedClaims(token);
+    const user = claims && this.#userOf(claims);
+    // A token that no longer authenticates (expired, its account or pod gone) leaves the cache.
+    if (!user) this.#verified.delete(token);
+    return user;
+  }
+
+  /** The claims of a token signed with one of the keys; undefined for anything else. */
+  #verifiedClaims(token: string): Readonly<JwtClaims> | undefined {
+    const cached = this.#verified.get(token);
+    if (cached) return cached;
     if (!looksLikeJwt(token)) return undefined;
     let claims: JwtClaims;
     try {
@@ -96,10 +117,12 @@ export class ServiceAccountTokens implements TokenVerifier {
       if (err instanceof JwtError) return undefined;
       throw err;
     }
-    return this.#userOf(claims);
+    if (this.#verified.size >= MAX_VERIFIED_TOKENS) this.#verified.clear();
+    this.#verified.set(token, claims);
+    return claims;
   }
 
-  #userOf(claims: JwtClaims): TokenUser | undefined {
+  #userOf(claims: Readonly<JwtClaims>): TokenUser | undefined {
     if (claims.iss !== this.#opts.issuer) return undefined;
     const now = Math.floor(this.#now() / 1000);
     if (typeof claims.exp !== 'number' || claims.exp <= now) return undefined;

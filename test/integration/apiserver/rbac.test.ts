@@ -199,6 +199,25 @@ describe('RBAC bindings', () => {
     expect(await outcome(() => bob.resource('configMap').list('prod'))).toBe('forbidden');
   });
 
+  it('a narrowed Role and a deleted RoleBinding count from the next calls', async () => {
+    await admin.resource('role').create({ metadata: { name: 'secrets-reader', namespace: 'prod' }, rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['secrets'] }] });
+    await admin.resource('roleBinding').create({
+      metadata: { name: 'jane-secrets', namespace: 'prod' },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: 'secrets-reader' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: 'jane' }],
+    });
+    const jane = as['jane']!;
+    const listSecrets = () => outcome(() => jane.resource('secret').list('prod'));
+    const getSecret = () => outcome(() => jane.resource('secret').get('prod', 'nothing'));
+    await eventually(async () => (await listSecrets()) === 'allowed', 30_000, 'the secrets binding');
+    const role = await admin.resource('role').get('prod', 'secrets-reader');
+    await admin.resource('role').update({ ...role, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }] });
+    await eventually(async () => (await listSecrets()) === 'forbidden', 30_000, 'list taken out of the role');
+    expect(await getSecret()).toBe('allowed');
+    await admin.resource('roleBinding').delete('prod', 'jane-secrets');
+    await eventually(async () => (await getSecret()) === 'forbidden', 30_000, 'the binding deleted');
+  });
+
   it('refuses a changed roleRef', async () => {
     const binding = await admin.resource('roleBinding').get('dev', 'jane-edit');
     await expectApiError(admin.resource('roleBinding').update({ ...binding, roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'admin' } }), 'Invalid', 'roleRef: Invalid value');
