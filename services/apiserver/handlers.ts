@@ -19,7 +19,7 @@ import { resolveResource } from './request-context.js';
 import { ANONYMOUS, isClusterInfoRead } from './anonymous.js';
 import { storageUnavailable } from './storage/unavailable.js';
 import { encodeWireEnvelope } from './storage/codec.js';
-import { ownBytes, type WatchOut } from './watch/index.js';
+import type { WatchOut } from './watch/index.js';
 import { WARNING_METADATA } from '../../lib/api/warnings.js';
 import { newRequestScope, type RequestScope } from './request-scope.js';
 import { configurationOf, noteFieldManager } from './managed-fields/index.js';
@@ -78,8 +78,7 @@ function objectOf(info: ResourceInfo, envelope: Envelope | undefined): AnyObject
   return toStoredVersion(info, got.object);
 }
 
-// Serialized watch events, shared by every watcher that receives the same event object. An initial
-// ADDED lives as long as its cached object, so its bytes get a buffer of their own (own-bytes.ts).
+// Serialized watch events, shared by every watcher that receives the same event object.
 const encodedEvents = new WeakMap<WatchOut, Buffer>();
 
 function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
@@ -87,7 +86,7 @@ function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
   if (!isStoredVersion(info)) return encodeWatchEvent(info, ev);
   let bytes = encodedEvents.get(ev);
   if (!bytes) {
-    bytes = ownBytes(encodeWatchEvent(info, ev));
+    bytes = encodeWatchEvent(info, ev);
     encodedEvents.set(ev, bytes);
   }
   return bytes;

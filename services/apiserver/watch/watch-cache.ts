@@ -10,7 +10,6 @@ import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
 import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
-import { ownBytes } from './own-bytes.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { WatchFilter, WatchOut } from './types.js';
 import { CacheWatcher, outFor } from './watcher.js';
@@ -452,7 +451,7 @@ export class WatchCache {
     const prev = this.objects.get(key);
     this.objects.set(key, obj);
     if (!prev) this.keys.insert(key);
-    this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now, obj.stored));
+    this.record(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', key, this.namespaceOf(key), obj, prev, stored.modRevision, now, stored.value));
   }
 
   private applyDelete(stored: StoredValue, now: number): void {
@@ -559,13 +558,10 @@ export class WatchCache {
   }
 
 
-  /**
-   * The stored object, its selection view decoded (which checks its kind); undefined when that fails.
-   * Its bytes are copied out of what storage read them from, which the cache would otherwise keep.
-   */
+  /** The stored object, its selection view decoded (which checks its kind); undefined when that fails. */
   private cached(stored: StoredValue): CachedObject | undefined {
     try {
-      return CachedObject.fromStorage(this.decoder, stored.key, ownBytes(stored.value), stored.modRevision);
+      return CachedObject.fromStorage(this.decoder, stored.key, stored.value, stored.modRevision);
     } catch (err) {
       this.log.error({ key: stored.key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
       return undefined;
