@@ -24,6 +24,15 @@ describe('discovery', () => {
     expect(names).not.toContain('configmaps/status');
   });
 
+  it('lists the subresources a client only posts to, naming another group where it is one', () => {
+    const core = (resourceList('', 'v1') as { resources: object[] }).resources;
+    expect(core).toContainEqual({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+    expect(core).toContainEqual({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+    expect(core).toContainEqual({ name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+    const pods = (aggregatedDiscovery(true) as { items: { versions: { resources: { resource: string; subresources?: { subresource: string; responseKind: object }[] }[] }[] }[] }).items[0]!.versions[0]!.resources.find((r) => r.resource === 'pods')!;
+    expect(pods.subresources).toContainEqual({ subresource: 'binding', responseKind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
+  });
+
   it('names only the groups it has', () => {
     const groups = (groupList() as { groups: { name: string }[] }).groups.map((g) => g.name);
     expect(groups).toContain('apps');

@@ -1,5 +1,5 @@
 import { categoriesOf } from '../../../lib/api/categories.js';
-import { resources, servedResources, type ResourceInfo } from '../../../lib/api/resources.js';
+import { resources, servedResources, type EnvelopeField, type ResourceInfo } from '../../../lib/api/resources.js';
 import { resourceVerbs } from '../../../lib/api/verbs.js';
 import { VERSION } from '../../../lib/version.js';
 
@@ -9,6 +9,25 @@ import { VERSION } from '../../../lib/version.js';
 // that other clients read.
 
 const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
+
+interface CreateOnlySubresource {
+  subresource: string;
+  /** What a client posts to it, when that is not the kind itself. */
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** Subresources a client only posts to, beside status and scale. */
+const CREATE_ONLY_SUBRESOURCES: Partial<Record<EnvelopeField, CreateOnlySubresource[]>> = {
+  serviceAccount: [{ subresource: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }],
+  pod: [
+    { subresource: 'binding', group: '', version: 'v1', kind: 'Binding' },
+    { subresource: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction' },
+  ],
+};
+
+const createOnlySubresources = (r: ResourceInfo): CreateOnlySubresource[] => CREATE_ONLY_SUBRESOURCES[r.field] ?? [];
 
 interface GroupVersion {
   groupVersion: string;
@@ -66,8 +85,11 @@ function resourceEntries(r: ResourceInfo): object[] {
   ];
   if (r.hasStatus) entries.push({ name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: SUBRESOURCE_VERBS });
   if (r.hasScale) entries.push({ name: `${r.resource}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUBRESOURCE_VERBS });
-  if (r.field === 'serviceAccount') entries.push({ name: `${r.resource}/token`, singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
-  if (r.field === 'pod') entries.push({ name: `${r.resource}/eviction`, singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+  for (const sub of createOnlySubresources(r)) {
+    // The group and version are named only when they are not the kind's own, as Kubernetes lists them.
+    const elsewhere = sub.group !== r.group || sub.version !== r.version ? { group: sub.group, version: sub.version } : {};
+    entries.push({ name: `${r.resource}/${sub.subresource}`, singularName: '', namespaced: r.namespaced, ...elsewhere, kind: sub.kind, verbs: ['create'] });
+  }
   return entries;
 }
 
@@ -84,8 +106,7 @@ function aggregatedResource(r: ResourceInfo): object {
   const subresources: object[] = [];
   if (r.hasStatus) subresources.push({ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: SUBRESOURCE_VERBS });
   if (r.hasScale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: SUBRESOURCE_VERBS });
-  if (r.field === 'serviceAccount') subresources.push({ subresource: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
-  if (r.field === 'pod') subresources.push({ subresource: 'eviction', responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
+  for (const { subresource, group, version, kind } of createOnlySubresources(r)) subresources.push({ subresource, responseKind: { group, version, kind }, verbs: ['create'] });
   return {
     resource: r.resource,
     responseKind: { group: r.group, version: r.version, kind: r.kind },
