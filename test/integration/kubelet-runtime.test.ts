@@ -175,9 +175,9 @@ describe.concurrent('kubelet runtime on real Docker', () => {
     const web = containerId(pod, 'web');
     const client = containerId(pod, 'client');
 
-    // Same network namespace: the client reaches the web container on localhost and sees the pod's hostname.
-    const reply = await sh(client, 'echo | nc -w 2 127.0.0.1 8080');
-    expect(reply.trim()).toBe('duo');
+    // Same network namespace: the client reaches the web container on localhost and sees the pod's hostname
+    // (Ready has no probe behind it here, so the server may still be starting to listen).
+    await waitFor('the web container on localhost', async () => (await sh(client, 'echo | nc -w 2 127.0.0.1 8080')).trim() === 'duo');
     // Same emptyDir, memory-backed on the host.
     await waitFor('shared file', async () => (await sh(web, 'cat /shared/hello')).trim() === 'hi from duo');
     const shared = join(root, NODE, 'pods', pod.metadata?.uid ?? '', 'volumes/kubernetes.io~empty-dir/shared');

@@ -134,7 +134,7 @@ describe('the built kubets', () => {
     expect((await builtCli(['--help'], env)).code).toBe(0);
     expect(existsSync(cacheDir)).toBe(false);
 
-    const listed = await builtCli(['get', 'pods'], env);
+    const listed = await builtCli(['get', 'pods', '-o', 'name'], env);
     expect(listed.code).toBe(0);
     const names = readdirSync(cacheDir);
     expect(names).toEqual([expect.stringMatching(new RegExp(`^${bundles()[0]!.replace(/\.cjs$/, '')}-node[\\d.]+-[0-9a-f]{8}\\.cache$`))]);
@@ -142,14 +142,14 @@ describe('the built kubets', () => {
     expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
     expect(statSync(own).mode & 0o777).toBe(0o600);
     const written = statSync(own).mtimeMs;
-    expect(await builtCli(['get', 'pods'], env)).toEqual(listed);
+    expect(await builtCli(['get', 'pods', '-o', 'name'], env)).toEqual(listed);
     expect(statSync(own).mtimeMs).toBe(written);
 
     writeFileSync(own, 'not a code cache');
     expect((await builtCli(['--help'], env)).code).toBe(0);
     expect(existsSync(own)).toBe(false);
     writeFileSync(own, 'not a code cache');
-    expect(await builtCli(['get', 'pods'], env)).toEqual(listed);
+    expect(await builtCli(['get', 'pods', '-o', 'name'], env)).toEqual(listed);
     expect(readFileSync(own, 'utf8')).not.toBe('not a code cache');
   });
 });
