@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../lib/paths.js';
 import { holdHostNetwork } from '../../test/harness/host-network-lock.js';
 import { pollUntil } from '../../test/harness/poll.js';
-import { freeKubeletPort, freePort } from '../../test/harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../test/harness/ports.js';
 import { printResult } from '../harness/report.js';
 
 // The add-ons on a real cluster (`kubets up --addons ingress,monitoring,logging` on its own data
@@ -116,7 +116,7 @@ export async function benchAddons(): Promise<void> {
   };
   try {
     const [port, etcdPort, kubeletPort, httpPort, httpsPort, prometheusPort, loggingPort] = [
-      await freePort(), await freePort(), await freeKubeletPort(), await freePort(), await freePort(), await freePort(), await freePort(),
+      await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort(), await freePort(), await freePort(), await freePort(),
     ];
     kubets(['up', '--detach', '--node-name', `bench-addons-${process.pid}`, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort),
       '--kubelet-port', String(kubeletPort), '--addons', 'ingress,monitoring,logging', '--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort),

@@ -9,7 +9,7 @@ import { loadClientConfig } from '../../lib/client-config.js';
 import { projectRoot } from '../../lib/paths.js';
 import { holdHostNetwork } from '../../test/harness/host-network-lock.js';
 import { pollUntil } from '../../test/harness/poll.js';
-import { freeKubeletPort, freePort } from '../../test/harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../test/harness/ports.js';
 
 const ENTRY = join(projectRoot, 'dist/cli/main.js');
 
@@ -46,7 +46,7 @@ export async function startLocalCluster(opts: { nodes: number; subnet: string; n
     release();
   };
   const nodeName = `${opts.name}-${process.pid}`;
-  const ports = [await freePort(), await freePort(), await freeKubeletPort(), await freePort()];
+  const ports = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   try {
     kubets(['up', '--detach', '--nodes', String(opts.nodes), '--node-name', nodeName, '--node-subnet', opts.subnet, '--data-dir', dataDir,
       '--port', String(ports[0]), '--etcd-port', String(ports[1]), '--kubelet-port', String(ports[2]), '--registry-port', String(ports[3]), ...(opts.extraArgs ?? [])]);

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from '../../lib/api/generated/index.js';
 import { pollUntil } from '../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
 import { KUBECTL, requireKubectl } from '../integration/apiserver/rest-helpers.js';
 import { clusterCli } from './cluster-cli.js';
 
@@ -110,7 +110,7 @@ spec:
 beforeAll(async () => {
   requireKubectl();
   await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 180_000);
   await pollUntil(
     async () => {

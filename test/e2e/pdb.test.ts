@@ -9,7 +9,7 @@ import type { Pod } from '../../lib/api/generated/index.js';
 import { ApiClient } from '../../lib/client/client.js';
 import { loadClientConfig } from '../../lib/client-config.js';
 import { pollUntil } from '../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort } from '../harness/ports.js';
 import { REPO_ROOT } from './cli/cli-harness.js';
 import { clusterCli } from './cluster-cli.js';
 
@@ -51,7 +51,7 @@ const webPods = async (): Promise<Pod[]> => (await client.resource('pod').list(N
 
 beforeAll(async () => {
   await holdHostNetwork(1_800_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], 240_000);
   client = ApiClient.fromConfig(await loadClientConfig({ path: join(dataDir, 'admin.conf'), env: {} }));
   await defaultServiceAccount(NS);

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -24,7 +24,7 @@ function search(...matches: string[]): Record<string, string>[] {
 
 beforeAll(async () => {
   await holdHostNetwork();
-  const [port, etcdPort, kubeletPort, loggingPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, loggingPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
       '--addons', 'logging', '--logging-port', String(loggingPort),

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -32,7 +32,7 @@ const TEST_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   await holdHostNetwork();
-  const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, prometheusPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
       '--addons', 'monitoring', '--prometheus-port', String(prometheusPort), '--prometheus-scrape-interval', '2s', '--prometheus-alert-for', '5s',

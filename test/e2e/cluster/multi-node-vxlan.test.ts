@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../lib/api/generated/index.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -75,7 +75,7 @@ beforeAll(async () => {
 }, HOST_NETWORK_WAIT_MS + 60_000);
 
 beforeAll(async () => {
-  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, registryPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   udpPort = await freeUdpPort();
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

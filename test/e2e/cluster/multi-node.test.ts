@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSigningRequest, Node, Pod, PodSpec, ReplicationController } from '../../../lib/api/generated/index.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
 
 beforeAll(async () => {
   before = hostTraces();
-  const [port, etcdPort, kubeletPort, registryPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, registryPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   ports = { port, etcdPort, kubeletPort };
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

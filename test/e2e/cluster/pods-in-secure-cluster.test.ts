@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const NODE = `sec-${Math.random().toString(36).slice(2, 7)}`;
@@ -85,7 +85,7 @@ function runInPodNetwork(pid: string, environment: Record<string, string>): Prom
 
 beforeAll(async () => {
   await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], { timeoutMs: 180_000 });
   await defaultServiceAccount();
 }, 1_000_000);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { runCli } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -55,7 +55,7 @@ const TEST_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   await holdHostNetwork();
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   registryPort = await freePort();
   await ok(
     ['up', '--detach', '--nodes', '2', '--node-name', NODE, '--node-subnet', `${SUBNET_PREFIX}.0/24`, '--data-dir', dataDir,

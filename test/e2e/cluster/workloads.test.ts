@@ -14,7 +14,7 @@ import { parseTime } from '../../../lib/client/api-time.js';
 import { loadPlan } from '../../../cli/up/local-nodes.js';
 import { LABEL_POD_UID } from '../../../lib/container-labels.js';
 import { pollUntil, sleep } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort } from '../../harness/ports.js';
 import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
@@ -76,7 +76,7 @@ function kubeletPid(nodeName: string): number {
 
 beforeAll(async () => {
   await holdHostNetwork(1_800_000);
-  const [port, etcdPort, kubeletPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort()];
+  const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(
     ['up', '--detach', '--nodes', '3', '--node-name', NODE, '--node-subnet', '10.253.12.0/24', '--data-dir', dataDir,
       '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),

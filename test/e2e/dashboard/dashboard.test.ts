@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Node } from '../../../lib/api/generated/index.js';
 import { launchChromium } from '../../harness/chromium.js';
 import { pollUntil } from '../../harness/poll.js';
-import { freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
+import { freeApiserverPort, freeEtcdPort, freeKubeletPort, freePort } from '../../harness/ports.js';
 import { REPO_ROOT } from '../cli/cli-harness.js';
 import { clusterCli } from '../cluster-cli.js';
 
@@ -64,7 +64,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   process.stdout.write(`dashboard screenshots: ${SCREENSHOTS}\n`);
   await holdHostNetwork(1_500_000);
-  const [port, etcdPort, kubeletPort, prometheusPort] = [await freePort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
+  const [port, etcdPort, kubeletPort, prometheusPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort(), await freePort()];
   // With the monitoring add-on, so the usage charts are drawn from the real Prometheus (scraping every 2 s here).
   await ok(
     ['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort),
