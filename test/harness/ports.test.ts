@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { METRICS_PORT_OFFSETS } from '../../cli/up/metrics-ports.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { METRICS_PORT_OFFSETS } from '../../cli/up/metrics-ports.js';
 import { freeApiserverPort, freeKubeletPort, freePort } from './ports.js';
 
 const listenOn = (port: number): Promise<boolean> =>
