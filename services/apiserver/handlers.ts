@@ -25,7 +25,7 @@ import { WARNING_METADATA } from '../../lib/api/warnings.js';
 import { newRequestScope, type RequestScope } from './request-scope.js';
 import { configurationOf, noteFieldManager } from './managed-fields/index.js';
 import { wireObject } from './wire-object.js';
-import { encodeWatchEvent } from './watch-event-encoding.js';
+import { encodeWatchError, encodeWatchEvent } from './watch-event-encoding.js';
 import { WatchBatcher } from './watch-batching.js';
 
 interface HandlerDeps extends OperationDeps {
@@ -91,6 +91,24 @@ function encodeEvent(info: ResourceInfo, ev: WatchOut): Buffer {
     encodedEvents.set(ev, bytes);
   }
   return bytes;
+}
+
+/**
+ * A watch's events encoded. One that cannot be sent (an object corrupt in storage) ends the watch
+ * with an ERROR event carrying its error, after the events before it, as Kubernetes ends a watch.
+ */
+async function* encodedWatch(info: ResourceInfo, events: AsyncIterable<WatchOut>): AsyncGenerator<Buffer> {
+  for await (const ev of events) {
+    let encoded: Buffer;
+    try {
+      encoded = encodeEvent(info, ev);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      yield encodeWatchError(err);
+      return;
+    }
+    yield encoded;
+  }
 }
 
 // Answers that are one shared frozen object (a binding's Success), serialized once.
@@ -348,15 +366,15 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         const { events } = ops.watch({ ...target(info, req, scope), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, resourceVersion: req.resourceVersion, allowWatchBookmarks: req.allowWatchBookmarks, timeoutSeconds: req.timeoutSeconds }, abort);
         if (req.batchEvents) {
           const batcher = new WatchBatcher(call, abort.signal);
-          for await (const ev of events) {
-            await batcher.send(encodeEvent(info, ev));
+          for await (const event of encodedWatch(info, events)) {
+            await batcher.send(event);
             if (abort.signal.aborted) break;
           }
           await batcher.drained();
           return;
         }
-        for await (const ev of events) {
-          if (!call.write(encodeEvent(info, ev))) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+        for await (const event of encodedWatch(info, events)) {
+          if (!call.write(event)) await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
           if (abort.signal.aborted) break;
         }
       }).then(

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/api/errors.js';
 import { decodeObject, lookupMessage } from '../../lib/api/proto.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
 import { encodeMessage } from './grpc-service.js';
 import { decodeFromStorage, encodeForStorage } from './storage/codec.js';
-import { encodeWatchEvent } from './watch-event-encoding.js';
+import { encodeWatchError, encodeWatchEvent } from './watch-event-encoding.js';
 import { lazyWatchOut, watchOut } from './watch/cache-event.js';
 import { CacheDecoder, CachedObject } from './watch/cached-object.js';
 import { wireObject } from './wire-object.js';
@@ -50,5 +51,29 @@ describe('encodeWatchEvent of a cache event', () => {
     const entry = CachedObject.fromStorage(new CacheDecoder(pods, true), '/registry/pods/ns/p', stored, 12);
     const decodedFirst = watchOut('MODIFIED', decodeFromStorage(pods, { key: 'k', value: stored, modRevision: 12, createRevision: 3, version: 2 }), 12, stored);
     expect(encodeWatchEvent(pods, lazyWatchOut('MODIFIED', entry, 12, stored)).equals(encodeWatchEvent(pods, decodedFirst))).toBe(true);
+  });
+});
+
+describe('encodeWatchEvent of an object corrupt in storage', () => {
+  const key = '/registry/pods/ns/p';
+  const object: AnyObject = { metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } };
+
+  /** Bytes whose outside (what the cache decodes to route events) reads, but whose container does not: its image tag becomes field 0 of wire type 7. */
+  function brokenInside(): Buffer {
+    const bytes = encodeForStorage(pods, object);
+    bytes[bytes.indexOf('busybox:1') - 2] = 0x07;
+    return bytes;
+  }
+
+  it('does not splice bytes a client could not decode, but throws the error naming their key', () => {
+    const stored = brokenInside();
+    const entry = CachedObject.fromStorage(new CacheDecoder(pods, true), key, stored, 12);
+    expect(() => encodeWatchEvent(pods, lazyWatchOut('MODIFIED', entry, 12, stored))).toThrow(new RegExp(`^Internal error occurred: the object stored at ${key} cannot be decoded: invalid wire type 7`));
+  });
+
+  it('ends a watch with an ERROR event carrying the error as a Status', () => {
+    const type = lookupMessage('WatchEvent');
+    const event = type.toObject(type.decode(encodeWatchError(new ApiError('InternalError', 'broken')))) as { type: string; status: object };
+    expect(event).toEqual({ type: 'ERROR', status: { status: 'Failure', message: 'broken', reason: 'InternalError', details: {}, code: 500 } });
   });
 });
