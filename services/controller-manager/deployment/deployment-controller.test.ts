@@ -107,6 +107,33 @@ describe('DeploymentController', () => {
     expect(pods.every((p) => p.spec?.containers?.[0]?.image === 'nginx:2.0')).toBe(true);
   });
 
+  // A ReplicaSet's status is counted from its pods as they were before it deleted some, so right
+  // after a scale-down it still reports the pods it is deleting as available. Counted as such, they
+  // let the next sync scale old pods down below replicas - maxUnavailable.
+  it('counts no more pods of a ReplicaSet available than its spec keeps', async () => {
+    await env.client.resource('deployment').create(nginx('nginx:1.0'));
+    await env.ctx.start(new DeploymentController(env.ctx));
+    const rsClient = env.client.resource('replicaSet');
+    const byRevision = async (revision: string): Promise<ReplicaSet | undefined> =>
+      (await replicaSets()).find((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision);
+    const setStatus = async (revision: string, available: number): Promise<void> => {
+      const rs = (await byRevision(revision))!;
+      await rsClient.updateStatus({ ...rs, status: { replicas: available, readyReplicas: available, availableReplicas: available, observedGeneration: rs.metadata?.generation ?? 0 } });
+    };
+    await eventually(async () => (await byRevision('1'))?.spec?.replicas === 4);
+    await setStatus('1', 4);
+    await env.client.resource('deployment').patch(ns, 'nginx', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:2.0' }] } } } }, { type: 'strategic' });
+    // 4 replicas, 25%: one old pod goes, its set's status still counting it, and two new ones surge.
+    await eventually(async () => (await byRevision('1'))?.spec?.replicas === 3 && (await byRevision('2'))?.spec?.replicas === 2);
+    // One new pod is available: one more old one may go (3 + 1 available), not two (4 + 1).
+    await setStatus('2', 1);
+    const old = await eventually(async () => {
+      const replicas = (await byRevision('1'))?.spec?.replicas ?? 0;
+      return replicas < 3 && replicas;
+    });
+    expect(old).toBe(2);
+  });
+
   it('Recreate scales the old ReplicaSet to zero before the new one gets pods', async () => {
     await env.client.resource('deployment').create(nginx('nginx:1.0', { strategy: { type: 'Recreate' } }));
     await start();

@@ -37,7 +37,7 @@ import {
 } from './deployment-status.js';
 import { isRollingUpdate, maxSurge, maxUnavailable } from './fenceposts.js';
 import { computePodTemplateHash } from '../common/template-hash.js';
-import { activeOrLatest, byCreation, byRevision, bySizeNewer, bySizeOlder, isActive, isSaturated, specReplicas, splitNewAndOld, sumSpecReplicas, sumStatus } from './replica-sets.js';
+import { activeOrLatest, byCreation, byRevision, bySizeNewer, bySizeOlder, isActive, isSaturated, specReplicas, splitNewAndOld, sumAvailableKept, sumSpecReplicas, sumStatus } from './replica-sets.js';
 
 export const DEPLOYMENT_KIND: OwnerKind = { kind: 'Deployment', apiVersion: 'apps/v1' };
 
@@ -351,7 +351,7 @@ export class DeploymentSync {
   /**
    * Kubernetes' reconcileOldReplicaSets: first drop old pods that are not available anyway (they
    * count against nothing), then scale old ReplicaSets down only as far as keeps
-   * replicas - maxUnavailable pods available.
+   * replicas - maxUnavailable pods available (no more counted for a ReplicaSet than its spec keeps).
    */
   private async reconcileOldReplicaSets(rs: ReplicaSets): Promise<{ scaledDown: boolean; oldRSs: ReplicaSet[] }> {
     const newRS = rs.newRS!;
@@ -375,7 +375,7 @@ export class DeploymentSync {
       cleaned += count;
     }
 
-    const available = sumStatus([...oldRSs, newRS], 'availableReplicas');
+    const available = sumAvailableKept([...oldRSs, newRS]);
     let scaledDown = 0;
     if (available > minAvailable) {
       const total = available - minAvailable;

@@ -16,6 +16,15 @@ export function sumStatus(replicaSets: readonly (ReplicaSet | undefined)[], fiel
   return replicaSets.reduce((n, rs) => n + (rs?.status?.[field] ?? 0), 0);
 }
 
+/**
+ * The available pods the ReplicaSets keep: each one's availableReplicas, but no more than its spec.
+ * A ReplicaSet reports the pods it saw before deleting some, so right after a scale-down its status
+ * still counts as available the pods it is deleting.
+ */
+export function sumAvailableKept(replicaSets: readonly (ReplicaSet | undefined)[]): number {
+  return replicaSets.reduce((n, rs) => n + Math.min(specReplicas(rs), rs?.status?.availableReplicas ?? 0), 0);
+}
+
 function created(rs: ReplicaSet): number {
   const t = parseTime(rs.metadata?.creationTimestamp);
   return Number.isNaN(t) ? 0 : t;
