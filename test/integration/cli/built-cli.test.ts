@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUpCodeCache } from '../../../cli/build-warm-up.js';
 import { runVerb } from '../../../cli/testing/run-verb.js';
 import { projectRoot } from '../../../lib/paths.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
@@ -124,6 +125,17 @@ describe('the built kubets', () => {
     writeFileSync(cache, 'not a code cache');
     expect((await builtCli(['get', 'pods'], noUserCache)).code).toBe(0);
     expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+  });
+
+  it("keeps the cache of a call made with the test run's environment in the run's cache home, not the user's", async () => {
+    const runCacheHome = process.env.XDG_CACHE_HOME ?? '';
+    expect(runCacheHome.startsWith(join(homedir(), '.cache'))).toBe(false);
+    await run(process.execPath, [CLI, 'get', 'pods', ...flags], { env: process.env });
+    expect(readdirSync(join(runCacheHome, 'kubets'))).toContainEqual(expect.stringMatching(new RegExp(`^${bundles()[0]!.replace(/\.cjs$/, '')}-`)));
+  });
+
+  it("has the build's warm-up call get as far as its connection attempt, whatever client config the machine has", async () => {
+    expect(await warmUpCodeCache(CLI)).toMatch(/^Unable to connect to the server: no apiserver reachable \(127\.0\.0\.1:1: /);
   });
 
   // The cache beside the bundle holds what a call compiles before it connects; the user's holds a
