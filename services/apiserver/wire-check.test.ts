@@ -6,6 +6,16 @@ import { checkWireFormat, MalformedMessageError } from './wire-check.js';
 const createRequest = protoRoot().lookupType('kubets.v1.CreateRequest');
 const encode = (value: object): Buffer => Buffer.from(createRequest.encode(createRequest.fromObject(value)).finish());
 
+function varint(value: number): number[] {
+  const out: number[] = [];
+  while (value > 0x7f) {
+    out.push((value & 0x7f) | 0x80);
+    value >>>= 7;
+  }
+  out.push(value);
+  return out;
+}
+
 describe('checkWireFormat', () => {
   it('accepts real messages, including maps, packed and nested fields', () => {
     const object = {
@@ -44,6 +54,41 @@ describe('checkWireFormat', () => {
     }
     expect(caught).toBeInstanceOf(MalformedMessageError);
     expect((caught as Error).message).toMatch(message);
+  });
+
+  /** An encoded request whose placeholder string `ZZ` is replaced by bytes that are not UTF-8. */
+  const withBadUtf8 = (value: object): Buffer => {
+    const bytes = encode(value);
+    const at = bytes.indexOf('ZZ');
+    bytes[at] = 0xc3;
+    bytes[at + 1] = 0x28;
+    return bytes;
+  };
+  const nested: [string, Buffer, string][] = [
+    ['in a nested message', withBadUtf8({ object: { configMap: { metadata: { name: 'ZZ' } } } }), 'object.configMap.metadata.name: string is not valid UTF-8'],
+    ['in a list element', withBadUtf8({ object: { pod: { spec: { containers: [{ name: 'a' }, { name: 'ZZ' }] } } } }), 'object.pod.spec.containers[1].name: string is not valid UTF-8'],
+    ['in a map value', withBadUtf8({ object: { configMap: { metadata: { name: 'c' }, data: { k: 'ZZ' } } } }), 'object.configMap.data: string is not valid UTF-8'],
+    ['in a map key', withBadUtf8({ object: { pod: { metadata: { labels: { ZZ: 'v' } } } } }), 'object.pod.metadata.labels: string is not valid UTF-8'],
+  ];
+  it.each(nested)('names the field of a malformed value %s', (_, bytes, message) => {
+    expect(() => checkWireFormat(createRequest, bytes)).toThrow(new MalformedMessageError(message));
+  });
+
+  it('names a map entry and a nested field whose wire type is wrong', () => {
+    // object (3) > configMap > data (a map): an entry whose value (field 2) is a varint.
+    const configMap = protoRoot().lookupType('kubets.v1.Object').fields.configMap!.id;
+    const data = protoRoot().lookupType('kubets.v1.ConfigMap').fields.data!.id;
+    const entry = [0x0a, 0x01, 0x6b, 0x10, 0x01];
+    const inConfigMap = [(data << 3) | 2, entry.length, ...entry];
+    const inObject = [...varint((configMap << 3) | 2), inConfigMap.length, ...inConfigMap];
+    const request = Buffer.from([0x1a, inObject.length, ...inObject]);
+    expect(() => checkWireFormat(createRequest, request)).toThrow(new MalformedMessageError('object.configMap.data[value]: wire type 0, expected 2'));
+    const metadata = protoRoot().lookupType('kubets.v1.ConfigMap').fields.metadata!.id;
+    const wrongName = [(metadata << 3) | 2, 2, 0x08, 0x01];
+    const wrongNameInObject = [...varint((configMap << 3) | 2), wrongName.length, ...wrongName];
+    expect(() => checkWireFormat(createRequest, Buffer.from([0x1a, wrongNameInObject.length, ...wrongNameInObject]))).toThrow(
+      new MalformedMessageError('object.configMap.metadata.name: wire type 0, expected 2'),
+    );
   });
 
   it('reports integers their fields cannot hold, with list indexes in the path', () => {

@@ -46,7 +46,7 @@ export function checkWireFormat(type: protobuf.Type, bytes: Uint8Array): Integer
   const reader = new protobuf.Reader(view);
   const outOfRange: IntegerOutOfRange[] = [];
   try {
-    checkMessage(type, reader, view.length, '', outOfRange);
+    checkMessage(type, reader, view.length, new Location(undefined, false), outOfRange);
     return outOfRange;
   } catch (err) {
     if (err instanceof MalformedMessageError) throw err;
@@ -55,92 +55,135 @@ export function checkWireFormat(type: protobuf.Type, bytes: Uint8Array): Integer
 }
 
 /**
- * Where the walk is: the message's path and the field (and element) read now. The walk runs on
- * every request, so the text is spelled out only for an error or an out-of-range integer.
+ * Where the walk is: the field (and element) read now, below the place of the enclosing message.
+ * The walk runs on every request, so no text is made unless an error or an out-of-range integer
+ * needs it; the enclosing places do not move while a nested message is walked.
  */
 class Location {
   field: protobuf.Field | undefined;
   /** The element of a repeated field; -1 for a singular one. */
   index = -1;
-  /** Instead of the field: a map entry's part, or an unknown field. */
+  /** Instead of the field: an unknown field. */
   label: string | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    /** The place of the enclosing message (undefined at the top). */
+    private readonly outer: Location | undefined,
+    /** Whether this message is a map entry's part, named by its map field alone (no element). */
+    private readonly inMap: boolean,
+  ) {}
+
+  /** The enclosing message's path. */
+  private path(): string {
+    if (!this.outer) return '';
+    return this.inMap ? this.outer.fieldOnly() : String(this.outer);
+  }
 
   toString(): string {
     if (this.label !== undefined) return this.label;
-    const where = describeField(this.path, this.field?.name ?? '');
+    if (!this.field) return this.path();
+    const where = describeField(this.path(), this.field.name);
     return this.index < 0 ? where : `${where}[${this.index}]`;
   }
 
   /** This field, its element not counted (for errors about the field as a whole). */
   fieldOnly(): string {
-    return describeField(this.path, this.field?.name ?? '');
+    return this.field ? describeField(this.path(), this.field.name) : this.path();
   }
 }
 
-/** Whether a field may arrive packed (length-delimited) as well as value by value. */
-function isPackable(field: protobuf.Field): boolean {
-  return field.repeated && (packable[field.type] !== undefined || field.resolvedType instanceof protobuf.Enum);
+/** What the walk needs of a field, worked out once per field from the schema. */
+interface FieldPlan {
+  field: protobuf.Field;
+  map: protobuf.MapField | undefined;
+  /** The wire type a value is written with. */
+  wanted: number;
+  /** Whether it may arrive packed (length-delimited) as well as value by value. */
+  packable: boolean;
+  message: protobuf.Type | undefined;
 }
 
-function checkMessage(type: protobuf.Type, reader: protobuf.Reader, end: number, path: string, outOfRange: IntegerOutOfRange[]): void {
-  const at = new Location(path);
-  /** Values read so far of each repeated field, for the `ports[1]` of a path. */
-  let counts: Map<number, number> | undefined;
-  /** Points `at` at the next value of the field. */
-  const nextValue = (field: protobuf.Field): void => {
-    at.field = field;
-    at.label = undefined;
-    if (!field.repeated) {
-      at.index = -1;
-      return;
+/** Each message type's field plans by field number: the walk looks fields up by number for every value of every request. */
+const plans = new WeakMap<protobuf.Type, (FieldPlan | undefined)[]>();
+
+function plansOf(type: protobuf.Type): (FieldPlan | undefined)[] {
+  let byId = plans.get(type);
+  if (!byId) {
+    byId = [];
+    for (const field of type.fieldsArray) {
+      const resolved = field.resolve().resolvedType;
+      byId[field.id] = {
+        field,
+        map: field instanceof protobuf.MapField ? field : undefined,
+        wanted: scalarWireType(field.type, resolved),
+        packable: field.repeated && (packable[field.type] !== undefined || resolved instanceof protobuf.Enum),
+        message: resolved instanceof protobuf.Type ? resolved : undefined,
+      };
     }
-    counts ??= new Map();
-    const index = counts.get(field.id) ?? 0;
-    counts.set(field.id, index + 1);
-    at.index = index;
-  };
+    plans.set(type, byId);
+  }
+  return byId;
+}
+
+/** Points `at` at the next value of the field; counts: values read so far of each repeated field (for the `ports[1]` of a path). */
+function nextValue(at: Location, field: protobuf.Field, counts: Map<number, number> | undefined): Map<number, number> | undefined {
+  at.field = field;
+  at.label = undefined;
+  if (!field.repeated) {
+    at.index = -1;
+    return counts;
+  }
+  const seen = counts ?? new Map<number, number>();
+  const index = seen.get(field.id) ?? 0;
+  seen.set(field.id, index + 1);
+  at.index = index;
+  return seen;
+}
+
+function checkMessage(type: protobuf.Type, reader: protobuf.Reader, end: number, at: Location, outOfRange: IntegerOutOfRange[]): void {
+  const fieldPlans = plansOf(type);
+  let counts: Map<number, number> | undefined;
   while (reader.pos < end) {
     const tag = reader.uint32();
     const id = tag >>> 3;
     const wireType = tag & 7;
     if (id === 0) throw new MalformedMessageError(`invalid field number 0 in ${type.name}`);
-    const field = type.fieldsById[id];
-    if (!field) {
+    const plan = fieldPlans[id];
+    if (!plan) {
       at.label = `${type.name} field ${id}`;
       skip(reader, wireType, end, at);
       continue;
     }
+    const { field, wanted } = plan;
     at.field = field;
     at.index = -1;
     at.label = undefined;
-    if (field instanceof protobuf.MapField) {
-      const where = at.fieldOnly();
-      expectWireType(wireType, [LENGTH_DELIMITED], where);
+    if (plan.map) {
+      if (wireType !== LENGTH_DELIMITED) throw wrongWireType(wireType, [LENGTH_DELIMITED], at.fieldOnly());
       const entryEnd = lengthEnd(reader, end, at);
-      checkMapEntry(field, reader, entryEnd, where);
+      checkMapEntry(plan.map, reader, entryEnd, at);
       continue;
     }
-    const wanted = scalarWireType(field.type, field.resolvedType);
-    if (wireType !== wanted && (wireType !== LENGTH_DELIMITED || !isPackable(field))) expectWireType(wireType, isPackable(field) ? [wanted, LENGTH_DELIMITED] : [wanted], at.fieldOnly());
+    if (wireType !== wanted && (wireType !== LENGTH_DELIMITED || !plan.packable)) {
+      throw wrongWireType(wireType, plan.packable ? [wanted, LENGTH_DELIMITED] : [wanted], at.fieldOnly());
+    }
     if (wireType !== LENGTH_DELIMITED) {
-      nextValue(field);
+      counts = nextValue(at, field, counts);
       checkScalar(field, reader, wireType, end, at, outOfRange);
       continue;
     }
     const valueEnd = lengthEnd(reader, end, at);
-    if (field.resolvedType instanceof protobuf.Type) {
-      nextValue(field);
-      checkMessage(field.resolvedType, reader, valueEnd, String(at), outOfRange);
+    if (plan.message) {
+      counts = nextValue(at, field, counts);
+      checkMessage(plan.message, reader, valueEnd, new Location(at, false), outOfRange);
     } else if (field.type === 'string') {
-      nextValue(field);
+      counts = nextValue(at, field, counts);
       checkUtf8(reader, valueEnd, at);
     } else if (field.type === 'bytes') {
       reader.pos = valueEnd;
     } else {
       while (reader.pos < valueEnd) {
-        nextValue(field);
+        counts = nextValue(at, field, counts);
         checkScalar(field, reader, wanted, valueEnd, at, outOfRange);
       }
       if (reader.pos !== valueEnd) throw new MalformedMessageError(`${at.fieldOnly()}: packed values run past their end`);
@@ -149,9 +192,9 @@ function checkMessage(type: protobuf.Type, reader: protobuf.Reader, end: number,
   if (reader.pos !== end) throw new MalformedMessageError(`${type.name} runs past its enclosing field`);
 }
 
-function checkMapEntry(field: protobuf.MapField, reader: protobuf.Reader, end: number, where: string): void {
-  const at = new Location(where);
-  at.label = where;
+/** mapAt: the map field's place, which alone names the entry's parts and anything wrong in them. */
+function checkMapEntry(field: protobuf.MapField, reader: protobuf.Reader, end: number, mapAt: Location): void {
+  const at = new Location(mapAt, true);
   while (reader.pos < end) {
     const tag = reader.uint32();
     const id = tag >>> 3;
@@ -163,21 +206,21 @@ function checkMapEntry(field: protobuf.MapField, reader: protobuf.Reader, end: n
     const type = id === 1 ? field.keyType : field.type;
     const resolved = id === 1 ? null : field.resolvedType;
     const wanted = scalarWireType(type, resolved);
-    if (wireType !== wanted) expectWireType(wireType, [wanted], `${where}[${id === 1 ? 'key' : 'value'}]`);
+    if (wireType !== wanted) throw wrongWireType(wireType, [wanted], `${at}[${id === 1 ? 'key' : 'value'}]`);
     if (wireType !== LENGTH_DELIMITED) {
       skip(reader, wireType, end, at);
       continue;
     }
     const valueEnd = lengthEnd(reader, end, at);
-    if (resolved instanceof protobuf.Type) checkMessage(resolved, reader, valueEnd, where, []);
+    if (resolved instanceof protobuf.Type) checkMessage(resolved, reader, valueEnd, new Location(mapAt, true), []);
     else if (type === 'string') checkUtf8(reader, valueEnd, at);
     else reader.pos = valueEnd;
   }
-  if (reader.pos !== end) throw new MalformedMessageError(`${where}: map entry runs past its end`);
+  if (reader.pos !== end) throw new MalformedMessageError(`${at}: map entry runs past its end`);
 }
 
-function expectWireType(got: number, allowed: number[], where: string): void {
-  if (!allowed.includes(got)) throw new MalformedMessageError(`${where}: wire type ${got}, expected ${allowed.join(' or ')}`);
+function wrongWireType(got: number, allowed: number[], where: string): MalformedMessageError {
+  return new MalformedMessageError(`${where}: wire type ${got}, expected ${allowed.join(' or ')}`);
 }
 
 /** Reads a length prefix and returns where the value ends, refusing one that runs past `end`. */

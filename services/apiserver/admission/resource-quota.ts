@@ -10,6 +10,14 @@ import type { Store, TxnExtra } from '../storage/store.js';
 import { admissionForbidden } from './forbidden.js';
 
 const QUOTAS = resourceByField('resourceQuota');
+const NOTHING_CHARGED: Promise<TxnExtra | undefined> = Promise.resolve(undefined);
+
+/** What a write adds to the usage of its kind, and the names of the quotas (as cached) that may track it. */
+interface PendingCharge {
+  delta: ResourceList;
+  increased: string[];
+  names: string[];
+}
 
 /**
  * Kubernetes' ResourceQuota admission, last in the chain. A write that adds to what a quota of its
@@ -36,11 +44,11 @@ export class ResourceQuotaAdmission implements WriteHooks {
     return [`${QUOTAS.resource}/${object.metadata?.namespace ?? ''}`];
   }
 
-  async txnForCreate(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined> {
+  txnForCreate(info: ResourceInfo, object: AnyObject): Promise<TxnExtra | undefined> {
     return this.charge(info, object, undefined);
   }
 
-  async txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
+  txnForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): Promise<TxnExtra | undefined> {
     return this.charge(info, object, old);
   }
 
@@ -49,7 +57,7 @@ export class ResourceQuotaAdmission implements WriteHooks {
    * may track it; undefined when no quota can be charged. As in Kubernetes, a quota restricts only
    * what its status.hard holds: nothing until the quota controller first synced it.
    */
-  private pendingCharge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): { delta: ResourceList; increased: string[]; names: string[] } | undefined {
+  private pendingCharge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): PendingCharge | undefined {
     if (!info.namespaced) return undefined;
     // spec.hard too: the cache may not have the status the quota controller just wrote, which the fresh read below will.
     const candidates = this.listQuotas(object.metadata?.namespace ?? '').filter((q) => trackedNames(q, info).length > 0 || countedNames(q.spec?.hard, info).length > 0);
@@ -62,9 +70,17 @@ export class ResourceQuotaAdmission implements WriteHooks {
     return { delta, increased, names: candidates.map((q) => q.metadata?.name ?? '').sort() };
   }
 
-  private async charge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): Promise<TxnExtra | undefined> {
-    const pending = this.pendingCharge(info, object, old);
-    if (!pending) return undefined;
+  /** Most writes charge nothing (no quota in their namespace tracks them): those are answered without an async step. */
+  private charge(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined): Promise<TxnExtra | undefined> {
+    try {
+      const pending = this.pendingCharge(info, object, old);
+      return pending ? this.chargeQuotas(info, object, old, pending) : NOTHING_CHARGED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private async chargeQuotas(info: ResourceInfo, object: AnyObject, old: AnyObject | undefined, pending: PendingCharge): Promise<TxnExtra | undefined> {
     const { delta, increased, names } = pending;
     const namespace = object.metadata?.namespace ?? '';
     const extra: TxnExtra = { compares: [], puts: [] };

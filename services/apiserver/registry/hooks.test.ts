@@ -27,4 +27,26 @@ describe('combineHooks', () => {
     expect(calls).toEqual(['slow', 'slow', 'last']);
     await expect(combineHooks([]).admit(configMaps, 'create', {})).resolves.toBeUndefined();
   });
+
+  it('passes sets with nothing to do without changing the order of the others or their parts', async () => {
+    const calls: string[] = [];
+    const slow: WriteHooks = {
+      admit: async () => void (await new Promise((r) => setTimeout(r, 5)), calls.push('slow')),
+      txnForCreate: async () => (await new Promise((r) => setTimeout(r, 5)), part('a')),
+    };
+    const last: WriteHooks = { admit: async () => void calls.push('last'), txnForCreate: async () => part('b') };
+    const idle = combineHooks([]);
+    const hooks = combineHooks([idle, slow, idle, last, idle]);
+    await hooks.admit(configMaps, 'create', {});
+    expect(calls).toEqual(['slow', 'last']);
+    expect((await hooks.txnForCreate(configMaps, {}))?.puts.map((p) => p.key)).toEqual(['a', 'b']);
+    expect(await combineHooks([idle, idle]).txnForCreate(configMaps, {})).toBeUndefined();
+    const throwing: WriteHooks = {
+      admit: () => {
+        throw new Error('refused at once');
+      },
+    };
+    const refused = combineHooks([idle, throwing]).admit(configMaps, 'create', {});
+    await expect(refused).rejects.toThrow('refused at once');
+  });
 });

@@ -35,27 +35,44 @@ const NO_LANES: readonly string[] = Object.freeze([]);
 const DONE: Promise<void> = Promise.resolve();
 const NO_PART: Promise<TxnExtra | undefined> = Promise.resolve(undefined);
 
-/** Runs step over the hook sets one after another; a list without any costs no promise (most kinds have no kind-specific plugin). */
-function inOrder<H>(list: readonly H[], step: (h: H) => Promise<void>): Promise<void> {
-  if (list.length === 0) return DONE;
-  if (list.length === 1) return step(list[0]!);
-  return (async () => {
-    for (const h of list) await step(h);
-  })();
+/**
+ * Runs step over the hook sets one after another, from the set at `from`. A set with nothing to
+ * do for the write answers the shared settled DONE (a combined set without plugins for the kind):
+ * the next one starts at once instead of a microtask later, so a write through sets that all have
+ * nothing to do costs no promise.
+ */
+function inOrder<H>(list: readonly H[], step: (h: H) => Promise<void>, from = 0): Promise<void> {
+  for (let i = from; i < list.length; i++) {
+    const done = step(list[i]!);
+    if (done === DONE) continue;
+    return i === list.length - 1 ? done : done.then(() => inOrder(list, step, i + 1));
+  }
+  return DONE;
 }
 
-/** The transaction parts of the hook sets, merged; undefined when none adds one. */
-function mergedParts<H>(list: readonly H[], step: (h: H) => Promise<TxnExtra | undefined>): Promise<TxnExtra | undefined> {
-  if (list.length === 0) return NO_PART;
-  if (list.length === 1) return step(list[0]!);
-  return (async () => {
-    let merged: TxnExtra | undefined;
-    for (const h of list) {
-      const part = await step(h);
-      if (part) merged = merged ? { compares: [...merged.compares, ...part.compares], puts: [...merged.puts, ...part.puts] } : part;
-    }
-    return merged;
-  })();
+function merge(merged: TxnExtra | undefined, part: TxnExtra | undefined): TxnExtra | undefined {
+  if (!part) return merged;
+  return merged ? { compares: [...merged.compares, ...part.compares], puts: [...merged.puts, ...part.puts] } : part;
+}
+
+/** The transaction parts of the hook sets from `from`, merged into `merged`; sets answering the shared NO_PART are passed at once. */
+function mergedParts<H>(list: readonly H[], step: (h: H) => Promise<TxnExtra | undefined>, from = 0, merged?: TxnExtra): Promise<TxnExtra | undefined> {
+  for (let i = from; i < list.length; i++) {
+    const part = step(list[i]!);
+    if (part === NO_PART) continue;
+    if (i === list.length - 1 && !merged) return part;
+    return part.then((p) => mergedParts(list, step, i + 1, merge(merged, p)));
+  }
+  return merged ? Promise.resolve(merged) : NO_PART;
+}
+
+/** A step that throws before its first await fails as a rejected promise, as an async function would. */
+function settled<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -79,10 +96,10 @@ export function combineHooks(list: WriteHooks[]): Required<WriteHooks> {
       }
       return all ? [...new Set(all)].sort() : (NO_LANES as string[]);
     },
-    admit: (info, op, object, old, scope) => inOrder(admits, (h) => h.admit(info, op, object, old, scope)),
-    txnForCreate: (info, object) => mergedParts(creates, (h) => h.txnForCreate(info, object)),
-    txnForUpdate: (info, object, old) => mergedParts(updates, (h) => h.txnForUpdate(info, object, old)),
-    txnForDelete: (info, old) => mergedParts(deletes, (h) => h.txnForDelete(info, old)),
+    admit: (info, op, object, old, scope) => settled(() => inOrder(admits, (h) => h.admit(info, op, object, old, scope))),
+    txnForCreate: (info, object) => settled(() => mergedParts(creates, (h) => h.txnForCreate(info, object))),
+    txnForUpdate: (info, object, old) => settled(() => mergedParts(updates, (h) => h.txnForUpdate(info, object, old))),
+    txnForDelete: (info, old) => settled(() => mergedParts(deletes, (h) => h.txnForDelete(info, old))),
     changesOnCreate: (info) => changing.some((h) => h.changesOnCreate(info)),
   };
 }

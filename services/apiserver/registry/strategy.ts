@@ -29,19 +29,20 @@ export function prepareForCreate(info: ResourceInfo, object: AnyObject): void {
   if (strategy.status) (object as WithSpecStatus).status = strategy.status.initial(object);
 }
 
-/** Carries server-owned fields over from the stored object on an update of the main resource. */
+/**
+ * Carries server-owned fields over from the stored object on an update of the main resource. Sets
+ * them on the caller's own copy of the object and its metadata, as prepareForCreate does.
+ */
 export function prepareForUpdate(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
   const strategy = strategyFor(info);
   strategy.prepareForUpdate?.(object, old);
   const oldMeta = old.metadata ?? {};
-  object.metadata = {
-    ...object.metadata,
-    uid: oldMeta.uid,
-    creationTimestamp: oldMeta.creationTimestamp,
-    deletionTimestamp: oldMeta.deletionTimestamp,
-    deletionGracePeriodSeconds: oldMeta.deletionGracePeriodSeconds,
-    generation: oldMeta.generation,
-  };
+  const meta = (object.metadata ??= {});
+  meta.uid = oldMeta.uid;
+  meta.creationTimestamp = oldMeta.creationTimestamp;
+  meta.deletionTimestamp = oldMeta.deletionTimestamp;
+  meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+  meta.generation = oldMeta.generation;
   if (strategy.status) (object as WithSpecStatus).status = (old as WithSpecStatus).status;
 }
 
@@ -55,13 +56,13 @@ export function applyDefaults(info: ResourceInfo, object: AnyObject): void {
 }
 
 /**
- * Bumps metadata.generation when the spec changed. Runs after defaulting: a client that sends the
- * spec without the defaults the server fills in has not changed it.
+ * Bumps metadata.generation (on the caller's copy) when the spec changed. Runs after defaulting: a
+ * client that sends the spec without the defaults the server fills in has not changed it.
  */
 export function updateGeneration(info: ResourceInfo, object: AnyObject, old: AnyObject): void {
   if (!strategyFor(info).tracksGeneration) return;
   const specChanged = !isDeepStrictEqual((object as WithSpecStatus).spec, (old as WithSpecStatus).spec);
-  object.metadata = { ...object.metadata, generation: (old.metadata?.generation ?? 1) + (specChanged ? 1 : 0) };
+  (object.metadata ??= {}).generation = (old.metadata?.generation ?? 1) + (specChanged ? 1 : 0);
 }
 
 /** The object a status update produces: everything from the stored object but the status. */
