@@ -124,14 +124,17 @@ export class ApiClient {
     return new ResourceClient<KindTypes[F]>(this.transport, info);
   }
 
-  /** Binds a pod to a node (the scheduler's write). Not retried once sent. */
+  /**
+   * Binds a pod to a node (the scheduler's write). Not retried once sent. The Status the server
+   * answers with is not decoded: an OK status says all it would.
+   */
   async bind(namespace: string, binding: Binding, opts: CallOptions = {}): Promise<void> {
-    await this.transport.unary('Bind', { namespace, binding }, { idempotent: false, ...callOpts(opts) });
+    await this.transport.unaryIgnoringResponse('Bind', { namespace, binding }, { idempotent: false, ...callOpts(opts) });
   }
 
-  /** Evicts a pod (pods/eviction): its graceful delete, unless a disruption budget refuses it. Not retried once sent. */
+  /** Evicts a pod (pods/eviction): its graceful delete, unless a disruption budget refuses it. Not retried once sent; the answer is not decoded, as for bind. */
   async evict(namespace: string, name: string, deleteOptions: DeleteOptions = {}, opts: CallOptions = {}): Promise<void> {
-    await this.transport.unary('Evict', { namespace, name, deleteOptions }, { idempotent: false, ...callOpts(opts) });
+    await this.transport.unaryIgnoringResponse('Evict', { namespace, name, deleteOptions }, { idempotent: false, ...callOpts(opts) });
   }
 
   async getScale(field: EnvelopeField, namespace: string, name: string, opts: CallOptions = {}): Promise<Scale> {

@@ -8,6 +8,7 @@ import { ApiError, fromServiceError, statusOf } from '../api/errors.js';
 import type { ResourcesDefinition } from '../api/generated/kubets/v1/Resources.js';
 import { packageDefinition } from '../api/proto.js';
 import { WARNING_METADATA } from '../api/warnings.js';
+import { DeadlineSweep } from './deadline-sweep.js';
 import { encodeRequest } from './request-encoding.js';
 import { diagnoseTls } from './tls-diagnosis.js';
 
@@ -109,6 +110,8 @@ export class Transport {
   private readonly log: Logger | undefined;
   /** The metadata of every call; grpc-js copies it when a call starts, so one instance serves all. */
   private readonly metadata: grpc.Metadata;
+  /** The deadlines of the unary calls in flight, on every endpoint. */
+  private readonly deadlines = new DeadlineSweep();
 
   constructor(private readonly options: TransportOptions) {
     this.endpoints = options.servers.map((address) => ({
@@ -247,6 +250,7 @@ export class Transport {
   /** The endpoints starting at the current one, each once. */
   private rotation(): Endpoint[] {
     const start = this.current;
+    if (start === 0) return this.endpoints;
     return this.endpoints.map((_, i) => this.endpoints[(start + i) % this.endpoints.length]!);
   }
 
@@ -291,7 +295,9 @@ export class Transport {
    * One call straight on the endpoint's channel, as grpc-js' makeUnaryRequest would make it but
    * without what every call of that path costs and this client does not use: a caller-stack
    * Error, the interceptor chain and an EventEmitter per call. The request is already encoded;
-   * the response is decoded only when `decode` is set.
+   * the response is decoded only when `decode` is set. The deadline is kept by the transport's
+   * sweep, not given to grpc-js, which would arm a timer per call and send it as grpc-timeout,
+   * for which the server arms another: past it the call is cancelled as grpc-js would.
    */
   private sendUnary<M extends UnaryMethod>(
     endpoint: Endpoint,
@@ -304,7 +310,7 @@ export class Transport {
     const def = service()[method];
     const deserialize = def.responseDeserialize as (value: Buffer) => ResponseOf<M>;
     return new Promise((resolve, reject) => {
-      const call = endpoint.client.getChannel().createCall(def.path, deadline, undefined, null, undefined);
+      const call = endpoint.client.getChannel().createCall(def.path, Infinity, undefined, null, undefined);
       const onAbort = (): void => call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
       let response: Buffer | undefined;
       call.start(this.metadata, {
@@ -313,6 +319,7 @@ export class Transport {
           response = message;
         },
         onReceiveStatus: (status) => {
+          this.deadlines.forget(call);
           signal?.removeEventListener('abort', onAbort);
           // Warnings travel in the trailers, which arrive with the status.
           const onWarning = this.options.onWarning;
@@ -332,6 +339,7 @@ export class Transport {
       call.sendMessageWithContext({}, encoded);
       call.halfClose();
       call.startRead();
+      this.deadlines.track(call, deadline);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
