@@ -9,8 +9,8 @@ import { CompactedError, type StoreWatch, type WatchEvent, type WatchHandlers } 
 // EtcdStore's watches: each its own Watch stream (one grpc-js call, bytes through
 // etcd-watch-codec.ts) on the members' channels that EtcdKv uses. The etcd3 client multiplexes
 // every watch on one stream; a stream each makes a watch's lifetime its call's: cancelling is
-// ending the call (etcd drops a stream's watches with it, no cancel request and reply to wait for),
-// and a dropped watch resumes on its own member, in its own time, alone.
+// ending the call (etcd drops a stream's watches with it: no cancel request, no reply to wait for
+// from a member that may be gone), and no queue orders the creation of several watches.
 //
 // A dropped stream is opened again, after a backoff (etcd-failover.ts), on the next member of the
 // watch's shuffled order, from the revision after the last one delivered, for as long as the
