@@ -50,6 +50,20 @@ async function put(key: string, value: string): Promise<number> {
   return res.revision;
 }
 
+/** Waits until the writing store's channel has connected to the restarted member again. */
+async function reachable(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await store.currentRevision();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 interface Recorder {
   batches: WatchBatch[];
   errors: Error[];
@@ -107,6 +121,7 @@ describe('EtcdStore watch streams (real etcd)', () => {
     await watcher.until(() => watcher.events().length === 1, 'the first event');
     await etcd.kill();
     await etcd.restart();
+    await reachable();
     const second = await put(`${prefix}a`, '2');
     await watcher.until(() => watcher.events().length >= 2, 'the event after the restart');
     expect(watcher.events()).toEqual([`put a@${first}`, `put a@${second}`]);
