@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, type IBackoff } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError, type CallContext } from 'etcd3';
 import { LEAN_CHANNEL_OPTIONS, WIDE_RECEIVE_WINDOW } from '../../../lib/grpc-options.js';
 import { ATTEMPT_TIMEOUT_MS, BACKOFF_FIRST_MS, BACKOFF_MAX_MS, FAILURES_BEFORE_PAUSE, isMemberUnreachable, LIST_ATTEMPT_TIMEOUT_MS, MAX_RETRIES, PAUSE_MS } from './etcd-failover.js';
@@ -10,7 +10,7 @@ function attemptTimeoutMs(ctx: CallContext): number {
   return ctx.method === 'range' && ctx.params.range_end ? LIST_ATTEMPT_TIMEOUT_MS : ATTEMPT_TIMEOUT_MS;
 }
 
-/** The apiserver's etcd clients: kv for reads and writes, etcd3 for watches, leases and the rest. */
+/** The apiserver's etcd clients: kv for reads and writes (and its channels for watches), etcd3 for leases and the rest. */
 export interface EtcdClients {
   etcd: Etcd3;
   kv: EtcdKv;
@@ -18,9 +18,7 @@ export interface EtcdClients {
 
 /**
  * Both on the same members, credentials and channel options. etcd3's defaults pause a failed host
- * for 5 s and let a watch stream back off up to 30 s between reconnects, so after etcd came back
- * the watch caches (and every list that waits for them) could stay stale for half a minute: here
- * both are kept to about a second.
+ * for 5 s; here, as in EtcdKv, about a second.
  */
 export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): EtcdClients {
   const credentials = tls ? etcdCredentials(endpoints, tls) : undefined;
@@ -35,7 +33,7 @@ export function connectEtcd(endpoints: string[], tls?: EtcdClientTls): EtcdClien
 
 /**
  * A list page of large objects can exceed grpc's 4 MiB default; pages are bounded by count. Every
- * watch cache's events come over the etcd3 client's one watch stream: with HTTP/2's default 64 KiB
+ * watch cache's events come over a watch stream on these channels: with HTTP/2's default 64 KiB
  * window etcd sent only that much per turn of the busy apiserver's event loop, and under a burst of pod creates a pod reached the watch cache (and every
  * watcher) about two seconds after its create had committed.
  */
@@ -62,8 +60,6 @@ function connectEtcd3(endpoints: string[], credentials: EtcdCredentials | undefi
       // next member in its shuffled order.
       global: retry(handleWhen(isRecoverableError), { maxAttempts: MAX_RETRIES, backoff: new ExponentialBackoff({ initialDelay: BACKOFF_FIRST_MS, maxDelay: BACKOFF_MAX_MS }) }),
       host: () => circuitBreaker(handleWhen(isMemberUnreachable), { halfOpenAfter: PAUSE_MS, breaker: new ConsecutiveBreaker(FAILURES_BEFORE_PAUSE) }),
-      // etcd3 declares an IBackoff but calls next() on it first, as on its own default: a factory.
-      watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as IBackoff<unknown>,
     },
   });
 }

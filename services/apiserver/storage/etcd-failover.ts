@@ -1,7 +1,7 @@
 import { GRPCUnavailableError } from 'etcd3';
 
-// How the apiserver's etcd clients (etcd-kv.ts for reads and writes, etcd3 for the rest) spread
-// calls over the etcd members and give up on them.
+// How the apiserver's etcd clients (etcd-kv.ts for reads and writes, etcd-watch.ts for watches,
+// etcd3 for the rest) spread calls over the etcd members and give up on them.
 
 /**
  * Deadline of one attempt of a call. A request that reaches a member whose leader just died waits
@@ -20,6 +20,18 @@ export const PAUSE_MS = 1_000;
 /** Backoff before the next attempt: doubling from the first to the most. */
 export const BACKOFF_FIRST_MS = 50;
 export const BACKOFF_MAX_MS = 500;
+/**
+ * Backoff before a dropped watch is opened again (on the next member): a watch cache, and every
+ * list that waits for it, stays stale until it is back, so the wait stays around a second.
+ */
+export const WATCH_BACKOFF_FIRST_MS = 100;
+export const WATCH_BACKOFF_MAX_MS = 1_000;
+
+/** A wait before the retry-th retry: doubling from firstMs up to maxMs, jittered over its upper half. */
+export function backoffMs(retry: number, firstMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, firstMs * 2 ** retry);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
 
 /**
  * The member itself is out of reach (connection refused or dropped): only that pauses it. An

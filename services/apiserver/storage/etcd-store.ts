@@ -1,9 +1,10 @@
-import { Etcd3, EtcdError, type IKeyValue, type IWatchResponse } from 'etcd3';
+import { Etcd3, EtcdError } from 'etcd3';
 import { timeEtcd } from '../metrics.js';
 import { connectEtcd, hasEtcdTls, type EtcdClientTls } from './etcd-client.js';
 import type { EtcdKv } from './etcd-kv.js';
 import type { KvCompare, KvOp } from './etcd-kv-codec.js';
-import { progressKey, watchedRange } from './progress-key.js';
+import { openEtcdWatch } from './etcd-watch.js';
+import { progressKey } from './progress-key.js';
 import {
   CompactedError,
   type ListOptions,
@@ -12,30 +13,17 @@ import {
   type StoredValue,
   type StoreWatch,
   type TxnExtra,
-  type WatchEvent,
   type WatchHandlers,
   type WriteResult,
 } from './store.js';
 
 // The only code that talks to etcd. Every write is a transaction guarded by a compare on the
 // key's version or mod_revision (never read-modify-write without the compare); the etcd revision
-// is the resourceVersion. Reads and writes go through EtcdKv (etcd-kv.ts), watches, leases and
-// compaction through the etcd3 client.
+// is the resourceVersion. Reads and writes go through EtcdKv (etcd-kv.ts), watches through our own
+// streams on its channels (etcd-watch.ts), leases and compaction through the etcd3 client.
 
 /** Outside /registry/, so no watch cache sees it. */
 const COMPACTED_REVISION_KEY = '/kubets/compacted-revision';
-/** Cancelling a watch waits for etcd to confirm; a dead etcd must not hold up shutdown. */
-const CANCEL_WAIT_MS = 2_000;
-
-function toStored(kv: IKeyValue): StoredValue {
-  return {
-    key: kv.key.toString(),
-    value: kv.value,
-    modRevision: Number(kv.mod_revision),
-    createRevision: Number(kv.create_revision),
-    version: Number(kv.version),
-  };
-}
 
 function prefixEnd(prefix: string): Buffer {
   const end = Buffer.from(prefix);
@@ -108,63 +96,9 @@ export class EtcdStore implements Store {
     }
   }
 
-  /**
-   * One etcd watch on the prefix and its progress key (progress-key.ts). Progress key writes
-   * reach the handlers as empty batches at their revision.
-   */
+  /** Progress key writes reach the handlers as empty batches at their revision (etcd-watch.ts). */
   watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
-    const watcher = this.etcd.watch().inRange(watchedRange(prefix)).startRevision(String(fromRevision)).watcher();
-    let delivered = fromRevision - 1;
-    let ended = false;
-    /**
-     * The etcd3 client resumes a dropped watch from the last response header's revision + 1. But
-     * the created response and catch-up batches carry the store's current revision while older
-     * events are still on their way, so resuming from there could skip events. Resume from what
-     * has been delivered instead, as etcd's Go client does. (Our listeners run after the client's own.)
-     */
-    const pinResumePoint = (): void => {
-      watcher.request.start_revision = String(delivered + 1);
-    };
-    const handle: StoreWatch = {
-      cancel: async () => {
-        if (ended) return;
-        ended = true;
-        await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, CANCEL_WAIT_MS).unref())]);
-      },
-    };
-    return new Promise((resolve, reject) => {
-      let connected = false;
-      // Listeners go on before the create request is answered: events can arrive in the same read.
-      watcher.on('data', (res: IWatchResponse) => {
-        if (ended) return;
-        // An empty response is a progress notification at the header's revision.
-        const revision = res.events.length === 0 ? Number(res.header.revision) : Number(res.events.at(-1)!.kv.mod_revision);
-        const events: WatchEvent[] = [];
-        for (const ev of res.events) {
-          const kv = toStored(ev.kv);
-          // The progress key shares the watched range but is no object.
-          if (kv.key.startsWith(prefix)) events.push({ type: ev.type === 'Put' ? 'put' : 'delete', kv });
-        }
-        delivered = Math.max(delivered, revision);
-        pinResumePoint();
-        handlers.onBatch({ events, revision });
-      });
-      watcher.on('connected', () => {
-        pinResumePoint();
-        connected = true;
-        resolve(handle);
-      });
-      watcher.on('disconnected', (err: Error) => {
-        if (!ended) handlers.onDisconnected?.(err);
-      });
-      // A watch etcd has cancelled must not be cancelled again (no reply would come).
-      watcher.on('error', (err: Error) => {
-        if (ended) return;
-        ended = true;
-        if (connected) handlers.onError(err);
-        else reject(asCompacted(err) ?? err);
-      });
-    });
+    return openEtcdWatch(this.kv.members, prefix, fromRevision, handlers);
   }
 
   async progress(prefix: string): Promise<void> {

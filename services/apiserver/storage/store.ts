@@ -77,7 +77,7 @@ export interface WatchHandlers {
   onBatch(batch: WatchBatch): void;
   /**
    * The watch has ended for good: the store cancelled it, usually because it would have to resume
-   * from compacted history (etcd 3.4 does not say why; MemoryStore passes a CompactedError).
+   * from compacted history (then with a CompactedError).
    */
   onError(err: Error): void;
   /** The connection dropped; the store resumes the watch by itself, without gaps or duplicates. */

@@ -1,6 +1,6 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEtcd, type EtcdInstance } from '../../../test/harness/etcd.js';
+import { startProxy } from '../../../test/harness/tcp-proxy.js';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { ApiError, isApiError } from '../../../lib/api/errors.js';
 import { openEtcdStore, type EtcdStore } from '../storage/etcd-store.js';
@@ -323,44 +323,3 @@ describe('WatchCache (real etcd)', () => {
     }
   });
 });
-
-/** A loopback TCP relay whose connections can be cut (and refused) to simulate a network failure. */
-async function startProxy(targetPort: number): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let refusing = false;
-  const server: Server = createServer((downstream) => {
-    if (refusing) {
-      downstream.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, '127.0.0.1');
-    for (const s of [downstream, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => {
-        sockets.delete(s);
-        downstream.destroy();
-        upstream.destroy();
-      });
-    }
-    downstream.pipe(upstream).pipe(downstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    port,
-    cut() {
-      refusing = true;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      refusing = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
