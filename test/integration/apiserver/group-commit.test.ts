@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
-import { configMap, nsObject } from './helpers.js';
+import { configMap, eventually, nsObject } from './helpers.js';
+import { restWatch } from './rest-helpers.js';
 
 // Creates that reach the apiserver together are committed to etcd in one transaction, so several
 // objects share one resourceVersion. A watch from any of those versions, and a list followed by a
@@ -55,6 +56,16 @@ describe('objects created together (one etcd transaction, one resourceVersion)',
       // Revision order; inside a revision, the order of the transaction's puts.
       expect(seen.map((s) => s.rv)).toEqual(expected.map((s) => s.rv));
       expect([...seen].sort(byRevisionThenName)).toEqual(expected);
+    }
+
+    // The HTTP API's watch from the start: every object once, at the resourceVersion of its create.
+    const http = restWatch(fixture.cp, `/api/v1/namespaces/together/configmaps?watch=1&resourceVersion=${start}`);
+    try {
+      await eventually(async () => http.events.length >= all.length, 30_000, `${all.length} events over HTTP`);
+      const seen = http.events.map((e) => ({ type: e.type, name: e.object.metadata.name, rv: Number(e.object.metadata.resourceVersion) }));
+      expect(seen.sort(byRevisionThenName)).toEqual([...all].sort(byRevisionThenName));
+    } finally {
+      http.stop();
     }
   });
 
