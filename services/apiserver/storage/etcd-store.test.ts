@@ -126,22 +126,38 @@ describe('EtcdStore: creates committed together', () => {
     }
   });
 
-  it('fails every create of a transaction etcd refuses with its error, writing none of them', async () => {
+  it('fails every create of a transaction that failed with its error, writing none of them', async () => {
     const { etcd: client, kv } = connectEtcd([etcd.endpoint]);
     const failing = new EtcdStore(client, kv);
     const txn = kv.txn.bind(kv);
-    const refused = new Error('etcdserver: too many operations in txn request');
-    kv.txn = async (req) => (req.compare.length > 1 ? Promise.reject(refused) : txn(req));
+    const timedOut = new Error('etcdserver: request timed out');
+    kv.txn = async (req) => (req.compare.length > 1 ? Promise.reject(timedOut) : txn(req));
     try {
-      const keys = keysUnder('/registry/together/refused', 10);
+      const keys = keysUnder('/registry/together/failed', 10);
       const results = await Promise.allSettled(keys.map((k) => failing.create(k, Buffer.from('x'))));
       const rejected = results.filter((r) => r.status === 'rejected');
       expect(rejected.length).toBeGreaterThan(1);
-      expect(rejected.every((r) => r.reason === refused)).toBe(true);
+      expect(rejected.every((r) => r.reason === timedOut)).toBe(true);
       const written = await Promise.all(keys.map((k) => store.get(k)));
       expect(written.filter(Boolean)).toHaveLength(keys.length - rejected.length);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('commits each create alone when etcd refuses their transaction as too large', async () => {
+    const { etcd: client, kv } = connectEtcd([etcd.endpoint]);
+    const limited = new EtcdStore(client, kv);
+    const txn = kv.txn.bind(kv);
+    // As a member run with --max-txn-ops=4 answers.
+    kv.txn = async (req) => (req.compare.length > 4 ? Promise.reject(new Error('3 INVALID_ARGUMENT: etcdserver: too many operations in txn request')) : txn(req));
+    try {
+      const keys = keysUnder('/registry/together/limited', 20);
+      const results = await Promise.all(keys.map((k) => limited.create(k, Buffer.from('x'))));
+      expect(results.every((r) => r.ok)).toBe(true);
+      for (const [i, key] of keys.entries()) expect((await store.get(key))?.modRevision).toBe(results[i]!.ok && results[i]!.revision);
+    } finally {
+      await limited.close();
     }
   });
 });

@@ -34,6 +34,8 @@ const CREATE_TXNS_IN_FLIGHT = 2;
 const MAX_CREATES_PER_TXN = 128;
 /** Well under etcd's default --max-request-bytes of 1.5 MiB. */
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** etcd's refusals of a transaction beyond its --max-txn-ops or --max-request-bytes. */
+const TXN_TOO_BIG = /too many operations in txn request|request is too large/;
 /** Cancelling a watch waits for etcd to confirm; a dead etcd must not hold up shutdown. */
 const CANCEL_WAIT_MS = 2_000;
 
@@ -123,7 +125,8 @@ export class EtcdStore implements Store {
 
   /**
    * Several creates in one transaction, all at one revision. Its failure branch reads nothing: the
-   * batcher then commits each create alone, which reads its key.
+   * batcher then commits each create alone, which reads its key. So it does when etcd refuses the
+   * transaction for its size (a member run with lower limits than the defaults).
    */
   private async createAll(creates: PlainCreate[]): Promise<{ ok: true; revision: number } | { ok: false }> {
     const compare: KvCompare[] = [];
@@ -133,8 +136,13 @@ export class EtcdStore implements Store {
       compare.push(guard);
       success.push({ put: { key: guard.key, value: c.value, lease: c.lease } });
     }
-    const res = await this.kv.txn({ compare, success, failure: [] });
-    return res.succeeded ? { ok: true, revision: res.revision } : { ok: false };
+    try {
+      const res = await this.kv.txn({ compare, success, failure: [] });
+      return res.succeeded ? { ok: true, revision: res.revision } : { ok: false };
+    } catch (err) {
+      if (err instanceof Error && TXN_TOO_BIG.test(err.message)) return { ok: false };
+      throw err;
+    }
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
