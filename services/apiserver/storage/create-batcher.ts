@@ -16,7 +16,7 @@ export interface PlainCreate {
 export interface CreateBatcherOptions {
   /** Commits one create alone, with every answer a create can get (AlreadyExists, its own earlier write). */
   commitOne(create: PlainCreate): Promise<WriteResult>;
-  /** Commits creates in one transaction: all of them (ok, at the revision) or none (some key exists). */
+  /** Commits creates in one transaction: all of them (ok, at the revision) or none (some key exists, or etcd refused the size); then each is committed alone. */
   commitAll(creates: PlainCreate[]): Promise<{ ok: true; revision: number } | { ok: false }>;
   /** Transactions of this batcher in flight before creates queue up. */
   maxInFlight: number;
