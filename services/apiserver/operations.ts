@@ -76,6 +76,8 @@ export interface WatchParams extends Target {
 const FRESHNESS_TIMEOUT_MS = 5_000;
 /** The longest delay setTimeout honours (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long a watch past its timeout may take to hand over the rest of its last revision. */
+const WATCH_TIMEOUT_GRACE_MS = 5_000;
 
 function scaleOf(scale: ScaleStrategy<AnyObject>, object: AnyObject): t.Scale {
   const o = object as t.ReplicaSet;
@@ -173,9 +175,19 @@ export function apiOperations(deps: OperationDeps) {
     const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
     if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
     if (req.timeoutSeconds && req.timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: ${req.timeoutSeconds}: must be greater than or equal to 0`);
-    // Node fires a longer timer at once, which would end the watch instead of keeping it open.
-    if (req.timeoutSeconds) setTimeout(() => abort.abort(), Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS)).unref();
-    const events = cacheOf(info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal });
+    const timeout = new AbortController();
+    if (req.timeoutSeconds) {
+      // At its timeout a watch ends between two revisions (objects created together share one), so
+      // a client resuming from the last resourceVersion it got misses nothing; a client that has
+      // stopped reading is cut off a little later. Node fires a longer timer at once, which would
+      // end the watch instead of keeping it open.
+      const timer = setTimeout(() => {
+        timeout.abort();
+        setTimeout(() => abort.abort(), WATCH_TIMEOUT_GRACE_MS).unref();
+      }, Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS));
+      timer.unref();
+    }
+    const events = cacheOf(info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal, until: timeout.signal });
     return { info, events };
   }
 

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import { resourceByField } from '../../../lib/api/resources.js';
+import type { Pod } from '../../../lib/api/generated/index.js';
 import { encodeForStorage } from '../storage/codec.js';
+import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
 import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
 
@@ -9,6 +11,14 @@ import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, t
 // side: reconnection, its progress key, real compaction).
 
 const pods = resourceByField('pod');
+
+/** Creates pods in one transaction, as the etcd store's group commit does: all at one revision. */
+async function createTogether(store: MemoryStore, ...all: Pod[]): Promise<number> {
+  const [first, ...rest] = all.map((p) => ({ key: objectKey(pods, p.metadata!.namespace!, p.metadata!.name!), value: encodeForStorage(pods, p) }));
+  const res = await store.create(first!.key, first!.value, { compares: [], puts: rest });
+  if (!res.ok) throw new Error('create failed');
+  return res.revision;
+}
 
 describe('WatchCache (MemoryStore)', () => {
   let store: MemoryStore;
@@ -112,5 +122,72 @@ describe('WatchCache (MemoryStore)', () => {
     if (!elsewhere.ok) throw new Error('write failed');
     await cache.waitUntilFresh(elsewhere.revision, 20_000);
     expect(cache.revision).toBeGreaterThanOrEqual(elsewhere.revision);
+  });
+
+  describe('several objects at one revision (created in one transaction)', () => {
+    it('delivers all of them, in order, and a watch from that revision starts after them', async () => {
+      const cache = await newCache();
+      const before = cache.revision;
+      const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+      const alone = await putPod(store, pod('ns', 'd'));
+      await cache.waitUntilFresh(alone, 20_000);
+      expect((await take(watch(cache, filter('ns'), { resourceVersion: before }), 4)).map(describeOut)).toEqual([
+        `ADDED a@${together}`,
+        `ADDED b@${together}`,
+        `ADDED c@${together}`,
+        `ADDED d@${alone}`,
+      ]);
+      expect((await take(watch(cache, filter('ns'), { resourceVersion: together }), 1)).map(describeOut)).toEqual([`ADDED d@${alone}`]);
+      expect(cache.list(filter('ns')).items.map((p) => [p.metadata?.name, p.metadata?.resourceVersion])).toEqual([
+        ['a', String(together)],
+        ['b', String(together)],
+        ['c', String(together)],
+        ['d', String(alone)],
+      ]);
+    });
+
+    it('pages a list consistently at a revision several objects share', async () => {
+      const cache = await newCache();
+      const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+      await cache.waitUntilFresh(together, 20_000);
+      const first = cache.list(filter('ns'), { limit: 1 });
+      expect(first).toMatchObject({ revision: together, remaining: 2 });
+      const later = await createTogether(store, pod('ns', 'b2'), pod('ns', 'c2'));
+      await cache.waitUntilFresh(later, 20_000);
+      const rest = cache.list(filter('ns'), { continue: first.continue });
+      expect(rest.items.map((p) => p.metadata?.name)).toEqual(['b', 'c']);
+      expect(rest.revision).toBe(together);
+    });
+
+    it('sends a bookmark only after whole revisions', async () => {
+      const cache = await newCache();
+      const w = watch(cache, filter('ns'), { resourceVersion: cache.revision, bookmarks: true });
+      const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('elsewhere', 'x'));
+      const unseen = await createTogether(store, pod('elsewhere', 'y'), pod('elsewhere', 'z'));
+      await cache.waitUntilFresh(unseen, 20_000);
+      cache.sendBookmarks();
+      expect((await take(w, 3)).map((o) => `${o.type}@${o.revision}`)).toEqual([`ADDED@${together}`, `ADDED@${together}`, `BOOKMARK@${unseen}`]);
+    });
+
+    it('says Gone for the revision before one its window kept only part of, and resumes from that revision', async () => {
+      const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
+      const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+      const alone = await putPod(store, pod('ns', 'd'));
+      await cache.waitUntilFresh(alone, 20_000);
+      expect(isApiError(await nextError(watch(cache, filter('ns'), { resourceVersion: together - 1 })), 'Expired')).toBe(true);
+      expect((await take(watch(cache, filter('ns'), { resourceVersion: together }), 1)).map(describeOut)).toEqual([`ADDED d@${alone}`]);
+    });
+
+    it('ends a watch at its timeout only after the rest of the revision it is in', async () => {
+      const cache = await newCache();
+      const timeout = new AbortController();
+      const w = cache.watch(filter('ns'), { resourceVersion: cache.revision, bookmarks: false, signal: new AbortController().signal, until: timeout.signal })[Symbol.asyncIterator]();
+      const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+      expect((await take(w, 1)).map(describeOut)).toEqual([`ADDED a@${together}`]);
+      timeout.abort();
+      await putPod(store, pod('ns', 'd'));
+      expect((await take(w, 2)).map(describeOut)).toEqual([`ADDED b@${together}`, `ADDED c@${together}`]);
+      expect(await w.next()).toEqual({ value: undefined, done: true });
+    });
   });
 });

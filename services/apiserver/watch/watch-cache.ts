@@ -62,7 +62,10 @@ export interface WatchOptions {
   /** undefined: from now; 0: synthetic ADDED of every current match first; n: every event after n. */
   resourceVersion?: number;
   bookmarks: boolean;
+  /** The consumer is gone: the watch ends at once. */
   signal: AbortSignal;
+  /** Ends the watch between two revisions: the rest of the revision being delivered still comes (a timeout). */
+  until?: AbortSignal;
 }
 
 interface FreshnessWaiter {
@@ -334,6 +337,7 @@ export class WatchCache {
     const matches = compileFilter(this.info, filter);
     const startRevision = rv === undefined || rv === 0 ? this.appliedRevision : rv;
     const onAbort = (): void => void watcher.return();
+    const onUntil = (): void => watcher.finish();
     const watcher = new CacheWatcher({
       matches,
       queueLimit: this.queueLimit,
@@ -342,6 +346,7 @@ export class WatchCache {
         this.watchers.remove(w);
         this.bookmarkWatchers.delete(w);
         opts.signal.removeEventListener('abort', onAbort);
+        opts.until?.removeEventListener('abort', onUntil);
       },
     });
     if (rv === 0) {
@@ -357,6 +362,8 @@ export class WatchCache {
       this.bookmarkWatchers.add(watcher);
     }
     opts.signal.addEventListener('abort', onAbort, { once: true });
+    if (opts.until?.aborted) watcher.finish();
+    else opts.until?.addEventListener('abort', onUntil, { once: true });
     return watcher;
   }
 

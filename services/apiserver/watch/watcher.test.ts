@@ -87,4 +87,49 @@ describe('CacheWatcher', () => {
     expect(other.onClose).toHaveBeenCalledTimes(1);
     expect(onClose).toHaveBeenCalledTimes(1);
   });
+
+  describe('ends only between revisions (objects created in one transaction share one)', () => {
+    const at = (name: string, rev: number) => watchOut('ADDED', obj(name), rev);
+    const names = (outs: IteratorResult<unknown>[]) => outs.map((r) => (r.done ? 'done' : ((r.value as { object: AnyObject }).object.metadata?.name ?? '')));
+
+    it('hands over the rest of the current revision before failing, and drops later ones', async () => {
+      const { watcher } = newWatcher(4);
+      for (const [name, rev] of [['a', 5], ['b', 5], ['c', 5], ['d', 6]] as const) watcher.push(at(name, rev));
+      expect(names([await watcher.next()])).toEqual(['a']);
+      watcher.push(at('e', 7));
+      watcher.push(at('f', 8));
+      // the queue limit is reached: the watch fails, but not inside revision 5
+      expect(names([await watcher.next(), await watcher.next()])).toEqual(['b', 'c']);
+      const err = await watcher.next().catch((e: unknown) => e);
+      expect(isApiError(err, 'TooManyRequests')).toBe(true);
+    });
+
+    it('finishes a timed-out watch after the rest of the current revision', async () => {
+      const { watcher, onClose } = newWatcher();
+      for (const [name, rev] of [['a', 5], ['b', 5], ['c', 6]] as const) watcher.push(at(name, rev));
+      await watcher.next();
+      watcher.finish();
+      expect(onClose).toHaveBeenCalledOnce();
+      watcher.push(at('d', 7));
+      expect(names([await watcher.next(), await watcher.next()])).toEqual(['b', 'done']);
+    });
+
+    it('finishes inside the events a watch starts with at a revision boundary too', async () => {
+      const { watcher } = newWatcher();
+      watcher.setInitial([at('a', 5), at('b', 5), at('c', 6)], (o) => o);
+      await watcher.next();
+      watcher.finish();
+      expect(names([await watcher.next(), await watcher.next()])).toEqual(['b', 'done']);
+    });
+
+    it('finishes at once when nothing of the current revision is left', async () => {
+      const { watcher } = newWatcher();
+      watcher.push(at('a', 5));
+      watcher.push(at('b', 6));
+      await watcher.next();
+      const waiting = watcher.next();
+      watcher.finish();
+      expect(names([await waiting, await watcher.next()])).toEqual(['b', 'done']);
+    });
+  });
 });

@@ -47,6 +47,8 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
   lastRevision: number;
   nextBookmarkAt = Infinity;
 
+  /** The revision of the last event handed to the consumer. */
+  private deliveredRevision = 0;
   private pullInitial: (() => WatchOut | undefined) | undefined;
   private queue: WatchOut[] = [];
   private queueHead = 0;
@@ -93,12 +95,19 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     this.queue.push(out);
   }
 
-  /** Ends the watch with an error; undelivered events are dropped. */
+  /** Ends the watch with an error after the rest of the revision the consumer is in; later events are dropped. */
   fail(err: unknown): void {
     if (this.state === 'closed') return;
     this.failure = err;
-    this.dropQueued();
+    this.dropAfterCurrentRevision();
     this.close();
+  }
+
+  /** Ends the watch after the rest of the revision the consumer is in (a watch's timeout). */
+  finish(): void {
+    if (this.state !== 'open') return;
+    this.dropAfterCurrentRevision();
+    this.end();
   }
 
   /** Ends the watch after the consumer has taken what is queued. */
@@ -111,9 +120,13 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
 
   next(): Promise<IteratorResult<WatchOut>> {
     const initial = this.pullInitial?.();
-    if (initial) return Promise.resolve({ value: initial, done: false });
+    if (initial) {
+      this.deliveredRevision = initial.revision;
+      return Promise.resolve({ value: initial, done: false });
+    }
     if (this.queueHead < this.queue.length) {
       const value = this.queue[this.queueHead++]!;
+      this.deliveredRevision = value.revision;
       if (this.queueHead === this.queue.length) {
         this.queue = [];
         this.queueHead = 0;
@@ -151,6 +164,27 @@ export class CacheWatcher implements AsyncIterator<WatchOut> {
     this.pullInitial = undefined;
     this.queue = [];
     this.queueHead = 0;
+  }
+
+  /**
+   * Drops what is waiting except the rest of the revision the consumer is in. One transaction can
+   * write several objects, all at one revision, and a client resumes from the last resourceVersion
+   * it received: a watch cut inside a revision would lose that revision's other events for good.
+   */
+  private dropAfterCurrentRevision(): void {
+    const current = this.deliveredRevision;
+    let end = this.queueHead;
+    while (end < this.queue.length && this.queue[end]!.revision === current) end++;
+    this.queue = this.queue.slice(this.queueHead, end);
+    this.queueHead = 0;
+    const initial = this.pullInitial;
+    if (!initial) return;
+    this.pullInitial = () => {
+      const out = initial();
+      if (out?.revision === current) return out;
+      this.pullInitial = undefined;
+      return undefined;
+    };
   }
 
   private close(): void {
