@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import { resourceByField } from '../../../lib/api/resources.js';
@@ -9,6 +11,15 @@ import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, t
 // side: reconnection, its progress key, real compaction).
 
 const pods = resourceByField('pod');
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** A full collection once the current job is over (until then V8 keeps every WeakRef's target). */
+async function collectGarbage(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
 
 describe('WatchCache (MemoryStore)', () => {
   let store: MemoryStore;
@@ -112,5 +123,42 @@ describe('WatchCache (MemoryStore)', () => {
     if (!elsewhere.ok) throw new Error('write failed');
     await cache.waitUntilFresh(elsewhere.revision, 20_000);
     expect(cache.revision).toBeGreaterThanOrEqual(elsewhere.revision);
+  });
+
+  it('keeps no decoded object once its readers let go, and decodes it again from the stored bytes', async () => {
+    const cache = await newCache();
+    const written = pod('ns', 'a', { labels: { app: 'web' } });
+    const revision = await putPod(store, written);
+    await cache.waitUntilFresh(revision, 20_000);
+    const listed = new WeakRef(cache.list(filter('ns')).items[0]!);
+    const got = new WeakRef(cache.get('ns', 'a')!);
+    expect(listed.deref()).toBe(got.deref());
+
+    await collectGarbage();
+    expect(listed.deref()).toBeUndefined();
+    expect(got.deref()).toBeUndefined();
+    expect(cache.get('ns', 'a')).toEqual({ ...written, metadata: { ...written.metadata, resourceVersion: String(revision) } });
+    expect(cache.list(filter('ns', 'app=web')).items.map((p) => p.metadata?.name)).toEqual(['a']);
+  });
+
+  it('starts a watch from resourceVersion 0 with the stored bytes, decoding nothing', async () => {
+    const cache = await newCache();
+    const revision = await putPod(store, pod('ns', 'a'));
+    await cache.waitUntilFresh(revision, 20_000);
+    const [added] = await take(watch(cache, filter('ns'), { resourceVersion: 0 }), 1);
+    expect(added).toMatchObject({ type: 'ADDED', revision, stored: encodeForStorage(pods, pod('ns', 'a')) });
+  });
+
+  it('lets the events it keeps for resuming watchers drop what it handed the watchers once they are done with it', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    const revision = await putPod(store, pod('ns', 'a'));
+    const sent = new WeakRef((await take(w, 1))[0]!);
+    const resumed = new WeakRef((await take(watch(cache, filter('ns'), { resourceVersion: revision - 1 }), 1))[0]!);
+    expect(resumed.deref()).toBe(sent.deref());
+
+    await collectGarbage();
+    expect(sent.deref()).toBeUndefined();
+    expect((await take(watch(cache, filter('ns'), { resourceVersion: revision - 1 }), 1)).map(describeOut)).toEqual([`ADDED a@${revision}`]);
   });
 });

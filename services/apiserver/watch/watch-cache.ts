@@ -3,7 +3,7 @@ import { ApiError, gone } from '../../../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { CompactedError, type Store, type StoredValue, type StoreWatch, type WatchBatch } from '../storage/store.js';
 import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
-import { CacheEvent, lazyWatchOut, watchOut } from './cache-event.js';
+import { CacheEvent, watchOut } from './cache-event.js';
 import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { EventWindow } from './event-window.js';
@@ -102,7 +102,6 @@ export class WatchCache {
   private readonly bookmarkWatchers = new Set<CacheWatcher>();
   private waiters: FreshnessWaiter[] = [];
   private snapshotCache: { revision: number; objects: readonly CachedObject[] } | undefined;
-  private readonly addedOuts = new WeakMap<CachedObject, WatchOut>();
   private bookmarkOut: WatchOut | undefined;
 
   private storeWatch: StoreWatch | undefined;
@@ -345,7 +344,7 @@ export class WatchCache {
       },
     });
     if (rv === 0) {
-      watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? this.addedOut(entry) : undefined));
+      watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? entry.added : undefined));
       // Tells the client the revision its initial objects add up to, before any live event.
       if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
     } else if (rv !== undefined) {
@@ -585,15 +584,6 @@ export class WatchCache {
       this.snapshotCache = { revision: this.appliedRevision, objects };
     }
     return this.snapshotCache.objects;
-  }
-
-  private addedOut(entry: CachedObject): WatchOut {
-    let out = this.addedOuts.get(entry);
-    if (!out) {
-      out = lazyWatchOut('ADDED', entry, entry.revision);
-      this.addedOuts.set(entry, out);
-    }
-    return out;
   }
 
   /**
