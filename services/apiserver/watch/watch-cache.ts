@@ -74,10 +74,10 @@ interface FreshnessWaiter {
 
 /**
  * The apiserver's view of one resource, kept current by a single storage watch and shared by every
- * list and watch of that resource (Kubernetes' cacher). Each object is decoded once, only as far
- * as someone needs it (cached-object.ts), and shared, frozen, by the map, the event window and
- * every watcher. Events are applied and fanned out
- * synchronously, so a watcher that registers between two events sees exactly the later one:
+ * list and watch of that resource (Kubernetes' cacher). Each object is kept as its stored bytes
+ * and a selection view, decoded further only while someone needs it (cached-object.ts) and
+ * shared, frozen, by the map, the event window and every watcher. Events are applied and fanned
+ * out synchronously, so a watcher that registers between two events sees exactly the later one:
  * no gaps and no duplicates.
  */
 export class WatchCache {
