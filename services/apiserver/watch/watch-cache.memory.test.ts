@@ -1,25 +1,14 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../lib/api/errors.js';
 import { resourceByField } from '../../../lib/api/resources.js';
 import { encodeForStorage } from '../storage/codec.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
-import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
+import { cacheFixture, collectGarbage, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
 
 // The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
 // side: reconnection, its progress key, real compaction).
 
 const pods = resourceByField('pod');
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** A full collection once the current job is over (until then V8 keeps every WeakRef's target). */
-async function collectGarbage(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-}
 
 describe('WatchCache (MemoryStore)', () => {
   let store: MemoryStore;

@@ -1,10 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from './test-support.js';
 import { WeakSlot } from './weak-slot.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 describe('WeakSlot', () => {
   it('shares the value while it is held and makes it again once collected', async () => {
@@ -14,9 +10,7 @@ describe('WeakSlot', () => {
     const first = new WeakRef(slot.get(make));
     expect(slot.get(make)).toBe(first.deref());
 
-    // V8 keeps a WeakRef's target until the current job is over.
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
+    await collectGarbage();
     expect(first.deref()).toBeUndefined();
     expect(slot.get(make)).toEqual({ made: 2 });
   });
