@@ -1,18 +1,21 @@
 import type { AnyObject } from '../../../lib/api/resources.js';
 import type { CachedObject } from './cached-object.js';
 import type { WatchEventType, WatchOut } from './types.js';
+import { WeakSlot } from './weak-slot.js';
 
 type StoredEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
  * One change to the cache, kept in the window so watchers can resume. The WatchOut variants a
- * watcher can receive for it are built on first use and shared by every watcher after that; their
- * object is decoded when a consumer first reads it (a watcher sent the stored bytes never does).
+ * watcher can receive for it are built on first use and shared by every watcher that gets them
+ * while any holds them (the fan-out hands one instance to all at once, so the server encodes it
+ * once); the window does not keep them, nor so their encodings, for the minutes it keeps the event.
+ * Their object is decoded when a consumer first reads it (a watcher sent the stored bytes never does).
  */
 export class CacheEvent {
-  private native: WatchOut | undefined;
-  private becameMatching: WatchOut | undefined;
-  private stoppedMatching: WatchOut | undefined;
+  private readonly native = new WeakSlot<WatchOut>();
+  private readonly becameMatching = new WeakSlot<WatchOut>();
+  private readonly stoppedMatching = new WeakSlot<WatchOut>();
 
   constructor(
     readonly type: StoredEventType,
@@ -39,19 +42,19 @@ export class CacheEvent {
 
   /** The event as it happened in storage. */
   asIs(): WatchOut {
-    return (this.native ??= lazyWatchOut(this.type, this.entry, this.revision, this.stored));
+    return this.native.get(() => lazyWatchOut(this.type, this.entry, this.revision, this.stored));
   }
 
   /** A modification that made the object match a watcher's selector. */
   asAdded(): WatchOut {
     if (this.type === 'ADDED') return this.asIs();
-    return (this.becameMatching ??= lazyWatchOut('ADDED', this.entry, this.revision, this.stored));
+    return this.becameMatching.get(() => lazyWatchOut('ADDED', this.entry, this.revision, this.stored));
   }
 
   /** A modification after which the object no longer matches: Kubernetes sends the new state. */
   asDeleted(): WatchOut {
     if (this.type === 'DELETED') return this.asIs();
-    return (this.stoppedMatching ??= lazyWatchOut('DELETED', this.entry, this.revision, this.stored));
+    return this.stoppedMatching.get(() => lazyWatchOut('DELETED', this.entry, this.revision, this.stored));
   }
 }
 

@@ -1,7 +1,10 @@
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { decodeFromStorage, encodeForStorage } from '../storage/codec.js';
+import { decodeFromStorage } from '../storage/codec.js';
+import { lazyWatchOut } from './cache-event.js';
 import { deepFreeze } from './freeze.js';
 import { selectionDecoder, type SelectionDecoder } from './selection-decoder.js';
+import type { WatchOut } from './types.js';
+import { WeakSlot } from './weak-slot.js';
 
 /** How one cache turns stored bytes into objects: the whole object, or only what selection reads. */
 export class CacheDecoder {
@@ -18,73 +21,58 @@ export class CacheDecoder {
     return this.frozen(decodeFromStorage(this.info, { key, value: bytes, modRevision: revision, createRevision: 0, version: 0 }));
   }
 
-  /** What storage holds for a decoded object: the bytes it was decoded from, encoded again. */
-  stored(object: AnyObject): Buffer {
-    return encodeForStorage(this.info, object);
-  }
-
   view(bytes: Buffer): AnyObject {
     return this.frozen(this.selection(bytes));
   }
 
-  frozen(object: AnyObject): AnyObject {
+  private frozen(object: AnyObject): AnyObject {
     return this.freeze ? deepFreeze(object) : object;
   }
 }
 
 /**
- * One object in the watch cache as storage holds it, decoded only as far as someone needs: the
- * selection view (name, namespace, labels, selectable fields) to route events to watchers, the
- * whole object for a reader (a get, a list, a watcher that cannot be sent the stored bytes).
- * Either is decoded once and shared, frozen, by everyone after.
+ * One object in the watch cache as storage holds it: its stored bytes and the selection view (name,
+ * namespace, labels, selectable fields) that routes events to watchers and filters lists. The whole
+ * object is decoded when a reader needs it (a get, a list, a watcher that cannot be sent the stored
+ * bytes) and shared, frozen, by every reader while anyone holds it, but the cache does not keep it:
+ * a decoded pod takes several times the heap of its bytes, and a list or a watch from
+ * resourceVersion 0 reads every object once. After a collection the next reader decodes it again.
  */
 export class CachedObject {
-  private whole: AnyObject | undefined;
-  private selected: AnyObject | undefined;
+  private readonly whole = new WeakSlot<AnyObject>();
+  private readonly addedEvent = new WeakSlot<WatchOut>();
 
-  /**
-   * bytes: what storage holds for the object (its revision aside). Released once the whole object
-   * is decoded; the events that carry them for the fan-out keep their own reference.
-   */
   private constructor(
     private readonly decoder: CacheDecoder,
     readonly key: string,
-    private bytes: Buffer | undefined,
+    /** What storage holds for the object (its revision aside). */
+    readonly stored: Buffer,
     readonly revision: number,
+    /** What a selector or the watcher index reads. */
+    readonly view: AnyObject,
   ) {}
 
   /** An object as stored at revision; throws when even its selection view cannot be decoded. */
   static fromStorage(decoder: CacheDecoder, key: string, bytes: Buffer, revision: number): CachedObject {
-    const cached = new CachedObject(decoder, key, bytes, revision);
-    cached.selected = decoder.view(bytes);
-    return cached;
+    return new CachedObject(decoder, key, bytes, revision, decoder.view(bytes));
   }
 
   /** The whole object, metadata.resourceVersion included. */
   get object(): AnyObject {
-    if (!this.whole) {
-      this.whole = this.decoder.whole(this.key, this.bytes!, this.revision);
-      this.bytes = undefined;
-    }
-    return this.whole;
+    return this.whole.get(() => this.decoder.whole(this.key, this.stored, this.revision));
   }
 
-  /** What storage holds for the object (its revision aside): the bytes while held, else encoded from the whole object. */
-  get stored(): Buffer {
-    return this.bytes ?? this.decoder.stored(this.whole!);
-  }
-
-  /** What a selector or the watcher index reads: the whole object once decoded, else the selection view. */
-  get view(): AnyObject {
-    return this.whole ?? (this.selected ??= this.decoder.view(this.bytes!));
+  /**
+   * The ADDED event a watch from resourceVersion 0 starts with: the stored bytes, so the server
+   * splices them instead of encoding the object. Watches that start together share it (and its
+   * encoding); it is not kept beyond them.
+   */
+  get added(): WatchOut {
+    return this.addedEvent.get(() => lazyWatchOut('ADDED', this, this.revision, this.stored));
   }
 
   /** The same object at another revision: how a deletion carries the last state. */
   atRevision(revision: number): CachedObject {
-    const moved = new CachedObject(this.decoder, this.key, this.bytes, revision);
-    const at = (object: AnyObject): AnyObject => this.decoder.frozen({ ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } } as AnyObject);
-    if (this.whole) moved.whole = at(this.whole);
-    if (this.selected) moved.selected = this.selected;
-    return moved;
+    return new CachedObject(this.decoder, this.key, this.stored, revision, this.view);
   }
 }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import type { Pod } from '../../../lib/api/generated/index.js';
 import { resourceByName, type AnyObject } from '../../../lib/api/resources.js';
@@ -114,4 +116,13 @@ export function cacheFixture(defaultStore: () => Store) {
 export function cachedPod(object: AnyObject, revision: number): CachedObject {
   const key = objectKey(pods, object.metadata?.namespace ?? '', object.metadata?.name ?? '');
   return CachedObject.fromStorage(new CacheDecoder(pods, true), key, encodeForStorage(pods, object), revision);
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** A full collection once the current job is over (until then V8 keeps every WeakRef's target). */
+export async function collectGarbage(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
 }

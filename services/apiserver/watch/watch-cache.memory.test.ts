@@ -5,7 +5,7 @@ import type { Pod } from '../../../lib/api/generated/index.js';
 import { encodeForStorage } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
-import { cacheFixture, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
+import { cacheFixture, collectGarbage, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
 
 // The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
 // side: reconnection, its progress key, real compaction).
@@ -189,5 +189,42 @@ describe('WatchCache (MemoryStore)', () => {
       expect((await take(w, 2)).map(describeOut)).toEqual([`ADDED b@${together}`, `ADDED c@${together}`]);
       expect(await w.next()).toEqual({ value: undefined, done: true });
     });
+  });
+
+  it('keeps no decoded object once its readers let go, and decodes it again from the stored bytes', async () => {
+    const cache = await newCache();
+    const written = pod('ns', 'a', { labels: { app: 'web' } });
+    const revision = await putPod(store, written);
+    await cache.waitUntilFresh(revision, 20_000);
+    const listed = new WeakRef(cache.list(filter('ns')).items[0]!);
+    const got = new WeakRef(cache.get('ns', 'a')!);
+    expect(listed.deref()).toBe(got.deref());
+
+    await collectGarbage();
+    expect(listed.deref()).toBeUndefined();
+    expect(got.deref()).toBeUndefined();
+    expect(cache.get('ns', 'a')).toEqual({ ...written, metadata: { ...written.metadata, resourceVersion: String(revision) } });
+    expect(cache.list(filter('ns', 'app=web')).items.map((p) => p.metadata?.name)).toEqual(['a']);
+  });
+
+  it('starts a watch from resourceVersion 0 with the stored bytes, decoding nothing', async () => {
+    const cache = await newCache();
+    const revision = await putPod(store, pod('ns', 'a'));
+    await cache.waitUntilFresh(revision, 20_000);
+    const [added] = await take(watch(cache, filter('ns'), { resourceVersion: 0 }), 1);
+    expect(added).toMatchObject({ type: 'ADDED', revision, stored: encodeForStorage(pods, pod('ns', 'a')) });
+  });
+
+  it('lets the events it keeps for resuming watchers drop what it handed the watchers once they are done with it', async () => {
+    const cache = await newCache();
+    const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
+    const revision = await putPod(store, pod('ns', 'a'));
+    const sent = new WeakRef((await take(w, 1))[0]!);
+    const resumed = new WeakRef((await take(watch(cache, filter('ns'), { resourceVersion: revision - 1 }), 1))[0]!);
+    expect(resumed.deref()).toBe(sent.deref());
+
+    await collectGarbage();
+    expect(sent.deref()).toBeUndefined();
+    expect((await take(watch(cache, filter('ns'), { resourceVersion: revision - 1 }), 1)).map(describeOut)).toEqual([`ADDED a@${revision}`]);
   });
 });

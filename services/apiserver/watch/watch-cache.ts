@@ -3,7 +3,7 @@ import { ApiError, gone } from '../../../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { CompactedError, type Store, type StoredValue, type StoreWatch, type WatchBatch } from '../storage/store.js';
 import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
-import { CacheEvent, lazyWatchOut, watchOut } from './cache-event.js';
+import { CacheEvent, watchOut } from './cache-event.js';
 import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { EventWindow } from './event-window.js';
@@ -77,10 +77,10 @@ interface FreshnessWaiter {
 
 /**
  * The apiserver's view of one resource, kept current by a single storage watch and shared by every
- * list and watch of that resource (Kubernetes' cacher). Each object is decoded once, only as far
- * as someone needs it (cached-object.ts), and shared, frozen, by the map, the event window and
- * every watcher. Events are applied and fanned out
- * synchronously, so a watcher that registers between two events sees exactly the later one:
+ * list and watch of that resource (Kubernetes' cacher). Each object is kept as its stored bytes
+ * and a selection view, decoded further only while someone needs it (cached-object.ts) and
+ * shared, frozen, by the map, the event window and every watcher. Events are applied and fanned
+ * out synchronously, so a watcher that registers between two events sees exactly the later one:
  * no gaps and no duplicates.
  */
 export class WatchCache {
@@ -105,7 +105,6 @@ export class WatchCache {
   private readonly bookmarkWatchers = new Set<CacheWatcher>();
   private waiters: FreshnessWaiter[] = [];
   private snapshotCache: { revision: number; objects: readonly CachedObject[] } | undefined;
-  private readonly addedOuts = new WeakMap<CachedObject, WatchOut>();
   private bookmarkOut: WatchOut | undefined;
 
   private storeWatch: StoreWatch | undefined;
@@ -350,7 +349,7 @@ export class WatchCache {
       },
     });
     if (rv === 0) {
-      watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? this.addedOut(entry) : undefined));
+      watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? entry.added : undefined));
       // Tells the client the revision its initial objects add up to, before any live event.
       if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
     } else if (rv !== undefined) {
@@ -592,15 +591,6 @@ export class WatchCache {
       this.snapshotCache = { revision: this.appliedRevision, objects };
     }
     return this.snapshotCache.objects;
-  }
-
-  private addedOut(entry: CachedObject): WatchOut {
-    let out = this.addedOuts.get(entry);
-    if (!out) {
-      out = lazyWatchOut('ADDED', entry, entry.revision);
-      this.addedOuts.set(entry, out);
-    }
-    return out;
   }
 
   /**
