@@ -1,24 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, expect, it } from 'vitest';
-import { packageDefinition } from '../api/proto.js';
-import { ApiClient } from './client.js';
+import { expect, it } from 'vitest';
+import { useBareResourcesServer } from './testing/bare-resources-server.js';
 
-const service = packageDefinition['kubets.v1.Resources'] as grpc.ServiceDefinition;
 const EVENTS = 40;
 const EVENT_DATA_BYTES = 64 * 1024;
 
-let server: grpc.Server | undefined;
-let client: ApiClient | undefined;
-afterEach(() => {
-  client?.close();
-  server?.forceShutdown();
-});
+const { serve } = useBareResourcesServer();
 
 it('takes megabytes of a watch before its consumer reads, so a burst is not sent 64 KiB per window update', async () => {
   let allFlushed!: () => void;
   const flushed = new Promise<void>((resolve) => (allFlushed = resolve));
-  server = new grpc.Server();
-  server.addService(service, {
+  const client = await serve({
     Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       let done = 0;
       for (let i = 0; i < EVENTS; i++) {
@@ -30,8 +22,6 @@ it('takes megabytes of a watch before its consumer reads, so a burst is not sent
       }
     },
   });
-  const port = await new Promise<number>((resolve, reject) => server!.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-  client = new ApiClient({ servers: [`127.0.0.1:${port}`], insecure: true });
   const events = client.resource('configMap').watch('ns');
   // One event read, then none until the server has written all 2.5 MiB.
   expect((await events.next()).value?.object.metadata?.name).toBe('cm-0');
