@@ -2,6 +2,8 @@ import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors.js';
 import type { ConfigMap, Pod } from '../api/generated/index.js';
+import { resourceByField } from '../api/resources.js';
+import type { ResourceClient, WatchEvent } from '../client/resource-client.js';
 import { useFakeApiServer } from '../client/testing/fake-api-per-test.js';
 import { FakeApiServer } from '../client/testing/fake-apiserver.js';
 import { Informer, type EventHandlers } from './informer.js';
@@ -294,6 +296,40 @@ describe('SharedInformerFactory', () => {
       await factory.stop();
       client.close();
       await fake.stop();
+    }
+  });
+});
+
+describe('Informer on a watch cut inside a resourceVersion', () => {
+  it('resumes from the last resourceVersion it saw whole, so objects written in one transaction all arrive, each once', async () => {
+    const cm = (name: string, rv: string): ConfigMap => ({ metadata: { name, namespace: 'default', resourceVersion: rv }, data: { value: 'v' } });
+    const watchedFrom: string[] = [];
+    // The first watch sends x@6 and a@7, then breaks before b@7, written in a's transaction.
+    const streams: WatchEvent<ConfigMap>[][] = [
+      [{ type: 'ADDED', object: cm('x', '6') }, { type: 'ADDED', object: cm('a', '7') }],
+      [{ type: 'ADDED', object: cm('a', '7') }, { type: 'ADDED', object: cm('b', '7') }, { type: 'ADDED', object: cm('c', '8') }],
+    ];
+    const client = {
+      info: resourceByField('configMap'),
+      listAll: async () => ({ items: [], resourceVersion: '5' }),
+      async *watch(_namespace: string, opts: { resourceVersion?: string; signal?: AbortSignal }): AsyncGenerator<WatchEvent<ConfigMap>> {
+        watchedFrom.push(opts.resourceVersion ?? '');
+        const events = streams.shift();
+        if (!events) return await new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('stopped'))));
+        yield* events;
+        if (streams.length > 0) throw new ApiError('ServiceUnavailable', 'connection cut');
+      },
+    } as unknown as ResourceClient<ConfigMap>;
+    const { log, handlers } = recorder();
+    const informer = new Informer(client, { namespace: 'default', backoff: fastBackoff });
+    informer.addEventHandler(handlers);
+    informer.start();
+    try {
+      await waitFor(() => log.length === 4);
+      expect(log).toEqual(['add x v', 'add a v', 'add b v', 'add c v']);
+      expect(watchedFrom.slice(0, 2)).toEqual(['5', '6']);
+    } finally {
+      await informer.stop();
     }
   });
 });

@@ -41,7 +41,8 @@ const MIN_QUIET_WATCH_MS = 1000;
 /**
  * client-go's reflector and shared informer in one: lists (in pages), then watches from the list's
  * resourceVersion with bookmarks, keeps a cache, and tells handlers about every change exactly
- * once. A watch that fails is resumed from the last resourceVersion seen, after a jittered backoff;
+ * once. A watch that fails is resumed after a jittered backoff from the last resourceVersion whose
+ * events all arrived (see resumeVersion);
  * a watch whose resourceVersion was compacted away (Expired/Gone) triggers a relist whose
  * differences against the cache are delivered as adds, updates and deletes.
  */
@@ -56,6 +57,13 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private readonly syncWaiters = new Set<() => void>();
   private resourceVersion = '';
+  /**
+   * The newest resourceVersion every event of which the cache has. Objects created in one etcd
+   * transaction share a resourceVersion, and a watch cut between their events would lose the rest
+   * if resumed from the last one seen; resumed from here, the events at the last one come again and
+   * upsert skips those the cache holds at that version (a repeated delete finds nothing to delete).
+   */
+  private resumeVersion = '';
 
   constructor(
     private readonly client: ResourceClient<T>,
@@ -183,6 +191,7 @@ export class Informer<T extends KubeObject> {
     if (signal.aborted) return;
     this.replace(items);
     this.resourceVersion = resourceVersion;
+    this.resumeVersion = resourceVersion;
     if (!this.synced) {
       this.synced = true;
       for (const notify of [...this.syncWaiters]) notify();
@@ -203,7 +212,7 @@ export class Informer<T extends KubeObject> {
     const timeoutSeconds = MIN_WATCH_TIMEOUT_S + Math.floor(Math.random() * (MAX_WATCH_TIMEOUT_S - MIN_WATCH_TIMEOUT_S));
     const events = this.client.watch(this.options.namespace ?? '', {
       ...this.selectors(),
-      resourceVersion: this.resourceVersion,
+      resourceVersion: this.resumeVersion,
       allowWatchBookmarks: true,
       timeoutSeconds,
       signal,
@@ -230,9 +239,14 @@ export class Informer<T extends KubeObject> {
         break;
       }
       case 'BOOKMARK':
+        // Sent between revisions: everything up to it has arrived.
+        if (rv) this.resumeVersion = rv;
         break;
     }
-    if (rv) this.resourceVersion = rv;
+    if (!rv || rv === this.resourceVersion) return;
+    // Events come in revision order, so one at a new resourceVersion closes the previous one.
+    if (event.type !== 'BOOKMARK') this.resumeVersion = this.resourceVersion;
+    this.resourceVersion = rv;
   }
 
   /** Adds or replaces an object; an identical resourceVersion is the same state and is not news. */
