@@ -27,9 +27,11 @@ const keysOf = (p: { creates: PlainCreate[] }): string[] => p.creates.map((c) =>
 const settled = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('CreateBatcher', () => {
-  it('sends a create at once, alone, when nothing is in flight', async () => {
+  it('sends a create alone, once the event loop turn it came in is over, when nothing is in flight', async () => {
     const { alone, together, create } = fakeBatcher();
     const res = create('/a');
+    expect(alone).toHaveLength(0);
+    await settled();
     expect(alone.map(keysOf)).toEqual([['/a']]);
     alone[0]!.resolve({ ok: true, revision: 7 });
     expect(await res).toEqual({ ok: true, revision: 7 });
@@ -38,8 +40,12 @@ describe('CreateBatcher', () => {
 
   it('queues creates while the pipeline is full and sends the whole queue as one transaction, all at its revision', async () => {
     const { alone, together, create } = fakeBatcher({ maxInFlight: 2 });
-    const first = [create('/a'), create('/b')];
+    const first = [create('/a')];
+    await settled();
+    first.push(create('/b'));
+    await settled();
     const queued = [create('/c', 'c', '42'), create('/d'), create('/e')];
+    await settled();
     expect(alone.map(keysOf)).toEqual([['/a'], ['/b']]);
     expect(together).toHaveLength(0);
     alone[0]!.resolve({ ok: true, revision: 10 });
@@ -55,6 +61,8 @@ describe('CreateBatcher', () => {
   it('puts at most maxCreates creates and about maxBytes bytes in one transaction, oldest first', async () => {
     const { alone, together, create } = fakeBatcher({ maxCreates: 3, maxBytes: 400 });
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     for (const k of ['/1', '/2', '/3', '/4', '/5']) void create(k);
     alone[0]!.resolve({ ok: true, revision: 1 });
     await settled();
@@ -71,15 +79,27 @@ describe('CreateBatcher', () => {
     void create('/b3', big);
     void create('/b4', big);
     await settled();
-    expect(alone.map(keysOf).slice(1)).toEqual([['/b1']]);
-    alone[1]!.resolve({ ok: true, revision: 4 });
+    expect(together.map(keysOf)[2]).toEqual(['/b1', '/b2']);
+    together[2]!.resolve({ ok: true, revision: 4 });
     await settled();
-    expect(together.map(keysOf)[2]).toEqual(['/b2', '/b3']);
+    expect(together.map(keysOf)[3]).toEqual(['/b3', '/b4']);
+  });
+
+  it('sends the creates that came in one turn of the event loop in one transaction', async () => {
+    const { alone, together, create } = fakeBatcher();
+    const res = [create('/a'), create('/b')];
+    await settled();
+    expect(alone).toHaveLength(0);
+    expect(together.map(keysOf)).toEqual([['/a', '/b']]);
+    together[0]!.resolve({ ok: true, revision: 4 });
+    expect(await Promise.all(res)).toEqual([{ ok: true, revision: 4 }, { ok: true, revision: 4 }]);
   });
 
   it('sends a create larger than the byte limit alone, as today', async () => {
     const { alone, together, create } = fakeBatcher({ maxBytes: 100 });
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     void create('/huge', 'x'.repeat(500));
     void create('/after');
     alone[0]!.resolve({ ok: true, revision: 1 });
@@ -94,6 +114,8 @@ describe('CreateBatcher', () => {
   it('never puts one key twice in a transaction: the second create of a key waits for the next', async () => {
     const { alone, together, create } = fakeBatcher();
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     void create('/a', 'one');
     void create('/b');
     void create('/a', 'two');
@@ -109,6 +131,8 @@ describe('CreateBatcher', () => {
   it('commits each create of a failed transaction alone, so each gets its own answer', async () => {
     const { alone, together, create } = fakeBatcher();
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     const a = create('/a');
     const exists = create('/exists');
     const mine = create('/mine');
@@ -128,6 +152,8 @@ describe('CreateBatcher', () => {
   it('holds back the next transaction until the fallback of a failed one is done', async () => {
     const { alone, together, create } = fakeBatcher();
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     void create('/a');
     void create('/b');
     alone[0]!.resolve({ ok: true, revision: 1 });
@@ -145,6 +171,8 @@ describe('CreateBatcher', () => {
   it('fails every create of a transaction that failed with the same error, and goes on with the queue', async () => {
     const { alone, together, create } = fakeBatcher();
     void create('/first');
+    // The turn ends: /first goes alone, before the creates below arrive.
+    await settled();
     const waiting = [create('/a'), create('/b')];
     alone[0]!.resolve({ ok: true, revision: 1 });
     await settled();
@@ -158,6 +186,7 @@ describe('CreateBatcher', () => {
     await expect(next).rejects.toBe(err);
     await settled();
     void create('/after-errors');
+    await settled();
     expect(alone.map(keysOf).at(-1)).toEqual(['/after-errors']);
   });
 });
