@@ -508,8 +508,8 @@ export class WatchCache {
     this.log.warn({ err: cause.message }, 'storage watch cancelled; terminating watchers and relisting');
     const closing = this.closeStoreWatch();
     for (const w of [...this.watchers.all()]) {
-      // etcd 3.4 cancels a compacted watch with an empty reason ("Watcher canceled: ").
-      w.fail(gone(`the watch cache for ${this.info.resource} lost its etcd watch (${cause.message.trim()}; its revision was probably compacted); list again`));
+      // The store reports compaction as a CompactedError, whose message says so; any other cause is named as it came.
+      w.fail(gone(`the watch cache for ${this.info.resource} lost its etcd watch (${cause.message.trim()}); list again`));
     }
     await closing;
     for (let delayMs = 100; !this.stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
