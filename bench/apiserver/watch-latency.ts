@@ -1,5 +1,5 @@
 import type { Pod } from '../../lib/api/generated/index.js';
-import { startBenchCluster } from '../harness/cluster.js';
+import { createDefaultServiceAccount, startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { summarize } from '../harness/stats.js';
 
@@ -38,6 +38,7 @@ export async function benchWatchLatency(): Promise<void> {
       return (await writer.resource('namespace').get('', 'default')).metadata?.resourceVersion ?? '0';
     }
     await writer.resource('namespace').create({ metadata: { name: 'bench' } });
+    await createDefaultServiceAccount(writer, 'bench');
     while (ready < WATCHERS) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1000));
     const interval = 1000 / PACE_PER_SEC;
