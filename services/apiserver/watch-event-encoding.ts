@@ -5,6 +5,7 @@ import { isStoredVersion, type ResourceInfo } from '../../lib/api/resources.js';
 import { encodeMessage } from './grpc-service.js';
 import { wireEnvelopeFromStored } from './storage/codec.js';
 import type { WatchOut } from './watch/index.js';
+import { checkWireFormat } from './wire-check.js';
 import { wireObject } from './wire-object.js';
 
 const LENGTH_DELIMITED = 2;
@@ -18,18 +19,22 @@ function watchEventAround(type: string, envelope: Buffer): Buffer {
   return Buffer.from(writer.finish());
 }
 
-/** Stored bytes found to decode whole, so that each is decoded once whatever the number of its events and watchers. */
+/** Stored bytes found to decode whole, so that each is checked once whatever the number of its events and watchers. */
 const decodable = new WeakSet<Buffer>();
 
 /**
  * Whether stored bytes decode whole, as every client's decoder will read them. The cache decodes
  * only what routing events needs, so bytes broken deeper inside (corrupt in storage) reach the
  * splice unnoticed, and sent as they are they would fail in the client without naming the object.
+ * The bytes are walked against the schema (the check requests get) rather than decoded: a decode
+ * builds the whole message only to throw it away, at twice the cost. The walk is the stricter of
+ * the two, so bytes it refuses that a decoder would read (a string that is not UTF-8) are only
+ * encoded from the object instead of spliced.
  */
 function decodesWhole(stored: Buffer): boolean {
   if (decodable.has(stored)) return true;
   try {
-    lookupMessage('Object').decode(stored);
+    checkWireFormat(lookupMessage('Object'), stored);
   } catch {
     return false;
   }
