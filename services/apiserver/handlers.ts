@@ -367,7 +367,8 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         if (req.batchEvents) {
           const batcher = new WatchBatcher(call, abort.signal);
           for await (const event of encodedWatch(info, events)) {
-            await batcher.send(event);
+            const full = batcher.send(event);
+            if (full) await full;
             if (abort.signal.aborted) break;
           }
           await batcher.drained();
