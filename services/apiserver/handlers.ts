@@ -367,8 +367,7 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
         if (req.batchEvents) {
           const batcher = new WatchBatcher(call, abort.signal);
           for await (const event of encodedWatch(info, events)) {
-            const full = batcher.send(event);
-            if (full) await full;
+            await batcher.send(event);
             if (abort.signal.aborted) break;
           }
           await batcher.drained();

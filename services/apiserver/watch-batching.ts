@@ -42,51 +42,33 @@ export class WatchBatcher {
   private waitingBytes = 0;
   private inFlight = false;
   private roomWaiters: Array<() => void> = [];
-  /** The signal's state, kept here: reading signal.aborted for every event of every watch showed in profiles. */
-  private ended: boolean;
 
   constructor(
     private readonly sink: MessageSink,
-    signal: AbortSignal,
+    private readonly signal: AbortSignal,
   ) {
-    this.ended = signal.aborted;
-    signal.addEventListener(
-      'abort',
-      () => {
-        this.ended = true;
-        this.wakeAll();
-      },
-      { once: true },
-    );
+    signal.addEventListener('abort', () => this.wakeAll(), { once: true });
   }
 
-  /**
-   * Queues one encoded WatchEvent. Only while too many bytes are waiting for the stream does it
-   * return a promise, to wait on before the next: an event that finds room costs its watch no
-   * promise and no turn of the microtask queue, which a thousand watches pay for every event.
-   */
-  send(event: Buffer): Promise<void> | undefined {
+  /** Queues one encoded WatchEvent; waits only while too many bytes are waiting for the stream. */
+  async send(event: Buffer): Promise<void> {
     this.waiting.push(event);
     this.waitingBytes += event.length;
     if (!this.inFlight) this.writeNext();
-    return this.waitingBytes > MAX_WAITING_BYTES && !this.ended ? this.room() : undefined;
-  }
-
-  /** Resolves once every queued event has been handed to the stream (or the watch ended). */
-  async drained(): Promise<void> {
-    while ((this.inFlight || this.waiting.length > 0) && !this.ended) {
+    while (this.waitingBytes > MAX_WAITING_BYTES && !this.signal.aborted) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
   }
 
-  private async room(): Promise<void> {
-    while (this.waitingBytes > MAX_WAITING_BYTES && !this.ended) {
+  /** Resolves once every queued event has been handed to the stream (or the watch ended). */
+  async drained(): Promise<void> {
+    while ((this.inFlight || this.waiting.length > 0) && !this.signal.aborted) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
   }
 
   private writeNext(): void {
-    if (this.waiting.length === 0 || this.ended) return;
+    if (this.waiting.length === 0 || this.signal.aborted) return;
     let count = 0;
     let bytes = 0;
     // At least one event, however large; more while the message stays under the batch size.
