@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import type { ApiClient } from '../../lib/client/client.js';
-import { startBenchCluster } from '../harness/cluster.js';
+import { createDefaultServiceAccount, startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { runConcurrent } from '../harness/stats.js';
 import { measure, type CpuUse } from './creates.js';
@@ -37,8 +37,7 @@ async function generousBudget(client: ApiClient, namespace: string): Promise<voi
 async function round(client: ApiClient, pid: number, mode: Mode, concurrency: number, n: number): Promise<CpuUse> {
   const namespace = `${mode}-${concurrency}-${n}`;
   await client.resource('namespace').create({ metadata: { name: namespace } });
-  // No controller manager runs here to give the namespace its default ServiceAccount, which pods need.
-  await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace } });
+  await createDefaultServiceAccount(client, namespace);
   await runningPods(client, namespace, PODS);
   if (mode === 'budgeted') await generousBudget(client, namespace);
   return measure({ apiserver: pid }, PODS, concurrency, (i) => client.evict(namespace, `p-${i}`));

@@ -1,5 +1,5 @@
 import type { Pod } from '../../lib/api/generated/index.js';
-import { startBenchCluster } from '../harness/cluster.js';
+import { createDefaultServiceAccount, startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { rssMiB, runConcurrent } from '../harness/stats.js';
 
@@ -26,8 +26,7 @@ export async function benchRss(): Promise<void> {
     const pid = cluster.apiserver.pid!;
     const idle = rssMiB(pid);
     const client = await cluster.client();
-    // Pods need their ServiceAccount (ServiceAccount admission); no controller-manager runs here to create it.
-    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: 'default' } });
+    await createDefaultServiceAccount(client, 'default');
     const pods = client.resource('pod');
     const rate = await runConcurrent(PODS, 100, async (i) => {
       await pods.create(samplePod(i));

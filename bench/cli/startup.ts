@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../../lib/paths.js';
-import { startBenchCluster } from '../harness/cluster.js';
+import { createDefaultServiceAccount, startBenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 
 // Wall time of one `kubets` call, process start to exit, as a user at a shell sees it: `--help`
@@ -43,8 +43,7 @@ export async function benchCliStartup(): Promise<void> {
   const cacheHome = mkdtempSync(join(tmpdir(), 'kubets-bench-cli-cache-'));
   try {
     const client = await cluster.client();
-    // Pods need their ServiceAccount; no controller-manager runs here to create it.
-    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: 'default' } });
+    await createDefaultServiceAccount(client, 'default');
     for (let i = 0; i < PODS; i++) {
       await client.resource('pod').create({
         metadata: { name: `web-${i}`, namespace: 'default', labels: { app: 'web' } },

@@ -26,6 +26,14 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Creates namespace's default ServiceAccount, which ServiceAccount admission requires of every pod
+ * there: a bench cluster runs no controller-manager to create it.
+ */
+export async function createDefaultServiceAccount(client: ApiClient, namespace: string): Promise<void> {
+  await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace } });
+}
+
 /** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
 export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean; apiserverArgs?: (dir: string) => string[] } = {}): Promise<BenchCluster> {
   const etcd = await startEtcd();

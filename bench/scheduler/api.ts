@@ -7,7 +7,7 @@ import type { Node, Pod } from '../../lib/api/generated/index.js';
 import { isApiError } from '../../lib/api/errors.js';
 import type { ApiClient } from '../../lib/client/client.js';
 import { projectRoot } from '../../lib/paths.js';
-import { startBenchCluster, type BenchCluster } from '../harness/cluster.js';
+import { createDefaultServiceAccount, startBenchCluster, type BenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
 import { cpuSeconds, peakRssMiB, rssMiB, runConcurrent, summarize } from '../harness/stats.js';
 import { epochNow, watchBindings, type Sightings } from './sightings.js';
@@ -130,8 +130,7 @@ async function runScenario(nodes: number, pods: number, mode: Mode): Promise<voi
   try {
     const client = await cluster.client();
     const watcher = await cluster.client();
-    // Pods need their ServiceAccount; no controller-manager runs here to create it.
-    await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace: NAMESPACE } });
+    await createDefaultServiceAccount(client, NAMESPACE);
     await runConcurrent(nodes, CREATE_CONCURRENCY, async (i) => {
       await client.resource('node').create(hollowNode(i));
     });

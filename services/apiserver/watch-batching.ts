@@ -1,6 +1,6 @@
 import { lookupMessage } from '../../lib/api/proto.js';
+import { varintSize, WIRE_LEN, Writer } from './storage/proto-wire.js';
 
-const LENGTH_DELIMITED = 2;
 /** The most bytes of events put into one message; what is left goes in the next one. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** Beyond this many bytes waiting here, the watch stops taking events (and the cache's per-watcher limit applies). */
@@ -11,27 +11,22 @@ export interface MessageSink {
   write(message: Buffer, done: (err?: Error | null) => void): boolean;
 }
 
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  while (value > 0x7f) {
-    bytes.push((value & 0x7f) | 0x80);
-    value >>>= 7;
-  }
-  bytes.push(value);
-  return bytes;
-}
-
 /**
  * One WatchEvent message holding several encoded WatchEvents: the first as it is, the others
  * appended as its `following` field (protobuf allows a message's fields in any order, and a
- * repeated field's entries to follow one another).
+ * repeated field's entries to follow one another), written into one buffer sized beforehand.
  */
 export function batchedWatchEvent(events: readonly Buffer[]): Buffer {
-  if (events.length === 1) return events[0]!;
-  const tag = varint((lookupMessage('WatchEvent').fields.following!.id << 3) | LENGTH_DELIMITED);
-  const parts: Buffer[] = [events[0]!];
-  for (const event of events.slice(1)) parts.push(Buffer.from([...tag, ...varint(event.length)]), event);
-  return Buffer.concat(parts);
+  const [first, ...rest] = events;
+  if (rest.length === 0) return first!;
+  const following = lookupMessage('WatchEvent').fields.following!.id;
+  const tagSize = varintSize(following * 8 + WIRE_LEN);
+  let size = first!.length;
+  for (const event of rest) size += tagSize + varintSize(event.length) + event.length;
+  const writer = new Writer(size);
+  writer.pos += first!.copy(writer.buf);
+  for (const event of rest) writer.bytesField(following, event);
+  return writer.buf;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api/errors.js';
 import { decodeObject, lookupMessage } from '../../lib/api/proto.js';
 import { resourceByField, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
@@ -37,6 +37,25 @@ describe('encodeWatchEvent', () => {
     expect(sent.type).toBe('ADDED');
     expect(sent.object.pod?.spec?.nodeName).toBe('from-storage');
     expect(sent.object.pod?.metadata?.resourceVersion).toBe('12');
+  });
+
+  it('checks the stored bytes without decoding them', () => {
+    const decode = vi.spyOn(lookupMessage('Object'), 'decode');
+    try {
+      encodeWatchEvent(pods, watchOut('MODIFIED', object, 12, encodeForStorage(pods, { ...object, metadata: { ...object.metadata, name: 'checked' } } as AnyObject)));
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
+  it('encodes the object when the stored bytes hold a string that is not UTF-8, which the check refuses but a decoder reads', () => {
+    const stored = encodeForStorage(pods, { ...object, metadata: { ...object.metadata, labels: { app: 'web' } } } as AnyObject);
+    stored[stored.indexOf('web')] = 0xff;
+    const decoded = decodeFromStorage(pods, { key: 'k', value: stored, modRevision: 12, createRevision: 3, version: 1 });
+    const sent = encodeWatchEvent(pods, watchOut('MODIFIED', decoded, 12, stored));
+    expect(sent.includes(0xff)).toBe(false);
+    expect(decodeEvent(sent)).toEqual(fullEncoding(pods, 'MODIFIED', decoded));
   });
 
   it('encodes the object in full when there are no stored bytes', () => {

@@ -89,7 +89,8 @@ function etcdCredentials(files: ClusterFiles): { rootCertificate: Buffer; certCh
   return { rootCertificate: readFileSync(files.etcd.caFile), certChain: readFileSync(files.etcd.clientCertFile), privateKey: readFileSync(files.etcd.clientKeyFile) };
 }
 
-async function startEtcdMembers(dir: string, files: ClusterFiles): Promise<HaEtcdMember[]> {
+/** Three etcd members forming one cluster (TLS, client certificates), on free loopback ports, their data and logs in dir. */
+export async function startEtcdMembers(dir: string, files: ClusterFiles): Promise<HaEtcdMember[]> {
   const ports = [];
   for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), peer: await freePort() });
   const peers = ports.map((p, i) => `etcd${i + 1}=https://127.0.0.1:${p.peer}`).join(',');

@@ -209,4 +209,20 @@ describe('EtcdStore watch streams (real etcd)', () => {
     dead.close();
     await expect(pending).rejects.toThrow(/closed/);
   });
+
+  it('asks its member for a leader, as etcd\'s Go client does, so that one cut off from its quorum ends the stream', async () => {
+    // A stand-in for etcd's Watch service that notes what the stream was opened with.
+    const server = new grpc.Server();
+    const opened = new Promise<grpc.Metadata>((resolve) => {
+      const raw = (bytes: Buffer): Buffer => bytes;
+      server.register('/etcdserverpb.Watch/Watch', (call: grpc.ServerDuplexStream<Buffer, Buffer>) => resolve(call.metadata), raw, raw, 'bidi');
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    const on = members([`http://127.0.0.1:${port}`]);
+    const pending = openEtcdWatch(on, freshPrefix('leader'), 1, { onBatch: () => undefined, onError: () => undefined });
+    expect((await opened).get('hasleader')).toEqual(['true']);
+    server.forceShutdown();
+    on.close();
+    await expect(pending).rejects.toThrow(/closed/);
+  });
 });

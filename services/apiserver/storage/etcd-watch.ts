@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { EtcdWatchStreamEnded } from 'etcd3';
 import { backoffMs, WATCH_BACKOFF_FIRST_MS, WATCH_BACKOFF_MAX_MS } from './etcd-failover.js';
-import { allMembersPaused, NO_METADATA, statusError, type EtcdMember, type EtcdMembers } from './etcd-members.js';
+import { allMembersPaused, statusError, type EtcdMember, type EtcdMembers } from './etcd-members.js';
 import { decodeWatchResponse, encodeWatchCreate, type WatchResponseFields } from './etcd-watch-codec.js';
 import { watchedRange } from './progress-key.js';
 import { CompactedError, type StoreWatch, type WatchEvent, type WatchHandlers } from './store.js';
@@ -17,6 +17,16 @@ import { CompactedError, type StoreWatch, type WatchEvent, type WatchHandlers } 
 // watch lives: the etcd3 client's behaviour, which the watch caches rely on.
 
 const WATCH = '/etcdserverpb.Watch/Watch';
+
+/**
+ * etcd's "require leader" metadata, which etcd's Go client sends on its watches (WithRequireLeader).
+ * A member cut off from its quorum would keep a watch open with no events coming, the cluster
+ * writing on without it; asked for a leader, it refuses to open the stream, and ends one it has
+ * open once it has had no leader for a few election timeouts ("etcdserver: no leader",
+ * Unavailable): the stream is dropped, and opened again on another member.
+ */
+const REQUIRE_LEADER = new grpc.Metadata();
+REQUIRE_LEADER.set('hasleader', 'true');
 
 /** grpc-js' call on a channel (the Call it exports is its client streams' type). */
 type ChannelCall = ReturnType<grpc.Channel['createCall']>;
@@ -95,7 +105,7 @@ class EtcdWatch implements StoreWatch {
     this.next = (this.order.indexOf(member) + 1) % this.order.length;
     const call = member.channel.createCall(WATCH, Infinity, undefined, null, undefined);
     this.call = call;
-    call.start(NO_METADATA, {
+    call.start(REQUIRE_LEADER, {
       onReceiveMetadata: () => undefined,
       onReceiveMessage: (message: Buffer) => {
         if (call !== this.call) return;

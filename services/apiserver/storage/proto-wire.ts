@@ -1,5 +1,5 @@
 // The protobuf wire format, as far as the hand-written etcd codecs (etcd-kv-codec.ts,
-// etcd-watch-codec.ts) need it: varints below 2^53 as numbers, length-delimited fields written
+// etcd-watch-codec.ts) and the watch events spliced from stored bytes need it: varints below 2^53 as numbers, length-delimited fields written
 // into one buffer sized beforehand, and a reader that decodes embedded messages in place.
 
 export const WIRE_VARINT = 0;
