@@ -26,7 +26,7 @@ const decodable = new WeakSet<Buffer>();
  * only what routing events needs, so bytes broken deeper inside (corrupt in storage) reach the
  * splice unnoticed, and sent as they are they would fail in the client without naming the object.
  */
-function decodesWhole(stored: Buffer): boolean {
+export function decodesWhole(stored: Buffer): boolean {
   if (decodable.has(stored)) return true;
   try {
     lookupMessage('Object').decode(stored);

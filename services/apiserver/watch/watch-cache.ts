@@ -51,8 +51,8 @@ export interface ListOptions {
   continue?: string;
 }
 
-export interface ListResult {
-  items: AnyObject[];
+export interface ListResult<Item = AnyObject> {
+  items: Item[];
   revision: number;
   continue: string;
   remaining: number;
@@ -226,6 +226,12 @@ export class WatchCache {
    * snapshot; a continue token older than the window is Expired, as from etcd after compaction.
    */
   list(filter: WatchFilter, opts: ListOptions = {}): ListResult {
+    const page = this.listCached(filter, opts);
+    return { ...page, items: page.items.map((entry) => entry.object) };
+  }
+
+  /** The same page as list(), of the cached entries: their stored bytes, decoded only when read. */
+  listCached(filter: WatchFilter, opts: ListOptions = {}): ListResult<CachedObject> {
     const matches = compileFilter(this.info, filter);
     // Admission looks up kinds that most clusters hold none of (quotas, limit ranges) on every write.
     if (this.objects.size === 0 && !opts.continue) return { items: [], revision: this.appliedRevision, continue: '', remaining: 0 };
@@ -244,13 +250,13 @@ export class WatchCache {
       }
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-    const items: AnyObject[] = [];
+    const items: CachedObject[] = [];
     let lastKey = '';
     let remaining = 0;
     for (const [key, entry] of this.entriesAt(revision, from, prefixEnd(prefix))) {
       if (matches && !matches(entry.view)) continue;
       if (items.length < limit) {
-        items.push(entry.object);
+        items.push(entry);
         lastKey = key;
       } else {
         remaining++;
