@@ -8,6 +8,7 @@ import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
+import { ownBytes } from './own-bytes.js';
 import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -570,10 +571,10 @@ export class WatchCache {
   }
 
 
-  /** The stored object, its selection view decoded (which checks its kind); undefined when that fails. */
+  /** The stored object, its selection view decoded (which checks its kind), its bytes its own; undefined when that fails. */
   private cached(stored: StoredValue): CachedObject | undefined {
     try {
-      return CachedObject.fromStorage(this.decoder, stored.key, stored.value, stored.modRevision);
+      return CachedObject.fromStorage(this.decoder, stored.key, ownBytes(stored.value), stored.modRevision);
     } catch (err) {
       this.log.error({ key: stored.key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
       return undefined;
