@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ApiError, badRequest, toServiceError } from '../../lib/api/errors.js';
-import { unwrap, wrap, type Envelope } from '../../lib/api/envelope.js';
+import { unwrap, type Envelope } from '../../lib/api/envelope.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { toStoredVersion } from '../../lib/api/conversion/index.js';
 import { isStoredVersion, resourceByName, storedRequestName, type AnyObject, type ResourceInfo } from '../../lib/api/resources.js';
@@ -27,6 +27,7 @@ import { configurationOf, noteFieldManager } from './managed-fields/index.js';
 import { wireObject } from './wire-object.js';
 import { encodeWatchError, encodeWatchEvent } from './watch-event-encoding.js';
 import { WatchBatcher } from './watch-batching.js';
+import { ListResponseEncoder } from './list-encoding.js';
 
 interface HandlerDeps extends OperationDeps {
   authenticator: BearerAuthenticator | undefined;
@@ -121,17 +122,6 @@ function encodedOnce(typeName: string, answer: Readonly<object>): Buffer {
     encodedAnswers.set(answer, bytes);
   }
   return bytes;
-}
-
-const encodedSizes = new WeakMap<object, number>();
-
-function encodedSize(info: ResourceInfo, object: AnyObject): number {
-  let size = encodedSizes.get(object);
-  if (size === undefined) {
-    size = encodeMessage(REQ('Object'), wrap(info.field, object as never)).length;
-    encodedSizes.set(object, size);
-  }
-  return size;
 }
 
 /** The address of a call's peer: grpc-js reports `127.0.0.1:5000` or `[::1]:5000`. */
@@ -307,11 +297,12 @@ export function resourcesHandlers(deps: HandlerDeps): grpc.UntypedServiceImpleme
       const info = resolveResource(req.resource ?? '');
       return wireObject(info, await ops.get(target(info, req, scope)));
     }),
-    List: unary<t.ListRequest, t.ListResponse>('List', 'ListRequest', async (req, _user, scope) => {
+    List: unary<t.ListRequest, Buffer>('List', 'ListRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '');
       const params = { ...target(info, req, scope), labelSelector: req.labelSelector, fieldSelector: req.fieldSelector, limit: req.limit, continueToken: req.continueToken, resourceVersion: req.resourceVersion };
-      const { items, metadata } = await ops.list(params, { maxBytes: LIST_BYTES_BUDGET, sizeOf: encodedSize });
-      return { metadata, items: items.map((o) => wireObject(info, o)) };
+      const response = new ListResponseEncoder(info);
+      const { items, metadata } = await ops.list(params, { maxBytes: LIST_BYTES_BUDGET, sizeOf: response.sizeOf });
+      return response.encode(metadata, items);
     }),
     Update: unary<t.UpdateRequest, Buffer>('Update', 'UpdateRequest', async (req, _user, scope) => {
       const info = resolveResource(req.resource ?? '', req.object);

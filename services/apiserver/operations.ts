@@ -12,14 +12,14 @@ import type { MetricsSource } from './metrics/index.js';
 import type { Registry } from './registry/registry.js';
 import { buildFilter, requestNamespace, resolveResource } from './request-context.js';
 import { noteObjects, type RequestScope } from './request-scope.js';
-import { listPrefix, objectKey } from './storage/keys.js';
+import { listPrefix } from './storage/keys.js';
 import type { Store } from './storage/store.js';
 import { createServiceAccountToken, type CreateTokenParams } from './serviceaccount/token-request.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
 import { evictPod } from './eviction/evict.js';
-import { encodeContinueToken, type WatchCache, type WatchOut } from './watch/index.js';
+import { encodeContinueToken, type CachedObject, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
 
 // What the API does, independent of the transport: the gRPC service and the HTTP API both decode
@@ -53,15 +53,25 @@ export interface ListParams extends Target {
   resourceVersion?: string;
 }
 
+/**
+ * One object of a list, decoded when read. One from storage also carries the bytes storage holds
+ * for it and their revision, which a gRPC answer splices instead of encoding the object.
+ */
+export interface ListedObject {
+  readonly object: AnyObject;
+  readonly stored?: Buffer;
+  readonly revision?: number;
+}
+
 /** A transport's limit on one list response: the list is cut there and continues from etcd. */
 export interface ListBudget {
   maxBytes: number;
-  sizeOf: (info: ResourceInfo, object: AnyObject) => number;
+  sizeOf: (info: ResourceInfo, item: ListedObject) => number;
 }
 
 export interface ListOutcome {
   info: ResourceInfo;
-  items: AnyObject[];
+  items: ListedObject[];
   metadata: t.ListMeta;
 }
 
@@ -142,28 +152,33 @@ export function apiOperations(deps: OperationDeps) {
   async function list(req: ListParams, budget?: ListBudget): Promise<ListOutcome> {
     const { info, namespace } = target(req);
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
-    if (!info.stored) return { info, items: await metricsOf(info).list(info, filter), metadata: {} };
-    const sizeOf = (o: AnyObject): number => (budget ? budget.sizeOf(info, o) : 0);
+    if (!info.stored) return { info, items: (await metricsOf(info).list(info, filter)).map((object) => ({ object })), metadata: {} };
+    const sizeOf = (item: ListedObject): number => (budget ? budget.sizeOf(info, item) : 0);
     if (req.limit || req.continueToken) {
-      const matches = compileFilter(info, filter) ?? (() => true);
-      const page = await registry.list(info, namespace, { limit: req.limit, continue: req.continueToken, filter: matches, maxBytes: budget?.maxBytes, sizeOf });
+      const matches = compileFilter(info, filter);
+      const page = await registry.listStored(info, namespace, {
+        limit: req.limit,
+        continue: req.continueToken,
+        filter: matches ? (item) => matches(item.view) : () => true,
+        maxBytes: budget?.maxBytes,
+        sizeOf,
+      });
       return { info, items: page.items, metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount } };
     }
     const cache = cacheOf(info);
     if (req.resourceVersion !== '0') await cache.waitUntilFresh(await deps.store.currentRevision(), FRESHNESS_TIMEOUT_MS);
-    const all = cache.list(filter, {});
+    const all = cache.listCached(filter, {});
     if (!budget) return { info, items: all.items, metadata: { resourceVersion: String(all.revision), continue: '' } };
-    const items: AnyObject[] = [];
+    const items: CachedObject[] = [];
     let bytes = 0;
     let cont = '';
-    for (const object of all.items) {
-      bytes += sizeOf(object);
+    for (const entry of all.items) {
+      bytes += sizeOf(entry);
       if (bytes > budget.maxBytes && items.length > 0) {
-        const last = items[items.length - 1]!.metadata!;
-        cont = encodeContinueToken(all.revision, objectKey(info, last.namespace ?? '', last.name ?? ''), listPrefix(info, namespace));
+        cont = encodeContinueToken(all.revision, items[items.length - 1]!.key, listPrefix(info, namespace));
         break;
       }
-      items.push(object);
+      items.push(entry);
     }
     return { info, items, metadata: { resourceVersion: String(all.revision), continue: cont } };
   }

@@ -80,6 +80,23 @@ describe('WatchBatcher', () => {
     expect(sink.messages.length).toBeLessThan(names.length);
   });
 
+  it('stops taking events once about a mebibyte waits behind the message in flight', async () => {
+    const sink = new SlowSink();
+    const abort = new AbortController();
+    const batcher = new WatchBatcher(sink, abort.signal);
+    const large = encodeMessage('kubets.v1.WatchEvent', { type: 'ADDED', object: { configMap: { metadata: { name: 'large' }, data: { k: 'x'.repeat(200 * 1024) } } } });
+    // One in flight and five waiting (just under 1 MiB) are taken at once; the seventh waits.
+    for (let i = 0; i < 6; i++) await batcher.send(large);
+    let taken = false;
+    const seventh = batcher.send(large).then(() => (taken = true));
+    await new Promise((r) => setImmediate(r));
+    expect(taken).toBe(false);
+    sink.complete();
+    await seventh;
+    expect(sink.messages).toHaveLength(2);
+    abort.abort();
+  });
+
   it('makes the watch wait while too much waits for the stream, and lets it go when the watch ends', async () => {
     const sink = new SlowSink();
     const abort = new AbortController();

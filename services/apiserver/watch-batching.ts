@@ -1,10 +1,20 @@
 import { lookupMessage } from '../../lib/api/proto.js';
 import { varintSize, WIRE_LEN, Writer } from './storage/proto-wire.js';
 
-/** The most bytes of events put into one message; what is left goes in the next one. */
-const MAX_BATCH_BYTES = 1024 * 1024;
-/** Beyond this many bytes waiting here, the watch stops taking events (and the cache's per-watcher limit applies). */
-const MAX_WAITING_BYTES = 8 * 1024 * 1024;
+/**
+ * The most bytes of events put into one message; what is left goes in the next one. Each message
+ * is copied twice on its way out (here, and by grpc-js into its frame), and ten watches from
+ * resourceVersion 0 of 10,000 pods sent 1 MiB messages: their copies, freed at once but reused
+ * poorly by the C allocator, left the apiserver some 20 MiB larger (bench/README.md, issue 9).
+ */
+const MAX_BATCH_BYTES = 256 * 1024;
+/**
+ * Beyond this many bytes waiting here, the watch stops taking events (and the cache's per-watcher
+ * limit applies). Little more than a message: a watch from resourceVersion 0 takes its initial
+ * events from the cache as fast as they fit here, and ten watches that queued up to 8 MiB each
+ * held tens of MiB of encodings at once.
+ */
+const MAX_WAITING_BYTES = 1024 * 1024;
 
 /** What a gRPC server stream offers: write with a callback once the message is on its way. */
 export interface MessageSink {

@@ -48,7 +48,7 @@ const decodable = new WeakSet<Buffer>();
  * count, 100 nested messages, no stored kind comes near: the Object schema has no cycles and nests
  * 13 deep.)
  */
-function decodesWhole(stored: Buffer): boolean {
+export function decodesWhole(stored: Buffer): boolean {
   if (decodable.has(stored)) return true;
   try {
     checkWireFormat(lookupMessage('Object'), stored);

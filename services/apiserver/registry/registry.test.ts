@@ -222,6 +222,17 @@ describe('Registry (on MemoryStore)', () => {
       expect(second).toMatchObject({ continue: '', resourceVersion: first.resourceVersion });
     });
 
+    it('lists stored bytes with their revisions, selecting on the selection view', async () => {
+      const a = await registry.create(configMaps, 'default', { ...configMap('a'), metadata: { name: 'a', labels: { app: 'x' } } } as AnyObject);
+      await registry.create(configMaps, 'default', configMap('b'));
+      const page = await registry.listStored(configMaps, 'default', { filter: (item) => item.view.metadata?.labels?.app === 'x', sizeOf: () => 0 });
+      expect(page.items.map((item) => item.key)).toEqual([objectKey(configMaps, 'default', 'a')]);
+      const [item] = page.items;
+      expect(item!.revision).toBe(Number(a.metadata?.resourceVersion));
+      expect(item!.stored.equals((await store.get(objectKey(configMaps, 'default', 'a')))!.value)).toBe(true);
+      expect(item!.object).toEqual(await registry.get(configMaps, 'default', 'a'));
+    });
+
     it('answers Expired for a continue token whose revision was compacted', async () => {
       for (const name of ['a', 'b']) await registry.create(configMaps, 'default', configMap(name));
       const first = await registry.list(configMaps, 'default', { ...everything, limit: 1 });

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { ApiError, alreadyExists, badRequest, conflict, gone, invalid, notFound, uidPreconditionFailed } from '../../../lib/api/errors.js';
 import type { DeleteOptions } from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import { decodeFromStorage, encodeForStorage, noteStoredForm } from '../storage/codec.js';
+import { decodeFromStorage, encodeForStorage, noteStoredForm, undecodableObject } from '../storage/codec.js';
 import { CompactedError, type Store, type StoredValue, type TxnExtra, type WriteResult } from '../storage/store.js';
 import { listPrefix, objectKey } from '../storage/keys.js';
-import { decodeContinueToken, encodeContinueToken } from '../watch/index.js';
+import { CacheDecoder, CachedObject, decodeContinueToken, encodeContinueToken } from '../watch/index.js';
 import { strategyFor } from '../kinds/index.js';
 import { deletionPlan, finishesDeletion } from './deletion.js';
 import type { WriteHooks, WriteOp } from './hooks.js';
@@ -57,17 +57,17 @@ export interface CachedValue {
   revision: number;
 }
 
-export interface ListOptions {
+export interface ListOptions<Item = AnyObject> {
   limit?: number;
   continue?: string;
-  filter: (object: AnyObject) => boolean;
+  filter: (item: Item) => boolean;
   /** A page stops before the item that would take it past this many bytes (as measured by sizeOf). */
   maxBytes?: number;
-  sizeOf: (object: AnyObject) => number;
+  sizeOf: (item: Item) => number;
 }
 
-export interface ListResult {
-  items: AnyObject[];
+export interface ListResult<Item = AnyObject> {
+  items: Item[];
   resourceVersion: string;
   continue: string;
   remainingItemCount?: number;
@@ -87,6 +87,8 @@ export class Registry {
     return id;
   });
 
+  private readonly listDecoders = new Map<ResourceInfo, CacheDecoder>();
+
   constructor(
     private readonly store: Store,
     private readonly hooks: WriteHooks,
@@ -95,6 +97,21 @@ export class Registry {
 
   private decode(info: ResourceInfo, stored: StoredValue): AnyObject {
     return decodeFromStorage(info, stored);
+  }
+
+  /** A listed object: its bytes and selection view; an object whose view does not decode fails the list, naming its key. */
+  private listed(info: ResourceInfo, stored: StoredValue): CachedObject {
+    let decoder = this.listDecoders.get(info);
+    if (!decoder) {
+      // Not frozen: a list's objects are the caller's own, as a get's are.
+      decoder = new CacheDecoder(info, false);
+      this.listDecoders.set(info, decoder);
+    }
+    try {
+      return CachedObject.fromStorage(decoder, stored.key, stored.value, stored.modRevision);
+    } catch (err) {
+      throw err instanceof ApiError ? err : undecodableObject(stored.key, err);
+    }
   }
 
   private encode(info: ResourceInfo, object: AnyObject): Buffer {
@@ -361,17 +378,24 @@ export class Registry {
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes, try again`);
   }
 
+  /** A paged list read from etcd (see listStored), of decoded objects. */
+  async list(info: ResourceInfo, namespace: string, opts: ListOptions): Promise<ListResult> {
+    const page = await this.listStored(info, namespace, { ...opts, filter: (item) => opts.filter(item.object), sizeOf: (item) => opts.sizeOf(item.object) });
+    return { ...page, items: page.items.map((item) => item.object) };
+  }
+
   /**
    * A paged list read from etcd at one revision; pages after the first reuse the first page's
    * revision. A page ends at `limit` items or when the next item would take it past maxBytes
    * (gRPC refuses messages above 4 MiB), whichever comes first; a continue token says where the
-   * next one starts.
+   * next one starts. Items are the stored bytes with their selection view, decoded whole only
+   * when read: a list sent over gRPC splices the bytes, and its objects are never built.
    */
-  async list(info: ResourceInfo, namespace: string, opts: ListOptions): Promise<ListResult> {
+  async listStored(info: ResourceInfo, namespace: string, opts: ListOptions<CachedObject>): Promise<ListResult<CachedObject>> {
     const prefix = listPrefix(info, namespace);
     const position = opts.continue ? decodeContinueToken(opts.continue, prefix) : undefined;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const items: AnyObject[] = [];
+    const items: CachedObject[] = [];
     let revision = position?.revision ?? 0;
     let startAfter = position?.lastKey;
     let remaining = 0;
@@ -388,7 +412,7 @@ export class Registry {
         more = page.more;
         remaining = page.remaining;
         for (const [i, stored] of page.items.entries()) {
-          const object = this.decode(info, stored);
+          const object = this.listed(info, stored);
           if (opts.filter(object)) {
             const size = opts.maxBytes ? opts.sizeOf(object) : 0;
             if (opts.maxBytes && items.length > 0 && bytes + size > opts.maxBytes) {

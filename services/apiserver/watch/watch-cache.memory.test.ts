@@ -39,6 +39,19 @@ describe('WatchCache (MemoryStore)', () => {
     expect(cache.revision).toBe(deleted);
   });
 
+  it('keeps a stored value that arrives as a view of a larger message in a buffer of its own', async () => {
+    const cache = await newCache();
+    const bytes = encodeForStorage(pods, pod('ns', 'a'));
+    const message = Buffer.alloc(bytes.length + 64 * 1024);
+    bytes.copy(message, 100);
+    const res = await store.create(objectKey(pods, 'ns', 'a'), message.subarray(100, 100 + bytes.length));
+    if (!res.ok) throw new Error('create failed');
+    await cache.waitUntilFresh(res.revision, 1_000);
+    const kept = cache.stored('ns', 'a')!.value;
+    expect(kept.equals(bytes)).toBe(true);
+    expect(kept.buffer).not.toBe(message.buffer);
+  });
+
   it('hands on what storage holds for each added or modified object, so the server can send those bytes', async () => {
     const cache = await newCache();
     const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });

@@ -8,6 +8,7 @@ import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { EventWindow } from './event-window.js';
 import { fieldGetter } from './fields.js';
+import { ownBytes } from './own-bytes.js';
 import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -51,8 +52,8 @@ export interface ListOptions {
   continue?: string;
 }
 
-export interface ListResult {
-  items: AnyObject[];
+export interface ListResult<Item = AnyObject> {
+  items: Item[];
   revision: number;
   continue: string;
   remaining: number;
@@ -226,6 +227,12 @@ export class WatchCache {
    * snapshot; a continue token older than the window is Expired, as from etcd after compaction.
    */
   list(filter: WatchFilter, opts: ListOptions = {}): ListResult {
+    const page = this.listCached(filter, opts);
+    return { ...page, items: page.items.map((entry) => entry.object) };
+  }
+
+  /** The same page as list(), of the cached entries: their stored bytes, decoded only when read. */
+  listCached(filter: WatchFilter, opts: ListOptions = {}): ListResult<CachedObject> {
     const matches = compileFilter(this.info, filter);
     // Admission looks up kinds that most clusters hold none of (quotas, limit ranges) on every write.
     if (this.objects.size === 0 && !opts.continue) return { items: [], revision: this.appliedRevision, continue: '', remaining: 0 };
@@ -244,13 +251,13 @@ export class WatchCache {
       }
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-    const items: AnyObject[] = [];
+    const items: CachedObject[] = [];
     let lastKey = '';
     let remaining = 0;
     for (const [key, entry] of this.entriesAt(revision, from, prefixEnd(prefix))) {
       if (matches && !matches(entry.view)) continue;
       if (items.length < limit) {
-        items.push(entry.object);
+        items.push(entry);
         lastKey = key;
       } else {
         remaining++;
@@ -564,10 +571,10 @@ export class WatchCache {
   }
 
 
-  /** The stored object, its selection view decoded (which checks its kind); undefined when that fails. */
+  /** The stored object, its selection view decoded (which checks its kind), its bytes its own; undefined when that fails. */
   private cached(stored: StoredValue): CachedObject | undefined {
     try {
-      return CachedObject.fromStorage(this.decoder, stored.key, stored.value, stored.modRevision);
+      return CachedObject.fromStorage(this.decoder, stored.key, ownBytes(stored.value), stored.modRevision);
     } catch (err) {
       this.log.error({ key: stored.key, err: err instanceof Error ? err.message : String(err) }, 'cannot decode stored object; skipping it');
       return undefined;

@@ -27,9 +27,9 @@ export async function deleteCollection(call: ResourceCall): Promise<void> {
     fieldSelector: query.get('fieldSelector') ?? undefined,
   });
   const deleted: AnyObject[] = [];
-  for (const item of items) {
+  for (const { object } of items) {
     try {
-      deleted.push(await call.ops.delete({ ...call.target, namespace: item.metadata?.namespace, name: item.metadata?.name }, options));
+      deleted.push(await call.ops.delete({ ...call.target, namespace: object.metadata?.namespace, name: object.metadata?.name }, options));
     } catch (err) {
       // Deleted by someone else since the list: that is what was asked for.
       if (!isApiError(err, 'NotFound')) throw err;

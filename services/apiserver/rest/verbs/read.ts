@@ -27,7 +27,7 @@ export async function listObjects(call: ResourceCall): Promise<void> {
     continueToken: query.get('continue') ?? undefined,
     resourceVersion: query.get('resourceVersion') ?? undefined,
   });
-  send(call.res, 200, call.encoding, call.present.list(call.info, items, metadata), call.scope);
+  send(call.res, 200, call.encoding, call.present.list(call.info, items.map((item) => item.object), metadata), call.scope);
 }
 
 export function isWatch(query: URLSearchParams): boolean {
