@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APISERVER_NODE_FLAGS } from './node-flags.js';
 
@@ -11,5 +12,12 @@ describe('APISERVER_NODE_FLAGS', () => {
     const run = spawnSync(process.execPath, [...APISERVER_NODE_FLAGS, '-e', '0'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it('are the flags the systemd unit starts the apiserver with', () => {
+    const unit = readFileSync(new URL('../../deploy/systemd/kubets-apiserver.service', import.meta.url), 'utf8');
+    const execStart = unit.split('\n').find((line) => line.startsWith('ExecStart='))!;
+    const [, between] = /^ExecStart=\/usr\/bin\/node (.*?) \/usr\/local\/bin\/kubets apiserver/.exec(execStart) ?? [];
+    expect(between?.split(' ').sort()).toEqual([...APISERVER_NODE_FLAGS].sort());
   });
 });
