@@ -1,3 +1,5 @@
+import { lowerBound } from '../storage/keys.js';
+
 /**
  * Storage keys in etcd's order, for paged lists from memory. Keys are ASCII (DNS names), so
  * JavaScript's string order is etcd's byte order.
@@ -74,16 +76,4 @@ export class SortedKeys {
     this.removed.clear();
     return merged;
   }
-}
-
-/** Index of the first key >= key. */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

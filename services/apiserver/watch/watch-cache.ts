@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ApiError, gone } from '../../../lib/api/errors.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { CompactedError, type Store, type StoredValue, type StoreWatch, type WatchBatch } from '../storage/store.js';
-import { listPrefix, objectKey, resourcePrefix } from '../storage/keys.js';
+import { listPrefix, objectKey, prefixEnd, resourcePrefix } from '../storage/keys.js';
 import { CacheEvent, watchOut } from './cache-event.js';
 import { CacheDecoder, CachedObject } from './cached-object.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
@@ -658,10 +658,6 @@ export class WatchCache {
   private jitteredBookmarkInterval(): number {
     return Math.round(this.bookmarkIntervalMs * (0.67 + Math.random() * 0.66));
   }
-}
-
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function tooLargeResourceVersion(requested: number, current: number): ApiError {

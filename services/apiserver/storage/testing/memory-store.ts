@@ -11,6 +11,7 @@ import {
   type WatchHandlers,
   type WriteResult,
 } from '../store.js';
+import { lowerBound, prefixEnd } from '../keys.js';
 
 // An in-memory Store for unit tests only: the apiserver always runs on etcd. It keeps etcd's
 // semantics where the apiserver depends on them (store-contract.ts checks both): one global
@@ -46,22 +47,6 @@ type Write = { key: string; entry: Entry | undefined };
 
 function stored(key: string, entry: Entry): StoredValue {
   return { key, value: entry.value, modRevision: entry.modRevision, createRevision: entry.createRevision, version: entry.version };
-}
-
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-}
-
-/** Index of the first key in sorted that is >= key. */
-function lowerBound(sorted: string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class MemoryStore implements Store {
