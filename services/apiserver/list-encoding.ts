@@ -1,14 +1,12 @@
-import protobuf from 'protobufjs';
 import type * as t from '../../lib/api/generated/index.js';
 import { lookupMessage } from '../../lib/api/proto.js';
 import { isStoredVersion, type ResourceInfo } from '../../lib/api/resources.js';
 import { encodeMessage } from './grpc-service.js';
 import type { ListedObject } from './operations.js';
 import { wireEnvelopeFromStored } from './storage/codec.js';
+import { bytesFieldSize, Writer } from './storage/proto-wire.js';
 import { decodesWhole } from './watch-event-encoding.js';
 import { wireObject } from './wire-object.js';
-
-const LENGTH_DELIMITED = 2;
 
 /**
  * The gRPC ListResponse of one list, encoded here rather than by protobufjs: an item whose
@@ -32,12 +30,15 @@ export class ListResponseEncoder {
 
   encode(metadata: t.ListMeta, items: readonly ListedObject[]): Buffer {
     const fields = lookupMessage('ListResponse').fields;
-    const itemTag = (fields.items!.id << 3) | LENGTH_DELIMITED;
-    const writer = protobuf.Writer.create();
-    writer.uint32((fields.metadata!.id << 3) | LENGTH_DELIMITED).bytes(encodeMessage('kubets.v1.ListMeta', metadata));
-    for (const item of items) writer.uint32(itemTag).bytes(this.envelope(item));
-    const bytes = writer.finish();
-    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+    const meta = encodeMessage('kubets.v1.ListMeta', metadata);
+    const envelopes = items.map((item) => this.envelope(item));
+    let size = bytesFieldSize(fields.metadata!.id, meta.length);
+    for (const envelope of envelopes) size += bytesFieldSize(fields.items!.id, envelope.length);
+    // One buffer sized beforehand, as a watch event's: no growing writer and no copy at the end.
+    const writer = new Writer(size);
+    writer.bytesField(fields.metadata!.id, meta);
+    for (const envelope of envelopes) writer.bytesField(fields.items!.id, envelope);
+    return writer.buf;
   }
 
   private envelope(item: ListedObject): Buffer {

@@ -1,5 +1,5 @@
 import { lookupMessage } from '../../lib/api/proto.js';
-import { varintSize, WIRE_LEN, Writer } from './storage/proto-wire.js';
+import { bytesFieldSize, Writer } from './storage/proto-wire.js';
 
 /**
  * The most bytes of events put into one message; what is left goes in the next one. Each message
@@ -30,9 +30,8 @@ export function batchedWatchEvent(events: readonly Buffer[]): Buffer {
   const [first, ...rest] = events;
   if (rest.length === 0) return first!;
   const following = lookupMessage('WatchEvent').fields.following!.id;
-  const tagSize = varintSize(following * 8 + WIRE_LEN);
   let size = first!.length;
-  for (const event of rest) size += tagSize + varintSize(event.length) + event.length;
+  for (const event of rest) size += bytesFieldSize(following, event.length);
   const writer = new Writer(size);
   writer.pos += first!.copy(writer.buf);
   for (const event of rest) writer.bytesField(following, event);

@@ -3,7 +3,7 @@ import { lookupMessage } from '../../lib/api/proto.js';
 import { isStoredVersion, type ResourceInfo } from '../../lib/api/resources.js';
 import { encodeMessage } from './grpc-service.js';
 import { wireEnvelopeFromStored } from './storage/codec.js';
-import { varintSize, WIRE_LEN, Writer } from './storage/proto-wire.js';
+import { bytesFieldSize, Writer } from './storage/proto-wire.js';
 import type { WatchOut } from './watch/index.js';
 import { checkWireFormat } from './wire-check.js';
 import { wireObject } from './wire-object.js';
@@ -16,7 +16,7 @@ function typeField(type: string): Buffer {
   if (!field) {
     const id = lookupMessage('WatchEvent').fields.type!.id;
     const bytes = Buffer.from(type);
-    const writer = new Writer(varintSize(id * 8 + WIRE_LEN) + varintSize(bytes.length) + bytes.length);
+    const writer = new Writer(bytesFieldSize(id, bytes.length));
     writer.bytesField(id, bytes);
     field = writer.buf;
     typeFields.set(type, field);
@@ -28,7 +28,7 @@ function typeField(type: string): Buffer {
 function watchEventAround(type: string, envelope: Buffer): Buffer {
   const objectId = lookupMessage('WatchEvent').fields.object!.id;
   const head = typeField(type);
-  const writer = new Writer(head.length + varintSize(objectId * 8 + WIRE_LEN) + varintSize(envelope.length) + envelope.length);
+  const writer = new Writer(head.length + bytesFieldSize(objectId, envelope.length));
   writer.pos += head.copy(writer.buf);
   writer.bytesField(objectId, envelope);
   return writer.buf;

@@ -30,6 +30,11 @@ export function lenFieldSize(length: number): number {
   return 1 + varintSize(length) + length;
 }
 
+/** Length of a length-delimited field of any field number with this many content bytes. */
+export function bytesFieldSize(field: number, length: number): number {
+  return varintSize(field * 8 + WIRE_LEN) + varintSize(length) + length;
+}
+
 export function varintFieldSize(n: number): number {
   return n === 0 ? 0 : 1 + varintSize(n);
 }
