@@ -16,7 +16,6 @@ describe('SortedKeys', () => {
     for (const k of ['/c/2', '/a/1', '/c/10', '/b/1', '/c/1']) keys.insert(k);
     expect([...keys.range('/c/', '/c0')]).toEqual(['/c/1', '/c/10', '/c/2']);
     expect([...keys.range('', '\uffff')]).toEqual(['/a/1', '/b/1', '/c/1', '/c/10', '/c/2']);
-    expect(keys.size).toBe(5);
   });
 
   it('keeps a key removed and added back between reads, and drops one added and removed', () => {
@@ -35,7 +34,7 @@ describe('SortedKeys', () => {
     keys.insert('/a');
     expect([...keys.range('', '\uffff')]).toEqual(['/a']);
     keys.insert('/a');
-    expect(keys.size).toBe(1);
+    expect([...keys.range('', '\uffff')]).toEqual(['/a']);
   });
 
   it('agrees with a set sorted on every read over random inserts, removes and reads', () => {

@@ -17,10 +17,6 @@ export class SortedKeys {
   /** Keys removed since the last read, from sorted or added. */
   private removed = new Set<string>();
 
-  get size(): number {
-    return this.inOrder().length;
-  }
-
   /** Adds a key; adding one that is present changes nothing. */
   insert(key: string): void {
     // A key removed since the last read is still in one of the arrays: taking back its mark restores it.
