@@ -9,7 +9,7 @@ interface Pending<T> {
 }
 
 /** A batcher whose transactions wait until the test answers them, recording what was sent. */
-function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'maxCreates' | 'maxBytes'>> = {}) {
+function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'maxCreates' | 'maxBytes' | 'answersPerTurn'>> = {}) {
   const alone: Pending<WriteResult>[] = [];
   const together: Pending<{ ok: true; revision: number } | { ok: false }>[] = [];
   const batcher = new CreateBatcher({
@@ -18,6 +18,7 @@ function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'm
     maxInFlight: opts.maxInFlight ?? 1,
     maxCreates: opts.maxCreates ?? 128,
     maxBytes: opts.maxBytes ?? 1 << 20,
+    answersPerTurn: opts.answersPerTurn ?? 128,
   });
   const create = (key: string, value = 'v', lease?: string): Promise<WriteResult> => batcher.create({ key, value: Buffer.from(value), lease });
   return { batcher, alone, together, create };
@@ -93,6 +94,23 @@ describe('CreateBatcher', () => {
     expect(together.map(keysOf)).toEqual([['/a', '/b']]);
     together[0]!.resolve({ ok: true, revision: 4 });
     expect(await Promise.all(res)).toEqual([{ ok: true, revision: 4 }, { ok: true, revision: 4 }]);
+  });
+
+  it('answers the creates of a committed transaction answersPerTurn per event loop turn, oldest first', async () => {
+    const { together, create } = fakeBatcher({ answersPerTurn: 2 });
+    const answered: string[] = [];
+    const keys = ['/1', '/2', '/3', '/4', '/5'];
+    for (const k of keys) void create(k).then(() => answered.push(k));
+    await settled();
+    expect(together.map(keysOf)).toEqual([keys]);
+    together[0]!.resolve({ ok: true, revision: 9 });
+    // Promise jobs run, the next turn does not.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(answered).toEqual(['/1', '/2']);
+    await settled();
+    expect(answered).toEqual(['/1', '/2', '/3', '/4']);
+    await settled();
+    expect(answered).toEqual(keys);
   });
 
   it('sends a create larger than the byte limit alone, as today', async () => {

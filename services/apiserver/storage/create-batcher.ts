@@ -8,6 +8,12 @@ import type { WriteResult } from './store.js';
 // one socket read go together: sent at once, the first of them went alone and the rest waited for
 // it, which made every other transaction a single create. No timer: an idle create waits for
 // nothing but the end of its turn.
+//
+// A committed transaction's creates are answered a slice per event-loop turn. Answered all in one
+// turn, their replies reached the callers in one write, every caller sent its next request in the
+// same moment, and the next transaction carried them all again: callers and apiserver took turns,
+// each idle while the other worked. The first slice's replies now go out while the next slice is
+// being answered, so those callers' next requests are read while the rest are still on their way.
 
 export interface PlainCreate {
   key: string;
@@ -27,6 +33,8 @@ export interface CreateBatcherOptions {
   maxCreates: number;
   /** Bytes of keys and values in one transaction, well under etcd's request limit (1.5 MiB by default). */
   maxBytes: number;
+  /** Creates of a committed transaction answered per event-loop turn. */
+  answersPerTurn: number;
 }
 
 interface Waiting {
@@ -102,12 +110,19 @@ export class CreateBatcher {
       return;
     }
     if (result.ok) {
-      for (const w of batch) w.resolve({ ok: true, revision: result.revision });
+      this.answer(batch, result.revision, 0);
       return;
     }
     // Some key exists, or an earlier attempt of this very transaction was applied and its answer
     // lost: each create alone gets its own answer (AlreadyExists, or its own earlier write).
     await Promise.all(batch.map((w) => settle(w, this.opts.commitOne(w.create))));
+  }
+
+  /** Answers the committed creates from index from on, a slice in this turn and the rest in the next turns. */
+  private answer(batch: Waiting[], revision: number, from: number): void {
+    const end = Math.min(from + this.opts.answersPerTurn, batch.length);
+    for (let i = from; i < end; i++) batch[i]!.resolve({ ok: true, revision });
+    if (end < batch.length) setImmediate(() => this.answer(batch, revision, end));
   }
 }
 
