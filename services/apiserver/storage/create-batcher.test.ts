@@ -9,7 +9,7 @@ interface Pending<T> {
 }
 
 /** A batcher whose transactions wait until the test answers them, recording what was sent. */
-function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'maxCreates' | 'maxBytes' | 'answersPerTurn'>> = {}) {
+function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'maxCreates' | 'maxBytes' | 'minAnswersPerTurn'>> = {}) {
   const alone: Pending<WriteResult>[] = [];
   const together: Pending<{ ok: true; revision: number } | { ok: false }>[] = [];
   const batcher = new CreateBatcher({
@@ -18,7 +18,7 @@ function fakeBatcher(opts: Partial<Pick<CreateBatcherOptions, 'maxInFlight' | 'm
     maxInFlight: opts.maxInFlight ?? 1,
     maxCreates: opts.maxCreates ?? 128,
     maxBytes: opts.maxBytes ?? 1 << 20,
-    answersPerTurn: opts.answersPerTurn ?? 128,
+    minAnswersPerTurn: opts.minAnswersPerTurn ?? 128,
   });
   const create = (key: string, value = 'v', lease?: string): Promise<WriteResult> => batcher.create({ key, value: Buffer.from(value), lease });
   return { batcher, alone, together, create };
@@ -96,21 +96,32 @@ describe('CreateBatcher', () => {
     expect(await Promise.all(res)).toEqual([{ ok: true, revision: 4 }, { ok: true, revision: 4 }]);
   });
 
-  it('answers the creates of a committed transaction answersPerTurn per event loop turn, oldest first', async () => {
-    const { together, create } = fakeBatcher({ answersPerTurn: 2 });
+  /** Commits keys in one transaction and returns the keys answered after each step: promise jobs only, then each following turn. */
+  async function answeredByTurn(keys: string[], minAnswersPerTurn: number): Promise<string[][]> {
+    const { together, create } = fakeBatcher({ minAnswersPerTurn });
     const answered: string[] = [];
-    const keys = ['/1', '/2', '/3', '/4', '/5'];
     for (const k of keys) void create(k).then(() => answered.push(k));
     await settled();
     expect(together.map(keysOf)).toEqual([keys]);
     together[0]!.resolve({ ok: true, revision: 9 });
+    const steps: string[][] = [];
     // Promise jobs run, the next turn does not.
     for (let i = 0; i < 10; i++) await Promise.resolve();
-    expect(answered).toEqual(['/1', '/2']);
+    steps.push([...answered]);
     await settled();
-    expect(answered).toEqual(['/1', '/2', '/3', '/4']);
-    await settled();
-    expect(answered).toEqual(keys);
+    steps.push([...answered]);
+    return steps;
+  }
+
+  it('answers the first half of a committed transaction in its turn and the rest in the next, oldest first', async () => {
+    const keys = ['/1', '/2', '/3', '/4', '/5'];
+    expect(await answeredByTurn(keys, 2)).toEqual([['/1', '/2', '/3'], keys]);
+  });
+
+  it('answers at least minAnswersPerTurn creates in the first turn', async () => {
+    const keys = ['/1', '/2', '/3', '/4', '/5'];
+    expect(await answeredByTurn(keys, 4)).toEqual([['/1', '/2', '/3', '/4'], keys]);
+    expect(await answeredByTurn(keys, 5)).toEqual([keys, keys]);
   });
 
   it('sends a create larger than the byte limit alone, as today', async () => {

@@ -9,11 +9,13 @@ import type { WriteResult } from './store.js';
 // it, which made every other transaction a single create. No timer: an idle create waits for
 // nothing but the end of its turn.
 //
-// A committed transaction's creates are answered a slice per event-loop turn. Answered all in one
-// turn, their replies reached the callers in one write, every caller sent its next request in the
-// same moment, and the next transaction carried them all again: callers and apiserver took turns,
-// each idle while the other worked. The first slice's replies now go out while the next slice is
-// being answered, so those callers' next requests are read while the rest are still on their way.
+// A committed transaction's creates are answered in two halves, one per event-loop turn. Answered
+// all in one turn, their replies reached the callers in one write, every caller sent its next
+// request in the same moment, and the next transaction carried them all again: callers and
+// apiserver took turns, each idle while the other worked. The first half's replies now go out while
+// the second half is being answered, so those callers' next requests are read while the rest are
+// still on their way. A half is never smaller than minAnswersPerTurn: halves of halves would split
+// the callers into ever smaller groups and etcd into ever more transactions.
 
 export interface PlainCreate {
   key: string;
@@ -33,8 +35,8 @@ export interface CreateBatcherOptions {
   maxCreates: number;
   /** Bytes of keys and values in one transaction, well under etcd's request limit (1.5 MiB by default). */
   maxBytes: number;
-  /** Creates of a committed transaction answered per event-loop turn. */
-  answersPerTurn: number;
+  /** The fewest creates of a committed transaction answered in one event-loop turn. */
+  minAnswersPerTurn: number;
 }
 
 interface Waiting {
@@ -110,7 +112,7 @@ export class CreateBatcher {
       return;
     }
     if (result.ok) {
-      this.answer(batch, result.revision, 0);
+      this.answer(batch, result.revision);
       return;
     }
     // Some key exists, or an earlier attempt of this very transaction was applied and its answer
@@ -118,11 +120,13 @@ export class CreateBatcher {
     await Promise.all(batch.map((w) => settle(w, this.opts.commitOne(w.create))));
   }
 
-  /** Answers the committed creates from index from on, a slice in this turn and the rest in the next turns. */
-  private answer(batch: Waiting[], revision: number, from: number): void {
-    const end = Math.min(from + this.opts.answersPerTurn, batch.length);
-    for (let i = from; i < end; i++) batch[i]!.resolve({ ok: true, revision });
-    if (end < batch.length) setImmediate(() => this.answer(batch, revision, end));
+  /** Answers the committed creates: the first half (at least minAnswersPerTurn) now, the rest in the next turn. */
+  private answer(batch: Waiting[], revision: number): void {
+    const now = Math.min(batch.length, Math.max(this.opts.minAnswersPerTurn, Math.ceil(batch.length / 2)));
+    for (let i = 0; i < now; i++) batch[i]!.resolve({ ok: true, revision });
+    if (now < batch.length) setImmediate(() => {
+      for (let i = now; i < batch.length; i++) batch[i]!.resolve({ ok: true, revision });
+    });
   }
 }
 
