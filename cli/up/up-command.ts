@@ -122,11 +122,30 @@ function selfCommand(args: string[], nodeFlags: readonly string[] = []): { comma
 }
 
 async function apiserverAnswers(files: ClusterFiles): Promise<boolean> {
+  return withAdminClient(files, async (client) => {
+    await client.version();
+    return true;
+  });
+}
+
+/**
+ * Whether the default namespace's default ServiceAccount exists. ServiceAccount admission refuses
+ * every pod of a namespace until the controller manager has made it, and a controller whose pod
+ * creates were refused retries them with a growing backoff: a cluster reported up before it
+ * exists could keep the first workload waiting. Like minikube, up waits for it.
+ */
+async function defaultServiceAccountExists(files: ClusterFiles): Promise<boolean> {
+  return withAdminClient(files, async (client) => {
+    await client.resource('serviceAccount').get('default', 'default');
+    return true;
+  });
+}
+
+async function withAdminClient<T>(files: ClusterFiles, use: (client: ApiClient) => Promise<T>): Promise<T> {
   const cfg = await loadClientConfig({ path: files.configs.admin, env: {} });
   const client = ApiClient.fromConfig(cfg, { deadlineMs: 2_000, connectTimeoutMs: 1_000 });
   try {
-    await client.version();
-    return true;
+    return await use(client);
   } finally {
     client.close();
   }
@@ -245,6 +264,7 @@ async function runForeground(o: UpOptions): Promise<void> {
     ...(prometheusUrl && { prometheus: prometheusUrl }),
     ...Object.fromEntries((plan?.nodes ?? []).flatMap((n) => [[`kubelet-${n.name}`, scrape('kubelet', n.ip)], [`proxy-${n.name}`, scrape('proxy', n.ip)]])),
   });
+  await waitFor('the default ServiceAccount', () => defaultServiceAccountExists(files), 60_000);
   log.info({ server, dataDir: o.dataDir, metrics: metricsFile }, 'cluster is up');
   process.stdout.write(`kubets cluster is up: apiserver https://${server}, client config ${userConfig}, logs in ${logs}\n`);
   if (plan) process.stdout.write(`image registry: ${plan.registry} on every node (push from this machine to 127.0.0.1:${o.registryPort})\n`);
@@ -341,7 +361,7 @@ async function runDetached(o: UpOptions, argv: string[]): Promise<void> {
     'the cluster',
     async () => {
       if (!isRunning(child.pid!)) throw new Error(`kubets up exited; see ${join(o.dataDir, 'up.log')}`);
-      return existsSync(adminConfig) && apiserverAnswers({ configs: { admin: adminConfig } } as ClusterFiles);
+      return existsSync(adminConfig) && defaultServiceAccountExists({ configs: { admin: adminConfig } } as ClusterFiles);
     },
     120_000,
   );

@@ -14,7 +14,7 @@ import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `ing-${SUFFIX}`;
-const { dir, dataDir, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('ingress-e2e');
+const { dir, dataDir, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('ingress-e2e');
 let httpPort = 0;
 let httpsPort = 0;
 let caPem = '';
@@ -88,7 +88,6 @@ beforeAll(async () => {
       '--addons', 'ingress', '--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort)],
     180_000,
   );
-  await defaultServiceAccount();
   const ca = await createCertificateAuthority({ commonName: 'e2e CA' });
   caPem = ca.certPem;
   const cert = await issueServingCert(ca, { commonName: 'shop.example.com', hosts: ['shop.example.com'] });

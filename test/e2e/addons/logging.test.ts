@@ -13,7 +13,7 @@ import { clusterCli } from '../cluster-cli.js';
 
 const SUFFIX = Math.random().toString(36).slice(2, 7);
 const NODE = `log-${SUFFIX}`;
-const { dir, dataDir, kubets, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('logging');
+const { dir, dataDir, kubets, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('logging');
 const journal = join(dataDir, 'logging', 'journal');
 
 /** What a user runs to search the store: journalctl on its directory, by field. */
@@ -31,7 +31,6 @@ beforeAll(async () => {
       '--kubelet-arg', 'container-log-max-size=64Ki', '--kubelet-arg', 'container-log-max-files=3'],
     180_000,
   );
-  await defaultServiceAccount();
   // Waiting for another test file's turn on the host network (holdHostNetwork, up to 10 minutes) comes first.
 }, 1_000_000);
 

@@ -13,7 +13,9 @@ const NODE = `sec-${Math.random().toString(36).slice(2, 7)}`;
 const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const TEST_TIMEOUT_MS = 240_000;
 
-const { dataDir, kubets, ok, holdHostNetwork, defaultServiceAccount, tearDownAfterAll } = clusterCli('secure');
+const { dataDir, kubets, ok, holdHostNetwork, tearDownAfterAll } = clusterCli('secure');
+/** The exit code of `kubets get serviceaccount default` run the moment `kubets up` returned. */
+let defaultServiceAccountAfterUp: number | undefined;
 
 const apply = (objects: unknown[]) => ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
 
@@ -87,12 +89,16 @@ beforeAll(async () => {
   await holdHostNetwork();
   const [port, etcdPort, kubeletPort] = [await freeApiserverPort(), await freeEtcdPort(), await freeKubeletPort()];
   await ok(['up', '--detach', '--node-name', NODE, '--data-dir', dataDir, '--port', String(port), '--etcd-port', String(etcdPort), '--kubelet-port', String(kubeletPort)], { timeoutMs: 180_000 });
-  await defaultServiceAccount();
+  defaultServiceAccountAfterUp = (await kubets(['get', 'serviceaccount', 'default', '-n', 'default'])).code;
 }, 1_000_000);
 
 tearDownAfterAll({ downArgs: ['--node-name', NODE], downTimeoutMs: 120_000 });
 
 describe('a pod in a kubets cluster', () => {
+  it('can be created as soon as kubets up returns: the default ServiceAccount its admission needs exists', () => {
+    expect(defaultServiceAccountAfterUp).toBe(0);
+  });
+
   it('calls the API through the kubernetes Service with its ServiceAccount token, and only as far as its role allows', async () => {
     await apply([
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } },
