@@ -184,7 +184,7 @@ describe('WatchCache (MemoryStore)', () => {
       expect((await take(w, 3)).map((o) => `${o.type}@${o.revision}`)).toEqual([`ADDED@${together}`, `ADDED@${together}`, `BOOKMARK@${unseen}`]);
     });
 
-    it('says Gone for the revision before one its window kept only part of, and resumes from that revision', async () => {
+    it('says Gone for the revision before a shared one its window dropped, and resumes from that revision', async () => {
       const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
       const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
       const alone = await putPod(store, pod('ns', 'd'));
