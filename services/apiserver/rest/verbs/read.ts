@@ -39,7 +39,8 @@ export function isWatch(query: URLSearchParams): boolean {
  * Kubernetes' clients resume a cut watch from the last event's resourceVersion, which objects
  * written together share here (not in Kubernetes), so a watch from a shared revision tells its
  * events again. Not over gRPC: kubets' informer resumes from the revision before, whose events
- * told again would take back what it has seen since, and the CLI lists and watches once.
+ * told again would take back what it has seen since, and kubets' CLI, which never resumes, would
+ * print the objects of a list's shared revision twice.
  */
 export function watchEvents(call: Pick<ResourceCall, 'ops' | 'target' | 'query' | 'abort'>): AsyncIterable<WatchOut> {
   const { query } = call;
