@@ -81,6 +81,8 @@ export interface WatchParams extends Target {
   resourceVersion?: string;
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
+  /** The client resumes from its last event's resourceVersion: see the watch cache's replaySharedRevision. */
+  replaySharedRevision?: boolean;
 }
 
 const FRESHNESS_TIMEOUT_MS = 5_000;
@@ -202,7 +204,13 @@ export function apiOperations(deps: OperationDeps) {
       }, Math.min(req.timeoutSeconds * 1000, MAX_TIMER_MS));
       timer.unref();
     }
-    const events = cacheOf(info).watch(filter, { resourceVersion: rv, bookmarks: Boolean(req.allowWatchBookmarks), signal: abort.signal, until: timeout.signal });
+    const events = cacheOf(info).watch(filter, {
+      resourceVersion: rv,
+      bookmarks: Boolean(req.allowWatchBookmarks),
+      signal: abort.signal,
+      until: timeout.signal,
+      replaySharedRevision: req.replaySharedRevision,
+    });
     return { info, events };
   }
 

@@ -34,6 +34,26 @@ describe('EventWindow', () => {
     expect(w.oldestResumable).toBe(7);
   });
 
+  it('keeps a revision whole while it arrives and drops it whole, remembering whether it held several events', () => {
+    const w = new EventWindow({ minEvents: 2, maxEvents: 2, freshMs: 0 });
+    w.reset(10);
+    for (const r of [11, 12, 12, 12]) w.push(ev(r));
+    // beyond the maximum: the revision arriving is not cut
+    expect(w.since(0).map((e) => e.revision)).toEqual([12, 12, 12]);
+    expect(w.oldestResumable).toBe(11);
+    expect(w.oldestResumableShared).toBe(false);
+    expect(w.at(12)).toHaveLength(3);
+    w.push(ev(13));
+    expect(w.since(0).map((e) => e.revision)).toEqual([13]);
+    expect(w.oldestResumable).toBe(12);
+    expect(w.oldestResumableShared).toBe(true);
+    expect(w.at(12)).toEqual([]);
+    w.push(ev(14));
+    w.push(ev(15));
+    expect(w.oldestResumable).toBe(13);
+    expect(w.oldestResumableShared).toBe(false);
+  });
+
   it('resets to an empty window at a revision', () => {
     const w = new EventWindow({ minEvents: 3, maxEvents: 3, freshMs: 0 });
     w.push(ev(1));

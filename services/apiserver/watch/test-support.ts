@@ -96,7 +96,7 @@ export function cacheFixture(defaultStore: () => Store) {
       await cache.start();
       return cache;
     },
-    watch(cache: WatchCache, f: WatchFilter, opts: { resourceVersion?: number; bookmarks?: boolean } = {}): Iter {
+    watch(cache: WatchCache, f: WatchFilter, opts: { resourceVersion?: number; bookmarks?: boolean; replaySharedRevision?: boolean } = {}): Iter {
       const abort = new AbortController();
       aborts.push(abort);
       return cache.watch(f, { bookmarks: false, ...opts, signal: abort.signal })[Symbol.asyncIterator]();

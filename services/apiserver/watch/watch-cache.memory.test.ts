@@ -6,6 +6,8 @@ import { encodeForStorage } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
 import { cacheFixture, collectGarbage, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
+import type { WatchFilter } from './types.js';
+import type { WatchCache } from './watch-cache.js';
 
 // The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
 // side: reconnection, its progress key, real compaction).
@@ -182,13 +184,76 @@ describe('WatchCache (MemoryStore)', () => {
       expect((await take(w, 3)).map((o) => `${o.type}@${o.revision}`)).toEqual([`ADDED@${together}`, `ADDED@${together}`, `BOOKMARK@${unseen}`]);
     });
 
-    it('says Gone for the revision before one its window kept only part of, and resumes from that revision', async () => {
+    it('says Gone for the revision before a shared one its window dropped, and resumes from that revision', async () => {
       const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
       const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
       const alone = await putPod(store, pod('ns', 'd'));
       await cache.waitUntilFresh(alone, 20_000);
       expect(isApiError(await nextError(watch(cache, filter('ns'), { resourceVersion: together - 1 })), 'Expired')).toBe(true);
       expect((await take(watch(cache, filter('ns'), { resourceVersion: together }), 1)).map(describeOut)).toEqual([`ADDED d@${alone}`]);
+    });
+
+    describe('told again to a watch that replays a shared revision (a client resuming from its last event)', () => {
+      const replay = (cache: WatchCache, f: WatchFilter, resourceVersion: number) => watch(cache, f, { resourceVersion, replaySharedRevision: true });
+
+      it('repeats every event of the revision it starts from, then goes on', async () => {
+        const cache = await newCache();
+        const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+        const alone = await putPod(store, pod('ns', 'd'));
+        await cache.waitUntilFresh(alone, 20_000);
+        expect((await take(replay(cache, filter('ns'), together), 4)).map(describeOut)).toEqual([
+          `ADDED a@${together}`,
+          `ADDED b@${together}`,
+          `ADDED c@${together}`,
+          `ADDED d@${alone}`,
+        ]);
+        const live = replay(cache, filter('ns'), alone);
+        const later = await putPod(store, pod('ns', 'e'));
+        expect((await take(live, 1)).map(describeOut)).toEqual([`ADDED e@${later}`]);
+      });
+
+      it('repeats deletions and modifications made together too', async () => {
+        const cache = await newCache();
+        await createTogether(store, pod('ns', 'a'), pod('ns', 'b'));
+        const a = objectKey(pods, 'ns', 'a');
+        const b = objectKey(pods, 'ns', 'b');
+        const res = await store.delete(a, (await store.get(a))!.modRevision, { compares: [], puts: [{ key: b, value: encodeForStorage(pods, pod('ns', 'b', { phase: 'Running' })) }] });
+        if (!res.ok) throw new Error('transaction failed');
+        await cache.waitUntilFresh(res.revision, 20_000);
+        expect((await take(replay(cache, filter('ns'), res.revision), 2)).map(describeOut)).toEqual([`DELETED a@${res.revision}`, `MODIFIED b@${res.revision}`]);
+      });
+
+      it('repeats nothing of a revision that wrote one object', async () => {
+        const cache = await newCache();
+        const alone = await putPod(store, pod('ns', 'a'));
+        const next = await putPod(store, pod('ns', 'b'));
+        await cache.waitUntilFresh(next, 20_000);
+        expect((await take(replay(cache, filter('ns'), alone), 1)).map(describeOut)).toEqual([`ADDED b@${next}`]);
+      });
+
+      it('repeats only what the selectors let through, and nothing when that is one event', async () => {
+        const cache = await newCache();
+        const web = { app: 'web' };
+        const together = await createTogether(store, pod('ns', 'a', { labels: web }), pod('ns', 'b', { labels: { app: 'db' } }), pod('ns', 'c', { labels: web }), pod('other', 'x', { labels: web }));
+        const d = await putPod(store, pod('ns', 'd', { labels: web }));
+        const b = await putPod(store, pod('ns', 'b', { labels: { app: 'db' }, phase: 'Running' }));
+        const x = await putPod(store, pod('other', 'x', { labels: web, phase: 'Running' }));
+        await cache.waitUntilFresh(x, 20_000);
+        expect((await take(replay(cache, filter('ns', 'app=web'), together), 3)).map(describeOut)).toEqual([`ADDED a@${together}`, `ADDED c@${together}`, `ADDED d@${d}`]);
+        expect((await take(replay(cache, filter('ns', 'app=db'), together), 1)).map(describeOut)).toEqual([`MODIFIED b@${b}`]);
+        expect((await take(replay(cache, filter('', '', 'metadata.name=x'), together), 1)).map(describeOut)).toEqual([`MODIFIED x@${x}`]);
+      });
+
+      it('says Gone for a shared revision its window has dropped, which a watch that does not replay still resumes from', async () => {
+        const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
+        const together = await createTogether(store, pod('ns', 'a'), pod('ns', 'b'), pod('ns', 'c'));
+        const alone = await putPod(store, pod('ns', 'd'));
+        await cache.waitUntilFresh(alone, 20_000);
+        const err = await nextError(replay(cache, filter('ns'), together));
+        expect(isApiError(err, 'Expired')).toBe(true);
+        expect((err as Error).message).toBe(`too old resource version: ${together} (${together})`);
+        expect((await take(watch(cache, filter('ns'), { resourceVersion: together }), 1)).map(describeOut)).toEqual([`ADDED d@${alone}`]);
+      });
     });
 
     it('ends a watch at its timeout only after the rest of the revision it is in', async () => {

@@ -13,7 +13,7 @@ import { bucketFor, compileFilter, indexedField } from './filter.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { WatchFilter, WatchOut } from './types.js';
-import { CacheWatcher, outFor } from './watcher.js';
+import { CacheWatcher, outFor, type ObjectMatcher } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
 
 export interface WatchCacheOptions {
@@ -67,6 +67,14 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** Ends the watch between two revisions: the rest of the revision being delivered still comes (a timeout). */
   until?: AbortSignal;
+  /**
+   * For a client that resumes a cut watch from the resourceVersion of the last event it received
+   * (every Kubernetes client does): a watch from a revision at which two or more of the objects it
+   * watches changed (one transaction) starts with those events again, as the client may have been
+   * cut between them. One it already has is no news to it; one it never got would be lost until it
+   * lists again.
+   */
+  replaySharedRevision?: boolean;
 }
 
 interface FreshnessWaiter {
@@ -337,8 +345,11 @@ export class WatchCache {
   /** Synchronous from the window read to the index insert, so no event falls in between. */
   private register(filter: WatchFilter, opts: WatchOptions): CacheWatcher {
     const rv = opts.resourceVersion;
-    if (rv !== undefined && rv > 0 && rv < this.window.oldestResumable) {
-      throw gone(`too old resource version: ${rv} (${this.window.oldestResumable})`);
+    const oldest = this.window.oldestResumable;
+    // The window dropped the oldest revision's events: a client possibly cut between them lists again.
+    const unreplayable = rv === oldest && opts.replaySharedRevision && this.window.oldestResumableShared;
+    if (rv !== undefined && rv > 0 && (rv < oldest || unreplayable)) {
+      throw gone(`too old resource version: ${rv} (${oldest})`);
     }
     const matches = compileFilter(this.info, filter);
     const startRevision = rv === undefined || rv === 0 ? this.appliedRevision : rv;
@@ -360,7 +371,7 @@ export class WatchCache {
       // Tells the client the revision its initial objects add up to, before any live event.
       if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
     } else if (rv !== undefined) {
-      watcher.setInitial(this.window.since(rv), (event) => outFor(event, matches));
+      watcher.setInitial(this.eventsToResume(rv, matches, opts.replaySharedRevision), (event) => outFor(event, matches));
     }
     this.watchers.add(watcher, bucketFor(this.info, filter));
     if (opts.bookmarks) {
@@ -371,6 +382,13 @@ export class WatchCache {
     if (opts.until?.aborted) watcher.finish();
     else opts.until?.addEventListener('abort', onUntil, { once: true });
     return watcher;
+  }
+
+  /** The window's events after rv, from rv itself when the watch replays a revision that two or more of its events share. */
+  private eventsToResume(rv: number, matches: ObjectMatcher | undefined, replaySharedRevision = false): CacheEvent[] {
+    if (!replaySharedRevision) return this.window.since(rv);
+    const matching = this.window.at(rv).filter((event) => outFor(event, matches) !== undefined);
+    return this.window.since(matching.length > 1 ? rv - 1 : rv);
   }
 
   private async loadAndWatch(historyReadable = true): Promise<void> {

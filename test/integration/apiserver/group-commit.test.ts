@@ -5,8 +5,10 @@ import { configMap, eventually, nsObject } from './helpers.js';
 import { restWatch } from './rest-helpers.js';
 
 // Creates that reach the apiserver together are committed to etcd in one transaction, so several
-// objects share one resourceVersion. A watch from any of those versions, and a list followed by a
-// watch, must still see every object exactly once.
+// objects share one resourceVersion. Over gRPC, a watch from any of those versions, and a list
+// followed by a watch, must still see every object exactly once. Over the HTTP API, a watch from a
+// shared version starts with that version's objects again: Kubernetes' clients resume from the
+// last event they got, and one cut between those objects must not lose the rest.
 
 const fixture = useControlPlane();
 
@@ -64,6 +66,26 @@ describe('objects created together (one etcd transaction, one resourceVersion)',
       await eventually(async () => http.events.length >= all.length, 30_000, `${all.length} events over HTTP`);
       const seen = http.events.map((e) => ({ type: e.type, name: e.object.metadata.name, rv: Number(e.object.metadata.resourceVersion) }));
       expect(seen.sort(byRevisionThenName)).toEqual([...all].sort(byRevisionThenName));
+    } finally {
+      http.stop();
+    }
+  });
+
+  it('come again to an HTTP watch from their shared resourceVersion, then what follows', async () => {
+    await fixture.client.resource('namespace').create(nsObject('resumed'));
+    const created = [...(await createInBursts('resumed', 60)), await fixture.client.resource('configMap').create(configMap('later', 'resumed'))];
+    const all: Seen[] = created.map((c) => ({ type: 'ADDED', name: c.metadata!.name!, rv: Number(c.metadata!.resourceVersion) }));
+    const countAt = (rv: number): number => all.filter((s) => s.rv === rv).length;
+    const shared = all.map((s) => s.rv).find((rv) => countAt(rv) > 1)!;
+    const expected = all.filter((s) => s.rv >= shared);
+    const byRevisionThenName = (a: Seen, b: Seen): number => a.rv - b.rv || a.name.localeCompare(b.name);
+
+    const http = restWatch(fixture.cp, `/api/v1/namespaces/resumed/configmaps?watch=1&resourceVersion=${shared}`);
+    try {
+      await eventually(async () => http.events.length >= expected.length, 30_000, `${expected.length} events over HTTP from ${shared} (${countAt(shared)} of them at it)`);
+      const seen = http.events.map((e) => ({ type: e.type, name: e.object.metadata.name, rv: Number(e.object.metadata.resourceVersion) }));
+      expect(seen.map((s) => s.rv)).toEqual(expected.map((s) => s.rv).sort((a, b) => a - b));
+      expect(seen.sort(byRevisionThenName)).toEqual(expected.sort(byRevisionThenName));
     } finally {
       http.stop();
     }

@@ -34,7 +34,14 @@ export function isWatch(query: URLSearchParams): boolean {
   return flag(query, 'watch');
 }
 
-/** The events of the watch a query asks for (resourceVersion, selectors, bookmarks, timeout). */
+/**
+ * The events of the watch a query asks for (resourceVersion, selectors, bookmarks, timeout).
+ * Kubernetes' clients resume a cut watch from the last event's resourceVersion, which objects
+ * written together share here (not in Kubernetes), so a watch from a shared revision tells its
+ * events again. Not over gRPC: kubets' informer resumes from the revision before, whose events
+ * told again would take back what it has seen since, and kubets' CLI, which never resumes, would
+ * print the objects of a list's shared revision twice.
+ */
 export function watchEvents(call: Pick<ResourceCall, 'ops' | 'target' | 'query' | 'abort'>): AsyncIterable<WatchOut> {
   const { query } = call;
   return call.ops.watch(
@@ -44,6 +51,7 @@ export function watchEvents(call: Pick<ResourceCall, 'ops' | 'target' | 'query' 
       resourceVersion: query.get('resourceVersion') ?? undefined,
       allowWatchBookmarks: flag(query, 'allowWatchBookmarks'),
       timeoutSeconds: integerParam('timeoutSeconds', query.get('timeoutSeconds')),
+      replaySharedRevision: true,
     },
     call.abort,
   ).events;
