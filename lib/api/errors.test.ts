@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { ApiError, conflict, fromServiceError, isGoneOrReplaced, notFound, STATUS_DETAILS_TRAILER, STATUS_TYPE_URL, toServiceError, uidPreconditionFailed } from './errors.js';
+import { ApiError, conflict, fromServiceError, invalid, isGoneOrReplaced, notFound, STATUS_DETAILS_TRAILER, STATUS_TYPE_URL, toServiceError, uidPreconditionFailed } from './errors.js';
+import * as field from '../validation/field-errors.js';
 import { lookupType, toObjectOptions } from './proto.js';
 
 describe('errors on the wire', () => {
@@ -48,5 +49,24 @@ describe('isGoneOrReplaced', () => {
     expect(isGoneOrReplaced(conflict('jobs', 'once', 'the object has been modified; please apply your changes to the latest version and try again'))).toBe(false);
     expect(isGoneOrReplaced(new ApiError('ServiceUnavailable', 'etcd is unavailable'))).toBe(false);
     expect(isGoneOrReplaced(new Error('Precondition failed: UID in precondition: a, UID in object meta: b'))).toBe(false);
+  });
+});
+
+describe('invalid', () => {
+  it('qualifies the kind by its group when it has one, as Kubernetes names ListOptions', () => {
+    const err = invalid('ListOptions', '', [field.forbidden(field.root('sendInitialEvents'), 'sendInitialEvents is forbidden for list')], 'meta.k8s.io');
+    expect(err.toStatus()).toEqual({
+      status: 'Failure',
+      code: 422,
+      reason: 'Invalid',
+      message: 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+      details: {
+        name: '',
+        group: 'meta.k8s.io',
+        kind: 'ListOptions',
+        causes: [{ reason: 'FieldValueForbidden', field: 'sendInitialEvents', message: 'Forbidden: sendInitialEvents is forbidden for list' }],
+      },
+    });
+    expect(invalid('Binding', 'b', [field.required(field.root('target'))]).message).toBe('Binding "b" is invalid: target: Required value');
   });
 });

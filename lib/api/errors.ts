@@ -130,11 +130,15 @@ export const badRequest = (message: string): ApiError => new ApiError('BadReques
 
 export const gone = (message: string): ApiError => new ApiError('Expired', message);
 
-/** Kubernetes' "Kind "name" is invalid: ..." with one cause per field error. */
-export function invalid(kind: string, name: string, errors: FieldError[]): ApiError {
+/**
+ * Kubernetes' "Kind "name" is invalid: ..." with one cause per field error; a kind of a named API
+ * group is shown qualified by it ("ListOptions.meta.k8s.io").
+ */
+export function invalid(kind: string, name: string, errors: FieldError[], group?: string): ApiError {
   // Quoted as Go's %q, so a name with control characters is shown escaped, never raw.
-  return new ApiError('Invalid', `${kind} ${goQuote(name)} is invalid: ${aggregate(errors)}`, {
+  return new ApiError('Invalid', `${group ? `${kind}.${group}` : kind} ${goQuote(name)} is invalid: ${aggregate(errors)}`, {
     name,
+    ...(group ? { group } : {}),
     kind,
     causes: errors.map((e) => ({ reason: e.type, field: e.field, message: e.errorBody() })),
   });

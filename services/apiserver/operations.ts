@@ -18,6 +18,7 @@ import { createServiceAccountToken, type CreateTokenParams } from './serviceacco
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { validateBinding } from './validation/binding.js';
 import { validateDeleteOptions } from './validation/delete-options.js';
+import { EXACT, validateListOptions, type ListOptionsToCheck } from './validation/list-options.js';
 import { evictPod } from './eviction/evict.js';
 import { encodeContinueToken, type CachedObject, type WatchCache, type WatchOut } from './watch/index.js';
 import { compileFilter } from './watch/filter.js';
@@ -49,8 +50,14 @@ export interface ListParams extends Target {
   fieldSelector?: string;
   limit?: number;
   continueToken?: string;
-  /** "0" serves from the watch cache as it is; anything else waits until the cache is current. */
+  /**
+   * "0" serves from the watch cache as it is; anything else waits until the cache is current, and
+   * at least at this revision. With resourceVersionMatch "Exact", the list is read at exactly it.
+   */
   resourceVersion?: string;
+  resourceVersionMatch?: string;
+  /** Only refused: a list sends no initial events (Kubernetes' ListOptions take it for watches). */
+  sendInitialEvents?: boolean;
 }
 
 /**
@@ -83,6 +90,11 @@ export interface WatchParams extends Target {
   timeoutSeconds?: number;
   /** The client resumes from its last event's resourceVersion: see the watch cache's replaySharedRevision. */
   replaySharedRevision?: boolean;
+  /** Kubernetes' watch-list (see the watch cache's sendInitialEvents); needs resourceVersionMatch "NotOlderThan". */
+  sendInitialEvents?: boolean;
+  resourceVersionMatch?: string;
+  /** Only checked: a watch takes no continue token with resourceVersionMatch. */
+  continueToken?: string;
 }
 
 const FRESHNESS_TIMEOUT_MS = 5_000;
@@ -120,6 +132,20 @@ async function noted(scope: RequestScope | undefined, request: AnyObject | undef
   return response;
 }
 
+/** Refuses list or watch parameters that contradict one another, as Kubernetes does (422 Invalid). */
+function checkListOptions(opts: ListOptionsToCheck): void {
+  const errs = validateListOptions(opts);
+  if (errs.length > 0) throw invalid('ListOptions', '', errs, 'meta.k8s.io');
+}
+
+/** A resourceVersion as the etcd revision it is; undefined when none was given. */
+function revisionOf(resourceVersion: string | undefined): number | undefined {
+  if (!resourceVersion) return undefined;
+  const rv = Number(resourceVersion);
+  if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${resourceVersion}"`);
+  return rv;
+}
+
 /** What every binding answers: one shared object, so a transport can encode it once. */
 export const BOUND: Readonly<t.Status> = Object.freeze({ status: 'Success', code: 201 });
 
@@ -153,14 +179,18 @@ export function apiOperations(deps: OperationDeps) {
 
   async function list(req: ListParams, budget?: ListBudget): Promise<ListOutcome> {
     const { info, namespace } = target(req);
+    checkListOptions({ ...req, watch: false });
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
     if (!info.stored) return { info, items: (await metricsOf(info).list(info, filter)).map((object) => ({ object })), metadata: {} };
+    const rv = revisionOf(req.resourceVersion);
     const sizeOf = (item: ListedObject): number => (budget ? budget.sizeOf(info, item) : 0);
-    if (req.limit || req.continueToken) {
+    const exact = req.resourceVersionMatch === EXACT;
+    if (req.limit || req.continueToken || exact) {
       const matches = compileFilter(info, filter);
       const page = await registry.listStored(info, namespace, {
         limit: req.limit,
         continue: req.continueToken,
+        revision: exact ? rv : undefined,
         filter: matches ? (item) => matches(item.view) : () => true,
         maxBytes: budget?.maxBytes,
         sizeOf,
@@ -168,7 +198,7 @@ export function apiOperations(deps: OperationDeps) {
       return { info, items: page.items, metadata: { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount } };
     }
     const cache = cacheOf(info);
-    if (req.resourceVersion !== '0') await cache.waitUntilFresh(await deps.store.currentRevision(), FRESHNESS_TIMEOUT_MS);
+    if (rv !== 0) await cache.waitUntilFresh(Math.max(rv ?? 0, await deps.store.currentRevision()), FRESHNESS_TIMEOUT_MS);
     const all = cache.listCached(filter, {});
     if (!budget) return { info, items: all.items, metadata: { resourceVersion: String(all.revision), continue: '' } };
     const items: CachedObject[] = [];
@@ -188,9 +218,9 @@ export function apiOperations(deps: OperationDeps) {
   /** The events of a watch after its parameters are checked; ends when the signal aborts or the timeout passes. */
   function watch(req: WatchParams, abort: AbortController): { info: ResourceInfo; events: AsyncIterable<WatchOut> } {
     const { info, namespace } = storedTarget(req);
+    checkListOptions({ ...req, watch: true });
     const filter = buildFilter(info, namespace, req.labelSelector, req.fieldSelector);
-    const rv = req.resourceVersion ? Number(req.resourceVersion) : 0;
-    if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resourceVersion "${req.resourceVersion}"`);
+    const rv = revisionOf(req.resourceVersion);
     if (req.timeoutSeconds && req.timeoutSeconds < 0) throw badRequest(`timeoutSeconds: Invalid value: ${req.timeoutSeconds}: must be greater than or equal to 0`);
     const timeout = new AbortController();
     if (req.timeoutSeconds) {
@@ -205,7 +235,10 @@ export function apiOperations(deps: OperationDeps) {
       timer.unref();
     }
     const events = cacheOf(info).watch(filter, {
-      resourceVersion: rv,
+      // Without sendInitialEvents, "" is "0": the cache's state, then its changes. With it, no
+      // resourceVersion asks for the current state, read consistently.
+      resourceVersion: rv ?? (req.sendInitialEvents === undefined ? 0 : undefined),
+      sendInitialEvents: req.sendInitialEvents,
       bookmarks: Boolean(req.allowWatchBookmarks),
       signal: abort.signal,
       until: timeout.signal,

@@ -60,6 +60,8 @@ export interface CachedValue {
 export interface ListOptions<Item = AnyObject> {
   limit?: number;
   continue?: string;
+  /** Read at this revision rather than the current one (a continue token brings its own). */
+  revision?: number;
   filter: (item: Item) => boolean;
   /** A page stops before the item that would take it past this many bytes (as measured by sizeOf). */
   maxBytes?: number;
@@ -396,7 +398,7 @@ export class Registry {
     const position = opts.continue ? decodeContinueToken(opts.continue, prefix) : undefined;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: CachedObject[] = [];
-    let revision = position?.revision ?? 0;
+    let revision = position?.revision ?? opts.revision ?? 0;
     let startAfter = position?.lastKey;
     let remaining = 0;
     let more = true;
@@ -429,7 +431,11 @@ export class Registry {
       }
     } catch (err) {
       if (err instanceof CompactedError) {
-        throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        throw gone(
+          opts.revision && !position
+            ? 'The resourceVersion for the provided list is too old.'
+            : 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
       }
       throw err;
     }

@@ -10,6 +10,11 @@ export function flag(query: URLSearchParams, name: string): boolean {
   return TRUE_VALUES.has(query.get(name) ?? '');
 }
 
+/** A boolean whose absence means something of its own (Kubernetes' *bool parameters: sendInitialEvents). */
+export function optionalFlag(query: URLSearchParams, name: string): boolean | undefined {
+  return query.has(name) ? flag(query, name) : undefined;
+}
+
 export function integerParam(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = Number(value);

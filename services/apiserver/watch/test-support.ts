@@ -10,7 +10,7 @@ import { objectKey } from '../storage/keys.js';
 import type { Store } from '../storage/store.js';
 import { CacheDecoder, CachedObject } from './cached-object.js';
 import type { WatchFilter, WatchOut } from './types.js';
-import { WatchCache, type WatchCacheOptions } from './watch-cache.js';
+import { WatchCache, type WatchCacheOptions, type WatchOptions } from './watch-cache.js';
 
 // Shared by the watch cache's tests on real etcd and on MemoryStore.
 
@@ -96,7 +96,7 @@ export function cacheFixture(defaultStore: () => Store) {
       await cache.start();
       return cache;
     },
-    watch(cache: WatchCache, f: WatchFilter, opts: { resourceVersion?: number; bookmarks?: boolean; replaySharedRevision?: boolean } = {}): Iter {
+    watch(cache: WatchCache, f: WatchFilter, opts: Partial<Pick<WatchOptions, 'resourceVersion' | 'bookmarks' | 'replaySharedRevision' | 'sendInitialEvents'>> = {}): Iter {
       const abort = new AbortController();
       aborts.push(abort);
       return cache.watch(f, { bookmarks: false, ...opts, signal: abort.signal })[Symbol.asyncIterator]();

@@ -6,8 +6,8 @@ import { encodeForStorage } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { MemoryStore } from '../storage/testing/memory-store.js';
 import { cacheFixture, collectGarbage, describeOut, filter, nextError, pod, putPod, removePod, take } from './test-support.js';
-import type { WatchFilter } from './types.js';
-import type { WatchCache } from './watch-cache.js';
+import type { WatchFilter, WatchOut } from './types.js';
+import { INITIAL_EVENTS_END_ANNOTATION, type WatchCache } from './watch-cache.js';
 
 // The watch cache's own logic on MemoryStore, without etcd (watch-cache.test.ts covers etcd's
 // side: reconnection, its progress key, real compaction).
@@ -283,6 +283,61 @@ describe('WatchCache (MemoryStore)', () => {
     expect(got.deref()).toBeUndefined();
     expect(cache.get('ns', 'a')).toEqual({ ...written, metadata: { ...written.metadata, resourceVersion: String(revision) } });
     expect(cache.list(filter('ns', 'app=web')).items.map((p) => p.metadata?.name)).toEqual(['a']);
+  });
+
+  describe('watch-list (sendInitialEvents)', () => {
+    const annotationsOf = (out: WatchOut | undefined): Record<string, string> | undefined => out?.object.metadata?.annotations;
+
+    it("reads storage's current revision first, then sends that state as ADDED, a bookmark marking its end, and the changes after it", async () => {
+      const cache = await newCache();
+      const before = await putPod(store, pod('ns', 'a'));
+      // Storage holds b from this call on; the cache hears of it only later.
+      const writing = store.create(objectKey(pods, 'ns', 'b'), encodeForStorage(pods, pod('ns', 'b')));
+      const listWatch = watch(cache, filter('ns'), { sendInitialEvents: true, bookmarks: true });
+      const fromCache = watch(cache, filter('ns'), { resourceVersion: 0, bookmarks: true });
+      const written = await writing;
+      if (!written.ok) throw new Error('create failed');
+      const initial = await take(listWatch, 3);
+      expect(initial.map(describeOut)).toEqual([`ADDED a@${before}`, `ADDED b@${written.revision}`, `BOOKMARK @${written.revision}`]);
+      expect(initial[2]!.object.metadata).toEqual({ resourceVersion: String(written.revision), annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } });
+      // A watch from 0 takes the cache as it is, and its bookmark marks nothing.
+      const legacy = await take(fromCache, 2);
+      expect(legacy.map(describeOut)).toEqual([`ADDED a@${before}`, `BOOKMARK @${before}`]);
+      expect(annotationsOf(legacy[1])).toBeUndefined();
+      const later = await putPod(store, pod('ns', 'c'));
+      expect((await take(listWatch, 1)).map(describeOut)).toEqual([`ADDED c@${later}`]);
+    });
+
+    it('sends the current state for a resourceVersion older than its window instead of Gone', async () => {
+      const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
+      const old = cache.revision;
+      let last = 0;
+      for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
+      await cache.waitUntilFresh(last, 20_000);
+      const events = await take(watch(cache, filter('ns'), { resourceVersion: old, sendInitialEvents: true, bookmarks: true }), 5);
+      expect(events.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
+      expect(events[4]!.revision).toBe(last);
+      expect(annotationsOf(events[4])).toEqual({ [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
+    });
+
+    it('without bookmarks sends the state and then the changes, with nothing between', async () => {
+      const cache = await newCache();
+      const first = await putPod(store, pod('ns', 'a'));
+      const w = watch(cache, filter('ns'), { resourceVersion: 0, sendInitialEvents: true });
+      const [added] = await take(w, 1);
+      const later = await putPod(store, pod('ns', 'b'));
+      expect([added!, ...(await take(w, 1))].map(describeOut)).toEqual([`ADDED a@${first}`, `ADDED b@${later}`]);
+    });
+
+    it("with sendInitialEvents false starts at once from 0 and after storage's current revision from none", async () => {
+      const cache = await newCache();
+      await putPod(store, pod('ns', 'a'));
+      const fromAny = watch(cache, filter('ns'), { resourceVersion: 0, sendInitialEvents: false });
+      const fromCurrent = watch(cache, filter('ns'), { sendInitialEvents: false });
+      const later = await putPod(store, pod('ns', 'b'));
+      expect((await take(fromAny, 1)).map(describeOut)).toEqual([`ADDED b@${later}`]);
+      expect((await take(fromCurrent, 1)).map(describeOut)).toEqual([`ADDED b@${later}`]);
+    });
   });
 
   it('starts a watch from resourceVersion 0 with the stored bytes, decoding nothing', async () => {

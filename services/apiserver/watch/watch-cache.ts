@@ -75,6 +75,28 @@ export interface WatchOptions {
    * lists again.
    */
   replaySharedRevision?: boolean;
+  /**
+   * Kubernetes' sendInitialEvents, set only when the client sent it (client-go's watch-list asks
+   * for true instead of listing). true: the watch starts with an ADDED for every matching object at
+   * a revision not older than resourceVersion (so never Gone), then, with bookmarks, a bookmark at
+   * that revision marked as the end of the initial events. false: no initial state, so a watch
+   * from 0 starts now. Either way an undefined resourceVersion stands for storage's current
+   * revision (a consistent read): the watch waits until the cache has caught up with it.
+   */
+  sendInitialEvents?: boolean;
+}
+
+/** The annotation of the bookmark that ends a watch-list's initial events (Kubernetes' metav1.InitialEventsAnnotationKey). */
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
+
+/** Where a watch begins: with the state at its start told as ADDED events, at its start, or after a revision. */
+type WatchStart = 'state' | 'now' | number;
+
+function startOf(opts: WatchOptions): WatchStart {
+  const rv = opts.resourceVersion;
+  if (opts.sendInitialEvents) return 'state';
+  if (rv === undefined || (rv === 0 && opts.sendInitialEvents === false)) return 'now';
+  return rv === 0 ? 'state' : rv;
 }
 
 interface FreshnessWaiter {
@@ -308,9 +330,11 @@ export class WatchCache {
         return { error };
       }
     };
+    // With sendInitialEvents, no resourceVersion asks for storage's current revision.
+    const readsCurrent = opts.resourceVersion === undefined && opts.sendInitialEvents !== undefined;
     const openLater = async (): Promise<Opened> => {
       try {
-        const rv = opts.resourceVersion;
+        const rv = readsCurrent ? await this.store.currentRevision() : opts.resourceVersion;
         if (rv !== undefined && rv > this.appliedRevision) await this.waitUntilFresh(rv, this.freshnessWaitMs);
         // Bounded: each pass waits out one rebuild, and each rebuild needs an etcd cancellation.
         for (let i = 0; this.rebuilding && i < 10; i++) await this.ready;
@@ -322,7 +346,7 @@ export class WatchCache {
     };
     const rv = opts.resourceVersion;
     let opened: Opened | Promise<Opened> =
-      (rv === undefined || rv <= this.appliedRevision) && !this.rebuilding ? openNow() : openLater();
+      !readsCurrent && (rv === undefined || rv <= this.appliedRevision) && !this.rebuilding ? openNow() : openLater();
     return {
       next: async () => {
         const { watcher, error } = await opened;
@@ -344,15 +368,15 @@ export class WatchCache {
 
   /** Synchronous from the window read to the index insert, so no event falls in between. */
   private register(filter: WatchFilter, opts: WatchOptions): CacheWatcher {
-    const rv = opts.resourceVersion;
+    const start = startOf(opts);
     const oldest = this.window.oldestResumable;
     // The window dropped the oldest revision's events: a client possibly cut between them lists again.
-    const unreplayable = rv === oldest && opts.replaySharedRevision && this.window.oldestResumableShared;
-    if (rv !== undefined && rv > 0 && (rv < oldest || unreplayable)) {
-      throw gone(`too old resource version: ${rv} (${oldest})`);
+    const unreplayable = start === oldest && opts.replaySharedRevision && this.window.oldestResumableShared;
+    if (typeof start === 'number' && (start < oldest || unreplayable)) {
+      throw gone(`too old resource version: ${start} (${oldest})`);
     }
     const matches = compileFilter(this.info, filter);
-    const startRevision = rv === undefined || rv === 0 ? this.appliedRevision : rv;
+    const startRevision = typeof start === 'number' ? start : this.appliedRevision;
     const onAbort = (): void => void watcher.return();
     const onUntil = (): void => watcher.finish();
     const watcher = new CacheWatcher({
@@ -366,12 +390,12 @@ export class WatchCache {
         opts.until?.removeEventListener('abort', onUntil);
       },
     });
-    if (rv === 0) {
+    if (start === 'state') {
       watcher.setInitial(this.snapshot(filter.namespace), (entry) => (!matches || matches(entry.view) ? entry.added : undefined));
       // Tells the client the revision its initial objects add up to, before any live event.
-      if (opts.bookmarks) watcher.push(this.bookmarkAt(this.appliedRevision));
-    } else if (rv !== undefined) {
-      watcher.setInitial(this.eventsToResume(rv, matches, opts.replaySharedRevision), (event) => outFor(event, matches));
+      if (opts.bookmarks) watcher.push(opts.sendInitialEvents ? initialEventsEnd(this.appliedRevision) : this.bookmarkAt(this.appliedRevision));
+    } else if (start !== 'now') {
+      watcher.setInitial(this.eventsToResume(start, matches, opts.replaySharedRevision), (event) => outFor(event, matches));
     }
     this.watchers.add(watcher, bucketFor(this.info, filter));
     if (opts.bookmarks) {
@@ -655,10 +679,7 @@ export class WatchCache {
   }
 
   private bookmarkAt(revision: number): WatchOut {
-    if (this.bookmarkOut?.revision !== revision) {
-      const object = deepFreeze({ metadata: { resourceVersion: String(revision) } }) as AnyObject;
-      this.bookmarkOut = watchOut('BOOKMARK', object, revision);
-    }
+    if (this.bookmarkOut?.revision !== revision) this.bookmarkOut = bookmarkOf({ resourceVersion: String(revision) }, revision);
     return this.bookmarkOut;
   }
 
@@ -676,6 +697,16 @@ export class WatchCache {
   private jitteredBookmarkInterval(): number {
     return Math.round(this.bookmarkIntervalMs * (0.67 + Math.random() * 0.66));
   }
+}
+
+/** A bookmark: an object with nothing but the metadata given. */
+function bookmarkOf(metadata: NonNullable<AnyObject['metadata']>, revision: number): WatchOut {
+  return watchOut('BOOKMARK', deepFreeze({ metadata }) as AnyObject, revision);
+}
+
+/** The bookmark that tells a watch-list client its initial events are complete, at their revision. */
+function initialEventsEnd(revision: number): WatchOut {
+  return bookmarkOf({ resourceVersion: String(revision), annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } }, revision);
 }
 
 function tooLargeResourceVersion(requested: number, current: number): ApiError {

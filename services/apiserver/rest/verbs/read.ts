@@ -1,15 +1,27 @@
 import { badRequest } from '../../../../lib/api/errors.js';
-import { flag, integerParam } from '../query.js';
+import { flag, integerParam, optionalFlag } from '../query.js';
 import type { ResourceInfo } from '../../../../lib/api/resources.js';
 import type { WatchOut } from '../../watch/index.js';
 import { send, type Presenter, type ResourceCall } from '../call.js';
 import { streamWatch } from '../watch-stream.js';
 
 // GET on a resource: one object, a list (labelSelector, fieldSelector, limit/continue,
-// resourceVersion) or, with watch=true, a stream of events.
+// resourceVersion, resourceVersionMatch) or, with watch=true, a stream of events (from a
+// resourceVersion, or a watch-list with sendInitialEvents).
 
 function selectors(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
   return { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined };
+}
+
+/** The parameters lists and watches share that say from which state they are read. */
+function versionParams(query: URLSearchParams) {
+  return {
+    resourceVersion: query.get('resourceVersion') ?? undefined,
+    // Kubernetes takes an empty value as none.
+    resourceVersionMatch: query.get('resourceVersionMatch') || undefined,
+    sendInitialEvents: optionalFlag(query, 'sendInitialEvents'),
+    continueToken: query.get('continue') ?? undefined,
+  };
 }
 
 export async function getObject(call: ResourceCall): Promise<void> {
@@ -23,9 +35,8 @@ export async function listObjects(call: ResourceCall): Promise<void> {
   const { items, metadata } = await call.ops.list({
     ...call.target,
     ...selectors(query),
+    ...versionParams(query),
     limit,
-    continueToken: query.get('continue') ?? undefined,
-    resourceVersion: query.get('resourceVersion') ?? undefined,
   });
   send(call.res, 200, call.encoding, call.present.list(call.info, items.map((item) => item.object), metadata), call.scope);
 }
@@ -48,7 +59,7 @@ export function watchEvents(call: Pick<ResourceCall, 'ops' | 'target' | 'query' 
     {
       ...call.target,
       ...selectors(query),
-      resourceVersion: query.get('resourceVersion') ?? undefined,
+      ...versionParams(query),
       allowWatchBookmarks: flag(query, 'allowWatchBookmarks'),
       timeoutSeconds: integerParam('timeoutSeconds', query.get('timeoutSeconds')),
       replaySharedRevision: true,
