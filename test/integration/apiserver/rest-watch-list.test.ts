@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openEtcdStore } from '../../../services/apiserver/storage/etcd-store.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { eventually } from './helpers.js';
-import { restRequest, restWatch } from './rest-helpers.js';
+import { kubectl, requireKubectl, restRequest, restWatch, spawnKubectl, writeKubeconfig } from './rest-helpers.js';
 
 // Kubernetes' watch-list over the HTTP API (sendInitialEvents, which client-go's reflectors send
 // instead of a list when the WatchListClient feature is on) and resourceVersionMatch on lists,
@@ -11,6 +11,8 @@ import { restRequest, restWatch } from './rest-helpers.js';
 const ns = '/api/v1/namespaces/default/configmaps';
 const SELECTOR = 'labelSelector=suite%3Dwatch-list';
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+/** What client-go's reflector logs (at -v=6 and up) when the watch-list's initial events are complete. */
+const BOOKMARK_RECEIVED = 'received the bookmark that marks the end of initial events stream';
 const cm = (name: string, data: Record<string, string> = { k: name }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { suite: 'watch-list' } }, data });
 
 interface Meta {
@@ -99,6 +101,36 @@ describe('watch-list and resourceVersionMatch over the HTTP API', () => {
 
     const notOlder = (await restRequest(f.cp, 'GET', `${ns}?${one}&resourceVersion=${created}&resourceVersionMatch=NotOlderThan`)).json<{ items: Meta[] }>();
     expect(notOlder.items.map((i) => i.data)).toEqual([{ k: 'changed' }]);
+  });
+
+  it('serves kubectl 1.32 waiting through a watch-list (client-go with WatchListClient), for a state there already and one that comes later', async () => {
+    requireKubectl();
+    const kubeconfig = writeKubeconfig(f.cp, 'watch-list');
+    await create(f, 'wl-kubectl');
+    // client-go reads its feature gates from the environment; with this one its reflectors watch-list instead of listing.
+    const watchListClient = { KUBE_FEATURE_WatchListClient: 'true' };
+    const present = await kubectl(kubeconfig, ['wait', '--for=jsonpath={.data.k}=wl-kubectl', 'configmap/wl-kubectl', '--timeout=30s', '-v=6'], undefined, watchListClient);
+    expect(present.code).toBe(0);
+    expect(present.stdout).toBe('configmap/wl-kubectl condition met\n');
+    expect(present.stderr).toMatch(/GET \S+\/configmaps\?\S*sendInitialEvents=true\S*watch=true 200 OK/);
+    expect(present.stderr).toContain(BOOKMARK_RECEIVED);
+
+    // Waiting for a value to come: the change is made once kubectl has had the initial events.
+    const later = spawnKubectl(kubeconfig, ['wait', '--for=jsonpath={.data.k}=later', 'configmap/wl-kubectl', '--timeout=30s', '-v=6'], watchListClient);
+    let stderr = '';
+    later.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let stdout = '';
+    later.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => later.on('close', resolve));
+    later.stdin.end();
+    try {
+      await eventually(async () => stderr.includes(BOOKMARK_RECEIVED), 20_000, 'kubectl to receive the initial events');
+      const patched = await restRequest(f.cp, 'PATCH', `${ns}/wl-kubectl`, { data: { k: 'later' } }, { 'Content-Type': 'application/merge-patch+json' });
+      expect(patched.status).toBe(200);
+      expect([await exited, stdout]).toEqual([0, 'configmap/wl-kubectl condition met\n']);
+    } finally {
+      later.kill();
+    }
   });
 
   it.each([
