@@ -7,8 +7,8 @@
 // does. The daemons and the local-cluster commands (cli/external-commands.ts) are left out: the
 // entry point imports tsc's output in dist/ for them (at the same relative paths), since some of
 // their dependencies read files beside their own code; a daemon's command line is tsc's output too
-// (cli/daemon-program.ts), so that a daemon never loads the bundle. Bundles and caches of an earlier build
-// are removed.
+// (cli/daemon-program.ts), so that a daemon never loads the bundle. Bundles and caches of an
+// earlier build are removed.
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
