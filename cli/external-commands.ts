@@ -29,3 +29,13 @@ export const CLUSTER_COMMANDS: readonly ExternalCommand[] = [
   { name: 'completion', summary: 'Output shell completion code for bash or zsh', load: async () => (await import('./completion/completion-command.js')).completionCommand() },
   { name: 'join', summary: 'Join this machine to a cluster as a node (bootstrap token, CA pinned by hash)', load: async () => (await import('./join/join-command.js')).joinCommand() },
 ];
+
+/** The daemon `argv` (process.argv) runs, if its first argument names one. */
+export function daemonIn(argv: readonly string[]): ExternalCommand | undefined {
+  return DAEMON_COMMANDS.find((command) => command.name === argv[2]);
+}
+
+/** Runs a daemon's command line without the client's code (cli/daemon-program.ts). */
+export async function runDaemon(daemon: ExternalCommand): Promise<void> {
+  (await import('./daemon-program.js')).runDaemon(daemon);
+}

@@ -6,8 +6,9 @@
 // starting `kubets get pods` cost beyond node itself; verbs' code still runs only when the verb
 // does. The daemons and the local-cluster commands (cli/external-commands.ts) are left out: the
 // entry point imports tsc's output in dist/ for them (at the same relative paths), since some of
-// their dependencies read files beside their own code. Bundles and caches of an earlier build
-// are removed.
+// their dependencies read files beside their own code; a daemon's command line is tsc's output too
+// (cli/daemon-program.ts), so that a daemon never loads the bundle. Bundles and caches of an
+// earlier build are removed.
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist/cli');
-const UNBUNDLED = /^\.\.?\/(services|up|join|completion)\//;
+const UNBUNDLED = /^\.\.?\/(services|up|join|completion)\/|^\.\/daemon-program\.js$/;
 // Whitespace and syntax minified (names kept, so errors and stack frames still name our
 // functions): every call reads and converts the whole script before its code cache can be used,
 // and a third less text is a third less of that.

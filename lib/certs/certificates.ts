@@ -1,8 +1,7 @@
-// @peculiar/x509 resolves its internals through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
 import { KeyObject, X509Certificate as NodeX509Certificate, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+import { loadX509 } from './x509.js';
 
 /** A certificate and its private key, both PEM (the key as PKCS#8). */
 export interface CertAndKey {
@@ -52,6 +51,7 @@ const subtle = webcrypto.subtle as SubtleCrypto;
 const cryptoProvider = webcrypto as Crypto;
 
 export async function createCertificateAuthority(options: CaOptions = {}): Promise<CertAndKey> {
+  const x509 = loadX509();
   const keys = await generateKeyPair();
   const validity = validityWindow(options.validityDays ?? DEFAULT_CA_VALIDITY_DAYS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
@@ -76,8 +76,9 @@ export async function createCertificateAuthority(options: CaOptions = {}): Promi
 }
 
 export async function issueServingCert(ca: CertAndKey, options: ServingCertOptions): Promise<CertAndKey> {
+  const x509 = loadX509();
   const { dnsNames, ipAddresses } = splitHosts([...ALWAYS_INCLUDED_HOSTS, ...(options.hosts ?? [])]);
-  const altNames: x509.JsonGeneralName[] = [
+  const altNames: X509.JsonGeneralName[] = [
     ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...ipAddresses.map((value) => ({ type: 'ip' as const, value })),
   ];
@@ -90,6 +91,7 @@ export async function issueServingCert(ca: CertAndKey, options: ServingCertOptio
 }
 
 export async function issueClientCert(ca: CertAndKey, options: ClientCertOptions): Promise<CertAndKey> {
+  const x509 = loadX509();
   return issueLeaf(ca, {
     subject: [...(options.organizations ?? []).map((o) => ({ O: [o] })), { CN: [options.commonName] }],
     validityDays: options.validityDays ?? DEFAULT_LEAF_VALIDITY_DAYS,
@@ -113,6 +115,7 @@ export function splitHosts(hosts: readonly string[]): { dnsNames: string[]; ipAd
 
 /** The DNS names and IP addresses a certificate's subjectAltName lists, in the form splitHosts returns. */
 export function subjectAltNames(certPem: string): { dnsNames: string[]; ipAddresses: string[] } {
+  const x509 = loadX509();
   const san = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
   const names = san?.names.toJSON() ?? [];
   return {
@@ -122,13 +125,14 @@ export function subjectAltNames(certPem: string): { dnsNames: string[]; ipAddres
 }
 
 interface LeafSpec {
-  subject: x509.JsonName;
+  subject: X509.JsonName;
   validityDays: number;
-  extendedKeyUsages: x509.ExtendedKeyUsage[];
-  extra: x509.Extension[];
+  extendedKeyUsages: X509.ExtendedKeyUsage[];
+  extra: X509.Extension[];
 }
 
 async function issueLeaf(ca: CertAndKey, spec: LeafSpec): Promise<CertAndKey> {
+  const x509 = loadX509();
   const keys = await generateKeyPair();
   const notAfter = new Date(Date.now() + spec.validityDays * DAY_MS);
   const certPem = await signLeaf(ca, { ...spec, publicKey: keys.publicKey, notAfter, keyUsages: x509.KeyUsageFlags.digitalSignature });
@@ -137,17 +141,18 @@ async function issueLeaf(ca: CertAndKey, spec: LeafSpec): Promise<CertAndKey> {
 
 /** A leaf certificate for someone else's public key (a CSR's), signed by the CA; PEM. */
 export interface SignedLeafSpec {
-  subject: x509.JsonName | x509.Name;
-  publicKey: CryptoKey | x509.PublicKey;
+  subject: X509.JsonName | X509.Name;
+  publicKey: CryptoKey | X509.PublicKey;
   notAfter: Date;
-  keyUsages: x509.KeyUsageFlags;
-  extendedKeyUsages: x509.ExtendedKeyUsage[];
-  extra: x509.Extension[];
+  keyUsages: X509.KeyUsageFlags;
+  extendedKeyUsages: X509.ExtendedKeyUsage[];
+  extra: X509.Extension[];
   /** How far notBefore lies in the past, for clocks behind ours; 5 minutes unless given. */
   backdateMs?: number;
 }
 
 export async function signLeaf(ca: CertAndKey, spec: SignedLeafSpec): Promise<string> {
+  const x509 = loadX509();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importCaKey(ca);
   const caKeyId = caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;

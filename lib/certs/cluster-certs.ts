@@ -11,7 +11,6 @@ import {
   issueClientCert,
   issueServingCert,
   splitHosts,
-  subjectAltNames,
 } from './certificates.js';
 
 export interface CertFiles extends CertAndKey {
@@ -197,12 +196,15 @@ function isUsableLeaf(leaf: CertAndKey, ca: CertAndKey): boolean {
   }
 }
 
+/**
+ * Whether the certificate lists every wanted name and address itself (a wildcard covers only the
+ * same wildcard). Read with node:crypto, as the other checks here: a start whose certificates are
+ * all good then loads no ASN.1 library (lib/certs/x509.ts).
+ */
 function coversHosts(certPem: string, wanted: { dnsNames: string[]; ipAddresses: string[] }): boolean {
-  const present = subjectAltNames(certPem);
-  return (
-    wanted.dnsNames.every((name) => present.dnsNames.includes(name)) &&
-    wanted.ipAddresses.every((ip) => present.ipAddresses.includes(ip))
-  );
+  const cert = new X509Certificate(certPem);
+  const listed = { subject: 'never', wildcards: false } as const;
+  return wanted.dnsNames.every((name) => cert.checkHost(name, listed) !== undefined) && wanted.ipAddresses.every((ip) => cert.checkIP(ip) !== undefined);
 }
 
 function parseCert(pem: string, path: string): X509Certificate {

@@ -1,7 +1,7 @@
-import 'reflect-metadata';
 import { createHash, X509Certificate, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { CertificateError, generateKeyPairPem, signLeaf, splitHosts, type CertAndKey } from './certificates.js';
+import { loadX509 } from './x509.js';
 
 // Certificate signing requests (PKCS#10) as nodes make them and the cluster's signer reads them,
 // and kubeadm's CA public key pin.
@@ -19,6 +19,7 @@ export interface CsrSubject {
 
 /** A new private key (PEM, kept by the caller) and a CSR for it (PEM, what goes to the apiserver). */
 export async function createCsr(subject: CsrSubject): Promise<{ csrPem: string; keyPem: string }> {
+  const x509 = loadX509();
   const { keys, keyPem } = await generateKeyPairPem();
   const { dnsNames, ipAddresses } = splitHosts(subject.hosts ?? []);
   const altNames = [...dnsNames.map((value) => ({ type: 'dns' as const, value })), ...ipAddresses.map((value) => ({ type: 'ip' as const, value }))];
@@ -42,21 +43,22 @@ export interface ParsedCsr {
   ipAddresses: string[];
   emailAddresses: string[];
   uris: string[];
-  request: x509.Pkcs10CertificateRequest;
+  request: X509.Pkcs10CertificateRequest;
 }
 
 const PEM_CSR = /^-----BEGIN CERTIFICATE REQUEST-----\r?\n[\s\S]+?\r?\n-----END CERTIFICATE REQUEST-----\s*$/;
 
 /** Parses exactly one PEM CERTIFICATE REQUEST (its signature is verifyCsrSignature's); throws CertificateError otherwise. */
 export function parseCsr(pem: string): ParsedCsr {
+  const x509 = loadX509();
   if (!PEM_CSR.test(pem.trim())) throw new CertificateError('PEM block type must be CERTIFICATE REQUEST');
-  let request: x509.Pkcs10CertificateRequest;
+  let request: X509.Pkcs10CertificateRequest;
   try {
     request = new x509.Pkcs10CertificateRequest(pem);
   } catch (err) {
     throw new CertificateError(`cannot parse the certificate request: ${(err as Error).message}`);
   }
-  const san = request.getExtension(SAN_OID) as x509.SubjectAlternativeNameExtension | null;
+  const san = request.getExtension(SAN_OID) as X509.SubjectAlternativeNameExtension | null;
   const names = san?.names.toJSON() ?? [];
   const of = (type: string): string[] => names.filter((n) => n.type === type).map((n) => n.value);
   return {
@@ -75,25 +77,25 @@ export function verifyCsrSignature(csr: ParsedCsr): Promise<boolean> {
   return csr.request.verify(cryptoProvider);
 }
 
-/** Kubernetes' key usages and extended key usages, as a CSR's spec.usages names them. */
-const KEY_USAGES: Record<string, x509.KeyUsageFlags> = {
-  'digital signature': x509.KeyUsageFlags.digitalSignature,
-  'content commitment': x509.KeyUsageFlags.nonRepudiation,
-  'key encipherment': x509.KeyUsageFlags.keyEncipherment,
-  'data encipherment': x509.KeyUsageFlags.dataEncipherment,
-  'key agreement': x509.KeyUsageFlags.keyAgreement,
-  'cert sign': x509.KeyUsageFlags.keyCertSign,
-  'crl sign': x509.KeyUsageFlags.cRLSign,
-  'encipher only': x509.KeyUsageFlags.encipherOnly,
-  'decipher only': x509.KeyUsageFlags.decipherOnly,
+/** Kubernetes' key usages and extended key usages, as a CSR's spec.usages names them, to @peculiar/x509's names of them. */
+const KEY_USAGES: Record<string, keyof typeof X509.KeyUsageFlags> = {
+  'digital signature': 'digitalSignature',
+  'content commitment': 'nonRepudiation',
+  'key encipherment': 'keyEncipherment',
+  'data encipherment': 'dataEncipherment',
+  'key agreement': 'keyAgreement',
+  'cert sign': 'keyCertSign',
+  'crl sign': 'cRLSign',
+  'encipher only': 'encipherOnly',
+  'decipher only': 'decipherOnly',
 };
-const EXTENDED_KEY_USAGES: Record<string, x509.ExtendedKeyUsage> = {
-  'server auth': x509.ExtendedKeyUsage.serverAuth,
-  'client auth': x509.ExtendedKeyUsage.clientAuth,
-  'code signing': x509.ExtendedKeyUsage.codeSigning,
-  'email protection': x509.ExtendedKeyUsage.emailProtection,
-  'timestamping': x509.ExtendedKeyUsage.timeStamping,
-  'ocsp signing': x509.ExtendedKeyUsage.ocspSigning,
+const EXTENDED_KEY_USAGES: Record<string, keyof typeof X509.ExtendedKeyUsage> = {
+  'server auth': 'serverAuth',
+  'client auth': 'clientAuth',
+  'code signing': 'codeSigning',
+  'email protection': 'emailProtection',
+  'timestamping': 'timeStamping',
+  'ocsp signing': 'ocspSigning',
 };
 export const KNOWN_USAGES: readonly string[] = [...Object.keys(KEY_USAGES), ...Object.keys(EXTENDED_KEY_USAGES), 'any', 'signing', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'microsoft sgc', 'netscape sgc'];
 
@@ -109,11 +111,12 @@ const MAX_BACKDATE_MS = 5 * 60 * 1000;
  * seconds or minutes would put in the past at once.
  */
 export async function signCsr(ca: CertAndKey, csr: ParsedCsr, opts: { usages: readonly string[]; durationMs: number }): Promise<string> {
+  const x509 = loadX509();
   let keyUsages = 0;
-  const extended: x509.ExtendedKeyUsage[] = [];
+  const extended: X509.ExtendedKeyUsage[] = [];
   for (const usage of opts.usages) {
-    if (usage in KEY_USAGES) keyUsages |= KEY_USAGES[usage]!;
-    else if (usage in EXTENDED_KEY_USAGES) extended.push(EXTENDED_KEY_USAGES[usage]!);
+    if (usage in KEY_USAGES) keyUsages |= x509.KeyUsageFlags[KEY_USAGES[usage]!];
+    else if (usage in EXTENDED_KEY_USAGES) extended.push(x509.ExtendedKeyUsage[EXTENDED_KEY_USAGES[usage]!]);
     else throw new CertificateError(`usage ${JSON.stringify(usage)} cannot be signed`);
   }
   const san = csr.request.getExtension(SAN_OID);

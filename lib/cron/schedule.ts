@@ -1,9 +1,13 @@
-import { CronExpressionParser } from 'cron-parser';
+import { lazyPackage } from '../lazy-package.js';
 
 // CronJob schedules as Kubernetes reads them (robfig/cron's ParseStandard): five fields (minute,
 // hour, day of month, month, day of week) or one of its descriptors, in a time zone. cron-parser
 // does the arithmetic; this module holds it to the standard form, which rejects the seconds field
-// and the Jenkins-style `H` that cron-parser would accept.
+// and the Jenkins-style `H` that cron-parser would accept. cron-parser (and luxon under it, about
+// 1 MB of heap) loads with the first schedule parsed: an apiserver that never sees a CronJob never
+// needs it.
+
+const cronParser = lazyPackage<typeof import('cron-parser')>('cron-parser');
 
 const DESCRIPTORS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -61,14 +65,14 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
   if (tzError) throw new InvalidScheduleError(tzError);
   try {
     // Parsing alone misses impossible dates (31 February), which only fail when iterated.
-    CronExpressionParser.parse(expression, { tz, currentDate: 0 }).next();
+    cronParser().CronExpressionParser.parse(expression, { tz, currentDate: 0 }).next();
   } catch (err) {
     throw new InvalidScheduleError((err as Error).message);
   }
   return {
     next(after: number): number | undefined {
       try {
-        return CronExpressionParser.parse(expression, { tz, currentDate: after }).next().getTime();
+        return cronParser().CronExpressionParser.parse(expression, { tz, currentDate: after }).next().getTime();
       } catch {
         return undefined;
       }

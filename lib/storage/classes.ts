@@ -1,4 +1,5 @@
 import type { PersistentVolumeClaim, StorageClass } from '../api/generated/index.js';
+import { compareStrings } from '../printers/order.js';
 
 /** The annotation that makes a class the default for claims that name none, and its beta form. */
 export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
@@ -18,8 +19,8 @@ export function isDefaultStorageClass(sc: StorageClass): boolean {
 export function defaultStorageClass(classes: readonly StorageClass[]): StorageClass | undefined {
   const defaults = classes.filter(isDefaultStorageClass);
   defaults.sort((a, b) => {
-    const byAge = (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? '');
-    return byAge !== 0 ? byAge : (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+    const byAge = compareStrings(b.metadata?.creationTimestamp ?? '', a.metadata?.creationTimestamp ?? '');
+    return byAge !== 0 ? byAge : compareStrings(a.metadata?.name ?? '', b.metadata?.name ?? '');
   });
   return defaults[0];
 }

@@ -4,6 +4,7 @@ import { isApiError } from '../../lib/api/errors.js';
 import type * as t from '../../lib/api/generated/index.js';
 import { resourceByField } from '../../lib/api/resources.js';
 import { formatMicroTime } from '../../lib/client/api-time.js';
+import { compareStrings } from '../../lib/printers/order.js';
 import { ensure, replaceUnlessSame } from './bootstrap.js';
 import type { Registry } from './registry/registry.js';
 
@@ -160,5 +161,5 @@ function sameList(current: string[] | undefined, wanted: string[]): boolean {
 
 function compareAddresses(a: string, b: string): number {
   const key = (ip: string): string => ip.split('.').map((part) => part.padStart(3, '0')).join('.');
-  return key(a).localeCompare(key(b));
+  return compareStrings(key(a), key(b));
 }

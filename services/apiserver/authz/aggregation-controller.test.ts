@@ -13,4 +13,11 @@ describe('aggregatedRules', () => {
     const all = [view, role('b', { agg: 'true' }, ['pods', 'services']), role('a', { agg: 'true' }, ['pods', 'secrets']), role('c', {}, ['nodes'])];
     expect(aggregatedRules(view, all).map((r) => r.resources?.[0])).toEqual(['pods', 'secrets', 'services']);
   });
+
+  // Go's byte order, where upper case comes before lower case, not the locale's collation.
+  it('orders the roles by the bytes of their names', () => {
+    const view: ClusterRole = { metadata: { name: 'view' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { agg: 'true' } }] } };
+    const all = [view, role('alpha', { agg: 'true' }, ['pods']), role('Zeta', { agg: 'true' }, ['nodes'])];
+    expect(aggregatedRules(view, all).map((r) => r.resources?.[0])).toEqual(['nodes', 'pods']);
+  });
 });

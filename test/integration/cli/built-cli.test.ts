@@ -112,6 +112,27 @@ describe('the built kubets', () => {
     for (const unused of ['NativeModule child_process', 'NativeModule zlib', 'NativeModule internal/fs/streams']) expect(loaded).not.toContain(unused);
   });
 
+  // A daemon uses none of the client's code; the bundle, compiled, cost each daemon megabytes of
+  // memory for its whole life. Its command line still reads as the whole program's.
+  it("runs a daemon's command line without loading the client's bundle", async () => {
+    const probe = join(dir, 'bundle-read.cjs');
+    writeFileSync(
+      probe,
+      "const fs = require('node:fs'); const read = fs.readFileSync; let bundle = false;\n" +
+        "fs.readFileSync = function (file, ...rest) { if (/kubets-[0-9a-f]+\\.cjs$/.test(String(file))) bundle = true; return read.call(this, file, ...rest); };\n" +
+        "process.on('exit', () => process.stderr.write(JSON.stringify({ bundle })));",
+    );
+    const env = { env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: join(dir, 'cache-home') } };
+    const help = await run(process.execPath, ['--require', probe, CLI, 'apiserver', '--help'], env);
+    expect(help.stdout).toMatch(/^Usage: kubets apiserver \[options\]\n/);
+    expect(JSON.parse(help.stderr)).toEqual({ bundle: false });
+    const wrong = await run(process.execPath, ['--require', probe, CLI, 'scheduler', '--no-such-flag'], env).catch((err: { stdout: string; stderr: string; code: number }) => err);
+    expect(wrong).toMatchObject({ code: 1, stdout: '' });
+    expect(wrong.stderr).toBe("error: unknown flag: --no-such-flag\nSee 'kubets scheduler --help' for usage.\n" + JSON.stringify({ bundle: false }));
+    const client = await run(process.execPath, ['--require', probe, CLI, 'get', 'pods', ...flags], env);
+    expect(client.stderr).toBe(JSON.stringify({ bundle: true }));
+  });
+
   it('compiles the bundle from the cache the first call left beside it, and replaces a cache V8 refuses', async () => {
     const cache = join(DIST, bundles()[0]!.replace(/\.cjs$/, '.cache'));
     // A user whose cache directory cannot be made (a file is in the way) has only that cache.
