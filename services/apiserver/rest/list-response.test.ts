@@ -1,0 +1,159 @@
+import { EventEmitter } from 'node:events';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import type * as t from '../../../lib/api/generated/index.js';
+import { resourceByKind, type AnyObject } from '../../../lib/api/resources.js';
+import type { ListedObject } from '../operations.js';
+import { wholeList, writeJsonList, type ListDocument } from './list-response.js';
+import { listJSON, objectJSON } from './objects.js';
+import { tablePresenter } from './table.js';
+
+const configMaps = resourceByKind('ConfigMap')!;
+const CHUNK = 1024;
+
+/**
+ * A response that takes one write and then reports itself full until the test lets it drain,
+ * and fails the test if anything is written while it is full.
+ */
+class SlowResponse extends EventEmitter {
+  status = 0;
+  headers: OutgoingHttpHeaders = {};
+  headersSent = false;
+  destroyed = false;
+  ended = false;
+  writes: string[] = [];
+  full = false;
+  writtenWhileFull = false;
+
+  writeHead(status: number, headers: OutgoingHttpHeaders): this {
+    this.status = status;
+    this.headers = headers;
+    this.headersSent = true;
+    return this;
+  }
+
+  write(text: string): boolean {
+    if (this.full) this.writtenWhileFull = true;
+    this.writes.push(text);
+    this.full = true;
+    // Drains on a later turn, as a socket does once the client has read.
+    setImmediate(() => {
+      this.full = false;
+      this.emit('drain');
+    });
+    return false;
+  }
+
+  end(text: string): void {
+    this.writes.push(text);
+    this.ended = true;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('close');
+  }
+
+  get body(): string {
+    return this.writes.join('');
+  }
+}
+
+function configMap(i: number): AnyObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cm-${String(i).padStart(4, '0')}`, namespace: 'default', resourceVersion: String(100 + i), uid: `uid-${i}`, labels: { app: 'web', 'ünïcode': 'ü' } },
+    data: { key: 'v'.repeat(200) },
+  } as AnyObject;
+}
+
+const entries = (count: number): ListedObject[] => Array.from({ length: count }, (_, i) => ({ object: configMap(i) }));
+const META: t.ListMeta = { resourceVersion: '4242', continue: 'next-page', remainingItemCount: 17 };
+
+async function written(doc: ListDocument): Promise<SlowResponse> {
+  const res = new SlowResponse();
+  await writeJsonList(res as unknown as ServerResponse, doc, { 'Content-Type': 'application/json' }, CHUNK);
+  return res;
+}
+
+describe('a JSON list written item by item', () => {
+  it('writes a long list in several chunks, each only once the last has drained, and the bytes are the whole list', async () => {
+    const objects = entries(100);
+    const res = await written(listJSON(configMaps, objects, META));
+    // The list as it was built whole before it was streamed: items last, metadata without empty fields.
+    const whole = { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '4242', continue: 'next-page', remainingItemCount: 17 }, items: objects.map((e) => objectJSON(configMaps, e.object)) };
+    expect(res.body).toBe(JSON.stringify(whole));
+    expect(res.writes.length).toBeGreaterThan(10);
+    expect(res.writtenWhileFull).toBe(false);
+    expect(res.ended).toBe(true);
+    expect(res.status).toBe(200);
+    expect(res.headers['Content-Length']).toBeUndefined();
+    // What is held at once is a chunk and one item, not the list.
+    const itemChars = JSON.stringify(objectJSON(configMaps, objects[0]!.object)).length;
+    for (const chunk of res.writes) expect(chunk.length).toBeLessThan(CHUNK + itemChars + 2);
+  });
+
+  it('writes a Table the same way, rows last', async () => {
+    const objects = entries(60);
+    const doc = tablePresenter(new URLSearchParams()).list(configMaps, objects, META);
+    const res = await written(doc);
+    const table = JSON.parse(res.body) as { rows: { cells: unknown[]; object: { metadata: { name: string } } }[] };
+    expect(Object.keys(table)).toEqual(['kind', 'apiVersion', 'metadata', 'columnDefinitions', 'rows']);
+    expect(table.rows.map((r) => r.object.metadata.name)).toEqual(objects.map((e) => e.object.metadata?.name));
+    expect(res.body).toBe(JSON.stringify(wholeList(doc)));
+    expect(res.writes.length).toBeGreaterThan(1);
+    expect(res.writtenWhileFull).toBe(false);
+  });
+
+  it('sends a short list whole, with its Content-Length', async () => {
+    const res = await written(listJSON(configMaps, entries(2), { resourceVersion: '7', continue: '' }));
+    expect(res.writes).toHaveLength(1);
+    expect(res.headers['Content-Length']).toBe(Buffer.byteLength(res.body));
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'ConfigMapList', metadata: { resourceVersion: '7' } });
+  });
+
+  it('writes an empty list as an empty array', async () => {
+    const res = await written(listJSON(configMaps, [], { resourceVersion: '7' }));
+    expect(res.body).toBe('{"apiVersion":"v1","kind":"ConfigMapList","metadata":{"resourceVersion":"7"},"items":[]}');
+  });
+
+  const failingAt = (count: number, at: number): ListDocument => {
+    const doc = listJSON(configMaps, entries(count), META);
+    return {
+      ...doc,
+      present: (entry) => {
+        if (entry.object.metadata?.name === `cm-${String(at).padStart(4, '0')}`) throw new Error('the object cannot be decoded');
+        return doc.present(entry);
+      },
+    };
+  };
+
+  it('sends nothing when an item fails before the first chunk is out, so the caller can answer with a Status', async () => {
+    const res = new SlowResponse();
+    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 2), {}, CHUNK)).rejects.toThrow('cannot be decoded');
+    expect(res.headersSent).toBe(false);
+    expect(res.writes).toEqual([]);
+    expect(res.destroyed).toBe(false);
+  });
+
+  it('cuts the connection when an item fails after bytes are out, so the client cannot take a short list for whole', async () => {
+    const res = new SlowResponse();
+    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 50), {}, CHUNK)).rejects.toThrow('cannot be decoded');
+    expect(res.writes.length).toBeGreaterThan(0);
+    expect(res.destroyed).toBe(true);
+    expect(res.ended).toBe(false);
+  });
+
+  it('stops when the client goes away while it waits for the socket', async () => {
+    const res = new SlowResponse();
+    let presented = 0;
+    const doc = listJSON(configMaps, entries(100), META);
+    const counting: ListDocument = { ...doc, present: (entry) => (presented++, doc.present(entry)) };
+    const writing = writeJsonList(res as unknown as ServerResponse, counting, {}, CHUNK);
+    res.destroy();
+    await writing;
+    expect(presented).toBeLessThan(100);
+    expect(res.ended).toBe(false);
+  });
+});
