@@ -9,11 +9,11 @@ import { listJSON, objectJSON } from './objects.js';
 import { tablePresenter } from './table.js';
 
 const configMaps = resourceByKind('ConfigMap')!;
-const CHUNK = 1024;
+const LIMITS = { chunkChars: 1024, bufferedBytes: 4096 };
 
 /**
- * A response that takes one write and then reports itself full until the test lets it drain,
- * and fails the test if anything is written while it is full.
+ * A response whose client reads on a later turn, and which fails the test if anything is written
+ * while more than the writer's bound is queued.
  */
 class SlowResponse extends EventEmitter {
   status = 0;
@@ -22,8 +22,10 @@ class SlowResponse extends EventEmitter {
   destroyed = false;
   ended = false;
   writes: string[] = [];
-  full = false;
+  writableLength = 0;
+  mostQueued = 0;
   writtenWhileFull = false;
+  private reading = false;
 
   writeHead(status: number, headers: OutgoingHttpHeaders): this {
     this.status = status;
@@ -33,14 +35,18 @@ class SlowResponse extends EventEmitter {
   }
 
   write(text: string): boolean {
-    if (this.full) this.writtenWhileFull = true;
+    if (this.writableLength > LIMITS.bufferedBytes) this.writtenWhileFull = true;
     this.writes.push(text);
-    this.full = true;
-    // Drains on a later turn, as a socket does once the client has read.
-    setImmediate(() => {
-      this.full = false;
-      this.emit('drain');
-    });
+    this.writableLength += text.length;
+    this.mostQueued = Math.max(this.mostQueued, this.writableLength);
+    if (!this.reading) {
+      this.reading = true;
+      setImmediate(() => {
+        this.reading = false;
+        this.writableLength = 0;
+        this.emit('drain');
+      });
+    }
     return false;
   }
 
@@ -73,12 +79,12 @@ const META: t.ListMeta = { resourceVersion: '4242', continue: 'next-page', remai
 
 async function written(doc: ListDocument): Promise<SlowResponse> {
   const res = new SlowResponse();
-  await writeJsonList(res as unknown as ServerResponse, doc, { 'Content-Type': 'application/json' }, CHUNK);
+  await writeJsonList(res as unknown as ServerResponse, doc, { 'Content-Type': 'application/json' }, LIMITS);
   return res;
 }
 
 describe('a JSON list written item by item', () => {
-  it('writes a long list in several chunks, each only once the last has drained, and the bytes are the whole list', async () => {
+  it('writes a long list in several chunks, stopping while more than its bound is queued, and the bytes are the whole list', async () => {
     const objects = entries(100);
     const res = await written(listJSON(configMaps, objects, META));
     // The list as it was built whole before it was streamed: items last, metadata without empty fields.
@@ -89,9 +95,11 @@ describe('a JSON list written item by item', () => {
     expect(res.ended).toBe(true);
     expect(res.status).toBe(200);
     expect(res.headers['Content-Length']).toBeUndefined();
-    // What is held at once is a chunk and one item, not the list.
+    // What is held at once is the bound, a chunk and one item, not the list.
     const itemChars = JSON.stringify(objectJSON(configMaps, objects[0]!.object)).length;
-    for (const chunk of res.writes) expect(chunk.length).toBeLessThan(CHUNK + itemChars + 2);
+    for (const chunk of res.writes) expect(chunk.length).toBeLessThan(LIMITS.chunkChars + itemChars + 2);
+    expect(res.mostQueued).toBeLessThan(LIMITS.bufferedBytes + LIMITS.chunkChars + itemChars + 2);
+    expect(res.body.length).toBeGreaterThan(4 * res.mostQueued);
   });
 
   it('writes a Table the same way, rows last', async () => {
@@ -131,7 +139,7 @@ describe('a JSON list written item by item', () => {
 
   it('sends nothing when an item fails before the first chunk is out, so the caller can answer with a Status', async () => {
     const res = new SlowResponse();
-    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 2), {}, CHUNK)).rejects.toThrow('cannot be decoded');
+    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 2), {}, LIMITS)).rejects.toThrow('cannot be decoded');
     expect(res.headersSent).toBe(false);
     expect(res.writes).toEqual([]);
     expect(res.destroyed).toBe(false);
@@ -139,7 +147,7 @@ describe('a JSON list written item by item', () => {
 
   it('cuts the connection when an item fails after bytes are out, so the client cannot take a short list for whole', async () => {
     const res = new SlowResponse();
-    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 50), {}, CHUNK)).rejects.toThrow('cannot be decoded');
+    await expect(writeJsonList(res as unknown as ServerResponse, failingAt(100, 50), {}, LIMITS)).rejects.toThrow('cannot be decoded');
     expect(res.writes.length).toBeGreaterThan(0);
     expect(res.destroyed).toBe(true);
     expect(res.ended).toBe(false);
@@ -150,7 +158,7 @@ describe('a JSON list written item by item', () => {
     let presented = 0;
     const doc = listJSON(configMaps, entries(100), META);
     const counting: ListDocument = { ...doc, present: (entry) => (presented++, doc.present(entry)) };
-    const writing = writeJsonList(res as unknown as ServerResponse, counting, {}, CHUNK);
+    const writing = writeJsonList(res as unknown as ServerResponse, counting, {}, LIMITS);
     res.destroy();
     await writing;
     expect(presented).toBeLessThan(100);
