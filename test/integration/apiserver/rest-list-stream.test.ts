@@ -48,7 +48,8 @@ describe('HTTP lists streamed', () => {
     const cms = f.client.resource('configMap');
     for (const ns of [NS, BROKEN_NS]) await f.client.resource('namespace').create(nsObject(ns));
     await Promise.all(names.map((name) => cms.create(configMap(name, NS, { app: 'web' }, DATA))));
-    await Promise.all(names.slice(0, 100).map((name) => cms.create(configMap(name, BROKEN_NS, undefined, DATA))));
+    // More than the server queues for a client before it waits for it, so the first bytes are out when it fails.
+    await Promise.all(names.slice(0, 100).map((name) => cms.create(configMap(name, BROKEN_NS, undefined, { text: 'y'.repeat(15_000) }))));
     // Sorted after every other object of its namespace, so the list fails well after its first chunk.
     await cms.create(configMap('zz-bad', BROKEN_NS, undefined, { k: 'v' }));
     const etcd = etcdClient(f.cp);
