@@ -2,14 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { createDefaultServiceAccount, startBenchCluster, type BenchCluster } from '../harness/cluster.js';
 import { printResult } from '../harness/report.js';
-import { peakRssMiB, rssMiB, runConcurrent, summarize } from '../harness/stats.js';
+import { cpuSeconds, peakRssMiB, rssMiB, runConcurrent, summarize } from '../harness/stats.js';
 import { samplePod } from './rss.js';
 
 // The apiserver's memory and latency while HTTP clients list every pod of a large cluster at
 // once (no limit: served from the watch cache), as JSON and as the Table kubectl asks for: peak
 // RSS in each phase (VmHWM, reset before it through /proc/<pid>/clear_refs) and RSS settled 5 s
-// after, with each list's time to its last byte. Then the latency of many lists of a namespace
-// with a few pods, which are sent whole as before.
+// after, each list's time to its last byte and the apiserver's CPU time per list. Then the
+// latency of many lists of a namespace with a few pods, which are sent whole as before.
 
 const PODS = Number(process.env.BENCH_REST_LIST_PODS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_REST_LIST_ROUNDS ?? 5);
@@ -42,11 +42,13 @@ function listPods(cluster: BenchCluster, agent: Agent, accept: string, namespace
 async function phase(pid: number, lists: () => Promise<{ ms: number; bytes: number }[]>) {
   // Writing 5 resets the peak (VmHWM) to the current RSS, so the peak read after is this phase's.
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  const cpuBefore = cpuSeconds(pid);
   const results = await lists();
   const peak = peakRssMiB(pid);
+  const cpuMsPerList = Math.round(((cpuSeconds(pid) - cpuBefore) * 1000) / results.length);
   await settle(5000);
   const s = summarize(results.map((r) => r.ms));
-  return { lists: s.n, bytes: results[0]!.bytes, p50Ms: Math.round(s.p50), maxMs: Math.round(s.max), peakRssMiB: +peak.toFixed(1), settledRssMiB: +rssMiB(pid).toFixed(1) };
+  return { lists: s.n, bytes: results[0]!.bytes, p50Ms: Math.round(s.p50), maxMs: Math.round(s.max), cpuMsPerList, peakRssMiB: +peak.toFixed(1), settledRssMiB: +rssMiB(pid).toFixed(1) };
 }
 
 async function sequential(n: number, list: () => Promise<{ ms: number; bytes: number }>): Promise<{ ms: number; bytes: number }[]> {
