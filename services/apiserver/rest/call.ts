@@ -7,7 +7,7 @@ import type { ApiOperations, ListedObject, Target } from '../operations.js';
 import { warningHeader } from '../../../lib/api/warnings.js';
 import type { RequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
-import { wholeList, writeJsonList, type ListDocument } from './list-response.js';
+import { wholeList, writeJsonList, writeKubeProtobufList, type ListDocument } from './list-response.js';
 import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
@@ -65,10 +65,11 @@ export function send(res: ServerResponse, code: number, encoding: Encoding, body
   res.end(bytes);
 }
 
-/** Writes a list: as JSON item by item (list-response.ts), in the other encodings whole. */
+/** Writes a list: as JSON item by item, in protobuf from its items' encodings (list-response.ts), as YAML whole. */
 export async function sendList(call: Pick<ResourceCall, 'res' | 'encoding' | 'scope'>, doc: ListDocument): Promise<void> {
-  if (call.encoding !== 'json') return send(call.res, 200, call.encoding, wholeList(doc), call.scope);
-  await writeJsonList(call.res, doc, responseHeaders('application/json', call.scope));
+  if (call.encoding === 'json') return writeJsonList(call.res, doc, responseHeaders('application/json', call.scope));
+  if (call.encoding === 'protobuf' && (await writeKubeProtobufList(call.res, doc, responseHeaders(PROTOBUF_TYPE, call.scope)))) return;
+  send(call.res, 200, call.encoding, wholeList(doc), call.scope);
 }
 
 /** The parsed body of a request (JSON, YAML or protobuf, by its Content-Type). */

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type * as t from '../../../lib/api/generated/index.js';
 import { resourceByKind, type AnyObject } from '../../../lib/api/resources.js';
 import type { ListedObject } from '../operations.js';
-import { wholeList, writeJsonList, type ListDocument } from './list-response.js';
+import { encodeKubeProtobuf } from './kube-protobuf.js';
+import { wholeList, writeJsonList, writeKubeProtobufList, type ListDocument } from './list-response.js';
 import { listJSON, objectJSON } from './objects.js';
 import { tablePresenter } from './table.js';
 
 const configMaps = resourceByKind('ConfigMap')!;
-const LIMITS = { chunkChars: 1024, bufferedBytes: 4096 };
+const LIMITS = { chunkSize: 1024, bufferedBytes: 4096 };
 
 /**
  * A response whose client reads on a later turn, and which fails the test if anything is written
@@ -21,7 +22,7 @@ class SlowResponse extends EventEmitter {
   headersSent = false;
   destroyed = false;
   ended = false;
-  writes: string[] = [];
+  writes: (string | Buffer)[] = [];
   writableLength = 0;
   mostQueued = 0;
   writtenWhileFull = false;
@@ -34,10 +35,10 @@ class SlowResponse extends EventEmitter {
     return this;
   }
 
-  write(text: string): boolean {
+  write(chunk: string | Buffer): boolean {
     if (this.writableLength > LIMITS.bufferedBytes) this.writtenWhileFull = true;
-    this.writes.push(text);
-    this.writableLength += text.length;
+    this.writes.push(chunk);
+    this.writableLength += chunk.length;
     this.mostQueued = Math.max(this.mostQueued, this.writableLength);
     if (!this.reading) {
       this.reading = true;
@@ -50,8 +51,8 @@ class SlowResponse extends EventEmitter {
     return false;
   }
 
-  end(text: string): void {
-    this.writes.push(text);
+  end(chunk: string | Buffer): void {
+    this.writes.push(chunk);
     this.ended = true;
   }
 
@@ -62,6 +63,10 @@ class SlowResponse extends EventEmitter {
 
   get body(): string {
     return this.writes.join('');
+  }
+
+  get bytes(): Buffer {
+    return Buffer.concat(this.writes.map((w) => Buffer.from(w)));
   }
 }
 
@@ -97,8 +102,8 @@ describe('a JSON list written item by item', () => {
     expect(res.headers['Content-Length']).toBeUndefined();
     // What is held at once is the bound, a chunk and one item, not the list.
     const itemChars = JSON.stringify(objectJSON(configMaps, objects[0]!.object)).length;
-    for (const chunk of res.writes) expect(chunk.length).toBeLessThan(LIMITS.chunkChars + itemChars + 2);
-    expect(res.mostQueued).toBeLessThan(LIMITS.bufferedBytes + LIMITS.chunkChars + itemChars + 2);
+    for (const chunk of res.writes) expect(chunk.length).toBeLessThan(LIMITS.chunkSize + itemChars + 2);
+    expect(res.mostQueued).toBeLessThan(LIMITS.bufferedBytes + LIMITS.chunkSize + itemChars + 2);
     expect(res.body.length).toBeGreaterThan(4 * res.mostQueued);
   });
 
@@ -163,5 +168,32 @@ describe('a JSON list written item by item', () => {
     await writing;
     expect(presented).toBeLessThan(100);
     expect(res.ended).toBe(false);
+  });
+});
+
+describe('a protobuf list written from its items\' encodings', () => {
+  it('writes the bytes of the list encoded whole, with its Content-Length, in several chunks', async () => {
+    const doc = listJSON(configMaps, entries(100), META);
+    const res = new SlowResponse();
+    expect(await writeKubeProtobufList(res as unknown as ServerResponse, doc, {}, LIMITS)).toBe(true);
+    const whole = encodeKubeProtobuf(wholeList(doc));
+    expect(res.bytes.equals(whole)).toBe(true);
+    expect(res.headers['Content-Length']).toBe(whole.length);
+    expect(res.writes.length).toBeGreaterThan(10);
+    expect(res.writtenWhileFull).toBe(false);
+    expect(res.ended).toBe(true);
+  });
+
+  it('writes an empty list as the list encoded whole', async () => {
+    const doc = listJSON(configMaps, [], { resourceVersion: '7' });
+    const res = new SlowResponse();
+    expect(await writeKubeProtobufList(res as unknown as ServerResponse, doc, {}, LIMITS)).toBe(true);
+    expect(res.bytes.equals(encodeKubeProtobuf(wholeList(doc)))).toBe(true);
+  });
+
+  it('writes nothing for a list protobuf has no description of (a Table), which then goes out as JSON', async () => {
+    const res = new SlowResponse();
+    expect(await writeKubeProtobufList(res as unknown as ServerResponse, tablePresenter(new URLSearchParams()).list(configMaps, entries(3), META), {}, LIMITS)).toBe(false);
+    expect(res.headersSent).toBe(false);
   });
 });

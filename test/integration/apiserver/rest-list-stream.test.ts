@@ -1,5 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeKubeProtobuf, PROTOBUF_TYPE } from '../../../services/apiserver/rest/kube-protobuf.js';
 import type { ControlPlane } from '../../harness/control-plane.js';
 import { useControlPlane } from '../../harness/use-control-plane.js';
 import { configMap, etcdClient, nsObject } from './helpers.js';
@@ -116,6 +117,27 @@ describe('HTTP lists streamed', () => {
     requireKubectl();
     const out = await kubectlOk(writeKubeconfig(f.cp, 'stream'), ['get', 'configmaps', '-n', NS, '--no-headers']);
     expect(out.trim().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(names);
+  });
+
+  it('writes a protobuf list, for a client that takes nothing else, with its length', async () => {
+    const list = await new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = httpsRequest(`${restServer(f.cp)}/api/v1/namespaces/${NS}/configmaps`, { ca: f.cp.caPem, headers: { Authorization: `Bearer ${f.cp.token}`, Accept: PROTOBUF_TYPE } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(list.status).toBe(200);
+    expect(list.headers['content-type']).toBe(PROTOBUF_TYPE);
+    expect(Number(list.headers['content-length'])).toBe(list.body.length);
+    const { kind, object } = decodeKubeProtobuf(list.body);
+    expect(kind).toBe('ConfigMapList');
+    const items = object.items as { metadata: { name: string }; data: Record<string, string> }[];
+    expect(items.map((i) => i.metadata.name)).toEqual(names);
+    expect(items[0]!.data).toEqual(DATA);
   });
 
   it('cuts the connection when an object fails after the list began, and answers a Status when it fails before', async () => {
