@@ -6,10 +6,11 @@ import { cpuSeconds, peakRssMiB, rssMiB, runConcurrent, summarize } from '../har
 import { samplePod } from './rss.js';
 
 // The apiserver's memory and latency while HTTP clients list every pod of a large cluster at
-// once (no limit: served from the watch cache), as JSON and as the Table kubectl asks for: peak
-// RSS in each phase (VmHWM, reset before it through /proc/<pid>/clear_refs) and RSS settled 5 s
-// after, each list's time to its last byte and the apiserver's CPU time per list. Then the
-// latency of many lists of a namespace with a few pods, which are sent whole as before.
+// once (no limit: served from the watch cache), as JSON, as the Table kubectl asks for and in
+// Kubernetes' protobuf: peak RSS in each phase (VmHWM, reset before it through
+// /proc/<pid>/clear_refs) and RSS settled 5 s after, each list's time to its last byte and the
+// apiserver's CPU time per list. Then the latency of many lists of a namespace with a few pods,
+// which are sent whole as before.
 
 const PODS = Number(process.env.BENCH_REST_LIST_PODS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_REST_LIST_ROUNDS ?? 5);
@@ -17,6 +18,7 @@ const CONCURRENT = 4;
 const SMALL_PODS = 20;
 const SMALL_LISTS = Number(process.env.BENCH_REST_LIST_SMALL ?? 500);
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const LIST_TIMEOUT_MS = 60_000;
 
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -72,6 +74,7 @@ export async function benchRestList(): Promise<void> {
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENT, ca: cluster.rest.caPem });
     const json = await phase(pid, () => sequential(ROUNDS, () => listPods(cluster, agent, 'application/json')));
     const table = await phase(pid, () => sequential(ROUNDS, () => listPods(cluster, agent, TABLE)));
+    const protobuf = await phase(pid, () => sequential(ROUNDS, () => listPods(cluster, agent, PROTOBUF)));
     const concurrent = await phase(pid, () => Promise.all(Array.from({ length: CONCURRENT }, () => listPods(cluster, agent, 'application/json'))));
     await client.resource('namespace').create({ metadata: { name: 'small' } });
     await createDefaultServiceAccount(client, 'small');
@@ -87,6 +90,7 @@ export async function benchRestList(): Promise<void> {
       storedRssMiB: +stored.toFixed(1),
       json,
       table,
+      protobuf,
       [`json${CONCURRENT}AtOnce`]: concurrent,
       [`small${SMALL_PODS}`]: { lists: small.n, p50Ms: +small.p50.toFixed(2), p90Ms: +small.p90.toFixed(2), p99Ms: +small.p99.toFixed(2) },
     });
