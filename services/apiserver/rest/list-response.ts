@@ -24,7 +24,7 @@ export interface ListDocument {
   present(entry: ListedObject): unknown;
 }
 
-/** The whole list as one value: for YAML, which is not streamed, and for the Table of one object. */
+/** The whole list as one value: for YAML, for a list protobuf has no description of (sent as JSON), and for the Table of one object. */
 export function wholeList(doc: ListDocument): Record<string, unknown> {
   return { ...doc.head, [doc.field]: doc.entries.map((entry) => doc.present(entry)) };
 }
