@@ -13,6 +13,7 @@ import { benchCliStartup } from './cli/startup.js';
 import { benchNodeMemory } from './cluster/node-memory.js';
 import { benchNetworkPolicySync } from './proxy/network-policy-sync.js';
 import { benchRestWatch } from './apiserver/rest-watch.js';
+import { benchRestList } from './apiserver/rest-list.js';
 import { benchSecretCreates } from './apiserver/secret-creates.js';
 import { benchMetricsCost } from './apiserver/metrics-cost.js';
 import { benchHpaReaction } from './kubelet/hpa-reaction.js';
@@ -39,6 +40,7 @@ const benches: Record<string, () => Promise<void>> = {
   'cluster-node-memory': benchNodeMemory,
   'proxy-network-policy-sync': benchNetworkPolicySync,
   'apiserver-rest-watch': benchRestWatch,
+  'apiserver-rest-list': benchRestList,
   'kubelet-metrics': benchKubeletMetrics,
   'apiserver-secret-creates': benchSecretCreates,
   'apiserver-metrics-cost': benchMetricsCost,

@@ -7,7 +7,8 @@ import { rssMiB, runConcurrent } from '../harness/stats.js';
 
 const PODS = Number(process.env.BENCH_RSS_PODS ?? 10_000);
 
-function samplePod(i: number): Pod {
+/** A pod as the memory benches store them by the thousand: one container, requests, a node. */
+export function samplePod(i: number): Pod {
   return {
     metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: `app-${i % 50}`, tier: 'bench' } },
     spec: {

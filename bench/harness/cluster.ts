@@ -34,7 +34,10 @@ export async function createDefaultServiceAccount(client: ApiClient, namespace: 
   await client.resource('serviceAccount').create({ metadata: { name: 'default', namespace } });
 }
 
-/** Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback. */
+/**
+ * Real etcd plus the built apiserver as its own process (so its RSS can be read), on loopback;
+ * BENCH_APISERVER_ROOT runs another checkout's built apiserver under this bench's clients (paired runs).
+ */
 export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets?: boolean; apiserverArgs?: (dir: string) => string[] } = {}): Promise<BenchCluster> {
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
@@ -45,7 +48,7 @@ export async function startBenchCluster(opts: { nodes?: string[]; encryptSecrets
   const log = openSync(join(dir, 'apiserver.log'), 'a');
   const apiserver = spawn(
     process.execPath,
-    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : []), ...(opts.apiserverArgs?.(dir) ?? [])],
+    [...APISERVER_NODE_FLAGS, ...(process.env.BENCH_APISERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(process.env.BENCH_APISERVER_ROOT ?? projectRoot, 'dist/cli/main.js'), 'apiserver', '--etcd-servers', etcd.endpoint, '--secure-port', String(port), '--rest-port', String(restPort), '--data-dir', dir, '--token-auth-file', files.tokenFile, ...(opts.encryptSecrets ? ['--encryption-provider-config', files.encryptionConfig] : []), ...(opts.apiserverArgs?.(dir) ?? [])],
     { stdio: ['ignore', log, log], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } },
   );
   const clients: ApiClient[] = [];

@@ -1,12 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
-import type { ApiOperations, Target } from '../operations.js';
+import type { ApiOperations, ListedObject, Target } from '../operations.js';
 import { warningHeader } from '../../../lib/api/warnings.js';
 import type { RequestScope } from '../request-scope.js';
 import { duplicateFields } from './duplicate-fields.js';
+import { wholeList, writeJsonList, writeKubeProtobufList, type ListDocument } from './list-response.js';
 import { bodyType, isYamlType, parseBody, readBodyBytes, serialize, type Encoding } from './negotiation.js';
 import { PROTOBUF_TYPE } from './kube-protobuf.js';
 import { decodeObject, fieldValidationOf } from './objects.js';
@@ -48,20 +49,27 @@ export interface Presenter {
   object(info: ResourceInfo, object: AnyObject): unknown;
   /** A watch bookmark: only the resourceVersion it carries matters. */
   bookmark(info: ResourceInfo, object: AnyObject): unknown;
-  list(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): unknown;
+  list(info: ResourceInfo, entries: readonly ListedObject[], metadata: t.ListMeta): ListDocument;
 }
 
-/** Writes the response, with the warnings the request's scope gathered (Warning headers). */
+/** A response's headers, with the warnings the request's scope gathered (Warning headers). */
+function responseHeaders(contentType: string, scope: RequestScope | undefined): OutgoingHttpHeaders {
+  const warnings = [...(scope?.warnings ?? [])].map(warningHeader);
+  return { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', ...(warnings.length > 0 && { Warning: warnings }) };
+}
+
+/** Writes the response, with the warnings the request's scope gathered. */
 export function send(res: ServerResponse, code: number, encoding: Encoding, body: unknown, scope?: RequestScope): void {
   const { bytes, contentType } = serialize(encoding, body);
-  const warnings = [...(scope?.warnings ?? [])].map(warningHeader);
-  res.writeHead(code, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(bytes),
-    'Cache-Control': 'no-cache, private',
-    ...(warnings.length > 0 && { Warning: warnings }),
-  });
+  res.writeHead(code, { ...responseHeaders(contentType, scope), 'Content-Length': Buffer.byteLength(bytes) });
   res.end(bytes);
+}
+
+/** Writes a list: as JSON item by item, in protobuf from its items' encodings (list-response.ts), as YAML whole. */
+export async function sendList(call: Pick<ResourceCall, 'res' | 'encoding' | 'scope'>, doc: ListDocument): Promise<void> {
+  if (call.encoding === 'json') return writeJsonList(call.res, doc, responseHeaders('application/json', call.scope));
+  if (call.encoding === 'protobuf' && (await writeKubeProtobufList(call.res, doc, responseHeaders(PROTOBUF_TYPE, call.scope)))) return;
+  send(call.res, 200, call.encoding, wholeList(doc), call.scope);
 }
 
 /** The parsed body of a request (JSON, YAML or protobuf, by its Content-Type). */

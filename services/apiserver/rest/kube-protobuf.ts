@@ -237,3 +237,39 @@ export function encodeKubeProtobuf(json: Record<string, unknown>): Buffer {
   const unknown = lookupType('kubets.k8s.runtime.Unknown').encode({ typeMeta: { apiVersion, kind }, raw }).finish();
   return Buffer.concat([MAGIC, unknown]);
 }
+
+/** A length-delimited field's tag and length, which come before its bytes. */
+function lengthPrefix(fieldId: number, length: number): Uint8Array {
+  return protobuf.Writer.create().uint32((fieldId << 3) | 2).uint32(length).finish();
+}
+
+/**
+ * A list in Kubernetes' JSON shape as the pieces of its protobuf body, the same bytes as
+ * encodeKubeProtobuf of the whole list: each item is encoded as it comes, so its object and
+ * message are dropped before the next, and only the encoded items are held until the list's
+ * length, which comes first, is known. Undefined when the list's kind has no protobuf description,
+ * or its array is not its last field.
+ */
+export function encodeKubeProtobufList(head: Record<string, unknown>, field: string, items: Iterable<unknown>): Uint8Array[] | undefined {
+  const apiVersion = String(head.apiVersion ?? '');
+  const kind = String(head.kind ?? '');
+  if (!hasKubeProtobuf(apiVersion, kind)) return undefined;
+  const type = messageType(apiVersion, kind);
+  const array = type.fields[field];
+  if (!array?.repeated || !(array.resolvedType instanceof protobuf.Type) || type.fieldsArray.some((f) => f.id > array.id)) return undefined;
+  const itemType = array.resolvedType;
+  // Fields are encoded in the order of their numbers and an empty array not at all: the list
+  // without its items, then each item's field, is the list.
+  const listHead = type.encode(jsonMessage(type, { ...head, [field]: [] }) ?? {}).finish();
+  const pieces: Uint8Array[] = [];
+  let rawLength = listHead.length;
+  for (const item of items) {
+    const bytes = itemType.encode(jsonMessage(itemType, item) ?? {}).finish();
+    const prefix = lengthPrefix(array.id, bytes.length);
+    pieces.push(prefix, bytes);
+    rawLength += prefix.length + bytes.length;
+  }
+  const unknownType = lookupType('kubets.k8s.runtime.Unknown');
+  const typeMeta = unknownType.encode({ typeMeta: { apiVersion, kind } }).finish();
+  return [MAGIC, typeMeta, lengthPrefix(unknownType.fields.raw!.id, rawLength), listHead, ...pieces];
+}

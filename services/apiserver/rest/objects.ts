@@ -4,6 +4,8 @@ import { fromStoredVersion, toStoredVersion } from '../../../lib/api/conversion/
 import { withGoZeroStructs } from '../../../lib/api/go-zero-structs.js';
 import { decodeKubeJSON, DecodeError, toKubeJSON } from '../../../lib/api/json.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
+import type { ListedObject } from '../operations.js';
+import type { ListDocument } from './list-response.js';
 import { dryRunOf, integerParam } from './query.js';
 import { typeMetaMismatch } from './type-meta.js';
 
@@ -32,9 +34,18 @@ export function configurationJSON(info: ResourceInfo, object: AnyObject): Return
   return toKubeJSON(info, fromStoredVersion(info, object));
 }
 
-export function listJSON(info: ResourceInfo, items: readonly AnyObject[], metadata: t.ListMeta): JsonObject {
-  const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== ''));
-  return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: meta, items: items.map((o) => objectJSON(info, o)) };
+/** A list's metadata as Kubernetes writes it: unset and empty fields left out. */
+export function listMetaJSON(metadata: t.ListMeta): JsonObject {
+  return Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+export function listJSON(info: ResourceInfo, entries: readonly ListedObject[], metadata: t.ListMeta): ListDocument {
+  return {
+    head: { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: listMetaJSON(metadata) },
+    field: 'items',
+    entries,
+    present: (entry) => objectJSON(info, entry.object),
+  };
 }
 
 /** Kubernetes' wording for a body its decoder refuses; unknown fields read as strict decoding errors. */

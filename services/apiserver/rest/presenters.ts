@@ -5,5 +5,5 @@ import { listJSON, objectJSON } from './objects.js';
 export const jsonPresenter: Presenter = {
   object: objectJSON,
   bookmark: objectJSON,
-  list: (info, items, metadata) => listJSON(info, items, metadata),
+  list: listJSON,
 };

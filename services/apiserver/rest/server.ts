@@ -281,7 +281,11 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
         logAuthenticationFailure(log, err, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''));
         const status = statusOf(apiErr ?? internalError(err));
         failure = { reason: status.reason ?? '', message: status.message ?? '' };
-        if (res.headersSent) return res.end();
+        // Too late for a Status: a list cut short has already closed the connection (list-response.ts).
+        if (res.headersSent) {
+          if (apiErr) log.warn({ err: apiErr.message, method: req.method, url: req.url }, 'request failed after its response began');
+          return res.end();
+        }
         // In the client's encoding: one that takes only protobuf gets its Status in protobuf too.
         send(res, status.code, responseFormat(req.headers.accept).encoding, status);
       });

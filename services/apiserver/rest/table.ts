@@ -2,7 +2,9 @@ import type * as t from '../../../lib/api/generated/index.js';
 import type { AnyObject, ResourceInfo } from '../../../lib/api/resources.js';
 import { printerFor } from '../../../lib/printers/kinds/registry.js';
 import type { Presenter } from './call.js';
-import { objectJSON } from './objects.js';
+import type { ListedObject } from '../operations.js';
+import { wholeList, type ListDocument } from './list-response.js';
+import { listMetaJSON, objectJSON } from './objects.js';
 
 // Server-side printing: objects as a meta.k8s.io/v1 Table with the columns and cells of the
 // kubets CLI's own printers (lib/printers), so kubectl prints what `kubets get` prints. Wide
@@ -29,16 +31,15 @@ function rowObject(info: ResourceInfo, object: AnyObject, include: IncludeObject
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: json.metadata };
 }
 
-function table(info: ResourceInfo, objects: readonly AnyObject[], include: IncludeObject, metadata: t.ListMeta = {}): object {
+/** The Table of a list (or of one object): its rows are made one at a time as it is written. */
+function table(info: ResourceInfo, entries: readonly ListedObject[], include: IncludeObject, metadata: t.ListMeta = {}): ListDocument {
   const printer = printerFor(info);
   const now = Date.now();
-  const listMeta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined && v !== ''));
   return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: listMeta,
-    columnDefinitions: columnDefinitions(info),
-    rows: objects.map((object) => ({ cells: printer.cells(object, { now }), object: rowObject(info, object, include) })),
+    head: { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: listMetaJSON(metadata), columnDefinitions: columnDefinitions(info) },
+    field: 'rows',
+    entries,
+    present: ({ object }) => ({ cells: printer.cells(object, { now }), object: rowObject(info, object, include) }),
   };
 }
 
@@ -51,8 +52,8 @@ function includeObjectOf(query: URLSearchParams): IncludeObject {
 export function tablePresenter(query: URLSearchParams): Presenter {
   const include = includeObjectOf(query);
   return {
-    object: (info, object) => table(info, [object], include),
+    object: (info, object) => wholeList(table(info, [{ object }], include)),
     bookmark: (info, object) => ({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: object.metadata?.resourceVersion }, columnDefinitions: [], rows: [] }),
-    list: (info, items, metadata) => table(info, items, include, metadata),
+    list: (info, entries, metadata) => table(info, entries, include, metadata),
   };
 }

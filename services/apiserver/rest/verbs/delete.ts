@@ -3,7 +3,7 @@ import type * as t from '../../../../lib/api/generated/index.js';
 import type { AnyObject } from '../../../../lib/api/resources.js';
 import { deleteOptions } from '../objects.js';
 import { bodyType, parseBody, readBodyBytes } from '../negotiation.js';
-import { send, type ResourceCall } from '../call.js';
+import { send, sendList, type ResourceCall } from '../call.js';
 
 // DELETE of one object, or of every object a list's selectors match (deletecollection), with
 // DeleteOptions from the body and the query (gracePeriodSeconds, propagationPolicy, dryRun).
@@ -35,5 +35,5 @@ export async function deleteCollection(call: ResourceCall): Promise<void> {
       if (!isApiError(err, 'NotFound')) throw err;
     }
   }
-  send(call.res, 200, call.encoding, call.present.list(info, deleted, { resourceVersion: metadata.resourceVersion }), call.scope);
+  await sendList(call, call.present.list(info, deleted.map((object) => ({ object })), { resourceVersion: metadata.resourceVersion }));
 }

@@ -2,7 +2,7 @@ import { badRequest } from '../../../../lib/api/errors.js';
 import { flag, integerParam, optionalFlag } from '../query.js';
 import type { ResourceInfo } from '../../../../lib/api/resources.js';
 import type { WatchOut } from '../../watch/index.js';
-import { send, type Presenter, type ResourceCall } from '../call.js';
+import { send, sendList, type Presenter, type ResourceCall } from '../call.js';
 import { streamWatch } from '../watch-stream.js';
 
 // GET on a resource: one object, a list (labelSelector, fieldSelector, limit/continue,
@@ -38,7 +38,7 @@ export async function listObjects(call: ResourceCall): Promise<void> {
     ...versionParams(query),
     limit,
   });
-  send(call.res, 200, call.encoding, call.present.list(call.info, items.map((item) => item.object), metadata), call.scope);
+  await sendList(call, call.present.list(call.info, items, metadata));
 }
 
 export function isWatch(query: URLSearchParams): boolean {
