@@ -30,6 +30,16 @@ describe('WatchCache (MemoryStore)', () => {
   });
   afterEach(cleanup);
 
+  /** A cache whose window of two events has moved past the revision it started at (old). */
+  async function cachePastItsWindow() {
+    const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
+    const old = cache.revision;
+    let last = 0;
+    for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
+    await cache.waitUntilFresh(last, 20_000);
+    return { cache, old, last };
+  }
+
   it('delivers every change in revision order, each once', async () => {
     const cache = await newCache();
     const w = watch(cache, filter('ns'), { resourceVersion: cache.revision });
@@ -85,11 +95,7 @@ describe('WatchCache (MemoryStore)', () => {
   });
 
   it('says Gone (Expired) for a revision older than its window', async () => {
-    const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
-    const old = cache.revision;
-    let last = 0;
-    for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
-    await cache.waitUntilFresh(last, 20_000);
+    const { cache, old } = await cachePastItsWindow();
     const err = await nextError(watch(cache, filter('ns'), { resourceVersion: old }));
     expect(isApiError(err, 'Expired')).toBe(true);
     expect((err as Error).message).toMatch(/^too old resource version/);
@@ -309,11 +315,7 @@ describe('WatchCache (MemoryStore)', () => {
     });
 
     it('sends the current state for a resourceVersion older than its window instead of Gone', async () => {
-      const cache = await newCache({ windowSize: 2, maxWindowSize: 2, windowFreshMs: 0 });
-      const old = cache.revision;
-      let last = 0;
-      for (let i = 0; i < 4; i++) last = await putPod(store, pod('ns', `p${i}`));
-      await cache.waitUntilFresh(last, 20_000);
+      const { cache, old, last } = await cachePastItsWindow();
       const events = await take(watch(cache, filter('ns'), { resourceVersion: old, sendInitialEvents: true, bookmarks: true }), 5);
       expect(events.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
       expect(events[4]!.revision).toBe(last);
