@@ -22,16 +22,39 @@ export interface EtcdInstance {
   restart(): Promise<void>;
 }
 
-async function waitHealthy(endpoint: string, tls: EtcdTlsFiles | undefined, deadlineMs: number): Promise<void> {
+/** The last bytes a member wrote to stderr, read as they come so that a full pipe never blocks it. */
+function stderrTail(proc: ChildProcess): () => string {
+  let tail = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-2048);
+  });
+  return () => tail.trim();
+}
+
+/** Waits until the member answers its health check; fails at once when it exits first (with what it said). */
+async function waitHealthy(endpoint: string, tls: EtcdTlsFiles | undefined, proc: ChildProcess, deadlineMs: number): Promise<void> {
+  const said = stderrTail(proc);
   const until = Date.now() + deadlineMs;
   for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new EtcdExited(endpoint, said());
     try {
       if (await etcdHealthy(endpoint, tls)) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > until) throw new Error(`etcd at ${endpoint} did not become healthy in ${deadlineMs} ms`);
+    if (Date.now() > until) throw new Error(`etcd at ${endpoint} did not become healthy in ${deadlineMs} ms${said() ? `: ${said()}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+class EtcdExited extends Error {
+  constructor(endpoint: string, readonly stderr: string) {
+    super(`etcd at ${endpoint} exited before it became healthy${stderr ? `: ${stderr}` : ''}`);
+  }
+
+  /** Another listener took one of its ports between the check that it was free and etcd's listen. */
+  get lostPort(): boolean {
+    return /address already in use/i.test(this.stderr);
   }
 }
 
@@ -51,8 +74,23 @@ function tlsFlags(pkiDir: string): string[] {
 /**
  * Starts a real single-member etcd on free loopback ports in a temporary data directory: plaintext
  * by default (the tests' speed), or with tls as `kubets up` runs it (https, client certificates).
+ * Should another listener take one of its ports first, it starts again on others.
  */
 export async function startEtcd(opts: { tls?: boolean } = {}): Promise<EtcdInstance> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEtcdOnFreePorts(opts);
+    } catch (err) {
+      if (!(err instanceof EtcdExited && err.lostPort) || attempt === PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** Tries at picking free ports, should another listener take one first (see freePort). */
+const PORT_ATTEMPTS = 3;
+const HEALTHY_WITHIN_MS = 15_000;
+
+async function startEtcdOnFreePorts(opts: { tls?: boolean }): Promise<EtcdInstance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubets-etcd-'));
   const clientPort = await freePort();
   const peerPort = await freePort();
@@ -93,10 +131,15 @@ export async function startEtcd(opts: { tls?: boolean } = {}): Promise<EtcdInsta
     },
     async restart() {
       instance.process = launch();
-      await waitHealthy(endpoint, tlsFiles, 15_000);
+      await waitHealthy(endpoint, tlsFiles, instance.process, HEALTHY_WITHIN_MS);
     },
   };
-  await waitHealthy(endpoint, tlsFiles, 15_000);
+  try {
+    await waitHealthy(endpoint, tlsFiles, instance.process, HEALTHY_WITHIN_MS);
+  } catch (err) {
+    await instance.stop();
+    throw err;
+  }
   return instance;
 }
 
